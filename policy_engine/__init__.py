@@ -1,0 +1,122 @@
+"""policy-engine: tenant-isolating IAM policies for pooled serverless SaaS on AWS.
+
+The public API. Heavy parts (Jinja2, JSON Schema, action data) load on first use, so
+``import policy_engine`` stays cheap on a Lambda cold start.
+
+>>> import policy_engine
+>>> catalog = policy_engine.load_catalog()
+>>> policy = policy_engine.Renderer(catalog).render_tier("acme-corp", "basic")
+>>> policy.statements[0].sid
+'OrdersOwnPartition'
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    CatalogError,
+    InvalidTenantId,
+    PolicyEngineError,
+    PolicyParseError,
+    PolicySizeError,
+    SchemaIssue,
+    TemplateError,
+    TenantOpacityError,
+    UnknownTemplate,
+    UnknownTier,
+)
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .catalog import Catalog, Partition, ResourceSpec, TemplateSpec, Tier, load_catalog
+    from .model import (
+        Condition,
+        Policy,
+        Principal,
+        Statement,
+        dumps,
+        policy_from_obj,
+        policy_to_obj,
+    )
+    from .parse import parse_policy
+    from .render import TENANT_MARKER, Renderer, SymbolicPolicy
+    from .schema import is_valid_policy, iter_schema_errors, validate_policy
+    from .tenancy import TenantContext, TenantIdLanguage
+
+_LAZY = {
+    "Catalog": "catalog",
+    "Partition": "catalog",
+    "ResourceSpec": "catalog",
+    "TemplateSpec": "catalog",
+    "Tier": "catalog",
+    "load_catalog": "catalog",
+    "Condition": "model",
+    "Policy": "model",
+    "Principal": "model",
+    "Statement": "model",
+    "dumps": "model",
+    "policy_from_obj": "model",
+    "policy_to_obj": "model",
+    "parse_policy": "parse",
+    "TENANT_MARKER": "render",
+    "Renderer": "render",
+    "SymbolicPolicy": "render",
+    "is_valid_policy": "schema",
+    "iter_schema_errors": "schema",
+    "validate_policy": "schema",
+    "TenantContext": "tenancy",
+    "TenantIdLanguage": "tenancy",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module `policy_engine` has no attribute `{name}`")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+__all__ = [
+    "TENANT_MARKER",
+    "Catalog",
+    "CatalogError",
+    "Condition",
+    "InvalidTenantId",
+    "Partition",
+    "Policy",
+    "PolicyEngineError",
+    "PolicyParseError",
+    "PolicySizeError",
+    "Principal",
+    "Renderer",
+    "ResourceSpec",
+    "SchemaIssue",
+    "Statement",
+    "SymbolicPolicy",
+    "TemplateError",
+    "TemplateSpec",
+    "TenantContext",
+    "TenantIdLanguage",
+    "TenantOpacityError",
+    "Tier",
+    "UnknownTemplate",
+    "UnknownTier",
+    "__version__",
+    "dumps",
+    "is_valid_policy",
+    "iter_schema_errors",
+    "load_catalog",
+    "parse_policy",
+    "policy_from_obj",
+    "policy_to_obj",
+    "validate_policy",
+]

@@ -1,0 +1,318 @@
+"""Loading a policy catalogue: a folder with a manifest and Jinja2 templates.
+
+The manifest (``catalog.toml`` or ``catalog.json``) is validated against
+``schemas/catalog.schema.json`` and then cross-checked (template files exist, tiers
+name known templates and resources, placeholders name known constants). Every load
+error names the file and the key path.
+
+>>> catalog = load_catalog()          # the bundled example catalogue
+>>> sorted(catalog.tiers)
+['basic', 'premium', 'standard']
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal, TypeAlias
+
+from ._resources import bundled_catalog_dir
+from .errors import CatalogError, UnknownTemplate, UnknownTier
+from .schema import catalog_validator, issues_from
+from .tenancy import TenantIdLanguage
+
+TemplateKind: TypeAlias = Literal["session", "identity", "boundary", "resource", "trust"]
+Placement: TypeAlias = Literal["pooled", "silo"]
+
+MANIFEST_NAMES = ("catalog.toml", "catalog.json")
+DEFAULT_DURATION_SECONDS = 3600
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateSpec:
+    name: str
+    file: str
+    path: Path
+    kind: TemplateKind
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Partition:
+    """Where one tenant's part of a resource lives.
+
+    Either ``arn`` (an ARN with ``{tenant}`` where the ID goes; a trailing ``*``
+    stands for any suffix) or ``condition_key`` with ``value`` (``{tenant}`` inside).
+    Constants are already substituted.
+    """
+
+    arn: str | None = None
+    condition_key: str | None = None
+    value: str | None = None
+
+    def for_tenant(self, tenant_id: str) -> Partition:
+        return Partition(
+            arn=self.arn.replace("{tenant}", tenant_id) if self.arn else None,
+            condition_key=self.condition_key,
+            value=self.value.replace("{tenant}", tenant_id) if self.value else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceSpec:
+    name: str
+    service: str
+    arn: str
+    partitions: tuple[Partition, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    name: str
+    role_arn: str
+    session_templates: tuple[str, ...]
+    role_templates: tuple[str, ...]
+    resources: Mapping[str, Placement]
+    duration_seconds: int = DEFAULT_DURATION_SECONDS
+    transitive_tag_keys: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    rule: str
+    reason: str
+    template: str | None = None
+    tier: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """A loaded, cross-checked catalogue."""
+
+    root: Path
+    manifest: Path
+    name: str
+    language: TenantIdLanguage
+    constants: Mapping[str, str | int | bool]
+    templates: Mapping[str, TemplateSpec]
+    tiers: Mapping[str, Tier]
+    resources: Mapping[str, ResourceSpec]
+    description: str = ""
+    examples: tuple[str, ...] = ()
+    suppressions: tuple[Suppression, ...] = ()
+    _raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def tier(self, name: str) -> Tier:
+        try:
+            return self.tiers[name]
+        except KeyError:
+            raise UnknownTier(name, sorted(self.tiers)) from None
+
+    def template(self, name: str) -> TemplateSpec:
+        try:
+            return self.templates[name]
+        except KeyError:
+            raise UnknownTemplate(name, sorted(self.templates)) from None
+
+
+@cache
+def default_catalog() -> Catalog:
+    """The bundled example catalogue, loaded once per process."""
+    return load_catalog(bundled_catalog_dir())
+
+
+def find_manifest(root: Path) -> Path:
+    if root.is_file():
+        return root
+    for name in MANIFEST_NAMES:
+        candidate = root / name
+        if candidate.is_file():
+            return candidate
+    raise CatalogError(
+        str(root), f"no manifest found: a catalogue folder holds {' or '.join(MANIFEST_NAMES)}"
+    )
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CatalogError(str(path), f"cannot read manifest: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise CatalogError(str(path), f"manifest is not UTF-8: {exc.reason}") from exc
+    try:
+        if path.suffix == ".toml":
+            return tomllib.loads(text)
+        data = json.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(str(path), f"invalid TOML: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise CatalogError(
+            str(path), f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from exc
+    if not isinstance(data, dict):
+        raise CatalogError(str(path), "the manifest must be a JSON object")
+    return data
+
+
+def load_catalog(path: str | Path | None = None) -> Catalog:
+    """Load and check a catalogue folder (or manifest file); default: the bundled one."""
+    root = Path(path) if path is not None else bundled_catalog_dir()
+    if not root.exists():
+        raise CatalogError(str(root), "no such catalogue folder or manifest")
+    manifest = find_manifest(root)
+    root = manifest.parent
+    raw = read_manifest(manifest)
+    where = str(manifest)
+
+    issues = list(issues_from(catalog_validator().iter_errors(raw)))
+    if issues:
+        first = issues[0]
+        more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
+        raise CatalogError(where, first.message + more, key_path=first.path)
+
+    try:
+        language = TenantIdLanguage.from_spec(raw["tenant_id"])
+    except ValueError as exc:
+        raise CatalogError(where, str(exc), key_path="$.tenant_id") from exc
+    examples = tuple(raw["tenant_id"].get("examples", ()))
+    for i, example in enumerate(examples):
+        reason = language.reason_invalid(example)
+        if reason is not None:
+            raise CatalogError(
+                where,
+                f"example tenant ID `{example}` {reason}",
+                key_path=f"$.tenant_id.examples[{i}]",
+            )
+
+    constants: dict[str, str | int | bool] = dict(raw["constants"])
+
+    def subst(text: str, key_path: str) -> str:
+        def repl(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name == "tenant":
+                return m.group(0)
+            if name not in constants:
+                raise CatalogError(
+                    where,
+                    f"placeholder `{{{name}}}` names no constant; define `{name}` under "
+                    "[constants]",
+                    key_path=key_path,
+                )
+            return str(constants[name])
+
+        return _PLACEHOLDER.sub(repl, text)
+
+    templates: dict[str, TemplateSpec] = {}
+    for name, spec in raw["templates"].items():
+        file_path = (root / spec["file"]).resolve()
+        if not file_path.is_relative_to(root.resolve()):
+            raise CatalogError(
+                where, "template file lies outside the catalogue", key_path=f"$.templates.{name}"
+            )
+        if not file_path.is_file():
+            raise CatalogError(
+                where,
+                f"template file `{spec['file']}` does not exist",
+                key_path=f"$.templates.{name}.file",
+            )
+        templates[name] = TemplateSpec(
+            name=name,
+            file=spec["file"],
+            path=file_path,
+            kind=spec["kind"],
+            description=spec.get("description", ""),
+        )
+
+    resources: dict[str, ResourceSpec] = {}
+    for name, spec in raw["resources"].items():
+        base = f"$.resources.{name}"
+        partitions = []
+        for i, part in enumerate(spec["partitions"]):
+            p_path = f"{base}.partitions[{i}]"
+            partitions.append(
+                Partition(
+                    arn=subst(part["arn"], f"{p_path}.arn") if "arn" in part else None,
+                    condition_key=part.get("condition_key"),
+                    value=subst(part["value"], f"{p_path}.value") if "value" in part else None,
+                )
+            )
+        resources[name] = ResourceSpec(
+            name=name,
+            service=spec["service"],
+            arn=subst(spec["arn"], f"{base}.arn"),
+            partitions=tuple(partitions),
+            description=spec.get("description", ""),
+        )
+
+    tiers: dict[str, Tier] = {}
+    for name, spec in raw["tiers"].items():
+        base = f"$.tiers.{name}"
+        for field_name, kinds in (
+            ("session_templates", ("session",)),
+            ("role_templates", ("identity", "boundary")),
+        ):
+            for i, tname in enumerate(spec.get(field_name, ())):
+                if tname not in templates:
+                    raise CatalogError(
+                        where,
+                        f"unknown template `{tname}`; the catalogue defines "
+                        + ", ".join(f"`{t}`" for t in sorted(templates)),
+                        key_path=f"{base}.{field_name}[{i}]",
+                    )
+                if templates[tname].kind not in kinds:
+                    raise CatalogError(
+                        where,
+                        f"template `{tname}` is of kind `{templates[tname].kind}`; "
+                        f"{field_name} takes templates of kind {' or '.join(kinds)}",
+                        key_path=f"{base}.{field_name}[{i}]",
+                    )
+        for rname in spec["resources"]:
+            if rname not in resources:
+                raise CatalogError(
+                    where,
+                    f"unknown resource `{rname}`; the catalogue defines "
+                    + ", ".join(f"`{r}`" for r in sorted(resources)),
+                    key_path=f"{base}.resources.{rname}",
+                )
+        tiers[name] = Tier(
+            name=name,
+            role_arn=subst(spec["role_arn"], f"{base}.role_arn"),
+            session_templates=tuple(spec.get("session_templates", ())),
+            role_templates=tuple(spec.get("role_templates", ())),
+            resources=MappingProxyType(dict(spec["resources"])),
+            duration_seconds=int(spec.get("duration_seconds", DEFAULT_DURATION_SECONDS)),
+            transitive_tag_keys=tuple(spec.get("transitive_tag_keys", ())),
+            description=spec.get("description", ""),
+        )
+
+    suppressions = tuple(
+        Suppression(
+            rule=s["rule"], reason=s["reason"], template=s.get("template"), tier=s.get("tier")
+        )
+        for s in raw.get("suppressions", ())
+    )
+
+    return Catalog(
+        root=root,
+        manifest=manifest,
+        name=raw["name"],
+        description=raw.get("description", ""),
+        language=language,
+        constants=MappingProxyType(constants),
+        templates=MappingProxyType(templates),
+        tiers=MappingProxyType(tiers),
+        resources=MappingProxyType(resources),
+        examples=examples,
+        suppressions=suppressions,
+        _raw=raw,
+    )

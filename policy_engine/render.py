@@ -1,0 +1,580 @@
+"""Rendering catalogue templates into policies. The only module that touches Jinja2.
+
+How a tenant ID can never change a policy's structure:
+
+1. A template is rendered **once per tier**, in Jinja2's immutable sandbox with
+   ``StrictUndefined``, with an opaque stand-in for the tenant. The stand-in refuses
+   every operation but interpolation (no comparison, truthiness, slicing, length,
+   filters, attribute access), so a template cannot branch on the tenant; and since
+   the real ID is never shown to Jinja at all, it could not even if it tried.
+2. Interpolation is JSON-escaped; the output is parsed as JSON and schema-checked.
+   The stand-in appears as a marker inside JSON strings only: outside a string the
+   output does not parse, and in object keys, ``Version``, ``Sid``, ``Effect`` and
+   actions it is refused.
+3. A tenant's policy is that parsed, checked document with the marker replaced by
+   the validated tenant ID. The structure is the same for every tenant by
+   construction; the result is schema-checked again and held to the size quota.
+
+>>> from policy_engine.catalog import load_catalog
+>>> renderer = Renderer(load_catalog())
+>>> policy = renderer.render_tier("acme-corp", "basic")
+>>> any("acme-corp/*" in r for s in policy for r in (s.resource or ()))
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from .catalog import Catalog, TemplateSpec
+from .errors import (
+    PolicyParseError,
+    PolicySizeError,
+    SchemaIssue,
+    TemplateError,
+    TenantOpacityError,
+    UnknownTemplate,
+)
+from .model import Policy, dumps, json_path_join, policy_from_obj
+from .schema import PolicyKind, iter_schema_errors, policy_validator
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+#: Stands for the tenant ID in symbolically rendered policies.
+TENANT_MARKER = "\u27e6tenant\u27e7"
+
+#: AWS quotas in characters, counted on the minified document (AWS-FACTS.md).
+SIZE_LIMITS: Mapping[str, int] = {
+    "session": 2048,  # STS AssumeRole Policy parameter (plaintext sent)
+    "identity": 6144,  # managed policy
+    "boundary": 6144,  # a boundary is a managed policy
+    "resource": 20480,  # S3 bucket policy, the largest common resource policy
+    "trust": 2048,  # default trust policy quota
+}
+INLINE_POLICIES_LIMIT = 10240
+
+#: Elements whose values may never hold the tenant ID.
+_FORBIDDEN_MARKER_KEYS = frozenset({"Version", "Id", "Sid", "Effect", "Action", "NotAction"})
+
+# Session policies: STS accepts only tab, LF, CR and U+0020..U+00FF.
+_STS_ALLOWED = frozenset("\t\n\r") | frozenset(chr(c) for c in range(0x20, 0x100))
+
+
+class _OpaqueTenant:
+    """The tenant as templates see it: something to interpolate, nothing to inspect."""
+
+    __slots__ = ()
+
+    def _refuse(self, what: str) -> NoReturn:
+        raise TenantOpacityError(
+            "<template>",
+            f"the tenant ID is opaque: {what} is not allowed; a template may only "
+            "interpolate it as `{{ tenant }}` inside a JSON string",
+        )
+
+    def __str__(self) -> str:
+        self._refuse("converting it to text (filters, `~` concatenation, formatting)")
+
+    def __repr__(self) -> str:
+        return "<opaque tenant ID>"
+
+    def __eq__(self, other: object) -> bool:
+        self._refuse("comparing it")
+
+    def __ne__(self, other: object) -> bool:
+        self._refuse("comparing it")
+
+    def __lt__(self, other: object) -> bool:
+        self._refuse("comparing it")
+
+    __le__ = __gt__ = __ge__ = __lt__
+
+    def __hash__(self) -> int:
+        self._refuse("hashing it")
+
+    def __bool__(self) -> bool:
+        self._refuse("testing its truth")
+
+    def __len__(self) -> int:
+        self._refuse("taking its length")
+
+    def __iter__(self) -> Iterator[str]:
+        self._refuse("iterating over it")
+
+    def __contains__(self, item: object) -> bool:
+        self._refuse("searching in it")
+
+    def __getitem__(self, item: object) -> NoReturn:
+        self._refuse("indexing or slicing it")
+
+    def __add__(self, other: object) -> NoReturn:
+        self._refuse("arithmetic or concatenation on it")
+
+    __radd__ = __mul__ = __rmul__ = __mod__ = __rmod__ = __add__
+
+    def __call__(self, *args: object, **kwargs: object) -> NoReturn:
+        self._refuse("calling it")
+
+
+_TENANT = _OpaqueTenant()
+
+
+def _finalize(value: Any) -> Any:
+    """Applied to every ``{{ ... }}``: JSON-escape what goes into the document."""
+    from jinja2 import Undefined
+    from markupsafe import Markup
+
+    if isinstance(value, Undefined):
+        str(value)  # StrictUndefined raises UndefinedError naming the variable
+    if value is _TENANT:
+        return TENANT_MARKER
+    if isinstance(value, Markup):  # already JSON (the `tojson` filter)
+        return value
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)[1:-1]
+    if isinstance(value, bool | int | float):
+        return json.dumps(value)
+    raise TypeError(
+        f"cannot interpolate a {type(value).__name__}; use the `tojson` filter for lists "
+        "and objects"
+    )
+
+
+def _make_environment(catalog: Catalog) -> Environment:
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class _Env(ImmutableSandboxedEnvironment):
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if obj is _TENANT:
+                _TENANT._refuse(f"reading its attribute `{attribute}`")
+            return super().getattr(obj, attribute)
+
+        def getitem(self, obj: Any, argument: Any) -> Any:
+            if obj is _TENANT:
+                _TENANT._refuse("indexing or slicing it")
+            return super().getitem(obj, argument)
+
+        def call(
+            __self,
+            __context: Any,
+            __obj: Any,
+            *args: Any,
+            **kwargs: Any,
+        ) -> Any:
+            if __obj is _TENANT or _TENANT in args or _TENANT in kwargs.values():
+                _TENANT._refuse("passing it to a function or method")
+            return super().call(__context, __obj, *args, **kwargs)
+
+    env = _Env(
+        loader=FileSystemLoader(str(catalog.root)),
+        undefined=StrictUndefined,
+        autoescape=False,
+        finalize=_finalize,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    # No filter or test may see the tenant: wrap them all.
+    for table in (env.filters, env.tests):
+        for name, func in list(table.items()):
+            table[name] = _guard(name, func)
+    return env
+
+
+def _guard(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    from jinja2.utils import pass_context, pass_environment, pass_eval_context
+
+    def check(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        if any(a is _TENANT for a in args) or any(v is _TENANT for v in kwargs.values()):
+            _TENANT._refuse(f"applying `{name}` to it")
+
+    tag = getattr(func, "jinja_pass_arg", None)
+    if tag is None:
+
+        def plain(*args: Any, **kwargs: Any) -> Any:
+            check(args, kwargs)
+            return func(*args, **kwargs)
+
+        return plain
+
+    def passed(first: Any, *args: Any, **kwargs: Any) -> Any:
+        check(args, kwargs)
+        return func(first, *args, **kwargs)
+
+    decorator = {
+        "context": pass_context,
+        "eval_context": pass_eval_context,
+        "environment": pass_environment,
+    }[tag.name]
+    return decorator(passed)
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolicPolicy:
+    """A template rendered with the tenant marker: the policy for every tenant.
+
+    ``document`` has passed the full schema check for its kind; ``holes`` are the JSON
+    paths of the strings that hold the marker, and ``resource_holes`` the subset that
+    sit in ``Resource``/``NotResource`` (the only places whose schema rule a
+    substituted string must be checked against again; see :meth:`instantiate`).
+    """
+
+    template: str
+    tier: str
+    kind: PolicyKind
+    document: Mapping[str, Any]
+    holes: tuple[str, ...]
+    resource_holes: tuple[str, ...] = ()
+    minified_size: int = 0
+    marker_count: int = 0
+
+    @property
+    def policy(self) -> Policy:
+        return policy_from_obj(self.document)
+
+    @classmethod
+    def build(
+        cls, template: str, tier: str, kind: PolicyKind, document: Mapping[str, Any]
+    ) -> SymbolicPolicy:
+        """Check ``document`` in full and record where the marker stands."""
+        holes = list(_find_marker(document, "$", template))
+        issues = list(iter_schema_errors(document, kind=kind))
+        if issues:
+            raise PolicyParseError(issues, source=template)
+        policy_from_obj(document)  # structural check
+        text = dumps(document, minify=True)
+        if kind == "session":
+            _check_sts_characters(text.replace(TENANT_MARKER, ""), template)
+        return cls(
+            template=template,
+            tier=tier,
+            kind=kind,
+            document=document,
+            holes=tuple(p for p, _ in holes),
+            resource_holes=tuple(p for p, el in holes if el in ("Resource", "NotResource")),
+            minified_size=len(text) - text.count(TENANT_MARKER) * len(TENANT_MARKER),
+            marker_count=text.count(TENANT_MARKER),
+        )
+
+    def instantiate(self, tenant_id: str, *, full_check: bool = False) -> Policy:
+        """The policy of one tenant (``tenant_id`` must already be validated).
+
+        Why the quick check suffices: the symbolic document passed the full schema
+        check, and substitution changes only the marker strings. The marker may not
+        stand in keys, ``Version``, ``Id``, ``Sid``, ``Effect`` or actions. In
+        non-string condition operators (numeric, date, bool, IP, binary) the marker
+        itself fails the schema, so it never gets this far; string and ARN operators
+        and principals accept any non-empty string. That leaves ``Resource`` and
+        ``NotResource``, whose ARN pattern is checked again here. The size is exact:
+        tenant IDs hold no character that JSON escapes. ``full_check=True`` runs the
+        whole schema again (the property tests compare both).
+        """
+        document = substitute(self.document, tenant_id)
+        if full_check:
+            return check_policy(document, kind=self.kind, source=self.template)
+        for path in self.resource_holes:
+            value = _get_path(document, path)
+            if not _resource_pattern().fullmatch(value):
+                raise PolicyParseError(
+                    [SchemaIssue(path, f"not a valid resource ARN for this tenant: `{value}`")],
+                    source=self.template,
+                )
+        limit = SIZE_LIMITS.get(self.kind)
+        size = self.minified_size + self.marker_count * len(tenant_id)
+        if limit is not None and size > limit:
+            raise PolicySizeError(self.kind, size, limit, source=self.template)
+        return policy_from_obj(document)
+
+
+class Renderer:
+    """Renders a catalogue's templates; thread-safe. Each template is rendered once
+    per tier (symbolically); rendering for a tenant is a substitution and a check."""
+
+    def __init__(self, catalog: Catalog, *, full_check: bool = False) -> None:
+        self.catalog = catalog
+        self.full_check = full_check
+        self._env: Environment | None = None
+        self._symbolic: dict[tuple[str, str], SymbolicPolicy] = {}
+        self._lock = threading.RLock()
+
+    # -- symbolic rendering -----------------------------------------------------------
+
+    def _environment(self) -> Environment:
+        if self._env is None:
+            self._env = _make_environment(self.catalog)
+        return self._env
+
+    def symbolic(self, template: str, tier: str) -> SymbolicPolicy:
+        """Render ``template`` for ``tier`` with the tenant marker (cached)."""
+        key = (template, tier)
+        cached = self._symbolic.get(key)
+        if cached is not None:
+            return cached
+        spec = self.catalog.template(template)
+        self.catalog.tier(tier)
+        with self._lock:
+            cached = self._symbolic.get(key)
+            if cached is None:
+                cached = self._symbolic[key] = self._render_symbolic(spec, tier)
+        return cached
+
+    def _render_symbolic(self, spec: TemplateSpec, tier: str) -> SymbolicPolicy:
+        source = spec.file
+        try:
+            raw_text = spec.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TemplateError(source, f"cannot read template: {exc}") from exc
+        if TENANT_MARKER in raw_text:
+            raise TemplateError(source, f"the template text may not contain `{TENANT_MARKER}`")
+        variables: dict[str, Any] = dict(self.catalog.constants)
+        variables.update(tenant=_TENANT, tier=tier, constants=dict(self.catalog.constants))
+        text = _run_jinja(self._environment(), spec, variables)
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            hint = ""
+            if TENANT_MARKER in text and _marker_outside_strings(text):
+                hint = "; `{{ tenant }}` must stand inside a JSON string"
+            raise TemplateError(
+                source,
+                f"rendered output is not valid JSON (output line {exc.lineno}, column "
+                f"{exc.colno}: {exc.msg}){hint}",
+            ) from exc
+        return SymbolicPolicy.build(source, tier, spec.kind, document)
+
+    def symbolic_tier(self, tier: str) -> SymbolicPolicy:
+        """The tier's combined session policy with the tenant marker (cached)."""
+        key = ("", tier)
+        cached = self._symbolic.get(key)
+        if cached is not None:
+            return cached
+        tier_obj = self.catalog.tier(tier)
+        with self._lock:
+            statements: list[Any] = []
+            sids: dict[str, str] = {}
+            for name in tier_obj.session_templates:
+                sym = self.symbolic(name, tier)
+                raw = sym.document["Statement"]
+                for stmt in raw if isinstance(raw, list) else [raw]:
+                    sid = stmt.get("Sid")
+                    if sid:
+                        if sid in sids:
+                            raise TemplateError(
+                                sym.template,
+                                f"Sid `{sid}` is also used by `{sids[sid]}`; Sids must be "
+                                f"unique within tier `{tier}`'s session policy",
+                            )
+                        sids[sid] = sym.template
+                    statements.append(stmt)
+            if not statements:
+                raise TemplateError(f"tier `{tier}`", "the tier has no session templates")
+            document = {"Version": "2012-10-17", "Statement": statements}
+            cached = SymbolicPolicy.build(
+                f"tier `{tier}` session policy", tier, "session", document
+            )
+            self._symbolic[key] = cached
+        return cached
+
+    # -- rendering for a tenant -------------------------------------------------------
+
+    def render_template(self, tenant_id: str, tier: str, template: str) -> Policy:
+        """One template's policy for one tenant of one tier."""
+        tenant_id = self.catalog.language.validate(tenant_id)
+        tier_obj = self.catalog.tier(tier)
+        names = tier_obj.session_templates + tier_obj.role_templates
+        if template not in names:
+            raise UnknownTemplate(template, names, where=f"tier `{tier}`")
+        return self.symbolic(template, tier).instantiate(tenant_id, full_check=self.full_check)
+
+    def render_tier(self, tenant_id: str, tier: str) -> Policy:
+        """The tier's session policy for one tenant: every session template of the
+        tier, statements concatenated in the order the tier lists them."""
+        tenant_id = self.catalog.language.validate(tenant_id)
+        return self.symbolic_tier(tier).instantiate(tenant_id, full_check=self.full_check)
+
+    def render_role_policies(self, tier: str) -> dict[str, Policy]:
+        """The tier role's own policies (rendered without a tenant), by template."""
+        tier_obj = self.catalog.tier(tier)
+        out: dict[str, Policy] = {}
+        for name in tier_obj.role_templates:
+            sym = self.symbolic(name, tier)
+            if sym.holes:
+                raise TemplateError(
+                    sym.template,
+                    "a role template may not use `{{ tenant }}`: the role is shared by every "
+                    "tenant of the tier (use `${aws:PrincipalTag/TenantId}` instead)",
+                )
+            out[name] = check_policy(sym.document, kind=sym.kind, source=sym.template)
+        return out
+
+
+def check_policy(document: Mapping[str, Any], *, kind: PolicyKind, source: str) -> Policy:
+    """Full check of a concrete document: schema, size quota, STS character set."""
+    if not policy_validator(kind).is_valid(document):
+        raise PolicyParseError(list(iter_schema_errors(document, kind=kind)), source=source)
+    policy = policy_from_obj(document)
+    limit = SIZE_LIMITS.get(kind)
+    if limit is not None:
+        text = dumps(document, minify=True)
+        if len(text) > limit:
+            raise PolicySizeError(kind, len(text), limit, source=source)
+        if kind == "session":
+            _check_sts_characters(text, source)
+    return policy
+
+
+def _check_sts_characters(text: str, source: str) -> None:
+    bad = next((c for c in text if c not in _STS_ALLOWED), None)
+    if bad is not None:
+        raise PolicyParseError(
+            [
+                SchemaIssue(
+                    "$",
+                    f"character U+{ord(bad):04X} is outside what STS accepts in a session "
+                    "policy (tab, LF, CR, U+0020-U+00FF)",
+                )
+            ],
+            source=source,
+        )
+
+
+def substitute(document: Mapping[str, Any], tenant_id: str) -> dict[str, Any]:
+    """A copy of a symbolic document with the marker replaced by ``tenant_id``."""
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, str):
+            return node.replace(TENANT_MARKER, tenant_id) if TENANT_MARKER in node else node
+        if isinstance(node, list):
+            return [walk(x) for x in node]
+        if isinstance(node, dict):
+            return {k: walk(v) for k, v in node.items()}
+        return node
+
+    result = walk(document)
+    assert isinstance(result, dict)
+    return result
+
+
+def _find_marker(
+    node: Any, path: str, source: str, key: str | None = None, element: str | None = None
+) -> Iterator[tuple[str, str | None]]:
+    """Yield (path, statement element) of every string holding the marker."""
+    if isinstance(node, str):
+        if TENANT_MARKER in node:
+            if key in _FORBIDDEN_MARKER_KEYS:
+                raise TenantOpacityError(
+                    source,
+                    f"the tenant ID may not appear in `{key}` (at {path}); it belongs in "
+                    "resources, condition values and principals",
+                )
+            yield path, element
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _find_marker(item, json_path_join(path, i), source, key, element)
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            if TENANT_MARKER in k:
+                raise TenantOpacityError(
+                    source,
+                    f"the tenant ID may not appear in an object key (at {path}); a policy's "
+                    "structure must be the same for every tenant",
+                )
+            child_element = k if k in _STATEMENT_ELEMENTS else element
+            yield from _find_marker(v, json_path_join(path, k), source, k, child_element)
+
+
+_STATEMENT_ELEMENTS = (
+    frozenset({"Resource", "NotResource", "Principal", "NotPrincipal", "Condition"})
+    | _FORBIDDEN_MARKER_KEYS
+)
+
+
+def _get_path(document: Any, path: str) -> str:
+    node = document
+    for step in _PATH_STEP.findall(path):
+        name, index, quoted = step
+        if name:
+            node = node[name]
+        elif index:
+            node = node[int(index)]
+        else:
+            node = node[json.loads(quoted)]
+    assert isinstance(node, str)
+    return node
+
+
+_PATH_STEP = re.compile(r'\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+
+
+@cache
+def _resource_pattern() -> re.Pattern[str]:
+    from .schema import load_schema
+
+    return re.compile(load_schema("iam-policy.schema.json")["$defs"]["resource"]["pattern"])
+
+
+def _marker_outside_strings(text: str) -> bool:
+    in_string = escaped = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif text.startswith(TENANT_MARKER, i):
+            return True
+        i += 1
+    return False
+
+
+def _run_jinja(env: Environment, spec: TemplateSpec, variables: dict[str, Any]) -> str:
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+    from jinja2.exceptions import TemplateError as JinjaTemplateError
+
+    try:
+        template = env.get_template(spec.file)
+        return template.render(variables)
+    except TemplateSyntaxError as exc:
+        raise TemplateError(
+            spec.file, f"template syntax error: {exc.message}", line=exc.lineno
+        ) from exc
+    except TenantOpacityError as exc:
+        raise TenantOpacityError(
+            spec.file, exc.detail, line=_template_line(exc.__traceback__, spec)
+        ) from exc
+    except UndefinedError as exc:
+        raise TemplateError(
+            spec.file,
+            f"{exc.message}: define it under [constants] in the manifest",
+            line=_template_line(exc.__traceback__, spec),
+        ) from exc
+    except (SecurityError, JinjaTemplateError, TypeError, ValueError) as exc:
+        raise TemplateError(
+            spec.file, f"cannot render: {exc}", line=_template_line(exc.__traceback__, spec)
+        ) from exc
+
+
+def _template_line(tb: TracebackType | None, spec: TemplateSpec) -> int | None:
+    line = None
+    target = os.path.realpath(spec.path)
+    while tb is not None:
+        if os.path.realpath(tb.tb_frame.f_code.co_filename) == target:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

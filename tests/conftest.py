@@ -1,0 +1,68 @@
+"""Shared fixtures and the Hypothesis profiles (``dev`` fast, ``ci`` thorough)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from policy_engine.catalog import Catalog, default_catalog, load_catalog
+from policy_engine.render import Renderer
+
+settings.register_profile(
+    "dev", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci",
+    max_examples=400,
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") == "true" else "dev")
+)
+
+BUNDLED = Path(__file__).resolve().parents[1] / "policy_templates"
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return default_catalog()
+
+
+@pytest.fixture(scope="session")
+def renderer(catalog: Catalog) -> Renderer:
+    return Renderer(catalog)
+
+
+@pytest.fixture
+def catalog_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled catalogue."""
+    target = tmp_path / "catalog"
+    shutil.copytree(BUNDLED, target)
+    return target
+
+
+@pytest.fixture
+def edit(catalog_copy: Path) -> Callable[[str, str, str], Path]:
+    """Replace text in a file of the catalogue copy; returns the catalogue folder."""
+
+    def _edit(relative: str, old: str, new: str) -> Path:
+        path = catalog_copy / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {relative}"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        return catalog_copy
+
+    return _edit
+
+
+@pytest.fixture
+def load() -> Callable[[Path], Catalog]:
+    return load_catalog

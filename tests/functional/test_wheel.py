@@ -1,0 +1,95 @@
+"""The built wheel carries the catalogue and schemas and works from any directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_wheel_ships_catalogue_and_works_from_elsewhere(tmp_path: Path) -> None:
+    wheel_dir = tmp_path / "wheel"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheel_dir),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = wheel_dir.glob("policy_engine-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "policy_engine/py.typed" in names
+    assert "policy_engine/_bundled/policy_templates/catalog.toml" in names
+    assert "policy_engine/_bundled/schemas/iam-policy.schema.json" in names
+    assert "policy_engine/_bundled/schemas/catalog.schema.json" in names
+
+    site = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import policy_engine._resources as r, policy_engine as p;"
+            "print(p.__file__); print(r.bundled_catalog_dir())",
+        ],
+        cwd=elsewhere,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    module_file, catalog_dir = probe.stdout.split()
+    assert module_file.startswith(str(site))
+    assert catalog_dir.startswith(str(site))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "policy_engine",
+            "render",
+            "--tenant",
+            "acme-corp",
+            "--tier",
+            "standard",
+        ],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)["Statement"]) == 7
