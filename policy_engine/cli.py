@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from .errors import PolicyEngineError
@@ -54,7 +54,136 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--catalog", help="catalogue folder (default: the bundled example)")
     render.add_argument("--minify", action="store_true", help="print minified JSON")
     render.set_defaults(handler=_cmd_render)
+
+    sim = sub.add_parser(
+        "simulate",
+        help="decide one request against policies, or run a table of policy test cases",
+        description=(
+            "Evaluate one request as IAM would: explicit deny wins; identity (or "
+            "resource-based) policies must allow, and so must the session policy and "
+            "boundary when given. Or run table-driven cases with --cases FILE."
+        ),
+    )
+    sim.add_argument("--policy", help="identity policy JSON file (repeatable)", action="append")
+    sim.add_argument("--session-policy", help="session policy JSON file")
+    sim.add_argument("--boundary", help="permissions boundary JSON file")
+    sim.add_argument("--resource-policy", help="resource-based policy JSON file")
+    sim.add_argument("--action", help="action, such as s3:GetObject")
+    sim.add_argument("--resource", help="resource ARN")
+    sim.add_argument("--principal", help="caller ARN (default: an assumed-role session)")
+    sim.add_argument("--context-json", help="JSON file: condition key -> string or list")
+    sim.add_argument("--format", choices=("text", "json"), default="text")
+    sim.add_argument("--expect", choices=("allow", "deny"), help="exit 1 if the decision differs")
+    sim.add_argument("--cases", help="JSON file of test cases (see the README)")
+    sim.set_defaults(handler=_cmd_simulate)
     return parser
+
+
+def _read_json(path: str, what: str) -> Any:
+    from .parse import decode_json
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError as exc:
+        raise UsageError(f"cannot read {what} `{path}`: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{what} `{path}` is not UTF-8 text") from exc
+    return decode_json(text, source=path)
+
+
+def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    import json
+
+    from .evaluate import DEFAULT_PRINCIPAL, Request, evaluate
+    from .model import Policy
+    from .parse import parse_policy
+    from .schema import PolicyKind
+    from .simulate import parse_context, run_cases
+
+    if args.cases:
+        conflicting = [
+            flag
+            for flag, value in (
+                ("--policy", args.policy),
+                ("--session-policy", args.session_policy),
+                ("--boundary", args.boundary),
+                ("--action", args.action),
+                ("--resource", args.resource),
+                ("--expect", args.expect),
+            )
+            if value
+        ]
+        if conflicting:
+            raise UsageError(
+                f"--cases runs a file of cases; do not combine it with {conflicting[0]}"
+            )
+        results = run_cases(_read_json(args.cases, "cases file"))
+        passed = sum(r.ok for r in results)
+        failed = len(results) - passed
+        if args.format == "json":
+            stdout.write(
+                json.dumps(
+                    {"passed": passed, "failed": failed, "results": [r.to_json() for r in results]},
+                    indent=2,
+                )
+                + "\n"
+            )
+        else:
+            for r in results:
+                if not r.ok:
+                    want = "allow" if r.expected else "deny"
+                    stdout.write(
+                        f"FAIL {r.label}: expected {want}, got {r.decision.decision} "
+                        f"({r.decision.reason})\n"
+                    )
+            stdout.write(f"{passed} passed, {failed} failed\n")
+        return EXIT_FINDINGS if failed else EXIT_OK
+
+    missing = [
+        f
+        for f, v in (
+            ("--policy", args.policy),
+            ("--action", args.action),
+            ("--resource", args.resource),
+        )
+        if not v
+    ]
+    if missing:
+        raise UsageError(f"simulate needs {', '.join(missing)} (or --cases FILE)")
+
+    def load(path: str | None, kind: PolicyKind) -> list[Policy]:
+        if not path:
+            return []
+        return [parse_policy(_read_json(path, f"{kind} policy"), kind=kind, source=path)]
+
+    identity = [p for path in args.policy for p in load(path, "identity")]
+    context = (
+        parse_context(_read_json(args.context_json, "context file"), "$")
+        if args.context_json
+        else {}
+    )
+    request = Request(
+        args.action, args.resource, context, principal=args.principal or DEFAULT_PRINCIPAL
+    )
+    decision = evaluate(
+        request,
+        identity=identity,
+        session=load(args.session_policy, "session"),
+        boundary=load(args.boundary, "boundary"),
+        resource=load(args.resource_policy, "resource"),
+    )
+    if args.format == "json":
+        stdout.write(json.dumps(decision.to_json(), indent=2) + "\n")
+    else:
+        stdout.write(f"{decision.decision}: {decision.reason}\n")
+        for ref in decision.matched:
+            stdout.write(f"  {ref.effect} {ref.kind} {ref}\n")
+    if args.expect == "allow" and not decision.allowed:
+        return EXIT_FINDINGS
+    if args.expect == "deny" and decision.allowed:
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 def _cmd_render(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -89,6 +218,9 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return EXIT_USAGE
     try:
         return handler(args, stdout, stderr)
+    except UsageError as exc:
+        stderr.write(f"policy-engine: error: {_one_line(str(exc))}\n")
+        return EXIT_USAGE
     except PolicyEngineError as exc:
         stderr.write(f"policy-engine: error: {_one_line(str(exc))}\n")
         return EXIT_USAGE

@@ -1,0 +1,180 @@
+"""IAM wildcard and policy-variable strings, turned into regular expressions.
+
+IAM strings in Action, Resource and string/ARN condition values may hold ``*`` (any
+run of characters), ``?`` (one character) and, under Version 2012-10-17, policy
+variables: ``${aws:username}``, ``${aws:PrincipalTag/team, 'default'}``, and the
+escapes ``${*}``, ``${?}``, ``${$}`` for literal ``*``, ``?``, ``$``. A variable
+whose key is absent (and has no default), or is multivalued, makes the string match
+nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal, TypeAlias
+
+#: How ``*`` behaves: ``any`` crosses everything; ``arn`` crosses ``:`` only when it is
+#: the last character of an ARN segment (Resource element); ``segment`` never crosses
+#: ``:`` (ArnLike/ArnEquals compare each of the six ARN parts separately).
+StarMode: TypeAlias = Literal["any", "arn", "segment"]
+
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_ESCAPES = {"*": "*", "?": "?", "$": "$"}
+
+
+@dataclass(frozen=True, slots=True)
+class Literal_:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Wild:
+    char: str  # "*" or "?"
+
+
+@dataclass(frozen=True, slots=True)
+class Var:
+    key: str  # as written; looked up case-insensitively
+    default: str | None
+
+
+Token: TypeAlias = Literal_ | Wild | Var
+
+
+@lru_cache(maxsize=4096)
+def tokenize(text: str, *, variables: bool, wildcards: bool) -> tuple[Token, ...]:
+    """Split an IAM string into literals, wildcards and variables."""
+    tokens: list[Token] = []
+    buf: list[str] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if variables and ch == "$" and text.startswith("${", i):
+            end = text.find("}", i + 2)
+            if end != -1:
+                inner = text[i + 2 : end]
+                if inner in _ESCAPES:
+                    buf.append(_ESCAPES[inner])
+                else:
+                    if buf:
+                        tokens.append(Literal_("".join(buf)))
+                        buf = []
+                    tokens.append(_parse_variable(inner))
+                i = end + 1
+                continue
+        if wildcards and ch in "*?":
+            if buf:
+                tokens.append(Literal_("".join(buf)))
+                buf = []
+            tokens.append(Wild(ch))
+        else:
+            buf.append(ch)
+        i += 1
+    if buf:
+        tokens.append(Literal_("".join(buf)))
+    return tuple(tokens)
+
+
+def _parse_variable(inner: str) -> Var:
+    name, sep, rest = inner.partition(", ")
+    if sep and len(rest) >= 2 and rest[0] == "'" and rest[-1] == "'":
+        return Var(name.strip(), rest[1:-1])
+    return Var(inner.strip(), None)
+
+
+def has_variables(tokens: tuple[Token, ...]) -> bool:
+    return any(isinstance(t, Var) for t in tokens)
+
+
+Lookup: TypeAlias = Callable[[str], str | None]
+
+
+def resolve(tokens: tuple[Token, ...], lookup: Lookup) -> tuple[Token, ...] | None:
+    """Replace variables by their (literal) values; ``None`` if one has no value."""
+    out: list[Token] = []
+    for t in tokens:
+        if isinstance(t, Var):
+            value = lookup(t.key)
+            if value is None:
+                value = t.default
+            if value is None:
+                return None
+            out.append(Literal_(value))
+        else:
+            out.append(t)
+    return tuple(out)
+
+
+def to_regex(tokens: tuple[Token, ...], star: StarMode, *, ignore_case: bool) -> re.Pattern[str]:
+    return _compile(tokens, star, ignore_case)
+
+
+@lru_cache(maxsize=8192)
+def _compile(tokens: tuple[Token, ...], star: StarMode, ignore_case: bool) -> re.Pattern[str]:
+    parts: list[str] = []
+    for idx, t in enumerate(tokens):
+        if isinstance(t, Literal_):
+            parts.append(re.escape(t.text))
+        elif isinstance(t, Wild):
+            if t.char == "?":
+                parts.append("[^:]" if star == "segment" else ".")
+            elif star == "any":
+                parts.append(".*")
+            elif star == "segment":
+                parts.append("[^:]*")
+            else:  # "arn": a star that ends a segment may cross colons
+                nxt = tokens[idx + 1] if idx + 1 < len(tokens) else None
+                ends_segment = nxt is None or (
+                    isinstance(nxt, Literal_) and nxt.text.startswith(":")
+                )
+                parts.append(".*" if ends_segment else "[^:]*")
+        else:  # pragma: no cover - variables are resolved before compiling
+            raise ValueError("unresolved policy variable")
+    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
+    return re.compile("".join(parts), flags)
+
+
+def split_tokens(tokens: tuple[Token, ...], sep: str, maxsplit: int) -> list[tuple[Token, ...]]:
+    """Split at ``sep`` inside literals, at most ``maxsplit`` times."""
+    pieces: list[tuple[Token, ...]] = []
+    current: list[Token] = []
+    for t in tokens:
+        if isinstance(t, Literal_) and sep in t.text and len(pieces) < maxsplit:
+            chunks = t.text.split(sep, maxsplit - len(pieces))
+            for chunk in chunks[:-1]:
+                if chunk:
+                    current.append(Literal_(chunk))
+                pieces.append(tuple(current))
+                current = []
+            if chunks[-1]:
+                current.append(Literal_(chunks[-1]))
+        else:
+            current.append(t)
+    pieces.append(tuple(current))
+    return pieces
+
+
+def literal_text(tokens: tuple[Token, ...]) -> str | None:
+    """The plain string if ``tokens`` hold no wildcard, else ``None``."""
+    if all(isinstance(t, Literal_) for t in tokens):
+        return "".join(t.text for t in tokens if isinstance(t, Literal_))
+    return None
+
+
+def context_lookup(context: Mapping[str, tuple[tuple[str, ...], bool]]) -> Lookup:
+    """A variable lookup over a normalised request context (lower-case keys)."""
+
+    def lookup(key: str) -> str | None:
+        entry = context.get(key.lower())
+        if entry is None:
+            return None
+        values, multi = entry
+        if multi or len(values) != 1:
+            return None
+        return values[0]
+
+    return lookup

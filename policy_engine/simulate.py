@@ -1,0 +1,146 @@
+"""Table-driven policy tests (like ``opa test``) over the evaluator.
+
+A cases file is a JSON array of objects::
+
+    {"label": "tenant reads own object",
+     "identity": {...policy...},                 # required
+     "session": {...policy...} | null,           # optional
+     "boundary": {...policy...},                 # optional
+     "resource_policy": {...policy...},          # optional
+     "principal": "arn:aws:sts::...:assumed-role/R/S",   # optional
+     "action": "s3:GetObject",
+     "resource": "arn:aws:s3:::bucket/acme/a.txt",
+     "context": {"key": "value" | ["v1", "v2"]},  # optional
+     "expected": true}                           # true = allowed
+
+``identity`` may also be an array of policies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import PolicyParseError, SchemaIssue
+from .evaluate import DEFAULT_PRINCIPAL, Decision, Request, evaluate
+from .model import Policy
+from .parse import parse_policy
+from .schema import PolicyKind
+
+_CASE_KEYS = frozenset(
+    {
+        "label",
+        "identity",
+        "session",
+        "boundary",
+        "resource_policy",
+        "principal",
+        "action",
+        "resource",
+        "context",
+        "expected",
+        "source",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseResult:
+    label: str
+    decision: Decision
+    expected: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.decision.allowed == self.expected
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "label": self.label,
+            "decision": self.decision.decision,
+            "expected": self.expected,
+            "ok": self.ok,
+        }
+
+
+def parse_context(obj: Any, path: str) -> dict[str, str | list[str]]:
+    """A request context: an object of key -> string or array of strings."""
+    if obj is None:
+        return {}
+    if not isinstance(obj, Mapping):
+        raise PolicyParseError([SchemaIssue(path, "context must be an object")])
+    out: dict[str, str | list[str]] = {}
+    for key, value in obj.items():
+        if isinstance(value, str):
+            out[key] = value
+        elif isinstance(value, bool | int | float):
+            out[key] = "true" if value is True else "false" if value is False else str(value)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            out[key] = list(value)
+        else:
+            raise PolicyParseError(
+                [SchemaIssue(f"{path}.{key}", "a context value is a string or an array of strings")]
+            )
+    return out
+
+
+def _policies(obj: Any, path: str, kind: PolicyKind) -> list[Policy]:
+    if obj is None:
+        return []
+    items = obj if isinstance(obj, list) else [obj]
+    return [
+        parse_policy(item, kind=kind, source=f"{path}[{i}]" if isinstance(obj, list) else path)
+        for i, item in enumerate(items)
+    ]
+
+
+def _string(case: Mapping[str, Any], key: str, path: str) -> str:
+    value = case.get(key)
+    if not isinstance(value, str) or not value:
+        raise PolicyParseError([SchemaIssue(f"{path}.{key}", "required: a non-empty string")])
+    return value
+
+
+def run_case(case: Mapping[str, Any], index: int) -> CaseResult:
+    path = f"$[{index}]"
+    if not isinstance(case, Mapping):
+        raise PolicyParseError([SchemaIssue(path, "a case must be an object")])
+    unknown = sorted(set(case) - _CASE_KEYS)
+    if unknown:
+        raise PolicyParseError(
+            [SchemaIssue(path, "unknown keys " + ", ".join(f"`{k}`" for k in unknown))]
+        )
+    label = case.get("label", f"case {index}")
+    if not isinstance(label, str):
+        raise PolicyParseError([SchemaIssue(f"{path}.label", "must be a string")])
+    expected = case.get("expected")
+    if not isinstance(expected, bool):
+        raise PolicyParseError(
+            [SchemaIssue(f"{path}.expected", "required: true (allowed) or false (denied)")]
+        )
+    if case.get("identity") is None:
+        raise PolicyParseError([SchemaIssue(f"{path}.identity", "required: a policy")])
+    principal = case.get("principal", DEFAULT_PRINCIPAL)
+    if not isinstance(principal, str):
+        raise PolicyParseError([SchemaIssue(f"{path}.principal", "must be a string")])
+    request = Request(
+        _string(case, "action", path),
+        _string(case, "resource", path),
+        parse_context(case.get("context"), f"{path}.context"),
+        principal=principal,
+    )
+    decision = evaluate(
+        request,
+        identity=_policies(case["identity"], f"{path}.identity", "identity"),
+        session=_policies(case.get("session"), f"{path}.session", "session"),
+        boundary=_policies(case.get("boundary"), f"{path}.boundary", "boundary"),
+        resource=_policies(case.get("resource_policy"), f"{path}.resource_policy", "resource"),
+    )
+    return CaseResult(label, decision, expected)
+
+
+def run_cases(cases: Any) -> list[CaseResult]:
+    if not isinstance(cases, Sequence) or isinstance(cases, str):
+        raise PolicyParseError([SchemaIssue("$", "a cases file is a JSON array of cases")])
+    return [run_case(case, i) for i, case in enumerate(cases)]

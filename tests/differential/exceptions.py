@@ -1,0 +1,329 @@
+"""Where the oracle deviates from AWS's documentation: recorded here, in one place.
+
+Each entry names the documentation our evaluator follows, recognises the cases it
+covers, and rewrites such a case into one whose answer must equal ours, which the
+oracle then decides. Nothing is skipped: a matching case is still checked.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+NEVER = {"Action": "none:NeverMatches", "Resource": "*"}
+
+
+@dataclass(frozen=True)
+class Deviation:
+    name: str
+    reference: str
+    applies: Callable[[dict[str, Any]], bool]
+    rewrite: Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _policies(case: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield from case["identity"]
+    yield from case["boundary"]
+    if case["session"]:
+        yield case["session"]
+
+
+def _listify(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _unresolved_not_resource(case: dict[str, Any], policy: dict[str, Any], stmt: Any) -> bool:
+    if policy.get("Version") != "2012-10-17" or "NotResource" not in stmt:
+        return False
+    keys = {k.lower() for k in case["context"]}
+    for pattern in _listify(stmt["NotResource"]):
+        for inner in _VARIABLE.findall(pattern):
+            if inner in ("*", "?", "$") or ", '" in inner:
+                continue
+            if inner.strip().lower() not in keys or isinstance(
+                case["context"].get(inner.strip()), list
+            ):
+                return True
+    return False
+
+
+def _has_unresolved_not_resource(case: dict[str, Any]) -> bool:
+    return any(
+        _unresolved_not_resource(case, p, s) for p in _policies(case) for s in p["Statement"]
+    )
+
+
+def _neutralise_unresolved_not_resource(case: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(case)
+    for policy in _policies(out):
+        policy["Statement"] = [
+            {"Effect": s["Effect"], **NEVER} if _unresolved_not_resource(out, policy, s) else s
+            for s in policy["Statement"]
+        ]
+    return out
+
+
+def _regional_arn_with_variable(pattern: str) -> bool:
+    parts = _VARIABLE.sub("X", pattern).split(":")
+    return len(parts) >= 6 and bool(parts[3] or parts[4]) and "${" in pattern
+
+
+def _resource_patterns(stmt: dict[str, Any]) -> list[str]:
+    return [p for k in ("Resource", "NotResource") if k in stmt for p in _listify(stmt[k])]
+
+
+def _has_regional_variable(case: dict[str, Any]) -> bool:
+    return any(
+        p.get("Version") == "2012-10-17"
+        and any(_regional_arn_with_variable(r) for r in _resource_patterns(s))
+        for p in _policies(case)
+        for s in p["Statement"]
+    )
+
+
+def _substitute(pattern: str, context: dict[str, Any]) -> str:
+    lowered = {k.lower(): v for k, v in context.items()}
+
+    def repl(m: re.Match[str]) -> str:
+        inner = m.group(1)
+        if inner in ("*", "?", "$"):
+            return m.group(0)
+        name, _, default = inner.partition(", '")
+        value = lowered.get(name.strip().lower())
+        if isinstance(value, str):
+            return value
+        if default.endswith("'"):
+            return default[:-1]
+        return m.group(0)
+
+    return _VARIABLE.sub(repl, pattern)
+
+
+def _resolve_regional_variables(case: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(case)
+    for policy in _policies(out):
+        if policy.get("Version") != "2012-10-17":
+            continue
+        for stmt in policy["Statement"]:
+            for key in ("Resource", "NotResource"):
+                if key in stmt:
+                    stmt[key] = [
+                        _substitute(r, out["context"]) if _regional_arn_with_variable(r) else r
+                        for r in _listify(stmt[key])
+                    ]
+    return out
+
+
+DATE_KEYS = {"aws:currenttime", "aws:epochtime"}
+
+
+def _is_epoch(value: Any) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)) or (
+        isinstance(value, str) and value.isdigit()
+    )
+
+
+def _iso(value: Any) -> Any:
+    from datetime import UTC, datetime
+
+    if not _is_epoch(value):
+        return value
+    return datetime.fromtimestamp(int(value), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _date_blocks(case: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for policy in _policies(case):
+        for stmt in policy["Statement"]:
+            for op, block in stmt.get("Condition", {}).items():
+                if "Date" in op:
+                    yield block
+
+
+def _mixes_epoch(case: dict[str, Any]) -> bool:
+    in_context = any(k.lower() in DATE_KEYS and _is_epoch(v) for k, v in case["context"].items())
+    in_policy = any(
+        _is_epoch(v)
+        for block in _date_blocks(case)
+        for vals in block.values()
+        for v in (vals if isinstance(vals, list) else [vals])
+    )
+    return in_context or in_policy
+
+
+def _epoch_to_iso(case: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(case)
+    out["context"] = {
+        k: _iso(v) if k.lower() in DATE_KEYS else v for k, v in out["context"].items()
+    }
+    for block in _date_blocks(out):
+        for key, vals in block.items():
+            block[key] = [_iso(v) for v in vals] if isinstance(vals, list) else _iso(vals)
+    return out
+
+
+def _old_version_with_variable(case: dict[str, Any]) -> bool:
+    return any(
+        p.get("Version") == "2008-10-17" and "${" in json.dumps(p["Statement"])
+        for p in _policies(case)
+    )
+
+
+def _escape_old_variables(case: dict[str, Any]) -> dict[str, Any]:
+    def escape(node: Any) -> Any:
+        if isinstance(node, str):
+            return node.replace("${", "${$}{")
+        if isinstance(node, list):
+            return [escape(x) for x in node]
+        if isinstance(node, dict):
+            return {k: escape(v) for k, v in node.items()}
+        return node
+
+    out = copy.deepcopy(case)
+    for key in ("identity", "boundary"):
+        out[key] = [
+            {"Version": "2012-10-17", "Statement": escape(p["Statement"])}
+            if p.get("Version") == "2008-10-17"
+            else p
+            for p in out[key]
+        ]
+    session = out["session"]
+    if session and session.get("Version") == "2008-10-17":
+        out["session"] = {"Version": "2012-10-17", "Statement": escape(session["Statement"])}
+    return out
+
+
+def _for_any_if_exists_missing(case: dict[str, Any]) -> bool:
+    keys = {k.lower() for k in case["context"]}
+    return any(
+        op.startswith("ForAnyValue:") and op.endswith("IfExists") and key.lower() not in keys
+        for p in _policies(case)
+        for s in p["Statement"]
+        for op, block in s.get("Condition", {}).items()
+        for key in block
+    )
+
+
+def _drop_satisfied_if_exists(case: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(case)
+    keys = {k.lower() for k in out["context"]}
+    for policy in _policies(out):
+        for stmt in policy["Statement"]:
+            cond = stmt.get("Condition")
+            if not cond:
+                continue
+            for op in list(cond):
+                if op.startswith("ForAnyValue:") and op.endswith("IfExists"):
+                    cond[op] = {k: v for k, v in cond[op].items() if k.lower() in keys}
+                    if not cond[op]:
+                        del cond[op]
+            if not cond:
+                del stmt["Condition"]
+    return out
+
+
+def _names_session(case: dict[str, Any]) -> bool:
+    policy = case.get("resource")
+    if not policy or ":assumed-role/" not in case["principal"]:
+        return False
+    return any(
+        s["Effect"] == "Allow"
+        and case["principal"] in _listify(s.get("Principal", {}).get("AWS", []))
+        for s in policy["Statement"]
+        if isinstance(s.get("Principal"), dict)
+    )
+
+
+def _without_session_limits(case: dict[str, Any]) -> dict[str, Any]:
+    # Valid for cases whose other policies hold no Deny (the documented table).
+    out = copy.deepcopy(case)
+    out["session"] = None
+    out["boundary"] = []
+    return out
+
+
+DEVIATIONS: list[Deviation] = [
+    Deviation(
+        name="resource-policy-names-session-arn",
+        reference=(
+            "IAM User Guide, 'Session policies': a resource-based policy that specifies the "
+            "ARN of the session directly is not limited by the session policy (one naming "
+            "the role is). The oracle limits both. Checked by asking the oracle about the "
+            "case without the session policy and boundary."
+        ),
+        applies=_names_session,
+        rewrite=_without_session_limits,
+    ),
+    Deviation(
+        name="for-any-value-if-exists-missing-key",
+        reference=(
+            "IAM User Guide, 'Condition operators', ...IfExists: if the key is not present "
+            "in the request context, the condition evaluates to true. The oracle lets "
+            "ForAnyValue's rule (false for a missing key) win over IfExists. Checked by "
+            "asking the oracle about the case without those (satisfied) conditions."
+        ),
+        applies=_for_any_if_exists_missing,
+        rewrite=_drop_satisfied_if_exists,
+    ),
+    Deviation(
+        name="variables-under-2008-10-17",
+        reference=(
+            "IAM User Guide, 'IAM JSON policy elements: Version' and 'Variables and tags': "
+            "under Version 2008-10-17 policy variables are literal text. The oracle "
+            "substitutes them under either version. Checked by asking the oracle about the "
+            "same policy written for 2012-10-17 with every `${` escaped as `${$}{`."
+        ),
+        applies=_old_version_with_variable,
+        rewrite=_escape_old_variables,
+    ),
+    Deviation(
+        name="date-epoch-seconds",
+        reference=(
+            "IAM User Guide, 'Condition operators', date condition operators: values are "
+            "ISO 8601 dates or epoch (UNIX) time in seconds, and the two forms are "
+            "equivalent. The oracle reads epoch values as numbers but ISO values as "
+            "milliseconds, so mixed forms never compare correctly. Checked by asking the "
+            "oracle about the case with every epoch value written as ISO 8601."
+        ),
+        applies=_mixes_epoch,
+        rewrite=_epoch_to_iso,
+    ),
+    Deviation(
+        name="variable-in-regional-arn",
+        reference=(
+            "IAM User Guide, 'IAM policy elements: Variables and tags': variables may stand "
+            "in the resource part of an ARN (after the fifth colon). The oracle leaves them "
+            "unresolved in ARNs that carry a region and account (SQS, Secrets Manager, ...), "
+            "so such patterns never match there. Checked by asking the oracle about the case "
+            "with those variables substituted from the request context."
+        ),
+        applies=_has_regional_variable,
+        rewrite=_resolve_regional_variables,
+    ),
+    Deviation(
+        name="notresource-unresolved-variable",
+        reference=(
+            "IAM User Guide, 'IAM policy elements: Variables and tags': if AWS cannot "
+            "resolve a variable, the entire statement might be invalid. We treat such a "
+            "NotResource statement as applying to nothing (fail closed); the oracle decides "
+            "by service (S3: not applying; SQS: applying). Checked by asking the oracle "
+            "about the same case with those statements replaced by never-matching ones."
+        ),
+        applies=_has_unresolved_not_resource,
+        rewrite=_neutralise_unresolved_not_resource,
+    ),
+]
+
+
+def for_oracle(case: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The case to ask the oracle, and the deviations that rewrote it."""
+    names = []
+    for deviation in DEVIATIONS:
+        if deviation.applies(case):
+            case = deviation.rewrite(case)
+            names.append(deviation.name)
+    return case, names
