@@ -102,11 +102,20 @@ def compile_condition(cond: Condition, *, variables: bool, path: str) -> Compile
     negated = base in NEGATED
     value_tests = [_value_test(base, v, variables=variables, path=path) for v in cond.values]
 
-    def matches(request_value: str, ctx: Context) -> bool:
-        # Each test says whether the request value satisfies that policy value, with
-        # negation applied; negated operators need all (NOR), others any (OR).
-        results = (t(request_value, ctx) for t in value_tests)
-        return all(results) if negated else any(results)
+    matches: ValueTest
+    if len(value_tests) == 1:
+        matches = value_tests[0]
+    elif negated:
+
+        def matches(request_value: str, ctx: Context) -> bool:
+            # Each test says whether the request value satisfies that policy value,
+            # negation applied: negated operators need every one (NOR).
+            return all(t(request_value, ctx) for t in value_tests)
+
+    else:
+
+        def matches(request_value: str, ctx: Context) -> bool:
+            return any(t(request_value, ctx) for t in value_tests)
 
     set_op = cond.set_operator
     if_exists = cond.if_exists
@@ -173,6 +182,16 @@ def _string_test(base: str, raw: str, *, variables: bool) -> ValueTest:
     ignore_case = "IgnoreCase" in base
     tokens = _glob.tokenize(raw, variables=variables, wildcards=like)
     dynamic = _glob.has_variables(tokens)
+    literal = None if dynamic else _glob.literal_text(tokens)
+    if literal is not None:  # the common case: a plain string compare
+        if ignore_case:
+            folded = literal.lower()
+            if negated:
+                return lambda value, ctx: value.lower() != folded
+            return lambda value, ctx: value.lower() == folded
+        if negated:
+            return lambda value, ctx: value != literal
+        return lambda value, ctx: value == literal
     static = None if dynamic else _glob.to_regex(tokens, "any", ignore_case=ignore_case)
 
     def test(value: str, ctx: Context) -> bool:

@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal, TypeAlias
+from typing import Literal, NamedTuple, TypeAlias
 
 from . import _glob
 from ._conditions import CompiledCondition, compile_condition
@@ -48,9 +48,14 @@ class Request:
     """One request as IAM sees it.
 
     ``context`` maps condition keys (case-insensitive) to a value: a string for a
-    single-valued key, a list of strings for a multivalued one (an empty list is a
-    present-but-empty multivalued key). ``principal`` is the caller's ARN; for an
-    assumed role it is the session ARN ``arn:aws:sts::ACCOUNT:assumed-role/ROLE/NAME``.
+    single-valued key, a list of strings for a multivalued one. An empty list is
+    treated as an absent key everywhere (``ForAllValues`` true, ``ForAnyValue``
+    false, ``Null: true`` holds): the IAM User Guide gives empty and missing keys the
+    same meaning for set operators, and treating them alike for ``Null`` too keeps a
+    ``Null: false`` guard from being passed with an empty key set.
+
+    ``principal`` is the caller's ARN; for an assumed role it is the session ARN
+    ``arn:aws:sts::ACCOUNT:assumed-role/ROLE/NAME``.
     """
 
     action: str
@@ -60,19 +65,17 @@ class Request:
     normalised: Mapping[str, tuple[tuple[str, ...], bool]] = field(
         init=False, repr=False, compare=False
     )
+    service: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         norm: dict[str, tuple[tuple[str, ...], bool]] = {}
         for key, value in self.context.items():
             if isinstance(value, str | bool | int | float):
                 norm[key.lower()] = ((_scalar_text(value),), False)
-            else:
+            elif value:
                 norm[key.lower()] = (tuple(_scalar_text(v) for v in value), True)
         object.__setattr__(self, "normalised", norm)
-
-    @property
-    def service(self) -> str:
-        return self.action.partition(":")[0].lower()
+        object.__setattr__(self, "service", self.action.partition(":")[0].lower())
 
 
 def _scalar_text(value: object) -> str:
@@ -105,8 +108,7 @@ class StatementRef:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     """The answer, with the statements that decided it and a one-line reason."""
 
     decision: DecisionKind
@@ -141,6 +143,14 @@ class _Patterns:
 
     def matches(self, value: str, ctx: Mapping[str, tuple[tuple[str, ...], bool]]) -> bool:
         return self.state(value, ctx) is True
+
+    def static_hit(self, value: str) -> bool:
+        """Whether a pattern without variables matches."""
+        if self.match_all:
+            return True
+        if (value.lower() if self.ignore_case else value) in self.exact:
+            return True
+        return any(r.fullmatch(value) for r in self.regexes)
 
     def state(self, value: str, ctx: Mapping[str, tuple[tuple[str, ...], bool]]) -> bool | None:
         """True if a pattern matches; False if none does; ``None`` if none does and
@@ -204,18 +214,44 @@ class CompiledStatement:
     source: Statement
 
     def applies(self, request: Request) -> bool:
+        """Whether the statement applies to ``request`` (all elements match)."""
+        static = self.static_match(request.action, request.resource, request.principal)
+        if static is False:
+            return False
+        if static is None and not self.dynamic_match(request):
+            return False
+        return self.conditions_hold(request)
+
+    def static_match(self, action: str, resource: str, principal: str) -> bool | None:
+        """Match what does not depend on the request context: the action, literal and
+        wildcard resources, the principal. ``None``: the resource element holds a
+        policy variable, so the answer waits for :meth:`dynamic_match`."""
+        if self.actions.matches(action, _EMPTY) == self.not_action:
+            return False
+        if self.principal is not None and (self.principal.matches(principal) == self.not_principal):
+            return False
+        if self.resources is None:
+            return True
+        if self.resources.dynamic:
+            if not self.not_resource and self.resources.static_hit(resource):
+                return True
+            return None
+        return self.resources.static_hit(resource) != self.not_resource
+
+    def dynamic_match(self, request: Request) -> bool:
+        assert self.resources is not None
+        hit = self.resources.state(request.resource, request.normalised)
+        return hit is not None and hit != self.not_resource
+
+    def conditions_hold(self, request: Request) -> bool:
         ctx = request.normalised
-        if self.actions.matches(request.action, ctx) == self.not_action:
-            return False
-        if self.resources is not None:
-            hit = self.resources.state(request.resource, ctx)
-            if hit is None or hit == self.not_resource:
+        for c in self.conditions:  # noqa: SIM110 - a plain loop is faster on this hot path
+            if not c.test(ctx):
                 return False
-        if self.principal is not None and (
-            self.principal.matches(request.principal) == self.not_principal
-        ):
-            return False
-        return all(c(ctx) for c in self.conditions)
+        return True
+
+
+_EMPTY: Mapping[str, tuple[tuple[str, ...], bool]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,14 +432,41 @@ def _prepare(items: Sequence[PolicyInput], kind: PolicyKindName) -> tuple[Compil
     return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Evaluator:
-    """Policies compiled once; :meth:`evaluate` decides requests against them."""
+_MEMO_LIMIT = 4096
 
-    identity: tuple[CompiledPolicy, ...] = ()
-    session: tuple[CompiledPolicy, ...] = ()
-    boundary: tuple[CompiledPolicy, ...] = ()
-    resource: tuple[CompiledPolicy, ...] = ()
+
+_Candidate: TypeAlias = tuple[int, "CompiledStatement", bool]  # (role, statement, dynamic)
+
+
+class _Candidates(NamedTuple):
+    statements: tuple[_Candidate, ...]
+    decision: Decision | None  # set when no candidate depends on the request context
+    seen: dict[int, Decision]  # decisions by the set of candidates that applied
+
+
+class Evaluator:
+    """Policies compiled once; :meth:`evaluate` decides requests against them.
+
+    Thread-safe. It remembers, per (action, resource, principal), which statements
+    match on everything but conditions and policy variables, so a repeated request
+    shape costs only its condition checks (bounded memo, cleared when full).
+    """
+
+    __slots__ = ("_memo", "_plans", "boundary", "identity", "resource", "session")
+
+    def __init__(
+        self,
+        identity: tuple[CompiledPolicy, ...] = (),
+        session: tuple[CompiledPolicy, ...] = (),
+        boundary: tuple[CompiledPolicy, ...] = (),
+        resource: tuple[CompiledPolicy, ...] = (),
+    ) -> None:
+        self.identity = identity
+        self.session = session
+        self.boundary = boundary
+        self.resource = resource
+        self._plans: dict[str, tuple[tuple[int, CompiledStatement], ...]] = {}
+        self._memo: dict[tuple[str, str, str], _Candidates] = {}
 
     @classmethod
     def of(
@@ -421,61 +484,122 @@ class Evaluator:
             _prepare(resource, "resource"),
         )
 
+    def _plan(self, service: str) -> tuple[tuple[int, CompiledStatement], ...]:
+        plan = self._plans.get(service)
+        if plan is None:
+            plan = tuple(
+                (g, cs)
+                for g, group in enumerate(
+                    (self.identity, self.session, self.boundary, self.resource)
+                )
+                for policy in group
+                for cs in policy.candidates(service)
+            )
+            self._plans[service] = plan
+        return plan
+
     def evaluate(self, request: Request) -> Decision:
-        service = request.service
-        denies: list[StatementRef] = []
-        allows: dict[str, list[StatementRef]] = {}
-        session_grant: list[StatementRef] = []
-        for group_name, group in (
-            ("identity", self.identity),
-            ("session", self.session),
-            ("boundary", self.boundary),
-            ("resource", self.resource),
-        ):
-            for policy in group:
-                for cs in policy.candidates(service):
-                    if not cs.applies(request):
-                        continue
-                    if not cs.allow:
-                        denies.append(cs.ref)
-                    elif group_name == "resource":
-                        grantor = cs.principal
-                        if grantor is None or cs.not_principal:
-                            continue  # NotPrincipal with Allow is invalid; grants nothing
-                        if grantor.names_session(request.principal):
-                            session_grant.append(cs.ref)
-                        elif grantor.grants(request.principal):
-                            allows.setdefault("resource", []).append(cs.ref)
-                    else:
-                        allows.setdefault(group_name, []).append(cs.ref)
-        if denies:
-            return Decision("explicit_deny", tuple(denies), "an explicit Deny matched")
-        if session_grant:
-            return Decision(
-                "allow",
-                tuple(session_grant),
-                "a resource-based policy grants the session ARN itself "
-                "(not limited by session policies or the boundary)",
+        key = (request.action, request.resource, request.principal)
+        found = self._memo.get(key)
+        if found is None:
+            matched: list[_Candidate] = []
+            for g, cs in self._plan(request.service):
+                static = cs.static_match(request.action, request.resource, request.principal)
+                role = _role(g, cs, request.principal) if static is not False else None
+                if role is not None:
+                    matched.append((role, cs, static is None))
+            candidates = tuple(matched)
+            # Without conditions or variables, the decision depends on the key alone.
+            fixed = not any(dyn or cs.conditions for _, cs, dyn in candidates)
+            found = _Candidates(
+                candidates, self._decide(request, candidates) if fixed else None, {}
             )
-        principal_allows = allows.get("identity", []) + allows.get("resource", [])
-        if not principal_allows:
+            if len(self._memo) >= _MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[key] = found
+        if found.decision is not None:
+            return found.decision
+        return self._decide(request, found.statements, found.seen)
+
+    def _decide(
+        self,
+        request: Request,
+        candidates: tuple[_Candidate, ...],
+        seen: dict[int, Decision] | None = None,
+    ) -> Decision:
+        which = 0  # bit i: candidate i applies
+        for i, (_, cs, dynamic) in enumerate(candidates):
+            if dynamic and not cs.dynamic_match(request):
+                continue
+            if cs.conditions and not cs.conditions_hold(request):
+                continue
+            which |= 1 << i
+        if seen is not None:
+            known = seen.get(which)
+            if known is None:
+                known = seen[which] = self._conclude(candidates, which)
+            return known
+        return self._conclude(candidates, which)
+
+    def _conclude(self, candidates: tuple[_Candidate, ...], which: int) -> Decision:
+        hits = [(role, cs.ref) for i, (role, cs, _) in enumerate(candidates) if which >> i & 1]
+        mask = 0
+        for role, _ in hits:
+            mask |= 1 << role
+        if mask & _BIT_DENY:
+            return Decision("explicit_deny", _refs(hits, _BIT_DENY), _REASON_DENY)
+        if mask & _BIT_SESSION_GRANT:
+            return Decision("allow", _refs(hits, _BIT_SESSION_GRANT), _REASON_SESSION_GRANT)
+        if not mask & _BIT_PRINCIPAL:
+            return Decision("implicit_deny", (), _REASON_NO_ALLOW)
+        if self.boundary and not mask & _BIT_BOUNDARY:
+            return Decision("implicit_deny", _refs(hits, _BIT_PRINCIPAL), _REASON_BOUNDARY)
+        if self.session and not mask & _BIT_SESSION:
             return Decision(
-                "implicit_deny",
-                (),
-                "no identity or resource-based policy statement allows the request",
+                "implicit_deny", _refs(hits, _BIT_PRINCIPAL | _BIT_BOUNDARY), _REASON_SESSION
             )
-        matched = list(principal_allows)
-        for group_name, group in (("boundary", self.boundary), ("session", self.session)):
-            if group:
-                granted = allows.get(group_name)
-                if not granted:
-                    return Decision(
-                        "implicit_deny",
-                        tuple(matched),
-                        f"the {group_name} policy does not allow the request",
-                    )
-                matched.extend(granted)
-        return Decision("allow", tuple(matched), "allowed by every applicable policy kind")
+        return Decision("allow", _refs(hits, _BITS_ALLOW), _REASON_ALLOW)
+
+
+# Roles of a matching statement in the decision.
+_IDENTITY, _SESSION, _BOUNDARY, _RESOURCE, _SESSION_GRANT, _DENY = range(6)
+_BIT_PRINCIPAL = 1 << _IDENTITY | 1 << _RESOURCE
+_BIT_SESSION = 1 << _SESSION
+_BIT_BOUNDARY = 1 << _BOUNDARY
+_BIT_SESSION_GRANT = 1 << _SESSION_GRANT
+_BIT_DENY = 1 << _DENY
+_BITS_ALLOW = _BIT_PRINCIPAL | _BIT_SESSION | _BIT_BOUNDARY
+
+
+def _refs(hits: list[tuple[int, StatementRef]], bits: int) -> tuple[StatementRef, ...]:
+    return tuple(ref for role, ref in hits if (1 << role) & bits)
+
+
+def _role(group: int, cs: CompiledStatement, principal: str) -> int | None:
+    """What a matching statement does; ``None`` if it can never count."""
+    if not cs.allow:
+        return _DENY
+    if group != _RESOURCE:
+        return group
+    grantor = cs.principal
+    if grantor is None or cs.not_principal:
+        return None  # NotPrincipal with Allow is invalid; it grants nothing
+    if grantor.names_session(principal):
+        return _SESSION_GRANT
+    if grantor.grants(principal):
+        return _RESOURCE
+    return None  # e.g. an account principal: delegation to IAM, no grant by itself
+
+
+_REASON_DENY = "an explicit Deny matched"
+_REASON_SESSION_GRANT = (
+    "a resource-based policy grants the session ARN itself "
+    "(not limited by session policies or the boundary)"
+)
+_REASON_NO_ALLOW = "no identity or resource-based policy statement allows the request"
+_REASON_BOUNDARY = "the boundary policy does not allow the request"
+_REASON_SESSION = "the session policy does not allow the request"
+_REASON_ALLOW = "allowed by every applicable policy kind"
 
 
 def evaluate(

@@ -246,7 +246,30 @@ def _without_session_limits(case: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _has_empty_multivalued(case: dict[str, Any]) -> bool:
+    return any(v == [] for v in case["context"].values())
+
+
+def _drop_empty_multivalued(case: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(case)
+    out["context"] = {k: v for k, v in out["context"].items() if v != []}
+    return out
+
+
 DEVIATIONS: list[Deviation] = [
+    Deviation(
+        name="empty-multivalued-key-is-absent",
+        reference=(
+            "IAM User Guide, 'Single-valued vs. multivalued context keys': set operators "
+            "treat a missing key and an empty one alike. We treat an empty multivalued key "
+            "as absent for every operator, Null included (so `Null: false` on "
+            "dynamodb:LeadingKeys cannot be passed with an empty key set); the oracle "
+            "counts an empty key as present for Null. Checked by asking the oracle about "
+            "the case with empty keys removed."
+        ),
+        applies=_has_empty_multivalued,
+        rewrite=_drop_empty_multivalued,
+    ),
     Deviation(
         name="resource-policy-names-session-arn",
         reference=(

@@ -1,0 +1,146 @@
+"""One decision over a typical tenant policy: ours, principalmapper, iam-simulate."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from bench._harness import Result, benchmark, median_us
+
+ROOT = Path(__file__).resolve().parents[1]
+ORACLE = ROOT / "tests" / "oracle"
+SESSION = "arn:aws:sts::111122223333:assumed-role/saas-tenant-basic/acme-corp"
+TABLE = "arn:aws:dynamodb:eu-west-1:111122223333:table/saas-orders"
+BUCKET = "arn:aws:s3:::saas-documents-111122223333"
+
+
+def _requests() -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        ("dynamodb:GetItem", TABLE, {"dynamodb:LeadingKeys": ["acme-corp"]}),
+        ("dynamodb:Query", TABLE, {"dynamodb:LeadingKeys": ["globex"]}),
+        ("dynamodb:Scan", TABLE, {}),
+        ("s3:GetObject", f"{BUCKET}/acme-corp/report.pdf", {}),
+        ("s3:GetObject", f"{BUCKET}/acme/report.pdf", {}),
+        ("s3:ListBucket", BUCKET, {"s3:prefix": "acme-corp/"}),
+        ("sqs:SendMessage", "arn:aws:sqs:eu-west-1:111122223333:saas-jobs-acme-corp", {}),
+        (
+            "secretsmanager:GetSecretValue",
+            "arn:aws:secretsmanager:eu-west-1:111122223333:secret:saas/tenants/acme-corp/db-AbCdEf",
+            {},
+        ),
+    ]
+
+
+def _pmapper() -> Any:
+    import collections
+    import collections.abc
+
+    # principalmapper predates Python 3.10: alias the ABCs it imports from collections.
+    collections.Mapping = collections.abc.Mapping  # type: ignore[attr-defined]
+    collections.MutableMapping = collections.abc.MutableMapping  # type: ignore[attr-defined]
+    from principalmapper.querying import local_policy_simulation as sim
+    from principalmapper.util.case_insensitive_dict import CaseInsensitiveDict
+
+    return sim, CaseInsensitiveDict
+
+
+@benchmark("evaluate")
+def evaluate_bench() -> list[Result]:
+    from policy_engine.catalog import default_catalog
+    from policy_engine.evaluate import Evaluator, Request
+    from policy_engine.model import policy_to_obj
+    from policy_engine.render import Renderer
+
+    policy = Renderer(default_catalog()).render_tier("acme-corp", "basic")
+    doc = policy_to_obj(policy)
+    evaluator = Evaluator.of(identity=[policy])
+    reqs = [Request(a, r, c, principal=SESSION) for a, r, c in _requests()]
+    ours_decisions = [evaluator.evaluate(r).decision for r in reqs]
+
+    def run_ours() -> None:
+        for r in reqs:
+            evaluator.evaluate(r)
+
+    ours = median_us(run_ours, batch=200) / len(reqs)
+    results = [
+        Result(f"decision, {len(policy)}-statement tenant policy (ours)", ours, "us", "<= 5 us"),
+    ]
+
+    try:
+        sim, cid = _pmapper()
+    except ImportError:
+        results.append(
+            Result("principalmapper: not installed (pip install principalmapper)", 0, "")
+        )
+    else:
+        contexts = [cid(dict(c.items())) for _, _, c in _requests()]
+
+        def run_pmapper() -> None:
+            for (a, r, _), ctx in zip(_requests(), contexts, strict=True):
+                if not sim.policy_has_matching_statement(doc, "Deny", a, r, ctx):
+                    sim.policy_has_matching_statement(doc, "Allow", a, r, ctx)
+
+        peer = median_us(run_pmapper, batch=20) / len(reqs)
+        results.append(
+            Result(
+                "  ours vs principalmapper local simulation",
+                ours,
+                "us",
+                "peer >= 10x slower",
+                "principalmapper",
+                peer,
+            )
+        )
+
+    if shutil.which("node") and (ORACLE / "node_modules").is_dir():
+        cases = [
+            {"identity": [doc], "action": a, "resource_arn": r, "principal": SESSION, "context": c}
+            for a, r, c in _requests()
+        ]
+        out = subprocess.run(
+            ["node", str(ORACLE / "bench.mjs")],
+            input=json.dumps(cases),
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ORACLE,
+        ).stdout
+        node = json.loads(out)
+        results.append(
+            Result(
+                "  ours vs iam-simulate (node, timed in-process)",
+                ours,
+                "us",
+                "",
+                "iam-simulate",
+                node["median_us"],
+            )
+        )
+        names = {
+            "Allowed": "allow",
+            "ExplicitlyDenied": "explicit_deny",
+            "ImplicitlyDenied": "implicit_deny",
+        }
+        agree = sum(names[d] == o for d, o in zip(node["decisions"], ours_decisions, strict=True))
+        results.append(
+            Result(f"  decisions agreeing with iam-simulate (of {len(reqs)})", agree, "")
+        )
+    # Memo cold: every request names a different object, so nothing is remembered.
+    counter = iter(range(10**9))
+
+    def run_cold() -> None:
+        n = next(counter)
+        evaluator.evaluate(
+            Request("s3:GetObject", f"{BUCKET}/acme-corp/{n}.pdf", {}, principal=SESSION)
+        )
+
+    cold = median_us(run_cold, batch=500)
+    results.append(
+        Result("decision with a never-seen resource (memo cold, incl. Request)", cold, "us")
+    )
+    decisions_s = 1e6 / ours
+    results.append(Result("decisions per second (ours)", decisions_s, "/s"))
+    return results
