@@ -32,6 +32,15 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from .catalog import Catalog, Partition, ResourceSpec, TemplateSpec, Tier, load_catalog
+    from .evaluate import (
+        CompiledPolicy,
+        Decision,
+        Evaluator,
+        Request,
+        StatementRef,
+        compile_policy,
+        evaluate,
+    )
     from .model import (
         Condition,
         Policy,
@@ -47,6 +56,13 @@ if TYPE_CHECKING:
     from .tenancy import TenantContext, TenantIdLanguage
 
 _LAZY = {
+    "CompiledPolicy": "evaluate",
+    "Decision": "evaluate",
+    "Evaluator": "evaluate",
+    "Request": "evaluate",
+    "StatementRef": "evaluate",
+    "compile_policy": "evaluate",
+    "evaluate": "evaluate",
     "Catalog": "catalog",
     "Partition": "catalog",
     "ResourceSpec": "catalog",
@@ -89,7 +105,10 @@ __all__ = [
     "TENANT_MARKER",
     "Catalog",
     "CatalogError",
+    "CompiledPolicy",
     "Condition",
+    "Decision",
+    "Evaluator",
     "InvalidTenantId",
     "Partition",
     "Policy",
@@ -98,9 +117,11 @@ __all__ = [
     "PolicySizeError",
     "Principal",
     "Renderer",
+    "Request",
     "ResourceSpec",
     "SchemaIssue",
     "Statement",
+    "StatementRef",
     "SymbolicPolicy",
     "TemplateError",
     "TemplateSpec",
@@ -111,7 +132,9 @@ __all__ = [
     "UnknownTemplate",
     "UnknownTier",
     "__version__",
+    "compile_policy",
     "dumps",
+    "evaluate",
     "is_valid_policy",
     "iter_schema_errors",
     "load_catalog",
