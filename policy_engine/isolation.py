@@ -1,0 +1,779 @@
+"""The isolation proof: no tenant's credentials reach another tenant's data.
+
+For a tier, the effective policy of tenant A is the tier role's policies (where
+``${aws:PrincipalTag/TenantId}`` is A, the session tag set at vending) intersected
+with the tier's session policy rendered for A. The checker asks, for every resource
+of the catalogue's resource model:
+
+(a) is there a tenant B != A and a request allowed for A on B's partition: an ARN in
+    B's partition, or the resource with a condition key (``dynamodb:LeadingKeys``,
+    ``s3:prefix``, ...) whose value touches B's partition?
+(b) is there a request allowed for A on the resource that names no partition at all
+    (the condition key absent, or an empty ``s3:prefix``)?
+
+Answers: ``proved`` (for all tenants of the language), ``violation`` with concrete
+counterexamples, each confirmed ``allow`` by :func:`policy_engine.evaluate`, or
+``unknown`` naming the construct outside the supported fragment. ``unknown`` is
+never ``proved``. See ``docs/isolation.md`` for the fragment and why it is sound.
+
+>>> from policy_engine.catalog import load_catalog
+>>> result = check_tier(load_catalog(), "basic")
+>>> result.status
+'proved'
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal, TypeAlias
+
+from . import _automata as fa
+from . import _glob
+from .catalog import Catalog, Partition, ResourceSpec
+from .evaluate import Evaluator, Request, StatementRef, compile_policy
+from .model import Condition, policy_from_obj
+from .render import TENANT_MARKER, Renderer, substitute
+from .tenancy import TenantIdLanguage
+
+Status: TypeAlias = Literal["proved", "violation", "unknown"]
+TAG_KEY = "aws:PrincipalTag/TenantId"
+TIER_TAG_KEY = "aws:PrincipalTag/Tier"
+SESSION_PRINCIPAL = "arn:aws:sts::{account}:assumed-role/{role}/{tenant}"
+#: Condition keys whose request values are sets (IAM Service Authorization Reference).
+MULTIVALUED_KEYS = frozenset(
+    {"dynamodb:leadingkeys", "dynamodb:attributes", "aws:tagkeys", "aws:calledvia"}
+)
+#: Condition keys whose partition is prefix-closed: a value touches every key it lists.
+PREFIX_KEYS = frozenset({"s3:prefix"})
+_STRING_POSITIVE = {"StringEquals", "StringLike", "StringEqualsIgnoreCase"}
+
+
+@dataclass(frozen=True, slots=True)
+class Counterexample:
+    """A concrete request allowed for tenant A that it must not have."""
+
+    kind: Literal["cross-tenant", "key-less"]
+    resource_name: str
+    tenant_a: str
+    tenant_b: str | None
+    action: str
+    resource: str
+    context: Mapping[str, str | list[str]]
+    statements: tuple[StatementRef, ...]
+    partition: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "resource_name": self.resource_name,
+            "tenant_a": self.tenant_a,
+            "tenant_b": self.tenant_b,
+            "action": self.action,
+            "resource": self.resource,
+            "context": dict(self.context),
+            "statements": [s.to_json() for s in self.statements],
+            "partition": self.partition,
+        }
+
+    def describe(self) -> str:
+        who = f"tenant `{self.tenant_a}`"
+        if self.kind == "cross-tenant":
+            what = f"reaches tenant `{self.tenant_b}`'s {self.partition} of `{self.resource_name}`"
+        else:
+            what = f"reaches `{self.resource_name}` without naming a partition ({self.partition})"
+        ctx = ", ".join(f"{k}={v!r}" for k, v in self.context.items() if not k.startswith("aws:P"))
+        stmts = ", ".join(str(s) for s in self.statements)
+        return (
+            f"{who} {what}: `{self.action}` on `{self.resource}`"
+            + (f" with {ctx}" if ctx else "")
+            + f", allowed by {stmts}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A part of the question the checker could not decide (never counted as proved)."""
+
+    resource_name: str
+    construct: str
+    where: str
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "resource_name": self.resource_name,
+            "construct": self.construct,
+            "where": self.where,
+        }
+
+    def describe(self) -> str:
+        return f"`{self.resource_name}`: {self.construct} ({self.where})"
+
+
+@dataclass(frozen=True, slots=True)
+class TierResult:
+    tier: str
+    violations: tuple[Counterexample, ...] = ()
+    unknown: tuple[Unknown, ...] = ()
+    checks: int = 0
+    seconds: float = 0.0
+
+    @property
+    def status(self) -> Status:
+        if self.violations:
+            return "violation"
+        if self.unknown:
+            return "unknown"
+        return "proved"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "violations": [v.to_json() for v in self.violations],
+            "unknown": [u.to_json() for u in self.unknown],
+            "checks": self.checks,
+            "seconds": round(self.seconds, 4),
+        }
+
+
+# -- entry points --------------------------------------------------------------------------
+
+
+def check_catalog(
+    catalog: Catalog, *, tiers: Sequence[str] | None = None, renderer: Renderer | None = None
+) -> dict[str, TierResult]:
+    """Check every tier (or the named ones) of a catalogue."""
+    renderer = renderer or Renderer(catalog)
+    names = list(tiers) if tiers is not None else list(catalog.tiers)
+    return {name: check_tier(catalog, name, renderer=renderer) for name in names}
+
+
+def check_tier(catalog: Catalog, tier: str, *, renderer: Renderer | None = None) -> TierResult:
+    """Check one tier against the catalogue's whole resource model."""
+    renderer = renderer or Renderer(catalog)
+    tier_obj = catalog.tier(tier)
+    session = renderer.symbolic_tier(tier).document
+    roles = [renderer.symbolic(name, tier).document for name in tier_obj.role_templates]
+    role_name = tier_obj.role_arn.rsplit("/", 1)[-1]
+    return check_isolation(
+        session,
+        roles,
+        list(catalog.resources.values()),
+        catalog.language,
+        tier=tier,
+        account=str(catalog.constants.get("account_id", "111122223333")),
+        role_name=role_name,
+        examples=catalog.examples,
+    )
+
+
+def check_isolation(
+    session: Mapping[str, Any],
+    roles: Sequence[Mapping[str, Any]],
+    resources: Sequence[ResourceSpec],
+    language: TenantIdLanguage,
+    *,
+    tier: str = "custom",
+    account: str = "111122223333",
+    role_name: str = "tenant-role",
+    examples: Sequence[str] = (),
+) -> TierResult:
+    """Check one session policy (with :data:`TENANT_MARKER` where the tenant ID goes)
+    and the role's policies (which may use ``${aws:PrincipalTag/TenantId}``) against a
+    resource model. With no role policies the role is taken to allow everything."""
+    started = time.perf_counter()
+    checker = _Checker(session, roles, resources, language, tier, account, role_name, examples)
+    violations, unknown, checks = checker.run()
+    return TierResult(tier, violations, unknown, checks, time.perf_counter() - started)
+
+
+# -- turning policy strings into automaton pieces ----------------------------------------
+
+
+def _pieces(text: str, *, star_mode: Literal["arn", "any"], variables: bool) -> list[fa.Piece]:
+    """A policy string as pieces; the tenant marker and the tenant tag become the slot."""
+    pieces: list[fa.Piece] = []
+    chunks = text.split(TENANT_MARKER)
+    for i, chunk in enumerate(chunks):
+        if i:
+            pieces.append(("slot", ""))
+        tokens = _glob.tokenize(chunk, variables=variables, wildcards=True)
+        for j, tok in enumerate(tokens):
+            if isinstance(tok, _glob.Literal_):
+                pieces.extend(("lit", c) for c in tok.text)
+            elif isinstance(tok, _glob.Wild):
+                if tok.char == "?":
+                    pieces.append(("one", ""))
+                elif star_mode == "any":
+                    pieces.append(("star", "any"))
+                else:
+                    nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+                    ends = (nxt is None and i == len(chunks) - 1) or (
+                        isinstance(nxt, _glob.Literal_) and nxt.text.startswith(":")
+                    )
+                    pieces.append(("star", "any" if ends else "segment"))
+            else:
+                if tok.key.lower() == TAG_KEY.lower() and tok.default is None:
+                    pieces.append(("slot", ""))
+                else:
+                    shown = (
+                        f"${{{tok.key}}}"
+                        if tok.default is None
+                        else (f"${{{tok.key}, '{tok.default}'}}")
+                    )
+                    raise fa.Unsupported(f"policy variable `{shown}`")
+    return pieces
+
+
+def _model_pieces(text: str) -> list[fa.Piece]:
+    """A resource-model string: ``{tenant}`` is the slot, ``*`` a wildcard."""
+    return _pieces(text.replace("{tenant}", TENANT_MARKER), star_mode="arn", variables=False)
+
+
+def _chars(pieces: Iterable[fa.Piece]) -> set[str]:
+    return {v for k, v in pieces if k == "lit"}
+
+
+# -- the checker ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Stmt:
+    side: Literal["session", "role"]
+    ref: StatementRef
+    raw: Mapping[str, Any]
+    actions: tuple[str, ...]  # patterns (lower-case)
+    not_action: bool
+
+
+@dataclass
+class _Candidate:
+    stmt: _Stmt
+    tenant_a: str | None
+    tenant_b: str | None  # B, or the start of B when ``b_complete`` is false
+    resource: str
+    context: dict[str, str | list[str]] = field(default_factory=dict)
+    b_complete: bool = True
+
+
+#: (A or None, B or its start, context holding the attack key, whether B is complete)
+_Value: TypeAlias = tuple[str | None, str | None, dict[str, str | list[str]], bool]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    kind: Literal["arn", "condition", "key-less"]
+    partition: Partition
+    label: str
+
+
+class _Checker:
+    def __init__(
+        self,
+        session: Mapping[str, Any],
+        roles: Sequence[Mapping[str, Any]],
+        resources: Sequence[ResourceSpec],
+        language: TenantIdLanguage,
+        tier: str,
+        account: str,
+        role_name: str,
+        examples: Sequence[str],
+    ) -> None:
+        self.session_doc = session
+        self.role_docs = list(roles)
+        self.resources = resources
+        self.language = language
+        self.tier = tier
+        self.account = account
+        self.role_name = role_name
+        self.examples = [e for e in examples if language.is_valid(e)]
+        self.session_version = session.get("Version") == "2012-10-17"
+        self.stmts = self._statements()
+        self.sigma = self._sigma()
+        self.tenant = fa.language_nfa(
+            language.alphabet, language.min_length, language.max_length, language.pattern
+        )
+        self.other_char = next(c for c in "#!%&^~|" if c not in self.sigma)
+        self._role_eval = (
+            None
+            if not self.role_docs
+            else [
+                compile_policy(policy_from_obj(doc), name=f"role[{i}]", kind="identity")
+                for i, doc in enumerate(self.role_docs)
+            ]
+        )
+
+    # -- set-up --------------------------------------------------------------------------
+
+    def _statements(self) -> list[_Stmt]:
+        out: list[_Stmt] = []
+        docs: list[tuple[Literal["session", "role"], str, Mapping[str, Any]]] = [
+            ("session", "session", self.session_doc)
+        ]
+        docs.extend(("role", f"role[{i}]", d) for i, d in enumerate(self.role_docs))
+        for side, name, doc in docs:
+            raw = doc["Statement"]
+            for i, st in enumerate(raw if isinstance(raw, list) else [raw]):
+                if st.get("Effect") != "Allow":
+                    continue  # denies only shrink what is allowed: the confirmation sees them
+                key = "Action" if "Action" in st else "NotAction"
+                acts = st[key]
+                out.append(
+                    _Stmt(
+                        side,
+                        StatementRef(
+                            name,
+                            "session" if side == "session" else "identity",
+                            i,
+                            st.get("Sid"),
+                            "Allow",
+                        ),
+                        st,
+                        tuple(a.lower() for a in ([acts] if isinstance(acts, str) else acts)),
+                        key == "NotAction",
+                    )
+                )
+        return out
+
+    def _sigma(self) -> frozenset[str]:
+        chars: set[str] = set(self.language.alphabet) | {":", "/", "*"}
+        for st in self.stmts:
+            for key in ("Resource", "NotResource"):
+                for r in _listify(st.raw.get(key, [])):
+                    chars |= set(r.replace(TENANT_MARKER, ""))
+            for block in st.raw.get("Condition", {}).values():
+                for vals in block.values():
+                    for v in _listify(vals):
+                        chars |= set(str(v).replace(TENANT_MARKER, ""))
+        for res in self.resources:
+            chars |= set(res.arn)
+            for p in res.partitions:
+                chars |= set((p.arn or "") + (p.value or ""))
+        return frozenset(c for c in chars if c.isprintable()) | {fa.OTHER}
+
+    # -- main loop -----------------------------------------------------------------------
+
+    def run(self) -> tuple[tuple[Counterexample, ...], tuple[Unknown, ...], int]:
+        violations: list[Counterexample] = []
+        unknown: list[Unknown] = []
+        checks = 0
+        for res in self.resources:
+            actions = _service_actions(res.service, self.stmts)
+            shapes: list[_Shape] = []
+            for p in res.partitions:
+                if p.arn is not None:
+                    shapes.append(_Shape("arn", p, f"partition `{p.arn}`"))
+                else:
+                    shapes.append(_Shape("condition", p, f"`{p.condition_key}` = `{p.value}`"))
+                    shapes.append(_Shape("key-less", p, f"`{p.condition_key}` absent or empty"))
+            for shape in shapes:
+                checks += 1
+                try:
+                    found = self._check_shape(res, shape, actions)
+                except fa.Unsupported as exc:
+                    unknown.append(Unknown(res.name, str(exc), shape.label))
+                    continue
+                if isinstance(found, Unknown):
+                    unknown.append(found)
+                else:
+                    violations.extend(found)
+        return tuple(violations), tuple(unknown), checks
+
+    def _check_shape(
+        self, res: ResourceSpec, shape: _Shape, actions: Sequence[str]
+    ) -> list[Counterexample] | Unknown:
+        sides: dict[str, list[tuple[_Candidate, tuple[str, ...]]]] = {"session": [], "role": []}
+        for st in self.stmts:
+            covered = tuple(a for a in actions if _action_covered(st, a))
+            if not covered:
+                continue
+            for cand in self._admits(st, res, shape):
+                sides[st.side].append((cand, covered))
+        if not sides["session"]:
+            return []
+        if self.role_docs and not sides["role"]:
+            return []
+        role_actions = {a for _, cov in sides["role"] for a in cov} if self.role_docs else None
+        if role_actions is not None and not any(
+            set(cov) & role_actions for _, cov in sides["session"]
+        ):
+            return []
+        return self._confirm(res, shape, sides, role_actions)
+
+    # -- one statement against one attack shape ----------------------------------------
+
+    def _admits(self, st: _Stmt, res: ResourceSpec, shape: _Shape) -> list[_Candidate]:
+        """Over-approximate: can ``st`` apply to a request of this shape for some A != B?
+        Returns witnesses (possibly with A or B left open), or nothing."""
+        variables = st.side == "role" or self.session_version
+        if shape.kind == "arn":
+            assert shape.partition.arn is not None
+            target = self._nfa(_model_pieces(shape.partition.arn), "B")
+        else:
+            target = self._nfa(_model_pieces(res.arn), "B")
+        witnesses = self._resource_overlap(st, target, variables)
+        if not witnesses:
+            return []
+        out: list[_Candidate] = []
+        for w in witnesses:
+            if shape.kind == "arn":
+                out.append(_Candidate(st, w.a, w.b, self._concrete(w.text)))
+                continue
+            key = shape.partition.condition_key
+            assert key is not None
+            conds = [c for c in _conditions(st.raw) if c.key.lower() == key.lower()]
+            resource = self._concrete(w.text)
+            if shape.kind == "key-less":
+                if self._keyless_ok(st, conds, key, w.a):
+                    out.append(_Candidate(st, w.a, None, resource, {}))
+                    continue
+                if key.lower() in PREFIX_KEYS and self._keyless_ok(st, conds, key, w.a, empty=True):
+                    out.append(_Candidate(st, w.a, None, resource, {key: ""}))
+                continue
+            for a, b, ctx, closed in self._condition_values(conds, key, shape.partition, variables):
+                if w.a is not None and a is not None and w.a != a:
+                    continue
+                out.append(_Candidate(st, a or w.a, b, resource, ctx, closed))
+        return out
+
+    def _resource_overlap(self, st: _Stmt, target: fa.NFA, variables: bool) -> list[fa.Witness]:
+        if "Resource" in st.raw:
+            found: list[fa.Witness] = []
+            for pattern in _listify(st.raw["Resource"]):
+                nfa = self._nfa(_pieces(pattern, star_mode="arn", variables=variables), "A")
+                found.extend(fa.search(nfa, target, self.sigma, limit=2))
+            return found
+        patterns = _listify(st.raw["NotResource"])
+        pieces = [_pieces(p, star_mode="arn", variables=variables) for p in patterns]
+        if any(k == "slot" for ps in pieces for k, _ in ps):
+            raise fa.Unsupported("NotResource naming the tenant")
+        union = fa.NFA()
+        union.start = union.add()
+        for ps in pieces:
+            sub = fa.pattern_nfa(ps, self.sigma, None, ("", ""), (fa.OPEN_A, fa.CLOSE_A))
+            s, acc = union.embed(sub)
+            union.eps[union.start].add(s)
+            union.accept |= acc
+        complement = fa.complement(union, self.sigma - fa.BRACKETS)
+        complement.self_loops((fa.OPEN_B, fa.CLOSE_B))
+        return list(fa.search(complement, target, self.sigma, limit=2))
+
+    def _condition_values(
+        self, conds: list[Condition], key: str, partition: Partition, variables: bool
+    ) -> list[_Value]:
+        """Values of ``key`` that touch B's partition and satisfy ``conds`` (over-approx)."""
+        assert partition.value is not None
+        touch = self._nfa(_model_pieces(partition.value), "B")
+        if key.lower() in PREFIX_KEYS:
+            touch = touch.prefix_closed()
+        multivalued = key.lower() in MULTIVALUED_KEYS or any(c.set_operator for c in conds)
+        if any(c.base_operator == "Null" and _truthy(c.values) for c in conds):
+            return []  # Null: true demands the key be absent
+        string_conds = [
+            c
+            for c in conds
+            if c.base_operator in _STRING_POSITIVE and c.set_operator != "ForAnyValue"
+        ]
+        any_value = [c for c in conds if c.set_operator == "ForAnyValue"]
+        if not string_conds:
+            # Unconstrained (or only negated/other operators): any value of B's works.
+            found = list(fa.search(self._free_a(), touch, self.sigma, limit=1))
+            out: list[_Value] = []
+            for w in found:
+                text = self._concrete(w.text)
+                ctx: dict[str, str | list[str]] = {key: [text] if multivalued else text}
+                if any_value:
+                    ctx = {key: [self._any_value_member(any_value[0]), text]}
+                out.append((None, w.b, ctx, w.b_closed))
+            return out
+        cond = string_conds[0]
+        if cond.base_operator == "StringEqualsIgnoreCase" and _has_both_cases(self.language):
+            raise fa.Unsupported("a case-insensitive operator on the tenant key")
+        star = "any" if cond.base_operator == "StringLike" else None
+        out = []
+        for raw in cond.values:
+            text = str(raw)
+            if star is None:
+                text = text.replace("*", "${*}").replace("?", "${?}")
+            nfa = self._nfa(_pieces(text, star_mode="any", variables=variables), "A")
+            for w in fa.search(nfa, touch, self.sigma, limit=2):
+                v = self._concrete(w.text)
+                out.append((w.a, w.b, {key: [v] if multivalued else v}, w.b_closed))
+        return out
+
+    def _keyless_ok(
+        self, st: _Stmt, conds: list[Condition], key: str, a: str | None, *, empty: bool = False
+    ) -> bool:
+        tenant = a or self._some_tenant()
+        ctx: dict[str, str | list[str]] = {TAG_KEY: tenant, TIER_TAG_KEY: self.tier}
+        if empty:
+            ctx[key] = ""
+        request = Request("x:Probe", "*", ctx)
+        from ._conditions import compile_condition
+
+        for c in conds:
+            concrete = Condition(
+                c.operator,
+                c.key,
+                tuple(
+                    v.replace(TENANT_MARKER, tenant) if isinstance(v, str) else v for v in c.values
+                ),
+                c.scalar,
+            )
+            compiled = compile_condition(concrete, variables=True, path="$")
+            if not compiled.test(request.normalised):
+                return False
+        return True
+
+    # -- confirmation with the evaluator --------------------------------------------------
+
+    def _confirm(
+        self,
+        res: ResourceSpec,
+        shape: _Shape,
+        sides: dict[str, list[tuple[_Candidate, tuple[str, ...]]]],
+        role_actions: set[str] | None,
+    ) -> list[Counterexample] | Unknown:
+        found: dict[tuple[StatementRef, ...], Counterexample] = {}
+        pool = sides["session"][:12] + sides["role"][:12]
+        for cand, covered in pool:
+            actions = [a for a in covered if role_actions is None or a in role_actions]
+            if cand.stmt.side == "role":
+                session_actions = {a for _, cov in sides["session"] for a in cov}
+                actions = [a for a in covered if a in session_actions]
+            for action in _prefer_data_actions(actions)[:6]:
+                cx = self._try(res, shape, cand, action)
+                if cx is not None:
+                    found.setdefault(cx.statements, cx)
+                    break
+        if found:
+            return list(found.values())
+        return Unknown(
+            res.name,
+            "the session and role policies each admit such requests, but no request "
+            "allowed by both was found",
+            shape.label,
+        )
+
+    def _try(
+        self, res: ResourceSpec, shape: _Shape, cand: _Candidate, action: str
+    ) -> Counterexample | None:
+        for a, b in self._tenant_pairs(cand, shape):
+            resource = cand.resource
+            ctx = dict(cand.context)
+            for extra in (False, True):
+                context: dict[str, str | list[str]] = {TAG_KEY: a, TIER_TAG_KEY: self.tier}
+                if extra:
+                    context.update(self._satisfying_context(a, shape.partition.condition_key))
+                context.update(ctx)
+                decision = self._decide(a, action, resource, context)
+                if decision is not None:
+                    return Counterexample(
+                        "cross-tenant" if shape.kind != "key-less" else "key-less",
+                        res.name,
+                        a,
+                        b if shape.kind != "key-less" else None,
+                        action,
+                        resource,
+                        context,
+                        decision,
+                        shape.label,
+                    )
+        return None
+
+    def _tenant_pairs(self, cand: _Candidate, shape: _Shape) -> list[tuple[str, str | None]]:
+        if shape.kind == "key-less":
+            return [(cand.tenant_a or self._some_tenant(), None)]
+        a = cand.tenant_a
+        if cand.b_complete and cand.tenant_b is not None:
+            bs = [cand.tenant_b]
+        else:
+            # A prefix value cut B short (or never reached it): B is any tenant whose
+            # ID starts with what was read, other than A.
+            bs = fa.shortest_words(self.tenant, self.sigma, prefix=cand.tenant_b or "", limit=4)
+        pairs: list[tuple[str, str | None]] = []
+        for b in bs:
+            if not self.language.is_valid(b):
+                continue
+            for other in [a] if a is not None else self._tenants(exclude=b):
+                if other != b and self.language.is_valid(other):
+                    pairs.append((other, b))
+        return pairs[:4]
+
+    def _decide(
+        self, tenant: str, action: str, resource: str, context: dict[str, str | list[str]]
+    ) -> tuple[StatementRef, ...] | None:
+        session = compile_policy(
+            policy_from_obj(substitute(self.session_doc, tenant)), name="session", kind="session"
+        )
+        identity = self._role_eval or [_ALLOW_ALL]
+        evaluator = Evaluator(tuple(identity), (session,))
+        principal = SESSION_PRINCIPAL.format(
+            account=self.account, role=self.role_name, tenant=tenant
+        )
+        decision = evaluator.evaluate(Request(action, resource, context, principal=principal))
+        return decision.matched if decision.allowed else None
+
+    def _satisfying_context(
+        self, tenant: str, attack_key: str | None
+    ) -> dict[str, str | list[str]]:
+        """Values for the other condition keys, taken from the policies' own conditions."""
+        ctx: dict[str, str | list[str]] = {}
+        skip = {TAG_KEY.lower(), TIER_TAG_KEY.lower(), (attack_key or "").lower()}
+        for st in self.stmts:
+            for c in _conditions(st.raw):
+                if c.key.lower() in skip:
+                    continue
+                if c.base_operator in ("Null",) or c.base_operator in _NEGATED_FAMILY:
+                    continue
+                value = (
+                    str(c.values[0])
+                    .replace(TENANT_MARKER, tenant)
+                    .replace("*", "x")
+                    .replace("?", "x")
+                )
+                if c.base_operator.startswith("Ip"):
+                    value = value.split("/")[0]
+                ctx.setdefault(c.key, [value] if c.set_operator else value)
+        return ctx
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _nfa(self, pieces: list[fa.Piece], who: Literal["A", "B"]) -> fa.NFA:
+        if who == "A":
+            return fa.pattern_nfa(
+                pieces, self.sigma, self.tenant, (fa.OPEN_A, fa.CLOSE_A), (fa.OPEN_B, fa.CLOSE_B)
+            )
+        return fa.pattern_nfa(
+            pieces, self.sigma, self.tenant, (fa.OPEN_B, fa.CLOSE_B), (fa.OPEN_A, fa.CLOSE_A)
+        )
+
+    def _free_a(self) -> fa.NFA:
+        """Any string; A is left open (chosen later)."""
+        return fa.pattern_nfa(
+            [("star", "any")], self.sigma, None, ("", ""), (fa.OPEN_B, fa.CLOSE_B)
+        )
+
+    def _concrete(self, text: str) -> str:
+        return text.replace("~", self.other_char)
+
+    def _some_tenant(self) -> str:
+        return self._tenants()[0]
+
+    def _tenants(self, *, exclude: str | None = None) -> list[str]:
+        pool = [e for e in self.examples if e != exclude]
+        pool += [w for w in fa.shortest_words(self.tenant, self.sigma, limit=6) if w != exclude]
+        return list(dict.fromkeys(pool))
+
+    def _any_value_member(self, cond: Condition) -> str:
+        text = str(cond.values[0])
+        return text.replace(TENANT_MARKER, self._some_tenant()).replace("*", "x")
+
+
+_NEGATED_FAMILY = frozenset(
+    {
+        "StringNotEquals",
+        "StringNotEqualsIgnoreCase",
+        "StringNotLike",
+        "NumericNotEquals",
+        "DateNotEquals",
+        "NotIpAddress",
+        "ArnNotEquals",
+        "ArnNotLike",
+    }
+)
+
+_ALLOW_ALL = compile_policy(
+    policy_from_obj(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+        }
+    ),
+    name="role (not modelled: allows all)",
+    kind="identity",
+)
+
+
+def _listify(value: Any) -> list[Any]:
+    return [value] if isinstance(value, str | int | float | bool) else list(value)
+
+
+def _truthy(values: Iterable[object]) -> bool:
+    return any(str(v).lower() == "true" for v in values)
+
+
+def _has_both_cases(language: TenantIdLanguage) -> bool:
+    return any(c.lower() != c and c.lower() in language.alphabet for c in language.alphabet)
+
+
+def _conditions(raw: Mapping[str, Any]) -> list[Condition]:
+    out = []
+    for op, block in raw.get("Condition", {}).items():
+        for key, vals in block.items():
+            values = tuple(vals) if isinstance(vals, list) else (vals,)
+            out.append(Condition(op, key, values, not isinstance(vals, list)))
+    return out
+
+
+def _action_covered(st: _Stmt, action: str) -> bool:
+    hit = any(_action_regex(p).fullmatch(action) for p in st.actions)
+    return hit != st.not_action
+
+
+@cache
+def _action_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), re.I)
+
+
+def _service_actions(service: str, stmts: Sequence[_Stmt]) -> tuple[str, ...]:
+    actions = set(_catalogue_actions(service))
+    for st in stmts:
+        for a in st.actions:
+            if a.startswith(f"{service}:") and "*" not in a and "?" not in a:
+                actions.add(a)
+    return tuple(sorted(actions))
+
+
+@cache
+def _catalogue_actions(service: str) -> tuple[str, ...]:
+    from policyuniverse.expander_minimizer import _expand_wildcard_action
+
+    return tuple(sorted(a.lower() for a in _expand_wildcard_action(f"{service}:*")))
+
+
+_DATA_HINTS = (
+    "get",
+    "put",
+    "query",
+    "scan",
+    "list",
+    "delete",
+    "update",
+    "send",
+    "receive",
+    "decrypt",
+    "encrypt",
+    "batch",
+)
+
+
+def _prefer_data_actions(actions: Sequence[str]) -> list[str]:
+    def rank(a: str) -> tuple[int, str]:
+        name = a.partition(":")[2]
+        return (0 if name.startswith(_DATA_HINTS) else 1, a)
+
+    return sorted(actions, key=rank)
+
+
+__all__ = [
+    "Counterexample",
+    "TierResult",
+    "Unknown",
+    "check_catalog",
+    "check_isolation",
+    "check_tier",
+]
