@@ -140,7 +140,7 @@ def language_nfa(alphabet: frozenset[str], min_len: int, max_len: int, pattern: 
                 if (d, n + 1) not in seen:
                     seen.add((d, n + 1))
                     queue.append((d, n + 1))
-    return out
+    return minimize(determinize(out, alphabet), alphabet)
 
 
 def _star(alphabet: frozenset[str]) -> NFA:
@@ -393,8 +393,8 @@ def pattern_nfa(
     return nfa
 
 
-def complement(nfa: NFA, sigma: frozenset[str]) -> NFA:
-    """The complement over ``sigma`` (subset construction, then flip acceptance)."""
+def determinize(nfa: NFA, sigma: frozenset[str], *, complete: bool = False) -> NFA:
+    """Subset construction (with a dead state when ``complete``)."""
     out = NFA()
     start = nfa.closure([nfa.start])
     index = {start: out.add()}
@@ -404,14 +404,55 @@ def complement(nfa: NFA, sigma: frozenset[str]) -> NFA:
     while queue:
         current = queue.popleft()
         me = index[current]
-        if not nfa.accepts_any(current):
+        if nfa.accepts_any(current):
             out.accept.add(me)
         for sym in symbols:
             nxt = nfa.step(current, sym)
+            if not nxt and not complete:
+                continue
             if nxt not in index:
                 index[nxt] = out.add()
                 queue.append(nxt)
             out.edge(me, sym, index[nxt])
+    return out
+
+
+def complement(nfa: NFA, sigma: frozenset[str]) -> NFA:
+    """The complement over ``sigma``."""
+    dfa = determinize(nfa, sigma, complete=True)
+    dfa.accept = set(range(len(dfa.delta))) - dfa.accept
+    return dfa
+
+
+def minimize(dfa: NFA, sigma: frozenset[str]) -> NFA:
+    """Moore's partition refinement on a deterministic automaton."""
+    symbols = sorted(sigma)
+    n = len(dfa.delta)
+
+    def target(s: int, sym: str) -> int:
+        dst = dfa.delta[s].get(sym)
+        return next(iter(dst)) if dst else -1
+
+    block = [1 if s in dfa.accept else 0 for s in range(n)]
+    while True:
+        signatures: dict[tuple[int, ...], int] = {}
+        new = []
+        for s in range(n):
+            sig = (block[s], *(block[t] if (t := target(s, sym)) >= 0 else -1 for sym in symbols))
+            new.append(signatures.setdefault(sig, len(signatures)))
+        if len(signatures) == len(set(block)):
+            break
+        block = new
+    out = NFA()
+    for _ in range(len(set(block))):
+        out.add()
+    for s in range(n):
+        for sym in symbols:
+            t = target(s, sym)
+            if t >= 0:
+                out.delta[block[s]][sym] = {block[t]}
+    out.start = block[dfa.start]
+    out.accept = {block[s] for s in dfa.accept}
     return out
 
 
@@ -533,23 +574,28 @@ def _witness(symbols: list[str]) -> Witness:
 def shortest_words(
     nfa: NFA, sigma: frozenset[str], *, prefix: str = "", limit: int = 5
 ) -> list[str]:
-    """Up to ``limit`` shortest words of ``nfa`` that start with ``prefix``."""
+    """Up to ``limit`` distinct short words of ``nfa`` that start with ``prefix``
+    (breadth-first, level by level, each level cut to a bounded width)."""
+    live = nfa.prefix_closed().accept  # states from which acceptance is reachable
     states = nfa.closure([nfa.start])
     for ch in prefix:
         states = nfa.step(states, ch)
         if not states:
             return []
-    out: list[str] = []
-    queue: deque[tuple[frozenset[int], str]] = deque([(states, prefix)])
-    seen: set[tuple[frozenset[int], int]] = {(states, len(prefix))}
     symbols = sorted(sigma - BRACKETS - {OTHER}, key=_readable_first)
-    while queue and len(out) < limit:
-        st, word = queue.popleft()
-        if nfa.accepts_any(st):
-            out.append(word)
-        for sym in symbols:
-            nxt = nfa.step(st, sym)
-            if nxt and (nxt, len(word)) not in seen:
-                seen.add((nxt, len(word)))
-                queue.append((nxt, word + sym))
-    return out
+    out: list[str] = []
+    level = [(states, prefix)]
+    width = max(8, limit * 4)
+    for _ in range(256):
+        if not level or len(out) >= limit:
+            break
+        nxt_level: list[tuple[frozenset[int], str]] = []
+        for st, word in level:
+            if nfa.accepts_any(st):
+                out.append(word)
+            for sym in symbols:
+                nxt = nfa.step(st, sym)
+                if nxt and not live.isdisjoint(nxt) and len(nxt_level) < width:
+                    nxt_level.append((nxt, word + sym))
+        level = nxt_level
+    return out[:limit]

@@ -190,6 +190,31 @@ def check_isolation(
     return TierResult(tier, violations, unknown, checks, time.perf_counter() - started)
 
 
+def effective_evaluator(
+    catalog: Catalog, tier: str, tenant: str, *, renderer: Renderer | None = None
+) -> Evaluator:
+    """An evaluator for tenant ``tenant``'s effective policy in ``tier``: the tier
+    role's policies as identity policies and the tier's session policy for the tenant.
+    Use it with :func:`as_tenant` so the request carries the session tags."""
+    renderer = renderer or Renderer(catalog)
+    session = renderer.render_tier(tenant, tier)
+    roles = renderer.render_role_policies(tier)
+    identity = [compile_policy(p, name=n, kind="identity") for n, p in roles.items()]
+    return Evaluator(
+        tuple(identity) or (_ALLOW_ALL,),
+        (compile_policy(session, name=f"session({tier})", kind="session"),),
+    )
+
+
+def as_tenant(request: Request, tenant: str, tier: str) -> Request:
+    """``request`` made by tenant ``tenant``'s session: the session tags that vending
+    sets (``TenantId``, ``Tier``) are added to its context."""
+    context = dict(request.context)
+    context[TAG_KEY] = tenant
+    context[TIER_TAG_KEY] = tier
+    return Request(request.action, request.resource, context, principal=request.principal)
+
+
 # -- turning policy strings into automaton pieces ----------------------------------------
 
 
@@ -297,6 +322,7 @@ class _Checker:
             language.alphabet, language.min_length, language.max_length, language.pattern
         )
         self.other_char = next(c for c in "#!%&^~|" if c not in self.sigma)
+        self._nfa_cache: dict[tuple[tuple[fa.Piece, ...], str], fa.NFA] = {}
         self._role_eval = (
             None
             if not self.role_docs
@@ -491,7 +517,12 @@ class _Checker:
             return out
         cond = string_conds[0]
         if cond.base_operator == "StringEqualsIgnoreCase" and _has_both_cases(self.language):
-            raise fa.Unsupported("a case-insensitive operator on the tenant key")
+            # Two tenants whose IDs differ only in case compare equal: try such pairs.
+            out = []
+            for a, b in self._case_pairs():
+                v = partition.value.replace("{tenant}", b).replace("*", "")
+                out.append((a, b, {key: [v] if multivalued else v}, True))
+            return out
         star = "any" if cond.base_operator == "StringLike" else None
         out = []
         for raw in cond.values:
@@ -563,7 +594,7 @@ class _Checker:
     ) -> Counterexample | None:
         for a, b in self._tenant_pairs(cand, shape):
             resource = cand.resource
-            ctx = dict(cand.context)
+            ctx = {k: _fill_tenant(v, a) for k, v in cand.context.items()}
             for extra in (False, True):
                 context: dict[str, str | list[str]] = {TAG_KEY: a, TIER_TAG_KEY: self.tier}
                 if extra:
@@ -643,6 +674,13 @@ class _Checker:
     # -- helpers -------------------------------------------------------------------------
 
     def _nfa(self, pieces: list[fa.Piece], who: Literal["A", "B"]) -> fa.NFA:
+        key = (tuple(pieces), who)
+        cached = self._nfa_cache.get(key)
+        if cached is None:
+            cached = self._nfa_cache[key] = self._build_nfa(pieces, who)
+        return cached
+
+    def _build_nfa(self, pieces: list[fa.Piece], who: Literal["A", "B"]) -> fa.NFA:
         if who == "A":
             return fa.pattern_nfa(
                 pieces, self.sigma, self.tenant, (fa.OPEN_A, fa.CLOSE_A), (fa.OPEN_B, fa.CLOSE_B)
@@ -669,8 +707,16 @@ class _Checker:
         return list(dict.fromkeys(pool))
 
     def _any_value_member(self, cond: Condition) -> str:
-        text = str(cond.values[0])
-        return text.replace(TENANT_MARKER, self._some_tenant()).replace("*", "x")
+        """A value the ForAnyValue condition accepts (A's own, filled in later)."""
+        return str(cond.values[0]).replace("*", "x")
+
+    def _case_pairs(self) -> list[tuple[str, str]]:
+        pairs = []
+        for word in self._tenants():
+            for variant in (word.upper(), word.capitalize(), word.swapcase(), word.lower()):
+                if variant != word and self.language.is_valid(variant):
+                    pairs.append((word, variant))
+        return pairs[:4]
 
 
 _NEGATED_FAMILY = frozenset(
@@ -696,6 +742,12 @@ _ALLOW_ALL = compile_policy(
     name="role (not modelled: allows all)",
     kind="identity",
 )
+
+
+def _fill_tenant(value: str | list[str], tenant: str) -> str | list[str]:
+    if isinstance(value, list):
+        return [v.replace(TENANT_MARKER, tenant) for v in value]
+    return value.replace(TENANT_MARKER, tenant)
 
 
 def _listify(value: Any) -> list[Any]:
@@ -773,7 +825,9 @@ __all__ = [
     "Counterexample",
     "TierResult",
     "Unknown",
+    "as_tenant",
     "check_catalog",
     "check_isolation",
     "check_tier",
+    "effective_evaluator",
 ]

@@ -5,6 +5,22 @@
 >>> strategy = tenant_ids(catalog=load_catalog())
 """
 
-from ._strategies import adversarial_tenant_ids, tenant_ids, tenant_pairs, tiers
+from ._strategies import (
+    adversarial_tenant_ids,
+    cross_tenant_requests,
+    keyless_requests,
+    requests_on,
+    tenant_ids,
+    tenant_pairs,
+    tiers,
+)
 
-__all__ = ["adversarial_tenant_ids", "tenant_ids", "tenant_pairs", "tiers"]
+__all__ = [
+    "adversarial_tenant_ids",
+    "cross_tenant_requests",
+    "keyless_requests",
+    "requests_on",
+    "tenant_ids",
+    "tenant_pairs",
+    "tiers",
+]

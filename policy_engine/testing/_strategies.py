@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -133,3 +134,133 @@ def tenant_pairs(catalog: Catalog) -> st.SearchStrategy[tuple[str, str]]:
     """Two distinct tenant IDs of the catalogue's language."""
     ids = tenant_ids(catalog=catalog)
     return st.tuples(ids, ids).filter(lambda pair: pair[0] != pair[1])
+
+
+# -- requests ----------------------------------------------------------------------------
+
+_SUFFIX = st.text(alphabet="abcxyz0123456789._-/", min_size=0, max_size=12)
+_DATA_WORDS = (
+    "get",
+    "put",
+    "query",
+    "scan",
+    "list",
+    "delete",
+    "update",
+    "send",
+    "receive",
+    "decrypt",
+    "encrypt",
+    "batch",
+    "describe",
+)
+
+
+def _check_catalog(catalog: object) -> Catalog:
+    if not isinstance(catalog, Catalog):
+        raise InvalidArgument(f"catalog must be a Catalog, not {type(catalog).__name__}")
+    return catalog
+
+
+def _check_tenant(tenant: object, catalog: Catalog, name: str) -> str:
+    if not isinstance(tenant, str):
+        raise InvalidArgument(f"{name} must be a str, not {type(tenant).__name__}")
+    reason = catalog.language.reason_invalid(tenant)
+    if reason is not None:
+        raise InvalidArgument(f"{name} `{tenant}` is not a tenant ID of the catalogue: {reason}")
+    return tenant
+
+
+def _actions(service: str) -> st.SearchStrategy[str]:
+    from ..isolation import _catalogue_actions
+
+    actions = [a for a in _catalogue_actions(service) if a.split(":")[1].startswith(_DATA_WORDS)]
+    return st.sampled_from(actions or [f"{service}:getobject"])
+
+
+def _fill(pattern: str, tenant: str, draw: st.DrawFn) -> str:
+    """A concrete string of ``pattern``: the tenant in ``{tenant}``, text in each ``*``."""
+    out = pattern.replace("{tenant}", tenant)
+    while "*" in out:
+        out = out.replace("*", draw(_SUFFIX), 1)
+    return out.replace("?", "x")
+
+
+def requests_on(tenant: str, catalog: Catalog) -> st.SearchStrategy[Any]:
+    """Requests on ``tenant``'s partition of each resource of the catalogue's resource
+    model: object and queue ARNs, list prefixes, leading keys, encryption contexts."""
+    from ..evaluate import Request
+
+    catalog = _check_catalog(catalog)
+    tenant = _check_tenant(tenant, catalog, "tenant")
+    parts = [(r, p) for r in catalog.resources.values() for p in r.partitions]
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Request:
+        resource, partition = draw(st.sampled_from(parts))
+        action = draw(_actions(resource.service))
+        if partition.arn is not None:
+            return Request(action, _fill(partition.arn, tenant, draw))
+        assert partition.condition_key is not None
+        assert partition.value is not None
+        key = partition.condition_key
+        value = _fill(partition.value, tenant, draw)
+        if key.lower() in _PREFIX_KEYS:
+            value = draw(st.sampled_from([value, f"{tenant}/", tenant + "/" + draw(_SUFFIX)]))
+        context: dict[str, Any] = {key: [value] if key.lower() in _MULTI_KEYS else value}
+        return Request(action, _fill(resource.arn, tenant, draw), context)
+
+    return build()
+
+
+def keyless_requests(catalog: Catalog) -> st.SearchStrategy[Any]:
+    """Requests on pooled resources that name no partition: the partition's condition
+    key absent (a Scan, a ListBucket without prefix, Encrypt without context) or an
+    empty ``s3:prefix``."""
+    from ..evaluate import Request
+
+    catalog = _check_catalog(catalog)
+    keyed = [(r, p) for r in catalog.resources.values() for p in r.partitions if p.condition_key]
+    if not keyed:
+        raise InvalidArgument("the resource model has no condition-key partitions")
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Request:
+        resource, partition = draw(st.sampled_from(keyed))
+        assert partition.condition_key is not None
+        action = draw(_actions(resource.service))
+        arn = _fill(resource.arn, "shared", draw)
+        if partition.condition_key.lower() in _PREFIX_KEYS and draw(st.booleans()):
+            return Request(action, arn, {partition.condition_key: ""})
+        return Request(action, arn)
+
+    return build()
+
+
+def cross_tenant_requests(a: str, b: str, catalog: Catalog) -> st.SearchStrategy[Any]:
+    """Requests tenant ``a`` must never be allowed: on ``b``'s partitions (also with
+    ``a``'s own value beside ``b``'s in multivalued keys) and key-less requests."""
+    from ..evaluate import Request
+
+    catalog = _check_catalog(catalog)
+    a = _check_tenant(a, catalog, "a")
+    b = _check_tenant(b, catalog, "b")
+    if a == b:
+        raise InvalidArgument(f"a and b must be distinct tenants, both are `{a}`")
+
+    def mixed(request: Request) -> Request:
+        ctx = dict(request.context)
+        for key, value in ctx.items():
+            if isinstance(value, list):
+                ctx[key] = [a, *value]
+        return Request(request.action, request.resource, ctx, principal=request.principal)
+
+    on_b = requests_on(b, catalog)
+    parts: list[st.SearchStrategy[Any]] = [on_b, on_b.map(mixed)]
+    if any(p.condition_key for r in catalog.resources.values() for p in r.partitions):
+        parts.append(keyless_requests(catalog))
+    return st.one_of(*parts)
+
+
+_PREFIX_KEYS = frozenset({"s3:prefix"})
+_MULTI_KEYS = frozenset({"dynamodb:leadingkeys", "dynamodb:attributes", "aws:tagkeys"})

@@ -1,0 +1,63 @@
+"""Known-leaky mutations of the bundled templates are each reported as violations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from policy_engine.catalog import load_catalog
+from policy_engine.isolation import check_tier
+
+Edit = Callable[[str, str, str], Path]
+ORDERS = "session/orders.json.j2"
+DOCS = "session/documents.json.j2"
+NULL_GUARD = ',\n        "Null": {"dynamodb:LeadingKeys": "false"}'
+TABLE = "arn:{{ partition }}:dynamodb:{{ region }}:{{ account_id }}:table/{{ orders_table }}"
+SCAN_STATEMENT = (
+    '    },\n    {"Sid": "OrdersScan", "Effect": "Allow", "Action": "dynamodb:Scan",\n'
+    f'     "Resource": "{TABLE}"}}\n  ]'
+)
+ROLE_SCAN = '{%- if tier == "premium" %}\n        "dynamodb:Scan",\n{%- endif %}'
+QUEUE = "arn:{{ partition }}:sqs:{{ region }}:{{ account_id }}:{{ jobs_queue_prefix }}-"
+PREFIX_CONDITION = (
+    ',\n      "Condition": {"StringLike": {"s3:prefix": ["{{ tenant }}/", "{{ tenant }}/*"]}}'
+)
+
+MUTANTS = {
+    "anchored prefix -> open prefix": [(DOCS, '/{{ tenant }}/*"', '/{{ tenant }}*"')],
+    "add Scan on the pooled table": [
+        (ORDERS, "    }\n  ]", SCAN_STATEMENT),
+        ("role/tier.json.j2", ROLE_SCAN, '\n        "dynamodb:Scan",'),
+    ],
+    "ForAllValues -> ForAnyValue": [
+        (ORDERS, "ForAllValues:StringEquals", "ForAnyValue:StringEquals")
+    ],
+    "StringLike -> StringLikeIfExists": [(DOCS, '"StringLike"', '"StringLikeIfExists"')],
+    "resource narrowed to a tenant -> *": [
+        ("session/jobs.json.j2", f'"{QUEUE}{{{{ tenant }}}}"', '"*"'),
+    ],
+    "drop the s3:prefix condition": [
+        (DOCS, PREFIX_CONDITION, ""),
+    ],
+    "drop the Null guard (ForAllValues fails open)": [(ORDERS, NULL_GUARD, "")],
+}
+
+
+@pytest.mark.parametrize("name", sorted(MUTANTS))
+def test_mutant_is_a_violation(name: str, edit: Edit) -> None:
+    root = None
+    for file, old, new in MUTANTS[name]:
+        root = edit(file, old, new)
+    assert root is not None
+    result = check_tier(load_catalog(root), "basic")
+    assert result.status == "violation", name
+    assert all(cx.statements for cx in result.violations)
+
+
+def test_scan_inside_the_guarded_statement_is_harmless(edit: Edit) -> None:
+    """Adding Scan to the statement that carries `Null: false` leaks nothing: Scan has
+    no leading keys, so the guard denies it. The proof says so, rightly."""
+    root = edit(ORDERS, '"dynamodb:Query",', '"dynamodb:Query", "dynamodb:Scan",')
+    assert check_tier(load_catalog(root), "basic").status == "proved"
