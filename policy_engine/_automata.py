@@ -393,6 +393,16 @@ def pattern_nfa(
     return nfa
 
 
+def case_closed(nfa: NFA) -> NFA:
+    """Also accept every case variant of an accepted string (for IgnoreCase)."""
+    delta = [{sym: set(dsts) for sym, dsts in moves.items()} for moves in nfa.delta]
+    for moves in delta:
+        for sym, dsts in list(moves.items()):
+            if len(sym) == 1 and sym.swapcase() != sym:
+                moves.setdefault(sym.swapcase(), set()).update(dsts)
+    return NFA(delta, nfa.eps, nfa.start, set(nfa.accept))
+
+
 def determinize(nfa: NFA, sigma: frozenset[str], *, complete: bool = False) -> NFA:
     """Subset construction (with a dead state when ``complete``)."""
     out = NFA()
@@ -482,12 +492,20 @@ def _flags_step(flags: tuple[int, ...], sym: str) -> tuple[int, ...]:
 
 
 def search(
-    left: NFA, right: NFA, sigma: frozenset[str], *, limit: int = 1, max_states: int = 200_000
+    left: NFA,
+    right: NFA,
+    sigma: frozenset[str],
+    *,
+    limit: int = 1,
+    max_states: int = 200_000,
+    distinct_spans: bool = True,
 ) -> Iterator[Witness]:
     """Shortest strings accepted by both, whose A and B spans are not identical.
 
     Two spans that open at the same place and close at the same place hold the same
-    tenant, so such strings are skipped (they are a tenant's own data).
+    tenant, so such strings are skipped (they are a tenant's own data), unless
+    ``distinct_spans`` is false (under case-insensitive matching the same text may
+    stand for two tenants).
     """
     symbols = sorted(sigma | BRACKETS, key=_readable_first)
     start = (left.closure([left.start]), right.closure([right.start]), (0, 0, 0, 0, 0, 0))
@@ -497,7 +515,8 @@ def search(
     while queue:
         node = queue.popleft()
         ls, rs, flags = node
-        if left.accepts_any(ls) and right.accepts_any(rs) and not (flags[2] and flags[5]):
+        same = flags[2] and flags[5]
+        if left.accepts_any(ls) and right.accepts_any(rs) and not (same and distinct_spans):
             yield _witness(_path(parent, node))
             found += 1
             if found >= limit:

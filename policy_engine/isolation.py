@@ -366,6 +366,7 @@ class _Checker:
 
     def _sigma(self) -> frozenset[str]:
         chars: set[str] = set(self.language.alphabet) | {":", "/", "*"}
+        chars |= {c.swapcase() for c in self.language.alphabet}  # case-insensitive operators
         for st in self.stmts:
             for key in ("Resource", "NotResource"):
                 for r in _listify(st.raw.get(key, [])):
@@ -516,13 +517,9 @@ class _Checker:
                 out.append((None, w.b, ctx, w.b_closed))
             return out
         cond = string_conds[0]
-        if cond.base_operator == "StringEqualsIgnoreCase" and _has_both_cases(self.language):
-            # Two tenants whose IDs differ only in case compare equal: try such pairs.
-            out = []
-            for a, b in self._case_pairs():
-                v = partition.value.replace("{tenant}", b).replace("*", "")
-                out.append((a, b, {key: [v] if multivalued else v}, True))
-            return out
+        ignore_case = cond.base_operator == "StringEqualsIgnoreCase"
+        # Identical spans mean the same tenant unless two IDs can differ only in case.
+        both_cases = ignore_case and _has_both_cases(self.language)
         star = "any" if cond.base_operator == "StringLike" else None
         out = []
         for raw in cond.values:
@@ -530,9 +527,17 @@ class _Checker:
             if star is None:
                 text = text.replace("*", "${*}").replace("?", "${?}")
             nfa = self._nfa(_pieces(text, star_mode="any", variables=variables), "A")
-            for w in fa.search(nfa, touch, self.sigma, limit=2):
+            if ignore_case:
+                nfa = fa.case_closed(nfa)  # matches every case variant of the value
+            for w in fa.search(nfa, touch, self.sigma, limit=2, distinct_spans=not both_cases):
                 v = self._concrete(w.text)
                 out.append((w.a, w.b, {key: [v] if multivalued else v}, w.b_closed))
+        if both_cases and out:
+            # The marked A may be a case variant outside the language: also try pairs of
+            # tenants whose IDs differ only in case, which compare equal.
+            for a, b in self._case_pairs():
+                v = partition.value.replace("{tenant}", b).replace("*", "")
+                out.append((a, b, {key: [v] if multivalued else v}, True))
         return out
 
     def _keyless_ok(
