@@ -318,9 +318,7 @@ class _Checker:
         self.session_version = session.get("Version") == "2012-10-17"
         self.stmts = self._statements()
         self.sigma = self._sigma()
-        self.tenant = fa.language_nfa(
-            language.alphabet, language.min_length, language.max_length, language.pattern
-        )
+        self.tenant = _language_automaton(language)
         self.other_char = next(c for c in "#!%&^~|" if c not in self.sigma)
         self._nfa_cache: dict[tuple[tuple[fa.Piece, ...], str], fa.NFA] = {}
         self._role_eval = (
@@ -779,6 +777,14 @@ def _conditions(raw: Mapping[str, Any]) -> list[Condition]:
 def _action_covered(st: _Stmt, action: str) -> bool:
     hit = any(_action_regex(p).fullmatch(action) for p in st.actions)
     return hit != st.not_action
+
+
+@cache
+def _language_automaton(language: TenantIdLanguage) -> fa.NFA:
+    """The tenant language as a minimal automaton (cached: it is never mutated)."""
+    return fa.language_nfa(
+        language.alphabet, language.min_length, language.max_length, language.pattern
+    )
 
 
 @cache
