@@ -54,20 +54,22 @@ def render() -> list[Result]:
 
 
 _IMPORT_PROBE = """
-import resource, time, sys
+import sys, time
 def rss():
     with open('/proc/self/status') as fh:
         for line in fh:
             if line.startswith('VmRSS:'):
                 return int(line.split()[1]) / 1024
+for name in sys.argv[1:-1]:
+    __import__(name)  # loaded first, not measured
 before = rss(); t = time.perf_counter()
-for name in sys.argv[1:]:
-    __import__(name)
+__import__(sys.argv[-1])
 print((time.perf_counter() - t) * 1000, rss() - before)
 """
 
 
-def _import_cost(*modules: str, runs: int = 7) -> tuple[float, float]:
+def _import_cost(*modules: str, runs: int = 9) -> tuple[float, float]:
+    """Median time and RSS growth of importing the last module, the others loaded first."""
     times, mems = [], []
     for _ in range(runs):
         out = subprocess.run(
@@ -84,12 +86,13 @@ def _import_cost(*modules: str, runs: int = 7) -> tuple[float, float]:
 @benchmark("import")
 def import_cost() -> list[Result]:
     boto_t, boto_m = _import_cost("boto3")
-    both_t, both_m = _import_cost("boto3", "policy_engine")
+    extra_t, extra_m = _import_cost("boto3", "policy_engine")
     alone_t, alone_m = _import_cost("policy_engine")
     return [
         Result("import boto3 (reference)", boto_t, "ms"),
-        Result("import policy_engine after boto3: extra time", both_t - boto_t, "ms", "<= 50 ms"),
-        Result("import policy_engine after boto3: extra RSS", both_m - boto_m, "MB", "<= 15 MB"),
+        Result("import boto3 (reference): RSS", boto_m, "MB"),
+        Result("import policy_engine with boto3 loaded: extra time", extra_t, "ms", "<= 50 ms"),
+        Result("import policy_engine with boto3 loaded: extra RSS", extra_m, "MB", "<= 15 MB"),
         Result("import policy_engine alone", alone_t, "ms"),
         Result("import policy_engine alone: RSS", alone_m, "MB"),
     ]
