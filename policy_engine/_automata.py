@@ -393,6 +393,42 @@ def pattern_nfa(
     return nfa
 
 
+def intersect(left: NFA, right: NFA) -> NFA:
+    """The product automaton: strings (brackets included) that both accept."""
+    out = NFA()
+    index: dict[tuple[int, int], int] = {}
+
+    def state(p: int, q: int) -> tuple[int, bool]:
+        key = (p, q)
+        if key in index:
+            return index[key], False
+        index[key] = out.add()
+        return index[key], True
+
+    out.start, _ = state(left.start, right.start)
+    queue = deque([(left.start, right.start)])
+    while queue:
+        p, q = queue.popleft()
+        me = index[(p, q)]
+        if p in left.accept and q in right.accept:
+            out.accept.add(me)
+        moves: list[tuple[str | None, int, int]] = []
+        moves += [(None, p2, q) for p2 in left.eps[p]]
+        moves += [(None, p, q2) for q2 in right.eps[q]]
+        for sym, dsts in left.delta[p].items():
+            for q2 in right.delta[q].get(sym, ()):
+                moves += [(sym, p2, q2) for p2 in dsts]
+        for label, p2, q2 in moves:
+            dst, new = state(p2, q2)
+            if label is None:
+                out.eps[me].add(dst)
+            else:
+                out.edge(me, label, dst)
+            if new:
+                queue.append((p2, q2))
+    return out
+
+
 def case_closed(nfa: NFA) -> NFA:
     """Also accept every case variant of an accepted string (for IgnoreCase)."""
     delta = [{sym: set(dsts) for sym, dsts in moves.items()} for moves in nfa.delta]
@@ -478,6 +514,7 @@ class Witness:
     b: str | None
     b_closed: bool  # False when B's span was cut short (prefix languages)
     b_opened: bool
+    a_span: tuple[int, int] | None = None  # where A stands in ``text``
 
 
 def _flags_step(flags: tuple[int, ...], sym: str) -> tuple[int, ...]:
@@ -565,11 +602,14 @@ def _witness(symbols: list[str]) -> Witness:
     b: list[str] | None = None
     in_a = in_b = False
     b_closed = False
+    a_start = a_end = -1
     for sym in symbols:
         if sym == OPEN_A:
             a, in_a = [], True
+            a_start = len(text)
         elif sym == CLOSE_A:
             in_a = False
+            a_end = len(text)
         elif sym == OPEN_B:
             b, in_b = [], True
         elif sym == CLOSE_B:
@@ -587,6 +627,7 @@ def _witness(symbols: list[str]) -> Witness:
         "".join(b) if b is not None else None,
         b_closed,
         b is not None,
+        (a_start, a_end) if a_start >= 0 and a_end >= 0 else None,
     )
 
 

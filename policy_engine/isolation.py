@@ -24,6 +24,7 @@ never ``proved``. See ``docs/isolation.md`` for the fragment and why it is sound
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -282,6 +283,7 @@ class _Candidate:
     resource: str
     context: dict[str, str | list[str]] = field(default_factory=dict)
     b_complete: bool = True
+    a_span: tuple[int, int] | None = None  # where A stands in ``resource``
 
 
 #: (A or None, B or its start, context holding the attack key, whether B is complete)
@@ -583,6 +585,8 @@ class _Checker:
                 if cx is not None:
                     found.setdefault(cx.statements, cx)
                     break
+        if not found and shape.kind == "arn" and self.role_docs:
+            found = self._confirm_jointly(res, shape, sides)
         if found:
             return list(found.values())
         return Unknown(
@@ -592,11 +596,53 @@ class _Checker:
             shape.label,
         )
 
+    def _confirm_jointly(
+        self,
+        res: ResourceSpec,
+        shape: _Shape,
+        sides: dict[str, list[tuple[_Candidate, tuple[str, ...]]]],
+    ) -> dict[tuple[StatementRef, ...], Counterexample]:
+        """Search strings that a role pattern, a session pattern and B's partition all
+        accept at once (the per-side witnesses may each miss the other side)."""
+        assert shape.partition.arn is not None
+        target = self._nfa(_model_pieces(shape.partition.arn), "B")
+        found: dict[tuple[StatementRef, ...], Counterexample] = {}
+        session_stmts = {id(c.stmt): (c.stmt, cov) for c, cov in sides["session"]}
+        role_stmts = {id(c.stmt): (c.stmt, cov) for c, cov in sides["role"]}
+        for (r_st, r_cov), (s_st, s_cov) in itertools.product(
+            list(role_stmts.values())[:6], list(session_stmts.values())[:6]
+        ):
+            actions = [a for a in s_cov if a in set(r_cov)]
+            if not actions or "Resource" not in r_st.raw or "Resource" not in s_st.raw:
+                continue
+            for r_pat, s_pat in itertools.product(
+                _listify(r_st.raw["Resource"]), _listify(s_st.raw["Resource"])
+            ):
+                r_pieces = _pieces(r_pat, star_mode="arn", variables=True)
+                role_nfa = self._build_nfa(r_pieces, "A")
+                if not any(kind == "slot" for kind, _ in r_pieces):
+                    role_nfa.self_loops((fa.OPEN_A, fa.CLOSE_A))  # A is the session's to mark
+                session_nfa = self._nfa(
+                    _pieces(s_pat, star_mode="arn", variables=self.session_version), "A"
+                )
+                joint = fa.intersect(role_nfa, target)
+                for w in fa.search(session_nfa, joint, self.sigma, limit=2):
+                    cand = _Candidate(s_st, w.a, w.b, self._concrete(w.text), a_span=w.a_span)
+                    for action in _prefer_data_actions(actions)[:4]:
+                        cx = self._try(res, shape, cand, action)
+                        if cx is not None:
+                            found.setdefault(cx.statements, cx)
+                            break
+        return found
+
     def _try(
         self, res: ResourceSpec, shape: _Shape, cand: _Candidate, action: str
     ) -> Counterexample | None:
         for a, b in self._tenant_pairs(cand, shape):
             resource = cand.resource
+            if cand.a_span is not None and a != cand.tenant_a:
+                start, end = cand.a_span
+                resource = resource[:start] + a + resource[end:]
             ctx = {k: _fill_tenant(v, a) for k, v in cand.context.items()}
             for extra in (False, True):
                 context: dict[str, str | list[str]] = {TAG_KEY: a, TIER_TAG_KEY: self.tier}
@@ -622,6 +668,8 @@ class _Checker:
         if shape.kind == "key-less":
             return [(cand.tenant_a or self._some_tenant(), None)]
         a = cand.tenant_a
+        if a is not None and a == cand.tenant_b and cand.a_span is not None:
+            a = None  # same text in two places: any other tenant can stand at A's place
         if cand.b_complete and cand.tenant_b is not None:
             bs = [cand.tenant_b]
         else:

@@ -61,3 +61,21 @@ def test_scan_inside_the_guarded_statement_is_harmless(edit: Edit) -> None:
     no leading keys, so the guard denies it. The proof says so, rightly."""
     root = edit(ORDERS, '"dynamodb:Query",', '"dynamodb:Query", "dynamodb:Scan",')
     assert check_tier(load_catalog(root), "basic").status == "proved"
+
+
+def test_silo_arn_with_wildcard_region_and_account(edit: Edit) -> None:
+    """`arn:aws:dynamodb:*:*:table/...-{tenant}`: a `*` that ends an ARN segment may
+    cross colons, so the pattern also matches ARNs inside another tenant's silo."""
+    root = edit(
+        "session/premium-orders.json.j2",
+        "arn:{{ partition }}:dynamodb:{{ region }}:{{ account_id }}:table",
+        "arn:{{ partition }}:dynamodb:*:*:table",
+    )
+    result = check_tier(load_catalog(root), "premium")
+    assert result.status == "violation"
+    cx = next(v for v in result.violations if v.resource_name == "premium_orders")
+    assert cx.tenant_b is not None
+    assert cx.tenant_a != cx.tenant_b
+    prefix = "arn:aws:dynamodb:eu-west-1:111122223333:table/saas-premium-orders-"
+    assert cx.resource.startswith(f"{prefix}{cx.tenant_b}/")
+    assert cx.resource.endswith(f"saas-premium-orders-{cx.tenant_a}")
