@@ -5,6 +5,7 @@
 >>> strategy = tenant_ids(catalog=load_catalog())
 """
 
+from ._isolation import IsolationCounterexample, TenantIsolationError, assert_tenant_isolation
 from ._strategies import (
     adversarial_tenant_ids,
     cross_tenant_requests,
@@ -16,7 +17,10 @@ from ._strategies import (
 )
 
 __all__ = [
+    "IsolationCounterexample",
+    "TenantIsolationError",
     "adversarial_tenant_ids",
+    "assert_tenant_isolation",
     "cross_tenant_requests",
     "keyless_requests",
     "requests_on",

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from ..catalog import Catalog
+from ..errors import PolicyEngineError
 from ..tenancy import TenantIdLanguage
 
 #: Fragments that must never survive tenant-ID validation.
@@ -47,16 +48,35 @@ def _language(catalog: Catalog | None, language: TenantIdLanguage | None) -> Ten
     if catalog is not None and language is not None:
         raise InvalidArgument("pass either catalog= or language=, not both")
     if catalog is not None:
-        if not isinstance(catalog, Catalog):
-            raise InvalidArgument(f"catalog must be a Catalog, not {type(catalog).__name__}")
-        return catalog.language
-    if language is not None:
+        lang = _check_catalog(catalog).language
+    elif language is not None:
         if not isinstance(language, TenantIdLanguage):
             raise InvalidArgument(
                 f"language must be a TenantIdLanguage, not {type(language).__name__}"
             )
-        return language
-    raise InvalidArgument("tenant-ID strategies need catalog= or language=")
+        lang = language
+    else:
+        raise InvalidArgument("tenant-ID strategies need catalog= or language=")
+    _check_not_empty(lang)
+    return lang
+
+
+def _check_not_empty(language: TenantIdLanguage) -> None:
+    from .. import _automata as fa
+    from ..isolation import _language_automaton
+
+    try:
+        words = fa.shortest_words(
+            _language_automaton(language), frozenset(language.alphabet), limit=1
+        )
+    except fa.Unsupported:
+        return  # a pattern outside the automaton subset: the filter below still applies
+    if not words:
+        raise InvalidArgument(
+            f"the tenant-ID language is empty: no string of {language.min_length} to "
+            f"{language.max_length} characters over {language.describe_alphabet()} matches "
+            f"`{language.pattern}`"
+        )
 
 
 def tenant_ids(
@@ -99,7 +119,19 @@ def adversarial_tenant_ids(
 ) -> st.SearchStrategy[str]:
     """Strings a tenant-ID check must refuse: wildcards, quotes, policy variables, path
     and ARN separators, whitespace and control characters, case variants, non-Latin-1,
-    empty, over-long and Jinja syntax, each spliced into an otherwise valid ID."""
+    empty, over-long and Jinja syntax, each spliced into an otherwise valid ID.
+
+    Without ``catalog=`` or ``language=``: strings that every tenant-ID language refuses
+    (each holds a character no language may contain)."""
+    if catalog is None and language is None:
+        from ..tenancy import SAFE_CHARACTERS
+
+        return st.builds(
+            lambda head, frag, tail: head + frag + tail,
+            st.text(alphabet=sorted(SAFE_CHARACTERS), max_size=12),
+            st.sampled_from([f for f in HOSTILE_FRAGMENTS if not set(f) <= SAFE_CHARACTERS]),
+            st.text(alphabet=sorted(SAFE_CHARACTERS), max_size=12),
+        )
     lang = _language(catalog, language)
     valid = tenant_ids(catalog=catalog) if catalog is not None else tenant_ids(language=lang)
     spliced = st.builds(
@@ -123,17 +155,23 @@ def adversarial_tenant_ids(
 
 def tiers(catalog: Catalog) -> st.SearchStrategy[str]:
     """The catalogue's tier names."""
-    if not isinstance(catalog, Catalog):
-        raise InvalidArgument(f"catalog must be a Catalog, not {type(catalog).__name__}")
+    catalog = _check_catalog(catalog)
     if not catalog.tiers:
         raise InvalidArgument("the catalogue defines no tiers")
     return st.sampled_from(sorted(catalog.tiers))
 
 
 def tenant_pairs(catalog: Catalog) -> st.SearchStrategy[tuple[str, str]]:
-    """Two distinct tenant IDs of the catalogue's language."""
-    ids = tenant_ids(catalog=catalog)
-    return st.tuples(ids, ids).filter(lambda pair: pair[0] != pair[1])
+    """Two distinct tenant IDs of the catalogue's language; half of the time one is a
+    prefix of the other (``acme`` and ``acme-x``), the pairs that prefix patterns leak."""
+    ids = tenant_ids(catalog=_check_catalog(catalog))
+    lang = catalog.language
+    extended = st.builds(
+        lambda a, tail: (a, (a + tail)[: lang.max_length]),
+        ids,
+        st.text(alphabet="".join(sorted(lang.alphabet)), min_size=1, max_size=6),
+    ).filter(lambda p: lang.is_valid(p[1]) and p[0] != p[1])
+    return st.one_of(st.tuples(ids, ids), extended).filter(lambda pair: pair[0] != pair[1])
 
 
 # -- requests ----------------------------------------------------------------------------
@@ -171,11 +209,48 @@ def _check_tenant(tenant: object, catalog: Catalog, name: str) -> str:
     return tenant
 
 
-def _actions(service: str) -> st.SearchStrategy[str]:
+def _actions(service: str, catalog: Catalog) -> st.SearchStrategy[str]:
+    """Actions of ``service``: mostly those the catalogue's templates name, sometimes
+    any data action of the service (from the action catalogue)."""
     from ..isolation import _catalogue_actions
 
-    actions = [a for a in _catalogue_actions(service) if a.split(":")[1].startswith(_DATA_WORDS)]
-    return st.sampled_from(actions or [f"{service}:getobject"])
+    every = [a for a in _catalogue_actions(service) if a.split(":")[1].startswith(_DATA_WORDS)]
+    named = _named_actions(catalog).get(service, [])
+    any_action = st.sampled_from(every or [f"{service}:getobject"])
+    if not named:
+        return any_action
+    # Nine times in ten an action the templates name (they decide what is allowed).
+    return st.integers(0, 9).flatmap(lambda i: st.sampled_from(named) if i < 9 else any_action)
+
+
+_NAMED: dict[tuple[int, str], dict[str, list[str]]] = {}
+
+
+def _named_actions(catalog: Catalog) -> dict[str, list[str]]:
+    """Literal actions named by the catalogue's templates, by service (cached)."""
+    key = (id(catalog), str(catalog.root))
+    cached = _NAMED.get(key)
+    if cached is not None:
+        return cached
+    from ..render import Renderer
+
+    renderer = Renderer(catalog)
+    found: dict[str, set[str]] = {}
+    for tier_name, tier in catalog.tiers.items():
+        for template in tier.session_templates + tier.role_templates:
+            try:
+                doc = renderer.symbolic(template, tier_name).document
+            except PolicyEngineError:
+                continue
+            raw = doc["Statement"]
+            for stmt in raw if isinstance(raw, list) else [raw]:
+                acts = stmt.get("Action", [])
+                for a in [acts] if isinstance(acts, str) else acts:
+                    if "*" not in a and "?" not in a and ":" in a:
+                        found.setdefault(a.split(":")[0].lower(), set()).add(a)
+    result = {svc: sorted(acts) for svc, acts in found.items()}
+    _NAMED[key] = result
+    return result
 
 
 def _fill(pattern: str, tenant: str, draw: st.DrawFn) -> str:
@@ -198,7 +273,7 @@ def requests_on(tenant: str, catalog: Catalog) -> st.SearchStrategy[Any]:
     @st.composite
     def build(draw: st.DrawFn) -> Request:
         resource, partition = draw(st.sampled_from(parts))
-        action = draw(_actions(resource.service))
+        action = draw(_actions(resource.service, catalog))
         if partition.arn is not None:
             return Request(action, _fill(partition.arn, tenant, draw))
         assert partition.condition_key is not None
@@ -228,9 +303,9 @@ def keyless_requests(catalog: Catalog) -> st.SearchStrategy[Any]:
     def build(draw: st.DrawFn) -> Request:
         resource, partition = draw(st.sampled_from(keyed))
         assert partition.condition_key is not None
-        action = draw(_actions(resource.service))
+        action = draw(_actions(resource.service, catalog))
         arn = _fill(resource.arn, "shared", draw)
-        if partition.condition_key.lower() in _PREFIX_KEYS and draw(st.booleans()):
+        if partition.condition_key.lower() in _PREFIX_KEYS and draw(st.integers(0, 2)) == 0:
             return Request(action, arn, {partition.condition_key: ""})
         return Request(action, arn)
 
@@ -256,10 +331,12 @@ def cross_tenant_requests(a: str, b: str, catalog: Catalog) -> st.SearchStrategy
         return Request(request.action, request.resource, ctx, principal=request.principal)
 
     on_b = requests_on(b, catalog)
-    parts: list[st.SearchStrategy[Any]] = [on_b, on_b.map(mixed)]
-    if any(p.condition_key for r in catalog.resources.values() for p in r.partitions):
-        parts.append(keyless_requests(catalog))
-    return st.one_of(*parts)
+    if not any(p.condition_key for r in catalog.resources.values() for p in r.partitions):
+        return st.one_of(on_b, on_b.map(mixed))
+    keyless = keyless_requests(catalog)
+    return st.integers(0, 3).flatmap(
+        lambda i: on_b if i == 0 else on_b.map(mixed) if i == 1 else keyless
+    )
 
 
 _PREFIX_KEYS = frozenset({"s3:prefix"})

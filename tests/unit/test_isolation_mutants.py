@@ -9,40 +9,10 @@ import pytest
 
 from policy_engine.catalog import load_catalog
 from policy_engine.isolation import check_tier
+from policy_engine.testing._mutants import MUTANTS
 
 Edit = Callable[[str, str, str], Path]
 ORDERS = "session/orders.json.j2"
-DOCS = "session/documents.json.j2"
-NULL_GUARD = ',\n        "Null": {"dynamodb:LeadingKeys": "false"}'
-TABLE = "arn:{{ partition }}:dynamodb:{{ region }}:{{ account_id }}:table/{{ orders_table }}"
-SCAN_STATEMENT = (
-    '    },\n    {"Sid": "OrdersScan", "Effect": "Allow", "Action": "dynamodb:Scan",\n'
-    f'     "Resource": "{TABLE}"}}\n  ]'
-)
-ROLE_SCAN = '{%- if tier == "premium" %}\n        "dynamodb:Scan",\n{%- endif %}'
-QUEUE = "arn:{{ partition }}:sqs:{{ region }}:{{ account_id }}:{{ jobs_queue_prefix }}-"
-PREFIX_CONDITION = (
-    ',\n      "Condition": {"StringLike": {"s3:prefix": ["{{ tenant }}/", "{{ tenant }}/*"]}}'
-)
-
-MUTANTS = {
-    "anchored prefix -> open prefix": [(DOCS, '/{{ tenant }}/*"', '/{{ tenant }}*"')],
-    "add Scan on the pooled table": [
-        (ORDERS, "    }\n  ]", SCAN_STATEMENT),
-        ("role/tier.json.j2", ROLE_SCAN, '\n        "dynamodb:Scan",'),
-    ],
-    "ForAllValues -> ForAnyValue": [
-        (ORDERS, "ForAllValues:StringEquals", "ForAnyValue:StringEquals")
-    ],
-    "StringLike -> StringLikeIfExists": [(DOCS, '"StringLike"', '"StringLikeIfExists"')],
-    "resource narrowed to a tenant -> *": [
-        ("session/jobs.json.j2", f'"{QUEUE}{{{{ tenant }}}}"', '"*"'),
-    ],
-    "drop the s3:prefix condition": [
-        (DOCS, PREFIX_CONDITION, ""),
-    ],
-    "drop the Null guard (ForAllValues fails open)": [(ORDERS, NULL_GUARD, "")],
-}
 
 
 @pytest.mark.parametrize("name", sorted(MUTANTS))

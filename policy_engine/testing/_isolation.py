@@ -1,0 +1,117 @@
+"""``assert_tenant_isolation``: the isolation property, run by Hypothesis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from ..catalog import Catalog, load_catalog
+from ..errors import PolicyEngineError
+from ..evaluate import Decision, Evaluator, Request
+from ..isolation import as_tenant, effective_evaluator
+from ..render import Renderer
+from ._strategies import _check_catalog, cross_tenant_requests, tenant_pairs
+
+
+class TenantIsolationError(PolicyEngineError, AssertionError):
+    """A request of one tenant that reaches another tenant's data."""
+
+    def __init__(self, counterexample: IsolationCounterexample, found_after: int = 0) -> None:
+        self.counterexample = counterexample
+        #: how many examples ran before the first failing one was found (before shrinking)
+        self.found_after = found_after
+        super().__init__(counterexample.describe())
+
+
+@dataclass(frozen=True, slots=True)
+class IsolationCounterexample:
+    tier: str
+    tenant_a: str
+    tenant_b: str
+    request: Request
+    decision: Decision
+
+    def describe(self) -> str:
+        ctx = {k: v for k, v in self.request.context.items() if not k.startswith("aws:Principal")}
+        statements = ", ".join(str(m) for m in self.decision.matched)
+        return (
+            f"tier `{self.tier}`: tenant `{self.tenant_a}` is allowed a request on tenant "
+            f"`{self.tenant_b}`'s data (or on no tenant's partition):\n"
+            f"  action:    {self.request.action}\n"
+            f"  resource:  {self.request.resource}\n"
+            f"  context:   {ctx}\n"
+            f"  allowed by {statements}"
+        )
+
+
+def assert_tenant_isolation(
+    catalog: Catalog | str | Path,
+    tier: str | None = None,
+    *,
+    max_examples: int | None = None,
+    shrink: bool = True,
+) -> int:
+    """Hunt, with Hypothesis, for a request one tenant may make on another tenant's data.
+
+    For every tier (or ``tier``), tenants A != B are drawn from the catalogue's language
+    and requests on B's partitions (and key-less requests on pooled resources) are
+    decided against A's effective policy. The first allowed one, shrunk to a minimal
+    example, raises :class:`TenantIsolationError` with a readable counterexample.
+    Returns the number of examples tried. The active Hypothesis profile applies;
+    ``max_examples`` overrides it; ``shrink=False`` reports the first failing example
+    as found, without minimising it (faster when only "is it found?" matters).
+    """
+    if isinstance(catalog, str | Path):
+        catalog = load_catalog(catalog)
+    catalog = _check_catalog(catalog)
+    if tier is not None and not isinstance(tier, str):
+        raise InvalidArgument(f"tier must be a str or None, not {type(tier).__name__}")
+    if tier is not None and tier not in catalog.tiers:
+        raise InvalidArgument(
+            f"unknown tier `{tier}`: the catalogue defines "
+            + ", ".join(f"`{t}`" for t in sorted(catalog.tiers))
+        )
+    if max_examples is not None and (not isinstance(max_examples, int) or max_examples < 1):
+        raise InvalidArgument(f"max_examples must be a positive int, not {max_examples!r}")
+    renderer = Renderer(catalog)
+    names = [tier] if tier is not None else sorted(catalog.tiers)
+    pairs = tenant_pairs(catalog)
+    tried = 0
+    first_failure = 0
+    evaluators: dict[tuple[str, str], Evaluator] = {}
+
+    @given(name=st.sampled_from(names), pair=pairs, data=st.data())
+    def property_(name: str, pair: tuple[str, str], data: Any) -> None:
+        nonlocal tried, first_failure
+        tried += 1
+        a, b = pair
+        request = data.draw(cross_tenant_requests(a, b, catalog), label="request")
+        evaluator = evaluators.get((name, a))
+        if evaluator is None:
+            if len(evaluators) > 256:
+                evaluators.clear()
+            evaluator = evaluators[(name, a)] = effective_evaluator(
+                catalog, name, a, renderer=renderer
+            )
+        decision = evaluator.evaluate(as_tenant(request, a, name))
+        if decision.allowed:
+            first_failure = first_failure or tried
+            raise TenantIsolationError(
+                IsolationCounterexample(name, a, b, request, decision), first_failure
+            )
+
+    overrides: dict[str, Any] = {
+        "deadline": None,
+        "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    }
+    if max_examples is not None:
+        overrides["max_examples"] = max_examples
+    if not shrink:
+        overrides["phases"] = [Phase.explicit, Phase.reuse, Phase.generate]
+    settings(**overrides)(property_)()
+    return tried

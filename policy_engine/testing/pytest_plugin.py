@@ -1,0 +1,87 @@
+"""pytest plugin for tenant-isolation tests (entry point ``pytest11``; opt-in).
+
+Installing policy-engine makes these available in every pytest run, and they do
+nothing until used:
+
+- fixture ``policy_catalog``: the catalogue named by ``--policy-catalog`` or the ini
+  option ``policy_catalog`` (default: the bundled example);
+- fixture ``isolation_checker``: a function ``(tier=None) -> dict[tier, TierResult]``
+  running the isolation proof on that catalogue;
+- ``--policy-engine-profiles`` (or ini ``policy_engine_profiles = true``) registers
+  the Hypothesis profiles ``dev`` (fast) and ``ci`` (more examples, derandomised) and
+  loads ``$HYPOTHESIS_PROFILE`` (default ``dev``). Nothing is registered otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
+    from ..isolation import TierResult
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("policy-engine")
+    group.addoption("--policy-catalog", default=None, help="catalogue folder for policy_catalog")
+    group.addoption(
+        "--policy-engine-profiles",
+        action="store_true",
+        default=False,
+        help="register Hypothesis profiles dev and ci and load $HYPOTHESIS_PROFILE",
+    )
+    parser.addini("policy_catalog", "catalogue folder for the policy_catalog fixture", default="")
+    parser.addini(
+        "policy_engine_profiles",
+        "register the dev and ci Hypothesis profiles",
+        type="bool",
+        default=False,
+    )
+
+
+def register_profiles() -> None:
+    """Register the ``dev`` and ``ci`` Hypothesis profiles."""
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile(
+        "dev", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    settings.register_profile(
+        "ci",
+        max_examples=500,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--policy-engine-profiles") or config.getini("policy_engine_profiles"):
+        from hypothesis import settings
+
+        register_profiles()
+        settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(scope="session")
+def policy_catalog(pytestconfig: pytest.Config) -> Catalog:
+    """The catalogue under test (``--policy-catalog`` / ini ``policy_catalog``)."""
+    from ..catalog import default_catalog, load_catalog
+
+    path = pytestconfig.getoption("--policy-catalog") or pytestconfig.getini("policy_catalog")
+    return load_catalog(path) if path else default_catalog()
+
+
+@pytest.fixture(scope="session")
+def isolation_checker(policy_catalog: Catalog) -> Callable[..., dict[str, TierResult]]:
+    """Run the isolation proof on ``policy_catalog``: ``isolation_checker(tier=None)``."""
+    from ..isolation import check_catalog
+
+    def run(tier: str | None = None, **kwargs: Any) -> dict[str, TierResult]:
+        return check_catalog(policy_catalog, tiers=[tier] if tier else None, **kwargs)
+
+    return run

@@ -1,0 +1,44 @@
+"""The README's example test file runs as written, under the plugin, as a user would."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _block(name: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    m = re.search(rf"<!-- {name}:start -->\s*```python\n(.*?)```\s*<!-- {name}:end -->", text, re.S)
+    assert m, f"README block {name} not found"
+    return m.group(1)
+
+
+@pytest.mark.slow
+def test_test_your_isolation_example_runs(tmp_path: Path) -> None:
+    (tmp_path / "test_isolation.py").write_text(_block("test-your-isolation"), encoding="utf-8")
+    env = {**os.environ, "HYPOTHESIS_PROFILE": "dev"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--policy-engine-profiles",
+            str(tmp_path / "test_isolation.py"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 passed" in result.stdout

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis.errors import InvalidArgument
+
+from policy_engine._resources import bundled_catalog_dir
+from policy_engine.catalog import default_catalog, load_catalog
+from policy_engine.evaluate import Request
+from policy_engine.tenancy import TenantIdLanguage
+from policy_engine.testing import (
+    TenantIsolationError,
+    adversarial_tenant_ids,
+    assert_tenant_isolation,
+    cross_tenant_requests,
+    keyless_requests,
+    requests_on,
+    tenant_ids,
+    tenant_pairs,
+    tiers,
+)
+from policy_engine.testing._mutants import MUTANTS, make_mutant
+
+CATALOG = default_catalog()
+EMPTY = TenantIdLanguage.from_spec(
+    {"alphabet": ["a-z"], "min_length": 3, "max_length": 5, "pattern": "x{9}"}
+)
+
+
+@pytest.mark.parametrize(
+    ("make", "fragment"),
+    [
+        (lambda: tenant_ids(), "need catalog= or language="),
+        (lambda: tenant_ids(catalog="policy_templates"), "catalog must be a Catalog"),
+        (lambda: tenant_ids(language="a-z"), "language must be a TenantIdLanguage"),
+        (lambda: tenant_ids(catalog=CATALOG, language=CATALOG.language), "not both"),
+        (lambda: tenant_ids(language=EMPTY), "tenant-ID language is empty"),
+        (lambda: tiers(42), "catalog must be a Catalog"),  # type: ignore[arg-type]
+        (lambda: requests_on("Acme", CATALOG), "not a tenant ID of the catalogue"),
+        (lambda: requests_on(7, CATALOG), "tenant must be a str"),  # type: ignore[arg-type]
+        (lambda: cross_tenant_requests("acme", "acme", CATALOG), "distinct tenants"),
+        (lambda: assert_tenant_isolation(CATALOG, "gold"), "unknown tier `gold`"),
+        (lambda: assert_tenant_isolation(CATALOG, max_examples=0), "positive int"),
+    ],
+)
+def test_misuse_fails_at_definition_time(make: Any, fragment: str) -> None:
+    with pytest.raises(InvalidArgument, match=fragment):
+        make()
+
+
+@given(t=tenant_ids(catalog=CATALOG))
+def test_tenant_ids_are_valid(t: str) -> None:
+    assert CATALOG.language.is_valid(t)
+
+
+@given(bad=adversarial_tenant_ids())
+def test_adversarial_without_arguments_is_refused_by_the_bundled_language(bad: str) -> None:
+    assert not CATALOG.language.is_valid(bad)
+
+
+@given(pair=tenant_pairs(CATALOG))
+def test_pairs_are_distinct_and_valid(pair: tuple[str, str]) -> None:
+    a, b = pair
+    assert a != b
+    assert CATALOG.language.is_valid(a)
+    assert CATALOG.language.is_valid(b)
+
+
+@given(request=requests_on("acme", CATALOG))
+def test_requests_on_name_the_tenant(request: Request) -> None:
+    values = [v for vs in request.context.values() for v in ([vs] if isinstance(vs, str) else vs)]
+    assert "acme" in request.resource or any(v.startswith("acme") for v in values)
+
+
+@given(request=keyless_requests(CATALOG))
+def test_keyless_requests_name_no_partition(request: Request) -> None:
+    assert all(v == "" for v in request.context.values())
+
+
+def test_bundled_catalogue_passes() -> None:
+    assert assert_tenant_isolation(CATALOG, "basic", max_examples=60) >= 60
+
+
+def test_failure_is_a_readable_counterexample(tmp_path: Path) -> None:
+    root = make_mutant(
+        bundled_catalog_dir(), tmp_path / "c", MUTANTS["anchored prefix -> open prefix"]
+    )
+    with pytest.raises(TenantIsolationError) as info:
+        assert_tenant_isolation(load_catalog(root), "basic", max_examples=300)
+    cx = info.value.counterexample
+    assert cx.tenant_b.startswith(cx.tenant_a)
+    assert cx.request.resource.startswith(f"arn:aws:s3:::saas-documents-111122223333/{cx.tenant_b}")
+    message = str(info.value)
+    assert f"tenant `{cx.tenant_a}` is allowed a request on tenant `{cx.tenant_b}`" in message
+    assert "allowed by role[0]" not in message or "session" in message
+    assert info.value.found_after >= 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(MUTANTS))
+def test_every_mutant_is_found_in_the_ci_profile(name: str, tmp_path: Path) -> None:
+    from hypothesis import settings
+
+    from policy_engine.testing.pytest_plugin import register_profiles
+
+    register_profiles()
+    root = make_mutant(bundled_catalog_dir(), tmp_path / "c", MUTANTS[name])
+    previous = settings.default
+    settings.load_profile("ci")
+    try:
+        with pytest.raises(TenantIsolationError):
+            assert_tenant_isolation(load_catalog(root), "basic", shrink=False)
+    finally:
+        settings.register_profile("_restore", previous)
+        settings.load_profile("_restore")
