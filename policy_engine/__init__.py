@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         compile_policy,
         evaluate,
     )
+    from .lambda_ import TenantScope, UnauthorizedError, tenant_handler, tenant_scope
     from .model import (
         Condition,
         Policy,
@@ -54,8 +55,15 @@ if TYPE_CHECKING:
     from .render import TENANT_MARKER, Renderer, SymbolicPolicy
     from .schema import is_valid_policy, iter_schema_errors, validate_policy
     from .tenancy import TenantContext, TenantIdLanguage
+    from .vend import CredentialVendor, VendingError
 
 _LAZY = {
+    "CredentialVendor": "vend",
+    "VendingError": "vend",
+    "TenantScope": "lambda_",
+    "UnauthorizedError": "lambda_",
+    "tenant_handler": "lambda_",
+    "tenant_scope": "lambda_",
     "CompiledPolicy": "evaluate",
     "Decision": "evaluate",
     "Evaluator": "evaluate",
@@ -107,6 +115,7 @@ __all__ = [
     "CatalogError",
     "CompiledPolicy",
     "Condition",
+    "CredentialVendor",
     "Decision",
     "Evaluator",
     "InvalidTenantId",
@@ -128,9 +137,12 @@ __all__ = [
     "TenantContext",
     "TenantIdLanguage",
     "TenantOpacityError",
+    "TenantScope",
     "Tier",
+    "UnauthorizedError",
     "UnknownTemplate",
     "UnknownTier",
+    "VendingError",
     "__version__",
     "compile_policy",
     "dumps",
@@ -141,5 +153,7 @@ __all__ = [
     "parse_policy",
     "policy_from_obj",
     "policy_to_obj",
+    "tenant_handler",
+    "tenant_scope",
     "validate_policy",
 ]

@@ -91,7 +91,61 @@ def build_parser() -> argparse.ArgumentParser:
     iso.add_argument("--tier", action="append", help="check only this tier (repeatable)")
     iso.add_argument("--format", choices=("text", "json"), default="text")
     iso.set_defaults(handler=_cmd_check_isolation)
+
+    vend = sub.add_parser(
+        "vend",
+        help="assume the tier role for a tenant and print what was vended",
+        description=(
+            "Call sts:AssumeRole with the tier's role, the tenant's session policy, session "
+            "name, source identity and tags. Prints tenant, tier, role, session name, "
+            "expiry and policy hash; the secret values only with --show-secrets."
+        ),
+    )
+    vend.add_argument("--tenant", required=True)
+    vend.add_argument("--tier", required=True)
+    vend.add_argument("--catalog", help="catalogue folder (default: the bundled example)")
+    vend.add_argument("--endpoint-url", help="STS endpoint (e.g. a local moto server)")
+    vend.add_argument("--region", help="AWS region of the STS client")
+    vend.add_argument("--format", choices=("text", "json"), default="text")
+    vend.add_argument("--show-secrets", action="store_true", help="also print the secret keys")
+    vend.set_defaults(handler=_cmd_vend)
     return parser
+
+
+def _cmd_vend(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    import json
+
+    from .catalog import load_catalog
+    from .vend import CredentialVendor
+
+    vendor = CredentialVendor(
+        load_catalog(args.catalog), endpoint_url=args.endpoint_url, region=args.region
+    )
+    request = vendor.prepare(args.tenant, args.tier)
+    frozen = vendor.credentials_for(args.tenant, args.tier)
+    values = frozen.get_frozen_credentials()
+    expiry_time = getattr(frozen, "_expiry_time", None)  # botocore keeps it private
+    expiry = expiry_time.isoformat() if expiry_time is not None else None
+    doc: dict[str, object] = {
+        "tenant": request.tenant,
+        "tier": request.tier,
+        "role_arn": request.role_arn,
+        "session_name": request.session_name,
+        "duration_seconds": request.duration_seconds,
+        "expiration": expiry,
+        "policy_hash": request.policy_hash,
+        "policy_characters": len(request.policy),
+        "access_key_id": values.access_key,
+    }
+    if args.show_secrets:
+        doc["secret_access_key"] = values.secret_key
+        doc["session_token"] = values.token
+    if args.format == "json":
+        stdout.write(json.dumps(doc, indent=2) + "\n")
+    else:
+        for key, value in doc.items():
+            stdout.write(f"{key}: {value}\n")
+    return EXIT_OK
 
 
 def _cmd_check_isolation(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -1,0 +1,177 @@
+"""Lambda integration: tenant context from API Gateway events, a scoped session, a
+tenant-aware logger; as a decorator and as its plain-function twin.
+
+>>> VENDOR = CredentialVendor(load_catalog())            # doctest: +SKIP
+>>> @tenant_handler(VENDOR)                              # doctest: +SKIP
+... def handler(event, context, tenant):
+...     table = tenant.session.resource("dynamodb").Table("saas-orders")
+...     tenant.logger.info("reading orders")
+...     return {"statusCode": 200, "body": "..."}
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .errors import PolicyEngineError
+from .tenancy import TenantContext
+
+if TYPE_CHECKING:
+    import boto3
+
+    from .catalog import Catalog
+    from .vend import CredentialVendor
+
+
+class UnauthorizedError(PolicyEngineError):
+    """The event carries no valid tenant context; no AWS call was made."""
+
+
+@dataclass(frozen=True)
+class ClaimNames:
+    """Where the tenant ID and tier are found in the event (names configurable)."""
+
+    tenant: tuple[str, ...] = ("tenantId", "custom:tenantId", "tenant_id")
+    tier: tuple[str, ...] = ("tier", "custom:tier")
+
+
+def tenant_context_from_event(
+    event: Mapping[str, Any], *, catalog: Catalog, claims: ClaimNames | None = None
+) -> TenantContext:
+    """Read and validate the tenant context from an API Gateway proxy event.
+
+    Looks in ``requestContext.authorizer`` (REST API Lambda authorizer context), its
+    ``lambda`` member (HTTP API Lambda authorizer) and ``jwt.claims`` (HTTP API JWT
+    authorizer). Raises :class:`UnauthorizedError` naming what is missing or invalid.
+    """
+    claims = claims or ClaimNames()
+    if not isinstance(event, Mapping):
+        raise UnauthorizedError("the event is not an object")
+    request_context = event.get("requestContext")
+    authorizer = request_context.get("authorizer") if isinstance(request_context, Mapping) else None
+    if not isinstance(authorizer, Mapping):
+        raise UnauthorizedError("the event has no `requestContext.authorizer`: no tenant context")
+    sources: list[Mapping[str, Any]] = [authorizer]
+    for nested in ("lambda",):
+        if isinstance(authorizer.get(nested), Mapping):
+            sources.append(authorizer[nested])
+    jwt = authorizer.get("jwt")
+    if isinstance(jwt, Mapping) and isinstance(jwt.get("claims"), Mapping):
+        sources.append(jwt["claims"])
+
+    def find(names: tuple[str, ...], what: str) -> str:
+        for source in sources:
+            for name in names:
+                if name in source:
+                    value = source[name]
+                    if not isinstance(value, str):
+                        raise UnauthorizedError(f"the {what} claim `{name}` is not a string")
+                    return value
+        shown = ", ".join(f"`{n}`" for n in names)
+        raise UnauthorizedError(f"the authorizer context has no {what} (looked for {shown})")
+
+    tenant = find(claims.tenant, "tenant ID")
+    tier = find(claims.tier, "tier")
+    reason = catalog.language.reason_invalid(tenant)
+    if reason is not None:
+        raise UnauthorizedError(f"invalid tenant ID in the authorizer context: {reason}")
+    if tier not in catalog.tiers:
+        raise UnauthorizedError(f"unknown tier `{tier}` in the authorizer context")
+    return TenantContext(tenant, tier)
+
+
+class TenantLoggerAdapter(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """Adds ``tenant_id`` and ``tier`` to every record (as ``extra`` fields)."""
+
+    def process(
+        self, msg: Any, kwargs: MutableMapping[str, Any]
+    ) -> tuple[Any, MutableMapping[str, Any]]:
+        extra = dict(self.extra or {})
+        extra.update(kwargs.get("extra") or {})
+        kwargs["extra"] = extra
+        return msg, kwargs
+
+
+def tenant_logger(base: Any, context: TenantContext) -> Any:
+    """A logger that stamps the tenant on every record.
+
+    ``base`` is a standard :class:`logging.Logger` (wrapped in an adapter) or a
+    Powertools ``Logger`` (its ``append_keys`` is used, so its JSON output carries
+    ``tenant_id`` and ``tier``).
+    """
+    if hasattr(base, "append_keys"):
+        base.append_keys(tenant_id=context.tenant_id, tier=context.tier)
+        return base
+    return TenantLoggerAdapter(base, {"tenant_id": context.tenant_id, "tier": context.tier})
+
+
+@dataclass(frozen=True)
+class TenantScope:
+    """What a handler gets: who calls, a session scoped to them, a logger."""
+
+    context: TenantContext
+    session: boto3.Session
+    logger: Any
+
+
+def tenant_scope(
+    event: Mapping[str, Any],
+    vendor: CredentialVendor,
+    *,
+    logger: Any = None,
+    claims: ClaimNames | None = None,
+) -> TenantScope:
+    """The plain-function twin of :func:`tenant_handler`."""
+    context = tenant_context_from_event(event, catalog=vendor.catalog, claims=claims)
+    session = vendor.session_for(context.tenant_id, context.tier)
+    base = logger if logger is not None else logging.getLogger("policy_engine.tenant")
+    return TenantScope(context, session, tenant_logger(base, context))
+
+
+def tenant_handler(
+    vendor: CredentialVendor,
+    *,
+    logger: Any = None,
+    claims: ClaimNames | None = None,
+    unauthorized: Callable[[UnauthorizedError], Any] | None = None,
+) -> Callable[[Callable[..., Any]], Callable[[Mapping[str, Any], Any], Any]]:
+    """Decorate ``handler(event, context, tenant)``; the tenant scope is built from
+    the event. A missing or invalid tenant context returns a 401 response (or
+    ``unauthorized(error)``) without any AWS call."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[[Mapping[str, Any], Any], Any]:
+        @functools.wraps(func)
+        def wrapper(event: Mapping[str, Any], context: Any) -> Any:
+            try:
+                scope = tenant_scope(event, vendor, logger=logger, claims=claims)
+            except UnauthorizedError as exc:
+                logging.getLogger("policy_engine.tenant").warning("unauthorized: %s", exc)
+                if unauthorized is not None:
+                    return unauthorized(exc)
+                return {
+                    "statusCode": 401,
+                    "headers": {"content-type": "application/json"},
+                    "body": json.dumps({"message": "Unauthorized"}),
+                }
+            return func(event, context, scope)
+
+        return wrapper
+
+    return decorate
+
+
+__all__ = [
+    "ClaimNames",
+    "TenantLoggerAdapter",
+    "TenantScope",
+    "UnauthorizedError",
+    "tenant_context_from_event",
+    "tenant_handler",
+    "tenant_logger",
+    "tenant_scope",
+]

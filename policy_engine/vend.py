@@ -1,0 +1,545 @@
+"""Credential vending: a tenant and tier in, a tenant-scoped boto3 session out.
+
+:class:`CredentialVendor` calls ``sts:AssumeRole`` with the tier's role, the tier's
+session policy rendered for the tenant (validated, sent minified), a session name and
+``SourceIdentity`` derived from the tenant, and session tags ``TenantId`` and ``Tier``.
+Credentials are cached per (tenant, tier, role, policy hash) in a bounded LRU, fetched
+once when many threads miss the same key, refreshed by botocore before they expire,
+and never shared across tenants. Keep one vendor at module scope in Lambda code so
+its cache survives warm invocations.
+
+>>> vendor = CredentialVendor(load_catalog())                      # doctest: +SKIP
+>>> s3 = vendor.session_for("acme-corp", "basic").client("s3")      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from .catalog import Catalog, Tier, load_catalog
+from .errors import PolicyEngineError
+from .model import dumps
+from .render import Renderer
+
+if TYPE_CHECKING:
+    import boto3
+    from botocore.credentials import RefreshableCredentials
+
+ROLE_CHAINING_MAX_SECONDS = 3600  # AWS caps a role session assumed from a role session
+MIN_DURATION_SECONDS = 900
+
+
+# -- errors -----------------------------------------------------------------------------
+
+
+class VendingError(PolicyEngineError):
+    """Credentials could not be vended; nothing was cached."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        tenant: str | None = None,
+        tier: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        self.tenant = tenant
+        self.tier = tier
+        self.code = code
+        super().__init__(message)
+
+
+class PackedPolicyTooLarge(VendingError):
+    """STS packed the session policy and tags above its limit (error code
+    ``PackedPolicyTooLarge``, with no ``Exception`` suffix)."""
+
+
+class StsThrottled(VendingError):
+    """STS kept throttling after botocore's standard retries."""
+
+
+class StsAccessDenied(VendingError):
+    """The caller may not assume the role (or tag the session)."""
+
+
+class StsValidationError(VendingError, ValueError):
+    """STS refused a parameter (duration, names, tags, policy)."""
+
+
+class CallerCredentialsExpired(VendingError):
+    """The caller's own credentials (the Lambda role's) have expired."""
+
+
+class StsUnavailable(VendingError):
+    """STS could not be reached: connection refused, timeouts, 5xx after retries."""
+
+
+class IsolationNotProved(VendingError):
+    """``require_proved`` is set and the tier is not proved isolated."""
+
+
+_CODES: dict[str, type[VendingError]] = {
+    "PackedPolicyTooLarge": PackedPolicyTooLarge,
+    "Throttling": StsThrottled,
+    "ThrottlingException": StsThrottled,
+    "RequestLimitExceeded": StsThrottled,
+    "AccessDenied": StsAccessDenied,
+    "AccessDeniedException": StsAccessDenied,
+    "ValidationError": StsValidationError,
+    "MalformedPolicyDocument": StsValidationError,
+    "RegionDisabledException": StsValidationError,
+    "ExpiredToken": CallerCredentialsExpired,
+    "ExpiredTokenException": CallerCredentialsExpired,
+    "InvalidClientTokenId": CallerCredentialsExpired,
+}
+
+_HINTS: dict[type[VendingError], str] = {
+    StsAccessDenied: " (check the role's trust policy: it must allow sts:AssumeRole, "
+    "sts:TagSession and sts:SetSourceIdentity for the caller)",
+    StsThrottled: " (after botocore's standard retries with backoff)",
+    PackedPolicyTooLarge: " (shorten the session policy, or send fewer or shorter session tags)",
+}
+
+
+# -- statistics ---------------------------------------------------------------------------
+
+
+@dataclass
+class VendorStats:
+    """Counters of a vendor's cache and STS traffic (read them, do not write)."""
+
+    hits: int = 0
+    misses: int = 0
+    refreshes: int = 0
+    sts_calls: int = 0
+    sts_errors: int = 0
+    sts_seconds: float = 0.0
+    evictions: int = 0
+
+    @property
+    def sts_mean_latency(self) -> float:
+        return self.sts_seconds / self.sts_calls if self.sts_calls else 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "hits": self.hits,
+            "misses": self.misses,
+            "refreshes": self.refreshes,
+            "sts_calls": self.sts_calls,
+            "sts_errors": self.sts_errors,
+            "sts_seconds": round(self.sts_seconds, 6),
+            "evictions": self.evictions,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class VendRequest:
+    """Everything sent to STS for one (tenant, tier): prepared before the call."""
+
+    tenant: str
+    tier: str
+    role_arn: str
+    session_name: str
+    source_identity: str
+    policy: str  # minified session policy
+    policy_hash: str
+    duration_seconds: int
+    tags: tuple[tuple[str, str], ...]
+    transitive_tag_keys: tuple[str, ...]
+    external_id: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.tenant, self.tier, self.role_arn, self.policy_hash)
+
+    def assume_role_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "RoleArn": self.role_arn,
+            "RoleSessionName": self.session_name,
+            "Policy": self.policy,
+            "DurationSeconds": self.duration_seconds,
+            "SourceIdentity": self.source_identity,
+            "Tags": [{"Key": k, "Value": v} for k, v in self.tags],
+        }
+        if self.transitive_tag_keys:
+            kwargs["TransitiveTagKeys"] = list(self.transitive_tag_keys)
+        if self.external_id is not None:
+            kwargs["ExternalId"] = self.external_id
+        return kwargs
+
+
+@dataclass
+class _Entry:
+    """A cache entry; the session policy text is not kept (a refresh renders it again)."""
+
+    credentials: RefreshableCredentials
+    # boto3 sessions are not thread-safe: one per thread, all sharing the credentials
+    sessions: dict[int, boto3.Session] = field(default_factory=dict)
+
+
+def session_name_for(tenant: str) -> str:
+    """``RoleSessionName``/``SourceIdentity`` for a tenant: 2-64 characters of
+    ``[\\w+=,.@-]``. Tenant IDs are made of those characters already (the catalogue
+    schema allows nothing else); IDs shorter than two characters are prefixed."""
+    name = tenant if len(tenant) >= 2 else f"tenant-{tenant}"
+    if len(name) > 64:  # pragma: no cover - languages are capped at 64 characters
+        raise StsValidationError(f"tenant ID `{tenant}` is too long for a session name")
+    return name
+
+
+class CredentialVendor:
+    """Vends cached, self-refreshing, tenant-scoped boto3 sessions.
+
+    ``sts_client`` (or ``boto3_session``/``endpoint_url``/``region``) chooses the STS
+    client; ``clock`` returns seconds since the epoch (inject one in tests);
+    ``refresh_margin`` is how long before expiry botocore fetches new credentials;
+    ``role_chaining`` caps the duration at one hour (``None``: ask STS once whether
+    the caller is a role session, as Lambda code is); ``require_proved`` refuses tiers
+    whose isolation proof is not ``proved``.
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog | None = None,
+        *,
+        sts_client: Any = None,
+        boto3_session: boto3.Session | None = None,
+        endpoint_url: str | None = None,
+        region: str | None = None,
+        max_entries: int = 1024,
+        refresh_margin: float = 300.0,
+        clock: Callable[[], float] = time.time,
+        role_chaining: bool | None = None,
+        require_proved: bool = False,
+        external_id: str | None = None,
+        max_attempts: int = 5,
+        renderer: Renderer | None = None,
+    ) -> None:
+        if max_entries < 1:
+            raise ValueError(f"max_entries must be at least 1, not {max_entries}")
+        if refresh_margin < 0:
+            raise ValueError(f"refresh_margin must be >= 0, not {refresh_margin}")
+        self.catalog = catalog if catalog is not None else load_catalog()
+        self.renderer = renderer or Renderer(self.catalog)
+        self.max_entries = max_entries
+        self.refresh_margin = refresh_margin
+        self.clock = clock
+        self.require_proved = require_proved
+        self.external_id = external_id
+        self.stats = VendorStats()
+        self._role_chaining = role_chaining
+        self._sts = sts_client
+        self._sts_options = (boto3_session, endpoint_url, region, max_attempts)
+        self._entries: OrderedDict[tuple[str, str, str, str], _Entry] = OrderedDict()
+        self._keys: dict[tuple[str, str], tuple[str, str, str, str]] = {}
+        self._cls: type[RefreshableCredentials] | None = None
+        self._pending: dict[tuple[str, str, str, str], threading.Lock] = {}
+        self._lock = threading.Lock()
+        self._proved: dict[str, str] = {}
+
+    # -- public API ------------------------------------------------------------------
+
+    def session_for(self, tenant: str, tier: str) -> boto3.Session:
+        """A boto3 session with ``tenant``'s scoped, self-refreshing credentials.
+
+        Sessions are cached per tenant key and thread (boto3 sessions are not
+        thread-safe; the clients made from them are)."""
+        entry = self._entry(tenant, tier)
+        thread = threading.get_ident()
+        session = entry.sessions.get(thread)
+        if session is None:
+            session = entry.sessions[thread] = self._new_session(entry.credentials)
+        return session
+
+    def _new_session(self, credentials: RefreshableCredentials) -> boto3.Session:
+        import boto3
+        import botocore.session
+
+        core = botocore.session.get_session()
+        resolver = core.get_component("credential_provider")
+        resolver.insert_before("env", _FixedProvider(credentials))
+        return boto3.Session(botocore_session=core, region_name=self._sts_options[2])
+
+    def credentials_for(self, tenant: str, tier: str) -> RefreshableCredentials:
+        """The cached credentials for (tenant, tier), fetched once on a miss."""
+        return self._entry(tenant, tier).credentials
+
+    def _entry(self, tenant: str, tier: str) -> _Entry:
+        key = self._keys.get((tenant, tier))
+        request: VendRequest | None = None
+        if key is None:
+            request = self.prepare(tenant, tier)  # validates before anything is cached
+            key = request.key
+            with self._lock:
+                if len(self._keys) >= 2 * self.max_entries:
+                    self._keys.clear()
+                self._keys[(tenant, tier)] = key
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                self.stats.hits += 1
+                return entry
+            pending = self._pending.setdefault(key, threading.Lock())
+        with pending:  # one STS call per key, however many threads missed it
+            with self._lock:
+                entry = self._entries.get(key)
+                if entry is not None:
+                    self._entries.move_to_end(key)
+                    self.stats.hits += 1
+                    return entry
+                self.stats.misses += 1
+            try:
+                credentials = self._refreshable(request or self.prepare(tenant, tier))
+            finally:
+                with self._lock:
+                    self._pending.pop(key, None)
+            entry = _Entry(credentials)
+            with self._lock:
+                self._entries[key] = entry
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+                    self.stats.evictions += 1
+            return entry
+
+    def prepare(self, tenant: str, tier: str) -> VendRequest:
+        """Validate, render and size-check; build the AssumeRole call (no I/O)."""
+        tier_obj = self.catalog.tier(tier)
+        policy = self.renderer.render_tier(tenant, tier)  # validates the tenant ID first
+        if self.require_proved:
+            self._check_proved(tier)
+        text = dumps(policy, minify=True)
+        name = session_name_for(tenant)
+        return VendRequest(
+            tenant=tenant,
+            tier=tier,
+            role_arn=tier_obj.role_arn,
+            session_name=name,
+            source_identity=name,
+            policy=text,
+            policy_hash=hashlib.sha256(text.encode()).hexdigest()[:16],
+            duration_seconds=self._duration(tier_obj),
+            tags=(("TenantId", tenant), ("Tier", tier)),
+            transitive_tag_keys=tier_obj.transitive_tag_keys,
+            external_id=self.external_id,
+        )
+
+    def cache_size(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    # -- internals -------------------------------------------------------------------
+
+    def _check_proved(self, tier: str) -> None:
+        status = self._proved.get(tier)
+        if status is None:
+            from .isolation import check_tier
+
+            status = self._proved[tier] = check_tier(
+                self.catalog, tier, renderer=self.renderer
+            ).status
+        if status != "proved":
+            raise IsolationNotProved(
+                f"tier `{tier}` is not proved isolated (status `{status}`): refusing to vend; "
+                "run `policy-engine check-isolation` for the counterexamples",
+                tier=tier,
+            )
+
+    def _duration(self, tier: Tier) -> int:
+        duration = max(MIN_DURATION_SECONDS, tier.duration_seconds)
+        if self._is_role_chaining():
+            duration = min(duration, ROLE_CHAINING_MAX_SECONDS)
+        return duration
+
+    def _is_role_chaining(self) -> bool:
+        if self._role_chaining is None:
+            try:
+                arn = self.sts.get_caller_identity()["Arn"]
+            except Exception as exc:  # fall back to the safe cap
+                del exc
+                self._role_chaining = True
+            else:
+                self._role_chaining = ":assumed-role/" in arn
+        return self._role_chaining
+
+    @property
+    def sts(self) -> Any:
+        if self._sts is None:
+            import boto3
+            from botocore.config import Config
+
+            session, endpoint_url, region, attempts = self._sts_options
+            session = session or boto3.Session()
+            self._sts = session.client(
+                "sts",
+                endpoint_url=endpoint_url,
+                region_name=region,
+                config=Config(retries={"mode": "standard", "total_max_attempts": attempts}),
+            )
+        return self._sts
+
+    def _refreshable(self, request: VendRequest) -> RefreshableCredentials:
+        first = self._assume(request)
+        tenant, tier = request.tenant, request.tier
+
+        def refresh() -> dict[str, str]:
+            with self._lock:
+                self.stats.refreshes += 1
+            return self._assume(self.prepare(tenant, tier))
+
+        return _with_clock(self._credentials_class(), first, refresh, self.clock)
+
+    def _credentials_class(self) -> type[RefreshableCredentials]:
+        cls = self._cls
+        if cls is None:
+            from botocore.credentials import RefreshableCredentials
+
+            margin = self.refresh_margin
+
+            class _Credentials(RefreshableCredentials):
+                # botocore refreshes when fewer than these many seconds remain
+                _advisory_refresh_timeout = margin
+                _mandatory_refresh_timeout = min(margin, max(margin / 2, 60.0))
+
+            cls = self._cls = _Credentials
+        return cls
+
+    def _assume(self, request: VendRequest) -> dict[str, str]:
+        from botocore.exceptions import (
+            BotoCoreError,
+            ClientError,
+            ConnectTimeoutError,
+            EndpointConnectionError,
+            ReadTimeoutError,
+        )
+        from botocore.exceptions import (
+            ConnectionError as BotoConnectionError,
+        )
+
+        started = time.perf_counter()
+        try:
+            response = self.sts.assume_role(**request.assume_role_kwargs())
+        except ClientError as exc:
+            self._count_error(started)
+            raise self._client_error(exc, request) from exc
+        except (
+            EndpointConnectionError,
+            ConnectTimeoutError,
+            ReadTimeoutError,
+            BotoConnectionError,
+        ) as exc:
+            self._count_error(started)
+            raise StsUnavailable(
+                f"cannot reach STS for tenant `{request.tenant}` (tier `{request.tier}`): {exc}",
+                tenant=request.tenant,
+                tier=request.tier,
+            ) from exc
+        except BotoCoreError as exc:
+            self._count_error(started)
+            raise VendingError(
+                f"STS call failed for tenant `{request.tenant}`: {exc}",
+                tenant=request.tenant,
+                tier=request.tier,
+            ) from exc
+        with self._lock:
+            self.stats.sts_calls += 1
+            self.stats.sts_seconds += time.perf_counter() - started
+        creds = response["Credentials"]
+        expiration = creds["Expiration"]
+        if isinstance(expiration, datetime):
+            expiration = expiration.astimezone(UTC).isoformat()
+        return {
+            "access_key": creds["AccessKeyId"],
+            "secret_key": creds["SecretAccessKey"],
+            "token": creds["SessionToken"],
+            "expiry_time": expiration,
+        }
+
+    def _count_error(self, started: float) -> None:
+        with self._lock:
+            self.stats.sts_calls += 1
+            self.stats.sts_errors += 1
+            self.stats.sts_seconds += time.perf_counter() - started
+
+    def _client_error(self, exc: Any, request: VendRequest) -> VendingError:
+        error = exc.response.get("Error", {})
+        code = str(error.get("Code", "Unknown"))
+        message = str(error.get("Message", "")).rstrip(".")
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        cls = _CODES.get(code)
+        if cls is None and isinstance(status, int) and status >= 500:
+            cls = StsUnavailable
+        cls = cls or VendingError
+        detail = (
+            f"STS {code} for tenant `{request.tenant}` "
+            f"(tier `{request.tier}`, role `{request.role_arn}`)"
+        )
+        if message:
+            detail += f": {message}"
+        if cls is PackedPolicyTooLarge:
+            detail += (
+                f"; the session policy is {len(request.policy)} characters and "
+                f"{len(request.tags)} session tags were sent"
+            )
+        detail += _HINTS.get(cls, "")
+        return cls(detail, tenant=request.tenant, tier=request.tier, code=code)
+
+
+class _FixedProvider:
+    """A botocore credential provider that hands out one credentials object."""
+
+    METHOD = "policy-engine"
+    CANONICAL_NAME = "policy-engine"
+
+    def __init__(self, credentials: Any) -> None:
+        self._credentials = credentials
+
+    def load(self) -> Any:
+        return self._credentials
+
+
+def _with_clock(
+    cls: type[RefreshableCredentials],
+    first: Mapping[str, str],
+    refresh: Callable[[], dict[str, str]],
+    clock: Callable[[], float],
+) -> RefreshableCredentials:
+    """RefreshableCredentials whose notion of "now" is ``clock`` (injectable in tests)."""
+    from botocore.credentials import _parse_if_needed  # type: ignore[attr-defined]
+
+    return cls(
+        access_key=first["access_key"],
+        secret_key=first["secret_key"],
+        token=first["token"],
+        expiry_time=_parse_if_needed(first["expiry_time"]),
+        refresh_using=refresh,
+        method="policy-engine-assume-role",
+        time_fetcher=lambda: datetime.fromtimestamp(clock(), UTC),
+    )
+
+
+__all__ = [
+    "CallerCredentialsExpired",
+    "CredentialVendor",
+    "IsolationNotProved",
+    "PackedPolicyTooLarge",
+    "StsAccessDenied",
+    "StsThrottled",
+    "StsUnavailable",
+    "StsValidationError",
+    "VendRequest",
+    "VendingError",
+    "VendorStats",
+    "session_name_for",
+]

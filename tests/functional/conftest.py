@@ -1,0 +1,67 @@
+"""A real STS for the tests: a moto server on 127.0.0.1 at a free port."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+ACCOUNT_ROLES = ("saas-tenant-basic", "saas-tenant-standard", "saas-tenant-premium")
+TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+            "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+        }
+    ],
+}
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def aws_kwargs(moto_url: str) -> dict[str, Any]:
+    return {
+        "endpoint_url": moto_url,
+        "region_name": "eu-west-1",
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+    }
+
+
+@pytest.fixture(scope="session")
+def roles(aws_kwargs: dict[str, Any]) -> list[str]:
+    import boto3
+
+    iam = boto3.client("iam", **aws_kwargs)
+    arns = []
+    for name in ACCOUNT_ROLES:
+        arns.append(
+            iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST))["Role"][
+                "Arn"
+            ]
+        )
+    return arns
+
+
+@pytest.fixture
+def sts(aws_kwargs: dict[str, Any], roles: list[str]) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "sts", config=Config(retries={"mode": "standard", "total_max_attempts": 4}), **aws_kwargs
+    )
