@@ -856,26 +856,17 @@ def _catalogue_actions(service: str) -> tuple[str, ...]:
     return tuple(sorted(a.lower() for a in _expand_wildcard_action(f"{service}:*")))
 
 
-_DATA_HINTS = (
-    "get",
-    "put",
-    "query",
-    "scan",
-    "list",
-    "delete",
-    "update",
-    "send",
-    "receive",
-    "decrypt",
-    "encrypt",
-    "batch",
-)
+#: Name prefixes of actions that read or write data; such actions are tried first.
+DATA_ACTION_PREFIXES = (
+    "get", "put", "query", "scan", "list", "delete", "update", "send", "receive",
+    "decrypt", "encrypt", "batch", "describe",
+)  # fmt: skip
 
 
 def _prefer_data_actions(actions: Sequence[str]) -> list[str]:
     def rank(a: str) -> tuple[int, str]:
         name = a.partition(":")[2]
-        return (0 if name.startswith(_DATA_HINTS) else 1, a)
+        return (0 if name.startswith(DATA_ACTION_PREFIXES) else 1, a)
 
     return sorted(actions, key=rank)
 

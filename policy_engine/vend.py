@@ -282,18 +282,14 @@ class CredentialVendor:
                     self._keys.clear()
                 self._keys[(tenant, tier)] = key
         with self._lock:
-            entry = self._entries.get(key)
+            entry = self._hit(key)
             if entry is not None:
-                self._entries.move_to_end(key)
-                self.stats.hits += 1
                 return entry
             pending = self._pending.setdefault(key, threading.Lock())
         with pending:  # one STS call per key, however many threads missed it
             with self._lock:
-                entry = self._entries.get(key)
+                entry = self._hit(key)
                 if entry is not None:
-                    self._entries.move_to_end(key)
-                    self.stats.hits += 1
                     return entry
                 self.stats.misses += 1
             try:
@@ -309,6 +305,14 @@ class CredentialVendor:
                     self._entries.popitem(last=False)
                     self.stats.evictions += 1
             return entry
+
+    def _hit(self, key: tuple[str, str, str, str]) -> _Entry | None:
+        """The cached entry, marked recently used (call with the lock held)."""
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+            self.stats.hits += 1
+        return entry
 
     def prepare(self, tenant: str, tier: str) -> VendRequest:
         """Validate, render and size-check; build the AssumeRole call (no I/O)."""

@@ -177,21 +177,6 @@ def tenant_pairs(catalog: Catalog) -> st.SearchStrategy[tuple[str, str]]:
 # -- requests ----------------------------------------------------------------------------
 
 _SUFFIX = st.text(alphabet="abcxyz0123456789._-/", min_size=0, max_size=12)
-_DATA_WORDS = (
-    "get",
-    "put",
-    "query",
-    "scan",
-    "list",
-    "delete",
-    "update",
-    "send",
-    "receive",
-    "decrypt",
-    "encrypt",
-    "batch",
-    "describe",
-)
 
 
 def _check_catalog(catalog: object) -> Catalog:
@@ -212,9 +197,11 @@ def _check_tenant(tenant: object, catalog: Catalog, name: str) -> str:
 def _actions(service: str, catalog: Catalog) -> st.SearchStrategy[str]:
     """Actions of ``service``: mostly those the catalogue's templates name, sometimes
     any data action of the service (from the action catalogue)."""
-    from ..isolation import _catalogue_actions
+    from ..isolation import DATA_ACTION_PREFIXES, _catalogue_actions
 
-    every = [a for a in _catalogue_actions(service) if a.split(":")[1].startswith(_DATA_WORDS)]
+    every = [
+        a for a in _catalogue_actions(service) if a.split(":")[1].startswith(DATA_ACTION_PREFIXES)
+    ]
     named = _named_actions(catalog).get(service, [])
     any_action = st.sampled_from(every or [f"{service}:getobject"])
     if not named:

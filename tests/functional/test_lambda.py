@@ -177,3 +177,14 @@ def test_readme_handler_runs_against_moto(
     assert vendor.stats.misses == 2
     handler(rest_event("acme", "basic"), None)  # warm invocation: cached credentials
     assert vendor.stats.hits == 1
+
+
+@pytest.mark.parametrize("claim", ["acme*", '"*"', "${aws:username}", "ACME", ""])
+def test_jwt_claim_with_an_invalid_tenant_id(claim: str) -> None:
+    event = {
+        "requestContext": {
+            "authorizer": {"jwt": {"claims": {"custom:tenantId": claim, "custom:tier": "basic"}}}
+        }
+    }
+    with pytest.raises(UnauthorizedError, match="invalid tenant ID"):
+        tenant_context_from_event(event, catalog=CATALOG)

@@ -392,3 +392,15 @@ def test_cli_vend(moto_url: str, roles: list[str], monkeypatch: pytest.MonkeyPat
     err = io.StringIO()
     assert run(["vend", "--tenant", "acme*", "--tier", "basic"], io.StringIO(), err) == 2
     assert "invalid tenant ID" in err.getvalue()
+
+
+def test_unknown_role_is_refused_when_the_catalogue_loads(edit: Edit) -> None:
+    from policy_engine.errors import CatalogError
+
+    root = edit(
+        "catalog.toml",
+        'role_arn = "arn:{partition}:iam::{account_id}:role/saas-tenant-basic"',
+        'role_arn = "arn:aws:iam::12345:user/someone"',
+    )
+    with pytest.raises(CatalogError, match="role_arn"):
+        load_catalog(root)
