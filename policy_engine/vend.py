@@ -181,7 +181,7 @@ class _Entry:
 
     credentials: RefreshableCredentials
     # boto3 sessions are not thread-safe: one per thread, all sharing the credentials
-    sessions: dict[int, boto3.Session] = field(default_factory=dict)
+    sessions: dict[tuple[int, bool], boto3.Session] = field(default_factory=dict)
 
 
 def session_name_for(tenant: str) -> str:
@@ -246,17 +246,38 @@ class CredentialVendor:
 
     # -- public API ------------------------------------------------------------------
 
-    def session_for(self, tenant: str, tier: str) -> boto3.Session:
+    def session_for(self, tenant: str, tier: str, *, guard: bool = False) -> boto3.Session:
         """A boto3 session with ``tenant``'s scoped, self-refreshing credentials.
 
+        With ``guard=True`` every call of the session's clients is first decided
+        locally against the tenant's effective policy (:mod:`policy_engine.guard`).
         Sessions are cached per tenant key and thread (boto3 sessions are not
         thread-safe; the clients made from them are)."""
         entry = self._entry(tenant, tier)
-        thread = threading.get_ident()
-        session = entry.sessions.get(thread)
+        slot = (threading.get_ident(), guard)
+        session = entry.sessions.get(slot)
         if session is None:
-            session = entry.sessions[thread] = self._new_session(entry.credentials)
+            session = entry.sessions[slot] = self._new_session(entry.credentials)
+            if guard:
+                self._install_guard(session, tenant, tier)
         return session
+
+    def _install_guard(self, session: boto3.Session, tenant: str, tier: str) -> None:
+        from .guard import guard_session
+        from .isolation import effective_evaluator
+
+        constants = self.catalog.constants
+        account = str(constants.get("account_id", ""))
+        role = self.catalog.tier(tier).role_arn.rsplit("/", 1)[-1]
+        guard_session(
+            session,
+            effective_evaluator(self.catalog, tier, tenant, renderer=self.renderer),
+            tenant=tenant,
+            tier=tier,
+            account=account,
+            region=self._sts_options[2] or str(constants.get("region", "us-east-1")),
+            principal=f"arn:aws:sts::{account}:assumed-role/{role}/{session_name_for(tenant)}",
+        )
 
     def _new_session(self, credentials: RefreshableCredentials) -> boto3.Session:
         import boto3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -29,7 +30,7 @@ CATALOG = default_catalog()
 def rest_event(tenant: Any = "acme", tier: Any = "basic") -> dict[str, Any]:
     return {
         "requestContext": {"authorizer": {"tenantId": tenant, "tier": tier}},
-        "pathParameters": {"orderId": "o-1"},
+        "pathParameters": {"orderId": "o-42"},
     }
 
 
@@ -145,19 +146,21 @@ def test_readme_handler_runs_against_moto(
         aws_secret_access_key=setup["SecretAccessKey"],
         aws_session_token=setup["SessionToken"],
     )
-    table = dynamodb.create_table(
-        TableName="saas-orders",
-        KeySchema=[
-            {"AttributeName": "tenant_id", "KeyType": "HASH"},
-            {"AttributeName": "order_id", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "tenant_id", "AttributeType": "S"},
-            {"AttributeName": "order_id", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    table.put_item(Item={"tenant_id": "acme", "order_id": "o-1", "total": Decimal("12.50")})
+    with contextlib.suppress(dynamodb.meta.client.exceptions.ResourceInUseException):
+        dynamodb.create_table(
+            TableName="saas-orders",
+            KeySchema=[
+                {"AttributeName": "tenant_id", "KeyType": "HASH"},
+                {"AttributeName": "order_id", "KeyType": "RANGE"},
+            ],
+            AttributeDefinitions=[
+                {"AttributeName": "tenant_id", "AttributeType": "S"},
+                {"AttributeName": "order_id", "AttributeType": "S"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    table = dynamodb.Table("saas-orders")
+    table.put_item(Item={"tenant_id": "acme", "order_id": "o-42", "total": Decimal("12.50")})
 
     text = README.read_text(encoding="utf-8")
     block = re.search(r"<!-- use-from-lambda:start -->\s*```python\n(.*?)```", text, re.S)
@@ -169,7 +172,7 @@ def test_readme_handler_runs_against_moto(
 
     ok = handler(rest_event("acme", "basic"), None)
     assert ok["statusCode"] == 200, ok
-    assert json.loads(ok["body"]) == {"order": "o-1", "total": "12.50"}
+    assert json.loads(ok["body"]) == {"order": "o-42", "total": "12.50"}
     missing = handler(rest_event("globex", "basic"), None)
     assert missing["statusCode"] == 404  # globex has no such order (key includes the tenant)
     assert handler({"requestContext": {}}, None)["statusCode"] == 401
