@@ -1,0 +1,273 @@
+"""Pre-deploy lint: the rule catalogue over catalogues and plain policy files.
+
+>>> from policy_engine.catalog import load_catalog
+>>> [f.rule for f in lint_catalog(load_catalog()) if not f.suppressed]
+[]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..catalog import Catalog
+from ..errors import PolicyEngineError
+from ..model import policy_from_obj
+from ..parse import decode_json
+from ..render import Renderer, substitute
+from ..schema import iter_schema_errors
+from . import _rules  # noqa: F401  (registers the rules)
+from ._model import RULES, SEVERITY_RANK, Finding, Rule, Target
+from ._report import render_report
+
+EXTRA_RULES = {
+    "PE000": ("error", "unreadable input: not UTF-8 or not valid JSON"),
+    "PE001": ("error", "the policy fails the IAM policy schema"),
+    "PE004": ("error", "a template fails to render"),
+    "PE005": ("error", "a hostile tenant ID was rendered instead of refused"),
+    "PE090": ("error", "isolation violation: a tenant reaches another tenant's data"),
+    "PE091": ("error", "isolation unknown: outside what the proof supports"),
+}
+
+#: Adversarial IDs every catalogue must refuse before rendering.
+HOSTILE_IDS = ("*", "acme*", "a?c", 'a"b', "${aws:username}", "a/b", "a:b", "a b", "{{ 7*7 }}")
+
+
+def rule_catalogue() -> list[tuple[str, str, str]]:
+    """(id, severity, summary) of every rule, sorted by id."""
+    rows: list[tuple[str, str, str]] = [(r.id, r.severity, r.summary) for r in RULES.values()]
+    rows += [(k, v[0], v[1]) for k, v in EXTRA_RULES.items()]
+    return sorted(rows)
+
+
+def rules_markdown() -> str:
+    """``docs/rules.md``, generated from the registry."""
+    lines = [
+        "# Lint rules",
+        "",
+        "Generated from the rule registry (`policy-engine lint --rules`); do not edit by hand.",
+        "Suppress a rule in the catalogue manifest with `[[suppressions]]`: `rule`, `reason`",
+        "(required) and optionally `tier` and `template`; suppressed findings are still reported.",
+        "",
+        "| rule | severity | what it finds |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {rid} | {sev} | {summary} |" for rid, sev, summary in rule_catalogue()]
+    return "\n".join(lines) + "\n"
+
+
+def lint_target(target: Target) -> Iterator[Finding]:
+    for r in RULES.values():
+        for message, path in r.check(target):
+            yield _finding(r.id, r.severity, message, target, path)
+
+
+def _finding(rule_id: str, severity: Any, message: str, t: Target, path: str) -> Finding:
+    return Finding(
+        rule_id, severity, message, t.file, _line(t.source_text, path, t), path, t.tier, t.template
+    )
+
+
+def _line(text: str | None, path: str, t: Target) -> int | None:
+    if not text:
+        return None
+    m = re.match(r"\$\.Statement(?:\[(\d+)\])?", path)
+    if m:
+        index = int(m.group(1) or 0)
+        if index < len(t.policy.statements) and t.policy.statements[index].sid:
+            sid = t.policy.statements[index].sid
+            for n, line in enumerate(text.splitlines(), 1):
+                if f'"{sid}"' in line:
+                    return n
+        count = -1
+        for n, line in enumerate(text.splitlines(), 1):
+            if '"Effect"' in line:
+                count += 1
+                if count == index:
+                    return n
+    return 1
+
+
+def lint_catalog(catalog: Catalog, *, isolation: bool = True) -> list[Finding]:
+    """Lint every template of every tier (rendered for probe tenants), the tier
+    session policies and the isolation proof."""
+    renderer = Renderer(catalog)
+    findings: list[Finding] = []
+    probes = _probe_tenants(catalog)
+    for tier_name, tier in catalog.tiers.items():
+        for name in tier.session_templates + tier.role_templates:
+            spec = catalog.template(name)
+            file = str(spec.path)
+            text = spec.path.read_text(encoding="utf-8")
+            try:
+                sym = renderer.symbolic(name, tier_name)
+            except PolicyEngineError as exc:
+                findings.append(
+                    Finding(
+                        "PE004",
+                        "error",
+                        str(exc),
+                        file,
+                        getattr(exc, "line", None),
+                        "$",
+                        tier_name,
+                        name,
+                    )
+                )
+                continue
+            doc = substitute(sym.document, probes[-1]) if sym.holes else sym.document
+            target = Target(policy_from_obj(doc), doc, spec.kind, file, tier_name, name, text)
+            findings.extend(lint_target(target))
+        try:
+            session = renderer.render_tier(probes[-1], tier_name)
+        except PolicyEngineError as exc:
+            findings.append(
+                Finding(
+                    "PE004", "error", str(exc), str(catalog.manifest), None, "$", tier_name, None
+                )
+            )
+        else:
+            rows = [
+                f
+                for f in lint_target(
+                    Target(session, {}, "session", str(catalog.manifest), tier_name, None, None)
+                )
+                if f.rule == "PE040"
+            ]
+            findings.extend(rows)
+        for bad in HOSTILE_IDS:
+            try:
+                renderer.render_tier(bad, tier_name)
+            except PolicyEngineError:
+                continue
+            findings.append(
+                Finding(
+                    "PE005",
+                    "error",
+                    f"tenant ID `{bad}` was rendered",
+                    str(catalog.manifest),
+                    None,
+                    "$",
+                    tier_name,
+                    None,
+                )
+            )
+    if isolation:
+        from ..isolation import check_catalog
+
+        for tier_name, result in check_catalog(catalog, renderer=renderer).items():
+            for v in result.violations:
+                findings.append(
+                    Finding(
+                        "PE090",
+                        "error",
+                        v.describe(),
+                        str(catalog.manifest),
+                        None,
+                        "$",
+                        tier_name,
+                        None,
+                    )
+                )
+            for u in result.unknown:
+                findings.append(
+                    Finding(
+                        "PE091",
+                        "error",
+                        u.describe(),
+                        str(catalog.manifest),
+                        None,
+                        "$",
+                        tier_name,
+                        None,
+                    )
+                )
+    return _apply_suppressions(catalog, findings)
+
+
+def _probe_tenants(catalog: Catalog) -> list[str]:
+    """Typical IDs of the language, the longest last (it makes the largest policy)."""
+    from .. import _automata as fa
+    from ..isolation import _language_automaton
+
+    lang = catalog.language
+    probes = list(catalog.examples)
+    try:
+        words = fa.shortest_words(_language_automaton(lang), frozenset(lang.alphabet), limit=3)
+    except fa.Unsupported:
+        words = []
+    probes += words
+    longest = max(probes, key=len) if probes else "a" * lang.min_length
+    filler = sorted(lang.alphabet & set("abcdefghijklmnopqrstuvwxyz0123456789"))[:1] or ["a"]
+    grown = (longest + filler[0] * lang.max_length)[: lang.max_length]
+    if lang.is_valid(grown):
+        probes.append(grown)
+    return [p for p in probes if lang.is_valid(p)] or ["a" * lang.min_length]
+
+
+def _apply_suppressions(catalog: Catalog, findings: list[Finding]) -> list[Finding]:
+    from dataclasses import replace
+
+    out = []
+    for f in findings:
+        for s in catalog.suppressions:
+            if s.rule == f.rule and s.template in (None, f.template) and s.tier in (None, f.tier):
+                f = replace(f, suppressed=s.reason)
+                break
+        out.append(f)
+    return out
+
+
+def lint_files(paths: Iterable[Path], *, kind: str = "any") -> tuple[list[Finding], int]:
+    """Lint plain policy JSON files. Returns the findings and how many files could be
+    read at all."""
+    findings: list[Finding] = []
+    readable = 0
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            findings.append(Finding("PE000", "error", f"cannot read: {exc}", str(path)))
+            continue
+        try:
+            doc = decode_json(text, source=str(path))
+        except PolicyEngineError as exc:
+            m = re.search(r"line (\d+)", str(exc))
+            findings.append(
+                Finding("PE000", "error", str(exc), str(path), int(m.group(1)) if m else None)
+            )
+            readable += 1
+            continue
+        readable += 1
+        issues = list(iter_schema_errors(doc, kind=kind))  # type: ignore[arg-type]
+        if issues:
+            for issue in issues:
+                findings.append(
+                    Finding("PE001", "error", issue.message, str(path), None, issue.path)
+                )
+            continue
+        policy = policy_from_obj(doc)
+        findings.extend(lint_target(Target(policy, doc, kind, str(path), source_text=text)))
+    return findings, readable
+
+
+def should_fail(findings: Sequence[Finding], fail_on: str) -> bool:
+    threshold = SEVERITY_RANK[fail_on]
+    return any(SEVERITY_RANK[f.severity] >= threshold and not f.suppressed for f in findings)
+
+
+__all__ = [
+    "RULES",
+    "Finding",
+    "Rule",
+    "Target",
+    "lint_catalog",
+    "lint_files",
+    "lint_target",
+    "render_report",
+    "rule_catalogue",
+    "rules_markdown",
+    "should_fail",
+]

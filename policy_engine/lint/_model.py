@@ -1,0 +1,78 @@
+"""Findings, rules and the rule registry of the lint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias
+
+from ..model import Policy
+
+Severity: TypeAlias = Literal["error", "warning", "info"]
+SEVERITY_RANK: Mapping[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    file: str
+    line: int | None = None
+    path: str = "$"
+    tier: str | None = None
+    template: str | None = None
+    suppressed: str | None = None  # the suppression's reason
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "path": self.path,
+            "tier": self.tier,
+            "template": self.template,
+            "suppressed": self.suppressed,
+        }
+
+
+@dataclass(frozen=True)
+class Target:
+    """One policy to lint: the parsed policy, its raw document, where it came from."""
+
+    policy: Policy
+    document: Mapping[str, Any]
+    kind: str
+    file: str
+    tier: str | None = None
+    template: str | None = None
+    source_text: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+Check: TypeAlias = Callable[[Target], Iterator[tuple[str, str]]]  # (message, json path)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    summary: str
+    check: Check
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, severity: Severity, summary: str) -> Callable[[Check], Check]:
+    """Register a rule: a function yielding (message, JSON path) for one target."""
+
+    def register(check: Check) -> Check:
+        if rule_id in RULES:
+            raise ValueError(f"duplicate rule ID {rule_id}")
+        RULES[rule_id] = Rule(rule_id, severity, summary, check)
+        return check
+
+    return register

@@ -1,0 +1,208 @@
+"""The rule catalogue: one small function per rule."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from ..model import Statement
+from ._model import Target, rule
+
+_VAR = re.compile(r"\$\{[^}]*\}")
+MULTIVALUED = frozenset(
+    {"aws:tagkeys", "aws:calledvia", "dynamodb:leadingkeys", "dynamodb:attributes",
+     "aws:principalorgpaths", "aws:resourceorgpaths"}
+)  # fmt: skip
+ESCALATION = (
+    "iam:putuserpolicy", "iam:putrolepolicy", "iam:putgrouppolicy", "iam:attachuserpolicy",
+    "iam:attachrolepolicy", "iam:attachgrouppolicy", "iam:createpolicyversion",
+    "iam:setdefaultpolicyversion", "iam:createaccesskey", "iam:updateassumerolepolicy",
+    "iam:createloginprofile", "iam:updateloginprofile", "iam:addusertogroup",
+)  # fmt: skip
+
+
+def _stmts(t: Target) -> Iterator[tuple[int, Statement, str]]:
+    for i, s in enumerate(t.policy.statements):
+        yield i, s, f"$.Statement[{i}]" if t.policy.statement_is_list else "$.Statement"
+
+
+def _actions(s: Statement) -> tuple[str, ...]:
+    return s.action or ()
+
+
+@rule("PE002", "error", "duplicate Sid within one policy")
+def duplicate_sid(t: Target) -> Iterator[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for _, s, path in _stmts(t):
+        if s.sid:
+            if s.sid in seen:
+                yield f"Sid `{s.sid}` is also used at {seen[s.sid]}", f"{path}.Sid"
+            seen.setdefault(s.sid, path)
+
+
+@rule("PE003", "error", "policy variables need Version 2012-10-17")
+def old_version_with_variables(t: Target) -> Iterator[tuple[str, str]]:
+    if t.policy.version == "2012-10-17":
+        return
+    for _, s, path in _stmts(t):
+        texts = list(s.resource or ()) + list(s.not_resource or ())
+        texts += [str(v) for c in s.conditions for v in c.values]
+        if any(_VAR.search(x) for x in texts):
+            shown = t.policy.version or "missing"
+            yield (
+                (f"policy variables are literal text under Version `{shown}`; use `2012-10-17`"),
+                path,
+            )
+
+
+@rule("PE010", "error", "Allow with Action `*`")
+def action_star(t: Target) -> Iterator[tuple[str, str]]:
+    for _, s, path in _stmts(t):
+        if s.is_allow and "*" in _actions(s):
+            yield 'Allow with `"Action": "*"` grants every action of every service', path
+
+
+@rule("PE011", "warning", "service-wide action wildcard (such as `s3:*`)")
+def service_wildcard(t: Target) -> Iterator[tuple[str, str]]:
+    for _, s, path in _stmts(t):
+        for a in _actions(s):
+            if s.is_allow and a.endswith(":*"):
+                yield f"`{a}` allows every action of the service; list the actions needed", path
+
+
+@rule("PE012", "error", "Allow with NotAction, NotResource or NotPrincipal")
+def allow_with_not(t: Target) -> Iterator[tuple[str, str]]:
+    for _, s, path in _stmts(t):
+        if not s.is_allow:
+            continue
+        for name, value in (
+            ("NotAction", s.not_action),
+            ("NotResource", s.not_resource),
+            ("NotPrincipal", s.not_principal),
+        ):
+            if value is not None:
+                yield f"Allow with `{name}` grants everything it does not list", path
+
+
+@rule("PE020", "error", "`iam:PassRole` on a wildcard resource")
+def pass_role_star(t: Target) -> Iterator[tuple[str, str]]:
+    for _, s, path in _stmts(t):
+        acts = [a.lower() for a in _actions(s)]
+        passes = any(a in ("iam:passrole", "iam:*", "iam:pass*") for a in acts)
+        wide = any(r == "*" or r.endswith(":role/*") for r in s.resource or ("*",))
+        if s.is_allow and passes and wide:
+            yield "`iam:PassRole` on `*` lets the holder hand any role to a service", path
+
+
+@rule("PE021", "error", "privilege escalation actions")
+def escalation(t: Target) -> Iterator[tuple[str, str]]:
+    for _, s, path in _stmts(t):
+        if not s.is_allow:
+            continue
+        acts = {a.lower() for a in _actions(s)}
+        bad = sorted(acts & set(ESCALATION))
+        if "sts:assumerole" in acts and "*" in (s.resource or ()):
+            bad.append("sts:assumerole on *")
+        if bad:
+            yield "privilege escalation: " + ", ".join(f"`{b}`" for b in bad), path
+
+
+@rule("PE030", "warning", "set operator on a single-valued condition key")
+def set_operator_single_valued(t: Target) -> Iterator[tuple[str, str]]:
+    for _, s, path in _stmts(t):
+        for c in s.conditions:
+            if c.set_operator and c.key.lower() not in MULTIVALUED:
+                yield (
+                    (
+                        f"`{c.operator}` on `{c.key}`, a single-valued key: use the operator "
+                        "without the set prefix"
+                    ),
+                    f"{path}.Condition",
+                )
+
+
+@rule("PE031", "warning", "ForAllValues with Allow on a key a request can omit")
+def for_all_values_fail_open(t: Target) -> Iterator[tuple[str, str]]:
+    for _, s, path in _stmts(t):
+        if not s.is_allow:
+            continue
+        guarded = {
+            c.key.lower()
+            for c in s.conditions
+            if c.base_operator == "Null" and all(str(v).lower() == "false" for v in c.values)
+        }
+        for c in s.conditions:
+            if c.set_operator == "ForAllValues" and c.key.lower() not in guarded:
+                yield (
+                    (
+                        f"`ForAllValues:` is true when `{c.key}` is absent (a Scan has no leading "
+                        f'keys); add `"Null": {{"{c.key}": "false"}}`'
+                    ),
+                    f"{path}.Condition",
+                )
+
+
+@rule("PE040", "warning", "session policy near the 2,048-character limit")
+def session_size(t: Target) -> Iterator[tuple[str, str]]:
+    from ..model import dumps
+
+    if t.kind != "session":
+        return
+    size = len(dumps(t.policy, minify=True)) + int(t.extra.get("tenant_slack", 0))
+    if size > 0.9 * 2048:
+        yield f"session policy is {size} characters minified (limit 2,048); the tags count too", "$"
+
+
+@rule("PE050", "error", "policy variable in the wrong place")
+def misplaced_variable(t: Target) -> Iterator[tuple[str, str]]:
+    for _, s, path in _stmts(t):
+        for r in list(s.resource or ()) + list(s.not_resource or ()):
+            head = r.split(":", 5)
+            if len(head) == 6 and any("${" in part for part in head[:5]):
+                yield f"variable before the fifth colon of `{r}` is not allowed", f"{path}.Resource"
+        for c in s.conditions:
+            typed = c.base_operator.startswith(("Numeric", "Date", "Ip", "NotIp", "Binary"))
+            if typed and any("${" in str(v) for v in c.values):
+                yield (
+                    (
+                        f"`{c.operator}` does not take policy variables (only String, Arn and "
+                        "Bool operators do)"
+                    ),
+                    f"{path}.Condition",
+                )
+
+
+@rule("PE060", "error", "unknown service prefix or action")
+def unknown_action(t: Target) -> Iterator[tuple[str, str]]:
+    known = _known_actions()
+    services = {a.split(":")[0] for a in known}
+    for _, s, path in _stmts(t):
+        for a in list(_actions(s)) + list(s.not_action or ()):
+            if a == "*":
+                continue
+            service, _, name = a.lower().partition(":")
+            if service not in services:
+                hint = difflib.get_close_matches(service, services, n=1)
+                yield (
+                    (
+                        f"unknown service prefix `{service}`"
+                        + (f"; did you mean `{hint[0]}`?" if hint else "")
+                    ),
+                    path,
+                )
+            elif "*" not in name and "?" not in name and a.lower() not in known:
+                pool = [k for k in known if k.startswith(service + ":")]
+                hint = difflib.get_close_matches(a.lower(), pool, n=1)
+                yield (
+                    (f"unknown action `{a}`" + (f"; did you mean `{hint[0]}`?" if hint else "")),
+                    path,
+                )
+
+
+@cache
+def _known_actions() -> frozenset[str]:
+    from policyuniverse.expander_minimizer import all_permissions
+
+    return frozenset(a.lower() for a in all_permissions)

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policy_engine.catalog import default_catalog
+from policy_engine.cli import run
+from policy_engine.lint import lint_catalog, lint_files, rules_markdown
+
+Edit = Callable[[str, str, str], Path]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def doc(*statements: dict[str, Any], version: str = "2012-10-17") -> dict[str, Any]:
+    return {"Version": version, "Statement": list(statements)}
+
+
+def allow(action: Any, resource: Any = "*", **kw: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **kw}
+
+
+T = "arn:aws:dynamodb:eu-west-1:111122223333:table/orders"
+CORPUS: list[tuple[str, dict[str, Any], set[str]]] = [
+    ("least privilege", doc(allow("s3:GetObject", "arn:aws:s3:::b/acme/*")), set()),
+    (
+        "guarded leading keys",
+        doc(
+            allow(
+                "dynamodb:GetItem",
+                T,
+                Condition={
+                    "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["acme"]},
+                    "Null": {"dynamodb:LeadingKeys": "false"},
+                },
+            )
+        ),
+        set(),
+    ),
+    ("action star", doc(allow("*")), {"PE010"}),
+    ("service wildcard", doc(allow("s3:*", "arn:aws:s3:::b/*")), {"PE011"}),
+    ("not action", doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}), {"PE012"}),
+    (
+        "not resource",
+        doc({"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::b/x"}),
+        {"PE012"},
+    ),
+    (
+        "deny not resource is fine",
+        doc({"Effect": "Deny", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::b/x"}),
+        set(),
+    ),
+    ("pass role star", doc(allow("iam:PassRole")), {"PE020"}),
+    ("escalation", doc(allow(["iam:PutRolePolicy", "iam:CreateAccessKey"])), {"PE021"}),
+    ("assume any role", doc(allow("sts:AssumeRole")), {"PE021"}),
+    (
+        "duplicate sid",
+        doc(allow("s3:GetObject", Sid="A"), allow("s3:PutObject", Sid="A")),
+        {"PE002"},
+    ),
+    (
+        "variables under old version",
+        doc(allow("s3:GetObject", "arn:aws:s3:::b/${aws:username}/*"), version="2008-10-17"),
+        {"PE003"},
+    ),
+    (
+        "set operator on single-valued key",
+        doc(
+            allow(
+                "s3:ListBucket",
+                "arn:aws:s3:::b",
+                Condition={"ForAnyValue:StringLike": {"s3:prefix": ["acme/*"]}},
+            )
+        ),
+        {"PE030"},
+    ),
+    (
+        "for all values fails open",
+        doc(
+            allow(
+                "dynamodb:GetItem",
+                T,
+                Condition={"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["acme"]}},
+            )
+        ),
+        {"PE031"},
+    ),
+    (
+        "variable before the fifth colon",
+        doc(allow("dynamodb:GetItem", "arn:aws:dynamodb:${aws:PrincipalTag/Region}:1:table/t")),
+        {"PE050"},
+    ),
+    (
+        "variable in numeric operator",
+        doc(
+            allow(
+                "s3:GetObject",
+                Condition={"NumericLessThan": {"s3:max-keys": "${aws:PrincipalTag/Max}"}},
+            )
+        ),
+        {"PE001"},
+    ),
+    ("unknown service", doc(allow("s4:GetObject")), {"PE060"}),
+    ("unknown action", doc(allow("s3:GetObjekt")), {"PE060"}),
+]
+
+
+@pytest.mark.parametrize(("name", "document", "expected"), CORPUS, ids=[c[0] for c in CORPUS])
+def test_corpus(name: str, document: dict[str, Any], expected: set[str], tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    findings, readable = lint_files([path], kind="identity")
+    assert readable == 1
+    assert {f.rule for f in findings} == expected, [f.message for f in findings]
+
+
+def test_did_you_mean(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc(allow("s3:GetObjekt"))), encoding="utf-8")
+    (finding,) = lint_files([path])[0]
+    assert "did you mean `s3:getobject`?" in finding.message
+    assert finding.line == 1
+
+
+def test_bundled_catalogue_is_clean() -> None:
+    findings = lint_catalog(default_catalog())
+    assert [f for f in findings if not f.suppressed] == []
+    assert {f.rule for f in findings} == {"PE040"}  # suppressed, with its reason
+
+
+def test_isolation_violation_is_a_finding_with_template_line(edit: Edit) -> None:
+    root = edit("session/documents.json.j2", '/{{ tenant }}/*"', '/{{ tenant }}*"')
+    from policy_engine.catalog import load_catalog
+
+    findings = lint_catalog(load_catalog(root))
+    rules = {f.rule for f in findings if not f.suppressed}
+    assert "PE090" in rules
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    return run(list(argv), out, err), out.getvalue(), err.getvalue()
+
+
+def test_cli_formats_and_exit_codes(tmp_path: Path) -> None:
+    code, out, _ = cli("lint")
+    assert code == 0
+    assert out.strip().endswith("0 errors, 0 warnings, 0 info, 1 suppressed")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc(allow("*"), allow("s3:*", "arn:aws:s3:::b/*"))), "utf-8")
+    code, out, _ = cli("lint", str(bad), "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert {f["rule"] for f in report["findings"]} == {"PE010", "PE011"}
+    code, _, _ = cli("lint", str(bad), "--fail-on", "warning")
+    assert code == 1
+    warn_only = tmp_path / "warn.json"
+    warn_only.write_text(json.dumps(doc(allow("s3:*", "arn:aws:s3:::b/*"))), "utf-8")
+    assert cli("lint", str(warn_only))[0] == 0
+    assert cli("lint", str(warn_only), "--fail-on", "warning")[0] == 1
+    code, out, _ = cli("lint", str(bad), "--format", "sarif")
+    sarif = json.loads(out)
+    assert sarif["version"] == "2.1.0"
+    run0 = sarif["runs"][0]
+    assert {r["id"] for r in run0["tool"]["driver"]["rules"]} >= {"PE010", "PE090"}
+    assert run0["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+
+
+def test_cli_bad_input(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{\n  "Statement": [,]\n}', "utf-8")
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(doc(allow("*"))), "utf-8")
+    code, out, _ = cli("lint", str(broken), str(good), "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    rules = {(Path(f["file"]).name, f["rule"], f["line"]) for f in report["findings"]}
+    assert ("broken.json", "PE000", 2) in rules  # invalid JSON, with its line
+    assert ("good.json", "PE010", 1) in rules  # one bad file hides nothing of the others
+    code, out, err = cli("lint", str(tmp_path / "missing.json"))
+    assert code == 2
+    assert "nothing could be linted" in err
+    code, _, err = cli("lint", str(tmp_path))  # a folder without a manifest
+    assert code == 2
+    assert "cannot load catalogue" in err
+
+
+def test_rules_doc_is_generated_from_the_registry() -> None:
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown()
+
+
+def test_pre_commit_hooks_file() -> None:
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert "entry: policy-engine lint" in text
