@@ -65,3 +65,41 @@ def sts(aws_kwargs: dict[str, Any], roles: list[str]) -> Any:
     return boto3.client(
         "sts", config=Config(retries={"mode": "standard", "total_max_attempts": 4}), **aws_kwargs
     )
+
+
+@pytest.fixture(scope="session")
+def catalogue_account(aws_kwargs: dict[str, Any], roles: list[str]) -> dict[str, Any]:
+    """Client arguments for account 111122223333, where the catalogue's resources live
+    (moto keeps one state per account)."""
+    import boto3
+
+    creds = boto3.client("sts", **aws_kwargs).assume_role(
+        RoleArn="arn:aws:iam::111122223333:role/setup", RoleSessionName="setup"
+    )["Credentials"]
+    return {
+        "endpoint_url": aws_kwargs["endpoint_url"],
+        "region_name": "eu-west-1",
+        "aws_access_key_id": creds["AccessKeyId"],
+        "aws_secret_access_key": creds["SecretAccessKey"],
+        "aws_session_token": creds["SessionToken"],
+    }
+
+
+@pytest.fixture(scope="session")
+def orders_table(catalogue_account: dict[str, Any]) -> Any:
+    """The pooled `saas-orders` table (partition key `tenant_id`, sort key `order_id`)."""
+    import boto3
+
+    dynamodb = boto3.resource("dynamodb", **catalogue_account)
+    return dynamodb.create_table(
+        TableName="saas-orders",
+        KeySchema=[
+            {"AttributeName": "tenant_id", "KeyType": "HASH"},
+            {"AttributeName": "order_id", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "tenant_id", "AttributeType": "S"},
+            {"AttributeName": "order_id", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )

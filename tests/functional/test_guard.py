@@ -4,7 +4,6 @@ no session policy: the unguarded session below is not stopped."""
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 import pytest
@@ -24,44 +23,18 @@ BUCKET = "saas-documents-111122223333"
 
 
 @pytest.fixture(scope="module")
-def world(aws_kwargs: dict[str, Any], roles: list[str]) -> dict[str, Any]:
-    """Data of tenants acme and globex in account 111122223333 (moto keeps one
-    state per account: set up with credentials of that account)."""
+def world(catalogue_account: dict[str, Any], orders_table: Any) -> dict[str, Any]:
+    """Data of tenants acme and globex in the catalogue's account."""
     import boto3
 
-    creds = boto3.client("sts", **aws_kwargs).assume_role(
-        RoleArn="arn:aws:iam::111122223333:role/setup", RoleSessionName="setup"
-    )["Credentials"]
-    kw = {
-        "endpoint_url": aws_kwargs["endpoint_url"],
-        "region_name": "eu-west-1",
-        "aws_access_key_id": creds["AccessKeyId"],
-        "aws_secret_access_key": creds["SecretAccessKey"],
-        "aws_session_token": creds["SessionToken"],
-    }
+    kw = catalogue_account
     s3 = boto3.client("s3", **kw)
     s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-    ddb = boto3.client("dynamodb", **kw)
-    with contextlib.suppress(ddb.exceptions.ResourceInUseException):
-        ddb.create_table(
-            TableName="saas-orders",
-            KeySchema=[
-                {"AttributeName": "tenant_id", "KeyType": "HASH"},
-                {"AttributeName": "order_id", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "tenant_id", "AttributeType": "S"},
-                {"AttributeName": "order_id", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
     sqs = boto3.client("sqs", **kw)
     secrets = boto3.client("secretsmanager", **kw)
     for tenant in ("acme", "globex"):
         s3.put_object(Bucket=BUCKET, Key=f"{tenant}/a.txt", Body=tenant.encode())
-        ddb.put_item(
-            TableName="saas-orders", Item={"tenant_id": {"S": tenant}, "order_id": {"S": "o-1"}}
-        )
+        orders_table.put_item(Item={"tenant_id": tenant, "order_id": "o-1"})
         sqs.create_queue(QueueName=f"saas-jobs-{tenant}")
         secrets.create_secret(Name=f"saas/tenants/{tenant}/db", SecretString=tenant)
     return kw

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import re
@@ -120,10 +119,8 @@ def test_decorator_answers_401_without_aws_calls() -> None:
 
 @pytest.mark.slow
 def test_readme_handler_runs_against_moto(
-    aws_kwargs: dict[str, Any], roles: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    aws_kwargs: dict[str, Any], orders_table: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import boto3
-
     url = aws_kwargs["endpoint_url"]
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
@@ -133,34 +130,7 @@ def test_readme_handler_runs_against_moto(
         "AWS_ENDPOINT_URL_DYNAMODB": url,
     }.items():
         monkeypatch.setenv(name, value)
-    # The catalogue's roles live in account 111122223333; moto keeps one state per
-    # account, so the table is created with credentials of that account.
-    setup = boto3.client("sts", **aws_kwargs).assume_role(
-        RoleArn="arn:aws:iam::111122223333:role/setup", RoleSessionName="setup"
-    )["Credentials"]
-    dynamodb = boto3.resource(
-        "dynamodb",
-        endpoint_url=url,
-        region_name="eu-west-1",
-        aws_access_key_id=setup["AccessKeyId"],
-        aws_secret_access_key=setup["SecretAccessKey"],
-        aws_session_token=setup["SessionToken"],
-    )
-    with contextlib.suppress(dynamodb.meta.client.exceptions.ResourceInUseException):
-        dynamodb.create_table(
-            TableName="saas-orders",
-            KeySchema=[
-                {"AttributeName": "tenant_id", "KeyType": "HASH"},
-                {"AttributeName": "order_id", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "tenant_id", "AttributeType": "S"},
-                {"AttributeName": "order_id", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
-    table = dynamodb.Table("saas-orders")
-    table.put_item(Item={"tenant_id": "acme", "order_id": "o-42", "total": Decimal("12.50")})
+    orders_table.put_item(Item={"tenant_id": "acme", "order_id": "o-42", "total": Decimal("12.50")})
 
     text = README.read_text(encoding="utf-8")
     block = re.search(r"<!-- use-from-lambda:start -->\s*```python\n(.*?)```", text, re.S)
