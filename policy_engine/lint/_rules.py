@@ -206,3 +206,29 @@ def _known_actions() -> frozenset[str]:
     from policyuniverse.expander_minimizer import all_permissions
 
     return frozenset(a.lower() for a in all_permissions)
+
+
+def _covers(pattern: str, value: str, *, ignore_case: bool) -> bool:
+    """Whether glob ``pattern`` matches every string ``value`` stands for (``value``'s
+    own wildcards read as literal characters: conservative for patterns like ``*``)."""
+    regex = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
+    return re.fullmatch(regex, value, re.IGNORECASE if ignore_case else 0) is not None
+
+
+@rule("PE070", "warning", "redundant statement: another statement of the policy implies it")
+def redundant_statement(t: Target) -> Iterator[tuple[str, str]]:
+    stmts = list(_stmts(t))
+    for i, a, _ in stmts:
+        if a.conditions or a.action is None or a.resource is None:
+            continue
+        for j, b, path in stmts:
+            if i == j or b.effect != a.effect or b.action is None or b.resource is None:
+                continue
+            actions = all(any(_covers(p, x, ignore_case=True) for p in a.action) for x in b.action)
+            resources = all(
+                any(_covers(p, r, ignore_case=False) for p in a.resource) for r in b.resource
+            )
+            if actions and resources and (j > i or b.conditions):
+                label = a.sid or f"#{i}"
+                yield f"everything this statement grants, statement `{label}` grants too", path
+                break

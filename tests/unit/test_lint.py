@@ -106,6 +106,141 @@ CORPUS: list[tuple[str, dict[str, Any], set[str]]] = [
     ),
     ("unknown service", doc(allow("s4:GetObject")), {"PE060"}),
     ("unknown action", doc(allow("s3:GetObjekt")), {"PE060"}),
+    (
+        "redundant statement",
+        doc(
+            allow(["s3:GetObject", "s3:PutObject"], "arn:aws:s3:::b/*"),
+            allow("s3:GetObject", "arn:aws:s3:::b/acme/*"),
+        ),
+        {"PE070"},
+    ),
+    (
+        "conditioned copy is redundant",
+        doc(
+            allow("s3:GetObject", "arn:aws:s3:::b/*"),
+            allow(
+                "s3:GetObject",
+                "arn:aws:s3:::b/x",
+                Condition={"Bool": {"aws:SecureTransport": "true"}},
+            ),
+        ),
+        {"PE070"},
+    ),
+    (
+        "distinct statements are not redundant",
+        doc(
+            allow("s3:GetObject", "arn:aws:s3:::b/a/*"), allow("s3:GetObject", "arn:aws:s3:::b/c/*")
+        ),
+        set(),
+    ),
+    (
+        "deny does not imply allow",
+        doc(
+            allow("s3:GetObject", "arn:aws:s3:::b/a/*"),
+            {"Effect": "Deny", "Action": "s3:*", "Resource": "*"},
+        ),
+        set(),
+    ),
+    ("iam star", doc(allow("iam:*")), {"PE011", "PE020"}),
+    (
+        "assume role on one role is fine",
+        doc(allow("sts:AssumeRole", "arn:aws:iam::111122223333:role/reader")),
+        set(),
+    ),
+    (
+        "pass role on one role is fine",
+        doc(allow("iam:PassRole", "arn:aws:iam::111122223333:role/lambda-exec")),
+        set(),
+    ),
+    (
+        "pass role on every role",
+        doc(allow("iam:PassRole", "arn:aws:iam::111122223333:role/*")),
+        {"PE020"},
+    ),
+    (
+        "attach policy",
+        doc(allow("iam:AttachRolePolicy", "arn:aws:iam::111122223333:role/x")),
+        {"PE021"},
+    ),
+    (
+        "for any value on multivalued key is fine",
+        doc(
+            allow(
+                "dynamodb:Query",
+                T,
+                Condition={"ForAnyValue:StringEquals": {"aws:TagKeys": ["team"]}},
+            )
+        ),
+        set(),
+    ),
+    (
+        "for all values with null guard is fine",
+        doc(
+            allow(
+                "dynamodb:Query",
+                T,
+                Condition={
+                    "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["acme"]},
+                    "Null": {"dynamodb:LeadingKeys": "false"},
+                },
+            )
+        ),
+        set(),
+    ),
+    (
+        "variable after the fifth colon is fine",
+        doc(allow("s3:GetObject", "arn:aws:s3:::b/${aws:PrincipalTag/TenantId}/*")),
+        set(),
+    ),
+    (
+        "variable in string condition is fine",
+        doc(
+            allow(
+                "s3:ListBucket",
+                "arn:aws:s3:::b",
+                Condition={"StringLike": {"s3:prefix": "${aws:username}/*"}},
+            )
+        ),
+        set(),
+    ),
+    (
+        "missing version with variables",
+        {"Statement": [allow("s3:GetObject", "arn:aws:s3:::b/${aws:username}/*")]},
+        {"PE003"},
+    ),
+    (
+        "schema: bad effect",
+        doc({"Effect": "Permit", "Action": "s3:GetObject", "Resource": "*"}),
+        {"PE001"},
+    ),
+    ("schema: principal in identity policy", doc(allow("s3:GetObject", Principal="*")), {"PE001"}),
+    (
+        "schema: bad cidr",
+        doc(allow("s3:GetObject", Condition={"IpAddress": {"aws:SourceIp": "not-an-ip"}})),
+        {"PE001"},
+    ),
+    (
+        "wildcard action within service is fine",
+        doc(allow("s3:Get*", "arn:aws:s3:::b/acme/*")),
+        set(),
+    ),
+    (
+        "case-insensitive action names are known",
+        doc(allow("S3:getobject", "arn:aws:s3:::b/*")),
+        set(),
+    ),
+    ("two problems at once", doc(allow("*"), allow("iam:PassRole")), {"PE010", "PE020", "PE070"}),
+    ("deny everything is fine", doc({"Effect": "Deny", "Action": "*", "Resource": "*"}), set()),
+    (
+        "sqs least privilege",
+        doc(
+            allow(
+                ["sqs:SendMessage", "sqs:ReceiveMessage"],
+                "arn:aws:sqs:eu-west-1:111122223333:jobs-acme",
+            )
+        ),
+        set(),
+    ),
 ]
 
 
@@ -155,7 +290,7 @@ def test_cli_formats_and_exit_codes(tmp_path: Path) -> None:
     code, out, _ = cli("lint", str(bad), "--format", "json")
     assert code == 1
     report = json.loads(out)
-    assert {f["rule"] for f in report["findings"]} == {"PE010", "PE011"}
+    assert {f["rule"] for f in report["findings"]} == {"PE010", "PE011", "PE070"}
     code, _, _ = cli("lint", str(bad), "--fail-on", "warning")
     assert code == 1
     warn_only = tmp_path / "warn.json"
