@@ -134,11 +134,3 @@ def vend_bench() -> list[Result]:
     out.append(Result("  first session_for per tenant and thread: RSS", per_session_mb, "MB"))
     big.clear()
     return out
-
-
-def _rss_mb() -> float:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0

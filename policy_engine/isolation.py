@@ -34,6 +34,7 @@ from typing import Any, Literal, TypeAlias
 
 from . import _automata as fa
 from . import _glob
+from ._conditions import compile_condition
 from .catalog import Catalog, Partition, ResourceSpec
 from .evaluate import Evaluator, Request, StatementRef, compile_policy
 from .model import Condition, policy_from_obj
@@ -548,8 +549,6 @@ class _Checker:
         if empty:
             ctx[key] = ""
         request = Request("x:Probe", "*", ctx)
-        from ._conditions import compile_condition
-
         for c in conds:
             concrete = Condition(
                 c.operator,

@@ -22,7 +22,7 @@ from referencing import Registry, Resource
 
 from ._resources import schemas_dir
 from .errors import PolicyParseError, SchemaIssue
-from .model import json_path, json_path_join
+from .model import json_path
 
 PolicyKind: TypeAlias = Literal["any", "identity", "session", "boundary", "resource", "trust"]
 POLICY_KINDS: tuple[PolicyKind, ...] = (
@@ -189,7 +189,6 @@ __all__ = [
     "is_valid_policy",
     "issues_from",
     "iter_schema_errors",
-    "json_path_join",
     "load_schema",
     "policy_validator",
     "validate_policy",

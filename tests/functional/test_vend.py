@@ -347,24 +347,19 @@ def test_cli_vend(moto_url: str, roles: list[str], monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    vend = [
+        "vend",
+        "--tenant",
+        "acme",
+        "--tier",
+        "premium",
+        "--endpoint-url",
+        moto_url,
+        "--region",
+        "eu-west-1",
+    ]
     out, err = io.StringIO(), io.StringIO()
-    code = run(
-        [
-            "vend",
-            "--tenant",
-            "acme",
-            "--tier",
-            "premium",
-            "--endpoint-url",
-            moto_url,
-            "--region",
-            "eu-west-1",
-            "--format",
-            "json",
-        ],
-        out,
-        err,
-    )
+    code = run([*vend, "--format", "json"], out, err)
     assert code == 0, err.getvalue()
     doc = json.loads(out.getvalue())
     assert doc["session_name"] == "acme"
@@ -372,22 +367,7 @@ def test_cli_vend(moto_url: str, roles: list[str], monkeypatch: pytest.MonkeyPat
     assert doc["access_key_id"]
     assert "secret_access_key" not in doc
     out = io.StringIO()
-    run(
-        [
-            "vend",
-            "--tenant",
-            "acme",
-            "--tier",
-            "premium",
-            "--endpoint-url",
-            moto_url,
-            "--region",
-            "eu-west-1",
-            "--show-secrets",
-        ],
-        out,
-        err,
-    )
+    run([*vend, "--show-secrets"], out, err)
     assert "secret_access_key: " in out.getvalue()
     err = io.StringIO()
     assert run(["vend", "--tenant", "acme*", "--tier", "basic"], io.StringIO(), err) == 2
