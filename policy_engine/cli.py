@@ -370,7 +370,9 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(f"policy-engine: error: {exc}\n")
         return EXIT_USAGE
     if args.version:
-        stdout.write(f"policy-engine {__version__}\n")
+        from .lint._iamdata import data_sources
+
+        stdout.write(f"policy-engine {__version__}\n{data_sources()}\n")
         return EXIT_OK
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:

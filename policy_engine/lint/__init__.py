@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from ..model import policy_from_obj
 from ..parse import decode_json
 from ..render import Renderer, substitute
 from ..schema import iter_schema_errors
-from . import _rules  # noqa: F401  (registers the rules)
+from . import _rules, _rules_service, _rules_tenancy  # noqa: F401  (register the rules)
 from ._model import RULES, SEVERITY_RANK, Finding, Rule, Target
 from ._report import render_report
 
@@ -95,48 +96,32 @@ def lint_catalog(catalog: Catalog, *, isolation: bool = True) -> list[Finding]:
     session policies and the isolation proof."""
     renderer = Renderer(catalog)
     findings: list[Finding] = []
-    probes = _probe_tenants(catalog)
+    probe = _probe_tenants(catalog)[-1]
     for tier_name, tier in catalog.tiers.items():
+        targets: list[Target] = []
         for name in tier.session_templates + tier.role_templates:
             spec = catalog.template(name)
             file = str(spec.path)
-            text = spec.path.read_text(encoding="utf-8")
             try:
                 sym = renderer.symbolic(name, tier_name)
             except PolicyEngineError as exc:
+                line = getattr(exc, "line", None)
                 findings.append(
-                    Finding(
-                        "PE004",
-                        "error",
-                        str(exc),
-                        file,
-                        getattr(exc, "line", None),
-                        "$",
-                        tier_name,
-                        name,
-                    )
+                    Finding("PE004", "error", str(exc), file, line, "$", tier_name, name)
                 )
                 continue
-            doc = substitute(sym.document, probes[-1]) if sym.holes else sym.document
-            target = Target(policy_from_obj(doc), doc, spec.kind, file, tier_name, name, text)
-            findings.extend(lint_target(target))
-        try:
-            session = renderer.render_tier(probes[-1], tier_name)
-        except PolicyEngineError as exc:
-            findings.append(
-                Finding(
-                    "PE004", "error", str(exc), str(catalog.manifest), None, "$", tier_name, None
-                )
+            doc = substitute(sym.document, probe) if sym.holes else sym.document
+            extra = {"tenant": probe, "role_template": name in tier.role_templates}
+            text = spec.path.read_text(encoding="utf-8")
+            targets.append(
+                Target(policy_from_obj(doc), doc, spec.kind, file, tier_name, name, text, extra)
             )
-        else:
-            rows = [
-                f
-                for f in lint_target(
-                    Target(session, {}, "session", str(catalog.manifest), tier_name, None, None)
-                )
-                if f.rule == "PE040"
-            ]
-            findings.extend(rows)
+        role = [t.policy for t in targets if t.extra["role_template"]]
+        for target in targets:
+            if role and not target.extra["role_template"]:
+                target = replace(target, extra={**target.extra, "role_policies": role})
+            findings.extend(lint_target(target))
+        findings.extend(_lint_tier_session(catalog, renderer, tier_name, probe))
         for bad in HOSTILE_IDS:
             try:
                 renderer.render_tier(bad, tier_name)
@@ -187,6 +172,28 @@ def lint_catalog(catalog: Catalog, *, isolation: bool = True) -> list[Finding]:
     return _apply_suppressions(catalog, findings)
 
 
+#: Rules that look at a tier's merged session policy rather than at one template.
+TIER_SESSION_RULES = ("PE040", "PE041")
+
+
+def _lint_tier_session(
+    catalog: Catalog, renderer: Renderer, tier_name: str, probe: str
+) -> list[Finding]:
+    manifest = str(catalog.manifest)
+    try:
+        session = renderer.render_tier(probe, tier_name)
+    except PolicyEngineError as exc:
+        return [Finding("PE004", "error", str(exc), manifest, None, "$", tier_name, None)]
+    tier = catalog.tiers[tier_name]
+    extra = {
+        "tenant": probe,
+        "session_tags": (("TenantId", len(probe)), ("Tier", len(tier_name))),
+        "transitive_tag_keys": tier.transitive_tag_keys,
+    }
+    target = Target(session, {}, "session", manifest, tier_name, None, None, extra)
+    return [f for f in lint_target(target) if f.rule in TIER_SESSION_RULES]
+
+
 def _probe_tenants(catalog: Catalog) -> list[str]:
     """Typical IDs of the language, the longest last (it makes the largest policy)."""
     from .. import _automata as fa
@@ -208,8 +215,6 @@ def _probe_tenants(catalog: Catalog) -> list[str]:
 
 
 def _apply_suppressions(catalog: Catalog, findings: list[Finding]) -> list[Finding]:
-    from dataclasses import replace
-
     out = []
     for f in findings:
         for s in catalog.suppressions:

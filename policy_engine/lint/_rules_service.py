@@ -1,0 +1,171 @@
+"""Rules that read the IAM service authorization data: which resource types an
+action takes, which condition keys its requests carry, and what type each key is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..model import Condition, Statement
+from ._arns import overlaps
+from ._iamdata import ActionInfo, iam_data, key_matches, key_shape
+from ._model import Target, rule
+from ._rules import _stmts
+
+#: Key types each operator family compares (IAM User Guide, "Condition operators").
+_OPERATOR_TYPES = {
+    "String": {"String", "ArrayOfString", "ARN", "ArrayOfARN"},
+    "Numeric": {"Numeric"},
+    "Date": {"Date", "Numeric"},  # aws:EpochTime is documented for both
+    "Bool": {"Bool", "ArrayOfBool"},
+    "Binary": {"Binary", "String"},
+    "Ip": {"IPAddress"},
+    "NotIp": {"IPAddress"},
+    "Arn": {"ARN", "ArrayOfARN", "String"},
+}
+
+
+def _family(base_operator: str) -> str | None:
+    for family in ("String", "Numeric", "Date", "Bool", "Binary", "NotIp", "Ip", "Arn"):
+        if base_operator.startswith(family):
+            return family
+    return None
+
+
+def _expanded(s: Statement) -> list[tuple[str, list[ActionInfo]]]:
+    data = iam_data()
+    return [(a, data.expand(a)) for a in s.action or () if a != "*"]
+
+
+@rule("PE061", "error", "action and resource type do not match")
+def resource_type_mismatch(t: Target) -> Iterator[tuple[str, str]]:
+    data = iam_data()
+    for _, s, path in _stmts(t):
+        resources = list(s.resource or ())
+        if not resources or "*" in resources or s.action is None or "*" in s.action:
+            continue
+        formats: dict[str, str] = {}  # arn format -> action that takes it
+        for written, infos in _expanded(s):
+            if not infos:
+                continue  # unknown action: PE060's finding
+            usable = []
+            for info in infos:
+                arns = [
+                    arn
+                    for r in info.resource_types
+                    if (arn := data.resource_arn(info.service, r)) is not None
+                ]
+                for arn in arns:
+                    formats.setdefault(arn, info.full_name)
+                if any(overlaps(r, arn) for r in resources for arn in arns):
+                    usable.append(info)
+            if not usable:
+                yield _no_resource_message(written, infos), f"{path}.Resource"
+        for r in resources:
+            if formats and not any(overlaps(r, arn) for arn in formats):
+                yield (
+                    f"resource `{r}` is not of a type any action of the statement takes "
+                    f"(they take {_formats(formats)})",
+                    f"{path}.Resource",
+                )
+
+
+def _no_resource_message(written: str, infos: list[ActionInfo]) -> str:
+    data = iam_data()
+    if len(infos) == 1 and not infos[0].resource_types:
+        return f'`{written}` supports only `"Resource": "*"`; this statement never grants it'
+    arns = sorted(
+        {
+            arn
+            for i in infos
+            for r in i.resource_types
+            if (arn := data.resource_arn(i.service, r)) is not None
+        }
+    )
+    shown = ", ".join(f"`{a}`" for a in arns[:3]) + (" ..." if len(arns) > 3 else "")
+    return f"`{written}` applies to none of the statement's resources; it takes {shown}"
+
+
+def _formats(formats: dict[str, str]) -> str:
+    arns = sorted(formats)
+    return ", ".join(f"`{a}`" for a in arns[:3]) + (" ..." if len(arns) > 3 else "")
+
+
+@rule("PE062", "warning", "condition key not applicable to any action of the statement")
+def key_not_applicable(t: Target) -> Iterator[tuple[str, str]]:
+    data = iam_data()
+    for _, s, path in _stmts(t):
+        if not s.conditions or s.action is None or "*" in s.action:
+            continue
+        infos = [i for _, found in _expanded(s) for i in found]
+        if not infos:
+            continue
+        applicable: set[str] = set()
+        for info in infos:
+            applicable |= data.applicable_keys(info)
+        services = {i.service for i in infos}
+        for c in s.conditions:
+            service = c.key.partition(":")[0].lower()
+            if service == "aws":
+                continue
+            if key_matches(c.key, applicable):
+                continue
+            if service not in services:
+                why = f"it belongs to `{service}`, the statement's actions to " + ", ".join(
+                    f"`{x}`" for x in sorted(services)
+                )
+            elif not key_matches(c.key, {key_shape(k) for k in data.service_keys(service)}):
+                why = f"`{service}` documents no such key"
+            else:
+                why = "no action of the statement carries it"
+            effect = (
+                "the condition is always true and restricts nothing"
+                if _true_when_missing(c)
+                else "the condition is never true and the statement never applies"
+            )
+            yield (
+                f"condition key `{c.key}` is never in these requests ({why}); {effect}",
+                f"{path}.Condition",
+            )
+
+
+def _true_when_missing(c: Condition) -> bool:
+    """How a condition evaluates when its key is absent from the request."""
+    if c.base_operator == "Null":
+        return any(str(v).lower() == "true" for v in c.values)
+    if c.if_exists or c.set_operator == "ForAllValues":
+        return True
+    if c.set_operator == "ForAnyValue":
+        return False
+    return "Not" in c.base_operator
+
+
+@rule("PE063", "warning", "condition operator does not fit the key's type")
+def operator_type_mismatch(t: Target) -> Iterator[tuple[str, str]]:
+    data = iam_data()
+    for _, s, path in _stmts(t):
+        for c in s.conditions:
+            family = _family(c.base_operator)
+            kind = data.key_type(c.key)
+            if family is None or kind is None or kind in _OPERATOR_TYPES[family]:
+                continue
+            yield (
+                f"`{c.operator}` compares {family.replace('NotIp', 'Ip')} values but "
+                f"`{c.key}` is of type {kind}",
+                f"{path}.Condition",
+            )
+
+
+@rule("PE064", "error", "ARN operator with a value that is not an ARN")
+def value_type_mismatch(t: Target) -> Iterator[tuple[str, str]]:
+    for _, s, path in _stmts(t):
+        for c in s.conditions:
+            if _family(c.base_operator) != "Arn":
+                continue
+            for v in c.values:
+                text = str(v)
+                if "${" not in text and not (text.startswith("arn:") or text == "*"):
+                    yield (
+                        f"`{c.operator}` takes ARNs (`arn:partition:service:...`), not `{text}`: "
+                        "the condition never matches",
+                        f"{path}.Condition",
+                    )

