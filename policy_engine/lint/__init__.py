@@ -19,7 +19,7 @@ from ..model import policy_from_obj
 from ..parse import decode_json
 from ..render import Renderer, substitute
 from ..schema import iter_schema_errors
-from . import _rules, _rules_service, _rules_tenancy  # noqa: F401  (register the rules)
+from . import _fastschema, _rules, _rules_service, _rules_tenancy  # noqa: F401  (rules register)
 from ._model import RULES, SEVERITY_RANK, Finding, Rule, Target
 from ._report import render_report
 
@@ -236,26 +236,24 @@ def lint_files(paths: Iterable[Path], *, kind: str = "any") -> tuple[list[Findin
         except (OSError, UnicodeDecodeError) as exc:
             findings.append(Finding("PE000", "error", f"cannot read: {exc}", str(path)))
             continue
-        try:
-            doc = decode_json(text, source=str(path))
-        except PolicyEngineError as exc:
-            m = re.search(r"line (\d+)", str(exc))
-            findings.append(
-                Finding("PE000", "error", str(exc), str(path), int(m.group(1)) if m else None)
-            )
-            readable += 1
-            continue
         readable += 1
-        issues = list(iter_schema_errors(doc, kind=kind))  # type: ignore[arg-type]
-        if issues:
-            for issue in issues:
-                findings.append(
-                    Finding("PE001", "error", issue.message, str(path), None, issue.path)
-                )
-            continue
-        policy = policy_from_obj(doc)
-        findings.extend(lint_target(Target(policy, doc, kind, str(path), source_text=text)))
+        findings.extend(lint_text(text, str(path), kind=kind))
     return findings, readable
+
+
+def lint_text(text: str, file: str = "<policy>", *, kind: str = "any") -> list[Finding]:
+    """Lint one policy document given as JSON text."""
+    try:
+        doc = decode_json(text, source=file)
+    except PolicyEngineError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        return [Finding("PE000", "error", str(exc), file, int(m.group(1)) if m else None)]
+    if not _fastschema.is_valid(doc, kind):  # type: ignore[arg-type]
+        issues = list(iter_schema_errors(doc, kind=kind))  # type: ignore[arg-type]
+        if issues:  # jsonschema is the reference; it also writes the messages
+            return [Finding("PE001", "error", i.message, file, None, i.path) for i in issues]
+    policy = policy_from_obj(doc)
+    return list(lint_target(Target(policy, doc, kind, file, source_text=text)))
 
 
 def should_fail(findings: Sequence[Finding], fail_on: str) -> bool:
@@ -271,6 +269,7 @@ __all__ = [
     "lint_catalog",
     "lint_files",
     "lint_target",
+    "lint_text",
     "render_report",
     "rule_catalogue",
     "rules_markdown",

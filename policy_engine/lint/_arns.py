@@ -21,32 +21,34 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import ClassVar
 
 # A token: (char class, repeat). Class: one literal char, or ANY, NOSLASH, NOCOLON.
 # repeat: "1" exactly one, "*" zero or more.
 _ANY, _NOSLASH, _NOCOLON = "\x00any", "\x00noslash", "\x00nocolon"
 Token = tuple[str, str]
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
-_VARIABLE = re.compile(r"\$\{[^}]*\}")
+_VARIABLE = re.compile(r"(\$\{[^}]*\})")
+_WILD_HEAD = re.compile(r"[*?$]")
+_CHAR_TOKENS: dict[str, Token] = {"*": (_ANY, "*"), "?": (_ANY, "1")}
 
 
+@lru_cache(maxsize=1024)
 def _policy_tokens(pattern: str) -> tuple[Token, ...]:
+    if "${" not in pattern:
+        return tuple(_CHAR_TOKENS.get(ch) or (ch, "1") for ch in pattern)
     out: list[Token] = []
-    i = 0
-    while i < len(pattern):
-        m = _VARIABLE.match(pattern, i)
-        if m:
-            escaped = {"${*}": "*", "${?}": "?", "${$}": "$"}.get(m.group(0))
+    for n, piece in enumerate(_VARIABLE.split(pattern)):
+        if n % 2:  # a variable
+            escaped = {"${*}": "*", "${?}": "?", "${$}": "$"}.get(piece)
             out.append((escaped, "1") if escaped else (_ANY, "*"))
-            i = m.end()
-            continue
-        ch = pattern[i]
-        out.append((_ANY, "*") if ch == "*" else (_ANY, "1") if ch == "?" else (ch, "1"))
-        i += 1
+        else:
+            out += [_CHAR_TOKENS.get(ch) or (ch, "1") for ch in piece]
     return tuple(out)
 
 
-def _format_tokens(arn: str) -> tuple[Token, ...]:
+def _format_tokens(arn: str, *, tail_only: bool = False) -> tuple[Token, ...]:
+    """Tokens of a documented ARN format (with ``tail_only``, of its resource part)."""
     out: list[Token] = []
     holes = list(_PLACEHOLDER.finditer(arn))
     colons = 0
@@ -65,7 +67,26 @@ def _format_tokens(arn: str) -> tuple[Token, ...]:
         out += [(cls, "1"), (cls, "*")]
         pos = m.end()
     out += [(ch, "1") for ch in arn[pos:]]
+    if tail_only:
+        # drop the tokens of the first five fields (up to and including the 5th colon)
+        seen = 0
+        for index, (cls, _) in enumerate(out):
+            seen += cls == ":"
+            if seen == 5:
+                return tuple(out[index + 1 :])
     return tuple(out)
+
+
+def _adjacent_placeholders(tokens: tuple[Token, ...]) -> int:
+    """The most placeholders in a row with no literal between them."""
+    best = run = 0
+    for cls, rep in tokens:
+        if len(cls) == 1:
+            run = 0
+        elif rep == "1":
+            run += 1
+            best = max(best, run)
+    return best
 
 
 def _meet(a: str, b: str) -> bool:
@@ -80,9 +101,126 @@ def _meet(a: str, b: str) -> bool:
     return True  # NOSLASH and NOCOLON share letters
 
 
-@lru_cache(maxsize=4096)
 def overlaps(policy_resource: str, arn_format: str) -> bool:
-    return _search(_policy_tokens(policy_resource), _format_tokens(arn_format))
+    fields = policy_resource.split(":", 5)
+    if len(fields) == 6:
+        head = len(policy_resource) - len(fields[5])
+        if not _WILD_HEAD.search(policy_resource, 0, head):
+            # The common case: a literal partition/service/region/account. Match the
+            # first five fields with a regex, then only the resource parts.
+            tail = _FormatAutomaton.of(arn_format, tail_only=True)
+            if tail.head is None or not tail.head.fullmatch(policy_resource, 0, head):
+                return False
+            return tail.accepts_some_cached(tail.normalize(fields[5]))
+    whole = _FormatAutomaton.of(arn_format, tail_only=False)
+    return whole.accepts_some_cached(whole.normalize(policy_resource))
+
+
+class _FormatAutomaton:
+    """A documented format as a bit-parallel automaton over its token positions: bit
+    ``j`` set means "after reading a prefix, the format can be at token ``j``". A policy
+    literal advances the set; a policy ``*`` (or variable) reaches every later position,
+    since each token accepts at least one character."""
+
+    _cache: ClassVar[dict[tuple[str, bool], _FormatAutomaton]] = {}
+
+    def __init__(self, tokens: tuple[Token, ...], head: re.Pattern[str] | None = None) -> None:
+        self.tokens = tokens
+        self.head = head  # with tail_only: the first five fields, as a regex
+        self.end = 1 << len(tokens)
+        self.all = (self.end << 1) - 1
+        self.star = sum(1 << j for j, (_, rep) in enumerate(tokens) if rep == "*")
+        self.one = sum(1 << j for j, (_, rep) in enumerate(tokens) if rep == "1")
+        self._accepts: dict[str, int] = {}
+        self._memo: dict[str, bool] = {}
+        literals = {c for c, _ in tokens if len(c) == 1} | set("/:*?$")
+        # Characters the format never names behave alike; runs of them longer than the
+        # longest stretch of adjacent placeholders behave alike too.
+        self._others = re.compile("[^" + re.escape("".join(sorted(literals))) + "]+")
+        self._cap = max(1, _adjacent_placeholders(tokens))
+
+    @classmethod
+    def of(cls, arn_format: str, *, tail_only: bool) -> _FormatAutomaton:
+        key = (arn_format, tail_only)
+        found = cls._cache.get(key)
+        if found is None:
+            head = None
+            fields = arn_format.split(":", 5)
+            if tail_only and len(fields) == 6:
+                text = ":".join(fields[:5]) + ":"
+                pieces = _PLACEHOLDER.split(text)
+                head = re.compile("[^:]+".join(re.escape(piece) for piece in pieces))
+            tokens = _format_tokens(arn_format, tail_only=tail_only)
+            found = cls._cache[key] = cls(tokens, head)
+        return found
+
+    def normalize(self, policy_pattern: str) -> str:
+        """An equivalent, tenant-independent spelling of a policy pattern (so that
+        one answer serves every tenant's copy of a statement)."""
+        if "${" in policy_pattern:
+            return policy_pattern
+        if self._cap == 1:
+            return self._others.sub("\x01", policy_pattern)
+        return self._others.sub(lambda m: "\x01" * min(len(m.group()), self._cap), policy_pattern)
+
+    def accepts_some_cached(self, policy_pattern: str) -> bool:
+        found = self._memo.get(policy_pattern)
+        if found is None:
+            if len(self._memo) > 4096:
+                self._memo.clear()
+            found = self._memo[policy_pattern] = self.accepts_some(policy_pattern)
+        return found
+
+    def accepts_some(self, policy_pattern: str) -> bool:
+        state = self._closure(1)
+        for c, rep in _policy_tokens(policy_pattern):
+            if rep == "*":
+                low = state & -state
+                state = self.all & ~(low - 1) if state else 0
+                continue
+            moved = state & self._mask(c)
+            state = self._closure(((moved & self.one) << 1) | (moved & self.star))
+            if not state:
+                return False
+        return bool(state & self.end)
+
+    def _closure(self, state: int) -> int:
+        while True:
+            grown = state | ((state & self.star) << 1)
+            if grown == state:
+                return state
+            state = grown
+
+    def _mask(self, ch: str) -> int:
+        mask = self._accepts.get(ch)
+        if mask is None:
+            mask = sum(1 << j for j, (c, _) in enumerate(self.tokens) if _meet(ch, c))
+            self._accepts[ch] = mask
+        return mask
+
+
+def glob_match(pattern: str, text: str, *, ignore_case: bool = False) -> bool:
+    """Whether ``pattern`` (``*``, ``?``) matches ``text``, whose own ``*``/``?`` are
+    plain characters. Linear two-pointer walk with one backtrack point."""
+    if ignore_case:
+        pattern, text = pattern.lower(), text.lower()
+    p = t = 0
+    star = mark = -1
+    while t < len(text):
+        if p < len(pattern) and pattern[p] != "*" and pattern[p] in ("?", text[t]):
+            p += 1
+            t += 1
+        elif p < len(pattern) and pattern[p] == "*":
+            star, mark = p, t
+            p += 1
+        elif star >= 0:
+            mark += 1
+            p, t = star + 1, mark
+        else:
+            return False
+    while p < len(pattern) and pattern[p] == "*":
+        p += 1
+    return p == len(pattern)
 
 
 def _search(a: tuple[Token, ...], b: tuple[Token, ...]) -> bool:

@@ -12,7 +12,7 @@ import gzip
 import json
 import re
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -68,21 +68,25 @@ class IamData:
     def action(self, name: str) -> ActionInfo | None:
         return self._by_lower.get(name.lower())
 
-    def expand(self, pattern: str) -> list[ActionInfo]:
+    def expand(self, pattern: str) -> tuple[ActionInfo, ...]:
         """The actions an Action element (possibly with ``*``/``?``) names."""
-        service, _, name = pattern.lower().partition(":")
+        return self._expand(pattern.lower())
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one instance per process, never freed
+    def _expand(self, pattern: str) -> tuple[ActionInfo, ...]:
+        service, _, name = pattern.partition(":")
         if "*" not in pattern and "?" not in pattern:
-            found = self.action(pattern)
-            return [found] if found else []
+            found = self._by_lower.get(pattern)
+            return (found,) if found else ()
         if service not in self._services and service != "*":
-            return []
+            return ()
         regex = re.compile(re.escape(name).replace(r"\*", ".*").replace(r"\?", "."))
-        return [
+        return tuple(
             info
             for full, info in self._by_lower.items()
             if (service == "*" or info.service == service)
             and regex.fullmatch(full.partition(":")[2])
-        ]
+        )
 
     def resource_arn(self, service: str, resource_type: str) -> str | None:
         svc = self._services.get(service)
@@ -90,6 +94,21 @@ class IamData:
             return None
         arn: str = svc["r"][resource_type][0]
         return arn
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one instance per process, never freed
+    def resource_arns(self, info: ActionInfo) -> tuple[str, ...]:
+        """The documented ARN formats of the resource types the action takes."""
+        arns = (self.resource_arn(info.service, r) for r in info.resource_types)
+        return tuple(a for a in arns if a is not None)
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one instance per process, never freed
+    def formats_of(self, pattern: str) -> tuple[str, ...] | None:
+        """The ARN formats an Action element can apply to (``None``: unknown action;
+        empty: only ``"Resource": "*"``)."""
+        infos = self.expand(pattern)
+        if not infos:
+            return None
+        return tuple(sorted({arn for info in infos for arn in self.resource_arns(info)}))
 
     def resource_keys(self, service: str, resource_type: str) -> tuple[str, ...]:
         svc = self._services.get(service)
@@ -103,15 +122,20 @@ class IamData:
 
     def key_type(self, key: str) -> str | None:
         """The documented type of a condition key (``String``, ``ArrayOfARN``...)."""
-        lower = key.lower()
+        return self._key_type(key.lower())
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one instance per process, never freed
+    def _key_type(self, lower: str) -> str | None:
         for table in (GLOBAL_KEY_TYPES, self._key_types):
             if lower in table:
                 return table[lower]
+        for table in (GLOBAL_KEY_TYPES, self._key_types):
             for shape, kind in table.items():
                 if shape.endswith("*") and key_matches(lower, {shape}):
                     return kind
         return None
 
+    @lru_cache(maxsize=8192)  # noqa: B019 - one instance per process, never freed
     def applicable_keys(self, info: ActionInfo) -> frozenset[str]:
         """Shapes of the condition keys the action's authorization can carry."""
         keys = {key_shape(k) for k in info.condition_keys}
@@ -214,6 +238,11 @@ def known_actions() -> frozenset[str]:
 
     data = iam_data()
     return frozenset(data._by_lower) | frozenset(a.lower() for a in all_permissions)
+
+
+@cache
+def known_services() -> frozenset[str]:
+    return frozenset(a.partition(":")[0] for a in known_actions())
 
 
 def data_sources() -> str:

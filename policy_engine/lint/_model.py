@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal, TypeAlias
 
-from ..model import Policy
+from ..model import Policy, Statement
 
 Severity: TypeAlias = Literal["error", "warning", "info"]
 SEVERITY_RANK: Mapping[str, int] = {"info": 0, "warning": 1, "error": 2}
@@ -50,6 +51,15 @@ class Target:
     template: str | None = None
     source_text: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def statements(self) -> tuple[tuple[int, Statement, str], ...]:
+        """Each statement with its index and JSON path (computed once per target)."""
+        listed = self.policy.statement_is_list
+        return tuple(
+            (i, s, f"$.Statement[{i}]" if listed else "$.Statement")
+            for i, s in enumerate(self.policy.statements)
+        )
 
 
 Check: TypeAlias = Callable[[Target], Iterator[tuple[str, str]]]  # (message, json path)

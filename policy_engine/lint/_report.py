@@ -1,4 +1,4 @@
-"""Reporters: text (grouped by file), JSON (one document) and SARIF 2.1.0."""
+"""Reporters: text (by file and template, tiers merged), JSON and SARIF 2.1.0."""
 
 from __future__ import annotations
 
@@ -27,19 +27,25 @@ def _counts(findings: Sequence[Finding]) -> dict[str, int]:
 
 
 def _text(findings: Sequence[Finding]) -> str:
+    """Grouped by file and template; a finding repeated for several tiers is one line
+    naming the tiers."""
     lines: list[str] = []
-    by_file: dict[str, list[Finding]] = {}
+    groups: dict[tuple[str, str], dict[tuple[Any, ...], list[str]]] = {}
     for f in findings:
-        by_file.setdefault(f.file, []).append(f)
-    for file, group in sorted(by_file.items()):
-        lines.append(file)
-        for f in sorted(group, key=lambda x: (x.line or 0, x.rule)):
-            where = f":{f.line}" if f.line else ""
-            tier = f" [{f.tier}]" if f.tier else ""
-            state = f" (suppressed: {f.suppressed})" if f.suppressed else ""
-            lines.append(
-                f"  {where or '-'} {f.severity} {f.rule}{tier} {f.path}: {f.message}{state}"
-            )
+        rows = groups.setdefault((f.file, f.template or ""), {})
+        key = (f.line or 0, f.rule, f.severity, f.path, f.message, f.suppressed)
+        tiers = rows.setdefault(key, [])
+        if f.tier and f.tier not in tiers:
+            tiers.append(f.tier)
+    for (file, template), rows in sorted(groups.items()):
+        lines.append(f"{file} (template {template})" if template else file)
+        for (line, rule, severity, path, message, suppressed), tiers in sorted(
+            rows.items(), key=lambda item: item[0][:2]
+        ):
+            where = f":{line}" if line else "-"
+            tier = f" [{', '.join(tiers)}]" if tiers else ""
+            state = f" (suppressed: {suppressed})" if suppressed else ""
+            lines.append(f"  {where} {severity} {rule}{tier} {path}: {message}{state}")
     c = _counts(findings)
     lines.append(
         f"{c['error']} errors, {c['warning']} warnings, {c['info']} info, "

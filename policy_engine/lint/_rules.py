@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ..model import Statement
+from ._arns import glob_match
 from ._model import Target, rule
 
 _VAR = re.compile(r"\$\{[^}]*\}")
@@ -22,9 +23,8 @@ ESCALATION = (
 )  # fmt: skip
 
 
-def _stmts(t: Target) -> Iterator[tuple[int, Statement, str]]:
-    for i, s in enumerate(t.policy.statements):
-        yield i, s, f"$.Statement[{i}]" if t.policy.statement_is_list else "$.Statement"
+def _stmts(t: Target) -> tuple[tuple[int, Statement, str], ...]:
+    return t.statements
 
 
 def _actions(s: Statement) -> tuple[str, ...]:
@@ -175,10 +175,10 @@ def misplaced_variable(t: Target) -> Iterator[tuple[str, str]]:
 
 @rule("PE060", "error", "unknown service prefix or action")
 def unknown_action(t: Target) -> Iterator[tuple[str, str]]:
-    from ._iamdata import known_actions
+    from ._iamdata import known_actions, known_services
 
     known = known_actions()
-    services = {a.split(":")[0] for a in known}
+    services = known_services()
     for _, s, path in _stmts(t):
         for a in list(_actions(s)) + list(s.not_action or ()):
             if a == "*":
@@ -202,13 +202,6 @@ def unknown_action(t: Target) -> Iterator[tuple[str, str]]:
                 )
 
 
-def _covers(pattern: str, value: str, *, ignore_case: bool) -> bool:
-    """Whether glob ``pattern`` matches every string ``value`` stands for (``value``'s
-    own wildcards read as literal characters: conservative for patterns like ``*``)."""
-    regex = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
-    return re.fullmatch(regex, value, re.IGNORECASE if ignore_case else 0) is not None
-
-
 @rule("PE070", "warning", "redundant statement: another statement of the policy implies it")
 def redundant_statement(t: Target) -> Iterator[tuple[str, str]]:
     stmts = list(_stmts(t))
@@ -218,10 +211,10 @@ def redundant_statement(t: Target) -> Iterator[tuple[str, str]]:
         for j, b, path in stmts:
             if i == j or b.effect != a.effect or b.action is None or b.resource is None:
                 continue
-            actions = all(any(_covers(p, x, ignore_case=True) for p in a.action) for x in b.action)
-            resources = all(
-                any(_covers(p, r, ignore_case=False) for p in a.resource) for r in b.resource
+            actions = all(
+                any(glob_match(p, x, ignore_case=True) for p in a.action) for x in b.action
             )
+            resources = all(any(glob_match(p, r) for p in a.resource) for r in b.resource)
             if actions and resources and (j > i or b.conditions):
                 label = a.sid or f"#{i}"
                 yield f"everything this statement grants, statement `{label}` grants too", path

