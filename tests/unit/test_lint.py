@@ -155,3 +155,20 @@ def test_rules_doc_is_generated_from_the_registry() -> None:
 def test_pre_commit_hooks_file() -> None:
     text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert "entry: policy-engine lint" in text
+
+
+def test_unscoped_read_in_a_catalogue_and_text_report_grouping(edit: Edit) -> None:
+    from policy_engine.catalog import load_catalog
+    from policy_engine.lint import render_report, rule_catalogue
+
+    root = edit("session/documents.json.j2", '/{{ tenant }}/*"', '/*"')
+    findings = lint_catalog(load_catalog(root), isolation=False)
+    reads = [f for f in findings if f.rule == "PE080"]
+    assert {f.tier for f in reads} == {"basic", "standard", "premium"}
+    assert all(f.template == "documents" and f.line == 5 for f in reads)
+    text = render_report(findings, "text", rule_catalogue())
+    header = next(line for line in text.splitlines() if line.endswith("(template documents)"))
+    assert header.endswith("documents.json.j2 (template documents)")
+    assert ":5 warning PE080 [basic, standard, premium] $.Statement[0]: `s3:GetObject`" in text
+    # the role template that grants the whole bucket is not reported: sessions narrow it
+    assert not [f for f in findings if f.rule == "PE080" and f.template == "role-tier"]
