@@ -178,3 +178,54 @@ def context_lookup(context: Mapping[str, tuple[tuple[str, ...], bool]]) -> Looku
         return values[0]
 
     return lookup
+
+
+#: In :func:`may_overlap` patterns: a tenant slot, any string without the slot's
+#: excluded characters.
+SLOT = "\x02"
+
+
+@lru_cache(maxsize=8192)
+def may_overlap(a: str, b: str, slot_excludes: str = "") -> bool:
+    """Whether two patterns can match one common string: ``*`` is any string, ``?``
+    any one character, :data:`SLOT` any string without a character of
+    ``slot_excludes``, everything else literal (callers replace variables by ``*``).
+    Exact for that model; the isolation checker uses it as a sound pre-filter.
+
+    >>> may_overlap("arn:x:api/prod/GET/t/*", "arn:x:api/prod/*/t/*")
+    True
+    >>> may_overlap("arn:x:api/prod/GET/t/*", "arn:x:api/prod/POST/t/*")
+    False
+    >>> may_overlap(f"t/{SLOT}/orders", f"t/{SLOT}", "/")
+    False
+    """
+
+    def meet(x: str, y: str) -> bool:
+        if x == "*" or y == "*" or x == "?" or y == "?":
+            return True
+        if x == SLOT and y == SLOT:
+            return True
+        if x == SLOT or y == SLOT:
+            return (y if x == SLOT else x) not in slot_excludes
+        return x == y
+
+    seen: set[tuple[int, int]] = set()
+    stack = [(0, 0)]
+    while stack:
+        i, j = stack.pop()
+        if (i, j) in seen:
+            continue
+        seen.add((i, j))
+        if i == len(a) and j == len(b):
+            return True
+        star_a = i < len(a) and a[i] in ("*", SLOT)
+        star_b = j < len(b) and b[j] in ("*", SLOT)
+        if star_a:
+            stack.append((i + 1, j))
+        if star_b:
+            stack.append((i, j + 1))
+        if i < len(a) and j < len(b) and meet(a[i], b[j]):
+            step = (i + (not star_a), j + (not star_b))
+            if step != (i, j):
+                stack.append(step)
+    return False

@@ -84,6 +84,27 @@ class Tier:
     duration_seconds: int = DEFAULT_DURATION_SECONDS
     transitive_tag_keys: tuple[str, ...] = ()
     description: str = ""
+    api_templates: tuple[str, ...] = ()
+    api_key_env: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizerSpec:
+    """The ``[authorizer]`` section: how the API Gateway authorizer verifies tokens."""
+
+    issuer: str
+    audience: tuple[str, ...]
+    audience_claim: str = "aud"
+    jwks_url: str | None = None
+    jwks_file: Path | None = None
+    algorithms: tuple[str, ...] = ("RS256", "ES256")
+    token_use: str | None = None
+    leeway_seconds: int = 30
+    jwks_ttl_seconds: int = 600
+    tenant_claim: str = "custom:tenantId"
+    tier_claim: str = "custom:tier"
+    principal_claim: str = "sub"
+    http_api_response: str = "simple"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +130,7 @@ class Catalog:
     description: str = ""
     examples: tuple[str, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
+    authorizer: AuthorizerSpec | None = None
     _raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def tier(self, name: str) -> Tier:
@@ -260,6 +282,7 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         for field_name, kinds in (
             ("session_templates", ("session",)),
             ("role_templates", ("identity", "boundary")),
+            ("api_templates", ("identity",)),
         ):
             for i, tname in enumerate(spec.get(field_name, ())):
                 if tname not in templates:
@@ -293,6 +316,8 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
             duration_seconds=int(spec.get("duration_seconds", DEFAULT_DURATION_SECONDS)),
             transitive_tag_keys=tuple(spec.get("transitive_tag_keys", ())),
             description=spec.get("description", ""),
+            api_templates=tuple(spec.get("api_templates", ())),
+            api_key_env=spec.get("api_key_env"),
         )
 
     suppressions = tuple(
@@ -301,6 +326,8 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         )
         for s in raw.get("suppressions", ())
     )
+
+    authorizer = _authorizer(raw.get("authorizer"), root, where)
 
     return Catalog(
         root=root,
@@ -314,5 +341,41 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         resources=MappingProxyType(resources),
         examples=examples,
         suppressions=suppressions,
+        authorizer=authorizer,
         _raw=raw,
+    )
+
+
+def _authorizer(spec: Mapping[str, Any] | None, root: Path, where: str) -> AuthorizerSpec | None:
+    if spec is None:
+        return None
+    jwks_file = None
+    if "jwks_url" in spec and "jwks_file" in spec:
+        raise CatalogError(
+            where, "give `jwks_url` or `jwks_file`, not both", key_path="$.authorizer"
+        )
+    if "jwks_file" in spec:
+        jwks_file = (root / spec["jwks_file"]).resolve()
+        if not jwks_file.is_relative_to(root.resolve()) or not jwks_file.is_file():
+            raise CatalogError(
+                where,
+                f"JWKS file `{spec['jwks_file']}` does not exist inside the catalogue",
+                key_path="$.authorizer.jwks_file",
+            )
+    audience = spec["audience"]
+    defaults = AuthorizerSpec(issuer="", audience=())
+    return AuthorizerSpec(
+        issuer=spec["issuer"],
+        audience=(audience,) if isinstance(audience, str) else tuple(audience),
+        audience_claim=spec.get("audience_claim", defaults.audience_claim),
+        jwks_url=spec.get("jwks_url"),
+        jwks_file=jwks_file,
+        algorithms=tuple(spec.get("algorithms", defaults.algorithms)),
+        token_use=spec.get("token_use"),
+        leeway_seconds=int(spec.get("leeway_seconds", defaults.leeway_seconds)),
+        jwks_ttl_seconds=int(spec.get("jwks_ttl_seconds", defaults.jwks_ttl_seconds)),
+        tenant_claim=spec.get("tenant_claim", defaults.tenant_claim),
+        tier_claim=spec.get("tier_claim", defaults.tier_claim),
+        principal_claim=spec.get("principal_claim", defaults.principal_claim),
+        http_api_response=spec.get("http_api_response", defaults.http_api_response),
     )

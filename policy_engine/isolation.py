@@ -28,7 +28,7 @@ import itertools
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Literal, TypeAlias
 
@@ -154,21 +154,69 @@ def check_catalog(
 
 
 def check_tier(catalog: Catalog, tier: str, *, renderer: Renderer | None = None) -> TierResult:
-    """Check one tier against the catalogue's whole resource model."""
+    """Check one tier against the catalogue's whole resource model: the credentials
+    (role and session policies) and, when the tier has API templates, the routes its
+    authorizer policy opens on the ``execute-api`` resources."""
     renderer = renderer or Renderer(catalog)
     tier_obj = catalog.tier(tier)
     session = renderer.symbolic_tier(tier).document
     roles = [renderer.symbolic(name, tier).document for name in tier_obj.role_templates]
     role_name = tier_obj.role_arn.rsplit("/", 1)[-1]
-    return check_isolation(
+    account = str(catalog.constants.get("account_id", "111122223333"))
+    result = check_isolation(
         session,
         roles,
-        list(catalog.resources.values()),
+        [r for r in catalog.resources.values() if r.service != "execute-api"],
         catalog.language,
         tier=tier,
-        account=str(catalog.constants.get("account_id", "111122223333")),
+        account=account,
         role_name=role_name,
         examples=catalog.examples,
+    )
+    if tier_obj.api_templates:
+        result = _merge(result, check_api(catalog, tier, renderer=renderer))
+    return result
+
+
+def check_api(catalog: Catalog, tier: str, *, renderer: Renderer | None = None) -> TierResult:
+    """Check the tier's API Gateway policy (its ``api_templates``): no tenant's routes
+    reach a route in another tenant's partition of an ``execute-api`` resource."""
+    renderer = renderer or Renderer(catalog)
+    apis = [r for r in catalog.resources.values() if r.service == "execute-api"]
+    if not apis:
+        missing = Unknown(
+            "execute-api",
+            "the tier has API templates but the resource model has no `execute-api` "
+            "resource to check them against",
+            f"tier `{tier}`",
+        )
+        return TierResult(tier, unknown=(missing,))
+    document = renderer.symbolic_api(tier).document
+    result = check_isolation(
+        document, [], apis, catalog.language, tier=tier, examples=catalog.examples
+    )
+    label = f"api({tier})"
+    violations = tuple(
+        replace(
+            v,
+            statements=tuple(
+                replace(ref, policy=label, kind="identity")
+                for ref in v.statements
+                if ref.policy == "session"
+            ),
+        )
+        for v in result.violations
+    )
+    return replace(result, violations=violations)
+
+
+def _merge(first: TierResult, second: TierResult) -> TierResult:
+    return TierResult(
+        first.tier,
+        first.violations + second.violations,
+        first.unknown + second.unknown,
+        first.checks + second.checks,
+        first.seconds + second.seconds,
     )
 
 
@@ -439,10 +487,11 @@ class _Checker:
         variables = st.side == "role" or self.session_version
         if shape.kind == "arn":
             assert shape.partition.arn is not None
-            target = self._nfa(_model_pieces(shape.partition.arn), "B")
+            model = shape.partition.arn
         else:
-            target = self._nfa(_model_pieces(res.arn), "B")
-        witnesses = self._resource_overlap(st, target, variables)
+            model = res.arn
+        target = self._nfa(_model_pieces(model), "B")
+        witnesses = self._resource_overlap(st, target, variables, model)
         if not witnesses:
             return []
         out: list[_Candidate] = []
@@ -467,10 +516,16 @@ class _Checker:
                 out.append(_Candidate(st, a or w.a, b, resource, ctx, closed))
         return out
 
-    def _resource_overlap(self, st: _Stmt, target: fa.NFA, variables: bool) -> list[fa.Witness]:
+    def _resource_overlap(
+        self, st: _Stmt, target: fa.NFA, variables: bool, model: str
+    ) -> list[fa.Witness]:
         if "Resource" in st.raw:
             found: list[fa.Witness] = []
+            model_glob = _as_glob(model.replace("{tenant}", TENANT_MARKER))
+            excluded = "".join(c for c in "/:" if c not in self.language.alphabet)
             for pattern in _listify(st.raw["Resource"]):
+                if not _glob.may_overlap(_as_glob(str(pattern)), model_glob, excluded):
+                    continue  # cannot meet even with every tenant slot read as `*`
                 nfa = self._nfa(_pieces(pattern, star_mode="arn", variables=variables), "A")
                 found.extend(fa.search(nfa, target, self.sigma, limit=2))
             return found
@@ -821,6 +876,18 @@ def _conditions(raw: Mapping[str, Any]) -> list[Condition]:
     return out
 
 
+def _as_glob(text: str) -> str:
+    """A policy or model string for :func:`_glob.may_overlap`: the tenant as a slot,
+    the tenant tag as a slot, other variables as ``*``."""
+    text = text.replace(TENANT_MARKER, _glob.SLOT)
+    return _VARIABLE.sub(
+        lambda m: _glob.SLOT if m.group().lower() == "${" + TAG_KEY.lower() + "}" else "*", text
+    )
+
+
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
+
+
 def _action_covered(st: _Stmt, action: str) -> bool:
     hit = any(_action_regex(p).fullmatch(action) for p in st.actions)
     return hit != st.not_action
@@ -875,6 +942,7 @@ __all__ = [
     "TierResult",
     "Unknown",
     "as_tenant",
+    "check_api",
     "check_catalog",
     "check_isolation",
     "check_tier",

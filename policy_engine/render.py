@@ -353,15 +353,26 @@ class Renderer:
 
     def symbolic_tier(self, tier: str) -> SymbolicPolicy:
         """The tier's combined session policy with the tenant marker (cached)."""
-        key = ("", tier)
+        names = self.catalog.tier(tier).session_templates
+        return self._merged(tier, names, "session", f"tier `{tier}` session policy")
+
+    def symbolic_api(self, tier: str) -> SymbolicPolicy:
+        """The tier's combined API Gateway (``execute-api:Invoke``) policy with the
+        tenant marker (cached): what the authorizer returns for the tier's tenants."""
+        names = self.catalog.tier(tier).api_templates
+        return self._merged(tier, names, "identity", f"tier `{tier}` API policy")
+
+    def _merged(
+        self, tier: str, names: tuple[str, ...], kind: PolicyKind, label: str
+    ) -> SymbolicPolicy:
+        key = (f"<{kind}>", tier)
         cached = self._symbolic.get(key)
         if cached is not None:
             return cached
-        tier_obj = self.catalog.tier(tier)
         with self._lock:
             statements: list[Any] = []
             sids: dict[str, str] = {}
-            for name in tier_obj.session_templates:
+            for name in names:
                 sym = self.symbolic(name, tier)
                 raw = sym.document["Statement"]
                 for stmt in raw if isinstance(raw, list) else [raw]:
@@ -371,16 +382,14 @@ class Renderer:
                             raise TemplateError(
                                 sym.template,
                                 f"Sid `{sid}` is also used by `{sids[sid]}`; Sids must be "
-                                f"unique within tier `{tier}`'s session policy",
+                                f"unique within the {label}",
                             )
                         sids[sid] = sym.template
                     statements.append(stmt)
             if not statements:
-                raise TemplateError(f"tier `{tier}`", "the tier has no session templates")
+                raise TemplateError(label, "the tier names no templates for it")
             document = {"Version": "2012-10-17", "Statement": statements}
-            cached = SymbolicPolicy.build(
-                f"tier `{tier}` session policy", tier, "session", document
-            )
+            cached = SymbolicPolicy.build(label, tier, kind, document)
             self._symbolic[key] = cached
         return cached
 
@@ -390,7 +399,7 @@ class Renderer:
         """One template's policy for one tenant of one tier."""
         tenant_id = self.catalog.language.validate(tenant_id)
         tier_obj = self.catalog.tier(tier)
-        names = tier_obj.session_templates + tier_obj.role_templates
+        names = tier_obj.session_templates + tier_obj.role_templates + tier_obj.api_templates
         if template not in names:
             raise UnknownTemplate(template, names, where=f"tier `{tier}`")
         return self.symbolic(template, tier).instantiate(tenant_id, full_check=self.full_check)
@@ -400,6 +409,11 @@ class Renderer:
         tier, statements concatenated in the order the tier lists them."""
         tenant_id = self.catalog.language.validate(tenant_id)
         return self.symbolic_tier(tier).instantiate(tenant_id, full_check=self.full_check)
+
+    def render_api(self, tenant_id: str, tier: str) -> Policy:
+        """The tier's API Gateway policy for one tenant (the authorizer's response)."""
+        tenant_id = self.catalog.language.validate(tenant_id)
+        return self.symbolic_api(tier).instantiate(tenant_id, full_check=self.full_check)
 
     def render_role_policies(self, tier: str) -> dict[str, Policy]:
         """The tier role's own policies (rendered without a tenant), by template."""

@@ -99,7 +99,7 @@ def lint_catalog(catalog: Catalog, *, isolation: bool = True) -> list[Finding]:
     probe = _probe_tenants(catalog)[-1]
     for tier_name, tier in catalog.tiers.items():
         targets: list[Target] = []
-        for name in tier.session_templates + tier.role_templates:
+        for name in tier.session_templates + tier.role_templates + tier.api_templates:
             spec = catalog.template(name)
             file = str(spec.path)
             try:
