@@ -1,0 +1,454 @@
+"""API Gateway custom authorizer: a verified JWT becomes tenant, tier, route policy and
+usage-plan key.
+
+Deploy as the authorizer Lambda (``pip install policy-engine[authorizer]``)::
+
+    from policy_engine.authorizer import make_authorizer
+
+    handler = make_authorizer()   # module scope: keys and renders are cached
+
+One handler serves REST API ``TOKEN`` and ``REQUEST`` authorizers and HTTP API Lambda
+authorizers (payload 1.0 or 2.0; simple or IAM-policy responses). The token is
+verified against the catalogue's ``[authorizer]`` section: signature with a key of
+the JWKS, an asymmetric algorithm from the allowed list (``none`` and HMAC are never
+accepted), issuer and audience pinned in configuration, ``exp``/``nbf`` with a small
+leeway, and ``token_use`` when configured. The tenant claim must be an ID of the
+catalogue's language and the tier claim one of its tiers.
+
+Responses: REST authorizers get the tier's ``execute-api:Invoke`` policy rendered
+for the tenant (every route of the tier, since API Gateway caches it per token), the
+context ``{"tenantId", "tier"}`` and the tier's API key as ``usageIdentifierKey``.
+HTTP API simple responses get ``isAuthorized`` decided on the called route. A token
+that does not verify is ``Unauthorized`` (401) for REST APIs; a verified token whose
+claims do not map to a tenant and tier gets a Deny (403). HTTP APIs get a deny
+response in both cases. Every refusal is logged with its reason, never the token.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ._jwks import KEY_TYPES, JwksCache, JwksUnavailable, UnknownKey
+from .catalog import AuthorizerSpec, Catalog, default_catalog
+from .errors import PolicyEngineError
+from .evaluate import Evaluator, Request, compile_policy
+from .model import policy_to_obj
+from .render import Renderer
+
+LOG = logging.getLogger("policy_engine.authorizer")
+EventKind = Literal["rest-token", "rest-request", "http-v1", "http-v2"]
+
+
+class AuthorizerConfigError(PolicyEngineError, ValueError):
+    """The authorizer cannot start: missing section, JWKS, API key or dependency."""
+
+
+class Unauthorized(Exception):
+    """Raised to API Gateway for a REST request whose token does not verify. Its
+    message is exactly ``Unauthorized`` (what API Gateway turns into a 401); the
+    reason is on ``.reason`` and in the log, never in the message."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("Unauthorized")
+        self.reason = reason
+
+
+class TokenRejected(PolicyEngineError):
+    """The token does not verify (the reason never quotes the token)."""
+
+
+class ClaimsRejected(PolicyEngineError):
+    """The token verifies but its claims name no valid tenant or tier."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the authorizer decided for one request (also what it logs)."""
+
+    allowed: bool
+    reason: str
+    tenant: str | None = None
+    tier: str | None = None
+    principal: str | None = None
+    route: str | None = None
+
+
+class Authorizer:
+    """The authorizer Lambda handler; call it with ``(event, context)``."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        jwks: JwksCache,
+        api_keys: Mapping[str, str],
+        spec: AuthorizerSpec,
+        clock: Callable[[], float] = time.time,
+        http_api_response: Literal["simple", "iam"] = "simple",
+    ) -> None:
+        self.catalog = catalog
+        self.spec = spec
+        self.jwks = jwks
+        self.api_keys = dict(api_keys)
+        self.clock = clock
+        self.http_api_response = http_api_response
+        self.renderer = Renderer(catalog)
+        self._evaluators: dict[tuple[str, str], tuple[dict[str, Any], Evaluator]] = {}
+        import jwt  # the optional dependency; make_authorizer checked it is there
+
+        self._jwt = jwt
+        self._algorithms = frozenset(spec.algorithms)
+
+    # -- the handler ------------------------------------------------------------------
+
+    def __call__(self, event: Mapping[str, Any], context: Any = None) -> dict[str, Any]:
+        kind = event_kind(event)
+        route = _route_arn(event, kind)
+        token = _token(event, kind)
+        try:
+            if token is None:
+                raise TokenRejected("no bearer token in the request")
+            claims = self.verify(token)
+            tenant, tier = self.tenant_and_tier(claims)
+        except TokenRejected as exc:
+            return self._refuse(kind, route, Decision(False, f"token: {exc}", route=route), 401)
+        except ClaimsRejected as exc:
+            return self._refuse(kind, route, Decision(False, f"claims: {exc}", route=route), 403)
+        principal = _principal(claims, self.spec.principal_claim, tenant)
+        policy, evaluator = self._tier_policy(tenant, tier)
+        on_route = (
+            route is not None
+            and evaluator.evaluate(Request("execute-api:Invoke", route, {})).allowed
+        )
+        decision = Decision(
+            on_route,
+            "allowed" if on_route else "the tier's routes do not include this route",
+            tenant,
+            tier,
+            principal,
+            route,
+        )
+        _log(decision)
+        ctx = {"tenantId": tenant, "tier": tier}
+        if kind == "http-v2" and self.http_api_response == "simple":
+            return {"isAuthorized": on_route, "context": ctx}
+        response: dict[str, Any] = {
+            "principalId": principal,
+            "policyDocument": policy,
+            "context": ctx,
+        }
+        if kind in ("rest-token", "rest-request"):
+            key = self.api_keys.get(tier)
+            if key is not None:
+                response["usageIdentifierKey"] = key
+        return response
+
+    # -- verification -----------------------------------------------------------------
+
+    def verify(self, token: str) -> dict[str, Any]:
+        """The claims of a token that verifies; :class:`TokenRejected` otherwise."""
+        jwt = self._jwt
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.exceptions.DecodeError as exc:
+            raise TokenRejected(f"malformed token ({type(exc).__name__})") from None
+        alg = header.get("alg")
+        if not isinstance(alg, str) or alg not in self._algorithms:
+            allowed = ", ".join(self.spec.algorithms)
+            raise TokenRejected(f"algorithm `{alg}` is not accepted (allowed: {allowed})")
+        kid = header.get("kid")
+        if kid is not None and not isinstance(kid, str):
+            raise TokenRejected("`kid` is not a string")
+        try:
+            key = self.jwks.key(kid)
+        except (UnknownKey, JwksUnavailable) as exc:
+            raise TokenRejected(str(exc)) from None
+        if KEY_TYPES[alg[:2]] != key.kty or (key.alg is not None and key.alg != alg):
+            raise TokenRejected(
+                f"algorithm `{alg}` does not fit key `{kid}` ({key.kty}, {key.alg or 'any alg'})"
+            )
+        check_aud = self.spec.audience_claim == "aud"
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key=key.key,
+                algorithms=[alg],
+                audience=list(self.spec.audience) if check_aud else None,
+                issuer=self.spec.issuer,
+                leeway=self.spec.leeway_seconds,
+                options={
+                    "require": ["exp", "iss"] + (["aud"] if check_aud else []),
+                    "verify_aud": check_aud,
+                    # times are checked below against the injectable clock
+                    "verify_exp": False,
+                    "verify_nbf": False,
+                    "verify_iat": False,
+                },
+            )
+        except jwt.exceptions.PyJWTError as exc:
+            raise TokenRejected(_jwt_reason(exc)) from None
+        now = self.clock()
+        if not check_aud and claims.get(self.spec.audience_claim) not in self.spec.audience:
+            raise TokenRejected(f"`{self.spec.audience_claim}` is not an accepted audience")
+        if self.spec.token_use is not None and claims.get("token_use") != self.spec.token_use:
+            raise TokenRejected(
+                f"`token_use` is {claims.get('token_use')!r}, expected `{self.spec.token_use}`"
+            )
+        _check_times(claims, now, self.spec.leeway_seconds)
+        return claims
+
+    def tenant_and_tier(self, claims: Mapping[str, Any]) -> tuple[str, str]:
+        """Tenant and tier from verified claims; :class:`ClaimsRejected` otherwise."""
+        tenant = claims.get(self.spec.tenant_claim)
+        if not isinstance(tenant, str):
+            raise ClaimsRejected(f"no string claim `{self.spec.tenant_claim}`")
+        reason = self.catalog.language.reason_invalid(tenant)
+        if reason is not None:
+            raise ClaimsRejected(f"`{self.spec.tenant_claim}` {reason}")
+        tier = claims.get(self.spec.tier_claim)
+        if not isinstance(tier, str) or tier not in self.catalog.tiers:
+            shown = tier if isinstance(tier, str) and len(tier) <= 32 else type(tier).__name__
+            raise ClaimsRejected(
+                f"`{self.spec.tier_claim}` names no tier ({shown!r}); tiers: "
+                + ", ".join(sorted(self.catalog.tiers))
+            )
+        if not self.catalog.tiers[tier].api_templates:
+            raise ClaimsRejected(f"tier `{tier}` has no API templates (no routes)")
+        return tenant, tier
+
+    # -- responses --------------------------------------------------------------------
+
+    def _tier_policy(self, tenant: str, tier: str) -> tuple[dict[str, Any], Evaluator]:
+        key = (tenant, tier)
+        cached = self._evaluators.get(key)
+        if cached is None:
+            policy = self.renderer.render_api(tenant, tier)
+            evaluator = Evaluator((compile_policy(policy, name=f"api({tier})"),))
+            cached = (policy_to_obj(policy), evaluator)
+            if len(self._evaluators) >= 4096:
+                self._evaluators.clear()
+            self._evaluators[key] = cached
+        return cached
+
+    def _refuse(
+        self, kind: EventKind, route: str | None, decision: Decision, status: int
+    ) -> dict[str, Any]:
+        _log(decision)
+        if kind in ("rest-token", "rest-request") and status == 401:
+            raise Unauthorized(decision.reason)
+        if kind == "http-v2" and self.http_api_response == "simple":
+            return {"isAuthorized": False, "context": {}}
+        return {
+            "principalId": "unauthorized",
+            "policyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Deny", "Action": "execute-api:Invoke", "Resource": route or "*"}
+                ],
+            },
+            "context": {},
+        }
+
+
+# -- the factory ----------------------------------------------------------------------
+
+
+def make_authorizer(
+    catalog: Catalog | None = None,
+    *,
+    jwks: JwksCache | Mapping[str, Any] | None = None,
+    jwks_url: str | None = None,
+    api_keys: Mapping[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    clock: Callable[[], float] = time.time,
+    http_api_response: Literal["simple", "iam"] | None = None,
+) -> Authorizer:
+    """Build the authorizer handler from a catalogue's ``[authorizer]`` section.
+
+    ``jwks`` (a :class:`JwksCache` or a JWKS dict) or ``jwks_url`` override the
+    manifest's ``jwks_url``/``jwks_file``. The usage-plan keys come from ``api_keys``
+    (tier -> key) or else from each tier's ``api_key_env`` variable in ``environ``
+    (default ``os.environ``); a tier that names a variable that is not set stops the
+    start-up, so a misconfigured authorizer never serves requests.
+    """
+    try:
+        import jwt  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise AuthorizerConfigError(
+            "the authorizer needs PyJWT with cryptography: pip install 'policy-engine[authorizer]'"
+        ) from exc
+    catalog = catalog or default_catalog()
+    spec = catalog.authorizer
+    if spec is None:
+        raise AuthorizerConfigError(
+            f"catalogue `{catalog.name}` has no [authorizer] section ({catalog.manifest})"
+        )
+    cache = _jwks_cache(spec, jwks, jwks_url)
+    keys = dict(api_keys) if api_keys is not None else _keys_from_env(catalog, environ)
+    unknown = sorted(set(keys) - set(catalog.tiers))
+    if unknown:
+        raise AuthorizerConfigError(f"API keys given for unknown tiers: {', '.join(unknown)}")
+    mode = http_api_response or spec.http_api_response
+    if mode not in ("simple", "iam"):
+        raise AuthorizerConfigError(f"http_api_response is `simple` or `iam`, not `{mode}`")
+    return Authorizer(
+        catalog,
+        jwks=cache,
+        api_keys=keys,
+        spec=spec,
+        clock=clock,
+        http_api_response=mode,  # type: ignore[arg-type]
+    )
+
+
+def _jwks_cache(
+    spec: AuthorizerSpec, jwks: JwksCache | Mapping[str, Any] | None, url: str | None
+) -> JwksCache:
+    ttl = spec.jwks_ttl_seconds
+    if isinstance(jwks, JwksCache):
+        return jwks
+    try:
+        if jwks is not None:
+            return JwksCache(document=jwks)
+        if url is not None or spec.jwks_url is not None:
+            return JwksCache(url=url or spec.jwks_url, ttl_seconds=ttl)
+        if spec.jwks_file is not None:
+            document = json.loads(spec.jwks_file.read_text(encoding="utf-8"))
+            return JwksCache(document=document)
+    except (OSError, ValueError, JwksUnavailable) as exc:
+        raise AuthorizerConfigError(f"cannot load the JWKS: {exc}") from exc
+    raise AuthorizerConfigError(
+        "no JWKS: set `jwks_url` or `jwks_file` under [authorizer], or pass jwks/jwks_url"
+    )
+
+
+def _keys_from_env(catalog: Catalog, environ: Mapping[str, str] | None) -> dict[str, str]:
+    env = os.environ if environ is None else environ
+    keys: dict[str, str] = {}
+    missing: list[str] = []
+    for name, tier in catalog.tiers.items():
+        if tier.api_key_env is None:
+            continue
+        value = env.get(tier.api_key_env)
+        if value:
+            keys[name] = value
+        else:
+            missing.append(f"`${tier.api_key_env}` (tier `{name}`)")
+    if missing:
+        raise AuthorizerConfigError(
+            "usage-plan API keys come from environment variables that are not set: "
+            + ", ".join(missing)
+        )
+    return keys
+
+
+# -- events ---------------------------------------------------------------------------
+
+
+def event_kind(event: Mapping[str, Any]) -> EventKind:
+    """Which authorizer sent ``event``: REST TOKEN/REQUEST or HTTP API payload 1.0/2.0."""
+    if event.get("version") == "2.0":
+        return "http-v2"
+    if event.get("type") == "TOKEN":
+        return "rest-token"
+    if event.get("version") == "1.0":
+        return "http-v1"
+    return "rest-request"
+
+
+def _route_arn(event: Mapping[str, Any], kind: EventKind) -> str | None:
+    value = event.get("routeArn" if kind == "http-v2" else "methodArn")
+    return value if isinstance(value, str) and value.startswith("arn:") else None
+
+
+def _token(event: Mapping[str, Any], kind: EventKind) -> str | None:
+    if kind == "rest-token":
+        raw = event.get("authorizationToken")
+    else:
+        headers = event.get("headers") or {}
+        raw = None
+        if isinstance(headers, Mapping):
+            raw = next((v for k, v in headers.items() if str(k).lower() == "authorization"), None)
+        if raw is None and kind == "http-v2":
+            sources = event.get("identitySource") or []
+            raw = sources[0] if isinstance(sources, list) and sources else None
+    if not isinstance(raw, str):
+        return None
+    scheme, _, value = raw.strip().partition(" ")
+    if scheme.lower() != "bearer" or not value.strip() or " " in value.strip():
+        return None
+    return value.strip()
+
+
+def _principal(claims: Mapping[str, Any], name: str, tenant: str) -> str:
+    value = claims.get(name)
+    return value if isinstance(value, str) and value else tenant
+
+
+def _check_times(claims: Mapping[str, Any], now: float, leeway: int) -> None:
+    """``exp``, ``nbf`` and ``iat`` against the authorizer's clock, with the leeway.
+    Numbers only (RFC 7519 NumericDate); ``bool`` is not a number here."""
+    for name in ("exp", "nbf", "iat"):
+        value = claims.get(name)
+        if value is None and name != "exp":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TokenRejected(f"`{name}` is not a number")
+    if now > claims["exp"] + leeway:
+        raise TokenRejected("the token has expired")
+    if "nbf" in claims and now + leeway < claims["nbf"]:
+        raise TokenRejected("the token is not valid yet (`nbf` in the future)")
+    if "iat" in claims and now + leeway < claims["iat"]:
+        raise TokenRejected("the token was issued in the future (`iat`)")
+
+
+def _jwt_reason(exc: Exception) -> str:
+    names = {
+        "ExpiredSignatureError": "the token has expired",
+        "ImmatureSignatureError": "the token is not valid yet (`nbf` or `iat` in the future)",
+        "InvalidIssuerError": "wrong issuer",
+        "InvalidAudienceError": "wrong audience",
+        "InvalidSignatureError": "the signature does not verify",
+        "MissingRequiredClaimError": "a required claim is missing",
+        "DecodeError": "malformed token",
+        "InvalidAlgorithmError": "algorithm not accepted",
+    }
+    name = type(exc).__name__
+    base = names.get(name, f"invalid token ({name})")
+    if name == "MissingRequiredClaimError":
+        base += f" (`{getattr(exc, 'claim', '?')}`)"
+    return base
+
+
+def _log(decision: Decision) -> None:
+    LOG.info(
+        "authorizer %s: %s",
+        "allow" if decision.allowed else "deny",
+        decision.reason,
+        extra={
+            "tenant_id": decision.tenant,
+            "tier": decision.tier,
+            "principal": decision.principal,
+            "route": decision.route,
+            "decision": "allow" if decision.allowed else "deny",
+        },
+    )
+
+
+__all__ = [
+    "Authorizer",
+    "AuthorizerConfigError",
+    "ClaimsRejected",
+    "Decision",
+    "JwksCache",
+    "TokenRejected",
+    "Unauthorized",
+    "event_kind",
+    "make_authorizer",
+]

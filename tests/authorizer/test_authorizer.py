@@ -1,0 +1,283 @@
+"""The authorizer handler: verification, claims, responses, refusals and logs."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+import pytest
+
+from policy_engine.authorizer import (
+    Authorizer,
+    AuthorizerConfigError,
+    Unauthorized,
+    event_kind,
+    make_authorizer,
+)
+from policy_engine.catalog import Catalog
+from policy_engine.render import Renderer
+
+from .jwt_helpers import NOW, Keys, Sign, claims_for, hmac_token, unsigned_token
+
+API = "arn:aws:execute-api:eu-west-1:111122223333:a1b2c3d4e5/prod"
+KEYS = {"basic": "key-basic-0123456789", "standard": "key-std-0123456789", "premium": "key-p"}
+
+
+@pytest.fixture
+def authorizer(keys: Keys, catalog: Catalog) -> Authorizer:
+    return make_authorizer(catalog, jwks=keys.jwks(), api_keys=KEYS, clock=lambda: NOW)
+
+
+def token_event(token: str, route: str = f"{API}/GET/tenants/acme/orders") -> dict[str, Any]:
+    return {"type": "TOKEN", "authorizationToken": f"Bearer {token}", "methodArn": route}
+
+
+def request_event(token: str, route: str = f"{API}/GET/tenants/acme/orders") -> dict[str, Any]:
+    return {
+        "type": "REQUEST",
+        "methodArn": route,
+        "headers": {"Authorization": f"Bearer {token}", "Host": "api.example.com"},
+        "httpMethod": "GET",
+        "path": "/tenants/acme/orders",
+    }
+
+
+def http_event(token: str, route: str = f"{API}/GET/tenants/acme/orders") -> dict[str, Any]:
+    return {
+        "version": "2.0",
+        "type": "REQUEST",
+        "routeArn": route,
+        "identitySource": [f"Bearer {token}"],
+        "headers": {"authorization": f"Bearer {token}"},
+        "routeKey": "GET /tenants/{tenant}/orders",
+    }
+
+
+# -- accepted -------------------------------------------------------------------------
+
+
+def test_rest_token_authorizer_returns_the_tier_policy_context_and_usage_key(
+    authorizer: Authorizer, sign: Sign, catalog: Catalog
+) -> None:
+    response = authorizer(token_event(sign()), None)
+    assert response["principalId"] == "user-123"
+    expected = Renderer(catalog).render_api("acme", "basic")
+    from policy_engine.model import policy_to_obj
+
+    assert response["policyDocument"] == policy_to_obj(expected)
+    assert response["context"] == {"tenantId": "acme", "tier": "basic"}
+    assert response["usageIdentifierKey"] == KEYS["basic"]
+
+
+def test_es256_and_rest_request_authorizer(authorizer: Authorizer, sign: Sign) -> None:
+    token = sign("ES256", kid="ec-1", changes={"custom:tier": "premium"})
+    response = authorizer(request_event(token), None)
+    assert response["context"] == {"tenantId": "acme", "tier": "premium"}
+    assert response["usageIdentifierKey"] == KEYS["premium"]
+
+
+def test_http_api_simple_response_decides_on_the_route(authorizer: Authorizer, sign: Sign) -> None:
+    token = sign()
+    own = authorizer(http_event(token), None)
+    assert own == {"isAuthorized": True, "context": {"tenantId": "acme", "tier": "basic"}}
+    other = authorizer(http_event(token, f"{API}/GET/tenants/acme-corp/orders"), None)
+    assert other["isAuthorized"] is False
+    reports = authorizer(http_event(token, f"{API}/GET/tenants/acme/reports"), None)
+    assert reports["isAuthorized"] is False  # a standard-tier route
+
+
+def test_http_api_iam_response_has_the_policy_and_no_usage_key(
+    keys: Keys, catalog: Catalog, sign: Sign
+) -> None:
+    auth = make_authorizer(
+        catalog, jwks=keys.jwks(), api_keys=KEYS, clock=lambda: NOW, http_api_response="iam"
+    )
+    response = auth(http_event(sign()), None)
+    assert response["policyDocument"]["Statement"][0]["Action"] == "execute-api:Invoke"
+    assert "usageIdentifierKey" not in response
+    assert response["context"] == {"tenantId": "acme", "tier": "basic"}
+
+
+def test_event_kinds() -> None:
+    assert event_kind({"type": "TOKEN"}) == "rest-token"
+    assert event_kind({"type": "REQUEST", "methodArn": "arn:x"}) == "rest-request"
+    assert event_kind({"version": "1.0", "type": "REQUEST"}) == "http-v1"
+    assert event_kind({"version": "2.0", "type": "REQUEST"}) == "http-v2"
+
+
+def test_leeway_accepts_small_skew(keys: Keys, catalog: Catalog, sign: Sign) -> None:
+    auth = make_authorizer(catalog, jwks=keys.jwks(), api_keys=KEYS, clock=lambda: NOW)
+    leeway = catalog.authorizer.leeway_seconds  # type: ignore[union-attr]
+    late = sign(changes={"exp": int(NOW) - leeway + 5})
+    early = sign(changes={"nbf": int(NOW) + leeway - 5, "iat": int(NOW) + leeway - 5})
+    assert auth(token_event(late))["context"]["tenantId"] == "acme"
+    assert auth(token_event(early))["context"]["tenantId"] == "acme"
+
+
+# -- refused: the token (401 for REST) --------------------------------------------------
+
+
+def refused(authorizer: Authorizer, token: str) -> str:
+    with pytest.raises(Unauthorized) as info:
+        authorizer(token_event(token), None)
+    assert str(info.value) == "Unauthorized"  # the exact message API Gateway maps to 401
+    return info.value.reason
+
+
+def test_expired_token(authorizer: Authorizer, sign: Sign) -> None:
+    assert "expired" in refused(authorizer, sign(changes={"exp": int(NOW) - 3600}))
+
+
+def test_future_nbf(authorizer: Authorizer, sign: Sign) -> None:
+    assert "nbf" in refused(authorizer, sign(changes={"nbf": int(NOW) + 3600}))
+
+
+def test_missing_exp(authorizer: Authorizer, sign: Sign) -> None:
+    assert "`exp`" in refused(authorizer, sign(drop=("exp",)))
+
+
+def test_wrong_issuer(authorizer: Authorizer, sign: Sign) -> None:
+    assert "issuer" in refused(authorizer, sign(changes={"iss": "https://evil.example.com"}))
+
+
+def test_wrong_audience(authorizer: Authorizer, sign: Sign) -> None:
+    assert "audience" in refused(authorizer, sign(changes={"aud": "another-app"}))
+
+
+def test_alg_none(authorizer: Authorizer, catalog: Catalog) -> None:
+    reason = refused(authorizer, unsigned_token(claims_for(catalog)))
+    assert "algorithm `none` is not accepted" in reason
+
+
+def test_hs256_signed_with_the_public_key(
+    authorizer: Authorizer, keys: Keys, catalog: Catalog
+) -> None:
+    token = hmac_token(claims_for(catalog), keys.public_pem())
+    assert "algorithm `HS256` is not accepted" in refused(authorizer, token)
+
+
+def test_rs256_header_on_an_ec_key(authorizer: Authorizer, sign: Sign) -> None:
+    token = sign("ES256", kid="rsa-1")  # signed by the EC key, names the RSA key
+    assert "does not fit key" in refused(authorizer, token)
+
+
+def test_unknown_kid(authorizer: Authorizer, sign: Sign) -> None:
+    assert "no key with kid `nope`" in refused(authorizer, sign(kid="nope"))
+
+
+def test_key_from_another_signer(authorizer: Authorizer, sign: Sign, keys: Keys) -> None:
+    token = sign(key=keys.rsa2)  # claims to be rsa-1
+    assert "signature" in refused(authorizer, token)
+
+
+def test_tampered_payload(authorizer: Authorizer, sign: Sign, catalog: Catalog) -> None:
+    from .jwt_helpers import b64
+
+    header, _, signature = sign().split(".")
+    forged = claims_for(catalog, {"custom:tenantId": "globex"})
+    import json
+
+    token = f"{header}.{b64(json.dumps(forged).encode())}.{signature}"
+    assert "signature" in refused(authorizer, token)
+
+
+def test_wrong_token_use(authorizer: Authorizer, sign: Sign) -> None:
+    assert "token_use" in refused(authorizer, sign(changes={"token_use": "access"}))
+
+
+@pytest.mark.parametrize(
+    "header",
+    [None, "", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer a b", "bearer not-a-jwt", "x.y"],
+)
+def test_malformed_authorization_header(authorizer: Authorizer, header: str | None) -> None:
+    event: dict[str, Any] = {"type": "TOKEN", "methodArn": f"{API}/GET/tenants/acme/orders"}
+    if header is not None:
+        event["authorizationToken"] = header
+    with pytest.raises(Unauthorized) as info:
+        authorizer(event, None)
+    assert "token" in info.value.reason
+
+
+def test_http_api_gets_a_deny_not_an_exception(authorizer: Authorizer, sign: Sign) -> None:
+    response = authorizer(http_event(sign(changes={"exp": int(NOW) - 3600})), None)
+    assert response == {"isAuthorized": False, "context": {}}
+
+
+# -- refused: the claims (403: a Deny policy) ------------------------------------------
+
+
+def denied(authorizer: Authorizer, token: str) -> dict[str, Any]:
+    route = f"{API}/GET/tenants/acme/orders"
+    response = authorizer(token_event(token, route), None)
+    (statement,) = response["policyDocument"]["Statement"]
+    assert statement == {"Effect": "Deny", "Action": "execute-api:Invoke", "Resource": route}
+    assert response["context"] == {}
+    assert "usageIdentifierKey" not in response
+    return response
+
+
+def test_missing_tenant_claim(authorizer: Authorizer, sign: Sign) -> None:
+    denied(authorizer, sign(drop=("custom:tenantId",)))
+
+
+@pytest.mark.parametrize(
+    "hostile", ["*", "acme*", 'ac"me', "${aws:username}", "ACME", "acme/../globex", "", 7, ["acme"]]
+)
+def test_hostile_tenant_claim(authorizer: Authorizer, sign: Sign, hostile: Any) -> None:
+    denied(authorizer, sign(changes={"custom:tenantId": hostile}))
+
+
+def test_unknown_tier(authorizer: Authorizer, sign: Sign) -> None:
+    denied(authorizer, sign(changes={"custom:tier": "platinum"}))
+
+
+# -- logs ----------------------------------------------------------------------------------
+
+
+def test_logs_name_the_reason_never_the_token(
+    authorizer: Authorizer, sign: Sign, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="policy_engine.authorizer")
+    tokens = [
+        sign(),
+        sign(changes={"exp": int(NOW) - 3600}),
+        sign(changes={"custom:tenantId": "*"}),
+        sign(kid="nope"),
+    ]
+    for token in tokens:
+        with contextlib.suppress(Unauthorized):
+            authorizer(token_event(token), None)
+    reasons = [r.getMessage() for r in caplog.records]
+    assert len(reasons) == 4
+    assert any("allow" in r for r in reasons)
+    assert any("expired" in r for r in reasons)
+    everything = " ".join(reasons + [repr(vars(r)) for r in caplog.records])
+    for token in tokens:
+        for part in token.split("."):
+            assert part not in everything
+
+
+# -- configuration -------------------------------------------------------------------------
+
+
+def test_usage_plan_keys_come_from_the_environment(keys: Keys, catalog: Catalog) -> None:
+    env = {"SAAS_API_KEY_BASIC": "b", "SAAS_API_KEY_STANDARD": "s", "SAAS_API_KEY_PREMIUM": "p"}
+    auth = make_authorizer(catalog, jwks=keys.jwks(), environ=env)
+    assert auth.api_keys == {"basic": "b", "standard": "s", "premium": "p"}
+    with pytest.raises(AuthorizerConfigError, match="SAAS_API_KEY_PREMIUM"):
+        make_authorizer(catalog, jwks=keys.jwks(), environ={"SAAS_API_KEY_BASIC": "b"})
+
+
+def test_configuration_errors(keys: Keys, catalog: Catalog, load: Any, edit: Any) -> None:
+    with pytest.raises(AuthorizerConfigError, match="unknown tiers: gold"):
+        make_authorizer(catalog, jwks=keys.jwks(), api_keys={"gold": "x"})
+    with pytest.raises(AuthorizerConfigError, match="https"):
+        make_authorizer(catalog, jwks_url="http://idp.example.com/jwks.json", api_keys={})
+    with pytest.raises(AuthorizerConfigError, match="no RSA or EC signing key"):
+        make_authorizer(catalog, jwks={"keys": [{"kty": "oct", "k": "c2VjcmV0"}]}, api_keys={})
+    root = edit("catalog.toml", "[authorizer]", "[authorizer_removed]")
+    from policy_engine.errors import CatalogError
+
+    with pytest.raises(CatalogError, match="unknown top-level key"):
+        load(root)
