@@ -42,3 +42,16 @@ def test_test_your_isolation_example_runs(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "4 passed" in result.stdout
+
+
+def test_authorizer_example_runs_and_prints_what_the_readme_says(tmp_path: Path) -> None:
+    pytest.importorskip("jwt")
+    script = tmp_path / "try_authorizer.py"
+    script.write_text(_block("authorizer-example"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    text = README.read_text(encoding="utf-8")
+    shown = text.split("<!-- authorizer-example:end -->", 1)[1].split("```")[1].strip()
+    assert result.stdout.strip() == shown
