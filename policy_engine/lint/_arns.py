@@ -23,6 +23,8 @@ import re
 from functools import lru_cache
 from typing import ClassVar
 
+from .._glob import may_overlap
+
 # A token: (char class, repeat). Class: one literal char, or ANY, NOSLASH, NOCOLON.
 # repeat: "1" exactly one, "*" zero or more.
 _ANY, _NOSLASH, _NOCOLON = "\x00any", "\x00noslash", "\x00nocolon"
@@ -223,32 +225,9 @@ def glob_match(pattern: str, text: str, *, ignore_case: bool = False) -> bool:
     return p == len(pattern)
 
 
-def _search(a: tuple[Token, ...], b: tuple[Token, ...]) -> bool:
-    seen: set[tuple[int, int]] = set()
-    stack = [(0, 0)]
-    while stack:
-        i, j = stack.pop()
-        if (i, j) in seen:
-            continue
-        seen.add((i, j))
-        if i == len(a) and j == len(b):
-            return True
-        nxt = []
-        if i < len(a) and a[i][1] == "*":
-            nxt.append((i + 1, j))
-        if j < len(b) and b[j][1] == "*":
-            nxt.append((i, j + 1))
-        if i < len(a) and j < len(b) and _meet(a[i][0], b[j][0]):
-            step = (i + (a[i][1] == "1"), j + (b[j][1] == "1"))
-            if step != (i, j):
-                nxt.append(step)
-        stack.extend(nxt)
-    return False
-
-
 @lru_cache(maxsize=4096)
 def globs_overlap(a: str, b: str, *, ignore_case: bool = False) -> bool:
     """Whether two policy patterns (``*``, ``?``, variables) can match one string."""
     if ignore_case:
         a, b = a.lower(), b.lower()
-    return _search(_policy_tokens(a), _policy_tokens(b))
+    return may_overlap(_VARIABLE.sub("*", a), _VARIABLE.sub("*", b))

@@ -281,3 +281,33 @@ def test_configuration_errors(keys: Keys, catalog: Catalog, load: Any, edit: Any
 
     with pytest.raises(CatalogError, match="unknown top-level key"):
         load(root)
+
+
+def test_http_api_payload_1_0_gets_policy_responses(authorizer: Authorizer, sign: Sign) -> None:
+    event = {
+        "version": "1.0",
+        "type": "REQUEST",
+        "methodArn": f"{API}/GET/tenants/acme/orders",
+        "headers": {"authorization": f"Bearer {sign()}"},
+    }
+    response = authorizer(event, None)
+    assert response["context"] == {"tenantId": "acme", "tier": "basic"}
+    assert "usageIdentifierKey" not in response
+    event["headers"] = {"authorization": "Bearer not.a.token"}
+    refused = authorizer(event, None)  # HTTP APIs get a Deny, not an exception
+    assert refused["policyDocument"]["Statement"][0]["Effect"] == "Deny"
+
+
+def test_services_read_the_context_the_authorizer_wrote(
+    authorizer: Authorizer, sign: Sign, catalog: Catalog
+) -> None:
+    from policy_engine.lambda_ import tenant_context_from_event
+
+    rest = authorizer(token_event(sign(changes={"custom:tier": "standard"})), None)
+    proxy = {"requestContext": {"authorizer": {**rest["context"], "principalId": "user-123"}}}
+    ctx = tenant_context_from_event(proxy, catalog=catalog)
+    assert (ctx.tenant_id, ctx.tier) == ("acme", "standard")
+    http = authorizer(http_event(sign()), None)
+    proxy = {"requestContext": {"authorizer": {"lambda": http["context"]}}}
+    ctx = tenant_context_from_event(proxy, catalog=catalog)
+    assert (ctx.tenant_id, ctx.tier) == ("acme", "basic")
