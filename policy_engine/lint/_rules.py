@@ -112,7 +112,7 @@ def escalation(t: Target) -> Iterator[tuple[str, str]]:
 def set_operator_single_valued(t: Target) -> Iterator[tuple[str, str]]:
     for _, s, path in _stmts(t):
         for c in s.conditions:
-            if c.set_operator and c.key.lower() not in MULTIVALUED:
+            if c.set_operator and not _multivalued(c.key):
                 yield (
                     (
                         f"`{c.operator}` on `{c.key}`, a single-valued key: use the operator "
@@ -120,6 +120,18 @@ def set_operator_single_valued(t: Target) -> Iterator[tuple[str, str]]:
                     ),
                     f"{path}.Condition",
                 )
+
+
+def _multivalued(key: str) -> bool:
+    """A key whose request value is a set: listed here, or typed ``ArrayOf...`` in the
+    service authorization data. Keys the data does not know count as multivalued (no
+    finding without evidence)."""
+    from ._iamdata import iam_data
+
+    if key.lower() in MULTIVALUED:
+        return True
+    kind = iam_data().key_type(key)
+    return kind is None or kind.startswith("ArrayOf")
 
 
 @rule("PE031", "warning", "ForAllValues with Allow on a key a request can omit")

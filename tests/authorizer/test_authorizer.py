@@ -311,3 +311,23 @@ def test_services_read_the_context_the_authorizer_wrote(
     proxy = {"requestContext": {"authorizer": {"lambda": http["context"]}}}
     ctx = tenant_context_from_event(proxy, catalog=catalog)
     assert (ctx.tenant_id, ctx.tier) == ("acme", "basic")
+
+
+def test_jwks_from_a_file_in_the_catalogue(
+    keys: Keys, sign: Sign, edit: Any, load: Any, tmp_path: Any
+) -> None:
+    import json
+
+    root = edit(
+        "catalog.toml",
+        'jwks_url = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_EXAMPLE/.well-known/jwks.json"',
+        'jwks_file = "jwks.json"',
+    )
+    (root / "jwks.json").write_text(json.dumps(keys.jwks()), encoding="utf-8")
+    auth = make_authorizer(load(root), api_keys={}, clock=lambda: NOW)
+    assert auth(token_event(sign()), None)["context"]["tenantId"] == "acme"
+    (root / "jwks.json").unlink()
+    from policy_engine.errors import CatalogError
+
+    with pytest.raises(CatalogError, match=r"JWKS file `jwks\.json` does not exist"):
+        load(root)
