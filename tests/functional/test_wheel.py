@@ -93,3 +93,24 @@ def test_wheel_ships_catalogue_and_works_from_elsewhere(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)["Statement"]) == 7
+    assert "policy_engine/lint/iam_data.json.gz" in names
+    assert "policy_engine/_bundled/policy_templates/api/routes.json.j2" in names
+    # the installed lint: action data and the whole bundled catalogue, clean and proved
+    version = subprocess.run(
+        [sys.executable, "-m", "policy_engine", "--version"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert version.returncode == 0, version.stderr
+    assert "policy_sentry 0.15.2" in version.stdout
+    lint = subprocess.run(
+        [sys.executable, "-m", "policy_engine", "lint"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    assert lint.stdout.strip().endswith("0 errors, 0 warnings, 0 info, 1 suppressed")
