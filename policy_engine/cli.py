@@ -370,7 +370,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(f"policy-engine: error: {exc}\n")
         return EXIT_USAGE
     if args.version:
-        from .lint._iamdata import data_sources
+        from ._iamdata import data_sources
 
         stdout.write(f"policy-engine {__version__}\n{data_sources()}\n")
         return EXIT_OK

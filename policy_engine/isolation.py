@@ -915,11 +915,12 @@ def _service_actions(service: str, stmts: Sequence[_Stmt]) -> tuple[str, ...]:
     return tuple(sorted(actions))
 
 
-@cache
 def _catalogue_actions(service: str) -> tuple[str, ...]:
-    from policyuniverse.expander_minimizer import _expand_wildcard_action
+    """Every known action of the service: the 2026 snapshot and policyuniverse (so a
+    wildcard that only matches a newer action, `secretsmanager:BatchGet*`, is seen)."""
+    from ._iamdata import service_actions
 
-    return tuple(sorted(a.lower() for a in _expand_wildcard_action(f"{service}:*")))
+    return service_actions(service)
 
 
 #: Name prefixes of actions that read or write data; such actions are tried first.

@@ -8,7 +8,7 @@
 policy-engine. The snapshot keeps, per service: each action's access level,
 resource types and condition keys; each resource type's ARN format and
 condition keys; each condition key's type. It is written to
-``policy_engine/lint/iam_data.json.gz`` (deterministic bytes: no gzip mtime).
+``policy_engine/iam_data.json.gz`` (deterministic bytes: no gzip mtime).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-OUT = Path(__file__).resolve().parent.parent / "policy_engine" / "lint" / "iam_data.json.gz"
+OUT = Path(__file__).resolve().parent.parent / "policy_engine" / "iam_data.json.gz"
 LEVELS = {
     "List": "L",
     "Read": "R",

