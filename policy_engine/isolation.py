@@ -526,6 +526,8 @@ class _Checker:
             for pattern in _listify(st.raw["Resource"]):
                 if not _glob.may_overlap(_as_glob(str(pattern)), model_glob, excluded):
                     continue  # cannot meet even with every tenant slot read as `*`
+                if self._slots_aligned(str(pattern), model):
+                    continue  # the two slots can only hold the same tenant
                 nfa = self._nfa(_pieces(pattern, star_mode="arn", variables=variables), "A")
                 found.extend(fa.search(nfa, target, self.sigma, limit=2))
             return found
@@ -543,6 +545,24 @@ class _Checker:
         complement = fa.complement(union, self.sigma - fa.BRACKETS)
         complement.self_loops((fa.OPEN_B, fa.CLOSE_B))
         return list(fa.search(complement, target, self.sigma, limit=2))
+
+    def _slots_aligned(self, pattern: str, model: str) -> bool:
+        """A sound prune: the pattern's tenant slot and the partition's stand after the
+        same literal text (no wildcard, no variable) and each ends the string or meets
+        a literal character outside the tenant alphabet. Any string both match then has
+        one tenant ID in both places (the maximal run of ID characters there), so A
+        cannot differ from B."""
+        if TENANT_MARKER not in pattern or "{tenant}" not in model:
+            return False
+        before_a, _, after_a = pattern.partition(TENANT_MARKER)
+        before_b, _, after_b = model.partition("{tenant}")
+        if before_a != before_b or any(c in before_a for c in "*?$"):
+            return False
+
+        def stops(rest: str) -> bool:
+            return rest == "" or (rest[0] not in self.language.alphabet and rest[0] not in "*?$")
+
+        return stops(after_a) and stops(after_b)
 
     def _condition_values(
         self, conds: list[Condition], key: str, partition: Partition, variables: bool

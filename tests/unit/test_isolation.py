@@ -301,8 +301,20 @@ def test_unsupported_variable_is_unknown_not_proved() -> None:
 
 
 def test_tenant_twice_in_one_string_is_unknown() -> None:
-    result = check(stmt("s3:GetObject", f"{BUCKET}/{T}/{T}/*"))
+    result = check(stmt("s3:GetObject", f"{BUCKET}/x{T}/{T}/*"))
     assert result.status == "unknown"
+
+
+def test_tenant_twice_after_the_partition_prefix_is_proved() -> None:
+    # The first slot stands where the partition's does, between `/` and `/`: any
+    # string both match holds one tenant ID there, so A cannot differ from B.
+    result = check(stmt("s3:GetObject", f"{BUCKET}/{T}/{T}/*"))
+    assert result.status == "proved"
+
+
+def test_aligned_slots_still_leak_when_the_slot_is_not_closed() -> None:
+    result = check(stmt("s3:GetObject", f"{BUCKET}/{T}*"))
+    assert result.status == "violation"
 
 
 def test_deny_removes_the_violation() -> None:
