@@ -163,9 +163,11 @@ def _value_test(base: str, raw: ConditionScalar, *, variables: bool, path: str) 
     if base == "Bool":
         return _bool_test(raw, variables=variables, path=path)
     if base in _NUMERIC:
-        return _numeric_test(base, _number(raw, path))
+        return _ordered_test(base, "Numeric", _parse_number, raw, path, "a number")
     if base in _DATE:
-        return _date_test(base, _date(raw, path))
+        return _ordered_test(
+            base, "Date", parse_date, raw, path, "an ISO 8601 date or epoch seconds"
+        )
     if base in _IP:
         return _ip_test(base, _network(raw, path))
     if base == "BinaryEquals":
@@ -290,18 +292,23 @@ def _parse_number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _number(raw: ConditionScalar, path: str) -> float:
-    value = None if isinstance(raw, bool) else _parse_number(str(raw))
-    if value is None:
-        raise PolicyParseError([SchemaIssue(path, f"`{raw}` is not a number")])
-    return value
-
-
-def _numeric_test(base: str, wanted: float) -> ValueTest:
-    compare = _COMPARE[base.removeprefix("Numeric")]
+def _ordered_test(
+    base: str,
+    family: str,
+    parse: Callable[[str], float | None],
+    raw: ConditionScalar,
+    path: str,
+    what: str,
+) -> ValueTest:
+    """A Numeric* or Date* comparison: the policy value parsed once (an error names
+    ``what`` it must be), each request value parsed the same way (unparsable: false)."""
+    wanted = None if isinstance(raw, bool) else parse(str(raw))
+    if wanted is None:
+        raise PolicyParseError([SchemaIssue(path, f"`{raw}` is not {what}")])
+    compare = _COMPARE[base.removeprefix(family)]
 
     def test(value: str, ctx: Context) -> bool:
-        got = _parse_number(value)
+        got = parse(value)
         return got is not None and compare(got, wanted)
 
     return test
@@ -322,25 +329,6 @@ def parse_date(text: str) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()
-
-
-def _date(raw: ConditionScalar, path: str) -> float:
-    value = None if isinstance(raw, bool) else parse_date(str(raw))
-    if value is None:
-        raise PolicyParseError(
-            [SchemaIssue(path, f"`{raw}` is not an ISO 8601 date or epoch seconds")]
-        )
-    return value
-
-
-def _date_test(base: str, wanted: float) -> ValueTest:
-    compare = _COMPARE[base.removeprefix("Date")]
-
-    def test(value: str, ctx: Context) -> bool:
-        got = parse_date(value)
-        return got is not None and compare(got, wanted)
-
-    return test
 
 
 Network: TypeAlias = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -229,3 +229,42 @@ def may_overlap(a: str, b: str, slot_excludes: str = "") -> bool:
             if step != (i, j):
                 stack.append(step)
     return False
+
+
+def as_pattern(text: str, variable: Callable[[Var], str] = lambda _: "*") -> str:
+    """An IAM string as a plain ``*``/``?`` pattern for :func:`may_overlap` or
+    :func:`glob_match`: each variable replaced by ``variable(var)`` (default ``*``).
+    Escapes (``${*}``) become wildcards too: an over-approximation, never narrower."""
+    parts: list[str] = []
+    for tok in tokenize(text, variables=True, wildcards=True):
+        if isinstance(tok, Var):
+            parts.append(variable(tok))
+        elif isinstance(tok, Wild):
+            parts.append(tok.char)
+        else:
+            parts.append(tok.text)
+    return "".join(parts)
+
+
+def glob_match(pattern: str, text: str, *, ignore_case: bool = False) -> bool:
+    """Whether ``pattern`` (``*``, ``?``) matches ``text``, whose own ``*``/``?`` are
+    plain characters. Linear two-pointer walk with one backtrack point."""
+    if ignore_case:
+        pattern, text = pattern.lower(), text.lower()
+    p = t = 0
+    star = mark = -1
+    while t < len(text):
+        if p < len(pattern) and pattern[p] != "*" and pattern[p] in ("?", text[t]):
+            p += 1
+            t += 1
+        elif p < len(pattern) and pattern[p] == "*":
+            star, mark = p, t
+            p += 1
+        elif star >= 0:
+            mark += 1
+            p, t = star + 1, mark
+        else:
+            return False
+    while p < len(pattern) and pattern[p] == "*":
+        p += 1
+    return p == len(pattern)

@@ -17,14 +17,6 @@ from functools import cache, cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
-LEVEL_NAMES = {
-    "L": "List",
-    "R": "Read",
-    "W": "Write",
-    "P": "Permissions management",
-    "T": "Tagging",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class ActionInfo:
@@ -61,10 +53,6 @@ class IamData:
             for key, kind in svc["c"].items():
                 out.setdefault(key_shape(key), kind)
         return out
-
-    @property
-    def services(self) -> frozenset[str]:
-        return frozenset(self._services)
 
     def action(self, name: str) -> ActionInfo | None:
         return self._by_lower.get(name.lower())

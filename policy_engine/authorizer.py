@@ -119,9 +119,9 @@ class Authorizer:
             claims = self.verify(token)
             tenant, tier = self.tenant_and_tier(claims)
         except TokenRejected as exc:
-            return self._refuse(kind, route, Decision(False, f"token: {exc}", route=route), 401)
+            return self._refuse(kind, Decision(False, f"token: {exc}", route=route), 401)
         except ClaimsRejected as exc:
-            return self._refuse(kind, route, Decision(False, f"claims: {exc}", route=route), 403)
+            return self._refuse(kind, Decision(False, f"claims: {exc}", route=route), 403)
         principal = _principal(claims, self.spec.principal_claim, tenant)
         policy, evaluator = self._tier_policy(tenant, tier)
         on_route = (
@@ -235,9 +235,7 @@ class Authorizer:
             self._evaluators[key] = cached
         return cached
 
-    def _refuse(
-        self, kind: EventKind, route: str | None, decision: Decision, status: int
-    ) -> dict[str, Any]:
+    def _refuse(self, kind: EventKind, decision: Decision, status: int) -> dict[str, Any]:
         _log(decision)
         if kind in ("rest-token", "rest-request") and status == 401:
             raise Unauthorized(decision.reason)
@@ -248,7 +246,11 @@ class Authorizer:
             "policyDocument": {
                 "Version": "2012-10-17",
                 "Statement": [
-                    {"Effect": "Deny", "Action": "execute-api:Invoke", "Resource": route or "*"}
+                    {
+                        "Effect": "Deny",
+                        "Action": "execute-api:Invoke",
+                        "Resource": decision.route or "*",
+                    }
                 ],
             },
             "context": {},
@@ -442,6 +444,8 @@ def _jwt_reason(exc: Exception) -> str:
 
 
 def _log(decision: Decision) -> None:
+    if not LOG.isEnabledFor(logging.INFO):
+        return  # the hot path pays nothing when nobody listens
     LOG.info(
         "authorizer %s: %s",
         "allow" if decision.allowed else "deny",

@@ -897,15 +897,13 @@ def _conditions(raw: Mapping[str, Any]) -> list[Condition]:
 
 
 def _as_glob(text: str) -> str:
-    """A policy or model string for :func:`_glob.may_overlap`: the tenant as a slot,
-    the tenant tag as a slot, other variables as ``*``."""
-    text = text.replace(TENANT_MARKER, _glob.SLOT)
-    return _VARIABLE.sub(
-        lambda m: _glob.SLOT if m.group().lower() == "${" + TAG_KEY.lower() + "}" else "*", text
+    """A policy or model string for :func:`_glob.may_overlap`: the tenant and the
+    tenant tag as slots, other variables as ``*``."""
+    tag = TAG_KEY.lower()
+    return _glob.as_pattern(
+        text.replace(TENANT_MARKER, _glob.SLOT),
+        lambda var: _glob.SLOT if var.key.lower() == tag and var.default is None else "*",
     )
-
-
-_VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 
 def _action_covered(st: _Stmt, action: str) -> bool:

@@ -354,18 +354,19 @@ class Renderer:
     def symbolic_tier(self, tier: str) -> SymbolicPolicy:
         """The tier's combined session policy with the tenant marker (cached)."""
         names = self.catalog.tier(tier).session_templates
-        return self._merged(tier, names, "session", f"tier `{tier}` session policy")
+        return self._merged(tier, "session", names, "session", f"tier `{tier}` session policy")
 
     def symbolic_api(self, tier: str) -> SymbolicPolicy:
         """The tier's combined API Gateway (``execute-api:Invoke``) policy with the
         tenant marker (cached): what the authorizer returns for the tier's tenants."""
         names = self.catalog.tier(tier).api_templates
-        return self._merged(tier, names, "identity", f"tier `{tier}` API policy")
+        return self._merged(tier, "api", names, "identity", f"tier `{tier}` API policy")
 
     def _merged(
-        self, tier: str, names: tuple[str, ...], kind: PolicyKind, label: str
+        self, tier: str, part: str, names: tuple[str, ...], kind: PolicyKind, label: str
     ) -> SymbolicPolicy:
-        key = (f"<{kind}>", tier)
+        """The statements of ``names`` in one policy (cached per tier and ``part``)."""
+        key = (f"<{part}>", tier)
         cached = self._symbolic.get(key)
         if cached is not None:
             return cached

@@ -97,6 +97,7 @@ def lint_catalog(catalog: Catalog, *, isolation: bool = True) -> list[Finding]:
     renderer = Renderer(catalog)
     findings: list[Finding] = []
     probe = _probe_tenants(catalog)[-1]
+    texts: dict[str, str] = {}  # template sources, read once for all tiers
     for tier_name, tier in catalog.tiers.items():
         targets: list[Target] = []
         for name in tier.session_templates + tier.role_templates + tier.api_templates:
@@ -112,7 +113,9 @@ def lint_catalog(catalog: Catalog, *, isolation: bool = True) -> list[Finding]:
                 continue
             doc = substitute(sym.document, probe) if sym.holes else sym.document
             extra = {"tenant": probe, "role_template": name in tier.role_templates}
-            text = spec.path.read_text(encoding="utf-8")
+            if name not in texts:
+                texts[name] = spec.path.read_text(encoding="utf-8")
+            text = texts[name]
             targets.append(
                 Target(policy_from_obj(doc), doc, spec.kind, file, tier_name, name, text, extra)
             )

@@ -23,29 +23,27 @@ import re
 from functools import lru_cache
 from typing import ClassVar
 
-from .._glob import may_overlap
+from .._glob import Var, Wild, as_pattern, may_overlap, tokenize
 
 # A token: (char class, repeat). Class: one literal char, or ANY, NOSLASH, NOCOLON.
 # repeat: "1" exactly one, "*" zero or more.
 _ANY, _NOSLASH, _NOCOLON = "\x00any", "\x00noslash", "\x00nocolon"
 Token = tuple[str, str]
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
-_VARIABLE = re.compile(r"(\$\{[^}]*\})")
 _WILD_HEAD = re.compile(r"[*?$]")
 _CHAR_TOKENS: dict[str, Token] = {"*": (_ANY, "*"), "?": (_ANY, "1")}
 
 
 @lru_cache(maxsize=1024)
 def _policy_tokens(pattern: str) -> tuple[Token, ...]:
-    if "${" not in pattern:
-        return tuple(_CHAR_TOKENS.get(ch) or (ch, "1") for ch in pattern)
     out: list[Token] = []
-    for n, piece in enumerate(_VARIABLE.split(pattern)):
-        if n % 2:  # a variable
-            escaped = {"${*}": "*", "${?}": "?", "${$}": "$"}.get(piece)
-            out.append((escaped, "1") if escaped else (_ANY, "*"))
+    for tok in tokenize(pattern, variables=True, wildcards=True):
+        if isinstance(tok, Wild):
+            out.append(_CHAR_TOKENS[tok.char])
+        elif isinstance(tok, Var):
+            out.append((_ANY, "*"))  # any value
         else:
-            out += [_CHAR_TOKENS.get(ch) or (ch, "1") for ch in piece]
+            out += [(ch, "1") for ch in tok.text]  # escapes already literal
     return tuple(out)
 
 
@@ -201,33 +199,9 @@ class _FormatAutomaton:
         return mask
 
 
-def glob_match(pattern: str, text: str, *, ignore_case: bool = False) -> bool:
-    """Whether ``pattern`` (``*``, ``?``) matches ``text``, whose own ``*``/``?`` are
-    plain characters. Linear two-pointer walk with one backtrack point."""
-    if ignore_case:
-        pattern, text = pattern.lower(), text.lower()
-    p = t = 0
-    star = mark = -1
-    while t < len(text):
-        if p < len(pattern) and pattern[p] != "*" and pattern[p] in ("?", text[t]):
-            p += 1
-            t += 1
-        elif p < len(pattern) and pattern[p] == "*":
-            star, mark = p, t
-            p += 1
-        elif star >= 0:
-            mark += 1
-            p, t = star + 1, mark
-        else:
-            return False
-    while p < len(pattern) and pattern[p] == "*":
-        p += 1
-    return p == len(pattern)
-
-
 @lru_cache(maxsize=4096)
 def globs_overlap(a: str, b: str, *, ignore_case: bool = False) -> bool:
     """Whether two policy patterns (``*``, ``?``, variables) can match one string."""
     if ignore_case:
         a, b = a.lower(), b.lower()
-    return may_overlap(_VARIABLE.sub("*", a), _VARIABLE.sub("*", b))
+    return may_overlap(as_pattern(a), as_pattern(b))

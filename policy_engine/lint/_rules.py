@@ -6,15 +6,11 @@ import difflib
 import re
 from collections.abc import Iterator
 
+from .._glob import glob_match
 from ..model import Statement
-from ._arns import glob_match
 from ._model import Target, rule
 
 _VAR = re.compile(r"\$\{[^}]*\}")
-MULTIVALUED = frozenset(
-    {"aws:tagkeys", "aws:calledvia", "dynamodb:leadingkeys", "dynamodb:attributes",
-     "aws:principalorgpaths", "aws:resourceorgpaths"}
-)  # fmt: skip
 ESCALATION = (
     "iam:putuserpolicy", "iam:putrolepolicy", "iam:putgrouppolicy", "iam:attachuserpolicy",
     "iam:attachrolepolicy", "iam:attachgrouppolicy", "iam:createpolicyversion",
@@ -123,13 +119,11 @@ def set_operator_single_valued(t: Target) -> Iterator[tuple[str, str]]:
 
 
 def _multivalued(key: str) -> bool:
-    """A key whose request value is a set: listed here, or typed ``ArrayOf...`` in the
-    service authorization data. Keys the data does not know count as multivalued (no
-    finding without evidence)."""
+    """A key whose request value is a set: typed ``ArrayOf...`` in the service
+    authorization data (``aws:TagKeys``, ``dynamodb:LeadingKeys``...). Keys the data
+    does not know count as multivalued (no finding without evidence)."""
     from .._iamdata import iam_data
 
-    if key.lower() in MULTIVALUED:
-        return True
     kind = iam_data().key_type(key)
     return kind is None or kind.startswith("ArrayOf")
 

@@ -69,16 +69,8 @@ def _no_resource_message(written: str, infos: Sequence[ActionInfo]) -> str:
     data = iam_data()
     if len(infos) == 1 and not infos[0].resource_types:
         return f'`{written}` supports only `"Resource": "*"`; this statement never grants it'
-    arns = sorted(
-        {
-            arn
-            for i in infos
-            for r in i.resource_types
-            if (arn := data.resource_arn(i.service, r)) is not None
-        }
-    )
-    shown = ", ".join(f"`{a}`" for a in arns[:3]) + (" ..." if len(arns) > 3 else "")
-    return f"`{written}` applies to none of the statement's resources; it takes {shown}"
+    arns = {arn for i in infos for arn in data.resource_arns(i)}
+    return f"`{written}` applies to none of the statement's resources; it takes {_formats(arns)}"
 
 
 def _formats(formats: set[str]) -> str:

@@ -43,8 +43,9 @@ SESSION = {
 }
 
 
-def test_simulate_json_allow(tmp_path: Path) -> None:
-    code, out, err = cli(
+def tenant_request(tmp_path: Path, resource: str) -> list[str]:
+    """`simulate` arguments: role and session policies, acme's tag, GetObject."""
+    return [
         "simulate",
         "--policy",
         write(tmp_path, "r.json", ROLE),
@@ -53,9 +54,15 @@ def test_simulate_json_allow(tmp_path: Path) -> None:
         "--action",
         "s3:GetObject",
         "--resource",
-        "arn:aws:s3:::docs/acme/a",
+        resource,
         "--context-json",
         write(tmp_path, "c.json", {"aws:PrincipalTag/TenantId": "acme"}),
+    ]
+
+
+def test_simulate_json_allow(tmp_path: Path) -> None:
+    code, out, err = cli(
+        *tenant_request(tmp_path, "arn:aws:s3:::docs/acme/a"),
         "--format",
         "json",
         "--expect",
@@ -68,21 +75,7 @@ def test_simulate_json_allow(tmp_path: Path) -> None:
 
 
 def test_simulate_expect_mismatch_exits_1(tmp_path: Path) -> None:
-    code, out, _ = cli(
-        "simulate",
-        "--policy",
-        write(tmp_path, "r.json", ROLE),
-        "--session-policy",
-        write(tmp_path, "s.json", SESSION),
-        "--action",
-        "s3:GetObject",
-        "--resource",
-        "arn:aws:s3:::docs/globex/a",
-        "--context-json",
-        write(tmp_path, "c.json", {"aws:PrincipalTag/TenantId": "acme"}),
-        "--expect",
-        "allow",
-    )
+    code, out, _ = cli(*tenant_request(tmp_path, "arn:aws:s3:::docs/globex/a"), "--expect", "allow")
     assert code == 1
     assert out.startswith("implicit_deny: the session policy does not allow")
 

@@ -10,8 +10,9 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
+from policy_engine._glob import glob_match
 from policy_engine._iamdata import data_sources, iam_data, key_matches, known_actions
-from policy_engine.lint._arns import glob_match, globs_overlap, overlaps
+from policy_engine.lint._arns import globs_overlap, overlaps
 
 
 def test_snapshot_states_its_source_and_date() -> None:
