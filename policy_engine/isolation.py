@@ -58,7 +58,7 @@ _STRING_POSITIVE = {"StringEquals", "StringLike", "StringEqualsIgnoreCase"}
 class Counterexample:
     """A concrete request allowed for tenant A that it must not have."""
 
-    kind: Literal["cross-tenant", "key-less"]
+    kind: Literal["cross-tenant", "key-less", "escalation"]
     resource_name: str
     tenant_a: str
     tenant_b: str | None
@@ -85,6 +85,8 @@ class Counterexample:
         who = f"tenant `{self.tenant_a}`"
         if self.kind == "cross-tenant":
             what = f"reaches tenant `{self.tenant_b}`'s {self.partition} of `{self.resource_name}`"
+        elif self.kind == "escalation":
+            what = f"can change or assume a role and so become another tenant ({self.partition})"
         else:
             what = f"reaches `{self.resource_name}` without naming a partition ({self.partition})"
         ctx = ", ".join(f"{k}={v!r}" for k, v in self.context.items() if not k.startswith("aws:P"))
@@ -193,7 +195,13 @@ def check_api(catalog: Catalog, tier: str, *, renderer: Renderer | None = None) 
         return TierResult(tier, unknown=(missing,))
     document = renderer.symbolic_api(tier).document
     result = check_isolation(
-        document, [], apis, catalog.language, tier=tier, examples=catalog.examples
+        document,
+        [],
+        apis,
+        catalog.language,
+        tier=tier,
+        examples=catalog.examples,
+        session_tags=False,
     )
     label = f"api({tier})"
     violations = tuple(
@@ -230,12 +238,17 @@ def check_isolation(
     account: str = "111122223333",
     role_name: str = "tenant-role",
     examples: Sequence[str] = (),
+    session_tags: bool = True,
 ) -> TierResult:
     """Check one session policy (with :data:`TENANT_MARKER` where the tenant ID goes)
     and the role's policies (which may use ``${aws:PrincipalTag/TenantId}``) against a
-    resource model. With no role policies the role is taken to allow everything."""
+    resource model. With no role policies the role is taken to allow everything.
+    ``session_tags`` says whether the requests carry the session tags ``TenantId`` and
+    ``Tier`` (vended credentials do; an API Gateway authorizer policy does not)."""
     started = time.perf_counter()
-    checker = _Checker(session, roles, resources, language, tier, account, role_name, examples)
+    checker = _Checker(
+        session, roles, resources, language, tier, account, role_name, examples, session_tags
+    )
     violations, unknown, checks = checker.run()
     return TierResult(tier, violations, unknown, checks, time.perf_counter() - started)
 
@@ -268,38 +281,61 @@ def as_tenant(request: Request, tenant: str, tier: str) -> Request:
 # -- turning policy strings into automaton pieces ----------------------------------------
 
 
-def _pieces(text: str, *, star_mode: Literal["arn", "any"], variables: bool) -> list[fa.Piece]:
-    """A policy string as pieces; the tenant marker and the tenant tag become the slot."""
-    pieces: list[fa.Piece] = []
-    chunks = text.split(TENANT_MARKER)
-    for i, chunk in enumerate(chunks):
-        if i:
-            pieces.append(("slot", ""))
-        tokens = _glob.tokenize(chunk, variables=variables, wildcards=True)
-        for j, tok in enumerate(tokens):
-            if isinstance(tok, _glob.Literal_):
-                pieces.extend(("lit", c) for c in tok.text)
-            elif isinstance(tok, _glob.Wild):
-                if tok.char == "?":
-                    pieces.append(("one", ""))
-                elif star_mode == "any":
-                    pieces.append(("star", "any"))
-                else:
-                    nxt = tokens[j + 1] if j + 1 < len(tokens) else None
-                    ends = (nxt is None and i == len(chunks) - 1) or (
-                        isinstance(nxt, _glob.Literal_) and nxt.text.startswith(":")
-                    )
-                    pieces.append(("star", "any" if ends else "segment"))
+def _pieces(
+    text: str,
+    *,
+    star_mode: Literal["arn", "any"],
+    variables: bool,
+    tier: str | None = None,
+    tags: bool = True,
+) -> list[fa.Piece]:
+    """A policy string as pieces; the tenant marker and the tenant tag become the slot.
+
+    Variables are tokenised on the whole string first, so a variable whose default (or
+    key) holds the rendered tenant is read as the variable it is, never as literal
+    ``${...`` text around a tenant slot. ``${aws:PrincipalTag/TenantId}`` (with or
+    without a default: vending always sets the tag) is the slot, and
+    ``${aws:PrincipalTag/Tier}`` the tier's name when ``tier`` is given; any other
+    variable (and the tags, when ``tags`` is false: API Gateway evaluates an
+    authorizer's policy without session tags) is outside the fragment."""
+    tokens = _glob.tokenize(text, variables=variables, wildcards=True)
+    flat: list[tuple[str, str]] = []  # ("lit", text) | ("wild", char) | ("slot", "")
+    for tok in tokens:
+        if isinstance(tok, _glob.Literal_):
+            for i, chunk in enumerate(tok.text.split(TENANT_MARKER)):
+                if i:
+                    flat.append(("slot", ""))
+                if chunk:
+                    flat.append(("lit", chunk))
+        elif isinstance(tok, _glob.Wild):
+            flat.append(("wild", tok.char))
+        else:
+            key = tok.key.lower()
+            if tags and key == TAG_KEY.lower() and TENANT_MARKER not in tok.key:
+                flat.append(("slot", ""))
+            elif tags and key == TIER_TAG_KEY.lower() and tier is not None:
+                flat.append(("lit", tier))
             else:
-                if tok.key.lower() == TAG_KEY.lower() and tok.default is None:
-                    pieces.append(("slot", ""))
-                else:
-                    shown = (
-                        f"${{{tok.key}}}"
-                        if tok.default is None
-                        else (f"${{{tok.key}, '{tok.default}'}}")
-                    )
-                    raise fa.Unsupported(f"policy variable `{shown}`")
+                shown = (
+                    f"${{{tok.key}}}" if tok.default is None else f"${{{tok.key}, '{tok.default}'}}"
+                )
+                raise fa.Unsupported(
+                    f"policy variable `{shown.replace(TENANT_MARKER, '{{ tenant }}')}`"
+                )
+    pieces: list[fa.Piece] = []
+    for j, (kind, value) in enumerate(flat):
+        if kind == "lit":
+            pieces.extend(("lit", c) for c in value)
+        elif kind == "slot":
+            pieces.append(("slot", ""))
+        elif value == "?":
+            pieces.append(("one", ""))
+        elif star_mode == "any":
+            pieces.append(("star", "any"))
+        else:
+            nxt = flat[j + 1] if j + 1 < len(flat) else None
+            ends = nxt is None or (nxt[0] == "lit" and nxt[1].startswith(":"))
+            pieces.append(("star", "any" if ends else "segment"))
     return pieces
 
 
@@ -310,6 +346,180 @@ def _model_pieces(text: str) -> list[fa.Piece]:
 
 def _chars(pieces: Iterable[fa.Piece]) -> set[str]:
     return {v for k, v in pieces if k == "lit"}
+
+
+# -- attack shapes ---------------------------------------------------------------------------
+
+#: Actions that always carry a partition key (a request of them without it cannot
+#: exist), so they are left out of that key's key-less shape. DynamoDB Developer Guide,
+#: "Using IAM policy conditions for fine-grained access control": item actions and
+#: Query name the partition key of every item they touch.
+ALWAYS_CARRIED: Mapping[str, frozenset[str]] = {
+    "dynamodb:leadingkeys": frozenset(
+        f"dynamodb:{name}"
+        for name in (
+            "getitem",
+            "putitem",
+            "updateitem",
+            "deleteitem",
+            "batchgetitem",
+            "batchwriteitem",
+            "conditioncheckitem",
+            "query",
+        )
+    )
+}
+#: Actions by which a session can become another principal: assume a role (with other
+#: tags or source identity), or pass one to a service.
+ESCALATION_ACTIONS = (
+    "sts:assumerole",
+    "sts:assumerolewithsaml",
+    "sts:assumerolewithwebidentity",
+    "sts:setsourceidentity",
+    "sts:tagsession",
+    "iam:passrole",
+)
+ESCALATION_RESOURCE = "tier roles"
+
+
+def _shapes(res: ResourceSpec) -> list[_Shape]:
+    """Every request set on ``res`` that tenant A must never be allowed.
+
+    Besides the declared partitions: a DynamoDB table's indexes carry the same
+    partitions as the table and its streams hold every tenant's items; a resource whose
+    partitions are all ARNs has containers (the bucket, the parent path) where one
+    request reaches every tenant. For an S3 bucket that is the listing, whose partition
+    key ``s3:prefix`` follows from the object partition; elsewhere every request on the
+    container (or on the resource's own literal ARN) is one."""
+    out: list[_Shape] = []
+    conditional = [p for p in res.partitions if p.condition_key is not None]
+    for p in res.partitions:
+        if p.arn is not None:
+            out.append(_Shape("arn", p, f"partition `{p.arn}`", p.arn))
+    targets = [(res.arn, "")]
+    if res.service == "dynamodb" and conditional:
+        targets.append((f"{res.arn}/index/*", " on an index"))
+        out.append(
+            _Shape(
+                "whole",
+                Partition(),
+                f"the table's streams `{res.arn}/stream/*`",
+                f"{res.arn}/stream/*",
+                reported_as="key-less",
+                resource_type="stream",
+            )
+        )
+    for p in conditional:
+        out.extend(_condition_shapes(p, targets))
+    if not conditional:
+        out.extend(_container_shapes(res))
+    return out
+
+
+def _condition_shapes(p: Partition, targets: Sequence[tuple[str, str]]) -> list[_Shape]:
+    out: list[_Shape] = []
+    for target, note in targets:
+        kind = "index" if target.endswith("/index/*") else None
+        out.append(
+            _Shape(
+                "condition",
+                p,
+                f"`{p.condition_key}` = `{p.value}`{note}",
+                target,
+                resource_type=kind,
+            )
+        )
+        out.append(
+            _Shape(
+                "key-less",
+                p,
+                f"`{p.condition_key}` absent or empty{note}",
+                target,
+                reported_as="key-less",
+                resource_type=kind,
+            )
+        )
+    return out
+
+
+_S3_OBJECT = re.compile(r"(arn:[^:]*:s3:::)([^/*?{}]+)/(.*\{tenant\}.*)")
+
+
+def _container_shapes(res: ResourceSpec) -> list[_Shape]:
+    out: list[_Shape] = []
+    seen: set[str] = set()
+    for p in res.partitions:
+        if p.arn is None:
+            continue
+        m = _S3_OBJECT.fullmatch(p.arn)
+        if res.service == "s3":
+            if m is not None and m[1] + m[2] not in seen:
+                bucket = m[1] + m[2]
+                seen.add(bucket)
+                implied = Partition(condition_key="s3:prefix", value=m[3])
+                out.extend(_condition_shapes(implied, [(bucket, f" (implied by `{p.arn}`)")]))
+            continue
+        before = p.arn.split("{tenant}", 1)[0]
+        if before.endswith("/") and not any(c in before for c in "*?"):
+            for target in (before[:-1], before):
+                if target not in seen:
+                    seen.add(target)
+                    out.append(_whole(target))
+    literal = not any(c in res.arn for c in "*?{}")
+    own = res.service != "s3" and literal and res.arn not in seen
+    if own and all(res.arn != p.arn for p in res.partitions):
+        out.append(_whole(res.arn))
+    return out
+
+
+def _whole(target: str) -> _Shape:
+    label = f"every tenant's data under `{target}`"
+    return _Shape("whole", Partition(), label, target, reported_as="key-less")
+
+
+def _shape_actions(shape: _Shape, service_actions: Sequence[str]) -> tuple[str, ...]:
+    """The actions a request of ``shape`` can have: actions that take only ``*`` as
+    their resource never act on a partition's ARN, and actions that always carry the
+    partition key are left out of its key-less shape."""
+    actions = shape.actions if shape.actions is not None else service_actions
+    carried: frozenset[str] = frozenset()
+    if shape.kind == "key-less" and shape.partition.condition_key is not None:
+        carried = ALWAYS_CARRIED.get(shape.partition.condition_key.lower(), frozenset())
+    return tuple(
+        a for a in actions if a not in carried and _takes(a, shape.resource_type) is not False
+    )
+
+
+@cache
+def _takes(action: str, resource_type: str | None) -> bool | None:
+    """Whether the action data says ``action`` can act on a resource of that type (any
+    type when None); None when the data does not know the action. An action that
+    supports only ``Resource: "*"`` never acts on a partition's ARN."""
+    from ._iamdata import iam_data
+
+    info = iam_data().action(action)
+    if info is None:
+        return None
+    if not info.resource_types:
+        return False
+    return resource_type is None or resource_type in info.resource_types
+
+
+@cache
+def _escalation_actions() -> tuple[str, ...]:
+    """STS actions that mint a principal, and IAM writes on roles (their policies,
+    trust, tags, boundary)."""
+    from ._iamdata import iam_data, service_actions
+
+    data = iam_data()
+    writes = {
+        a
+        for a in service_actions("iam")
+        if (info := data.action(a)) is not None
+        and "role" in info.resource_types
+        and info.level in ("W", "P", "T")
+    }
+    return tuple(sorted(set(ESCALATION_ACTIONS) | writes))
 
 
 # -- the checker ---------------------------------------------------------------------------
@@ -341,9 +551,22 @@ _Value: TypeAlias = tuple[str | None, str | None, dict[str, str | list[str]], bo
 
 @dataclass(frozen=True)
 class _Shape:
-    kind: Literal["arn", "condition", "key-less"]
+    """A set of requests tenant A must never be allowed.
+
+    ``arn``: requests on B's partition ARNs; ``condition``: requests on ``target`` whose
+    partition key touches B's partition; ``key-less``: requests on ``target`` without
+    the partition key (or with an empty prefix); ``whole``: every request on
+    ``target`` (a container of every tenant's data, a stream, the tier roles)."""
+
+    kind: Literal["arn", "condition", "key-less", "whole"]
     partition: Partition
     label: str
+    target: str
+    #: the actions to consider (None: every action of the resource's service)
+    actions: tuple[str, ...] | None = None
+    reported_as: Literal["cross-tenant", "key-less", "escalation"] = "cross-tenant"
+    #: the resource type (action data) of ``target``, where the model implies one
+    resource_type: str | None = None
 
 
 class _Checker:
@@ -357,6 +580,7 @@ class _Checker:
         account: str,
         role_name: str,
         examples: Sequence[str],
+        tags: bool = True,
     ) -> None:
         self.session_doc = session
         self.role_docs = list(roles)
@@ -366,6 +590,7 @@ class _Checker:
         self.account = account
         self.role_name = role_name
         self.examples = [e for e in examples if language.is_valid(e)]
+        self.tags = tags
         self.session_version = session.get("Version") == "2012-10-17"
         self.stmts = self._statements()
         self.sigma = self._sigma()
@@ -414,7 +639,7 @@ class _Checker:
         return out
 
     def _sigma(self) -> frozenset[str]:
-        chars: set[str] = set(self.language.alphabet) | {":", "/", "*"}
+        chars: set[str] = set(self.language.alphabet) | {":", "/", "*"} | set(self.tier)
         chars |= {c.swapcase() for c in self.language.alphabet}  # case-insensitive operators
         for st in self.stmts:
             for key in ("Resource", "NotResource"):
@@ -424,6 +649,7 @@ class _Checker:
                 for vals in block.values():
                     for v in _listify(vals):
                         chars |= set(str(v).replace(TENANT_MARKER, ""))
+        chars |= set(f"arn:*:iam::{self.account}:role/*")
         for res in self.resources:
             chars |= set(res.arn)
             for p in res.partitions:
@@ -436,17 +662,14 @@ class _Checker:
         violations: list[Counterexample] = []
         unknown: list[Unknown] = []
         checks = 0
-        for res in self.resources:
-            actions = _service_actions(res.service, self.stmts)
-            shapes: list[_Shape] = []
-            for p in res.partitions:
-                if p.arn is not None:
-                    shapes.append(_Shape("arn", p, f"partition `{p.arn}`"))
-                else:
-                    shapes.append(_Shape("condition", p, f"`{p.condition_key}` = `{p.value}`"))
-                    shapes.append(_Shape("key-less", p, f"`{p.condition_key}` absent or empty"))
+        work = [(res, _shapes(res)) for res in self.resources]
+        if self.tags:
+            work.append(self._escalation())
+        for res, shapes in work:
+            service_actions = _service_actions(res.service, self.stmts)
             for shape in shapes:
                 checks += 1
+                actions = _shape_actions(shape, service_actions)
                 try:
                     found = self._check_shape(res, shape, actions)
                 except fa.Unsupported as exc:
@@ -485,18 +708,14 @@ class _Checker:
         """Over-approximate: can ``st`` apply to a request of this shape for some A != B?
         Returns witnesses (possibly with A or B left open), or nothing."""
         variables = st.side == "role" or self.session_version
-        if shape.kind == "arn":
-            assert shape.partition.arn is not None
-            model = shape.partition.arn
-        else:
-            model = res.arn
+        model = shape.target
         target = self._nfa(_model_pieces(model), "B")
         witnesses = self._resource_overlap(st, target, variables, model)
         if not witnesses:
             return []
         out: list[_Candidate] = []
         for w in witnesses:
-            if shape.kind == "arn":
+            if shape.kind in ("arn", "whole"):
                 out.append(_Candidate(st, w.a, w.b, self._concrete(w.text)))
                 continue
             key = shape.partition.condition_key
@@ -512,7 +731,11 @@ class _Checker:
                 continue
             for a, b, ctx, closed in self._condition_values(conds, key, shape.partition, variables):
                 if w.a is not None and a is not None and w.a != a:
-                    continue
+                    # The resource and the condition both name the tenant and their
+                    # witnesses chose different A: the pair is never dropped. Both
+                    # choices go to the confirmation; if neither is confirmed the shape
+                    # is unknown, never proved.
+                    out.append(_Candidate(st, w.a, b, resource, ctx, closed))
                 out.append(_Candidate(st, a or w.a, b, resource, ctx, closed))
         return out
 
@@ -528,11 +751,11 @@ class _Checker:
                     continue  # cannot meet even with every tenant slot read as `*`
                 if self._slots_aligned(str(pattern), model):
                     continue  # the two slots can only hold the same tenant
-                nfa = self._nfa(_pieces(pattern, star_mode="arn", variables=variables), "A")
+                nfa = self._nfa(self._pieces(pattern, "arn", variables), "A")
                 found.extend(fa.search(nfa, target, self.sigma, limit=2))
             return found
         patterns = _listify(st.raw["NotResource"])
-        pieces = [_pieces(p, star_mode="arn", variables=variables) for p in patterns]
+        pieces = [self._pieces(p, "arn", variables) for p in patterns]
         if any(k == "slot" for ps in pieces for k, _ in ps):
             raise fa.Unsupported("NotResource naming the tenant")
         union = fa.NFA()
@@ -573,8 +796,8 @@ class _Checker:
         if key.lower() in PREFIX_KEYS:
             touch = touch.prefix_closed()
         multivalued = key.lower() in MULTIVALUED_KEYS or any(c.set_operator for c in conds)
-        if any(c.base_operator == "Null" and _truthy(c.values) for c in conds):
-            return []  # Null: true demands the key be absent
+        if any(_demands_absent(c) for c in conds):
+            return []  # every value of a Null condition is `true`: the key must be absent
         string_conds = [
             c
             for c in conds
@@ -602,7 +825,7 @@ class _Checker:
             text = str(raw)
             if star is None:
                 text = text.replace("*", "${*}").replace("?", "${?}")
-            nfa = self._nfa(_pieces(text, star_mode="any", variables=variables), "A")
+            nfa = self._nfa(self._pieces(text, "any", variables), "A")
             if ignore_case:
                 nfa = fa.case_closed(nfa)  # matches every case variant of the value
             for w in fa.search(nfa, touch, self.sigma, limit=2, distinct_spans=not both_cases):
@@ -620,7 +843,7 @@ class _Checker:
         self, st: _Stmt, conds: list[Condition], key: str, a: str | None, *, empty: bool = False
     ) -> bool:
         tenant = a or self._some_tenant()
-        ctx: dict[str, str | list[str]] = {TAG_KEY: tenant, TIER_TAG_KEY: self.tier}
+        ctx = self._tag_context(tenant)
         if empty:
             ctx[key] = ""
         request = Request("x:Probe", "*", ctx)
@@ -678,8 +901,7 @@ class _Checker:
     ) -> dict[tuple[StatementRef, ...], Counterexample]:
         """Search strings that a role pattern, a session pattern and B's partition all
         accept at once (the per-side witnesses may each miss the other side)."""
-        assert shape.partition.arn is not None
-        target = self._nfa(_model_pieces(shape.partition.arn), "B")
+        target = self._nfa(_model_pieces(shape.target), "B")
         found: dict[tuple[StatementRef, ...], Counterexample] = {}
         session_stmts = {id(c.stmt): (c.stmt, cov) for c, cov in sides["session"]}
         role_stmts = {id(c.stmt): (c.stmt, cov) for c, cov in sides["role"]}
@@ -692,13 +914,11 @@ class _Checker:
             for r_pat, s_pat in itertools.product(
                 _listify(r_st.raw["Resource"]), _listify(s_st.raw["Resource"])
             ):
-                r_pieces = _pieces(r_pat, star_mode="arn", variables=True)
+                r_pieces = self._pieces(r_pat, "arn", True)
                 role_nfa = self._build_nfa(r_pieces, "A")
                 if not any(kind == "slot" for kind, _ in r_pieces):
                     role_nfa.self_loops((fa.OPEN_A, fa.CLOSE_A))  # A is the session's to mark
-                session_nfa = self._nfa(
-                    _pieces(s_pat, star_mode="arn", variables=self.session_version), "A"
-                )
+                session_nfa = self._nfa(self._pieces(s_pat, "arn", self.session_version), "A")
                 joint = fa.intersect(role_nfa, target)
                 for w in fa.search(session_nfa, joint, self.sigma, limit=2):
                     cand = _Candidate(s_st, w.a, w.b, self._concrete(w.text), a_span=w.a_span)
@@ -719,17 +939,17 @@ class _Checker:
                 resource = resource[:start] + a + resource[end:]
             ctx = {k: _fill_tenant(v, a) for k, v in cand.context.items()}
             for extra in (False, True):
-                context: dict[str, str | list[str]] = {TAG_KEY: a, TIER_TAG_KEY: self.tier}
+                context = self._tag_context(a)
                 if extra:
                     context.update(self._satisfying_context(a, shape.partition.condition_key))
                 context.update(ctx)
                 decision = self._decide(a, action, resource, context)
                 if decision is not None:
                     return Counterexample(
-                        "cross-tenant" if shape.kind != "key-less" else "key-less",
+                        shape.reported_as,
                         res.name,
                         a,
-                        b if shape.kind != "key-less" else None,
+                        b if shape.reported_as == "cross-tenant" else None,
                         action,
                         resource,
                         context,
@@ -739,7 +959,7 @@ class _Checker:
         return None
 
     def _tenant_pairs(self, cand: _Candidate, shape: _Shape) -> list[tuple[str, str | None]]:
-        if shape.kind == "key-less":
+        if shape.kind in ("key-less", "whole"):
             return [(cand.tenant_a or self._some_tenant(), None)]
         a = cand.tenant_a
         if a is not None and a == cand.tenant_b and cand.a_span is not None:
@@ -796,7 +1016,34 @@ class _Checker:
                 ctx.setdefault(c.key, [value] if c.set_operator else value)
         return ctx
 
+    def _escalation(self) -> tuple[ResourceSpec, list[_Shape]]:
+        """Any role of the account: a session that may assume one, tag or name its
+        session, pass it, or change its policies can act as another tenant."""
+        target = f"arn:*:iam::{self.account}:role/*"
+        res = ResourceSpec(ESCALATION_RESOURCE, "iam", target, ())
+        shape = _Shape(
+            "whole",
+            Partition(),
+            f"assuming, passing or changing a role `{target}`",
+            target,
+            actions=_escalation_actions(),
+            reported_as="escalation",
+        )
+        return res, [shape]
+
     # -- helpers -------------------------------------------------------------------------
+
+    def _pieces(
+        self, text: str, star_mode: Literal["arn", "any"], variables: bool
+    ) -> list[fa.Piece]:
+        return _pieces(
+            text, star_mode=star_mode, variables=variables, tier=self.tier, tags=self.tags
+        )
+
+    def _tag_context(self, tenant: str) -> dict[str, str | list[str]]:
+        if not self.tags:
+            return {}
+        return {TAG_KEY: tenant, TIER_TAG_KEY: self.tier}
 
     def _nfa(self, pieces: list[fa.Piece], who: Literal["A", "B"]) -> fa.NFA:
         key = (tuple(pieces), who)
@@ -879,8 +1126,15 @@ def _listify(value: Any) -> list[Any]:
     return [value] if isinstance(value, str | int | float | bool) else list(value)
 
 
-def _truthy(values: Iterable[object]) -> bool:
-    return any(str(v).lower() == "true" for v in values)
+def _demands_absent(cond: Condition) -> bool:
+    """Whether ``cond`` is false for every request that carries its key: a ``Null``
+    condition all of whose values are ``true`` (its values are ORed, so one ``false``
+    among them makes it true for a present key)."""
+    return (
+        cond.base_operator == "Null"
+        and bool(cond.values)
+        and all(str(v).lower() == "true" for v in cond.values)
+    )
 
 
 def _has_both_cases(language: TenantIdLanguage) -> bool:

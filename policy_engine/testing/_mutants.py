@@ -38,8 +38,12 @@ MUTANTS: dict[str, list[Edit]] = {
         ("session/jobs.json.j2", f'"{_QUEUE}{{{{ tenant }}}}"', '"*"')
     ],
     "drop the s3:prefix condition": [(DOCS, _PREFIX_CONDITION, "")],
-    "drop the Null guard (ForAllValues fails open)": [
-        (ORDERS, ',\n        "Null": {"dynamodb:LeadingKeys": "false"}', "")
+    # Item actions and Query always carry leading keys, so without a key-less action
+    # in the statement the missing Null guard is harmless (the DynamoDB guide's form).
+    "drop the Null guard beside a Scan (ForAllValues fails open)": [
+        (ORDERS, ',\n        "Null": {"dynamodb:LeadingKeys": "false"}', ""),
+        (ORDERS, '"dynamodb:Query",', '"dynamodb:Query",\n        "dynamodb:Scan",'),
+        ("role/tier.json.j2", _ROLE_SCAN, '\n        "dynamodb:Scan",'),
     ],
 }
 
