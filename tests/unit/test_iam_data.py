@@ -130,11 +130,32 @@ def test_the_proof_expands_wildcards_over_actions_newer_than_policyuniverse() ->
         "Statement": [
             {
                 "Effect": "Allow",
-                "Action": "secretsmanager:BatchGet*",  # only BatchGetSecretValue (2023-11)
+                "Action": "dynamodb:ReadData*",  # only ReadDataForReplication (2025)
+                "Resource": "arn:aws:dynamodb:eu-west-1:111122223333:table/saas-orders",
+            }
+        ],
+    }
+    result = check_isolation(session, [], [catalog.resources["orders"]], catalog.language)
+    assert result.status == "violation"
+    assert result.violations[0].action == "dynamodb:readdataforreplication"
+
+
+def test_an_action_that_takes_only_star_never_reaches_a_partition() -> None:
+    # BatchGetSecretValue is authorised on `*` only (each secret also needs
+    # GetSecretValue): a grant of it on a secret ARN grants nothing.
+    from policy_engine.catalog import default_catalog
+    from policy_engine.isolation import check_isolation
+
+    catalog = default_catalog()
+    session = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "secretsmanager:BatchGet*",
                 "Resource": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:saas/tenants/*",
             }
         ],
     }
     result = check_isolation(session, [], [catalog.resources["secrets"]], catalog.language)
-    assert result.status == "violation"
-    assert result.violations[0].action == "secretsmanager:batchgetsecretvalue"
+    assert result.status == "proved"
