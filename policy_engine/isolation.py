@@ -630,7 +630,11 @@ class _Checker:
         self.examples = [e for e in examples if language.is_valid(e)]
         self.tags = tags
         self.session_version = session.get("Version") == "2012-10-17"
-        self.stmts = self._statements()
+        every = self._statements()
+        self.stmts = [st for st in every if st.ref.effect == "Allow"]
+        #: Deny statements: they only remove requests; the search uses the fences it can
+        #: model exactly, and the confirmation (the evaluator) sees every one
+        self.denies = [st for st in every if st.ref.effect == "Deny"]
         self.sigma = self._sigma()
         self.tenant = _language_automaton(language)
         self.other_char = next(c for c in "#!%&^~|" if c not in self.sigma)
@@ -656,8 +660,7 @@ class _Checker:
         for side, name, doc in docs:
             raw = doc["Statement"]
             for i, st in enumerate(raw if isinstance(raw, list) else [raw]):
-                if st.get("Effect") != "Allow":
-                    continue  # denies only shrink what is allowed: the confirmation sees them
+                effect = "Allow" if st.get("Effect") == "Allow" else "Deny"
                 key = "Action" if "Action" in st else "NotAction"
                 acts = st[key]
                 out.append(
@@ -668,7 +671,7 @@ class _Checker:
                             "session" if side == "session" else "identity",
                             i,
                             st.get("Sid"),
-                            "Allow",
+                            effect,
                         ),
                         st,
                         tuple(a.lower() for a in ([acts] if isinstance(acts, str) else acts)),
@@ -680,7 +683,7 @@ class _Checker:
     def _sigma(self) -> frozenset[str]:
         chars: set[str] = set(self.language.alphabet) | {":", "/", "*"} | set(self.tier)
         chars |= {c.swapcase() for c in self.language.alphabet}  # case-insensitive operators
-        for st in self.stmts:
+        for st in self.stmts + self.denies:
             for key in ("Resource", "NotResource"):
                 for r in _listify(st.raw.get(key, [])):
                     chars |= set(r.replace(TENANT_MARKER, ""))
@@ -733,7 +736,8 @@ class _Checker:
             covered = tuple(a for a in actions if _action_covered(st, a))
             if not covered:
                 continue
-            for cand in self._admits(st, res, shape):
+            fences = [d for d in self.denies if all(_action_covered(d, a) for a in covered)]
+            for cand in self._admits(st, res, shape, fences):
                 sides[st.side].append((cand, covered))
         if not sides["session"]:
             return []
@@ -748,13 +752,18 @@ class _Checker:
 
     # -- one statement against one attack shape ----------------------------------------
 
-    def _admits(self, st: _Stmt, res: ResourceSpec, shape: _Shape) -> list[_Candidate]:
+    def _admits(
+        self, st: _Stmt, res: ResourceSpec, shape: _Shape, fences: Sequence[_Stmt] = ()
+    ) -> list[_Candidate]:
         """Over-approximate: can ``st`` apply to a request of this shape for some A != B?
-        Returns witnesses (possibly with A or B left open), or nothing."""
+        Returns witnesses (possibly with A or B left open), or nothing. ``fences`` are
+        the Deny statements that cover every action ``st`` is considered for; those the
+        search can model exactly remove requests, the others are left to confirmation."""
         variables = st.side == "role" or self.session_version
         model = shape.target
         target = self._nfa(_model_pieces(model), "B")
-        witnesses = self._resource_overlap(st, target, variables, model)
+        unconditional = [d for d in fences if not d.raw.get("Condition")]
+        witnesses = self._resource_overlap(st, target, variables, model, unconditional)
         if not witnesses:
             return []
         out: list[_Candidate] = []
@@ -765,14 +774,20 @@ class _Checker:
             key = shape.partition.condition_key
             assert key is not None
             conds = [c for c in _conditions(st.raw) if c.key.lower() == key.lower()]
+            key_fences = [
+                d for d in fences if _key_fence(d, key) and self._deny_covers(d, shape.target)
+            ]
             resource = self._concrete(w.text)
             if shape.kind == "key-less":
-                if self._keyless_ok(st, conds, key, w.a):
-                    out.append(_Candidate(st, w.a, None, resource, {}))
-                    continue
-                if key.lower() in PREFIX_KEYS and self._keyless_ok(st, conds, key, w.a, empty=True):
-                    out.append(_Candidate(st, w.a, None, resource, {key: ""}))
+                for empty in (False, True) if key.lower() in PREFIX_KEYS else (False,):
+                    if self._keyless_ok(st, conds, key, w.a, empty=empty) and not any(
+                        self._keyless_ok(d, _conditions(d.raw), key, w.a, empty=empty)
+                        for d in key_fences
+                    ):
+                        out.append(_Candidate(st, w.a, None, resource, {key: ""} if empty else {}))
+                        break
                 continue
+            conds += [_positive(c) for d in key_fences for c in _conditions(d.raw)]
             for a, b, ctx, closed in self._condition_values(conds, key, shape.partition, variables):
                 if w.a is not None and a is not None and w.a != a:
                     # The resource and the condition both name the tenant and their
@@ -784,7 +799,12 @@ class _Checker:
         return out
 
     def _resource_overlap(
-        self, st: _Stmt, target: fa.NFA, variables: bool, model: str
+        self,
+        st: _Stmt,
+        target: fa.NFA,
+        variables: bool,
+        model: str,
+        fences: Sequence[_Stmt] = (),
     ) -> list[fa.Witness]:
         if "Resource" in st.raw:
             found: list[fa.Witness] = []
@@ -795,7 +815,10 @@ class _Checker:
                     continue  # cannot meet even with every tenant slot read as `*`
                 if self._slots_aligned(str(pattern), model):
                     continue  # the two slots can only hold the same tenant
-                nfa = self._nfa(self._pieces(pattern, "arn", variables), "A")
+                parts = self._pieces(pattern, "arn", variables)
+                nfa = self._nfa(parts, "A")
+                if fences:
+                    nfa = self._fenced(nfa, parts, fences)
                 found.extend(fa.search(nfa, target, self.sigma, limit=2))
             return found
         patterns = _listify(st.raw["NotResource"])
@@ -812,6 +835,59 @@ class _Checker:
         complement = fa.complement(union, self.sigma - fa.BRACKETS)
         complement.self_loops((fa.OPEN_B, fa.CLOSE_B))
         return list(fa.search(complement, target, self.sigma, limit=2))
+
+    def _fenced(self, nfa: fa.NFA, pieces: list[fa.Piece], fences: Sequence[_Stmt]) -> fa.NFA:
+        """``nfa`` (an Allow's Resource pattern) less what unconditional Deny
+        statements remove, where that is exact: a ``NotResource`` deny keeps only its
+        patterns, a ``Resource`` deny without the tenant removes its patterns. Two
+        tenant slots in one product would force them to one place (fewer strings than
+        the truth), so a fence that would bring a second slot is left out."""
+        has_slot = any(k == "slot" for k, _ in pieces)
+        for d in fences:
+            variables = d.side == "role" or self.session_version
+            key = "NotResource" if "NotResource" in d.raw else "Resource"
+            try:
+                alternatives = [
+                    self._pieces(str(p), "arn", variables) for p in _listify(d.raw[key])
+                ]
+            except fa.Unsupported:
+                continue  # a construct the search cannot read: the evaluator still sees it
+            slots = any(k == "slot" for ps in alternatives for k, _ in ps)
+            if slots and (has_slot or key == "Resource"):
+                continue
+            if key == "NotResource":
+                keep = fa.NFA()
+                keep.start = keep.add()
+                for ps in alternatives:
+                    sub = self._build_nfa(ps, "A")
+                    if not any(k == "slot" for k, _ in ps):
+                        sub.self_loops((fa.OPEN_A, fa.CLOSE_A))
+                    start, accept = keep.embed(sub)
+                    keep.eps[keep.start].add(start)
+                    keep.accept |= accept
+                if not has_slot and slots:
+                    nfa = self._build_nfa(pieces, "A")
+                    nfa.self_loops((fa.OPEN_A, fa.CLOSE_A))
+                    has_slot = True
+                nfa = fa.intersect(nfa, keep)
+            else:
+                removed = _union(alternatives, self.sigma)
+                rest = fa.complement(removed, self.sigma - fa.BRACKETS)
+                rest.self_loops(tuple(sorted(fa.BRACKETS)))
+                nfa = fa.intersect(nfa, rest)
+        return nfa
+
+    def _deny_covers(self, d: _Stmt, target: str) -> bool:
+        """Whether every ARN of ``target`` is in the Deny's Resource (read without
+        widening: patterns with variables or the tenant do not count)."""
+        if "Resource" not in d.raw:
+            return False
+        globs = [
+            str(p)
+            for p in _listify(d.raw["Resource"])
+            if "${" not in str(p) and TENANT_MARKER not in str(p)
+        ]
+        return _covered_fast(target, globs)
 
     def _slots_aligned(self, pattern: str, model: str) -> bool:
         """A sound prune: the pattern's tenant slot and the partition's stand after the
@@ -839,15 +915,20 @@ class _Checker:
         touch = self._nfa(_model_pieces(partition.value), "B")
         if key.lower() in PREFIX_KEYS:
             touch = touch.prefix_closed()
-        multivalued = key.lower() in MULTIVALUED_KEYS or any(c.set_operator for c in conds)
+        single = _single_valued(key)
+        multivalued = not single and (
+            key.lower() in MULTIVALUED_KEYS or any(c.set_operator for c in conds)
+        )
         if any(_demands_absent(c) for c in conds):
             return []  # every value of a Null condition is `true`: the key must be absent
+        # A request carries one value of a single-valued key: under a set operator its
+        # one value must then match, as under the plain operator.
         string_conds = [
             c
             for c in conds
-            if c.base_operator in _STRING_POSITIVE and c.set_operator != "ForAnyValue"
+            if c.base_operator in _STRING_POSITIVE and (single or c.set_operator != "ForAnyValue")
         ]
-        any_value = [c for c in conds if c.set_operator == "ForAnyValue"]
+        any_value = [] if single else [c for c in conds if c.set_operator == "ForAnyValue"]
         if not string_conds:
             # Unconstrained (or only negated/other operators): any value of B's works.
             found = list(fa.search(self._free_a(), touch, self.sigma, limit=3))
@@ -859,19 +940,24 @@ class _Checker:
                     ctx = {key: [self._any_value_member(any_value[0]), text]}
                 out.append((None, w.b, ctx, w.b_closed))
             return out
-        cond = string_conds[0]
+        # The first condition naming the tenant leads; every other positive condition
+        # without the tenant narrows it (ANDed). A second condition naming the tenant is
+        # left out: the product would force both slots to one place.
+        cond = next((c for c in string_conds if self._names_tenant(c, variables)), None)
+        cond = cond or string_conds[0]
+        narrowing = [
+            self._values_nfa(c, variables, free_a=True)
+            for c in string_conds
+            if c is not cond and not self._names_tenant(c, variables)
+        ]
         ignore_case = cond.base_operator == "StringEqualsIgnoreCase"
         # Identical spans mean the same tenant unless two IDs can differ only in case.
         both_cases = ignore_case and _has_both_cases(self.language)
-        star = "any" if cond.base_operator == "StringLike" else None
         out = []
         for raw in cond.values:
-            text = str(raw)
-            if star is None:
-                text = text.replace("*", "${*}").replace("?", "${?}")
-            nfa = self._nfa(self._pieces(text, "any", variables), "A")
-            if ignore_case:
-                nfa = fa.case_closed(nfa)  # matches every case variant of the value
+            nfa = self._value_nfa(cond, str(raw), variables)
+            for other in narrowing:
+                nfa = fa.intersect(nfa, other)
             for w in fa.search(nfa, touch, self.sigma, limit=2, distinct_spans=not both_cases):
                 v = self._concrete(w.text)
                 out.append((w.a, w.b, {key: [v] if multivalued else v}, w.b_closed))
@@ -882,6 +968,33 @@ class _Checker:
                 v = partition.value.replace("{tenant}", b).replace("*", "")
                 out.append((a, b, {key: [v] if multivalued else v}, True))
         return out
+
+    def _value_nfa(self, cond: Condition, text: str, variables: bool) -> fa.NFA:
+        """The values one policy value of a positive string condition admits."""
+        if cond.base_operator != "StringLike":
+            text = text.replace("*", "${*}").replace("?", "${?}")
+        nfa = self._nfa(self._pieces(text, "any", variables), "A")
+        if cond.base_operator == "StringEqualsIgnoreCase":
+            nfa = fa.case_closed(nfa)  # matches every case variant of the value
+        return nfa
+
+    def _values_nfa(self, cond: Condition, variables: bool, *, free_a: bool) -> fa.NFA:
+        """The union of what a condition's values admit; with ``free_a`` (a condition
+        that names no tenant) A's brackets may stand anywhere."""
+        union = fa.NFA()
+        union.start = union.add()
+        for raw in cond.values:
+            start, accept = union.embed(self._value_nfa(cond, str(raw), variables))
+            union.eps[union.start].add(start)
+            union.accept |= accept
+        if free_a:
+            union.self_loops((fa.OPEN_A, fa.CLOSE_A))
+        return union
+
+    def _names_tenant(self, cond: Condition, variables: bool) -> bool:
+        return any(
+            k == "slot" for raw in cond.values for k, _ in self._pieces(str(raw), "any", variables)
+        )
 
     def _keyless_ok(
         self, st: _Stmt, conds: list[Condition], key: str, a: str | None, *, empty: bool = False
@@ -1300,6 +1413,44 @@ def _fill_tenant(value: str | list[str], tenant: str) -> str | list[str]:
 
 def _listify(value: Any) -> list[Any]:
     return [value] if isinstance(value, str | int | float | bool) else list(value)
+
+
+@cache
+def _single_valued(key: str) -> bool:
+    """Whether the action data types ``key`` as single-valued (a key it does not know
+    is taken as multivalued: that admits more requests, never fewer)."""
+    from ._iamdata import iam_data
+
+    kind = iam_data().key_type(key)
+    return kind is not None and not kind.startswith("ArrayOf")
+
+
+_POSITIVE_OF = {
+    "StringNotEquals": "StringEquals",
+    "StringNotLike": "StringLike",
+    "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
+}
+
+
+def _key_fence(d: _Stmt, key: str) -> bool:
+    """A Deny whose only conditions are negated string operators on ``key`` (plain,
+    ``IfExists``, or ``ForAnyValue:``): it denies every request whose value (each of
+    its values) falls outside its own values, so what it lets through is exactly
+    what the positive operator admits."""
+    conds = _conditions(d.raw)
+    return bool(conds) and all(
+        c.key.lower() == key.lower()
+        and c.base_operator in _POSITIVE_OF
+        and c.set_operator in (None, "ForAnyValue")
+        for c in conds
+    )
+
+
+def _positive(cond: Condition) -> Condition:
+    """The positive twin of a key fence's condition, for the condition shapes: a value
+    that touches B passes the Deny only if it matches the fence's values."""
+    prefix = "ForAllValues:" if cond.set_operator == "ForAnyValue" else ""
+    return Condition(prefix + _POSITIVE_OF[cond.base_operator], cond.key, cond.values, cond.scalar)
 
 
 def _demands_absent(cond: Condition) -> bool:

@@ -323,7 +323,6 @@ def test_deny_removes_the_violation() -> None:
     leaky = stmt("sqs:SendMessage", QUEUE + "*")
     fence = {"Effect": "Deny", "Action": "sqs:*", "NotResource": QUEUE + T}
     result = check(leaky, fence)
-    # The over-approximation ignores the Deny; the evaluator sees it and finds no
-    # allowed request, so the checker cannot claim a violation: it says unknown.
-    assert result.status == "unknown"
+    # The NotResource fence keeps only the tenant's own queue: the search models it.
+    assert result.status == "proved"
     assert not result.violations

@@ -331,3 +331,81 @@ def test_star_only_action_never_acts_on_a_secret_arn() -> None:
         model=[SECRET_TREE],
     )
     assert sound.status == "proved", describe(sound)
+
+
+def test_for_any_value_on_a_single_valued_key_has_one_value() -> None:
+    # s3:prefix is single-valued: a request has one prefix, which must match.
+    fenced = {"ForAnyValue:StringLike": {"s3:prefix": [f"{T}/", f"{T}/*"]}}
+    sound = check(stmt("s3:ListBucket", BUCKET, fenced))
+    assert sound.status == "proved", describe(sound)
+    session = doc(stmt("s3:ListBucket", BUCKET, {"ForAnyValue:StringLike": {"s3:prefix": f"{T}*"}}))
+    result = confirmed(check(*session["Statement"]), session)
+    assert all(isinstance(v.context.get("s3:prefix", ""), str) for v in result.violations)
+
+
+# -- Deny fences -----------------------------------------------------------------------------
+
+QUEUE = f"arn:aws:sqs:eu-west-1:{ACCT}:jobs-"
+JOBS = ResourceSpec("jobs", "sqs", QUEUE + "*", (Partition(arn=QUEUE + "{tenant}"),))
+
+
+def deny(action: Any, condition: dict[str, Any] | None = None, **where: Any) -> dict[str, Any]:
+    s: dict[str, Any] = {"Effect": "Deny", "Action": action, **where}
+    if condition:
+        s["Condition"] = condition
+    return s
+
+
+def test_not_resource_fence_is_proved_and_a_loose_one_is_not() -> None:
+    open_queue = stmt("sqs:SendMessage", QUEUE + "*")
+    tight = deny("sqs:*", NotResource=QUEUE + T)
+    assert check(open_queue, tight, model=[JOBS]).status == "proved"
+    session = doc(open_queue, deny("sqs:*", NotResource=QUEUE + T + "*"))
+    confirmed(check(*session["Statement"], model=[JOBS]), session)
+
+
+def test_resource_fence_without_the_tenant_removes_its_patterns() -> None:
+    grant = stmt("dynamodb:Scan", [TABLE, f"{TABLE}/index/*"])
+    fence = deny("dynamodb:*", Resource=[TABLE, f"{TABLE}/*"])
+    assert check(grant, fence).status == "proved"
+
+
+@pytest.mark.parametrize("operator", ["StringNotLike", "StringNotLikeIfExists"])
+def test_string_not_like_fence_is_proved(operator: str) -> None:
+    grant = stmt("s3:ListBucket", BUCKET)
+    fence = deny("s3:ListBucket", {operator: {"s3:prefix": [f"{T}/", f"{T}/*"]}}, Resource=BUCKET)
+    result = check(grant, fence)
+    assert result.status == "proved", describe(result)
+
+
+def test_leaky_or_partial_fences_are_never_proved() -> None:
+    grant = stmt("s3:ListBucket", BUCKET)
+    loose = deny("s3:ListBucket", {"StringNotLike": {"s3:prefix": [f"{T}*"]}}, Resource=BUCKET)
+    session = doc(grant, loose)
+    confirmed(check(*session["Statement"]), session)
+    # A second condition lets the caller step around the fence: not modelled, so the
+    # checker may not prove it (the evaluator finds the way around).
+    dodged = deny(
+        "s3:ListBucket",
+        {
+            "StringNotLike": {"s3:prefix": [f"{T}/*"]},
+            "Bool": {"aws:SecureTransport": "true"},
+        },
+        Resource=BUCKET,
+    )
+    assert check(grant, dodged).status != "proved"
+    # A fence on one action only does not cover the others.
+    partial = deny("s3:ListBucket", {"StringNotLike": {"s3:prefix": [f"{T}/*"]}}, Resource=BUCKET)
+    both = stmt(["s3:ListBucket", "s3:ListBucketVersions"], BUCKET)
+    assert check(both, partial).status != "proved"
+
+
+def test_for_any_value_not_equals_fence_on_leading_keys() -> None:
+    grant = stmt(["dynamodb:GetItem", "dynamodb:Query"], TABLE)
+    fence = deny(
+        "dynamodb:*",
+        {"ForAnyValue:StringNotEquals": {"dynamodb:LeadingKeys": [T]}},
+        Resource=TABLE,
+    )
+    result = check(grant, fence)
+    assert result.status == "proved", describe(result)
