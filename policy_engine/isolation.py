@@ -105,12 +105,15 @@ class Unknown:
     resource_name: str
     construct: str
     where: str
+    #: the statement the construct is in, where one is known
+    statement: StatementRef | None = None
 
-    def to_json(self) -> dict[str, str]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "resource_name": self.resource_name,
             "construct": self.construct,
             "where": self.where,
+            "statement": self.statement.to_json() if self.statement else None,
         }
 
     def describe(self) -> str:
@@ -737,7 +740,11 @@ class _Checker:
             if not covered:
                 continue
             fences = [d for d in self.denies if all(_action_covered(d, a) for a in covered)]
-            for cand in self._admits(st, res, shape, fences):
+            try:
+                admitted = self._admits(st, res, shape, fences)
+            except fa.Unsupported as exc:
+                return Unknown(res.name, f"{exc} in {st.ref}", shape.label, st.ref)
+            for cand in admitted:
                 sides[st.side].append((cand, covered))
         if not sides["session"]:
             return []
@@ -1043,11 +1050,13 @@ class _Checker:
             found = self._confirm_jointly(res, shape, sides)
         if found:
             return list(found.values())
+        first = sides["session"][0][0].stmt.ref
         return Unknown(
             res.name,
             "the session and role policies each admit such requests, but no request "
-            "allowed by both was found",
+            f"allowed by both was found (first admitting statement: {first})",
             shape.label,
+            first,
         )
 
     def _confirm_jointly(
@@ -1210,6 +1219,7 @@ class _Checker:
                             f"unmodelled resource: `{action}` on `{_shown(pattern)}` reaches "
                             f"`{outside}`, which no resource of the model covers",
                             f"{st.ref}",
+                            st.ref,
                         )
                     )
                     break

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..catalog import Catalog
 from ..errors import PolicyEngineError
+from ..evaluate import StatementRef
 from ..model import policy_from_obj
 from ..parse import decode_json
 from ..render import Renderer, substitute
@@ -77,18 +78,57 @@ def _line(text: str | None, path: str, t: Target) -> int | None:
     m = re.match(r"\$\.Statement(?:\[(\d+)\])?", path)
     if m:
         index = int(m.group(1) or 0)
-        if index < len(t.policy.statements) and t.policy.statements[index].sid:
-            sid = t.policy.statements[index].sid
-            for n, line in enumerate(text.splitlines(), 1):
-                if f'"{sid}"' in line:
-                    return n
-        count = -1
-        for n, line in enumerate(text.splitlines(), 1):
-            if '"Effect"' in line:
-                count += 1
-                if count == index:
-                    return n
+        sid = t.policy.statements[index].sid if index < len(t.policy.statements) else None
+        return _statement_line(text, index, sid)
     return 1
+
+
+def _statement_line(text: str, index: int, sid: str | None) -> int:
+    """The line of a template's statement: its Sid's, else its ``Effect``'s."""
+    lines = text.splitlines()
+    if sid:
+        for n, line in enumerate(lines, 1):
+            if f'"{sid}"' in line:
+                return n
+    count = -1
+    for n, line in enumerate(lines, 1):
+        if '"Effect"' in line:
+            count += 1
+            if count == index:
+                return n
+    return 1
+
+
+def _locate(
+    catalog: Catalog, renderer: Renderer, tier: str, refs: Sequence[StatementRef]
+) -> tuple[str, int | None, str | None]:
+    """(file, line, template) of the first of ``refs`` (a statement of the proof's
+    session, API or role policies) in its template; the manifest when none is known."""
+    tier_obj = catalog.tier(tier)
+    for ref in refs:
+        if ref.policy == "session" or ref.policy.startswith("api("):
+            names = (
+                tier_obj.session_templates if ref.policy == "session" else tier_obj.api_templates
+            )
+            index = ref.index
+            for name in names:
+                raw = renderer.symbolic(name, tier).document["Statement"]
+                count = len(raw) if isinstance(raw, list) else 1
+                if index < count:
+                    return _template_location(catalog, name, index, ref.sid)
+                index -= count
+            continue
+        name = ref.policy.split(" (tier ", 1)[0]
+        if name in catalog.templates:
+            return _template_location(catalog, name, ref.index, ref.sid)
+    return str(catalog.manifest), None, None
+
+
+def _template_location(
+    catalog: Catalog, name: str, index: int, sid: str | None
+) -> tuple[str, int | None, str | None]:
+    path = catalog.template(name).path
+    return str(path), _statement_line(path.read_text(encoding="utf-8"), index, sid), name
 
 
 def lint_catalog(catalog: Catalog, *, isolation: bool = True) -> list[Finding]:
@@ -147,30 +187,19 @@ def lint_catalog(catalog: Catalog, *, isolation: bool = True) -> list[Finding]:
 
         for tier_name, result in check_catalog(catalog, renderer=renderer).items():
             for v in result.violations:
+                allows = sorted(
+                    (r for r in v.statements if r.effect == "Allow"),
+                    key=lambda r: r.kind != "session",  # the tenant's own statement first
+                )
+                file, line, template = _locate(catalog, renderer, tier_name, allows)
                 findings.append(
-                    Finding(
-                        "PE090",
-                        "error",
-                        v.describe(),
-                        str(catalog.manifest),
-                        None,
-                        "$",
-                        tier_name,
-                        None,
-                    )
+                    Finding("PE090", "error", v.describe(), file, line, "$", tier_name, template)
                 )
             for u in result.unknown:
+                refs = [u.statement] if u.statement else []
+                file, line, template = _locate(catalog, renderer, tier_name, refs)
                 findings.append(
-                    Finding(
-                        "PE091",
-                        "error",
-                        u.describe(),
-                        str(catalog.manifest),
-                        None,
-                        "$",
-                        tier_name,
-                        None,
-                    )
+                    Finding("PE091", "error", u.describe(), file, line, "$", tier_name, template)
                 )
     return _apply_suppressions(catalog, findings)
 
