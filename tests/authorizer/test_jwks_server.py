@@ -300,3 +300,65 @@ def test_a_jwks_of_weak_keys_only_is_unusable(catalog: Catalog) -> None:
     document = {"keys": [Keys.jwk(k, kid, "RS256") for kid, k in weak_keys().items()]}
     with pytest.raises(AuthorizerConfigError, match="no RSA or EC signing key that may be used"):
         make_authorizer(catalog, jwks=document, api_keys={})
+
+
+def test_https_fetch_verifies_the_certificate_and_keeps_the_deadline(
+    keys: Keys, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TLS path of the fetch, against a local server whose certificate a test CA
+    signed: trusted, it serves; untrusted, the fetch fails; dripping, the deadline
+    holds across the handshake and the reads."""
+    import datetime
+    import ipaddress
+    import ssl
+    import time
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    with JwksServer(keys.jwks()) as server:
+        served = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        served.load_cert_chain(cert_file, key_file)
+        server.httpd.socket = served.wrap_socket(server.httpd.socket, server_side=True)
+        url = server.url.replace("http://", "https://")
+        untrusted = JwksCache(url=url, timeout_seconds=2.0)
+        with pytest.raises(JwksUnavailable, match="CERTIFICATE_VERIFY_FAILED"):
+            untrusted.key("rsa-1")
+        default = ssl.create_default_context
+        monkeypatch.setattr(ssl, "create_default_context", lambda: default(cafile=cert_file))
+        assert JwksCache(url=url, timeout_seconds=2.0).key("rsa-1").kty == "RSA"
+        server.mode = "drip"
+        dripping = JwksCache(url=url, timeout_seconds=1.0)
+        started = time.monotonic()
+        with pytest.raises(JwksUnavailable, match=r"within 1 s"):
+            dripping.key("rsa-1")
+        assert time.monotonic() - started < 5  # generous: the deadline is 1 s
