@@ -22,6 +22,15 @@ HTTP API simple responses get ``isAuthorized`` decided on the called route. A to
 that does not verify is ``Unauthorized`` (401) for REST APIs; a verified token whose
 claims do not map to a tenant and tier gets a Deny (403). HTTP APIs get a deny
 response in both cases. Every refusal is logged with its reason, never the token.
+
+Hostile input is bounded before it is parsed: an ``Authorization`` header longer than
+a token of ``MAX_TOKEN_CHARS`` (8 KiB) is refused unread, the JOSE header may take
+``MAX_HEADER_BYTES`` (1 KiB) decoded and nest ``MAX_HEADER_DEPTH`` levels, and the
+cheap structural checks (segments, base64url, algorithm, ``kid``, ``crit``, the
+signature's length for the algorithm) come before any key lookup, so a token that
+fails them never makes the JWKS cache fetch. Any exception while reading a token, of
+whatever kind, is a 401, never a 500. Values taken from an unverified header are
+logged escaped and truncated (:func:`~policy_engine._jwks.printable`).
 """
 
 from __future__ import annotations
@@ -30,13 +39,15 @@ import base64
 import binascii
 import json
 import logging
+import math
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from ._jwks import KEY_TYPES, JwksCache, JwksUnavailable, UnknownKey
+from ._jwks import KEY_TYPES, MIN_RSA_BITS, JwksCache, JwksUnavailable, UnknownKey, printable
 from .catalog import AuthorizerSpec, Catalog, default_catalog
 from .errors import PolicyEngineError
 from .evaluate import Evaluator, Request, compile_policy
@@ -45,6 +56,32 @@ from .render import Renderer
 
 LOG = logging.getLogger("policy_engine.authorizer")
 EventKind = Literal["rest-token", "rest-request", "http-v1", "http-v2"]
+
+#: The longest token read (a compact JWS); a longer ``Authorization`` header is refused
+#: before it is parsed. Cognito ID tokens are 1-2 KiB.
+MAX_TOKEN_CHARS = 8192
+#: The ``Authorization`` header: the token, its scheme and some whitespace.
+MAX_AUTHORIZATION_CHARS = MAX_TOKEN_CHARS + 64
+#: The decoded JOSE header (``{"alg", "kid", "typ"}`` is ~100 bytes; headers that
+#: carry certificate chains, ``x5c``, or whole keys, ``jwk``, are refused).
+MAX_HEADER_BYTES = 1024
+#: How deep the JOSE header's JSON may nest (the object itself is level 1).
+MAX_HEADER_DEPTH = 4
+MAX_KID_CHARS = 256
+#: The longest refusal reason logged or put on :class:`Unauthorized`.
+MAX_REASON_CHARS = 240
+#: Signature sizes in bytes by algorithm family: RSA from the smallest key accepted
+#: (2,048 bits) to 16,384 bits; ECDSA exactly twice the curve's size.
+_SIGNATURE_BYTES = {
+    "RS": (MIN_RSA_BITS // 8, 2048),
+    "PS": (MIN_RSA_BITS // 8, 2048),
+    "ES256": (64, 64),
+    "ES384": (96, 96),
+    "ES512": (132, 132),
+}
+# the signature may be empty here so that `alg: none` is refused by name; the size
+# check refuses an empty signature for every accepted algorithm
+_COMPACT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 
 
 class AuthorizerConfigError(PolicyEngineError, ValueError):
@@ -112,16 +149,16 @@ class Authorizer:
     def __call__(self, event: Mapping[str, Any], context: Any = None) -> dict[str, Any]:
         kind = event_kind(event)
         route = _route_arn(event, kind)
-        token = _token(event, kind)
         try:
-            if token is None:
-                raise TokenRejected("no bearer token in the request")
-            claims = self.verify(token)
+            claims = self.verify(_token(event, kind))
             tenant, tier = self.tenant_and_tier(claims)
         except TokenRejected as exc:
             return self._refuse(kind, Decision(False, f"token: {exc}", route=route), 401)
         except ClaimsRejected as exc:
             return self._refuse(kind, Decision(False, f"claims: {exc}", route=route), 403)
+        except Exception as exc:  # whatever a hostile request provokes: 401, never a 500
+            reason = f"token: cannot be read ({type(exc).__name__})"
+            return self._refuse(kind, Decision(False, reason, route=route), 401)
         principal = _principal(claims, self.spec.principal_claim, tenant)
         policy, evaluator = self._tier_policy(tenant, tier)
         on_route = (
@@ -154,23 +191,26 @@ class Authorizer:
     # -- verification -----------------------------------------------------------------
 
     def verify(self, token: str) -> dict[str, Any]:
-        """The claims of a token that verifies; :class:`TokenRejected` otherwise."""
+        """The claims of a token that verifies; :class:`TokenRejected` otherwise
+        (whatever goes wrong while reading it)."""
+        try:
+            return self._verify(token)
+        except TokenRejected:
+            raise
+        except Exception as exc:
+            raise TokenRejected(f"the token cannot be read ({type(exc).__name__})") from None
+
+    def _verify(self, token: str) -> dict[str, Any]:
         jwt = self._jwt
-        header = _header(token)
-        alg = header.get("alg")
-        if not isinstance(alg, str) or alg not in self._algorithms:
-            allowed = ", ".join(self.spec.algorithms)
-            raise TokenRejected(f"algorithm `{alg}` is not accepted (allowed: {allowed})")
-        kid = header.get("kid")
-        if kid is not None and not isinstance(kid, str):
-            raise TokenRejected("`kid` is not a string")
+        alg, kid = self._structure(token)  # before any key lookup: never fetches
         try:
             key = self.jwks.key(kid)
         except (UnknownKey, JwksUnavailable) as exc:
             raise TokenRejected(str(exc)) from None
         if KEY_TYPES[alg[:2]] != key.kty or (key.alg is not None and key.alg != alg):
+            shown = printable(kid)
             raise TokenRejected(
-                f"algorithm `{alg}` does not fit key `{kid}` ({key.kty}, {key.alg or 'any alg'})"
+                f"algorithm `{alg}` does not fit key `{shown}` ({key.kty}, {key.alg or 'any alg'})"
             )
         check_aud = self.spec.audience_claim == "aud"
         try:
@@ -197,10 +237,53 @@ class Authorizer:
             raise TokenRejected(f"`{self.spec.audience_claim}` is not an accepted audience")
         if self.spec.token_use is not None and claims.get("token_use") != self.spec.token_use:
             raise TokenRejected(
-                f"`token_use` is {claims.get('token_use')!r}, expected `{self.spec.token_use}`"
+                f"`token_use` is `{printable(claims.get('token_use'), 32)}`, "
+                f"expected `{self.spec.token_use}`"
             )
         _check_times(claims, now, self.spec.leeway_seconds)
         return claims
+
+    def _structure(self, token: str) -> tuple[str, str | None]:
+        """The cheap checks of a compact JWS, before any key is looked up: size,
+        three base64url segments, a small flat JSON header, an accepted ``alg``, a
+        plausible ``kid``, no ``crit``, a signature of the algorithm's size. Returns
+        ``(alg, kid)``; PyJWT verifies the whole token afterwards."""
+        if len(token) > MAX_TOKEN_CHARS:
+            raise TokenRejected(
+                f"the token is {len(token)} characters long; at most {MAX_TOKEN_CHARS} are accepted"
+            )
+        if not _COMPACT.fullmatch(token):
+            raise TokenRejected("malformed token (not three base64url segments without padding)")
+        head, _, rest = token.partition(".")
+        signature = rest.rpartition(".")[2]
+        if any(len(part) % 4 == 1 for part in (head, rest.partition(".")[0], signature)):
+            raise TokenRejected("malformed token (a segment is not valid base64url)")
+        header = _header(head)
+        alg = header.get("alg")
+        if not isinstance(alg, str) or alg not in self._algorithms:
+            allowed = ", ".join(self.spec.algorithms)
+            shown = printable(alg, 16)
+            raise TokenRejected(f"algorithm `{shown}` is not accepted (allowed: {allowed})")
+        kid = header.get("kid")
+        if kid is not None and not (
+            isinstance(kid, str)
+            and 0 < len(kid) <= MAX_KID_CHARS
+            and kid.isascii()
+            and kid.isprintable()
+        ):
+            raise TokenRejected(
+                f"`kid` must be a string of 1 to {MAX_KID_CHARS} printable ASCII characters"
+            )
+        if "crit" in header:
+            raise TokenRejected("the header names critical extensions (`crit`); none is supported")
+        low, high = _SIGNATURE_BYTES.get(alg, _SIGNATURE_BYTES.get(alg[:2], (1, MAX_TOKEN_CHARS)))
+        size = len(signature) * 3 // 4
+        if not low <= size <= high:
+            expected = f"{low}" if low == high else f"{low} to {high}"
+            raise TokenRejected(
+                f"malformed token (a {alg} signature has {expected} bytes, this one {size})"
+            )
+        return alg, kid
 
     def tenant_and_tier(self, claims: Mapping[str, Any]) -> tuple[str, str]:
         """Tenant and tier from verified claims; :class:`ClaimsRejected` otherwise."""
@@ -212,9 +295,8 @@ class Authorizer:
             raise ClaimsRejected(f"`{self.spec.tenant_claim}` {reason}")
         tier = claims.get(self.spec.tier_claim)
         if not isinstance(tier, str) or tier not in self.catalog.tiers:
-            shown = tier if isinstance(tier, str) and len(tier) <= 32 else type(tier).__name__
             raise ClaimsRejected(
-                f"`{self.spec.tier_claim}` names no tier ({shown!r}); tiers: "
+                f"`{self.spec.tier_claim}` names no tier (`{printable(tier, 32)}`); tiers: "
                 + ", ".join(sorted(self.catalog.tiers))
             )
         if not self.catalog.tiers[tier].api_templates:
@@ -236,6 +318,8 @@ class Authorizer:
         return cached
 
     def _refuse(self, kind: EventKind, decision: Decision, status: int) -> dict[str, Any]:
+        # the reason may quote what the request carried: escaped and bounded
+        decision = replace(decision, reason=printable(decision.reason, MAX_REASON_CHARS))
         _log(decision)
         if kind in ("rest-token", "rest-request") and status == 401:
             raise Unauthorized(decision.reason)
@@ -368,7 +452,9 @@ def _route_arn(event: Mapping[str, Any], kind: EventKind) -> str | None:
     return value if isinstance(value, str) and value.startswith("arn:") else None
 
 
-def _token(event: Mapping[str, Any], kind: EventKind) -> str | None:
+def _token(event: Mapping[str, Any], kind: EventKind) -> str:
+    """The bearer token of the request; :class:`TokenRejected` when there is none or
+    the header is longer than any token accepted (refused before it is read)."""
     if kind == "rest-token":
         raw = event.get("authorizationToken")
     else:
@@ -380,27 +466,66 @@ def _token(event: Mapping[str, Any], kind: EventKind) -> str | None:
             sources = event.get("identitySource") or []
             raw = sources[0] if isinstance(sources, list) and sources else None
     if not isinstance(raw, str):
-        return None
+        raise TokenRejected("no bearer token in the request")
+    if len(raw) > MAX_AUTHORIZATION_CHARS:
+        raise TokenRejected(
+            f"the Authorization header is {len(raw)} characters long; "
+            f"tokens of at most {MAX_TOKEN_CHARS} characters are accepted"
+        )
     scheme, _, value = raw.strip().partition(" ")
-    if scheme.lower() != "bearer" or not value.strip() or " " in value.strip():
-        return None
-    return value.strip()
+    value = value.strip()
+    if scheme.lower() != "bearer" or not value or " " in value:
+        raise TokenRejected("no bearer token in the request")
+    return value
 
 
-def _header(token: str) -> dict[str, Any]:
-    """The JOSE header of a compact JWS, read only to pick the key and check the
-    algorithm (PyJWT verifies the whole token afterwards)."""
-    parts = token.split(".")
-    if len(parts) != 3 or not parts[0]:
-        raise TokenRejected("malformed token (not three base64url segments)")
-    head = parts[0]
+def _header(segment: str) -> dict[str, Any]:
+    """The JOSE header from its base64url segment, read only to pick the key and check
+    the algorithm. Bounded before parsing: at most ``MAX_HEADER_BYTES`` decoded and
+    ``MAX_HEADER_DEPTH`` levels of nesting (so no parser recursion is reachable)."""
+    if len(segment) * 3 // 4 > MAX_HEADER_BYTES:
+        raise TokenRejected(f"malformed token (the header is larger than {MAX_HEADER_BYTES} bytes)")
     try:
-        header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
-    except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise TokenRejected("malformed token (the header is not base64url JSON)") from None
+        raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    except (ValueError, binascii.Error):
+        raise TokenRejected("malformed token (the header is not base64url)") from None
+    if _nests_deeper(raw, MAX_HEADER_DEPTH):
+        raise TokenRejected(
+            f"malformed token (the header nests deeper than {MAX_HEADER_DEPTH} levels)"
+        )
+    try:
+        header = json.loads(raw)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise TokenRejected("malformed token (the header is not UTF-8 JSON)") from None
     if not isinstance(header, dict):
         raise TokenRejected("malformed token (the header is not a JSON object)")
     return header
+
+
+def _nests_deeper(text: bytes, limit: int) -> bool:
+    """Whether the JSON ``text`` opens more than ``limit`` arrays or objects inside
+    each other (brackets inside strings do not count)."""
+    if text.count(b"[") + text.count(b"{") <= limit:
+        return False  # the usual header: one object, nothing to scan
+    depth = 0
+    in_string = escaped = False
+    for byte in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return False
 
 
 def _principal(claims: Mapping[str, Any], name: str, tenant: str) -> str:
@@ -410,13 +535,20 @@ def _principal(claims: Mapping[str, Any], name: str, tenant: str) -> str:
 
 def _check_times(claims: Mapping[str, Any], now: float, leeway: int) -> None:
     """``exp``, ``nbf`` and ``iat`` against the authorizer's clock, with the leeway.
-    Numbers only (RFC 7519 NumericDate); ``bool`` is not a number here."""
+    Finite numbers only (RFC 7519 NumericDate): ``bool``, strings, ``null`` and the
+    ``NaN`` / ``Infinity`` that JSON parsers accept are refused."""
+    if "exp" not in claims:
+        raise TokenRejected("a required claim is missing (`exp`)")
     for name in ("exp", "nbf", "iat"):
-        value = claims.get(name)
-        if value is None and name != "exp":
+        if name not in claims:
             continue
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TokenRejected(f"`{name}` is not a number")
+        value = claims[name]
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or (isinstance(value, float) and not math.isfinite(value))
+        ):
+            raise TokenRejected(f"`{name}` is not a finite number (a NumericDate)")
     if now > claims["exp"] + leeway:
         raise TokenRejected("the token has expired")
     if "nbf" in claims and now + leeway < claims["nbf"]:
@@ -444,6 +576,8 @@ def _jwt_reason(exc: Exception) -> str:
 
 
 def _log(decision: Decision) -> None:
+    """Log a decision. The reason is escaped and bounded where it is made; tenant and
+    tier are validated; principal and route are escaped and bounded here."""
     if not LOG.isEnabledFor(logging.INFO):
         return  # the hot path pays nothing when nobody listens
     LOG.info(
@@ -453,8 +587,8 @@ def _log(decision: Decision) -> None:
         extra={
             "tenant_id": decision.tenant,
             "tier": decision.tier,
-            "principal": decision.principal,
-            "route": decision.route,
+            "principal": None if decision.principal is None else printable(decision.principal, 128),
+            "route": None if decision.route is None else printable(decision.route, 256),
             "decision": "allow" if decision.allowed else "deny",
         },
     )

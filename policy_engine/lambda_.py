@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ._jwks import printable
 from .errors import PolicyEngineError
 from .tenancy import TenantContext
 
@@ -40,6 +41,27 @@ class ClaimNames:
     tier: tuple[str, ...] = ("tier", "custom:tier")
 
 
+def _names_by_source(catalog: Catalog, claims: ClaimNames | None) -> tuple[ClaimNames, ClaimNames]:
+    """The names read in Lambda authorizer contexts and in JWT claims.
+
+    Names given by the caller apply everywhere. Otherwise, with an ``[authorizer]``
+    section, JWT claims are read under the claim names it pins and nothing else (what
+    the authorizer reads from the same token), and authorizer contexts under those
+    names first, then the default ones (``tenantId``/``tier`` is what
+    :mod:`policy_engine.authorizer` writes)."""
+    if claims is not None:
+        return claims, claims
+    default = ClaimNames()
+    spec = catalog.authorizer
+    if spec is None:
+        return default, default
+    context = ClaimNames(
+        tuple(dict.fromkeys((spec.tenant_claim, *default.tenant))),
+        tuple(dict.fromkeys((spec.tier_claim, *default.tier))),
+    )
+    return context, ClaimNames((spec.tenant_claim,), (spec.tier_claim,))
+
+
 def tenant_context_from_event(
     event: Mapping[str, Any], *, catalog: Catalog, claims: ClaimNames | None = None
 ) -> TenantContext:
@@ -47,36 +69,60 @@ def tenant_context_from_event(
 
     Looks in ``requestContext.authorizer`` (REST API Lambda authorizer context), its
     ``lambda`` member (HTTP API Lambda authorizer) and ``jwt.claims`` (HTTP API JWT
-    authorizer). Raises :class:`UnauthorizedError` naming what is missing or invalid.
+    authorizer). JWT claims are read under the catalogue's pinned claim names
+    (``[authorizer]`` ``tenant_claim``/``tier_claim``), contexts under those and the
+    defaults of :class:`ClaimNames`; ``claims`` replaces both. Two different values
+    under names that are read (in one source or several) are ambiguous and refused.
+    Raises :class:`UnauthorizedError` naming what is missing, invalid or ambiguous.
     """
-    claims = claims or ClaimNames()
+    context_names, jwt_names = _names_by_source(catalog, claims)
     if not isinstance(event, Mapping):
         raise UnauthorizedError("the event is not an object")
     request_context = event.get("requestContext")
     authorizer = request_context.get("authorizer") if isinstance(request_context, Mapping) else None
     if not isinstance(authorizer, Mapping):
         raise UnauthorizedError("the event has no `requestContext.authorizer`: no tenant context")
-    sources: list[Mapping[str, Any]] = [authorizer]
-    for nested in ("lambda",):
-        if isinstance(authorizer.get(nested), Mapping):
-            sources.append(authorizer[nested])
+    # (where, the mapping, the names read there)
+    sources: list[tuple[str, Mapping[str, Any], ClaimNames]] = [
+        ("requestContext.authorizer", authorizer, context_names)
+    ]
+    if isinstance(authorizer.get("lambda"), Mapping):
+        sources.append(("requestContext.authorizer.lambda", authorizer["lambda"], context_names))
     jwt = authorizer.get("jwt")
     if isinstance(jwt, Mapping) and isinstance(jwt.get("claims"), Mapping):
-        sources.append(jwt["claims"])
+        sources.append(("requestContext.authorizer.jwt.claims", jwt["claims"], jwt_names))
 
-    def find(names: tuple[str, ...], what: str) -> str:
-        for source in sources:
-            for name in names:
-                if name in source:
-                    value = source[name]
-                    if not isinstance(value, str):
-                        raise UnauthorizedError(f"the {what} claim `{name}` is not a string")
-                    return value
-        shown = ", ".join(f"`{n}`" for n in names)
-        raise UnauthorizedError(f"the authorizer context has no {what} (looked for {shown})")
+    def find(tenant: bool) -> str:
+        what = "tenant ID" if tenant else "tier"
+        found: dict[str, list[str]] = {}  # value -> where it was found
+        looked: list[str] = []
+        for where, source, names in sources:
+            read = names.tenant if tenant else names.tier
+            looked.append(f"{', '.join(f'`{n}`' for n in read)} in `{where}`")
+            for name in read:
+                if name not in source:
+                    continue
+                value = source[name]
+                if not isinstance(value, str):
+                    raise UnauthorizedError(f"the {what} claim `{name}` is not a string")
+                found.setdefault(value, []).append(f"{where}.{name}")
+        if len(found) > 1:
+            shown = "; ".join(
+                f"`{printable(value, 40)}` in {', '.join(f'`{w}`' for w in places)}"
+                for value, places in list(found.items())[:3]
+            )
+            raise UnauthorizedError(
+                f"ambiguous {what} in the authorizer context: {shown} "
+                "(one value under the names read is required)"
+            )
+        if not found:
+            raise UnauthorizedError(
+                f"the authorizer context has no {what} (looked for {'; '.join(looked)})"
+            )
+        return next(iter(found))
 
-    tenant = find(claims.tenant, "tenant ID")
-    tier = find(claims.tier, "tier")
+    tenant = find(tenant=True)
+    tier = find(tenant=False)
     reason = catalog.language.reason_invalid(tenant)
     if reason is not None:
         raise UnauthorizedError(f"invalid tenant ID in the authorizer context: {reason}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from typing import Any
 
@@ -331,3 +332,147 @@ def test_jwks_from_a_file_in_the_catalogue(
 
     with pytest.raises(CatalogError, match=r"JWKS file `jwks\.json` does not exist"):
         load(root)
+
+
+# -- hostile input: sizes, nesting, errors of any kind (issue 17, item 2) -------------------
+
+NESTED_HEADERS = {
+    "nested-arrays": b"[" * 2200 + b"]" * 2200,  # ~3 kB once in base64url
+    "nested-alg": b'{"alg": ' + b"[" * 1400 + b"]" * 1400 + b"}",
+    "nested-objects": b'{"a":' * 700 + b"1" + b"}" * 700,
+}
+EVENTS = {"rest-token": token_event, "rest-request": request_event, "http-v2": http_event}
+
+
+def refused_any_kind(authorizer: Authorizer, kind: str, token: str) -> str:
+    """The reason a token is refused with a 401 (REST) or a deny (HTTP API)."""
+    event = EVENTS[kind](token)
+    if kind == "http-v2":
+        assert authorizer(event, None) == {"isAuthorized": False, "context": {}}
+        return ""
+    with pytest.raises(Unauthorized) as info:
+        authorizer(event, None)
+    assert str(info.value) == "Unauthorized"
+    return info.value.reason
+
+
+@pytest.mark.parametrize("kind", sorted(EVENTS))
+@pytest.mark.parametrize("name", sorted(NESTED_HEADERS))
+def test_deeply_nested_header_is_a_401_not_a_recursion_error(
+    authorizer: Authorizer, kind: str, name: str
+) -> None:
+    from .jwt_helpers import forged
+
+    token = forged(NESTED_HEADERS[name], b"{}", b"x" * 256)
+    reason = refused_any_kind(authorizer, kind, token)
+    assert kind == "http-v2" or "malformed token" in reason
+
+
+@pytest.mark.parametrize(
+    ("size", "fragment"),
+    [(8193, "at most 8192"), (100_000, "at most 8192"), (1 << 20, "at most 8192")],
+)
+def test_oversized_token_is_refused_before_any_parsing(
+    keys: Keys, catalog: Catalog, size: int, fragment: str
+) -> None:
+    from policy_engine._jwks import JwksCache
+
+    fetched: list[str] = []
+
+    def fetch(url: str, timeout: float) -> bytes:
+        fetched.append(url)
+        raise AssertionError("an oversized token must not reach the JWKS")
+
+    cache = JwksCache(url="https://idp.example.test/jwks.json", fetch=fetch)
+    auth = make_authorizer(catalog, jwks=cache, api_keys={}, clock=lambda: NOW)
+    from .jwt_helpers import b64
+
+    header = b64(b'{"alg":"RS256","kid":"rsa-1"}')
+    token = f"{header}.{'A' * (size - len(header) - 2 - 342)}.{'B' * 342}"
+    assert len(token) == size
+    assert fragment in refused(auth, token)
+    assert fetched == []
+
+
+@pytest.mark.parametrize("error", [RecursionError, KeyError, TypeError, MemoryError, OverflowError])
+def test_any_exception_while_verifying_is_a_401(
+    authorizer: Authorizer, sign: Sign, monkeypatch: pytest.MonkeyPatch, error: type[Exception]
+) -> None:
+    import jwt
+
+    class Exploding:
+        exceptions = jwt.exceptions
+
+        @staticmethod
+        def decode(*args: Any, **kwargs: Any) -> Any:
+            raise error("boom")
+
+    monkeypatch.setattr(authorizer, "_jwt", Exploding)
+    for kind in EVENTS:
+        reason = refused_any_kind(authorizer, kind, sign())
+        assert kind == "http-v2" or error.__name__ in reason
+
+
+# -- numeric dates (issue 17, item 9) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("claim", ["exp", "nbf", "iat"])
+@pytest.mark.parametrize(
+    "literal", ["NaN", "Infinity", "-Infinity", "1e999", '"1900000000"', "true", "[1]", "null"]
+)
+def test_numeric_dates_must_be_finite_numbers(
+    authorizer: Authorizer, keys: Keys, catalog: Catalog, claim: str, literal: str
+) -> None:
+    from .jwt_helpers import signed_raw
+
+    claims = claims_for(catalog, {claim: "__date__"})
+    payload = json.dumps(claims).replace('"__date__"', literal)
+    token = signed_raw({"alg": "RS256", "kid": "rsa-1", "typ": "JWT"}, payload, keys.rsa)
+    reason = refused(authorizer, token)
+    assert f"`{claim}`" in reason
+
+
+def test_finite_float_dates_still_pass(authorizer: Authorizer, sign: Sign) -> None:
+    token = sign(changes={"exp": NOW + 600.5, "iat": NOW - 0.25, "nbf": NOW - 1.5})
+    assert authorizer(token_event(token), None)["context"]["tenantId"] == "acme"
+
+
+# -- what the logs may carry (issue 17, item 8) -----------------------------------------------
+
+
+def test_unverified_header_fields_are_logged_escaped_and_bounded(
+    authorizer: Authorizer, caplog: pytest.LogCaptureFixture
+) -> None:
+    from .jwt_helpers import forged
+
+    caplog.set_level(logging.INFO, logger="policy_engine.authorizer")
+    signature = b"s" * 256
+    tokens = [
+        forged({"alg": "RS256", "kid": "x\nauthorizer allow: forged"}, b"{}", signature),
+        forged({"alg": "RS256", "kid": "k\u2028authorizer allow: forged"}, b"{}", signature),
+        forged({"alg": "RS\r\nauthorizer allow: forged"}, b"{}", signature),
+        forged({"alg": "A" * 600}, b"{}", signature),
+        forged({"alg": "A" * 100_000}, b"{}", signature),
+        forged({"alg": "RS256", "kid": "K" * 5000}, b"{}", signature),
+    ]
+    reasons = []
+    for token in tokens:
+        reasons.append(refused(authorizer, token))
+    route = f"{API}/GET/tenants/acme/orders\nauthorizer allow: forged"
+    with pytest.raises(Unauthorized):
+        authorizer(token_event(tokens[0], route), None)
+    assert len(caplog.records) == len(tokens) + 1
+    for record in caplog.records:
+        message = record.getMessage()
+        assert message.isprintable(), message
+        assert len(message) <= 300, len(message)
+        for field in ("route", "principal", "tenant_id", "tier"):
+            value = getattr(record, field)
+            assert value is None or (value.isprintable() and len(value) <= 300), (field, value)
+    for reason in reasons:
+        assert reason.isprintable()
+        assert len(reason) <= 300
+    assert "AAAA" * 30 not in " ".join(reasons)
+    assert "`kid` must be" in reasons[0]
+    assert "`kid` must be" in reasons[1]
+    assert "\\r\\n" in reasons[2]  # shown escaped, not dropped

@@ -161,3 +161,81 @@ def test_jwt_claim_with_an_invalid_tenant_id(claim: str) -> None:
     }
     with pytest.raises(UnauthorizedError, match="invalid tenant ID"):
         tenant_context_from_event(event, catalog=CATALOG)
+
+
+# -- which names are read, and ambiguity (issue 17, item 10) ----------------------------------
+
+
+def jwt_event(claims: dict[str, Any]) -> dict[str, Any]:
+    return {"requestContext": {"authorizer": {"jwt": {"claims": claims, "scopes": None}}}}
+
+
+def test_jwt_claims_are_read_under_the_catalogues_pinned_names_only() -> None:
+    # `tenantId` is not the claim the catalogue pins: a token carrying it next to the
+    # pinned `custom:tenantId` cannot choose the tenant with it
+    event = jwt_event({"tenantId": "globex", "custom:tenantId": "acme", "custom:tier": "basic"})
+    assert tenant_context_from_event(event, catalog=CATALOG) == TenantContext("acme", "basic")
+    only_other = jwt_event({"tenantId": "globex", "tier": "premium"})
+    with pytest.raises(UnauthorizedError, match="no tenant ID") as info:
+        tenant_context_from_event(only_other, catalog=CATALOG)
+    assert "`custom:tenantId` in `requestContext.authorizer.jwt.claims`" in str(info.value)
+
+
+def test_jwt_claims_follow_the_catalogues_configured_claim_names(
+    edit: Any, load: Any, catalog_copy: Path
+) -> None:
+    edit("catalog.toml", 'tenant_claim = "custom:tenantId"', 'tenant_claim = "org_id"')
+    catalog = load(edit("catalog.toml", 'tier_claim = "custom:tier"', 'tier_claim = "plan"'))
+    event = jwt_event({"org_id": "acme", "plan": "premium", "custom:tenantId": "globex"})
+    assert tenant_context_from_event(event, catalog=catalog) == TenantContext("acme", "premium")
+    # the Lambda authorizer's context keeps its own names, the configured ones come first
+    rest = {"requestContext": {"authorizer": {"org_id": "acme", "plan": "basic"}}}
+    assert tenant_context_from_event(rest, catalog=catalog) == TenantContext("acme", "basic")
+
+
+@pytest.mark.parametrize(
+    ("authorizer", "what"),
+    [
+        ({"tenantId": "acme", "tenant_id": "globex", "tier": "basic"}, "tenant ID"),
+        ({"tenantId": "acme", "custom:tenantId": "globex", "tier": "basic"}, "tenant ID"),
+        ({"tenantId": "acme", "tier": "basic", "custom:tier": "premium"}, "tier"),
+        (
+            {
+                "tenantId": "acme",
+                "tier": "basic",
+                "lambda": {"tenantId": "globex", "tier": "basic"},
+            },
+            "tenant ID",
+        ),
+    ],
+)
+def test_ambiguous_contexts_are_refused(authorizer: dict[str, Any], what: str) -> None:
+    event = {"requestContext": {"authorizer": authorizer}}
+    with pytest.raises(UnauthorizedError, match=f"ambiguous {what}") as info:
+        tenant_context_from_event(event, catalog=CATALOG)
+    assert "acme" in str(info.value) or "basic" in str(info.value)
+
+
+def test_ambiguity_shows_the_values_escaped_and_bounded() -> None:
+    event = rest_event()
+    event["requestContext"]["authorizer"]["tenant_id"] = "x\nforged line" + "y" * 5000
+    with pytest.raises(UnauthorizedError, match="ambiguous tenant ID") as info:
+        tenant_context_from_event(event, catalog=CATALOG)
+    message = str(info.value)
+    assert message.isprintable()
+    assert len(message) < 400
+
+
+def test_the_same_value_under_two_names_is_not_ambiguous() -> None:
+    event = {"requestContext": {"authorizer": {"tenantId": "acme", "tenant_id": "acme"}}}
+    event["requestContext"]["authorizer"]["tier"] = "basic"
+    assert tenant_context_from_event(event, catalog=CATALOG) == TenantContext("acme", "basic")
+
+
+def test_explicit_claim_names_apply_to_every_source_and_refuse_ambiguity() -> None:
+    names = ClaimNames(tenant=("org", "team"), tier=("plan",))
+    event = jwt_event({"org": "acme", "plan": "basic", "custom:tenantId": "globex"})
+    assert tenant_context_from_event(event, catalog=CATALOG, claims=names).tenant_id == "acme"
+    event = jwt_event({"org": "acme", "team": "globex", "plan": "basic"})
+    with pytest.raises(UnauthorizedError, match="ambiguous tenant ID"):
+        tenant_context_from_event(event, catalog=CATALOG, claims=names)
