@@ -29,7 +29,7 @@ import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal, TypeAlias
 
 from . import _automata as fa
@@ -641,7 +641,6 @@ class _Checker:
         self.sigma = self._sigma()
         self.tenant = _language_automaton(language)
         self.other_char = next(c for c in "#!%&^~|" if c not in self.sigma)
-        self._nfa_cache: dict[tuple[tuple[fa.Piece, ...], str], fa.NFA] = {}
         self._cover_cache: dict[tuple[str, frozenset[str]], fa.NFA] = {}
         self._role_eval = (
             None
@@ -736,7 +735,7 @@ class _Checker:
     ) -> list[Counterexample] | Unknown:
         sides: dict[str, list[tuple[_Candidate, tuple[str, ...]]]] = {"session": [], "role": []}
         for st in self.stmts:
-            covered = tuple(a for a in actions if _action_covered(st, a))
+            covered = _covered_actions(st.actions, st.not_action, tuple(actions))
             if not covered:
                 continue
             fences = [d for d in self.denies if all(_action_covered(d, a) for a in covered)]
@@ -1345,10 +1344,14 @@ class _Checker:
         return {TAG_KEY: tenant, TIER_TAG_KEY: self.tier}
 
     def _nfa(self, pieces: list[fa.Piece], who: Literal["A", "B"]) -> fa.NFA:
-        key = (tuple(pieces), who)
-        cached = self._nfa_cache.get(key)
+        """The automaton of a pattern (shared and never mutated: callers that add
+        edges build their own with :meth:`_build_nfa`)."""
+        key = (tuple(pieces), who, self.sigma, self.language)
+        cached = _NFA_CACHE.get(key)
         if cached is None:
-            cached = self._nfa_cache[key] = self._build_nfa(pieces, who)
+            if len(_NFA_CACHE) >= _NFA_CACHE_SIZE:
+                _NFA_CACHE.clear()
+            cached = _NFA_CACHE[key] = self._build_nfa(pieces, who)
         return cached
 
     def _build_nfa(self, pieces: list[fa.Piece], who: Literal["A", "B"]) -> fa.NFA:
@@ -1374,7 +1377,7 @@ class _Checker:
 
     def _tenants(self, *, exclude: str | None = None) -> list[str]:
         pool = [e for e in self.examples if e != exclude]
-        pool += [w for w in fa.shortest_words(self.tenant, self.sigma, limit=6) if w != exclude]
+        pool += [w for w in _short_tenants(self.language, self.sigma) if w != exclude]
         return list(dict.fromkeys(pool))
 
     def _any_value_member(self, cond: Condition) -> str:
@@ -1389,6 +1392,11 @@ class _Checker:
                     pairs.append((word, variant))
         return pairs[:4]
 
+
+#: Pattern automata shared by every checker of the process (tiers of one catalogue meet
+#: the same patterns), keyed by pieces, side, alphabet and tenant language.
+_NFA_CACHE: dict[tuple[tuple[fa.Piece, ...], str, frozenset[str], TenantIdLanguage], fa.NFA] = {}
+_NFA_CACHE_SIZE = 2048
 
 _NEGATED_FAMILY = frozenset(
     {
@@ -1549,6 +1557,20 @@ def _as_glob(text: str) -> str:
         text.replace(TENANT_MARKER, _glob.SLOT),
         lambda var: _glob.SLOT if var.key.lower() == tag and var.default is None else "*",
     )
+
+
+@lru_cache(maxsize=4096)
+def _covered_actions(
+    patterns: tuple[str, ...], not_action: bool, actions: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The actions of ``actions`` a statement's Action (or NotAction) covers."""
+    regexes = [_action_regex(p) for p in patterns]
+    return tuple(a for a in actions if any(r.fullmatch(a) for r in regexes) != not_action)
+
+
+@lru_cache(maxsize=64)
+def _short_tenants(language: TenantIdLanguage, sigma: frozenset[str]) -> tuple[str, ...]:
+    return tuple(fa.shortest_words(_language_automaton(language), sigma, limit=6))
 
 
 def _action_covered(st: _Stmt, action: str) -> bool:
