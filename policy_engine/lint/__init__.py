@@ -229,7 +229,7 @@ def _lint_tier_session(
 def _probe_tenants(catalog: Catalog) -> list[str]:
     """Typical IDs of the language, the longest last (it makes the largest policy)."""
     from .. import _automata as fa
-    from ..isolation import _language_automaton
+    from ..isolation._language import _language_automaton
 
     lang = catalog.language
     probes = list(catalog.examples)

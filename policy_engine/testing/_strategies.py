@@ -63,7 +63,7 @@ def _language(catalog: Catalog | None, language: TenantIdLanguage | None) -> Ten
 
 def _check_not_empty(language: TenantIdLanguage) -> None:
     from .. import _automata as fa
-    from ..isolation import _language_automaton
+    from ..isolation._language import _language_automaton
 
     try:
         words = fa.shortest_words(
@@ -197,7 +197,7 @@ def _check_tenant(tenant: object, catalog: Catalog, name: str) -> str:
 def _actions(service: str, catalog: Catalog) -> st.SearchStrategy[str]:
     """Actions of ``service``: mostly those the catalogue's templates name, sometimes
     any data action of the service (from the action catalogue)."""
-    from ..isolation import DATA_ACTION_PREFIXES, _catalogue_actions
+    from ..isolation._shapes import DATA_ACTION_PREFIXES, _catalogue_actions
 
     every = [
         a for a in _catalogue_actions(service) if a.split(":")[1].startswith(DATA_ACTION_PREFIXES)

@@ -1,0 +1,216 @@
+"""The isolation proof: no tenant's credentials reach another tenant's data.
+
+For a tier, the effective policy of tenant A is the tier role's policies (where
+``${aws:PrincipalTag/TenantId}`` is A, the session tag set at vending) intersected
+with the tier's session policy rendered for A. The checker asks, for every resource
+of the catalogue's resource model:
+
+(a) is there a tenant B != A and a request allowed for A on B's partition: an ARN in
+    B's partition, or the resource with a condition key (``dynamodb:LeadingKeys``,
+    ``s3:prefix``, ...) whose value touches B's partition?
+(b) is there a request allowed for A on the resource that names no partition at all
+    (the condition key absent, or an empty ``s3:prefix``)?
+
+Answers: ``proved`` (for all tenants of the language), ``violation`` with concrete
+counterexamples, each confirmed ``allow`` by :func:`policy_engine.evaluate`, or
+``unknown`` naming the construct outside the supported fragment. ``unknown`` is
+never ``proved``. See ``docs/isolation.md`` for the fragment and why it is sound.
+
+>>> from policy_engine.catalog import load_catalog
+>>> result = check_tier(load_catalog(), "basic")
+>>> result.status
+'proved'
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from ..catalog import Catalog, ResourceSpec
+from ..evaluate import Evaluator, Request, compile_policy
+from ..model import Policy
+from ..render import Renderer
+from ..tenancy import TenantIdLanguage
+from ._checker import _Checker
+from ._confirm import _ALLOW_ALL
+from ._report import Counterexample, Status, TierResult, Unknown
+from ._strings import TAG_KEY, TIER_TAG_KEY
+
+# -- entry points --------------------------------------------------------------------------
+
+
+def check_catalog(
+    catalog: Catalog, *, tiers: Sequence[str] | None = None, renderer: Renderer | None = None
+) -> dict[str, TierResult]:
+    """Check every tier (or the named ones) of a catalogue."""
+    renderer = renderer or Renderer(catalog)
+    names = list(tiers) if tiers is not None else list(catalog.tiers)
+    return {name: check_tier(catalog, name, renderer=renderer) for name in names}
+
+
+def check_tier(catalog: Catalog, tier: str, *, renderer: Renderer | None = None) -> TierResult:
+    """Check one tier against the catalogue's whole resource model: the credentials
+    (role and session policies) and, when the tier has API templates, the routes its
+    authorizer policy opens on the ``execute-api`` resources."""
+    renderer = renderer or Renderer(catalog)
+    tier_obj = catalog.tier(tier)
+    session = renderer.symbolic_tier(tier).document
+    roles = role_documents(catalog, tier, renderer=renderer)
+    role_name = tier_obj.role_arn.rsplit("/", 1)[-1]
+    account = str(catalog.constants.get("account_id", "111122223333"))
+    result = check_isolation(
+        session,
+        roles,
+        [r for r in catalog.resources.values() if r.service != "execute-api"],
+        catalog.language,
+        tier=tier,
+        account=account,
+        role_name=role_name,
+        examples=catalog.examples,
+    )
+    if tier_obj.api_templates:
+        result = _merge(result, check_api(catalog, tier, renderer=renderer))
+    return result
+
+
+def check_api(catalog: Catalog, tier: str, *, renderer: Renderer | None = None) -> TierResult:
+    """Check the tier's API Gateway policy (its ``api_templates``): no tenant's routes
+    reach a route in another tenant's partition of an ``execute-api`` resource."""
+    renderer = renderer or Renderer(catalog)
+    apis = [r for r in catalog.resources.values() if r.service == "execute-api"]
+    if not apis:
+        missing = Unknown(
+            "execute-api",
+            "the tier has API templates but the resource model has no `execute-api` "
+            "resource to check them against",
+            f"tier `{tier}`",
+        )
+        return TierResult(tier, unknown=(missing,))
+    document = renderer.symbolic_api(tier).document
+    result = check_isolation(
+        document,
+        [],
+        apis,
+        catalog.language,
+        tier=tier,
+        examples=catalog.examples,
+        session_tags=False,
+    )
+    label = f"api({tier})"
+    violations = tuple(
+        replace(
+            v,
+            statements=tuple(
+                replace(ref, policy=label, kind="identity")
+                for ref in v.statements
+                if ref.policy == "session"
+            ),
+        )
+        for v in result.violations
+    )
+    return replace(result, violations=violations)
+
+
+def _merge(first: TierResult, second: TierResult) -> TierResult:
+    return TierResult(
+        first.tier,
+        first.violations + second.violations,
+        first.unknown + second.unknown,
+        first.checks + second.checks,
+        first.seconds + second.seconds,
+    )
+
+
+def check_isolation(
+    session: Mapping[str, Any],
+    roles: Sequence[Mapping[str, Any]] | Mapping[str, Mapping[str, Any]],
+    resources: Sequence[ResourceSpec],
+    language: TenantIdLanguage,
+    *,
+    tier: str = "custom",
+    account: str = "111122223333",
+    role_name: str = "tenant-role",
+    examples: Sequence[str] = (),
+    session_tags: bool = True,
+) -> TierResult:
+    """Check one session policy (with :data:`TENANT_MARKER` where the tenant ID goes)
+    and the role's policies (which may use ``${aws:PrincipalTag/TenantId}``) against a
+    resource model (a list, or a mapping from names used in counterexamples). With no
+    role policies the role is taken to allow everything.
+    ``session_tags`` says whether the requests carry the session tags ``TenantId`` and
+    ``Tier`` (vended credentials do; an API Gateway authorizer policy does not)."""
+    started = time.perf_counter()
+    checker = _Checker(
+        session, roles, resources, language, tier, account, role_name, examples, session_tags
+    )
+    violations, unknown, checks = checker.run()
+    return TierResult(tier, violations, unknown, checks, time.perf_counter() - started)
+
+
+def effective_evaluator(
+    catalog: Catalog, tier: str, tenant: str, *, renderer: Renderer | None = None
+) -> Evaluator:
+    """An evaluator for tenant ``tenant``'s effective policy in ``tier``: the tier
+    role's policies as identity policies and the tier's session policy for the tenant.
+    Use it with :func:`as_tenant` so the request carries the session tags."""
+    renderer = renderer or Renderer(catalog)
+    session = renderer.render_tier(tenant, tier)
+    roles: dict[str, Policy] = {}
+    for sharer in role_sharers(catalog, tier):
+        for name, policy in renderer.render_role_policies(sharer).items():
+            if policy not in roles.values():
+                roles[name if sharer == tier else f"{name} (tier {sharer})"] = policy
+    identity = [compile_policy(p, name=n, kind="identity") for n, p in roles.items()]
+    return Evaluator(
+        tuple(identity) or (_ALLOW_ALL,),
+        (compile_policy(session, name=f"session({tier})", kind="session"),),
+    )
+
+
+def role_sharers(catalog: Catalog, tier: str) -> list[str]:
+    """The tiers whose sessions assume the same role as ``tier`` (itself first). The
+    deployed role carries every one of their role policies, so each of them is
+    checked against all of those policies."""
+    arn = catalog.tier(tier).role_arn
+    return [tier] + [t for t, obj in catalog.tiers.items() if t != tier and obj.role_arn == arn]
+
+
+def role_documents(
+    catalog: Catalog, tier: str, *, renderer: Renderer | None = None
+) -> dict[str, Mapping[str, Any]]:
+    """The identity policies of the role ``tier`` assumes (symbolic documents), by
+    template name, including those that tiers sharing the role put on it."""
+    renderer = renderer or Renderer(catalog)
+    out: dict[str, Mapping[str, Any]] = {}
+    for sharer in role_sharers(catalog, tier):
+        for name in catalog.tier(sharer).role_templates:
+            document = renderer.symbolic(name, sharer).document
+            if document not in out.values():
+                out[name if sharer == tier else f"{name} (tier {sharer})"] = document
+    return out
+
+
+def as_tenant(request: Request, tenant: str, tier: str) -> Request:
+    """``request`` made by tenant ``tenant``'s session: the session tags that vending
+    sets (``TenantId``, ``Tier``) are added to its context."""
+    context = dict(request.context)
+    context[TAG_KEY] = tenant
+    context[TIER_TAG_KEY] = tier
+    return Request(request.action, request.resource, context, principal=request.principal)
+
+
+__all__ = [
+    "Counterexample",
+    "Status",
+    "TierResult",
+    "Unknown",
+    "as_tenant",
+    "check_api",
+    "check_catalog",
+    "check_isolation",
+    "check_tier",
+    "effective_evaluator",
+]

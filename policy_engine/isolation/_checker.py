@@ -1,0 +1,78 @@
+"""The main loop of the proof: every shape of every resource, then coverage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .. import _automata as fa
+from ..catalog import ResourceSpec
+from ._confirm import _Confirmation
+from ._coverage import _Coverage
+from ._report import Counterexample, Unknown
+from ._search import _Candidate
+from ._shapes import (
+    _action_covered,
+    _covered_actions,
+    _service_actions,
+    _Shape,
+    _shape_actions,
+    _shapes,
+)
+
+
+class _Checker(_Confirmation, _Coverage):
+    """One proof run: every shape of every resource, then the coverage check."""
+
+    def run(self) -> tuple[tuple[Counterexample, ...], tuple[Unknown, ...], int]:
+        violations: list[Counterexample] = []
+        unknown: list[Unknown] = []
+        checks = 0
+        work = [(res, _shapes(res)) for res in self.resources]
+        if self.tags:
+            work.append(self._escalation())
+        for res, shapes in work:
+            service_actions = _service_actions(res.service, self.stmts)
+            for shape in shapes:
+                checks += 1
+                actions = _shape_actions(shape, service_actions)
+                try:
+                    found = self._check_shape(res, shape, actions)
+                except fa.Unsupported as exc:
+                    unknown.append(Unknown(res.name, str(exc), shape.label))
+                    continue
+                if isinstance(found, Unknown):
+                    unknown.append(found)
+                else:
+                    violations.extend(found)
+        checks += 1
+        try:
+            unknown.extend(self._coverage())
+        except fa.Unsupported as exc:
+            unknown.append(Unknown("(not in the model)", str(exc), "coverage of the grants"))
+        return tuple(violations), tuple(unknown), checks
+
+    def _check_shape(
+        self, res: ResourceSpec, shape: _Shape, actions: Sequence[str]
+    ) -> list[Counterexample] | Unknown:
+        sides: dict[str, list[tuple[_Candidate, tuple[str, ...]]]] = {"session": [], "role": []}
+        for st in self.stmts:
+            covered = _covered_actions(st.actions, st.not_action, tuple(actions))
+            if not covered:
+                continue
+            fences = [d for d in self.denies if all(_action_covered(d, a) for a in covered)]
+            try:
+                admitted = self._admits(st, res, shape, fences)
+            except fa.Unsupported as exc:
+                return Unknown(res.name, f"{exc} in {st.ref}", shape.label, st.ref)
+            for cand in admitted:
+                sides[st.side].append((cand, covered))
+        if not sides["session"]:
+            return []
+        if self.role_docs and not sides["role"]:
+            return []
+        role_actions = {a for _, cov in sides["role"] for a in cov} if self.role_docs else None
+        if role_actions is not None and not any(
+            set(cov) & role_actions for _, cov in sides["session"]
+        ):
+            return []
+        return self._confirm(res, shape, sides, role_actions)

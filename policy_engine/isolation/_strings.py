@@ -1,0 +1,155 @@
+"""Steps 1 and 3: policy and model strings as automaton pieces (IAM globs, the
+tenant slot, policy variables), and plain glob helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+from .. import _automata as fa
+from .. import _glob
+from ..render import TENANT_MARKER
+
+TAG_KEY = "aws:PrincipalTag/TenantId"
+TIER_TAG_KEY = "aws:PrincipalTag/Tier"
+
+
+def _pieces(
+    text: str,
+    *,
+    star_mode: Literal["arn", "any"],
+    variables: bool,
+    tier: str | None = None,
+    tags: bool = True,
+) -> list[fa.Piece]:
+    """A policy string as pieces; the tenant marker and the tenant tag become the slot.
+
+    Variables are tokenised on the whole string first, so a variable whose default (or
+    key) holds the rendered tenant is read as the variable it is, never as literal
+    ``${...`` text around a tenant slot. ``${aws:PrincipalTag/TenantId}`` (with or
+    without a default: vending always sets the tag) is the slot, and
+    ``${aws:PrincipalTag/Tier}`` the tier's name when ``tier`` is given; any other
+    variable (and the tags, when ``tags`` is false: API Gateway evaluates an
+    authorizer's policy without session tags) is outside the fragment."""
+    tokens = _glob.tokenize(text, variables=variables, wildcards=True)
+    flat: list[tuple[str, str]] = []  # ("lit", text) | ("wild", char) | ("slot", "")
+    for tok in tokens:
+        if isinstance(tok, _glob.Literal_):
+            for i, chunk in enumerate(tok.text.split(TENANT_MARKER)):
+                if i:
+                    flat.append(("slot", ""))
+                if chunk:
+                    flat.append(("lit", chunk))
+        elif isinstance(tok, _glob.Wild):
+            flat.append(("wild", tok.char))
+        else:
+            key = tok.key.lower()
+            if tags and key == TAG_KEY.lower() and TENANT_MARKER not in tok.key:
+                flat.append(("slot", ""))
+            elif tags and key == TIER_TAG_KEY.lower() and tier is not None:
+                flat.append(("lit", tier))
+            else:
+                shown = (
+                    f"${{{tok.key}}}" if tok.default is None else f"${{{tok.key}, '{tok.default}'}}"
+                )
+                raise fa.Unsupported(
+                    f"policy variable `{shown.replace(TENANT_MARKER, '{{ tenant }}')}`"
+                )
+    pieces: list[fa.Piece] = []
+    for j, (kind, value) in enumerate(flat):
+        if kind == "lit":
+            pieces.extend(("lit", c) for c in value)
+        elif kind == "slot":
+            pieces.append(("slot", ""))
+        elif value == "?":
+            pieces.append(("one", ""))
+        elif star_mode == "any":
+            pieces.append(("star", "any"))
+        else:
+            nxt = flat[j + 1] if j + 1 < len(flat) else None
+            ends = nxt is None or (nxt[0] == "lit" and nxt[1].startswith(":"))
+            pieces.append(("star", "any" if ends else "segment"))
+    return pieces
+
+
+def _model_pieces(text: str) -> list[fa.Piece]:
+    """A resource-model string: ``{tenant}`` is the slot, ``*`` a wildcard."""
+    return _pieces(text.replace("{tenant}", TENANT_MARKER), star_mode="arn", variables=False)
+
+
+def _chars(pieces: Iterable[fa.Piece]) -> set[str]:
+    return {v for k, v in pieces if k == "lit"}
+
+
+def _shown(text: str) -> str:
+    return text.replace(TENANT_MARKER, "{{ tenant }}")
+
+
+def _covered_fast(pattern: str, cover: Sequence[str]) -> bool:
+    """Sound and cheap: ``pattern`` is one of the cover globs, or a literal one of
+    them matches, or lies under a cover glob that is a literal followed by one
+    final ``*`` (which matches any rest, colons included)."""
+    if pattern in cover:
+        return True
+    wild = [i for i, c in enumerate(pattern) if c in "*?"]
+    head = pattern[: wild[0]] if wild else pattern
+    for glob in cover:
+        if glob.endswith("*") and not any(c in glob[:-1] for c in "*?"):
+            if head.startswith(glob[:-1]):
+                return True
+        elif not wild and _stars_cross_colons(glob) and _glob.glob_match(glob, pattern):
+            return True
+    return False
+
+
+def _stars_cross_colons(glob: str) -> bool:
+    """Whether every ``*`` of a Resource glob ends an ARN segment (so it crosses
+    colons, as :func:`_glob.glob_match` reads it)."""
+    return all(glob[i + 1 : i + 2] in ("", ":") for i, c in enumerate(glob) if c == "*")
+
+
+def _glob_pieces(glob: str, star_mode: Literal["arn", "any"]) -> list[fa.Piece]:
+    """A plain ``*``/``?`` pattern as pieces, ``*`` read as in a Resource element
+    (``arn``) or as any text."""
+    pieces: list[fa.Piece] = []
+    for i, ch in enumerate(glob):
+        if ch == "?":
+            pieces.append(("one", ""))
+        elif ch == "*":
+            nxt = glob[i + 1] if i + 1 < len(glob) else None
+            ends = star_mode == "any" or nxt is None or nxt == ":"
+            pieces.append(("star", "any" if ends else "segment"))
+        else:
+            pieces.append(("lit", ch))
+    return pieces
+
+
+def _union(alternatives: Sequence[list[fa.Piece]], sigma: frozenset[str]) -> fa.NFA:
+    union = fa.NFA()
+    union.start = union.add()
+    for pieces in alternatives:
+        sub = fa.pattern_nfa(pieces, sigma, None, ("", ""), ("", ""))
+        start, accept = union.embed(sub)
+        union.eps[union.start].add(start)
+        union.accept |= accept
+    return union
+
+
+def _as_glob(text: str) -> str:
+    """A policy or model string for :func:`_glob.may_overlap`: the tenant and the
+    tenant tag as slots, other variables as ``*``."""
+    tag = TAG_KEY.lower()
+    return _glob.as_pattern(
+        text.replace(TENANT_MARKER, _glob.SLOT),
+        lambda var: _glob.SLOT if var.key.lower() == tag and var.default is None else "*",
+    )
+
+
+def _listify(value: Any) -> list[Any]:
+    return [value] if isinstance(value, str | int | float | bool) else list(value)
+
+
+def _fill_tenant(value: str | list[str], tenant: str) -> str | list[str]:
+    if isinstance(value, list):
+        return [v.replace(TENANT_MARKER, tenant) for v in value]
+    return value.replace(TENANT_MARKER, tenant)
