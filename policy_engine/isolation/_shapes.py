@@ -206,12 +206,34 @@ def _shape_actions(shape: _Shape, service_actions: Sequence[str]) -> tuple[str, 
     their resource never act on a partition's ARN, and actions that always carry the
     partition key are left out of its key-less shape."""
     actions = shape.actions if shape.actions is not None else service_actions
+    key = shape.partition.condition_key
     carried: frozenset[str] = frozenset()
-    if shape.kind == "key-less" and shape.partition.condition_key is not None:
-        carried = ALWAYS_CARRIED.get(shape.partition.condition_key.lower(), frozenset())
+    if shape.kind == "key-less" and key is not None:
+        carried = ALWAYS_CARRIED.get(key.lower(), frozenset())
     return tuple(
-        a for a in actions if a not in carried and _takes(a, shape.resource_type) is not False
+        a
+        for a in actions
+        if a not in carried
+        and _takes(a, shape.resource_type) is not False
+        and (shape.kind != "condition" or key is None or _carries(a, key) is not False)
     )
+
+
+@cache
+def _carries(action: str, key: str) -> bool | None:
+    """Whether ``action``'s requests can carry the condition key ``key`` (the action
+    data's keys of the action and of its resource types; global ``aws:`` keys are
+    taken as carried); None when the data does not know the action. A request of an
+    action that never carries the key cannot be in a shape that needs it present."""
+    from .._iamdata import iam_data, key_matches
+
+    if key.lower().startswith("aws:"):
+        return True
+    data = iam_data()
+    info = data.action(action)
+    if info is None:
+        return None
+    return key_matches(key, data.applicable_keys(info))
 
 
 @cache
