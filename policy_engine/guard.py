@@ -544,7 +544,7 @@ def _queue_name(parameter: str, value: Any) -> str:
     return name
 
 
-def sqs_hosts(scope: Scope) -> frozenset[tuple[str, str]]:
+def _sqs_hosts(scope: Scope) -> frozenset[tuple[str, str]]:
     """The (scheme, host) pairs the guard accepts in queue URLs for ``scope``."""
     hosts: set[tuple[str, str]] = set()
     dns = _DNS_SUFFIX.get(scope.partition)
@@ -572,7 +572,7 @@ def _queue_arn(value: Any, s: Scope) -> str:
             "path segment, query, fragment, user info or percent-encoding)",
         )
     name = _queue_name("QueueUrl", m.group("name"))
-    if (m.group("scheme"), m.group("netloc").lower()) not in sqs_hosts(s):
+    if (m.group("scheme"), m.group("netloc").lower()) not in _sqs_hosts(s):
         raise RefusedParameter(
             "QueueUrl",
             value,
