@@ -1,10 +1,46 @@
 """Client-side isolation guard: every call of a tenant session is decided locally
 against the tenant's effective policy before it is signed and sent.
 
-``iam_requests(service, operation, params, ...)`` maps one API call to the IAM
-request(s) AWS would evaluate (pure); :class:`Guard` installs a botocore
-``before-parameter-build`` hook on a boto3 session that evaluates them and raises
-``ClientError`` (``AccessDenied``) for a denied call, which is then never sent.
+``iam_requests(service, operation, params, scope)`` maps one API call, with its
+parameters as the caller passes them to the boto3 client, to the IAM request(s) AWS
+would evaluate (pure); :class:`Guard` installs botocore hooks on a boto3 session that
+evaluate them and raise ``ClientError`` (``AccessDenied``) for a denied call, which is
+then never sent.
+
+The rule for every identifier is: the guard reads exactly what the service reads, or
+refuses the call (:class:`RefusedParameter`, denied in strict *and* permissive mode).
+What each service reads, and so what is accepted:
+
+- S3 ``Bucket``: a bucket name (3-63 of ``a-z 0-9 . -``). ARNs (access points,
+  Object Lambda, Outposts, multi-Region access points) and access point aliases
+  (``-s3alias``, ``--ol-s3``) or directory buckets (``--x-s3``) are refused: the guard
+  cannot see which bucket and keys they reach. ``Key``: S3 reads it literally; keys
+  with a ``.`` or ``..`` path segment are refused (an HTTP layer may normalise the
+  URL path, and the service would then read another key). ``VersionId`` makes the
+  action the ``...Version`` one (``s3:GetObjectVersion``, ...).
+- S3 ``CopySource``: botocore URL-encodes the string form (all of it but a final
+  ``?versionId=...`` without whitespace) and the dict form (``Bucket``/``Key``, with
+  ``VersionId`` appended); S3 URL-decodes it once. The guard applies the same two
+  steps, so ``%2F`` in a string is the three characters ``%2F`` of the key, ``?x`` is
+  part of the key, and the source is read as S3 reads it; ARN sources are refused.
+- DynamoDB ``TableName``: a table name, or a table ARN of the scope's partition,
+  region and account (index or stream ARNs are not table names: refused). The
+  partition key attribute is looked up by table *name*.
+- SQS ``QueueUrl``: exactly ``https://<host>/<account>/<name>``, the account the
+  scope's, the name 1-80 of ``A-Za-z0-9_-`` (``.fifo`` allowed at the end), the host
+  ``sqs.<region>.<dns>``, ``sqs-fips.<region>.<dns>``, ``<region>.queue.<dns>`` or, in
+  ``us-east-1``, ``queue.amazonaws.com``; or the scheme and host of the endpoint the
+  client sends to (a local test server). ``GetQueueUrl``'s
+  ``QueueOwnerAWSAccountId`` must be the scope's account.
+- Secrets Manager ``SecretId``: a name (no ``:``; names cannot hold one) evaluates as
+  ``<name>-??????`` (AWS adds six random characters); an ARN must be the scope's
+  partition, region and account, and one whose name ends in ``-`` plus six letters or
+  digits is read both as complete and as partial ARN (both must be allowed).
+- KMS ``KeyId``: a key ID or key ARN of the scope's account and region. Aliases
+  (``alias/...``, alias ARNs, ``alias/aws/...``) are refused: AWS authorises the key
+  the alias points to, which the guard cannot see; so is ``Decrypt`` without
+  ``KeyId`` (the key is inside the ciphertext). Encryption contexts whose keys differ
+  only in case are refused (condition keys are case-insensitive).
 
 What it cannot see: server-side effects (triggers, replication, what a stream or an
 S3 event later does), resource-based policies, SCPs, and keys the caller does not
@@ -17,9 +53,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote, urlsplit
 
+from .errors import PolicyEngineError
 from .evaluate import Decision, Evaluator, Request
 
 if TYPE_CHECKING:
@@ -27,21 +65,48 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("policy_engine.guard")
 IamRequest = tuple[str, str, dict[str, str | list[str]]]  # action, resource ARN, context
+PRESIGNED_POST = "GeneratePresignedPost"  # the pseudo-operation of an S3 presigned POST
 
 
 class UnmappedOperation(Exception):
     """The guard does not know which IAM request an operation makes."""
 
 
+class RefusedParameter(PolicyEngineError, ValueError):
+    """A parameter names a resource in a form the guard cannot read exactly as the
+    service does. Refused in every mode: permissive mode lets unmapped operations
+    through, never these."""
+
+    def __init__(self, parameter: str, value: object, reason: str) -> None:
+        self.parameter = parameter
+        self.value = value
+        self.reason = reason
+        if value is ...:  # about the call as a whole
+            super().__init__(f"parameters refused: {reason}")
+            return
+        shown = repr(value) if not isinstance(value, str) else value
+        if len(shown) > 200:
+            shown = shown[:200] + "..."
+        super().__init__(f"parameter `{parameter}` = `{shown}` refused: {reason}")
+
+
+_DNS_SUFFIX = {"aws": "amazonaws.com", "aws-cn": "amazonaws.com.cn", "aws-us-gov": "amazonaws.com"}
+_REGIONAL = frozenset({"dynamodb", "sqs", "secretsmanager", "kms"})
+
+
 @dataclass(frozen=True)
 class Scope:
     """Where the calls go: partition, region, account; the DynamoDB partition key
-    attribute (one name for every table, or a name per table)."""
+    attribute (one name for every table, or a name per table); and the custom
+    endpoint URL (a local test server) whose scheme and host SQS queue URLs may use.
+    The guard's hooks fill in ``endpoint_url`` with the endpoint each client sends to.
+    """
 
     region: str
     account: str
     partition: str = "aws"
     dynamodb_partition_key: str | Mapping[str, str] = "tenant_id"
+    endpoint_url: str | None = None
 
     def pk(self, table: str) -> str:
         key = self.dynamodb_partition_key
@@ -54,211 +119,639 @@ class Scope:
 def iam_requests(
     service: str, operation: str, params: Mapping[str, Any], scope: Scope
 ) -> list[IamRequest]:
-    """The IAM requests one API call makes. Raises :class:`UnmappedOperation`."""
+    """The IAM requests one API call makes (``params`` as passed to the client).
+
+    Raises :class:`UnmappedOperation` for an operation the guard does not know and
+    :class:`RefusedParameter` for an identifier it cannot read as the service does.
+    """
+    return _map(service, operation, params, scope, wire=False)
+
+
+def _map(
+    service: str, operation: str, params: Mapping[str, Any], scope: Scope, *, wire: bool
+) -> list[IamRequest]:
     mapper = _MAPPERS.get(service)
     if mapper is None:
         raise UnmappedOperation(f"{service}:{operation}")
-    return mapper(operation, params, scope)
+    if not isinstance(params, Mapping):
+        raise RefusedParameter("params", params, "the parameters must be a mapping")
+    try:
+        requests = mapper(operation, params, scope, wire)
+    except (UnmappedOperation, RefusedParameter):
+        raise
+    except (AttributeError, KeyError, TypeError, ValueError, IndexError) as exc:
+        raise RefusedParameter("params", ..., f"malformed ({type(exc).__name__}: {exc})") from None
+    if not requests:
+        raise RefusedParameter("params", ..., "the call names no resource the guard can decide")
+    return requests
 
 
-def _s3(op: str, p: Mapping[str, Any], s: Scope) -> list[IamRequest]:
-    bucket = p.get("Bucket", "")
-    obj = f"arn:{s.partition}:s3:::{bucket}/{p.get('Key', '')}"
-    simple = {
-        "GetObject": "s3:GetObject",
-        "HeadObject": "s3:GetObject",
-        "PutObject": "s3:PutObject",
-        "DeleteObject": "s3:DeleteObject",
-        "GetObjectTagging": "s3:GetObjectTagging",
-        "PutObjectTagging": "s3:PutObjectTagging",
-        "CreateMultipartUpload": "s3:PutObject",
-        "UploadPart": "s3:PutObject",
-        "CompleteMultipartUpload": "s3:PutObject",
-        "AbortMultipartUpload": "s3:AbortMultipartUpload",
-    }
-    if op in simple:
-        return [(simple[op], obj, {})]
-    if op in ("ListObjects", "ListObjectsV2", "ListObjectVersions"):
+def _string(parameter: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise RefusedParameter(parameter, value, "must be a non-empty string")
+    return value
+
+
+# -- S3 ------------------------------------------------------------------------------------
+
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_BUCKET_IP = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")
+_BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-")
+_BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", "--x-s3", "--table-s3", ".mrap")
+# botocore.handlers.VERSION_ID_SUFFIX: a string CopySource keeps this suffix unencoded
+_VERSION_ID_SUFFIX = re.compile(r"\?versionId=[^\s]+$")
+_COPY_SAFE = "-._~/"  # botocore.utils.SAFE_CHARS + "/"
+_WIRE_PATH = re.compile(r"[A-Za-z0-9\-._~/%]+")
+
+
+def _bucket(parameter: str, value: Any) -> str:
+    name = _string(parameter, value)
+    if ":" in name:
+        raise RefusedParameter(
+            parameter,
+            value,
+            "ARNs (access points, Object Lambda, Outposts, multi-Region access points) are "
+            "not accepted: the guard cannot see which bucket and keys they reach; name the "
+            "bucket",
+        )
+    if (
+        _BUCKET.fullmatch(name) is None
+        or ".." in name
+        or ".-" in name
+        or "-." in name
+        or _BUCKET_IP.fullmatch(name)
+        or name.startswith(_BUCKET_RESERVED_PREFIXES)
+        or name.endswith(_BUCKET_RESERVED_SUFFIXES)
+    ):
+        raise RefusedParameter(
+            parameter,
+            value,
+            "not a bucket name the guard accepts (3-63 of `a-z 0-9 . -`, starting and "
+            "ending with a letter or digit; access point aliases and directory buckets "
+            "are not accepted)",
+        )
+    return name
+
+
+def _key(parameter: str, value: Any) -> str:
+    key = _string(parameter, value)
+    if any(segment in (".", "..") for segment in key.split("/")):
+        raise RefusedParameter(
+            parameter,
+            value,
+            "keys with a `.` or `..` path segment are not accepted: an HTTP layer may "
+            "normalise them and the service would read another key",
+        )
+    return key
+
+
+def _version(parameter: str, value: Any) -> str | None:
+    return None if value is None else _string(parameter, value)
+
+
+def _copy_source_wire(value: Any) -> str:
+    """``CopySource`` as botocore sends it (``handle_copy_source_param``)."""
+    if isinstance(value, str):
+        suffix = _VERSION_ID_SUFFIX.search(value)
+        if suffix is None:
+            return quote(value, safe=_COPY_SAFE)
+        return quote(value[: suffix.start()], safe=_COPY_SAFE) + value[suffix.start() :]
+    if isinstance(value, Mapping):
+        bucket = _bucket("CopySource.Bucket", value.get("Bucket"))
+        key = _string("CopySource.Key", value.get("Key"))
+        wire = quote(f"{bucket}/{key}", safe=_COPY_SAFE)
+        version = value.get("VersionId")
+        if version is not None:
+            wire += f"?versionId={version}"
+        return wire
+    raise RefusedParameter(
+        "CopySource", value, "must be a string `bucket/key` or a dict with Bucket and Key"
+    )
+
+
+def _copy_source_read(wire: str) -> tuple[str, str, str | None]:
+    """What S3 reads from the ``x-amz-copy-source`` header: bucket, key, version."""
+    path, has_query, query = wire.partition("?")
+    version = None
+    if has_query:
+        if not query.startswith("versionId=") or query == "versionId=":
+            raise RefusedParameter(
+                "CopySource", wire, "the only query S3 reads there is `?versionId=<id>`"
+            )
+        version = query[len("versionId=") :]
+    if _WIRE_PATH.fullmatch(path) is None:
+        raise RefusedParameter("CopySource", wire, "not in the form botocore sends")
+    try:
+        decoded = unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        raise RefusedParameter("CopySource", wire, "not valid UTF-8 once decoded") from None
+    if decoded.startswith("/"):
+        decoded = decoded[1:]  # `/bucket/key` is accepted too; `//bucket` is not
+    bucket, has_key, key = decoded.partition("/")
+    if not has_key:
+        raise RefusedParameter("CopySource", decoded, "must be `bucket/key`")
+    return _bucket("CopySource bucket", bucket), _key("CopySource key", key), version
+
+
+_S3_OBJECT = {
+    # operation: (action, action when a VersionId is given)
+    "GetObject": ("s3:GetObject", "s3:GetObjectVersion"),
+    "HeadObject": ("s3:GetObject", "s3:GetObjectVersion"),
+    "PutObject": ("s3:PutObject", None),
+    "DeleteObject": ("s3:DeleteObject", "s3:DeleteObjectVersion"),
+    "GetObjectTagging": ("s3:GetObjectTagging", "s3:GetObjectVersionTagging"),
+    "PutObjectTagging": ("s3:PutObjectTagging", "s3:PutObjectVersionTagging"),
+    "CreateMultipartUpload": ("s3:PutObject", None),
+    "UploadPart": ("s3:PutObject", None),
+    "CompleteMultipartUpload": ("s3:PutObject", None),
+    "AbortMultipartUpload": ("s3:AbortMultipartUpload", None),
+}
+_S3_LIST = ("ListObjects", "ListObjectsV2", "ListObjectVersions")
+_S3_OPERATIONS = frozenset(
+    [*_S3_OBJECT, *_S3_LIST, "DeleteObjects", "CopyObject", "UploadPartCopy", PRESIGNED_POST]
+)
+
+
+def _s3(op: str, p: Mapping[str, Any], s: Scope, wire: bool) -> list[IamRequest]:
+    if op not in _S3_OPERATIONS:
+        raise UnmappedOperation(f"s3:{op}")
+    if op == PRESIGNED_POST:
+        bucket = _bucket("Bucket", p.get("Bucket"))
+        return _presigned_post(bucket, _post_conditions(bucket, p), s)
+    bucket_arn = f"arn:{s.partition}:s3:::{_bucket('Bucket', p.get('Bucket'))}"
+    if op in _S3_OBJECT:
+        plain, versioned = _S3_OBJECT[op]
+        obj = f"{bucket_arn}/{_key('Key', p.get('Key'))}"
+        version = _version("VersionId", p.get("VersionId")) if versioned else None
+        return [(versioned if version and versioned else plain, obj, {})]
+    if op in _S3_LIST:
         ctx: dict[str, str | list[str]] = {}
-        if "Prefix" in p:
-            ctx["s3:prefix"] = str(p["Prefix"])
+        if p.get("Prefix") is not None:
+            prefix = p["Prefix"]
+            if not isinstance(prefix, str):
+                raise RefusedParameter("Prefix", prefix, "must be a string")
+            ctx["s3:prefix"] = prefix
         action = "s3:ListBucketVersions" if op == "ListObjectVersions" else "s3:ListBucket"
-        return [(action, f"arn:{s.partition}:s3:::{bucket}", ctx)]
+        return [(action, bucket_arn, ctx)]
     if op == "DeleteObjects":
-        keys = [o.get("Key", "") for o in p.get("Delete", {}).get("Objects", [])]
-        return [("s3:DeleteObject", f"arn:{s.partition}:s3:::{bucket}/{k}", {}) for k in keys]
-    if op == "CopyObject":
-        source = p.get("CopySource", "")
-        if isinstance(source, Mapping):
-            source = f"{source.get('Bucket', '')}/{source.get('Key', '')}"
-        source = str(source).lstrip("/").split("?", 1)[0]
-        return [("s3:GetObject", f"arn:{s.partition}:s3:::{source}", {}), ("s3:PutObject", obj, {})]
+        out: list[IamRequest] = []
+        for i, o in enumerate(p["Delete"]["Objects"]):
+            key = _key(f"Delete.Objects[{i}].Key", o.get("Key"))
+            version = _version(f"Delete.Objects[{i}].VersionId", o.get("VersionId"))
+            action = "s3:DeleteObjectVersion" if version else "s3:DeleteObject"
+            out.append((action, f"{bucket_arn}/{key}", {}))
+        return out
+    if op in ("CopyObject", "UploadPartCopy"):
+        source = p.get("CopySource")
+        if not wire:
+            source = _copy_source_wire(source)
+        elif not isinstance(source, str):
+            raise RefusedParameter("CopySource", source, "botocore did not encode it")
+        src_bucket, src_key, version = _copy_source_read(source)
+        read = "s3:GetObjectVersion" if version is not None else "s3:GetObject"
+        target = f"{bucket_arn}/{_key('Key', p.get('Key'))}"
+        return [
+            (read, f"arn:{s.partition}:s3:::{src_bucket}/{src_key}", {}),
+            ("s3:PutObject", target, {}),
+        ]
     raise UnmappedOperation(f"s3:{op}")
+
+
+def _post_conditions(bucket: str, p: Mapping[str, Any]) -> list[Any]:
+    """The policy conditions ``generate_presigned_post(Bucket, Key, Conditions=...)``
+    signs (botocore adds the bucket and the key, a prefix for ``${filename}``)."""
+    key = _string("Key", p.get("Key"))
+    conditions = list(p.get("Conditions") or [])
+    conditions.append({"bucket": bucket})
+    if key.endswith("${filename}"):
+        conditions.append(["starts-with", "$key", key[: -len("${filename}")]])
+    else:
+        conditions.append({"key": key})
+    return conditions
+
+
+def _presigned_post(bucket: str, conditions: Sequence[Any], s: Scope) -> list[IamRequest]:
+    """``s3:PutObject`` on every key a POST policy with ``conditions`` lets a browser
+    upload: each exact key, and for each ``starts-with $key`` prefix the ARN
+    ``prefix*`` and the prefix itself. Conditions are ANDed, so deciding each of them
+    over-approximates the keys: it fails closed. No key condition: every key."""
+    exact: list[str] = []
+    prefixes: list[str] = []
+    for i, condition in enumerate(conditions):
+        where = f"Conditions[{i}]"
+        if isinstance(condition, Mapping):
+            for name, value in condition.items():
+                if str(name).lstrip("$").lower() == "key":
+                    exact.append(_string(where, value))
+        elif isinstance(condition, list | tuple) and len(condition) == 3:
+            op, name, value = condition
+            if isinstance(name, str) and name.lower() == "$key":
+                if str(op).lower() == "eq":
+                    exact.append(_string(where, value))
+                elif str(op).lower() == "starts-with" and isinstance(value, str):
+                    prefixes.append(value)
+                else:
+                    raise RefusedParameter(where, condition, "unknown condition on `$key`")
+        else:
+            raise RefusedParameter(where, condition, "not a POST policy condition")
+    for key in list(exact):
+        if "${filename}" in key:  # S3 substitutes the file's name: any suffix
+            exact.remove(key)
+            prefixes.append(key.split("${filename}", 1)[0])
+    if not exact and not prefixes:
+        prefixes.append("")
+    base = f"arn:{s.partition}:s3:::{bucket}/"
+    out: list[IamRequest] = [("s3:PutObject", base + k, {}) for k in exact]
+    for prefix in prefixes:
+        out.append(("s3:PutObject", f"{base}{prefix}*", {}))
+        if prefix:
+            out.append(("s3:PutObject", base + prefix, {}))
+    return out
+
+
+# -- DynamoDB ------------------------------------------------------------------------------
+
+_TABLE_NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")
+_TABLE_ARN = re.compile(r"arn:([^:]+):dynamodb:([^:]+):([^:]+):table/([A-Za-z0-9_.-]{3,255})")
+
+
+def _table(parameter: str, value: Any, s: Scope) -> tuple[str, str]:
+    """(name, ARN) of a ``TableName``: a name, or a table ARN in the scope."""
+    text = _string(parameter, value)
+    if ":" in text:
+        m = _TABLE_ARN.fullmatch(text)
+        if m is None:
+            raise RefusedParameter(
+                parameter, value, "not a table name or table ARN (index and stream ARNs are not)"
+            )
+        if (m.group(1), m.group(2), m.group(3)) != (s.partition, s.region, s.account):
+            raise RefusedParameter(
+                parameter,
+                value,
+                f"the ARN is outside the session's scope (partition `{s.partition}`, region "
+                f"`{s.region}`, account `{s.account}`)",
+            )
+        name = m.group(4)
+    elif _TABLE_NAME.fullmatch(text) is None:
+        raise RefusedParameter(parameter, value, "table names are 3-255 of `A-Za-z0-9_.-`")
+    else:
+        name = text
+    return name, f"arn:{s.partition}:dynamodb:{s.region}:{s.account}:table/{name}"
 
 
 def _attr(value: Any) -> str | None:
     if isinstance(value, Mapping) and len(value) == 1:
         ((kind, inner),) = value.items()
-        if kind in ("S", "N", "B"):
-            return str(inner)
-        return None
-    if isinstance(value, str | int | float):
+        if kind in ("S", "N") and isinstance(inner, str):
+            return inner
+        return None  # binary keys: the guard does not know IAM's text for them
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
         return str(value)
     return None
 
 
-def _table_arn(table: str, s: Scope) -> str:
-    if table.startswith("arn:"):
-        return table
-    return f"arn:{s.partition}:dynamodb:{s.region}:{s.account}:table/{table}"
+def _leading(action: str, arn: str, keys: Sequence[Any], attribute: str) -> list[IamRequest]:
+    """The request(s) for items with ``keys``: one with every partition key the guard
+    can read as ``dynamodb:LeadingKeys``, and, when it cannot read some (or there are
+    none), one without leading keys (tenant policies deny it: fails closed). An
+    unreadable key never hides the readable ones: a batch holding one entry without
+    the partition key and one with another tenant's is decided on that tenant's key
+    too, also under a policy without a ``Null`` guard."""
+    values = [_attr(k.get(attribute)) if isinstance(k, Mapping) else None for k in keys]
+    known = sorted({v for v in values if v is not None})
+    out: list[IamRequest] = []
+    if known:
+        out.append((action, arn, {"dynamodb:LeadingKeys": known}))
+    if not known or None in values:
+        out.append((action, arn, {}))
+    return out
 
 
-def _leading(keys: Sequence[Mapping[str, Any]], attribute: str) -> dict[str, str | list[str]]:
-    values = [_attr(k.get(attribute)) for k in keys]
-    if not values or any(v is None for v in values):
-        return {}  # unknown: no leading keys (tenant policies deny: fails closed)
-    return {"dynamodb:LeadingKeys": sorted({v for v in values if v is not None})}
-
-
-_KEY_EQUALS = re.compile(r"^\s*\(?\s*([#\w.]+)\s*=\s*(:\w+)\s*\)?\s*(?:$|AND\b|and\b)")
+_KEY_EQUALS = re.compile(r"^\s*\(?\s*([#\w.]+)\s*=\s*(:\w+)\s*\)?\s*$")
 
 
 def _query_keys(p: Mapping[str, Any], attribute: str) -> list[Mapping[str, Any]]:
     expression = p.get("KeyConditionExpression")
-    names = p.get("ExpressionAttributeNames", {})
-    values = p.get("ExpressionAttributeValues", {})
-    if isinstance(expression, str):
-        for part in re.split(r"\bAND\b|\band\b", expression):
+    names = p.get("ExpressionAttributeNames") or {}
+    values = p.get("ExpressionAttributeValues") or {}
+    if expression is not None:
+        if not isinstance(expression, str):
+            raise RefusedParameter("KeyConditionExpression", expression, "must be a string")
+        for part in re.split(r"\band\b", expression, flags=re.IGNORECASE):
             m = _KEY_EQUALS.match(part)
-            if m and names.get(m.group(1), m.group(1)) == attribute and m.group(2) in values:
+            if m is None:
+                continue
+            name = m.group(1)
+            if name.startswith("#"):  # only placeholders are substituted
+                name = names.get(name, name)
+            if name == attribute and m.group(2) in values:
                 return [{attribute: values[m.group(2)]}]
         return []
-    legacy = p.get("KeyConditions", {}).get(attribute)
+    legacy = (p.get("KeyConditions") or {}).get(attribute)
     if legacy and legacy.get("ComparisonOperator") == "EQ":
         return [{attribute: legacy["AttributeValueList"][0]}]
     return []
 
 
-def _dynamodb(op: str, p: Mapping[str, Any], s: Scope) -> list[IamRequest]:
-    item_ops = {"GetItem": "Key", "PutItem": "Item", "UpdateItem": "Key", "DeleteItem": "Key"}
-    if op in item_ops:
-        table = p.get("TableName", "")
-        return [
-            (
-                f"dynamodb:{op}",
-                _table_arn(table, s),
-                _leading([p.get(item_ops[op], {})], s.pk(table)),
-            )
-        ]
+def _one_member(where: str, entry: Any, kinds: Mapping[str, Any]) -> tuple[str, Any]:
+    """The single request an entry of a batch or transaction holds. Services read one
+    member (moto the first); an entry holding several would let the guard read one
+    and the service another, so it is refused."""
+    if not isinstance(entry, Mapping) or len(entry) != 1:
+        raise RefusedParameter(
+            where, entry, f"each entry must hold exactly one of {', '.join(sorted(kinds))}"
+        )
+    ((kind, spec),) = entry.items()
+    if kind not in kinds or not isinstance(spec, Mapping):
+        raise RefusedParameter(
+            where, entry, f"each entry must hold exactly one of {', '.join(sorted(kinds))}"
+        )
+    return str(kind), spec
+
+
+_ITEM_OPS = {"GetItem": "Key", "PutItem": "Item", "UpdateItem": "Key", "DeleteItem": "Key"}
+_BATCH_WRITE = {"PutRequest": "Item", "DeleteRequest": "Key"}
+_TRANSACT = {
+    "Get": ("GetItem", "Key"),
+    "Put": ("PutItem", "Item"),
+    "Update": ("UpdateItem", "Key"),
+    "Delete": ("DeleteItem", "Key"),
+    "ConditionCheck": ("ConditionCheckItem", "Key"),
+}
+
+
+def _dynamodb(op: str, p: Mapping[str, Any], s: Scope, wire: bool) -> list[IamRequest]:
+    if op in _ITEM_OPS:
+        name, arn = _table("TableName", p.get("TableName"), s)
+        return _leading(f"dynamodb:{op}", arn, [p.get(_ITEM_OPS[op]) or {}], s.pk(name))
     if op == "Query":
-        table = p.get("TableName", "")
-        arn = _table_arn(table, s)
-        if p.get("IndexName"):
-            arn += f"/index/{p['IndexName']}"
-        keys = _query_keys(p, s.pk(table))
-        return [("dynamodb:Query", arn, _leading(keys, s.pk(table)) if keys else {})]
+        name, arn = _table("TableName", p.get("TableName"), s)
+        if p.get("IndexName") is not None:
+            index = _string("IndexName", p["IndexName"])
+            if _TABLE_NAME.fullmatch(index) is None:
+                raise RefusedParameter(
+                    "IndexName", index, "index names are 3-255 of `A-Za-z0-9_.-`"
+                )
+            arn += f"/index/{index}"
+        keys = _query_keys(p, s.pk(name))
+        return _leading("dynamodb:Query", arn, keys, s.pk(name))
     if op == "Scan":
-        return [("dynamodb:Scan", _table_arn(p.get("TableName", ""), s), {})]
+        return [("dynamodb:Scan", _table("TableName", p.get("TableName"), s)[1], {})]
     if op == "BatchGetItem":
-        return [
-            ("dynamodb:BatchGetItem", _table_arn(t, s), _leading(spec.get("Keys", []), s.pk(t)))
-            for t, spec in p.get("RequestItems", {}).items()
-        ]
-    if op == "BatchWriteItem":
         out: list[IamRequest] = []
-        for t, writes in p.get("RequestItems", {}).items():
-            keys = [
-                w.get("PutRequest", {}).get("Item") or w.get("DeleteRequest", {}).get("Key") or {}
-                for w in writes
-            ]
-            out.append(("dynamodb:BatchWriteItem", _table_arn(t, s), _leading(keys, s.pk(t))))
+        for t, spec in p["RequestItems"].items():
+            name, arn = _table("RequestItems", t, s)
+            out += _leading("dynamodb:BatchGetItem", arn, spec["Keys"], s.pk(name))
+        return out
+    if op == "BatchWriteItem":
+        out = []
+        for t, writes in p["RequestItems"].items():
+            name, arn = _table("RequestItems", t, s)
+            keys = []
+            for i, entry in enumerate(writes):
+                kind, spec = _one_member(f"RequestItems[{t}][{i}]", entry, _BATCH_WRITE)
+                keys.append(spec.get(_BATCH_WRITE[kind]) or {})
+            out += _leading("dynamodb:BatchWriteItem", arn, keys, s.pk(name))
         return out
     if op in ("TransactGetItems", "TransactWriteItems"):
-        kinds = {
-            "Get": ("GetItem", "Key"),
-            "Put": ("PutItem", "Item"),
-            "Update": ("UpdateItem", "Key"),
-            "Delete": ("DeleteItem", "Key"),
-            "ConditionCheck": ("ConditionCheckItem", "Key"),
-        }
+        allowed = {"Get": _TRANSACT["Get"]} if op == "TransactGetItems" else _TRANSACT
         out = []
-        for entry in p.get("TransactItems", []):
-            for kind, spec in entry.items():
-                action, field_name = kinds[kind]
-                t = spec.get("TableName", "")
-                out.append(
-                    (
-                        f"dynamodb:{action}",
-                        _table_arn(t, s),
-                        _leading([spec.get(field_name, {})], s.pk(t)),
-                    )
-                )
+        for i, entry in enumerate(p["TransactItems"]):
+            kind, spec = _one_member(f"TransactItems[{i}]", entry, allowed)
+            action, field_name = allowed[kind]
+            name, arn = _table(f"TransactItems[{i}].{kind}.TableName", spec.get("TableName"), s)
+            key = spec.get(field_name) or {}
+            out += _leading(f"dynamodb:{action}", arn, [key], s.pk(name))
         return out
     raise UnmappedOperation(f"dynamodb:{op}")
 
 
-_QUEUE_URL = re.compile(r"^https?://[^/]+/(\d{12})/([^/?]+)")
+# -- SQS -----------------------------------------------------------------------------------
+
+_QUEUE_URL = re.compile(
+    r"(?P<scheme>https?)://(?P<netloc>[A-Za-z0-9.-]+(?::[0-9]{1,5})?)"
+    r"/(?P<account>[0-9]{12})/(?P<name>[A-Za-z0-9_.-]{1,80})"
+)
+_QUEUE_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}(?:\.fifo)?")
 
 
-def _sqs(op: str, p: Mapping[str, Any], s: Scope) -> list[IamRequest]:
-    actions = {
-        "SendMessage": "sqs:SendMessage",
-        "SendMessageBatch": "sqs:SendMessage",
-        "ReceiveMessage": "sqs:ReceiveMessage",
-        "DeleteMessage": "sqs:DeleteMessage",
-        "DeleteMessageBatch": "sqs:DeleteMessage",
-        "GetQueueAttributes": "sqs:GetQueueAttributes",
-        "ChangeMessageVisibility": "sqs:ChangeMessageVisibility",
-        "ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility",
-        "PurgeQueue": "sqs:PurgeQueue",
-    }
+def _queue_name(parameter: str, value: Any) -> str:
+    name = _string(parameter, value)
+    if len(name) > 80 or _QUEUE_NAME.fullmatch(name) is None:
+        raise RefusedParameter(
+            parameter, value, "queue names are 1-80 of `A-Za-z0-9_-`, optionally ending in `.fifo`"
+        )
+    return name
+
+
+def _sqs_hosts(scope: Scope) -> frozenset[tuple[str, str]]:
+    """The (scheme, host) pairs the guard accepts in queue URLs for ``scope``."""
+    hosts: set[tuple[str, str]] = set()
+    dns = _DNS_SUFFIX.get(scope.partition)
+    if dns is not None:
+        r = scope.region
+        for host in (f"sqs.{r}.{dns}", f"sqs-fips.{r}.{dns}", f"{r}.queue.{dns}"):
+            hosts.add(("https", host))
+        if scope.partition == "aws" and r == "us-east-1":
+            hosts.add(("https", "queue.amazonaws.com"))
+    if scope.endpoint_url:
+        endpoint = urlsplit(scope.endpoint_url)
+        hosts.add((endpoint.scheme.lower(), endpoint.netloc.lower()))
+    return frozenset(hosts)
+
+
+def _queue_arn(value: Any, s: Scope) -> str:
+    """The queue ARN of a queue URL, read as the service reads it, or refused."""
+    url = _string("QueueUrl", value)
+    m = _QUEUE_URL.fullmatch(url)
+    if m is None:
+        raise RefusedParameter(
+            "QueueUrl",
+            value,
+            "queue URLs must be exactly `https://<host>/<account>/<queue name>` (no other "
+            "path segment, query, fragment, user info or percent-encoding)",
+        )
+    name = _queue_name("QueueUrl", m.group("name"))
+    if (m.group("scheme"), m.group("netloc").lower()) not in _sqs_hosts(s):
+        raise RefusedParameter(
+            "QueueUrl",
+            value,
+            f"`{m.group('scheme')}://{m.group('netloc')}` is not an SQS endpoint of region "
+            f"`{s.region}` nor the client's endpoint",
+        )
+    if m.group("account") != s.account:
+        raise RefusedParameter(
+            "QueueUrl", value, f"the queue is not in the session's account `{s.account}`"
+        )
+    return f"arn:{s.partition}:sqs:{s.region}:{s.account}:{name}"
+
+
+_SQS = {
+    "SendMessage": "sqs:SendMessage",
+    "SendMessageBatch": "sqs:SendMessage",
+    "ReceiveMessage": "sqs:ReceiveMessage",
+    "DeleteMessage": "sqs:DeleteMessage",
+    "DeleteMessageBatch": "sqs:DeleteMessage",
+    "GetQueueAttributes": "sqs:GetQueueAttributes",
+    "ChangeMessageVisibility": "sqs:ChangeMessageVisibility",
+    "ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility",
+    "PurgeQueue": "sqs:PurgeQueue",
+}
+
+
+def _sqs(op: str, p: Mapping[str, Any], s: Scope, wire: bool) -> list[IamRequest]:
     if op == "GetQueueUrl":
-        account = p.get("QueueOwnerAWSAccountId", s.account)
-        return [
-            (
-                "sqs:GetQueueUrl",
-                f"arn:{s.partition}:sqs:{s.region}:{account}:{p.get('QueueName', '')}",
-                {},
+        owner = p.get("QueueOwnerAWSAccountId")
+        if owner is not None and owner != s.account:
+            raise RefusedParameter(
+                "QueueOwnerAWSAccountId", owner, f"only the session's account `{s.account}`"
             )
-        ]
-    if op in actions:
-        m = _QUEUE_URL.match(str(p.get("QueueUrl", "")))
-        if m is None:
-            raise UnmappedOperation(f"sqs:{op} with queue URL `{p.get('QueueUrl')}`")
-        return [(actions[op], f"arn:{s.partition}:sqs:{s.region}:{m.group(1)}:{m.group(2)}", {})]
+        name = _queue_name("QueueName", p.get("QueueName"))
+        return [("sqs:GetQueueUrl", f"arn:{s.partition}:sqs:{s.region}:{s.account}:{name}", {})]
+    if op in _SQS:
+        return [(_SQS[op], _queue_arn(p.get("QueueUrl"), s), {})]
     raise UnmappedOperation(f"sqs:{op}")
 
 
-def _secretsmanager(op: str, p: Mapping[str, Any], s: Scope) -> list[IamRequest]:
+# -- Secrets Manager -----------------------------------------------------------------------
+
+_SECRET_NAME = re.compile(r"[A-Za-z0-9/_+=.@-]{1,512}")
+_SECRET_ARN = re.compile(r"arn:([^:]+):secretsmanager:([^:]+):([^:]+):secret:([A-Za-z0-9/_+=.@-]+)")
+_SECRET_SUFFIX = re.compile(r".+-[A-Za-z0-9]{6}")
+
+
+def _secret_arns(value: Any, s: Scope) -> list[str]:
+    """The ARNs a ``SecretId`` may name, as AWS evaluates them (every reading)."""
+    secret = _string("SecretId", value)
+    prefix = f"arn:{s.partition}:secretsmanager:{s.region}:{s.account}:secret:"
+    if ":" not in secret:  # a name (names cannot hold `:`)
+        if _SECRET_NAME.fullmatch(secret) is None:
+            raise RefusedParameter(
+                "SecretId", value, "secret names are 1-512 of `A-Za-z0-9/_+=.@-`"
+            )
+        return [f"{prefix}{secret}-??????"]  # AWS adds six random characters
+    m = _SECRET_ARN.fullmatch(secret)
+    if m is None:
+        raise RefusedParameter("SecretId", value, "neither a secret name nor a secret ARN")
+    if (m.group(1), m.group(2), m.group(3)) != (s.partition, s.region, s.account):
+        raise RefusedParameter(
+            "SecretId",
+            value,
+            f"the ARN is outside the session's scope (partition `{s.partition}`, region "
+            f"`{s.region}`, account `{s.account}`)",
+        )
+    rest = m.group(4)
+    partial = f"{prefix}{rest}-??????"
+    if _SECRET_SUFFIX.fullmatch(rest):  # complete ARN, or a partial one of such a name
+        return [secret, partial]
+    return [partial]
+
+
+def _secretsmanager(op: str, p: Mapping[str, Any], s: Scope, wire: bool) -> list[IamRequest]:
     if op not in ("GetSecretValue", "DescribeSecret", "PutSecretValue", "UpdateSecret"):
         raise UnmappedOperation(f"secretsmanager:{op}")
-    secret = str(p.get("SecretId", ""))
-    if not secret.startswith("arn:"):
-        # A name: AWS evaluates the full ARN, whose last six characters are random.
-        secret = f"arn:{s.partition}:secretsmanager:{s.region}:{s.account}:secret:{secret}-??????"
-    return [(f"secretsmanager:{op}", secret, {})]
+    return [(f"secretsmanager:{op}", arn, {}) for arn in _secret_arns(p.get("SecretId"), s)]
 
 
-def _kms(op: str, p: Mapping[str, Any], s: Scope) -> list[IamRequest]:
-    if op not in (
-        "Encrypt",
-        "Decrypt",
-        "GenerateDataKey",
-        "GenerateDataKeyWithoutPlaintext",
-        "ReEncrypt",
-    ):
-        raise UnmappedOperation(f"kms:{op}")
-    key = str(p.get("KeyId", "*"))
-    if key != "*" and not key.startswith("arn:"):
-        name = key if key.startswith("alias/") else f"key/{key}"
-        key = f"arn:{s.partition}:kms:{s.region}:{s.account}:{name}"
-    ctx: dict[str, str | list[str]] = {
-        f"kms:EncryptionContext:{k}": str(v) for k, v in (p.get("EncryptionContext") or {}).items()
-    }
-    return [(f"kms:{op}", key, ctx)]
+# -- KMS -----------------------------------------------------------------------------------
+
+_KEY_ID = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}"
+)
+_KEY_ARN = re.compile(r"arn:([^:]+):kms:([^:]+):([^:]+):key/(.+)")
 
 
-_MAPPERS: dict[str, Callable[[str, Mapping[str, Any], Scope], list[IamRequest]]] = {
+def _kms_key(parameter: str, value: Any, s: Scope) -> str:
+    key = _string(parameter, value)
+    if key.startswith("alias/") or (key.startswith("arn:") and ":alias/" in key):
+        raise RefusedParameter(
+            parameter,
+            value,
+            "aliases are not accepted: AWS authorises the key an alias points to, which "
+            "the guard cannot see; pass the key ID or key ARN",
+        )
+    m = _KEY_ARN.fullmatch(key)
+    if m is not None:
+        if (m.group(1), m.group(2), m.group(3)) != (s.partition, s.region, s.account):
+            raise RefusedParameter(
+                parameter,
+                value,
+                f"the key is outside the session's scope (partition `{s.partition}`, region "
+                f"`{s.region}`, account `{s.account}`)",
+            )
+        key = m.group(4)
+    if _KEY_ID.fullmatch(key) is None:
+        raise RefusedParameter(
+            parameter, value, "not a key ID (lower-case UUID or `mrk-` and 32 hex) or key ARN"
+        )
+    return f"arn:{s.partition}:kms:{s.region}:{s.account}:key/{key}"
+
+
+def _encryption_context(parameter: str, value: Any) -> dict[str, str | list[str]]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise RefusedParameter(parameter, value, "must be a mapping of strings to strings")
+    seen: dict[str, str] = {}
+    ctx: dict[str, str | list[str]] = {}
+    for k, v in value.items():
+        if not isinstance(k, str) or not isinstance(v, str):
+            raise RefusedParameter(parameter, value, "must be a mapping of strings to strings")
+        if k.lower() in seen:
+            raise RefusedParameter(
+                parameter,
+                value,
+                f"keys `{seen[k.lower()]}` and `{k}` differ only in case; condition keys are "
+                "case-insensitive, so IAM would see one of them",
+            )
+        seen[k.lower()] = k
+        ctx[f"kms:EncryptionContext:{k}"] = v
+    if ctx:
+        ctx["kms:EncryptionContextKeys"] = sorted(value)
+    return ctx
+
+
+def _kms(op: str, p: Mapping[str, Any], s: Scope, wire: bool) -> list[IamRequest]:
+    if op in ("Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext"):
+        key = _kms_key("KeyId", p.get("KeyId"), s)
+        return [
+            (f"kms:{op}", key, _encryption_context("EncryptionContext", p.get("EncryptionContext")))
+        ]
+    if op == "Decrypt":
+        if p.get("KeyId") is None:
+            raise RefusedParameter(
+                "KeyId",
+                None,
+                "Decrypt without KeyId: the key is named inside the ciphertext, which the "
+                "guard cannot read; pass KeyId",
+            )
+        key = _kms_key("KeyId", p.get("KeyId"), s)
+        return [
+            (
+                "kms:Decrypt",
+                key,
+                _encryption_context("EncryptionContext", p.get("EncryptionContext")),
+            )
+        ]
+    if op == "ReEncrypt":
+        source = _kms_key("SourceKeyId", p.get("SourceKeyId"), s)
+        target = _kms_key("DestinationKeyId", p.get("DestinationKeyId"), s)
+        contexts = [
+            _encryption_context("SourceEncryptionContext", p.get("SourceEncryptionContext")),
+            _encryption_context(
+                "DestinationEncryptionContext", p.get("DestinationEncryptionContext")
+            ),
+        ]
+        # Either context may be the one a condition sees: decide both for each side.
+        return [
+            (action, key, ctx)
+            for action, key in (("kms:ReEncryptFrom", source), ("kms:ReEncryptTo", target))
+            for ctx in contexts
+        ]
+    raise UnmappedOperation(f"kms:{op}")
+
+
+_MAPPERS: dict[str, Callable[[str, Mapping[str, Any], Scope, bool], list[IamRequest]]] = {
     "s3": _s3,
     "dynamodb": _dynamodb,
     "sqs": _sqs,
@@ -269,10 +762,21 @@ _MAPPERS: dict[str, Callable[[str, Mapping[str, Any], Scope], list[IamRequest]]]
 
 # -- the guard ---------------------------------------------------------------------------
 
+_PENDING = "policy_engine.guard.pending"  # request-context slot of a deferred decision
+_DECIDED = "policy_engine.guard.decided"
+
 
 @dataclass
 class Guard:
-    """Decides each call of a session against ``evaluator`` before it is sent."""
+    """Decides each call of a session against ``evaluator`` before it is sent.
+
+    Calls are decided in ``before-parameter-build``, with the parameters exactly as
+    botocore serialises them, except two whose target is only known later, still
+    before anything is sent: SQS calls are decided at ``before-endpoint-resolution``
+    (the client's endpoint and region, which queue URLs may name; ``before-sign`` if
+    that event does not come) and S3 presigned POSTs at ``before-sign`` (the POST
+    policy's key conditions, which botocore builds after the parameters).
+    """
 
     evaluator: Evaluator
     scope: Scope
@@ -284,13 +788,32 @@ class Guard:
     record: bool = False
 
     def install(self, session: boto3.Session) -> None:
-        """Register the hook on ``session`` (clients created afterwards are guarded)."""
+        """Register the hooks on ``session`` (clients created afterwards are guarded)."""
         session.events.register("before-parameter-build", self._before_parameter_build)
+        session.events.register("before-endpoint-resolution", self._before_endpoint_resolution)
+        session.events.register("before-sign", self._before_sign)
 
     def check(self, service: str, operation: str, params: Mapping[str, Any]) -> None:
-        """Raise ``ClientError`` (``AccessDenied``) unless every IAM request is allowed."""
+        """Raise ``ClientError`` (``AccessDenied``) unless every IAM request is allowed.
+
+        ``params`` as passed to the client; ``operation`` may also be
+        ``GeneratePresignedPost`` with ``generate_presigned_post``'s ``Bucket``, ``Key``
+        and ``Conditions``."""
+        self._check(service, operation, params, self.scope, wire=False)
+
+    def _check(
+        self,
+        service: str,
+        operation: str,
+        params: Mapping[str, Any],
+        scope: Scope,
+        *,
+        wire: bool,
+        requests: list[IamRequest] | None = None,
+    ) -> None:
         try:
-            requests = iam_requests(service, operation, params, self.scope)
+            if requests is None:
+                requests = _map(service, operation, params, scope, wire=wire)
         except UnmappedOperation as exc:
             if not self.strict:
                 log.warning("policy-engine guard: unmapped operation %s allowed (permissive)", exc)
@@ -300,6 +823,8 @@ class Guard:
                 f"operation `{exc}` is not mapped to IAM requests; denied in strict mode "
                 f"for tenant `{self.tenant}`",
             ) from None
+        except RefusedParameter as exc:
+            raise self._refused(f"{service}:{operation}", exc) from None
         for action, resource, context in requests:
             ctx: dict[str, Any] = dict(context)
             ctx["aws:PrincipalTag/TenantId"] = self.tenant
@@ -315,8 +840,80 @@ class Guard:
                     f"`{resource}`: {decision.decision}, {decision.reason}",
                 )
 
-    def _before_parameter_build(self, params: Mapping[str, Any], model: Any, **_: Any) -> None:
-        self.check(model.service_model.service_name, model.name, params)
+    def _refused(self, operation: str, reason: object) -> Exception:
+        return _denied(
+            operation.rpartition(":")[2],
+            f"tenant `{self.tenant}` (tier `{self.tier}`): {operation}: {reason}",
+        )
+
+    def _region_check(self, service: str, operation: str, region: Any) -> None:
+        if service in _REGIONAL and region != self.scope.region:
+            raise self._refused(
+                f"{service}:{operation}",
+                f"the client's region `{region}` is not the session's region `{self.scope.region}`",
+            )
+
+    def _before_parameter_build(
+        self, params: Mapping[str, Any], model: Any, context: Any = None, **_: Any
+    ) -> None:
+        service = model.service_model.service_name
+        operation = model.name
+        context = context if isinstance(context, dict) else {}
+        if "client_region" in context:
+            self._region_check(service, operation, context["client_region"])
+        if service == "sqs" or (
+            service == "s3" and operation == "CreateBucket" and context.get("is_presign_request")
+        ):
+            # Decided later (see the class docstring); `params` is final here.
+            context[_PENDING] = (service, operation, params)
+            return
+        self._check(service, operation, params, self.scope, wire=True)
+
+    def _decide_sqs(self, context: dict[str, Any], endpoint: Any, region: Any) -> None:
+        service, operation, params = context[_PENDING]
+        self._region_check(service, operation, region)
+        scope = replace(self.scope, endpoint_url=str(endpoint) if endpoint else None)
+        self._check(service, operation, params, scope, wire=True)
+        context[_DECIDED] = True
+
+    def _before_endpoint_resolution(
+        self, builtins: Mapping[Any, Any], context: Any = None, **_: Any
+    ) -> None:
+        if not isinstance(context, dict) or context.get(_DECIDED):
+            return
+        pending = context.get(_PENDING)
+        if pending is not None and pending[0] == "sqs":
+            values = {getattr(k, "value", k): v for k, v in builtins.items()}
+            self._decide_sqs(context, values.get("SDK::Endpoint"), values.get("AWS::Region"))
+
+    def _before_sign(
+        self, request: Any, operation_name: str = "", region_name: Any = None, **kw: Any
+    ) -> None:
+        context = getattr(request, "context", None)
+        context = context if isinstance(context, dict) else {}
+        pending = context.get(_PENDING)
+        if context.get(_DECIDED):
+            return
+        if pending is None:
+            if str(kw.get("event_name", "")).split(".")[1:2] == ["sqs"]:
+                raise self._refused(f"sqs:{operation_name}", "parameters not seen by the guard")
+            return
+        service, operation, params = pending
+        if service == "sqs":
+            split = urlsplit(str(request.url))
+            self._decide_sqs(context, f"{split.scheme}://{split.netloc}", region_name)
+            return
+        policy = context.get("s3-presign-post-policy")
+        if operation_name == "PutObject" and isinstance(policy, Mapping):
+            try:
+                bucket = _bucket("Bucket", params.get("Bucket"))
+                requests = _presigned_post(bucket, policy.get("conditions") or [], self.scope)
+            except RefusedParameter as exc:
+                raise self._refused(f"s3:{PRESIGNED_POST}", exc) from None
+            self._check("s3", PRESIGNED_POST, params, self.scope, wire=True, requests=requests)
+        else:
+            self._check(service, operation, params, self.scope, wire=True)
+        context[_DECIDED] = True
 
 
 def _denied(operation: str, message: str) -> Exception:
@@ -337,11 +934,18 @@ def guard_session(
     principal: str | None = None,
     strict: bool = True,
     dynamodb_partition_key: str | Mapping[str, str] = "tenant_id",
+    endpoint_url: str | None = None,
 ) -> Guard:
-    """Install a guard on any boto3 session; returns it."""
+    """Install a guard on any boto3 session; returns it. ``endpoint_url`` is only for
+    :meth:`Guard.check` calls made directly: the hooks see each client's endpoint."""
     guard = Guard(
         evaluator,
-        Scope(region, account, dynamodb_partition_key=dynamodb_partition_key),
+        Scope(
+            region,
+            account,
+            dynamodb_partition_key=dynamodb_partition_key,
+            endpoint_url=endpoint_url,
+        ),
         tenant,
         tier,
         principal or f"arn:aws:sts::{account}:assumed-role/tenant/{tenant}",

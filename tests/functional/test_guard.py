@@ -168,7 +168,11 @@ def test_guard_property_random_keys(pair: tuple[str, str], key: str) -> None:
         account="111122223333",
         region="eu-west-1",
     )
-    guard.check("s3", "GetObject", {"Bucket": BUCKET, "Key": f"{a}/{key}"})
+    if any(segment in (".", "..") for segment in key.split("/")):
+        with pytest.raises(ClientError, match="path segment"):  # refused even for A's keys
+            guard.check("s3", "GetObject", {"Bucket": BUCKET, "Key": f"{a}/{key}"})
+    else:
+        guard.check("s3", "GetObject", {"Bucket": BUCKET, "Key": f"{a}/{key}"})
     with pytest.raises(ClientError):
         guard.check("s3", "GetObject", {"Bucket": BUCKET, "Key": f"{b}/{key}"})
     with pytest.raises(ClientError):
@@ -176,3 +180,60 @@ def test_guard_property_random_keys(pair: tuple[str, str], key: str) -> None:
     guard.check("dynamodb", "GetItem", {"TableName": "saas-orders", "Key": {"tenant_id": a}})
     with pytest.raises(ClientError):
         guard.check("dynamodb", "GetItem", {"TableName": "saas-orders", "Key": {"tenant_id": b}})
+
+
+def test_sqs_queue_url_with_an_extra_segment_is_refused_before_sending(
+    acme: Any, world: dict[str, Any]
+) -> None:
+    """Issue 17, critical 1: moto (like AWS) reads the queue from the URL's *last*
+    segment, so acme's own queue URL + `/saas-jobs-globex` reaches globex's queue. The
+    guard read the first segment and let it through; now it refuses the URL."""
+    import boto3
+
+    session, vendor = acme
+    own = f"{world['endpoint_url']}/111122223333/saas-jobs-acme"
+    globex = f"{world['endpoint_url']}/111122223333/saas-jobs-globex"
+    attack = f"{own}/saas-jobs-globex"
+    admin = boto3.client("sqs", **world)
+    admin.purge_queue(QueueUrl=globex)
+    admin.send_message(QueueUrl=globex, MessageBody="for globex only")
+
+    # The attack is real against the service: an unguarded acme session reads it.
+    unguarded = vendor.session_for("acme", "basic").client("sqs")
+    leaked = unguarded.receive_message(QueueUrl=attack, VisibilityTimeout=0)["Messages"]
+    assert [m["Body"] for m in leaked] == ["for globex only"]
+
+    sqs = session.client("sqs")
+    message = denied(lambda: sqs.receive_message(QueueUrl=attack, VisibilityTimeout=0))
+    assert "exactly" in message
+    denied(lambda: sqs.send_message(QueueUrl=attack, MessageBody="injected"))
+    bodies = [
+        m["Body"]
+        for m in admin.receive_message(
+            QueueUrl=globex, MaxNumberOfMessages=10, VisibilityTimeout=0
+        ).get("Messages", [])
+    ]
+    assert bodies == ["for globex only"]  # nothing was sent by the guarded session
+    sqs.send_message(QueueUrl=own, MessageBody="still works")
+
+
+def test_batch_write_entry_with_two_requests_is_refused(
+    acme: Any, world: dict[str, Any], orders_table: Any
+) -> None:
+    """Issue 17, low 13: a write request holding a Delete of globex's key and a Put of
+    acme's item. The guard read only the Put item (`Item or Key`); which member the
+    service honours is not the guard's to guess (moto honours the Put), so such
+    entries are refused, before anything is sent."""
+    session, _ = acme
+    key = {"tenant_id": "globex", "order_id": "o-bwi"}
+    entry = {
+        "DeleteRequest": {"Key": {"tenant_id": {"S": "globex"}, "order_id": {"S": "o-bwi"}}},
+        "PutRequest": {"Item": {"tenant_id": {"S": "acme"}, "order_id": {"S": "o-bwi"}}},
+    }
+    orders_table.put_item(Item=key)
+    client = session.client("dynamodb")
+    message = denied(lambda: client.batch_write_item(RequestItems={"saas-orders": [entry]}))
+    assert "exactly one of DeleteRequest, PutRequest" in message
+    assert "Item" in orders_table.get_item(Key=key)
+    acme_key = {"tenant_id": "acme", "order_id": "o-bwi"}
+    assert "Item" not in orders_table.get_item(Key=acme_key)  # the Put was not sent either
