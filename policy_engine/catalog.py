@@ -72,6 +72,8 @@ class ResourceSpec:
     arn: str
     partitions: tuple[Partition, ...]
     description: str = ""
+    #: the template (kind ``resource``) of the resource-based policy attached to it
+    policy: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,12 +270,28 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
                     value=subst(part["value"], f"{p_path}.value") if "value" in part else None,
                 )
             )
+        policy = spec.get("policy")
+        if policy is not None and policy not in templates:
+            raise CatalogError(
+                where,
+                f"unknown template `{policy}`; the catalogue defines "
+                + ", ".join(f"`{t}`" for t in sorted(templates)),
+                key_path=f"{base}.policy",
+            )
+        if policy is not None and templates[policy].kind != "resource":
+            raise CatalogError(
+                where,
+                f"template `{policy}` is of kind `{templates[policy].kind}`; a resource's "
+                "`policy` takes a template of kind resource",
+                key_path=f"{base}.policy",
+            )
         resources[name] = ResourceSpec(
             name=name,
             service=spec["service"],
             arn=subst(spec["arn"], f"{base}.arn"),
             partitions=tuple(partitions),
             description=spec.get("description", ""),
+            policy=policy,
         )
 
     tiers: dict[str, Tier] = {}

@@ -313,6 +313,29 @@ class Renderer:
             self._env = _make_environment(self.catalog)
         return self._env
 
+    def resource_policy(self, resource: str) -> SymbolicPolicy | None:
+        """The resource-based policy of a resource of the model (rendered once per
+        catalogue, with ``tier`` empty; ``tier_roles`` maps each tier to its role ARN),
+        or None when the resource has none. It may not use ``{{ tenant }}``."""
+        name = self.catalog.resources[resource].policy
+        if name is None:
+            return None
+        key = (name, "")
+        cached = self._symbolic.get(key)
+        if cached is None:
+            with self._lock:
+                cached = self._symbolic.get(key)
+                if cached is None:
+                    cached = self._render_symbolic(self.catalog.template(name), "")
+                    if cached.holes:
+                        raise TemplateError(
+                            cached.template,
+                            "a resource policy may not use `{{ tenant }}`: it is one "
+                            "document for every tenant (use the tier roles and conditions)",
+                        )
+                    self._symbolic[key] = cached
+        return cached
+
     def symbolic(self, template: str, tier: str) -> SymbolicPolicy:
         """Render ``template`` for ``tier`` with the tenant marker (cached)."""
         key = (template, tier)
@@ -336,7 +359,12 @@ class Renderer:
         if TENANT_MARKER in raw_text:
             raise TemplateError(source, f"the template text may not contain `{TENANT_MARKER}`")
         variables: dict[str, Any] = dict(self.catalog.constants)
-        variables.update(tenant=_TENANT, tier=tier, constants=dict(self.catalog.constants))
+        variables.update(
+            tenant=_TENANT,
+            tier=tier,
+            constants=dict(self.catalog.constants),
+            tier_roles={name: t.role_arn for name, t in self.catalog.tiers.items()},
+        )
         text = _run_jinja(self._environment(), spec, variables)
         try:
             document = json.loads(text)

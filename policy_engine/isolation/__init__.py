@@ -31,11 +31,11 @@ from typing import Any
 
 from ..catalog import Catalog, ResourceSpec
 from ..evaluate import Evaluator, Request, compile_policy
-from ..model import Policy
+from ..model import Policy, policy_from_obj
 from ..render import Renderer
 from ..tenancy import TenantIdLanguage
 from ._checker import _Checker
-from ._confirm import _ALLOW_ALL
+from ._confirm import _ALLOW_ALL, scope_resource_policy
 from ._report import Counterexample, Status, TierResult, Unknown
 from ._strings import TAG_KEY, TIER_TAG_KEY
 
@@ -70,6 +70,8 @@ def check_tier(catalog: Catalog, tier: str, *, renderer: Renderer | None = None)
         account=account,
         role_name=role_name,
         examples=catalog.examples,
+        resource_policies=resource_documents(catalog, renderer=renderer),
+        role_arn=tier_obj.role_arn,
     )
     if tier_obj.api_templates:
         result = _merge(result, check_api(catalog, tier, renderer=renderer))
@@ -135,16 +137,31 @@ def check_isolation(
     role_name: str = "tenant-role",
     examples: Sequence[str] = (),
     session_tags: bool = True,
+    resource_policies: Mapping[str, Mapping[str, Any]] | None = None,
+    role_arn: str | None = None,
 ) -> TierResult:
     """Check one session policy (with :data:`TENANT_MARKER` where the tenant ID goes)
     and the role's policies (which may use ``${aws:PrincipalTag/TenantId}``) against a
     resource model (a list, or a mapping from names used in counterexamples). With no
     role policies the role is taken to allow everything.
     ``session_tags`` says whether the requests carry the session tags ``TenantId`` and
-    ``Tier`` (vended credentials do; an API Gateway authorizer policy does not)."""
+    ``Tier`` (vended credentials do; an API Gateway authorizer policy does not).
+    ``resource_policies`` maps a resource of the model (by name) to the resource-based
+    policy attached to it; its grants to the role's sessions count too, those to the
+    session itself (``*``, the session ARN) without the session policy's limits."""
     started = time.perf_counter()
     checker = _Checker(
-        session, roles, resources, language, tier, account, role_name, examples, session_tags
+        session,
+        roles,
+        resources,
+        language,
+        tier,
+        account,
+        role_name,
+        examples,
+        session_tags,
+        resource_policies,
+        role_arn,
     )
     violations, unknown, checks = checker.run()
     return TierResult(tier, violations, unknown, checks, time.perf_counter() - started)
@@ -154,8 +171,10 @@ def effective_evaluator(
     catalog: Catalog, tier: str, tenant: str, *, renderer: Renderer | None = None
 ) -> Evaluator:
     """An evaluator for tenant ``tenant``'s effective policy in ``tier``: the tier
-    role's policies as identity policies and the tier's session policy for the tenant.
-    Use it with :func:`as_tenant` so the request carries the session tags."""
+    role's policies (and those of tiers sharing the role) as identity policies, the
+    tier's session policy for the tenant, and the model's resource policies (each
+    ``Resource: "*"`` read as its own resource). Use it with :func:`as_tenant` so the
+    request carries the session tags."""
     renderer = renderer or Renderer(catalog)
     session = renderer.render_tier(tenant, tier)
     roles: dict[str, Policy] = {}
@@ -164,10 +183,32 @@ def effective_evaluator(
             if policy not in roles.values():
                 roles[name if sharer == tier else f"{name} (tier {sharer})"] = policy
     identity = [compile_policy(p, name=n, kind="identity") for n, p in roles.items()]
+    attached = tuple(
+        compile_policy(
+            policy_from_obj(scope_resource_policy(doc, catalog.resources[name])),
+            name=f"resource({name})",
+            kind="resource",
+        )
+        for name, doc in resource_documents(catalog, renderer=renderer).items()
+    )
     return Evaluator(
         tuple(identity) or (_ALLOW_ALL,),
         (compile_policy(session, name=f"session({tier})", kind="session"),),
+        resource=attached,
     )
+
+
+def resource_documents(
+    catalog: Catalog, *, renderer: Renderer | None = None
+) -> dict[str, Mapping[str, Any]]:
+    """The resource-based policies of the model's resources, by resource name."""
+    renderer = renderer or Renderer(catalog)
+    out: dict[str, Mapping[str, Any]] = {}
+    for name in catalog.resources:
+        policy = renderer.resource_policy(name)
+        if policy is not None:
+            out[name] = policy.document
+    return out
 
 
 def role_sharers(catalog: Catalog, tier: str) -> list[str]:

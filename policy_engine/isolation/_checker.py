@@ -31,7 +31,8 @@ class _Checker(_Confirmation, _Coverage):
         if self.tags:
             work.append(self._escalation())
         for res, shapes in work:
-            service_actions = _service_actions(res.service, self.stmts)
+            stmts = self.stmts + self.resource_allows.get(res.name, [])
+            service_actions = _service_actions(res.service, stmts)
             for shape in shapes:
                 checks += 1
                 actions = _shape_actions(shape, service_actions)
@@ -54,25 +55,31 @@ class _Checker(_Confirmation, _Coverage):
     def _check_shape(
         self, res: ResourceSpec, shape: _Shape, actions: Sequence[str]
     ) -> list[Counterexample] | Unknown:
-        sides: dict[str, list[tuple[_Candidate, tuple[str, ...]]]] = {"session": [], "role": []}
-        for st in self.stmts:
+        sides: dict[str, list[tuple[_Candidate, tuple[str, ...]]]] = {
+            "session": [],
+            "role": [],
+            "direct": [],
+        }
+        denies = self.denies + self.resource_denies.get(res.name, [])
+        for st in self.stmts + self.resource_allows.get(res.name, []):
             covered = _covered_actions(st.actions, st.not_action, tuple(actions))
             if not covered:
                 continue
-            fences = [d for d in self.denies if all(_action_covered(d, a) for a in covered)]
+            fences = [d for d in denies if all(_action_covered(d, a) for a in covered)]
             try:
                 admitted = self._admits(st, res, shape, fences)
             except fa.Unsupported as exc:
                 return Unknown(res.name, f"{exc} in {st.ref}", shape.label, st.ref)
             for cand in admitted:
                 sides[st.side].append((cand, covered))
-        if not sides["session"]:
-            return []
-        if self.role_docs and not sides["role"]:
-            return []
         role_actions = {a for _, cov in sides["role"] for a in cov} if self.role_docs else None
-        if role_actions is not None and not any(
-            set(cov) & role_actions for _, cov in sides["session"]
-        ):
+        through_session = bool(sides["session"]) and (
+            role_actions is None or any(set(cov) & role_actions for _, cov in sides["session"])
+        )
+        if not through_session and not sides["direct"]:
+            # Neither both the session and the role, nor a resource policy granting
+            # the session itself, admit such a request.
             return []
+        if not through_session:
+            sides = {"session": [], "role": [], "direct": sides["direct"]}
         return self._confirm(res, shape, sides, role_actions)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
+from typing import Any
 
 from .. import _automata as fa
 from ..catalog import ResourceSpec
-from ..evaluate import Evaluator, Request, StatementRef, compile_policy
+from ..evaluate import CompiledPolicy, Evaluator, Request, StatementRef, compile_policy
 from ..model import policy_from_obj
 from ..render import TENANT_MARKER, substitute
 from ._report import Counterexample, Unknown
@@ -51,10 +53,12 @@ class _Confirmation(_Search):
         role_actions: set[str] | None,
     ) -> list[Counterexample] | Unknown:
         found: dict[tuple[StatementRef, ...], Counterexample] = {}
-        pool = sides["session"][:12] + sides["role"][:12]
+        pool = sides["direct"][:12] + sides["session"][:12] + sides["role"][:12]
         for cand, covered in pool:
             actions = [a for a in covered if role_actions is None or a in role_actions]
-            if cand.stmt.side == "role":
+            if cand.stmt.side == "direct":
+                actions = list(covered)  # not limited by the session policy
+            elif cand.stmt.side == "role":
                 session_actions = {a for _, cov in sides["session"] for a in cov}
                 actions = [a for a in covered if a in session_actions]
             for action in _prefer_data_actions(actions)[:6]:
@@ -66,11 +70,11 @@ class _Confirmation(_Search):
             found = self._confirm_jointly(res, shape, sides)
         if found:
             return list(found.values())
-        first = sides["session"][0][0].stmt.ref
+        first = (sides["direct"] + sides["session"])[0][0].stmt.ref
         return Unknown(
             res.name,
-            "the session and role policies each admit such requests, but no request "
-            f"allowed by both was found (first admitting statement: {first})",
+            "the policies admit such requests, but no request they allow together was "
+            f"found (first admitting statement: {first})",
             shape.label,
             first,
         )
@@ -133,7 +137,7 @@ class _Confirmation(_Search):
                         continue
                     mine = value.replace("{tenant}", b).replace("*", "")
                     context[key] = [mine] if isinstance(ctx[key], list) else mine
-                decision = self._decide(a, action, resource, context)
+                decision = self._decide(a, action, resource, context, res)
                 if decision is not None:
                     return Counterexample(
                         shape.reported_as,
@@ -170,18 +174,38 @@ class _Confirmation(_Search):
         return pairs[:4]
 
     def _decide(
-        self, tenant: str, action: str, resource: str, context: dict[str, str | list[str]]
+        self,
+        tenant: str,
+        action: str,
+        resource: str,
+        context: dict[str, str | list[str]],
+        res: ResourceSpec | None = None,
     ) -> tuple[StatementRef, ...] | None:
         session = compile_policy(
             policy_from_obj(substitute(self.session_doc, tenant)), name="session", kind="session"
         )
         identity = self._role_eval or [_ALLOW_ALL]
-        evaluator = Evaluator(tuple(identity), (session,))
+        attached = self._resource_eval(res)
+        evaluator = Evaluator(tuple(identity), (session,), resource=attached)
         principal = SESSION_PRINCIPAL.format(
             account=self.account, role=self.role_name, tenant=tenant
         )
         decision = evaluator.evaluate(Request(action, resource, context, principal=principal))
         return decision.matched if decision.allowed else None
+
+    def _resource_eval(self, res: ResourceSpec | None) -> tuple[CompiledPolicy, ...]:
+        """The resource policy attached to ``res``, compiled, with ``Resource: "*"``
+        read as the resource itself (a key policy's ``*`` is its key)."""
+        if res is None or res.name not in self.resource_docs:
+            return ()
+        cached = self._resource_cache.get(res.name)
+        if cached is None:
+            doc = scope_resource_policy(self.resource_docs[res.name], res)
+            cached = (
+                compile_policy(policy_from_obj(doc), name=f"resource({res.name})", kind="resource"),
+            )
+            self._resource_cache[res.name] = cached
+        return cached
 
     def _satisfying_context(
         self, tenant: str, attack_key: str | None
@@ -205,3 +229,22 @@ class _Confirmation(_Search):
                     value = value.split("/")[0]
                 ctx.setdefault(c.key, [value] if c.set_operator else value)
         return ctx
+
+
+def scope_resource_policy(doc: Mapping[str, Any], res: ResourceSpec) -> dict[str, Any]:
+    """A resource policy as the evaluator should see it for requests on ``res``: a
+    ``Resource: "*"`` stands for the resource it is attached to (its ARN and what lies
+    under it), never for every ARN of the account."""
+    own = [res.arn, f"{res.arn}/*"] if not res.arn.endswith("*") else [res.arn]
+    out = dict(doc)
+    raw = doc.get("Statement", [])
+    statements = []
+    for st in raw if isinstance(raw, list) else [raw]:
+        st = dict(st)
+        if "Resource" in st:
+            values = _listify(st["Resource"])
+            if "*" in values:
+                st["Resource"] = [v for v in values if v != "*"] + own
+        statements.append(st)
+    out["Statement"] = statements
+    return out

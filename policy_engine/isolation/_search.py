@@ -3,6 +3,7 @@ language, with the conditions and the Deny fences it models exactly."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
@@ -11,7 +12,7 @@ from .. import _automata as fa
 from .. import _glob
 from .._conditions import compile_condition
 from ..catalog import Partition, ResourceSpec
-from ..evaluate import Request, StatementRef, compile_policy
+from ..evaluate import CompiledPolicy, Request, StatementRef, compile_policy
 from ..model import Condition, policy_from_obj
 from ..render import TENANT_MARKER
 from ..tenancy import TenantIdLanguage
@@ -77,6 +78,8 @@ class _Search:
         role_name: str,
         examples: Sequence[str],
         tags: bool = True,
+        resource_policies: Mapping[str, Mapping[str, Any]] | None = None,
+        role_arn: str | None = None,
     ) -> None:
         self.session_doc = session
         if isinstance(roles, Mapping):
@@ -91,6 +94,20 @@ class _Search:
         self.account = account
         self.role_name = role_name
         self.examples = [e for e in examples if language.is_valid(e)]
+        self.role_arn = role_arn or f"arn:aws:iam::{account}:role/{role_name}"
+        self.resource_docs = dict(resource_policies or {})
+        self._resource_cache: dict[str, tuple[CompiledPolicy, ...]] = {}
+        #: per resource: the Allow statements its resource policy grants this tier's
+        #: sessions (directly or through the role), and the Deny statements that apply
+        #: to every principal (the only ones the search may use as fences)
+        self.resource_allows: dict[str, list[_Stmt]] = {}
+        self.resource_denies: dict[str, list[_Stmt]] = {}
+        for rname, rdoc in self.resource_docs.items():
+            for st in _resource_statements(rname, rdoc, self.role_arn, account, role_name):
+                if st.ref.effect == "Allow":
+                    self.resource_allows.setdefault(rname, []).append(st)
+                else:
+                    self.resource_denies.setdefault(rname, []).append(st)
         self.tags = tags
         self.session_version = session.get("Version") == "2012-10-17"
         every = self._statements()
@@ -138,6 +155,7 @@ class _Search:
                         st,
                         tuple(a.lower() for a in ([acts] if isinstance(acts, str) else acts)),
                         key == "NotAction",
+                        side == "role" or self.session_version,
                     )
                 )
         return out
@@ -145,7 +163,9 @@ class _Search:
     def _sigma(self) -> frozenset[str]:
         chars: set[str] = set(self.language.alphabet) | {":", "/", "*"} | set(self.tier)
         chars |= {c.swapcase() for c in self.language.alphabet}  # case-insensitive operators
-        for st in self.stmts + self.denies:
+        extra = [st for sts in self.resource_allows.values() for st in sts]
+        extra += [st for sts in self.resource_denies.values() for st in sts]
+        for st in self.stmts + self.denies + extra:
             for key in ("Resource", "NotResource"):
                 for r in _listify(st.raw.get(key, [])):
                     chars |= set(r.replace(TENANT_MARKER, ""))
@@ -169,7 +189,7 @@ class _Search:
         Returns witnesses (possibly with A or B left open), or nothing. ``fences`` are
         the Deny statements that cover every action ``st`` is considered for; those the
         search can model exactly remove requests, the others are left to confirmation."""
-        variables = st.side == "role" or self.session_version
+        variables = st.variables
         model = shape.target
         target = self._nfa(_model_pieces(model), "B")
         unconditional = [d for d in fences if not d.raw.get("Condition")]
@@ -438,9 +458,16 @@ class _Search:
         )
 
     def _tag_context(self, tenant: str) -> dict[str, str | list[str]]:
+        """What every request of A's vended session carries and A cannot choose: the
+        session tags and the principal's ARN and account."""
         if not self.tags:
             return {}
-        return {TAG_KEY: tenant, TIER_TAG_KEY: self.tier}
+        return {
+            TAG_KEY: tenant,
+            TIER_TAG_KEY: self.tier,
+            "aws:PrincipalArn": self.role_arn,
+            "aws:PrincipalAccount": self.account,
+        }
 
     def _nfa(self, pieces: list[fa.Piece], who: Literal["A", "B"]) -> fa.NFA:
         """The automaton of a pattern (shared and never mutated: callers that add
@@ -493,3 +520,58 @@ class _Search:
 
 
 #: Pattern automata shared by every checker of the process (tiers of one catalogue meet
+
+
+def _resource_statements(
+    name: str, doc: Mapping[str, Any], role_arn: str, account: str, role_name: str
+) -> list[_Stmt]:
+    """The statements of a resource policy that can apply to this tier's sessions:
+    Allows granting them (side ``direct`` or ``role``, see :class:`_Stmt`) and Denies
+    whose principal is everyone. Other principals (the account root, which only
+    delegates to IAM; services; other roles) are left out."""
+    out: list[_Stmt] = []
+    raw = doc.get("Statement", [])
+    variables = doc.get("Version") == "2012-10-17"
+    for i, st in enumerate(raw if isinstance(raw, list) else [raw]):
+        effect = "Allow" if st.get("Effect") == "Allow" else "Deny"
+        if "NotPrincipal" in st:
+            continue  # Allow: invalid; Deny: spares some principals, never a sure fence
+        grantee = _grantee(st.get("Principal"), role_arn, account, role_name)
+        if grantee is None or (effect == "Deny" and grantee != "direct"):
+            continue
+        key = "Action" if "Action" in st else "NotAction"
+        acts = st.get(key, [])
+        out.append(
+            _Stmt(
+                grantee,
+                StatementRef(f"resource({name})", "resource", i, st.get("Sid"), effect),
+                st,
+                tuple(a.lower() for a in ([acts] if isinstance(acts, str) else acts)),
+                key == "NotAction",
+                variables,
+            )
+        )
+    return out
+
+
+def _grantee(
+    principal: Any, role_arn: str, account: str, role_name: str
+) -> Literal["direct", "role"] | None:
+    """How a resource policy's Principal reaches this tier's sessions: ``direct``
+    (everyone, or an assumed-role session of the role: not limited by the session
+    policy), ``role`` (the role's ARN: every session, still limited), or None."""
+    if principal == "*":
+        return "direct"
+    if not isinstance(principal, Mapping):
+        return None
+    values = _listify(principal.get("AWS", []))
+    if "*" in values:
+        return "direct"
+    session = re.compile(
+        rf"arn:[^:]+:sts::{re.escape(account)}:assumed-role/{re.escape(role_name)}/.+"
+    )
+    if any(isinstance(v, str) and session.fullmatch(v) for v in values):
+        return "direct"
+    if role_arn in values:
+        return "role"
+    return None

@@ -42,11 +42,15 @@ _NEGATED_FAMILY = frozenset(
 
 @dataclass
 class _Stmt:
-    side: Literal["session", "role"]
+    #: session: the session policy; role: the role's policies, or a resource policy
+    #: naming the role (both limited by the session policy); direct: a resource policy
+    #: granting the session itself (``*``, the session ARN), not limited by it
+    side: Literal["session", "role", "direct"]
     ref: StatementRef
     raw: Mapping[str, Any]
     actions: tuple[str, ...]  # patterns (lower-case)
     not_action: bool
+    variables: bool = True  # whether policy variables are read (Version 2012-10-17)
 
 
 @dataclass(frozen=True)
