@@ -25,7 +25,7 @@ from typing import Any, Literal, TypeAlias
 from ._resources import bundled_catalog_dir
 from .errors import CatalogError, UnknownTemplate, UnknownTier
 from .schema import catalog_validator, issues_from
-from .tenancy import TenantIdLanguage
+from .tenancy import TenantIdLanguage, session_name_problem
 
 TemplateKind: TypeAlias = Literal["session", "identity", "boundary", "resource", "trust"]
 Placement: TypeAlias = Literal["pooled", "silo"]
@@ -206,6 +206,9 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         language = TenantIdLanguage.from_spec(raw["tenant_id"])
     except ValueError as exc:
         raise CatalogError(where, str(exc), key_path="$.tenant_id") from exc
+    problem = session_name_problem(language)
+    if problem is not None:  # vending names each tenant's STS session injectively
+        raise CatalogError(where, problem, key_path="$.tenant_id")
     examples = tuple(raw["tenant_id"].get("examples", ()))
     for i, example in enumerate(examples):
         reason = language.reason_invalid(example)
