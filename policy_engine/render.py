@@ -70,6 +70,17 @@ MAX_INT_BITS = 4096  # integers from `*` and `**`
 #: What one template may output in all (the largest policy quota is 20,480 characters).
 MAX_OUTPUT_LENGTH = 1 << 20
 
+#: The only actions a trust policy may name: taking on the role and what comes with it
+#: (case-insensitive, no wildcards). The vendor needs the first three.
+TRUST_ACTIONS = (
+    "sts:AssumeRole",
+    "sts:TagSession",
+    "sts:SetSourceIdentity",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:SetContext",
+)
+
 #: Elements whose values may never hold the tenant ID.
 _FORBIDDEN_MARKER_KEYS = frozenset({"Version", "Id", "Sid", "Effect", "Action", "NotAction"})
 
@@ -510,7 +521,15 @@ class SymbolicPolicy:
     ) -> SymbolicPolicy:
         """Check ``document`` in full and record where the marker stands."""
         holes = list(_find_marker(document, "$", template))
+        if kind == "trust" and holes:
+            raise TenantOpacityError(
+                template,
+                f"a trust policy may not use `{{{{ tenant }}}}` (at {holes[0][0]}): the tier "
+                "role, and so its trust policy, is shared by every tenant of the tier",
+            )
         issues = list(iter_schema_errors(document, kind=kind))
+        if kind == "trust":
+            issues += _trust_action_issues(document)
         if issues:
             raise PolicyParseError(issues, source=template)
         policy_from_obj(document)  # structural check
@@ -662,8 +681,7 @@ class Renderer:
     def render_template(self, tenant_id: str, tier: str, template: str) -> Policy:
         """One template's policy for one tenant of one tier."""
         tenant_id = self.catalog.language.validate(tenant_id)
-        tier_obj = self.catalog.tier(tier)
-        names = tier_obj.session_templates + tier_obj.role_templates + tier_obj.api_templates
+        names = self.catalog.tier(tier).templates
         if template not in names:
             raise UnknownTemplate(template, names, where=f"tier `{tier}`")
         return self.symbolic(template, tier).instantiate(tenant_id, full_check=self.full_check)
@@ -679,6 +697,15 @@ class Renderer:
         tenant_id = self.catalog.language.validate(tenant_id)
         return self.symbolic_api(tier).instantiate(tenant_id, full_check=self.full_check)
 
+    def render_trust(self, tier: str) -> Policy | None:
+        """The tier role's trust policy (its ``trust_template``, rendered without a
+        tenant and checked as a trust policy), or ``None`` if the tier names none."""
+        name = self.catalog.tier(tier).trust_template
+        if name is None:
+            return None
+        sym = self.symbolic(name, tier)
+        return check_policy(sym.document, kind="trust", source=sym.template)
+
     def render_role_policies(self, tier: str) -> dict[str, Policy]:
         """The tier role's own policies (rendered without a tenant), by template."""
         tier_obj = self.catalog.tier(tier)
@@ -693,6 +720,34 @@ class Renderer:
                 )
             out[name] = check_policy(sym.document, kind=sym.kind, source=sym.template)
         return out
+
+
+def _trust_action_issues(document: Mapping[str, Any]) -> list[SchemaIssue]:
+    """A trust policy names role-assumption actions only (no wildcard, no NotAction)."""
+    allowed = {a.lower() for a in TRUST_ACTIONS}
+    raw = document.get("Statement")
+    statements = raw if isinstance(raw, list) else [raw]
+    issues = []
+    for i, stmt in enumerate(statements):
+        if not isinstance(stmt, Mapping):
+            continue
+        path = f"$.Statement[{i}]" if isinstance(raw, list) else "$.Statement"
+        if "NotAction" in stmt:
+            issues.append(
+                SchemaIssue(f"{path}.NotAction", "a trust policy names its actions with `Action`")
+            )
+        actions = stmt.get("Action", [])
+        for action in [actions] if isinstance(actions, str) else actions:
+            if isinstance(action, str) and action.lower() not in allowed:
+                issues.append(
+                    SchemaIssue(
+                        f"{path}.Action",
+                        f"`{action}` is not a role-assumption action; a trust policy may name "
+                        + ", ".join(TRUST_ACTIONS)
+                        + " (no wildcards)",
+                    )
+                )
+    return issues
 
 
 def check_policy(document: Mapping[str, Any], *, kind: PolicyKind, source: str) -> Policy:
