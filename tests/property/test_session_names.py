@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 import string
+from pathlib import Path
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from policy_engine.catalog import load_catalog
+from policy_engine.errors import CatalogError
 from policy_engine.tenancy import SAFE_CHARACTERS, TenantIdLanguage, session_name
 
 #: RoleSessionName / SourceIdentity (AWS-FACTS.md), read as ASCII.
@@ -59,3 +63,37 @@ def test_one_character_ids_never_meet_a_longer_id(ch: str) -> None:
     short = session_name(ch, lang)
     assert len(short) == 2
     assert not lang.is_valid(short)  # so no tenant's own name can equal it
+
+
+def _unchecked_language(alphabet: str, low: int, high: int) -> TenantIdLanguage:
+    """A language the constructor would refuse (built past its checks), to test the
+    session-name guard on its own."""
+    lang = object.__new__(TenantIdLanguage)
+    for name, value in (
+        ("alphabet", frozenset(alphabet)),
+        ("min_length", low),
+        ("max_length", high),
+        ("pattern", None),
+        ("alphabet_spec", ()),
+    ):
+        object.__setattr__(lang, name, value)
+    return lang
+
+
+def test_languages_that_cannot_be_named_injectively_are_refused(
+    catalog_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policy_engine.tenancy import session_name_problem
+
+    no_pad = _unchecked_language("ab,=+@._-", 1, 8)
+    assert "padding character" in (session_name_problem(no_pad) or "")
+    with pytest.raises(ValueError, match="padding character"):
+        session_name("a", no_pad)
+    assert "outside what" in (session_name_problem(_unchecked_language("a:", 2, 8)) or "")
+    assert "at most 64" in (session_name_problem(_unchecked_language("a", 2, 65)) or "")
+    # catalogue loading asks the same question and refuses with the key path
+    monkeypatch.setattr(
+        "policy_engine.catalog.session_name_problem", lambda lang: "cannot be named"
+    )
+    with pytest.raises(CatalogError, match=r"\$\.tenant_id.*cannot be named"):
+        load_catalog(catalog_copy)
