@@ -25,9 +25,9 @@ from typing import Any, Literal, TypeAlias
 from ._resources import bundled_catalog_dir
 from .errors import CatalogError, UnknownTemplate, UnknownTier
 from .schema import catalog_validator, issues_from
-from .tenancy import TenantIdLanguage
+from .tenancy import TenantIdLanguage, session_name_problem
 
-TemplateKind: TypeAlias = Literal["session", "identity", "boundary", "resource", "trust"]
+TemplateKind: TypeAlias = Literal["session", "identity", "boundary", "trust"]
 Placement: TypeAlias = Literal["pooled", "silo"]
 
 MANIFEST_NAMES = ("catalog.toml", "catalog.json")
@@ -88,6 +88,13 @@ class Tier:
     description: str = ""
     api_templates: tuple[str, ...] = ()
     api_key_env: str | None = None
+    trust_template: str | None = None
+
+    @property
+    def templates(self) -> tuple[str, ...]:
+        """Every template the tier uses: session, role, API, then trust."""
+        trust = (self.trust_template,) if self.trust_template else ()
+        return self.session_templates + self.role_templates + self.api_templates + trust
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +215,9 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         language = TenantIdLanguage.from_spec(raw["tenant_id"])
     except ValueError as exc:
         raise CatalogError(where, str(exc), key_path="$.tenant_id") from exc
+    problem = session_name_problem(language)
+    if problem is not None:  # vending names each tenant's STS session injectively
+        raise CatalogError(where, problem, key_path="$.tenant_id")
     examples = tuple(raw["tenant_id"].get("examples", ()))
     for i, example in enumerate(examples):
         reason = language.reason_invalid(example)
@@ -297,25 +307,30 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     tiers: dict[str, Tier] = {}
     for name, spec in raw["tiers"].items():
         base = f"$.tiers.{name}"
-        for field_name, kinds in (
-            ("session_templates", ("session",)),
-            ("role_templates", ("identity", "boundary")),
-            ("api_templates", ("identity",)),
+        trust = spec.get("trust_template")
+        for field_name, kinds, names in (
+            ("session_templates", ("session",), spec.get("session_templates", ())),
+            ("role_templates", ("identity", "boundary"), spec.get("role_templates", ())),
+            ("api_templates", ("identity",), spec.get("api_templates", ())),
+            ("trust_template", ("trust",), (trust,) if trust is not None else ()),
         ):
-            for i, tname in enumerate(spec.get(field_name, ())):
+            for i, tname in enumerate(names):
+                key_path = f"{base}.{field_name}" + (
+                    f"[{i}]" if field_name != "trust_template" else ""
+                )
                 if tname not in templates:
                     raise CatalogError(
                         where,
                         f"unknown template `{tname}`; the catalogue defines "
                         + ", ".join(f"`{t}`" for t in sorted(templates)),
-                        key_path=f"{base}.{field_name}[{i}]",
+                        key_path=key_path,
                     )
                 if templates[tname].kind not in kinds:
                     raise CatalogError(
                         where,
                         f"template `{tname}` is of kind `{templates[tname].kind}`; "
                         f"{field_name} takes templates of kind {' or '.join(kinds)}",
-                        key_path=f"{base}.{field_name}[{i}]",
+                        key_path=key_path,
                     )
         for rname in spec["resources"]:
             if rname not in resources:
@@ -336,6 +351,7 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
             description=spec.get("description", ""),
             api_templates=tuple(spec.get("api_templates", ())),
             api_key_env=spec.get("api_key_env"),
+            trust_template=trust,
         )
 
     suppressions = tuple(

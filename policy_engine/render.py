@@ -62,6 +62,25 @@ SIZE_LIMITS: Mapping[str, int] = {
 }
 INLINE_POLICIES_LIMIT = 10240
 
+#: What one template operation may produce (checked before the operation runs where
+#: its size can be known in advance, and on every call's and filter's result).
+MAX_STRING_LENGTH = 65536  # characters
+MAX_ITEMS = 10000  # elements of a list, tuple, dict or set
+MAX_INT_BITS = 4096  # integers from `*` and `**`
+#: What one template may output in all (the largest policy quota is 20,480 characters).
+MAX_OUTPUT_LENGTH = 1 << 20
+
+#: The only actions a trust policy may name: taking on the role and what comes with it
+#: (case-insensitive, no wildcards). The vendor needs the first three.
+TRUST_ACTIONS = (
+    "sts:AssumeRole",
+    "sts:TagSession",
+    "sts:SetSourceIdentity",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:SetContext",
+)
+
 #: Elements whose values may never hold the tenant ID.
 _FORBIDDEN_MARKER_KEYS = frozenset({"Version", "Id", "Sid", "Effect", "Action", "NotAction"})
 
@@ -128,6 +147,172 @@ class _OpaqueTenant:
 _TENANT = _OpaqueTenant()
 
 
+def _holds_tenant(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> bool:
+    """Whether the tenant stand-in is among the arguments (by identity: ``in`` would
+    compare, and comparing the stand-in is itself refused)."""
+    return any(a is _TENANT for a in args) or any(v is _TENANT for v in kwargs.values())
+
+
+def _callable_name(obj: Any) -> str:
+    from jinja2.runtime import Macro
+
+    if isinstance(obj, Macro):
+        return f"macro `{obj.name}`"
+    target = getattr(obj, "__wrapped__", obj)
+    owner = getattr(target, "__self__", None)
+    name = getattr(target, "__name__", None) or type(target).__name__
+    if owner is not None and not isinstance(owner, type) and type(owner).__module__ == "builtins":
+        return f"`{type(owner).__name__}.{name}`"
+    return f"`{name}`"
+
+
+def _too_big(what: str, size: int, limit: int, unit: str) -> NoReturn:
+    from jinja2.exceptions import SecurityError
+
+    raise SecurityError(
+        f"refused {what}: it would make {size:,} {unit} (a template operation may make at "
+        f"most {limit:,})"
+    )
+
+
+def _check_size(value: Any, what: str) -> Any:
+    """Refuse a result above the bounds; return it otherwise."""
+    if isinstance(value, str | bytes):
+        if len(value) > MAX_STRING_LENGTH:
+            _too_big(what, len(value), MAX_STRING_LENGTH, "characters")
+    elif isinstance(value, list | tuple | dict | set | frozenset | range):
+        if len(value) > MAX_ITEMS:
+            _too_big(what, len(value), MAX_ITEMS, "items")
+    elif isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        _too_big(what, value.bit_length(), MAX_INT_BITS, "bits")
+    return value
+
+
+def _sized(value: Any) -> tuple[int, int, str] | None:
+    """(size, limit, unit) of a value whose size a repetition multiplies."""
+    if isinstance(value, str | bytes):
+        return len(value), MAX_STRING_LENGTH, "characters"
+    if isinstance(value, list | tuple):
+        return len(value), MAX_ITEMS, "items"
+    return None
+
+
+def _check_binop(operator: str, left: Any, right: Any) -> None:
+    """Refuse ``left operator right`` before computing it when its result would be
+    above the bounds."""
+    what = f"`{type(left).__name__} {operator} {type(right).__name__}`"
+    if operator == "*":
+        for seq, n in ((left, right), (right, left)):
+            sized = _sized(seq)
+            if sized is not None and isinstance(n, int):
+                size, limit, unit = sized
+                if size * n > limit:
+                    _too_big(what, size * n, limit, unit)
+                return
+        if isinstance(left, int) and isinstance(right, int):
+            bits = left.bit_length() + right.bit_length()
+            if bits > MAX_INT_BITS:
+                _too_big(what, bits, MAX_INT_BITS, "bits")
+    elif operator == "+":
+        a, b = _sized(left), _sized(right)
+        if a is not None and b is not None and a[0] + b[0] > a[1]:
+            _too_big(what, a[0] + b[0], a[1], a[2])
+    elif operator == "**":
+        if isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1:
+            bits = right * (abs(left).bit_length() - 1) + 1
+            if bits > MAX_INT_BITS:
+                _too_big(f"`{left} ** {right}`", bits, MAX_INT_BITS, "bits")
+    elif operator == "%" and isinstance(left, str):
+        _check_printf(left, what)
+
+
+_PRINTF_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+_NUMBER = re.compile(r"\d+")
+
+
+def _check_printf(fmt: str, what: str) -> None:
+    for m in _PRINTF_FIELD.finditer(fmt):
+        for part in m.groups():
+            if part == "*":
+                from jinja2.exceptions import SecurityError
+
+                raise SecurityError(f"refused {what}: a `*` width or precision is not allowed")
+            if part is not None and int(part) > MAX_STRING_LENGTH:
+                _too_big(f"{what} with width `{part}`", int(part), MAX_STRING_LENGTH, "characters")
+
+
+def _check_format_spec(fmt: str, what: str) -> None:
+    """``str.format`` fields: no nested fields in a spec, no width above the bound."""
+    from string import Formatter
+
+    from jinja2.exceptions import SecurityError
+
+    try:
+        fields = list(Formatter().parse(fmt))
+    except ValueError:
+        return  # str.format raises the same error itself
+    for _, _, spec, _ in fields:
+        if spec and "{" in spec:
+            raise SecurityError(f"refused {what}: nested format fields are not allowed")
+        for number in _NUMBER.findall(spec or ""):
+            if int(number) > MAX_STRING_LENGTH:
+                _too_big(
+                    f"{what} with width `{number}`", int(number), MAX_STRING_LENGTH, "characters"
+                )
+
+
+def _int_arg(args: tuple[Any, ...], kwargs: Mapping[str, Any], index: int, name: str) -> Any:
+    if len(args) > index:
+        return args[index]
+    return kwargs.get(name)
+
+
+def _check_call(
+    name: str, subject: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any], what: str
+) -> None:
+    """Refuse a string method or filter whose result size is known in advance to be
+    above the bound (``subject`` is the string it works on; ``args`` follow it)."""
+    if not isinstance(subject, str):
+        return
+    if name in ("center", "ljust", "rjust", "zfill", "expandtabs"):
+        width = _int_arg(args, kwargs, 0, "width" if name != "expandtabs" else "tabsize")
+        if isinstance(width, int):
+            size = width * (subject.count("\t") + 1) if name == "expandtabs" else width
+            if size > MAX_STRING_LENGTH:
+                _too_big(what, size, MAX_STRING_LENGTH, "characters")
+    elif name == "replace":
+        old, new = _int_arg(args, kwargs, 0, "old"), _int_arg(args, kwargs, 1, "new")
+        if isinstance(old, str) and isinstance(new, str):
+            hits = len(subject) + 1 if not old else subject.count(old)
+            size = len(subject) + hits * max(0, len(new) - len(old))
+            if size > MAX_STRING_LENGTH:
+                _too_big(what, size, MAX_STRING_LENGTH, "characters")
+    elif name == "indent":
+        width = _int_arg(args, kwargs, 0, "width")
+        pad = len(width) if isinstance(width, str) else width if isinstance(width, int) else 4
+        size = len(subject) + (subject.count("\n") + 1) * pad
+        if size > MAX_STRING_LENGTH:
+            _too_big(what, size, MAX_STRING_LENGTH, "characters")
+    elif name in ("format", "format_map"):
+        _check_format_spec(subject, what)
+        _check_printf(subject, what)
+
+
+def _check_join(separator: Any, items: Any, what: str) -> list[Any]:
+    """Materialise a join's items (at most MAX_ITEMS) and refuse a result above the
+    bound before joining."""
+    from itertools import islice
+
+    listed = list(islice(iter(items), MAX_ITEMS + 1))
+    if len(listed) > MAX_ITEMS:
+        _too_big(what, len(listed), MAX_ITEMS, "items")
+    sep = len(separator) if isinstance(separator, str) else 0
+    size = sum(len(x) for x in listed if isinstance(x, str)) + sep * max(0, len(listed) - 1)
+    if size > MAX_STRING_LENGTH:
+        _too_big(what, size, MAX_STRING_LENGTH, "characters")
+    return listed
+
+
 def _finalize(value: Any) -> Any:
     """Applied to every ``{{ ... }}``: JSON-escape what goes into the document."""
     from jinja2 import Undefined
@@ -149,11 +334,65 @@ def _finalize(value: Any) -> Any:
     )
 
 
+class TemplatePathError(TemplateError):
+    """A template load (the template itself, ``include``, ``import``, ``extends``)
+    names a path that is not a file inside the catalogue folder."""
+
+
+def catalog_template_path(root: str | os.PathLike[str], name: str) -> str:
+    """The real path of template ``name`` (``/``-separated, relative to the catalogue
+    folder ``root``); refuses absolute paths, backslashes, ``..`` and any path that a
+    symlink (to a file or a folder) takes out of the catalogue."""
+    top = os.path.realpath(root)
+    if not name or name.startswith("/") or "\\" in name or "\0" in name:
+        raise TemplatePathError(
+            name, "a template path is relative to the catalogue folder, `/`-separated"
+        )
+    pieces = name.split("/")
+    if ".." in pieces:
+        raise TemplatePathError(name, "`..` is not allowed in a template path")
+    path = os.path.realpath(os.path.join(top, *[p for p in pieces if p not in ("", ".")]))
+    if os.path.commonpath([top, path]) != top:
+        raise TemplatePathError(
+            name,
+            "the path leaves the catalogue folder through a symlink (to "
+            f"`{path}`); templates may only load files inside `{top}`",
+        )
+    if not os.path.isfile(path):
+        raise TemplatePathError(name, "no such template file in the catalogue")
+    return path
+
+
 def _make_environment(catalog: Catalog) -> Environment:
-    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2 import BaseLoader, StrictUndefined
+    from jinja2.runtime import Macro
     from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from jinja2.utils import Namespace
+
+    root = catalog.root
+
+    class _CatalogLoader(BaseLoader):
+        """Every load is resolved against the catalogue folder (no symlink escape)."""
+
+        def get_source(
+            self, environment: Environment, template: str
+        ) -> tuple[str, str, Callable[[], bool]]:
+            path = catalog_template_path(root, template)
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    source = fh.read()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise TemplatePathError(template, f"cannot read template: {exc}") from exc
+            _names[path] = template
+            return source, path, lambda: False
+
+    class _BoundedNamespace(Namespace):
+        def __setitem__(self, name: str, value: Any) -> None:
+            super().__setitem__(name, _check_size(value, f"assigning `{name}`"))
 
     class _Env(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**", "+", "%"})
+
         def getattr(self, obj: Any, attribute: str) -> Any:
             if obj is _TENANT:
                 _TENANT._refuse(f"reading its attribute `{attribute}`")
@@ -164,6 +403,13 @@ def _make_environment(catalog: Catalog) -> Environment:
                 _TENANT._refuse("indexing or slicing it")
             return super().getitem(obj, argument)
 
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if left is _TENANT or right is _TENANT:
+                _TENANT._refuse(f"arithmetic or concatenation on it (the operator `{operator}`)")
+            _check_binop(operator, left, right)
+            result = super().call_binop(context, operator, left, right)
+            return _check_size(result, f"`{operator}`")
+
         def call(
             __self,
             __context: Any,
@@ -171,19 +417,35 @@ def _make_environment(catalog: Catalog) -> Environment:
             *args: Any,
             **kwargs: Any,
         ) -> Any:
-            if __obj is _TENANT or _TENANT in args or _TENANT in kwargs.values():
-                _TENANT._refuse("passing it to a function or method")
-            return super().call(__context, __obj, *args, **kwargs)
+            name = _callable_name(__obj)
+            if __obj is _TENANT:
+                _TENANT._refuse("calling it")
+            # A macro is template code under the same rules: it may take the tenant.
+            if _holds_tenant(args, kwargs) and not isinstance(__obj, Macro):
+                _TENANT._refuse(f"passing it to {name}")
+            for value in (*args, *kwargs.values()):  # e.g. a macro that doubles its input
+                _check_size(value, f"passing an argument to {name}")
+            target = getattr(__obj, "__wrapped__", __obj)
+            subject = getattr(target, "__self__", None)
+            method = getattr(target, "__name__", "")
+            if isinstance(subject, str):
+                if method == "join" and args:
+                    args = (_check_join(subject, args[0], f"calling {name}"), *args[1:])
+                else:
+                    _check_call(method, subject, args, kwargs, f"calling {name}")
+            result = super().call(__context, __obj, *args, **kwargs)
+            return _check_size(result, f"calling {name}")
 
     env = _Env(
-        loader=FileSystemLoader(str(catalog.root)),
+        loader=_CatalogLoader(),
         undefined=StrictUndefined,
         autoescape=False,
         finalize=_finalize,
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    # No filter or test may see the tenant: wrap them all.
+    env.globals["namespace"] = _BoundedNamespace
+    # No filter or test may see the tenant, nor make an oversized result: wrap them all.
     for table in (env.filters, env.tests):
         for name, func in list(table.items()):
             table[name] = _guard(name, func)
@@ -193,22 +455,34 @@ def _make_environment(catalog: Catalog) -> Environment:
 def _guard(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     from jinja2.utils import pass_context, pass_environment, pass_eval_context
 
-    def check(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        if any(a is _TENANT for a in args) or any(v is _TENANT for v in kwargs.values()):
+    what = f"the filter or test `{name}`"
+
+    def check(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+        if _holds_tenant(args, kwargs):
             _TENANT._refuse(f"applying `{name}` to it")
+        if args:
+            if name == "join":
+                sep = _int_arg(args, kwargs, 1, "d")
+                return (_check_join(sep if sep is not None else "", args[0], what), *args[1:])
+            if name == "tojson":
+                indent = _int_arg(args, kwargs, 1, "indent")
+                if isinstance(indent, int) and indent > 64:
+                    _too_big(f"{what} with indent {indent}", indent, 64, "spaces of indent")
+            _check_call(name, args[0], args[1:], kwargs, what)
+        return args
 
     tag = getattr(func, "jinja_pass_arg", None)
     if tag is None:
 
         def plain(*args: Any, **kwargs: Any) -> Any:
-            check(args, kwargs)
-            return func(*args, **kwargs)
+            args = check(args, kwargs)
+            return _check_size(func(*args, **kwargs), what)
 
         return plain
 
     def passed(first: Any, *args: Any, **kwargs: Any) -> Any:
-        check(args, kwargs)
-        return func(first, *args, **kwargs)
+        args = check(args, kwargs)
+        return _check_size(func(first, *args, **kwargs), what)
 
     decorator = {
         "context": pass_context,
@@ -247,7 +521,15 @@ class SymbolicPolicy:
     ) -> SymbolicPolicy:
         """Check ``document`` in full and record where the marker stands."""
         holes = list(_find_marker(document, "$", template))
+        if kind == "trust" and holes:
+            raise TenantOpacityError(
+                template,
+                f"a trust policy may not use `{{{{ tenant }}}}` (at {holes[0][0]}): the tier "
+                "role, and so its trust policy, is shared by every tenant of the tier",
+            )
         issues = list(iter_schema_errors(document, kind=kind))
+        if kind == "trust":
+            issues += _trust_action_issues(document)
         if issues:
             raise PolicyParseError(issues, source=template)
         policy_from_obj(document)  # structural check
@@ -427,8 +709,7 @@ class Renderer:
     def render_template(self, tenant_id: str, tier: str, template: str) -> Policy:
         """One template's policy for one tenant of one tier."""
         tenant_id = self.catalog.language.validate(tenant_id)
-        tier_obj = self.catalog.tier(tier)
-        names = tier_obj.session_templates + tier_obj.role_templates + tier_obj.api_templates
+        names = self.catalog.tier(tier).templates
         if template not in names:
             raise UnknownTemplate(template, names, where=f"tier `{tier}`")
         return self.symbolic(template, tier).instantiate(tenant_id, full_check=self.full_check)
@@ -444,6 +725,15 @@ class Renderer:
         tenant_id = self.catalog.language.validate(tenant_id)
         return self.symbolic_api(tier).instantiate(tenant_id, full_check=self.full_check)
 
+    def render_trust(self, tier: str) -> Policy | None:
+        """The tier role's trust policy (its ``trust_template``, rendered without a
+        tenant and checked as a trust policy), or ``None`` if the tier names none."""
+        name = self.catalog.tier(tier).trust_template
+        if name is None:
+            return None
+        sym = self.symbolic(name, tier)
+        return check_policy(sym.document, kind="trust", source=sym.template)
+
     def render_role_policies(self, tier: str) -> dict[str, Policy]:
         """The tier role's own policies (rendered without a tenant), by template."""
         tier_obj = self.catalog.tier(tier)
@@ -458,6 +748,34 @@ class Renderer:
                 )
             out[name] = check_policy(sym.document, kind=sym.kind, source=sym.template)
         return out
+
+
+def _trust_action_issues(document: Mapping[str, Any]) -> list[SchemaIssue]:
+    """A trust policy names role-assumption actions only (no wildcard, no NotAction)."""
+    allowed = {a.lower() for a in TRUST_ACTIONS}
+    raw = document.get("Statement")
+    statements = raw if isinstance(raw, list) else [raw]
+    issues = []
+    for i, stmt in enumerate(statements):
+        if not isinstance(stmt, Mapping):
+            continue
+        path = f"$.Statement[{i}]" if isinstance(raw, list) else "$.Statement"
+        if "NotAction" in stmt:
+            issues.append(
+                SchemaIssue(f"{path}.NotAction", "a trust policy names its actions with `Action`")
+            )
+        actions = stmt.get("Action", [])
+        for action in [actions] if isinstance(actions, str) else actions:
+            if isinstance(action, str) and action.lower() not in allowed:
+                issues.append(
+                    SchemaIssue(
+                        f"{path}.Action",
+                        f"`{action}` is not a role-assumption action; a trust policy may name "
+                        + ", ".join(TRUST_ACTIONS)
+                        + " (no wildcards)",
+                    )
+                )
+    return issues
 
 
 def check_policy(document: Mapping[str, Any], *, kind: PolicyKind, source: str) -> Policy:
@@ -585,6 +903,12 @@ def _marker_outside_strings(text: str) -> bool:
     return False
 
 
+class _OutputTooLarge(Exception):
+    def __init__(self, line: int | None) -> None:
+        self.line = line
+        super().__init__(line)
+
+
 def _run_jinja(env: Environment, spec: TemplateSpec, variables: dict[str, Any]) -> str:
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
@@ -592,32 +916,66 @@ def _run_jinja(env: Environment, spec: TemplateSpec, variables: dict[str, Any]) 
 
     try:
         template = env.get_template(spec.file)
-        return template.render(variables)
-    except TemplateSyntaxError as exc:
-        raise TemplateError(
-            spec.file, f"template syntax error: {exc.message}", line=exc.lineno
-        ) from exc
-    except TenantOpacityError as exc:
-        raise TenantOpacityError(
-            spec.file, exc.detail, line=_template_line(exc.__traceback__, spec)
-        ) from exc
-    except UndefinedError as exc:
+        parts: list[str] = []
+        size = 0
+        chunks = template.root_render_func(template.new_context(variables))
+        try:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > MAX_OUTPUT_LENGTH:
+                    frame = chunks.gi_frame  # type: ignore[attr-defined]
+                    line = template.get_corresponding_lineno(frame.f_lineno) if frame else None
+                    raise _OutputTooLarge(line)
+                parts.append(chunk)
+        except _OutputTooLarge:
+            raise
+        except Exception:
+            env.handle_exception()  # maps the traceback to template lines, re-raises
+        return "".join(parts)
+    except _OutputTooLarge as exc:
         raise TemplateError(
             spec.file,
-            f"{exc.message}: define it under [constants] in the manifest",
-            line=_template_line(exc.__traceback__, spec),
+            f"cannot render: refused the output: the template renders more than "
+            f"{MAX_OUTPUT_LENGTH:,} characters",
+            line=exc.line,
+        ) from None
+    except TemplateSyntaxError as exc:
+        name = exc.name or spec.file
+        raise TemplateError(name, f"template syntax error: {exc.message}", line=exc.lineno) from exc
+    except TemplatePathError as exc:
+        where, line = _template_where(exc.__traceback__, spec)
+        raise TemplatePathError(
+            where, f"cannot load template `{exc.template}`: {exc.detail}", line=line
         ) from exc
-    except (SecurityError, JinjaTemplateError, TypeError, ValueError) as exc:
+    except TenantOpacityError as exc:
+        where, line = _template_where(exc.__traceback__, spec)
+        raise TenantOpacityError(where, exc.detail, line=line) from exc
+    except UndefinedError as exc:
+        where, line = _template_where(exc.__traceback__, spec)
         raise TemplateError(
-            spec.file, f"cannot render: {exc}", line=_template_line(exc.__traceback__, spec)
+            where, f"{exc.message}: define it under [constants] in the manifest", line=line
         ) from exc
+    except (SecurityError, JinjaTemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        where, line = _template_where(exc.__traceback__, spec)
+        raise TemplateError(where, f"cannot render: {exc}", line=line) from exc
+    except RecursionError as exc:
+        where, line = _template_where(exc.__traceback__, spec)
+        raise TemplateError(where, "cannot render: recursion too deep", line=line) from exc
 
 
-def _template_line(tb: TracebackType | None, spec: TemplateSpec) -> int | None:
-    line = None
-    target = os.path.realpath(spec.path)
+def _template_where(tb: TracebackType | None, spec: TemplateSpec) -> tuple[str, int | None]:
+    """The template (its name as loaded) and line of the innermost template frame of a
+    traceback: an error inside an included template names that template."""
+    where, line = spec.file, None
     while tb is not None:
-        if os.path.realpath(tb.tb_frame.f_code.co_filename) == target:
+        frame_globals = tb.tb_frame.f_globals
+        if "__jinja_exception__" in frame_globals:  # a frame Jinja maps to template lines
+            filename = tb.tb_frame.f_code.co_filename
+            where = spec.file if filename == str(spec.path) else _names.get(filename, filename)
             line = tb.tb_lineno
         tb = tb.tb_next
-    return line
+    return where, line
+
+
+#: real path -> template name as loaded, for error messages.
+_names: dict[str, str] = {}

@@ -175,3 +175,73 @@ class TenantContext:
 
     tenant_id: str
     tier: str
+
+
+# -- STS session names ------------------------------------------------------------------
+
+#: What STS accepts in ``RoleSessionName`` and ``SourceIdentity``: 2-64 characters of
+#: ``[\w+=,.@-]`` (read as ASCII); a ``SourceIdentity`` may not start with ``aws:``.
+STS_NAME_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_+=,.@-")
+STS_NAME_MIN_LENGTH = 2
+STS_NAME_MAX_LENGTH = 64
+_STS_NAME_PAD_PREFERENCE = ",=+@._-"
+
+
+def _session_name_pad(language: TenantIdLanguage) -> str | None:
+    """A character STS accepts in a session name that no tenant ID of ``language``
+    holds (``,`` for every language the catalogue schema allows)."""
+    for ch in _STS_NAME_PAD_PREFERENCE:
+        if ch not in language.alphabet:
+            return ch
+    return None
+
+
+def session_name_problem(language: TenantIdLanguage) -> str | None:
+    """Why :func:`session_name` cannot map ``language`` injectively onto valid STS
+    session names, or ``None`` when it can (catalogue loading refuses the former)."""
+    outside = sorted(language.alphabet - STS_NAME_CHARACTERS)
+    if outside:
+        return (
+            "tenant IDs of this language cannot be STS session names: "
+            + ", ".join(f"`{c}`" for c in outside)
+            + " is outside what RoleSessionName and SourceIdentity accept ([\\w+=,.@-])"
+        )
+    if language.max_length > STS_NAME_MAX_LENGTH:
+        return (
+            f"tenant IDs of up to {language.max_length} characters cannot be STS session "
+            f"names (at most {STS_NAME_MAX_LENGTH} characters)"
+        )
+    if language.min_length < STS_NAME_MIN_LENGTH and _session_name_pad(language) is None:
+        return (
+            "one-character tenant IDs need a padding character that no tenant ID holds, "
+            "and the alphabet leaves none of "
+            + " ".join(f"`{c}`" for c in _STS_NAME_PAD_PREFERENCE)
+        )
+    return None
+
+
+def session_name(tenant: str, language: TenantIdLanguage) -> str:
+    """The ``RoleSessionName`` and ``SourceIdentity`` of ``tenant``: the last part of
+    its session ARN (``arn:aws:sts::ACCOUNT:assumed-role/ROLE/NAME``) and of its
+    ``aws:userid`` (``ROLEID:NAME``).
+
+    Pure and injective over ``language``: a tenant ID of two or more characters is its
+    own name (every character of a tenant alphabet is one STS accepts), and a
+    one-character ID ``x`` becomes ``x,``: ``,`` (or, should a language ever hold it,
+    another STS character outside the alphabet) can stand in no other tenant's name,
+    so ``x`` and ``tenant-x`` never share a session, a principal or a user ID. The
+    result is always 2-64 characters of ``[\\w+=,.@-]`` and never starts with ``aws:``.
+
+    Raises :class:`~policy_engine.errors.InvalidTenantId` for a string outside the
+    language, and ``ValueError`` for a language that cannot be mapped (see
+    :func:`session_name_problem`; catalogue loading refuses such languages).
+    """
+    tenant = language.validate(tenant)
+    problem = session_name_problem(language)
+    if problem is not None:
+        raise ValueError(problem)
+    if len(tenant) >= STS_NAME_MIN_LENGTH:
+        return tenant
+    pad = _session_name_pad(language)
+    assert pad is not None  # session_name_problem checked it
+    return tenant + pad * (STS_NAME_MIN_LENGTH - len(tenant))

@@ -15,6 +15,7 @@ its cache survives warm invocations.
 from __future__ import annotations
 
 import hashlib
+import random
 import threading
 import time
 from collections import OrderedDict
@@ -27,6 +28,7 @@ from .catalog import Catalog, Tier, load_catalog
 from .errors import PolicyEngineError
 from .model import dumps
 from .render import Renderer
+from .tenancy import TenantIdLanguage, session_name
 
 if TYPE_CHECKING:
     import boto3
@@ -34,6 +36,10 @@ if TYPE_CHECKING:
 
 ROLE_CHAINING_MAX_SECONDS = 3600  # AWS caps a role session assumed from a role session
 MIN_DURATION_SECONDS = 900
+#: Per-key back-off after a failed STS call: the n-th consecutive failure blocks the
+#: key for a jittered delay in [d/2, d], d = min(BACKOFF_MAX, BACKOFF_BASE * 2**(n-1)).
+BACKOFF_BASE_SECONDS = 0.2
+BACKOFF_MAX_SECONDS = 5.0
 
 
 # -- errors -----------------------------------------------------------------------------
@@ -184,14 +190,40 @@ class _Entry:
     sessions: dict[tuple[int, bool], boto3.Session] = field(default_factory=dict)
 
 
-def session_name_for(tenant: str) -> str:
-    """``RoleSessionName``/``SourceIdentity`` for a tenant: 2-64 characters of
-    ``[\\w+=,.@-]``. Tenant IDs are made of those characters already (the catalogue
-    schema allows nothing else); IDs shorter than two characters are prefixed."""
-    name = tenant if len(tenant) >= 2 else f"tenant-{tenant}"
-    if len(name) > 64:  # pragma: no cover - languages are capped at 64 characters
-        raise StsValidationError(f"tenant ID `{tenant}` is too long for a session name")
-    return name
+def session_name_for(tenant: str, language: TenantIdLanguage) -> str:
+    """``RoleSessionName``/``SourceIdentity`` of a tenant: :func:`policy_engine.tenancy.
+    session_name` (injective over the catalogue's tenant-ID language)."""
+    return session_name(tenant, language)
+
+
+@dataclass
+class _Flight:
+    """One STS fetch under way for a key; the threads that missed the same key wait
+    for it and share its outcome (the credentials, or the error)."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    entry: _Entry | None = None
+    error: BaseException | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Backoff:
+    """A key's STS failures in a row, the error of the last one, and until when (on
+    the vendor's monotonic clock) no new STS call is made for the key."""
+
+    failures: int
+    until: float
+    error: VendingError
+
+
+def _again(exc: BaseException, suffix: str = "") -> BaseException:
+    """A fresh exception of the same class and message (with ``suffix``), so that
+    several threads can raise "the same" error without sharing one traceback."""
+    if isinstance(exc, VendingError):
+        copy = type(exc)(str(exc) + suffix, tenant=exc.tenant, tier=exc.tier, code=exc.code)
+        copy.__cause__ = exc.__cause__
+        return copy
+    return exc
 
 
 class CredentialVendor:
@@ -203,6 +235,13 @@ class CredentialVendor:
     ``role_chaining`` caps the duration at one hour (``None``: ask STS once whether
     the caller is a role session, as Lambda code is); ``require_proved`` refuses tiers
     whose isolation proof is not ``proved``.
+
+    When STS fails for a key, every thread that was waiting for that fetch gets the
+    same error (same class and message; no STS call of its own), nothing is cached,
+    and the key backs off: until a jittered, exponentially growing delay
+    (``backoff_base`` doubling per failure in a row, at most ``backoff_max`` seconds)
+    has passed, requests for it fail fast with the same error class and make no STS
+    call. ``monotonic`` and ``jitter`` (a float in [0, 1)) are injectable for tests.
     """
 
     def __init__(
@@ -221,11 +260,19 @@ class CredentialVendor:
         external_id: str | None = None,
         max_attempts: int = 5,
         renderer: Renderer | None = None,
+        backoff_base: float = BACKOFF_BASE_SECONDS,
+        backoff_max: float = BACKOFF_MAX_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+        jitter: Callable[[], float] = random.random,
     ) -> None:
         if max_entries < 1:
             raise ValueError(f"max_entries must be at least 1, not {max_entries}")
         if refresh_margin < 0:
             raise ValueError(f"refresh_margin must be >= 0, not {refresh_margin}")
+        if not 0 < backoff_base <= backoff_max:
+            raise ValueError(
+                f"need 0 < backoff_base <= backoff_max, not {backoff_base} and {backoff_max}"
+            )
         self.catalog = catalog if catalog is not None else load_catalog()
         self.renderer = renderer or Renderer(self.catalog)
         self.max_entries = max_entries
@@ -240,7 +287,11 @@ class CredentialVendor:
         self._entries: OrderedDict[tuple[str, str, str, str], _Entry] = OrderedDict()
         self._keys: dict[tuple[str, str], tuple[str, str, str, str]] = {}
         self._cls: type[RefreshableCredentials] | None = None
-        self._pending: dict[tuple[str, str, str, str], threading.Lock] = {}
+        self._flights: dict[tuple[str, str, str, str], _Flight] = {}
+        self._backoff: OrderedDict[tuple[str, str, str, str], _Backoff] = OrderedDict()
+        self._backoff_range = (backoff_base, backoff_max)
+        self._monotonic = monotonic
+        self._jitter = jitter
         self._lock = threading.Lock()
         self._proved: dict[str, str] = {}
 
@@ -276,7 +327,8 @@ class CredentialVendor:
             tier=tier,
             account=account,
             region=self._sts_options[2] or str(constants.get("region", "us-east-1")),
-            principal=f"arn:aws:sts::{account}:assumed-role/{role}/{session_name_for(tenant)}",
+            principal=f"arn:aws:sts::{account}:assumed-role/{role}/"
+            + session_name(tenant, self.catalog.language),
         )
 
     def _new_session(self, credentials: RefreshableCredentials) -> boto3.Session:
@@ -306,26 +358,40 @@ class CredentialVendor:
             entry = self._hit(key)
             if entry is not None:
                 return entry
-            pending = self._pending.setdefault(key, threading.Lock())
-        with pending:  # one STS call per key, however many threads missed it
-            with self._lock:
-                entry = self._hit(key)
-                if entry is not None:
-                    return entry
+            flight = self._flights.get(key)
+            leader = flight is None
+            if flight is None:
+                flight = self._flights[key] = _Flight()
                 self.stats.misses += 1
-            try:
-                credentials = self._refreshable(request or self.prepare(tenant, tier))
-            finally:
-                with self._lock:
-                    self._pending.pop(key, None)
-            entry = _Entry(credentials)
+        if not leader:  # one STS call per key, however many threads missed it
+            flight.done.wait()
+            if flight.error is not None:
+                again = _again(flight.error)
+                if again is flight.error:
+                    raise again
+                raise again from flight.error
+            assert flight.entry is not None
             with self._lock:
-                self._entries[key] = entry
-                self._entries.move_to_end(key)
-                while len(self._entries) > self.max_entries:
-                    self._entries.popitem(last=False)
-                    self.stats.evictions += 1
-            return entry
+                self.stats.hits += 1
+            return flight.entry
+        try:
+            credentials = self._refreshable(request or self.prepare(tenant, tier))
+        except BaseException as exc:  # shared with the waiters; nothing is cached
+            flight.error = exc
+            with self._lock:
+                del self._flights[key]
+            flight.done.set()
+            raise
+        entry = flight.entry = _Entry(credentials)
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+                self.stats.evictions += 1
+            del self._flights[key]
+        flight.done.set()
+        return entry
 
     def _hit(self, key: tuple[str, str, str, str]) -> _Entry | None:
         """The cached entry, marked recently used (call with the lock held)."""
@@ -342,7 +408,7 @@ class CredentialVendor:
         if self.require_proved:
             self._check_proved(tier)
         text = dumps(policy, minify=True)
-        name = session_name_for(tenant)
+        name = session_name(tenant, self.catalog.language)  # injective over the language
         return VendRequest(
             tenant=tenant,
             tier=tier,
@@ -361,8 +427,17 @@ class CredentialVendor:
         return len(self._entries)
 
     def clear(self) -> None:
+        """Drop every cached credential and every key's back-off."""
         with self._lock:
             self._entries.clear()
+            self._backoff.clear()
+
+    def backoff_remaining(self, tenant: str, tier: str) -> float:
+        """Seconds until STS is asked again for (tenant, tier) after failures (0: now)."""
+        key = self._keys.get((tenant, tier))
+        with self._lock:
+            state = self._backoff.get(key) if key is not None else None
+        return max(0.0, state.until - self._monotonic()) if state is not None else 0.0
 
     # -- internals -------------------------------------------------------------------
 
@@ -441,6 +516,39 @@ class CredentialVendor:
         return cls
 
     def _assume(self, request: VendRequest) -> dict[str, str]:
+        """One STS call for ``request``, unless its key is backing off (then the last
+        error's class fails fast); a failure starts or extends the back-off, a
+        success ends it."""
+        key = request.key
+        with self._lock:
+            state = self._backoff.get(key)
+        if state is not None:
+            remaining = state.until - self._monotonic()
+            if remaining > 0:
+                raise _again(
+                    state.error,
+                    f" [not retried: STS failed {state.failures} time(s) in a row for this "
+                    f"tenant and tier; backing off for another {remaining:.2f} s]",
+                ) from state.error
+        try:
+            result = self._call_sts(request)
+        except VendingError as exc:
+            failures = state.failures + 1 if state is not None else 1
+            base, cap = self._backoff_range
+            delay = min(cap, base * 2 ** min(failures - 1, 32))
+            delay *= 0.5 + 0.5 * min(max(self._jitter(), 0.0), 1.0)
+            with self._lock:
+                self._backoff[key] = _Backoff(failures, self._monotonic() + delay, exc)
+                self._backoff.move_to_end(key)
+                while len(self._backoff) > self.max_entries:
+                    self._backoff.popitem(last=False)
+            raise
+        if state is not None:
+            with self._lock:
+                self._backoff.pop(key, None)
+        return result
+
+    def _call_sts(self, request: VendRequest) -> dict[str, str]:
         from botocore.exceptions import (
             BotoCoreError,
             ClientError,

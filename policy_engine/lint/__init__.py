@@ -20,7 +20,13 @@ from ..model import policy_from_obj
 from ..parse import decode_json
 from ..render import Renderer, substitute
 from ..schema import iter_schema_errors
-from . import _fastschema, _rules, _rules_service, _rules_tenancy  # noqa: F401  (rules register)
+from . import (  # noqa: F401  (rules register)
+    _fastschema,
+    _rules,
+    _rules_service,
+    _rules_tenancy,
+    _rules_trust,
+)
 from ._model import RULES, SEVERITY_RANK, Finding, Rule, Target
 from ._report import render_report
 
@@ -29,6 +35,7 @@ EXTRA_RULES = {
     "PE001": ("error", "the policy fails the IAM policy schema"),
     "PE004": ("error", "a template fails to render"),
     "PE005": ("error", "a hostile tenant ID was rendered instead of refused"),
+    "PE006": ("warning", "a template that no tier uses (linted as rendered for the first tier)"),
     "PE090": ("error", "isolation violation: a tenant reaches another tenant's data"),
     "PE091": ("error", "isolation unknown: outside what the proof supports"),
 }
@@ -138,9 +145,26 @@ def lint_catalog(catalog: Catalog, *, isolation: bool = True) -> list[Finding]:
     findings: list[Finding] = []
     probe = _probe_tenants(catalog)[-1]
     texts: dict[str, str] = {}  # template sources, read once for all tiers
+    used = {name for tier in catalog.tiers.values() for name in tier.templates}
+    unused = [name for name in catalog.templates if name not in used]
+    for name in unused:
+        findings.append(
+            Finding(
+                "PE006",
+                "warning",
+                f"template `{name}` is used by no tier: it is deployed nowhere by this "
+                "catalogue; linted as rendered for the first tier",
+                str(catalog.template(name).path),
+                None,
+                "$",
+                None,
+                name,
+            )
+        )
+    first = True
     for tier_name, tier in catalog.tiers.items():
         targets: list[Target] = []
-        for name in tier.session_templates + tier.role_templates + tier.api_templates:
+        for name in tier.templates + (tuple(unused) if first else ()):
             spec = catalog.template(name)
             file = str(spec.path)
             try:
@@ -152,13 +176,18 @@ def lint_catalog(catalog: Catalog, *, isolation: bool = True) -> list[Finding]:
                 )
                 continue
             doc = substitute(sym.document, probe) if sym.holes else sym.document
-            extra = {"tenant": probe, "role_template": name in tier.role_templates}
+            extra = {
+                "tenant": probe,
+                "role_template": name in tier.role_templates,
+                "tier_trust": name == tier.trust_template,
+            }
             if name not in texts:
                 texts[name] = spec.path.read_text(encoding="utf-8")
             text = texts[name]
             targets.append(
                 Target(policy_from_obj(doc), doc, spec.kind, file, tier_name, name, text, extra)
             )
+        first = False
         role = [t.policy for t in targets if t.extra["role_template"]]
         for target in targets:
             if role and not target.extra["role_template"]:

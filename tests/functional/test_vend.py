@@ -165,14 +165,19 @@ def test_throttling_is_retried_then_succeeds(sts: Any) -> None:
 
 def test_throttling_forever_is_a_clear_error_and_nothing_is_cached(sts: Any) -> None:
     calls = Calls(sts, lambda n: sts_error("Throttling", "Rate exceeded") if n <= 4 else None)
-    vendor = vendor_for(sts)
+    now = [0.0]
+    vendor = vendor_for(sts, monotonic=lambda: now[0])
     with pytest.raises(StsThrottled, match="after botocore's standard retries") as info:
         vendor.credentials_for("acme", "basic")
     assert info.value.code == "Throttling"
     assert calls.sent == 4
     assert vendor.cache_size() == 0
     assert vendor.stats.sts_errors == 1
-    vendor.credentials_for("acme", "basic")  # the next call tries again
+    with pytest.raises(StsThrottled, match="backing off"):  # fails fast during back-off
+        vendor.credentials_for("acme", "basic")
+    assert calls.sent == 4
+    now[0] += 1.0  # the first back-off is at most 0.2 s
+    vendor.credentials_for("acme", "basic")  # then the next call tries again
     assert vendor.cache_size() == 1
 
 
