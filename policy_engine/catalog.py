@@ -27,7 +27,7 @@ from .errors import CatalogError, UnknownTemplate, UnknownTier
 from .schema import catalog_validator, issues_from
 from .tenancy import TenantIdLanguage, session_name_problem
 
-TemplateKind: TypeAlias = Literal["session", "identity", "boundary", "trust"]
+TemplateKind: TypeAlias = Literal["session", "identity", "boundary", "trust", "resource"]
 Placement: TypeAlias = Literal["pooled", "silo"]
 
 MANIFEST_NAMES = ("catalog.toml", "catalog.json")

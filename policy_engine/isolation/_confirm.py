@@ -11,6 +11,7 @@ from ..catalog import ResourceSpec
 from ..evaluate import CompiledPolicy, Evaluator, Request, StatementRef, compile_policy
 from ..model import policy_from_obj
 from ..render import TENANT_MARKER, substitute
+from ..tenancy import session_name
 from ._report import Counterexample, Unknown
 from ._search import _Candidate, _Search
 from ._shapes import (
@@ -188,7 +189,7 @@ class _Confirmation(_Search):
         attached = self._resource_eval(res)
         evaluator = Evaluator(tuple(identity), (session,), resource=attached)
         principal = SESSION_PRINCIPAL.format(
-            account=self.account, role=self.role_name, tenant=tenant
+            account=self.account, role=self.role_name, tenant=session_name(tenant, self.language)
         )
         decision = evaluator.evaluate(Request(action, resource, context, principal=principal))
         return decision.matched if decision.allowed else None

@@ -131,6 +131,37 @@ def _locate(
     return str(catalog.manifest), None, None
 
 
+def _lint_resource_policies(catalog: Catalog, renderer: Renderer) -> list[Finding]:
+    """Every rule on each resource's attached policy (rendered once, no tenant)."""
+    out: list[Finding] = []
+    for res in catalog.resources.values():
+        if res.policy is None:
+            continue
+        spec = catalog.template(res.policy)
+        try:
+            sym = renderer.resource_policy(res.name)
+        except PolicyEngineError as exc:
+            line = getattr(exc, "line", None)
+            out.append(
+                Finding("PE004", "error", str(exc), str(spec.path), line, "$", None, spec.name)
+            )
+            continue
+        assert sym is not None
+        text = spec.path.read_text(encoding="utf-8")
+        target = Target(
+            policy_from_obj(sym.document),
+            sym.document,
+            "resource",
+            str(spec.path),
+            None,
+            spec.name,
+            text,
+            {"resource": res.name},
+        )
+        out.extend(lint_target(target))
+    return out
+
+
 def _template_location(
     catalog: Catalog, name: str, index: int, sid: str | None
 ) -> tuple[str, int | None, str | None]:
@@ -146,7 +177,9 @@ def lint_catalog(catalog: Catalog, *, isolation: bool = True) -> list[Finding]:
     probe = _probe_tenants(catalog)[-1]
     texts: dict[str, str] = {}  # template sources, read once for all tiers
     used = {name for tier in catalog.tiers.values() for name in tier.templates}
+    used |= {r.policy for r in catalog.resources.values() if r.policy}
     unused = [name for name in catalog.templates if name not in used]
+    findings.extend(_lint_resource_policies(catalog, renderer))
     for name in unused:
         findings.append(
             Finding(

@@ -125,6 +125,8 @@ def test_trust_template_slot_takes_only_trust_kind(catalog_copy: Path) -> None:
         load_catalog(add_trust(catalog_copy, GOOD_TRUST, kind="identity"))
 
 
-def test_resource_kind_has_no_place_and_is_refused(catalog_copy: Path) -> None:
-    with pytest.raises(CatalogError, match="resource-policy templates have no place"):
-        load_catalog(add_trust(catalog_copy, GOOD_TRUST, tier=None, kind="resource"))
+def test_resource_kind_goes_to_a_resource_policy(catalog_copy: Path) -> None:
+    # A resource-kind template has its place as a resource's `policy`; one that no
+    # resource names is loaded and reported by the lint as unused (PE006).
+    catalog = load_catalog(add_trust(catalog_copy, GOOD_TRUST, tier=None, kind="resource"))
+    assert catalog.templates["tier-trust"].kind == "resource"
