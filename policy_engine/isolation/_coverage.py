@@ -105,9 +105,37 @@ class _Coverage(_Search):
             left = fa.intersect(left, union)
         if role_globs is not None:
             left = fa.intersect(left, _union([_glob_pieces(g, "arn") for g in role_globs], sigma))
+        for keep in self._coverage_fences(action, sigma):
+            left = fa.intersect(left, keep)
         for w in fa.search(left, cover, sigma, limit=1):
             return self._concrete(w.text)
         return None
+
+    def _coverage_fences(self, action: str, sigma: frozenset[str]) -> list[fa.NFA]:
+        """What unconditional ``NotResource`` denies covering ``action`` keep (each
+        tenant slot and variable read as ``*``: they keep at least that much). A
+        resource policy's deny keeps too everything outside its own resource."""
+        out: list[fa.NFA] = []
+        scoped: list[tuple[_Stmt, ResourceSpec | None]] = [(d, None) for d in self.denies]
+        by_name = {r.name: r for r in self.resources}
+        for rname, denies in self.resource_denies.items():
+            scoped += [(d, by_name.get(rname)) for d in denies]
+        for d, res in scoped:
+            if d.raw.get("Condition") or "NotResource" not in d.raw:
+                continue
+            if ":" not in action or not _action_covered(d, action):
+                continue
+            globs = [
+                _glob.as_pattern(str(p).replace(TENANT_MARKER, "*"))
+                for p in _listify(d.raw["NotResource"])
+            ]
+            keep = _union([_glob_pieces(g, "arn") for g in globs], sigma)
+            if res is not None:
+                own = _union([_glob_pieces(g, "arn") for g in _own_globs(res)], sigma)
+                outside = fa.complement(own, sigma - fa.BRACKETS)
+                keep = _union_nfas([keep, outside])
+            out.append(keep)
+        return out
 
     def _cover_dfa(self, service: str, sigma: frozenset[str]) -> fa.NFA:
         key = (service, sigma)
@@ -169,3 +197,18 @@ class _Coverage(_Search):
             reported_as="escalation",
         )
         return res, [shape]
+
+
+def _own_globs(res: ResourceSpec) -> list[str]:
+    """The ARNs a resource policy attached to ``res`` can govern."""
+    return [res.arn, f"{res.arn}/*"] if not res.arn.endswith("*") else [res.arn]
+
+
+def _union_nfas(parts: list[fa.NFA]) -> fa.NFA:
+    union = fa.NFA()
+    union.start = union.add()
+    for part in parts:
+        start, accept = union.embed(part)
+        union.eps[union.start].add(start)
+        union.accept |= accept
+    return union

@@ -567,6 +567,8 @@ def _grantee(
     values = _listify(principal.get("AWS", []))
     if "*" in values:
         return "direct"
+    # A wildcard inside a principal ARN matches nothing (IAM User Guide, "Principal").
+    values = [v for v in values if isinstance(v, str) and "*" not in v and "?" not in v]
     session = re.compile(
         rf"arn:[^:]+:sts::{re.escape(account)}:assumed-role/{re.escape(role_name)}/.+"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -54,12 +55,27 @@ class Target:
 
     @cached_property
     def statements(self) -> tuple[tuple[int, Statement, str], ...]:
-        """Each statement with its index and JSON path (computed once per target)."""
+        """Each statement with its index and JSON path (computed once per target). In a
+        resource policy, an Allow to account roots only is left out: it delegates to
+        the account's IAM policies and grants no principal anything by itself (AWS's
+        default key policy has one)."""
         listed = self.policy.statement_is_list
         return tuple(
             (i, s, f"$.Statement[{i}]" if listed else "$.Statement")
             for i, s in enumerate(self.policy.statements)
+            if not (self.kind == "resource" and _delegates_only(s))
         )
+
+
+_ACCOUNT_ROOT = re.compile(r"(arn:[^:]+:iam::)?\d{12}(:root)?")
+
+
+def _delegates_only(s: Statement) -> bool:
+    if s.effect != "Allow" or s.principal is None or s.principal.wildcard:
+        return False
+    values = [v for _, vals in s.principal.entries for v in vals]
+    aws = s.principal.values("AWS")
+    return bool(values) and len(aws) == len(values) and all(_ACCOUNT_ROOT.fullmatch(v) for v in aws)
 
 
 Check: TypeAlias = Callable[[Target], Iterator[tuple[str, str]]]  # (message, json path)

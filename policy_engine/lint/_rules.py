@@ -217,6 +217,8 @@ def redundant_statement(t: Target) -> Iterator[tuple[str, str]]:
         for j, b, path in stmts:
             if i == j or b.effect != a.effect or b.action is None or b.resource is None:
                 continue
+            if (a.principal, a.not_principal) != (b.principal, b.not_principal):
+                continue  # other principals: neither statement implies the other
             actions = all(
                 any(glob_match(p, x, ignore_case=True) for p in a.action) for x in b.action
             )
