@@ -322,3 +322,30 @@ def test_key_fence_read_with_the_version_of_the_allow() -> None:
     assert LANG.is_valid("tango")
     result = check(session, [DOCS], roles=[role], tier="tango")
     assert result.status != "proved", shown(result)
+
+
+def test_model_star_in_a_condition_partition_value_is_any_text() -> None:
+    # The same reading on a condition partition's value: `*/{tenant}/*` for s3:prefix.
+    model = [
+        ResourceSpec(
+            "documents", "s3", BUCKET, (Partition(condition_key="s3:prefix", value="*/{tenant}/*"),)
+        )
+    ]
+    session = doc(stmt("s3:ListBucket", BUCKET, {"StringLike": {"s3:prefix": ["x:*"]}}))
+    assert allowed(session, "acme", "s3:ListBucket", BUCKET, {"s3:prefix": "x:y/globex/"})
+    result = check(session, model)
+    assert result.status != "proved", shown(result)
+
+
+# -- 9: the aligned-slot prune on a pattern that names the tenant twice ------------------------
+
+
+def test_tenant_twice_side_by_side_is_not_aligned() -> None:
+    # `docs/{{ tenant }}{{ tenant }}/*`: the first slot is "followed by a character
+    # outside the tenant alphabet" (the marker), so the pair is pruned before the
+    # two-slot string is ever refused; A = `abc` reaches B = `abcabc`.
+    session = doc(stmt("s3:GetObject", f"{BUCKET}/{T}{T}/*"))
+    assert LANG.is_valid("abcabc")
+    assert allowed(session, "abc", "s3:GetObject", BUCKET + "/abcabc/a.txt")
+    result = check(session, [DOCS_OBJECTS])
+    assert result.status != "proved", shown(result)
