@@ -8,12 +8,20 @@ checker: the tier is never `proved`. On the reviewed code these tests fail.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from policy_engine.catalog import Partition, ResourceSpec
+from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.evaluate import Evaluator, Request, compile_policy
-from policy_engine.isolation import TierResult, check_isolation
+from policy_engine.isolation import (
+    TierResult,
+    as_tenant,
+    check_isolation,
+    check_tier,
+    effective_evaluator,
+)
 from policy_engine.model import policy_from_obj
 from policy_engine.render import TENANT_MARKER as T
 from policy_engine.render import substitute
@@ -285,6 +293,53 @@ def test_role_without_version_has_no_policy_variables() -> None:
     session = doc(stmt("s3:GetObject", [BUCKET + "/t*/*", f"{BUCKET}/{T}/*"]))
     assert allowed(session, "acme", "s3:GetObject", BUCKET + "/tango/a.txt", roles=[role], tier="t")
     result = check(session, [DOCS_OBJECTS], roles=[role], tier="t")
+    assert result.status != "proved", shown(result)
+
+
+def test_catalogue_role_template_without_version(tmp_path: Path) -> None:
+    # The same through a catalogue: role templates keep their own Version (the merged
+    # session policy is always 2012-10-17), check_tier proves the tier, and the
+    # project's effective evaluator for the tier allows `acme` into `basic-corp`'s
+    # folder.
+    session = doc(stmt("s3:GetObject", [BUCKET + "/basic*/*", BUCKET + "/{{ tenant }}/*"]))
+    role = doc(
+        stmt("s3:GetObject", BUCKET + "/*"),
+        stmt("s3:GetObject", BUCKET + "/${aws:PrincipalTag/Tier}*", effect="Deny"),
+        version=None,
+    )
+    (tmp_path / "s.json.j2").write_text(json.dumps(session), encoding="utf-8")
+    (tmp_path / "r.json.j2").write_text(json.dumps(role), encoding="utf-8")
+    manifest = {
+        "schema_version": 1,
+        "name": "role-version",
+        "tenant_id": {"alphabet": ["a-z", "0-9", "-"], "min_length": 3, "max_length": 32},
+        "constants": {"partition": "aws", "account_id": ACCT, "region": "eu-west-1"},
+        "templates": {
+            "s": {"file": "s.json.j2", "kind": "session"},
+            "r": {"file": "r.json.j2", "kind": "identity"},
+        },
+        "tiers": {
+            "basic": {
+                "role_arn": f"arn:aws:iam::{ACCT}:role/tier-basic",
+                "session_templates": ["s"],
+                "role_templates": ["r"],
+                "resources": {"documents": "pooled"},
+            }
+        },
+        "resources": {
+            "documents": {
+                "service": "s3",
+                "arn": BUCKET,
+                "partitions": [{"arn": BUCKET + "/{tenant}/*"}],
+            }
+        },
+    }
+    (tmp_path / "catalog.json").write_text(json.dumps(manifest), encoding="utf-8")
+    catalog = load_catalog(tmp_path)
+    evaluator = effective_evaluator(catalog, "basic", "acme")
+    request = as_tenant(Request("s3:GetObject", BUCKET + "/basic-corp/a.txt"), "acme", "basic")
+    assert evaluator.evaluate(request).allowed
+    result = check_tier(catalog, "basic")
     assert result.status != "proved", shown(result)
 
 
