@@ -101,11 +101,11 @@ class _Confirmation(_Search):
             for r_pat, s_pat in itertools.product(
                 _listify(r_st.raw["Resource"]), _listify(s_st.raw["Resource"])
             ):
-                r_pieces = self._pieces(r_pat, "arn", True)
+                r_pieces = self._pieces(r_pat, "arn", r_st.variables)
                 role_nfa = self._build_nfa(r_pieces, "A")
                 if not any(kind == "slot" for kind, _ in r_pieces):
                     role_nfa.self_loops((fa.OPEN_A, fa.CLOSE_A))  # A is the session's to mark
-                session_nfa = self._nfa(self._pieces(s_pat, "arn", self.session_version), "A")
+                session_nfa = self._nfa(self._pieces(s_pat, "arn", s_st.variables), "A")
                 joint = fa.intersect(role_nfa, target)
                 for w in fa.search(session_nfa, joint, self.sigma, limit=2):
                     cand = _Candidate(s_st, w.a, w.b, self._concrete(w.text), a_span=w.a_span)

@@ -143,7 +143,7 @@ class _Coverage(_Search):
         if cached is not None:
             return cached
         globs = self._cover_globs(service)
-        union = _union([_glob_pieces(g, "arn") for g in globs], sigma)
+        union = _union([_glob_pieces(g, "any") for g in globs], sigma)  # model strings
         cached = self._cover_cache[key] = fa.complement(union, sigma - fa.BRACKETS)
         return cached
 

@@ -155,7 +155,7 @@ class _Search:
                         st,
                         tuple(a.lower() for a in ([acts] if isinstance(acts, str) else acts)),
                         key == "NotAction",
-                        side == "role" or self.session_version,
+                        doc.get("Version") == "2012-10-17",
                     )
                 )
         return out
@@ -205,7 +205,11 @@ class _Search:
             assert key is not None
             conds = [c for c in _conditions(st.raw) if c.key.lower() == key.lower()]
             key_fences = [
-                d for d in fences if _key_fence(d, key) and self._deny_covers(d, shape.target)
+                d
+                for d in fences
+                if _key_fence(d, key)
+                and d.variables == st.variables  # its values are read as the Allow's are
+                and self._deny_covers(d, shape.target)
             ]
             resource = self._concrete(w.text)
             if shape.kind == "key-less":
@@ -274,7 +278,7 @@ class _Search:
         the truth), so a fence that would bring a second slot is left out."""
         has_slot = any(k == "slot" for k, _ in pieces)
         for d in fences:
-            variables = d.side == "role" or self.session_version
+            variables = d.variables
             key = "NotResource" if "NotResource" in d.raw else "Resource"
             try:
                 alternatives = [
@@ -333,6 +337,10 @@ class _Search:
             return False
 
         def stops(rest: str) -> bool:
+            # The slot must be closed by a literal character: not a wildcard, not a
+            # variable, and not the next tenant slot (`{T}{T}` holds two IDs in a row).
+            if rest.startswith((TENANT_MARKER, "{tenant}")):
+                return False
             return rest == "" or (rest[0] not in self.language.alphabet and rest[0] not in "*?$")
 
         return stops(after_a) and stops(after_b)
@@ -443,7 +451,7 @@ class _Search:
                 ),
                 c.scalar,
             )
-            compiled = compile_condition(concrete, variables=True, path="$")
+            compiled = compile_condition(concrete, variables=st.variables, path="$")
             if not compiled.test(request.normalised):
                 return False
         return True
@@ -499,7 +507,10 @@ class _Search:
         return text.replace("~", self.other_char)
 
     def _some_tenant(self) -> str:
-        return self._tenants()[0]
+        tenants = self._tenants()
+        if not tenants:
+            raise fa.Unsupported("the tenant-ID language accepts no ID (check its pattern)")
+        return tenants[0]
 
     def _tenants(self, *, exclude: str | None = None) -> list[str]:
         pool = [e for e in self.examples if e != exclude]

@@ -109,16 +109,24 @@ def _shapes(res: ResourceSpec) -> list[_Shape]:
     """Every request set on ``res`` that tenant A must never be allowed.
 
     Besides the declared partitions: a DynamoDB table's indexes carry the same
-    partitions as the table and its streams hold every tenant's items; a resource whose
-    partitions are all ARNs has containers (the bucket, the parent path) where one
-    request reaches every tenant. For an S3 bucket that is the listing, whose partition
-    key ``s3:prefix`` follows from the object partition; elsewhere every request on the
+    partitions as the table and its streams hold every tenant's items (for a table per
+    tenant, its indexes and streams are that tenant's); a resource whose partitions are
+    all ARNs has containers (the bucket, the parent paths) where one request reaches
+    every tenant. For an S3 bucket that is the listing, whose partition key
+    ``s3:prefix`` follows from the object partition; elsewhere every request on a
     container (or on the resource's own literal ARN) is one."""
     out: list[_Shape] = []
     conditional = [p for p in res.partitions if p.condition_key is not None]
     for p in res.partitions:
-        if p.arn is not None:
-            out.append(_Shape("arn", p, f"partition `{p.arn}`", p.arn))
+        if p.arn is None:
+            continue
+        kind = "object" if res.service == "s3" and _S3_OBJECT.fullmatch(p.arn) else None
+        out.append(_Shape("arn", p, f"partition `{p.arn}`", p.arn, resource_type=kind))
+        if res.service == "dynamodb" and not p.arn.endswith("*"):
+            for sub in ("index", "stream"):
+                derived = Partition(arn=f"{p.arn}/{sub}/*")
+                label = f"partition `{derived.arn}` (the table's {sub} ARNs)"
+                out.append(_Shape("arn", derived, label, f"{p.arn}/{sub}/*", resource_type=sub))
     targets = [(res.arn, "")]
     if res.service == "dynamodb" and conditional:
         targets.append((f"{res.arn}/index/*", " on an index"))
@@ -170,7 +178,7 @@ def _condition_shapes(p: Partition, targets: Sequence[tuple[str, str]]) -> list[
     return out
 
 
-_S3_OBJECT = re.compile(r"(arn:[^:]*:s3:::)([^/*?{}]+)/(.*\{tenant\}.*)")
+_S3_OBJECT = re.compile(r"(arn:[^:]*:s3:::)([^/{}]+)/(.*\{tenant\}.*)")
 
 
 def _container_shapes(res: ResourceSpec) -> list[_Shape]:
@@ -187,16 +195,35 @@ def _container_shapes(res: ResourceSpec) -> list[_Shape]:
                 implied = Partition(condition_key="s3:prefix", value=m[3])
                 out.extend(_condition_shapes(implied, [(bucket, f" (implied by `{p.arn}`)")]))
             continue
-        before = p.arn.split("{tenant}", 1)[0]
-        if before.endswith("/") and not any(c in before for c in "*?"):
-            for target in (before[:-1], before):
-                if target not in seen:
-                    seen.add(target)
-                    out.append(_whole(target))
+        for target in _ancestors(p.arn):
+            if target not in seen:
+                seen.add(target)
+                out.append(_whole(target))
     literal = not any(c in res.arn for c in "*?{}")
     own = res.service != "s3" and literal and res.arn not in seen
     if own and all(res.arn != p.arn for p in res.partitions):
         out.append(_whole(res.arn))
+    return out
+
+
+def _ancestors(partition_arn: str) -> list[str]:
+    """Every path above a partition: the literal text before the tenant (or a
+    wildcard) cut at each ``/`` of the resource part, with and without the ``/``. A
+    request on any of them (``ssm:GetParametersByPath`` with ``Recursive``) reaches
+    every tenant below."""
+    cut = min(
+        (i for i in (partition_arn.find(t) for t in ("{tenant}", "*", "?")) if i >= 0),
+        default=len(partition_arn),
+    )
+    literal = partition_arn[:cut]
+    parts = literal.split(":", 5)
+    if len(parts) < 6:
+        return []
+    start = len(literal) - len(parts[5])
+    out: list[str] = []
+    for i in range(start, len(literal)):
+        if literal[i] == "/":
+            out += [literal[:i], literal[: i + 1]]
     return out
 
 
@@ -346,10 +373,13 @@ def _key_fence(d: _Stmt, key: str) -> bool:
     its values) falls outside its own values, so what it lets through is exactly
     what the positive operator admits."""
     conds = _conditions(d.raw)
+    # Without a set operator, a multivalued request value makes the operator false
+    # (the evaluator's reading): such a Deny never applies and fences nothing.
+    plain_ok = _single_valued(key)
     return bool(conds) and all(
         c.key.lower() == key.lower()
         and c.base_operator in _POSITIVE_OF
-        and c.set_operator in (None, "ForAnyValue")
+        and (c.set_operator == "ForAnyValue" or (c.set_operator is None and plain_ok))
         for c in conds
     )
 

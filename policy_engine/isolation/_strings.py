@@ -73,8 +73,9 @@ def _pieces(
 
 
 def _model_pieces(text: str) -> list[fa.Piece]:
-    """A resource-model string: ``{tenant}`` is the slot, ``*`` a wildcard."""
-    return _pieces(text.replace("{tenant}", TENANT_MARKER), star_mode="arn", variables=False)
+    """A resource-model string: ``{tenant}`` is the slot, ``*`` any text (colons
+    included: the model names sets of strings, it is not a Resource element)."""
+    return _pieces(text.replace("{tenant}", TENANT_MARKER), star_mode="any", variables=False)
 
 
 def _chars(pieces: Iterable[fa.Piece]) -> set[str]:
