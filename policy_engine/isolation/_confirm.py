@@ -16,6 +16,7 @@ from ._report import Counterexample, Unknown
 from ._search import _Candidate, _Search
 from ._shapes import (
     _NEGATED_FAMILY,
+    _carries,
     _conditions,
     _prefer_data_actions,
     _Shape,
@@ -128,7 +129,9 @@ class _Confirmation(_Search):
             for extra, own in ((False, False), (True, False), (False, True), (True, True)):
                 context = self._tag_context(a)
                 if extra:
-                    context.update(self._satisfying_context(a, shape.partition.condition_key))
+                    context.update(
+                        self._satisfying_context(a, shape.partition.condition_key, action)
+                    )
                 context.update(ctx)
                 if own:
                     # The witness's value may fall to a condition the search did not
@@ -209,14 +212,17 @@ class _Confirmation(_Search):
         return cached
 
     def _satisfying_context(
-        self, tenant: str, attack_key: str | None
+        self, tenant: str, attack_key: str | None, action: str
     ) -> dict[str, str | list[str]]:
-        """Values for the other condition keys, taken from the policies' own conditions."""
+        """Values for the other condition keys, taken from the policies' own conditions
+        (only keys a request of ``action`` can carry, so a counterexample is a request
+        that can exist)."""
         ctx: dict[str, str | list[str]] = {}
         skip = {TAG_KEY.lower(), TIER_TAG_KEY.lower(), (attack_key or "").lower()}
+        skip |= {"aws:principalarn", "aws:principalaccount"}  # fixed by the session
         for st in self.stmts:
             for c in _conditions(st.raw):
-                if c.key.lower() in skip:
+                if c.key.lower() in skip or _carries(action, c.key) is False:
                     continue
                 if c.base_operator in ("Null",) or c.base_operator in _NEGATED_FAMILY:
                     continue
