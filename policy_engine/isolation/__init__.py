@@ -45,13 +45,46 @@ from ._strings import TAG_KEY, TIER_TAG_KEY
 def check_catalog(
     catalog: Catalog, *, tiers: Sequence[str] | None = None, renderer: Renderer | None = None
 ) -> dict[str, TierResult]:
-    """Check every tier (or the named ones) of a catalogue."""
+    """Check every tier (or the named ones) of a catalogue. The tiers share one
+    alphabet (every character of every tier's policies), so the automata and searches
+    of the templates they share are built once."""
     renderer = renderer or Renderer(catalog)
     names = list(tiers) if tiers is not None else list(catalog.tiers)
-    return {name: check_tier(catalog, name, renderer=renderer) for name in names}
+    hint = _catalogue_chars(catalog, renderer, names)
+    return {name: check_tier(catalog, name, renderer=renderer, sigma_hint=hint) for name in names}
 
 
-def check_tier(catalog: Catalog, tier: str, *, renderer: Renderer | None = None) -> TierResult:
+def _catalogue_chars(catalog: Catalog, renderer: Renderer, tiers: Sequence[str]) -> frozenset[str]:
+    chars: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            chars.update(value)
+        elif isinstance(value, Mapping):
+            for k, v in value.items():
+                chars.update(str(k))
+                walk(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v)
+
+    for name in tiers:
+        chars.update(name)
+        walk(renderer.symbolic_tier(name).document)
+        walk(list(role_documents(catalog, name, renderer=renderer).values()))
+        if catalog.tier(name).api_templates:
+            walk(renderer.symbolic_api(name).document)
+    walk(list(resource_documents(catalog, renderer=renderer).values()))
+    return frozenset(chars)
+
+
+def check_tier(
+    catalog: Catalog,
+    tier: str,
+    *,
+    renderer: Renderer | None = None,
+    sigma_hint: frozenset[str] = frozenset(),
+) -> TierResult:
     """Check one tier against the catalogue's whole resource model: the credentials
     (role and session policies) and, when the tier has API templates, the routes its
     authorizer policy opens on the ``execute-api`` resources."""
@@ -72,13 +105,21 @@ def check_tier(catalog: Catalog, tier: str, *, renderer: Renderer | None = None)
         examples=catalog.examples,
         resource_policies=resource_documents(catalog, renderer=renderer),
         role_arn=tier_obj.role_arn,
+        sigma_hint=sigma_hint,
     )
     if tier_obj.api_templates:
-        result = _merge(result, check_api(catalog, tier, renderer=renderer))
+        api = check_api(catalog, tier, renderer=renderer, sigma_hint=sigma_hint)
+        result = _merge(result, api)
     return result
 
 
-def check_api(catalog: Catalog, tier: str, *, renderer: Renderer | None = None) -> TierResult:
+def check_api(
+    catalog: Catalog,
+    tier: str,
+    *,
+    renderer: Renderer | None = None,
+    sigma_hint: frozenset[str] = frozenset(),
+) -> TierResult:
     """Check the tier's API Gateway policy (its ``api_templates``): no tenant's routes
     reach a route in another tenant's partition of an ``execute-api`` resource."""
     renderer = renderer or Renderer(catalog)
@@ -100,6 +141,7 @@ def check_api(catalog: Catalog, tier: str, *, renderer: Renderer | None = None) 
         tier=tier,
         examples=catalog.examples,
         session_tags=False,
+        sigma_hint=sigma_hint,
     )
     label = f"api({tier})"
     violations = tuple(
@@ -139,6 +181,7 @@ def check_isolation(
     session_tags: bool = True,
     resource_policies: Mapping[str, Mapping[str, Any]] | None = None,
     role_arn: str | None = None,
+    sigma_hint: frozenset[str] = frozenset(),
 ) -> TierResult:
     """Check one session policy (with :data:`TENANT_MARKER` where the tenant ID goes)
     and the role's policies (which may use ``${aws:PrincipalTag/TenantId}``) against a
@@ -162,6 +205,7 @@ def check_isolation(
         session_tags,
         resource_policies,
         role_arn,
+        sigma_hint,
     )
     violations, unknown, checks = checker.run()
     return TierResult(tier, violations, unknown, checks, time.perf_counter() - started)

@@ -46,6 +46,12 @@ _NFA_CACHE: dict[tuple[tuple[fa.Piece, ...], str, frozenset[str], TenantIdLangua
 
 
 _NFA_CACHE_SIZE = 2048
+#: Search results shared the same way: (pattern pieces, model string, alphabet,
+#: language) -> witnesses; condition questions -> values.
+_OVERLAP_CACHE: dict[
+    tuple[tuple[fa.Piece, ...], str, frozenset[str], TenantIdLanguage], tuple[fa.Witness, ...]
+] = {}
+_VALUES_CACHE: dict[tuple[Any, ...], list[_Value]] = {}
 
 
 @dataclass
@@ -80,6 +86,7 @@ class _Search:
         tags: bool = True,
         resource_policies: Mapping[str, Mapping[str, Any]] | None = None,
         role_arn: str | None = None,
+        sigma_hint: frozenset[str] = frozenset(),
     ) -> None:
         self.session_doc = session
         if isinstance(roles, Mapping):
@@ -94,6 +101,7 @@ class _Search:
         self.account = account
         self.role_name = role_name
         self.examples = [e for e in examples if language.is_valid(e)]
+        self.sigma_hint = sigma_hint
         self.role_arn = role_arn or f"arn:aws:iam::{account}:role/{role_name}"
         self.resource_docs = dict(resource_policies or {})
         self._resource_cache: dict[str, tuple[CompiledPolicy, ...]] = {}
@@ -162,6 +170,7 @@ class _Search:
 
     def _sigma(self) -> frozenset[str]:
         chars: set[str] = set(self.language.alphabet) | {":", "/", "*"} | set(self.tier)
+        chars |= self.sigma_hint - {TENANT_MARKER[0], TENANT_MARKER[-1]}
         chars |= {c.swapcase() for c in self.language.alphabet}  # case-insensitive operators
         extra = [st for sts in self.resource_allows.values() for st in sts]
         extra += [st for sts in self.resource_denies.values() for st in sts]
@@ -250,10 +259,18 @@ class _Search:
                 if self._slots_aligned(str(pattern), model):
                     continue  # the two slots can only hold the same tenant
                 parts = self._pieces(pattern, "arn", variables)
-                nfa = self._nfa(parts, "A")
                 if fences:
-                    nfa = self._fenced(nfa, parts, fences)
-                found.extend(fa.search(nfa, target, self.sigma, limit=2))
+                    nfa = self._fenced(self._nfa(parts, "A"), parts, fences)
+                    found.extend(fa.search(nfa, target, self.sigma, limit=2))
+                    continue
+                key = (tuple(parts), model, self.sigma, self.language)
+                hits = _OVERLAP_CACHE.get(key)
+                if hits is None:
+                    if len(_OVERLAP_CACHE) >= _NFA_CACHE_SIZE:
+                        _OVERLAP_CACHE.clear()
+                    nfa = self._nfa(parts, "A")
+                    hits = _OVERLAP_CACHE[key] = tuple(fa.search(nfa, target, self.sigma, limit=2))
+                found.extend(hits)
             return found
         patterns = _listify(st.raw["NotResource"])
         pieces = [self._pieces(p, "arn", variables) for p in patterns]
@@ -348,7 +365,33 @@ class _Search:
     def _condition_values(
         self, conds: list[Condition], key: str, partition: Partition, variables: bool
     ) -> list[_Value]:
-        """Values of ``key`` that touch B's partition and satisfy ``conds`` (over-approx)."""
+        """Values of ``key`` that touch B's partition and satisfy ``conds`` (over-approx),
+        shared by every checker of the process that asks the same question (tiers
+        rendering the same template text)."""
+        tier_dependent = any("principaltag/tier" in str(v).lower() for c in conds for v in c.values)
+        cache_key = (
+            tuple(conds),
+            key,
+            partition,
+            variables,
+            self.sigma,
+            self.language,
+            tuple(self.examples),
+            self.tags,
+            self.tier if tier_dependent else None,
+        )
+        cached = _VALUES_CACHE.get(cache_key)
+        if cached is None:
+            if len(_VALUES_CACHE) >= _NFA_CACHE_SIZE:
+                _VALUES_CACHE.clear()
+            cached = _VALUES_CACHE[cache_key] = self._condition_values_uncached(
+                conds, key, partition, variables
+            )
+        return [(a, b, dict(ctx), closed) for a, b, ctx, closed in cached]
+
+    def _condition_values_uncached(
+        self, conds: list[Condition], key: str, partition: Partition, variables: bool
+    ) -> list[_Value]:
         assert partition.value is not None
         touch = self._nfa(_model_pieces(partition.value), "B")
         if key.lower() in PREFIX_KEYS:
