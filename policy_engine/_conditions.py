@@ -10,8 +10,14 @@ context keys"), applied by :func:`compile_condition`:
   key is missing or empty. ``ForAnyValue:``: at least one request value matches;
   false when the key is missing or empty;
 * ``Null``: ``true`` asks for an absent key, ``false`` for a present one;
-* a policy value holding a variable without a value (and without default) can never
-  be satisfied, under negated operators too.
+* a policy value holding a variable without a value (and without default) is
+  "effectively null": a positive operator (``StringEquals``, ``StringLike``,
+  ``ArnLike``, ...) does not match it, a negated one (``StringNotEquals``,
+  ``StringNotLike``, ``ArnNotEquals``, ...) does, "as the value of the condition key
+  they are testing against is not equal to or like the effectively null value" (IAM
+  User Guide, "Policy variables", section "Policy variables with no value"). So a
+  ``Deny`` with ``StringNotEquals`` against ``${aws:PrincipalTag/Team}`` denies a
+  caller without the tag.
 """
 
 from __future__ import annotations
@@ -201,7 +207,7 @@ def _string_test(base: str, raw: str, *, variables: bool) -> ValueTest:
         if pattern is None:
             resolved = _glob.resolve(tokens, _glob.context_lookup(ctx))
             if resolved is None:
-                return False
+                return negated  # a null policy value: only a negated operator matches
             pattern = _glob.to_regex(resolved, "any", ignore_case=ignore_case)
         hit = pattern.fullmatch(value) is not None
         return not hit if negated else hit
@@ -219,7 +225,7 @@ def _arn_test(base: str, raw: str, *, variables: bool) -> ValueTest:
         if parts is None:
             resolved = _glob.resolve(tokens, _glob.context_lookup(ctx))
             if resolved is None:
-                return False
+                return negated  # a null policy value: only a negated operator matches
             parts = _arn_parts(resolved)
         # The six ARN parts are compared one by one: a wildcard never spans a colon
         # between parts, and a request value that is not an ARN matches nothing.

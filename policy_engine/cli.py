@@ -66,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Evaluate one request as IAM would: explicit deny wins; identity (or "
             "resource-based) policies must allow, and so must the session policy and "
-            "boundary when given. Or run table-driven cases with --cases FILE."
+            "boundary when given. A resource-based policy that names the caller itself "
+            "is not limited by them; across accounts both sides must allow. Or run "
+            "table-driven cases with --cases FILE."
         ),
     )
     sim.add_argument("--policy", help="identity policy JSON file (repeatable)", action="append")
@@ -75,7 +77,18 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--resource-policy", help="resource-based policy JSON file")
     sim.add_argument("--action", help="action, such as s3:GetObject")
     sim.add_argument("--resource", help="resource ARN")
-    sim.add_argument("--principal", help="caller ARN (default: an assumed-role session)")
+    sim.add_argument(
+        "--resource-account",
+        help="account that owns the resource (default: the account in the resource ARN, "
+        "else the caller's account); another account than the caller's makes the request "
+        "cross-account",
+    )
+    sim.add_argument(
+        "--principal",
+        help="caller: an assumed-role session, federated-user or IAM user ARN, an account "
+        "root ARN, or a service principal (default: an assumed-role session in the "
+        "resource's account)",
+    )
     sim.add_argument("--context-json", help="JSON file: condition key -> string or list")
     sim.add_argument("--format", choices=("text", "json"), default="text")
     sim.add_argument("--expect", choices=("allow", "deny"), help="exit 1 if the decision differs")
@@ -260,11 +273,11 @@ def _read_json(path: str, what: str) -> Any:
 def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     import json
 
-    from .evaluate import DEFAULT_PRINCIPAL, Request, evaluate
+    from .evaluate import InvalidRequest, evaluate, parse_caller
     from .model import Policy
     from .parse import parse_policy
     from .schema import PolicyKind
-    from .simulate import parse_context, run_cases
+    from .simulate import build_request, parse_context, run_cases
 
     if args.cases:
         conflicting = [
@@ -273,8 +286,12 @@ def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
                 ("--policy", args.policy),
                 ("--session-policy", args.session_policy),
                 ("--boundary", args.boundary),
+                ("--resource-policy", args.resource_policy),
                 ("--action", args.action),
                 ("--resource", args.resource),
+                ("--resource-account", args.resource_account),
+                ("--principal", args.principal),
+                ("--context-json", args.context_json),
                 ("--expect", args.expect),
             )
             if value
@@ -305,10 +322,16 @@ def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
             stdout.write(f"{passed} passed, {failed} failed\n")
         return EXIT_FINDINGS if failed else EXIT_OK
 
+    try:
+        caller_kind = parse_caller(args.principal).kind if args.principal else "session"
+    except InvalidRequest as exc:
+        raise UsageError(str(exc)) from exc
+    # An account root or a service principal has no identity policies to give.
+    needs_policy = caller_kind not in ("root", "service")
     missing = [
         f
         for f, v in (
-            ("--policy", args.policy),
+            ("--policy", args.policy or not needs_policy),
             ("--action", args.action),
             ("--resource", args.resource),
         )
@@ -316,28 +339,38 @@ def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
     ]
     if missing:
         raise UsageError(f"simulate needs {', '.join(missing)} (or --cases FILE)")
+    context = (
+        parse_context(_read_json(args.context_json, "context file"), "$")
+        if args.context_json
+        else {}
+    )
+    try:
+        request = build_request(
+            args.action,
+            args.resource,
+            context,
+            principal=args.principal,
+            resource_account=args.resource_account,
+        )
+    except InvalidRequest as exc:
+        raise UsageError(str(exc)) from exc
 
     def load(path: str | None, kind: PolicyKind) -> list[Policy]:
         if not path:
             return []
         return [parse_policy(_read_json(path, f"{kind} policy"), kind=kind, source=path)]
 
-    identity = [p for path in args.policy for p in load(path, "identity")]
-    context = (
-        parse_context(_read_json(args.context_json, "context file"), "$")
-        if args.context_json
-        else {}
-    )
-    request = Request(
-        args.action, args.resource, context, principal=args.principal or DEFAULT_PRINCIPAL
-    )
-    decision = evaluate(
-        request,
-        identity=identity,
-        session=load(args.session_policy, "session"),
-        boundary=load(args.boundary, "boundary"),
-        resource=load(args.resource_policy, "resource"),
-    )
+    identity = [p for path in args.policy or () for p in load(path, "identity")]
+    try:
+        decision = evaluate(
+            request,
+            identity=identity,
+            session=load(args.session_policy, "session"),
+            boundary=load(args.boundary, "boundary"),
+            resource=load(args.resource_policy, "resource"),
+        )
+    except InvalidRequest as exc:
+        raise UsageError(str(exc)) from exc
     if args.format == "json":
         stdout.write(json.dumps(decision.to_json(), indent=2) + "\n")
     else:

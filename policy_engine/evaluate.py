@@ -1,13 +1,22 @@
 """IAM policy evaluation: pure, explained, compiled once per policy.
 
-The order follows the IAM User Guide ("Policy evaluation logic"; AWS-FACTS.md):
+The order follows the IAM User Guide ("Policy evaluation logic", "Cross-account policy
+evaluation logic", "Principal"; AWS-FACTS.md):
 
-1. A matching explicit ``Deny`` in any policy decides: ``explicit_deny``.
-2. A same-account resource-based policy that grants the *session* ARN itself allows,
-   whatever the session policy and boundary say (the documented trap).
-3. Otherwise an allow must come from the identity policies, or from a resource-based
-   policy that names the role (or is public); and, when present, the permissions
-   boundary and the session policies must each allow too (intersection).
+1. A matching explicit ``Deny`` in any policy decides: ``explicit_deny``. A resource
+   policy's ``Deny`` with ``NotPrincipal`` applies unless every identity of the caller
+   (its account, role and session, or its account and user) is listed, and always
+   applies to a caller that has a permissions boundary.
+2. Same account: a resource-based policy statement that grants the caller itself (its
+   session ARN, IAM user ARN, federated-user ARN, service, or ``"*"``) allows, whatever
+   the identity policies, the boundary and the session policies say. One that names
+   the role grants every session of the role, but the boundary and the session
+   policies still limit it. Otherwise the identity policies must allow, and so must
+   the boundary and the session policies when present (intersection). An account
+   principal in a same-account resource policy only delegates to the identity side.
+3. Cross account (the resource's account differs from the caller's): the identity
+   side (identity policies, boundary, session policies) must allow *and* a resource
+   policy statement must grant the caller, its role, or its account.
 4. Anything else is ``implicit_deny``.
 
 >>> from policy_engine.parse import parse_policy
@@ -33,7 +42,7 @@ from typing import Literal, NamedTuple, TypeAlias
 
 from . import _glob
 from ._conditions import CompiledCondition, compile_condition
-from .errors import PolicyParseError, SchemaIssue
+from .errors import PolicyEngineError, PolicyParseError, SchemaIssue
 from .model import Policy, Principal, Statement
 
 DecisionKind: TypeAlias = Literal["allow", "explicit_deny", "implicit_deny"]
@@ -41,6 +50,87 @@ PolicyKindName: TypeAlias = Literal["identity", "session", "boundary", "resource
 ContextValue: TypeAlias = str | bool | int | float | Sequence[str]
 
 DEFAULT_PRINCIPAL = "arn:aws:sts::111122223333:assumed-role/tenant-role/session"
+
+PrincipalKind: TypeAlias = Literal["session", "federated", "user", "root", "service"]
+
+
+class InvalidRequest(PolicyEngineError, ValueError):
+    """A request (or its pairing with policies) that IAM could never see."""
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The principal that makes a request, parsed from its ARN (or service name).
+
+    ``kind`` is ``session`` (an assumed-role session), ``federated`` (an STS
+    federated-user session), ``user`` (an IAM user), ``root`` (an account's root
+    user) or ``service`` (an AWS service principal). ``role`` is the role of a session
+    as (partition, account, role name); ``account`` is ``None`` for a service.
+    """
+
+    arn: str
+    kind: PrincipalKind
+    account: str | None
+    role: tuple[str, str, str] | None = None
+
+    @property
+    def is_session(self) -> bool:
+        return self.kind in ("session", "federated")
+
+    def identities(self) -> tuple[str, ...]:
+        """What a NotPrincipal must list to exempt this caller (IAM User Guide,
+        "NotPrincipal": AWS may check the account, then the role, then the session)."""
+        if self.kind == "service":
+            return (self.arn,)
+        out = [f"account:{self.account}"]
+        if self.role is not None:
+            out.append("role:" + ":".join(self.role))
+        if self.kind != "root":
+            out.append(self.arn)
+        return tuple(out)
+
+
+_NAME = r"[\w+=,.@-]+"
+_CALLER_FORMS: tuple[tuple[re.Pattern[str], PrincipalKind], ...] = (
+    (re.compile(rf"arn:([a-z-]+):sts::(\d{{12}}):assumed-role/({_NAME})/{_NAME}"), "session"),
+    (re.compile(rf"arn:([a-z-]+):sts::(\d{{12}}):federated-user/{_NAME}"), "federated"),
+    (re.compile(rf"arn:([a-z-]+):iam::(\d{{12}}):user/(?:[!-~]*/)?{_NAME}"), "user"),
+    (re.compile(r"arn:([a-z-]+):iam::(\d{12}):root"), "root"),
+)
+_SERVICE = re.compile(r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?")
+_ACCOUNT = re.compile(r"\d{12}")
+
+_CALLER_HELP = (
+    "a caller is an assumed-role session `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`, "
+    "a federated user `arn:aws:sts::ACCOUNT:federated-user/NAME`, an IAM user "
+    "`arn:aws:iam::ACCOUNT:user/NAME`, an account root `arn:aws:iam::ACCOUNT:root`, or a "
+    "service principal such as `s3.amazonaws.com`"
+)
+
+
+@lru_cache(maxsize=1024)
+def parse_caller(principal: str) -> Caller:
+    """Parse the caller of a request; :class:`InvalidRequest` names the accepted forms."""
+    if "*" not in principal and "?" not in principal:
+        for pattern, kind in _CALLER_FORMS:
+            m = pattern.fullmatch(principal)
+            if m is not None:
+                role = (m[1], m[2], m[3]) if kind == "session" else None
+                return Caller(principal, kind, m[2], role)
+        if _SERVICE.fullmatch(principal):
+            return Caller(principal, "service", None)
+    hint = ""
+    if re.fullmatch(r"arn:[a-z-]+:iam::\d{12}:role/.+", principal):
+        hint = " (a role makes no request itself: give the ARN of its session)"
+    raise InvalidRequest(f"principal `{principal}` is not a caller{hint}: {_CALLER_HELP}")
+
+
+def account_of_arn(arn: str) -> str | None:
+    """The account of an ARN that carries one (S3 bucket ARNs do not)."""
+    parts = arn.split(":", 5)
+    if len(parts) == 6 and _ACCOUNT.fullmatch(parts[4]):
+        return parts[4]
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,18 +144,24 @@ class Request:
     same meaning for set operators, and treating them alike for ``Null`` too keeps a
     ``Null: false`` guard from being passed with an empty key set.
 
-    ``principal`` is the caller's ARN; for an assumed role it is the session ARN
-    ``arn:aws:sts::ACCOUNT:assumed-role/ROLE/NAME``.
+    ``principal`` is the caller (see :func:`parse_caller`); for an assumed role it is
+    the session ARN ``arn:aws:sts::ACCOUNT:assumed-role/ROLE/NAME``.
+    ``resource_account`` is the account that owns the resource; ``None`` (the default)
+    means the caller's own account. When it differs from the caller's account the
+    request is cross-account: the identity side and a resource-based policy must both
+    allow. (:func:`account_of_arn` reads it from ARNs that carry one.)
     """
 
     action: str
     resource: str
     context: Mapping[str, ContextValue] = field(default_factory=dict)
     principal: str = DEFAULT_PRINCIPAL
+    resource_account: str | None = None
     normalised: Mapping[str, tuple[tuple[str, ...], bool]] = field(
         init=False, repr=False, compare=False
     )
     service: str = field(init=False, repr=False, compare=False)
+    caller: Caller = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         norm: dict[str, tuple[tuple[str, ...], bool]] = {}
@@ -74,8 +170,19 @@ class Request:
                 norm[key.lower()] = ((_scalar_text(value),), False)
             elif value:
                 norm[key.lower()] = (tuple(_scalar_text(v) for v in value), True)
+        if self.resource_account is not None and not _ACCOUNT.fullmatch(self.resource_account):
+            raise InvalidRequest(
+                f"resource account `{self.resource_account}` is not a 12-digit account ID"
+            )
         object.__setattr__(self, "normalised", norm)
         object.__setattr__(self, "service", self.action.partition(":")[0].lower())
+        object.__setattr__(self, "caller", parse_caller(self.principal))
+
+    @property
+    def same_account(self) -> bool:
+        """Whether the resource is in the caller's account (services: always)."""
+        account = self.caller.account
+        return self.resource_account is None or account is None or self.resource_account == account
 
 
 def _scalar_text(value: object) -> str:
@@ -214,21 +321,26 @@ class CompiledStatement:
     source: Statement
 
     def applies(self, request: Request) -> bool:
-        """Whether the statement applies to ``request`` (all elements match)."""
-        static = self.static_match(request.action, request.resource, request.principal)
+        """Whether the statement applies to ``request`` (all elements match; a
+        NotPrincipal statement applies to the callers it does not exempt)."""
+        static = self.static_match(request.action, request.resource)
         if static is False:
             return False
+        if self.principal is not None:
+            if self.not_principal:
+                if self.principal.exempts(request.caller):
+                    return False
+            elif self.principal.grant(request.caller) is None:
+                return False
         if static is None and not self.dynamic_match(request):
             return False
         return self.conditions_hold(request)
 
-    def static_match(self, action: str, resource: str, principal: str) -> bool | None:
-        """Match what does not depend on the request context: the action, literal and
-        wildcard resources, the principal. ``None``: the resource element holds a
+    def static_match(self, action: str, resource: str) -> bool | None:
+        """Match what does not depend on the request context or the caller: the
+        action, literal and wildcard resources. ``None``: the resource element holds a
         policy variable, so the answer waits for :meth:`dynamic_match`."""
         if self.actions.matches(action, _EMPTY) == self.not_action:
-            return False
-        if self.principal is not None and (self.principal.matches(principal) == self.not_principal):
             return False
         if self.resources is None:
             return True
@@ -254,71 +366,84 @@ class CompiledStatement:
 _EMPTY: Mapping[str, tuple[tuple[str, ...], bool]] = {}
 
 
+GrantKind: TypeAlias = Literal["direct", "role", "account"]
+
+
 @dataclass(frozen=True, slots=True)
 class _PrincipalMatcher:
-    """Principal element of a resource-based policy."""
+    """Principal (or NotPrincipal) element of a resource-based policy.
+
+    IAM User Guide, "Principal": ``"*"`` and ``{"AWS": "*"}`` are everyone; otherwise
+    principals are named exactly: "You cannot use a wildcard to match part of a
+    principal name or ARN", so a value such as ``role/tenant-*`` or
+    ``assumed-role/R/*`` names no principal at all. An account (ID or root ARN)
+    delegates to the account; a role ARN covers every session of the role.
+    """
 
     anyone: bool
-    arns: _Patterns
+    arns: frozenset[str]  # session, federated-user and IAM user ARNs, exact
+    roles: frozenset[tuple[str, str, str]]  # (partition, account, role name)
     accounts: frozenset[str]
     services: frozenset[str]
 
-    def matches(self, principal: str) -> bool:
-        """Whether the element covers the caller (an account covers its principals)."""
-        return self.grants(principal) or _account_of(principal) in self.accounts
-
-    def grants(self, principal: str) -> bool:
-        """Whether an Allow grants the caller by itself. Naming an account only
-        delegates to that account's identity policies, so it grants nothing alone."""
-        if self.anyone or principal in self.services or self.arns.matches(principal, {}):
-            return True
-        role_arn = _role_arn_of_session(principal)
-        return role_arn is not None and self.arns.matches(role_arn, {})
-
-    def names_session(self, principal: str) -> bool:
-        """True when the grant names this exact session ARN (not its role)."""
-        return (
-            not self.anyone
-            and self.arns.matches(principal, {})
-            and (_role_arn_of_session(principal) is not None)
-        )
-
-
-_SESSION_ARN = re.compile(r"^arn:([^:]+):sts::(\d{12}):assumed-role/([^/]+)/(.+)$")
-
-
-def _role_arn_of_session(principal: str) -> str | None:
-    m = _SESSION_ARN.match(principal)
-    if m is None:
+    def grant(self, caller: Caller) -> GrantKind | None:
+        """How the element names ``caller``: itself (``direct``), through its role
+        (``role``), through its account (``account``), or not at all (``None``)."""
+        if self.anyone:
+            return "direct"
+        if caller.kind == "service":
+            return "direct" if caller.arn in self.services else None
+        if caller.arn in self.arns:
+            return "direct"
+        if caller.role is not None and caller.role in self.roles:
+            return "role"
+        if caller.account in self.accounts:
+            return "direct" if caller.kind == "root" else "account"
         return None
-    return f"arn:{m[1]}:iam::{m[2]}:role/{m[3]}"
+
+    def exempts(self, caller: Caller) -> bool:
+        """As a NotPrincipal: whether every identity of the caller is listed (its
+        account, role and session; its account and user; ...)."""
+        if self.anyone:
+            return True
+        return all(self._lists(identity) for identity in caller.identities())
+
+    def _lists(self, identity: str) -> bool:
+        if identity.startswith("account:"):
+            return identity[len("account:") :] in self.accounts
+        if identity.startswith("role:"):
+            partition, account, name = identity[len("role:") :].split(":")
+            return (partition, account, name) in self.roles
+        return identity in self.arns or identity in self.services
 
 
-def _account_of(principal: str) -> str:
-    parts = principal.split(":")
-    return parts[4] if len(parts) > 4 else ""
+_ROLE_ARN = re.compile(r"arn:([a-z-]+):iam::(\d{12}):role/(?:[!-~]*/)?([\w+=,.@-]+)")
+_ROOT_ARN = re.compile(r"arn:[a-z-]+:iam::(\d{12}):root")
 
 
 def _principal_matcher(p: Principal) -> _PrincipalMatcher:
     if p.wildcard:
-        nothing = _patterns((), ignore_case=False, star="arn", variables=False)
-        return _PrincipalMatcher(True, nothing, frozenset(), frozenset())
+        return _PrincipalMatcher(True, frozenset(), frozenset(), frozenset(), frozenset())
     aws = p.values("AWS")
-    anyone = "*" in aws
     accounts: set[str] = set()
-    arns: list[str] = []
+    arns: set[str] = set()
+    roles: set[tuple[str, str, str]] = set()
     for v in aws:
-        if re.fullmatch(r"\d{12}", v):
+        if "*" in v or "?" in v:
+            continue  # "*" alone is handled below; a partial wildcard names nobody
+        root = _ROOT_ARN.fullmatch(v)
+        role = _ROLE_ARN.fullmatch(v)
+        if _ACCOUNT.fullmatch(v):
             accounts.add(v)
-        elif re.fullmatch(r"arn:[^:]+:iam::\d{12}:root", v):
-            accounts.add(v.split(":")[4])
+        elif root is not None:
+            accounts.add(root[1])
+        elif role is not None:
+            roles.add((role[1], role[2], role[3]))
         else:
-            arns.append(v)
+            arns.add(v)
+    services = frozenset(v for v in p.values("Service") if "*" not in v and "?" not in v)
     return _PrincipalMatcher(
-        anyone,
-        _patterns(arns, ignore_case=False, star="arn", variables=False),
-        frozenset(accounts),
-        frozenset(p.values("Service")),
+        "*" in aws, frozenset(arns), frozenset(roles), frozenset(accounts), services
     )
 
 
@@ -442,6 +567,7 @@ class _Candidates(NamedTuple):
     statements: tuple[_Candidate, ...]
     decision: Decision | None  # set when no candidate depends on the request context
     seen: dict[int, Decision]  # decisions by the set of candidates that applied
+    same_account: bool
 
 
 class Evaluator:
@@ -466,7 +592,7 @@ class Evaluator:
         self.boundary = boundary
         self.resource = resource
         self._plans: dict[str, tuple[tuple[int, CompiledStatement], ...]] = {}
-        self._memo: dict[tuple[str, str, str], _Candidates] = {}
+        self._memo: dict[tuple[str, str, str, str | None], _Candidates] = {}
 
     @classmethod
     def of(
@@ -499,34 +625,69 @@ class Evaluator:
         return plan
 
     def evaluate(self, request: Request) -> Decision:
-        key = (request.action, request.resource, request.principal)
+        caller = request.caller
+        self._check_caller(caller)
+        key = (request.action, request.resource, request.principal, request.resource_account)
         found = self._memo.get(key)
         if found is None:
+            has_boundary = bool(self.boundary)
             matched: list[_Candidate] = []
             for g, cs in self._plan(request.service):
-                static = cs.static_match(request.action, request.resource, request.principal)
-                role = _role(g, cs, request.principal) if static is not False else None
+                static = cs.static_match(request.action, request.resource)
+                role = _role(g, cs, caller, has_boundary) if static is not False else None
                 if role is not None:
                     matched.append((role, cs, static is None))
             candidates = tuple(matched)
+            same = request.same_account
             # Without conditions or variables, the decision depends on the key alone.
             fixed = not any(dyn or cs.conditions for _, cs, dyn in candidates)
             found = _Candidates(
-                candidates, self._decide(request, candidates) if fixed else None, {}
+                candidates,
+                self._conclude(candidates, self._which(request, candidates), caller.kind, same)
+                if fixed
+                else None,
+                {},
+                same,
             )
             if len(self._memo) >= _MEMO_LIMIT:
                 self._memo.clear()
             self._memo[key] = found
         if found.decision is not None:
             return found.decision
-        return self._decide(request, found.statements, found.seen)
+        which = self._which(request, found.statements)
+        known = found.seen.get(which)
+        if known is None:
+            known = found.seen[which] = self._conclude(
+                found.statements, which, caller.kind, found.same_account
+            )
+        return known
 
-    def _decide(
-        self,
-        request: Request,
-        candidates: tuple[_Candidate, ...],
-        seen: dict[int, Decision] | None = None,
-    ) -> Decision:
+    def _check_caller(self, caller: Caller) -> None:
+        """Policies a caller of this kind cannot have are an input error, not ignored."""
+        if caller.kind in ("root", "service"):
+            present = [
+                name
+                for name, group in (
+                    ("identity", self.identity),
+                    ("boundary", self.boundary),
+                    ("session", self.session),
+                )
+                if group
+            ]
+            if present:
+                what = "an account root user" if caller.kind == "root" else "a service principal"
+                raise InvalidRequest(
+                    f"principal `{caller.arn}` is {what}, which has no {present[0]} policies: "
+                    "only a resource-based policy applies to it"
+                )
+        elif self.session and not caller.is_session:
+            raise InvalidRequest(
+                f"principal `{caller.arn}` is an IAM user, not a session: session policies "
+                "apply only to assumed-role and federated-user sessions"
+            )
+
+    @staticmethod
+    def _which(request: Request, candidates: tuple[_Candidate, ...]) -> int:
         which = 0  # bit i: candidate i applies
         for i, (_, cs, dynamic) in enumerate(candidates):
             if dynamic and not cs.dynamic_match(request):
@@ -534,72 +695,121 @@ class Evaluator:
             if cs.conditions and not cs.conditions_hold(request):
                 continue
             which |= 1 << i
-        if seen is not None:
-            known = seen.get(which)
-            if known is None:
-                known = seen[which] = self._conclude(candidates, which)
-            return known
-        return self._conclude(candidates, which)
+        return which
 
-    def _conclude(self, candidates: tuple[_Candidate, ...], which: int) -> Decision:
+    def _conclude(
+        self, candidates: tuple[_Candidate, ...], which: int, kind: PrincipalKind, same: bool
+    ) -> Decision:
         hits = [(role, cs.ref) for i, (role, cs, _) in enumerate(candidates) if which >> i & 1]
         mask = 0
         for role, _ in hits:
             mask |= 1 << role
         if mask & _BIT_DENY:
             return Decision("explicit_deny", _refs(hits, _BIT_DENY), _REASON_DENY)
-        if mask & _BIT_SESSION_GRANT:
-            return Decision("allow", _refs(hits, _BIT_SESSION_GRANT), _REASON_SESSION_GRANT)
-        if not mask & _BIT_PRINCIPAL:
-            return Decision("implicit_deny", (), _REASON_NO_ALLOW)
-        if self.boundary and not mask & _BIT_BOUNDARY:
-            return Decision("implicit_deny", _refs(hits, _BIT_PRINCIPAL), _REASON_BOUNDARY)
-        if self.session and not mask & _BIT_SESSION:
-            return Decision(
-                "implicit_deny", _refs(hits, _BIT_PRINCIPAL | _BIT_BOUNDARY), _REASON_SESSION
-            )
-        return Decision("allow", _refs(hits, _BITS_ALLOW), _REASON_ALLOW)
+        limits = _BIT_BOUNDARY | _BIT_SESSION
+        boundary_ok = not self.boundary or bool(mask & _BIT_BOUNDARY)
+        session_ok = not self.session or bool(mask & _BIT_SESSION)
+        identity_refs: tuple[StatementRef, ...] = ()
+        if kind == "root":
+            identity_ok = True
+        else:
+            identity_ok = bool(mask & _BIT_IDENTITY) and boundary_ok and session_ok
+            identity_refs = _refs(hits, _BIT_IDENTITY | limits)
+        if same:
+            if mask & _BIT_DIRECT:
+                return Decision("allow", _refs(hits, _BIT_DIRECT), _REASON_DIRECT)
+            if mask & _BIT_ROLE and boundary_ok and session_ok:
+                return Decision("allow", _refs(hits, _BIT_ROLE | limits), _REASON_ROLE)
+            if identity_ok:
+                if kind == "root":
+                    return Decision("allow", (), _REASON_ROOT)
+                return Decision("allow", identity_refs, _REASON_ALLOW)
+            if kind == "service" or not mask & (_BIT_IDENTITY | _BIT_ROLE):
+                return Decision("implicit_deny", (), _REASON_NO_ALLOW)
+        else:
+            grants = mask & (_BIT_DIRECT | _BIT_ROLE | _BIT_ACCOUNT)
+            if not grants:
+                return Decision(
+                    "implicit_deny", _refs(hits, _BIT_IDENTITY | limits), _REASON_CROSS_RESOURCE
+                )
+            grant_refs = _refs(hits, _BIT_DIRECT | _BIT_ROLE | _BIT_ACCOUNT)
+            if identity_ok:
+                return Decision("allow", (*grant_refs, *identity_refs), _REASON_CROSS_ALLOW)
+            if not mask & _BIT_IDENTITY:
+                return Decision("implicit_deny", grant_refs, _REASON_CROSS_IDENTITY)
+        principal_refs = _refs(hits, _BIT_IDENTITY | _BIT_ROLE)
+        if not boundary_ok:
+            return Decision("implicit_deny", principal_refs, _REASON_BOUNDARY)
+        return Decision(
+            "implicit_deny", _refs(hits, _BIT_IDENTITY | _BIT_ROLE | _BIT_BOUNDARY), _REASON_SESSION
+        )
 
 
 # Roles of a matching statement in the decision.
-_IDENTITY, _SESSION, _BOUNDARY, _RESOURCE, _SESSION_GRANT, _DENY = range(6)
-_BIT_PRINCIPAL = 1 << _IDENTITY | 1 << _RESOURCE
+_IDENTITY, _SESSION, _BOUNDARY, _ROLE_GRANT, _DIRECT_GRANT, _ACCOUNT_GRANT, _DENY = range(7)
+_BIT_IDENTITY = 1 << _IDENTITY
 _BIT_SESSION = 1 << _SESSION
 _BIT_BOUNDARY = 1 << _BOUNDARY
-_BIT_SESSION_GRANT = 1 << _SESSION_GRANT
+_BIT_ROLE = 1 << _ROLE_GRANT
+_BIT_DIRECT = 1 << _DIRECT_GRANT
+_BIT_ACCOUNT = 1 << _ACCOUNT_GRANT
 _BIT_DENY = 1 << _DENY
-_BITS_ALLOW = _BIT_PRINCIPAL | _BIT_SESSION | _BIT_BOUNDARY
+_GROUP_RESOURCE = 3  # position of the resource policies in Evaluator._plan
+_GRANT_ROLES: dict[GrantKind, int] = {
+    "direct": _DIRECT_GRANT,
+    "role": _ROLE_GRANT,
+    "account": _ACCOUNT_GRANT,
+}
 
 
 def _refs(hits: list[tuple[int, StatementRef]], bits: int) -> tuple[StatementRef, ...]:
     return tuple(ref for role, ref in hits if (1 << role) & bits)
 
 
-def _role(group: int, cs: CompiledStatement, principal: str) -> int | None:
-    """What a matching statement does; ``None`` if it can never count."""
-    if not cs.allow:
-        return _DENY
-    if group != _RESOURCE:
-        return group
+def _role(group: int, cs: CompiledStatement, caller: Caller, has_boundary: bool) -> int | None:
+    """What a matching statement does for ``caller``; ``None`` if it can never count."""
+    if group != _GROUP_RESOURCE:
+        return group if cs.allow else _DENY
     grantor = cs.principal
-    if grantor is None or cs.not_principal:
-        return None  # NotPrincipal with Allow is invalid; it grants nothing
-    if grantor.names_session(principal):
-        return _SESSION_GRANT
-    if grantor.grants(principal):
-        return _RESOURCE
-    return None  # e.g. an account principal: delegation to IAM, no grant by itself
+    if grantor is None:
+        return None if cs.allow else _DENY  # no Principal: grants nobody; a Deny fences all
+    if cs.not_principal:
+        if cs.allow:
+            return None  # NotPrincipal with Allow is invalid; it grants nothing
+        # IAM User Guide, "Permissions boundaries": a NotPrincipal Deny always denies a
+        # principal that has a permissions boundary, whatever NotPrincipal lists.
+        if has_boundary or not grantor.exempts(caller):
+            return _DENY
+        return None
+    kind = grantor.grant(caller)
+    if kind is None:
+        return None
+    return _GRANT_ROLES[kind] if cs.allow else _DENY
 
 
 _REASON_DENY = "an explicit Deny matched"
-_REASON_SESSION_GRANT = (
-    "a resource-based policy grants the session ARN itself "
-    "(not limited by session policies or the boundary)"
+_REASON_DIRECT = (
+    "a resource-based policy grants the principal itself (its session, user, service or "
+    '"*"): not limited by identity policies, session policies or the boundary'
 )
+_REASON_ROLE = "a resource-based policy grants the role, and the boundary and session allow"
+_REASON_ROOT = "the account root user has full access in its own account"
 _REASON_NO_ALLOW = "no identity or resource-based policy statement allows the request"
 _REASON_BOUNDARY = "the boundary policy does not allow the request"
 _REASON_SESSION = "the session policy does not allow the request"
 _REASON_ALLOW = "allowed by every applicable policy kind"
+_REASON_CROSS_RESOURCE = (
+    "cross-account request: no resource-based policy statement grants the principal, "
+    "its role or its account"
+)
+_REASON_CROSS_IDENTITY = (
+    "cross-account request: the resource-based policy grants it, but no identity policy "
+    "statement allows it"
+)
+_REASON_CROSS_ALLOW = (
+    "cross-account request allowed by the resource-based policy and by every policy "
+    "kind of the principal"
+)
 
 
 def evaluate(

@@ -7,13 +7,18 @@ A cases file is a JSON array of objects::
      "session": {...policy...} | null,           # optional
      "boundary": {...policy...},                 # optional
      "resource_policy": {...policy...},          # optional
-     "principal": "arn:aws:sts::...:assumed-role/R/S",   # optional
+     "principal": "arn:aws:sts::...:assumed-role/R/S",   # optional, any caller kind
+     "resource_account": "111122223333",         # optional; default: from the ARN
      "action": "s3:GetObject",
      "resource": "arn:aws:s3:::bucket/acme/a.txt",
      "context": {"key": "value" | ["v1", "v2"]},  # optional
      "expected": true}                           # true = allowed
 
-``identity`` may also be an array of policies.
+``identity`` may also be an array of policies; it is required except for an
+account root or service caller, which have no identity policies. The resource's
+account is ``resource_account`` when given, else the account in the resource ARN
+(S3 ARNs have none), else the caller's own account. Without ``principal`` the caller
+is an assumed-role session in the resource's account.
 """
 
 from __future__ import annotations
@@ -23,7 +28,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import PolicyParseError, SchemaIssue
-from .evaluate import DEFAULT_PRINCIPAL, Decision, Request, evaluate
+from .evaluate import (
+    DEFAULT_PRINCIPAL,
+    Decision,
+    InvalidRequest,
+    Request,
+    account_of_arn,
+    evaluate,
+    parse_caller,
+)
 from .model import Policy
 from .parse import parse_policy
 from .schema import PolicyKind
@@ -36,6 +49,7 @@ _CASE_KEYS = frozenset(
         "boundary",
         "resource_policy",
         "principal",
+        "resource_account",
         "action",
         "resource",
         "context",
@@ -102,6 +116,25 @@ def _string(case: Mapping[str, Any], key: str, path: str) -> str:
     return value
 
 
+def build_request(
+    action: str,
+    resource: str,
+    context: Mapping[str, str | list[str]],
+    *,
+    principal: str | None = None,
+    resource_account: str | None = None,
+) -> Request:
+    """A request with the resource account taken from ``resource_account``, else from
+    the resource ARN where it carries one; without ``principal`` the caller is an
+    assumed-role session in that account (so the request stays same-account)."""
+    account = resource_account if resource_account is not None else account_of_arn(resource)
+    if principal is None:
+        principal = DEFAULT_PRINCIPAL
+        if account is not None:
+            principal = principal.replace(parse_caller(DEFAULT_PRINCIPAL).account or "", account, 1)
+    return Request(action, resource, context, principal=principal, resource_account=account)
+
+
 def run_case(case: Mapping[str, Any], index: int) -> CaseResult:
     path = f"$[{index}]"
     if not isinstance(case, Mapping):
@@ -119,24 +152,36 @@ def run_case(case: Mapping[str, Any], index: int) -> CaseResult:
         raise PolicyParseError(
             [SchemaIssue(f"{path}.expected", "required: true (allowed) or false (denied)")]
         )
-    if case.get("identity") is None:
-        raise PolicyParseError([SchemaIssue(f"{path}.identity", "required: a policy")])
-    principal = case.get("principal", DEFAULT_PRINCIPAL)
-    if not isinstance(principal, str):
+    action = _string(case, "action", path)
+    resource = _string(case, "resource", path)
+    account = case.get("resource_account")
+    if account is not None and not isinstance(account, str):
+        raise PolicyParseError([SchemaIssue(f"{path}.resource_account", "must be a string")])
+    principal = case.get("principal")
+    if principal is not None and not isinstance(principal, str):
         raise PolicyParseError([SchemaIssue(f"{path}.principal", "must be a string")])
-    request = Request(
-        _string(case, "action", path),
-        _string(case, "resource", path),
-        parse_context(case.get("context"), f"{path}.context"),
-        principal=principal,
-    )
-    decision = evaluate(
-        request,
-        identity=_policies(case["identity"], f"{path}.identity", "identity"),
-        session=_policies(case.get("session"), f"{path}.session", "session"),
-        boundary=_policies(case.get("boundary"), f"{path}.boundary", "boundary"),
-        resource=_policies(case.get("resource_policy"), f"{path}.resource_policy", "resource"),
-    )
+    try:
+        request = build_request(
+            action,
+            resource,
+            parse_context(case.get("context"), f"{path}.context"),
+            principal=principal,
+            resource_account=account,
+        )
+    except InvalidRequest as exc:
+        raise PolicyParseError([SchemaIssue(path, str(exc))]) from exc
+    if case.get("identity") is None and request.caller.kind not in ("root", "service"):
+        raise PolicyParseError([SchemaIssue(f"{path}.identity", "required: a policy")])
+    try:
+        decision = evaluate(
+            request,
+            identity=_policies(case.get("identity"), f"{path}.identity", "identity"),
+            session=_policies(case.get("session"), f"{path}.session", "session"),
+            boundary=_policies(case.get("boundary"), f"{path}.boundary", "boundary"),
+            resource=_policies(case.get("resource_policy"), f"{path}.resource_policy", "resource"),
+        )
+    except InvalidRequest as exc:
+        raise PolicyParseError([SchemaIssue(path, str(exc))]) from exc
     return CaseResult(label, decision, expected)
 
 

@@ -229,3 +229,172 @@ def test_bad_cases_file_names_the_case(tmp_path: Path) -> None:
     assert code == 2
     assert out == ""
     assert "$[0].expected" in err
+
+
+# -- resource policies, principals, resource accounts (issue 14) --------------------------
+
+QUEUE = "arn:aws:sqs:eu-west-1:111122223333:jobs"
+PARTNER = "arn:aws:sts::444455556666:assumed-role/partner-role/job"
+SQS_ALL = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}],
+}
+
+
+def queue_policy(principal: Any) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "Send",
+                "Effect": "Allow",
+                "Principal": principal,
+                "Action": "sqs:SendMessage",
+                "Resource": QUEUE,
+            }
+        ],
+    }
+
+
+def test_resource_account_is_read_from_the_arn(tmp_path: Path) -> None:
+    """A partner session with an identity allow is denied on a queue of another
+    account until the queue policy names it: the account comes from the ARN."""
+    base = [
+        "simulate",
+        "--policy",
+        write(tmp_path, "id.json", SQS_ALL),
+        "--principal",
+        PARTNER,
+        "--action",
+        "sqs:SendMessage",
+        "--resource",
+        QUEUE,
+    ]
+    code, out, _ = cli(*base, "--expect", "deny")
+    assert code == 0
+    assert out.startswith("implicit_deny: cross-account request")
+    policy = write(tmp_path, "q.json", queue_policy({"AWS": "444455556666"}))
+    code, out, err = cli(*base, "--resource-policy", policy, "--expect", "allow")
+    assert code == 0, err
+    assert "  Allow resource resource[0]:Send" in out
+
+
+def test_resource_account_flag_for_arns_without_one(tmp_path: Path) -> None:
+    argv = [
+        "simulate",
+        "--policy",
+        write(tmp_path, "r.json", ROLE),
+        "--principal",
+        PARTNER,
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::docs/a",
+        "--format",
+        "json",
+    ]
+    _, out, _ = cli(*argv)
+    assert json.loads(out)["decision"] == "allow"  # no account in the ARN: same account
+    _, out, _ = cli(*argv, "--resource-account", "111122223333")
+    assert json.loads(out)["decision"] == "implicit_deny"
+
+
+@pytest.mark.parametrize(
+    ("principal", "expected"),
+    [
+        ("s3.amazonaws.com", "allow"),
+        ("sns.amazonaws.com", "implicit_deny"),
+        ("arn:aws:iam::111122223333:root", "allow"),
+    ],
+)
+def test_principals_without_identity_policies(
+    tmp_path: Path, principal: str, expected: str
+) -> None:
+    code, out, err = cli(
+        "simulate",
+        "--resource-policy",
+        write(tmp_path, "q.json", queue_policy({"Service": "s3.amazonaws.com"})),
+        "--principal",
+        principal,
+        "--action",
+        "sqs:SendMessage",
+        "--resource",
+        QUEUE,
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    assert json.loads(out)["decision"] == expected
+
+
+def test_user_named_by_a_resource_policy_passes_its_boundary(tmp_path: Path) -> None:
+    user = "arn:aws:iam::111122223333:user/alice"
+    code, out, err = cli(
+        "simulate",
+        "--policy",
+        write(tmp_path, "id.json", ROLE),
+        "--boundary",
+        write(tmp_path, "b.json", ROLE),
+        "--resource-policy",
+        write(tmp_path, "q.json", queue_policy({"AWS": user})),
+        "--principal",
+        user,
+        "--action",
+        "sqs:SendMessage",
+        "--resource",
+        QUEUE,
+        "--expect",
+        "allow",
+    )
+    assert code == 0, err
+    assert out.startswith("allow: a resource-based policy grants the principal itself")
+
+
+def test_cases_file_carries_principal_and_resource_account(tmp_path: Path) -> None:
+    case = {
+        "label": "partner without a queue policy",
+        "identity": SQS_ALL,
+        "principal": PARTNER,
+        "resource_account": "111122223333",
+        "action": "sqs:SendMessage",
+        "resource": "arn:aws:sqs:eu-west-1:111122223333:jobs",
+        "expected": False,
+    }
+    service = {
+        "label": "service named by the queue policy",
+        "principal": "s3.amazonaws.com",
+        "resource_policy": queue_policy({"Service": "s3.amazonaws.com"}),
+        "action": "sqs:SendMessage",
+        "resource": QUEUE,
+        "expected": True,
+    }
+    code, out, err = cli("simulate", "--cases", write(tmp_path, "c.json", [case, service]))
+    assert (code, out) == (0, "2 passed, 0 failed\n"), err
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        (["--principal", "arn:aws:iam::111122223333:role/r"], "give the ARN of its session"),
+        (["--resource-account", "12"], "12-digit"),
+        (
+            ["--principal", "arn:aws:iam::111122223333:user/alice", "--session-policy", "{s}"],
+            "session policies apply only",
+        ),
+    ],
+)
+def test_simulate_principal_usage_errors(tmp_path: Path, extra: list[str], fragment: str) -> None:
+    session = write(tmp_path, "s.json", SESSION)
+    code, out, err = cli(
+        "simulate",
+        "--policy",
+        write(tmp_path, "r.json", ROLE),
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::docs/a",
+        *[session if e == "{s}" else e for e in extra],
+    )
+    assert code == 2
+    assert out == ""
+    assert fragment in err

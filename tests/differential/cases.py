@@ -14,6 +14,46 @@ from hypothesis import strategies as st
 ACCOUNT = "111122223333"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/tenant-role"
 SESSION_ARN = f"arn:aws:sts::{ACCOUNT}:assumed-role/tenant-role/acme-session"
+OTHER_ACCOUNT = "444455556666"
+USER_ARN = f"arn:aws:iam::{ACCOUNT}:user/alice"
+FEDERATED_ARN = f"arn:aws:sts::{ACCOUNT}:federated-user/fed-carol"
+ROOT_ARN = f"arn:aws:iam::{ACCOUNT}:root"
+PARTNER_ARN = f"arn:aws:sts::{OTHER_ACCOUNT}:assumed-role/partner-role/job"
+# Callers of every kind; the session of the tenant role is drawn most often.
+CALLERS = [
+    SESSION_ARN,
+    SESSION_ARN,
+    SESSION_ARN,
+    f"arn:aws:sts::{ACCOUNT}:assumed-role/tenant-role/globex-session",
+    USER_ARN,
+    FEDERATED_ARN,
+    ROOT_ARN,
+    "s3.amazonaws.com",
+    PARTNER_ARN,
+    PARTNER_ARN,
+]
+# Principal elements of resource policies: every kind, and partial wildcards that
+# name nobody. (The federated user's name matches no IAM user here: a grant to the
+# IAM user who federated is not modelled.)
+PRINCIPALS: list[Any] = [
+    "*",
+    {"AWS": "*"},
+    {"AWS": SESSION_ARN},
+    {"AWS": ROLE_ARN},
+    {"AWS": ACCOUNT},
+    {"AWS": ROOT_ARN},
+    {"AWS": USER_ARN},
+    {"AWS": FEDERATED_ARN},
+    {"AWS": OTHER_ACCOUNT},
+    {"AWS": PARTNER_ARN},
+    {"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:role/partner-role"},
+    {"AWS": f"arn:aws:iam::{ACCOUNT}:role/tenant-*"},
+    {"AWS": f"arn:aws:sts::{ACCOUNT}:assumed-role/tenant-role/*"},
+    {"AWS": [SESSION_ARN, ROLE_ARN, ACCOUNT]},
+    {"AWS": [USER_ARN, ROOT_ARN]},
+    {"AWS": [PARTNER_ARN, OTHER_ACCOUNT]},
+    {"Service": "s3.amazonaws.com"},
+]
 TENANTS = ["acme", "acme-corp", "globex"]
 REGION = "eu-west-1"
 
@@ -221,6 +261,24 @@ def statements(draw: st.DrawFn, *, service_keys: tuple[str, ...], service: str) 
 
 
 @st.composite
+def resource_policies(
+    draw: st.DrawFn, *, service_keys: tuple[str, ...], service: str
+) -> dict[str, Any]:
+    """A resource-based policy: statements with a Principal, or a Deny with NotPrincipal."""
+    stmts = draw(
+        st.lists(statements(service_keys=service_keys, service=service), min_size=1, max_size=3)
+    )
+    for stmt in stmts:
+        principal = draw(st.sampled_from(PRINCIPALS))
+        if stmt["Effect"] == "Deny" and draw(st.booleans()):
+            stmt["NotPrincipal"] = principal if principal != "*" else {"AWS": "*"}
+        else:
+            stmt["Principal"] = principal
+    version = draw(st.sampled_from(["2012-10-17"] * 9 + ["2008-10-17"]))
+    return {"Version": version, "Statement": stmts}
+
+
+@st.composite
 def policies(draw: st.DrawFn, *, service_keys: tuple[str, ...], service: str) -> dict[str, Any]:
     version = draw(st.sampled_from(["2012-10-17"] * 9 + ["2008-10-17"]))
     stmts = draw(
@@ -256,18 +314,38 @@ def iam_cases(draw: st.DrawFn) -> dict[str, Any]:
             context[key] = draw(st.sampled_from(pool))
     service = action.partition(":")[0]
     policy = policies(service_keys=service_keys, service=service)
-    identity = draw(st.lists(policy, min_size=1, max_size=2))
-    session = draw(st.sampled_from([None, None, "yes"]))
-    boundary = draw(st.sampled_from([[], [], [], "yes"]))
+    principal = draw(st.sampled_from(CALLERS))
+    kind = (
+        "service"
+        if principal.endswith(".amazonaws.com")
+        else "root"
+        if principal.endswith(":root")
+        else "user"
+        if ":user/" in principal
+        else "session"
+    )
+    has_identity = kind not in ("root", "service")
+    identity = draw(st.lists(policy, min_size=1, max_size=2)) if has_identity else []
+    session = draw(st.sampled_from([None, None, "yes"])) if kind == "session" else None
+    boundary = draw(st.sampled_from([[], [], [], "yes"])) if has_identity else []
     session = draw(policy) if session else None
     boundary = [draw(policy)] if boundary else []
+    resource_policy = (
+        draw(resource_policies(service_keys=service_keys, service=service))
+        if draw(st.integers(0, 9)) < (9 if not has_identity else 5)
+        else None
+    )
+    # The resource's account: from its ARN where it has one (S3 ARNs have none).
+    arn_account = resource.split(":")[4]
+    resource_account = arn_account or draw(st.sampled_from([ACCOUNT, ACCOUNT, OTHER_ACCOUNT]))
     return {
         "identity": identity,
         "session": session,
         "boundary": boundary,
-        "resource": None,
+        "resource": resource_policy,
         "action": action,
         "resource_arn": resource,
-        "principal": SESSION_ARN,
+        "resource_account": resource_account,
+        "principal": principal,
         "context": context,
     }

@@ -31,6 +31,8 @@ def _policies(case: dict[str, Any]) -> Iterator[dict[str, Any]]:
     yield from case["boundary"]
     if case["session"]:
         yield case["session"]
+    if case.get("resource"):
+        yield case["resource"]
 
 
 def _listify(value: Any) -> list[str]:
@@ -191,9 +193,10 @@ def _escape_old_variables(case: dict[str, Any]) -> dict[str, Any]:
             else p
             for p in out[key]
         ]
-    session = out["session"]
-    if session and session.get("Version") == "2008-10-17":
-        out["session"] = {"Version": "2012-10-17", "Statement": escape(session["Statement"])}
+    for key in ("session", "resource"):
+        single = out.get(key)
+        if single and single.get("Version") == "2008-10-17":
+            out[key] = {"Version": "2012-10-17", "Statement": escape(single["Statement"])}
     return out
 
 
@@ -226,23 +229,173 @@ def _drop_satisfied_if_exists(case: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _names_session(case: dict[str, Any]) -> bool:
+_ACCOUNT = re.compile(r"\d{12}")
+
+
+def _caller(case: dict[str, Any]) -> dict[str, Any]:
+    """The caller's kind and identities, as the evaluator reads them (AWS-FACTS.md)."""
+    arn = case["principal"]
+    parts = arn.split(":")
+    if arn.endswith(".amazonaws.com"):
+        return {"kind": "service", "account": None, "names": {arn}, "chain": [arn]}
+    account = parts[4]
+    root = f"arn:aws:iam::{account}:root"
+    resource = parts[5]
+    if resource == "root":
+        return {"kind": "root", "account": account, "names": {account, root}, "chain": [account]}
+    chain = [account, arn]
+    if resource.startswith("assumed-role/"):
+        role = f"arn:aws:iam::{account}:role/{resource.split('/')[1]}"
+        chain = [account, role, arn]
+        kind = "session"
+    else:
+        kind = "federated" if resource.startswith("federated-user/") else "user"
+    return {"kind": kind, "account": account, "names": set(chain), "chain": chain}
+
+
+def _same_account(case: dict[str, Any]) -> bool:
+    account = _caller(case)["account"]
+    return account is None or case.get("resource_account") in (None, account)
+
+
+def _principal_values(element: Any) -> list[str]:
+    if element == "*":
+        return ["*"]
+    return [v for values in element.values() for v in _listify(values)]
+
+
+def _names_directly(stmt: dict[str, Any], caller: dict[str, Any]) -> bool:
+    values = _principal_values(stmt["Principal"])
+    return "*" in values or caller["chain"][-1] in values
+
+
+def _direct_grants(case: dict[str, Any]) -> list[dict[str, Any]]:
     policy = case.get("resource")
-    if not policy or ":assumed-role/" not in case["principal"]:
-        return False
-    return any(
-        s["Effect"] == "Allow"
-        and case["principal"] in _listify(s.get("Principal", {}).get("AWS", []))
+    if not policy or not case["session"]:
+        return []
+    caller = _caller(case)
+    if caller["kind"] not in ("session", "federated") or not _same_account(case):
+        return []
+    return [
+        s
         for s in policy["Statement"]
-        if isinstance(s.get("Principal"), dict)
+        if s["Effect"] == "Allow" and "Principal" in s and _names_directly(s, caller)
+    ]
+
+
+def _session_allows_direct_grants(case: dict[str, Any]) -> dict[str, Any]:
+    # The session policy gains a copy of each direct grant (without its Principal), so
+    # it allows exactly what it allowed before plus what those grants allow: the
+    # oracle's session check then no longer limits them, and nothing else changes.
+    # Runs after the 2008-10-17 rewrite, so every policy with variables is 2012-10-17.
+    out = copy.deepcopy(case)
+    copies = [
+        {k: v for k, v in s.items() if k not in ("Principal", "Sid")} for s in _direct_grants(out)
+    ]
+    out["session"] = {
+        "Version": "2012-10-17",
+        "Statement": [*out["session"]["Statement"], *copies],
+    }
+    return out
+
+
+def _lists(values: list[str], name: str) -> bool:
+    return any(v == name or (v.endswith(":root") and v.split(":")[4] == name) for v in values)
+
+
+def _exempt_partly(stmt: dict[str, Any], caller: dict[str, Any]) -> bool:
+    """NotPrincipal lists some identity of the caller but not all of them."""
+    values = _principal_values(stmt["NotPrincipal"])
+    if "*" in values:
+        return False
+    listed = [_lists(values, name) for name in caller["chain"]]
+    return any(listed) and not all(listed)
+
+
+def _partial_not_principal(case: dict[str, Any]) -> bool:
+    policy = case.get("resource")
+    if not policy or case["boundary"]:
+        return False
+    caller = _caller(case)
+    return any(
+        s["Effect"] == "Deny" and "NotPrincipal" in s and _exempt_partly(s, caller)
+        for s in policy["Statement"]
     )
 
 
-def _without_session_limits(case: dict[str, Any]) -> dict[str, Any]:
-    # Valid for cases whose other policies hold no Deny (the documented table).
+NOBODY = {"AWS": "arn:aws:iam::999999999999:user/nobody"}
+
+
+def _not_principal_lists_nobody(case: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(case)
-    out["session"] = None
-    out["boundary"] = []
+    caller = _caller(out)
+    out["resource"]["Statement"] = [
+        {**s, "NotPrincipal": NOBODY}
+        if s["Effect"] == "Deny" and "NotPrincipal" in s and _exempt_partly(s, caller)
+        else s
+        for s in out["resource"]["Statement"]
+    ]
+    return out
+
+
+def _is_root(case: dict[str, Any]) -> bool:
+    return _caller(case)["kind"] == "root"
+
+
+def _root_allowed_everything(case: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(case)
+    out["identity"] = [
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+        }
+    ]
+    return out
+
+
+NEGATED_NULLABLE = ("StringNot", "ArnNot")
+NEVER_VALUE = {"String": "\u0000never-matches", "Arn": "arn:aws:none::000000000000:never-matches"}
+
+
+def _null_variable(value: Any, context: dict[str, Any]) -> bool:
+    if not isinstance(value, str):
+        return False
+    lowered = {k.lower(): v for k, v in context.items()}
+    for inner in _VARIABLE.findall(value):
+        if inner in ("*", "?", "$") or ", '" in inner:
+            continue
+        if not isinstance(lowered.get(inner.strip().lower()), str):
+            return True
+    return False
+
+
+def _negated_blocks(case: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for policy in _policies(case):
+        if policy.get("Version") != "2012-10-17":
+            continue
+        for stmt in policy["Statement"]:
+            for op, block in stmt.get("Condition", {}).items():
+                base = op.split(":")[-1]
+                if base.startswith(NEGATED_NULLABLE):
+                    yield base, block
+
+
+def _negated_null_variable(case: dict[str, Any]) -> bool:
+    return any(
+        _null_variable(v, case["context"])
+        for _, block in _negated_blocks(case)
+        for vals in block.values()
+        for v in _listify(vals)
+    )
+
+
+def _null_as_never_matching(case: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(case)
+    for base, block in _negated_blocks(out):
+        sentinel = NEVER_VALUE["Arn" if base.startswith("Arn") else "String"]
+        for key, vals in block.items():
+            new = [sentinel if _null_variable(v, out["context"]) else v for v in _listify(vals)]
+            block[key] = new if isinstance(vals, list) else new[0]
     return out
 
 
@@ -269,17 +422,6 @@ DEVIATIONS: list[Deviation] = [
         ),
         applies=_has_empty_multivalued,
         rewrite=_drop_empty_multivalued,
-    ),
-    Deviation(
-        name="resource-policy-names-session-arn",
-        reference=(
-            "IAM User Guide, 'Session policies': a resource-based policy that specifies the "
-            "ARN of the session directly is not limited by the session policy (one naming "
-            "the role is). The oracle limits both. Checked by asking the oracle about the "
-            "case without the session policy and boundary."
-        ),
-        applies=_names_session,
-        rewrite=_without_session_limits,
     ),
     Deviation(
         name="for-any-value-if-exists-missing-key",
@@ -338,6 +480,58 @@ DEVIATIONS: list[Deviation] = [
         ),
         applies=_has_unresolved_not_resource,
         rewrite=_neutralise_unresolved_not_resource,
+    ),
+    Deviation(
+        name="negated-operator-null-variable",
+        reference=(
+            "IAM User Guide, 'IAM policy elements: Variables and tags', section 'Policy "
+            "variables with no value': inverted operators like StringNotEquals or "
+            "StringNotLike do match against a null value (so a Deny with StringNotEquals "
+            "against an unset ${aws:PrincipalTag/Team} denies). The oracle treats such a "
+            "value as not matching. Checked by asking the oracle about the case with each "
+            "such value replaced by a literal no request value equals."
+        ),
+        applies=_negated_null_variable,
+        rewrite=_null_as_never_matching,
+    ),
+    Deviation(
+        name="direct-grant-not-limited-by-session-policy",
+        reference=(
+            "IAM User Guide, 'Policy evaluation logic' (single account, resource-based "
+            "policies) and 'Principal' (IAM role principals): a same-account grant to the "
+            "session ARN, the federated-user ARN or to '*' (with or without an "
+            "aws:PrincipalArn condition) is not limited by the session policy. The oracle "
+            "limits it. Checked by asking the oracle about the case whose session policy "
+            "also holds a copy of each such grant (without Principal), which allows exactly "
+            "what the grants allow."
+        ),
+        applies=lambda case: bool(_direct_grants(case)),
+        rewrite=_session_allows_direct_grants,
+    ),
+    Deviation(
+        name="not-principal-exempts-only-fully-listed-callers",
+        reference=(
+            "IAM User Guide, 'NotPrincipal': AWS may check the account, then the role, then "
+            "the session, so a caller is exempt only when its account, role and session (or "
+            "account and user) are all listed; listing the account does not exempt its "
+            "other principals. The oracle exempts a caller when any one of them is listed. "
+            "Checked by asking the oracle about the case with such a NotPrincipal listing "
+            "nobody of the caller's (the Deny then applies to it, as it does for us)."
+        ),
+        applies=_partial_not_principal,
+        rewrite=_not_principal_lists_nobody,
+    ),
+    Deviation(
+        name="root-user-full-access",
+        reference=(
+            "IAM User Guide, 'Policy evaluation logic' (how the enforcement code evaluates "
+            "requests): all requests are implicitly denied except those of the account root "
+            "user, which has full access. The oracle needs an identity policy for the root "
+            "user too. Checked by asking the oracle about the case with an identity policy "
+            "that allows everything."
+        ),
+        applies=_is_root,
+        rewrite=_root_allowed_everything,
     ),
 ]
 

@@ -22,7 +22,11 @@ EXAMPLES = 2500 if os.environ.get("CI") == "true" else 300
 
 def ours(case: dict[str, Any]) -> str:
     request = Request(
-        case["action"], case["resource_arn"], case["context"], principal=case["principal"]
+        case["action"],
+        case["resource_arn"],
+        case["context"],
+        principal=case["principal"],
+        resource_account=case.get("resource_account"),
     )
     return evaluate(
         request,
@@ -55,7 +59,11 @@ DOCUMENTED = json.loads(
 
 
 def as_oracle_case(case: dict[str, Any]) -> dict[str, Any]:
-    identity = case["identity"] if isinstance(case["identity"], list) else [case["identity"]]
+    raw = case.get("identity") or []
+    identity = raw if isinstance(raw, list) else [raw]
+    principal = case.get("principal", SESSION_ARN)
+    arn_account = case["resource"].split(":")[4] if case["resource"].count(":") >= 5 else ""
+    caller_account = principal.split(":")[4] if principal.startswith("arn:") else None
     return {
         "identity": identity,
         "session": case.get("session"),
@@ -63,7 +71,8 @@ def as_oracle_case(case: dict[str, Any]) -> dict[str, Any]:
         "resource": case.get("resource_policy"),
         "action": case["action"],
         "resource_arn": case["resource"],
-        "principal": case.get("principal", SESSION_ARN),
+        "principal": principal,
+        "resource_account": case.get("resource_account") or arn_account or caller_account,
         "context": case.get("context", {}),
     }
 

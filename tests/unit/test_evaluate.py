@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from policy_engine.errors import PolicyParseError
-from policy_engine.evaluate import Evaluator, Request, compile_policy, evaluate
+from policy_engine.evaluate import Evaluator, InvalidRequest, Request, compile_policy, evaluate
 from policy_engine.model import policy_from_obj
 from policy_engine.parse import parse_policy
 from policy_engine.simulate import run_cases
@@ -174,3 +174,146 @@ def test_multivalued_variable_matches_nothing() -> None:
         "s3:GetObject", "arn:aws:s3:::b/acme/k", {"aws:PrincipalTag/TenantId": ["acme"]}
     )
     assert evaluate(request, identity=[policy]).decision == "implicit_deny"
+
+
+# -- principals, resource policies, cross-account (issue 14) -----------------------------
+
+ACCOUNT = "111122223333"
+SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/tenant-role/acme"
+OBJECT = "arn:aws:s3:::docs/acme/a.txt"
+
+
+def grant(principal: Any, **extra: Any) -> Any:
+    return p(
+        {
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::docs/*",
+            **extra,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("principal", "kind", "account"),
+    [
+        (SESSION, "session", ACCOUNT),
+        (f"arn:aws:sts::{ACCOUNT}:federated-user/carol", "federated", ACCOUNT),
+        (f"arn:aws:iam::{ACCOUNT}:user/division/alice", "user", ACCOUNT),
+        (f"arn:aws:iam::{ACCOUNT}:root", "root", ACCOUNT),
+        ("sqs.amazonaws.com", "service", None),
+    ],
+)
+def test_caller_kinds(principal: str, kind: str, account: str | None) -> None:
+    caller = Request("s3:GetObject", OBJECT, principal=principal).caller
+    assert (caller.kind, caller.account) == (kind, account)
+
+
+@pytest.mark.parametrize(
+    ("principal", "fragment"),
+    [
+        (f"arn:aws:iam::{ACCOUNT}:role/tenant-role", "give the ARN of its session"),
+        (f"arn:aws:sts::{ACCOUNT}:assumed-role/tenant-role/*", "is not a caller"),
+        ("alice", "is not a caller"),
+    ],
+)
+def test_requests_from_non_callers_are_refused(principal: str, fragment: str) -> None:
+    with pytest.raises(InvalidRequest) as info:
+        Request("s3:GetObject", OBJECT, principal=principal)
+    assert fragment in str(info.value)
+    assert isinstance(info.value, ValueError)
+
+
+def test_resource_account_must_be_an_account_id() -> None:
+    with pytest.raises(InvalidRequest, match="12-digit"):
+        Request("s3:GetObject", OBJECT, resource_account="acme")
+
+
+def test_policies_a_caller_cannot_have_are_refused() -> None:
+    anything = p({"Effect": "Allow", "Action": "*", "Resource": "*"})
+    user = Request("s3:GetObject", OBJECT, principal=f"arn:aws:iam::{ACCOUNT}:user/alice")
+    with pytest.raises(InvalidRequest, match="session policies apply only"):
+        evaluate(user, identity=[anything], session=[anything])
+    root = Request("s3:GetObject", OBJECT, principal=f"arn:aws:iam::{ACCOUNT}:root")
+    with pytest.raises(InvalidRequest, match="no identity policies"):
+        evaluate(root, identity=[anything])
+
+
+def test_default_request_stays_same_account_for_existing_callers() -> None:
+    """Callers that never pass a resource account keep the same-account evaluation,
+    even for ARNs of another account (guard, isolation, vend rely on it)."""
+    request = Request("sqs:SendMessage", "arn:aws:sqs:eu-west-1:999999999999:q")
+    assert request.same_account
+    identity = p({"Effect": "Allow", "Action": "sqs:*", "Resource": "*"})
+    assert evaluate(request, identity=[identity]).allowed
+
+
+def test_resource_account_is_part_of_the_memo_key() -> None:
+    evaluator = Evaluator.of(identity=[p({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})])
+    same = Request("s3:GetObject", OBJECT, principal=SESSION)
+    cross = Request("s3:GetObject", OBJECT, principal=SESSION, resource_account="444455556666")
+    assert evaluator.evaluate(same).allowed
+    assert evaluator.evaluate(cross).decision == "implicit_deny"
+    assert "cross-account" in evaluator.evaluate(cross).reason
+
+
+def test_direct_grant_names_its_statement_and_reason() -> None:
+    decision = evaluate(
+        Request("s3:GetObject", OBJECT, principal=SESSION),
+        session=[p({"Effect": "Allow", "Action": "sqs:*", "Resource": "*"})],
+        resource=[("bucket", grant({"AWS": SESSION}, Sid="Own"))],
+    )
+    assert decision.allowed
+    assert [str(m) for m in decision.matched] == ["bucket:Own"]
+    assert "principal itself" in decision.reason
+
+
+def test_partial_wildcard_in_a_deny_principal_fences_nobody() -> None:
+    deny = p(
+        {
+            "Effect": "Deny",
+            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/tenant-*"},
+            "Action": "s3:*",
+            "Resource": "*",
+        }
+    )
+    identity = p({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
+    request = Request("s3:GetObject", OBJECT, principal=SESSION)
+    assert evaluate(request, identity=[identity], resource=[deny]).allowed
+
+
+@pytest.mark.parametrize(
+    ("operator", "denied"),
+    [
+        ("StringNotEquals", True),
+        ("StringNotLike", True),
+        ("StringNotEqualsIgnoreCase", True),
+        ("ArnNotEquals", True),
+        ("ArnNotLike", True),
+        ("StringEquals", False),
+        ("StringLike", False),
+        ("ArnEquals", False),
+        ("ArnLike", False),
+    ],
+)
+def test_unresolved_variable_matches_only_negated_operators(operator: str, denied: bool) -> None:
+    """IAM User Guide, "Policy variables with no value": positive operators do not
+    match a null value, negated ones do."""
+    value = "${aws:PrincipalTag/Team}"
+    if operator.startswith("Arn"):
+        value = f"arn:aws:iam::{ACCOUNT}:role/${{aws:PrincipalTag/Team}}"
+    policy = p(
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+        {
+            "Effect": "Deny",
+            "Action": "s3:*",
+            "Resource": "*",
+            "Condition": {operator: {"aws:PrincipalArn": value}},
+        },
+    )
+    request = Request(
+        "s3:GetObject", OBJECT, {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/tenant-role"}
+    )
+    decision = evaluate(request, identity=[policy]).decision
+    assert decision == ("explicit_deny" if denied else "allow")
