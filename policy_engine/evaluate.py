@@ -174,15 +174,34 @@ class Request:
             raise InvalidRequest(
                 f"resource account `{self.resource_account}` is not a 12-digit account ID"
             )
+        caller = parse_caller(self.principal)
+        # Keys every request of a principal carries and the caller cannot choose
+        # (IAM User Guide, "AWS global condition context keys"); given ones are kept.
+        for key, value in _principal_keys(caller).items():
+            norm.setdefault(key, ((value,), False))
         object.__setattr__(self, "normalised", norm)
         object.__setattr__(self, "service", self.action.partition(":")[0].lower())
-        object.__setattr__(self, "caller", parse_caller(self.principal))
+        object.__setattr__(self, "caller", caller)
 
     @property
     def same_account(self) -> bool:
         """Whether the resource is in the caller's account (services: always)."""
         account = self.caller.account
         return self.resource_account is None or account is None or self.resource_account == account
+
+
+def _principal_keys(caller: Caller) -> dict[str, str]:
+    """``aws:PrincipalAccount`` and ``aws:PrincipalArn`` of a caller (lower-case keys):
+    for a role session the role's ARN, for a user or root its own ARN."""
+    if caller.account is None:
+        return {}
+    out = {"aws:principalaccount": caller.account}
+    if caller.role is not None:
+        partition, account, name = caller.role
+        out["aws:principalarn"] = f"arn:{partition}:iam::{account}:role/{name}"
+    elif caller.kind in ("user", "root"):
+        out["aws:principalarn"] = caller.arn
+    return out
 
 
 def _scalar_text(value: object) -> str:

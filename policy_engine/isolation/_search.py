@@ -102,6 +102,7 @@ class _Search:
         self.role_name = role_name
         self.examples = [e for e in examples if language.is_valid(e)]
         self.sigma_hint = sigma_hint
+        self._fixed_memo: dict[int, bool] = {}
         self.role_arn = role_arn or f"arn:aws:iam::{account}:role/{role_name}"
         self.resource_docs = dict(resource_policies or {})
         self._resource_cache: dict[str, tuple[CompiledPolicy, ...]] = {}
@@ -199,6 +200,8 @@ class _Search:
         the Deny statements that cover every action ``st`` is considered for; those the
         search can model exactly remove requests, the others are left to confirmation."""
         variables = st.variables
+        if not self._fixed_conditions_hold(st):
+            return []  # a condition on what the session cannot choose is false
         model = shape.target
         target = self._nfa(_model_pieces(model), "B")
         unconditional = [d for d in fences if not d.raw.get("Condition")]
@@ -476,6 +479,35 @@ class _Search:
         return any(
             k == "slot" for raw in cond.values for k, _ in self._pieces(str(raw), "any", variables)
         )
+
+    def _fixed_conditions_hold(self, st: _Stmt) -> bool:
+        """Whether the statement's conditions on the keys every request of this tier's
+        sessions carries with one fixed value (``aws:PrincipalArn``,
+        ``aws:PrincipalAccount``, the ``Tier`` tag) hold. They are exact: a statement
+        for which one is false never applies to this tier (a bucket policy granting
+        another tier's role)."""
+        if not self.tags:
+            return True
+        key = id(st)
+        known = self._fixed_memo.get(key)
+        if known is not None:
+            return known
+        fixed = {"aws:principalarn", "aws:principalaccount", TIER_TAG_KEY.lower()}
+        request = Request("x:Probe", "*", self._tag_context(self._probe_tenant()))
+        known = True
+        for c in _conditions(st.raw):
+            if c.key.lower() not in fixed or TENANT_MARKER in str(c.values):
+                continue
+            compiled = compile_condition(c, variables=st.variables, path="$")
+            if not compiled.test(request.normalised):
+                known = False
+                break
+        self._fixed_memo[key] = known
+        return known
+
+    def _probe_tenant(self) -> str:
+        tenants = self._tenants()
+        return tenants[0] if tenants else "x"
 
     def _keyless_ok(
         self, st: _Stmt, conds: list[Condition], key: str, a: str | None, *, empty: bool = False
