@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from ._model import Finding
@@ -62,7 +63,8 @@ def _text(merged: Sequence[tuple[Finding, list[str]]], summary: LintSummary | No
     for f, tiers in merged:
         groups.setdefault((f.file, f.template or ""), []).append((f, tiers))
     for (file, template), rows in sorted(groups.items()):
-        lines.append(f"{file} (template {template})" if template else file)
+        shown = _relative(file)
+        lines.append(f"{shown} (template {template})" if template else shown)
         for f, tiers in sorted(rows, key=lambda row: (row[0].line or 0, row[0].rule)):
             where = f":{f.line}" if f.line else "-"
             tier = f" [{', '.join(tiers)}]" if tiers else ""
@@ -77,6 +79,14 @@ def _text(merged: Sequence[tuple[Finding, list[str]]], summary: LintSummary | No
         lines.append("")
         lines += [text for _, text in summary.notes()]
     return "\n".join(lines)
+
+
+def _relative(file: str) -> str:
+    """A file below the working directory as a relative path (text report only)."""
+    try:
+        return str(Path(file).resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return file
 
 
 def _sarif(
