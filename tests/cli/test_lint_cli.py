@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -182,3 +183,18 @@ def test_plain_files_summary(tmp_path: Path) -> None:
     assert summary["rules"] == len(RULES) + 2  # + unreadable input, schema
     text = cli("lint", str(policy))[1]
     assert "checked 1 policy file" in text
+
+
+def test_readme_shows_what_the_demo_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's first screen is the real output of `scripts/demo.sh` (timings aside)."""
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("```text\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(root)
+    code, out, _ = cli("lint")
+    assert code == 0
+
+    def timeless(text: str) -> str:
+        return re.sub(r"\d+ ms\b|\d+\.\d s\b", "T", text).rstrip("\n")
+
+    assert timeless(shown) == timeless(out)
