@@ -49,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
             "With --api: the tier's API Gateway policy, as the authorizer returns it."
         ),
     )
-    render.add_argument("--tenant", required=True, help="tenant ID")
+    render.add_argument(
+        "--tenant", help="tenant ID (not needed for a role template: it never sees one)"
+    )
     render.add_argument("--tier", required=True, help="tier name")
     which = render.add_mutually_exclusive_group()
     which.add_argument("--template", help="render only this template")
@@ -149,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the kind of plain policy files (default: any)",
     )
     lint.add_argument("--rules", action="store_true", help="print the rule catalogue and exit")
+    lint.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="text report: only the findings and the count line, no summary",
+    )
     lint.set_defaults(handler=_cmd_lint)
     return parser
 
@@ -158,7 +166,17 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     from .catalog import load_catalog
     from .errors import CatalogError
-    from .lint import Finding, lint_catalog, lint_files, render_report, rule_catalogue, should_fail
+    from .lint import (
+        Finding,
+        LintSummary,
+        files_summary,
+        lint_files,
+        merge_summaries,
+        render_report,
+        rule_catalogue,
+        run_catalog_lint,
+        should_fail,
+    )
 
     rules = rule_catalogue()
     if args.rules:
@@ -166,6 +184,7 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             stdout.write(f"{rid}  {severity:<7}  {summary}\n")
         return EXIT_OK
     findings: list[Finding] = []
+    summaries: list[LintSummary] = []
     linted = 0
     files: list[Path] = []
     catalogs = [] if args.paths else [args.catalog]
@@ -175,27 +194,59 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             catalogs.append(raw)
         else:
             files.append(path)
-    for folder in catalogs:
-        try:
-            catalog = load_catalog(folder)
-        except CatalogError as exc:
-            where = folder or "bundled catalogue"
-            findings.append(
-                Finding("PE001", "error", exc.detail, exc.file, None, exc.key_path or "$")
-            )
-            stderr.write(f"policy-engine: error: cannot load catalogue `{where}`: {exc}\n")
-            continue
-        linted += 1
-        findings.extend(lint_catalog(catalog))
-    if files:
-        found, readable = lint_files(files, kind=args.policy_kind)
-        findings.extend(found)
-        linted += readable
+    progress = _Progress(stderr)
+    try:
+        for folder in catalogs:
+            try:
+                catalog = load_catalog(folder)
+            except CatalogError as exc:
+                where = folder or "bundled catalogue"
+                findings.append(
+                    Finding("PE001", "error", exc.detail, exc.file, None, exc.key_path or "$")
+                )
+                progress.clear()
+                stderr.write(f"policy-engine: error: cannot load catalogue `{where}`: {exc}\n")
+                continue
+            linted += 1
+            result = run_catalog_lint(catalog, progress=progress.show if progress.live else None)
+            findings.extend(result.findings)
+            summaries.append(result.summary)
+        if files:
+            progress.show(f"linting {len(files)} policy files")
+            found, readable = lint_files(files, kind=args.policy_kind)
+            findings.extend(found)
+            linted += readable
+            summaries.append(files_summary(readable))
+    finally:
+        progress.clear()
     if linted == 0:
         stderr.write("policy-engine: error: nothing could be linted\n")
         return EXIT_USAGE
-    stdout.write(render_report(findings, args.format, rules) + "\n")
+    checked = merge_summaries(summaries)
+    stdout.write(render_report(findings, args.format, rules, checked, quiet=args.quiet) + "\n")
     return EXIT_FINDINGS if should_fail(findings, args.fail_on) else EXIT_OK
+
+
+class _Progress:
+    """One overwritten line of progress on stderr, only when stderr is a terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        isatty = getattr(stream, "isatty", None)
+        self.live = bool(isatty and isatty())
+        self._shown = False
+
+    def show(self, message: str) -> None:
+        if self.live:
+            self.stream.write(f"\r\x1b[K{message} ...")
+            self.stream.flush()
+            self._shown = True
+
+    def clear(self) -> None:
+        if self._shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self._shown = False
 
 
 def _cmd_vend(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -386,12 +437,31 @@ def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
 
 def _cmd_render(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .catalog import load_catalog
+    from .errors import UnknownTemplate
     from .model import dumps
     from .render import Renderer
 
     catalog = load_catalog(args.catalog)
     renderer = Renderer(catalog)
+    tier = catalog.tier(args.tier)
     if args.template:
+        names = tier.session_templates + tier.role_templates + tier.api_templates
+        if args.template not in names:
+            raise UnknownTemplate(args.template, names, where=f"tier `{args.tier}`")
+    if args.template in tier.role_templates:
+        # The role is shared by every tenant of the tier: its templates never see a
+        # tenant ID, so none is needed (one given anyway is still validated).
+        if args.tenant is not None:
+            catalog.language.validate(args.tenant)
+        policy = renderer.render_role_policies(args.tier)[args.template]
+    elif args.tenant is None:
+        what = f"`{args.template}` is a session or API template" if args.template else None
+        raise UsageError(
+            "render needs --tenant"
+            + (f" ({what})" if what else "")
+            + "; only a role template (--template) renders without one"
+        )
+    elif args.template:
         policy = renderer.render_template(args.tenant, args.tier, args.template)
     elif args.api:
         policy = renderer.render_api(args.tenant, args.tier)

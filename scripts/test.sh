@@ -3,7 +3,8 @@
 # Extra arguments go to pytest, e.g. scripts/test.sh -m "not slow" -x
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh            # the package with its test and dev extras
+bash scripts/setup-oracle.sh     # the test-only differential oracle (node/npm)
 set +e
 .venv/bin/python -m pytest "$@"
 rc=$?

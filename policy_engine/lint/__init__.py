@@ -8,10 +8,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..catalog import Catalog
 from ..errors import PolicyEngineError
@@ -29,6 +29,10 @@ from . import (  # noqa: F401  (rules register)
 )
 from ._model import RULES, SEVERITY_RANK, Finding, Rule, Target
 from ._report import render_report
+from ._summary import CatalogSummary, LintSummary, TierSummary, merge_summaries
+
+if TYPE_CHECKING:
+    from ..isolation import TierResult
 
 EXTRA_RULES = {
     "PE000": ("error", "unreadable input: not UTF-8 or not valid JSON"),
@@ -172,6 +176,30 @@ def _template_location(
 def lint_catalog(catalog: Catalog, *, isolation: bool = True) -> list[Finding]:
     """Lint every template of every tier (rendered for probe tenants), the tier
     session policies and the isolation proof."""
+    return run_catalog_lint(catalog, isolation=isolation).findings
+
+
+@dataclass(frozen=True)
+class CatalogLint:
+    """The findings of a catalogue lint and what it checked and proved."""
+
+    findings: list[Finding]
+    summary: LintSummary
+
+
+#: Called with one line of progress (a tier being linted or proved).
+Progress = Callable[[str], None]
+
+#: Checks a catalogue lint runs besides the registry's rules.
+CATALOG_CHECKS = ("PE004", "PE005")
+PROOF_CHECKS = ("PE090", "PE091")
+
+
+def run_catalog_lint(
+    catalog: Catalog, *, isolation: bool = True, progress: Progress | None = None
+) -> CatalogLint:
+    """:func:`lint_catalog` with its summary: per tier the templates and policies
+    linted, the hostile IDs refused and the proof result (status, checks, time)."""
     renderer = Renderer(catalog)
     findings: list[Finding] = []
     probe = _probe_tenants(catalog)[-1]
@@ -195,7 +223,11 @@ def lint_catalog(catalog: Catalog, *, isolation: bool = True) -> list[Finding]:
             )
         )
     first = True
-    for tier_name, tier in catalog.tiers.items():
+    per_tier: dict[str, dict[str, int]] = {}
+    count = len(catalog.tiers)
+    for number, (tier_name, tier) in enumerate(catalog.tiers.items(), 1):
+        if progress:
+            progress(f"linting tier {tier_name} ({number}/{count})")
         targets: list[Target] = []
         for name in tier.templates + (tuple(unused) if first else ()):
             spec = catalog.template(name)
@@ -226,11 +258,14 @@ def lint_catalog(catalog: Catalog, *, isolation: bool = True) -> list[Finding]:
             if role and not target.extra["role_template"]:
                 target = replace(target, extra={**target.extra, "role_policies": role})
             findings.extend(lint_target(target))
-        findings.extend(_lint_tier_session(catalog, renderer, tier_name, probe))
+        session = _lint_tier_session(catalog, renderer, tier_name, probe)
+        findings.extend(session)
+        refused = 0
         for bad in HOSTILE_IDS:
             try:
                 renderer.render_tier(bad, tier_name)
             except PolicyEngineError:
+                refused += 1
                 continue
             findings.append(
                 Finding(
@@ -244,10 +279,20 @@ def lint_catalog(catalog: Catalog, *, isolation: bool = True) -> list[Finding]:
                     None,
                 )
             )
+        merged_ok = not any(f.rule == "PE004" for f in session)
+        per_tier[tier_name] = {
+            "templates": len(targets),
+            "policies": len(targets) + merged_ok,
+            "hostile_refused": refused,
+        }
+    proofs: dict[str, TierResult] = {}
     if isolation:
-        from ..isolation import check_catalog
+        from ..isolation import check_tier
 
-        for tier_name, result in check_catalog(catalog, renderer=renderer).items():
+        for number, tier_name in enumerate(catalog.tiers, 1):
+            if progress:
+                progress(f"proving tier {tier_name} isolated ({number}/{count})")
+            result = proofs[tier_name] = check_tier(catalog, tier_name, renderer=renderer)
             for v in result.violations:
                 allows = sorted(
                     (r for r in v.statements if r.effect == "Allow"),
@@ -263,7 +308,47 @@ def lint_catalog(catalog: Catalog, *, isolation: bool = True) -> list[Finding]:
                 findings.append(
                     Finding("PE091", "error", u.describe(), file, line, "$", tier_name, template)
                 )
-    return _apply_suppressions(catalog, findings)
+    tiers = tuple(
+        TierSummary(
+            name,
+            proofs[name].status if name in proofs else "not checked",
+            proofs[name].checks if name in proofs else 0,
+            proofs[name].seconds if name in proofs else 0.0,
+            **stats,
+        )
+        for name, stats in per_tier.items()
+    )
+    summary = LintSummary(
+        rules=tuple(sorted([*RULES, *CATALOG_CHECKS, *(PROOF_CHECKS if isolation else ())])),
+        action_data=action_data(),
+        catalogues=(
+            CatalogSummary(
+                _display_path(catalog.root),
+                tiers,
+                templates=len(texts),
+                policies=sum(t.policies for t in tiers),
+                probe_tenant=probe,
+                hostile_ids=HOSTILE_IDS,
+            ),
+        ),
+    )
+    return CatalogLint(_apply_suppressions(catalog, findings), summary)
+
+
+def action_data() -> dict[str, str]:
+    """Where the IAM action data comes from and when it was released."""
+    from .._iamdata import iam_data
+
+    meta = iam_data().meta
+    return {"source": str(meta["source"]), "released": str(meta["released"])}
+
+
+def _display_path(path: Path) -> str:
+    """A catalogue folder relative to the working directory when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(path)
 
 
 #: Rules that look at a tier's merged session policy rather than at one template.
@@ -319,6 +404,13 @@ def _apply_suppressions(catalog: Catalog, findings: list[Finding]) -> list[Findi
     return out
 
 
+def files_summary(files: int) -> LintSummary:
+    """The summary of a plain-file lint: how many files, which rules, which data."""
+    return LintSummary(
+        rules=tuple(sorted([*RULES, "PE000", "PE001"])), action_data=action_data(), files=files
+    )
+
+
 def lint_files(paths: Iterable[Path], *, kind: str = "any") -> tuple[list[Finding], int]:
     """Lint plain policy JSON files. Returns the findings and how many files could be
     read at all."""
@@ -357,15 +449,22 @@ def should_fail(findings: Sequence[Finding], fail_on: str) -> bool:
 
 __all__ = [
     "RULES",
+    "CatalogLint",
+    "CatalogSummary",
     "Finding",
+    "LintSummary",
     "Rule",
     "Target",
+    "TierSummary",
+    "files_summary",
     "lint_catalog",
     "lint_files",
     "lint_target",
     "lint_text",
+    "merge_summaries",
     "render_report",
     "rule_catalogue",
     "rules_markdown",
+    "run_catalog_lint",
     "should_fail",
 ]

@@ -4,16 +4,27 @@ Both sides are patterns: the policy side has ``*``, ``?`` and policy variables; 
 documented format (``arn:${Partition}:s3:::${BucketName}/${ObjectName}``) has
 placeholders. The answer is exact for that model: the two languages intersect.
 
-A placeholder matches one or more characters without ``:`` in the first five
-fields, and without ``/`` in the resource part, except the last placeholder after
-a ``/`` or ``:`` in the resource part (object keys, secret names and role paths
-carry slashes). A policy ``*`` or variable matches any string, ``?`` one character.
+A placeholder stands for one or more characters. In the first five fields it never
+spans ``:``. In the resource part it may span anything, ``/`` and ``:`` included,
+unless the service documents a naming rule for that name which excludes both
+(``_ATOMS``): resource names are paths in many services (log groups
+``/aws/lambda/fn``, IAM ``role/service-role/x``, SSM parameters ``app/acme/db``,
+secrets ``app/acme/db-AbCdEf``, S3 keys), and many end in documented suffixes
+(``log-group:NAME:*`` for a group's streams, ``function:NAME:QUALIFIER``). The lint
+must never call a documented ARN a mismatch, so names without a known rule are
+taken as permissive. A ``*`` in a documented format (``dms ... endpoint:*``) stands for
+any name. A policy ``*`` or variable matches any string, ``?`` one character.
 
 >>> overlaps("arn:aws:s3:::bucket/*", "arn:${Partition}:s3:::${BucketName}")
 False
 >>> overlaps("arn:aws:s3:::bucket", "arn:${Partition}:s3:::${BucketName}")
 True
 >>> overlaps("arn:aws:s3:::*", "arn:${Partition}:s3:::${BucketName}/${ObjectName}")
+True
+>>> stream = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}" + (
+...     ":log-stream:${LogStreamName}"
+... )
+>>> overlaps("arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/fn:*", stream)
 True
 """
 
@@ -25,9 +36,24 @@ from typing import ClassVar
 
 from .._glob import Var, Wild, as_pattern, may_overlap, tokenize
 
-# A token: (char class, repeat). Class: one literal char, or ANY, NOSLASH, NOCOLON.
+# A token: (char class, repeat). Class: one literal char, or ANY, ATOM, NOCOLON.
 # repeat: "1" exactly one, "*" zero or more.
-_ANY, _NOSLASH, _NOCOLON = "\x00any", "\x00noslash", "\x00nocolon"
+_ANY, _ATOM, _NOCOLON = "\x00any", "\x00atom", "\x00nocolon"
+#: The characters a class excludes (a literal character is a class of its own).
+_EXCLUDES = {_ANY: "", _ATOM: "/:", _NOCOLON: ":"}
+
+#: (service field of the ARN, placeholder) whose documented naming rules admit neither
+#: ``/`` nor ``:``. Only names whose rules are documented belong here; every other
+#: resource-part placeholder may span both (see the module docstring).
+_ATOMS = frozenset(
+    {
+        ("s3", "BucketName"),  # S3 UG "Bucket naming rules": a-z 0-9 . -
+        ("dynamodb", "TableName"),  # DynamoDB DG "Naming rules": a-z A-Z 0-9 _ - .
+        ("dynamodb", "IndexName"),  # same rules as table names
+        ("sqs", "QueueName"),  # SQS DG "Queue names": alphanumerics, - and _ (.fifo)
+        ("sns", "TopicName"),  # SNS DG "CreateTopic": alphanumerics, - and _
+    }
+)
 Token = tuple[str, str]
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
 _WILD_HEAD = re.compile(r"[*?$]")
@@ -47,26 +73,28 @@ def _policy_tokens(pattern: str) -> tuple[Token, ...]:
     return tuple(out)
 
 
+def placeholder_class(service: str, name: str, *, in_head: bool) -> str:
+    """The class of characters a ``${name}`` placeholder of a ``service`` ARN format
+    stands for: ``_NOCOLON`` in the first five fields, ``_ATOM`` for names in
+    ``_ATOMS``, else ``_ANY``."""
+    if in_head:
+        return _NOCOLON
+    return _ATOM if (service, name) in _ATOMS else _ANY
+
+
 def _format_tokens(arn: str, *, tail_only: bool = False) -> tuple[Token, ...]:
     """Tokens of a documented ARN format (with ``tail_only``, of its resource part)."""
     out: list[Token] = []
-    holes = list(_PLACEHOLDER.finditer(arn))
+    fields = arn.split(":", 5)
+    service = fields[2] if len(fields) > 2 else ""
     colons = 0
     pos = 0
-    for n, m in enumerate(holes):
-        for ch in arn[pos : m.start()]:
-            out.append((ch, "1"))
-            colons += ch == ":"
-        head = arn[: m.start()]
-        if colons < 5:
-            cls = _NOCOLON
-        elif n == len(holes) - 1 and head.split(":", 5)[5][-1:] in ("/", ":"):
-            cls = _ANY
-        else:
-            cls = _NOSLASH
+    for m in _PLACEHOLDER.finditer(arn):
+        colons = _literal_tokens(arn[pos : m.start()], colons, out)
+        cls = placeholder_class(service, m.group()[2:-1], in_head=colons < 5)
         out += [(cls, "1"), (cls, "*")]
         pos = m.end()
-    out += [(ch, "1") for ch in arn[pos:]]
+    _literal_tokens(arn[pos:], colons, out)
     if tail_only:
         # drop the tokens of the first five fields (up to and including the 5th colon)
         seen = 0
@@ -75,6 +103,18 @@ def _format_tokens(arn: str, *, tail_only: bool = False) -> tuple[Token, ...]:
             if seen == 5:
                 return tuple(out[index + 1 :])
     return tuple(out)
+
+
+def _literal_tokens(text: str, colons: int, out: list[Token]) -> int:
+    """Append the tokens of a format's literal text; returns the colons seen so far.
+    A ``*`` in a documented format (``dms ... endpoint:*``) stands for any name."""
+    for ch in text:
+        if ch == "*":
+            out.append((_NOCOLON if colons < 5 else _ANY, "*"))
+        else:
+            out.append((ch, "1"))
+            colons += ch == ":"
+    return colons
 
 
 def _adjacent_placeholders(tokens: tuple[Token, ...]) -> int:
@@ -91,14 +131,12 @@ def _adjacent_placeholders(tokens: tuple[Token, ...]) -> int:
 
 def _meet(a: str, b: str) -> bool:
     """Whether two character classes share a character."""
-    if a == _ANY or b == _ANY:
-        return True
     if len(a) == 1 and len(b) == 1:
         return a == b
     if len(a) == 1 or len(b) == 1:
         ch, cls = (a, b) if len(a) == 1 else (b, a)
-        return ch != ("/" if cls == _NOSLASH else ":")
-    return True  # NOSLASH and NOCOLON share letters
+        return ch not in _EXCLUDES[cls]
+    return True  # every class holds letters
 
 
 def overlaps(policy_resource: str, arn_format: str) -> bool:
@@ -149,7 +187,9 @@ class _FormatAutomaton:
             if tail_only and len(fields) == 6:
                 text = ":".join(fields[:5]) + ":"
                 pieces = _PLACEHOLDER.split(text)
-                head = re.compile("[^:]+".join(re.escape(piece) for piece in pieces))
+                head = re.compile(
+                    "[^:]+".join(re.escape(piece).replace(r"\*", "[^:]*") for piece in pieces)
+                )
             tokens = _format_tokens(arn_format, tail_only=tail_only)
             found = cls._cache[key] = cls(tokens, head)
         return found

@@ -4,60 +4,99 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from ._model import Finding
+from ._summary import LintSummary
 
 
-def render_report(findings: Sequence[Finding], fmt: str, rules: list[tuple[str, str, str]]) -> str:
+def render_report(
+    findings: Sequence[Finding],
+    fmt: str,
+    rules: list[tuple[str, str, str]],
+    summary: LintSummary | None = None,
+    *,
+    quiet: bool = False,
+) -> str:
+    """The report in ``text``, ``json`` or ``sarif``. A finding repeated for several
+    tiers is one finding naming its tiers, counted once. ``summary`` (what was checked
+    and proved) ends the text report (unless ``quiet``), is ``summary`` in JSON and
+    the run's properties and invocation notifications in SARIF."""
+    merged = merge_tiers(findings)
     if fmt == "json":
-        return json.dumps(
-            {"findings": [f.to_json() for f in findings], "counts": _counts(findings)}, indent=2
-        )
+        doc: dict[str, Any] = {
+            "findings": [{**f.to_json(), "tiers": tiers} for f, tiers in merged],
+            "counts": _counts(merged),
+        }
+        if summary is not None:
+            doc["summary"] = summary.to_json()
+        return json.dumps(doc, indent=2)
     if fmt == "sarif":
-        return json.dumps(_sarif(findings, rules), indent=2)
-    return _text(findings)
+        return json.dumps(_sarif(merged, rules, summary), indent=2)
+    return _text(merged, None if quiet else summary)
 
 
-def _counts(findings: Sequence[Finding]) -> dict[str, int]:
-    counts = {"error": 0, "warning": 0, "info": 0, "suppressed": 0}
+def merge_tiers(findings: Sequence[Finding]) -> list[tuple[Finding, list[str]]]:
+    """Findings that differ only in their tier, merged: (the first, every tier)."""
+    groups: dict[tuple[Any, ...], tuple[Finding, list[str]]] = {}
     for f in findings:
+        key = (f.file, f.template, f.line, f.rule, f.severity, f.path, f.message, f.suppressed)
+        tiers = groups.setdefault(key, (f, []))[1]
+        if f.tier and f.tier not in tiers:
+            tiers.append(f.tier)
+    return list(groups.values())
+
+
+def _counts(merged: Sequence[tuple[Finding, list[str]]]) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "info": 0, "suppressed": 0}
+    for f, _ in merged:
         counts["suppressed" if f.suppressed else f.severity] += 1
     return counts
 
 
-def _text(findings: Sequence[Finding]) -> str:
+def _text(merged: Sequence[tuple[Finding, list[str]]], summary: LintSummary | None) -> str:
     """Grouped by file and template; a finding repeated for several tiers is one line
     naming the tiers."""
     lines: list[str] = []
-    groups: dict[tuple[str, str], dict[tuple[Any, ...], list[str]]] = {}
-    for f in findings:
-        rows = groups.setdefault((f.file, f.template or ""), {})
-        key = (f.line or 0, f.rule, f.severity, f.path, f.message, f.suppressed)
-        tiers = rows.setdefault(key, [])
-        if f.tier and f.tier not in tiers:
-            tiers.append(f.tier)
+    groups: dict[tuple[str, str], list[tuple[Finding, list[str]]]] = {}
+    for f, tiers in merged:
+        groups.setdefault((f.file, f.template or ""), []).append((f, tiers))
     for (file, template), rows in sorted(groups.items()):
-        lines.append(f"{file} (template {template})" if template else file)
-        for (line, rule, severity, path, message, suppressed), tiers in sorted(
-            rows.items(), key=lambda item: item[0][:2]
-        ):
-            where = f":{line}" if line else "-"
+        shown = _relative(file)
+        lines.append(f"{shown} (template {template})" if template else shown)
+        for f, tiers in sorted(rows, key=lambda row: (row[0].line or 0, row[0].rule)):
+            where = f":{f.line}" if f.line else "-"
             tier = f" [{', '.join(tiers)}]" if tiers else ""
-            state = f" (suppressed: {suppressed})" if suppressed else ""
-            lines.append(f"  {where} {severity} {rule}{tier} {path}: {message}{state}")
-    c = _counts(findings)
+            state = f" (suppressed: {f.suppressed})" if f.suppressed else ""
+            lines.append(f"  {where} {f.severity} {f.rule}{tier} {f.path}: {f.message}{state}")
+    c = _counts(merged)
     lines.append(
         f"{c['error']} errors, {c['warning']} warnings, {c['info']} info, "
         f"{c['suppressed']} suppressed"
     )
+    if summary is not None:
+        lines.append("")
+        lines += [text for _, text in summary.notes()]
     return "\n".join(lines)
 
 
-def _sarif(findings: Sequence[Finding], rules: list[tuple[str, str, str]]) -> dict[str, Any]:
+def _relative(file: str) -> str:
+    """A file below the working directory as a relative path (text report only)."""
+    try:
+        return str(Path(file).resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return file
+
+
+def _sarif(
+    merged: Sequence[tuple[Finding, list[str]]],
+    rules: list[tuple[str, str, str]],
+    summary: LintSummary | None,
+) -> dict[str, Any]:
     level = {"error": "error", "warning": "warning", "info": "note"}
     results = []
-    for f in findings:
+    for f, tiers in merged:
         location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": f.file}}}
         if f.line:
             location["physicalLocation"]["region"] = {"startLine": f.line}
@@ -66,31 +105,46 @@ def _sarif(findings: Sequence[Finding], rules: list[tuple[str, str, str]]) -> di
             "level": level[f.severity],
             "message": {"text": f.message},
             "locations": [location],
-            "properties": {"jsonPath": f.path, "tier": f.tier, "template": f.template},
+            "properties": {
+                "jsonPath": f.path,
+                "tier": f.tier,
+                "tiers": tiers,
+                "template": f.template,
+            },
         }
         if f.suppressed:
             result["suppressions"] = [{"kind": "external", "justification": f.suppressed}]
         results.append(result)
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "policy-engine",
+                "informationUri": "https://example.invalid/policy-engine",
+                "rules": [
+                    {
+                        "id": rid,
+                        "shortDescription": {"text": summary_text},
+                        "defaultConfiguration": {"level": level[sev]},
+                    }
+                    for rid, sev, summary_text in rules
+                ],
+            }
+        },
+        "results": results,
+    }
+    if summary is not None:
+        run["properties"] = {"summary": summary.to_json()}
+        run["invocations"] = [
+            {
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [
+                    {"level": note_level, "message": {"text": text.strip()}}
+                    for note_level, text in summary.notes()
+                ],
+            }
+        ]
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "policy-engine",
-                        "informationUri": "https://example.invalid/policy-engine",
-                        "rules": [
-                            {
-                                "id": rid,
-                                "shortDescription": {"text": summary},
-                                "defaultConfiguration": {"level": level[sev]},
-                            }
-                            for rid, sev, summary in rules
-                        ],
-                    }
-                },
-                "results": results,
-            }
-        ],
+        "runs": [run],
     }

@@ -44,6 +44,21 @@ def test_render_role_template() -> None:
     assert "${aws:PrincipalTag/TenantId}" in out
 
 
+def test_render_role_template_needs_no_tenant() -> None:
+    code, out, err = cli("render", "--tier", "standard", "--template", "role-abac-reports")
+    assert code == 0, err
+    assert "${aws:PrincipalTag/TenantId}" in out
+    with_tenant = cli(
+        "render", "--tenant", "acme", "--tier", "standard", "--template", "role-abac-reports"
+    )
+    assert with_tenant == (0, out, "")  # a role template never sees the tenant
+    code, out, err = cli(
+        "render", "--tenant", "a*b", "--tier", "standard", "--template", "role-abac-reports"
+    )
+    assert (code, out) == (2, "")  # a tenant given anyway is still validated
+    assert "invalid tenant ID" in err
+
+
 def test_render_api_policy() -> None:
     code, out, _ = cli("render", "--tenant", "acme", "--tier", "standard", "--api")
     assert code == 0
@@ -106,7 +121,9 @@ def test_bad_tenant_exit_2_nothing_on_stdout(tenant: str) -> None:
             ["render", "--tenant", "acme", "--tier", "basic", "--template", "x"],
             "unknown template `x`",
         ),
-        (["render", "--tier", "basic"], "required: --tenant"),
+        (["render", "--tier", "basic"], "render needs --tenant"),
+        (["render", "--tier", "basic", "--template", "orders"], "`orders` is a session"),
+        (["render", "--tier", "basic", "--template", "x"], "unknown template `x`"),
         (
             ["render", "--tenant", "acme", "--tier", "basic", "--catalog", "/nonexistent"],
             "no such catalogue",

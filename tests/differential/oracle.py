@@ -1,7 +1,7 @@
 """A long-lived node process running the test-only oracle (tests/oracle/oracle.mjs).
 
 The oracle, @cloud-copilot/iam-simulate, is AGPL: it is installed with npm into
-tests/oracle/ by scripts/setup.sh, run as a separate process, and never imported
+tests/oracle/ by scripts/setup-oracle.sh, run as a separate process, and never imported
 or shipped by the package.
 """
 
@@ -20,9 +20,9 @@ ORACLE_DIR = Path(__file__).resolve().parents[1] / "oracle"
 
 def unavailable_reason() -> str | None:
     if shutil.which("node") is None:
-        return "node is not installed (scripts/setup.sh installs the oracle where npm exists)"
+        return "node is not installed (scripts/setup-oracle.sh installs the oracle with npm)"
     if not (ORACLE_DIR / "node_modules" / "@cloud-copilot" / "iam-simulate").is_dir():
-        return "the oracle is not installed: run scripts/setup.sh (npm ci in tests/oracle)"
+        return "the oracle is not installed: run scripts/setup-oracle.sh (npm ci in tests/oracle)"
     return None
 
 

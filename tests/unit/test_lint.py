@@ -106,7 +106,7 @@ def cli(*argv: str) -> tuple[int, str, str]:
 
 
 def test_cli_formats_and_exit_codes(tmp_path: Path) -> None:
-    code, out, _ = cli("lint")
+    code, out, _ = cli("lint", "-q")
     assert code == 0
     assert out.strip().endswith("0 errors, 0 warnings, 0 info, 1 suppressed")
     bad = tmp_path / "bad.json"
