@@ -195,7 +195,7 @@ def _container_shapes(res: ResourceSpec) -> list[_Shape]:
                 implied = Partition(condition_key="s3:prefix", value=m[3])
                 out.extend(_condition_shapes(implied, [(bucket, f" (implied by `{p.arn}`)")]))
             continue
-        for target in _ancestors(p.arn):
+        for target in _ancestors(p.arn, every=res.service in RECURSIVE_READ_SERVICES):
             if target not in seen:
                 seen.add(target)
                 out.append(_whole(target))
@@ -206,11 +206,16 @@ def _container_shapes(res: ResourceSpec) -> list[_Shape]:
     return out
 
 
-def _ancestors(partition_arn: str) -> list[str]:
-    """Every path above a partition: the literal text before the tenant (or a
-    wildcard) cut at each ``/`` of the resource part, with and without the ``/``. A
-    request on any of them (``ssm:GetParametersByPath`` with ``Recursive``) reaches
-    every tenant below."""
+#: Services where a request on a path reads what lies below it at any depth
+#: (``ssm:GetParametersByPath`` with ``Recursive``): every ancestor is a container.
+RECURSIVE_READ_SERVICES = frozenset({"ssm"})
+
+
+def _ancestors(partition_arn: str, *, every: bool) -> list[str]:
+    """The paths above a partition: the literal text before the tenant (or a
+    wildcard) cut at each ``/`` of the resource part, with and without the ``/``;
+    with ``every`` false only the nearest one, where the tenant's own segment
+    starts (a listing of the tenants' folder)."""
     cut = min(
         (i for i in (partition_arn.find(t) for t in ("{tenant}", "*", "?")) if i >= 0),
         default=len(partition_arn),
@@ -224,6 +229,8 @@ def _ancestors(partition_arn: str) -> list[str]:
     for i in range(start, len(literal)):
         if literal[i] == "/":
             out += [literal[:i], literal[: i + 1]]
+    if not every:
+        return out[-2:] if literal.endswith("/") else []
     return out
 
 
