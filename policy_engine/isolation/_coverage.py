@@ -183,7 +183,7 @@ class _Coverage(_Search):
             out.extend(_glob.as_pattern(str(p)) for p in _listify(st.raw["Resource"]))
         return out
 
-    def _escalation(self) -> tuple[ResourceSpec, list[_Shape]]:
+    def _escalation(self) -> tuple[ResourceSpec, tuple[_Shape, ...]]:
         """Any role of the account: a session that may assume one, tag or name its
         session, pass it, or change its policies can act as another tenant."""
         target = f"arn:*:iam::{self.account}:role/*"
@@ -196,7 +196,7 @@ class _Coverage(_Search):
             actions=_escalation_actions(),
             reported_as="escalation",
         )
-        return res, [shape]
+        return res, (shape,)
 
 
 def _own_globs(res: ResourceSpec) -> list[str]:

@@ -105,7 +105,8 @@ ESCALATION_ACTIONS = (
 ESCALATION_RESOURCE = "tier roles"
 
 
-def _shapes(res: ResourceSpec) -> list[_Shape]:
+@lru_cache(maxsize=1024)
+def _shapes(res: ResourceSpec) -> tuple[_Shape, ...]:
     """Every request set on ``res`` that tenant A must never be allowed.
 
     Besides the declared partitions: a DynamoDB table's indexes carry the same
@@ -144,7 +145,7 @@ def _shapes(res: ResourceSpec) -> list[_Shape]:
         out.extend(_condition_shapes(p, targets))
     if not conditional:
         out.extend(_container_shapes(res))
-    return out
+    return tuple(out)
 
 
 _S3_BUCKET = re.compile(r"arn:[^:]*:s3:::[^/]+")
@@ -239,7 +240,8 @@ def _whole(target: str) -> _Shape:
     return _Shape("whole", Partition(), label, target, reported_as="key-less")
 
 
-def _shape_actions(shape: _Shape, service_actions: Sequence[str]) -> tuple[str, ...]:
+@lru_cache(maxsize=4096)
+def _shape_actions(shape: _Shape, service_actions: tuple[str, ...]) -> tuple[str, ...]:
     """The actions a request of ``shape`` can have: actions that take only ``*`` as
     their resource never act on a partition's ARN, and actions that always carry the
     partition key are left out of its key-less shape."""

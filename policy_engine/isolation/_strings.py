@@ -4,6 +4,7 @@ tenant slot, policy variables), and plain glob helpers."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any, Literal
 
 from .. import _automata as fa
@@ -22,6 +23,17 @@ def _pieces(
     tier: str | None = None,
     tags: bool = True,
 ) -> list[fa.Piece]:
+    return list(_pieces_cached(text, star_mode, variables, tier, tags))
+
+
+@lru_cache(maxsize=8192)
+def _pieces_cached(
+    text: str,
+    star_mode: Literal["arn", "any"],
+    variables: bool,
+    tier: str | None,
+    tags: bool,
+) -> tuple[fa.Piece, ...]:
     """A policy string as pieces; the tenant marker and the tenant tag become the slot.
 
     Variables are tokenised on the whole string first, so a variable whose default (or
@@ -69,7 +81,7 @@ def _pieces(
             nxt = flat[j + 1] if j + 1 < len(flat) else None
             ends = nxt is None or (nxt[0] == "lit" and nxt[1].startswith(":"))
             pieces.append(("star", "any" if ends else "segment"))
-    return pieces
+    return tuple(pieces)
 
 
 def _model_pieces(text: str) -> list[fa.Piece]:
@@ -136,6 +148,7 @@ def _union(alternatives: Sequence[list[fa.Piece]], sigma: frozenset[str]) -> fa.
     return union
 
 
+@lru_cache(maxsize=8192)
 def _as_glob(text: str) -> str:
     """A policy or model string for :func:`_glob.may_overlap`: the tenant and the
     tenant tag as slots, other variables as ``*``."""
