@@ -63,18 +63,19 @@ class IamData:
 
     @lru_cache(maxsize=8192)  # noqa: B019 - one instance per process, never freed
     def _expand(self, pattern: str) -> tuple[ActionInfo, ...]:
-        service, _, name = pattern.partition(":")
         if "*" not in pattern and "?" not in pattern:
             found = self._by_lower.get(pattern)
             return (found,) if found else ()
-        if service not in self._services and service != "*":
+        service, colon, _ = pattern.partition(":")
+        literal_service = colon and "*" not in service and "?" not in service
+        if literal_service and service not in self._services:
             return ()
-        regex = re.compile(re.escape(name).replace(r"\*", ".*").replace(r"\?", "."))
+        # The whole pattern against the whole name: `*` alone names every action.
+        regex = re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
         return tuple(
             info
             for full, info in self._by_lower.items()
-            if (service == "*" or info.service == service)
-            and regex.fullmatch(full.partition(":")[2])
+            if (not literal_service or info.service == service) and regex.fullmatch(full)
         )
 
     def resource_arn(self, service: str, resource_type: str) -> str | None:

@@ -159,3 +159,13 @@ def test_an_action_that_takes_only_star_never_reaches_a_partition() -> None:
     }
     result = check_isolation(session, [], [catalog.resources["secrets"]], catalog.language)
     assert result.status == "proved"
+
+
+def test_star_alone_names_every_action() -> None:
+    from policy_engine._iamdata import iam_data
+
+    data = iam_data()
+    every = data.expand("*")
+    assert len(every) > 15_000
+    assert len(data.expand("s3:*")) < len(every)
+    assert {i.full_name for i in data.expand("*:GetObject")} >= {"s3:GetObject"}
