@@ -12,10 +12,31 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from importlib import resources
 from typing import Any
+
+#: Actions that always carry a partition key (a request of them without it cannot
+#: exist), so they are left out of that key's key-less shape. DynamoDB Developer Guide,
+#: "Using IAM policy conditions for fine-grained access control": item actions and
+#: Query name the partition key of every item they touch.
+ALWAYS_CARRIED_KEYS: Mapping[str, frozenset[str]] = {
+    "dynamodb:leadingkeys": frozenset(
+        f"dynamodb:{name}"
+        for name in (
+            "getitem",
+            "putitem",
+            "updateitem",
+            "deleteitem",
+            "batchgetitem",
+            "batchwriteitem",
+            "conditioncheckitem",
+            "query",
+        )
+    )
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Literal
 
+from .._iamdata import ALWAYS_CARRIED_KEYS
 from ..catalog import Partition, ResourceSpec
 from ..evaluate import StatementRef
 from ..model import Condition
@@ -73,25 +74,7 @@ class _Shape:
     resource_type: str | None = None
 
 
-#: Actions that always carry a partition key (a request of them without it cannot
-#: exist), so they are left out of that key's key-less shape. DynamoDB Developer Guide,
-#: "Using IAM policy conditions for fine-grained access control": item actions and
-#: Query name the partition key of every item they touch.
-ALWAYS_CARRIED: Mapping[str, frozenset[str]] = {
-    "dynamodb:leadingkeys": frozenset(
-        f"dynamodb:{name}"
-        for name in (
-            "getitem",
-            "putitem",
-            "updateitem",
-            "deleteitem",
-            "batchgetitem",
-            "batchwriteitem",
-            "conditioncheckitem",
-            "query",
-        )
-    )
-}
+ALWAYS_CARRIED = ALWAYS_CARRIED_KEYS  # shared with the lint (PE031)
 #: Actions by which a session can become another principal: assume a role (with other
 #: tags or source identity), or pass one to a service.
 ESCALATION_ACTIONS = (

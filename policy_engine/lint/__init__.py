@@ -166,6 +166,18 @@ def _lint_resource_policies(catalog: Catalog, renderer: Renderer) -> list[Findin
     return out
 
 
+#: Rules whose findings break isolation on a pooled resource: in a catalogue's session
+#: and API templates (what tenants' credentials carry) they are errors, not warnings.
+ISOLATION_RULES = frozenset({"PE031", "PE080"})
+
+
+def _in_catalogue(finding: Finding, target: Target) -> Finding:
+    role = target.extra.get("role_template")
+    if finding.rule in ISOLATION_RULES and not role and target.kind in ("session", "identity"):
+        return replace(finding, severity="error")
+    return finding
+
+
 def _template_location(
     catalog: Catalog, name: str, index: int, sid: str | None
 ) -> tuple[str, int | None, str | None]:
@@ -257,7 +269,7 @@ def run_catalog_lint(
         for target in targets:
             if role and not target.extra["role_template"]:
                 target = replace(target, extra={**target.extra, "role_policies": role})
-            findings.extend(lint_target(target))
+            findings.extend(_in_catalogue(f, target) for f in lint_target(target))
         session = _lint_tier_session(catalog, renderer, tier_name, probe)
         findings.extend(session)
         refused = 0

@@ -128,6 +128,22 @@ def _multivalued(key: str) -> bool:
     return kind is None or kind.startswith("ArrayOf")
 
 
+def _always_carried(s: Statement, key: str) -> bool:
+    """Whether every action of the statement always sends ``key`` (DynamoDB item
+    actions and Query send their leading keys), so none of its requests lacks it."""
+    from .._iamdata import ALWAYS_CARRIED_KEYS, iam_data
+
+    carried = ALWAYS_CARRIED_KEYS.get(key.lower())
+    if not carried or s.action is None:
+        return False
+    data = iam_data()
+    for pattern in s.action:
+        infos = data.expand(pattern)
+        if not infos or any(i.full_name.lower() not in carried for i in infos):
+            return False
+    return True
+
+
 @rule("PE031", "warning", "ForAllValues with Allow on a key a request can omit")
 def for_all_values_fail_open(t: Target) -> Iterator[tuple[str, str]]:
     for _, s, path in _stmts(t):
@@ -140,6 +156,8 @@ def for_all_values_fail_open(t: Target) -> Iterator[tuple[str, str]]:
         }
         for c in s.conditions:
             if c.set_operator == "ForAllValues" and c.key.lower() not in guarded:
+                if _always_carried(s, c.key):
+                    continue  # no request of these actions lacks the key
                 yield (
                     (
                         f"`ForAllValues:` is true when `{c.key}` is absent (a Scan has no leading "

@@ -59,14 +59,22 @@ def _scoped(s: Statement, t: Target) -> bool:
         return False
     if any(_PARTITION_KEYS.match(c.key.lower()) for c in s.conditions):
         return True
-    return not any(_whole_container(r) for r in s.resource or ())
+    listing = any(
+        i.full_name.lower() in _LISTINGS for a in s.action or () for i in iam_data().expand(a)
+    )
+    return not any(_whole_container(r, listing=listing) for r in s.resource or ())
 
 
-def _whole_container(resource: str) -> bool:
+_LISTINGS = frozenset({"s3:listbucket", "s3:listbucketversions"})
+
+
+def _whole_container(resource: str, *, listing: bool = False) -> bool:
     """``*``, a bucket's every object, a whole table or queue, ``secret:*``..."""
     parts = resource.split(":", 5)
     if len(parts) < 6:
         return True
+    if parts[2] == "s3" and "/" not in parts[5] and listing:
+        return True  # a bucket listed without a prefix condition: every tenant's keys
     if parts[2] == "dynamodb" and re.fullmatch(r"table/[^/]+", parts[5]):
         return True  # item reads on a whole table
     rest = parts[5] if parts[2] == "s3" else _TYPE_PREFIX.sub("", parts[5], count=1)

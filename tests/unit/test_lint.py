@@ -169,6 +169,7 @@ def test_unscoped_read_in_a_catalogue_and_text_report_grouping(edit: Edit) -> No
     text = render_report(findings, "text", rule_catalogue())
     header = next(line for line in text.splitlines() if line.endswith("(template documents)"))
     assert header.endswith("documents.json.j2 (template documents)")
-    assert ":5 warning PE080 [basic, standard, premium] $.Statement[0]: `s3:GetObject`" in text
+    # isolation-relevant on a pooled resource: an error in a catalogue's session template
+    assert ":5 error PE080 [basic, standard, premium] $.Statement[0]: `s3:GetObject`" in text
     # the role template that grants the whole bucket is not reported: sessions narrow it
     assert not [f for f in findings if f.rule == "PE080" and f.template == "role-tier"]
