@@ -23,6 +23,7 @@ from ..schema import iter_schema_errors
 from . import (  # noqa: F401  (rules register)
     _fastschema,
     _rules,
+    _rules_resource,
     _rules_service,
     _rules_tenancy,
     _rules_trust,

@@ -25,8 +25,8 @@ def allow(action: Any, resource: Any = "*", **kw: Any) -> dict[str, Any]:
 
 
 #: Policies written for this project, each with the rule IDs the lint must report.
-CORPUS: list[tuple[str, dict[str, Any], set[str]]] = [
-    (case["name"], case["policy"], set(case["expected"]))
+CORPUS: list[tuple[str, dict[str, Any], set[str], str]] = [
+    (case["name"], case["policy"], set(case["expected"]), case.get("kind", "identity"))
     for case in json.loads((ROOT / "tests/cases/lint_corpus.json").read_text(encoding="utf-8"))[
         "cases"
     ]
@@ -35,15 +35,19 @@ CORPUS: list[tuple[str, dict[str, Any], set[str]]] = [
 
 def test_corpus_size() -> None:
     assert len(CORPUS) >= 40
-    assert len({name for name, _, _ in CORPUS}) == len(CORPUS)
-    assert sum(1 for _, _, expected in CORPUS if not expected) >= 10  # good policies too
+    assert len({case[0] for case in CORPUS}) == len(CORPUS)
+    assert sum(1 for case in CORPUS if not case[2]) >= 10  # good policies too
 
 
-@pytest.mark.parametrize(("name", "document", "expected"), CORPUS, ids=[c[0] for c in CORPUS])
-def test_corpus(name: str, document: dict[str, Any], expected: set[str], tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "document", "expected", "kind"), CORPUS, ids=[c[0] for c in CORPUS]
+)
+def test_corpus(
+    name: str, document: dict[str, Any], expected: set[str], kind: str, tmp_path: Path
+) -> None:
     path = tmp_path / "p.json"
     path.write_text(json.dumps(document, indent=2), encoding="utf-8")
-    findings, readable = lint_files([path], kind="identity")
+    findings, readable = lint_files([path], kind=kind)
     assert readable == 1
     assert {f.rule for f in findings} == expected, [f.message for f in findings]
 
