@@ -11,14 +11,16 @@ reviewed code these tests fail.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from policy_engine.catalog import Partition, ResourceSpec
+from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.evaluate import Evaluator, Request, compile_policy
-from policy_engine.isolation import TierResult, check_isolation
+from policy_engine.isolation import TierResult, check_isolation, check_tier, effective_evaluator
 from policy_engine.model import policy_from_obj
 from policy_engine.render import TENANT_MARKER as T
 from policy_engine.render import substitute
@@ -282,4 +284,99 @@ def test_coverage_counts_non_tenant_segments_as_partitions() -> None:
     assert not LANG.is_valid("_backup")
     assert allowed(session, "acme", "s3:GetObject", BUCKET + "/_backup/globex/a.txt")
     result = check(session, [DOCS_OBJECTS])
+    assert result.status != "proved", shown(result)
+
+
+# -- 7: grants of resource policies never go through the coverage check -------------------
+
+
+def test_resource_policy_grant_outside_the_model_is_not_covered() -> None:
+    # Coverage looks only at the session's Allows (and the role's identity policies):
+    # a bucket policy granting everyone an object that is neither the bucket nor any
+    # tenant's partition (`docs/all-tenants.csv`, no `/` after the first segment) is
+    # never reported, though the proof cannot say whose data it holds.
+    session = doc(stmt("s3:GetObject", f"{BUCKET}/{T}/*"))
+    export = BUCKET + "/all-tenants.csv"
+    bucket_policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": export}
+        ],
+    }
+    assert allowed(session, "acme", "s3:GetObject", export, resource_policies=[bucket_policy])
+    result = check(session, [DOCS_OBJECTS], resource_policies={"documents": bucket_policy})
+    assert result.status != "proved", shown(result)
+
+
+# -- 8: the tier's trust policy (a resource-based policy on the role) is never checked -----
+
+
+def test_trust_policy_letting_the_session_assume_a_role_again(tmp_path: Path) -> None:
+    # The catalogue gives the tier a trust policy (`trust_template`) that lets any
+    # principal of the account assume the tier role with session tags (a condition on
+    # aws:PrincipalAccount passes lint PE100). Same account, a grant to `*` is not
+    # limited by the session policy: tenant acme's session can assume the role again
+    # with `TenantId` = globex. check_tier never looks at the trust policy and proves
+    # the tier.
+    session = doc(stmt("s3:GetObject", BUCKET + "/{{ tenant }}/*"))
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+                "Condition": {"StringEquals": {"aws:PrincipalAccount": ACCT}},
+            }
+        ],
+    }
+    role = f"arn:aws:iam::{ACCT}:role/tier-basic"
+    (tmp_path / "s.json.j2").write_text(json.dumps(session), encoding="utf-8")
+    (tmp_path / "t.json.j2").write_text(json.dumps(trust), encoding="utf-8")
+    manifest = {
+        "schema_version": 1,
+        "name": "trust",
+        "tenant_id": {"alphabet": ["a-z", "0-9", "-"], "min_length": 3, "max_length": 32},
+        "constants": {"partition": "aws", "account_id": ACCT, "region": "eu-west-1"},
+        "templates": {
+            "s": {"file": "s.json.j2", "kind": "session"},
+            "t": {"file": "t.json.j2", "kind": "trust"},
+        },
+        "tiers": {
+            "basic": {
+                "role_arn": role,
+                "session_templates": ["s"],
+                "trust_template": "t",
+                "resources": {"documents": "pooled"},
+            }
+        },
+        "resources": {
+            "documents": {
+                "service": "s3",
+                "arn": BUCKET,
+                "partitions": [{"arn": BUCKET + "/{tenant}/*"}],
+            }
+        },
+    }
+    (tmp_path / "catalog.json").write_text(json.dumps(manifest), encoding="utf-8")
+    catalog = load_catalog(tmp_path)
+    # The tier's effective evaluator (no role templates: allow-all identity) with the
+    # trust policy attached to the role, as IAM evaluates it for AssumeRole/TagSession.
+    base = effective_evaluator(catalog, "basic", "acme")
+    evaluator = Evaluator(
+        base.identity,
+        base.session,
+        resource=(compile_policy(policy_from_obj(trust), name="trust", kind="resource"),),
+    )
+    principal = f"arn:aws:sts::{ACCT}:assumed-role/tier-basic/{session_name('acme', LANG)}"
+    context = {
+        "aws:PrincipalTag/TenantId": "acme",
+        "aws:PrincipalTag/Tier": "basic",
+        "aws:RequestTag/TenantId": "globex",
+        "aws:TagKeys": ["TenantId", "Tier"],
+    }
+    for action in ("sts:AssumeRole", "sts:TagSession"):
+        request = Request(action, role, context, principal=principal)
+        assert evaluator.evaluate(request).allowed
+    result = check_tier(catalog, "basic")
     assert result.status != "proved", shown(result)
