@@ -99,6 +99,11 @@ class IamData:
             if (not literal_service or info.service == service) and regex.fullmatch(full)
         )
 
+    def resource_formats(self, service: str) -> dict[str, str]:
+        """Every resource type of a service with its (first) documented ARN format."""
+        svc = self._services.get(service)
+        return {} if svc is None else {t: str(v[0]) for t, v in svc["r"].items()}
+
     def resource_arn(self, service: str, resource_type: str) -> str | None:
         svc = self._services.get(service)
         if svc is None or resource_type not in svc["r"]:

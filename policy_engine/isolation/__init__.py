@@ -106,6 +106,7 @@ def check_tier(
         resource_policies=resource_documents(catalog, renderer=renderer),
         role_arn=tier_obj.role_arn,
         sigma_hint=sigma_hint,
+        trust_policies=trust_documents(catalog, renderer=renderer),
     )
     if tier_obj.api_templates:
         api = check_api(catalog, tier, renderer=renderer, sigma_hint=sigma_hint)
@@ -182,6 +183,7 @@ def check_isolation(
     resource_policies: Mapping[str, Mapping[str, Any]] | None = None,
     role_arn: str | None = None,
     sigma_hint: frozenset[str] = frozenset(),
+    trust_policies: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> TierResult:
     """Check one session policy (with :data:`TENANT_MARKER` where the tenant ID goes)
     and the role's policies (which may use ``${aws:PrincipalTag/TenantId}``) against a
@@ -206,6 +208,7 @@ def check_isolation(
         resource_policies,
         role_arn,
         sigma_hint,
+        trust_policies,
     )
     violations, unknown, checks = checker.run()
     return TierResult(tier, violations, unknown, checks, time.perf_counter() - started)
@@ -252,6 +255,20 @@ def resource_documents(
         policy = renderer.resource_policy(name)
         if policy is not None:
             out[name] = policy.document
+    return out
+
+
+def trust_documents(
+    catalog: Catalog, *, renderer: Renderer | None = None
+) -> dict[str, Mapping[str, Any]]:
+    """The trust policies of the catalogue's tier roles, by role ARN: each is a
+    resource policy on its role, and one that lets a tenant's session assume a tier
+    role again (with other tags) is an escalation."""
+    renderer = renderer or Renderer(catalog)
+    out: dict[str, Mapping[str, Any]] = {}
+    for name, tier in catalog.tiers.items():
+        if tier.trust_template is not None:
+            out[tier.role_arn] = renderer.symbolic(tier.trust_template, name).document
     return out
 
 

@@ -31,7 +31,7 @@ class _Checker(_Confirmation, _Coverage):
         if self.tags:
             work.append(self._escalation())
         for res, shapes in work:
-            stmts = self.stmts + self.resource_allows.get(res.name, [])
+            stmts = self.stmts + self.resource_allows
             service_actions = _service_actions(res.service, stmts)
             for shape in shapes:
                 checks += 1
@@ -60,8 +60,8 @@ class _Checker(_Confirmation, _Coverage):
             "role": [],
             "direct": [],
         }
-        denies = self.denies + self.resource_denies.get(res.name, [])
-        for st in self.stmts + self.resource_allows.get(res.name, []):
+        denies = self.denies + self.resource_denies
+        for st in self.stmts + self.resource_allows:
             covered = _covered_actions(st.actions, st.not_action, tuple(actions))
             if not covered:
                 continue

@@ -198,18 +198,14 @@ class _Confirmation(_Search):
         return decision.matched if decision.allowed else None
 
     def _resource_eval(self, res: ResourceSpec | None) -> tuple[CompiledPolicy, ...]:
-        """The resource policy attached to ``res``, compiled, with ``Resource: "*"``
-        read as the resource itself (a key policy's ``*`` is its key)."""
-        if res is None or res.name not in self.resource_docs:
-            return ()
-        cached = self._resource_cache.get(res.name)
-        if cached is None:
-            doc = scope_resource_policy(self.resource_docs[res.name], res)
-            cached = (
-                compile_policy(policy_from_obj(doc), name=f"resource({res.name})", kind="resource"),
+        """Every resource policy (and trust policy) of the run, compiled, each with
+        ``Resource: "*"`` read as the resource it is attached to."""
+        if self._resource_cache is None:
+            self._resource_cache = tuple(
+                compile_policy(policy_from_obj(doc), name=f"resource({label})", kind="resource")
+                for label, (doc, _) in self.resource_docs.items()
             )
-            self._resource_cache[res.name] = cached
-        return cached
+        return self._resource_cache
 
     def _satisfying_context(
         self, tenant: str, attack_key: str | None, action: str

@@ -87,6 +87,7 @@ class _Search:
         resource_policies: Mapping[str, Mapping[str, Any]] | None = None,
         role_arn: str | None = None,
         sigma_hint: frozenset[str] = frozenset(),
+        trust_policies: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         self.session_doc = session
         if isinstance(roles, Mapping):
@@ -104,19 +105,29 @@ class _Search:
         self.sigma_hint = sigma_hint
         self._fixed_memo: dict[int, bool] = {}
         self.role_arn = role_arn or f"arn:aws:iam::{account}:role/{role_name}"
-        self.resource_docs = dict(resource_policies or {})
-        self._resource_cache: dict[str, tuple[CompiledPolicy, ...]] = {}
-        #: per resource: the Allow statements its resource policy grants this tier's
-        #: sessions (directly or through the role), and the Deny statements that apply
-        #: to every principal (the only ones the search may use as fences)
-        self.resource_allows: dict[str, list[_Stmt]] = {}
-        self.resource_denies: dict[str, list[_Stmt]] = {}
-        for rname, rdoc in self.resource_docs.items():
-            for st in _resource_statements(rname, rdoc, self.role_arn, account, role_name):
+        by_name = {r.name: r for r in resources}
+        #: every resource policy as the evaluator sees it (``Resource: "*"`` read as
+        #: the resource it is attached to), by a label; trust policies are attached to
+        #: their role
+        self.resource_docs: dict[str, tuple[Mapping[str, Any], tuple[str, ...]]] = {}
+        for rname, rdoc in (resource_policies or {}).items():
+            if rname in by_name:
+                scope = tuple(_own_globs(by_name[rname]))
+                self.resource_docs[rname] = (_scoped(rdoc, scope), scope)
+        for arn, tdoc in (trust_policies or {}).items():
+            self.resource_docs[f"trust({arn.rsplit('/', 1)[-1]})"] = (_scoped(tdoc, (arn,)), (arn,))
+        self._resource_cache: tuple[CompiledPolicy, ...] | None = None
+        #: the Allow statements of those policies that grant this tier's sessions
+        #: (directly or through the role), and their Denies to every principal (the
+        #: only ones the search may use as fences); each applies only within its scope
+        self.resource_allows: list[_Stmt] = []
+        self.resource_denies: list[_Stmt] = []
+        for label, (doc, scope) in self.resource_docs.items():
+            for st in _resource_statements(label, doc, self.role_arn, account, role_name, scope):
                 if st.ref.effect == "Allow":
-                    self.resource_allows.setdefault(rname, []).append(st)
+                    self.resource_allows.append(st)
                 else:
-                    self.resource_denies.setdefault(rname, []).append(st)
+                    self.resource_denies.append(st)
         self.tags = tags
         self.session_version = session.get("Version") == "2012-10-17"
         every = self._statements()
@@ -173,8 +184,7 @@ class _Search:
         chars: set[str] = set(self.language.alphabet) | {":", "/", "*"} | set(self.tier)
         chars |= self.sigma_hint - {TENANT_MARKER[0], TENANT_MARKER[-1]}
         chars |= {c.swapcase() for c in self.language.alphabet}  # case-insensitive operators
-        extra = [st for sts in self.resource_allows.values() for st in sts]
-        extra += [st for sts in self.resource_denies.values() for st in sts]
+        extra = self.resource_allows + self.resource_denies
         for st in self.stmts + self.denies + extra:
             for key in ("Resource", "NotResource"):
                 for r in _listify(st.raw.get(key, [])):
@@ -263,7 +273,7 @@ class _Search:
                     continue  # the two slots can only hold the same tenant
                 parts = self._pieces(pattern, "arn", variables)
                 if fences:
-                    nfa = self._fenced(self._nfa(parts, "A"), parts, fences)
+                    nfa = self._fenced(self._nfa(parts, "A"), parts, fences, model)
                     found.extend(fa.search(nfa, target, self.sigma, limit=2))
                     continue
                 key = (tuple(parts), model, self.sigma, self.language)
@@ -290,7 +300,9 @@ class _Search:
         complement.self_loops((fa.OPEN_B, fa.CLOSE_B))
         return list(fa.search(complement, target, self.sigma, limit=2))
 
-    def _fenced(self, nfa: fa.NFA, pieces: list[fa.Piece], fences: Sequence[_Stmt]) -> fa.NFA:
+    def _fenced(
+        self, nfa: fa.NFA, pieces: list[fa.Piece], fences: Sequence[_Stmt], target: str
+    ) -> fa.NFA:
         """``nfa`` (an Allow's Resource pattern) less what unconditional Deny
         statements remove, where that is exact: a ``NotResource`` deny keeps only its
         patterns, a ``Resource`` deny without the tenant removes its patterns. Two
@@ -309,6 +321,8 @@ class _Search:
             slots = any(k == "slot" for ps in alternatives for k, _ in ps)
             if slots and (has_slot or key == "Resource"):
                 continue
+            if d.scope and not _covered_fast(target, d.scope):
+                continue  # attached elsewhere, or only partly over this shape's target
             if key == "NotResource":
                 keep = fa.NFA()
                 keep.start = keep.add()
@@ -496,8 +510,10 @@ class _Search:
         request = Request("x:Probe", "*", self._tag_context(self._probe_tenant()))
         known = True
         for c in _conditions(st.raw):
-            if c.key.lower() not in fixed or TENANT_MARKER in str(c.values):
-                continue
+            if c.key.lower() not in fixed or any(
+                TENANT_MARKER in str(v) or "${" in str(v) for v in c.values
+            ):
+                continue  # a value naming the tenant (or a variable) is not fixed
             compiled = compile_condition(c, variables=st.variables, path="$")
             if not compiled.test(request.normalised):
                 known = False
@@ -609,7 +625,12 @@ class _Search:
 
 
 def _resource_statements(
-    name: str, doc: Mapping[str, Any], role_arn: str, account: str, role_name: str
+    name: str,
+    doc: Mapping[str, Any],
+    role_arn: str,
+    account: str,
+    role_name: str,
+    scope: tuple[str, ...],
 ) -> list[_Stmt]:
     """The statements of a resource policy that can apply to this tier's sessions:
     Allows granting them (side ``direct`` or ``role``, see :class:`_Stmt`) and Denies
@@ -623,43 +644,70 @@ def _resource_statements(
         if "NotPrincipal" in st:
             continue  # Allow: invalid; Deny: spares some principals, never a sure fence
         grantee = _grantee(st.get("Principal"), role_arn, account, role_name)
-        if grantee is None or (effect == "Deny" and grantee != "direct"):
+        if grantee is None:
             continue
+        if effect == "Deny" and grantee != "anyone":
+            continue  # a Deny to some principals only is no fence for every tenant
         key = "Action" if "Action" in st else "NotAction"
         acts = st.get(key, [])
         out.append(
             _Stmt(
-                grantee,
+                "role" if grantee == "role" else "direct",
                 StatementRef(f"resource({name})", "resource", i, st.get("Sid"), effect),
                 st,
                 tuple(a.lower() for a in ([acts] if isinstance(acts, str) else acts)),
                 key == "NotAction",
                 variables,
+                scope,
             )
         )
     return out
 
 
+def _own_globs(res: ResourceSpec) -> list[str]:
+    """The ARNs a resource policy attached to ``res`` can govern."""
+    return [res.arn, f"{res.arn}/*"] if not res.arn.endswith("*") else [res.arn]
+
+
+def _scoped(doc: Mapping[str, Any], scope: Sequence[str]) -> dict[str, Any]:
+    """A resource policy as the evaluator should see it: ``Resource: "*"`` (or no
+    Resource, as in a trust policy) stands for the resource it is attached to."""
+    out = dict(doc)
+    raw = doc.get("Statement", [])
+    statements = []
+    for st in raw if isinstance(raw, list) else [raw]:
+        st = dict(st)
+        if "Resource" not in st and "NotResource" not in st:
+            st["Resource"] = list(scope)
+        elif "Resource" in st:
+            values = _listify(st["Resource"])
+            if "*" in values:
+                st["Resource"] = [v for v in values if v != "*"] + list(scope)
+        statements.append(st)
+    out["Statement"] = statements
+    return out
+
+
 def _grantee(
     principal: Any, role_arn: str, account: str, role_name: str
-) -> Literal["direct", "role"] | None:
-    """How a resource policy's Principal reaches this tier's sessions: ``direct``
-    (everyone, or an assumed-role session of the role: not limited by the session
-    policy), ``role`` (the role's ARN: every session, still limited), or None."""
+) -> Literal["anyone", "session", "role"] | None:
+    """How a resource policy's Principal reaches this tier's sessions: ``anyone`` or a
+    ``session`` of the role (side ``direct`` for an Allow: not limited by the session
+    policy), the ``role``'s ARN (every session, still limited), or None."""
     if principal == "*":
-        return "direct"
+        return "anyone"
     if not isinstance(principal, Mapping):
         return None
     values = _listify(principal.get("AWS", []))
     if "*" in values:
-        return "direct"
+        return "anyone"
     # A wildcard inside a principal ARN matches nothing (IAM User Guide, "Principal").
     values = [v for v in values if isinstance(v, str) and "*" not in v and "?" not in v]
     session = re.compile(
         rf"arn:[^:]+:sts::{re.escape(account)}:assumed-role/{re.escape(role_name)}/.+"
     )
     if any(isinstance(v, str) and session.fullmatch(v) for v in values):
-        return "direct"
+        return "session"
     if role_arn in values:
         return "role"
     return None

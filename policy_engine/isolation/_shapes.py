@@ -52,6 +52,9 @@ class _Stmt:
     actions: tuple[str, ...]  # patterns (lower-case)
     not_action: bool
     variables: bool = True  # whether policy variables are read (Version 2012-10-17)
+    #: for a resource policy's statement: the ARNs (globs) of the resource it is
+    #: attached to; it never applies to a request on any other
+    scope: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,28 +110,46 @@ def _shapes(res: ResourceSpec) -> tuple[_Shape, ...]:
         kind = "object" if res.service == "s3" and _S3_OBJECT.fullmatch(p.arn) else None
         out.append(_Shape("arn", p, f"partition `{p.arn}`", p.arn, resource_type=kind))
         if res.service == "dynamodb" and not p.arn.endswith("*"):
-            for sub in ("index", "stream"):
-                derived = Partition(arn=f"{p.arn}/{sub}/*")
+            for sub, segment in _table_subresources():
+                derived = Partition(arn=f"{p.arn}/{segment}/*")
                 label = f"partition `{derived.arn}` (the table's {sub} ARNs)"
-                out.append(_Shape("arn", derived, label, f"{p.arn}/{sub}/*", resource_type=sub))
+                target = f"{p.arn}/{segment}/*"
+                out.append(_Shape("arn", derived, label, target, resource_type=sub))
     targets = [(res.arn, "")]
     if res.service == "dynamodb" and conditional:
         targets.append((f"{res.arn}/index/*", " on an index"))
-        out.append(
-            _Shape(
-                "whole",
-                Partition(),
-                f"the table's streams `{res.arn}/stream/*`",
-                f"{res.arn}/stream/*",
-                reported_as="key-less",
-                resource_type="stream",
+        for sub, segment in _table_subresources():
+            if sub == "index":
+                continue  # an index holds the table's partitions: the shapes above
+            out.append(
+                _Shape(
+                    "whole",
+                    Partition(),
+                    f"the table's {sub}s `{res.arn}/{segment}/*` (every tenant's items)",
+                    f"{res.arn}/{segment}/*",
+                    reported_as="key-less",
+                    resource_type=sub,
+                )
             )
-        )
     for p in conditional:
         out.extend(_condition_shapes(p, targets))
     if not conditional:
         out.extend(_container_shapes(res))
     return tuple(out)
+
+
+@cache
+def _table_subresources() -> tuple[tuple[str, str], ...]:
+    """(resource type, ARN segment) of every DynamoDB resource below a table in the
+    action data: index, stream, backup, export, import. Each holds the table's items."""
+    from .._iamdata import iam_data
+
+    prefix = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}/"
+    return tuple(
+        (rtype, arn[len(prefix) :].split("/", 1)[0])
+        for rtype, arn in sorted(iam_data().resource_formats("dynamodb").items())
+        if arn.startswith(prefix)
+    )
 
 
 _S3_BUCKET = re.compile(r"arn:[^:]*:s3:::[^/]+")

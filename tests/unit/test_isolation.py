@@ -113,7 +113,8 @@ def test_safe_policy_is_proved() -> None:
         u.describe() for u in result.unknown
     ]
     # documents 3, orders 2 + 2 on its indexes + 1 on its streams, jobs 1, tier roles 1
-    assert result.checks == 11  # and one coverage check of the grants
+    # + the table's backups, exports and imports (3); and one coverage check of the grants
+    assert result.checks == 14
 
 
 def test_prefix_collision_star() -> None:
