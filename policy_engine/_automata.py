@@ -13,9 +13,13 @@ both accept with the two tenant spans not identical.
 
 from __future__ import annotations
 
+import importlib
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
 OTHER = "\x00other"  # any character not otherwise named
 OPEN_A, CLOSE_A, OPEN_B, CLOSE_B = "\x00<A", "\x00A>", "\x00<B", "\x00B>"
@@ -103,11 +107,52 @@ class NFA:
 
 
 # -- the tenant-ID language ----------------------------------------------------------------
+#
+# Why Python's own regex parser and compiler rather than a parser of our own: the proof
+# must reason about exactly the IDs `TenantIdLanguage.is_valid` accepts, i.e. what
+# `re.fullmatch` accepts. A hand-written parser re-implements Python's escape and class
+# syntax and drifts from it (`[\W]` read as the letter `W`, `[\x41-\x5a]` read as `x`,
+# `4` and a range from `1` to `\`, `\d` taken as ASCII only while Python's matches
+# `٣`, `.` as printable ASCII only); every drift makes the automaton describe other
+# tenants than the validator does, and the proof unsound.
+# Here the structure comes from `re._parser`, the very tree `re.compile` turns into
+# code, and every one-character node (a literal, an escape, a class, `.`) is compiled on
+# its own by `re._compiler` under the flags in force at that point (the global ones and
+# those of the enclosing `(?i:...)` groups) and tried against each character of the
+# finite alphabet. Nothing about escapes, classes, Unicode categories or case folding
+# is re-implemented. This module only adds the meaning of concatenation, `|`, groups
+# and counted repetition, which under `fullmatch` is the textbook regular-language one
+# (backtracking tries every way of matching, so greedy and lazy quantifiers accept the
+# same full strings). Everything else (anchors other than a leading `^`/`\A` and a
+# trailing `$`/`\Z`, which are no-ops under `fullmatch`, `\b`, lookarounds,
+# backreferences, conditionals, atomic groups, possessive quantifiers) raises
+# `Unsupported`: it is refused, never approximated. The private modules exist in
+# Python 3.11 to 3.13; if they are missing or changed shape, patterns are refused, and a
+# self-check on first use compares the node compiler with `re` itself.
+
+#: The regex subset :func:`language_nfa` translates exactly (for messages and docs).
+SUPPORTED_REGEX = (
+    "literals and escapes (`\\.`, `\\x41`, `\\u0041`, `\\101`), character classes with "
+    "ranges, escapes and negation (`[^\\W_]`, `[\\x41-\\x5a]`), `.`, `\\d \\D \\w \\W \\s \\S`, "
+    "groups `(...)`, `(?:...)`, `(?P<name>...)`, alternation `|`, quantifiers "
+    "`* + ? {m} {m,} {m,n}` (greedy or lazy), inline flags such as `(?i)` or `(?i:...)`, "
+    "and the anchors `^`/`\\A` only at the very start and `$`/`\\Z` only at the very end"
+)
+
+#: Largest Thompson automaton built for a pattern (states, after capping repetitions at
+#: the maximum length); larger patterns are refused.
+_MAX_REGEX_STATES = 10_000
+
+
+def check_pattern(pattern: str, max_len: int) -> None:
+    """Raise :class:`Unsupported` (naming the construct) unless :func:`language_nfa`
+    translates ``pattern`` exactly for IDs of at most ``max_len`` characters."""
+    _Regex(pattern, max_len)
 
 
 def language_nfa(alphabet: frozenset[str], min_len: int, max_len: int, pattern: str | None) -> NFA:
     """Strings over ``alphabet`` of length min..max, fully matching ``pattern``."""
-    base = _regex_nfa(pattern) if pattern is not None else _star(alphabet)
+    base = _Regex(pattern, max_len).nfa(alphabet) if pattern is not None else _star(alphabet)
     # Product with a length counter, restricted to the alphabet.
     out = NFA()
     index: dict[tuple[int, int], int] = {}
@@ -152,190 +197,301 @@ def _star(alphabet: frozenset[str]) -> NFA:
     return nfa
 
 
+@dataclass(frozen=True)
+class _Sre:
+    """Python's regex parser, compiler and opcode constants (private modules)."""
+
+    parser: Any
+    compiler: Any
+    k: Any
+
+
+@dataclass(eq=False)
+class _Chars:
+    """One character out of a set: a literal, an escape, a class or ``.``."""
+
+    matcher: re.Pattern[str]  # the node compiled alone; ``fullmatch(c)`` decides ``c``
+
+
+@dataclass(eq=False)
+class _Seq:
+    parts: list[_Node]
+
+
+@dataclass(eq=False)
+class _Alt:
+    parts: list[_Node]  # no parts: no string at all
+
+
+@dataclass(eq=False)
+class _Rep:
+    lo: int
+    hi: int | None  # None: unbounded
+    body: _Node
+
+
+_Node = _Chars | _Seq | _Alt | _Rep
+_Scopes = tuple[tuple[int, int], ...]  # (added, removed) flags of enclosing groups
+
+
 class _Regex:
-    """Thompson construction for a regex subset: literals, escapes, classes ``[...]``,
-    ``.``, groups ``(...)``/``(?:...)``, ``|``, ``* + ?`` and ``{m}``/``{m,n}``."""
+    """A tenant-ID pattern as a tree of :class:`_Chars`, :class:`_Seq`, :class:`_Alt`
+    and :class:`_Rep` (see the comment above), built from Python's own parse tree.
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos = 0
-        self.nfa = NFA()
+    Construction checks the whole pattern (so :func:`check_pattern` needs no
+    alphabet); :meth:`nfa` builds the Thompson automaton over an alphabet. Counted
+    repetitions are capped with the maximum length ``max_len``, which keeps the
+    language of every string of at most ``max_len`` characters."""
 
-    def parse(self) -> NFA:
-        start, end = self._alternation()
-        if self.pos != len(self.text):
-            raise Unsupported(f"tenant-ID pattern: unexpected `{self.text[self.pos]}`")
-        self.nfa.start = start
-        self.nfa.accept = {end}
-        return self.nfa
+    def __init__(self, pattern: str, max_len: int) -> None:
+        self.pattern = pattern
+        self.max_len = max_len
+        self.sre = _sre_modules()
+        try:
+            parsed = self.sre.parser.parse(pattern, 0)
+        except re.error as exc:
+            raise self._refuse(f"is not a regex ({exc})") from exc
+        except Exception as exc:  # pragma: no cover - a changed private parser
+            raise self._refuse(f"cannot be parsed by `re._parser` ({exc!r})") from exc
+        self.state = parsed.state
+        k = self.sre.k
+        items = list(parsed)
+        # Under fullmatch, a leading `^`/`\A` and a trailing `$`/`\Z` hold at the only
+        # places they can be reached (offset 0 and the end of the string): no-ops.
+        while (
+            items and items[0][0] is k.AT and items[0][1] in (k.AT_BEGINNING, k.AT_BEGINNING_STRING)
+        ):
+            items.pop(0)
+        while items and items[-1][0] is k.AT and items[-1][1] in (k.AT_END, k.AT_END_STRING):
+            items.pop()
+        self.tree = self._sequence(items, ())
+        size = _size(self.tree)
+        if size > _MAX_REGEX_STATES:
+            raise self._refuse(
+                f"needs an automaton of {size} states (its repetitions, taken up to "
+                f"{max_len} characters, are too large; the limit is {_MAX_REGEX_STATES})"
+            )
 
-    def _peek(self) -> str | None:
-        return self.text[self.pos] if self.pos < len(self.text) else None
+    def _refuse(self, what: str) -> Unsupported:
+        return Unsupported(
+            f"tenant-ID pattern `{self.pattern}` {what}; the isolation proof translates "
+            f"exactly only this regex subset: {SUPPORTED_REGEX}"
+        )
 
-    def _alternation(self) -> tuple[int, int]:
-        branches = [self._sequence()]
-        while self._peek() == "|":
-            self.pos += 1
-            branches.append(self._sequence())
-        if len(branches) == 1:
-            return branches[0]
-        s, e = self.nfa.add(), self.nfa.add()
-        for bs, be in branches:
-            self.nfa.eps[s].add(bs)
-            self.nfa.eps[be].add(e)
-        return s, e
+    def _sequence(self, items: Iterable[tuple[Any, Any]], scopes: _Scopes) -> _Node:
+        parts = [self._node(op, av, scopes) for op, av in items]
+        return parts[0] if len(parts) == 1 else _Seq(parts)
 
-    def _sequence(self) -> tuple[int, int]:
-        s = e = self.nfa.add()
-        while self._peek() not in (None, "|", ")"):
-            ps, pe = self._quantified()
-            self.nfa.eps[e].add(ps)
-            e = pe
-        return s, e
+    def _node(self, op: Any, av: Any, scopes: _Scopes) -> _Node:
+        k = self.sre.k
+        if op is k.LITERAL or op is k.NOT_LITERAL or op is k.ANY or op is k.IN:
+            return _Chars(self._matcher((op, av), scopes))
+        if op is k.BRANCH:
+            return _Alt([self._sequence(branch, scopes) for branch in av[1]])
+        if op is k.SUBPATTERN:
+            _group, added, removed, sub = av
+            inner = (*scopes, (added, removed)) if added or removed else scopes
+            return self._sequence(sub, inner)
+        if op is k.MAX_REPEAT or op is k.MIN_REPEAT:  # lazy: the same full matches
+            lo, hi, sub = av
+            return self._repeat(lo, None if hi >= k.MAXREPEAT else hi, self._sequence(sub, scopes))
+        raise self._refuse(f"uses {self._describe(op, av)}, which is not supported")
 
-    def _quantified(self) -> tuple[int, int]:
-        atom_start = self.pos
-        s, e = self._atom()
-        atom_text = self.text[atom_start : self.pos]
-        ch = self._peek()
-        if ch == "*":
-            self.pos += 1
-            return self._repeat(atom_text, 0, None, (s, e))
-        if ch == "+":
-            self.pos += 1
-            return self._repeat(atom_text, 1, None, (s, e))
-        if ch == "?":
-            self.pos += 1
-            return self._repeat(atom_text, 0, 1, (s, e))
-        if ch == "{":
-            close = self.text.find("}", self.pos)
-            if close == -1:
-                raise Unsupported("tenant-ID pattern: unterminated `{`")
-            body = self.text[self.pos + 1 : close]
-            lo_s, _, hi_s = body.partition(",")
-            try:
-                lo = int(lo_s)
-                hi = int(hi_s) if hi_s else (None if "," in body else lo)
-            except ValueError as exc:
-                raise Unsupported(f"tenant-ID pattern: bad repetition `{{{body}}}`") from exc
-            self.pos = close + 1
-            return self._repeat(atom_text, lo, hi, (s, e))
-        return s, e
+    def _describe(self, op: Any, av: Any) -> str:
+        k = self.sre.k
+        if op is k.AT:
+            shown = {
+                k.AT_BEGINNING: "^",
+                k.AT_BEGINNING_STRING: "\\A",
+                k.AT_END: "$",
+                k.AT_END_STRING: "\\Z",
+            }.get(av)
+            if shown is not None:
+                return f"the anchor `{shown}` other than at the very start or end"
+            boundary = {k.AT_BOUNDARY: "\\b", k.AT_NON_BOUNDARY: "\\B"}.get(av)
+            if boundary is not None:
+                return f"the word-boundary anchor `{boundary}`"
+            return f"the anchor `{av}`"
+        if op is k.ASSERT or op is k.ASSERT_NOT:
+            ahead = av[0] == 1
+            sign = ("=" if ahead else "<=") if op is k.ASSERT else ("!" if ahead else "<!")
+            return f"a {'lookahead' if ahead else 'lookbehind'} `(?{sign}...)`"
+        if op is k.GROUPREF:
+            return "a backreference (`\\1`, `(?P=name)`)"
+        if op is k.GROUPREF_EXISTS:
+            return "a conditional group `(?(name)...|...)`"
+        if op is getattr(k, "ATOMIC_GROUP", None):
+            return "an atomic group `(?>...)`"
+        if op is getattr(k, "POSSESSIVE_REPEAT", None):
+            return "a possessive quantifier (`*+`, `++`, `?+`, `{m,n}+`)"
+        return f"the regex construct `{op}`"
 
-    def _repeat(
-        self, atom_text: str, lo: int, hi: int | None, first: tuple[int, int]
-    ) -> tuple[int, int]:
-        if self._peek() in ("?", "+"):
-            raise Unsupported("tenant-ID pattern: lazy and possessive quantifiers")
-        copies = [first] + [self._reparse(atom_text) for _ in range(max(lo, hi or lo, 1) - 1)]
-        start = cur = self.nfa.add()
-        for i in range(lo):
-            cs, ce = copies[i]
-            self.nfa.eps[cur].add(cs)
-            cur = ce
-        end = self.nfa.add()
-        self.nfa.eps[cur].add(end)
-        if hi is None:  # a star over the last copy
-            cs, ce = copies[lo] if lo < len(copies) else self._reparse(atom_text)
-            self.nfa.eps[cur].add(cs)
-            self.nfa.eps[ce].add(cs)
-            self.nfa.eps[ce].add(end)
-        else:
-            for i in range(lo, hi):
-                cs, ce = copies[i]
-                self.nfa.eps[cur].add(cs)
-                cur = ce
-                self.nfa.eps[cur].add(end)
-        return start, end
+    def _matcher(self, node: tuple[Any, Any], scopes: _Scopes) -> re.Pattern[str]:
+        """``node`` compiled alone by Python's compiler, inside the same scoped-flag
+        groups as in the pattern (global flags come with the parser state)."""
+        parser, k = self.sre.parser, self.sre.k
+        wrapped = node
+        for added, removed in reversed(scopes):
+            wrapped = (
+                k.SUBPATTERN,
+                (None, added, removed, parser.SubPattern(self.state, [wrapped])),
+            )
+        try:
+            compiled = self.sre.compiler.compile(parser.SubPattern(self.state, [wrapped]), 0)
+        except Exception as exc:  # pragma: no cover - a changed private compiler
+            raise self._refuse(
+                f"holds a character set `re._compiler` cannot compile alone ({exc!r})"
+            ) from exc
+        if not isinstance(compiled, re.Pattern):  # pragma: no cover
+            raise self._refuse("holds a character set `re._compiler` cannot compile alone")
+        return compiled
 
-    def _reparse(self, atom_text: str) -> tuple[int, int]:
-        sub = _Regex(atom_text)
-        sub.nfa = self.nfa
-        result = sub._atom()
-        if sub.pos != len(atom_text):
-            raise Unsupported("tenant-ID pattern: unsupported repetition")
-        return result
+    def _repeat(self, lo: int, hi: int | None, body: _Node) -> _Node:
+        """``body{lo,hi}``, capped: only strings of at most ``max_len`` characters count.
 
-    def _atom(self) -> tuple[int, int]:
-        ch = self._peek()
-        if ch is None:
-            raise Unsupported("tenant-ID pattern ends early")
-        if ch == "(":
-            self.pos += 1
-            if self.text.startswith("?:", self.pos):
-                self.pos += 2
-            elif self._peek() == "?":
-                raise Unsupported("tenant-ID pattern: lookarounds and named groups")
-            inner = self._alternation()
-            if self._peek() != ")":
-                raise Unsupported("tenant-ID pattern: unbalanced `(`")
-            self.pos += 1
-            return inner
-        if ch == "[":
-            return self._symbols(self._class())
-        if ch == ".":
-            self.pos += 1
-            return self._symbols(None)
-        if ch in "^$":
-            raise Unsupported("tenant-ID pattern: anchors (the pattern is matched in full)")
-        if ch == "\\":
-            self.pos += 2
-            esc = self.text[self.pos - 1 : self.pos]
-            if esc in "dws":
-                return self._symbols(_ESCAPE_CLASSES[esc])
-            if esc.isalnum():
-                raise Unsupported(f"tenant-ID pattern: escape `\\{esc}`")
-            return self._symbols(frozenset(esc))
-        if ch in "*+?{":
-            raise Unsupported(f"tenant-ID pattern: nothing to repeat before `{ch}`")
-        self.pos += 1
-        return self._symbols(frozenset(ch))
+        If ``body`` matches the empty string, ``body{lo,hi}`` is ``body{0,hi}`` (pad with
+        empty iterations), and a string of ``n`` characters needs at most ``n`` non-empty
+        iterations. Otherwise each iteration takes at least ``m`` characters, so more
+        than ``max_len // m`` never fit."""
+        shortest = _min_len(body)
+        if hi == 0 or shortest is None:
+            return _Seq([]) if lo == 0 else _Alt([])
+        if shortest == 0:
+            return _Rep(0, None if hi is None else min(hi, self.max_len), body)
+        if lo * shortest > self.max_len:
+            return _Alt([])
+        return _Rep(lo, None if hi is None else min(hi, self.max_len // shortest), body)
 
-    def _class(self) -> frozenset[str]:
-        self.pos += 1
-        negate = self._peek() == "^"
-        if negate:
-            raise Unsupported("tenant-ID pattern: negated character classes")
-        chars: set[str] = set()
-        first = True
-        while True:
-            ch = self._peek()
-            if ch is None:
-                raise Unsupported("tenant-ID pattern: unterminated `[`")
-            if ch == "]" and not first:
-                self.pos += 1
-                return frozenset(chars)
-            first = False
-            if ch == "\\":
-                esc = self.text[self.pos + 1 : self.pos + 2]
-                self.pos += 2
-                chars |= _ESCAPE_CLASSES.get(esc, frozenset(esc))
-                continue
-            self.pos += 1
-            if self._peek() == "-" and self.text[self.pos + 1 : self.pos + 2] not in ("]", ""):
-                hi = self.text[self.pos + 1]
-                self.pos += 2
-                chars.update(chr(c) for c in range(ord(ch), ord(hi) + 1))
+    def nfa(self, alphabet: frozenset[str]) -> NFA:
+        """The Thompson automaton over ``alphabet``."""
+        out = NFA()
+        symbols = sorted(alphabet)
+        sets: dict[int, list[str]] = {}
+
+        def build(node: _Node) -> tuple[int, int]:
+            if isinstance(node, _Chars):
+                chars = sets.get(id(node))
+                if chars is None:
+                    chars = sets[id(node)] = [c for c in symbols if node.matcher.fullmatch(c)]
+                s, e = out.add(), out.add()
+                for c in chars:
+                    out.edge(s, c, e)
+                return s, e
+            if isinstance(node, _Seq):
+                s = e = out.add()
+                for part in node.parts:
+                    ps, pe = build(part)
+                    out.eps[e].add(ps)
+                    e = pe
+                return s, e
+            if isinstance(node, _Alt):
+                s, e = out.add(), out.add()
+                for part in node.parts:
+                    ps, pe = build(part)
+                    out.eps[s].add(ps)
+                    out.eps[pe].add(e)
+                return s, e
+            start = cur = out.add()
+            for _ in range(node.lo):
+                ps, pe = build(node.body)
+                out.eps[cur].add(ps)
+                cur = pe
+            end = out.add()
+            if node.hi is None:
+                hub = out.add()
+                ps, pe = build(node.body)
+                out.eps[cur].add(hub)
+                out.eps[hub] |= {ps, end}
+                out.eps[pe].add(hub)
             else:
-                chars.add(ch)
+                for _ in range(node.hi - node.lo):
+                    out.eps[cur].add(end)
+                    ps, pe = build(node.body)
+                    out.eps[cur].add(ps)
+                    cur = pe
+                out.eps[cur].add(end)
+            return start, end
 
-    def _symbols(self, chars: frozenset[str] | None) -> tuple[int, int]:
-        s, e = self.nfa.add(), self.nfa.add()
-        for ch in chars if chars is not None else _PRINTABLE:
-            self.nfa.edge(s, ch, e)
-        return s, e
-
-
-_PRINTABLE = frozenset(chr(c) for c in range(0x21, 0x7F))
-_ESCAPE_CLASSES = {
-    "d": frozenset("0123456789"),
-    "w": frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"),
-    "s": frozenset(),  # whitespace is never in a tenant-ID alphabet
-}
+        out.start, end = build(self.tree)
+        out.accept = {end}
+        return out
 
 
-def _regex_nfa(pattern: str) -> NFA:
-    return _Regex(pattern).parse()
+def _min_len(node: _Node) -> int | None:
+    """The length of the shortest string ``node`` matches (None: it matches none)."""
+    if isinstance(node, _Chars):
+        return 1
+    if isinstance(node, _Seq):
+        total = 0
+        for part in node.parts:
+            n = _min_len(part)
+            if n is None:
+                return None
+            total += n
+        return total
+    if isinstance(node, _Alt):
+        lengths = [n for part in node.parts if (n := _min_len(part)) is not None]
+        return min(lengths) if lengths else None
+    if node.lo == 0:
+        return 0
+    n = _min_len(node.body)
+    return None if n is None else node.lo * n
+
+
+def _size(node: _Node) -> int:
+    """The number of states :meth:`_Regex.nfa` makes for ``node``."""
+    if isinstance(node, _Chars):
+        return 2
+    if isinstance(node, _Seq):
+        return 1 + sum(_size(p) for p in node.parts)
+    if isinstance(node, _Alt):
+        return 2 + sum(_size(p) for p in node.parts)
+    copies = node.lo + 1 if node.hi is None else node.hi
+    return 3 + copies * _size(node.body)
+
+
+#: Characters the self-check tries: ASCII, Latin-1, an Arabic-Indic digit, a Unicode
+#: space, the Kelvin sign (case-folds to `k`).
+_PROBES = "aAkK_-.09 \n\t\x00\xe9\xc9\xdf\u0663\u2003\u212a"
+_PROBE_PATTERNS = (r"[^\W\x41]", r"\d", r"\S", r"(?i)[a-z]", r"(?i:[^k])", r".", r"[\101-\x5a]")
+
+
+@cache
+def _sre_modules() -> _Sre:
+    """Python's regex internals, after checking that a node compiled alone matches what
+    ``re`` matches for the whole (one-character) pattern."""
+    try:
+        sre = _Sre(
+            importlib.import_module("re._parser"),
+            importlib.import_module("re._compiler"),
+            importlib.import_module("re._constants"),
+        )
+    except ImportError as exc:  # pragma: no cover - Python 3.11 to 3.13 have them
+        raise Unsupported(
+            f"tenant-ID patterns need Python's regex parser `re._parser` ({exc})"
+        ) from exc
+    try:
+        for text in _PROBE_PATTERNS:
+            parsed = sre.parser.parse(text, 0)
+            (node,) = list(parsed)
+            if node[0] is sre.k.SUBPATTERN:  # a scoped flag group around the class
+                _g, added, removed, sub = node[1]
+                (inner,) = list(sub)
+                node = (
+                    sre.k.SUBPATTERN,
+                    (None, added, removed, sre.parser.SubPattern(parsed.state, [inner])),
+                )
+            alone = sre.compiler.compile(sre.parser.SubPattern(parsed.state, [node]), 0)
+            whole = re.compile(text)
+            for c in _PROBES:
+                if bool(alone.fullmatch(c)) != bool(whole.fullmatch(c)):
+                    raise Unsupported(f"`{text}` on `{c!r}`")
+    except Exception as exc:  # pragma: no cover - a changed private API
+        raise Unsupported(
+            f"tenant-ID patterns: Python's regex internals changed shape ({exc}); "
+            "patterns are refused rather than approximated"
+        ) from exc
+    return sre
 
 
 # -- patterns with a tenant slot ------------------------------------------------------------

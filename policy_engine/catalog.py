@@ -25,7 +25,7 @@ from typing import Any, Literal, TypeAlias
 from ._resources import bundled_catalog_dir
 from .errors import CatalogError, UnknownTemplate, UnknownTier
 from .schema import catalog_validator, issues_from
-from .tenancy import TenantIdLanguage, session_name_problem
+from .tenancy import TenantIdLanguage, UnsupportedTenantPattern, session_name_problem
 
 TemplateKind: TypeAlias = Literal["session", "identity", "boundary", "trust", "resource"]
 Placement: TypeAlias = Literal["pooled", "silo"]
@@ -213,6 +213,8 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
 
     try:
         language = TenantIdLanguage.from_spec(raw["tenant_id"])
+    except UnsupportedTenantPattern as exc:
+        raise CatalogError(where, str(exc), key_path="$.tenant_id.pattern") from exc
     except ValueError as exc:
         raise CatalogError(where, str(exc), key_path="$.tenant_id") from exc
     problem = session_name_problem(language)

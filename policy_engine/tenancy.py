@@ -25,7 +25,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import InvalidTenantId
+from ._automata import Unsupported, check_pattern
+from .errors import InvalidTenantId, PolicyEngineError
 
 #: Every character a tenant-ID alphabet may contain. It is the intersection of what
 #: STS accepts in RoleSessionName/SourceIdentity (``[\w+=,.@-]``) and in session tag
@@ -38,6 +39,15 @@ DANGEROUS_CHARACTERS = frozenset("*?${}\"/:\\[]#%&<>|`'")
 
 _RANGE = re.compile(r"^(?P<lo>[a-zA-Z0-9])-(?P<hi>[a-zA-Z0-9])$")
 _MAX_TENANT_ID_LENGTH = 64  # RoleSessionName and SourceIdentity are at most 64 characters
+
+
+class UnsupportedTenantPattern(PolicyEngineError, ValueError):
+    """A tenant-ID pattern outside the regex subset the isolation proof translates
+    exactly (the message names the construct and the supported subset)."""
+
+    def __init__(self, pattern: str, message: str) -> None:
+        self.pattern = pattern
+        super().__init__(message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +82,13 @@ class TenantIdLanguage:
                 raise ValueError(
                     f"tenant-ID pattern `{self.pattern}` is not a regex: {exc}"
                 ) from exc
+            # The isolation proof must reason about exactly this language: a pattern it
+            # cannot translate exactly into an automaton is refused here, never
+            # approximated there.
+            try:
+                check_pattern(self.pattern, self.max_length)
+            except Unsupported as exc:
+                raise UnsupportedTenantPattern(self.pattern, str(exc)) from exc
 
     @classmethod
     def from_spec(cls, spec: Mapping[str, Any]) -> TenantIdLanguage:

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
-from policy_engine.errors import InvalidTenantId, PolicyEngineError
-from policy_engine.tenancy import TenantIdLanguage, expand_alphabet
+from policy_engine import _automata as fa
+from policy_engine.catalog import Catalog
+from policy_engine.errors import CatalogError, InvalidTenantId, PolicyEngineError
+from policy_engine.tenancy import TenantIdLanguage, UnsupportedTenantPattern, expand_alphabet
 
 LANG = TenantIdLanguage.from_spec(
     {
@@ -85,3 +90,77 @@ def test_language_refuses_bad_lengths(lo: int, hi: int) -> None:
 def test_language_refuses_bad_regex() -> None:
     with pytest.raises(ValueError, match="not a regex"):
         TenantIdLanguage(alphabet=frozenset("ab"), min_length=1, max_length=3, pattern="(")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "construct"),
+    [
+        ("(?=a)[a-z0-9]+", "lookahead `(?=...)`"),
+        ("([a-z])[a-z0-9]*\\1", "backreference"),
+        ("[a-z]+\\b", "word-boundary anchor `\\b`"),
+        ("[a-z0-9]++", "possessive quantifier"),
+        ("[a-z](?>[a-z0-9]*)", "atomic group"),
+        ("[a-z]+|^x", "anchor `^` other than at the very start"),
+    ],
+)
+def test_unsupported_pattern_is_refused_when_built_in_code(pattern: str, construct: str) -> None:
+    with pytest.raises(UnsupportedTenantPattern) as info:
+        TenantIdLanguage(alphabet=frozenset("abx0"), min_length=1, max_length=8, pattern=pattern)
+    message = str(info.value)
+    assert f"tenant-ID pattern `{pattern}`" in message
+    assert construct in message
+    assert "regex subset" in message
+    assert isinstance(info.value, ValueError)
+    assert isinstance(info.value, PolicyEngineError)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "construct"),
+    [
+        ("(?![0-9])[a-z0-9]+(-[a-z0-9]+)*", "lookahead `(?!...)`"),
+        ("[a-z0-9]+(-[a-z0-9]+)*(?<!-x)", "lookbehind `(?<!...)`"),
+        ("([a-z0-9]+)(-\\1)*", "backreference"),
+        ("\\b[a-z0-9]+(-[a-z0-9]+)*", "word-boundary anchor `\\b`"),
+        ("[a-z0-9]*+(-[a-z0-9]+)*", "possessive quantifier"),
+        ("([a-z0-9]+)(?(1)(-[a-z0-9]+)*|x)", "conditional group"),
+    ],
+)
+def test_unsupported_pattern_is_refused_at_catalogue_load(
+    edit: Callable[[str, str, str], Path],
+    load: Callable[[Path], Catalog],
+    pattern: str,
+    construct: str,
+) -> None:
+    folder = edit("catalog.toml", 'pattern = "[a-z0-9]+(-[a-z0-9]+)*"', f"pattern = '{pattern}'")
+    with pytest.raises(CatalogError) as info:
+        load(folder)
+    message = str(info.value)
+    assert f"tenant-ID pattern `{pattern}`" in message
+    assert construct in message
+    assert "\n" not in message
+    assert info.value.key_path == "$.tenant_id.pattern"
+    assert "the isolation proof translates exactly only this regex subset" in message
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "^[^\\W_]+(-[^\\W_]+)*$",
+        "[\\x61-\\x7a\\d]+(?:\\x2d[\\u0061-\\u007a\\060-\\071]+)*",
+        "(?i)[A-Z0-9]+(-[A-Z0-9]+)*",
+    ],
+)
+def test_supported_escapes_load_and_mean_what_re_means(
+    edit: Callable[[str, str, str], Path], load: Callable[[Path], Catalog], pattern: str
+) -> None:
+    folder = edit("catalog.toml", 'pattern = "[a-z0-9]+(-[a-z0-9]+)*"', f"pattern = '{pattern}'")
+    lang = load(folder).language
+    assert lang.pattern == pattern
+    # The proof's automaton of the loaded language is the language.
+    nfa = fa.language_nfa(lang.alphabet, lang.min_length, lang.max_length, lang.pattern)
+    for word in ["acme", "acme-corp", "a1-b2", "-acme", "acme--corp", "acme-", "_a", "ACME"]:
+        states = nfa.closure([nfa.start])
+        for ch in word:
+            states = nfa.step(states, ch)
+        assert nfa.accepts_any(states) == lang.is_valid(word), word
+        assert lang.is_valid(word) == (word in ("acme", "acme-corp", "a1-b2")), word
