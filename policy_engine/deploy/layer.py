@@ -243,7 +243,7 @@ def build_layer(
     extras: Sequence[str] = (),
     catalog: str | Path | None = None,
     bundle_catalog: bool = True,
-    downloader: Downloader = pip_download,
+    downloader: Downloader | None = None,
 ) -> LayerResult:
     """Build the layer zip at ``output``; returns its size and contents."""
     if arch not in _PLATFORMS:
@@ -263,7 +263,8 @@ def build_layer(
         _copy_tree(schemas_dir(), root / "policy_engine" / "_bundled" / "schemas", (".json",))
         if bundle_catalog:
             _copy_tree(loaded.root, root / "policy_engine" / "_bundled" / "policy_templates", None)
-        wheels = downloader(found.distributions, Path(tmp) / "wheels", arch, python)
+        fetch = downloader if downloader is not None else pip_download
+        wheels = fetch(found.distributions, Path(tmp) / "wheels", arch, python)
         for wheel in wheels:
             with zipfile.ZipFile(wheel) as zf:
                 zf.extractall(root)
@@ -327,7 +328,7 @@ def _prune(root: Path) -> None:
 def _write_zip(base: Path, root: Path, out: Path) -> tuple[int, int]:
     files = unzipped = 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for path in sorted(root.rglob("*")):
+        for path in sorted(root.rglob("*"), key=lambda p: p.relative_to(base).as_posix()):
             if not path.is_file():
                 continue
             info = zipfile.ZipInfo(path.relative_to(base).as_posix(), date_time=_ZIP_TIME)

@@ -159,7 +159,8 @@ def test_usage_plans_keys_and_secrets(template: dict[str, Any]) -> None:
         "Fn::Sub": "{{resolve:secretsmanager:${BasicApiKeySecret}:SecretString}}"
     }
     secret = r["BasicApiKeySecret"]["Properties"]["GenerateSecretString"]
-    assert secret["PasswordLength"] >= 20 and secret["ExcludePunctuation"] is True
+    assert secret["PasswordLength"] >= 20
+    assert secret["ExcludePunctuation"] is True
     assert r["BasicUsagePlanKey"]["Properties"] == {
         "KeyId": {"Ref": "BasicApiKey"},
         "KeyType": "API_KEY",
@@ -241,7 +242,8 @@ def test_tenant_template_holds_the_silo_table() -> None:
 )
 def test_export_errors(argv: tuple[str, ...], words: str) -> None:
     code, out, err = cli("export", *argv)
-    assert code == 2 and out == ""
+    assert code == 2
+    assert out == ""
     assert words in err
 
 

@@ -33,7 +33,8 @@ def test_bundled_tiers_have_limits() -> None:
     method = basic.usage_plan.methods["/tenants/{tenantId}/orders/POST"]
     assert (method.rate, method.burst) == (10.0, 20)
     premium = catalog.tier("premium")
-    assert premium.usage_plan is not None and premium.usage_plan.quota is None
+    assert premium.usage_plan is not None
+    assert premium.usage_plan.quota is None
 
 
 @pytest.mark.parametrize(
@@ -162,5 +163,6 @@ def test_describe_json() -> None:
 
 def test_describe_unknown_tier_is_usage_error() -> None:
     code, out, err = cli("describe", "--tier", "gold")
-    assert code == 2 and out == ""
+    assert code == 2
+    assert out == ""
     assert "gold" in err
