@@ -177,6 +177,7 @@ def _add_deploy_commands(sub: Any) -> None:
         "--layer-uri", default="layer.zip", help="SAM: the layer zip (default layer.zip)"
     )
     export.add_argument("--arch", choices=("x86_64", "arm64"), default="x86_64")
+    export.add_argument("--python", default="3.12", help="SAM: the layer's Python (3.12)")
     export.set_defaults(handler=_cmd_export)
 
     layer = sub.add_parser("layer", help="build the Lambda layer of the runtime modules")
@@ -256,7 +257,11 @@ def _cmd_export(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         template = tenant_template(catalog, args.tenant, args.tier)
     else:
         template = build_template(
-            catalog, fmt=args.format, layer_uri=args.layer_uri, architecture=args.arch
+            catalog,
+            fmt=args.format,
+            layer_uri=args.layer_uri,
+            architecture=args.arch,
+            python=args.python,
         )
     text = dumps(template, syntax_for(args.output, args.syntax))
     if args.output:

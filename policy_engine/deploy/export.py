@@ -35,7 +35,6 @@ SESSION_TAG_KEYS = ("TenantId", "Tier")
 MIN_MAX_SESSION = 3600
 INLINE_POLICY_LIMIT = 10240  # characters without whitespace, all inline policies of a role
 API_KEY_LENGTH = 40  # API Gateway takes 20 to 128 characters
-LAYER_RUNTIMES = ("python3.11", "python3.12", "python3.13")
 _SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
 
@@ -222,6 +221,7 @@ def build_template(
     fmt: Format = "cloudformation",
     layer_uri: str = "layer.zip",
     architecture: str = "x86_64",
+    python: str = "3.12",
 ) -> dict[str, Any]:
     """The stack template of ``catalog`` as a dict (CloudFormation or SAM)."""
     if fmt not in ("cloudformation", "sam"):
@@ -306,7 +306,8 @@ def build_template(
                 "Description": "policy-engine runtime (vend, lambda_, guard, authorizer); build "
                 "it with `policy-engine layer build`",
                 "ContentUri": layer_uri,
-                "CompatibleRuntimes": list(LAYER_RUNTIMES),
+                # compiled wheels are built for one Python: the layer's runtime only
+                "CompatibleRuntimes": [f"python{python}"],
                 "CompatibleArchitectures": [architecture],
                 "RetentionPolicy": "Retain",
             },

@@ -131,7 +131,7 @@ from policy_engine.vend import CredentialVendor
 catalog = load_catalog(CATALOG)
 renderer = Renderer(catalog)
 tier = sorted(catalog.tiers)[0]
-tenant = (catalog.examples or ("a" * catalog.language.min_length,))[0]
+tenant = TENANT
 renderer.render_tier(tenant, tier)
 renderer.render_role_policies(tier)
 if catalog.tiers[tier].api_templates:
@@ -153,13 +153,17 @@ def probe(
     *, extras: Sequence[str] = (), catalog: str | None = None, python: str = sys.executable
 ) -> Probe:
     """Run the probe in a subprocess and map what it imported to distributions."""
+    from ..catalog import load_catalog
+    from .plan import longest_tenant
+
+    tenant = longest_tenant(load_catalog(catalog))  # a valid ID of the catalogue's language
     extra_code = ""
     for extra in extras:
         if extra not in EXTRAS:
             raise LayerError(f"unknown extra `{extra}`; extras: {', '.join(sorted(EXTRAS))}")
         extra_code += EXTRAS[extra]
     code = (
-        f"MODULES = {list(RUNTIME_MODULES)!r}\nCATALOG = {catalog!r}\n"
+        f"MODULES = {list(RUNTIME_MODULES)!r}\nCATALOG = {catalog!r}\nTENANT = {tenant!r}\n"
         f"EXTRA_CODE = {extra_code!r}\n" + _PROBE
     )
     proc = subprocess.run(

@@ -206,8 +206,17 @@ def test_export_passes_cfn_lint(tmp_path: Path, argv: tuple[str, ...], name: str
         assert "&id" not in text  # no YAML anchors
     if "sam" in argv:
         assert doc["Transform"] == "AWS::Serverless-2016-10-31"
-        assert doc["Resources"]["PolicyEngineLayer"]["Type"] == "AWS::Serverless::LayerVersion"
+        layer = doc["Resources"]["PolicyEngineLayer"]
+        assert layer["Type"] == "AWS::Serverless::LayerVersion"
+        assert layer["Properties"]["CompatibleRuntimes"] == ["python3.12"]
     assert cfn_lint(out) == []
+
+
+def test_sam_layer_runtime_follows_python() -> None:
+    doc = build_template(load_catalog(), fmt="sam", python="3.13", architecture="arm64")
+    props = doc["Resources"]["PolicyEngineLayer"]["Properties"]
+    assert props["CompatibleRuntimes"] == ["python3.13"]
+    assert props["CompatibleArchitectures"] == ["arm64"]
 
 
 def test_cfn_lint_catches_a_broken_export(tmp_path: Path, template: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ import sysconfig
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -244,3 +245,14 @@ def test_real_wheels_for_lambda_within_budget(tmp_path: Path, arch: str) -> None
             # boto3 is symlinked from this interpreter's site-packages (pure Python)
             assert proc.returncode == 0, proc.stderr
             assert proc.stdout.startswith(str(unpacked))
+
+
+def test_probe_uses_a_tenant_of_the_catalogue_language(catalogue_copy: Any) -> None:
+    """A catalogue without examples whose language refuses `aaa` still probes."""
+
+    def edit(text: str) -> str:
+        text = text.replace('examples = ["acme", "acme-corp", "globex", "initech-eu-1"]\n', "")
+        return text.replace('pattern = "[a-z0-9]+(-[a-z0-9]+)*"', 'pattern = "t-[a-z0-9]+"')
+
+    found = probe(catalog=str(catalogue_copy(edit)))
+    assert "policy_engine.vend" in found.package_modules
