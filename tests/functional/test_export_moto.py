@@ -130,14 +130,20 @@ def test_vending_against_the_created_roles_with_the_guard(
         role_name = CATALOG.tiers[tier].role_arn.rsplit("/", 1)[1]
         assert who["Arn"].startswith(f"arn:aws:sts::111122223333:assumed-role/{role_name}/")
 
-    session = vendor.session_for("acme", "basic", guard=True)
+    # a tenant of its own: the shared moto account also serves the guard tests
+    tenant = "initech-eu-1"
+    session = vendor.session_for(tenant, "basic", guard=True)
     table = session.resource("dynamodb").Table("saas-orders")
-    table.put_item(Item={"tenant_id": "acme", "order_id": "from-stack"})
-    assert table.get_item(Key={"tenant_id": "acme", "order_id": "from-stack"})["Item"]
-    with pytest.raises(ClientError) as info:
-        table.get_item(Key={"tenant_id": "globex", "order_id": "o-1"})
-    assert info.value.response["Error"]["Code"] == "AccessDenied"
-    assert "tenant `acme`" in info.value.response["Error"]["Message"]
+    key = {"tenant_id": tenant, "order_id": "from-stack"}
+    table.put_item(Item=key)
+    try:
+        assert table.get_item(Key=key)["Item"] == key
+        with pytest.raises(ClientError) as info:
+            table.get_item(Key={"tenant_id": "globex", "order_id": "o-1"})
+        assert info.value.response["Error"]["Code"] == "AccessDenied"
+        assert f"tenant `{tenant}`" in info.value.response["Error"]["Message"]
+    finally:
+        table.delete_item(Key=key)
 
 
 def test_usage_plans_and_keys_from_the_template(
