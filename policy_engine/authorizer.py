@@ -42,8 +42,9 @@ import logging
 import math
 import os
 import re
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -68,6 +69,8 @@ MAX_HEADER_BYTES = 1024
 #: How deep the JOSE header's JSON may nest (the object itself is level 1).
 MAX_HEADER_DEPTH = 4
 MAX_KID_CHARS = 256
+#: how long a key read from Secrets Manager or SSM is served before it is read again
+API_KEY_TTL_SECONDS = 300.0
 #: The longest refusal reason logged or put on :class:`Unauthorized`.
 MAX_REASON_CHARS = 240
 #: Signature sizes in bytes by algorithm family: RSA from the smallest key accepted
@@ -134,7 +137,8 @@ class Authorizer:
         self.catalog = catalog
         self.spec = spec
         self.jwks = jwks
-        self.api_keys = dict(api_keys)
+        # a store reads Secrets Manager / SSM values and keeps them cached
+        self.api_keys = api_keys if isinstance(api_keys, ApiKeyStore) else dict(api_keys)
         self.clock = clock
         self.http_api_response = http_api_response
         self.renderer = Renderer(catalog)
@@ -353,14 +357,23 @@ def make_authorizer(
     environ: Mapping[str, str] | None = None,
     clock: Callable[[], float] = time.time,
     http_api_response: Literal["simple", "iam"] | None = None,
+    secrets_client: Any = None,
+    ssm_client: Any = None,
+    api_key_ttl_seconds: float = API_KEY_TTL_SECONDS,
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> Authorizer:
     """Build the authorizer handler from a catalogue's ``[authorizer]`` section.
 
     ``jwks`` (a :class:`JwksCache` or a JWKS dict) or ``jwks_url`` override the
     manifest's ``jwks_url``/``jwks_file``. The usage-plan keys come from ``api_keys``
-    (tier -> key) or else from each tier's ``api_key_env`` variable in ``environ``
-    (default ``os.environ``); a tier that names a variable that is not set stops the
-    start-up, so a misconfigured authorizer never serves requests.
+    (tier -> key) or else, for each tier with an ``api_key_env`` NAME, from
+    ``environ`` (default ``os.environ``): the value of ``NAME`` itself, or the
+    Secrets Manager secret whose ARN or name is in ``NAME_SECRET_ARN`` (what
+    ``policy-engine export`` creates), or the SSM parameter (SecureString or String)
+    named in ``NAME_PARAMETER``. Secret and parameter values are read at start-up and
+    cached for ``api_key_ttl_seconds``; a failed refresh keeps serving the cached value
+    (and logs a warning). A tier whose key cannot be found or read stops the start-up,
+    so a misconfigured authorizer never serves requests.
     """
     try:
         import jwt  # noqa: F401
@@ -375,7 +388,18 @@ def make_authorizer(
             f"catalogue `{catalog.name}` has no [authorizer] section ({catalog.manifest})"
         )
     cache = _jwks_cache(spec, jwks, jwks_url)
-    keys = dict(api_keys) if api_keys is not None else _keys_from_env(catalog, environ)
+    keys: Mapping[str, str] = (
+        dict(api_keys)
+        if api_keys is not None
+        else _keys_from_env(
+            catalog,
+            environ,
+            secrets_client=secrets_client,
+            ssm_client=ssm_client,
+            ttl=api_key_ttl_seconds,
+            monotonic=monotonic,
+        )
+    )
     unknown = sorted(set(keys) - set(catalog.tiers))
     if unknown:
         raise AuthorizerConfigError(f"API keys given for unknown tiers: {', '.join(unknown)}")
@@ -413,24 +437,146 @@ def _jwks_cache(
     )
 
 
-def _keys_from_env(catalog: Catalog, environ: Mapping[str, str] | None) -> dict[str, str]:
+#: environment suffixes naming where a tier's key lives, besides ``NAME`` itself
+SECRET_ARN_SUFFIX = "_SECRET_ARN"
+PARAMETER_SUFFIX = "_PARAMETER"
+
+
+@dataclass(frozen=True, slots=True)
+class KeySource:
+    """Where one tier's API key value comes from."""
+
+    kind: Literal["env", "secretsmanager", "ssm"]
+    ref: str  # the value itself (env), the secret ID, or the parameter name
+    variable: str
+
+
+class ApiKeyStore(Mapping[str, str]):
+    """Tier -> API key value; values from Secrets Manager or SSM are cached for
+    ``ttl`` seconds and read again on the next use after that. A failed re-read keeps
+    the cached value (logged); a failed first read raises
+    :class:`AuthorizerConfigError`."""
+
+    def __init__(
+        self,
+        sources: Mapping[str, KeySource],
+        *,
+        secrets_client: Any = None,
+        ssm_client: Any = None,
+        ttl: float = API_KEY_TTL_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if ttl <= 0:
+            raise AuthorizerConfigError(f"the API key TTL must be above 0 seconds, not {ttl}")
+        self.sources = dict(sources)
+        self.ttl = ttl
+        self._monotonic = monotonic
+        self._clients = {"secretsmanager": secrets_client, "ssm": ssm_client}
+        self._cache: dict[str, tuple[str, float]] = {}
+        self._lock = threading.Lock()
+
+    def load_all(self) -> None:
+        """Read every key now (start-up): the first failure raises."""
+        for tier in self.sources:
+            self[tier]
+
+    def __getitem__(self, tier: str) -> str:
+        source = self.sources[tier]
+        if source.kind == "env":
+            return source.ref
+        with self._lock:
+            cached = self._cache.get(tier)
+            now = self._monotonic()
+            if cached is not None and now - cached[1] < self.ttl:
+                return cached[0]
+            try:
+                value = self._read(source)
+            except Exception as exc:
+                if cached is None:
+                    raise AuthorizerConfigError(
+                        f"cannot read the API key of tier `{tier}` from {_where(source)}: "
+                        f"{type(exc).__name__}: {exc}"
+                    ) from exc
+                LOG.warning(
+                    "authorizer: re-reading the API key of tier %s from %s failed (%s); "
+                    "serving the cached value",
+                    tier,
+                    _where(source),
+                    type(exc).__name__,
+                )
+                self._cache[tier] = (cached[0], now)
+                return cached[0]
+            self._cache[tier] = (value, now)
+            return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sources)
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def _client(self, kind: str) -> Any:
+        client = self._clients.get(kind)
+        if client is None:
+            import boto3
+
+            client = self._clients[kind] = boto3.client(kind)  # type: ignore[call-overload]
+        return client
+
+    def _read(self, source: KeySource) -> str:
+        if source.kind == "secretsmanager":
+            response = self._client("secretsmanager").get_secret_value(SecretId=source.ref)
+            value = response.get("SecretString")
+        else:
+            response = self._client("ssm").get_parameter(Name=source.ref, WithDecryption=True)
+            value = response.get("Parameter", {}).get("Value")
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError("the value is empty or not a string")
+        return value.strip()
+
+
+def _where(source: KeySource) -> str:
+    what = "secret" if source.kind == "secretsmanager" else "SSM parameter"
+    return f"{what} `{printable(source.ref, 256)}` (${source.variable})"
+
+
+def _keys_from_env(
+    catalog: Catalog,
+    environ: Mapping[str, str] | None,
+    *,
+    secrets_client: Any = None,
+    ssm_client: Any = None,
+    ttl: float = API_KEY_TTL_SECONDS,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> Mapping[str, str]:
     env = os.environ if environ is None else environ
-    keys: dict[str, str] = {}
+    sources: dict[str, KeySource] = {}
     missing: list[str] = []
     for name, tier in catalog.tiers.items():
-        if tier.api_key_env is None:
+        var = tier.api_key_env
+        if var is None:
             continue
-        value = env.get(tier.api_key_env)
-        if value:
-            keys[name] = value
+        secret, parameter = var + SECRET_ARN_SUFFIX, var + PARAMETER_SUFFIX
+        if env.get(var):
+            sources[name] = KeySource("env", env[var], var)
+        elif env.get(secret):
+            sources[name] = KeySource("secretsmanager", env[secret], secret)
+        elif env.get(parameter):
+            sources[name] = KeySource("ssm", env[parameter], parameter)
         else:
-            missing.append(f"`${tier.api_key_env}` (tier `{name}`)")
+            missing.append(f"`${var}`, `${secret}` or `${parameter}` (tier `{name}`)")
     if missing:
         raise AuthorizerConfigError(
             "usage-plan API keys come from environment variables that are not set: "
             + ", ".join(missing)
         )
-    return keys
+    if all(s.kind == "env" for s in sources.values()):
+        return {name: s.ref for name, s in sources.items()}
+    store = ApiKeyStore(
+        sources, secrets_client=secrets_client, ssm_client=ssm_client, ttl=ttl, monotonic=monotonic
+    )
+    store.load_all()
+    return store
 
 
 # -- events ---------------------------------------------------------------------------
@@ -595,6 +741,7 @@ def _log(decision: Decision) -> None:
 
 
 __all__ = [
+    "ApiKeyStore",
     "Authorizer",
     "AuthorizerConfigError",
     "ClaimsRejected",

@@ -24,6 +24,7 @@ from typing import Any, Literal, TypeAlias
 
 from ._resources import bundled_catalog_dir
 from .errors import CatalogError, UnknownTemplate, UnknownTier
+from .model import json_path_join
 from .schema import catalog_validator, issues_from
 from .tenancy import TenantIdLanguage, UnsupportedTenantPattern, session_name_problem
 
@@ -77,6 +78,36 @@ class ResourceSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class Throttle:
+    """API Gateway throttle of a usage plan (or of one method in it): steady-state
+    requests per second and the burst (token bucket size)."""
+
+    rate: float
+    burst: int
+
+
+@dataclass(frozen=True, slots=True)
+class UsageQuota:
+    """API Gateway quota of a usage plan: at most ``limit`` requests per ``period``;
+    ``offset`` requests are subtracted from the limit in the first period."""
+
+    limit: int
+    period: Literal["DAY", "WEEK", "MONTH"]
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class UsagePlan:
+    """A tier's ``[tiers.X.usage_plan]``: throttle, per-method throttles
+    (``"/resource/path/METHOD"``, as API Gateway keys them) and quota."""
+
+    throttle: Throttle | None = None
+    methods: Mapping[str, Throttle] = field(default_factory=lambda: MappingProxyType({}))
+    quota: UsageQuota | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Tier:
     name: str
     role_arn: str
@@ -89,6 +120,10 @@ class Tier:
     api_templates: tuple[str, ...] = ()
     api_key_env: str | None = None
     trust_template: str | None = None
+    #: API Gateway usage plan of the tier's API key (``[tiers.X.usage_plan]``)
+    usage_plan: UsagePlan | None = None
+    #: reserved concurrency of each of the tier's Lambda functions
+    reserved_concurrency: int | None = None
 
     @property
     def templates(self) -> tuple[str, ...]:
@@ -354,6 +389,8 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
             api_templates=tuple(spec.get("api_templates", ())),
             api_key_env=spec.get("api_key_env"),
             trust_template=trust,
+            usage_plan=_usage_plan(spec.get("usage_plan"), where, f"{base}.usage_plan"),
+            reserved_concurrency=spec.get("reserved_concurrency"),
         )
 
     suppressions = tuple(
@@ -379,6 +416,53 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         suppressions=suppressions,
         authorizer=authorizer,
         _raw=raw,
+    )
+
+
+def _usage_plan(spec: Mapping[str, Any] | None, where: str, base: str) -> UsagePlan | None:
+    """The tier's usage plan; the schema checked shapes and ranges, this checks what
+    relates one field to another."""
+    if spec is None:
+        return None
+
+    def throttle(raw: Mapping[str, Any]) -> Throttle:
+        return Throttle(rate=float(raw["rate"]), burst=int(raw["burst"]))
+
+    plan_throttle = throttle(spec["throttle"]) if "throttle" in spec else None
+    methods: dict[str, Throttle] = {}
+    for key, raw in (spec.get("throttle", {}).get("methods") or {}).items():
+        method = throttle(raw)
+        if plan_throttle is not None and (
+            method.rate > plan_throttle.rate or method.burst > plan_throttle.burst
+        ):
+            raise CatalogError(
+                where,
+                f"the throttle of `{key}` (rate {method.rate:g}, burst {method.burst}) exceeds "
+                f"the plan's (rate {plan_throttle.rate:g}, burst {plan_throttle.burst}); a "
+                "method throttle can only narrow the plan's",
+                key_path=json_path_join(f"{base}.throttle.methods", key),
+            )
+        methods[key] = method
+    quota = None
+    if "quota" in spec:
+        raw_quota = spec["quota"]
+        quota = UsageQuota(
+            limit=int(raw_quota["limit"]),
+            period=raw_quota["period"],
+            offset=int(raw_quota.get("offset", 0)),
+        )
+        if quota.offset >= quota.limit:
+            raise CatalogError(
+                where,
+                f"`offset` ({quota.offset}) is the number of requests taken off the first "
+                f"period's limit; it must be smaller than `limit` ({quota.limit})",
+                key_path=f"{base}.quota.offset",
+            )
+    return UsagePlan(
+        throttle=plan_throttle,
+        methods=MappingProxyType(methods),
+        quota=quota,
+        description=spec.get("description", ""),
     )
 
 

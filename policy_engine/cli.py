@@ -158,7 +158,191 @@ def build_parser() -> argparse.ArgumentParser:
         help="text report: only the findings and the count line, no summary",
     )
     lint.set_defaults(handler=_cmd_lint)
+    _add_deploy_commands(sub)
     return parser
+
+
+# -- deploy: describe, export, layer build, plan --------------------------------------
+
+
+def _add_deploy_commands(sub: Any) -> None:
+    describe = sub.add_parser(
+        "describe",
+        help="show the catalogue's tiers with their limits (usage plan, concurrency, duration)",
+    )
+    describe.add_argument("--catalog", help="catalogue folder (default: the bundled example)")
+    describe.add_argument("--tier", action="append", help="only this tier (repeatable)")
+    describe.add_argument("--format", choices=("text", "json"), default="text")
+    describe.set_defaults(handler=_cmd_describe)
+
+    export = sub.add_parser(
+        "export",
+        help="write a CloudFormation or SAM template: tier roles, vending policy, usage plans",
+        description=(
+            "Write the stack template of the catalogue: one IAM role per tier (role templates, "
+            "trust for the execution roles given as a parameter), the managed policy the "
+            "service functions need to vend, usage plans with API keys whose values live in "
+            "Secrets Manager, and outputs. With --tenant: the per-tenant template of a tier's "
+            "silo resources, to nest once per tenant."
+        ),
+    )
+    export.add_argument("--catalog", help="catalogue folder (default: the bundled example)")
+    export.add_argument("--format", choices=("cloudformation", "sam"), default="cloudformation")
+    export.add_argument(
+        "--syntax", choices=("json", "yaml"), help="default: from --output's suffix, else json"
+    )
+    export.add_argument("--output", "-o", help="write to FILE (default: stdout)")
+    export.add_argument("--tenant", help="the per-tenant template of silo resources")
+    export.add_argument("--tier", help="with --tenant: the tenant's tier")
+    export.add_argument(
+        "--layer-uri", default="layer.zip", help="SAM: the layer zip (default layer.zip)"
+    )
+    export.add_argument("--arch", choices=("x86_64", "arm64"), default="x86_64")
+    export.add_argument("--python", default="3.12", help="SAM: the layer's Python (3.12)")
+    export.set_defaults(handler=_cmd_export)
+
+    layer = sub.add_parser("layer", help="build the Lambda layer of the runtime modules")
+    layer_sub = layer.add_subparsers(dest="layer_command", metavar="COMMAND", parser_class=_Parser)
+    build = layer_sub.add_parser(
+        "build",
+        help="build layer.zip (python/ at the top, wheels for the Lambda platform)",
+        description=(
+            "Zip the policy-engine runtime modules (vend, lambda_, guard, authorizer and what "
+            "they import) with wheels for the target platform (pip download; needs the "
+            "package index). boto3 and botocore are left out: the runtime has them."
+        ),
+    )
+    build.add_argument("--output", "-o", required=True, help="the zip to write")
+    build.add_argument("--arch", choices=("x86_64", "arm64"), default="x86_64")
+    build.add_argument("--python", default="3.12", help="target Python version (default 3.12)")
+    build.add_argument(
+        "--with",
+        dest="extras",
+        action="append",
+        choices=("authorizer", "proof"),
+        default=[],
+        help="authorizer: PyJWT and cryptography; proof: what require_proved needs",
+    )
+    build.add_argument("--catalog", help="catalogue to bundle (default: the bundled example)")
+    build.add_argument("--no-catalog", action="store_true", help="bundle no catalogue")
+    build.add_argument("--format", choices=("text", "json"), default="text")
+    build.set_defaults(handler=_cmd_layer_build)
+    layer.set_defaults(handler=_cmd_layer_help)
+
+    plan = sub.add_parser(
+        "plan",
+        help="the account quotas a number of tenants per tier runs into",
+        description=(
+            "For tenants per tier (and service functions), print each account quota the "
+            "tiering model uses: need, default quota and its source, headroom, and what to do "
+            "when it runs out. Exit 1 when a need exceeds its default quota."
+        ),
+    )
+    plan.add_argument("--tenants", required=True, help="TIER=COUNT,... such as basic=5000")
+    plan.add_argument("--functions", type=int, default=5, help="service functions (default 5)")
+    plan.add_argument(
+        "--warm-containers",
+        type=int,
+        help="warm containers per function holding a tenant's credentials "
+        "(default: the tier's reserved_concurrency, else 10)",
+    )
+    plan.add_argument("--catalog", help="catalogue folder (default: the bundled example)")
+    plan.add_argument("--format", choices=("text", "json"), default="text")
+    plan.set_defaults(handler=_cmd_plan)
+
+
+def _cmd_describe(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    import json
+
+    from .catalog import load_catalog
+    from .deploy.describe import describe_json, describe_text
+
+    catalog = load_catalog(args.catalog)
+    if args.format == "json":
+        stdout.write(json.dumps(describe_json(catalog, args.tier), indent=2) + "\n")
+    else:
+        stdout.write(describe_text(catalog, args.tier) + "\n")
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from .catalog import load_catalog
+    from .deploy.export import build_template, dumps, syntax_for, tenant_template
+
+    catalog = load_catalog(args.catalog)
+    if args.tier and not args.tenant:
+        raise UsageError("--tier goes with --tenant (the tenant's tier)")
+    if args.tenant:
+        if args.format == "sam":
+            raise UsageError("--tenant writes a plain CloudFormation template; drop --format sam")
+        template = tenant_template(catalog, args.tenant, args.tier)
+    else:
+        template = build_template(
+            catalog,
+            fmt=args.format,
+            layer_uri=args.layer_uri,
+            architecture=args.arch,
+            python=args.python,
+        )
+    text = dumps(template, syntax_for(args.output, args.syntax))
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise UsageError(f"cannot write `{args.output}`: {exc.strerror or exc}") from exc
+        stderr.write(f"policy-engine: wrote {args.output}\n")
+    else:
+        stdout.write(text)
+    return EXIT_OK
+
+
+def _cmd_layer_help(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    raise UsageError("layer needs a command: `policy-engine layer build -o layer.zip`")
+
+
+def _cmd_layer_build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    import json
+
+    from .deploy.layer import BUDGET_BYTES, build_layer
+
+    if args.no_catalog and args.catalog:
+        raise UsageError("give --catalog or --no-catalog, not both")
+    result = build_layer(
+        args.output,
+        arch=args.arch,
+        python=args.python,
+        extras=tuple(dict.fromkeys(args.extras)),
+        catalog=args.catalog,
+        bundle_catalog=not args.no_catalog,
+    )
+    if args.format == "json":
+        stdout.write(json.dumps(result.to_json(), indent=2) + "\n")
+    else:
+        stdout.write(result.summary() + "\n")
+    if not result.within_budget and args.arch == "x86_64" and not result.extras:
+        stderr.write(
+            f"policy-engine: warning: the layer is {result.zipped_bytes:,} bytes zipped, over "
+            f"the {BUDGET_BYTES:,}-byte budget\n"
+        )
+    return EXIT_OK
+
+
+def _cmd_plan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from .catalog import load_catalog
+    from .deploy.plan import build_plan, parse_tenants, plan_json
+
+    catalog = load_catalog(args.catalog)
+    if args.warm_containers is not None and args.warm_containers < 1:
+        raise UsageError("--warm-containers must be at least 1")
+    plan = build_plan(
+        catalog,
+        parse_tenants(args.tenants, catalog),
+        functions=args.functions,
+        warm_containers=args.warm_containers,
+    )
+    stdout.write((plan_json(plan) if args.format == "json" else plan.to_text()) + "\n")
+    return EXIT_FINDINGS if plan.exceeded else EXIT_OK
 
 
 def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
