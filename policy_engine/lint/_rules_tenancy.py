@@ -59,7 +59,10 @@ def _scoped(s: Statement, t: Target) -> bool:
         return False
     if any(_PARTITION_KEYS.match(c.key.lower()) for c in s.conditions):
         return True
-    return not any(_whole_container(r) for r in s.resource or ())
+    # A resource with an unresolved (opaque) part of an IaC template is never scoped by
+    # its shape: the part could be anything (policy_engine.iac's widening rule).
+    opaque = t.extra.get("opaque_resources", ())
+    return not any(_whole_container(r) or r in opaque for r in s.resource or ())
 
 
 def _whole_container(resource: str) -> bool:
