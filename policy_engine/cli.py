@@ -257,7 +257,7 @@ def _parameters(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _is_template(path: Path) -> bool:
+def _is_template(path: Any) -> bool:
     """A CloudFormation / SAM template or a Terraform plan (by content; an unreadable
     file is left to the plain-file lint, which reports it)."""
     from .iac import detect_format
@@ -291,6 +291,9 @@ def _lint_templates(
                 parameters = {pseudo: str(constants[key]), **parameters}
     findings: list[Finding] = []
     read = []
+    tier_roles = frozenset(
+        t.role_arn.rsplit("/", 1)[-1] for t in (catalog.tiers.values() if catalog else ())
+    )
     for path in paths:
         try:
             template = read_template(path, parameters)
@@ -299,7 +302,7 @@ def _lint_templates(
             findings.append(Finding("PE000", "error", message, exc.file, exc.line))
             continue
         read.append(template)
-        findings.extend(lint_template(template))
+        findings.extend(lint_template(template, tier_roles))
     if catalog is not None and read:
         findings.extend(check_deployment(catalog, read))
     return findings, len(read)

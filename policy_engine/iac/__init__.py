@@ -28,6 +28,7 @@ line (:mod:`._nodes`); intrinsic functions are resolved symbolically
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def detect_format(text: str, file: str) -> str:
             '"planned_values"' in text or '"resource_changes"' in text
         ):
             return "terraform"
-        if '"Resources"' in text and '"Statement"' not in head[:200]:
+        if re.search(r'"Resources"\s*:', text):  # no IAM policy has that key
             return "cloudformation"
         return "policy"
     if file.lower().endswith(_YAML_SUFFIXES) or "Resources:" in text:

@@ -9,9 +9,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..catalog import Catalog
+from ..evaluate import StatementRef
 from ..iac import ExtractedPolicy, IacTemplate, RoleInfo, Widened, shown, widen_policy
 from ..iac._resolve import has_opaque, widen_text
-from ..evaluate import StatementRef
 from ..model import policy_from_obj
 from ..schema import iter_schema_errors
 from . import _fastschema
@@ -28,8 +28,10 @@ IAC_RULES = {
 }  # fmt: skip
 
 
-def lint_template(template: IacTemplate) -> list[Finding]:
-    """Every rule on each extracted policy, plus what the reader could not read."""
+def lint_template(template: IacTemplate, tier_roles: frozenset[str] = frozenset()) -> list[Finding]:
+    """Every rule on each extracted policy, plus what the reader could not read.
+    Policies on ``tier_roles`` (role names) are read as a catalogue's role templates
+    (wide by design: the session policy narrows them)."""
     out = [
         Finding(p.rule, p.severity, p.message, template.file, p.line, "$", resource=p.owner)
         for p in template.problems
@@ -48,7 +50,8 @@ def lint_template(template: IacTemplate) -> list[Finding]:
             )
         )
     for policy in template.policies:
-        out.extend(lint_policy(policy))
+        tier_role = policy.kind == "identity" and bool(tier_roles.intersection(policy.roles))
+        out.extend(lint_policy(policy, {"role_template": True} if tier_role else None))
     return out
 
 
@@ -313,7 +316,9 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
             resource_policies=deployed_resources,
             role_arn=tier.role_arn,
         )
-        found_problems: list[tuple[str, str, list[StatementRef]]] = [("PE090", v.describe(), list(v.statements)) for v in result.violations]
+        found_problems: list[tuple[str, str, list[StatementRef]]] = [
+            ("PE090", v.describe(), list(v.statements)) for v in result.violations
+        ]
         found_problems += [
             ("PE091", u.describe(), [u.statement] if u.statement else []) for u in result.unknown
         ]
@@ -329,22 +334,16 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
             for ref in allows:
                 if ref.policy in role_refs:
                     p, lines = role_refs[ref.policy]
-                    file, line, resource = (
-                        p.file,
-                        path_line(lines, f"$.Statement[{ref.index}]"),
-                        p.label,
-                    )
+                    at = path_line(lines, f"$.Statement[{ref.index}]")
+                    file, resource = p.file, p.label
                     break
                 name = ref.policy.removeprefix("resource(").removesuffix(")")
                 if ref.policy.startswith("resource(") and name in resource_refs:
                     rrefs = resource_refs[name]
                     if ref.index < len(rrefs):
                         p, index, lines = rrefs[ref.index]
-                        file, line, resource = (
-                            p.file,
-                            path_line(lines, f"$.Statement[{i}]"),
-                            p.label,
-                        )
+                        at = path_line(lines, f"$.Statement[{index}]")
+                        file, resource = p.file, p.label
                         break
                 if ref.kind == "session":
                     file, at, template = _locate(catalog, renderer, tier_name, [ref])
