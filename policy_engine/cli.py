@@ -136,8 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "With no PATH, lint the catalogue: every template of every tier rendered for probe "
             "tenants, hostile tenant IDs, sizes, every rule and the isolation proof. PATHs are "
-            "policy JSON files or catalogue folders. Exit 0 clean, 1 findings at or above "
-            "--fail-on, 2 when nothing could be linted."
+            "policy JSON files, catalogue folders, CloudFormation / SAM templates (YAML or "
+            "JSON) or Terraform plans (`terraform show -json`), told apart by their content. "
+            "With --catalog, templates are also checked against the catalogue: tier roles "
+            "drift, trust for vending, and the isolation proof on the deployed policies. "
+            "Exit 0 clean, 1 findings at or above --fail-on, 2 when nothing could be linted."
         ),
     )
     lint.add_argument("paths", nargs="*", metavar="PATH")
@@ -149,6 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("identity", "session", "resource", "trust", "any"),
         default="any",
         help="the kind of plain policy files (default: any)",
+    )
+    lint.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a template parameter or pseudo parameter (AWS::AccountId=...) (repeatable)",
     )
     lint.add_argument("--rules", action="store_true", help="print the rule catalogue and exit")
     lint.add_argument(
@@ -372,10 +382,14 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     linted = 0
     files: list[Path] = []
     catalogs = [] if args.paths else [args.catalog]
+    templates: list[Path] = []
+    parameters = _parameters(args.parameter)
     for raw in args.paths:
         path = Path(raw)
         if path.is_dir():
             catalogs.append(raw)
+        elif _is_template(path):
+            templates.append(path)
         else:
             files.append(path)
     progress = _Progress(stderr)
@@ -401,6 +415,12 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             findings.extend(found)
             linted += readable
             summaries.append(files_summary(readable))
+        if templates:
+            progress.show(f"linting {len(templates)} templates")
+            found, readable = _lint_templates(templates, parameters, args.catalog)
+            findings.extend(found)
+            linted += readable
+            summaries.append(files_summary(readable))
     finally:
         progress.clear()
     if linted == 0:
@@ -409,6 +429,67 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     checked = merge_summaries(summaries)
     stdout.write(render_report(findings, args.format, rules, checked, quiet=args.quiet) + "\n")
     return EXIT_FINDINGS if should_fail(findings, args.fail_on) else EXIT_OK
+
+
+def _parameters(pairs: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--parameter takes NAME=VALUE, not `{pair}`")
+        out[name] = value
+    return out
+
+
+def _is_template(path: Any) -> bool:
+    """A CloudFormation / SAM template or a Terraform plan (by content; an unreadable
+    file is left to the plain-file lint, which reports it)."""
+    from .iac import detect_format
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return detect_format(text, str(path)) != "policy"
+
+
+def _lint_templates(
+    paths: Sequence[Any], parameters: dict[str, str], catalog_dir: str | None
+) -> tuple[list[Any], int]:
+    """Every template's policies through every rule; with a catalogue, the deployed
+    tier roles against it. Returns the findings and how many templates were read."""
+    from .catalog import load_catalog
+    from .iac import TemplateError, read_template
+    from .lint import Finding
+    from .lint._iac import check_deployment, lint_template
+
+    catalog = load_catalog(catalog_dir) if catalog_dir else None
+    if catalog is not None:
+        constants = catalog.constants
+        for pseudo, key in (
+            ("AWS::Partition", "partition"),
+            ("AWS::AccountId", "account_id"),
+            ("AWS::Region", "region"),
+        ):
+            if key in constants:
+                parameters = {pseudo: str(constants[key]), **parameters}
+    findings: list[Finding] = []
+    read = []
+    tier_roles = frozenset(
+        t.role_arn.rsplit("/", 1)[-1] for t in (catalog.tiers.values() if catalog else ())
+    )
+    for path in paths:
+        try:
+            template = read_template(path, parameters)
+        except TemplateError as exc:
+            message = str(exc).split(": ", 1)[-1]
+            findings.append(Finding("PE000", "error", message, exc.file, exc.line))
+            continue
+        read.append(template)
+        findings.extend(lint_template(template, tier_roles))
+    if catalog is not None and read:
+        findings.extend(check_deployment(catalog, read))
+    return findings, len(read)
 
 
 class _Progress:

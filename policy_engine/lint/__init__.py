@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +35,13 @@ from ._summary import CatalogSummary, LintSummary, TierSummary, merge_summaries
 if TYPE_CHECKING:
     from ..isolation import TierResult
 
+
+def _iac_rules() -> dict[str, tuple[str, str]]:
+    from ._iac import IAC_RULES
+
+    return IAC_RULES
+
+
 EXTRA_RULES = {
     "PE000": ("error", "unreadable input: not UTF-8 or not valid JSON"),
     "PE001": ("error", "the policy fails the IAM policy schema"),
@@ -44,6 +51,8 @@ EXTRA_RULES = {
     "PE090": ("error", "isolation violation: a tenant reaches another tenant's data"),
     "PE091": ("error", "isolation unknown: outside what the proof supports"),
 }
+
+EXTRA_RULES.update(_iac_rules())
 
 #: Adversarial IDs every catalogue must refuse before rendering.
 HOSTILE_IDS = ("*", "acme*", "a?c", 'a"b', "${aws:username}", "a/b", "a:b", "a b", "{{ 7*7 }}")
@@ -80,11 +89,32 @@ def lint_target(target: Target) -> Iterator[Finding]:
 
 def _finding(rule_id: str, severity: Any, message: str, t: Target, path: str) -> Finding:
     return Finding(
-        rule_id, severity, message, t.file, _line(t.source_text, path, t), path, t.tier, t.template
+        rule_id,
+        severity,
+        message,
+        t.file,
+        _line(t.source_text, path, t),
+        path,
+        t.tier,
+        t.template,
+        resource=t.resource,
     )
 
 
+def path_line(lines: Mapping[str, int], path: str) -> int | None:
+    """The line of the longest path in ``lines`` that ``path`` starts with."""
+    while True:
+        if path in lines:
+            return lines[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        if cut <= 0:
+            return lines.get("$")
+        path = path[:cut]
+
+
 def _line(text: str | None, path: str, t: Target) -> int | None:
+    if t.lines is not None:
+        return path_line(t.lines, path)
     if not text:
         return None
     m = re.match(r"\$\.Statement(?:\[(\d+)\])?", path)

@@ -25,9 +25,10 @@ class Finding:
     tier: str | None = None
     template: str | None = None
     suppressed: str | None = None  # the suppression's reason
+    resource: str | None = None  # IaC: the logical ID / Terraform address and policy
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "rule": self.rule,
             "severity": self.severity,
             "message": self.message,
@@ -38,6 +39,9 @@ class Finding:
             "template": self.template,
             "suppressed": self.suppressed,
         }
+        if self.resource is not None:
+            out["resource"] = self.resource
+        return out
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,11 @@ class Target:
     template: str | None = None
     source_text: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: IaC readers: the source line of JSON paths (``$.Statement[1].Resource``); a
+    #: finding takes the line of the longest path that starts its own path.
+    lines: Mapping[str, int] | None = None
+    #: IaC readers: the owner of the policy (logical ID / Terraform address, policy).
+    resource: str | None = None
 
     @cached_property
     def statements(self) -> tuple[tuple[int, Statement, str], ...]:

@@ -41,7 +41,8 @@ def merge_tiers(findings: Sequence[Finding]) -> list[tuple[Finding, list[str]]]:
     """Findings that differ only in their tier, merged: (the first, every tier)."""
     groups: dict[tuple[Any, ...], tuple[Finding, list[str]]] = {}
     for f in findings:
-        key = (f.file, f.template, f.line, f.rule, f.severity, f.path, f.message, f.suppressed)
+        key: tuple[Any, ...] = (f.file, f.template, f.resource, f.line, f.rule, f.severity)
+        key += (f.path, f.message, f.suppressed)
         tiers = groups.setdefault(key, (f, []))[1]
         if f.tier and f.tier not in tiers:
             tiers.append(f.tier)
@@ -61,10 +62,12 @@ def _text(merged: Sequence[tuple[Finding, list[str]]], summary: LintSummary | No
     lines: list[str] = []
     groups: dict[tuple[str, str], list[tuple[Finding, list[str]]]] = {}
     for f, tiers in merged:
-        groups.setdefault((f.file, f.template or ""), []).append((f, tiers))
-    for (file, template), rows in sorted(groups.items()):
+        owner = f"template {f.template}" if f.template else ""
+        owner = owner or (f"resource {f.resource}" if f.resource else "")
+        groups.setdefault((f.file, owner), []).append((f, tiers))
+    for (file, owner), rows in sorted(groups.items()):
         shown = _relative(file)
-        lines.append(f"{shown} (template {template})" if template else shown)
+        lines.append(f"{shown} ({owner})" if owner else shown)
         for f, tiers in sorted(rows, key=lambda row: (row[0].line or 0, row[0].rule)):
             where = f":{f.line}" if f.line else "-"
             tier = f" [{', '.join(tiers)}]" if tiers else ""
@@ -112,6 +115,9 @@ def _sarif(
                 "template": f.template,
             },
         }
+        if f.resource:
+            result["properties"]["resource"] = f.resource
+            location["logicalLocations"] = [{"fullyQualifiedName": f.resource}]
         if f.suppressed:
             result["suppressions"] = [{"kind": "external", "justification": f.suppressed}]
         results.append(result)

@@ -52,7 +52,7 @@ def _label(i: int, s: Statement) -> str:
     return f"`{s.sid}`" if s.sid else f"#{i}"
 
 
-@rule("PE110", "error", "resource policy allows any principal without a narrowing condition")
+@rule("PE130", "error", "resource policy allows any principal without a narrowing condition")
 def public_resource(t: Target) -> Iterator[tuple[str, str]]:
     for i, s, path in t.statements:
         if not _applies(t, s) or not _anyone(s):
@@ -72,7 +72,7 @@ def public_resource(t: Target) -> Iterator[tuple[str, str]]:
             )
 
 
-@rule("PE111", "warning", "resource policy grants sessions directly (no session policy limits it)")
+@rule("PE131", "warning", "resource policy grants sessions directly (no session policy limits it)")
 def direct_session_grant(t: Target) -> Iterator[tuple[str, str]]:
     for i, s, path in t.statements:
         if not _applies(t, s) or s.principal is None:

@@ -62,7 +62,10 @@ def _scoped(s: Statement, t: Target) -> bool:
     listing = any(
         i.full_name.lower() in _LISTINGS for a in s.action or () for i in iam_data().expand(a)
     )
-    return not any(_whole_container(r, listing=listing) for r in s.resource or ())
+    # A resource with an unresolved (opaque) part of an IaC template is never scoped by
+    # its shape: the part could be anything (policy_engine.iac's widening rule).
+    opaque = t.extra.get("opaque_resources", ())
+    return not any(_whole_container(r, listing=listing) or r in opaque for r in s.resource or ())
 
 
 _LISTINGS = frozenset({"s3:listbucket", "s3:listbucketversions"})

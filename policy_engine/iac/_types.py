@@ -1,0 +1,77 @@
+"""What the readers yield: policies with their owner and lines, roles, problems."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias
+
+IacFormat: TypeAlias = Literal["cloudformation", "sam", "terraform"]
+PolicyKind: TypeAlias = Literal["identity", "trust", "resource"]
+
+
+@dataclass(frozen=True)
+class ExtractedPolicy:
+    """One policy document found in a template or plan.
+
+    ``owner`` is the CloudFormation logical ID or the Terraform address; ``name``
+    says which of the owner's policies it is (``Policies[0] orders``,
+    ``AssumeRolePolicyDocument``...). ``document`` is resolved: strings may hold
+    opaque parts (see :func:`policy_engine.iac.widen_policy`). ``lines`` maps JSON
+    paths (``$``, ``$.Statement[1]``, ``$.Statement[1].Resource``) to source lines.
+    ``roles`` are the names of the roles an identity policy is attached to;
+    ``targets`` the ARNs of the resources a resource policy is attached to."""
+
+    file: str
+    owner: str
+    resource_type: str
+    name: str
+    kind: PolicyKind
+    document: Mapping[str, Any]
+    line: int
+    lines: Mapping[str, int] = field(default_factory=dict)
+    roles: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.owner} {self.name}"
+
+
+@dataclass(frozen=True)
+class RoleInfo:
+    """A role of the template: its name (resolved; may hold opaque parts), its
+    trust policy and the managed policies attached by ARN."""
+
+    file: str
+    owner: str
+    name: str
+    arn: str
+    line: int
+    trust: ExtractedPolicy | None
+    managed: tuple[tuple[str, int], ...] = ()  # (ARN as written, resolved; line)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the reader could not read or resolve (a lint finding)."""
+
+    rule: str
+    severity: Literal["error", "warning", "info"]
+    message: str
+    line: int | None
+    owner: str | None = None
+
+
+@dataclass
+class IacTemplate:
+    """Everything read from one template or plan."""
+
+    file: str
+    format: IacFormat
+    text: str
+    policies: list[ExtractedPolicy] = field(default_factory=list)
+    roles: list[RoleInfo] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    resources: int = 0  # resources (or resource changes) read
+    stand_ins: tuple[str, ...] = ()  # pseudo parameters read as their stand-ins

@@ -1,0 +1,402 @@
+"""The CloudFormation (and SAM) reader: every policy document of a template with its
+logical ID and lines, intrinsic functions resolved (see :mod:`._resolve`).
+
+Read: ``AWS::IAM::Role`` (inline ``Policies``, ``AssumeRolePolicyDocument`` as a
+trust policy, ``ManagedPolicyArns``), ``AWS::IAM::ManagedPolicy``, ``AWS::IAM::Policy``,
+``AWS::IAM::RolePolicy``, ``AWS::S3::BucketPolicy``, ``AWS::KMS::Key``,
+``AWS::SQS::QueuePolicy``, ``AWS::SecretsManager::ResourcePolicy``, and SAM
+``AWS::Serverless::Function`` / ``StateMachine`` ``Policies`` (see :mod:`.sam`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from typing import Any
+
+from ._nodes import Node, NodeList, TemplateError, line_of
+from ._resolve import NO_VALUE, Resolver, has_opaque, opaque, shown
+from ._types import ExtractedPolicy, IacTemplate, PolicyKind, Problem, RoleInfo
+
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+
+
+def is_sam(template: Mapping[str, Any]) -> bool:
+    transform = template.get("Transform")
+    names = transform if isinstance(transform, list) else [transform]
+    return SAM_TRANSFORM in names
+
+
+def read_cloudformation(
+    template: Mapping[str, Any],
+    file: str,
+    text: str,
+    parameters: Mapping[str, str] | None = None,
+) -> IacTemplate:
+    out = IacTemplate(file, "sam" if is_sam(template) else "cloudformation", text)
+    resources = template.get("Resources")
+    if not isinstance(resources, Mapping):
+        out.problems.append(
+            Problem("PE110", "error", "`Resources` must be a mapping of logical IDs", 1)
+        )
+        return out
+    resolver = Resolver(template, file, parameters)
+    out.resources = len(resources)
+    managed_arns: dict[str, ExtractedPolicy] = {}
+    attach: list[tuple[RoleInfo, str, int]] = []
+    for logical_id, resource in resources.items():
+        line = line_of(resource, 1)
+        if not isinstance(resource, Mapping):
+            out.problems.append(
+                Problem("PE110", "error", f"resource `{logical_id}` must be a mapping", line)
+            )
+            continue
+        kind = str(resource.get("Type", ""))
+        reader = _READERS.get(kind)
+        if reader is None:
+            continue
+        if "Condition" in resource:
+            try:
+                if resolver.decide(resource["Condition"], line) is False:
+                    continue  # not deployed with these parameters
+            except TemplateError as exc:
+                out.problems.append(Problem("PE110", "error", _msg(exc), line, logical_id))
+                continue
+        props = resource.get("Properties", Node(line))
+        if not isinstance(props, Mapping):
+            out.problems.append(
+                Problem("PE110", "error", f"`{logical_id}.Properties` must be a mapping", line)
+            )
+            continue
+        ctx = _Context(out, resolver, str(logical_id), kind, props, line)
+        try:
+            reader(ctx)
+        except TemplateError as exc:
+            out.problems.append(Problem("PE110", "error", _msg(exc), exc.line or line, logical_id))
+        for p in ctx.policies:
+            if p.resource_type == "AWS::IAM::ManagedPolicy":
+                arn = resolver.ref(str(logical_id), line)
+                managed_arns[str(arn)] = p
+        attach.extend(ctx.attachments)
+    # Managed policies attached to roles by ARN: a policy of the template, or outside it.
+    external: dict[str, list[tuple[str, int]]] = {}
+    for role, arn, line in attach:
+        found = managed_arns.get(arn)
+        if found is not None:
+            if role.name not in found.roles:
+                index = out.policies.index(found)
+                found = _with_role(found, role.name)
+                out.policies[index] = found
+                managed_arns[arn] = found
+        else:
+            external.setdefault(role.owner, []).append((arn, line))
+            out.problems.append(
+                Problem(
+                    "PE112",
+                    "info",
+                    f"managed policy `{shown(arn)}` attached to `{role.owner}` is not in the "
+                    "template: its statements are not linted",
+                    line,
+                    role.owner,
+                )
+            )
+    out.roles = [replace(r, managed=tuple(external.get(r.owner, ()))) for r in out.roles]
+    out.stand_ins = tuple(sorted(resolver.stand_ins_used))
+    return out
+
+
+def _with_role(p: ExtractedPolicy, role: str) -> ExtractedPolicy:
+    return replace(p, roles=(*p.roles, role))
+
+
+def _msg(exc: TemplateError) -> str:
+    text = str(exc)
+    prefix = f"{exc.file}:{exc.line}: " if exc.line else f"{exc.file}: "
+    return text.removeprefix(prefix)
+
+
+class _Context:
+    """One resource being read."""
+
+    def __init__(
+        self,
+        out: IacTemplate,
+        resolver: Resolver,
+        logical_id: str,
+        kind: str,
+        props: Mapping[str, Any],
+        line: int,
+    ) -> None:
+        self.out = out
+        self.resolver = resolver
+        self.logical_id = logical_id
+        self.kind = kind
+        self.props = props
+        self.line = line
+        self.policies: list[ExtractedPolicy] = []
+        self.attachments: list[tuple[RoleInfo, str, int]] = []
+
+    def prop_line(self, key: str) -> int:
+        if isinstance(self.props, Node):
+            return self.props.key_lines.get(key, self.line)
+        return self.line
+
+    def text(self, key: str) -> str | None:
+        if key not in self.props:
+            return None
+        value = self.resolver.resolve(self.props[key], self.prop_line(key))
+        if value is NO_VALUE:
+            return None
+        if not isinstance(value, str):
+            raise TemplateError(
+                f"`{self.logical_id}.{key}` must resolve to a string",
+                self.out.file,
+                self.prop_line(key),
+            )
+        return value
+
+    def texts(self, key: str) -> list[tuple[str, int]]:
+        """A list property: each value resolved, with its line."""
+        raw = self.props.get(key)
+        if raw is None:
+            return []
+        line = self.prop_line(key)
+        resolved = self.resolver.resolve(raw, line)
+        if resolved is NO_VALUE:
+            return []
+        if isinstance(resolved, str):
+            return [(resolved, line)]
+        if not isinstance(resolved, list) or not all(isinstance(v, str) for v in resolved):
+            raise TemplateError(
+                f"`{self.logical_id}.{key}` must be a list of strings", self.out.file, line
+            )
+        lines = [line_of(v, line) for v in raw] if isinstance(raw, NodeList) else []
+        if len(lines) != len(resolved):
+            lines = [line] * len(resolved)
+        return list(zip(resolved, lines, strict=True))
+
+    def document(
+        self,
+        raw: Any,
+        line: int,
+        name: str,
+        kind: PolicyKind,
+        *,
+        roles: tuple[str, ...] = (),
+        targets: tuple[str, ...] = (),
+    ) -> ExtractedPolicy | None:
+        try:
+            document, lines = resolve_document(self.resolver, raw, line)
+        except TemplateError as exc:
+            self.out.problems.append(
+                Problem("PE110", "error", f"{name}: {_msg(exc)}", exc.line or line, self.logical_id)
+            )
+            return None
+        policy = ExtractedPolicy(
+            self.out.file,
+            self.logical_id,
+            self.kind,
+            name,
+            kind,
+            document,
+            line,
+            lines,
+            roles,
+            targets,
+        )
+        self.out.policies.append(policy)
+        self.policies.append(policy)
+        return policy
+
+    def property_document(
+        self, key: str, kind: PolicyKind, *, name: str | None = None, **kw: Any
+    ) -> ExtractedPolicy | None:
+        if key not in self.props:
+            raise TemplateError(
+                f"`{self.logical_id}` ({self.kind}) has no `{key}`", self.out.file, self.line
+            )
+        return self.document(self.props[key], self.prop_line(key), name or key, kind, **kw)
+
+
+def resolve_document(
+    resolver: Resolver, raw: Any, line: int
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """A policy document resolved, statement by statement, with the line of each
+    statement and of each of its elements."""
+    line = line_of(raw, line)
+    lines: dict[str, int] = {"$": line}
+    if isinstance(raw, Node) and not _is_function(raw):
+        document: dict[str, Any] = {}
+        for key, value in raw.items():
+            key_line = raw.key_lines.get(key, line)
+            lines[f"$.{key}"] = key_line
+            if key == "Statement" and isinstance(value, NodeList):
+                statements: list[Any] = []
+                for item in value:
+                    resolved = resolver.resolve(item, line_of(item, key_line))
+                    if resolved is NO_VALUE:
+                        continue
+                    path = f"$.Statement[{len(statements)}]"
+                    _element_lines(item, path, line_of(item, key_line), lines)
+                    statements.append(resolved)
+                document[key] = statements
+                continue
+            if key == "Statement":
+                _element_lines(value, "$.Statement", line_of(value, key_line), lines)
+            resolved = resolver.resolve(value, key_line)
+            if resolved is not NO_VALUE:
+                document[str(key)] = resolved
+        return document, lines
+    resolved = resolver.resolve(raw, line)
+    if isinstance(resolved, str):
+        if has_opaque(resolved):
+            raise TemplateError(
+                "the policy document is a string with unresolved parts", resolver.file, line
+            )
+        try:
+            resolved = json.loads(resolved)
+        except ValueError as exc:
+            raise TemplateError(
+                f"the policy document is a string but not JSON: {exc}", resolver.file, line
+            ) from None
+    if not isinstance(resolved, dict):
+        raise TemplateError("a policy document must be a mapping", resolver.file, line)
+    return resolved, lines
+
+
+def _is_function(node: Mapping[str, Any]) -> bool:
+    return (len(node) == 1 and next(iter(node)) in ("Ref", "Condition")) or (
+        len(node) == 1 and str(next(iter(node))).startswith("Fn::")
+    )
+
+
+def _element_lines(item: Any, path: str, line: int, lines: dict[str, int]) -> None:
+    lines[path] = line
+    if isinstance(item, Node) and not _is_function(item):
+        for key, key_line in item.key_lines.items():
+            lines[f"{path}.{key}"] = key_line
+
+
+# -- resource types ----------------------------------------------------------------------
+
+
+def _role(ctx: _Context) -> None:
+    name = ctx.resolver.ref(ctx.logical_id, ctx.line)
+    arn = ctx.resolver.get_att([ctx.logical_id, "Arn"], ctx.line)
+    trust = None
+    if "AssumeRolePolicyDocument" in ctx.props:
+        trust = ctx.property_document("AssumeRolePolicyDocument", "trust")
+    else:
+        ctx.out.problems.append(
+            Problem("PE110", "error", "the role has no `AssumeRolePolicyDocument`", ctx.line,
+                    ctx.logical_id)
+        )  # fmt: skip
+    raw = ctx.props.get("Policies")
+    if raw is not None:
+        line = ctx.prop_line("Policies")
+        items = raw if isinstance(raw, list) else None
+        if items is None:
+            raise TemplateError("`Policies` must be a list", ctx.out.file, line)
+        for i, item in enumerate(items):
+            item_line = line_of(item, line)
+            if isinstance(item, Mapping) and _is_function(item):
+                item = ctx.resolver.resolve(item, item_line)
+                if item is NO_VALUE:
+                    continue
+            if not isinstance(item, Mapping) or "PolicyDocument" not in item:
+                raise TemplateError(
+                    f"`Policies[{i}]` must be a mapping with PolicyName and PolicyDocument",
+                    ctx.out.file,
+                    item_line,
+                )
+            policy_name = ctx.resolver.resolve(item.get("PolicyName", f"#{i}"), item_line)
+            doc_line = (
+                item.key_lines.get("PolicyDocument", item_line)
+                if isinstance(item, Node)
+                else item_line
+            )
+            ctx.document(
+                item["PolicyDocument"],
+                doc_line,
+                f"Policies[{i}] {shown(str(policy_name))}",
+                "identity",
+                roles=(str(name),),
+            )
+    role = RoleInfo(ctx.out.file, ctx.logical_id, str(name), str(arn), ctx.line, trust)
+    managed = ctx.texts("ManagedPolicyArns")
+    role = RoleInfo(role.file, role.owner, role.name, role.arn, role.line, trust, tuple(managed))
+    ctx.out.roles.append(role)
+    ctx.attachments.extend((role, arn_text, line) for arn_text, line in managed)
+
+
+def _identity_policy(ctx: _Context) -> None:
+    roles = tuple(r for r, _ in ctx.texts("Roles"))
+    if ctx.kind == "AWS::IAM::RolePolicy":
+        role = ctx.text("RoleName")
+        roles = (role,) if role else ()
+    name = ctx.text("PolicyName") or ctx.text("ManagedPolicyName") or ""
+    ctx.property_document("PolicyDocument", "identity", name=f"PolicyDocument {name}".strip(),
+                          roles=roles)  # fmt: skip
+
+
+def _bucket_policy(ctx: _Context) -> None:
+    bucket = ctx.text("Bucket") or opaque(f"bucket of {ctx.logical_id}")
+    partition = ctx.resolver.pseudo_value("AWS::Partition")
+    ctx.property_document("PolicyDocument", "resource", targets=(f"arn:{partition}:s3:::{bucket}",))
+
+
+def _key_policy(ctx: _Context) -> None:
+    if "KeyPolicy" not in ctx.props:
+        return  # AWS gives the key its default policy (the account administers)
+    arn = ctx.resolver.get_att([ctx.logical_id, "Arn"], ctx.line)
+    ctx.property_document("KeyPolicy", "resource", targets=(str(arn),))
+
+
+def _queue_policy(ctx: _Context) -> None:
+    arns = []
+    partition = ctx.resolver.pseudo_value("AWS::Partition")
+    for url, _ in ctx.texts("Queues"):
+        parts = url.split("/")
+        host = parts[2].split(".") if len(parts) > 4 else []
+        if len(parts) >= 5 and len(host) > 1 and parts[0] == "https:":
+            arns.append(f"arn:{partition}:sqs:{host[1]}:{parts[3]}:{parts[4]}")
+        else:
+            arns.append(opaque(f"queue {shown(url)}"))
+    ctx.property_document("PolicyDocument", "resource", targets=tuple(arns))
+
+
+def _secret_policy(ctx: _Context) -> None:
+    secret = ctx.text("SecretId") or opaque(f"secret of {ctx.logical_id}")
+    ctx.property_document("ResourcePolicy", "resource", targets=(secret,))
+
+
+def _serverless(ctx: _Context) -> None:
+    from .sam import read_sam_policies
+
+    read_sam_policies(ctx)
+
+
+_READERS = {
+    "AWS::IAM::Role": _role,
+    "AWS::IAM::ManagedPolicy": _identity_policy,
+    "AWS::IAM::Policy": _identity_policy,
+    "AWS::IAM::RolePolicy": _identity_policy,
+    "AWS::S3::BucketPolicy": _bucket_policy,
+    "AWS::KMS::Key": _key_policy,
+    "AWS::SQS::QueuePolicy": _queue_policy,
+    "AWS::SecretsManager::ResourcePolicy": _secret_policy,
+    "AWS::Serverless::Function": _serverless,
+    "AWS::Serverless::StateMachine": _serverless,
+}
+
+#: Every resource type the reader extracts policies from.
+READ_TYPES = tuple(_READERS)
+
+
+def iter_types(template: Mapping[str, Any]) -> Iterator[str]:
+    resources = template.get("Resources")
+    if isinstance(resources, Mapping):
+        for r in resources.values():
+            if isinstance(r, Mapping):
+                yield str(r.get("Type", ""))
