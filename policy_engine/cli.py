@@ -478,6 +478,14 @@ def _lint_templates(
     tier_roles = frozenset(
         t.role_arn.rsplit("/", 1)[-1] for t in (catalog.tiers.values() if catalog else ())
     )
+    model = None
+    if catalog is not None:
+        model = tuple(
+            glob
+            for res in catalog.resources.values()
+            for glob in (res.arn, f"{res.arn}/*", *(p.arn for p in res.partitions if p.arn))
+            if glob
+        )
     for path in paths:
         try:
             template = read_template(path, parameters)
@@ -486,7 +494,7 @@ def _lint_templates(
             findings.append(Finding("PE000", "error", message, exc.file, exc.line))
             continue
         read.append(template)
-        findings.extend(lint_template(template, tier_roles))
+        findings.extend(lint_template(template, tier_roles, model))
     if catalog is not None and read:
         findings.extend(check_deployment(catalog, read))
     return findings, len(read)

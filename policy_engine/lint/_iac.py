@@ -28,10 +28,15 @@ IAC_RULES = {
 }  # fmt: skip
 
 
-def lint_template(template: IacTemplate, tier_roles: frozenset[str] = frozenset()) -> list[Finding]:
+def lint_template(
+    template: IacTemplate,
+    tier_roles: frozenset[str] = frozenset(),
+    model: tuple[str, ...] | None = None,
+) -> list[Finding]:
     """Every rule on each extracted policy, plus what the reader could not read.
     Policies on ``tier_roles`` (role names) are read as a catalogue's role templates
-    (wide by design: the session policy narrows them)."""
+    (wide by design: the session policy narrows them). ``model``: with a catalogue,
+    the ARN globs of its resource model (the pooled data PE080 looks after)."""
     out = [
         Finding(p.rule, p.severity, p.message, template.file, p.line, "$", resource=p.owner)
         for p in template.problems
@@ -51,7 +56,10 @@ def lint_template(template: IacTemplate, tier_roles: frozenset[str] = frozenset(
         )
     for policy in template.policies:
         tier_role = policy.kind == "identity" and bool(tier_roles.intersection(policy.roles))
-        out.extend(lint_policy(policy, {"role_template": True} if tier_role else None))
+        extra: dict[str, Any] = {"role_template": True} if tier_role else {}
+        if model is not None:
+            extra["model_globs"] = model
+        out.extend(lint_policy(policy, extra or None))
     return out
 
 

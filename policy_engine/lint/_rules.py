@@ -128,6 +128,15 @@ def _multivalued(key: str) -> bool:
     return kind is None or kind.startswith("ArrayOf")
 
 
+def _partitions_data(key: str) -> bool:
+    """Keys whose absence can let a request reach every tenant's data (leading keys,
+    prefixes, encryption context, resource and principal tags); a missing request-tag
+    list (``aws:TagKeys`` on TagSession) opens nothing."""
+    from ._rules_tenancy import _PARTITION_KEYS
+
+    return bool(_PARTITION_KEYS.match(key.lower())) or key.lower() == "dynamodb:attributes"
+
+
 def _always_carried(s: Statement, key: str) -> bool:
     """Whether every action of the statement always sends ``key`` (DynamoDB item
     actions and Query send their leading keys), so none of its requests lacks it."""
@@ -156,8 +165,8 @@ def for_all_values_fail_open(t: Target) -> Iterator[tuple[str, str]]:
         }
         for c in s.conditions:
             if c.set_operator == "ForAllValues" and c.key.lower() not in guarded:
-                if _always_carried(s, c.key):
-                    continue  # no request of these actions lacks the key
+                if _always_carried(s, c.key) or not _partitions_data(c.key):
+                    continue  # no request lacks it, or its absence opens nothing
                 yield (
                     (
                         f"`ForAllValues:` is true when `{c.key}` is absent (a Scan has no leading "

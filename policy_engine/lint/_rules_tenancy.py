@@ -85,6 +85,14 @@ def _whole_container(resource: str, *, listing: bool = False) -> bool:
     return wild and _WHOLE_CONTAINER.match(rest) is not None
 
 
+def _touches_model(resources: Sequence[str], model: Sequence[str]) -> bool:
+    from .._glob import may_overlap
+
+    marker = "{tenant}"
+    globs = [g.replace(marker, "*") for g in model]
+    return any(may_overlap(r, g) for r in resources for g in globs)
+
+
 @rule("PE080", "warning", "data reads on shared resources without tenant scoping")
 def unscoped_reads(t: Target) -> Iterator[tuple[str, str]]:
     if t.extra.get("role_template"):
@@ -95,6 +103,9 @@ def unscoped_reads(t: Target) -> Iterator[tuple[str, str]]:
             continue
         if _scoped(s, t):
             continue
+        model = t.extra.get("model_globs")
+        if model is not None and not _touches_model(s.resource, model):
+            continue  # not the catalogue's pooled data (an API-key secret, a log group)
         reads = sorted(
             {
                 info.full_name

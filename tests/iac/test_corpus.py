@@ -24,6 +24,7 @@ EXPECTED: dict[str, set[tuple[str, int | None]]] = {
         ("PE010", 44),
         ("PE080", 44),
         ("PE080", 55),  # bucket policy: public read of every object
+        ("PE130", 55),  # ... to any principal with no condition on who calls
     },
     "cfn_scoped_good.json": {("PE111", None)},
     "sam_app.yaml": {

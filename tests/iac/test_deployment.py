@@ -39,13 +39,12 @@ def _template(tier: str, *, extra_statement: dict[str, Any] | None = None) -> di
     return {"Resources": {"TierRole": {"Type": "AWS::IAM::Role", "Properties": role}}}
 
 
-def _lint(path: Path) -> tuple[int, list[dict[str, Any]]]:
+def _lint(path: Path, *parameters: str) -> tuple[int, list[dict[str, Any]]]:
     out = io.StringIO()
-    code = run(
-        ["lint", "--format", "json", "--catalog", str(load_catalog().root), str(path)],
-        out,
-        io.StringIO(),
-    )
+    argv = ["lint", "--format", "json", "--catalog", str(load_catalog().root), str(path)]
+    for parameter in parameters:
+        argv += ["--parameter", parameter]
+    code = run(argv, out, io.StringIO())
     return code, json.loads(out.getvalue())["findings"]
 
 
@@ -106,12 +105,24 @@ def _has_export() -> bool:
     reason="`policy-engine export` does not exist on this branch yet (built on another branch)",
 )
 def test_export_output_lints_clean_without_suppressions(tmp_path: Path) -> None:
-    out = tmp_path / "exported"
-    assert run(["export", "--output", str(out)], io.StringIO(), io.StringIO()) == 0
-    templates = sorted(p for p in out.rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
-    assert templates
+    templates = []
+    for fmt, name in (("cloudformation", "stack.yaml"), ("sam", "sam.json")):
+        out = tmp_path / name
+        argv = ["export", "--format", fmt, "--output", str(out)]
+        assert run(argv, io.StringIO(), io.StringIO()) == 0
+        templates.append(out)
+    # the deploy parameters a team passes (the service functions' execution role)
+    role = "ExecutionRoleArns=arn:aws:iam::111122223333:role/orders-service"
     for template in templates:
-        code, findings = _lint(template)
+        code, findings = _lint(template, role)
         bad = [f for f in findings if f["severity"] != "info" or f["suppressed"]]
         assert code == 0, bad
         assert bad == []
+
+
+def test_example_sam_app_lints_clean() -> None:
+    root = Path(__file__).resolve().parents[2]
+    code, findings = _lint(root / "examples" / "sam-app" / "template.yaml")
+    bad = [f for f in findings if f["severity"] != "info" or f["suppressed"]]
+    assert code == 0, bad
+    assert bad == []
