@@ -127,12 +127,18 @@ class _Coverage(_Search):
         free = self._cover_globs(service, with_tenant=False)
         if _covered_fast(glob, free):
             return None  # the pattern, read widest, lies in a resource of the model
+        if _as_model(pattern, variables) in self._cover_globs(service, with_tenant=True):
+            return None  # the pattern is a model string itself, its tenant where the model's is
         role_globs = (
             None
             if role_patterns is None
             else [_glob.as_pattern(p.replace(TENANT_MARKER, "*")) for p, _ in role_patterns]
         )
-        if role_globs is not None and all(_covered_fast(g, free) for g in role_globs):
+        model = self._cover_globs(service, with_tenant=True)
+        if role_patterns is not None and all(
+            _covered_fast(g, free) or _as_model(p, v) in model
+            for g, (p, v) in zip(role_globs or [], role_patterns, strict=True)
+        ):
             return None  # the role allows only what the model covers (or nothing)
         fmt_globs = [re.sub(r"\$\{[^}]*\}", "*", f) for f in formats]
         sigma = self.sigma | {c for f in fmt_globs for c in f if c.isprintable()}
@@ -276,3 +282,15 @@ def _plain(nfa: fa.NFA) -> fa.NFA:
                 kept[symbol] = set(targets)
         delta.append(kept)
     return fa.NFA(delta, eps, nfa.start, set(nfa.accept))
+
+
+def _as_model(pattern: str, variables: bool) -> str:
+    """A Resource pattern written as a model string: its tenant (the marker, or the
+    tenant tag when variables are read) as ``{tenant}``. Equal to a model string, it
+    grants exactly that part of the model (same wildcards, same tenant language)."""
+    if "{" in pattern.replace(TENANT_MARKER, "").replace("${", ""):
+        return "\x00"  # literal braces: never taken for the model's tenant slot
+    text = pattern.replace(TENANT_MARKER, "{tenant}")
+    if variables:
+        text = re.sub(r"\$\{aws:PrincipalTag/TenantId\}", "{tenant}", text, flags=re.I)
+    return text
