@@ -409,7 +409,40 @@ def _drop_empty_multivalued(case: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _lacks_principal_keys(case: dict[str, Any]) -> bool:
+    from policy_engine.evaluate import _principal_keys, parse_caller
+
+    keys = {k.lower() for k in case["context"]}
+    derived = _principal_keys(parse_caller(case["principal"]))
+    return any(k not in keys for k in derived)
+
+
+def _add_principal_keys(case: dict[str, Any]) -> dict[str, Any]:
+    from policy_engine.evaluate import _principal_keys, parse_caller
+
+    keys = {k.lower() for k in case["context"]}
+    context = dict(case["context"])
+    for key, value in _principal_keys(parse_caller(case["principal"])).items():
+        if key not in keys:
+            context[{"aws:principalarn": "aws:PrincipalArn"}.get(key, "aws:PrincipalAccount")] = (
+                value
+            )
+    return {**case, "context": context}
+
+
 DEVIATIONS: list[Deviation] = [
+    Deviation(
+        name="principal-keys-always-present",
+        reference=(
+            "IAM User Guide, 'AWS global condition context keys': aws:PrincipalArn and "
+            "aws:PrincipalAccount are always included in the request context (for a role "
+            "session, aws:PrincipalArn is the role's ARN). Our requests carry them, derived "
+            "from the caller; the oracle reads only the context it is given. Checked by "
+            "asking the oracle with the two keys added to the context."
+        ),
+        applies=_lacks_principal_keys,
+        rewrite=_add_principal_keys,
+    ),
     Deviation(
         name="empty-multivalued-key-is-absent",
         reference=(
