@@ -16,6 +16,7 @@ from policy_engine.catalog import default_catalog
 from policy_engine.lambda_ import (
     ClaimNames,
     UnauthorizedError,
+    clear_tenant_keys,
     tenant_context_from_event,
     tenant_handler,
     tenant_logger,
@@ -93,9 +94,16 @@ def test_powertools_style_logger_gets_keys_appended() -> None:
         def append_keys(self, **kw: str) -> None:
             self.keys.update(kw)
 
+        def remove_keys(self, keys: list[str]) -> None:
+            for key in keys:
+                self.keys.pop(key, None)
+
     base = PowertoolsLike()
-    assert tenant_logger(base, TenantContext("acme", "basic")) is base
+    view = tenant_logger(base, TenantContext("acme", "basic"))
+    assert view.keys is base.keys  # everything else is the logger's
     assert base.keys == {"tenant_id": "acme", "tier": "basic"}
+    clear_tenant_keys(base)
+    assert base.keys == {}
 
 
 class NoCalls:
