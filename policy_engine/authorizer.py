@@ -48,7 +48,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from ._jwks import KEY_TYPES, MIN_RSA_BITS, JwksCache, JwksUnavailable, UnknownKey, printable
-from .catalog import AuthorizerSpec, Catalog, default_catalog
+from .catalog import AuthorizerSpec, Catalog, load_catalog
 from .errors import PolicyEngineError
 from .evaluate import Evaluator, Request, compile_policy
 from .model import policy_to_obj
@@ -117,6 +117,16 @@ class Decision:
     principal: str | None = None
     route: str | None = None
 
+    @property
+    def reason_code(self) -> str:
+        """The reason as one of a few fixed codes (a metric dimension): ``allowed``,
+        ``route_denied``, ``token_rejected``, ``claims_rejected``."""
+        if self.allowed:
+            return "allowed"
+        if self.tenant is not None:
+            return "route_denied"
+        return "claims_rejected" if self.reason.startswith("claims:") else "token_rejected"
+
 
 class Authorizer:
     """The authorizer Lambda handler; call it with ``(event, context)``."""
@@ -130,7 +140,13 @@ class Authorizer:
         spec: AuthorizerSpec,
         clock: Callable[[], float] = time.time,
         http_api_response: Literal["simple", "iam"] = "simple",
+        logger: Any = None,
+        metrics: Any = False,
     ) -> None:
+        from .metrics import options
+
+        self.logger = logger if logger is not None else LOG
+        self.metrics = options(metrics)
         self.catalog = catalog
         self.spec = spec
         self.jwks = jwks
@@ -147,6 +163,31 @@ class Authorizer:
     # -- the handler ------------------------------------------------------------------
 
     def __call__(self, event: Mapping[str, Any], context: Any = None) -> dict[str, Any]:
+        self._decision: Decision | None = None
+        try:
+            return self._handle(event)
+        finally:
+            if self.metrics is not None:
+                self._record(self._decision)
+
+    def _record(self, decision: Decision | None) -> None:
+        """One EMF flush per invocation: ``AuthorizerDecisions`` by decision and reason
+        code (dimensions), with the tenant and tier where the token named them."""
+        assert self.metrics is not None
+        recorder = self.metrics.recorder(
+            decision.tenant if decision else None, decision.tier if decision else None
+        )
+        allowed = decision is not None and decision.allowed
+        recorder.add_dimension("decision", "allow" if allowed else "deny")
+        recorder.add_dimension("reason", decision.reason_code if decision else "error")
+        recorder.add_metric("AuthorizerDecisions", 1)
+        recorder.flush()
+
+    def _decided(self, decision: Decision) -> None:
+        self._decision = decision
+        _log(decision, self.logger)
+
+    def _handle(self, event: Mapping[str, Any]) -> dict[str, Any]:
         kind = event_kind(event)
         route = _route_arn(event, kind)
         try:
@@ -173,7 +214,7 @@ class Authorizer:
             principal,
             route,
         )
-        _log(decision)
+        self._decided(decision)
         ctx = {"tenantId": tenant, "tier": tier}
         if kind == "http-v2" and self.http_api_response == "simple":
             return {"isAuthorized": on_route, "context": ctx}
@@ -320,7 +361,7 @@ class Authorizer:
     def _refuse(self, kind: EventKind, decision: Decision, status: int) -> dict[str, Any]:
         # the reason may quote what the request carried: escaped and bounded
         decision = replace(decision, reason=printable(decision.reason, MAX_REASON_CHARS))
-        _log(decision)
+        self._decided(decision)
         if kind in ("rest-token", "rest-request") and status == 401:
             raise Unauthorized(decision.reason)
         if kind == "http-v2" and self.http_api_response == "simple":
@@ -353,6 +394,8 @@ def make_authorizer(
     environ: Mapping[str, str] | None = None,
     clock: Callable[[], float] = time.time,
     http_api_response: Literal["simple", "iam"] | None = None,
+    logger: Any = None,
+    metrics: Any = False,
 ) -> Authorizer:
     """Build the authorizer handler from a catalogue's ``[authorizer]`` section.
 
@@ -361,6 +404,13 @@ def make_authorizer(
     (tier -> key) or else from each tier's ``api_key_env`` variable in ``environ``
     (default ``os.environ``); a tier that names a variable that is not set stops the
     start-up, so a misconfigured authorizer never serves requests.
+
+    The catalogue defaults to :func:`~policy_engine.catalog.load_catalog`'s
+    (``$POLICY_ENGINE_CATALOG``, ``$POLICY_ENGINE_STAGE``, else the bundled example).
+    ``logger`` (a standard or Powertools logger) receives every decision record;
+    ``metrics`` (``True`` for the built-in EMF writer, a Powertools ``Metrics`` or a
+    :class:`~policy_engine.metrics.MetricsOptions`; default off) records
+    ``AuthorizerDecisions`` by ``decision`` and ``reason`` code, one flush per call.
     """
     try:
         import jwt  # noqa: F401
@@ -368,7 +418,7 @@ def make_authorizer(
         raise AuthorizerConfigError(
             "the authorizer needs PyJWT with cryptography: pip install 'policy-engine[authorizer]'"
         ) from exc
-    catalog = catalog or default_catalog()
+    catalog = catalog or load_catalog()
     spec = catalog.authorizer
     if spec is None:
         raise AuthorizerConfigError(
@@ -389,6 +439,8 @@ def make_authorizer(
         spec=spec,
         clock=clock,
         http_api_response=mode,  # type: ignore[arg-type]
+        logger=logger,
+        metrics=metrics,
     )
 
 
@@ -575,12 +627,13 @@ def _jwt_reason(exc: Exception) -> str:
     return base
 
 
-def _log(decision: Decision) -> None:
+def _log(decision: Decision, logger: Any = LOG) -> None:
     """Log a decision. The reason is escaped and bounded where it is made; tenant and
     tier are validated; principal and route are escaped and bounded here."""
-    if not LOG.isEnabledFor(logging.INFO):
+    enabled = getattr(logger, "isEnabledFor", None)
+    if enabled is not None and not enabled(logging.INFO):
         return  # the hot path pays nothing when nobody listens
-    LOG.info(
+    logger.info(
         "authorizer %s: %s",
         "allow" if decision.allowed else "deny",
         decision.reason,

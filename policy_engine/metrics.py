@@ -338,13 +338,13 @@ class MetricsOptions:
 
 
 def options(metrics: Any) -> MetricsOptions | None:
-    """``False``: no metrics; ``None``: the built-in writer; a :class:`MetricsOptions`
-    as it is; anything else is taken as the back end."""
+    """``False``: no metrics; ``None`` or ``True``: the built-in writer; a
+    :class:`MetricsOptions` as it is; anything else is taken as the back end."""
     if metrics is False:
         return None
     if isinstance(metrics, MetricsOptions):
         return metrics
-    return MetricsOptions(metrics)
+    return MetricsOptions(None if metrics is True else metrics)
 
 
 #: The vendor counters recorded per invocation (the change during the invocation).

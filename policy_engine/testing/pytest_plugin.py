@@ -8,8 +8,10 @@ nothing until used:
 - fixture ``isolation_checker``: a function ``(tier=None) -> dict[tier, TierResult]``
   running the isolation proof on that catalogue;
 - ``--policy-engine-profiles`` (or ini ``policy_engine_profiles = true``) registers
-  the Hypothesis profiles ``dev`` (fast) and ``ci`` (more examples, derandomised) and
-  loads ``$HYPOTHESIS_PROFILE`` (default ``dev``). Nothing is registered otherwise.
+  the Hypothesis profiles ``dev`` (fast) and ``ci`` (more examples, derandomised) on
+  top of the settings in effect (a profile the user loaded keeps its choices, such as
+  ``suppress_health_check``; profiles the user registered under these names are kept)
+  and loads ``$HYPOTHESIS_PROFILE`` (default ``dev``). Nothing is registered otherwise.
 """
 
 from __future__ import annotations
@@ -44,19 +46,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def register_profiles() -> None:
-    """Register the ``dev`` and ``ci`` Hypothesis profiles."""
+    """Register the ``dev`` and ``ci`` Hypothesis profiles on top of the settings in
+    effect (a user's loaded profile: its ``suppress_health_check`` and other choices
+    are kept, ``too_slow`` is added). A profile of the same name that the user
+    registered first is left as it is."""
     from hypothesis import HealthCheck, settings
+    from hypothesis.errors import InvalidArgument
 
-    settings.register_profile(
-        "dev", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-    )
-    settings.register_profile(
-        "ci",
-        max_examples=500,
-        deadline=None,
-        derandomize=True,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
+    parent = settings()
+    suppressed = list(parent.suppress_health_check)
+    if HealthCheck.too_slow not in suppressed:
+        suppressed.append(HealthCheck.too_slow)
+    for name, options in (
+        ("dev", {"max_examples": 50}),
+        ("ci", {"max_examples": 500, "derandomize": True}),
+    ):
+        try:
+            settings.get_profile(name)
+        except InvalidArgument:
+            settings.register_profile(
+                name, parent=parent, deadline=None, suppress_health_check=suppressed, **options
+            )
 
 
 def pytest_configure(config: pytest.Config) -> None:

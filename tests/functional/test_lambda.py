@@ -247,3 +247,62 @@ def test_explicit_claim_names_apply_to_every_source_and_refuse_ambiguity() -> No
     event = jwt_event({"org": "acme", "team": "globex", "plan": "basic"})
     with pytest.raises(UnauthorizedError, match="ambiguous tenant ID"):
         tenant_context_from_event(event, catalog=CATALOG, claims=names)
+
+
+class OneTenantVendor:
+    """A vendor stand-in that hands out a dummy session (no AWS call is made)."""
+
+    catalog = CATALOG
+
+    def __init__(self) -> None:
+        from policy_engine.vend import VendorStats
+
+        self.stats = VendorStats()
+
+    def session_for(self, *args: Any, **kwargs: Any) -> Any:
+        return object()
+
+
+def test_a_401_after_a_tenant_logs_no_stale_tenant_with_a_powertools_logger() -> None:
+    import io
+
+    powertools = pytest.importorskip("aws_lambda_powertools")
+    stream = io.StringIO()
+    logger = powertools.Logger(service="stale-keys", logger_handler=logging.StreamHandler(stream))
+
+    @tenant_handler(OneTenantVendor(), logger=logger)  # type: ignore[arg-type]
+    def handler(event: Any, context: Any, tenant: Any) -> Any:
+        tenant.logger.info("served")
+        return "ok"
+
+    assert handler(rest_event("acme", "basic"), None) == "ok"
+    assert handler({"requestContext": {}}, None)["statusCode"] == 401
+    served, refused = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert served["tenant_id"] == "acme"
+    assert refused["message"].startswith("unauthorized")  # through the user's logger
+    assert "tenant_id" not in refused
+    assert "tier" not in refused
+
+
+def test_extra_cannot_overwrite_the_stamped_tenant(caplog: pytest.LogCaptureFixture) -> None:
+    log = tenant_logger(logging.getLogger("svc"), TenantContext("acme", "basic"))
+    with caplog.at_level(logging.INFO, logger="svc"):
+        log.info("hello", extra={"tenant_id": "globex", "tier": "premium", "k": 1})
+    (record,) = caplog.records
+    assert record.tenant_id == "acme"  # type: ignore[attr-defined]
+    assert record.tier == "basic"  # type: ignore[attr-defined]
+    assert record.k == 1  # type: ignore[attr-defined]
+
+
+def test_extra_cannot_overwrite_the_stamped_tenant_with_a_powertools_logger() -> None:
+    import io
+
+    powertools = pytest.importorskip("aws_lambda_powertools")
+    stream = io.StringIO()
+    base = powertools.Logger(service="no-overwrite", logger_handler=logging.StreamHandler(stream))
+    log = tenant_logger(base, TenantContext("acme", "basic"))
+    log.info("hello", extra={"tenant_id": "globex", "k": 1})
+    record = json.loads(stream.getvalue())
+    assert record["tenant_id"] == "acme"
+    assert record["k"] == 1
+    clear_tenant_keys(base)
