@@ -46,19 +46,21 @@ def catalog_hash(catalog: Catalog, *, exclude: Path | None = None) -> str:
     """``sha256:<hex>`` over every file of the catalogue folder (relative path and
     bytes, in path order; the certificate itself and ``__pycache__`` left out), the
     manifest's name, the stage and the constants in effect."""
-    root = catalog.root.resolve()
-    skip = {exclude.resolve()} if exclude is not None else set()
-    skip.add((root / DEFAULT_NAME).resolve())
+    root = os.path.realpath(catalog.root)
+    skip = {os.path.join(root, DEFAULT_NAME)}
+    if exclude is not None:
+        skip.add(os.path.realpath(exclude))
     digest = hashlib.sha256()
-    files: list[tuple[str, Path]] = []
+    files: list[tuple[str, str]] = []
     for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
+        dirs[:] = [d for d in dirs if d not in _SKIPPED_DIRS]
         for name in names:
-            path = Path(folder, name)
-            if path.resolve() not in skip:
-                files.append((path.relative_to(root).as_posix(), path))
+            path = os.path.join(folder, name)
+            if path not in skip:  # a link to the certificate is hashed: stale, refused
+                files.append((os.path.relpath(path, root).replace(os.sep, "/"), path))
     for relative, path in sorted(files):
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read()
         digest.update(f"{relative}\0{len(data)}\0".encode())
         digest.update(data)
     setting = {

@@ -19,7 +19,6 @@ from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._jwks import printable
 from .errors import PolicyEngineError
 from .tenancy import TenantContext
 
@@ -109,6 +108,8 @@ def tenant_context_from_event(
                     raise UnauthorizedError(f"the {what} claim `{name}` is not a string")
                 found.setdefault(value, []).append(f"{where}.{name}")
         if len(found) > 1:
+            from ._jwks import printable
+
             shown = "; ".join(
                 f"`{printable(value, 40)}` in {', '.join(f'`{w}`' for w in places)}"
                 for value, places in list(found.items())[:3]

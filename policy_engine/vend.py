@@ -25,15 +25,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .catalog import Catalog, Tier, load_catalog
 from .errors import PolicyEngineError
-from .model import dumps
-from .render import Renderer
-from .tenancy import TenantIdLanguage, session_name
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loaded when a vendor is made, not at import (Lambda cold starts)
     import boto3
     from botocore.credentials import RefreshableCredentials
+
+    from .catalog import Catalog, Tier
+    from .render import Renderer
+    from .tenancy import TenantIdLanguage
 
 ROLE_CHAINING_MAX_SECONDS = 3600  # AWS caps a role session assumed from a role session
 MIN_DURATION_SECONDS = 900
@@ -196,6 +196,8 @@ class _Entry:
 def session_name_for(tenant: str, language: TenantIdLanguage) -> str:
     """``RoleSessionName``/``SourceIdentity`` of a tenant: :func:`policy_engine.tenancy.
     session_name` (injective over the catalogue's tenant-ID language)."""
+    from .tenancy import session_name
+
     return session_name(tenant, language)
 
 
@@ -290,6 +292,9 @@ class CredentialVendor:
             raise ValueError(
                 f"need 0 < backoff_base <= backoff_max, not {backoff_base} and {backoff_max}"
             )
+        from .catalog import load_catalog
+        from .render import Renderer
+
         self.catalog = catalog if catalog is not None else load_catalog()
         self.renderer = renderer or Renderer(self.catalog)
         self.max_entries = max_entries
@@ -360,6 +365,7 @@ class CredentialVendor:
         from ._invocation import InvocationLogger
         from .guard import guard_session
         from .isolation import effective_evaluator
+        from .tenancy import session_name
 
         constants = self.catalog.constants
         account = str(constants.get("account_id", ""))
@@ -450,6 +456,9 @@ class CredentialVendor:
 
     def prepare(self, tenant: str, tier: str) -> VendRequest:
         """Validate, render and size-check; build the AssumeRole call (no I/O)."""
+        from .model import dumps
+        from .tenancy import session_name
+
         tier_obj = self.catalog.tier(tier)
         policy = self.renderer.render_tier(tenant, tier)  # validates the tenant ID first
         if self.require_proved:

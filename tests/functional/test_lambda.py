@@ -127,7 +127,11 @@ def test_decorator_answers_401_without_aws_calls() -> None:
 
 @pytest.mark.slow
 def test_readme_handler_runs_against_moto(
-    aws_kwargs: dict[str, Any], orders_table: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    aws_kwargs: dict[str, Any],
+    orders_table: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     url = aws_kwargs["endpoint_url"]
     for name, value in {
@@ -158,6 +162,15 @@ def test_readme_handler_runs_against_moto(
     assert vendor.stats.misses == 2
     handler(rest_event("acme", "basic"), None)  # warm invocation: cached credentials
     assert vendor.stats.hits == 1
+    # one EMF document per invocation, each with its tenant (or none for the 401)
+    from emf_spec import assert_emf, emf_documents
+
+    docs = [assert_emf(d) for d in emf_documents(capsys.readouterr().out)]
+    assert [d.get("tenant_id") for d in docs] == ["acme", "globex", None, "acme"]
+    assert docs[0]["OrdersRead"] == [1.0]
+    assert docs[1]["OrderNotFound"] == [1.0]
+    assert docs[2]["Unauthorized"] == [1.0]
+    assert docs[3]["CredentialCacheHits"] == [1.0]
 
 
 @pytest.mark.parametrize("claim", ["acme*", '"*"', "${aws:username}", "ACME", ""])
