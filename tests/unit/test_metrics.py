@@ -176,3 +176,25 @@ def test_powertools_metrics_back_end(capsys: pytest.CaptureFixture[str]) -> None
     assert_emf(doc)
     assert "tenant_id" not in doc
     assert "tier" not in doc
+
+
+def test_the_library_logger_follows_the_current_invocation(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    from policy_engine import _invocation
+
+    proxy = _invocation.InvocationLogger(logging.getLogger("policy_engine.guard"))
+    mine = logging.getLogger("users.own")
+    with caplog.at_level(logging.WARNING):
+        proxy.warning("outside")
+        token = _invocation.current_logger.set(mine)
+        try:
+            proxy.warning("inside")
+        finally:
+            _invocation.current_logger.reset(token)
+    assert [(r.name, r.getMessage()) for r in caplog.records] == [
+        ("policy_engine.guard", "outside"),
+        ("users.own", "inside"),
+    ]
