@@ -10,8 +10,8 @@ nothing until used:
 - ``--policy-engine-profiles`` (or ini ``policy_engine_profiles = true``) registers
   the Hypothesis profiles ``dev`` (fast) and ``ci`` (more examples, derandomised) on
   top of the settings in effect (a profile the user loaded keeps its choices, such as
-  ``suppress_health_check``; profiles the user registered under these names are kept)
-  and loads ``$HYPOTHESIS_PROFILE`` (default ``dev``). Nothing is registered otherwise.
+  ``suppress_health_check``) and loads ``$HYPOTHESIS_PROFILE`` (default ``dev``).
+  Nothing is registered otherwise.
 """
 
 from __future__ import annotations
@@ -47,26 +47,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def register_profiles() -> None:
     """Register the ``dev`` and ``ci`` Hypothesis profiles on top of the settings in
-    effect (a user's loaded profile: its ``suppress_health_check`` and other choices
-    are kept, ``too_slow`` is added). A profile of the same name that the user
-    registered first is left as it is."""
+    effect: a profile the user loaded keeps its choices (``suppress_health_check`` is
+    extended with ``too_slow``, never replaced); only the example count, the deadline
+    and, for ``ci``, derandomisation are set."""
     from hypothesis import HealthCheck, settings
-    from hypothesis.errors import InvalidArgument
 
     parent = settings()
     suppressed = list(parent.suppress_health_check)
     if HealthCheck.too_slow not in suppressed:
         suppressed.append(HealthCheck.too_slow)
-    for name, options in (
-        ("dev", {"max_examples": 50}),
-        ("ci", {"max_examples": 500, "derandomize": True}),
-    ):
-        try:
-            settings.get_profile(name)
-        except InvalidArgument:
-            settings.register_profile(
-                name, parent=parent, deadline=None, suppress_health_check=suppressed, **options
-            )
+    settings.register_profile(
+        "dev", parent=parent, max_examples=50, deadline=None, suppress_health_check=suppressed
+    )
+    settings.register_profile(
+        "ci",
+        parent=parent,
+        max_examples=500,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=suppressed,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:

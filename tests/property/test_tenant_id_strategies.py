@@ -172,3 +172,23 @@ def test_assert_tenant_isolation_keeps_the_active_suppressions(
     applied = captured[-1].suppress_health_check
     assert HealthCheck.filter_too_much in applied
     assert HealthCheck.too_slow in applied
+
+
+def test_prefix_pairs_are_drawn_where_the_language_has_them() -> None:
+    from policy_engine.catalog import default_catalog
+    from policy_engine.testing import tenant_pairs
+
+    catalog = default_catalog()
+    pairs: list[tuple[str, str]] = []
+
+    @settings(max_examples=200, suppress_health_check=[], deadline=None, derandomize=True)
+    @given(tenant_pairs(catalog))
+    def collect(pair: tuple[str, str]) -> None:
+        a, b = pair
+        assert a != b
+        assert catalog.language.is_valid(a)
+        assert catalog.language.is_valid(b)
+        pairs.append(pair)
+
+    collect()
+    assert sum(1 for a, b in pairs if a.startswith(b) or b.startswith(a)) > 20
