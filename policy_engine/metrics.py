@@ -325,15 +325,13 @@ class MetricsOptions:
         self.tier_as = tier_as
         TenantMetrics(EmfMetrics(emit=lambda _: None), tenant_as=tenant_as, tier_as=tier_as)
 
-    @property
-    def sink(self) -> Any:
-        if self._metrics is None:
-            self._metrics = EmfMetrics()
-        return self._metrics
-
     def recorder(self, tenant: str | None = None, tier: str | None = None) -> TenantMetrics:
+        """The metrics of one invocation. Without a back end each invocation gets a
+        built-in writer of its own (concurrent invocations in one process, outside
+        Lambda, never mix); a given back end is shared, as Powertools' is anyway."""
+        sink = self._metrics if self._metrics is not None else EmfMetrics()
         return TenantMetrics(
-            self.sink, tenant=tenant, tier=tier, tenant_as=self.tenant_as, tier_as=self.tier_as
+            sink, tenant=tenant, tier=tier, tenant_as=self.tenant_as, tier_as=self.tier_as
         )
 
 

@@ -319,3 +319,36 @@ def test_extra_cannot_overwrite_the_stamped_tenant_with_a_powertools_logger() ->
     assert record["tenant_id"] == "acme"
     assert record["k"] == 1
     clear_tenant_keys(base)
+
+
+def test_built_in_emf_by_default_one_document_per_invocation(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from emf_spec import assert_emf, emf_documents
+
+    for name in ("POWERTOOLS_METRICS_NAMESPACE", "POLICY_ENGINE_METRICS_NAMESPACE"):
+        monkeypatch.delenv(name, raising=False)
+
+    @tenant_handler(OneTenantVendor())  # type: ignore[arg-type]
+    def handler(event: Any, context: Any, tenant: Any) -> Any:
+        tenant.metrics.add_metric("Work", 2)
+        return "ok"
+
+    handler(rest_event("acme", "basic"), None)
+    handler(rest_event("globex", "standard"), None)
+    docs = [assert_emf(d) for d in emf_documents(capsys.readouterr().out)]
+    assert [(d["tenant_id"], d["tier"], d["Work"]) for d in docs] == [
+        ("acme", "basic", 2),
+        ("globex", "standard", 2),
+    ]
+    assert docs[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "PolicyEngine"
+
+
+def test_metrics_can_be_turned_off(capsys: pytest.CaptureFixture[str]) -> None:
+    @tenant_handler(OneTenantVendor(), metrics=False)  # type: ignore[arg-type]
+    def handler(event: Any, context: Any, tenant: Any) -> Any:
+        assert tenant.metrics is None
+        return "ok"
+
+    handler(rest_event("acme", "basic"), None)
+    assert '"_aws"' not in capsys.readouterr().out
