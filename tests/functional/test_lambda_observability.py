@@ -138,7 +138,7 @@ def test_partition_key_option_reaches_the_guard(vendor: Any, orders: Any) -> Non
 def test_no_stale_keys_across_a_thousand_mixed_invocations(vendor: Any, orders: Any) -> None:
     powertools = pytest.importorskip("aws_lambda_powertools")
     stream = io.StringIO()
-    logger = powertools.Logger(service="orders", logger_handler=logging.StreamHandler(stream))
+    logger = powertools.Logger(service="thousand", logger_handler=logging.StreamHandler(stream))
     lines: list[str] = []
     rng = random.Random(16)
     tenants = [("acme", "basic"), ("globex", "standard"), ("initech", "premium")]
@@ -221,6 +221,12 @@ def test_powertools_logger_metrics_and_tracer(
     emitter = Emitter()
     recorder = xray.xray_recorder
     recorder.configure(emitter=emitter, context=Context(), sampling=False)
+    # Powertools caches "disabled" on the class, and turns the X-Ray SDK off, once any
+    # Tracer was made outside Lambda (as the README handler's is, in the tests)
+    from aws_xray_sdk import global_sdk_config
+
+    powertools.Tracer._reset_config()
+    global_sdk_config.set_sdk_enabled(True)
     tracer = powertools.Tracer(service="orders", auto_patch=False)
     stream = io.StringIO()
     # a service name of its own: Powertools loggers of one name share their set-up
@@ -244,6 +250,7 @@ def test_powertools_logger_metrics_and_tracer(
         handler(event, LambdaContext())
         recorder.end_segment()
 
+    powertools.Tracer._reset_config()
     handlers = [e for e in emitter.sent if e.get("name") == "## handler"]
     assert handlers[0]["annotations"]["tenant_id"] == "acme"
     assert handlers[0]["annotations"]["tier"] == "basic"
