@@ -49,7 +49,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from ._jwks import KEY_TYPES, MIN_RSA_BITS, JwksCache, JwksUnavailable, UnknownKey, printable
-from .catalog import AuthorizerSpec, Catalog, default_catalog
+from .catalog import AuthorizerSpec, Catalog, load_catalog
 from .errors import PolicyEngineError
 from .evaluate import Evaluator, Request, compile_policy
 from .model import policy_to_obj
@@ -120,6 +120,16 @@ class Decision:
     principal: str | None = None
     route: str | None = None
 
+    @property
+    def reason_code(self) -> str:
+        """The reason as one of a few fixed codes (a metric dimension): ``allowed``,
+        ``route_denied``, ``token_rejected``, ``claims_rejected``."""
+        if self.allowed:
+            return "allowed"
+        if self.tenant is not None:
+            return "route_denied"
+        return "claims_rejected" if self.reason.startswith("claims:") else "token_rejected"
+
 
 class Authorizer:
     """The authorizer Lambda handler; call it with ``(event, context)``."""
@@ -133,7 +143,13 @@ class Authorizer:
         spec: AuthorizerSpec,
         clock: Callable[[], float] = time.time,
         http_api_response: Literal["simple", "iam"] = "simple",
+        logger: Any = None,
+        metrics: Any = False,
     ) -> None:
+        from .metrics import options
+
+        self.logger = logger if logger is not None else LOG
+        self.metrics = options(metrics)
         self.catalog = catalog
         self.spec = spec
         self.jwks = jwks
@@ -151,6 +167,31 @@ class Authorizer:
     # -- the handler ------------------------------------------------------------------
 
     def __call__(self, event: Mapping[str, Any], context: Any = None) -> dict[str, Any]:
+        self._decision: Decision | None = None
+        try:
+            return self._handle(event)
+        finally:
+            if self.metrics is not None:
+                self._record(self._decision)
+
+    def _record(self, decision: Decision | None) -> None:
+        """One EMF flush per invocation: ``AuthorizerDecisions`` by decision and reason
+        code (dimensions), with the tenant and tier where the token named them."""
+        assert self.metrics is not None
+        recorder = self.metrics.recorder(
+            decision.tenant if decision else None, decision.tier if decision else None
+        )
+        allowed = decision is not None and decision.allowed
+        recorder.add_dimension("decision", "allow" if allowed else "deny")
+        recorder.add_dimension("reason", decision.reason_code if decision else "error")
+        recorder.add_metric("AuthorizerDecisions", 1)
+        recorder.flush()
+
+    def _decided(self, decision: Decision) -> None:
+        self._decision = decision
+        _log(decision, self.logger)
+
+    def _handle(self, event: Mapping[str, Any]) -> dict[str, Any]:
         kind = event_kind(event)
         route = _route_arn(event, kind)
         try:
@@ -177,7 +218,7 @@ class Authorizer:
             principal,
             route,
         )
-        _log(decision)
+        self._decided(decision)
         ctx = {"tenantId": tenant, "tier": tier}
         if kind == "http-v2" and self.http_api_response == "simple":
             return {"isAuthorized": on_route, "context": ctx}
@@ -324,7 +365,7 @@ class Authorizer:
     def _refuse(self, kind: EventKind, decision: Decision, status: int) -> dict[str, Any]:
         # the reason may quote what the request carried: escaped and bounded
         decision = replace(decision, reason=printable(decision.reason, MAX_REASON_CHARS))
-        _log(decision)
+        self._decided(decision)
         if kind in ("rest-token", "rest-request") and status == 401:
             raise Unauthorized(decision.reason)
         if kind == "http-v2" and self.http_api_response == "simple":
@@ -361,6 +402,8 @@ def make_authorizer(
     ssm_client: Any = None,
     api_key_ttl_seconds: float = API_KEY_TTL_SECONDS,
     monotonic: Callable[[], float] = time.monotonic,
+    logger: Any = None,
+    metrics: Any = False,
 ) -> Authorizer:
     """Build the authorizer handler from a catalogue's ``[authorizer]`` section.
 
@@ -374,6 +417,13 @@ def make_authorizer(
     cached for ``api_key_ttl_seconds``; a failed refresh keeps serving the cached value
     (and logs a warning). A tier whose key cannot be found or read stops the start-up,
     so a misconfigured authorizer never serves requests.
+
+    The catalogue defaults to :func:`~policy_engine.catalog.load_catalog`'s
+    (``$POLICY_ENGINE_CATALOG``, ``$POLICY_ENGINE_STAGE``, else the bundled example).
+    ``logger`` (a standard or Powertools logger) receives every decision record;
+    ``metrics`` (``True`` for the built-in EMF writer, a Powertools ``Metrics`` or a
+    :class:`~policy_engine.metrics.MetricsOptions`; default off) records
+    ``AuthorizerDecisions`` by ``decision`` and ``reason`` code, one flush per call.
     """
     try:
         import jwt  # noqa: F401
@@ -381,7 +431,7 @@ def make_authorizer(
         raise AuthorizerConfigError(
             "the authorizer needs PyJWT with cryptography: pip install 'policy-engine[authorizer]'"
         ) from exc
-    catalog = catalog or default_catalog()
+    catalog = catalog or load_catalog()
     spec = catalog.authorizer
     if spec is None:
         raise AuthorizerConfigError(
@@ -413,6 +463,8 @@ def make_authorizer(
         spec=spec,
         clock=clock,
         http_api_response=mode,  # type: ignore[arg-type]
+        logger=logger,
+        metrics=metrics,
     )
 
 
@@ -721,12 +773,13 @@ def _jwt_reason(exc: Exception) -> str:
     return base
 
 
-def _log(decision: Decision) -> None:
+def _log(decision: Decision, logger: Any = LOG) -> None:
     """Log a decision. The reason is escaped and bounded where it is made; tenant and
     tier are validated; principal and route are escaped and bounded here."""
-    if not LOG.isEnabledFor(logging.INFO):
+    enabled = getattr(logger, "isEnabledFor", None)
+    if enabled is not None and not enabled(logging.INFO):
         return  # the hot path pays nothing when nobody listens
-    LOG.info(
+    logger.info(
         "authorizer %s: %s",
         "allow" if decision.allowed else "deny",
         decision.reason,

@@ -13,6 +13,7 @@ error names the file and the key path.
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -25,13 +26,15 @@ from typing import Any, Literal, TypeAlias
 from ._resources import bundled_catalog_dir
 from .errors import CatalogError, UnknownTemplate, UnknownTier
 from .model import json_path_join
-from .schema import catalog_validator, issues_from
 from .tenancy import TenantIdLanguage, UnsupportedTenantPattern, session_name_problem
 
 TemplateKind: TypeAlias = Literal["session", "identity", "boundary", "trust", "resource"]
 Placement: TypeAlias = Literal["pooled", "silo"]
 
 MANIFEST_NAMES = ("catalog.toml", "catalog.json")
+#: Environment variables read by :func:`load_catalog` when it is given no path / stage.
+CATALOG_ENV = "POLICY_ENGINE_CATALOG"
+STAGE_ENV = "POLICY_ENGINE_STAGE"
 DEFAULT_DURATION_SECONDS = 3600
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -175,6 +178,8 @@ class Catalog:
     examples: tuple[str, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
     authorizer: AuthorizerSpec | None = None
+    #: the stage whose ``[stages.<name>.constants]`` were applied (``None``: none)
+    stage: str | None = None
     _raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def tier(self, name: str) -> Tier:
@@ -192,8 +197,9 @@ class Catalog:
 
 @cache
 def default_catalog() -> Catalog:
-    """The bundled example catalogue, loaded once per process."""
-    return load_catalog(bundled_catalog_dir())
+    """The bundled example catalogue, loaded once per process (the environment's
+    catalogue and stage variables do not apply)."""
+    return _load_catalog(bundled_catalog_dir(), None)
 
 
 def find_manifest(root: Path) -> Path:
@@ -230,9 +236,19 @@ def read_manifest(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_catalog(path: str | Path | None = None) -> Catalog:
-    """Load and check a catalogue folder (or manifest file); default: the bundled one."""
-    root = Path(path) if path is not None else bundled_catalog_dir()
+def load_catalog(path: str | Path | None = None, *, stage: str | None = None) -> Catalog:
+    """Load and check a catalogue folder (or manifest file).
+
+    Without ``path``: the folder named by ``$POLICY_ENGINE_CATALOG``, else the bundled
+    example. Without ``stage``: ``$POLICY_ENGINE_STAGE`` if set; a stage applies the
+    manifest's ``[stages.<stage>.constants]`` over ``[constants]``."""
+    root = Path(path) if path is not None else catalog_path_from_env()
+    return _load_catalog(root, stage if stage is not None else stage_from_env())
+
+
+def _load_catalog(root: Path, stage: str | None) -> Catalog:
+    from .schema import catalog_validator, issues_from
+
     if not root.exists():
         raise CatalogError(str(root), "no such catalogue folder or manifest")
     manifest = find_manifest(root)
@@ -266,6 +282,7 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
             )
 
     constants: dict[str, str | int | bool] = dict(raw["constants"])
+    constants.update(_stage_constants(raw, stage, where))
 
     def subst(text: str, key_path: str) -> str:
         def repl(m: re.Match[str]) -> str:
@@ -415,6 +432,7 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         examples=examples,
         suppressions=suppressions,
         authorizer=authorizer,
+        stage=stage,
         _raw=raw,
     )
 
@@ -464,6 +482,64 @@ def _usage_plan(spec: Mapping[str, Any] | None, where: str, base: str) -> UsageP
         quota=quota,
         description=spec.get("description", ""),
     )
+
+
+# -- configuration from the environment and per-stage constants -----------------------------
+
+
+def catalog_path_from_env(environ: Mapping[str, str] | None = None) -> Path:
+    """``$POLICY_ENGINE_CATALOG`` as a path, or the bundled catalogue when it is unset.
+    Set but empty is refused (a misconfigured deployment must not fall back to the
+    example catalogue and its example account)."""
+    env = os.environ if environ is None else environ
+    value = env.get(CATALOG_ENV)
+    if value is None:
+        return bundled_catalog_dir()
+    if not value.strip():
+        raise CatalogError(
+            f"${CATALOG_ENV}",
+            "is set but empty; set it to a catalogue folder or manifest file, or unset it "
+            "to use the bundled example catalogue",
+        )
+    return Path(value)
+
+
+def stage_from_env(environ: Mapping[str, str] | None = None) -> str | None:
+    """``$POLICY_ENGINE_STAGE``, or ``None`` when it is unset (set but empty is refused)."""
+    env = os.environ if environ is None else environ
+    value = env.get(STAGE_ENV)
+    if value is None:
+        return None
+    if not value.strip():
+        raise CatalogError(
+            f"${STAGE_ENV}", "is set but empty; set it to a stage of the catalogue or unset it"
+        )
+    return value
+
+
+def _stage_constants(raw: Mapping[str, Any], stage: str | None, where: str) -> dict[str, Any]:
+    """The constants ``stage`` overrides (each must be a constant of ``[constants]``)."""
+    stages: Mapping[str, Any] = raw.get("stages", {})
+    if stage is None:
+        return {}
+    if stage not in stages:
+        known = ", ".join(f"`{s}`" for s in sorted(stages)) or "none"
+        raise CatalogError(
+            where,
+            f"unknown stage `{stage}` (from --stage or ${STAGE_ENV}); the catalogue defines "
+            f"{known} under [stages]",
+            key_path="$.stages",
+        )
+    overrides: dict[str, Any] = dict(stages[stage].get("constants", {}))
+    for name in overrides:
+        if name not in raw["constants"]:
+            raise CatalogError(
+                where,
+                f"stage `{stage}` overrides `{name}`, which is not a constant; a stage may "
+                "only override names defined under [constants]",
+                key_path=f"$.stages.{stage}.constants.{name}",
+            )
+    return overrides
 
 
 def _authorizer(spec: Mapping[str, Any] | None, root: Path, where: str) -> AuthorizerSpec | None:

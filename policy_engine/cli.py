@@ -110,6 +110,15 @@ def build_parser() -> argparse.ArgumentParser:
     iso.add_argument("--catalog", help="catalogue folder (default: the bundled example)")
     iso.add_argument("--tier", action="append", help="check only this tier (repeatable)")
     iso.add_argument("--format", choices=("text", "json"), default="text")
+    iso.add_argument(
+        "--stage", help="apply [stages.STAGE.constants] (default: $POLICY_ENGINE_STAGE)"
+    )
+    iso.add_argument(
+        "--certificate",
+        metavar="FILE",
+        help="write a proof certificate (catalogue content hash + per-tier result) to FILE, "
+        "for `require_proved=True` at cold start; written whatever the result",
+    )
     iso.set_defaults(handler=_cmd_check_isolation)
 
     vend = sub.add_parser(
@@ -147,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--catalog", help="catalogue folder (default: the bundled example)")
     lint.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     lint.add_argument("--fail-on", choices=("error", "warning"), default="error")
+    lint.add_argument(
+        "--stage", help="apply [stages.STAGE.constants] (default: $POLICY_ENGINE_STAGE)"
+    )
     lint.add_argument(
         "--policy-kind",
         choices=("identity", "session", "resource", "trust", "any"),
@@ -396,7 +408,7 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     try:
         for folder in catalogs:
             try:
-                catalog = load_catalog(folder)
+                catalog = load_catalog(folder, stage=args.stage)
             except CatalogError as exc:
                 where = folder or "bundled catalogue"
                 findings.append(
@@ -564,10 +576,25 @@ def _cmd_check_isolation(args: argparse.Namespace, stdout: TextIO, stderr: TextI
     from .catalog import load_catalog
     from .isolation import check_catalog
 
-    catalog = load_catalog(args.catalog)
+    catalog = load_catalog(args.catalog, stage=args.stage)
     for name in args.tier or ():
         catalog.tier(name)
     results = check_catalog(catalog, tiers=args.tier)
+    if args.certificate:
+        from pathlib import Path
+
+        from .certificate import write_certificate
+
+        target = Path(args.certificate)
+        try:
+            write_certificate(catalog, results, target)
+        except OSError as exc:
+            stderr.write(
+                f"policy-engine: error: cannot write the certificate `{target}`: "
+                f"{exc.strerror or exc}\n"
+            )
+            return EXIT_USAGE
+        stderr.write(f"policy-engine: proof certificate written to {target}\n")
     if args.format == "json":
         doc = {"tiers": {name: r.to_json() for name, r in results.items()}}
         stdout.write(json.dumps(doc, indent=2) + "\n")

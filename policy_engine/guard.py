@@ -786,6 +786,11 @@ class Guard:
     strict: bool = True
     decisions: list[tuple[str, Decision]] = field(default_factory=list, repr=False)
     record: bool = False
+    #: where the guard's own records go (default: the ``policy_engine.guard`` logger)
+    logger: Any = None
+    #: called with the operation name for every call the guard refuses
+    on_refusal: Callable[[str], object] | None = None
+    refusals: int = 0
 
     def install(self, session: boto3.Session) -> None:
         """Register the hooks on ``session`` (clients created afterwards are guarded)."""
@@ -816,8 +821,11 @@ class Guard:
                 requests = _map(service, operation, params, scope, wire=wire)
         except UnmappedOperation as exc:
             if not self.strict:
-                log.warning("policy-engine guard: unmapped operation %s allowed (permissive)", exc)
+                (self.logger or log).warning(
+                    "policy-engine guard: unmapped operation %s allowed (permissive)", exc
+                )
                 return
+            self._count(operation)
             raise _denied(
                 operation,
                 f"operation `{exc}` is not mapped to IAM requests; denied in strict mode "
@@ -834,13 +842,30 @@ class Guard:
             if self.record:
                 self.decisions.append((action, decision))
             if not decision.allowed:
+                self._count(operation)
+                hint = ""
+                if action.startswith("dynamodb:") and "dynamodb:LeadingKeys" not in context:
+                    table = resource.split(":table/", 1)[-1].split("/", 1)[0]
+                    hint = (
+                        f" (the guard read no partition key: it looks for attribute "
+                        f"`{scope.pk(table)}` in table `{table}`; if the table's partition "
+                        "key has another name, pass dynamodb_partition_key= to the vendor, "
+                        "the decorator or guard_session)"
+                    )
                 raise _denied(
                     operation,
                     f"tenant `{self.tenant}` (tier `{self.tier}`) may not `{action}` on "
-                    f"`{resource}`: {decision.decision}, {decision.reason}",
+                    f"`{resource}`: {decision.decision}, {decision.reason}{hint}",
                 )
 
+    def _count(self, operation: str) -> None:
+        """Count a refusal and tell ``on_refusal``."""
+        self.refusals += 1
+        if self.on_refusal is not None:
+            self.on_refusal(operation)
+
     def _refused(self, operation: str, reason: object) -> Exception:
+        self._count(operation.rpartition(":")[2])
         return _denied(
             operation.rpartition(":")[2],
             f"tenant `{self.tenant}` (tier `{self.tier}`): {operation}: {reason}",
@@ -935,6 +960,8 @@ def guard_session(
     strict: bool = True,
     dynamodb_partition_key: str | Mapping[str, str] = "tenant_id",
     endpoint_url: str | None = None,
+    logger: Any = None,
+    on_refusal: Callable[[str], object] | None = None,
 ) -> Guard:
     """Install a guard on any boto3 session; returns it. ``endpoint_url`` is only for
     :meth:`Guard.check` calls made directly: the hooks see each client's endpoint."""
@@ -950,6 +977,8 @@ def guard_session(
         tier,
         principal or f"arn:aws:sts::{account}:assumed-role/tenant/{tenant}",
         strict,
+        logger=logger,
+        on_refusal=on_refusal,
     )
     guard.install(session)
     return guard

@@ -14,11 +14,11 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import time
 from collections.abc import Callable, Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._jwks import printable
 from .errors import PolicyEngineError
 from .tenancy import TenantContext
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import boto3
 
     from .catalog import Catalog
+    from .metrics import MetricsOptions, TenantMetrics
     from .vend import CredentialVendor
 
 
@@ -107,6 +108,8 @@ def tenant_context_from_event(
                     raise UnauthorizedError(f"the {what} claim `{name}` is not a string")
                 found.setdefault(value, []).append(f"{where}.{name}")
         if len(found) > 1:
+            from ._jwks import printable
+
             shown = "; ".join(
                 f"`{printable(value, 40)}` in {', '.join(f'`{w}`' for w in places)}"
                 for value, places in list(found.items())[:3]
@@ -131,38 +134,192 @@ def tenant_context_from_event(
     return TenantContext(tenant, tier)
 
 
+#: The keys the runtime stamps on log records (and removes at the end of an invocation).
+STAMPED_KEYS = ("tenant_id", "tier")
+
+
 class TenantLoggerAdapter(logging.LoggerAdapter):  # type: ignore[type-arg]
-    """Adds ``tenant_id`` and ``tier`` to every record (as ``extra`` fields)."""
+    """Adds ``tenant_id`` and ``tier`` to every record (as ``extra`` fields); a
+    caller's ``extra`` cannot overwrite them."""
 
     def process(
         self, msg: Any, kwargs: MutableMapping[str, Any]
     ) -> tuple[Any, MutableMapping[str, Any]]:
-        extra = dict(self.extra or {})
-        extra.update(kwargs.get("extra") or {})
+        extra = dict(kwargs.get("extra") or {})
+        extra.update(self.extra or {})  # the stamped tenant wins
         kwargs["extra"] = extra
         return msg, kwargs
+
+
+def _is_powertools_logger(base: Any) -> bool:
+    return callable(getattr(base, "append_keys", None)) and callable(
+        getattr(base, "remove_keys", None)
+    )
+
+
+class PowertoolsTenantLogger:
+    """A Powertools ``Logger`` seen through the tenant: the keys are appended on the
+    logger itself (so every record of the invocation carries them, also records
+    written through the logger directly) and calls through this view cannot replace
+    them with ``extra`` or keyword arguments. Everything else is the logger's."""
+
+    def __init__(self, base: Any, context: TenantContext) -> None:
+        self._base = base
+        self._context = context
+        base.append_keys(tenant_id=context.tenant_id, tier=context.tier)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._base, name)
+
+    def _call(self, method: str, msg: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        extra = kwargs.get("extra")
+        if isinstance(extra, Mapping):
+            kwargs["extra"] = {k: v for k, v in extra.items() if k not in STAMPED_KEYS}
+        for key in STAMPED_KEYS:
+            kwargs.pop(key, None)
+        kwargs["stacklevel"] = int(kwargs.get("stacklevel", 2)) + 1
+        return getattr(self._base, method)(msg, *args, **kwargs)
+
+    def debug(self, msg: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._call("debug", msg, args, kwargs)
+
+    def info(self, msg: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._call("info", msg, args, kwargs)
+
+    def warning(self, msg: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._call("warning", msg, args, kwargs)
+
+    def error(self, msg: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._call("error", msg, args, kwargs)
+
+    def exception(self, msg: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._call("exception", msg, args, kwargs)
+
+    def critical(self, msg: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._call("critical", msg, args, kwargs)
 
 
 def tenant_logger(base: Any, context: TenantContext) -> Any:
     """A logger that stamps the tenant on every record.
 
     ``base`` is a standard :class:`logging.Logger` (wrapped in an adapter) or a
-    Powertools ``Logger`` (its ``append_keys`` is used, so its JSON output carries
-    ``tenant_id`` and ``tier``).
+    Powertools ``Logger`` (anything with ``append_keys`` and ``remove_keys``: the keys
+    are appended to it, so its JSON output carries ``tenant_id`` and ``tier``, and
+    :func:`clear_tenant_keys` removes them). Either way ``extra`` cannot overwrite
+    the stamped keys.
     """
-    if hasattr(base, "append_keys"):
-        base.append_keys(tenant_id=context.tenant_id, tier=context.tier)
-        return base
+    if _is_powertools_logger(base):
+        return PowertoolsTenantLogger(base, context)
     return TenantLoggerAdapter(base, {"tenant_id": context.tenant_id, "tier": context.tier})
+
+
+def clear_tenant_keys(base: Any) -> None:
+    """Remove the stamped keys from a Powertools ``Logger`` (nothing to do for a
+    standard logger, whose adapter lives for one invocation only)."""
+    if _is_powertools_logger(base):
+        base.remove_keys(list(STAMPED_KEYS))
+
+
+_LOG = logging.getLogger("policy_engine.tenant")
 
 
 @dataclass(frozen=True)
 class TenantScope:
-    """What a handler gets: who calls, a session scoped to them, a logger."""
+    """What a handler gets: who calls, a session scoped to them, a logger, and the
+    invocation's metrics (``None`` when metrics are off).
+
+    Use it as a context manager (``with tenant_scope(event, vendor) as tenant:``) or
+    call :meth:`close` at the end of the invocation: that records the invocation's
+    built-in metrics, flushes them once, and removes the tenant keys from a
+    Powertools logger. The decorator does this itself."""
 
     context: TenantContext
     session: boto3.Session
     logger: Any
+    metrics: TenantMetrics | None = None
+    _closer: Callable[[BaseException | None], None] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def close(self, error: BaseException | None = None) -> None:
+        if self._closer is not None:
+            self._closer(error)
+
+    def __enter__(self) -> TenantScope:
+        return self
+
+    def __exit__(self, kind: Any, error: BaseException | None, traceback: Any) -> None:
+        self.close(error)
+
+
+class _Invocation:
+    """One invocation's bookkeeping: opened before the vendor is asked, closed once."""
+
+    def __init__(
+        self,
+        vendor: CredentialVendor,
+        base: Any,
+        options: MetricsOptions | None,
+        context: TenantContext | None,
+    ) -> None:
+        self.vendor = vendor
+        self.base = base
+        self.started = time.perf_counter()
+        self.before = vendor.stats.as_dict() if context is not None else {}
+        self.recorder = (
+            options.recorder(context.tenant_id, context.tier)
+            if options is not None and context is not None
+            else options.recorder()
+            if options is not None
+            else None
+        )
+        self.closed = False
+        self.tokens: list[tuple[Any, Any]] = []
+
+    def enter(self, logger: Any) -> None:
+        from . import _invocation
+
+        self.tokens = [
+            (_invocation.current_logger, _invocation.current_logger.set(logger)),
+            (_invocation.current_metrics, _invocation.current_metrics.set(self.recorder)),
+        ]
+
+    def close(self, error: BaseException | None) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            recorder = self.recorder
+            if recorder is not None and not recorder.flushed:
+                from .metrics import record_vendor_delta
+
+                recorder.add_metric("Invocations", 1)
+                recorder.add_metric("Errors", 1 if error is not None else 0)
+                elapsed = (time.perf_counter() - self.started) * 1000
+                recorder.add_metric("Duration", elapsed, "Milliseconds")
+                record_vendor_delta(recorder, self.before, self.vendor.stats.as_dict())
+                recorder.flush()
+        finally:
+            for var, token in reversed(self.tokens):
+                var.reset(token)
+            self.tokens = []
+            clear_tenant_keys(self.base)
+
+
+def _annotate(tracer: Any, context: TenantContext, log: Any) -> None:
+    """Tenant and tier as X-Ray annotations on the current (sub)segment."""
+    if tracer is None:
+        return
+    try:
+        tracer.put_annotation(key="tenant_id", value=context.tenant_id)
+        tracer.put_annotation(key="tier", value=context.tier)
+    except Exception as exc:  # tracing must never fail an invocation
+        log.warning(
+            "policy-engine: cannot annotate the trace (%s: %s); put tenant_handler inside "
+            "tracer.capture_lambda_handler",
+            type(exc).__name__,
+            exc,
+        )
 
 
 def tenant_scope(
@@ -171,12 +328,44 @@ def tenant_scope(
     *,
     logger: Any = None,
     claims: ClaimNames | None = None,
+    metrics: Any = False,
+    tracer: Any = None,
+    guard: bool | None = None,
+    dynamodb_partition_key: str | Mapping[str, str] | None = None,
 ) -> TenantScope:
-    """The plain-function twin of :func:`tenant_handler`."""
+    """The plain-function twin of :func:`tenant_handler`: use it with ``with`` (or
+    call ``close()``) so the metrics are flushed and the logger's keys removed.
+    Raises :class:`UnauthorizedError` without any AWS call. ``metrics`` is off by
+    default here (``None`` for the built-in EMF writer, or a Powertools ``Metrics``
+    or :class:`~policy_engine.metrics.MetricsOptions`)."""
+    from .metrics import options as metrics_options
+
+    base = logger if logger is not None else _LOG
+    clear_tenant_keys(base)  # never a key left by an invocation that was not closed
     context = tenant_context_from_event(event, catalog=vendor.catalog, claims=claims)
-    session = vendor.session_for(context.tenant_id, context.tier)
-    base = logger if logger is not None else logging.getLogger("policy_engine.tenant")
-    return TenantScope(context, session, tenant_logger(base, context))
+    invocation = _Invocation(vendor, base, metrics_options(metrics), context)
+    try:
+        stamped = tenant_logger(base, context)
+        invocation.enter(stamped)
+        _annotate(tracer, context, stamped)
+        session = vendor.session_for(
+            context.tenant_id,
+            context.tier,
+            guard=guard,
+            dynamodb_partition_key=dynamodb_partition_key,
+        )
+    except BaseException as exc:
+        invocation.close(exc)
+        raise
+    return TenantScope(context, session, stamped, invocation.recorder, invocation.close)
+
+
+def _unauthorized_response() -> dict[str, Any]:
+    return {
+        "statusCode": 401,
+        "headers": {"content-type": "application/json"},
+        "body": json.dumps({"message": "Unauthorized"}),
+    }
 
 
 def tenant_handler(
@@ -185,26 +374,59 @@ def tenant_handler(
     logger: Any = None,
     claims: ClaimNames | None = None,
     unauthorized: Callable[[UnauthorizedError], Any] | None = None,
+    metrics: Any = None,
+    tracer: Any = None,
+    guard: bool | None = None,
+    dynamodb_partition_key: str | Mapping[str, str] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[[Mapping[str, Any], Any], Any]]:
     """Decorate ``handler(event, context, tenant)``; the tenant scope is built from
     the event. A missing or invalid tenant context returns a 401 response (or
-    ``unauthorized(error)``) without any AWS call."""
+    ``unauthorized(error)``) without any AWS call.
+
+    - ``logger``: a standard logger or a Powertools ``Logger``; the library's own
+      records (the 401 warning, the guard's) go through it too. The tenant keys are
+      removed at the end of every invocation (success, error and 401 alike).
+    - ``metrics``: ``None`` (default) writes the built-in EMF documents to stdout; a
+      Powertools ``Metrics`` is used instead when given; a
+      :class:`~policy_engine.metrics.MetricsOptions` also says where tenant and tier
+      go; ``False`` turns metrics off. One flush per invocation.
+    - ``tracer``: a Powertools ``Tracer`` (or aws-xray-sdk's ``xray_recorder``):
+      ``tenant_id`` and ``tier`` become X-Ray annotations.
+    - ``guard``, ``dynamodb_partition_key``: passed to ``vendor.session_for``.
+    """
+    from .metrics import options as metrics_options
+
+    opts = metrics_options(metrics)
 
     def decorate(func: Callable[..., Any]) -> Callable[[Mapping[str, Any], Any], Any]:
         @functools.wraps(func)
         def wrapper(event: Mapping[str, Any], context: Any) -> Any:
+            base = logger if logger is not None else _LOG
             try:
-                scope = tenant_scope(event, vendor, logger=logger, claims=claims)
+                scope = tenant_scope(
+                    event,
+                    vendor,
+                    logger=logger,
+                    claims=claims,
+                    metrics=opts if opts is not None else False,
+                    tracer=tracer,
+                    guard=guard,
+                    dynamodb_partition_key=dynamodb_partition_key,
+                )
             except UnauthorizedError as exc:
-                logging.getLogger("policy_engine.tenant").warning("unauthorized: %s", exc)
+                try:
+                    base.warning("unauthorized: %s", exc)
+                    if opts is not None:
+                        recorder = opts.recorder()
+                        recorder.add_metric("Unauthorized", 1)
+                        recorder.flush()
+                finally:
+                    clear_tenant_keys(base)
                 if unauthorized is not None:
                     return unauthorized(exc)
-                return {
-                    "statusCode": 401,
-                    "headers": {"content-type": "application/json"},
-                    "body": json.dumps({"message": "Unauthorized"}),
-                }
-            return func(event, context, scope)
+                return _unauthorized_response()
+            with scope:
+                return func(event, context, scope)
 
         return wrapper
 
@@ -212,10 +434,13 @@ def tenant_handler(
 
 
 __all__ = [
+    "STAMPED_KEYS",
     "ClaimNames",
+    "PowertoolsTenantLogger",
     "TenantLoggerAdapter",
     "TenantScope",
     "UnauthorizedError",
+    "clear_tenant_keys",
     "tenant_context_from_event",
     "tenant_handler",
     "tenant_logger",

@@ -14,15 +14,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from functools import cache
-from typing import Any, Literal, TypeAlias
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from ._resources import schemas_dir
 from .errors import PolicyParseError, SchemaIssue
 from .model import json_path
+
+if TYPE_CHECKING:  # jsonschema loads on the first check, not at import (Lambda cold starts)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 PolicyKind: TypeAlias = Literal["any", "identity", "session", "boundary", "resource", "trust"]
 POLICY_KINDS: tuple[PolicyKind, ...] = (
@@ -55,6 +56,8 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @cache
 def _registry() -> Registry[Any]:
+    from referencing import Registry, Resource
+
     resources = []
     for name in ("iam-policy.schema.json", "catalog.schema.json"):
         schema = load_schema(name)
@@ -67,12 +70,16 @@ def policy_validator(kind: PolicyKind = "any") -> Draft202012Validator:
     """A compiled validator for one policy kind (cached)."""
     if kind not in _ENTRY:
         raise ValueError(f"unknown policy kind `{kind}`: use one of {', '.join(POLICY_KINDS)}")
+    from jsonschema import Draft202012Validator
+
     schema = {"$ref": f"{_POLICY_SCHEMA_ID}#/$defs/{_ENTRY[kind]}"}
     return Draft202012Validator(schema, registry=_registry())
 
 
 @cache
 def catalog_validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(load_schema("catalog.schema.json"), registry=_registry())
 
 

@@ -22,17 +22,18 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .catalog import Catalog, Tier, load_catalog
 from .errors import PolicyEngineError
-from .model import dumps
-from .render import Renderer
-from .tenancy import TenantIdLanguage, session_name
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loaded when a vendor is made, not at import (Lambda cold starts)
     import boto3
     from botocore.credentials import RefreshableCredentials
+
+    from .catalog import Catalog, Tier
+    from .render import Renderer
+    from .tenancy import TenantIdLanguage
 
 ROLE_CHAINING_MAX_SECONDS = 3600  # AWS caps a role session assumed from a role session
 MIN_DURATION_SECONDS = 900
@@ -128,6 +129,7 @@ class VendorStats:
     sts_errors: int = 0
     sts_seconds: float = 0.0
     evictions: int = 0
+    guard_refusals: int = 0
 
     @property
     def sts_mean_latency(self) -> float:
@@ -142,6 +144,7 @@ class VendorStats:
             "sts_errors": self.sts_errors,
             "sts_seconds": round(self.sts_seconds, 6),
             "evictions": self.evictions,
+            "guard_refusals": self.guard_refusals,
         }
 
 
@@ -187,12 +190,14 @@ class _Entry:
 
     credentials: RefreshableCredentials
     # boto3 sessions are not thread-safe: one per thread, all sharing the credentials
-    sessions: dict[tuple[int, bool], boto3.Session] = field(default_factory=dict)
+    sessions: dict[tuple[int, bool, Any], boto3.Session] = field(default_factory=dict)
 
 
 def session_name_for(tenant: str, language: TenantIdLanguage) -> str:
     """``RoleSessionName``/``SourceIdentity`` of a tenant: :func:`policy_engine.tenancy.
     session_name` (injective over the catalogue's tenant-ID language)."""
+    from .tenancy import session_name
+
     return session_name(tenant, language)
 
 
@@ -233,8 +238,17 @@ class CredentialVendor:
     client; ``clock`` returns seconds since the epoch (inject one in tests);
     ``refresh_margin`` is how long before expiry botocore fetches new credentials;
     ``role_chaining`` caps the duration at one hour (``None``: ask STS once whether
-    the caller is a role session, as Lambda code is); ``require_proved`` refuses tiers
-    whose isolation proof is not ``proved``.
+    the caller is a role session, as Lambda code is).
+
+    ``require_proved=True`` refuses tiers whose isolation is not certified ``proved``
+    by a proof certificate (:mod:`policy_engine.certificate`: ``certificate=``, else
+    ``$POLICY_ENGINE_CERTIFICATE``, else ``isolation-certificate.json`` in the
+    catalogue folder) written for exactly this catalogue content; a missing or stale
+    certificate is refused. ``require_proved="prove"`` runs the proof in process
+    instead (hundreds of milliseconds: for tools and tests, not cold starts).
+
+    ``guard`` and ``dynamodb_partition_key`` (one attribute name, or a mapping table
+    name -> attribute) are the defaults of :meth:`session_for`.
 
     When STS fails for a key, every thread that was waiting for that fetch gets the
     same error (same class and message; no STS call of its own), nothing is cached,
@@ -256,7 +270,10 @@ class CredentialVendor:
         refresh_margin: float = 300.0,
         clock: Callable[[], float] = time.time,
         role_chaining: bool | None = None,
-        require_proved: bool = False,
+        require_proved: bool | str = False,
+        certificate: str | Path | None = None,
+        guard: bool = False,
+        dynamodb_partition_key: str | Mapping[str, str] = "tenant_id",
         external_id: str | None = None,
         max_attempts: int = 5,
         renderer: Renderer | None = None,
@@ -269,16 +286,24 @@ class CredentialVendor:
             raise ValueError(f"max_entries must be at least 1, not {max_entries}")
         if refresh_margin < 0:
             raise ValueError(f"refresh_margin must be >= 0, not {refresh_margin}")
+        if require_proved not in (True, False, "prove"):
+            raise ValueError(f"require_proved is True, False or 'prove', not {require_proved!r}")
         if not 0 < backoff_base <= backoff_max:
             raise ValueError(
                 f"need 0 < backoff_base <= backoff_max, not {backoff_base} and {backoff_max}"
             )
+        from .catalog import load_catalog
+        from .render import Renderer
+
         self.catalog = catalog if catalog is not None else load_catalog()
         self.renderer = renderer or Renderer(self.catalog)
         self.max_entries = max_entries
         self.refresh_margin = refresh_margin
         self.clock = clock
         self.require_proved = require_proved
+        self.certificate = certificate
+        self.guard = guard
+        self.dynamodb_partition_key = _partition_key(dynamodb_partition_key)
         self.external_id = external_id
         self.stats = VendorStats()
         self._role_chaining = role_chaining
@@ -297,25 +322,50 @@ class CredentialVendor:
 
     # -- public API ------------------------------------------------------------------
 
-    def session_for(self, tenant: str, tier: str, *, guard: bool = False) -> boto3.Session:
+    def session_for(
+        self,
+        tenant: str,
+        tier: str,
+        *,
+        guard: bool | None = None,
+        dynamodb_partition_key: str | Mapping[str, str] | None = None,
+    ) -> boto3.Session:
         """A boto3 session with ``tenant``'s scoped, self-refreshing credentials.
 
         With ``guard=True`` every call of the session's clients is first decided
-        locally against the tenant's effective policy (:mod:`policy_engine.guard`).
-        Sessions are cached per tenant key and thread (boto3 sessions are not
-        thread-safe; the clients made from them are)."""
+        locally against the tenant's effective policy (:mod:`policy_engine.guard`);
+        ``dynamodb_partition_key`` names the tables' partition-key attribute (one name
+        for every table, or a mapping table name -> name). Both default to the
+        vendor's. Sessions are cached per tenant key, thread and guard setting (boto3
+        sessions are not thread-safe; the clients made from them are)."""
+        guard = self.guard if guard is None else guard
+        pk = (
+            self.dynamodb_partition_key
+            if dynamodb_partition_key is None
+            else _partition_key(dynamodb_partition_key)
+        )
         entry = self._entry(tenant, tier)
-        slot = (threading.get_ident(), guard)
+        slot = (threading.get_ident(), guard, pk if guard else None)
         session = entry.sessions.get(slot)
         if session is None:
             session = entry.sessions[slot] = self._new_session(entry.credentials)
             if guard:
-                self._install_guard(session, tenant, tier)
+                self._install_guard(session, tenant, tier, pk)
         return session
 
-    def _install_guard(self, session: boto3.Session, tenant: str, tier: str) -> None:
+    def _count_refusal(self, operation: str) -> None:
+        with self._lock:
+            self.stats.guard_refusals += 1
+
+    def _install_guard(
+        self, session: boto3.Session, tenant: str, tier: str, pk: str | tuple[tuple[str, str], ...]
+    ) -> None:
+        import logging
+
+        from ._invocation import InvocationLogger
         from .guard import guard_session
         from .isolation import effective_evaluator
+        from .tenancy import session_name
 
         constants = self.catalog.constants
         account = str(constants.get("account_id", ""))
@@ -329,6 +379,9 @@ class CredentialVendor:
             region=self._sts_options[2] or str(constants.get("region", "us-east-1")),
             principal=f"arn:aws:sts::{account}:assumed-role/{role}/"
             + session_name(tenant, self.catalog.language),
+            dynamodb_partition_key=pk if isinstance(pk, str) else dict(pk),
+            logger=InvocationLogger(logging.getLogger("policy_engine.guard")),
+            on_refusal=self._count_refusal,
         )
 
     def _new_session(self, credentials: RefreshableCredentials) -> boto3.Session:
@@ -403,6 +456,9 @@ class CredentialVendor:
 
     def prepare(self, tenant: str, tier: str) -> VendRequest:
         """Validate, render and size-check; build the AssumeRole call (no I/O)."""
+        from .model import dumps
+        from .tenancy import session_name
+
         tier_obj = self.catalog.tier(tier)
         policy = self.renderer.render_tier(tenant, tier)  # validates the tenant ID first
         if self.require_proved:
@@ -443,16 +499,29 @@ class CredentialVendor:
 
     def _check_proved(self, tier: str) -> None:
         status = self._proved.get(tier)
-        if status is None:
+        source = "the proof"
+        if status is None and self.require_proved == "prove":
             from .isolation import check_tier
 
             status = self._proved[tier] = check_tier(
                 self.catalog, tier, renderer=self.renderer
             ).status
+        elif status is None:
+            from .certificate import CertificateError, tier_status
+
+            try:
+                status = tier_status(self.catalog, tier, self.certificate)
+            except CertificateError as exc:
+                raise IsolationNotProved(
+                    f"tier `{tier}`: refusing to vend: {exc}", tier=tier
+                ) from exc
+            self._proved[tier] = status
         if status != "proved":
+            if self.require_proved != "prove":
+                source = "the proof certificate"
             raise IsolationNotProved(
-                f"tier `{tier}` is not proved isolated (status `{status}`): refusing to vend; "
-                "run `policy-engine check-isolation` for the counterexamples",
+                f"tier `{tier}` is not proved isolated (status `{status}` in {source}): "
+                "refusing to vend; run `policy-engine check-isolation` for the counterexamples",
                 tier=tier,
             )
 
@@ -627,6 +696,22 @@ class CredentialVendor:
             )
         detail += _HINTS.get(cls, "")
         return cls(detail, tenant=request.tenant, tier=request.tier, code=code)
+
+
+def _partition_key(value: str | Mapping[str, str]) -> str | tuple[tuple[str, str], ...]:
+    """A hashable form of a ``dynamodb_partition_key`` option, checked."""
+    if isinstance(value, str):
+        if not value:
+            raise ValueError("dynamodb_partition_key must not be empty")
+        return value
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and k and isinstance(v, str) and v for k, v in value.items()
+    ):
+        raise ValueError(
+            "dynamodb_partition_key is an attribute name or a mapping of table names to "
+            f"attribute names, not {value!r:.80}"
+        )
+    return tuple(sorted(value.items()))
 
 
 class _FixedProvider:

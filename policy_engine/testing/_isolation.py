@@ -105,10 +105,12 @@ def assert_tenant_isolation(
                 IsolationCounterexample(name, a, b, request, decision), first_failure
             )
 
-    overrides: dict[str, Any] = {
-        "deadline": None,
-        "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-    }
+    # the active profile's own suppressions are kept (a user's settings are respected)
+    suppressed = [*settings().suppress_health_check]
+    for check in (HealthCheck.too_slow, HealthCheck.function_scoped_fixture):
+        if check not in suppressed:
+            suppressed.append(check)
+    overrides: dict[str, Any] = {"deadline": None, "suppress_health_check": suppressed}
     if max_examples is not None:
         overrides["max_examples"] = max_examples
     if not shrink:

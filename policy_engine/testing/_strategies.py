@@ -61,17 +61,130 @@ def _language(catalog: Catalog | None, language: TenantIdLanguage | None) -> Ten
     return lang
 
 
-def _check_not_empty(language: TenantIdLanguage) -> None:
-    from .. import _automata as fa
-    from ..isolation._language import _language_automaton
+class _Walker:
+    """Draws words of a tenant-ID language straight from its automaton: a length
+    among those the language has, then one symbol at a time among those that can
+    still end in an accepted word of that length. Every draw is valid; nothing is
+    filtered (so fixed-length languages, UUIDs and rare separators generate as
+    easily as any other)."""
 
-    try:
-        words = fa.shortest_words(
-            _language_automaton(language), frozenset(language.alphabet), limit=1
-        )
-    except fa.Unsupported:
+    def __init__(self, language: TenantIdLanguage) -> None:
+        from .. import _automata as fa
+        from ..isolation._language import _language_automaton
+
+        self.language = language
+        self.nfa = _language_automaton(language)
+        self.sigma = sorted(language.alphabet, key=_symbol_order)
+        self.start = self.nfa.closure([self.nfa.start])
+        self._lengths: dict[frozenset[int], frozenset[int]] = {}
+        self._steps: dict[tuple[frozenset[int], str], frozenset[int]] = {}
+        self.fa = fa
+
+    def step(self, states: frozenset[int], symbol: str) -> frozenset[int]:
+        key = (states, symbol)
+        found = self._steps.get(key)
+        if found is None:
+            found = self._steps[key] = self.nfa.step(states, symbol)
+        return found
+
+    def lengths(self, states: frozenset[int]) -> frozenset[int]:
+        """How many more symbols can end in an accepted word from ``states`` (the
+        automaton is acyclic: its lengths are bounded by ``max_length``)."""
+        found = self._lengths.get(states)
+        if found is not None:
+            return found
+        out = {0} if self.nfa.accepts_any(states) else set()
+        for symbol in self.sigma:
+            nxt = self.step(states, symbol)
+            if nxt:
+                out.update(n + 1 for n in self.lengths(nxt))
+        result = self._lengths[states] = frozenset(out)
+        return result
+
+    def options(self, states: frozenset[int], remaining: int) -> list[str]:
+        """The symbols after which a word of exactly ``remaining - 1`` more symbols is
+        accepted."""
+        return [
+            symbol
+            for symbol in self.sigma
+            if (nxt := self.step(states, symbol)) and remaining - 1 in self.lengths(nxt)
+        ]
+
+    def walk(self, draw: st.DrawFn, states: frozenset[int], length: int, prefix: str = "") -> str:
+        """A word of exactly ``length`` more symbols from ``states``, drawn with one of
+        a few biases (uniform, digits first, separators first, one character repeated)."""
+        mode = draw(st.sampled_from(("any", "digits", "separators", "repeat")))
+        word = prefix
+        for remaining in range(length, 0, -1):
+            choices = self.options(states, remaining)
+            preferred = choices
+            if mode == "digits":
+                preferred = [c for c in choices if c.isdigit()]
+            elif mode == "separators":
+                preferred = [c for c in choices if not c.isalnum()]
+            elif mode == "repeat" and word:
+                preferred = [c for c in choices if c == word[-1]]
+            symbol = draw(st.sampled_from(preferred or choices))
+            word += symbol
+            states = self.step(states, symbol)
+        return word
+
+    def words(self, *, examples: tuple[str, ...] = ()) -> st.SearchStrategy[str]:
+        lengths = sorted(self.lengths(self.start))
+        extremes = sorted({lengths[0], lengths[-1]})
+
+        @st.composite
+        def word(draw: st.DrawFn) -> str:
+            # shortest and longest IDs a quarter of the time each way
+            pick = draw(st.integers(0, 3))
+            length = draw(st.sampled_from(extremes if pick == 0 else lengths))
+            return self.walk(draw, self.start, length)
+
+        parts: list[st.SearchStrategy[str]] = [word()]
+        if examples:
+            parts.append(st.sampled_from(examples))
+        return st.one_of(*parts)
+
+    def end_state(self, word: str) -> frozenset[int]:
+        states = self.start
+        for symbol in word:
+            states = self.step(states, symbol)
+        return states
+
+    def distinct(self, a: str) -> str:
+        """A word other than ``a`` (the language has at least two)."""
+        for other in self.fa.shortest_words(self.nfa, frozenset(self.sigma), limit=2):
+            if other != a:
+                return other
+        raise AssertionError("unreachable: the language has two words")
+
+
+def _symbol_order(symbol: str) -> tuple[int, str]:
+    """Letters, then digits, then separators (Hypothesis shrinks toward the first)."""
+    return (0 if symbol.isalpha() else 1 if symbol.isdigit() else 2, symbol)
+
+
+_WALKERS: dict[TenantIdLanguage, _Walker | None] = {}
+
+
+def _walker(language: TenantIdLanguage) -> _Walker | None:
+    """The language's walker, or ``None`` for a pattern outside the automaton subset
+    (then the regex strategy and a filter apply)."""
+    if language not in _WALKERS:
+        from .. import _automata as fa
+
+        try:
+            _WALKERS[language] = _Walker(language)
+        except fa.Unsupported:
+            _WALKERS[language] = None
+    return _WALKERS[language]
+
+
+def _check_not_empty(language: TenantIdLanguage) -> None:
+    walker = _walker(language)
+    if walker is None:
         return  # a pattern outside the automaton subset: the filter below still applies
-    if not words:
+    if not walker.lengths(walker.start):
         raise InvalidArgument(
             f"the tenant-ID language is empty: no string of {language.min_length} to "
             f"{language.max_length} characters over {language.describe_alphabet()} matches "
@@ -82,11 +195,22 @@ def _check_not_empty(language: TenantIdLanguage) -> None:
 def tenant_ids(
     *, catalog: Catalog | None = None, language: TenantIdLanguage | None = None
 ) -> st.SearchStrategy[str]:
-    """Valid tenant IDs of a catalogue's language, biased toward edge cases:
-    the catalogue's examples, the shortest and longest IDs, IDs that are prefixes of
-    each other, digits only, and separators at every allowed position."""
+    """Valid tenant IDs of a catalogue's language, drawn from the language's automaton
+    (never filtered), biased toward edge cases: the catalogue's examples, the shortest
+    and longest IDs, digits only, separators wherever they are allowed, one character
+    repeated. Patterns outside the automaton's regex subset fall back to Hypothesis's
+    regex strategy with a validity filter."""
     lang = _language(catalog, language)
-    examples = [e for e in (catalog.examples if catalog else ()) if lang.is_valid(e)]
+    examples = tuple(e for e in (catalog.examples if catalog else ()) if lang.is_valid(e))
+    walker = _walker(lang)
+    if walker is not None:
+        return walker.words(examples=examples)
+    return _filtered_tenant_ids(lang, examples)
+
+
+def _filtered_tenant_ids(
+    lang: TenantIdLanguage, examples: tuple[str, ...]
+) -> st.SearchStrategy[str]:
     alphabet = "".join(sorted(lang.alphabet))
     if lang.pattern is not None:
         raw: st.SearchStrategy[str] = st.from_regex(lang.pattern, fullmatch=True)
@@ -103,14 +227,8 @@ def tenant_ids(
         parts.append(
             st.text(alphabet="".join(digits), min_size=lang.min_length, max_size=lang.max_length)
         )
-    # Prefix pairs: an example and that example extended by a separator and more.
     if examples:
         parts.append(st.sampled_from(examples))
-        parts.append(
-            st.builds(lambda e, tail: e + tail, st.sampled_from(examples), raw).map(
-                lambda s: s[: lang.max_length]
-            )
-        )
     return st.one_of(*parts).filter(lang.is_valid)
 
 
@@ -163,15 +281,37 @@ def tiers(catalog: Catalog) -> st.SearchStrategy[str]:
 
 def tenant_pairs(catalog: Catalog) -> st.SearchStrategy[tuple[str, str]]:
     """Two distinct tenant IDs of the catalogue's language; half of the time one is a
-    prefix of the other (``acme`` and ``acme-x``), the pairs that prefix patterns leak."""
-    ids = tenant_ids(catalog=_check_catalog(catalog))
+    prefix of the other (``acme`` and ``acme-x``), the pairs that prefix patterns leak,
+    where the language has such pairs."""
+    catalog = _check_catalog(catalog)
     lang = catalog.language
-    extended = st.builds(
-        lambda a, tail: (a, (a + tail)[: lang.max_length]),
-        ids,
-        st.text(alphabet="".join(sorted(lang.alphabet)), min_size=1, max_size=6),
-    ).filter(lambda p: lang.is_valid(p[1]) and p[0] != p[1])
-    return st.one_of(st.tuples(ids, ids), extended).filter(lambda pair: pair[0] != pair[1])
+    ids = tenant_ids(catalog=catalog)
+    walker = _walker(lang)
+    if walker is None:
+        extended = st.builds(
+            lambda a, tail: (a, (a + tail)[: lang.max_length]),
+            ids,
+            st.text(alphabet="".join(sorted(lang.alphabet)), min_size=1, max_size=6),
+        ).filter(lambda p: lang.is_valid(p[1]) and p[0] != p[1])
+        return st.one_of(st.tuples(ids, ids), extended).filter(lambda pair: pair[0] != pair[1])
+    if len(walker.fa.shortest_words(walker.nfa, frozenset(walker.sigma), limit=2)) < 2:
+        raise InvalidArgument("the tenant-ID language has a single ID: no pair of tenants")
+
+    @st.composite
+    def pair(draw: st.DrawFn) -> tuple[str, str]:
+        a = draw(ids, label="a")
+        end = walker.end_state(a)
+        longer = sorted(n for n in walker.lengths(end) if n > 0)
+        extend: bool = draw(st.booleans())
+        if longer and extend:
+            b = walker.walk(draw, end, draw(st.sampled_from(longer)), prefix=a)
+        else:
+            b = draw(ids, label="b")
+            if b == a:
+                b = walker.distinct(a)
+        return (b, a) if draw(st.integers(0, 3)) == 0 else (a, b)
+
+    return pair()
 
 
 # -- requests ----------------------------------------------------------------------------

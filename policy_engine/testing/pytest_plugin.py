@@ -8,8 +8,10 @@ nothing until used:
 - fixture ``isolation_checker``: a function ``(tier=None) -> dict[tier, TierResult]``
   running the isolation proof on that catalogue;
 - ``--policy-engine-profiles`` (or ini ``policy_engine_profiles = true``) registers
-  the Hypothesis profiles ``dev`` (fast) and ``ci`` (more examples, derandomised) and
-  loads ``$HYPOTHESIS_PROFILE`` (default ``dev``). Nothing is registered otherwise.
+  the Hypothesis profiles ``dev`` (fast) and ``ci`` (more examples, derandomised) on
+  top of the settings in effect (a profile the user loaded keeps its choices, such as
+  ``suppress_health_check``) and loads ``$HYPOTHESIS_PROFILE`` (default ``dev``).
+  Nothing is registered otherwise.
 """
 
 from __future__ import annotations
@@ -44,18 +46,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def register_profiles() -> None:
-    """Register the ``dev`` and ``ci`` Hypothesis profiles."""
+    """Register the ``dev`` and ``ci`` Hypothesis profiles on top of the settings in
+    effect: a profile the user loaded keeps its choices (``suppress_health_check`` is
+    extended with ``too_slow``, never replaced); only the example count, the deadline
+    and, for ``ci``, derandomisation are set."""
     from hypothesis import HealthCheck, settings
 
+    parent = settings()
+    suppressed = list(parent.suppress_health_check)
+    if HealthCheck.too_slow not in suppressed:
+        suppressed.append(HealthCheck.too_slow)
     settings.register_profile(
-        "dev", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+        "dev", parent=parent, max_examples=50, deadline=None, suppress_health_check=suppressed
     )
     settings.register_profile(
         "ci",
+        parent=parent,
         max_examples=500,
         deadline=None,
         derandomize=True,
-        suppress_health_check=[HealthCheck.too_slow],
+        suppress_health_check=suppressed,
     )
 
 

@@ -16,6 +16,7 @@ from policy_engine.catalog import default_catalog
 from policy_engine.lambda_ import (
     ClaimNames,
     UnauthorizedError,
+    clear_tenant_keys,
     tenant_context_from_event,
     tenant_handler,
     tenant_logger,
@@ -93,9 +94,16 @@ def test_powertools_style_logger_gets_keys_appended() -> None:
         def append_keys(self, **kw: str) -> None:
             self.keys.update(kw)
 
+        def remove_keys(self, keys: list[str]) -> None:
+            for key in keys:
+                self.keys.pop(key, None)
+
     base = PowertoolsLike()
-    assert tenant_logger(base, TenantContext("acme", "basic")) is base
+    view = tenant_logger(base, TenantContext("acme", "basic"))
+    assert view.keys is base.keys  # everything else is the logger's
     assert base.keys == {"tenant_id": "acme", "tier": "basic"}
+    clear_tenant_keys(base)
+    assert base.keys == {}
 
 
 class NoCalls:
@@ -119,7 +127,11 @@ def test_decorator_answers_401_without_aws_calls() -> None:
 
 @pytest.mark.slow
 def test_readme_handler_runs_against_moto(
-    aws_kwargs: dict[str, Any], orders_table: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    aws_kwargs: dict[str, Any],
+    orders_table: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     url = aws_kwargs["endpoint_url"]
     for name, value in {
@@ -150,6 +162,15 @@ def test_readme_handler_runs_against_moto(
     assert vendor.stats.misses == 2
     handler(rest_event("acme", "basic"), None)  # warm invocation: cached credentials
     assert vendor.stats.hits == 1
+    # one EMF document per invocation, each with its tenant (or none for the 401)
+    from emf_spec import assert_emf, emf_documents
+
+    docs = [assert_emf(d) for d in emf_documents(capsys.readouterr().out)]
+    assert [d.get("tenant_id") for d in docs] == ["acme", "globex", None, "acme"]
+    assert docs[0]["OrdersRead"] == [1.0]
+    assert docs[1]["OrderNotFound"] == [1.0]
+    assert docs[2]["Unauthorized"] == [1.0]
+    assert docs[3]["CredentialCacheHits"] == [1.0]
 
 
 @pytest.mark.parametrize("claim", ["acme*", '"*"', "${aws:username}", "ACME", ""])
@@ -239,3 +260,95 @@ def test_explicit_claim_names_apply_to_every_source_and_refuse_ambiguity() -> No
     event = jwt_event({"org": "acme", "team": "globex", "plan": "basic"})
     with pytest.raises(UnauthorizedError, match="ambiguous tenant ID"):
         tenant_context_from_event(event, catalog=CATALOG, claims=names)
+
+
+class OneTenantVendor:
+    """A vendor stand-in that hands out a dummy session (no AWS call is made)."""
+
+    catalog = CATALOG
+
+    def __init__(self) -> None:
+        from policy_engine.vend import VendorStats
+
+        self.stats = VendorStats()
+
+    def session_for(self, *args: Any, **kwargs: Any) -> Any:
+        return object()
+
+
+def test_a_401_after_a_tenant_logs_no_stale_tenant_with_a_powertools_logger() -> None:
+    import io
+
+    powertools = pytest.importorskip("aws_lambda_powertools")
+    stream = io.StringIO()
+    logger = powertools.Logger(service="stale-keys", logger_handler=logging.StreamHandler(stream))
+
+    @tenant_handler(OneTenantVendor(), logger=logger)  # type: ignore[arg-type]
+    def handler(event: Any, context: Any, tenant: Any) -> Any:
+        tenant.logger.info("served")
+        return "ok"
+
+    assert handler(rest_event("acme", "basic"), None) == "ok"
+    assert handler({"requestContext": {}}, None)["statusCode"] == 401
+    served, refused = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert served["tenant_id"] == "acme"
+    assert refused["message"].startswith("unauthorized")  # through the user's logger
+    assert "tenant_id" not in refused
+    assert "tier" not in refused
+
+
+def test_extra_cannot_overwrite_the_stamped_tenant(caplog: pytest.LogCaptureFixture) -> None:
+    log = tenant_logger(logging.getLogger("svc"), TenantContext("acme", "basic"))
+    with caplog.at_level(logging.INFO, logger="svc"):
+        log.info("hello", extra={"tenant_id": "globex", "tier": "premium", "k": 1})
+    (record,) = caplog.records
+    assert record.tenant_id == "acme"  # type: ignore[attr-defined]
+    assert record.tier == "basic"  # type: ignore[attr-defined]
+    assert record.k == 1  # type: ignore[attr-defined]
+
+
+def test_extra_cannot_overwrite_the_stamped_tenant_with_a_powertools_logger() -> None:
+    import io
+
+    powertools = pytest.importorskip("aws_lambda_powertools")
+    stream = io.StringIO()
+    base = powertools.Logger(service="no-overwrite", logger_handler=logging.StreamHandler(stream))
+    log = tenant_logger(base, TenantContext("acme", "basic"))
+    log.info("hello", extra={"tenant_id": "globex", "k": 1})
+    record = json.loads(stream.getvalue())
+    assert record["tenant_id"] == "acme"
+    assert record["k"] == 1
+    clear_tenant_keys(base)
+
+
+def test_built_in_emf_by_default_one_document_per_invocation(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from emf_spec import assert_emf, emf_documents
+
+    for name in ("POWERTOOLS_METRICS_NAMESPACE", "POLICY_ENGINE_METRICS_NAMESPACE"):
+        monkeypatch.delenv(name, raising=False)
+
+    @tenant_handler(OneTenantVendor())  # type: ignore[arg-type]
+    def handler(event: Any, context: Any, tenant: Any) -> Any:
+        tenant.metrics.add_metric("Work", 2)
+        return "ok"
+
+    handler(rest_event("acme", "basic"), None)
+    handler(rest_event("globex", "standard"), None)
+    docs = [assert_emf(d) for d in emf_documents(capsys.readouterr().out)]
+    assert [(d["tenant_id"], d["tier"], d["Work"]) for d in docs] == [
+        ("acme", "basic", 2),
+        ("globex", "standard", 2),
+    ]
+    assert docs[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "PolicyEngine"
+
+
+def test_metrics_can_be_turned_off(capsys: pytest.CaptureFixture[str]) -> None:
+    @tenant_handler(OneTenantVendor(), metrics=False)  # type: ignore[arg-type]
+    def handler(event: Any, context: Any, tenant: Any) -> Any:
+        assert tenant.metrics is None
+        return "ok"
+
+    handler(rest_event("acme", "basic"), None)
+    assert '"_aws"' not in capsys.readouterr().out

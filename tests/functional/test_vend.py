@@ -336,13 +336,74 @@ def test_require_proved_refuses_a_leaky_tier(sts: Any, edit: Edit) -> None:
     root = edit("session/documents.json.j2", '/{{ tenant }}/*"', '/{{ tenant }}*"')
     calls = Calls(sts)
     vendor = CredentialVendor(
-        load_catalog(root), sts_client=sts, role_chaining=False, require_proved=True
+        load_catalog(root), sts_client=sts, role_chaining=False, require_proved="prove"
     )
     with pytest.raises(IsolationNotProved, match="not proved isolated"):
         vendor.credentials_for("acme", "basic")
     assert calls.sent == 0
-    proved = vendor_for(sts, require_proved=True)
+    proved = vendor_for(sts, require_proved="prove")
     proved.credentials_for("acme", "basic")
+
+
+def test_require_proved_reads_the_certificate_not_the_proof(
+    sts: Any, edit: Edit, tmp_path: Path
+) -> None:
+    import io
+
+    from policy_engine.cli import run
+
+    root = edit("session/documents.json.j2", '/{{ tenant }}/*"', '/{{ tenant }}*"')
+    cert = tmp_path / "cert.json"
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["check-isolation", "--catalog", str(root), "--certificate", str(cert)], out, err)
+    calls = Calls(sts)
+    leaky = CredentialVendor(
+        load_catalog(root),
+        sts_client=sts,
+        role_chaining=False,
+        require_proved=True,
+        certificate=cert,
+    )
+    with pytest.raises(IsolationNotProved, match=r"not proved isolated .* proof certificate"):
+        leaky.credentials_for("acme", "basic")
+    assert calls.sent == 0
+
+    # the fixed catalogue has other content: the certificate is stale now
+    (root / "session/documents.json.j2").write_text(
+        (root / "session/documents.json.j2")
+        .read_text()
+        .replace('/{{ tenant }}*"', '/{{ tenant }}/*"')
+    )
+    fixed = CredentialVendor(
+        load_catalog(root),
+        sts_client=sts,
+        role_chaining=False,
+        require_proved=True,
+        certificate=cert,
+    )
+    with pytest.raises(IsolationNotProved, match="stale"):
+        fixed.credentials_for("acme", "basic")
+    assert (
+        run(["check-isolation", "--catalog", str(root), "--certificate", str(cert)], out, err) == 0
+    )
+    fixed = CredentialVendor(
+        load_catalog(root),
+        sts_client=sts,
+        role_chaining=False,
+        require_proved=True,
+        certificate=cert,
+    )
+    fixed.credentials_for("acme", "basic")
+    assert calls.sent == 1
+
+
+def test_require_proved_without_a_certificate_is_refused(sts: Any, edit: Edit) -> None:
+    root = edit("catalog.toml", "", "")
+    vendor = CredentialVendor(
+        load_catalog(root), sts_client=sts, role_chaining=False, require_proved=True
+    )
+    with pytest.raises(IsolationNotProved, match=r"no proof certificate at .*certificate"):
+        vendor.credentials_for("acme", "basic")
 
 
 def test_cli_vend(moto_url: str, roles: list[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,55 @@
+"""What the current Lambda invocation has set up: its tenant-stamped logger and its
+metrics recorder (context variables; the standard library only, cheap to import).
+
+The decorator in :mod:`policy_engine.lambda_` sets both for the length of one
+invocation and resets them at its end, so code that runs inside it (the guard of a
+vended session, :func:`policy_engine.metrics.add_metric`) reaches the user's logger
+and the invocation's metrics without being handed them.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextvars import ContextVar
+from typing import Any
+
+#: the invocation's logger (the user's, stamped with the tenant), or ``None``
+current_logger: ContextVar[Any] = ContextVar("policy_engine_logger", default=None)
+#: the invocation's :class:`policy_engine.metrics.TenantMetrics`, or ``None``
+current_metrics: ContextVar[Any] = ContextVar("policy_engine_metrics", default=None)
+
+
+class InvocationLogger:
+    """A logger that writes through the current invocation's logger when there is
+    one, and through ``fallback`` (a standard logger) otherwise."""
+
+    def __init__(self, fallback: logging.Logger) -> None:
+        self.fallback = fallback
+
+    def _target(self) -> Any:
+        logger = current_logger.get()
+        return logger if logger is not None else self.fallback
+
+    def debug(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        self._target().debug(msg, *args, **kwargs)
+
+    def info(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        self._target().info(msg, *args, **kwargs)
+
+    def warning(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        self._target().warning(msg, *args, **kwargs)
+
+    def error(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        self._target().error(msg, *args, **kwargs)
+
+    def isEnabledFor(self, level: int) -> bool:
+        target = self._target()
+        check = getattr(target, "isEnabledFor", None)
+        return bool(check(level)) if check is not None else True
+
+
+def count(name: str, value: float = 1.0, unit: str = "Count") -> None:
+    """Add to a metric of the current invocation (nothing outside one)."""
+    recorder = current_metrics.get()
+    if recorder is not None:
+        recorder.add_metric(name, value, unit)

@@ -1,0 +1,403 @@
+"""Tenant-aware metrics in CloudWatch Embedded Metric Format (EMF).
+
+A metric document is one JSON log line: CloudWatch Logs turns it into metrics, and the
+same line stays searchable in Logs Insights. The tenant and the tier go on every
+document, each either as a **dimension** (a metric series per value: right for a
+handful of tiers) or as a plain **property** (searchable, no series: right for
+thousands of tenants). Defaults: tier as dimension, tenant as property.
+
+Two back ends, one interface (``add_metric(name, unit, value)``, ``add_dimension``,
+``add_metadata``, ``flush_metrics``):
+
+- a Powertools ``Metrics`` object, when the caller passes one (its output, its
+  namespace, its default dimensions);
+- :class:`EmfMetrics`, the built-in writer, otherwise (the standard library only).
+
+:class:`TenantMetrics` is what a handler sees as ``tenant.metrics``; the decorator in
+:mod:`policy_engine.lambda_` records the built-in metrics and flushes once per
+invocation. Outside the decorator, :func:`add_metric` adds to the current
+invocation's metrics (and does nothing outside one).
+
+>>> emf = EmfMetrics("Orders", emit=lambda line: None, clock=lambda: 1.0)
+>>> m = TenantMetrics(emf, tenant="acme", tier="basic")
+>>> m.add_metric("OrdersRead", 3)
+>>> doc = m.flush()[0]
+>>> doc["tenant_id"], doc["tier"], doc["OrdersRead"]
+('acme', 'basic', 3.0)
+>>> doc["_aws"]["CloudWatchMetrics"][0]["Dimensions"]
+[['tier']]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+
+from . import _invocation
+
+Placement = Literal["dimension", "property"]
+
+#: Units CloudWatch accepts (EMF specification, ``Unit``).
+UNITS = frozenset(
+    {
+        "Seconds",
+        "Microseconds",
+        "Milliseconds",
+        "Bytes",
+        "Kilobytes",
+        "Megabytes",
+        "Gigabytes",
+        "Terabytes",
+        "Bits",
+        "Kilobits",
+        "Megabits",
+        "Gigabits",
+        "Terabits",
+        "Percent",
+        "Count",
+        "Bytes/Second",
+        "Kilobytes/Second",
+        "Megabytes/Second",
+        "Gigabytes/Second",
+        "Terabytes/Second",
+        "Bits/Second",
+        "Kilobits/Second",
+        "Megabits/Second",
+        "Gigabits/Second",
+        "Terabits/Second",
+        "Count/Second",
+        "None",
+    }
+)
+MAX_DIMENSIONS = 30  # per dimension set
+MAX_METRICS = 100  # per directive
+MAX_VALUES = 100  # per metric in one document
+MAX_NAME = 1024  # namespace, metric, dimension names and values
+DEFAULT_NAMESPACE = "PolicyEngine"
+TENANT_KEY = "tenant_id"
+TIER_KEY = "tier"
+#: members of the document the metric and dimension names may not take
+RESERVED = frozenset({"_aws"})
+
+
+class MetricsError(ValueError):
+    """A metric, unit, dimension or option that CloudWatch would not accept."""
+
+
+def _name(kind: str, value: object) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_NAME:
+        raise MetricsError(
+            f"{kind} must be a non-blank string of at most {MAX_NAME} characters, not {value!r:.80}"
+        )
+    if value in RESERVED:
+        raise MetricsError(f"{kind} `{value}` is reserved by the EMF document")
+    return value
+
+
+def _unit(unit: object) -> str:
+    unit = getattr(unit, "value", unit)  # a Powertools MetricUnit
+    if unit not in UNITS:
+        raise MetricsError(f"unit `{unit}` is not a CloudWatch unit; use one of {sorted(UNITS)}")
+    return str(unit)
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise MetricsError(f"a metric value must be a number, not {type(value).__name__}")
+    number = float(value)
+    if number != number or number in (float("inf"), float("-inf")):
+        raise MetricsError(f"a metric value must be finite, not {number}")
+    return number
+
+
+class EmfMetrics:
+    """The built-in EMF writer: collects metrics, dimensions and properties, and on
+    :meth:`flush_metrics` writes them as EMF documents (one line each) with ``emit``
+    (default: stdout, which Lambda sends to CloudWatch Logs), then clears them.
+
+    ``namespace`` defaults to ``$POWERTOOLS_METRICS_NAMESPACE``, then
+    ``$POLICY_ENGINE_METRICS_NAMESPACE``, then ``PolicyEngine``; ``service`` (default
+    ``$POWERTOOLS_SERVICE_NAME``) becomes a ``service`` dimension. A flush writes one
+    document, or more when over 100 metrics or 100 values of one metric."""
+
+    def __init__(
+        self,
+        namespace: str | None = None,
+        *,
+        service: str | None = None,
+        emit: Callable[[str], object] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        env = os.environ
+        self.namespace = _name(
+            "the namespace",
+            namespace
+            or env.get("POWERTOOLS_METRICS_NAMESPACE")
+            or env.get("POLICY_ENGINE_METRICS_NAMESPACE")
+            or DEFAULT_NAMESPACE,
+        )
+        service = service or env.get("POWERTOOLS_SERVICE_NAME") or None
+        self.default_dimensions: dict[str, str] = (
+            {"service": _name("the service", service)} if service else {}
+        )
+        self._emit = emit or _stdout
+        self._clock = clock
+        self._metrics: dict[str, tuple[str, list[float]]] = {}
+        self._dimensions: dict[str, str] = dict(self.default_dimensions)
+        self._metadata: dict[str, Any] = {}
+
+    def add_metric(self, name: str, unit: Any, value: float) -> None:
+        name = _name("a metric name", name)
+        unit = _unit(unit)
+        number = _number(value)
+        if name in self._dimensions or name in self._metadata:
+            raise MetricsError(f"`{name}` is already a dimension or property of this document")
+        old = self._metrics.get(name)
+        if old is not None and old[0] != unit:
+            raise MetricsError(f"metric `{name}` was recorded in {old[0]}, not {unit}")
+        self._metrics.setdefault(name, (unit, []))[1].append(number)
+
+    def add_dimension(self, name: str, value: str) -> None:
+        name = _name("a dimension name", name)
+        value = _name(f"the value of dimension `{name}`", value)
+        if name in self._metrics:
+            raise MetricsError(f"`{name}` is already a metric of this document")
+        if name not in self._dimensions and len(self._dimensions) >= MAX_DIMENSIONS:
+            raise MetricsError(f"at most {MAX_DIMENSIONS} dimensions per document")
+        self._metadata.pop(name, None)
+        self._dimensions[name] = value
+
+    def add_metadata(self, key: str, value: Any) -> None:
+        key = _name("a property name", key)
+        if key in self._metrics or key in self._dimensions:
+            raise MetricsError(f"`{key}` is already a metric or dimension of this document")
+        self._metadata[key] = value
+
+    def serialize_metric_set(self) -> list[dict[str, Any]]:
+        """The EMF documents of what was recorded (without clearing it)."""
+        if not self._metrics:
+            return []
+        chunks: list[dict[str, list[float]]] = [{}]
+        for name, (_, values) in self._metrics.items():
+            for start in range(0, len(values), MAX_VALUES):
+                target = next((c for c in chunks if name not in c and len(c) < MAX_METRICS), None)
+                if target is None:
+                    target = {}
+                    chunks.append(target)
+                target[name] = values[start : start + MAX_VALUES]
+        timestamp = int(self._clock() * 1000)
+        documents = []
+        for chunk in chunks:
+            doc: dict[str, Any] = {
+                "_aws": {
+                    "Timestamp": timestamp,
+                    "CloudWatchMetrics": [
+                        {
+                            "Namespace": self.namespace,
+                            "Dimensions": [list(self._dimensions)],
+                            "Metrics": [
+                                {"Name": name, "Unit": self._metrics[name][0]} for name in chunk
+                            ],
+                        }
+                    ],
+                }
+            }
+            doc.update(self._metadata)
+            doc.update(self._dimensions)
+            for name, values in chunk.items():
+                doc[name] = values[0] if len(values) == 1 else values
+            documents.append(doc)
+        return documents
+
+    def flush_metrics(self, raise_on_empty_metrics: bool = False) -> list[dict[str, Any]]:
+        """Write the documents and clear metrics, dimensions and properties (default
+        dimensions stay). Returns the documents written."""
+        documents = self.serialize_metric_set()
+        if not documents and raise_on_empty_metrics:
+            raise MetricsError("no metrics to flush")
+        for doc in documents:
+            self._emit(json.dumps(doc, separators=(",", ":"), default=str))
+        self.clear_metrics()
+        return documents
+
+    def clear_metrics(self) -> None:
+        self._metrics.clear()
+        self._metadata.clear()
+        self._dimensions = dict(self.default_dimensions)
+
+
+def _stdout(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def is_powertools_metrics(obj: object) -> bool:
+    """Whether ``obj`` looks like a Powertools ``Metrics`` (duck-typed: nothing imported)."""
+    return all(
+        callable(getattr(obj, name, None))
+        for name in ("add_metric", "add_dimension", "add_metadata", "flush_metrics")
+    )
+
+
+class TenantMetrics:
+    """The metrics of one invocation, stamped with its tenant and tier.
+
+    ``sink`` is an :class:`EmfMetrics` or a Powertools ``Metrics``. ``tenant`` and
+    ``tier`` go on the document as dimensions or properties (``tenant_as``,
+    ``tier_as``); ``None`` leaves them out (an invocation without a tenant)."""
+
+    def __init__(
+        self,
+        sink: Any,
+        *,
+        tenant: str | None = None,
+        tier: str | None = None,
+        tenant_as: Placement = "property",
+        tier_as: Placement = "dimension",
+    ) -> None:
+        for what, placement in (("tenant_as", tenant_as), ("tier_as", tier_as)):
+            if placement not in ("dimension", "property"):
+                raise MetricsError(f"{what} is `dimension` or `property`, not `{placement}`")
+        self.sink = sink
+        self.tenant = tenant
+        self.tier = tier
+        self.flushed = False
+        for key, value, placement in (
+            (TENANT_KEY, tenant, tenant_as),
+            (TIER_KEY, tier, tier_as),
+        ):
+            if value is None:
+                continue
+            if placement == "dimension":
+                sink.add_dimension(key, value)
+            else:
+                sink.add_metadata(key, value)
+
+    def add_metric(self, name: str, value: float = 1.0, unit: Any = "Count") -> None:
+        """Record ``value`` (``unit``: a CloudWatch unit name) under ``name``."""
+        self.sink.add_metric(name=name, unit=_unit(unit), value=_number(value))
+
+    def add_dimension(self, name: str, value: str) -> None:
+        self.sink.add_dimension(name, value)
+
+    def add_property(self, key: str, value: Any) -> None:
+        """A searchable member of the document that is not a dimension."""
+        self.sink.add_metadata(key, value)
+
+    def flush(self) -> list[dict[str, Any]]:
+        """Write this invocation's documents (once; later calls write nothing)."""
+        if self.flushed:
+            return []
+        self.flushed = True
+        if isinstance(self.sink, EmfMetrics):
+            return self.sink.flush_metrics()
+        self.sink.flush_metrics()
+        return []
+
+
+# -- options and the built-in metrics -------------------------------------------------------
+
+
+class MetricsOptions:
+    """How the runtime records metrics: the back end (``metrics``: a Powertools
+    ``Metrics``, an :class:`EmfMetrics`, or ``None`` for a built-in writer made from
+    the environment) and where tenant and tier go."""
+
+    def __init__(
+        self,
+        metrics: Any = None,
+        *,
+        tenant_as: Placement = "property",
+        tier_as: Placement = "dimension",
+    ) -> None:
+        if metrics is not None and not is_powertools_metrics(metrics):
+            raise MetricsError(
+                "metrics must be a Powertools Metrics, an EmfMetrics, or None; "
+                f"{type(metrics).__name__} has no add_metric/add_dimension/add_metadata/"
+                "flush_metrics"
+            )
+        self._metrics = metrics
+        self.tenant_as = tenant_as
+        self.tier_as = tier_as
+        TenantMetrics(EmfMetrics(emit=lambda _: None), tenant_as=tenant_as, tier_as=tier_as)
+
+    def recorder(self, tenant: str | None = None, tier: str | None = None) -> TenantMetrics:
+        """The metrics of one invocation. Without a back end each invocation gets a
+        built-in writer of its own (concurrent invocations in one process, outside
+        Lambda, never mix); a given back end is shared, as Powertools' is anyway."""
+        sink = self._metrics if self._metrics is not None else EmfMetrics()
+        return TenantMetrics(
+            sink, tenant=tenant, tier=tier, tenant_as=self.tenant_as, tier_as=self.tier_as
+        )
+
+
+def options(metrics: Any) -> MetricsOptions | None:
+    """``False``: no metrics; ``None`` or ``True``: the built-in writer; a
+    :class:`MetricsOptions` as it is; anything else is taken as the back end."""
+    if metrics is False:
+        return None
+    if isinstance(metrics, MetricsOptions):
+        return metrics
+    return MetricsOptions(None if metrics is True else metrics)
+
+
+#: The vendor counters recorded per invocation (the change during the invocation).
+VENDOR_METRICS: Mapping[str, str] = {
+    "hits": "CredentialCacheHits",
+    "misses": "CredentialCacheMisses",
+    "refreshes": "CredentialRefreshes",
+    "sts_calls": "StsCalls",
+    "sts_errors": "StsErrors",
+    "guard_refusals": "GuardRefusals",
+}
+
+
+def record_vendor_delta(
+    recorder: TenantMetrics, before: Mapping[str, float], after: Mapping[str, float]
+) -> None:
+    """The vendor's activity between two ``stats.as_dict()`` snapshots: cache hits and
+    misses and guard refusals always, STS figures when STS was called (``StsLatency``
+    is the mean of this invocation's calls, in milliseconds)."""
+    for key, name in VENDOR_METRICS.items():
+        delta = after.get(key, 0) - before.get(key, 0)
+        if delta or key in ("hits", "misses", "guard_refusals"):
+            recorder.add_metric(name, delta)
+    calls = after.get("sts_calls", 0) - before.get("sts_calls", 0)
+    if calls > 0:
+        seconds = after.get("sts_seconds", 0.0) - before.get("sts_seconds", 0.0)
+        recorder.add_metric("StsLatency", max(seconds, 0.0) * 1000 / calls, "Milliseconds")
+
+
+def add_metric(name: str, value: float = 1.0, unit: str = "Count") -> bool:
+    """Add to the current invocation's metrics (stamped with its tenant); returns
+    ``False`` (and records nothing) outside a decorated invocation."""
+    recorder = _invocation.current_metrics.get()
+    if recorder is None:
+        return False
+    recorder.add_metric(name, value, unit)
+    return True
+
+
+def current() -> TenantMetrics | None:
+    """The current invocation's :class:`TenantMetrics`, or ``None``."""
+    recorder: TenantMetrics | None = _invocation.current_metrics.get()
+    return recorder
+
+
+__all__ = [
+    "DEFAULT_NAMESPACE",
+    "UNITS",
+    "EmfMetrics",
+    "MetricsError",
+    "MetricsOptions",
+    "TenantMetrics",
+    "add_metric",
+    "current",
+    "is_powertools_metrics",
+    "options",
+    "record_vendor_delta",
+]
