@@ -156,3 +156,62 @@ def test_silo_table_of_the_resource_that_is_no_tenants_partition() -> None:
     assert allowed(session, "acme", "dynamodb:Scan", PREMIUM + "_all")
     result = check(session, [SILO])
     assert result.status != "proved", shown(result)
+
+
+# -- 3: a DynamoDB table's resource policy read as governing the table's streams (its
+#       scope is `table/*`): its Deny fences stream reads that AWS never checks
+#       against it ---------------------------------------------------------------------
+
+TABLE = f"arn:aws:dynamodb:eu-west-1:{ACCT}:table/orders"
+ORDERS = ResourceSpec(
+    "orders",
+    "dynamodb",
+    TABLE,
+    (Partition(condition_key="dynamodb:LeadingKeys", value="{tenant}"),),
+)
+STREAM_READS = ["dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream"]
+
+
+def test_table_policy_deny_read_as_a_fence_on_the_tables_streams() -> None:
+    # A policy attached to a table governs the table and its indexes; a stream has its
+    # own resource-based policy (DynamoDB Developer Guide, "Using resource-based
+    # policies for DynamoDB"; PutResourcePolicy takes a table or a stream ARN). The
+    # checker scopes the table's policy to `table/orders` and `table/orders/*`, so the
+    # table policy's Deny on stream reads removes the stream shape and the tier is
+    # proved. In AWS that Deny is never evaluated for a request on the stream ARN: with
+    # the policies AWS evaluates for it (no stream policy), the session reads every
+    # tenant's items from the stream. (Without the table policy the checker reports
+    # this very request.)
+    session = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["dynamodb:GetItem", "dynamodb:Query"],
+                "Resource": TABLE,
+                "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [T]}},
+            },
+            stmt(STREAM_READS, TABLE + "/stream/*"),
+        ],
+    }
+    table_policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Deny", "Principal": "*", "Action": STREAM_READS, "Resource": "*"}
+        ],
+    }
+    stream = TABLE + "/stream/2026-01-01T00:00:00.000"
+    assert allowed(session, "acme", "dynamodb:GetRecords", stream)
+    assert check(session, [ORDERS]).status == "violation"
+    result = check_isolation(
+        session,
+        [],
+        [ORDERS],
+        LANG,
+        tier="t",
+        account=ACCT,
+        role_name=ROLE_NAME,
+        role_arn=ROLE,
+        resource_policies={"orders": table_policy},
+    )
+    assert result.status != "proved", shown(result)
