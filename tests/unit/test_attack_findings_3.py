@@ -215,3 +215,38 @@ def test_table_policy_deny_read_as_a_fence_on_the_tables_streams() -> None:
         resource_policies={"orders": table_policy},
     )
     assert result.status != "proved", shown(result)
+
+
+# -- 4: a partition that names an S3 bucket (a bucket per tenant) does not hold the
+#       bucket's objects: reads of another tenant's objects are in no shape ----------
+
+TENANT_BUCKETS = "arn:aws:s3:::docs-"
+PER_TENANT = ResourceSpec(
+    "tenant-buckets", "s3", TENANT_BUCKETS + "*", (Partition(arn=TENANT_BUCKETS + "{tenant}"),)
+)
+
+
+def test_objects_of_another_tenants_bucket() -> None:
+    # Tenant acme-corp's partition is its bucket `docs-acme-corp`; its objects are its
+    # data as much as a silo table's indexes and streams are (which the checker does
+    # add). The grant `docs-{{ tenant }}*/*` (objects of "my" buckets) reads, for
+    # tenant acme, the objects of acme-corp's bucket: a prefix collision the ARN shape
+    # never sees (its target `docs-{tenant}` holds no `/`), and coverage counts the
+    # objects as the resource's `docs-*`.
+    session = doc(
+        stmt("s3:ListBucket", TENANT_BUCKETS + T),
+        stmt("s3:GetObject", TENANT_BUCKETS + T + "*/*"),
+    )
+    assert LANG.is_valid("acme")
+    assert LANG.is_valid("acme-corp")
+    assert allowed(session, "acme", "s3:GetObject", TENANT_BUCKETS + "acme-corp/invoice.pdf")
+    result = check(session, [PER_TENANT])
+    assert result.status != "proved", shown(result)
+
+
+def test_every_tenants_objects_through_the_bucket_partition() -> None:
+    # The wider form: `docs-*/*` reads every tenant's objects and is proved.
+    session = doc(stmt("s3:GetObject", TENANT_BUCKETS + "*/*"))
+    assert allowed(session, "acme", "s3:GetObject", TENANT_BUCKETS + "globex/invoice.pdf")
+    result = check(session, [PER_TENANT])
+    assert result.status != "proved", shown(result)
