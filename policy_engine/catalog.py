@@ -78,6 +78,8 @@ class ResourceSpec:
     description: str = ""
     #: the template (kind ``resource``) of the resource-based policy attached to it
     policy: str | None = None
+    #: holds no tenant's data: covered by the model, never checked for partitions
+    shared: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,7 +327,15 @@ def _load_catalog(root: Path, stage: str | None) -> Catalog:
     for name, spec in raw["resources"].items():
         base = f"$.resources.{name}"
         partitions = []
-        for i, part in enumerate(spec["partitions"]):
+        shared = bool(spec.get("shared", False))
+        if shared == bool(spec.get("partitions")):
+            raise CatalogError(
+                where,
+                "a shared resource (`shared = true`) has no partitions; any other resource "
+                "needs at least one partition (where one tenant's part of it lives)",
+                key_path=f"{base}.partitions",
+            )
+        for i, part in enumerate(spec.get("partitions", ())):
             p_path = f"{base}.partitions[{i}]"
             partitions.append(
                 Partition(
@@ -356,6 +366,7 @@ def _load_catalog(root: Path, stage: str | None) -> Catalog:
             partitions=tuple(partitions),
             description=spec.get("description", ""),
             policy=policy,
+            shared=shared,
         )
 
     tiers: dict[str, Tier] = {}

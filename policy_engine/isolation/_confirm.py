@@ -13,7 +13,7 @@ from ..model import policy_from_obj
 from ..render import TENANT_MARKER, substitute
 from ..tenancy import session_name
 from ._report import Counterexample, Unknown
-from ._search import _Candidate, _Search
+from ._search import _Candidate, _own_globs, _scoped, _Search
 from ._shapes import (
     _NEGATED_FAMILY,
     _carries,
@@ -236,18 +236,6 @@ class _Confirmation(_Search):
 
 def scope_resource_policy(doc: Mapping[str, Any], res: ResourceSpec) -> dict[str, Any]:
     """A resource policy as the evaluator should see it for requests on ``res``: a
-    ``Resource: "*"`` stands for the resource it is attached to (its ARN and what lies
-    under it), never for every ARN of the account."""
-    own = [res.arn, f"{res.arn}/*"] if not res.arn.endswith("*") else [res.arn]
-    out = dict(doc)
-    raw = doc.get("Statement", [])
-    statements = []
-    for st in raw if isinstance(raw, list) else [raw]:
-        st = dict(st)
-        if "Resource" in st:
-            values = _listify(st["Resource"])
-            if "*" in values:
-                st["Resource"] = [v for v in values if v != "*"] + own
-        statements.append(st)
-    out["Statement"] = statements
-    return out
+    ``Resource: "*"`` stands for the resource it is attached to (see
+    ``_search._own_globs``), never for every ARN of the account."""
+    return _scoped(doc, tuple(_own_globs(res)))

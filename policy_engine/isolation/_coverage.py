@@ -11,7 +11,7 @@ from .. import _glob
 from ..catalog import Partition, ResourceSpec
 from ..render import TENANT_MARKER
 from ._report import Unknown
-from ._search import _Search
+from ._search import _debracket, _Search
 from ._shapes import (
     ESCALATION_RESOURCE,
     _action_covered,
@@ -238,7 +238,10 @@ class _Coverage(_Search):
     def _escalation(self) -> tuple[ResourceSpec, tuple[_Shape, ...]]:
         """Any role of the account: a session that may assume one, tag or name its
         session, pass it, or change its policies can act as another tenant."""
-        target = f"arn:*:iam::{self.account}:role/*"
+        # The role's own partition (a model `*` is any text: in the partition's place it
+        # would cross colons and cover other services' ARNs).
+        partition = self.role_arn.split(":", 2)[1] if self.role_arn.startswith("arn:") else "aws"
+        target = f"arn:{partition}:iam::{self.account}:role/*"
         res = ResourceSpec(ESCALATION_RESOURCE, "iam", target, ())
         shape = _Shape(
             "whole",
@@ -269,19 +272,8 @@ def _fences(d: _Stmt, action: str) -> bool:
 
 
 def _plain(nfa: fa.NFA) -> fa.NFA:
-    """The same automaton with its bracket symbols read as empty moves: the strings,
-    without where a tenant stands."""
-    delta: list[dict[str, set[int]]] = []
-    eps = [set(e) for e in nfa.eps]
-    for state, moves in enumerate(nfa.delta):
-        kept: dict[str, set[int]] = {}
-        for symbol, targets in moves.items():
-            if symbol in fa.BRACKETS or symbol == "":
-                eps[state] |= targets
-            else:
-                kept[symbol] = set(targets)
-        delta.append(kept)
-    return fa.NFA(delta, eps, nfa.start, set(nfa.accept))
+    """The strings of ``nfa``, without where a tenant stands."""
+    return _debracket(nfa)
 
 
 def _as_model(pattern: str, variables: bool) -> str:

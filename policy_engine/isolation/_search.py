@@ -52,6 +52,7 @@ _OVERLAP_CACHE: dict[
     tuple[tuple[fa.Piece, ...], str, frozenset[str], TenantIdLanguage], tuple[fa.Witness, ...]
 ] = {}
 _VALUES_CACHE: dict[tuple[Any, ...], list[_Value]] = {}
+_TARGET_CACHE: dict[tuple[Any, ...], fa.NFA] = {}
 
 
 @dataclass
@@ -193,7 +194,7 @@ class _Search:
                 for vals in block.values():
                     for v in _listify(vals):
                         chars |= set(str(v).replace(TENANT_MARKER, ""))
-        chars |= set(f"arn:*:iam::{self.account}:role/*")
+        chars |= set(f"arn:aws-us-gov-cn:iam::{self.account}:role/*")
         for res in self.resources:
             chars |= set(res.arn)
             for p in res.partitions:
@@ -213,7 +214,15 @@ class _Search:
         if not self._fixed_conditions_hold(st):
             return []  # a condition on what the session cannot choose is false
         model = shape.target
-        target = self._nfa(_model_pieces(model), "B")
+        if shape.exclude and "Resource" in st.raw:
+            shared = tuple(r.arn for r in self.resources if r.shared and r.service == res.service)
+            inside = shape.exclude + shared
+            if all(
+                _within_model_string(str(p), inside, variables)
+                for p in _listify(st.raw["Resource"])
+            ):
+                return []  # every pattern lies in a tenant's partition or a shared part
+        target = self._target(shape, res)
         unconditional = [d for d in fences if not d.raw.get("Condition")]
         witnesses = self._resource_overlap(st, target, variables, model, unconditional)
         if not witnesses:
@@ -494,6 +503,29 @@ class _Search:
             k == "slot" for raw in cond.values for k, _ in self._pieces(str(raw), "any", variables)
         )
 
+    def _target(self, shape: _Shape, res: ResourceSpec) -> fa.NFA:
+        """The requests' ARNs of a shape; for a residual shape, without the tenants'
+        partitions (any tenant of the language) and the model's shared resources."""
+        base = self._nfa(_model_pieces(shape.target), "B")
+        if not shape.exclude:
+            return base
+        shared = tuple(r.arn for r in self.resources if r.shared and r.service == res.service)
+        key = (shape.target, shape.exclude + shared, self.sigma, self.language)
+        cached = _TARGET_CACHE.get(key)
+        if cached is None:
+            if len(_TARGET_CACHE) >= _NFA_CACHE_SIZE:
+                _TARGET_CACHE.clear()
+            parts = []
+            for text in shape.exclude + shared:
+                nfa = fa.pattern_nfa(
+                    _model_pieces(text), self.sigma, self.tenant, (fa.OPEN_B, fa.CLOSE_B), ("", "")
+                )
+                parts.append(_debracket(nfa))
+            rest = fa.complement(_union_of(parts), self.sigma - fa.BRACKETS)
+            rest.self_loops(tuple(sorted(fa.BRACKETS)))
+            cached = _TARGET_CACHE[key] = fa.intersect(base, rest)
+        return cached
+
     def _fixed_conditions_hold(self, st: _Stmt) -> bool:
         """Whether the statement's conditions on the keys every request of this tier's
         sessions carries with one fixed value (``aws:PrincipalArn``,
@@ -665,8 +697,14 @@ def _resource_statements(
 
 
 def _own_globs(res: ResourceSpec) -> list[str]:
-    """The ARNs a resource policy attached to ``res`` can govern."""
-    return [res.arn, f"{res.arn}/*"] if not res.arn.endswith("*") else [res.arn]
+    """The ARNs a resource policy attached to ``res`` can govern: a bucket and its
+    objects; a table and its indexes (a stream has its own policy; backups, exports
+    and imports none); otherwise the resource itself."""
+    if res.arn.endswith("*"):
+        return [res.arn]
+    if res.service == "dynamodb":
+        return [res.arn, f"{res.arn}/index/*"]
+    return [res.arn, f"{res.arn}/*"]
 
 
 def _scoped(doc: Mapping[str, Any], scope: Sequence[str]) -> dict[str, Any]:
@@ -711,3 +749,48 @@ def _grantee(
     if role_arn in values:
         return "role"
     return None
+
+
+def _debracket(nfa: fa.NFA) -> fa.NFA:
+    """The same automaton with its bracket symbols read as empty moves."""
+    delta: list[dict[str, set[int]]] = []
+    eps = [set(e) for e in nfa.eps]
+    for state, moves in enumerate(nfa.delta):
+        kept: dict[str, set[int]] = {}
+        for symbol, targets in moves.items():
+            if symbol in fa.BRACKETS or symbol == "":
+                eps[state] |= targets
+            else:
+                kept[symbol] = set(targets)
+        delta.append(kept)
+    return fa.NFA(delta, eps, nfa.start, set(nfa.accept))
+
+
+def _union_of(parts: Sequence[fa.NFA]) -> fa.NFA:
+    union = fa.NFA()
+    union.start = union.add()
+    for part in parts:
+        start, accept = union.embed(part)
+        union.eps[union.start].add(start)
+        union.accept |= accept
+    return union
+
+
+def _within_model_string(pattern: str, models: Sequence[str], variables: bool) -> bool:
+    """Sound and cheap: every ARN ``pattern`` grants lies in one of ``models`` (model
+    strings, ``{tenant}`` for a tenant, ``*`` any text), the tenant in the same place.
+    The pattern's wildcards and tenant are matched as characters by the model's ``*``
+    (which absorbs any expansion) or by its tenant slot (the same tenant); a model with
+    ``?`` is not used (it could take a pattern's ``*`` for one character)."""
+    slot = _glob.SLOT
+    text = pattern.replace(TENANT_MARKER, slot)
+    if variables:
+        text = re.sub(r"\$\{aws:PrincipalTag/TenantId\}", slot, text, flags=re.I)
+    if "${" in text or ("$" in text and variables):
+        return False  # another variable: any text
+    for model in models:
+        if "?" in model or "{" in model.replace("{tenant}", ""):
+            continue
+        if _glob.glob_match(model.replace("{tenant}", slot), text):
+            return True
+    return False

@@ -75,6 +75,8 @@ class _Shape:
     reported_as: Literal["cross-tenant", "key-less", "escalation"] = "cross-tenant"
     #: the resource type (action data) of ``target``, where the model implies one
     resource_type: str | None = None
+    #: model strings (``{tenant}`` for any tenant) whose ARNs are not in the shape
+    exclude: tuple[str, ...] = ()
 
 
 ALWAYS_CARRIED = ALWAYS_CARRIED_KEYS  # shared with the lint (PE031)
@@ -103,12 +105,19 @@ def _shapes(res: ResourceSpec) -> tuple[_Shape, ...]:
     ``s3:prefix`` follows from the object partition; elsewhere every request on a
     container (or on the resource's own literal ARN) is one."""
     out: list[_Shape] = []
+    if res.shared:
+        return ()  # no tenant's data: covered by the model, nothing to separate
     conditional = [p for p in res.partitions if p.condition_key is not None]
     for p in res.partitions:
         if p.arn is None:
             continue
         kind = "object" if res.service == "s3" and _S3_OBJECT.fullmatch(p.arn) else None
         out.append(_Shape("arn", p, f"partition `{p.arn}`", p.arn, resource_type=kind))
+        if res.service == "s3" and _S3_BUCKET_ONLY.fullmatch(p.arn):
+            # a bucket per tenant: its objects are that tenant's too
+            objects = Partition(arn=f"{p.arn}/*")
+            label = f"partition `{objects.arn}` (the bucket's objects)"
+            out.append(_Shape("arn", objects, label, f"{p.arn}/*", resource_type="object"))
         if res.service == "dynamodb" and not p.arn.endswith("*"):
             for sub, segment in _table_subresources():
                 derived = Partition(arn=f"{p.arn}/{segment}/*")
@@ -152,6 +161,7 @@ def _table_subresources() -> tuple[tuple[str, str], ...]:
     )
 
 
+_S3_BUCKET_ONLY = re.compile(r"arn:[^:]*:s3:::[^/]*\{tenant\}[^/]*")
 _S3_BUCKET = re.compile(r"arn:[^:]*:s3:::[^/]+")
 
 
@@ -208,6 +218,14 @@ def _container_shapes(res: ResourceSpec) -> list[_Shape]:
     own = res.service != "s3" and literal and res.arn not in seen
     if own and all(res.arn != p.arn for p in res.partitions):
         out.append(_whole(res.arn))
+    if not literal and res.service != "s3":
+        # Names of the resource that are no tenant's partition (`jobs-_all` of
+        # `jobs-*`): a request on one names no partition, so it is key-less.
+        exclude = tuple(p.arn for p in res.partitions if p.arn)
+        label = f"a name of `{res.arn}` that is no tenant's partition"
+        out.append(
+            _Shape("whole", Partition(), label, res.arn, reported_as="key-less", exclude=exclude)
+        )
     return out
 
 
