@@ -49,13 +49,14 @@ PROVIDED = frozenset(
     {"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "urllib3", "six", "certifi"}
 )
 #: extras: name -> what the probe also runs for it. ``authorizer``: PyJWT with
-#: cryptography (JWT verification); ``proof``: ``CredentialVendor(require_proved=True)``,
-#: which runs the isolation proof at start-up and needs the IAM action data
+#: cryptography (JWT verification); ``proof``: ``CredentialVendor(require_proved="prove")``,
+#: which runs the isolation proof at start-up (instead of checking a proof certificate,
+#: which needs nothing more) and needs the IAM action data
 #: (policyuniverse alone is 8 MB unzipped, so it is left out unless asked for).
 EXTRAS = {
     "authorizer": "import jwt, jwt.algorithms\n"
     "import cryptography.hazmat.primitives.asymmetric.rsa\n",
-    "proof": "vendor._check_proved(tier)\n",
+    "proof": "vendor.require_proved = 'prove'\nvendor._check_proved(tier)\n",
 }
 #: x86_64 without extras must stay under this (zipped)
 BUDGET_BYTES = 3 * 1024 * 1024
@@ -140,7 +141,7 @@ vendor = CredentialVendor(catalog, sts_client=object())
 vendor.prepare(tenant, tier)
 # the guard (session_for(guard=True)) imports the isolation package: exercise it
 import boto3
-vendor._install_guard(boto3.Session(region_name="us-east-1"), tenant, tier)
+vendor._install_guard(boto3.Session(region_name="us-east-1"), tenant, tier, "tenant_id")
 exec(EXTRA_CODE)
 out = {}
 for name, module in list(sys.modules.items()):

@@ -33,7 +33,7 @@ Renderer(catalog).render_tier("acme", "basic")
 request = CredentialVendor(catalog, sts_client=object()).prepare("acme", "premium")
 import boto3
 vendor = CredentialVendor(catalog, sts_client=object())
-vendor._install_guard(boto3.Session(region_name="eu-west-1"), "acme", "basic")
+vendor._install_guard(boto3.Session(region_name="eu-west-1"), "acme", "basic", "tenant_id")
 files = {n: getattr(m, "__file__", None) for n, m in sys.modules.items()}
 print(json.dumps({"role": request.role_arn, "files": files}))
 """
