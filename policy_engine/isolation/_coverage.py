@@ -11,7 +11,7 @@ from .. import _glob
 from ..catalog import Partition, ResourceSpec
 from ..render import TENANT_MARKER
 from ._report import Unknown
-from ._search import _debracket, _Search
+from ._search import _debracket, _Search, _union_of
 from ._shapes import (
     ESCALATION_RESOURCE,
     _action_covered,
@@ -148,7 +148,7 @@ class _Coverage(_Search):
             union = _union([_glob_pieces(f, "any") for f in fmt_globs], sigma)
             left = fa.intersect(left, union)
         if role_patterns is not None:
-            role = _union_nfas([self._grant_nfa(p, v, sigma) for p, v in role_patterns])
+            role = _union_of([self._grant_nfa(p, v, sigma) for p, v in role_patterns])
             left = fa.intersect(left, role)
         for d in fences:
             left = fa.intersect(left, self._kept_by(d, sigma))
@@ -171,12 +171,12 @@ class _Coverage(_Search):
         """What an unconditional ``NotResource`` deny keeps (each tenant slot and
         variable read as ``*``: it keeps at least that much); a resource policy's deny
         keeps too everything outside its own resource."""
-        keep = _union_nfas(
+        keep = _union_of(
             [self._grant_nfa(str(p), d.variables, sigma) for p in _listify(d.raw["NotResource"])]
         )
         if d.scope:
             own = _union([_glob_pieces(g, "any") for g in d.scope], sigma)
-            keep = _union_nfas([keep, fa.complement(own, sigma - fa.BRACKETS)])
+            keep = _union_of([keep, fa.complement(own, sigma - fa.BRACKETS)])
         return keep
 
     def _cover_dfa(self, service: str, sigma: frozenset[str]) -> fa.NFA:
@@ -192,7 +192,7 @@ class _Coverage(_Search):
             pieces = _model_pieces(text)
             nfa = fa.pattern_nfa(pieces, sigma, self.tenant, (fa.OPEN_B, fa.CLOSE_B), ("", ""))
             parts.append(_plain(nfa))
-        cached = self._cover_cache[key] = fa.complement(_union_nfas(parts), sigma - fa.BRACKETS)
+        cached = self._cover_cache[key] = fa.complement(_union_of(parts), sigma - fa.BRACKETS)
         return cached
 
     @cache  # noqa: B019 - one checker per proof run
@@ -252,16 +252,6 @@ class _Coverage(_Search):
             reported_as="escalation",
         )
         return res, (shape,)
-
-
-def _union_nfas(parts: list[fa.NFA]) -> fa.NFA:
-    union = fa.NFA()
-    union.start = union.add()
-    for part in parts:
-        start, accept = union.embed(part)
-        union.eps[union.start].add(start)
-        union.accept |= accept
-    return union
 
 
 def _fences(d: _Stmt, action: str) -> bool:
