@@ -395,11 +395,14 @@ def requests_on(tenant: str, catalog: Catalog) -> st.SearchStrategy[Any]:
 
     catalog = _check_catalog(catalog)
     tenant = _check_tenant(tenant, catalog, "tenant")
-    parts = [(r, p) for r in catalog.resources.values() for p in r.partitions]
+    # A resource first, then one of its partitions: a resource with many partitions
+    # (an API's routes, one per method) does not crowd out the others.
+    modelled = [r for r in catalog.resources.values() if r.partitions]
 
     @st.composite
     def build(draw: st.DrawFn) -> Request:
-        resource, partition = draw(st.sampled_from(parts))
+        resource = draw(st.sampled_from(modelled))
+        partition = draw(st.sampled_from(resource.partitions))
         action = draw(_actions(resource.service, catalog))
         if partition.arn is not None:
             return Request(action, _fill(partition.arn, tenant, draw))
