@@ -61,11 +61,14 @@ def scaled_catalogue(k: int, target: Path) -> Path:
             lines.append(f'arn = "{own(res["arn"])}"')
             if "policy" in res:
                 lines.append(f'policy = "{res["policy"]}-{i}"')
-            parts = ", ".join(
-                "{ " + ", ".join(f'{key} = "{own(v)}"' for key, v in p.items()) + " }"
-                for p in res["partitions"]
-            )
-            lines.append(f"partitions = [{parts}]")
+            if res.get("shared"):
+                lines.append("shared = true")
+            else:
+                parts = ", ".join(
+                    "{ " + ", ".join(f'{key} = "{own(v)}"' for key, v in p.items()) + " }"
+                    for p in res["partitions"]
+                )
+                lines.append(f"partitions = [{parts}]")
             sections.append("\n".join(lines) + "\n")
     text = text.replace('api_stage = "prod"', 'api_stage = "prod"\n' + "\n".join(constants), 1)
     (target / "catalog.toml").write_text(text + "\n" + "\n".join(sections), encoding="utf-8")
