@@ -156,7 +156,7 @@ def requests(a: str, b: str) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 #: Proved policies are a fifth of the draws or so; each is brute-forced.
-EXAMPLES = 300 if os.environ.get("CI") == "true" else 40
+EXAMPLES = 150 if os.environ.get("CI") == "true" else 40
 
 
 @settings(
