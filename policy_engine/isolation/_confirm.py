@@ -157,9 +157,11 @@ class _Confirmation(_Search):
         return None
 
     def _tenant_pairs(self, cand: _Candidate, shape: _Shape) -> list[tuple[str, str | None]]:
-        if shape.kind in ("key-less", "whole"):
-            return [(cand.tenant_a or self._some_tenant(), None)]
         a = cand.tenant_a
+        if a is not None and not self.language.is_valid(a):
+            a = None  # the witness marked no tenant there: any tenant may stand at A
+        if shape.kind in ("key-less", "whole"):
+            return [(a or self._some_tenant(), None)]
         if a is not None and a == cand.tenant_b and cand.a_span is not None:
             a = None  # same text in two places: any other tenant can stand at A's place
         if cand.b_complete and cand.tenant_b is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeAlias
 
 from .. import _automata as fa
@@ -229,6 +229,10 @@ class _Search:
             return []
         out: list[_Candidate] = []
         for w in witnesses:
+            if w.a is not None and not self.language.is_valid(w.a):
+                # brackets that no slot constrained (an automaton that skips them on
+                # both sides) hold no tenant: A is left open
+                w = replace(w, a=None, a_span=None)
             if shape.kind in ("arn", "whole"):
                 out.append(_Candidate(st, w.a, w.b, self._concrete(w.text)))
                 continue
