@@ -43,3 +43,38 @@ def test_bucket_of_the_family_that_is_no_tenants_partition() -> None:
     assert allowed(session, "acme", "s3:ListBucket", ODD_BUCKET)
     result = check(session, [PER_TENANT])
     assert result.status != "proved", shown(result)
+
+
+# -- 2: an object partition whose bucket name holds the tenant (`docs-{tenant}/*`)
+#       gets no shape on the tenant's bucket itself: listing B's bucket (every key of
+#       B's objects) is in no shape. `_S3_OBJECT` needs a bucket without the tenant
+#       (no implied listing shapes), `_S3_BUCKET_ONLY` needs a partition without `/`
+#       (no bucket-per-tenant shapes), and coverage counts the bucket as `docs-*` ----
+
+TENANT_OBJECTS = ResourceSpec(
+    "tenant-objects", "s3", TENANT_BUCKETS + "*", (Partition(arn=TENANT_BUCKETS + "{tenant}/*"),)
+)
+
+
+def test_listing_another_tenants_bucket_of_an_object_partition() -> None:
+    # `docs-{{ tenant }}-?` is, for acme, the bucket of tenant acme-x (a prefix
+    # collision); `?` cannot be `/` there without leaving the language (`acme-`).
+    assert LANG.is_valid("acme-x")
+    session = doc(
+        stmt("s3:ListBucket", TENANT_BUCKETS + T + "-?"),
+        stmt("s3:GetObject", TENANT_BUCKETS + T + "/*"),
+    )
+    assert allowed(session, "acme", "s3:ListBucket", TENANT_BUCKETS + "acme-x")
+    result = check(session, [TENANT_OBJECTS])
+    assert result.status != "proved", shown(result)
+
+
+def test_listing_a_named_tenants_bucket_of_an_object_partition() -> None:
+    # The plain form: a literal other tenant's bucket.
+    session = doc(
+        stmt("s3:ListBucket", TENANT_BUCKETS + "globex"),
+        stmt("s3:GetObject", TENANT_BUCKETS + T + "/*"),
+    )
+    assert allowed(session, "acme", "s3:ListBucket", TENANT_BUCKETS + "globex")
+    result = check(session, [TENANT_OBJECTS])
+    assert result.status != "proved", shown(result)
