@@ -111,8 +111,14 @@ def _shapes(res: ResourceSpec) -> tuple[_Shape, ...]:
     for p in res.partitions:
         if p.arn is None:
             continue
-        kind = "object" if res.service == "s3" and _S3_OBJECT.fullmatch(p.arn) else None
+        kind = "object" if res.service == "s3" and _S3_ANY_OBJECT.fullmatch(p.arn) else None
         out.append(_Shape("arn", p, f"partition `{p.arn}`", p.arn, resource_type=kind))
+        bucket = _S3_TENANT_BUCKET.fullmatch(p.arn) if res.service == "s3" else None
+        if bucket is not None:
+            # objects in a bucket per tenant: the bucket itself is that tenant's too
+            mine = Partition(arn=bucket[1])
+            label = f"partition `{mine.arn}` (the tenant's bucket)"
+            out.append(_Shape("arn", mine, label, bucket[1], resource_type="bucket"))
         if res.service == "s3" and _S3_BUCKET_ONLY.fullmatch(p.arn):
             # a bucket per tenant: its objects are that tenant's too
             objects = Partition(arn=f"{p.arn}/*")
@@ -144,6 +150,17 @@ def _shapes(res: ResourceSpec) -> tuple[_Shape, ...]:
         out.extend(_condition_shapes(p, targets))
     if not conditional:
         out.extend(_container_shapes(res))
+        if any(c in res.arn for c in "*?"):
+            # Names of the resource that are no tenant's partition (`jobs-_all` of
+            # `jobs-*`, a bucket `docs-ab` of `docs-*`): a request on one names no
+            # partition, so it is key-less.
+            exclude = tuple(dict.fromkeys(s.target for s in out if s.kind == "arn"))
+            label = f"a name of `{res.arn}` that is no tenant's partition"
+            out.append(
+                _Shape(
+                    "whole", Partition(), label, res.arn, reported_as="key-less", exclude=exclude
+                )
+            )
     return tuple(out)
 
 
@@ -161,6 +178,8 @@ def _table_subresources() -> tuple[tuple[str, str], ...]:
     )
 
 
+_S3_ANY_OBJECT = re.compile(r"arn:[^:]*:s3:::[^/]+/.*")
+_S3_TENANT_BUCKET = re.compile(r"(arn:[^:]*:s3:::[^/]*\{tenant\}[^/]*)/.*")
 _S3_BUCKET_ONLY = re.compile(r"arn:[^:]*:s3:::[^/]*\{tenant\}[^/]*")
 _S3_BUCKET = re.compile(r"arn:[^:]*:s3:::[^/]+")
 
@@ -218,14 +237,6 @@ def _container_shapes(res: ResourceSpec) -> list[_Shape]:
     own = res.service != "s3" and literal and res.arn not in seen
     if own and all(res.arn != p.arn for p in res.partitions):
         out.append(_whole(res.arn))
-    if not literal and res.service != "s3":
-        # Names of the resource that are no tenant's partition (`jobs-_all` of
-        # `jobs-*`): a request on one names no partition, so it is key-less.
-        exclude = tuple(p.arn for p in res.partitions if p.arn)
-        label = f"a name of `{res.arn}` that is no tenant's partition"
-        out.append(
-            _Shape("whole", Partition(), label, res.arn, reported_as="key-less", exclude=exclude)
-        )
     return out
 
 
