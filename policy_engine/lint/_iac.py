@@ -25,6 +25,8 @@ IAC_RULES = {
     "PE120": ("error", "drift: a catalogue role statement missing from the deployed tier role"),
     "PE121": ("error", "drift: the deployed role has a statement or policy not in the catalogue"),
     "PE122": ("info", "a catalogue tier whose role is not in the linted templates"),
+    "PE123": ("error", "drift: a catalogue resource-policy statement not in the deployed one"),
+    "PE124": ("error", "drift: the deployed resource policy has a statement not in the catalogue"),
 }  # fmt: skip
 
 
@@ -204,6 +206,8 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
                 refs.append((p, i, lines))
         deployed_resources[name] = {"Version": "2012-10-17", "Statement": statements}
         resource_refs[name] = refs
+        if name in catalogue_resources:
+            out.extend(_resource_drift(name, catalogue_resources[name], refs))
     for tier_name, tier in catalog.tiers.items():
         role = _find_role(templates, tier.role_arn)
         if role is None:
@@ -370,4 +374,56 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
                     resource=resource,
                 )
             )
+    return out
+
+
+def _resource_drift(
+    name: str,
+    catalogue: Mapping[str, Any],
+    deployed: Sequence[tuple[ExtractedPolicy, int, dict[str, int]]],
+) -> list[Finding]:
+    """The deployed resource policy of a model resource against the catalogue's
+    rendered copy, statement by statement (each side's extra statements reported)."""
+    from . import path_line
+
+    out: list[Finding] = []
+    wanted = [(_canon(s), s, i) for i, s in enumerate(_statements(catalogue))]
+    found = [
+        (_canon(_statements(read_policy(p)[0].document)[i]), p, i, lines)
+        for p, i, lines in deployed
+    ]
+    pool = [c for c, *_ in found]
+    first = deployed[0][0] if deployed else None
+    for canon, s, i in wanted:
+        if canon in pool:
+            pool.remove(canon)
+            continue
+        out.append(
+            Finding(
+                "PE123",
+                "error",
+                f"resource `{name}`: statement {_label(s, i)} of the catalogue's resource policy "
+                "is not in the deployed one (missing, or changed)",
+                first.file if first else "",
+                first.line if first else None,
+                resource=first.label if first else None,
+            )
+        )
+    expected = [c for c, *_ in wanted]
+    for canon, p, i, lines in found:
+        if canon in expected:
+            expected.remove(canon)
+            continue
+        out.append(
+            Finding(
+                "PE124",
+                "error",
+                f"resource `{name}`: statement #{i} of the deployed resource policy is not in the "
+                "catalogue's (added, or changed)",
+                p.file,
+                path_line(lines, f"$.Statement[{i}]"),
+                f"$.Statement[{i}]",
+                resource=p.label,
+            )
+        )
     return out

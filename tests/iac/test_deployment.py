@@ -126,3 +126,50 @@ def test_example_sam_app_lints_clean() -> None:
     bad = [f for f in findings if f["severity"] != "info" or f["suppressed"]]
     assert code == 0, bad
     assert bad == []
+
+
+def _with_bucket_policy(tier: str, statements: list[dict[str, Any]]) -> dict[str, Any]:
+    template = _template(tier)
+    catalog = load_catalog()
+    bucket = str(catalog.constants["documents_bucket"])
+    template["Resources"]["DocumentsPolicy"] = {
+        "Type": "AWS::S3::BucketPolicy",
+        "Properties": {
+            "Bucket": bucket,
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": statements},
+        },
+    }
+    return template
+
+
+def test_a_bucket_policy_equal_to_the_catalogue_has_no_drift(tmp_path: Path) -> None:
+    from policy_engine.isolation import resource_documents
+
+    doc = resource_documents(load_catalog())["documents"]
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(_with_bucket_policy("basic", list(doc["Statement"]))), "utf-8")
+    code, findings = _lint(path)
+    assert not {f["rule"] for f in findings} & {"PE123", "PE124"}, findings
+    assert code == 0
+
+
+def test_a_bucket_policy_that_drifts_is_reported_with_its_line(tmp_path: Path) -> None:
+    from policy_engine.isolation import resource_documents
+
+    doc = resource_documents(load_catalog())["documents"]
+    kept = list(doc["Statement"])[:1]  # one catalogue statement dropped
+    extra = {
+        "Sid": "Harmless",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:DeleteBucket",
+        "Resource": "arn:aws:s3:::saas-documents-111122223333",
+    }
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(_with_bucket_policy("basic", [*kept, extra]), indent=2), "utf-8")
+    code, findings = _lint(path)
+    rules = {f["rule"] for f in findings}
+    assert {"PE123", "PE124"} <= rules, findings
+    added = next(f for f in findings if f["rule"] == "PE124")
+    assert added["line"] is not None
+    assert code == 1
