@@ -11,7 +11,7 @@ from .. import _glob
 from ..catalog import Partition, ResourceSpec
 from ..render import TENANT_MARKER
 from ._report import Unknown
-from ._search import _debracket, _Search, _union_of
+from ._search import _Search
 from ._shapes import (
     ESCALATION_RESOURCE,
     _action_covered,
@@ -22,12 +22,14 @@ from ._shapes import (
 )
 from ._strings import (
     _covered_fast,
+    _debracket,
     _glob_pieces,
     _listify,
     _model_pieces,
     _pieces,
     _shown,
     _union,
+    _union_of,
 )
 
 
@@ -165,7 +167,7 @@ class _Coverage(_Search):
             ("star", "any") if k == "slot" else (k, v) for k, v in pieces[first + 1 :]
         ]
         nfa = fa.pattern_nfa(pieces, sigma, self.tenant, (fa.OPEN_A, fa.CLOSE_A), ("", ""))
-        return _plain(nfa)
+        return _debracket(nfa)
 
     def _kept_by(self, d: _Stmt, sigma: frozenset[str]) -> fa.NFA:
         """What an unconditional ``NotResource`` deny keeps (each tenant slot and
@@ -191,7 +193,7 @@ class _Coverage(_Search):
         for text in self._cover_globs(service, with_tenant=True):
             pieces = _model_pieces(text)
             nfa = fa.pattern_nfa(pieces, sigma, self.tenant, (fa.OPEN_B, fa.CLOSE_B), ("", ""))
-            parts.append(_plain(nfa))
+            parts.append(_debracket(nfa))
         cached = self._cover_cache[key] = fa.complement(_union_of(parts), sigma - fa.BRACKETS)
         return cached
 
@@ -259,11 +261,6 @@ def _fences(d: _Stmt, action: str) -> bool:
     if d.raw.get("Condition") or "NotResource" not in d.raw:
         return False
     return ":" in action and _action_covered(d, action)
-
-
-def _plain(nfa: fa.NFA) -> fa.NFA:
-    """The strings of ``nfa``, without where a tenant stands."""
-    return _debracket(nfa)
 
 
 def _as_model(pattern: str, variables: bool) -> str:

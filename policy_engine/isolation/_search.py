@@ -34,10 +34,12 @@ from ._strings import (
     TIER_TAG_KEY,
     _as_glob,
     _covered_fast,
+    _debracket,
     _listify,
     _model_pieces,
     _pieces,
     _union,
+    _union_of,
 )
 
 #: Pattern automata shared by every checker of the process (tiers of one catalogue meet
@@ -302,13 +304,12 @@ class _Search:
         pieces = [self._pieces(p, "arn", variables) for p in patterns]
         if any(k == "slot" for ps in pieces for k, _ in ps):
             raise fa.Unsupported("NotResource naming the tenant")
-        union = fa.NFA()
-        union.start = union.add()
-        for ps in pieces:
-            sub = fa.pattern_nfa(ps, self.sigma, None, ("", ""), (fa.OPEN_A, fa.CLOSE_A))
-            s, acc = union.embed(sub)
-            union.eps[union.start].add(s)
-            union.accept |= acc
+        union = _union_of(
+            [
+                fa.pattern_nfa(ps, self.sigma, None, ("", ""), (fa.OPEN_A, fa.CLOSE_A))
+                for ps in pieces
+            ]
+        )
         complement = fa.complement(union, self.sigma - fa.BRACKETS)
         complement.self_loops((fa.OPEN_B, fa.CLOSE_B))
         return list(fa.search(complement, target, self.sigma, limit=2))
@@ -337,15 +338,13 @@ class _Search:
             if d.scope and not _covered_fast(target, d.scope):
                 continue  # attached elsewhere, or only partly over this shape's target
             if key == "NotResource":
-                keep = fa.NFA()
-                keep.start = keep.add()
+                subs = []
                 for ps in alternatives:
                     sub = self._build_nfa(ps, "A")
                     if not any(k == "slot" for k, _ in ps):
                         sub.self_loops((fa.OPEN_A, fa.CLOSE_A))
-                    start, accept = keep.embed(sub)
-                    keep.eps[keep.start].add(start)
-                    keep.accept |= accept
+                    subs.append(sub)
+                keep = _union_of(subs)
                 if not has_slot and slots:
                     nfa = self._build_nfa(pieces, "A")
                     nfa.self_loops((fa.OPEN_A, fa.CLOSE_A))
@@ -492,12 +491,7 @@ class _Search:
     def _values_nfa(self, cond: Condition, variables: bool, *, free_a: bool) -> fa.NFA:
         """The union of what a condition's values admit; with ``free_a`` (a condition
         that names no tenant) A's brackets may stand anywhere."""
-        union = fa.NFA()
-        union.start = union.add()
-        for raw in cond.values:
-            start, accept = union.embed(self._value_nfa(cond, str(raw), variables))
-            union.eps[union.start].add(start)
-            union.accept |= accept
+        union = _union_of([self._value_nfa(cond, str(raw), variables) for raw in cond.values])
         if free_a:
             union.self_loops((fa.OPEN_A, fa.CLOSE_A))
         return union
@@ -753,31 +747,6 @@ def _grantee(
     if role_arn in values:
         return "role"
     return None
-
-
-def _debracket(nfa: fa.NFA) -> fa.NFA:
-    """The same automaton with its bracket symbols read as empty moves."""
-    delta: list[dict[str, set[int]]] = []
-    eps = [set(e) for e in nfa.eps]
-    for state, moves in enumerate(nfa.delta):
-        kept: dict[str, set[int]] = {}
-        for symbol, targets in moves.items():
-            if symbol in fa.BRACKETS or symbol == "":
-                eps[state] |= targets
-            else:
-                kept[symbol] = set(targets)
-        delta.append(kept)
-    return fa.NFA(delta, eps, nfa.start, set(nfa.accept))
-
-
-def _union_of(parts: Sequence[fa.NFA]) -> fa.NFA:
-    union = fa.NFA()
-    union.start = union.add()
-    for part in parts:
-        start, accept = union.embed(part)
-        union.eps[union.start].add(start)
-        union.accept |= accept
-    return union
 
 
 def _within_model_string(pattern: str, models: Sequence[str], variables: bool) -> bool:

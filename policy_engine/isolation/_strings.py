@@ -138,11 +138,30 @@ def _glob_pieces(glob: str, star_mode: Literal["arn", "any"]) -> list[fa.Piece]:
 
 
 def _union(alternatives: Sequence[list[fa.Piece]], sigma: frozenset[str]) -> fa.NFA:
+    """The union of plain patterns (no tenant slot)."""
+    return _union_of([fa.pattern_nfa(p, sigma, None, ("", ""), ("", "")) for p in alternatives])
+
+
+def _debracket(nfa: fa.NFA) -> fa.NFA:
+    """The same automaton with its bracket symbols read as empty moves."""
+    delta: list[dict[str, set[int]]] = []
+    eps = [set(e) for e in nfa.eps]
+    for state, moves in enumerate(nfa.delta):
+        kept: dict[str, set[int]] = {}
+        for symbol, targets in moves.items():
+            if symbol in fa.BRACKETS or symbol == "":
+                eps[state] |= targets
+            else:
+                kept[symbol] = set(targets)
+        delta.append(kept)
+    return fa.NFA(delta, eps, nfa.start, set(nfa.accept))
+
+
+def _union_of(parts: Sequence[fa.NFA]) -> fa.NFA:
     union = fa.NFA()
     union.start = union.add()
-    for pieces in alternatives:
-        sub = fa.pattern_nfa(pieces, sigma, None, ("", ""), ("", ""))
-        start, accept = union.embed(sub)
+    for part in parts:
+        start, accept = union.embed(part)
         union.eps[union.start].add(start)
         union.accept |= accept
     return union

@@ -69,3 +69,19 @@ def test_api_templates_must_be_identity_templates(edit: Edit, load: Load) -> Non
     root = edit("catalog.toml", 'api_templates = ["api-routes"]', 'api_templates = ["orders"]')
     with pytest.raises(CatalogError, match="api_templates takes templates of kind identity"):
         load(root)
+
+
+def test_the_shared_route_is_proved_only_because_it_is_declared_shared(
+    edit: Edit, load: Load
+) -> None:
+    # Leaky twin of the bundled `products` route: without its `shared = true` resource
+    # it is a name of the API that is no tenant's partition, so a request on it is
+    # key-less (every tenant's data, as far as the model says).
+    root = edit("catalog.toml", "shared = true", 'partitions = [{ arn = "{tenant}-x" }]')
+    text = (root / "catalog.toml").read_text(encoding="utf-8")
+    start = text.index("[resources.products]")
+    end = text.index("# -- API Gateway authorizer")
+    (root / "catalog.toml").write_text(text[:start] + text[end:], encoding="utf-8")
+    result = check_api(load(root), "basic")
+    assert result.status == "violation"
+    assert any(v.resource.endswith("/GET/products") for v in result.violations)
