@@ -1,12 +1,15 @@
 """IaC lint: a generated 1,000-resource CloudFormation template through our lint and
-through cfn-lint (and checkov when installed) on the same file
-(``python -m bench.run iac``). Prints the time of each and which tenant-isolation
-problems each reports."""
+through cfn-lint and checkov on the same file (``python -m bench.run iac``). Prints
+the median time of each and what each reports. checkov is installed on first use into
+``bench/.venvs/checkov`` (git-ignored; it conflicts with the project's pins), with pip
+from the configured registries; if that fails the bench says why and goes on."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -73,15 +76,63 @@ def template(resources: int = 1000) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: checkov conflicts with the project's pins, so it lives in a venv of its own.
+CHECKOV_VENV = Path(__file__).resolve().parent / ".venvs" / "checkov"
+CHECKOV_SPEC = os.environ.get("BENCH_CHECKOV", "checkov>=3,<4")
+#: Runs of each tool; the median is the figure (the machine is shared: say so).
+REPEAT = int(os.environ.get("BENCH_IAC_REPEAT", "3"))
+
+
 def _timed(argv: list[str]) -> tuple[float, str]:
-    start = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, check=False)
-    return time.perf_counter() - start, done.stdout
+    """The median wall time of ``REPEAT`` runs, and the last run's stdout."""
+    samples, out = [], ""
+    for _ in range(max(REPEAT, 1)):
+        start = time.perf_counter()
+        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        samples.append(time.perf_counter() - start)
+        out = done.stdout
+    return statistics.median(samples), out
+
+
+def checkov_executable() -> Path | None:
+    """checkov in ``bench/.venvs/checkov``, installed there on first use with pip from
+    the configured registries; ``None`` (after saying why) when that fails."""
+    exe = CHECKOV_VENV / "bin" / "checkov"
+    if exe.exists():
+        return exe
+    print(f"installing {CHECKOV_SPEC} into {CHECKOV_VENV} (once; kept out of .venv) ...")
+    base = getattr(sys, "_base_executable", sys.executable)
+    steps = [
+        [base, "-m", "venv", str(CHECKOV_VENV)],
+        [str(CHECKOV_VENV / "bin" / "python"), "-m", "pip", "install", "-q",
+         "--disable-pip-version-check", CHECKOV_SPEC],
+    ]  # fmt: skip
+    for argv in steps:
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=1800)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            print(f"checkov could not be installed ({' '.join(argv[:3])}...): {exc}")
+            return None
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
+            print(f"checkov could not be installed (exit {done.returncode} from "
+                  f"{' '.join(argv[:4])}): " + " | ".join(tail))  # fmt: skip
+            return None
+    if not exe.exists():
+        print(f"checkov could not be installed: pip succeeded but {exe} is missing")
+        return None
+    return exe
+
+
+def _version(exe: Path) -> str:
+    done = subprocess.run([str(exe), "--version"], capture_output=True, text=True, check=False)
+    return done.stdout.strip() or "?"
 
 
 @benchmark("iac")
 def run() -> list[Result]:
     results = []
+    print(f"each figure: the median of {REPEAT} runs from the shell")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "big.yaml"
         path.write_text(template(), encoding="utf-8")
@@ -102,11 +153,25 @@ def run() -> list[Result]:
                   f"{sorted({m['Rule']['Id'] for m in matches})} (no tenant rules)")  # fmt: skip
             results.append(Result("cfn-lint, same template", ours, "s", "", "cfn-lint", theirs))
         else:
-            print("cfn-lint is not installed: no peer figure")
-        checkov = shutil.which("checkov")
-        if checkov:
-            theirs, out = _timed([checkov, "-f", str(path), "-o", "json", "--compact"])
+            print("cfn-lint is not installed (pip install -e '.[test]'): no cfn-lint figure")
+        checkov = checkov_executable()
+        if checkov is not None:
+            theirs, out = _timed([str(checkov), "-f", str(path), "-o", "json", "--compact"])
+            print(f"checkov {_version(checkov)}: {_checkov_failed(out)}")
             results.append(Result("checkov, same template", ours, "s", "", "checkov", theirs))
-        else:
-            print("checkov is not installed here: no checkov figure")
     return results
+
+
+def _checkov_failed(out: str) -> str:
+    try:
+        report = json.loads(out)
+    except ValueError:
+        return "no JSON report"
+    reports = report if isinstance(report, list) else [report]
+    failed = [
+        c.get("check_id")
+        for r in reports
+        if isinstance(r, dict)
+        for c in r.get("results", {}).get("failed_checks", [])
+    ]
+    return f"{len(failed)} failed checks, ids {sorted(set(failed))}"
