@@ -4,7 +4,10 @@ logical ID and lines, intrinsic functions resolved (see :mod:`._resolve`).
 Read: ``AWS::IAM::Role`` (inline ``Policies``, ``AssumeRolePolicyDocument`` as a
 trust policy, ``ManagedPolicyArns``), ``AWS::IAM::ManagedPolicy``, ``AWS::IAM::Policy``,
 ``AWS::IAM::RolePolicy``, ``AWS::S3::BucketPolicy``, ``AWS::KMS::Key``,
-``AWS::SQS::QueuePolicy``, ``AWS::SecretsManager::ResourcePolicy``, and SAM
+``AWS::SQS::QueuePolicy`` / ``QueueInlinePolicy``, ``AWS::SNS::TopicPolicy`` /
+``TopicInlinePolicy``, ``AWS::SecretsManager::ResourcePolicy``, the
+``ResourcePolicy`` of ``AWS::DynamoDB::Table`` / ``GlobalTable`` replicas,
+``AWS::KMS::ReplicaKey``, and SAM
 ``AWS::Serverless::Function`` / ``StateMachine`` ``Policies`` (see :mod:`.sam`).
 """
 
@@ -354,21 +357,76 @@ def _key_policy(ctx: _Context) -> None:
 
 
 def _queue_policy(ctx: _Context) -> None:
-    arns = []
+    key = "Queue" if ctx.kind == "AWS::SQS::QueueInlinePolicy" else "Queues"
     partition = ctx.resolver.pseudo_value("AWS::Partition")
-    for url, _ in ctx.texts("Queues"):
-        parts = url.split("/")
-        host = parts[2].split(".") if len(parts) > 4 else []
-        if len(parts) >= 5 and len(host) > 1 and parts[0] == "https:":
-            arns.append(f"arn:{partition}:sqs:{host[1]}:{parts[3]}:{parts[4]}")
-        else:
-            arns.append(opaque(f"queue {shown(url)}"))
-    ctx.property_document("PolicyDocument", "resource", targets=tuple(arns))
+    arns = tuple(_queue_arn(url, partition) for url, _ in ctx.texts(key))
+    ctx.property_document("PolicyDocument", "resource", targets=arns)
+
+
+def _queue_arn(url: str, partition: str | None) -> str:
+    """A queue's ARN from its URL (``https://sqs.REGION.DOMAIN/ACCOUNT/NAME``); an SQS
+    ARN with opaque parts when the URL cannot be read."""
+    parts = url.split("/")
+    host = parts[2].split(".") if len(parts) > 4 else []
+    if len(parts) >= 5 and len(host) > 1 and parts[0] == "https:":
+        return f"arn:{partition}:sqs:{host[1]}:{parts[3]}:{parts[4]}"
+    name = opaque(f"queue {shown(url)}")
+    return f"arn:{partition}:sqs:{opaque('region')}:{opaque('account')}:{name}"
 
 
 def _secret_policy(ctx: _Context) -> None:
     secret = ctx.text("SecretId") or opaque(f"secret of {ctx.logical_id}")
+    if not secret.startswith("arn:"):  # a name, or an ARN none of which is known
+        partition = ctx.resolver.pseudo_value("AWS::Partition")
+        secret = (
+            f"arn:{partition}:secretsmanager:{opaque('region')}:{opaque('account')}:secret:"
+            + (secret if has_opaque(secret) else f"{secret}-{opaque('suffix')}")
+        )
     ctx.property_document("ResourcePolicy", "resource", targets=(secret,))
+
+
+def _table_policy(ctx: _Context) -> None:
+    """``AWS::DynamoDB::Table`` ``ResourcePolicy.PolicyDocument``: the table's (and its
+    indexes' and streams') resource policy."""
+    raw = ctx.props.get("ResourcePolicy")
+    if raw is None:
+        return
+    line = ctx.prop_line("ResourcePolicy")
+    if not isinstance(raw, Mapping) or "PolicyDocument" not in raw:
+        raise TemplateError("`ResourcePolicy` must be a mapping with `PolicyDocument`",
+                            ctx.out.file, line)  # fmt: skip
+    arn = ctx.resolver.get_att([ctx.logical_id, "Arn"], ctx.line)
+    doc_line = raw.key_lines.get("PolicyDocument", line) if isinstance(raw, Node) else line
+    ctx.document(raw["PolicyDocument"], doc_line, "ResourcePolicy", "resource", targets=(str(arn),))
+
+
+def _global_table_policies(ctx: _Context) -> None:
+    """``AWS::DynamoDB::GlobalTable``: each replica's ``ResourcePolicy``."""
+    replicas = ctx.props.get("Replicas")
+    if not isinstance(replicas, list):
+        return
+    name = ctx.text("TableName") or opaque(f"name of {ctx.logical_id}")
+    partition = ctx.resolver.pseudo_value("AWS::Partition")
+    account = ctx.resolver.pseudo_value("AWS::AccountId")
+    for i, replica in enumerate(replicas):
+        if not isinstance(replica, Mapping) or not isinstance(
+            replica.get("ResourcePolicy"), Mapping
+        ):
+            continue
+        line = line_of(replica, ctx.prop_line("Replicas"))
+        region = ctx.resolver.text(replica.get("Region", opaque("region")), line, "`Region`")
+        raw = replica["ResourcePolicy"]
+        if "PolicyDocument" not in raw:
+            raise TemplateError("`ResourcePolicy` must have `PolicyDocument`", ctx.out.file, line)
+        arn = f"arn:{partition}:dynamodb:{region}:{account}:table/{name}"
+        ctx.document(raw["PolicyDocument"], line_of(raw, line), f"Replicas[{i}] ResourcePolicy",
+                     "resource", targets=(arn,))  # fmt: skip
+
+
+def _topic_policy(ctx: _Context) -> None:
+    key = "TopicArn" if ctx.kind == "AWS::SNS::TopicInlinePolicy" else "Topics"
+    targets = tuple(t for t, _ in ctx.texts(key))
+    ctx.property_document("PolicyDocument", "resource", targets=targets)
 
 
 def _serverless(ctx: _Context) -> None:
@@ -386,6 +444,12 @@ _READERS = {
     "AWS::KMS::Key": _key_policy,
     "AWS::SQS::QueuePolicy": _queue_policy,
     "AWS::SecretsManager::ResourcePolicy": _secret_policy,
+    "AWS::DynamoDB::Table": _table_policy,
+    "AWS::DynamoDB::GlobalTable": _global_table_policies,
+    "AWS::SQS::QueueInlinePolicy": _queue_policy,
+    "AWS::SNS::TopicPolicy": _topic_policy,
+    "AWS::SNS::TopicInlinePolicy": _topic_policy,
+    "AWS::KMS::ReplicaKey": _key_policy,
     "AWS::Serverless::Function": _serverless,
     "AWS::Serverless::StateMachine": _serverless,
 }

@@ -11,21 +11,40 @@ Lines are those of the policy field in the plan file.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from fnmatch import fnmatchcase
 from typing import Any
 
 from ._nodes import Node, line_of
+from ._resolve import opaque
 from ._types import ExtractedPolicy, IacTemplate, PolicyKind, Problem, RoleInfo
 
-#: type: [(field, kind, what it is attached to)]
+#: type: [(field, kind)]
 _FIELDS: dict[str, list[tuple[str, PolicyKind]]] = {
     "aws_iam_role_policy": [("policy", "identity")],
     "aws_iam_policy": [("policy", "identity")],
     "aws_iam_role": [("assume_role_policy", "trust")],
     "aws_s3_bucket_policy": [("policy", "resource")],
+    "aws_s3_bucket": [("policy", "resource")],  # the provider's older inline form
     "aws_kms_key": [("policy", "resource")],
+    "aws_kms_key_policy": [("policy", "resource")],
     "aws_sqs_queue_policy": [("policy", "resource")],
+    "aws_sqs_queue": [("policy", "resource")],
     "aws_secretsmanager_secret_policy": [("policy", "resource")],
+    "aws_secretsmanager_secret": [("policy", "resource")],
+    "aws_dynamodb_resource_policy": [("policy", "resource")],
+    "aws_sns_topic_policy": [("policy", "resource")],
+    "aws_sns_topic": [("policy", "resource")],
+}
+
+#: Resources that attach managed policies to roles: type -> (role field(s), policy
+#: ARN field(s)); a field holding a list is read as many.
+_ATTACHMENTS: dict[str, tuple[str, str]] = {
+    "aws_iam_role_policy_attachment": ("role", "policy_arn"),
+    "aws_iam_policy_attachment": ("roles", "policy_arn"),
+    "aws_iam_role_policy_attachments_exclusive": ("role_name", "policy_arns"),
 }
 
 
@@ -83,14 +102,93 @@ def _resources(plan: Mapping[str, Any]) -> Iterator[tuple[str, str, Any, Any, in
         )
 
 
+def _config_references(plan: Mapping[str, Any]) -> dict[str, dict[str, list[str]]]:
+    """The plan's ``configuration``: per resource (address without instance keys) and
+    field, the resource addresses its expression refers to (``aws_iam_policy.x``)."""
+    out: dict[str, dict[str, list[str]]] = {}
+
+    def walk(module: Any, prefix: str) -> None:
+        if not isinstance(module, Mapping):
+            return
+        for r in module.get("resources") or ():
+            if not isinstance(r, Mapping) or not isinstance(r.get("expressions"), Mapping):
+                continue
+            fields: dict[str, list[str]] = {}
+            for key, expression in r["expressions"].items():
+                refs = expression.get("references") if isinstance(expression, Mapping) else None
+                if isinstance(refs, list):
+                    fields[str(key)] = [
+                        prefix + ".".join(_strip_keys(str(ref)).split(".")[:2])
+                        for ref in refs
+                        if str(ref).startswith("aws_")
+                    ]
+            out[prefix + str(r.get("address"))] = fields
+        for name, call in (module.get("module_calls") or {}).items():
+            if isinstance(call, Mapping):
+                walk(call.get("module"), f"{prefix}module.{name}.")
+
+    config = plan.get("configuration")
+    if isinstance(config, Mapping):
+        walk(config.get("root_module"), "")
+    return out
+
+
+def _strip_keys(address: str) -> str:
+    return re.sub(r"\[[^\]]*\]", "", address)
+
+
+def _known(values: Mapping[str, Any], unknown: Any, key: str) -> list[str] | None:
+    """A string or list-of-strings field, or ``None`` when it is known only after apply."""
+    if isinstance(unknown, Mapping) and unknown.get(key) not in (None, False):
+        flags = unknown.get(key)
+        if flags is True or (isinstance(flags, list) and any(flags)):
+            return None
+    raw = values.get(key)
+    if isinstance(raw, str):
+        return [raw] if raw else None
+    if isinstance(raw, list):
+        return [str(v) for v in raw if isinstance(v, str) and v]
+    return None
+
+
+class _Attachment:
+    """A managed-policy attachment of the plan, resolved after every resource is read."""
+
+    def __init__(self, address: str, values: Mapping[str, Any], unknown: Any, line: int,
+                 role_key: str, arn_key: str) -> None:  # fmt: skip
+        self.address = address
+        self.config = _strip_keys(address)
+        self.roles = _known(values, unknown, role_key)
+        self.role_key = role_key
+        self.arns = _known(values, unknown, arn_key)
+        self.arn_key = arn_key
+        self.line = line
+
+
 def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
     out = IacTemplate(file, "terraform", text)
-    roles: dict[str, RoleInfo] = {}
+    refs = _config_references(plan)
+    role_values: dict[str, tuple[str, int, str | None, list[tuple[str, int]]]] = {}
+    policies: dict[str, str | None] = {}  # aws_iam_policy address -> its ARN when known
+    attachments: list[_Attachment] = []
+    pending_roles: list[tuple[int, str, str]] = []  # (policy index, address, role field)
     for address, kind, values, unknown, line in _resources(plan):
         out.resources += 1
-        fields = list(_FIELDS.get(kind, ()))
-        for key, policy_kind in fields:
-            _one(out, address, kind, values, unknown, key, policy_kind, line, key, roles)
+        for key, policy_kind in _FIELDS.get(kind, ()):
+            before = len(out.policies)
+            _one(out, address, kind, values, unknown, key, policy_kind, line, key)
+            added = len(out.policies) > before
+            if added and kind == "aws_iam_role_policy" and _known(values, unknown, "role") is None:
+                pending_roles.append((before, address, "role"))
+            if kind == "aws_iam_policy" and len(out.policies) > before:
+                arn = values.get("arn")
+                policies[address] = str(arn) if isinstance(arn, str) and arn else None
+                if policies[address] is None and isinstance(values.get("name"), str):
+                    path = str(values.get("path") or "/")
+                    policies[address] = f"arn:aws:iam::*:policy{path}{values['name']}"
+        if kind in _ATTACHMENTS:
+            role_key, arn_key = _ATTACHMENTS[kind]
+            attachments.append(_Attachment(address, values, unknown, line, role_key, arn_key))
         if kind == "aws_iam_role":
             name = str(values.get("name") or f"<name of {address}>")
             inline = values.get("inline_policy") or []
@@ -100,20 +198,14 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
                     item_unknown = flags[i] if isinstance(flags, list) and i < len(flags) else {}
                     _one(out, address, kind, item, item_unknown, "policy", "identity",
                          line_of(item, line), f"inline_policy[{i}] {item.get('name', '')}".strip(),
-                         roles, role=name)  # fmt: skip
-            trust = next(
-                (p for p in out.policies if p.owner == address and p.kind == "trust"), None
-            )
+                         role=name)  # fmt: skip
             arn = values.get("arn")
             managed = values.get("managed_policy_arns") or []
-            roles[address] = RoleInfo(
-                file,
-                address,
+            role_values[address] = (
                 name,
-                str(arn) if arn else f"arn:aws:iam::<account>:role/{name}",
                 line,
-                trust,
-                tuple((str(a), line) for a in managed if isinstance(a, str)),
+                str(arn) if arn else None,
+                [(str(a), line) for a in managed if isinstance(a, str)],
             )
             for a in managed if isinstance(managed, list) else []:
                 out.problems.append(
@@ -126,8 +218,100 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
                         address,
                     )
                 )
-    out.roles.extend(roles.values())
+    names = {address: v[0] for address, v in role_values.items()}
+    for index, address, field in pending_roles:
+        found = _referenced(refs, _strip_keys(address), field, dict(names))
+        policy = out.policies[index]
+        if found:
+            out.policies[index] = replace(policy, roles=tuple(found))
+        else:
+            out.problems.append(_after_apply(address, field, policy.line, "the role"))
+    for a in attachments:
+        _attach(out, a, refs, names, policies, role_values)
+    for address, (name, line, arn, managed) in role_values.items():
+        trust = next((p for p in out.policies if p.owner == address and p.kind == "trust"), None)
+        out.roles.append(
+            RoleInfo(
+                file,
+                address,
+                name,
+                arn or f"arn:aws:iam::<account>:role/{name}",
+                line,
+                trust,
+                tuple(managed),
+            )
+        )
     return out
+
+
+def _referenced(
+    refs: Mapping[str, Mapping[str, list[str]]],
+    config: str,
+    field: str,
+    known: Mapping[str, str | None],
+) -> list[str]:
+    """What a field known only after apply refers to, by the configuration: the values
+    (role names, policy ARNs) of the plan's resources at those addresses (every
+    instance of a counted resource)."""
+    wanted = set(refs.get(config, {}).get(field, ()))
+    return [v for address, v in known.items() if _strip_keys(address) in wanted and v is not None]
+
+
+def _after_apply(address: str, field: str, line: int, what: str) -> Problem:
+    return Problem(
+        "PE113",
+        "warning",
+        f"`{field}` of `{address}` is known only after apply and refers to no resource of the "
+        f"plan: {what} it attaches to is unknown, so it is not checked",
+        line,
+        address,
+    )
+
+
+def _attach(
+    out: IacTemplate,
+    a: _Attachment,
+    refs: Mapping[str, Mapping[str, list[str]]],
+    names: Mapping[str, str],
+    policies: Mapping[str, str | None],
+    role_values: dict[str, tuple[str, int, str | None, list[tuple[str, int]]]],
+) -> None:
+    """Attach each policy of ``a`` to each of its roles: a policy of the plan gains the
+    role (its statements are the role's); any other is an external managed policy of
+    the role (``PE112``; an ARN known only after apply that names no policy of the plan
+    stays on the role as unknown, so drift and the proof never pass over it)."""
+    roles = a.roles
+    if roles is None:
+        roles = _referenced(refs, a.config, a.role_key, dict(names))
+        if not roles:
+            out.problems.append(_after_apply(a.address, a.role_key, a.line, "the role"))
+            return
+    roles = [r.rsplit("/", 1)[-1] for r in roles]  # a name, or an ARN
+    targets: list[str] = []  # addresses of policies of the plan
+    external: list[str] = []
+    if a.arns is None:
+        wanted = set(refs.get(a.config, {}).get(a.arn_key, ()))
+        targets = [p for p in policies if _strip_keys(p) in wanted]
+        if not targets:
+            external.append(f"<{a.arn_key} of {a.address}, known after apply>")
+            out.problems.append(_after_apply(a.address, a.arn_key, a.line, "the policy"))
+    else:
+        for arn in a.arns:
+            match = [p for p, known in policies.items() if known and fnmatchcase(arn, known)]
+            targets.extend(match)
+            if not match:
+                external.append(arn)
+                out.problems.append(
+                    Problem("PE112", "info", f"managed policy `{arn}` attached by `{a.address}` "
+                            "is not in the plan: its statements are not linted", a.line, a.address)
+                )  # fmt: skip
+    for i, p in enumerate(out.policies):
+        if p.owner in targets and p.kind == "identity":
+            out.policies[i] = replace(p, roles=tuple(dict.fromkeys((*p.roles, *roles))))
+    wanted_roles = {r.lower() for r in roles}
+    for name, _line, _arn, managed in role_values.values():
+        if name.lower() in wanted_roles:
+            managed.extend((e, a.line) for e in external)
 
 
 def _one(
@@ -140,7 +324,6 @@ def _one(
     policy_kind: PolicyKind,
     line: int,
     name: str,
-    roles: Mapping[str, RoleInfo],
     *,
     role: str | None = None,
 ) -> None:
@@ -181,21 +364,12 @@ def _one(
         )  # fmt: skip
         return
     attached: tuple[str, ...] = ()
-    targets: tuple[str, ...] = ()
     if role is not None:
         attached = (role,)
     elif kind == "aws_iam_role_policy":
-        attached = (str(values.get("role", "")).rsplit("/", 1)[-1],)
-    elif kind == "aws_s3_bucket_policy":
-        targets = (f"arn:aws:s3:::{values.get('bucket', '')}",)
-    elif kind == "aws_kms_key" and values.get("arn"):
-        targets = (str(values["arn"]),)
-    elif kind == "aws_sqs_queue_policy":
-        parts = str(values.get("queue_url", "")).split("/")
-        if len(parts) >= 5 and "." in parts[2]:
-            targets = (f"arn:aws:sqs:{parts[2].split('.')[1]}:{parts[3]}:{parts[4]}",)
-    elif kind == "aws_secretsmanager_secret_policy":
-        targets = (str(values.get("secret_arn", "")),)
+        known = _known(values, unknown, "role")
+        attached = (known[0].rsplit("/", 1)[-1],) if known else ()
+    targets = _targets(kind, values, unknown) if policy_kind == "resource" else ()
     out.policies.append(
         ExtractedPolicy(
             out.file,
@@ -210,3 +384,49 @@ def _one(
             targets,
         )
     )
+
+
+def _targets(kind: str, values: Mapping[str, Any], unknown: Any) -> tuple[str, ...]:
+    """The ARN(s) a resource policy of the plan is attached to; a value known only
+    after apply is an opaque part of the service's ARN, never an empty name (which
+    would attach the policy to nothing)."""
+
+    def field(key: str) -> str | None:
+        found = _known(values, unknown, key)
+        return found[0] if found else None
+
+    some = opaque
+    arn = field("arn")
+    if kind in ("aws_s3_bucket_policy", "aws_s3_bucket"):
+        return (f"arn:aws:s3:::{field('bucket') or some('bucket')}",)
+    if kind == "aws_kms_key":
+        return (arn or f"arn:aws:kms:{some('region')}:{some('account')}:key/{some('key')}",)
+    if kind == "aws_kms_key_policy":
+        key = field("key_id") or some("key")
+        return (key if key.startswith("arn:") else
+                f"arn:aws:kms:{some('region')}:{some('account')}:key/{key}",)  # fmt: skip
+    if kind == "aws_sqs_queue_policy":
+        parts = (field("queue_url") or "").split("/")
+        if len(parts) >= 5 and "." in parts[2]:
+            return (f"arn:aws:sqs:{parts[2].split('.')[1]}:{parts[3]}:{parts[4]}",)
+        return (f"arn:aws:sqs:{some('region')}:{some('account')}:{some('queue')}",)
+    if kind == "aws_sqs_queue":
+        return (arn or f"arn:aws:sqs:{some('region')}:{some('account')}:"
+                f"{field('name') or some('queue')}",)  # fmt: skip
+    if kind == "aws_secretsmanager_secret_policy":
+        secret = field("secret_arn")
+        return (secret or f"arn:aws:secretsmanager:{some('region')}:{some('account')}:secret:"
+                f"{some('secret')}",)  # fmt: skip
+    if kind == "aws_secretsmanager_secret":
+        name = field("name")
+        return (arn or f"arn:aws:secretsmanager:{some('region')}:{some('account')}:secret:"
+                + (f"{name}-{some('suffix')}" if name else some("secret")),)  # fmt: skip
+    if kind == "aws_dynamodb_resource_policy":
+        return (field("resource_arn") or f"arn:aws:dynamodb:{some('region')}:{some('account')}:"
+                f"table/{some('table')}",)  # fmt: skip
+    if kind == "aws_sns_topic_policy":
+        return (arn or f"arn:aws:sns:{some('region')}:{some('account')}:{some('topic')}",)
+    if kind == "aws_sns_topic":
+        return (arn or f"arn:aws:sns:{some('region')}:{some('account')}:"
+                f"{field('name') or some('topic')}",)  # fmt: skip
+    return ()

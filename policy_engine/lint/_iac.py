@@ -138,25 +138,87 @@ def _strings(value: Any) -> list[str]:
 # -- catalogue against deployment -------------------------------------------------------
 
 
-def _canon(statement: Mapping[str, Any]) -> str:
-    """A statement's meaning as a comparable string: no Sid, lists sorted, actions
-    lower-case, single values as lists."""
+def _atoms(statement: Mapping[str, Any], version: Any = "2012-10-17") -> frozenset[str]:
+    """A statement's meaning as a set of comparable atoms: one per action x resource x
+    principal it lists (a statement grants or denies the union of its atoms, so a
+    statement split in two, or two merged into one, has the same atoms), each with the
+    statement's effect, its ``Not*`` elements whole and its condition in a canonical
+    form. Equal atoms mean equal statements; what is written differently but only
+    equal by the meaning of a wildcard (``s3:Get*`` against the actions it matches
+    today) stays different on purpose (the wildcard grows as AWS adds actions).
 
-    def norm(key: str, value: Any) -> Any:
-        if isinstance(value, Mapping):
-            return {k: norm(k, v) for k, v in sorted(value.items())}
-        if isinstance(value, list | tuple):
-            items = [norm(key, v) for v in value]
-            if key in ("Action", "NotAction"):
-                items = [str(v).lower() for v in items]
-            return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
-        if key in ("Action", "NotAction") and isinstance(value, str):
-            return [value.lower()]
-        if isinstance(value, str) and key not in ("Effect", "Version"):
-            return [value]
+    Normalised as IAM reads them: no Sid; a single value as a one-item list; action
+    names and condition key names lower-case (both are case-insensitive); condition
+    values as strings (``true`` and ``"true"`` alike), each key's values a set;
+    ``Principal: "*"`` as ``{"AWS": "*"}``. Policy variables are literal text under
+    an old ``Version``, so a statement with ``${`` carries its document's version."""
+
+    def strings(value: Any) -> list[str]:
+        items = value if isinstance(value, list | tuple) else [value]
+        return [_scalar(v) for v in items]
+
+    def principals(value: Any) -> list[str]:
+        if value == "*":
+            value = {"AWS": "*"}
+        if not isinstance(value, Mapping):
+            return [json.dumps(value, sort_keys=True)]
+        return [json.dumps([str(k), v]) for k, vs in value.items() for v in strings(vs)]
+
+    common: dict[str, Any] = {"Effect": statement.get("Effect")}
+    condition = statement.get("Condition")
+    if condition is not None:
+        common["Condition"] = _condition(condition)
+    if "${" in json.dumps(statement):
+        common["Version"] = version
+    for key in ("NotAction", "NotResource", "NotPrincipal"):
+        if key in statement:
+            value = statement[key]
+            common[key] = sorted(
+                set(principals(value) if key == "NotPrincipal" else strings(value))
+                if key != "NotAction"
+                else {v.lower() for v in strings(value)}
+            )
+    for key in statement:
+        if key not in ("Sid", "Effect", "Condition", "Action", "NotAction", "Resource",
+                       "NotResource", "Principal", "NotPrincipal"):  # fmt: skip
+            common[f"other:{key}"] = statement[key]  # an element IAM would refuse: kept whole
+    actions = [v.lower() for v in strings(statement["Action"])] if "Action" in statement else [None]
+    resources = strings(statement["Resource"]) if "Resource" in statement else [None]
+    who = principals(statement["Principal"]) if "Principal" in statement else [None]
+    return frozenset(
+        json.dumps({**common, "a": a, "r": r, "p": p}, sort_keys=True)
+        for a in set(actions)
+        for r in set(resources)
+        for p in set(who)
+    )
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
         return value
+    return json.dumps(value, sort_keys=True)
 
-    return json.dumps({k: norm(k, v) for k, v in statement.items() if k != "Sid"}, sort_keys=True)
+
+def _condition(condition: Any) -> Any:
+    if not isinstance(condition, Mapping):
+        return json.dumps(condition, sort_keys=True)
+    out: list[list[Any]] = []
+    for operator, keys in condition.items():
+        if not isinstance(keys, Mapping):
+            out.append([str(operator), json.dumps(keys, sort_keys=True)])
+            continue
+        for key, values in keys.items():
+            items = values if isinstance(values, list) else [values]
+            out.append([str(operator), str(key).lower(), sorted({_scalar(v) for v in items})])
+    return sorted(out, key=lambda v: json.dumps(v))
+
+
+def _document_atoms(
+    statements: Sequence[tuple[Mapping[str, Any], Any]],
+) -> frozenset[str]:
+    return frozenset(a for s, version in statements for a in _atoms(s, version))
 
 
 def _label(statement: Mapping[str, Any], index: int) -> str:
@@ -164,20 +226,25 @@ def _label(statement: Mapping[str, Any], index: int) -> str:
     return f"`{sid}`" if isinstance(sid, str) and sid else f"#{index}"
 
 
-def _find_role(templates: Sequence[IacTemplate], role_arn: str) -> RoleInfo | None:
-    name = role_arn.rsplit("/", 1)[-1]
-    for t in templates:
-        for role in t.roles:
-            if role.arn == role_arn or role.name == name:
-                return role
-    return None
+def _find_roles(templates: Sequence[IacTemplate], role_arn: str) -> list[RoleInfo]:
+    """Every role of the templates that is the tier's role: by ARN, or by name (IAM
+    role names are unique without regard to case, so a name differing only in case is
+    the same role). Each one found is checked: a second copy (another stack, another
+    template of the same lint) is no less deployed than the first."""
+    name = role_arn.rsplit("/", 1)[-1].lower()
+    return [
+        role
+        for t in templates
+        for role in t.roles
+        if role.arn == role_arn or role.name.lower() == name
+    ]
 
 
 def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
     """Each tier's role as the templates deploy it, against the catalogue."""
-    from ..isolation import check_isolation, resource_documents, role_documents
+    from ..isolation import resource_documents
     from ..render import Renderer
-    from . import _locate, lint_target, path_line
+    from ._arns import globs_overlap
 
     renderer = Renderer(catalog)
     out: list[Finding] = []
@@ -186,8 +253,6 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
     catalogue_resources = resource_documents(catalog, renderer=renderer)
     # Resource policies of the template, by the model resource they are attached to.
     attached: dict[str, list[tuple[ExtractedPolicy, Widened, dict[str, int]]]] = {}
-    from ._arns import globs_overlap
-
     for p in policies:
         if p.kind != "resource":
             continue
@@ -201,16 +266,20 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
         statements: list[Any] = []
         refs = []
         for p, widened, lines in found:
+            old = widened.document.get("Version") != "2012-10-17"
             for i, st in enumerate(_statements(widened.document)):
-                statements.append(st)
+                statements.append(_literal_variables(st) if old else st)
                 refs.append((p, i, lines))
         deployed_resources[name] = {"Version": "2012-10-17", "Statement": statements}
         resource_refs[name] = refs
-        if name in catalogue_resources:
-            out.extend(_resource_drift(name, catalogue_resources[name], refs))
+        out.extend(_replaced(name, [p for p, *_ in found]))
+        # A model resource the catalogue gives no resource policy: every deployed
+        # statement is one the catalogue lacks.
+        expected = catalogue_resources.get(name, {"Version": "2012-10-17", "Statement": []})
+        out.extend(_resource_drift(name, expected, found))
     for tier_name, tier in catalog.tiers.items():
-        role = _find_role(templates, tier.role_arn)
-        if role is None:
+        found_roles = _find_roles(templates, tier.role_arn)
+        if not found_roles:
             out.append(
                 Finding(
                     "PE122",
@@ -224,179 +293,294 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
                 )
             )
             continue
-        mine = [p for p in policies if p.kind == "identity" and role.name in p.roles]
-        # Drift: the deployed statements against the catalogue's rendered role policies.
-        expected: list[tuple[str, str, Mapping[str, Any], int]] = []
-        for template_name, doc in role_documents(catalog, tier_name, renderer=renderer).items():
-            for i, s in enumerate(_statements(doc)):
-                expected.append((_canon(s), template_name, s, i))
-        deployed: list[tuple[str, ExtractedPolicy, Mapping[str, Any], int]] = [
-            (_canon(s), p, s, i) for p in mine for i, s in enumerate(_statements(p.document))
-        ]
-        pool = [c for c, *_ in deployed]
-        for canon, template_name, s, i in expected:
-            if canon in pool:
-                pool.remove(canon)
-                continue
-            out.append(
-                Finding(
-                    "PE120",
-                    "error",
-                    f"tier `{tier_name}`: statement {_label(s, i)} of catalogue role template "
-                    f"`{template_name}` is not on the deployed role `{role.owner}` "
-                    "(missing, or changed)",
-                    role.file,
-                    role.line,
-                    tier=tier_name,
-                    resource=role.owner,
+        for role in found_roles:
+            out.extend(
+                _check_role(
+                    catalog,
+                    renderer,
+                    tier_name,
+                    role,
+                    templates,
+                    policies,
+                    deployed_resources,
+                    resource_refs,
                 )
             )
-        wanted = [c for c, *_ in expected]
-        for canon, p, s, i in deployed:
-            if canon in wanted:
-                wanted.remove(canon)
-                continue
-            out.append(
-                Finding(
-                    "PE121",
-                    "error",
-                    f"tier `{tier_name}`: statement {_label(s, i)} on the deployed role is not "
-                    "in the catalogue's role templates (added, or changed)",
-                    p.file,
-                    path_line(p.lines, f"$.Statement[{i}]"),
-                    f"$.Statement[{i}]",
-                    tier=tier_name,
-                    resource=p.label,
-                )
+    return out
+
+
+def _role_drift(
+    catalog: Catalog,
+    renderer: Any,
+    tier_name: str,
+    role: RoleInfo,
+    mine: Sequence[ExtractedPolicy],
+) -> list[Finding]:
+    """The deployed role's statements against the catalogue's rendered role policies,
+    by meaning (:func:`_atoms`): a catalogue statement some of whose atoms no deployed
+    statement has is missing (PE120); a deployed statement with an atom the catalogue
+    lacks is added (PE121), as is every managed policy attached from outside."""
+    from ..isolation import role_documents
+    from . import path_line
+
+    out: list[Finding] = []
+    expected: list[tuple[frozenset[str], str, Mapping[str, Any], int]] = []
+    for template_name, doc in role_documents(catalog, tier_name, renderer=renderer).items():
+        version = doc.get("Version")
+        for i, s in enumerate(_statements(doc)):
+            expected.append((_atoms(s, version), template_name, s, i))
+    deployed: list[tuple[frozenset[str], ExtractedPolicy, Mapping[str, Any], int]] = [
+        (_atoms(s, p.document.get("Version")), p, s, i)
+        for p in mine
+        for i, s in enumerate(_statements(p.document))
+    ]
+    have = frozenset().union(*(a for a, *_ in deployed))
+    want = frozenset().union(*(a for a, *_ in expected))
+    for atoms, template_name, s, i in expected:
+        if atoms <= have:
+            continue
+        out.append(
+            Finding(
+                "PE120",
+                "error",
+                f"tier `{tier_name}`: statement {_label(s, i)} of catalogue role template "
+                f"`{template_name}` is not on the deployed role `{role.owner}` "
+                "(missing, or changed)",
+                role.file,
+                role.line,
+                tier=tier_name,
+                resource=role.owner,
             )
-        for arn, managed_line in role.managed:  # external: the reader keeps only those
-            out.append(
-                Finding(
-                    "PE121",
-                    "error",
-                    f"tier `{tier_name}`: managed policy `{shown(arn)}` is attached to the "
-                    "deployed role but is not in the catalogue (its statements are unknown here)",
-                    role.file,
-                    managed_line,
-                    tier=tier_name,
-                    resource=role.owner,
-                )
-            )
-        # Trust: what vending sends.
-        if role.trust is None:
-            out.append(
-                Finding(
-                    "PE101",
-                    "warning",
-                    f"tier `{tier_name}`: the deployed role `{role.owner}` has no trust policy "
-                    "in the template (SAM makes one for its service): vending cannot assume it",
-                    role.file,
-                    role.line,
-                    tier=tier_name,
-                    resource=role.owner,
-                )
-            )
-        else:
-            widened, lines = read_policy(role.trust)
-            target = Target(
-                policy_from_obj(widened.document),
-                widened.document,
-                "trust",
-                role.trust.file,
-                tier_name,
-                extra={"tier_trust": True},
-                lines=lines,
-                resource=role.trust.label,
-            )
-            out.extend(f for f in lint_target(target) if f.rule == "PE101" and "PE101" in RULES)
-        # The isolation proof on the deployed role policies and resource policies.
-        role_docs: dict[str, Mapping[str, Any]] = {}
-        role_refs: dict[str, tuple[ExtractedPolicy, dict[str, int]]] = {}
-        for p in mine:
-            widened, lines = read_policy(p)
-            role_docs[p.label] = widened.document
-            role_refs[p.label] = (p, lines)
-        result = check_isolation(
-            renderer.symbolic_tier(tier_name).document,
-            role_docs,
-            [r for r in catalog.resources.values() if r.service != "execute-api"],
-            catalog.language,
-            tier=tier_name,
-            account=str(catalog.constants.get("account_id", "111122223333")),
-            role_name=tier.role_arn.rsplit("/", 1)[-1],
-            examples=catalog.examples,
-            resource_policies=deployed_resources,
-            role_arn=tier.role_arn,
         )
-        found_problems: list[tuple[str, str, list[StatementRef]]] = [
-            ("PE090", v.describe(), list(v.statements)) for v in result.violations
-        ]
-        found_problems += [
-            ("PE091", u.describe(), [u.statement] if u.statement else []) for u in result.unknown
-        ]
-        for rule_id, message, decided in found_problems:
-            allows = sorted(
-                (r for r in decided if r.effect == "Allow" or rule_id == "PE091"),
-                key=lambda r: r.kind == "session",  # the deployed statement first
+    for atoms, p, s, i in deployed:
+        if atoms <= want:
+            continue
+        out.append(
+            Finding(
+                "PE121",
+                "error",
+                f"tier `{tier_name}`: statement {_label(s, i)} on the deployed role is not "
+                "in the catalogue's role templates (added, or changed)",
+                p.file,
+                path_line(p.lines, f"$.Statement[{i}]"),
+                f"$.Statement[{i}]",
+                tier=tier_name,
+                resource=p.label,
             )
-            file: str = role.file
-            at: int | None = role.line
-            template: str | None = None
-            resource: str | None = role.owner
-            for ref in allows:
-                if ref.policy in role_refs:
-                    p, lines = role_refs[ref.policy]
-                    at = path_line(lines, f"$.Statement[{ref.index}]")
+        )
+    for arn, managed_line in role.managed:  # external: the reader keeps only those
+        out.append(
+            Finding(
+                "PE121",
+                "error",
+                f"tier `{tier_name}`: managed policy `{shown(arn)}` is attached to the "
+                "deployed role but is not in the catalogue (its statements are unknown here)",
+                role.file,
+                managed_line,
+                tier=tier_name,
+                resource=role.owner,
+            )
+        )
+    return out
+
+
+def _check_role(
+    catalog: Catalog,
+    renderer: Any,
+    tier_name: str,
+    role: RoleInfo,
+    templates: Sequence[IacTemplate],
+    policies: Sequence[ExtractedPolicy],
+    deployed_resources: Mapping[str, Mapping[str, Any]],
+    resource_refs: Mapping[str, list[tuple[ExtractedPolicy, int, dict[str, int]]]],
+) -> list[Finding]:
+    """One deployed copy of a tier's role: drift, trust for vending, and the proof."""
+    from ..isolation import check_isolation
+    from . import _locate, lint_target, path_line
+
+    tier = catalog.tiers[tier_name]
+    name = role.name.lower()
+    # The role's policies: those of its own file, and those attached by name from a file
+    # that has no copy of the role (another copy's statements are not this one's).
+    copies = {r.file for r in _find_roles(templates, tier.role_arn)}
+    mine = [
+        p
+        for p in policies
+        if p.kind == "identity"
+        and name in {r.lower() for r in p.roles}
+        and (p.file == role.file or p.file not in copies)
+    ]
+    out = _role_drift(catalog, renderer, tier_name, role, mine)
+    # Trust: what vending sends.
+    if role.trust is None:
+        out.append(
+            Finding(
+                "PE101",
+                "warning",
+                f"tier `{tier_name}`: the deployed role `{role.owner}` has no trust policy "
+                "in the template (SAM makes one for its service): vending cannot assume it",
+                role.file,
+                role.line,
+                tier=tier_name,
+                resource=role.owner,
+            )
+        )
+    else:
+        widened, lines = read_policy(role.trust)
+        target = Target(
+            policy_from_obj(widened.document),
+            widened.document,
+            "trust",
+            role.trust.file,
+            tier_name,
+            extra={"tier_trust": True},
+            lines=lines,
+            resource=role.trust.label,
+        )
+        out.extend(f for f in lint_target(target) if f.rule == "PE101" and "PE101" in RULES)
+    # The isolation proof on the deployed role policies and resource policies.
+    role_docs: dict[str, Mapping[str, Any]] = {}
+    role_refs: dict[str, tuple[ExtractedPolicy, dict[str, int]]] = {}
+    for p in mine:
+        widened, lines = read_policy(p)
+        role_docs[p.label] = widened.document
+        role_refs[p.label] = (p, lines)
+    result = check_isolation(
+        renderer.symbolic_tier(tier_name).document,
+        role_docs,
+        [r for r in catalog.resources.values() if r.service != "execute-api"],
+        catalog.language,
+        tier=tier_name,
+        account=str(catalog.constants.get("account_id", "111122223333")),
+        role_name=tier.role_arn.rsplit("/", 1)[-1],
+        examples=catalog.examples,
+        resource_policies=deployed_resources,
+        role_arn=tier.role_arn,
+    )
+    found_problems: list[tuple[str, str, list[StatementRef]]] = [
+        ("PE090", v.describe(), list(v.statements)) for v in result.violations
+    ]
+    found_problems += [
+        ("PE091", u.describe(), [u.statement] if u.statement else []) for u in result.unknown
+    ]
+    for rule_id, message, decided in found_problems:
+        allows = sorted(
+            (r for r in decided if r.effect == "Allow" or rule_id == "PE091"),
+            key=lambda r: r.kind == "session",  # the deployed statement first
+        )
+        file: str = role.file
+        at: int | None = role.line
+        template: str | None = None
+        resource: str | None = role.owner
+        for ref in allows:
+            if ref.policy in role_refs:
+                p, lines = role_refs[ref.policy]
+                at = path_line(lines, f"$.Statement[{ref.index}]")
+                file, resource = p.file, p.label
+                break
+            name = ref.policy.removeprefix("resource(").removesuffix(")")
+            if ref.policy.startswith("resource(") and name in resource_refs:
+                rrefs = resource_refs[name]
+                if ref.index < len(rrefs):
+                    p, index, lines = rrefs[ref.index]
+                    at = path_line(lines, f"$.Statement[{index}]")
                     file, resource = p.file, p.label
                     break
-                name = ref.policy.removeprefix("resource(").removesuffix(")")
-                if ref.policy.startswith("resource(") and name in resource_refs:
-                    rrefs = resource_refs[name]
-                    if ref.index < len(rrefs):
-                        p, index, lines = rrefs[ref.index]
-                        at = path_line(lines, f"$.Statement[{index}]")
-                        file, resource = p.file, p.label
-                        break
-                if ref.kind == "session":
-                    file, at, template = _locate(catalog, renderer, tier_name, [ref])
-                    resource = None
-                    break
-            out.append(
-                Finding(
-                    rule_id,
-                    "error",
-                    f"deployed: {message}",
-                    file,
-                    at,
-                    "$",
-                    tier_name,
-                    template,
-                    resource=resource,
-                )
+            if ref.kind == "session":
+                file, at, template = _locate(catalog, renderer, tier_name, [ref])
+                resource = None
+                break
+        out.append(
+            Finding(
+                rule_id,
+                "error",
+                f"deployed: {message}",
+                file,
+                at,
+                "$",
+                tier_name,
+                template,
+                resource=resource,
             )
+        )
+    for arn, managed_line in role.managed:
+        out.append(
+            Finding(
+                "PE091",
+                "error",
+                f"deployed: managed policy `{shown(arn)}` on `{role.owner}` has statements "
+                "the lint cannot see: isolation of the deployed role is unknown",
+                role.file,
+                managed_line,
+                "$",
+                tier_name,
+                resource=role.owner,
+            )
+        )
+    return out
+
+
+def _literal_variables(value: Any) -> Any:
+    """A statement of a document with an old ``Version`` (or none), where policy
+    variables are literal text, written for ``2012-10-17`` (``${`` as ``${$}{``), so
+    the proof reads it as IAM does."""
+    if isinstance(value, str):
+        return value.replace("${", "${$}{")
+    if isinstance(value, list):
+        return [_literal_variables(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _literal_variables(v) for k, v in value.items()}
+    return value
+
+
+def _replaced(name: str, found: Sequence[ExtractedPolicy]) -> list[Finding]:
+    """Two resource policies of the templates set the policy of one resource (the same
+    resolved ARN): AWS keeps one, the last written, so neither is what is deployed
+    for sure; their union, which drift and the proof read, may be no deployed policy."""
+    out: list[Finding] = []
+    seen: dict[str, ExtractedPolicy] = {}
+    for p in found:
+        for target in p.targets:
+            if not target or has_opaque(target):
+                continue
+            other = seen.setdefault(target, p)
+            if other is not p and other.label != p.label:
+                out.append(
+                    Finding(
+                        "PE124",
+                        "error",
+                        f"resource `{name}`: `{p.label}` and `{other.label}` both set the "
+                        f"resource policy of `{target}`: AWS keeps only the one written last",
+                        p.file,
+                        p.line,
+                        resource=p.label,
+                    )
+                )
     return out
 
 
 def _resource_drift(
     name: str,
     catalogue: Mapping[str, Any],
-    deployed: Sequence[tuple[ExtractedPolicy, int, dict[str, int]]],
+    deployed: Sequence[tuple[ExtractedPolicy, Widened, dict[str, int]]],
 ) -> list[Finding]:
     """The deployed resource policy of a model resource against the catalogue's
-    rendered copy, statement by statement (each side's extra statements reported)."""
+    rendered copy, by meaning (:func:`_atoms`; each side's extra statements reported)."""
     from . import path_line
 
     out: list[Finding] = []
-    wanted = [(_canon(s), s, i) for i, s in enumerate(_statements(catalogue))]
+    version = catalogue.get("Version")
+    wanted = [(_atoms(s, version), s, i) for i, s in enumerate(_statements(catalogue))]
     found = [
-        (_canon(_statements(read_policy(p)[0].document)[i]), p, i, lines)
-        for p, i, lines in deployed
+        (_atoms(s, widened.document.get("Version")), p, i, lines)
+        for p, widened, lines in deployed
+        for i, s in enumerate(_statements(widened.document))
     ]
-    pool = [c for c, *_ in found]
+    have = frozenset().union(*(a for a, *_ in found))
+    want = frozenset().union(*(a for a, *_ in wanted))
     first = deployed[0][0] if deployed else None
-    for canon, s, i in wanted:
-        if canon in pool:
-            pool.remove(canon)
+    for atoms, s, i in wanted:
+        if atoms <= have:
             continue
         out.append(
             Finding(
@@ -409,10 +593,8 @@ def _resource_drift(
                 resource=first.label if first else None,
             )
         )
-    expected = [c for c, *_ in wanted]
-    for canon, p, i, lines in found:
-        if canon in expected:
-            expected.remove(canon)
+    for atoms, p, i, lines in found:
+        if atoms <= want:
             continue
         out.append(
             Finding(
