@@ -41,7 +41,8 @@ class ExtractedPolicy:
 @dataclass(frozen=True)
 class RoleInfo:
     """A role of the template: its name (resolved; may hold opaque parts), its
-    trust policy and the managed policies attached by ARN."""
+    trust policy, the managed policies attached by ARN, and its permissions boundary
+    (recorded, never used to narrow a finding: a boundary only takes away)."""
 
     file: str
     owner: str
@@ -50,6 +51,7 @@ class RoleInfo:
     line: int
     trust: ExtractedPolicy | None
     managed: tuple[tuple[str, int], ...] = ()  # (ARN as written, resolved; line)
+    boundary: str | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
+from ._globals import SamGlobals
 from ._nodes import Node, NodeList, TemplateError, line_of
 from ._resolve import NO_VALUE, Resolver, has_opaque, opaque, shown
 from ._types import ExtractedPolicy, IacTemplate, PolicyKind, Problem, RoleInfo
@@ -47,7 +48,10 @@ def read_cloudformation(
     resolver = Resolver(template, file, parameters)
     out.resources = len(resources)
     managed_arns: dict[str, ExtractedPolicy] = {}
-    attach: list[tuple[RoleInfo, str, int]] = []
+    attach: list[tuple[RoleInfo, str, int, bool]] = []
+    sam_globals = SamGlobals(template) if out.format == "sam" else None
+    if sam_globals is not None and sam_globals.problem is not None:
+        out.problems.append(sam_globals.problem)
     for logical_id, resource in resources.items():
         line = line_of(resource, 1)
         if not isinstance(resource, Mapping):
@@ -72,7 +76,13 @@ def read_cloudformation(
                 Problem("PE110", "error", f"`{logical_id}.Properties` must be a mapping", line)
             )
             continue
+        written = frozenset(props)
+        if sam_globals is not None and kind.startswith("AWS::Serverless::"):
+            props, problem = sam_globals.merge(kind, str(logical_id), resource, props)
+            if problem is not None:
+                out.problems.append(problem)
         ctx = _Context(out, resolver, str(logical_id), kind, props, line)
+        ctx.written = written
         try:
             reader(ctx)
         except TemplateError as exc:
@@ -84,7 +94,7 @@ def read_cloudformation(
         attach.extend(ctx.attachments)
     # Managed policies attached to roles by ARN: a policy of the template, or outside it.
     external: dict[str, list[tuple[str, int]]] = {}
-    for role, arn, line in attach:
+    for role, arn, line, said in attach:
         found = managed_arns.get(arn)
         if found is not None:
             if role.name not in found.roles:
@@ -94,6 +104,8 @@ def read_cloudformation(
                 managed_arns[arn] = found
         else:
             external.setdefault(role.owner, []).append((arn, line))
+            if not said:  # SAM's own, not in the template's text
+                continue
             out.problems.append(
                 Problem(
                     "PE112",
@@ -138,7 +150,10 @@ class _Context:
         self.props = props
         self.line = line
         self.policies: list[ExtractedPolicy] = []
-        self.attachments: list[tuple[RoleInfo, str, int]] = []
+        #: the properties the resource itself writes (the others came from SAM Globals)
+        self.written: frozenset[str] = frozenset(props)
+        #: (role, policy ARN, line, whether the template says it: SAM adds some itself)
+        self.attachments: list[tuple[RoleInfo, str, int, bool]] = []
 
     def prop_line(self, key: str) -> int:
         if isinstance(self.props, Node):
@@ -330,7 +345,7 @@ def _role(ctx: _Context) -> None:
     managed = ctx.texts("ManagedPolicyArns")
     role = RoleInfo(role.file, role.owner, role.name, role.arn, role.line, trust, tuple(managed))
     ctx.out.roles.append(role)
-    ctx.attachments.extend((role, arn_text, line) for arn_text, line in managed)
+    ctx.attachments.extend((role, arn_text, line, True) for arn_text, line in managed)
 
 
 def _identity_policy(ctx: _Context) -> None:

@@ -57,25 +57,170 @@ def expand_policy_template(name: str, parameters: Any) -> Mapping[str, Any] | st
     return result
 
 
+#: Properties SAM reads only for the role it generates: ignored when ``Role`` is set.
+_ROLE_ONLY = ("Policies", "AssumeRolePolicyDocument", "PermissionsBoundary", "RolePath",
+              "DeadLetterQueue", "EventInvokeConfig")  # fmt: skip
+
+#: The service that assumes the role SAM generates, per resource type.
+_SERVICE = {
+    "AWS::Serverless::Function": "lambda.amazonaws.com",
+    "AWS::Serverless::StateMachine": "states.amazonaws.com",
+}
+
+
 def read_sam_policies(ctx: _Context) -> None:
+    """A SAM function or state machine (its properties with ``Globals`` merged in): the
+    role SAM generates for it, with everything SAM puts on that role; or, when it
+    names its own ``Role``, nothing (SAM then ignores ``Policies`` and the other
+    properties of the generated role, which this says once)."""
+    if "Role" in ctx.props and ctx.text("Role") is not None:
+        ignored = [k for k in _ROLE_ONLY if k in ctx.written]  # Globals': silently
+        if ignored:
+            ctx.out.problems.append(
+                Problem(
+                    "PE110",
+                    "warning",
+                    f"`{ctx.logical_id}` names its own `Role`, so SAM ignores its "
+                    + ", ".join(f"`{k}`" for k in ignored)
+                    + ": not deployed, not linted (put them on the role)",
+                    ctx.prop_line(ignored[0]),
+                    ctx.logical_id,
+                )
+            )
+        return
+    role_id = f"{ctx.logical_id}Role"
+    role_name = opaque(f"name of {role_id}")
+    partition = ctx.resolver.pseudo_value("AWS::Partition") or "aws"
+    account = ctx.resolver.pseudo_value("AWS::AccountId")
+    path = ctx.text("RolePath") or "/"
+    arn = f"arn:{partition}:iam::{account}:role{path}{role_name}"
+    if "AssumeRolePolicyDocument" in ctx.props:
+        trust = ctx.property_document("AssumeRolePolicyDocument", "trust")
+    else:
+        default = Node(ctx.line)
+        default.update(_default_trust(_SERVICE.get(ctx.kind, "lambda.amazonaws.com")))
+        trust = ctx.document(default, ctx.line, "AssumeRolePolicyDocument (SAM's)", "trust")
+    role = RoleInfo(ctx.out.file, role_id, role_name, arn, ctx.line, trust,
+                    boundary=ctx.text("PermissionsBoundary"))  # fmt: skip
+    ctx.out.roles.append(role)
+    if ctx.kind == "AWS::Serverless::Function":
+        _implicit_managed(ctx, role, partition)
+        _dead_letter_queue(ctx, role_name)
+        _event_invoke(ctx, role_name, partition, account)
+    _policies(ctx, role, role_name)
+
+
+def _default_trust(service: str) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Action": ["sts:AssumeRole"], "Effect": "Allow", "Principal": {"Service": [service]}}
+        ],
+    }
+
+
+def _implicit_managed(ctx: _Context, role: RoleInfo, partition: str) -> None:
+    """The AWS managed policies SAM attaches: basic execution (durable functions:
+    the durable one), X-Ray for ``Tracing`` not ``Disabled``, VPC access for
+    ``VpcConfig``. Attached, not reported: no one wrote them."""
+    base = (
+        "AWSLambdaBasicDurableExecutionRolePolicy"
+        if ctx.props.get("DurableConfig")
+        else ("AWSLambdaBasicExecutionRole")
+    )
+    names = [(f"service-role/{base}", ctx.line)]
+    tracing = ctx.text("Tracing") if "Tracing" in ctx.props else None
+    if tracing is not None and tracing != "Disabled":
+        xray = "AWSXrayWriteOnlyAccess" if partition == "aws" else "AWSXRayDaemonWriteAccess"
+        names.append((xray, ctx.prop_line("Tracing")))
+    if ctx.props.get("VpcConfig"):
+        names.append(("service-role/AWSLambdaVPCAccessExecutionRole", ctx.prop_line("VpcConfig")))
+    for name, line in names:
+        ctx.attachments.append((role, f"arn:{partition}:iam::aws:policy/{name}", line, False))
+
+
+def _added_document(ctx: _Context, generated: Mapping[str, Any], line: int, name: str,
+                    role_name: str) -> None:  # fmt: skip
+    """A policy SAM adds to the generated role, on the line of what made it."""
+    document = Node(line)
+    document.update(generated["PolicyDocument"])
+    policy = ctx.document(document, line, name, "identity", roles=(role_name,))
+    if policy is not None:
+        for key in list(policy.lines):
+            policy.lines[key] = line  # type: ignore[index]
+
+
+def _role_policies(ctx: _Context, line: int) -> Any:
+    """aws-sam-translator's makers of the statements SAM adds to a generated role."""
+    try:
+        from samtranslator.model.iam import IAMRolePolicies
+    except ImportError:  # pragma: no cover - the sam extra is in the test set-up
+        raise TemplateError(
+            "aws-sam-translator is not installed (pip install 'policy-engine[sam]'): the "
+            "statements SAM adds to the function's role cannot be made",
+            ctx.out.file,
+            line,
+        ) from None
+    return IAMRolePolicies
+
+
+def _dead_letter_queue(ctx: _Context, role_name: str) -> None:
+    dlq = ctx.props.get("DeadLetterQueue")
+    if dlq is None:
+        return
+    line = ctx.prop_line("DeadLetterQueue")
+    actions = {"SQS": "sqs:SendMessage", "SNS": "sns:Publish"}
+    kind = dlq.get("Type") if isinstance(dlq, Mapping) else None
+    if not isinstance(dlq, Mapping) or kind not in actions or not dlq.get("TargetArn"):
+        raise TemplateError("`DeadLetterQueue` needs `Type` (SQS or SNS) and `TargetArn`",
+                            ctx.out.file, line)  # fmt: skip
+    generated = _role_policies(ctx, line).dead_letter_queue_policy(
+        actions[str(kind)], dlq["TargetArn"]
+    )
+    _added_document(ctx, generated, line, "DeadLetterQueue", role_name)
+
+
+def _event_invoke(ctx: _Context, role_name: str, partition: str, account: str | None) -> None:
+    """``EventInvokeConfig.DestinationConfig``: SAM gives the role the right to send to
+    each destination (a queue or topic SAM creates when none is named)."""
+    config = ctx.props.get("EventInvokeConfig")
+    destinations = config.get("DestinationConfig") if isinstance(config, Mapping) else None
+    if not isinstance(destinations, Mapping):
+        return
+    policies = _role_policies(ctx, ctx.prop_line("EventInvokeConfig"))
+    makers = {
+        "SQS": policies.sqs_send_message_role_policy,
+        "SNS": policies.sns_publish_role_policy,
+        "EventBridge": policies.event_bus_put_events_role_policy,
+        "Lambda": policies.lambda_invoke_function_role_policy,
+        "S3Bucket": policies.s3_send_event_payload_role_policy,
+    }
+    region = ctx.resolver.pseudo_value("AWS::Region")
+    for when in ("OnSuccess", "OnFailure"):
+        dest = destinations.get(when)
+        if not isinstance(dest, Mapping) or dest.get("Type") not in makers:
+            continue
+        line = line_of(dest, ctx.prop_line("EventInvokeConfig"))
+        kind = str(dest["Type"])
+        target = dest.get("Destination")
+        if target is None:
+            if kind not in ("SQS", "SNS"):
+                raise TemplateError(f"`{when}` of type {kind} needs `Destination`",
+                                    ctx.out.file, line)  # fmt: skip
+            created = (
+                f"{ctx.logical_id}EventInvokeConfig{when}{'Queue' if kind == 'SQS' else 'Topic'}"
+            )
+            service = "sqs" if kind == "SQS" else "sns"
+            target = f"arn:{partition}:{service}:{region}:{account}:{opaque(f'name of {created}')}"
+        generated = makers[kind](target, f"{ctx.logical_id}EventInvokeConfig{when}")
+        _added_document(ctx, generated, line, f"EventInvokeConfig {when}", role_name)
+
+
+def _policies(ctx: _Context, role: RoleInfo, role_name: str) -> None:
     raw = ctx.props.get("Policies")
     if raw is None:
         return
     line = ctx.prop_line("Policies")
-    role_name = ctx.text("Role")
-    if role_name is None:
-        role_name = opaque(f"name of {ctx.logical_id}Role")
-        role = RoleInfo(
-            ctx.out.file,
-            f"{ctx.logical_id}Role",
-            role_name,
-            opaque(f"{ctx.logical_id}Role.Arn"),
-            ctx.line,
-            None,
-        )
-        ctx.out.roles.append(role)
-    else:
-        role = RoleInfo(ctx.out.file, ctx.logical_id, role_name, role_name, ctx.line, None)
     items: list[Any]
     if isinstance(raw, str) or (isinstance(raw, Mapping) and _single_function(raw)):
         items = [raw]
@@ -93,7 +238,7 @@ def read_sam_policies(ctx: _Context) -> None:
             value = ctx.resolver.resolve(item, item_line)
             if value is NO_VALUE:
                 continue
-            ctx.attachments.append((role, str(value), item_line))
+            ctx.attachments.append((role, str(value), item_line, True))
             continue
         if not isinstance(item, Mapping):
             raise TemplateError(f"`{label}` must be a string or a mapping", ctx.out.file, item_line)

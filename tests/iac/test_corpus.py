@@ -35,6 +35,14 @@ EXPECTED: dict[str, set[tuple[str, int | None]]] = {
         ("PE080", 28),  # S3ReadPolicy: the whole bucket
         ("PE110", 30),  # no such SAM policy template
     },
+    "sam_globals.yaml": {
+        ("PE111", None),
+        ("PE100", 14),  # Globals' trust, Principal "*": the function that inherits it
+        # ... and the one with its own trust: SAM concatenates the statement lists
+        ("PE080", 57),  # EventInvokeConfig S3 destination: SAM grants s3:ListBucket on it
+        ("PE111", 55),  # the queue SAM creates for OnFailure has a generated name
+        ("PE110", 65),  # Policies beside Role: SAM ignores them (a warning)
+    },
     "tf_plan.json": {
         ("PE011", 15),
         ("PE080", 15),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from policy_engine.iac import (
     TemplateError,
     detect_format,
+    read_template,
     read_template_text,
     widen_policy,
 )
@@ -114,3 +118,123 @@ def test_detect_format() -> None:
         "terraform"
     )
     assert detect_format("Resources: {}\n", "t.txt") == "cloudformation"
+
+
+# -- SAM Globals ---------------------------------------------------------------------------
+
+
+def _sam(text: str) -> Any:
+    from policy_engine.iac import read_template_text
+
+    return read_template_text(text, "t.yaml")
+
+
+def test_globals_shape_the_generated_role_as_sam_does() -> None:
+    from pathlib import Path
+
+    path = Path(__file__).parent / "corpus" / "sam_globals.yaml"
+    t = read_template(path)
+    roles = {r.owner: r for r in t.roles}
+    assert set(roles) == {"InheritsRole", "OwnTrustRole", "IgnoresAllRole", "IgnoresTrustRole"}
+    inherits = roles["InheritsRole"]
+    assert inherits.boundary == "arn:aws:iam::000000000000:policy/boundary"
+    assert {a for a, _ in inherits.managed} == {
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+        "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",  # Tracing: Active, from Globals
+    }
+    assert inherits.trust is not None and inherits.trust.lines["$.Statement[0]"] == 14
+    # a local mapping merges into the global one; the Statement lists concatenate
+    own = roles["OwnTrustRole"].trust
+    assert own is not None
+    principals = [s["Principal"] for s in own.document["Statement"]]
+    assert principals == ["*", {"Service": "lambda.amazonaws.com"}]
+    assert own.document["Version"] == "2012-10-17"
+    assert [own.lines["$.Statement[0]"], own.lines["$.Statement[1]"]] == [14, 33]
+    # IgnoreGlobals "*": SAM's own trust for Lambda, no boundary, no X-Ray
+    ignores = roles["IgnoresAllRole"]
+    assert ignores.boundary is None and len(ignores.managed) == 1
+    assert ignores.trust is not None
+    assert ignores.trust.document["Statement"][0]["Principal"] == {
+        "Service": ["lambda.amazonaws.com"]
+    }
+    # the dead-letter statement: the function's own SQS one wins over the global SNS one
+    dlq = {p.owner: p.document["Statement"][0] for p in t.policies if p.name == "DeadLetterQueue"}
+    assert dlq["OwnTrust"]["Action"] == "sqs:SendMessage"
+    assert dlq["OwnTrust"]["Resource"] == "arn:aws:sqs:stack-region:000000000000:dlq"
+    assert dlq["Inherits"] == {"Action": "sns:Publish", "Resource": "*", "Effect": "Allow"}
+    assert "IgnoresAll" not in dlq
+    # IgnoreGlobals [AssumeRolePolicyDocument] keeps the other globals
+    assert roles["IgnoresTrustRole"].boundary is not None
+    assert "IgnoresTrust" in dlq
+    owned = [p for p in t.policies if p.owner == "OwnRole"]
+    assert owned == []  # Role is set: SAM ignores Policies
+
+
+def test_globals_sam_refuses_are_an_error_at_their_line() -> None:
+    t = _sam(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Globals:\n"
+        "  Function:\n"
+        "    Policies: [AWSLambdaBasicExecutionRole]\n"
+        "Resources:\n"
+        "  F:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties: {Handler: a.b, Runtime: python3.12, CodeUri: .}\n"
+    )
+    problem = next(p for p in t.problems if p.rule == "PE110")
+    assert problem.line == 2 and "Policies" in problem.message
+
+
+def test_ignore_globals_naming_no_global_is_an_error() -> None:
+    t = _sam(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Globals:\n"
+        "  Function: {Timeout: 3}\n"
+        "Resources:\n"
+        "  F:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    IgnoreGlobals: [Tracing]\n"
+        "    Properties: {Handler: a.b, Runtime: python3.12, CodeUri: .}\n"
+    )
+    assert any(p.rule == "PE110" and p.owner == "F" and p.line == 6 for p in t.problems)
+
+
+def test_globals_merge_equals_sam_translator_merge() -> None:
+    """Our relined merge is aws-sam-translator's, value for value."""
+    import copy
+
+    from samtranslator.plugins.globals.globals import Globals
+
+    from policy_engine.iac._globals import SamGlobals
+    from policy_engine.iac._nodes import load_yaml
+
+    text = (
+        "Globals:\n"
+        "  Function:\n"
+        "    Environment: {Variables: {A: '1', B: '2'}}\n"
+        "    Layers: [l1]\n"
+        "    Architectures: [x86_64]\n"
+        "    Tags: {t: '1'}\n"
+        "    VpcConfig: {SubnetIds: [s1], SecurityGroupIds: !Ref G}\n"
+        "Resources:\n"
+        "  F:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        "      Environment: {Variables: {B: '3', C: '4'}}\n"
+        "      Layers: [l2]\n"
+        "      Architectures: [arm64]\n"
+        "      Tags: !Ref T\n"
+        "      VpcConfig: {SubnetIds: [s2], SecurityGroupIds: [g]}\n"
+    )
+    tree = load_yaml(text, "t.yaml")
+    resource = tree["Resources"]["F"]
+    ours, problem = SamGlobals(tree).merge(
+        "AWS::Serverless::Function", "F", resource, resource["Properties"]
+    )
+    assert problem is None
+    plain = json.loads(json.dumps(tree))
+    theirs = Globals(copy.deepcopy(plain)).merge(
+        "AWS::Serverless::Function", plain["Resources"]["F"]["Properties"], "F"
+    )
+    assert json.loads(json.dumps(ours)) == theirs
+    assert ours.key_lines["Layers"] == 13 and ours["Layers"].line == 13  # type: ignore[attr-defined]
