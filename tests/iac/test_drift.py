@@ -165,7 +165,7 @@ def test_a_second_policy_on_the_role_is_drift_whatever_attaches_it(tmp_path: Pat
                 "PolicyDocument": scan,
                 "Roles": [{"Ref": "TierRole"}],
             },
-        },  # fmt: skip
+        },
         "AWS::IAM::RolePolicy": {
             "Type": "AWS::IAM::RolePolicy",
             "Properties": {"PolicyName": "x", "PolicyDocument": scan, "RoleName": _role_name()},
@@ -198,14 +198,15 @@ def test_a_template_managed_policy_in_managed_policy_arns_is_read(tmp_path: Path
                 "Statement": [
                     {"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}
                 ],
-            },  # fmt: skip
+            },
         },
     }
     template = _template(Extra=managed)
     template["Resources"]["TierRole"]["Properties"]["ManagedPolicyArns"] = [{"Ref": "Extra"}]
     findings = _lint(tmp_path, template)
     extra = [f for f in findings if f["rule"] == "PE121"]
-    assert extra and all("Extra" in f["resource"] for f in extra), findings
+    assert extra, findings
+    assert all("Extra" in f["resource"] for f in extra), findings
 
 
 def test_the_role_is_found_by_name_in_another_case(tmp_path: Path) -> None:
@@ -221,11 +222,13 @@ def test_every_copy_of_the_role_is_checked(tmp_path: Path) -> None:
     _statements(drifted).pop()  # this copy lacks a statement the other one has
     findings = _lint(tmp_path, clean, drifted)
     missing = [f for f in findings if f["rule"] == "PE120"]
-    assert missing and {f["file"].rsplit("/", 1)[-1] for f in missing} == {"t1.json"}
+    assert missing
+    assert {f["file"].rsplit("/", 1)[-1] for f in missing} == {"t1.json"}
     # ... in either order
     findings = _lint(tmp_path, drifted, clean)
     missing = [f for f in findings if f["rule"] == "PE120"]
-    assert missing and {f["file"].rsplit("/", 1)[-1] for f in missing} == {"t0.json"}
+    assert missing
+    assert {f["file"].rsplit("/", 1)[-1] for f in missing} == {"t0.json"}
 
 
 def test_policies_ignored_by_sam_are_not_the_roles(tmp_path: Path) -> None:
@@ -242,7 +245,7 @@ def test_policies_ignored_by_sam_are_not_the_roles(tmp_path: Path) -> None:
             "Role": {"Fn::GetAtt": ["TierRole", "Arn"]},
             "Policies": [
                 {"Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}
-            ],  # fmt: skip
+            ],
         },
     }
     findings = _lint(tmp_path, template)
@@ -284,7 +287,8 @@ def test_a_dynamodb_table_resource_policy_is_read_and_is_drift(tmp_path: Path) -
     }
     findings = _lint(tmp_path, _template(Orders=table))
     added = [f for f in findings if f["rule"] == "PE124"]
-    assert added and added[0]["resource"] == "Orders ResourcePolicy", findings
+    assert added, findings
+    assert added[0]["resource"] == "Orders ResourcePolicy", findings
 
 
 def test_two_policies_for_one_bucket_are_reported(tmp_path: Path) -> None:
@@ -337,7 +341,7 @@ def test_terraform_policy_attachment_is_read(tmp_path: Path, known: bool) -> Non
                         "policy_arn": {
                             "references": ["aws_iam_policy.extra.arn", "aws_iam_policy.extra"]
                         },
-                    },  # fmt: skip
+                    },
                 }
             ]
         }
@@ -345,7 +349,8 @@ def test_terraform_policy_attachment_is_read(tmp_path: Path, known: bool) -> Non
     plan = {"format_version": "1.2", "resource_changes": changes, "configuration": config}
     findings = _lint(tmp_path, plan)
     extra = [f for f in findings if f["rule"] == "PE121"]
-    assert extra and extra[0]["resource"].startswith("aws_iam_policy.extra"), findings
+    assert extra, findings
+    assert extra[0]["resource"].startswith("aws_iam_policy.extra"), findings
 
 
 def test_terraform_attachment_of_an_unknown_policy_is_drift(tmp_path: Path) -> None:

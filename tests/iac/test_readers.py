@@ -142,7 +142,8 @@ def test_globals_shape_the_generated_role_as_sam_does() -> None:
         "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
         "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",  # Tracing: Active, from Globals
     }
-    assert inherits.trust is not None and inherits.trust.lines["$.Statement[0]"] == 14
+    assert inherits.trust is not None
+    assert inherits.trust.lines["$.Statement[0]"] == 14
     # a local mapping merges into the global one; the Statement lists concatenate
     own = roles["OwnTrustRole"].trust
     assert own is not None
@@ -152,7 +153,8 @@ def test_globals_shape_the_generated_role_as_sam_does() -> None:
     assert [own.lines["$.Statement[0]"], own.lines["$.Statement[1]"]] == [14, 33]
     # IgnoreGlobals "*": SAM's own trust for Lambda, no boundary, no X-Ray
     ignores = roles["IgnoresAllRole"]
-    assert ignores.boundary is None and len(ignores.managed) == 1
+    assert ignores.boundary is None
+    assert len(ignores.managed) == 1
     assert ignores.trust is not None
     assert ignores.trust.document["Statement"][0]["Principal"] == {
         "Service": ["lambda.amazonaws.com"]
@@ -182,7 +184,8 @@ def test_globals_sam_refuses_are_an_error_at_their_line() -> None:
         "    Properties: {Handler: a.b, Runtime: python3.12, CodeUri: .}\n"
     )
     problem = next(p for p in t.problems if p.rule == "PE110")
-    assert problem.line == 2 and "Policies" in problem.message
+    assert problem.line == 2
+    assert "Policies" in problem.message
 
 
 def test_ignore_globals_naming_no_global_is_an_error() -> None:
@@ -237,4 +240,5 @@ def test_globals_merge_equals_sam_translator_merge() -> None:
         "AWS::Serverless::Function", plain["Resources"]["F"]["Properties"], "F"
     )
     assert json.loads(json.dumps(ours)) == theirs
-    assert ours.key_lines["Layers"] == 13 and ours["Layers"].line == 13  # type: ignore[attr-defined]
+    assert ours.key_lines["Layers"] == 13
+    assert ours["Layers"].line == 13
