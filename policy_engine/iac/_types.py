@@ -76,4 +76,7 @@ class IacTemplate:
     roles: list[RoleInfo] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     resources: int = 0  # resources (or resource changes) read
+    #: named resources that can carry a resource policy, as (ARN, owner, line): a model
+    #: resource created with no policy of the template on it has none deployed
+    created: list[tuple[str, str, int]] = field(default_factory=list)
     stand_ins: tuple[str, ...] = ()  # pseudo parameters read as their stand-ins

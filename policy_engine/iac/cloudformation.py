@@ -61,7 +61,7 @@ def read_cloudformation(
             continue
         kind = str(resource.get("Type", ""))
         reader = _READERS.get(kind)
-        if reader is None:
+        if reader is None and kind not in _NAMED:
             continue
         if "Condition" in resource:
             try:
@@ -70,6 +70,10 @@ def read_cloudformation(
             except TemplateError as exc:
                 out.problems.append(Problem("PE110", "error", _msg(exc), line, logical_id))
                 continue
+        if kind in _NAMED:
+            _created(out, resolver, str(logical_id), kind, line)
+        if reader is None:
+            continue
         props = resource.get("Properties", Node(line))
         if not isinstance(props, Mapping):
             out.problems.append(
@@ -119,6 +123,32 @@ def read_cloudformation(
     out.roles = [replace(r, managed=tuple(external.get(r.owner, ()))) for r in out.roles]
     out.stand_ins = tuple(sorted(resolver.stand_ins_used))
     return out
+
+
+#: Resource types that can carry a resource policy: the property that names them.
+_NAMED = {
+    "AWS::S3::Bucket": "BucketName",
+    "AWS::DynamoDB::Table": "TableName",
+    "AWS::SQS::Queue": "QueueName",
+    "AWS::SecretsManager::Secret": "Name",
+}
+
+
+def _created(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str, line: int) -> None:
+    """A named resource the template creates (a generated name is no model resource's)."""
+    try:
+        name = resolver.resolve(resolver.resources[logical_id].get("Properties", {}).get(
+            _NAMED[kind]), line)  # fmt: skip
+        if not isinstance(name, str) or has_opaque(name):
+            return
+        if kind == "AWS::SecretsManager::Secret":
+            arn = resolver.ref(logical_id, line)
+        else:
+            arn = resolver.get_att([logical_id, "Arn"], line)
+    except TemplateError:
+        return  # the reader of a policy that names it says what is wrong
+    if isinstance(arn, str):
+        out.created.append((arn, logical_id, line))
 
 
 def _with_role(p: ExtractedPolicy, role: str) -> ExtractedPolicy:

@@ -39,6 +39,25 @@ _FIELDS: dict[str, list[tuple[str, PolicyKind]]] = {
     "aws_sns_topic": [("policy", "resource")],
 }
 
+#: Resources that can carry a resource policy: the field that names them, and their
+#: ARN from the name (region and account opaque) when the plan does not know it.
+_NAMED = {
+    "aws_s3_bucket": "bucket",
+    "aws_dynamodb_table": "name",
+    "aws_sqs_queue": "name",
+    "aws_secretsmanager_secret": "name",
+}
+_NAMED_ARN = {
+    "aws_s3_bucket": lambda n: f"arn:aws:s3:::{n}",
+    "aws_dynamodb_table": lambda n: (
+        f"arn:aws:dynamodb:{opaque('region')}:{opaque('account')}:table/{n}"
+    ),
+    "aws_sqs_queue": lambda n: f"arn:aws:sqs:{opaque('region')}:{opaque('account')}:{n}",
+    "aws_secretsmanager_secret": lambda n: (
+        f"arn:aws:secretsmanager:{opaque('region')}:{opaque('account')}:secret:{n}-{opaque('suffix')}"
+    ),
+}
+
 #: Resources that attach managed policies to roles: type -> (role field(s), policy
 #: ARN field(s)); a field holding a list is read as many.
 _ATTACHMENTS: dict[str, tuple[str, str]] = {
@@ -186,6 +205,12 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
                 if policies[address] is None and isinstance(values.get("name"), str):
                     path = str(values.get("path") or "/")
                     policies[address] = f"arn:aws:iam::*:policy{path}{values['name']}"
+        if kind in _NAMED:
+            named = _known(values, unknown, _NAMED[kind])
+            if named:
+                known_arn = _known(values, unknown, "arn")
+                arn_text = known_arn[0] if known_arn else _NAMED_ARN[kind](named[0])
+                out.created.append((arn_text, address, line))
         if kind in _ATTACHMENTS:
             role_key, arn_key = _ATTACHMENTS[kind]
             attachments.append(_Attachment(address, values, unknown, line, role_key, arn_key))

@@ -5,13 +5,14 @@ the trust policy vending needs, and the isolation proof on the deployed policies
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..catalog import Catalog
 from ..evaluate import StatementRef
 from ..iac import ExtractedPolicy, IacTemplate, RoleInfo, Widened, shown, widen_policy
-from ..iac._resolve import has_opaque, widen_text
+from ..iac._resolve import has_opaque, opaque, widen_text
 from ..model import policy_from_obj
 from ..schema import iter_schema_errors
 from . import _fastschema
@@ -240,6 +241,21 @@ def _find_roles(templates: Sequence[IacTemplate], role_arn: str) -> list[RoleInf
     ]
 
 
+def _maybe_roles(templates: Sequence[IacTemplate], role_arn: str) -> list[RoleInfo]:
+    """Roles whose ``RoleName`` has unresolved parts (a parameter without a default)
+    and may be the tier's role; a name CloudFormation or SAM generates never is."""
+    name = role_arn.rsplit("/", 1)[-1].lower()
+    out = []
+    for t in templates:
+        for role in t.roles:
+            if not has_opaque(role.name) or role.name == opaque(f"name of {role.owner}"):
+                continue
+            pattern = "".join(".*" if c == "*" else re.escape(c) for c in widen_text(role.name))
+            if re.fullmatch(pattern, name, re.IGNORECASE | re.DOTALL):
+                out.append(role)
+    return out
+
+
 def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
     """Each tier's role as the templates deploy it, against the catalogue."""
     from ..isolation import resource_documents
@@ -277,8 +293,54 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
         # statement is one the catalogue lacks.
         expected = catalogue_resources.get(name, {"Version": "2012-10-17", "Statement": []})
         out.extend(_resource_drift(name, expected, found))
+    # A model resource the templates create (by name) with no resource policy on it has
+    # none deployed: the catalogue's statements are missing, and the proof reads none.
+    for name, spec in catalog.resources.items():
+        if name in attached or name not in catalogue_resources:
+            continue
+        made = [
+            (arn, owner, line, t.file)
+            for t in templates
+            for arn, owner, line in t.created
+            if globs_overlap(widen_text(arn), spec.arn)
+        ]
+        if not made:
+            continue
+        arn, owner, line, file = made[0]
+        deployed_resources[name] = {"Version": "2012-10-17", "Statement": []}
+        for i, s in enumerate(_statements(catalogue_resources[name])):
+            out.append(
+                Finding(
+                    "PE123",
+                    "error",
+                    f"resource `{name}`: statement {_label(s, i)} of the catalogue's resource "
+                    f"policy is not deployed: `{owner}` creates `{shown(arn)}` and no policy of "
+                    "the templates is attached to it",
+                    file,
+                    line,
+                    resource=owner,
+                )
+            )
     for tier_name, tier in catalog.tiers.items():
         found_roles = _find_roles(templates, tier.role_arn)
+        maybe = [] if found_roles else _maybe_roles(templates, tier.role_arn)
+        if maybe:
+            out.append(
+                Finding(
+                    "PE122",
+                    "warning",
+                    f"tier `{tier_name}`: role "
+                    + ", ".join(f"`{r.owner}` (`{shown(r.name)}`)" for r in maybe)
+                    + f" has an unresolved name that may be `{tier.role_arn.rsplit('/', 1)[-1]}`: "
+                    "drift and the deployed proof were not checked (give its parameters "
+                    "with --parameter)",
+                    maybe[0].file,
+                    maybe[0].line,
+                    tier=tier_name,
+                    resource=maybe[0].owner,
+                )
+            )
+            continue
         if not found_roles:
             out.append(
                 Finding(

@@ -397,3 +397,59 @@ def _change(
         "name": address.rsplit(".", 1)[-1],
         "change": {"actions": ["create"], "after": after, "after_unknown": unknown or {}},
     }
+
+
+def test_a_role_whose_name_is_an_unresolved_parameter_is_not_passed_over(tmp_path: Path) -> None:
+    template = _template()
+    template["Parameters"] = {"RoleName": {"Type": "String"}}  # no default
+    template["Resources"]["TierRole"]["Properties"]["RoleName"] = {"Ref": "RoleName"}
+    _statements(template).pop()
+    findings = _lint(tmp_path, template)
+    maybe = [f for f in findings if f["rule"] == "PE122" and f["tier"] == TIER]
+    assert maybe, findings
+    assert maybe[0]["severity"] == "warning"
+    assert "--parameter" in maybe[0]["message"]
+    # given, the role is found and its drift reported
+    path = tmp_path / "t0.json"
+    out = io.StringIO()
+    argv = ["lint", "--format", "json", "--catalog", str(load_catalog().root), str(path),
+            "--parameter", f"RoleName={_role_name()}"]  # fmt: skip
+    run(argv, out, io.StringIO())
+    assert "PE120" in {f["rule"] for f in json.loads(out.getvalue())["findings"]}
+
+
+def test_a_model_bucket_created_without_its_policy_is_drift(tmp_path: Path) -> None:
+    bucket = str(load_catalog().constants["documents_bucket"])
+    created = {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": bucket}}
+    findings = _lint(tmp_path, _template(Documents=created))
+    missing = [f for f in findings if f["rule"] == "PE123"]
+    assert len(missing) == len(resource_documents(load_catalog())["documents"]["Statement"])
+    assert {f["resource"] for f in missing} == {"Documents"}
+    # with its policy, clean; an unnamed bucket is no model bucket
+    doc = resource_documents(load_catalog())["documents"]
+    policy = _bucket_policy(copy.deepcopy(list(doc["Statement"])))
+    unnamed = {"Type": "AWS::S3::Bucket"}
+    findings = _lint(tmp_path, _template(Documents=created, P=policy, Other=unnamed))
+    assert not _rules(findings) & {"PE123", "PE124"}, findings
+
+
+def test_a_terraform_model_table_created_is_known_by_its_name(tmp_path: Path) -> None:
+    """The catalogue gives the orders table no policy: creating it is no drift, but a
+    policy put on it by `aws_dynamodb_resource_policy` is."""
+    policy = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": "*", "Action": "dynamodb:Query", "Resource": "*"}
+            ],
+        }
+    )
+    changes = [
+        _change("aws_dynamodb_table.orders", "aws_dynamodb_table", {"name": "saas-orders"},
+                {"arn": True}),
+        _change("aws_dynamodb_resource_policy.orders", "aws_dynamodb_resource_policy",
+                {"policy": policy}, {"resource_arn": True}),
+    ]  # fmt: skip
+    findings = _lint(tmp_path, {"format_version": "1.2", "resource_changes": changes})
+    assert not any(f["rule"] == "PE123" for f in findings), findings
+    assert any(f["rule"] == "PE124" for f in findings), findings
