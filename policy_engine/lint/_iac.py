@@ -151,7 +151,8 @@ def _atoms(statement: Mapping[str, Any], version: Any = "2012-10-17") -> frozens
     Normalised as IAM reads them: no Sid; a single value as a one-item list; action
     names and condition key names lower-case (both are case-insensitive); condition
     values as strings (``true`` and ``"true"`` alike), each key's values a set;
-    ``Principal: "*"`` as ``{"AWS": "*"}``. Policy variables are literal text under
+    ``Principal: "*"`` as ``{"AWS": "*"}``, an account ID as its ``:root`` ARN (IAM
+    stores it so). Policy variables are literal text under
     an old ``Version``, so a statement with ``${`` carries its document's version."""
 
     def strings(value: Any) -> list[str]:
@@ -163,7 +164,11 @@ def _atoms(statement: Mapping[str, Any], version: Any = "2012-10-17") -> frozens
             value = {"AWS": "*"}
         if not isinstance(value, Mapping):
             return [json.dumps(value, sort_keys=True)]
-        return [json.dumps([str(k), v]) for k, vs in value.items() for v in strings(vs)]
+        return [
+            json.dumps([str(k), _account_root(v) if k == "AWS" else v])
+            for k, vs in value.items()
+            for v in strings(vs)
+        ]
 
     common: dict[str, Any] = {"Effect": statement.get("Effect")}
     condition = statement.get("Condition")
@@ -191,6 +196,20 @@ def _atoms(statement: Mapping[str, Any], version: Any = "2012-10-17") -> frozens
         for a in set(actions)
         for r in set(resources)
         for p in set(who)
+    )
+
+
+_ROOT = re.compile(r"(?:arn:[a-z-]+:iam::)?(\d{12})(?::root)?")
+
+
+def _account_root(principal: str) -> str:
+    """An account as a principal: IAM stores ``123456789012`` as the account's
+    ``:root`` ARN, so both are one principal."""
+    m = _ROOT.fullmatch(principal)
+    return (
+        f"account {m.group(1)}"
+        if m and (principal.isdigit() or principal.endswith(":root"))
+        else principal
     )
 
 

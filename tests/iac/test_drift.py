@@ -453,3 +453,16 @@ def test_a_terraform_model_table_created_is_known_by_its_name(tmp_path: Path) ->
     findings = _lint(tmp_path, {"format_version": "1.2", "resource_changes": changes})
     assert not any(f["rule"] == "PE123" for f in findings), findings
     assert any(f["rule"] == "PE124" for f in findings), findings
+
+
+def test_an_account_id_for_its_root_arn_is_no_drift(tmp_path: Path) -> None:
+    doc = resource_documents(load_catalog())["tenant_key"]
+    statements = copy.deepcopy(list(doc["Statement"]))
+    statements[0]["Principal"] = {"AWS": "111122223333"}  # stored as ...:root by IAM
+    key = {
+        "Type": "AWS::KMS::Key",
+        "Properties": {"KeyPolicy": {"Version": "2012-10-17", "Statement": statements}},
+    }
+    assert not _rules(_lint(tmp_path, _template(TenantKey=key))) & {"PE123", "PE124"}
+    statements[0]["Principal"] = {"AWS": "444455556666"}  # another account: drift
+    assert {"PE123", "PE124"} <= _rules(_lint(tmp_path, _template(TenantKey=key)))
