@@ -466,3 +466,31 @@ def test_an_account_id_for_its_root_arn_is_no_drift(tmp_path: Path) -> None:
     assert not _rules(_lint(tmp_path, _template(TenantKey=key))) & {"PE123", "PE124"}
     statements[0]["Principal"] = {"AWS": "444455556666"}  # another account: drift
     assert {"PE123", "PE124"} <= _rules(_lint(tmp_path, _template(TenantKey=key)))
+
+
+def test_terraform_role_policy_on_a_role_known_after_apply_follows_the_reference(
+    tmp_path: Path,
+) -> None:
+    name = _role_name()
+    scan = json.dumps({"Version": "2012-10-17",
+                       "Statement": [{"Effect": "Allow", "Action": "dynamodb:Scan",
+                                      "Resource": "*"}]})  # fmt: skip
+    changes = [
+        _change("aws_iam_role.tier", "aws_iam_role", {
+            "name": name, "assume_role_policy": json.dumps(_trust()),
+            "inline_policy": [{"name": n["PolicyName"], "policy": json.dumps(n["PolicyDocument"])}
+                              for n in _role_policies()]}),
+        _change("aws_iam_role_policy.extra", "aws_iam_role_policy", {"policy": scan},
+                {"role": True}),
+    ]  # fmt: skip
+    refs = {"role": {"references": ["aws_iam_role.tier.id", "aws_iam_role.tier"]}}
+    config = {"root_module": {"resources": [{"address": "aws_iam_role_policy.extra",
+                                             "expressions": refs}]}}  # fmt: skip
+    plan = {"format_version": "1.2", "resource_changes": changes, "configuration": config}
+    extra = [f for f in _lint(tmp_path, plan) if f["rule"] == "PE121"]
+    assert [f["resource"] for f in extra] == ["aws_iam_role_policy.extra policy"]
+    # with no configuration, it is attached to no one known: said, never passed
+    del plan["configuration"]
+    findings = _lint(tmp_path, plan)
+    assert any(f["rule"] == "PE113" and "aws_iam_role_policy.extra" in f["message"]
+               for f in findings)  # fmt: skip
