@@ -370,7 +370,6 @@ def _cmd_plan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from pathlib import Path
 
-    from .catalog import load_catalog
     from .errors import CatalogError
     from .lint import (
         Finding,
@@ -407,6 +406,8 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     progress = _Progress(stderr)
     try:
         for folder in catalogs:
+            from .catalog import load_catalog  # only when a catalogue is linted
+
             try:
                 catalog = load_catalog(folder, stage=args.stage)
             except CatalogError as exc:
