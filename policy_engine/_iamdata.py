@@ -138,6 +138,15 @@ class IamData:
         (decodes only that service)."""
         return tuple(self._actions_of(prefix))
 
+    def all_action_names(self) -> frozenset[str]:
+        """Every action's lower-case full name (decodes every service, but builds no
+        :class:`ActionInfo`)."""
+        return frozenset(
+            f"{prefix}:{name}".lower()
+            for prefix in self._prefixes
+            for name in (self._service(prefix) or {"a": ()})["a"]
+        )
+
     @cached_property
     def _by_lower(self) -> dict[str, ActionInfo]:
         """Every action by lower-case full name (decodes every service)."""
@@ -404,7 +413,7 @@ class KnownNames(AbstractSet[str]):
 
 @cache
 def _all_known_actions() -> frozenset[str]:
-    return frozenset(iam_data()._by_lower) | _policyuniverse_actions()
+    return iam_data().all_action_names() | _policyuniverse_actions()
 
 
 @cache
