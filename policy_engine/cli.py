@@ -774,17 +774,17 @@ def _cmd_render(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run the CLI with explicit streams; returns the exit code."""
+    argv = list(argv)
+    if argv == ["--version"]:  # what the parser would do, without building every subparser
+        return _version(stdout)
     parser = build_parser()
     try:
-        args = parser.parse_args(list(argv))
+        args = parser.parse_args(argv)
     except UsageError as exc:
         stderr.write(f"policy-engine: error: {exc}\n")
         return EXIT_USAGE
     if args.version:
-        from ._iamdata import data_sources
-
-        stdout.write(f"policy-engine {__version__}\n{data_sources()}\n")
-        return EXIT_OK
+        return _version(stdout)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         stderr.write("policy-engine: error: a command is required (see `policy-engine --help`)\n")
@@ -797,6 +797,13 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except PolicyEngineError as exc:
         stderr.write(f"policy-engine: error: {_one_line(str(exc))}\n")
         return EXIT_USAGE
+
+
+def _version(stdout: TextIO) -> int:
+    from ._iamdata import data_sources
+
+    stdout.write(f"policy-engine {__version__}\n{data_sources()}\n")
+    return EXIT_OK
 
 
 def _one_line(text: str) -> str:
