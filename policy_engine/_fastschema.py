@@ -13,9 +13,6 @@ The schema's keywords are all draft-07 keywords, so it is compiled as draft-07.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -44,6 +41,8 @@ def is_valid(document: Any, kind: PolicyKind) -> bool:
 
 def schema_sha256() -> str:
     """The SHA-256 of the bundled schema file the compiled module must come from."""
+    import hashlib
+
     from ._resources import schemas_dir
 
     return hashlib.sha256((schemas_dir() / SCHEMA_FILE).read_bytes()).hexdigest()
@@ -51,6 +50,9 @@ def schema_sha256() -> str:
 
 def generate_source() -> str:
     """The source of ``_schema_compiled.py`` for the bundled schema."""
+    import json
+    import re
+
     import fastjsonschema
 
     from ._resources import schemas_dir
