@@ -13,7 +13,8 @@
   "16 passed" also says both agree.
 
 Each figure is the median of ``BENCH_PROCESS_RUNS`` (default 11) runs, the commands
-interleaved round by round so that the machine's load falls on all of them alike.
+interleaved round by round so that the machine's load falls on all of them alike;
+the bare interpreter's start (``python -c pass``) is timed beside them, for scale.
 Our package is byte-compiled first, as ``pip install`` leaves it (and the peers).
 
 Then import guards, measured and printed, not asserted (they are benchmarks, not
@@ -223,6 +224,7 @@ def process_bench() -> list[Result]:
             encoding="utf-8",
         )
         commands: dict[str, tuple[list[str], bytes | None]] = {
+            "python": ([sys.executable, "-c", "pass"], None),
             "version": (_ours("--version"), None),
             "lint": (_ours("lint", str(policy)), None),
             "lint-typo": (_ours("lint", str(typo)), None),
@@ -251,7 +253,10 @@ def process_bench() -> list[Result]:
         simulate_out = last["simulate"].stdout.decode().strip().splitlines()[-1]
         median = {name: statistics.median(values) for name, values in samples.items()}
         results = [
-            Result("`policy-engine --version`, whole process", median["version"], "ms", "<= 150 ms")
+            Result("`python -c pass` (the bare interpreter, for scale)", median["python"], "ms"),
+            Result(
+                "`policy-engine --version`, whole process", median["version"], "ms", "<= 150 ms"
+            ),
         ]
         if parliament is None:
             print("parliament is not installed (pip install -e .[bench]): no lint peer")

@@ -18,9 +18,8 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     from ._iamindex import ActionIndex
@@ -48,8 +47,7 @@ ALWAYS_CARRIED_KEYS: Mapping[str, frozenset[str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class ActionInfo:
+class ActionInfo(NamedTuple):  # no dataclass: `policy-engine --version` needs no `inspect`
     service: str
     name: str
     level: str  # L, R, W, P, T
