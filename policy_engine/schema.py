@@ -65,14 +65,20 @@ def _registry() -> Registry[Any]:
     return Registry().with_resources(resources)
 
 
+def policy_entry(kind: PolicyKind) -> str:
+    """The schema's entry point (``$defs`` name) for one policy kind."""
+    if kind not in _ENTRY:
+        raise ValueError(f"unknown policy kind `{kind}`: use one of {', '.join(POLICY_KINDS)}")
+    return _ENTRY[kind]
+
+
 @cache
 def policy_validator(kind: PolicyKind = "any") -> Draft202012Validator:
     """A compiled validator for one policy kind (cached)."""
-    if kind not in _ENTRY:
-        raise ValueError(f"unknown policy kind `{kind}`: use one of {', '.join(POLICY_KINDS)}")
+    entry = policy_entry(kind)
     from jsonschema import Draft202012Validator
 
-    schema = {"$ref": f"{_POLICY_SCHEMA_ID}#/$defs/{_ENTRY[kind]}"}
+    schema = {"$ref": f"{_POLICY_SCHEMA_ID}#/$defs/{entry}"}
     return Draft202012Validator(schema, registry=_registry())
 
 

@@ -8,7 +8,9 @@
 policy-engine. The snapshot keeps, per service: each action's access level,
 resource types and condition keys; each resource type's ARN format and
 condition keys; each condition key's type. It is written to
-``policy_engine/iam_data.json.gz`` (deterministic bytes: no gzip mtime).
+``policy_engine/iam_data.json.gz`` (deterministic bytes: no gzip mtime). Then run
+``python scripts/build_generated.py`` to rebuild the per-service index the package
+reads (``policy_engine/iam_index.bin``); a unit test fails until it matches.
 """
 
 from __future__ import annotations

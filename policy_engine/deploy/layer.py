@@ -307,8 +307,8 @@ def _copy_package(modules: Iterable[str], root: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(file, target)
     shutil.copy2(source / "py.typed", dest / "py.typed")
-    if "policy_engine._iamdata" in wanted:
-        shutil.copy2(source / "iam_data.json.gz", dest / "iam_data.json.gz")
+    if "policy_engine._iamdata" in wanted:  # the action data's per-service index
+        shutil.copy2(source / "iam_index.bin", dest / "iam_index.bin")
 
 
 def _copy_tree(source: Path, dest: Path, suffixes: tuple[str, ...] | None) -> None:

@@ -30,14 +30,45 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ._nodes import TemplateError, load_json, load_yaml
-from ._resolve import PSEUDO_STAND_INS, has_opaque, opaque, shown
-from ._types import ExtractedPolicy, IacFormat, IacTemplate, Problem, RoleInfo
-from ._widen import Widened, Widening, widen_policy
-from .cloudformation import READ_TYPES, read_cloudformation
-from .terraform import is_plan, read_plan
+# The readers (and PyYAML) load on first use: `policy-engine lint FILE` asks
+# detect_format about every file and, for a plain policy file, needs nothing more.
+if TYPE_CHECKING:
+    from ._nodes import TemplateError
+    from ._resolve import PSEUDO_STAND_INS, has_opaque, opaque, shown
+    from ._types import ExtractedPolicy, IacFormat, IacTemplate, Problem, RoleInfo
+    from ._widen import Widened, Widening, widen_policy
+    from .cloudformation import READ_TYPES
+
+_LAZY = {
+    "TemplateError": "_nodes",
+    "PSEUDO_STAND_INS": "_resolve",
+    "has_opaque": "_resolve",
+    "opaque": "_resolve",
+    "shown": "_resolve",
+    "ExtractedPolicy": "_types",
+    "IacFormat": "_types",
+    "IacTemplate": "_types",
+    "Problem": "_types",
+    "RoleInfo": "_types",
+    "Widened": "_widen",
+    "Widening": "_widen",
+    "widen_policy": "_widen",
+    "READ_TYPES": "cloudformation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module `{__name__}` has no attribute `{name}`")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 _YAML_SUFFIXES = (".yaml", ".yml", ".template", ".cfn")
 
@@ -63,6 +94,10 @@ def read_template_text(
     text: str, file: str, parameters: Mapping[str, str] | None = None
 ) -> IacTemplate:
     """Read a CloudFormation / SAM template (YAML or JSON) or a Terraform plan."""
+    from ._nodes import TemplateError, load_json, load_yaml
+    from .cloudformation import read_cloudformation
+    from .terraform import is_plan, read_plan
+
     stripped = text.lstrip()
     tree = load_json(text, file) if stripped.startswith("{") else load_yaml(text, file)
     if is_plan(tree):
@@ -73,6 +108,8 @@ def read_template_text(
 
 
 def read_template(path: Path | str, parameters: Mapping[str, str] | None = None) -> IacTemplate:
+    from ._nodes import TemplateError
+
     file = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")

@@ -13,12 +13,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..catalog import Catalog
 from ..errors import PolicyEngineError
-from ..evaluate import StatementRef
 from ..model import policy_from_obj
 from ..parse import decode_json
-from ..render import Renderer, substitute
 from ..schema import iter_schema_errors
 from . import (  # noqa: F401  (rules register)
     _fastschema,
@@ -28,18 +25,17 @@ from . import (  # noqa: F401  (rules register)
     _rules_tenancy,
     _rules_trust,
 )
-from ._model import RULES, SEVERITY_RANK, Finding, Rule, Target
+from ._model import IAC_RULES, RULES, SEVERITY_RANK, Finding, Rule, Target
 from ._report import render_report
 from ._summary import CatalogSummary, LintSummary, TierSummary, merge_summaries
 
+# A catalogue lint's modules (the catalogue, the renderer, the proof) load when a
+# catalogue is linted: a plain policy file needs none of them.
 if TYPE_CHECKING:
+    from ..catalog import Catalog
+    from ..evaluate import StatementRef
     from ..isolation import TierResult
-
-
-def _iac_rules() -> dict[str, tuple[str, str]]:
-    from ._iac import IAC_RULES
-
-    return IAC_RULES
+    from ..render import Renderer
 
 
 EXTRA_RULES = {
@@ -52,7 +48,7 @@ EXTRA_RULES = {
     "PE091": ("error", "isolation unknown: outside what the proof supports"),
 }
 
-EXTRA_RULES.update(_iac_rules())
+EXTRA_RULES.update(IAC_RULES)
 
 #: Adversarial IDs every catalogue must refuse before rendering.
 HOSTILE_IDS = ("*", "acme*", "a?c", 'a"b', "${aws:username}", "a/b", "a:b", "a b", "{{ 7*7 }}")
@@ -243,6 +239,8 @@ def run_catalog_lint(
 ) -> CatalogLint:
     """:func:`lint_catalog` with its summary: per tier the templates and policies
     linted, the hostile IDs refused and the proof result (status, checks, time)."""
+    from ..render import Renderer, substitute
+
     renderer = Renderer(catalog)
     findings: list[Finding] = []
     probe = _probe_tenants(catalog)[-1]

@@ -18,20 +18,6 @@ from ..schema import iter_schema_errors
 from . import _fastschema
 from ._model import RULES, Finding, Target
 
-IAC_RULES = {
-    "PE110": ("error", "a template's policy cannot be read or resolved (shape, intrinsic, SAM); "
-                       "a warning: SAM properties SAM ignores"),
-    "PE111": ("info", "an unresolved template value, read conservatively (see the README)"),
-    "PE112": ("info", "a managed policy attached by ARN or name that the template lacks"),
-    "PE113": ("warning", "a Terraform policy known only after apply: not linted"),
-    "PE120": ("error", "drift: a catalogue role statement missing from the deployed tier role"),
-    "PE121": ("error", "drift: the deployed role has a statement or policy not in the catalogue"),
-    "PE122": ("info", "a catalogue tier whose role is not in the linted templates; a warning "
-                      "when a role with an unresolved name may be it"),
-    "PE123": ("error", "drift: a catalogue resource-policy statement not in the deployed one"),
-    "PE124": ("error", "drift: the deployed resource policy has a statement not in the catalogue"),
-}  # fmt: skip
-
 
 def lint_template(
     template: IacTemplate,

@@ -94,6 +94,8 @@ def test_wheel_ships_catalogue_and_works_from_elsewhere(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)["Statement"]) == 7
     assert "policy_engine/iam_data.json.gz" in names
+    assert "policy_engine/iam_index.bin" in names  # the per-service action index
+    assert "policy_engine/_schema_compiled.py" in names  # the schema compiled ahead of time
     assert "policy_engine/_bundled/policy_templates/api/routes.json.j2" in names
     # the installed lint: action data and the whole bundled catalogue, clean and proved
     version = subprocess.run(
