@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 
@@ -218,19 +217,22 @@ def unknown_action(t: Target) -> Iterator[tuple[str, str]]:
                 continue
             service, _, name = a.lower().partition(":")
             if service not in services:
-                hint = difflib.get_close_matches(service, services, n=1)
+                from ._suggest import service_hint
+
+                hint = service_hint(a)
                 yield (
                     (
                         f"unknown service prefix `{service}`"
-                        + (f"; did you mean `{hint[0]}`?" if hint else "")
+                        + (f"; did you mean `{hint}`?" if hint else "")
                     ),
                     path,
                 )
             elif "*" not in name and "?" not in name and a.lower() not in known:
-                pool = [k for k in known if k.startswith(service + ":")]
-                hint = difflib.get_close_matches(a.lower(), pool, n=1)
+                from ._suggest import action_hint
+
+                hint = action_hint(a)
                 yield (
-                    (f"unknown action `{a}`" + (f"; did you mean `{hint[0]}`?" if hint else "")),
+                    (f"unknown action `{a}`" + (f"; did you mean `{hint}`?" if hint else "")),
                     path,
                 )
 
