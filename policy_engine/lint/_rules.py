@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .._glob import glob_match
 from ..model import Statement
 from ._model import Target, rule
 
@@ -239,20 +238,8 @@ def unknown_action(t: Target) -> Iterator[tuple[str, str]]:
 
 @rule("PE070", "warning", "redundant statement: another statement of the policy implies it")
 def redundant_statement(t: Target) -> Iterator[tuple[str, str]]:
-    stmts = list(_stmts(t))
-    for i, a, _ in stmts:
-        if a.conditions or a.action is None or a.resource is None:
-            continue
-        for j, b, path in stmts:
-            if i == j or b.effect != a.effect or b.action is None or b.resource is None:
-                continue
-            if (a.principal, a.not_principal) != (b.principal, b.not_principal):
-                continue  # other principals: neither statement implies the other
-            actions = all(
-                any(glob_match(p, x, ignore_case=True) for p in a.action) for x in b.action
-            )
-            resources = all(any(glob_match(p, r) for p in a.resource) for r in b.resource)
-            if actions and resources and (j > i or b.conditions):
-                label = a.sid or f"#{i}"
-                yield f"everything this statement grants, statement `{label}` grants too", path
-                break
+    from ._cover import implied
+
+    for i, a, path in implied(_stmts(t)):
+        label = a.sid or f"#{i}"
+        yield f"everything this statement grants, statement `{label}` grants too", path
