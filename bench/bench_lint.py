@@ -1,13 +1,20 @@
 """Lint: the project's corpus through our rules and through parliament, and the time
-per policy (``python -m bench.run lint``; parliament from ``pip install -e .[bench]``).
+per policy (``python -m bench.run lint``; parliament and cloudsplaining from
+``pip install -e .[bench]``).
 
 Prints a table (case, the rule IDs we must report, what we report, what parliament
-reports with community auditors off and on), then the median time per policy.
+reports with community auditors off and on), then the median time per policy: a
+typical 2-statement policy and a bad 14-statement one beside parliament, a clean
+20-statement one beside cloudsplaining (its in-process ``scan_policy`` of one policy
+document), one "did you mean" beside the difflib scan it replaced, and the
+redundant-statement rule on 20 and 200 statements.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
+import random
 import subprocess
 import sys
 import time
@@ -18,6 +25,7 @@ from bench._harness import Result, benchmark, median_us
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "cases" / "lint_corpus.json"
+POLICIES = Path(__file__).resolve().parent / "lint_policies.json"
 
 #: A typical two-statement tenant policy (the size parliament's 0.7 ms figure is for).
 TYPICAL = {
@@ -108,9 +116,67 @@ def _typical_texts(n: int) -> list[str]:
     return [text.replace("acme", f"tenant-{i:05d}") for i in range(n)]
 
 
-def _cold_us(func: Any, texts: list[str], *, batch: int, batches: int) -> float:
+def _cold_us(func: Any, texts: list[Any], *, batch: int, batches: int) -> float:
     feed = iter(texts)
     return median_us(lambda: func(next(feed)), batch=batch, batches=batches)
+
+
+def _variants(name: str, n: int) -> list[str]:
+    """``n`` distinct copies of a bench policy (one tenant each), as indented JSON."""
+    text = json.dumps(json.loads(POLICIES.read_text(encoding="utf-8"))[name], indent=2)
+    return [text.replace("acme", f"tenant-{i:05d}") for i in range(n)]
+
+
+def _targets(texts: list[str]) -> list[Any]:
+    from policy_engine.lint import Target
+    from policy_engine.model import policy_from_obj
+
+    return [
+        Target(policy_from_obj(json.loads(t)), {}, "identity", "p.json", source_text=t)
+        for t in texts
+    ]
+
+
+def _typos(n: int) -> list[str]:
+    """``n`` distinct unknown actions: one letter of a known action replaced."""
+    from policy_engine._iamdata import known_actions, known_services
+
+    rng = random.Random(7)
+    actions = sorted(known_actions())
+    services = known_services()
+    out: set[str] = set()
+    while len(out) < n:
+        service, _, name = rng.choice(actions).partition(":")
+        i = rng.randrange(len(name))
+        typo = f"{service}:{name[:i]}{rng.choice('abcdefghijklmnopqrstuvwxyz')}{name[i + 1 :]}"
+        if typo not in actions and service in services:
+            out.add(typo)
+    return sorted(out, key=lambda _: rng.random())
+
+
+def _difflib_hint(action: str) -> str | None:
+    """The hint as the lint found it before its index: the known actions of the service
+    collected by a scan, then ``difflib.get_close_matches``."""
+    from policy_engine._iamdata import known_actions
+
+    service = action.partition(":")[0]
+    pool = [k for k in known_actions() if k.startswith(service + ":")]
+    found = difflib.get_close_matches(action, pool, n=1)
+    return found[0] if found else None
+
+
+def _many_statements(n: int) -> list[Any]:
+    """Targets of ``n`` statements: the 20-statement policy's statements for ``n / 20``
+    tenants (one policy per tenant set), so the rule sees many near-alike statements."""
+    doc = json.loads(POLICIES.read_text(encoding="utf-8"))["good_20"]
+    texts = []
+    for k in range(50):
+        statements = []
+        for i in range(n // len(doc["Statement"])):
+            text = json.dumps(doc["Statement"]).replace("acme", f"t{k:03d}-{i:04d}")
+            statements += json.loads(text)
+        texts.append(json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    return _targets(texts)
 
 
 @benchmark("lint")
@@ -173,6 +239,7 @@ def run() -> list[Result]:
                 full,
             )
         )
+    results += _policies()
     corpus = [json.dumps(c["policy"]) for c in _cases()]
     per_policy = median_us(
         lambda: [lint_text(t, kind="identity") for t in corpus], batch=2, batches=9
@@ -186,4 +253,81 @@ def run() -> list[Result]:
     results.append(
         Result("`policy-engine lint`, bundled catalogue, from the shell", shell, "s", "<= 2 s")
     )
+    return results
+
+
+@benchmark("lint-policies")
+def _policies() -> list[Result]:
+    """The bad 14-statement and clean 20-statement policies, the hint, PE070 (also
+    alone: ``python -m bench.run lint-policies``)."""
+    from policy_engine.lint import RULES, lint_target
+    from policy_engine.lint._suggest import action_hint
+
+    results = []
+    bad_texts = _variants("bad_14", 3000)
+    bad = _cold_us(lambda t: list(lint_target(t)), _targets(bad_texts[:1500]), batch=40, batches=15)
+    try:
+        from parliament import analyze_policy_string
+    except ImportError:
+        core = None
+    else:
+        core = _cold_us(analyze_policy_string, bad_texts[1500:], batch=20, batches=15)
+    results.append(
+        Result(
+            "every rule, parsed bad 14-statement policy",
+            bad,
+            "us",
+            "<= 1 ms, ahead of parliament core",
+            "parliament core",
+            core,
+        )
+    )
+    good_texts = _variants("good_20", 3000)
+    good = _cold_us(
+        lambda t: list(lint_target(t)), _targets(good_texts[:1500]), batch=40, batches=15
+    )
+    try:
+        from cloudsplaining.command.scan_policy_file import scan_policy
+    except ImportError:
+        peer = None
+    else:
+        docs = [json.loads(t) for t in good_texts[1500:]]
+        peer = _cold_us(scan_policy, docs, batch=20, batches=15)
+    results.append(
+        Result(
+            "every rule, parsed clean 20-statement policy",
+            good,
+            "us",
+            "<= 500 us, ahead of cloudsplaining",
+            "cloudsplaining scan_policy",
+            peer,
+        )
+    )
+    typos = _typos(1200)
+    for typo in typos:  # each service's index is built once per process, on first use
+        action_hint(typo)
+    hint = _cold_us(action_hint, typos[:1000], batch=50, batches=15)
+    scan = _cold_us(_difflib_hint, typos[1000:], batch=10, batches=15)
+    results.append(
+        Result(
+            '"did you mean" for one unknown action',
+            hint,
+            "us",
+            "<= 200 us",
+            "difflib scan (before)",
+            scan,
+        )
+    )
+    check = RULES["PE070"].check
+    for n in (20, 200):
+        targets = _many_statements(n)
+        per = median_us(lambda ts=targets: [list(check(t)) for t in ts], batch=1, batches=9)
+        results.append(
+            Result(
+                f"redundant-statement rule (PE070), {n} statements, per statement",
+                per / len(targets) / n,
+                "us",
+                "near-linear",
+            )
+        )
     return results

@@ -79,60 +79,62 @@ def _prefix_range(keys: Sequence[str], head: str) -> range:
     return range(lo, bisect_left(keys, head[:-1] + chr(ord(head[-1]) + 1)))
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    index: int  # the statement's index in the policy
-    position: int  # its place among the policy's statements of its group
-    conditioned: bool
-    actions: tuple[str, ...]  # lower case
-    resources: tuple[str, ...]
-    path: str
-
-
-class _Index:
-    """One group's statements (same effect and principals), with the sorted first
-    actions and first resources; a statement without any goes into every candidate
-    set (it is implied by anything on that side)."""
-
-    def __init__(self, entries: list[_Entry]) -> None:
-        self.entries = entries
-        self.actions = _Side([(e.actions[0], e.position) for e in entries if e.actions])
-        self.resources = _Side([(e.resources[0], e.position) for e in entries if e.resources])
-        self.no_actions = [e.position for e in entries if not e.actions]
-        self.no_resources = [e.position for e in entries if not e.resources]
-
-    def candidates(self, actions: Patterns, resources: Patterns) -> Iterable[int]:
-        """Positions of the statements ``actions`` and ``resources`` may imply, in
-        statement order (a superset)."""
-        by_action = [self.actions.range(h) for h in actions.heads]
-        by_resource = [self.resources.range(h) for h in resources.heads]
-        size_a = sum(map(len, by_action)) + len(self.no_actions)
-        size_r = sum(map(len, by_resource)) + len(self.no_resources)
-        if min(size_a, size_r) >= len(self.entries):
-            return range(len(self.entries))
-        side, ranges, extra = (
-            (self.actions, by_action, self.no_actions)
-            if size_a <= size_r
-            else (self.resources, by_resource, self.no_resources)
-        )
-        found = set(extra)
-        for r in ranges:
-            found.update(side.positions[r.start : r.stop])
-        return sorted(found)
+#: A statement of a group: (index in the policy, has conditions, lower-case actions,
+#: resources, JSON path).
+_Row = tuple[int, bool, tuple[str, ...], tuple[str, ...], str]
 
 
 class _Side:
-    def __init__(self, keyed: list[tuple[str, int]]) -> None:
-        keyed.sort()
-        self.keys = [k for k, _ in keyed]
-        self.positions = [p for _, p in keyed]
+    """One group's statements by their first action (or first resource): exact text
+    in a dict, sorted for literal heads; those with none match anything."""
 
-    def range(self, head: str) -> range:
-        return _prefix_range(self.keys, head)
+    def __init__(self, firsts: list[str | None]) -> None:
+        self.exact: dict[str, list[int]] = {}
+        self.empty: list[int] = []
+        for position, first in enumerate(firsts):
+            if first is None:
+                self.empty.append(position)
+            else:
+                self.exact.setdefault(first, []).append(position)
+        self._sorted: tuple[list[str], list[int]] | None = None
+
+    def candidates(self, patterns: Iterable[str]) -> list[int] | None:
+        """Positions whose first item one of ``patterns`` may match (``None``: all)."""
+        out = list(self.empty)
+        for p in patterns:
+            if "*" in p or "?" in p:
+                head = _head(p)
+                if not head:
+                    return None
+                if self._sorted is None:
+                    pairs = sorted((k, i) for k, ps in self.exact.items() for i in ps)
+                    self._sorted = [k for k, _ in pairs], [i for _, i in pairs]
+                keys, positions = self._sorted
+                r = _prefix_range(keys, head)
+                out.extend(positions[r.start : r.stop])
+            else:
+                out.extend(self.exact.get(p, ()))
+        return out
 
 
-def _group(s: Statement) -> tuple[str, Principal | None, Principal | None]:
-    return s.effect, s.principal, s.not_principal
+class _Group:
+    def __init__(self, rows: list[_Row]) -> None:
+        self.rows = rows
+        self.actions = _Side([r[2][0] if r[2] else None for r in rows])
+        self.resources = _Side([r[3][0] if r[3] else None for r in rows])
+
+    def candidates(self, actions: Iterable[str], resources: Iterable[str]) -> list[int]:
+        """Positions of the statements these patterns may imply, in statement order
+        (a superset)."""
+        by_action = self.actions.candidates(actions)
+        by_resource = self.resources.candidates(resources)
+        if by_action is None:
+            found = range(len(self.rows)) if by_resource is None else by_resource
+        elif by_resource is None:
+            found = by_action
+        else:
+            found = set(by_action).intersection(by_resource)
+        return sorted(set(found))
 
 
 def implied(
@@ -142,26 +144,33 @@ def implied(
     statement it implies, if any: ``(a's index, a, the implied statement's path)``.
     A statement implied only by a later one, itself without conditions, is left to
     that one (of two equal statements the later is reported)."""
-    groups: dict[tuple[str, Principal | None, Principal | None], list[_Entry]] = {}
+    rows: dict[tuple[str, Principal | None, Principal | None], list[_Row]] = {}
     for i, s, path in statements:
-        if s.action is None or s.resource is None:
-            continue
-        entries = groups.setdefault(_group(s), [])
-        actions = tuple(a.lower() for a in s.action)
-        entries.append(
-            _Entry(i, len(entries), bool(s.conditions), actions, tuple(s.resource), path)
-        )
-    indexes = {key: _Index(entries) for key, entries in groups.items()}
+        if s.action is not None and s.resource is not None:
+            key = (s.effect, s.principal, s.not_principal)
+            actions = tuple(a.lower() for a in s.action)
+            rows.setdefault(key, []).append((i, bool(s.conditions), actions, s.resource, path))
+    groups: dict[tuple[str, Principal | None, Principal | None], _Group] = {}
     for i, a, _ in statements:
         if a.conditions or a.action is None or a.resource is None:
             continue
-        index = indexes[_group(a)]
-        actions = Patterns.of(x.lower() for x in a.action)
+        key = (a.effect, a.principal, a.not_principal)
+        if len(rows[key]) < 2:
+            continue  # nothing else shares its effect and principals
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group(rows[key])
+        lowered = [x.lower() for x in a.action]
+        found = [
+            row
+            for row in map(group.rows.__getitem__, group.candidates(lowered, a.resource))
+            if row[0] != i and (row[0] > i or row[1])
+        ]
+        if not found:
+            continue
+        actions = Patterns.of(lowered)
         resources = Patterns.of(a.resource)
-        for position in index.candidates(actions, resources):
-            b = index.entries[position]
-            if b.index == i or not (b.index > i or b.conditioned):
-                continue
-            if all(map(actions.matches, b.actions)) and all(map(resources.matches, b.resources)):
-                yield i, a, b.path
+        for row in found:
+            if all(map(actions.matches, row[2])) and all(map(resources.matches, row[3])):
+                yield i, a, row[4]
                 break

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Container, Iterable, Iterator
 from difflib import SequenceMatcher
 from functools import cache
+from heapq import heappop, heappush
 from itertools import chain
 
 from .._iamdata import iam_data, known_actions, known_services, service_actions
@@ -31,6 +32,25 @@ def _ratio(matches: int, length: int) -> float:
 def _keys(word: str) -> list[tuple[str, int]]:
     """The (character, k) pairs of a word: ``k`` runs 1..count of the character."""
     return [(ch, k) for ch, n in Counter(word).items() for k in range(1, n + 1)]
+
+
+class _Subsequence:
+    """The length of the longest common subsequence of one word and others, bit-parallel
+    (Allison-Dix; Hyyro): one big-integer step per character of the other word."""
+
+    def __init__(self, word: str) -> None:
+        self._full = (1 << len(word)) - 1
+        self._masks: dict[str, int] = {}
+        for i, ch in enumerate(word):
+            self._masks[ch] = self._masks.get(ch, 0) | (1 << i)
+        self._size = len(word)
+
+    def length(self, other: str) -> int:
+        v, full, masks = self._full, self._full, self._masks
+        for ch in other:
+            u = v & masks.get(ch, 0)
+            v = ((v + u) | (v - u)) & full
+        return self._size - v.bit_count()
 
 
 class Closest:
@@ -58,17 +78,42 @@ class Closest:
         self, word: str, cutoff: float = 0.6, allowed: Container[str] | None = None
     ) -> str | None:
         """``difflib.get_close_matches(word, pool, n=1, cutoff=cutoff)``'s answer
-        (``None`` for none), the pool narrowed to ``allowed`` when given."""
+        (``None`` for none), the pool narrowed to ``allowed`` when given.
+
+        Best first: candidates wait in a heap by their character bound, lengths are
+        opened while their length bound can still compete, and a candidate is scored
+        only after a tighter bound (its longest common subsequence with the word, which
+        the matching blocks cannot exceed) still lets it reach the best score."""
         if not 0.0 <= cutoff <= 1.0:
             raise ValueError(f"cutoff must be in [0, 1], not {cutoff!r}")
         size = len(word)
         matcher = SequenceMatcher(None, "", word)  # difflib's order: candidate, word
         keys = _keys(word)
+        lcs = _Subsequence(word)
         best_score, best_word = cutoff, None
-        for n in self._by_bound(size):
-            total = n + size
-            if _ratio(min(n, size), total) < best_score:
+        lengths = self._by_bound(size)
+        n = next(lengths, None)
+        waiting: list[tuple[float, str, int]] = []  # (-bound, negated order, total)
+        while True:
+            opening = -1.0 if n is None else _ratio(min(n, size), n + size)
+            if waiting and -waiting[0][0] >= opening:
+                bound, candidate, total = heappop(waiting)
+                if -bound < best_score:
+                    break  # neither a waiting word nor an unopened length can reach it
+                if allowed is not None and candidate not in allowed:
+                    continue
+                if _ratio(lcs.length(candidate), total) < best_score:
+                    continue
+                matcher.set_seq1(candidate)
+                score = matcher.ratio()
+                if score >= cutoff and (
+                    best_word is None or (score, candidate) > (best_score, best_word)
+                ):
+                    best_score, best_word = score, candidate
+                continue
+            if n is None or opening < best_score:
                 break  # lengths come best bound first: none further can reach it
+            total = n + size
             words = self._words[n]
             postings = self._postings[n]
             shared = Counter(chain.from_iterable(map(postings.__getitem__, postings.keys() & keys)))
@@ -76,18 +121,11 @@ class Closest:
                 # Words sharing no character score 0.0 (1.0 when both are empty),
                 # which a cutoff of 0 accepts.
                 shared.update({i: 0 for i in range(len(words)) if i not in shared})
-            for i, m in shared.most_common():
-                if _ratio(m, total) < best_score:
-                    break  # most shared first: no later word can reach the best score
-                candidate = words[i]
-                if allowed is not None and candidate not in allowed:
-                    continue
-                matcher.set_seq1(candidate)
-                score = matcher.ratio()
-                if score < cutoff:
-                    continue
-                if best_word is None or (score, candidate) > (best_score, best_word):
-                    best_score, best_word = score, candidate
+            for i, m in shared.items():
+                bound = _ratio(m, total)
+                if bound >= best_score:
+                    heappush(waiting, (-bound, words[i], total))
+            n = next(lengths, None)
         return best_word
 
     def _by_bound(self, size: int) -> Iterator[int]:
