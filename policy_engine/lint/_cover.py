@@ -129,12 +129,10 @@ class _Group:
         by_action = self.actions.candidates(actions)
         by_resource = self.resources.candidates(resources)
         if by_action is None:
-            found = range(len(self.rows)) if by_resource is None else by_resource
-        elif by_resource is None:
-            found = by_action
-        else:
-            found = set(by_action).intersection(by_resource)
-        return sorted(set(found))
+            return list(range(len(self.rows))) if by_resource is None else sorted(set(by_resource))
+        if by_resource is None:
+            return sorted(set(by_action))
+        return sorted(set(by_action).intersection(by_resource))
 
 
 def implied(
@@ -168,9 +166,9 @@ def implied(
         ]
         if not found:
             continue
-        actions = Patterns.of(lowered)
-        resources = Patterns.of(a.resource)
+        by_action = Patterns.of(lowered)
+        by_resource = Patterns.of(a.resource)
         for row in found:
-            if all(map(actions.matches, row[2])) and all(map(resources.matches, row[3])):
+            if all(map(by_action.matches, row[2])) and all(map(by_resource.matches, row[3])):
                 yield i, a, row[4]
                 break
