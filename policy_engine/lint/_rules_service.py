@@ -4,9 +4,10 @@ action takes, which condition keys its requests carry, and what type each key is
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from .._iamdata import ActionInfo, iam_data, key_matches, key_shape
-from ..model import Condition, Statement
+from ..model import Condition
 from ._arns import overlaps
 from ._model import Target, rule
 from ._rules import _stmts
@@ -31,11 +32,6 @@ def _family(base_operator: str) -> str | None:
     return None
 
 
-def _expanded(s: Statement) -> list[tuple[str, Sequence[ActionInfo]]]:
-    data = iam_data()
-    return [(a, data.expand(a)) for a in s.action or () if a != "*"]
-
-
 @rule("PE061", "error", "action and resource type do not match")
 def resource_type_mismatch(t: Target) -> Iterator[tuple[str, str]]:
     data = iam_data()
@@ -49,6 +45,8 @@ def resource_type_mismatch(t: Target) -> Iterator[tuple[str, str]]:
         hit_resources: set[str] = set()
         for r in resources:
             for arn in formats:
+                if r in hit_resources and arn in hit_formats:
+                    continue  # this pair can add nothing
                 if overlaps(r, arn):
                     hit_formats.add(arn)
                     hit_resources.add(r)
@@ -80,31 +78,13 @@ def _formats(formats: set[str]) -> str:
 
 @rule("PE062", "warning", "condition key not applicable to any action of the statement")
 def key_not_applicable(t: Target) -> Iterator[tuple[str, str]]:
-    data = iam_data()
     for _, s, path in _stmts(t):
         if not s.conditions or s.action is None or "*" in s.action:
             continue
-        infos = [i for _, found in _expanded(s) for i in found]
-        if not infos:
-            continue
-        applicable: set[str] = set()
-        for info in infos:
-            applicable |= data.applicable_keys(info)
-        services = {i.service for i in infos}
         for c in s.conditions:
-            service = c.key.partition(":")[0].lower()
-            if service == "aws":
+            why = _key_missing(s.action, c.key)
+            if why is None:
                 continue
-            if key_matches(c.key, applicable):
-                continue
-            if service not in services:
-                why = f"it belongs to `{service}`, the statement's actions to " + ", ".join(
-                    f"`{x}`" for x in sorted(services)
-                )
-            elif not key_matches(c.key, {key_shape(k) for k in data.service_keys(service)}):
-                why = f"`{service}` documents no such key"
-            else:
-                why = "no action of the statement carries it"
             effect = (
                 "the condition is always true and restricts nothing"
                 if _true_when_missing(c)
@@ -114,6 +94,33 @@ def key_not_applicable(t: Target) -> Iterator[tuple[str, str]]:
                 f"condition key `{c.key}` is never in these requests ({why}); {effect}",
                 f"{path}.Condition",
             )
+
+
+@lru_cache(maxsize=8192)
+def _key_missing(actions: tuple[str, ...], key: str) -> str | None:
+    """Why no request of ``actions`` carries condition key ``key`` (``None``: some
+    can, or the actions are unknown, or the key is global). Tenant-independent, so one
+    answer serves every tenant's copy of a statement."""
+    data = iam_data()
+    infos = [i for a in actions if a != "*" for i in data.expand(a)]
+    if not infos:
+        return None
+    service = key.partition(":")[0].lower()
+    if service == "aws":
+        return None
+    applicable: set[str] = set()
+    for info in infos:
+        applicable |= data.applicable_keys(info)
+    if key_matches(key, applicable):
+        return None
+    services = {i.service for i in infos}
+    if service not in services:
+        return f"it belongs to `{service}`, the statement's actions to " + ", ".join(
+            f"`{x}`" for x in sorted(services)
+        )
+    if not key_matches(key, {key_shape(k) for k in data.service_keys(service)}):
+        return f"`{service}` documents no such key"
+    return "no action of the statement carries it"
 
 
 def _true_when_missing(c: Condition) -> bool:

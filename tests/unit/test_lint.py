@@ -215,3 +215,28 @@ def test_unscoped_read_in_a_catalogue_and_text_report_grouping(edit: Edit) -> No
     assert ":5 error PE080 [basic, standard, premium] $.Statement[0]: `s3:GetObject`" in text
     # the role template that grants the whole bucket is not reported: sessions narrow it
     assert not [f for f in findings if f.rule == "PE080" and f.template == "role-tier"]
+
+
+@pytest.mark.parametrize("indent", [None, 1, 2])
+def test_finding_lines_are_the_reference_lines(indent: int | None) -> None:
+    """The lines found once per target (``lint_target``) are those ``_line`` finds per
+    finding, Sids repeated, missing and shared included."""
+    from policy_engine.errors import PolicyEngineError
+    from policy_engine.lint import Target, _line, lint_target
+    from policy_engine.model import policy_from_obj
+
+    docs = [case[1] for case in CORPUS]
+    docs.append(json.loads((ROOT / "bench/lint_policies.json").read_text("utf-8"))["bad_14"])
+    docs.append(doc(allow("*", Sid="A"), allow("s3:*", Sid="A"), allow("iam:*"), allow("*")))
+    checked = 0
+    for document in docs:
+        text = json.dumps(document, indent=indent)
+        try:
+            policy = policy_from_obj(document)
+        except PolicyEngineError:
+            continue  # a corpus case of the schema rule
+        target = Target(policy, document, "any", "p.json", source_text=text)
+        for f in lint_target(target):
+            assert f.line == _line(text, f.path, target), (f.rule, f.path)
+            checked += 1
+    assert checked > 50
