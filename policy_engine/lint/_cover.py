@@ -120,19 +120,26 @@ class _Side:
 class _Group:
     def __init__(self, rows: list[_Row]) -> None:
         self.rows = rows
+        self.position = {row[0]: p for p, row in enumerate(rows)}
         self.actions = _Side([r[2][0] if r[2] else None for r in rows])
         self.resources = _Side([r[3][0] if r[3] else None for r in rows])
 
-    def candidates(self, actions: Iterable[str], resources: Iterable[str]) -> list[int]:
-        """Positions of the statements these patterns may imply, in statement order
-        (a superset)."""
-        by_action = self.actions.candidates(actions)
+    def candidates(self, index: int, actions: Sequence[str], resources: Sequence[str]) -> list[int]:
+        """Positions of the other statements these patterns may imply, in statement
+        order (a superset). The resource side first: it is usually the narrower, and
+        when it holds only the statement itself the action side is not looked at."""
+        own = {self.position[index]}
         by_resource = self.resources.candidates(resources)
+        if by_resource is not None and own.issuperset(by_resource):
+            return []
+        by_action = self.actions.candidates([x.lower() for x in actions])
         if by_action is None:
-            return list(range(len(self.rows))) if by_resource is None else sorted(set(by_resource))
-        if by_resource is None:
-            return sorted(set(by_action))
-        return sorted(set(by_action).intersection(by_resource))
+            found = set(range(len(self.rows))) if by_resource is None else set(by_resource)
+        elif by_resource is None:
+            found = set(by_action)
+        else:
+            found = set(by_action).intersection(by_resource)
+        return sorted(found - own)
 
 
 def implied(
@@ -146,7 +153,7 @@ def implied(
     for i, s, path in statements:
         if s.action is not None and s.resource is not None:
             key = (s.effect, s.principal, s.not_principal)
-            actions = tuple(a.lower() for a in s.action)
+            actions = tuple(map(str.lower, s.action))
             rows.setdefault(key, []).append((i, bool(s.conditions), actions, s.resource, path))
     groups: dict[tuple[str, Principal | None, Principal | None], _Group] = {}
     for i, a, _ in statements:
@@ -158,15 +165,14 @@ def implied(
         group = groups.get(key)
         if group is None:
             group = groups[key] = _Group(rows[key])
-        lowered = [x.lower() for x in a.action]
         found = [
             row
-            for row in map(group.rows.__getitem__, group.candidates(lowered, a.resource))
-            if row[0] != i and (row[0] > i or row[1])
+            for row in map(group.rows.__getitem__, group.candidates(i, a.action, a.resource))
+            if row[0] > i or row[1]
         ]
         if not found:
             continue
-        by_action = Patterns.of(lowered)
+        by_action = Patterns.of(map(str.lower, a.action))
         by_resource = Patterns.of(a.resource)
         for row in found:
             if all(map(by_action.matches, row[2])) and all(map(by_resource.matches, row[3])):
