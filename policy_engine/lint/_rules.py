@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain
 
 from ..model import Statement
 from ._model import Target, rule
@@ -82,10 +83,10 @@ def allow_with_not(t: Target) -> Iterator[tuple[str, str]]:
 @rule("PE020", "error", "`iam:PassRole` on a wildcard resource")
 def pass_role_star(t: Target) -> Iterator[tuple[str, str]]:
     for _, s, path in _stmts(t):
-        acts = [a.lower() for a in _actions(s)]
-        passes = any(a in ("iam:passrole", "iam:*", "iam:pass*") for a in acts)
-        wide = any(r == "*" or r.endswith(":role/*") for r in s.resource or ("*",))
-        if s.is_allow and passes and wide:
+        if not s.is_allow:
+            continue
+        passes = any(a.lower() in ("iam:passrole", "iam:*", "iam:pass*") for a in _actions(s))
+        if passes and any(r == "*" or r.endswith(":role/*") for r in s.resource or ("*",)):
             yield "`iam:PassRole` on `*` lets the holder hand any role to a service", path
 
 
@@ -188,13 +189,16 @@ def session_size(t: Target) -> Iterator[tuple[str, str]]:
 @rule("PE050", "error", "policy variable in the wrong place")
 def misplaced_variable(t: Target) -> Iterator[tuple[str, str]]:
     for _, s, path in _stmts(t):
-        for r in list(s.resource or ()) + list(s.not_resource or ()):
+        for r in chain(s.resource or (), s.not_resource or ()):
+            if "${" not in r:
+                continue
             head = r.split(":", 5)
             if len(head) == 6 and any("${" in part for part in head[:5]):
                 yield f"variable before the fifth colon of `{r}` is not allowed", f"{path}.Resource"
         for c in s.conditions:
-            typed = c.base_operator.startswith(("Numeric", "Date", "Ip", "NotIp", "Binary"))
-            if typed and any("${" in str(v) for v in c.values):
+            if not any("${" in str(v) for v in c.values):
+                continue
+            if c.base_operator.startswith(("Numeric", "Date", "Ip", "NotIp", "Binary")):
                 yield (
                     (
                         f"`{c.operator}` does not take policy variables (only String, Arn and "
@@ -211,10 +215,11 @@ def unknown_action(t: Target) -> Iterator[tuple[str, str]]:
     known = known_actions()
     services = known_services()
     for _, s, path in _stmts(t):
-        for a in list(_actions(s)) + list(s.not_action or ()):
-            if a == "*":
+        for a in chain(_actions(s), s.not_action or ()):
+            lower = a.lower()
+            if lower in known or a == "*":
                 continue
-            service, _, name = a.lower().partition(":")
+            service, _, name = lower.partition(":")
             if service not in services:
                 from ._suggest import service_hint
 
@@ -226,7 +231,7 @@ def unknown_action(t: Target) -> Iterator[tuple[str, str]]:
                     ),
                     path,
                 )
-            elif "*" not in name and "?" not in name and a.lower() not in known:
+            elif "*" not in name and "?" not in name:
                 from ._suggest import action_hint
 
                 hint = action_hint(a)

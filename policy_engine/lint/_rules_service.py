@@ -39,8 +39,7 @@ def resource_type_mismatch(t: Target) -> Iterator[tuple[str, str]]:
         resources = list(s.resource or ())
         if not resources or "*" in resources or s.action is None or "*" in s.action:
             continue
-        per_action = [(a, data.formats_of(a)) for a in s.action]
-        formats = {arn for _, found in per_action if found for arn in found}
+        per_action, formats = _action_formats(s.action)
         hit_formats: set[str] = set()
         hit_resources: set[str] = set()
         for r in resources:
@@ -58,9 +57,20 @@ def resource_type_mismatch(t: Target) -> Iterator[tuple[str, str]]:
                 if r not in hit_resources:
                     yield (
                         f"resource `{r}` is not of a type any action of the statement takes "
-                        f"(they take {_formats(formats)})",
+                        f"(they take {_formats(set(formats))})",
                         f"{path}.Resource",
                     )
+
+
+@lru_cache(maxsize=8192)
+def _action_formats(
+    actions: tuple[str, ...],
+) -> tuple[tuple[tuple[str, tuple[str, ...] | None], ...], frozenset[str]]:
+    """Each action with the ARN formats it takes (``None``: unknown), and all of them
+    (tenant-independent, so one answer serves every tenant's copy of a statement)."""
+    data = iam_data()
+    per_action = tuple((a, data.formats_of(a)) for a in actions)
+    return per_action, frozenset(arn for _, found in per_action if found for arn in found)
 
 
 def _no_resource_message(written: str, infos: Sequence[ActionInfo]) -> str:
