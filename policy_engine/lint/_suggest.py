@@ -17,7 +17,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Container, Iterable, Iterator
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 from heapq import heappop, heappush
 from itertools import chain
 
@@ -151,6 +151,8 @@ class Closest:
 
 
 # -- the lint's hints ---------------------------------------------------------------------
+# Memoised per written action (a catalogue lints each template once per tier, so the
+# same typo comes back); the bench times them cold as well.
 
 #: A service's name may differ this much from the written prefix when it has an action
 #: of exactly the written name (``s4:GetObject`` -> ``s3:GetObject``, ratio 0.5).
@@ -184,6 +186,7 @@ def _shown(action: str) -> str:
     return info.full_name if info is not None else action
 
 
+@lru_cache(maxsize=1024)
 def action_hint(action: str) -> str | None:
     """The closest known action of the same (known) service, as difflib's
     ``get_close_matches`` picks it from that service's actions, in its documented
@@ -193,6 +196,7 @@ def action_hint(action: str) -> str | None:
     return None if best is None else _shown(best)
 
 
+@lru_cache(maxsize=1024)
 def service_hint(action: str) -> str | None:
     """For an action of an unknown service: the same action name in the closest
     service that has it (its prefix at least :data:`SERVICE_WITH_ACTION_CUTOFF` alike);
