@@ -18,6 +18,9 @@ ESCALATION = (
 )  # fmt: skip
 
 
+_ESCALATION = frozenset(ESCALATION)
+
+
 def _stmts(t: Target) -> tuple[tuple[int, Statement, str], ...]:
     return t.statements
 
@@ -61,8 +64,10 @@ def action_star(t: Target) -> Iterator[tuple[str, str]]:
 @rule("PE011", "warning", "service-wide action wildcard (such as `s3:*`)")
 def service_wildcard(t: Target) -> Iterator[tuple[str, str]]:
     for _, s, path in _stmts(t):
+        if not s.is_allow:
+            continue
         for a in _actions(s):
-            if s.is_allow and a.endswith(":*"):
+            if a.endswith(":*"):
                 yield f"`{a}` allows every action of the service; list the actions needed", path
 
 
@@ -96,7 +101,7 @@ def escalation(t: Target) -> Iterator[tuple[str, str]]:
         if not s.is_allow:
             continue
         acts = {a.lower() for a in _actions(s)}
-        bad = sorted(acts & set(ESCALATION))
+        bad = sorted(acts & _ESCALATION)
         if "sts:assumerole" in acts and "*" in (s.resource or ()):
             bad.append("sts:assumerole on *")
         if bad:
