@@ -46,7 +46,7 @@ def resource_type_mismatch(t: Target) -> Iterator[tuple[str, str]]:
             for arn in formats:
                 if r in hit_resources and arn in hit_formats:
                     continue  # this pair can add nothing
-                if overlaps(r, arn):
+                if _overlaps(r, arn):
                     hit_formats.add(arn)
                     hit_resources.add(r)
         for written, found in per_action:  # unknown actions (None) are PE060's finding
@@ -60,6 +60,27 @@ def resource_type_mismatch(t: Target) -> Iterator[tuple[str, str]]:
                         f"(they take {_formats(set(formats))})",
                         f"{path}.Resource",
                     )
+
+
+def _overlaps(resource: str, arn_format: str) -> bool:
+    """:func:`overlaps`, first ruling out a format whose first five fields (partition,
+    service, region, account) cannot match the resource's literal ones, an answer
+    memoised per (those fields, format): tenant-independent, so ``s3:*`` on a bucket
+    does not match every S3 format's fields again for each tenant."""
+    fields = resource.split(":", 5)
+    if len(fields) == 6:
+        head = resource[: len(resource) - len(fields[5])]
+        literal = "*" not in head and "?" not in head and "$" not in head
+        if literal and not _head_overlaps(head, arn_format):
+            return False
+    return overlaps(resource, arn_format)
+
+
+@lru_cache(maxsize=8192)
+def _head_overlaps(head: str, arn_format: str) -> bool:
+    """Whether some resource with these literal first five fields is of the format
+    (its tail left open): ``False`` rules the format out for every such resource."""
+    return overlaps(head + "*", arn_format)
 
 
 @lru_cache(maxsize=8192)
