@@ -78,9 +78,61 @@ def rules_markdown() -> str:
 
 
 def lint_target(target: Target) -> Iterator[Finding]:
+    lines = _SourceLines(target)
     for r in RULES.values():
         for message, path in r.check(target):
-            yield _finding(r.id, r.severity, message, target, path)
+            yield Finding(
+                r.id,
+                r.severity,
+                message,
+                target.file,
+                lines.of(path),
+                path,
+                target.tier,
+                target.template,
+                resource=target.resource,
+            )
+
+
+class _SourceLines:
+    """:func:`_line` for the findings of one target: the source text split once, each
+    statement's line found once."""
+
+    def __init__(self, target: Target) -> None:
+        self._target = target
+        self._lines: list[str] | None = None
+        self._effects: list[int] | None = None
+        self._statements: dict[int, int] = {}
+
+    def of(self, path: str) -> int | None:
+        t = self._target
+        if t.lines is not None or not t.source_text:
+            return _line(t.source_text, path, t)
+        m = _STATEMENT_PATH.match(path)
+        if not m:
+            return 1
+        index = int(m.group(1) or 0)
+        if index not in self._statements:
+            self._statements[index] = self._statement(t.source_text, index)
+        return self._statements[index]
+
+    def _statement(self, text: str, index: int) -> int:
+        """:func:`_statement_line` with the text split once."""
+        statements = self._target.policy.statements
+        sid = statements[index].sid if index < len(statements) else None
+        if self._lines is None:
+            self._lines = text.splitlines()
+        if sid:
+            quoted = f'"{sid}"'
+            for n, line in enumerate(self._lines, 1):
+                if quoted in line:
+                    return n
+        if self._effects is None:
+            self._effects = [n for n, line in enumerate(self._lines, 1) if '"Effect"' in line]
+        return self._effects[index] if index < len(self._effects) else 1
+
+
+_STATEMENT_PATH = re.compile(r"\$\.Statement(?:\[(\d+)\])?")
 
 
 def _finding(rule_id: str, severity: Any, message: str, t: Target, path: str) -> Finding:
@@ -113,7 +165,7 @@ def _line(text: str | None, path: str, t: Target) -> int | None:
         return path_line(t.lines, path)
     if not text:
         return None
-    m = re.match(r"\$\.Statement(?:\[(\d+)\])?", path)
+    m = _STATEMENT_PATH.match(path)
     if m:
         index = int(m.group(1) or 0)
         sid = t.policy.statements[index].sid if index < len(t.policy.statements) else None

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
+from itertools import chain
 
-from .._glob import glob_match
 from ..model import Statement
 from ._model import Target, rule
 
@@ -17,6 +16,9 @@ ESCALATION = (
     "iam:setdefaultpolicyversion", "iam:createaccesskey", "iam:updateassumerolepolicy",
     "iam:createloginprofile", "iam:updateloginprofile", "iam:addusertogroup",
 )  # fmt: skip
+
+
+_ESCALATION = frozenset(ESCALATION)
 
 
 def _stmts(t: Target) -> tuple[tuple[int, Statement, str], ...]:
@@ -62,8 +64,10 @@ def action_star(t: Target) -> Iterator[tuple[str, str]]:
 @rule("PE011", "warning", "service-wide action wildcard (such as `s3:*`)")
 def service_wildcard(t: Target) -> Iterator[tuple[str, str]]:
     for _, s, path in _stmts(t):
+        if not s.is_allow:
+            continue
         for a in _actions(s):
-            if s.is_allow and a.endswith(":*"):
+            if a.endswith(":*"):
                 yield f"`{a}` allows every action of the service; list the actions needed", path
 
 
@@ -84,10 +88,10 @@ def allow_with_not(t: Target) -> Iterator[tuple[str, str]]:
 @rule("PE020", "error", "`iam:PassRole` on a wildcard resource")
 def pass_role_star(t: Target) -> Iterator[tuple[str, str]]:
     for _, s, path in _stmts(t):
-        acts = [a.lower() for a in _actions(s)]
-        passes = any(a in ("iam:passrole", "iam:*", "iam:pass*") for a in acts)
-        wide = any(r == "*" or r.endswith(":role/*") for r in s.resource or ("*",))
-        if s.is_allow and passes and wide:
+        if not s.is_allow:
+            continue
+        passes = any(a.lower() in ("iam:passrole", "iam:*", "iam:pass*") for a in _actions(s))
+        if passes and any(r == "*" or r.endswith(":role/*") for r in s.resource or ("*",)):
             yield "`iam:PassRole` on `*` lets the holder hand any role to a service", path
 
 
@@ -97,7 +101,7 @@ def escalation(t: Target) -> Iterator[tuple[str, str]]:
         if not s.is_allow:
             continue
         acts = {a.lower() for a in _actions(s)}
-        bad = sorted(acts & set(ESCALATION))
+        bad = sorted(acts & _ESCALATION)
         if "sts:assumerole" in acts and "*" in (s.resource or ()):
             bad.append("sts:assumerole on *")
         if bad:
@@ -190,13 +194,16 @@ def session_size(t: Target) -> Iterator[tuple[str, str]]:
 @rule("PE050", "error", "policy variable in the wrong place")
 def misplaced_variable(t: Target) -> Iterator[tuple[str, str]]:
     for _, s, path in _stmts(t):
-        for r in list(s.resource or ()) + list(s.not_resource or ()):
+        for r in chain(s.resource or (), s.not_resource or ()):
+            if "${" not in r:
+                continue
             head = r.split(":", 5)
             if len(head) == 6 and any("${" in part for part in head[:5]):
                 yield f"variable before the fifth colon of `{r}` is not allowed", f"{path}.Resource"
         for c in s.conditions:
-            typed = c.base_operator.startswith(("Numeric", "Date", "Ip", "NotIp", "Binary"))
-            if typed and any("${" in str(v) for v in c.values):
+            if not any("${" in str(v) for v in c.values):
+                continue
+            if c.base_operator.startswith(("Numeric", "Date", "Ip", "NotIp", "Binary")):
                 yield (
                     (
                         f"`{c.operator}` does not take policy variables (only String, Arn and "
@@ -213,44 +220,36 @@ def unknown_action(t: Target) -> Iterator[tuple[str, str]]:
     known = known_actions()
     services = known_services()
     for _, s, path in _stmts(t):
-        for a in list(_actions(s)) + list(s.not_action or ()):
-            if a == "*":
+        for a in chain(_actions(s), s.not_action or ()):
+            lower = a.lower()
+            if lower in known or a == "*":
                 continue
-            service, _, name = a.lower().partition(":")
+            service, _, name = lower.partition(":")
             if service not in services:
-                hint = difflib.get_close_matches(service, services, n=1)
+                from ._suggest import service_hint
+
+                hint = service_hint(a)
                 yield (
                     (
                         f"unknown service prefix `{service}`"
-                        + (f"; did you mean `{hint[0]}`?" if hint else "")
+                        + (f"; did you mean `{hint}`?" if hint else "")
                     ),
                     path,
                 )
-            elif "*" not in name and "?" not in name and a.lower() not in known:
-                pool = [k for k in known if k.startswith(service + ":")]
-                hint = difflib.get_close_matches(a.lower(), pool, n=1)
+            elif "*" not in name and "?" not in name:
+                from ._suggest import action_hint
+
+                hint = action_hint(a)
                 yield (
-                    (f"unknown action `{a}`" + (f"; did you mean `{hint[0]}`?" if hint else "")),
+                    (f"unknown action `{a}`" + (f"; did you mean `{hint}`?" if hint else "")),
                     path,
                 )
 
 
 @rule("PE070", "warning", "redundant statement: another statement of the policy implies it")
 def redundant_statement(t: Target) -> Iterator[tuple[str, str]]:
-    stmts = list(_stmts(t))
-    for i, a, _ in stmts:
-        if a.conditions or a.action is None or a.resource is None:
-            continue
-        for j, b, path in stmts:
-            if i == j or b.effect != a.effect or b.action is None or b.resource is None:
-                continue
-            if (a.principal, a.not_principal) != (b.principal, b.not_principal):
-                continue  # other principals: neither statement implies the other
-            actions = all(
-                any(glob_match(p, x, ignore_case=True) for p in a.action) for x in b.action
-            )
-            resources = all(any(glob_match(p, r) for p in a.resource) for r in b.resource)
-            if actions and resources and (j > i or b.conditions):
-                label = a.sid or f"#{i}"
-                yield f"everything this statement grants, statement `{label}` grants too", path
-                break
+    from ._cover import implied
+
+    for i, a, path in implied(_stmts(t)):
+        label = a.sid or f"#{i}"
+        yield f"everything this statement grants, statement `{label}` grants too", path

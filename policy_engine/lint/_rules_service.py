@@ -4,9 +4,10 @@ action takes, which condition keys its requests carry, and what type each key is
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from .._iamdata import ActionInfo, iam_data, key_matches, key_shape
-from ..model import Condition, Statement
+from ..model import Condition
 from ._arns import overlaps
 from ._model import Target, rule
 from ._rules import _stmts
@@ -31,11 +32,6 @@ def _family(base_operator: str) -> str | None:
     return None
 
 
-def _expanded(s: Statement) -> list[tuple[str, Sequence[ActionInfo]]]:
-    data = iam_data()
-    return [(a, data.expand(a)) for a in s.action or () if a != "*"]
-
-
 @rule("PE061", "error", "action and resource type do not match")
 def resource_type_mismatch(t: Target) -> Iterator[tuple[str, str]]:
     data = iam_data()
@@ -43,13 +39,14 @@ def resource_type_mismatch(t: Target) -> Iterator[tuple[str, str]]:
         resources = list(s.resource or ())
         if not resources or "*" in resources or s.action is None or "*" in s.action:
             continue
-        per_action = [(a, data.formats_of(a)) for a in s.action]
-        formats = {arn for _, found in per_action if found for arn in found}
+        per_action, formats = _action_formats(s.action)
         hit_formats: set[str] = set()
         hit_resources: set[str] = set()
         for r in resources:
             for arn in formats:
-                if overlaps(r, arn):
+                if r in hit_resources and arn in hit_formats:
+                    continue  # this pair can add nothing
+                if _overlaps(r, arn):
                     hit_formats.add(arn)
                     hit_resources.add(r)
         for written, found in per_action:  # unknown actions (None) are PE060's finding
@@ -60,9 +57,41 @@ def resource_type_mismatch(t: Target) -> Iterator[tuple[str, str]]:
                 if r not in hit_resources:
                     yield (
                         f"resource `{r}` is not of a type any action of the statement takes "
-                        f"(they take {_formats(formats)})",
+                        f"(they take {_formats(set(formats))})",
                         f"{path}.Resource",
                     )
+
+
+def _overlaps(resource: str, arn_format: str) -> bool:
+    """:func:`overlaps`, first ruling out a format whose first five fields (partition,
+    service, region, account) cannot match the resource's literal ones, an answer
+    memoised per (those fields, format): tenant-independent, so ``s3:*`` on a bucket
+    does not match every S3 format's fields again for each tenant."""
+    fields = resource.split(":", 5)
+    if len(fields) == 6:
+        head = resource[: len(resource) - len(fields[5])]
+        literal = "*" not in head and "?" not in head and "$" not in head
+        if literal and not _head_overlaps(head, arn_format):
+            return False
+    return overlaps(resource, arn_format)
+
+
+@lru_cache(maxsize=8192)
+def _head_overlaps(head: str, arn_format: str) -> bool:
+    """Whether some resource with these literal first five fields is of the format
+    (its tail left open): ``False`` rules the format out for every such resource."""
+    return overlaps(head + "*", arn_format)
+
+
+@lru_cache(maxsize=8192)
+def _action_formats(
+    actions: tuple[str, ...],
+) -> tuple[tuple[tuple[str, tuple[str, ...] | None], ...], frozenset[str]]:
+    """Each action with the ARN formats it takes (``None``: unknown), and all of them
+    (tenant-independent, so one answer serves every tenant's copy of a statement)."""
+    data = iam_data()
+    per_action = tuple((a, data.formats_of(a)) for a in actions)
+    return per_action, frozenset(arn for _, found in per_action if found for arn in found)
 
 
 def _no_resource_message(written: str, infos: Sequence[ActionInfo]) -> str:
@@ -80,31 +109,13 @@ def _formats(formats: set[str]) -> str:
 
 @rule("PE062", "warning", "condition key not applicable to any action of the statement")
 def key_not_applicable(t: Target) -> Iterator[tuple[str, str]]:
-    data = iam_data()
     for _, s, path in _stmts(t):
         if not s.conditions or s.action is None or "*" in s.action:
             continue
-        infos = [i for _, found in _expanded(s) for i in found]
-        if not infos:
-            continue
-        applicable: set[str] = set()
-        for info in infos:
-            applicable |= data.applicable_keys(info)
-        services = {i.service for i in infos}
         for c in s.conditions:
-            service = c.key.partition(":")[0].lower()
-            if service == "aws":
+            why = _key_missing(s.action, c.key)
+            if why is None:
                 continue
-            if key_matches(c.key, applicable):
-                continue
-            if service not in services:
-                why = f"it belongs to `{service}`, the statement's actions to " + ", ".join(
-                    f"`{x}`" for x in sorted(services)
-                )
-            elif not key_matches(c.key, {key_shape(k) for k in data.service_keys(service)}):
-                why = f"`{service}` documents no such key"
-            else:
-                why = "no action of the statement carries it"
             effect = (
                 "the condition is always true and restricts nothing"
                 if _true_when_missing(c)
@@ -114,6 +125,33 @@ def key_not_applicable(t: Target) -> Iterator[tuple[str, str]]:
                 f"condition key `{c.key}` is never in these requests ({why}); {effect}",
                 f"{path}.Condition",
             )
+
+
+@lru_cache(maxsize=8192)
+def _key_missing(actions: tuple[str, ...], key: str) -> str | None:
+    """Why no request of ``actions`` carries condition key ``key`` (``None``: some
+    can, or the actions are unknown, or the key is global). Tenant-independent, so one
+    answer serves every tenant's copy of a statement."""
+    data = iam_data()
+    infos = [i for a in actions if a != "*" for i in data.expand(a)]
+    if not infos:
+        return None
+    service = key.partition(":")[0].lower()
+    if service == "aws":
+        return None
+    applicable: set[str] = set()
+    for info in infos:
+        applicable |= data.applicable_keys(info)
+    if key_matches(key, applicable):
+        return None
+    services = {i.service for i in infos}
+    if service not in services:
+        return f"it belongs to `{service}`, the statement's actions to " + ", ".join(
+            f"`{x}`" for x in sorted(services)
+        )
+    if not key_matches(key, {key_shape(k) for k in data.service_keys(service)}):
+        return f"`{service}` documents no such key"
+    return "no action of the statement carries it"
 
 
 def _true_when_missing(c: Condition) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from .._iamdata import iam_data
 from ..model import Condition, Policy, Statement, dumps
@@ -59,9 +60,7 @@ def _scoped(s: Statement, t: Target) -> bool:
         return False
     if any(_PARTITION_KEYS.match(c.key.lower()) for c in s.conditions):
         return True
-    listing = any(
-        i.full_name.lower() in _LISTINGS for a in s.action or () for i in iam_data().expand(a)
-    )
+    listing = _lists(s.action or ())
     # A resource with an unresolved (opaque) part of an IaC template is never scoped by
     # its shape: the part could be anything (policy_engine.iac's widening rule).
     opaque = t.extra.get("opaque_resources", ())
@@ -97,23 +96,15 @@ def _touches_model(resources: Sequence[str], model: Sequence[str]) -> bool:
 def unscoped_reads(t: Target) -> Iterator[tuple[str, str]]:
     if t.extra.get("role_template"):
         return  # a tier role is wide by design; its session policy narrows it
-    data = iam_data()
     for _, s, path in _stmts(t):
         if not s.is_allow or s.action is None or s.resource is None:
             continue
-        if _scoped(s, t):
+        reads = _data_reads(s.action)
+        if not reads or _scoped(s, t):
             continue
         model = t.extra.get("model_globs")
         if model is not None and not _touches_model(s.resource, model):
             continue  # not the catalogue's pooled data (an API-key secret, a log group)
-        reads = sorted(
-            {
-                info.full_name
-                for a in s.action
-                for info in data.expand(a)
-                if info.full_name.lower() in DATA_READS
-            }
-        )
         if reads:
             shown = ", ".join(f"`{a}`" for a in reads[:4]) + (" ..." if len(reads) > 4 else "")
             yield (
@@ -121,6 +112,29 @@ def unscoped_reads(t: Target) -> Iterator[tuple[str, str]]:
                 "on a pooled resource this reads every tenant's data",
                 path,
             )
+
+
+@lru_cache(maxsize=8192)
+def _data_reads(actions: tuple[str, ...]) -> tuple[str, ...]:
+    """The data reads (:data:`DATA_READS`) the actions name, sorted (tenant-independent,
+    so one answer serves every tenant's copy of a statement)."""
+    data = iam_data()
+    return tuple(
+        sorted(
+            {
+                info.full_name
+                for a in actions
+                for info in data.expand(a)
+                if info.full_name.lower() in DATA_READS
+            }
+        )
+    )
+
+
+@lru_cache(maxsize=8192)
+def _lists(actions: tuple[str, ...]) -> bool:
+    """Whether the actions name a bucket listing (:data:`_LISTINGS`)."""
+    return any(i.full_name.lower() in _LISTINGS for a in actions for i in iam_data().expand(a))
 
 
 def _fence_problem(c: Condition, t: Target) -> str | None:

@@ -56,8 +56,46 @@ def test_did_you_mean(tmp_path: Path) -> None:
     path = tmp_path / "p.json"
     path.write_text(json.dumps(doc(allow("s3:GetObjekt"))), encoding="utf-8")
     (finding,) = lint_files([path])[0]
-    assert "did you mean `s3:getobject`?" in finding.message
+    assert finding.message == "unknown action `s3:GetObjekt`; did you mean `s3:GetObject`?"
     assert finding.line == 1
+
+
+@pytest.mark.parametrize(
+    ("action", "message"),
+    [
+        # a typo in the action name: the service's closest action, as documented
+        ("ec2:DescribeInstancs", "unknown action `ec2:DescribeInstancs`; did you mean "
+         "`ec2:DescribeInstances`?"),
+        ("dynamodb:DeleteItems", "unknown action `dynamodb:DeleteItems`; did you mean "
+         "`dynamodb:DeleteItem`?"),
+        ("sts:AssumeRol", "unknown action `sts:AssumeRol`; did you mean `sts:AssumeRole`?"),
+        # wrong case, and a typo: case is no typo
+        ("S3:GETOBJEKT", "unknown action `S3:GETOBJEKT`; did you mean `s3:GetObject`?"),
+        ("DynamoDB:getitems", "unknown action `DynamoDB:getitems`; did you mean "
+         "`dynamodb:GetItem`?"),
+        # a typo in the service prefix: the same action of the service that has it
+        ("s4:GetObject", "unknown service prefix `s4`; did you mean `s3:GetObject`?"),
+        ("lamda:InvokeFunction", "unknown service prefix `lamda`; did you mean "
+         "`lambda:InvokeFunction`?"),
+        ("ec:DescribeInstances", "unknown service prefix `ec`; did you mean "
+         "`ec2:DescribeInstances`?"),
+        ("Dynamdb:GetItem", "unknown service prefix `dynamdb`; did you mean "
+         "`dynamodb:GetItem`?"),
+        # typos in both: the closest service's closest action
+        ("lamda:InvokeFunctoin", "unknown service prefix `lamda`; did you mean "
+         "`lambda:InvokeFunction`?"),
+        # a wildcard after an unknown prefix: the service alone
+        ("lamda:Invoke*", "unknown service prefix `lamda`; did you mean `lambda`?"),
+        # nothing alike: no guess
+        ("xyzzy:Frobnicate", "unknown service prefix `xyzzy`"),
+        ("s3:Qqqqqqqq", "unknown action `s3:Qqqqqqqq`"),
+    ],
+)  # fmt: skip
+def test_did_you_mean_hints(action: str, message: str) -> None:
+    from policy_engine.lint import lint_text
+
+    findings = [f for f in lint_text(json.dumps(doc(allow(action)))) if f.rule == "PE060"]
+    assert [f.message for f in findings] == [message]
 
 
 def test_bundled_catalogue_is_clean() -> None:
@@ -177,3 +215,28 @@ def test_unscoped_read_in_a_catalogue_and_text_report_grouping(edit: Edit) -> No
     assert ":5 error PE080 [basic, standard, premium] $.Statement[0]: `s3:GetObject`" in text
     # the role template that grants the whole bucket is not reported: sessions narrow it
     assert not [f for f in findings if f.rule == "PE080" and f.template == "role-tier"]
+
+
+@pytest.mark.parametrize("indent", [None, 1, 2])
+def test_finding_lines_are_the_reference_lines(indent: int | None) -> None:
+    """The lines found once per target (``lint_target``) are those ``_line`` finds per
+    finding, Sids repeated, missing and shared included."""
+    from policy_engine.errors import PolicyEngineError
+    from policy_engine.lint import Target, _line, lint_target
+    from policy_engine.model import policy_from_obj
+
+    docs = [case[1] for case in CORPUS]
+    docs.append(json.loads((ROOT / "bench/lint_policies.json").read_text("utf-8"))["bad_14"])
+    docs.append(doc(allow("*", Sid="A"), allow("s3:*", Sid="A"), allow("iam:*"), allow("*")))
+    checked = 0
+    for document in docs:
+        text = json.dumps(document, indent=indent)
+        try:
+            policy = policy_from_obj(document)
+        except PolicyEngineError:
+            continue  # a corpus case of the schema rule
+        target = Target(policy, document, "any", "p.json", source_text=text)
+        for f in lint_target(target):
+            assert f.line == _line(text, f.path, target), (f.rule, f.path)
+            checked += 1
+    assert checked > 50
