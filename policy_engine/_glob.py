@@ -11,7 +11,7 @@ nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, TypeAlias
@@ -136,6 +136,19 @@ def _compile(tokens: tuple[Token, ...], star: StarMode, ignore_case: bool) -> re
             raise ValueError("unresolved policy variable")
     flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
     return re.compile("".join(parts), flags)
+
+
+def union(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern whose ``fullmatch`` holds where one of ``patterns``' does (same
+    flags); ``None`` for none."""
+    if not patterns:
+        return None
+    if len(patterns) == 1:
+        return patterns[0]
+    flags = {p.flags for p in patterns}
+    if len(flags) != 1:
+        raise ValueError("patterns of a union need the same flags")
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), flags.pop())
 
 
 def split_tokens(tokens: tuple[Token, ...], sep: str, maxsplit: int) -> list[tuple[Token, ...]]:

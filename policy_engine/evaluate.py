@@ -35,10 +35,10 @@ evaluation logic", "Principal"; AWS-FACTS.md):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal, NamedTuple, TypeAlias
+from typing import Literal, NamedTuple, TypeAlias, get_args
 
 from . import _glob
 from ._conditions import CompiledCondition, compile_condition
@@ -108,7 +108,7 @@ _CALLER_HELP = (
 )
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=1024)  # CALLER_CACHE_SIZE
 def parse_caller(principal: str) -> Caller:
     """Parse the caller of a request; :class:`InvalidRequest` names the accepted forms."""
     if "*" not in principal and "?" not in principal:
@@ -133,7 +133,10 @@ def account_of_arn(arn: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+_Normalised: TypeAlias = Mapping[str, tuple[tuple[str, ...], bool]]
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Request:
     """One request as IAM sees it.
 
@@ -150,44 +153,84 @@ class Request:
     means the caller's own account. When it differs from the caller's account the
     request is cross-account: the identity side and a resource-based policy must both
     allow. (:func:`account_of_arn` reads it from ARNs that carry one.)
+
+    ``normalised`` is the context with lower-case keys, every value a tuple of
+    strings and a multivalued flag, plus the keys the caller carries (read-only:
+    requests of one principal without a context share it).
     """
 
     action: str
     resource: str
-    context: Mapping[str, ContextValue] = field(default_factory=dict)
-    principal: str = DEFAULT_PRINCIPAL
-    resource_account: str | None = None
-    normalised: Mapping[str, tuple[tuple[str, ...], bool]] = field(
-        init=False, repr=False, compare=False
-    )
-    service: str = field(init=False, repr=False, compare=False)
-    caller: Caller = field(init=False, repr=False, compare=False)
+    context: Mapping[str, ContextValue]
+    principal: str
+    resource_account: str | None
+    normalised: _Normalised = field(repr=False, compare=False)
+    caller: Caller = field(repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        norm: dict[str, tuple[tuple[str, ...], bool]] = {}
-        for key, value in self.context.items():
-            if isinstance(value, str | bool | int | float):
-                norm[key.lower()] = ((_scalar_text(value),), False)
-            elif value:
-                norm[key.lower()] = (tuple(_scalar_text(v) for v in value), True)
-        if self.resource_account is not None and not _ACCOUNT.fullmatch(self.resource_account):
+    def __init__(
+        self,
+        action: str,
+        resource: str,
+        context: Mapping[str, ContextValue] | None = None,
+        principal: str = DEFAULT_PRINCIPAL,
+        resource_account: str | None = None,
+    ) -> None:
+        # A frozen dataclass's own __init__ sets each field through
+        # object.__setattr__ too; this one does the same, and no more work than needed:
+        # the caller and the keys it carries are parsed once per principal.
+        if context is None:
+            context = {}
+        if context:
+            norm: dict[str, tuple[tuple[str, ...], bool]] = {}
+            for key, value in context.items():
+                if isinstance(value, str | bool | int | float):
+                    norm[key.lower()] = ((_scalar_text(value),), False)
+                elif value:
+                    norm[key.lower()] = (tuple(_scalar_text(v) for v in value), True)
+        if resource_account is not None and not _ACCOUNT.fullmatch(resource_account):
             raise InvalidRequest(
-                f"resource account `{self.resource_account}` is not a 12-digit account ID"
+                f"resource account `{resource_account}` is not a 12-digit account ID"
             )
-        caller = parse_caller(self.principal)
-        # Keys every request of a principal carries and the caller cannot choose
-        # (IAM User Guide, "AWS global condition context keys"); given ones are kept.
-        for key, value in _principal_keys(caller).items():
-            norm.setdefault(key, ((value,), False))
-        object.__setattr__(self, "normalised", norm)
-        object.__setattr__(self, "service", self.action.partition(":")[0].lower())
-        object.__setattr__(self, "caller", caller)
+        caller, carried = _caller_info(principal)
+        if context:
+            # Keys every request of a principal carries and the caller cannot choose
+            # (IAM User Guide, "AWS global condition context keys"); given ones are kept.
+            for key, entry in carried.items():
+                norm.setdefault(key, entry)
+            normalised: _Normalised = norm
+        else:
+            normalised = carried
+        _set = object.__setattr__
+        _set(self, "action", action)
+        _set(self, "resource", resource)
+        _set(self, "context", context)
+        _set(self, "principal", principal)
+        _set(self, "resource_account", resource_account)
+        _set(self, "normalised", normalised)
+        _set(self, "caller", caller)
+
+    @property
+    def service(self) -> str:
+        """The service prefix of the action, lower-case (``s3`` for ``S3:GetObject``)."""
+        return self.action.partition(":")[0].lower()
 
     @property
     def same_account(self) -> bool:
         """Whether the resource is in the caller's account (services: always)."""
         account = self.caller.account
         return self.resource_account is None or account is None or self.resource_account == account
+
+
+#: Bound of the per-principal cache of parsed callers (with :func:`parse_caller`'s).
+CALLER_CACHE_SIZE = 1024
+
+
+@lru_cache(maxsize=CALLER_CACHE_SIZE)
+def _caller_info(principal: str) -> tuple[Caller, _Normalised]:
+    """The caller of ``principal`` and the context keys it carries (normalised)."""
+    caller = parse_caller(principal)
+    carried = {key: ((value,), False) for key, value in _principal_keys(caller).items()}
+    return caller, carried
 
 
 def _principal_keys(caller: Caller) -> dict[str, str]:
@@ -266,6 +309,7 @@ class _Patterns:
     ignore_case: bool
     star: _glob.StarMode
     match_all: bool
+    combined: re.Pattern[str] | None  # the regexes as one alternation (None: no regex)
 
     def matches(self, value: str, ctx: Mapping[str, tuple[tuple[str, ...], bool]]) -> bool:
         return self.state(value, ctx) is True
@@ -276,7 +320,7 @@ class _Patterns:
             return True
         if (value.lower() if self.ignore_case else value) in self.exact:
             return True
-        return any(r.fullmatch(value) for r in self.regexes)
+        return self.combined is not None and self.combined.fullmatch(value) is not None
 
     def state(self, value: str, ctx: Mapping[str, tuple[tuple[str, ...], bool]]) -> bool | None:
         """True if a pattern matches; False if none does; ``None`` if none does and
@@ -288,7 +332,7 @@ class _Patterns:
         probe = value.lower() if self.ignore_case else value
         if probe in self.exact:
             return True
-        if any(r.fullmatch(value) for r in self.regexes):
+        if self.combined is not None and self.combined.fullmatch(value) is not None:
             return True
         unresolved = False
         if self.dynamic:
@@ -323,7 +367,15 @@ def _patterns(
             exact.add(text.lower() if ignore_case else text)
         else:
             regexes.append(_glob.to_regex(tokens, star, ignore_case=ignore_case))
-    return _Patterns(frozenset(exact), tuple(regexes), tuple(dynamic), ignore_case, star, match_all)
+    return _Patterns(
+        frozenset(exact),
+        tuple(regexes),
+        tuple(dynamic),
+        ignore_case,
+        star,
+        match_all,
+        _glob.union(regexes),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -576,28 +628,59 @@ def _prepare(items: Sequence[PolicyInput], kind: PolicyKindName) -> tuple[Compil
     return tuple(out)
 
 
-_MEMO_LIMIT = 4096
+#: Bounds of an :class:`Evaluator`'s caches (README "Performance"): plans, one per
+#: (action, caller, same account) seen, and per plan the decisions by which of its
+#: statements applied. A full cache is emptied and refilled.
+PLAN_CACHE_SIZE = 1024
+OUTCOME_CACHE_SIZE = 64
+
+# How a plan checks a statement's Resource (or NotResource) element per request.
+_ALWAYS, _STATIC, _DYNAMIC = 0, 1, 2
 
 
-_Candidate: TypeAlias = tuple[int, "CompiledStatement", bool]  # (role, statement, dynamic)
+class _Check(NamedTuple):
+    """One statement of a plan, with what is left to check per request."""
+
+    bit: int  # 1 << its position in the plan
+    mode: int  # _ALWAYS, _STATIC or _DYNAMIC
+    exact: frozenset[str]  # _STATIC: literal resources
+    regex: re.Pattern[str] | None  # _STATIC: the wildcard resources, one pattern
+    negate: bool  # NotResource
+    conditions: tuple[Callable[[_Normalised], bool], ...]
+    statement: CompiledStatement
 
 
-class _Candidates(NamedTuple):
-    statements: tuple[_Candidate, ...]
-    decision: Decision | None  # set when no candidate depends on the request context
-    seen: dict[int, Decision]  # decisions by the set of candidates that applied
-    same_account: bool
+class _Plan:
+    """The statements that can apply to one (action, caller, same account): action,
+    principal and service index already matched, so a request of that shape costs its
+    resource match and conditions only, whatever its resource."""
+
+    __slots__ = ("base", "checks", "decision", "hits", "outcomes")
+
+    def __init__(
+        self,
+        checks: tuple[_Check, ...],
+        base: int,
+        hits: tuple[tuple[int, StatementRef], ...],
+        decision: Decision | None,
+    ) -> None:
+        self.checks = checks  # statements still to check per request
+        self.base = base  # bits of the statements that always apply
+        self.hits = hits  # (role, ref) of every statement, by bit position
+        self.decision = decision  # set when nothing is left to check
+        self.outcomes: dict[int, Decision] = {}
 
 
 class Evaluator:
     """Policies compiled once; :meth:`evaluate` decides requests against them.
 
-    Thread-safe. It remembers, per (action, resource, principal), which statements
-    match on everything but conditions and policy variables, so a repeated request
-    shape costs only its condition checks (bounded memo, cleared when full).
+    Thread-safe. Per (action, caller, same account) it keeps a plan of the statements
+    that can apply, with their resource patterns compiled, so a request costs its
+    resource match and condition checks, first seen or not. Caches are bounded
+    (:data:`PLAN_CACHE_SIZE`, :data:`OUTCOME_CACHE_SIZE`).
     """
 
-    __slots__ = ("_memo", "_plans", "boundary", "identity", "resource", "session")
+    __slots__ = ("_callers_ok", "_groups", "_plans", "boundary", "identity", "resource", "session")
 
     def __init__(
         self,
@@ -610,8 +693,11 @@ class Evaluator:
         self.session = session
         self.boundary = boundary
         self.resource = resource
-        self._plans: dict[str, tuple[tuple[int, CompiledStatement], ...]] = {}
-        self._memo: dict[tuple[str, str, str, str | None], _Candidates] = {}
+        self._groups = (identity, session, boundary, resource)  # roles _IDENTITY.._BOUNDARY
+        self._plans: dict[tuple[str, str, bool], _Plan] = {}
+        self._callers_ok = frozenset(
+            kind for kind in get_args(PrincipalKind) if self._caller_problem(kind) is None
+        )
 
     @classmethod
     def of(
@@ -629,61 +715,132 @@ class Evaluator:
             _prepare(resource, "resource"),
         )
 
-    def _plan(self, service: str) -> tuple[tuple[int, CompiledStatement], ...]:
-        plan = self._plans.get(service)
-        if plan is None:
-            plan = tuple(
-                (g, cs)
-                for g, group in enumerate(
-                    (self.identity, self.session, self.boundary, self.resource)
-                )
-                for policy in group
-                for cs in policy.candidates(service)
-            )
-            self._plans[service] = plan
-        return plan
-
     def evaluate(self, request: Request) -> Decision:
         caller = request.caller
-        self._check_caller(caller)
-        key = (request.action, request.resource, request.principal, request.resource_account)
-        found = self._memo.get(key)
-        if found is None:
-            has_boundary = bool(self.boundary)
-            matched: list[_Candidate] = []
-            for g, cs in self._plan(request.service):
-                static = cs.static_match(request.action, request.resource)
-                role = _role(g, cs, caller, has_boundary) if static is not False else None
-                if role is not None:
-                    matched.append((role, cs, static is None))
-            candidates = tuple(matched)
-            same = request.same_account
-            # Without conditions or variables, the decision depends on the key alone.
-            fixed = not any(dyn or cs.conditions for _, cs, dyn in candidates)
-            found = _Candidates(
-                candidates,
-                self._conclude(candidates, self._which(request, candidates), caller.kind, same)
-                if fixed
-                else None,
-                {},
-                same,
-            )
-            if len(self._memo) >= _MEMO_LIMIT:
-                self._memo.clear()
-            self._memo[key] = found
-        if found.decision is not None:
-            return found.decision
-        which = self._which(request, found.statements)
-        known = found.seen.get(which)
-        if known is None:
-            known = found.seen[which] = self._conclude(
-                found.statements, which, caller.kind, found.same_account
-            )
-        return known
+        if caller.kind not in self._callers_ok:
+            self._check_caller(caller)
+        wanted = request.resource_account
+        same = wanted is None or caller.account is None or wanted == caller.account
+        # Only resource policies look at who the caller is beyond its kind.
+        key = (request.action, request.principal if self.resource else caller.kind, same)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plan(request.action, caller, same)
+            if len(self._plans) >= PLAN_CACHE_SIZE:
+                self._plans.clear()
+            self._plans[key] = plan
+        if plan.decision is not None:
+            return plan.decision
+        which = plan.base
+        resource = request.resource
+        for bit, mode, exact, regex, negate, conditions, statement in plan.checks:
+            if mode == _STATIC:
+                hit = resource in exact or (
+                    regex is not None and regex.fullmatch(resource) is not None
+                )
+                if hit == negate:
+                    continue
+            elif mode == _DYNAMIC and not statement.dynamic_match(request):
+                continue
+            if conditions:
+                context = request.normalised
+                for test in conditions:
+                    if not test(context):
+                        break
+                else:
+                    which |= bit
+            else:
+                which |= bit
+        outcomes = plan.outcomes
+        decision = outcomes.get(which)
+        if decision is None:
+            decision = self._conclude(plan.hits, which, caller.kind, same)
+            if len(outcomes) >= OUTCOME_CACHE_SIZE:
+                outcomes.clear()
+            outcomes[which] = decision
+        return decision
 
-    def _check_caller(self, caller: Caller) -> None:
-        """Policies a caller of this kind cannot have are an input error, not ignored."""
-        if caller.kind in ("root", "service"):
+    def evaluate_uncached(self, request: Request) -> Decision:
+        """The same decision by the plain route: every statement of every policy
+        matched in full, without the service index, plans or caches. Slower; the
+        property tests hold :meth:`evaluate` to it."""
+        caller = request.caller
+        self._check_caller(caller)
+        has_boundary = bool(self.boundary)
+        hits: list[tuple[int, StatementRef]] = []
+        which = 0
+        for group_index, group in enumerate(self._groups):
+            for policy in group:
+                for cs in policy.statements:
+                    static = cs.static_match(request.action, request.resource)
+                    if static is False:
+                        continue
+                    role = _role(group_index, cs, caller, has_boundary)
+                    if role is None:
+                        continue
+                    hits.append((role, cs.ref))
+                    if static is None and not cs.dynamic_match(request):
+                        continue
+                    if cs.conditions_hold(request):
+                        which |= 1 << (len(hits) - 1)
+        return self._conclude(tuple(hits), which, caller.kind, request.same_account)
+
+    def cache_sizes(self) -> dict[str, tuple[int, int]]:
+        """Each cache of this evaluator as (entries, bound): ``plans`` and the
+        largest ``outcomes`` of a plan."""
+        outcomes = max((len(p.outcomes) for p in list(self._plans.values())), default=0)
+        return {
+            "plans": (len(self._plans), PLAN_CACHE_SIZE),
+            "outcomes": (outcomes, OUTCOME_CACHE_SIZE),
+        }
+
+    def _plan(self, action: str, caller: Caller, same: bool) -> _Plan:
+        service = action.partition(":")[0].lower()
+        has_boundary = bool(self.boundary)
+        checks: list[_Check] = []
+        hits: list[tuple[int, StatementRef]] = []
+        base = 0
+        for group_index, group in enumerate(self._groups):
+            for policy in group:
+                for cs in policy.candidates(service):
+                    if cs.actions.static_hit(action) == cs.not_action:
+                        continue
+                    role = _role(group_index, cs, caller, has_boundary)
+                    if role is None:
+                        continue
+                    resources = cs.resources
+                    if resources is None:
+                        mode = _ALWAYS
+                    elif resources.match_all:
+                        if cs.not_resource:
+                            continue  # NotResource "*" excludes everything
+                        mode = _ALWAYS
+                    else:
+                        mode = _DYNAMIC if resources.dynamic else _STATIC
+                    bit = 1 << len(hits)
+                    hits.append((role, cs.ref))
+                    if mode == _ALWAYS and not cs.conditions:
+                        base |= bit
+                        continue
+                    checks.append(
+                        _Check(
+                            bit,
+                            mode,
+                            resources.exact if resources is not None else frozenset(),
+                            resources.combined if resources is not None else None,
+                            cs.not_resource,
+                            tuple(c.test for c in cs.conditions),
+                            cs,
+                        )
+                    )
+        decision = None
+        if not checks:
+            decision = self._conclude(tuple(hits), base, caller.kind, same)
+        return _Plan(tuple(checks), base, tuple(hits), decision)
+
+    def _caller_problem(self, kind: PrincipalKind) -> str | None:
+        """Why a caller of this kind cannot have these policies (``None``: it can)."""
+        if kind in ("root", "service"):
             present = [
                 name
                 for name, group in (
@@ -694,32 +851,32 @@ class Evaluator:
                 if group
             ]
             if present:
-                what = "an account root user" if caller.kind == "root" else "a service principal"
-                raise InvalidRequest(
-                    f"principal `{caller.arn}` is {what}, which has no {present[0]} policies: "
-                    "only a resource-based policy applies to it"
+                what = "an account root user" if kind == "root" else "a service principal"
+                return (
+                    f"is {what}, which has no {present[0]} policies: only a resource-based "
+                    "policy applies to it"
                 )
-        elif self.session and not caller.is_session:
-            raise InvalidRequest(
-                f"principal `{caller.arn}` is an IAM user, not a session: session policies "
-                "apply only to assumed-role and federated-user sessions"
+        elif self.session and kind not in ("session", "federated"):
+            return (
+                "is an IAM user, not a session: session policies apply only to assumed-role "
+                "and federated-user sessions"
             )
+        return None
 
-    @staticmethod
-    def _which(request: Request, candidates: tuple[_Candidate, ...]) -> int:
-        which = 0  # bit i: candidate i applies
-        for i, (_, cs, dynamic) in enumerate(candidates):
-            if dynamic and not cs.dynamic_match(request):
-                continue
-            if cs.conditions and not cs.conditions_hold(request):
-                continue
-            which |= 1 << i
-        return which
+    def _check_caller(self, caller: Caller) -> None:
+        """Policies a caller of this kind cannot have are an input error, not ignored."""
+        problem = self._caller_problem(caller.kind)
+        if problem is not None:
+            raise InvalidRequest(f"principal `{caller.arn}` {problem}")
 
     def _conclude(
-        self, candidates: tuple[_Candidate, ...], which: int, kind: PrincipalKind, same: bool
+        self,
+        candidates: tuple[tuple[int, StatementRef], ...],
+        which: int,
+        kind: PrincipalKind,
+        same: bool,
     ) -> Decision:
-        hits = [(role, cs.ref) for i, (role, cs, _) in enumerate(candidates) if which >> i & 1]
+        hits = [hit for i, hit in enumerate(candidates) if which >> i & 1]
         mask = 0
         for role, _ in hits:
             mask |= 1 << role
