@@ -309,7 +309,7 @@ class _Patterns:
     ignore_case: bool
     star: _glob.StarMode
     match_all: bool
-    combined: re.Pattern[str] | None  # the regexes as one alternation (None: no regex)
+    combined: re.Pattern[str] | None  # the regexes as one alternation (evaluation plans)
 
     def matches(self, value: str, ctx: Mapping[str, tuple[tuple[str, ...], bool]]) -> bool:
         return self.state(value, ctx) is True
@@ -320,7 +320,7 @@ class _Patterns:
             return True
         if (value.lower() if self.ignore_case else value) in self.exact:
             return True
-        return self.combined is not None and self.combined.fullmatch(value) is not None
+        return any(r.fullmatch(value) for r in self.regexes)
 
     def state(self, value: str, ctx: Mapping[str, tuple[tuple[str, ...], bool]]) -> bool | None:
         """True if a pattern matches; False if none does; ``None`` if none does and
@@ -332,7 +332,7 @@ class _Patterns:
         probe = value.lower() if self.ignore_case else value
         if probe in self.exact:
             return True
-        if self.combined is not None and self.combined.fullmatch(value) is not None:
+        if any(r.fullmatch(value) for r in self.regexes):
             return True
         unresolved = False
         if self.dynamic:
@@ -390,6 +390,10 @@ class CompiledStatement:
     not_principal: bool
     conditions: tuple[CompiledCondition, ...]
     source: Statement
+    probe: _Probe = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "probe", _probe(self))
 
     def applies(self, request: Request) -> bool:
         """Whether the statement applies to ``request`` (all elements match; a
@@ -435,6 +439,31 @@ class CompiledStatement:
 
 
 _EMPTY: Mapping[str, tuple[tuple[str, ...], bool]] = {}
+
+# How a statement's Resource (or NotResource) element is checked per request.
+_ALWAYS, _STATIC, _DYNAMIC, _NEVER = 0, 1, 2, 3
+
+
+class _Probe(NamedTuple):
+    """What is left to check of a statement per request once its action and
+    principal matched: its resource element and its conditions."""
+
+    mode: int  # _ALWAYS, _STATIC, _DYNAMIC (a variable: CompiledStatement.dynamic_match)
+    exact: frozenset[str]  # _STATIC: literal resources
+    regex: re.Pattern[str] | None  # _STATIC: the wildcard resources as one pattern
+    negate: bool  # NotResource
+    conditions: tuple[Callable[[_Normalised], bool], ...]
+
+
+def _probe(cs: CompiledStatement) -> _Probe:
+    resources = cs.resources
+    tests = tuple(c.test for c in cs.conditions)
+    if resources is None:
+        return _Probe(_ALWAYS, frozenset(), None, False, tests)
+    if resources.match_all:  # "*": every resource, or none under NotResource
+        return _Probe(_NEVER if cs.not_resource else _ALWAYS, frozenset(), None, False, tests)
+    mode = _DYNAMIC if resources.dynamic else _STATIC
+    return _Probe(mode, resources.exact, resources.combined, cs.not_resource, tests)
 
 
 GrantKind: TypeAlias = Literal["direct", "role", "account"]
@@ -628,47 +657,46 @@ def _prepare(items: Sequence[PolicyInput], kind: PolicyKindName) -> tuple[Compil
     return tuple(out)
 
 
-#: Bounds of an :class:`Evaluator`'s caches (README "Performance"): plans, one per
-#: (action, caller, same account) seen, and per plan the decisions by which of its
-#: statements applied. A full cache is emptied and refilled.
-PLAN_CACHE_SIZE = 1024
+#: Bounds of an :class:`Evaluator`'s caches (README "Performance"); a full cache is
+#: emptied and refilled. Plans per (action, caller, same account) seen; service plans
+#: per (service, caller, same account); decisions per service plan, by which of its
+#: statements applied.
+PLAN_CACHE_SIZE = 4096
+SERVICE_PLAN_CACHE_SIZE = 256
 OUTCOME_CACHE_SIZE = 64
 
-# How a plan checks a statement's Resource (or NotResource) element per request.
-_ALWAYS, _STATIC, _DYNAMIC = 0, 1, 2
+_Check: TypeAlias = tuple[int, _Probe, "CompiledStatement"]  # (bit, probe, statement)
 
 
-class _Check(NamedTuple):
-    """One statement of a plan, with what is left to check per request."""
+class _ServicePlan:
+    """The statements of one service that can count for one caller (principal and
+    service index matched), numbered by bit, with the decisions reached so far."""
 
-    bit: int  # 1 << its position in the plan
-    mode: int  # _ALWAYS, _STATIC or _DYNAMIC
-    exact: frozenset[str]  # _STATIC: literal resources
-    regex: re.Pattern[str] | None  # _STATIC: the wildcard resources, one pattern
-    negate: bool  # NotResource
-    conditions: tuple[Callable[[_Normalised], bool], ...]
-    statement: CompiledStatement
-
-
-class _Plan:
-    """The statements that can apply to one (action, caller, same account): action,
-    principal and service index already matched, so a request of that shape costs its
-    resource match and conditions only, whatever its resource."""
-
-    __slots__ = ("base", "checks", "decision", "hits", "outcomes")
+    __slots__ = ("entries", "hits", "kind", "outcomes", "same")
 
     def __init__(
         self,
-        checks: tuple[_Check, ...],
-        base: int,
+        entries: tuple[tuple[CompiledStatement, int, bool], ...],
         hits: tuple[tuple[int, StatementRef], ...],
-        decision: Decision | None,
+        kind: PrincipalKind,
+        same: bool,
     ) -> None:
-        self.checks = checks  # statements still to check per request
-        self.base = base  # bits of the statements that always apply
-        self.hits = hits  # (role, ref) of every statement, by bit position
-        self.decision = decision  # set when nothing is left to check
+        self.entries = entries  # (statement, bit, applies whenever its action matches)
+        self.hits = hits  # (role, ref) by bit position
+        self.kind = kind
+        self.same = same
         self.outcomes: dict[int, Decision] = {}
+
+
+class _Plan(NamedTuple):
+    """One (action, caller, same account): the statements left to check per request
+    (action, principal and service index matched), so a request of that shape costs
+    its resource match and conditions only, whatever its resource."""
+
+    checks: tuple[_Check, ...]
+    base: int  # bits of the statements that always apply
+    decision: Decision | None  # set when nothing is left to check
+    service: _ServicePlan
 
 
 class Evaluator:
@@ -676,11 +704,21 @@ class Evaluator:
 
     Thread-safe. Per (action, caller, same account) it keeps a plan of the statements
     that can apply, with their resource patterns compiled, so a request costs its
-    resource match and condition checks, first seen or not. Caches are bounded
-    (:data:`PLAN_CACHE_SIZE`, :data:`OUTCOME_CACHE_SIZE`).
+    resource match and condition checks, first seen or not. Every cache is bounded
+    (:data:`PLAN_CACHE_SIZE`, :data:`SERVICE_PLAN_CACHE_SIZE`,
+    :data:`OUTCOME_CACHE_SIZE`); :meth:`cache_sizes` reports them.
     """
 
-    __slots__ = ("_callers_ok", "_groups", "_plans", "boundary", "identity", "resource", "session")
+    __slots__ = (
+        "_callers_ok",
+        "_groups",
+        "_plans",
+        "_service_plans",
+        "boundary",
+        "identity",
+        "resource",
+        "session",
+    )
 
     def __init__(
         self,
@@ -695,6 +733,7 @@ class Evaluator:
         self.resource = resource
         self._groups = (identity, session, boundary, resource)  # roles _IDENTITY.._BOUNDARY
         self._plans: dict[tuple[str, str, bool], _Plan] = {}
+        self._service_plans: dict[tuple[str, str, bool], _ServicePlan] = {}
         self._callers_ok = frozenset(
             kind for kind in get_args(PrincipalKind) if self._caller_problem(kind) is None
         )
@@ -725,7 +764,7 @@ class Evaluator:
         key = (request.action, request.principal if self.resource else caller.kind, same)
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plan(request.action, caller, same)
+            plan = self._plan(request.action, key[1], caller, same)
             if len(self._plans) >= PLAN_CACHE_SIZE:
                 self._plans.clear()
             self._plans[key] = plan
@@ -733,7 +772,7 @@ class Evaluator:
             return plan.decision
         which = plan.base
         resource = request.resource
-        for bit, mode, exact, regex, negate, conditions, statement in plan.checks:
+        for bit, (mode, exact, regex, negate, conditions), statement in plan.checks:
             if mode == _STATIC:
                 hit = resource in exact or (
                     regex is not None and regex.fullmatch(resource) is not None
@@ -751,14 +790,7 @@ class Evaluator:
                     which |= bit
             else:
                 which |= bit
-        outcomes = plan.outcomes
-        decision = outcomes.get(which)
-        if decision is None:
-            decision = self._conclude(plan.hits, which, caller.kind, same)
-            if len(outcomes) >= OUTCOME_CACHE_SIZE:
-                outcomes.clear()
-            outcomes[which] = decision
-        return decision
+        return self._outcome(plan.service, which)
 
     def evaluate_uncached(self, request: Request) -> Decision:
         """The same decision by the plain route: every statement of every policy
@@ -786,57 +818,66 @@ class Evaluator:
         return self._conclude(tuple(hits), which, caller.kind, request.same_account)
 
     def cache_sizes(self) -> dict[str, tuple[int, int]]:
-        """Each cache of this evaluator as (entries, bound): ``plans`` and the
-        largest ``outcomes`` of a plan."""
-        outcomes = max((len(p.outcomes) for p in list(self._plans.values())), default=0)
+        """Each cache of this evaluator as (entries, bound): ``plans``,
+        ``service_plans`` and the fullest ``outcomes`` of a service plan."""
+        services = list(self._service_plans.values())
+        services += [p.service for p in list(self._plans.values())]
+        outcomes = max((len(s.outcomes) for s in services), default=0)
         return {
             "plans": (len(self._plans), PLAN_CACHE_SIZE),
+            "service_plans": (len(self._service_plans), SERVICE_PLAN_CACHE_SIZE),
             "outcomes": (outcomes, OUTCOME_CACHE_SIZE),
         }
 
-    def _plan(self, action: str, caller: Caller, same: bool) -> _Plan:
+    def _outcome(self, service: _ServicePlan, which: int) -> Decision:
+        outcomes = service.outcomes
+        decision = outcomes.get(which)
+        if decision is None:
+            decision = self._conclude(service.hits, which, service.kind, service.same)
+            if len(outcomes) >= OUTCOME_CACHE_SIZE:
+                outcomes.clear()
+            outcomes[which] = decision
+        return decision
+
+    def _plan(self, action: str, who: str, caller: Caller, same: bool) -> _Plan:
+        """The plan of one action, from its service's plan (built on first use)."""
         service = action.partition(":")[0].lower()
-        has_boundary = bool(self.boundary)
+        key = (service, who, same)
+        sp = self._service_plans.get(key)
+        if sp is None:
+            sp = self._service_plan(service, caller, same)
+            if len(self._service_plans) >= SERVICE_PLAN_CACHE_SIZE:
+                self._service_plans.clear()
+            self._service_plans[key] = sp
         checks: list[_Check] = []
-        hits: list[tuple[int, StatementRef]] = []
         base = 0
+        for cs, bit, fixed in sp.entries:
+            if cs.actions.static_hit(action) == cs.not_action:
+                continue
+            if fixed:
+                base |= bit
+            else:
+                checks.append((bit, cs.probe, cs))
+        decision = None if checks else self._outcome(sp, base)
+        return _Plan(tuple(checks), base, decision, sp)
+
+    def _service_plan(self, service: str, caller: Caller, same: bool) -> _ServicePlan:
+        has_boundary = bool(self.boundary)
+        entries: list[tuple[CompiledStatement, int, bool]] = []
+        hits: list[tuple[int, StatementRef]] = []
         for group_index, group in enumerate(self._groups):
             for policy in group:
                 for cs in policy.candidates(service):
-                    if cs.actions.static_hit(action) == cs.not_action:
+                    probe = cs.probe
+                    if probe.mode == _NEVER:
                         continue
                     role = _role(group_index, cs, caller, has_boundary)
                     if role is None:
                         continue
-                    resources = cs.resources
-                    if resources is None:
-                        mode = _ALWAYS
-                    elif resources.match_all:
-                        if cs.not_resource:
-                            continue  # NotResource "*" excludes everything
-                        mode = _ALWAYS
-                    else:
-                        mode = _DYNAMIC if resources.dynamic else _STATIC
-                    bit = 1 << len(hits)
+                    fixed = probe.mode == _ALWAYS and not probe.conditions
+                    entries.append((cs, 1 << len(hits), fixed))
                     hits.append((role, cs.ref))
-                    if mode == _ALWAYS and not cs.conditions:
-                        base |= bit
-                        continue
-                    checks.append(
-                        _Check(
-                            bit,
-                            mode,
-                            resources.exact if resources is not None else frozenset(),
-                            resources.combined if resources is not None else None,
-                            cs.not_resource,
-                            tuple(c.test for c in cs.conditions),
-                            cs,
-                        )
-                    )
-        decision = None
-        if not checks:
-            decision = self._conclude(tuple(hits), base, caller.kind, same)
-        return _Plan(tuple(checks), base, tuple(hits), decision)
+        return _ServicePlan(tuple(entries), tuple(hits), caller.kind, same)
 
     def _caller_problem(self, kind: PrincipalKind) -> str | None:
         """Why a caller of this kind cannot have these policies (``None``: it can)."""
