@@ -108,7 +108,12 @@ _CALLER_HELP = (
 )
 
 
-@lru_cache(maxsize=1024)  # CALLER_CACHE_SIZE
+#: Bound of the per-principal caches of parsed callers (:func:`parse_caller`, and the
+#: context keys a caller carries).
+CALLER_CACHE_SIZE = 1024
+
+
+@lru_cache(maxsize=CALLER_CACHE_SIZE)
 def parse_caller(principal: str) -> Caller:
     """Parse the caller of a request; :class:`InvalidRequest` names the accepted forms."""
     if "*" not in principal and "?" not in principal:
@@ -219,10 +224,6 @@ class Request:
         """Whether the resource is in the caller's account (services: always)."""
         account = self.caller.account
         return self.resource_account is None or account is None or self.resource_account == account
-
-
-#: Bound of the per-principal cache of parsed callers (with :func:`parse_caller`'s).
-CALLER_CACHE_SIZE = 1024
 
 
 @lru_cache(maxsize=CALLER_CACHE_SIZE)

@@ -205,8 +205,10 @@ def test_planned_evaluation_equals_the_plain_route(
     except PolicyParseError:
         assume(False)
         raise
-    tiny = {"PLAN_CACHE_SIZE": 2, "SERVICE_PLAN_CACHE_SIZE": 1, "OUTCOME_CACHE_SIZE": 1}
-    with mock.patch.multiple(evaluate_module, **tiny) if tiny_caches else nullcontext():
+    tiny = mock.patch.multiple(
+        evaluate_module, PLAN_CACHE_SIZE=2, SERVICE_PLAN_CACHE_SIZE=1, OUTCOME_CACHE_SIZE=1
+    )
+    with tiny if tiny_caches else nullcontext():
         for request in [*stream, *stream]:  # the second pass meets warm caches
             assert outcome(evaluator.evaluate, request) == outcome(
                 evaluator.evaluate_uncached, request
