@@ -454,17 +454,40 @@ class _Probe(NamedTuple):
     regex: re.Pattern[str] | None  # _STATIC: the wildcard resources as one pattern
     negate: bool  # NotResource
     conditions: tuple[Callable[[_Normalised], bool], ...]
+    templates: tuple[_glob.Template, ...]  # _DYNAMIC: the resources holding variables
 
 
 def _probe(cs: CompiledStatement) -> _Probe:
     resources = cs.resources
     tests = tuple(c.test for c in cs.conditions)
     if resources is None:
-        return _Probe(_ALWAYS, frozenset(), None, False, tests)
+        return _Probe(_ALWAYS, frozenset(), None, False, tests, ())
     if resources.match_all:  # "*": every resource, or none under NotResource
-        return _Probe(_NEVER if cs.not_resource else _ALWAYS, frozenset(), None, False, tests)
-    mode = _DYNAMIC if resources.dynamic else _STATIC
-    return _Probe(mode, resources.exact, resources.combined, cs.not_resource, tests)
+        mode = _NEVER if cs.not_resource else _ALWAYS
+        return _Probe(mode, frozenset(), None, False, tests, ())
+    templates = tuple(
+        _glob.template(tokens, resources.star, ignore_case=resources.ignore_case)
+        for tokens in resources.dynamic
+    )
+    mode = _DYNAMIC if templates else _STATIC
+    return _Probe(mode, resources.exact, resources.combined, cs.not_resource, tests, templates)
+
+
+def _dynamic_applies(probe: _Probe, resource: str, context: _Normalised) -> bool:
+    """Whether a resource element with variables lets its statement apply: a pattern
+    matches (NotResource: none does); a variable without a value, where no pattern
+    matches, makes the statement apply to nothing (as :meth:`_Patterns.state`)."""
+    regex = probe.regex
+    if resource in probe.exact or (regex is not None and regex.fullmatch(resource)):
+        return not probe.negate
+    unresolved = False
+    for tp in probe.templates:
+        filled = _glob.fill(tp, context)
+        if filled is None:
+            unresolved = True
+        elif filled.fullmatch(resource):
+            return not probe.negate
+    return not unresolved and probe.negate
 
 
 GrantKind: TypeAlias = Literal["direct", "role", "account"]
@@ -666,7 +689,7 @@ PLAN_CACHE_SIZE = 4096
 SERVICE_PLAN_CACHE_SIZE = 256
 OUTCOME_CACHE_SIZE = 64
 
-_Check: TypeAlias = tuple[int, _Probe, "CompiledStatement"]  # (bit, probe, statement)
+_Check: TypeAlias = tuple[int, _Probe]  # (bit, probe)
 
 
 class _ServicePlan:
@@ -773,14 +796,15 @@ class Evaluator:
             return plan.decision
         which = plan.base
         resource = request.resource
-        for bit, (mode, exact, regex, negate, conditions), statement in plan.checks:
+        for bit, probe in plan.checks:
+            mode, exact, regex, negate, conditions, _ = probe
             if mode == _STATIC:
                 hit = resource in exact or (
                     regex is not None and regex.fullmatch(resource) is not None
                 )
                 if hit == negate:
                     continue
-            elif mode == _DYNAMIC and not statement.dynamic_match(request):
+            elif mode == _DYNAMIC and not _dynamic_applies(probe, resource, request.normalised):
                 continue
             if conditions:
                 context = request.normalised
@@ -830,6 +854,12 @@ class Evaluator:
             "outcomes": (outcomes, OUTCOME_CACHE_SIZE),
         }
 
+    def clear_caches(self) -> None:
+        """Forget every plan and decision (the next requests rebuild them): the cold
+        start of a benchmark, or memory back after a burst of distinct shapes."""
+        self._plans.clear()
+        self._service_plans.clear()
+
     def _outcome(self, service: _ServicePlan, which: int) -> Decision:
         outcomes = service.outcomes
         decision = outcomes.get(which)
@@ -858,7 +888,7 @@ class Evaluator:
             if fixed:
                 base |= bit
             else:
-                checks.append((bit, cs.probe, cs))
+                checks.append((bit, cs.probe))
         decision = None if checks else self._outcome(sp, base)
         return _Plan(tuple(checks), base, decision, sp)
 

@@ -8,9 +8,10 @@ from contextlib import nullcontext
 from typing import Any
 from unittest import mock
 
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
+from policy_engine import _glob
 from policy_engine import evaluate as evaluate_module
 from policy_engine.errors import PolicyParseError
 from policy_engine.evaluate import Decision, Evaluator, InvalidRequest, Request
@@ -70,6 +71,9 @@ REQUEST_RESOURCES = [
     "arn:aws:s3:::docs/acme/b",
     "arn:aws:s3:::docs/nobody/x",
     "arn:aws:s3:::other/a.txt",
+    "arn:aws:s3:::docs/a:b:x",
+    "arn:aws:s3:::docs/ab:x",
+    "arn:aws:s3:::docs/abc",
     "arn:aws:sqs:eu-west-1:111122223333:q-acme",
     "arn:aws:sqs:eu-west-1:111122223333:q-alice",
     "arn:aws:dynamodb:eu-west-1:111122223333:table/t",
@@ -103,7 +107,7 @@ PRINCIPALS: list[Any] = [
 CONTEXT_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "aws:PrincipalTag/team": st.sampled_from(["acme", "globex", ""]),
     "aws:PrincipalTag/owner": st.sampled_from(["acme", "globex"]),
-    "aws:username": st.sampled_from(["alice", "acme", "nobody"]),
+    "aws:username": st.sampled_from(["alice", "acme", "nobody", ":x", "x", "a.c"]),
     "s3:prefix": st.sampled_from(["acme/", "acme/x", "xy", "globex/"]),
     "dynamodb:LeadingKeys": st.lists(st.sampled_from(["acme", "globex"]), max_size=2),
     "k:v": st.lists(st.sampled_from(["ab", "b", "a"]), max_size=2),
@@ -213,3 +217,36 @@ def test_planned_evaluation_equals_the_plain_route(
             assert outcome(evaluator.evaluate, request) == outcome(
                 evaluator.evaluate_uncached, request
             ), request
+
+
+@given(
+    text=st.lists(
+        st.sampled_from(["a", "b", ":", "/", ".", "*", "?", "${k:one}", "${k:two, ':d'}", "${*}"]),
+        max_size=8,
+    ).map("".join),
+    star=st.sampled_from(["any", "arn", "segment"]),
+    ignore_case=st.booleans(),
+    one=st.one_of(st.none(), st.text("ab:.*$", max_size=3), st.lists(st.just("a"), max_size=2)),
+    two=st.one_of(st.none(), st.text("ab:.*$", max_size=3)),
+)
+@example(text="a*${k:one}", star="arn", ignore_case=False, one=":b", two=None)
+@example(text="a*${k:one}", star="arn", ignore_case=False, one="b", two=None)
+def test_a_filled_template_is_the_resolved_pattern(
+    text: str, star: Any, ignore_case: bool, one: Any, two: str | None
+) -> None:
+    """Variables filled into a prepared template give the regex that resolving the
+    tokens and compiling them gives (the plain route)."""
+    context = {
+        key: (tuple(v), True) if isinstance(v, list) else ((v,), False)
+        for key, v in (("k:one", one), ("k:two", two))
+        if v is not None and v != []
+    }
+    tokens = _glob.tokenize(text, variables=True, wildcards=True)
+    resolved = _glob.resolve(tokens, _glob.context_lookup(context))
+    filled = _glob.fill(_glob.template(tokens, star, ignore_case=ignore_case), context)
+    if resolved is None:
+        assert filled is None
+    else:
+        expected = _glob.to_regex(resolved, star, ignore_case=ignore_case)
+        assert filled is not None
+        assert (filled.pattern, filled.flags) == (expected.pattern, expected.flags)
