@@ -145,14 +145,40 @@ def _peer_line(name: str, ours: float, target: str, peer: float | None) -> Resul
     return Result(name, ours, "us", target, "principalmapper", peer)
 
 
+def _fresh(n: int) -> list[tuple[str, str, dict[str, Any]]]:
+    """The requests of :func:`_requests`, each never seen before: a new object or
+    secret name where the policy has a wildcard, else a new context value (an extra
+    request tag), so that the decisions stay those of the repeated mix."""
+    tag = {"aws:RequestTag/n": str(n)}
+    secret = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:saas/tenants/acme-corp"
+    return [
+        ("dynamodb:GetItem", TABLE, {"dynamodb:LeadingKeys": ["acme-corp"], **tag}),
+        ("dynamodb:Query", TABLE, {"dynamodb:LeadingKeys": ["globex"], **tag}),
+        ("dynamodb:Scan", TABLE, tag),
+        ("s3:GetObject", f"{BUCKET}/acme-corp/{n}/report.pdf", {}),
+        ("s3:GetObject", f"{BUCKET}/acme/{n}/report.pdf", {}),
+        ("s3:ListBucket", BUCKET, {"s3:prefix": f"acme-corp/{n}/"}),
+        ("sqs:SendMessage", "arn:aws:sqs:eu-west-1:111122223333:saas-jobs-acme-corp", tag),
+        ("secretsmanager:GetSecretValue", f"{secret}/db-{n}-AbCdEf", {}),
+    ]
+
+
 def _never_seen(
     evaluator: Any, doc: dict[str, Any], sim_cid: tuple[Any, Any] | None
 ) -> list[Result]:
     from policy_engine.evaluate import Request
 
     counter = iter(range(10**9))
+    size = len(_fresh(0))
+    expected = [evaluator.evaluate(Request(a, r, c, principal=SESSION)) for a, r, c in _requests()]
+    fresh = [evaluator.evaluate(Request(a, r, c, principal=SESSION)) for a, r, c in _fresh(-1)]
+    assert [d.decision for d in fresh] == [d.decision for d in expected]
 
-    def run_cold() -> None:
+    def run_mix() -> None:
+        for a, r, c in _fresh(next(counter)):
+            evaluator.evaluate(Request(a, r, c, principal=SESSION))
+
+    def run_object() -> None:
         n = next(counter)
         evaluator.evaluate(
             Request("s3:GetObject", f"{BUCKET}/acme-corp/{n}.pdf", {}, principal=SESSION)
@@ -165,32 +191,43 @@ def _never_seen(
             Request("s3:GetObject", f"{BUCKET}/acme-corp/{n}.pdf", {}, principal=SESSION)
         )
 
-    cold = median_us(run_cold, batch=500)
+    mix = median_us(run_mix, batch=100) / size
+    obj = median_us(run_object, batch=500)
     nothing = median_us(run_nothing_cached, batch=500)
-    peer = None
+    peer_mix = peer_obj = None
     if sim_cid is not None:
         sim, cid = sim_cid
+
+        def decide(action: str, resource: str, keys: Any) -> None:
+            if not sim.policy_has_matching_statement(doc, "Deny", action, resource, keys):
+                sim.policy_has_matching_statement(doc, "Allow", action, resource, keys)
+
+        def run_pmapper_mix() -> None:
+            for a, r, c in _fresh(next(counter)):
+                decide(a, r, cid(c))
+
         empty = cid({})
 
-        def run_pmapper() -> None:
-            n = next(counter)
-            resource = f"{BUCKET}/acme-corp/{n}.pdf"
-            if not sim.policy_has_matching_statement(doc, "Deny", "s3:GetObject", resource, empty):
-                sim.policy_has_matching_statement(doc, "Allow", "s3:GetObject", resource, empty)
+        def run_pmapper_object() -> None:
+            decide("s3:GetObject", f"{BUCKET}/acme-corp/{next(counter)}.pdf", empty)
 
-        peer = median_us(run_pmapper, batch=50)
+        peer_mix = median_us(run_pmapper_mix, batch=10) / size
+        peer_obj = median_us(run_pmapper_object, batch=50)
     return [
         _peer_line(
-            "decision, never-seen resource (incl. building the Request)",
-            cold,
+            f"decision, never-seen requests ({size} above, new object/secret or context)",
+            mix,
             "<= 3 us, >= 5x principalmapper",
-            peer,
+            peer_mix,
         ),
         _peer_line(
-            "  the same with no plan cached (evaluator caches cleared)",
-            nothing,
+            "  s3:GetObject of a never-seen object (incl. building the Request)",
+            obj,
             "<= 3 us",
-            peer,
+            peer_obj,
+        ),
+        _peer_line(
+            "  the same with no plan cached (evaluator caches cleared)", nothing, "", peer_obj
         ),
     ]
 

@@ -183,28 +183,29 @@ class Request:
         # A frozen dataclass's own __init__ sets each field through
         # object.__setattr__ too; this one does the same, and no more work than needed:
         # the caller and the keys it carries are parsed once per principal.
-        if context is None:
-            context = {}
-        if context:
-            norm: dict[str, tuple[tuple[str, ...], bool]] = {}
-            for key, value in context.items():
-                if isinstance(value, str | bool | int | float):
-                    norm[key.lower()] = ((_scalar_text(value),), False)
-                elif value:
-                    norm[key.lower()] = (tuple(_scalar_text(v) for v in value), True)
         if resource_account is not None and not _ACCOUNT.fullmatch(resource_account):
             raise InvalidRequest(
                 f"resource account `{resource_account}` is not a 12-digit account ID"
             )
         caller, carried = _caller_info(principal)
-        if context:
-            # Keys every request of a principal carries and the caller cannot choose
-            # (IAM User Guide, "AWS global condition context keys"); given ones are kept.
-            for key, entry in carried.items():
-                norm.setdefault(key, entry)
-            normalised: _Normalised = norm
-        else:
+        normalised: _Normalised
+        if context is None:
+            context = {}
             normalised = carried
+        elif not context:
+            normalised = carried
+        else:
+            # Keys every request of a principal carries and the caller cannot choose
+            # (IAM User Guide, "AWS global condition context keys"); given ones win.
+            norm = dict(carried)
+            for key, value in context.items():
+                if type(value) is str:
+                    norm[key.lower()] = ((value,), False)
+                elif isinstance(value, bool | int | float | str):
+                    norm[key.lower()] = ((_scalar_text(value),), False)
+                elif value:  # an empty list is an absent key
+                    norm[key.lower()] = (tuple([_scalar_text(v) for v in value]), True)
+            normalised = norm
         _set = object.__setattr__
         _set(self, "action", action)
         _set(self, "resource", resource)

@@ -250,3 +250,42 @@ def test_a_filled_template_is_the_resolved_pattern(
         expected = _glob.to_regex(resolved, star, ignore_case=ignore_case)
         assert filled is not None
         assert (filled.pattern, filled.flags) == (expected.pattern, expected.flags)
+
+
+STRING_OPERATORS = [
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+]
+
+
+@given(
+    base=st.sampled_from(STRING_OPERATORS),
+    raws=st.lists(
+        st.one_of(
+            st.text("aAbB*?:", max_size=4),
+            st.sampled_from(["${k:one}", "a${k:one}*", "${k:two, 'B'}", "${*}b", "\u0130"]),
+        ),
+        max_size=4,
+    ),
+    value=st.one_of(st.text("aAbB*?:\u0130i", max_size=4)),
+    one=st.one_of(st.none(), st.text("aAb*", max_size=2)),
+    variables=st.booleans(),
+)
+def test_string_values_prepared_together_match_one_by_one(
+    base: str, raws: list[str], value: str, one: str | None, variables: bool
+) -> None:
+    """A String* operator's values prepared as one set and one pattern match as the
+    values tested one by one (OR; NOR when negated)."""
+    from policy_engine import _conditions
+
+    context = {"k:one": ((one,), False)} if one is not None else {}
+    together = _conditions._string_values(base, tuple(raws), variables=variables)
+    one_by_one = _conditions._any_value(
+        [_conditions._value_test(base, r, variables=variables, path="$") for r in raws],
+        negated=base in _conditions.NEGATED,
+    )
+    assert together(value, context) == one_by_one(value, context)
