@@ -201,9 +201,17 @@ class Request:
             for key, value in context.items():
                 if type(value) is str:
                     norm[key.lower()] = ((value,), False)
-                elif isinstance(value, bool | int | float | str):
+                elif type(value) is list or type(value) is tuple:
+                    if value:  # an empty list is an absent key
+                        values = tuple(value)
+                        for v in values:
+                            if type(v) is not str:
+                                values = tuple([_scalar_text(v) for v in values])
+                                break
+                        norm[key.lower()] = (values, True)
+                elif isinstance(value, str | bool | int | float):
                     norm[key.lower()] = ((_scalar_text(value),), False)
-                elif value:  # an empty list is an absent key
+                elif value:
                     norm[key.lower()] = (tuple([_scalar_text(v) for v in value]), True)
             normalised = norm
         _set = object.__setattr__
