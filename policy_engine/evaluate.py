@@ -767,9 +767,7 @@ class Evaluator:
         self._groups = (identity, session, boundary, resource)  # roles _IDENTITY.._BOUNDARY
         self._plans: dict[tuple[str, str, bool], _Plan] = {}
         self._service_plans: dict[tuple[str, str, bool], _ServicePlan] = {}
-        self._callers_ok = frozenset(
-            kind for kind in get_args(PrincipalKind) if self._caller_problem(kind) is None
-        )
+        self._callers_ok = _callers_ok(bool(identity), bool(boundary), bool(session))
 
     @classmethod
     def of(
@@ -906,47 +904,29 @@ class Evaluator:
         entries: list[tuple[CompiledStatement, int, bool]] = []
         hits: list[tuple[int, StatementRef]] = []
         for group_index, group in enumerate(self._groups):
+            resources = group_index == _GROUP_RESOURCE
             for policy in group:
                 for cs in policy.candidates(service):
                     probe = cs.probe
                     if probe.mode == _NEVER:
                         continue
-                    role = _role(group_index, cs, caller, has_boundary)
-                    if role is None:
-                        continue
+                    role: int | None
+                    if resources:
+                        role = _role(group_index, cs, caller, has_boundary)
+                        if role is None:
+                            continue
+                    else:  # as _role: identity, session and boundary keep their group
+                        role = group_index if cs.allow else _DENY
                     fixed = probe.mode == _ALWAYS and not probe.conditions
                     entries.append((cs, 1 << len(hits), fixed))
                     hits.append((role, cs.ref))
         return _ServicePlan(tuple(entries), tuple(hits), caller.kind, same)
 
-    def _caller_problem(self, kind: PrincipalKind) -> str | None:
-        """Why a caller of this kind cannot have these policies (``None``: it can)."""
-        if kind in ("root", "service"):
-            present = [
-                name
-                for name, group in (
-                    ("identity", self.identity),
-                    ("boundary", self.boundary),
-                    ("session", self.session),
-                )
-                if group
-            ]
-            if present:
-                what = "an account root user" if kind == "root" else "a service principal"
-                return (
-                    f"is {what}, which has no {present[0]} policies: only a resource-based "
-                    "policy applies to it"
-                )
-        elif self.session and kind not in ("session", "federated"):
-            return (
-                "is an IAM user, not a session: session policies apply only to assumed-role "
-                "and federated-user sessions"
-            )
-        return None
-
     def _check_caller(self, caller: Caller) -> None:
         """Policies a caller of this kind cannot have are an input error, not ignored."""
-        problem = self._caller_problem(caller.kind)
+        problem = _caller_problem(
+            caller.kind, bool(self.identity), bool(self.boundary), bool(self.session)
+        )
         if problem is not None:
             raise InvalidRequest(f"principal `{caller.arn}` {problem}")
 
@@ -1000,6 +980,45 @@ class Evaluator:
         return Decision(
             "implicit_deny", _refs(hits, _BIT_IDENTITY | _BIT_ROLE | _BIT_BOUNDARY), _REASON_SESSION
         )
+
+
+def _caller_problem(
+    kind: PrincipalKind, identity: bool, boundary: bool, session: bool
+) -> str | None:
+    """Why a caller of this kind cannot have the policy kinds present (``None``: it
+    can)."""
+    if kind in ("root", "service"):
+        present = [
+            name
+            for name, given in (
+                ("identity", identity),
+                ("boundary", boundary),
+                ("session", session),
+            )
+            if given
+        ]
+        if present:
+            what = "an account root user" if kind == "root" else "a service principal"
+            return (
+                f"is {what}, which has no {present[0]} policies: only a resource-based "
+                "policy applies to it"
+            )
+    elif session and kind not in ("session", "federated"):
+        return (
+            "is an IAM user, not a session: session policies apply only to assumed-role "
+            "and federated-user sessions"
+        )
+    return None
+
+
+@lru_cache(maxsize=8)  # one per combination of the three flags
+def _callers_ok(identity: bool, boundary: bool, session: bool) -> frozenset[str]:
+    """The caller kinds that may have the policy kinds present."""
+    return frozenset(
+        kind
+        for kind in get_args(PrincipalKind)
+        if _caller_problem(kind, identity, boundary, session) is None
+    )
 
 
 # Roles of a matching statement in the decision.
