@@ -38,7 +38,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal, NamedTuple, TypeAlias, get_args
+from typing import Any, Literal, NamedTuple, TypeAlias, get_args
 
 from . import _glob
 from ._conditions import CompiledCondition, compile_condition
@@ -172,17 +172,16 @@ class Request:
     normalised: _Normalised = field(repr=False, compare=False)
     caller: Caller = field(repr=False, compare=False)
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         action: str,
         resource: str,
         context: Mapping[str, ContextValue] | None = None,
         principal: str = DEFAULT_PRINCIPAL,
         resource_account: str | None = None,
-    ) -> None:
-        # A frozen dataclass's own __init__ sets each field through
-        # object.__setattr__ too; this one does the same, and no more work than needed:
-        # the caller and the keys it carries are parsed once per principal.
+    ) -> Request:
+        # No more work than needed: the caller and the keys it carries are parsed once
+        # per principal, and a context is normalised without a call per value.
         if resource_account is not None and not _ACCOUNT.fullmatch(resource_account):
             raise InvalidRequest(
                 f"resource account `{resource_account}` is not a 12-digit account ID"
@@ -214,14 +213,34 @@ class Request:
                 elif value:
                     norm[key.lower()] = (tuple([_scalar_text(v) for v in value]), True)
             normalised = norm
-        _set = object.__setattr__
-        _set(self, "action", action)
-        _set(self, "resource", resource)
-        _set(self, "context", context)
-        _set(self, "principal", principal)
-        _set(self, "resource_account", resource_account)
-        _set(self, "normalised", normalised)
-        _set(self, "caller", caller)
+        # A frozen dataclass sets each field through object.__setattr__, which costs
+        # more than the rest of this method. So the fields are set on a mutable twin
+        # with the same slots, which then becomes a Request: the same frozen object,
+        # built at plain attribute speed.
+        self: Any
+        if cls is Request:
+            self = _RequestSlots()
+            self.action = action
+            self.resource = resource
+            self.context = context
+            self.principal = principal
+            self.resource_account = resource_account
+            self.normalised = normalised
+            self.caller = caller
+            self.__class__ = Request
+            return self  # type: ignore[no-any-return]
+        self = object.__new__(cls)  # a subclass may add slots: set each field
+        for name, item in zip(
+            Request.__slots__,
+            (action, resource, context, principal, resource_account, normalised, caller),
+            strict=True,
+        ):
+            object.__setattr__(self, name, item)
+        return self  # type: ignore[no-any-return]
+
+    def __getnewargs__(self) -> tuple[object, ...]:
+        """What :meth:`__new__` takes (copy and pickle rebuild a request with it)."""
+        return (self.action, self.resource, self.context, self.principal, self.resource_account)
 
     @property
     def service(self) -> str:
@@ -233,6 +252,12 @@ class Request:
         """Whether the resource is in the caller's account (services: always)."""
         account = self.caller.account
         return self.resource_account is None or account is None or self.resource_account == account
+
+
+class _RequestSlots:
+    """The mutable twin :meth:`Request.__new__` fills (same slots, same layout)."""
+
+    __slots__ = Request.__slots__
 
 
 @lru_cache(maxsize=CALLER_CACHE_SIZE)

@@ -379,3 +379,34 @@ def test_a_long_stream_of_distinct_requests_keeps_every_cache_at_its_bound() -> 
         info = cached.cache_info()
         assert info.maxsize is not None
         assert info.currsize <= info.maxsize
+
+
+def test_a_request_is_a_frozen_dataclass_that_copies_and_pickles() -> None:
+    import copy
+    import dataclasses
+    import pickle
+
+    request = Request("s3:GetObject", OBJECT, {"k:v": ["a"]}, principal=SESSION)
+    assert type(request) is Request
+    assert [f.name for f in dataclasses.fields(request)][:5] == [
+        "action",
+        "resource",
+        "context",
+        "principal",
+        "resource_account",
+    ]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        request.action = "s3:PutObject"  # type: ignore[misc]
+    for twin in (copy.copy(request), copy.deepcopy(request), pickle.loads(pickle.dumps(request))):
+        assert twin == request
+        assert twin.normalised == request.normalised
+        assert twin.caller == request.caller
+    assert request != Request("s3:GetObject", OBJECT, {"k:v": ["b"]}, principal=SESSION)
+    assert repr(request).startswith("Request(action='s3:GetObject', resource=")
+
+    class Tagged(Request):
+        __slots__ = ("tag",)
+
+    tagged = Tagged("s3:GetObject", OBJECT, principal=SESSION)
+    assert isinstance(tagged, Request)
+    assert tagged.caller.kind == "session"
