@@ -824,11 +824,11 @@ class Evaluator:
             if len(self._plans) >= PLAN_CACHE_SIZE:
                 self._plans.clear()
             self._plans[key] = plan
-        if plan.decision is not None:
-            return plan.decision
-        which = plan.base
+        checks, which, decision, service = plan
+        if decision is not None:
+            return decision
         resource = request.resource
-        for bit, probe in plan.checks:
+        for bit, probe in checks:
             mode, exact, regex, negate, conditions, _ = probe
             if mode == _STATIC:
                 hit = resource in exact or (
@@ -847,7 +847,8 @@ class Evaluator:
                     which |= bit
             else:
                 which |= bit
-        return self._outcome(plan.service, which)
+        decision = service.outcomes.get(which)
+        return decision if decision is not None else self._outcome(service, which)
 
     def evaluate_uncached(self, request: Request) -> Decision:
         """The same decision by the plain route: every statement of every policy
