@@ -96,32 +96,28 @@ def compile_condition(cond: Condition, *, variables: bool, path: str) -> Compile
             raise PolicyParseError(
                 [SchemaIssue(path, "`Null` takes neither a set prefix nor `IfExists`")]
             )
-        wanted = [_bool_text(v, path) for v in cond.values]
+        wanted = {_bool_text(v, path) for v in cond.values}
+        # `false` asks for a present key, `true` for an absent one; either value matches.
+        if_present = "false" in wanted
+        if_absent = "true" in wanted
 
         def null_test(ctx: Context) -> bool:
             entry = ctx.get(key)
-            present = entry is not None and len(entry[0]) > 0
-            return any((w == "false") == present for w in wanted)
+            if entry is not None and entry[0]:
+                return if_present
+            return if_absent
 
         return CompiledCondition(cond, key, null_test)
 
     negated = base in NEGATED
-    value_tests = [_value_test(base, v, variables=variables, path=path) for v in cond.values]
-
     matches: ValueTest
-    if len(value_tests) == 1:
-        matches = value_tests[0]
-    elif negated:
-
-        def matches(request_value: str, ctx: Context) -> bool:
-            # Each test says whether the request value satisfies that policy value,
-            # negation applied: negated operators need every one (NOR).
-            return all(t(request_value, ctx) for t in value_tests)
-
+    if base in _STRING:
+        matches = _string_values(base, cond.values, variables=variables)
     else:
-
-        def matches(request_value: str, ctx: Context) -> bool:
-            return any(t(request_value, ctx) for t in value_tests)
+        matches = _any_value(
+            [_value_test(base, v, variables=variables, path=path) for v in cond.values],
+            negated=negated,
+        )
 
     set_op = cond.set_operator
     if_exists = cond.if_exists
@@ -132,7 +128,10 @@ def compile_condition(cond: Condition, *, variables: bool, path: str) -> Compile
             entry = ctx.get(key)
             if entry is None or not entry[0]:
                 return True
-            return all(matches(v, ctx) for v in entry[0])
+            for v in entry[0]:  # noqa: SIM110 - a plain loop is faster on this hot path
+                if not matches(v, ctx):
+                    return False
+            return True
 
         test = for_all
     elif set_op == "ForAnyValue":
@@ -141,7 +140,10 @@ def compile_condition(cond: Condition, *, variables: bool, path: str) -> Compile
             entry = ctx.get(key)
             if entry is None or not entry[0]:
                 return if_exists and entry is None
-            return any(matches(v, ctx) for v in entry[0])
+            for v in entry[0]:  # noqa: SIM110 - a plain loop is faster on this hot path
+                if matches(v, ctx):
+                    return True
+            return False
 
         test = for_any
     elif set_op is None:
@@ -159,6 +161,68 @@ def compile_condition(cond: Condition, *, variables: bool, path: str) -> Compile
     else:  # pragma: no cover - the schema admits only the two prefixes
         raise PolicyParseError([SchemaIssue(path, f"unknown set operator `{set_op}`")])
     return CompiledCondition(cond, key, test)
+
+
+def _any_value(value_tests: list[ValueTest], *, negated: bool) -> ValueTest:
+    """Several policy values under one key: OR; under a negated operator, NOR."""
+    matches: ValueTest
+    if len(value_tests) == 1:
+        matches = value_tests[0]
+    elif negated:
+
+        def matches(request_value: str, ctx: Context) -> bool:
+            # Each test says whether the request value satisfies that policy value,
+            # negation applied: negated operators need every one (NOR).
+            return all(t(request_value, ctx) for t in value_tests)
+
+    else:
+
+        def matches(request_value: str, ctx: Context) -> bool:
+            return any(t(request_value, ctx) for t in value_tests)
+
+    return matches
+
+
+def _string_values(base: str, raws: tuple[ConditionScalar, ...], *, variables: bool) -> ValueTest:
+    """The policy values of a String* operator as one test, prepared once: literal
+    values in a set, wildcard ones in one pattern, values with a variable resolved
+    per request (:func:`_string_test`); OR of them, NOR under a negated operator."""
+    negated = base in NEGATED
+    like = base in ("StringLike", "StringNotLike")
+    ignore_case = "IgnoreCase" in base
+    literals: set[str] = set()
+    regexes: list[re.Pattern[str]] = []
+    dynamic: list[ValueTest] = []
+    for raw in raws:
+        text = _text(raw)
+        tokens = _glob.tokenize(text, variables=variables, wildcards=like)
+        if _glob.has_variables(tokens):
+            dynamic.append(_string_test(base, text, variables=variables))
+            continue
+        literal = _glob.literal_text(tokens)
+        if literal is not None:
+            literals.add(literal.lower() if ignore_case else literal)
+        else:
+            regexes.append(_glob.to_regex(tokens, "any", ignore_case=ignore_case))
+    exact = frozenset(literals)
+    pattern = _glob.union(regexes)
+
+    def static_hit(value: str) -> bool:
+        if (value.lower() if ignore_case else value) in exact:
+            return True
+        return pattern is not None and pattern.fullmatch(value) is not None
+
+    if not dynamic:
+        if pattern is None and not ignore_case:  # the common case: plain strings
+            if negated:
+                return lambda value, ctx: value not in exact
+            return lambda value, ctx: value in exact
+        if negated:
+            return lambda value, ctx: not static_hit(value)
+        return lambda value, ctx: static_hit(value)
+    if negated:
+        return lambda value, ctx: not static_hit(value) and all(t(value, ctx) for t in dynamic)
+    return lambda value, ctx: static_hit(value) or any(t(value, ctx) for t in dynamic)
 
 
 def _value_test(base: str, raw: ConditionScalar, *, variables: bool, path: str) -> ValueTest:

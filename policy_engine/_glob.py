@@ -11,7 +11,7 @@ nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, TypeAlias
@@ -113,29 +113,118 @@ def to_regex(tokens: tuple[Token, ...], star: StarMode, *, ignore_case: bool) ->
     return _compile(tokens, star, ignore_case)
 
 
-@lru_cache(maxsize=8192)
+#: Bound of the caches of compiled patterns (:func:`to_regex`, :func:`fill`).
+REGEX_CACHE_SIZE = 8192
+
+
+@lru_cache(maxsize=REGEX_CACHE_SIZE)
 def _compile(tokens: tuple[Token, ...], star: StarMode, ignore_case: bool) -> re.Pattern[str]:
     parts: list[str] = []
     for idx, t in enumerate(tokens):
         if isinstance(t, Literal_):
             parts.append(re.escape(t.text))
         elif isinstance(t, Wild):
-            if t.char == "?":
-                parts.append("[^:]" if star == "segment" else ".")
-            elif star == "any":
-                parts.append(".*")
-            elif star == "segment":
-                parts.append("[^:]*")
-            else:  # "arn": a star that ends a segment may cross colons
-                nxt = tokens[idx + 1] if idx + 1 < len(tokens) else None
-                ends_segment = nxt is None or (
-                    isinstance(nxt, Literal_) and nxt.text.startswith(":")
-                )
-                parts.append(".*" if ends_segment else "[^:]*")
+            nxt = tokens[idx + 1] if idx + 1 < len(tokens) else None
+            parts.append(_wildcard(t.char, star, nxt))
         else:  # pragma: no cover - variables are resolved before compiling
             raise ValueError("unresolved policy variable")
-    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
-    return re.compile("".join(parts), flags)
+    return re.compile("".join(parts), _flags(ignore_case))
+
+
+def _flags(ignore_case: bool) -> int:
+    return re.DOTALL | (re.IGNORECASE if ignore_case else 0)
+
+
+def _wildcard(char: str, star: StarMode, nxt: Token | None) -> str:
+    """The regex of one wildcard, given the token after it (resolved)."""
+    if char == "?":
+        return "[^:]" if star == "segment" else "."
+    if star == "any":
+        return ".*"
+    if star == "segment":
+        return "[^:]*"
+    # "arn": a star that ends a segment may cross colons
+    ends_segment = nxt is None or (isinstance(nxt, Literal_) and nxt.text.startswith(":"))
+    return ".*" if ends_segment else "[^:]*"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Template:
+    """A pattern holding policy variables, prepared once: its regex source split at
+    the variables, filled per request by :func:`fill`.
+
+    ``pieces`` are regex source, the index of a variable (its value, escaped), or
+    ``None``: an ``arn``-mode ``*`` just before a variable, which crosses colons only
+    when the variable's value starts with one (as :func:`to_regex` decides after
+    :func:`resolve`)."""
+
+    pieces: tuple[str | int | None, ...]
+    variables: tuple[tuple[str, str | None], ...]  # (lower-case key, default)
+    flags: int
+
+
+def template(tokens: tuple[Token, ...], star: StarMode, *, ignore_case: bool) -> Template:
+    pieces: list[str | int | None] = []
+    variables: list[tuple[str, str | None]] = []
+    for idx, t in enumerate(tokens):
+        if isinstance(t, Literal_):
+            pieces.append(re.escape(t.text))
+        elif isinstance(t, Wild):
+            nxt = tokens[idx + 1] if idx + 1 < len(tokens) else None
+            if isinstance(nxt, Var) and t.char == "*" and star == "arn":
+                pieces.append(None)
+            else:
+                pieces.append(_wildcard(t.char, star, nxt))
+        else:
+            pieces.append(len(variables))
+            variables.append((t.key.lower(), t.default))
+    return Template(tuple(pieces), tuple(variables), _flags(ignore_case))
+
+
+def fill(
+    tp: Template, context: Mapping[str, tuple[tuple[str, ...], bool]]
+) -> re.Pattern[str] | None:
+    """The regex of ``tp`` with the request's values; ``None`` if a variable has no
+    value (as :func:`resolve`: an absent, empty or multivalued key takes the default)."""
+    values: list[str] = []
+    for key, default in tp.variables:
+        entry = context.get(key)
+        if entry is not None and not entry[1] and len(entry[0]) == 1:
+            values.append(entry[0][0])
+        elif default is not None:
+            values.append(default)
+        else:
+            return None
+    return _filled(tp, tuple(values))
+
+
+@lru_cache(maxsize=REGEX_CACHE_SIZE)
+def _filled(tp: Template, values: tuple[str, ...]) -> re.Pattern[str]:
+    parts: list[str] = []
+    pieces = tp.pieces
+    for idx, piece in enumerate(pieces):
+        if piece is None:
+            following = pieces[idx + 1]
+            assert isinstance(following, int)
+            parts.append(".*" if values[following].startswith(":") else "[^:]*")
+        elif isinstance(piece, int):
+            parts.append(re.escape(values[piece]))
+        else:
+            parts.append(piece)
+    return re.compile("".join(parts), tp.flags)
+
+
+def union(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern whose ``fullmatch`` holds where one of ``patterns``' does (same
+    flags); ``None`` for none."""
+    if not patterns:
+        return None
+    if len(patterns) == 1:
+        return patterns[0]
+    flags = {p.flags for p in patterns}
+    if len(flags) != 1:
+        raise ValueError("patterns of a union need the same flags")
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), flags.pop())
 
 
 def split_tokens(tokens: tuple[Token, ...], sep: str, maxsplit: int) -> list[tuple[Token, ...]]:

@@ -35,10 +35,10 @@ evaluation logic", "Principal"; AWS-FACTS.md):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal, NamedTuple, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias, get_args
 
 from . import _glob
 from ._conditions import CompiledCondition, compile_condition
@@ -108,7 +108,12 @@ _CALLER_HELP = (
 )
 
 
-@lru_cache(maxsize=1024)
+#: Bound of the per-principal caches of parsed callers (:func:`parse_caller`, and the
+#: context keys a caller carries).
+CALLER_CACHE_SIZE = 1024
+
+
+@lru_cache(maxsize=CALLER_CACHE_SIZE)
 def parse_caller(principal: str) -> Caller:
     """Parse the caller of a request; :class:`InvalidRequest` names the accepted forms."""
     if "*" not in principal and "?" not in principal:
@@ -133,7 +138,10 @@ def account_of_arn(arn: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+_Normalised: TypeAlias = Mapping[str, tuple[tuple[str, ...], bool]]
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Request:
     """One request as IAM sees it.
 
@@ -150,44 +158,114 @@ class Request:
     means the caller's own account. When it differs from the caller's account the
     request is cross-account: the identity side and a resource-based policy must both
     allow. (:func:`account_of_arn` reads it from ARNs that carry one.)
+
+    ``normalised`` is the context with lower-case keys, every value a tuple of
+    strings and a multivalued flag, plus the keys the caller carries (read-only:
+    requests of one principal without a context share it).
     """
 
     action: str
     resource: str
-    context: Mapping[str, ContextValue] = field(default_factory=dict)
-    principal: str = DEFAULT_PRINCIPAL
-    resource_account: str | None = None
-    normalised: Mapping[str, tuple[tuple[str, ...], bool]] = field(
-        init=False, repr=False, compare=False
-    )
-    service: str = field(init=False, repr=False, compare=False)
-    caller: Caller = field(init=False, repr=False, compare=False)
+    context: Mapping[str, ContextValue]
+    principal: str
+    resource_account: str | None
+    normalised: _Normalised = field(repr=False, compare=False)
+    caller: Caller = field(repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        norm: dict[str, tuple[tuple[str, ...], bool]] = {}
-        for key, value in self.context.items():
-            if isinstance(value, str | bool | int | float):
-                norm[key.lower()] = ((_scalar_text(value),), False)
-            elif value:
-                norm[key.lower()] = (tuple(_scalar_text(v) for v in value), True)
-        if self.resource_account is not None and not _ACCOUNT.fullmatch(self.resource_account):
+    def __new__(
+        cls,
+        action: str,
+        resource: str,
+        context: Mapping[str, ContextValue] | None = None,
+        principal: str = DEFAULT_PRINCIPAL,
+        resource_account: str | None = None,
+    ) -> Request:
+        # No more work than needed: the caller and the keys it carries are parsed once
+        # per principal, and a context is normalised without a call per value.
+        if resource_account is not None and not _ACCOUNT.fullmatch(resource_account):
             raise InvalidRequest(
-                f"resource account `{self.resource_account}` is not a 12-digit account ID"
+                f"resource account `{resource_account}` is not a 12-digit account ID"
             )
-        caller = parse_caller(self.principal)
-        # Keys every request of a principal carries and the caller cannot choose
-        # (IAM User Guide, "AWS global condition context keys"); given ones are kept.
-        for key, value in _principal_keys(caller).items():
-            norm.setdefault(key, ((value,), False))
-        object.__setattr__(self, "normalised", norm)
-        object.__setattr__(self, "service", self.action.partition(":")[0].lower())
-        object.__setattr__(self, "caller", caller)
+        caller, carried = _caller_info(principal)
+        normalised: _Normalised
+        if context is None:
+            context = {}
+            normalised = carried
+        elif not context:
+            normalised = carried
+        else:
+            # Keys every request of a principal carries and the caller cannot choose
+            # (IAM User Guide, "AWS global condition context keys"); given ones win.
+            norm = dict(carried)
+            for key, value in context.items():
+                if type(value) is str:
+                    norm[key.lower()] = ((value,), False)
+                elif type(value) is list or type(value) is tuple:
+                    if value:  # an empty list is an absent key
+                        values = tuple(value)
+                        for v in values:
+                            if type(v) is not str:
+                                values = tuple([_scalar_text(v) for v in values])
+                                break
+                        norm[key.lower()] = (values, True)
+                elif isinstance(value, str | bool | int | float):
+                    norm[key.lower()] = ((_scalar_text(value),), False)
+                elif value:
+                    norm[key.lower()] = (tuple([_scalar_text(v) for v in value]), True)
+            normalised = norm
+        # A frozen dataclass sets each field through object.__setattr__, which costs
+        # more than the rest of this method. So the fields are set on a mutable twin
+        # with the same slots, which then becomes a Request: the same frozen object,
+        # built at plain attribute speed.
+        self: Any
+        if cls is Request:
+            self = _RequestSlots()
+            self.action = action
+            self.resource = resource
+            self.context = context
+            self.principal = principal
+            self.resource_account = resource_account
+            self.normalised = normalised
+            self.caller = caller
+            self.__class__ = Request
+            return self  # type: ignore[no-any-return]
+        self = object.__new__(cls)  # a subclass may add slots: set each field
+        for name, item in zip(
+            Request.__slots__,
+            (action, resource, context, principal, resource_account, normalised, caller),
+            strict=True,
+        ):
+            object.__setattr__(self, name, item)
+        return self  # type: ignore[no-any-return]
+
+    def __getnewargs__(self) -> tuple[object, ...]:
+        """What :meth:`__new__` takes (copy and pickle rebuild a request with it)."""
+        return (self.action, self.resource, self.context, self.principal, self.resource_account)
+
+    @property
+    def service(self) -> str:
+        """The service prefix of the action, lower-case (``s3`` for ``S3:GetObject``)."""
+        return self.action.partition(":")[0].lower()
 
     @property
     def same_account(self) -> bool:
         """Whether the resource is in the caller's account (services: always)."""
         account = self.caller.account
         return self.resource_account is None or account is None or self.resource_account == account
+
+
+class _RequestSlots:
+    """The mutable twin :meth:`Request.__new__` fills (same slots, same layout)."""
+
+    __slots__ = Request.__slots__
+
+
+@lru_cache(maxsize=CALLER_CACHE_SIZE)
+def _caller_info(principal: str) -> tuple[Caller, _Normalised]:
+    """The caller of ``principal`` and the context keys it carries (normalised)."""
+    caller = parse_caller(principal)
+    carried = {key: ((value,), False) for key, value in _principal_keys(caller).items()}
+    return caller, carried
 
 
 def _principal_keys(caller: Caller) -> dict[str, str]:
@@ -266,6 +344,7 @@ class _Patterns:
     ignore_case: bool
     star: _glob.StarMode
     match_all: bool
+    combined: re.Pattern[str] | None  # the regexes as one alternation (evaluation plans)
 
     def matches(self, value: str, ctx: Mapping[str, tuple[tuple[str, ...], bool]]) -> bool:
         return self.state(value, ctx) is True
@@ -323,7 +402,15 @@ def _patterns(
             exact.add(text.lower() if ignore_case else text)
         else:
             regexes.append(_glob.to_regex(tokens, star, ignore_case=ignore_case))
-    return _Patterns(frozenset(exact), tuple(regexes), tuple(dynamic), ignore_case, star, match_all)
+    return _Patterns(
+        frozenset(exact),
+        tuple(regexes),
+        tuple(dynamic),
+        ignore_case,
+        star,
+        match_all,
+        _glob.union(regexes),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,6 +425,10 @@ class CompiledStatement:
     not_principal: bool
     conditions: tuple[CompiledCondition, ...]
     source: Statement
+    probe: _Probe = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "probe", _probe(self))
 
     def applies(self, request: Request) -> bool:
         """Whether the statement applies to ``request`` (all elements match; a
@@ -383,6 +474,54 @@ class CompiledStatement:
 
 
 _EMPTY: Mapping[str, tuple[tuple[str, ...], bool]] = {}
+
+# How a statement's Resource (or NotResource) element is checked per request.
+_ALWAYS, _STATIC, _DYNAMIC, _NEVER = 0, 1, 2, 3
+
+
+class _Probe(NamedTuple):
+    """What is left to check of a statement per request once its action and
+    principal matched: its resource element and its conditions."""
+
+    mode: int  # _ALWAYS, _STATIC, _DYNAMIC (a variable: CompiledStatement.dynamic_match)
+    exact: frozenset[str]  # _STATIC: literal resources
+    regex: re.Pattern[str] | None  # _STATIC: the wildcard resources as one pattern
+    negate: bool  # NotResource
+    conditions: tuple[Callable[[_Normalised], bool], ...]
+    templates: tuple[_glob.Template, ...]  # _DYNAMIC: the resources holding variables
+
+
+def _probe(cs: CompiledStatement) -> _Probe:
+    resources = cs.resources
+    tests = tuple(c.test for c in cs.conditions)
+    if resources is None:
+        return _Probe(_ALWAYS, frozenset(), None, False, tests, ())
+    if resources.match_all:  # "*": every resource, or none under NotResource
+        mode = _NEVER if cs.not_resource else _ALWAYS
+        return _Probe(mode, frozenset(), None, False, tests, ())
+    templates = tuple(
+        _glob.template(tokens, resources.star, ignore_case=resources.ignore_case)
+        for tokens in resources.dynamic
+    )
+    mode = _DYNAMIC if templates else _STATIC
+    return _Probe(mode, resources.exact, resources.combined, cs.not_resource, tests, templates)
+
+
+def _dynamic_applies(probe: _Probe, resource: str, context: _Normalised) -> bool:
+    """Whether a resource element with variables lets its statement apply: a pattern
+    matches (NotResource: none does); a variable without a value, where no pattern
+    matches, makes the statement apply to nothing (as :meth:`_Patterns.state`)."""
+    regex = probe.regex
+    if resource in probe.exact or (regex is not None and regex.fullmatch(resource)):
+        return not probe.negate
+    unresolved = False
+    for tp in probe.templates:
+        filled = _glob.fill(tp, context)
+        if filled is None:
+            unresolved = True
+        elif filled.fullmatch(resource):
+            return not probe.negate
+    return not unresolved and probe.negate
 
 
 GrantKind: TypeAlias = Literal["direct", "role", "account"]
@@ -576,28 +715,68 @@ def _prepare(items: Sequence[PolicyInput], kind: PolicyKindName) -> tuple[Compil
     return tuple(out)
 
 
-_MEMO_LIMIT = 4096
+#: Bounds of an :class:`Evaluator`'s caches (README "Performance"); a full cache is
+#: emptied and refilled. Plans per (action, caller, same account) seen; service plans
+#: per (service, caller, same account); decisions per service plan, by which of its
+#: statements applied.
+PLAN_CACHE_SIZE = 4096
+SERVICE_PLAN_CACHE_SIZE = 256
+OUTCOME_CACHE_SIZE = 64
+
+_Check: TypeAlias = tuple[int, _Probe]  # (bit, probe)
 
 
-_Candidate: TypeAlias = tuple[int, "CompiledStatement", bool]  # (role, statement, dynamic)
+class _ServicePlan:
+    """The statements of one service that can count for one caller (principal and
+    service index matched), numbered by bit, with the decisions reached so far."""
+
+    __slots__ = ("entries", "hits", "kind", "outcomes", "same")
+
+    def __init__(
+        self,
+        entries: tuple[tuple[CompiledStatement, int, bool], ...],
+        hits: tuple[tuple[int, StatementRef], ...],
+        kind: PrincipalKind,
+        same: bool,
+    ) -> None:
+        self.entries = entries  # (statement, bit, applies whenever its action matches)
+        self.hits = hits  # (role, ref) by bit position
+        self.kind = kind
+        self.same = same
+        self.outcomes: dict[int, Decision] = {}
 
 
-class _Candidates(NamedTuple):
-    statements: tuple[_Candidate, ...]
-    decision: Decision | None  # set when no candidate depends on the request context
-    seen: dict[int, Decision]  # decisions by the set of candidates that applied
-    same_account: bool
+class _Plan(NamedTuple):
+    """One (action, caller, same account): the statements left to check per request
+    (action, principal and service index matched), so a request of that shape costs
+    its resource match and conditions only, whatever its resource."""
+
+    checks: tuple[_Check, ...]
+    base: int  # bits of the statements that always apply
+    decision: Decision | None  # set when nothing is left to check
+    service: _ServicePlan
 
 
 class Evaluator:
     """Policies compiled once; :meth:`evaluate` decides requests against them.
 
-    Thread-safe. It remembers, per (action, resource, principal), which statements
-    match on everything but conditions and policy variables, so a repeated request
-    shape costs only its condition checks (bounded memo, cleared when full).
+    Thread-safe. Per (action, caller, same account) it keeps a plan of the statements
+    that can apply, with their resource patterns compiled, so a request costs its
+    resource match and condition checks, first seen or not. Every cache is bounded
+    (:data:`PLAN_CACHE_SIZE`, :data:`SERVICE_PLAN_CACHE_SIZE`,
+    :data:`OUTCOME_CACHE_SIZE`); :meth:`cache_sizes` reports them.
     """
 
-    __slots__ = ("_memo", "_plans", "boundary", "identity", "resource", "session")
+    __slots__ = (
+        "_callers_ok",
+        "_groups",
+        "_plans",
+        "_service_plans",
+        "boundary",
+        "identity",
+        "resource",
+        "session",
+    )
 
     def __init__(
         self,
@@ -610,8 +789,10 @@ class Evaluator:
         self.session = session
         self.boundary = boundary
         self.resource = resource
-        self._plans: dict[str, tuple[tuple[int, CompiledStatement], ...]] = {}
-        self._memo: dict[tuple[str, str, str, str | None], _Candidates] = {}
+        self._groups = (identity, session, boundary, resource)  # roles _IDENTITY.._BOUNDARY
+        self._plans: dict[tuple[str, str, bool], _Plan] = {}
+        self._service_plans: dict[tuple[str, str, bool], _ServicePlan] = {}
+        self._callers_ok = _callers_ok(bool(identity), bool(boundary), bool(session))
 
     @classmethod
     def of(
@@ -629,97 +810,160 @@ class Evaluator:
             _prepare(resource, "resource"),
         )
 
-    def _plan(self, service: str) -> tuple[tuple[int, CompiledStatement], ...]:
-        plan = self._plans.get(service)
-        if plan is None:
-            plan = tuple(
-                (g, cs)
-                for g, group in enumerate(
-                    (self.identity, self.session, self.boundary, self.resource)
-                )
-                for policy in group
-                for cs in policy.candidates(service)
-            )
-            self._plans[service] = plan
-        return plan
-
     def evaluate(self, request: Request) -> Decision:
         caller = request.caller
+        if caller.kind not in self._callers_ok:
+            self._check_caller(caller)
+        wanted = request.resource_account
+        same = wanted is None or caller.account is None or wanted == caller.account
+        # Only resource policies look at who the caller is beyond its kind.
+        key = (request.action, request.principal if self.resource else caller.kind, same)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plan(request.action, key[1], caller, same)
+            if len(self._plans) >= PLAN_CACHE_SIZE:
+                self._plans.clear()
+            self._plans[key] = plan
+        checks, which, decision, service = plan
+        if decision is not None:
+            return decision
+        resource = request.resource
+        for bit, probe in checks:
+            mode, exact, regex, negate, conditions, _ = probe
+            if mode == _STATIC:
+                hit = resource in exact or (
+                    regex is not None and regex.fullmatch(resource) is not None
+                )
+                if hit == negate:
+                    continue
+            elif mode == _DYNAMIC and not _dynamic_applies(probe, resource, request.normalised):
+                continue
+            if conditions:
+                context = request.normalised
+                for test in conditions:
+                    if not test(context):
+                        break
+                else:
+                    which |= bit
+            else:
+                which |= bit
+        decision = service.outcomes.get(which)
+        return decision if decision is not None else self._outcome(service, which)
+
+    def evaluate_uncached(self, request: Request) -> Decision:
+        """The same decision by the plain route: every statement of every policy
+        matched in full, without the service index, plans or caches. Slower; the
+        property tests hold :meth:`evaluate` to it."""
+        caller = request.caller
         self._check_caller(caller)
-        key = (request.action, request.resource, request.principal, request.resource_account)
-        found = self._memo.get(key)
-        if found is None:
-            has_boundary = bool(self.boundary)
-            matched: list[_Candidate] = []
-            for g, cs in self._plan(request.service):
-                static = cs.static_match(request.action, request.resource)
-                role = _role(g, cs, caller, has_boundary) if static is not False else None
-                if role is not None:
-                    matched.append((role, cs, static is None))
-            candidates = tuple(matched)
-            same = request.same_account
-            # Without conditions or variables, the decision depends on the key alone.
-            fixed = not any(dyn or cs.conditions for _, cs, dyn in candidates)
-            found = _Candidates(
-                candidates,
-                self._conclude(candidates, self._which(request, candidates), caller.kind, same)
-                if fixed
-                else None,
-                {},
-                same,
-            )
-            if len(self._memo) >= _MEMO_LIMIT:
-                self._memo.clear()
-            self._memo[key] = found
-        if found.decision is not None:
-            return found.decision
-        which = self._which(request, found.statements)
-        known = found.seen.get(which)
-        if known is None:
-            known = found.seen[which] = self._conclude(
-                found.statements, which, caller.kind, found.same_account
-            )
-        return known
+        has_boundary = bool(self.boundary)
+        hits: list[tuple[int, StatementRef]] = []
+        which = 0
+        for group_index, group in enumerate(self._groups):
+            for policy in group:
+                for cs in policy.statements:
+                    static = cs.static_match(request.action, request.resource)
+                    if static is False:
+                        continue
+                    role = _role(group_index, cs, caller, has_boundary)
+                    if role is None:
+                        continue
+                    hits.append((role, cs.ref))
+                    if static is None and not cs.dynamic_match(request):
+                        continue
+                    if cs.conditions_hold(request):
+                        which |= 1 << (len(hits) - 1)
+        return self._conclude(tuple(hits), which, caller.kind, request.same_account)
+
+    def cache_sizes(self) -> dict[str, tuple[int, int]]:
+        """Each cache of this evaluator as (entries, bound): ``plans``,
+        ``service_plans`` and the fullest ``outcomes`` of a service plan."""
+        services = list(self._service_plans.values())
+        services += [p.service for p in list(self._plans.values())]
+        outcomes = max((len(s.outcomes) for s in services), default=0)
+        return {
+            "plans": (len(self._plans), PLAN_CACHE_SIZE),
+            "service_plans": (len(self._service_plans), SERVICE_PLAN_CACHE_SIZE),
+            "outcomes": (outcomes, OUTCOME_CACHE_SIZE),
+        }
+
+    def clear_caches(self) -> None:
+        """Forget every plan and decision (the next requests rebuild them): the cold
+        start of a benchmark, or memory back after a burst of distinct shapes."""
+        self._plans.clear()
+        self._service_plans.clear()
+
+    def _outcome(self, service: _ServicePlan, which: int) -> Decision:
+        outcomes = service.outcomes
+        decision = outcomes.get(which)
+        if decision is None:
+            decision = self._conclude(service.hits, which, service.kind, service.same)
+            if len(outcomes) >= OUTCOME_CACHE_SIZE:
+                outcomes.clear()
+            outcomes[which] = decision
+        return decision
+
+    def _plan(self, action: str, who: str, caller: Caller, same: bool) -> _Plan:
+        """The plan of one action, from its service's plan (built on first use)."""
+        service = action.partition(":")[0].lower()
+        key = (service, who, same)
+        sp = self._service_plans.get(key)
+        if sp is None:
+            sp = self._service_plan(service, caller, same)
+            if len(self._service_plans) >= SERVICE_PLAN_CACHE_SIZE:
+                self._service_plans.clear()
+            self._service_plans[key] = sp
+        checks: list[_Check] = []
+        base = 0
+        for cs, bit, fixed in sp.entries:
+            if cs.actions.static_hit(action) == cs.not_action:
+                continue
+            if fixed:
+                base |= bit
+            else:
+                checks.append((bit, cs.probe))
+        decision = None if checks else self._outcome(sp, base)
+        return _Plan(tuple(checks), base, decision, sp)
+
+    def _service_plan(self, service: str, caller: Caller, same: bool) -> _ServicePlan:
+        has_boundary = bool(self.boundary)
+        entries: list[tuple[CompiledStatement, int, bool]] = []
+        hits: list[tuple[int, StatementRef]] = []
+        for group_index, group in enumerate(self._groups):
+            resources = group_index == _GROUP_RESOURCE
+            for policy in group:
+                for cs in policy.candidates(service):
+                    probe = cs.probe
+                    if probe.mode == _NEVER:
+                        continue
+                    role: int | None
+                    if resources:
+                        role = _role(group_index, cs, caller, has_boundary)
+                        if role is None:
+                            continue
+                    else:  # as _role: identity, session and boundary keep their group
+                        role = group_index if cs.allow else _DENY
+                    fixed = probe.mode == _ALWAYS and not probe.conditions
+                    entries.append((cs, 1 << len(hits), fixed))
+                    hits.append((role, cs.ref))
+        return _ServicePlan(tuple(entries), tuple(hits), caller.kind, same)
 
     def _check_caller(self, caller: Caller) -> None:
         """Policies a caller of this kind cannot have are an input error, not ignored."""
-        if caller.kind in ("root", "service"):
-            present = [
-                name
-                for name, group in (
-                    ("identity", self.identity),
-                    ("boundary", self.boundary),
-                    ("session", self.session),
-                )
-                if group
-            ]
-            if present:
-                what = "an account root user" if caller.kind == "root" else "a service principal"
-                raise InvalidRequest(
-                    f"principal `{caller.arn}` is {what}, which has no {present[0]} policies: "
-                    "only a resource-based policy applies to it"
-                )
-        elif self.session and not caller.is_session:
-            raise InvalidRequest(
-                f"principal `{caller.arn}` is an IAM user, not a session: session policies "
-                "apply only to assumed-role and federated-user sessions"
-            )
-
-    @staticmethod
-    def _which(request: Request, candidates: tuple[_Candidate, ...]) -> int:
-        which = 0  # bit i: candidate i applies
-        for i, (_, cs, dynamic) in enumerate(candidates):
-            if dynamic and not cs.dynamic_match(request):
-                continue
-            if cs.conditions and not cs.conditions_hold(request):
-                continue
-            which |= 1 << i
-        return which
+        problem = _caller_problem(
+            caller.kind, bool(self.identity), bool(self.boundary), bool(self.session)
+        )
+        if problem is not None:
+            raise InvalidRequest(f"principal `{caller.arn}` {problem}")
 
     def _conclude(
-        self, candidates: tuple[_Candidate, ...], which: int, kind: PrincipalKind, same: bool
+        self,
+        candidates: tuple[tuple[int, StatementRef], ...],
+        which: int,
+        kind: PrincipalKind,
+        same: bool,
     ) -> Decision:
-        hits = [(role, cs.ref) for i, (role, cs, _) in enumerate(candidates) if which >> i & 1]
+        hits = [hit for i, hit in enumerate(candidates) if which >> i & 1]
         mask = 0
         for role, _ in hits:
             mask |= 1 << role
@@ -762,6 +1006,45 @@ class Evaluator:
         return Decision(
             "implicit_deny", _refs(hits, _BIT_IDENTITY | _BIT_ROLE | _BIT_BOUNDARY), _REASON_SESSION
         )
+
+
+def _caller_problem(
+    kind: PrincipalKind, identity: bool, boundary: bool, session: bool
+) -> str | None:
+    """Why a caller of this kind cannot have the policy kinds present (``None``: it
+    can)."""
+    if kind in ("root", "service"):
+        present = [
+            name
+            for name, given in (
+                ("identity", identity),
+                ("boundary", boundary),
+                ("session", session),
+            )
+            if given
+        ]
+        if present:
+            what = "an account root user" if kind == "root" else "a service principal"
+            return (
+                f"is {what}, which has no {present[0]} policies: only a resource-based "
+                "policy applies to it"
+            )
+    elif session and kind not in ("session", "federated"):
+        return (
+            "is an IAM user, not a session: session policies apply only to assumed-role "
+            "and federated-user sessions"
+        )
+    return None
+
+
+@lru_cache(maxsize=8)  # one per combination of the three flags
+def _callers_ok(identity: bool, boundary: bool, session: bool) -> frozenset[str]:
+    """The caller kinds that may have the policy kinds present."""
+    return frozenset(
+        kind
+        for kind in get_args(PrincipalKind)
+        if _caller_problem(kind, identity, boundary, session) is None
+    )
 
 
 # Roles of a matching statement in the decision.

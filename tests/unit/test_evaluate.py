@@ -317,3 +317,96 @@ def test_unresolved_variable_matches_only_negated_operators(operator: str, denie
     )
     decision = evaluate(request, identity=[policy]).decision
     assert decision == ("explicit_deny" if denied else "allow")
+
+
+def test_a_long_stream_of_distinct_requests_keeps_every_cache_at_its_bound() -> None:
+    from policy_engine import _glob
+    from policy_engine import evaluate as module
+
+    # Eight independent conditions on s3:GetObject: up to 256 outcomes for one plan.
+    flags = [
+        {
+            "Sid": f"Flag{j}",
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": "*",
+            "Condition": {"StringEquals": {f"k:c{j}": "y"}},
+        }
+        for j in range(8)
+    ]
+    identity = p(
+        *flags,
+        {"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b/${aws:username}/*"},
+        {"Effect": "Deny", "NotAction": "s3:*", "Resource": "arn:aws:sqs:*:*:q-*"},
+    )
+    bucket = p(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/r"},
+            "Action": "s3:*",
+            "Resource": "arn:aws:s3:::b/*",
+        }
+    )
+    evaluator = Evaluator.of(identity=[identity], resource=[bucket])
+    stream = 3 * module.PLAN_CACHE_SIZE
+    assert stream > module.SERVICE_PLAN_CACHE_SIZE
+    assert module.OUTCOME_CACHE_SIZE < 2**8
+    largest = dict.fromkeys(evaluator.cache_sizes(), 0)
+    for i in range(stream):
+        request = Request(
+            # a new action, service, principal, resource or context every time
+            f"svc{i}:Op{i}" if i % 3 == 0 else ("s3:GetObject" if i % 3 == 1 else f"s3:Op{i}"),
+            f"arn:aws:s3:::b/u{i}/o{i}",
+            {f"k:c{j}": "y" for j in range(8) if i >> j & 1} | {"aws:username": f"u{i % 7}"},
+            # one principal for s3:GetObject, so that one plan meets every outcome
+            principal=f"arn:aws:sts::{ACCOUNT}:assumed-role/r/s{i if i % 3 != 1 else 0}",
+        )
+        assert evaluator.evaluate(request) == evaluator.evaluate_uncached(request)
+        if i % 61 == 0 or i == stream - 1:
+            for name, (size, bound) in evaluator.cache_sizes().items():
+                assert size <= bound, name
+                largest[name] = max(largest[name], size)
+    # Each cache filled up to near its bound (the stream was long enough to overflow it).
+    for name, size in largest.items():
+        assert size > evaluator.cache_sizes()[name][1] // 2, (name, size)
+    for cached in (
+        module.parse_caller,
+        module._caller_info,
+        module._compile_policy,
+        _glob.tokenize,
+        _glob._compile,
+    ):
+        info = cached.cache_info()
+        assert info.maxsize is not None
+        assert info.currsize <= info.maxsize
+
+
+def test_a_request_is_a_frozen_dataclass_that_copies_and_pickles() -> None:
+    import copy
+    import dataclasses
+    import pickle
+
+    request = Request("s3:GetObject", OBJECT, {"k:v": ["a"]}, principal=SESSION)
+    assert type(request) is Request
+    assert [f.name for f in dataclasses.fields(request)][:5] == [
+        "action",
+        "resource",
+        "context",
+        "principal",
+        "resource_account",
+    ]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        request.action = "s3:PutObject"  # type: ignore[misc]
+    for twin in (copy.copy(request), copy.deepcopy(request), pickle.loads(pickle.dumps(request))):
+        assert twin == request
+        assert twin.normalised == request.normalised
+        assert twin.caller == request.caller
+    assert request != Request("s3:GetObject", OBJECT, {"k:v": ["b"]}, principal=SESSION)
+    assert repr(request).startswith("Request(action='s3:GetObject', resource=")
+
+    class Tagged(Request):
+        __slots__ = ("tag",)
+
+    tagged = Tagged("s3:GetObject", OBJECT, principal=SESSION)
+    assert isinstance(tagged, Request)
+    assert tagged.caller.kind == "session"

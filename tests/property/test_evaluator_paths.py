@@ -1,0 +1,291 @@
+"""The planned evaluator (service index, plans per action and caller, compiled resource
+patterns, bounded caches) decides exactly as the plain route that matches every
+statement of every policy in full, on random policies and requests."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from typing import Any
+from unittest import mock
+
+from hypothesis import assume, example, given
+from hypothesis import strategies as st
+
+from policy_engine import _glob
+from policy_engine import evaluate as evaluate_module
+from policy_engine.errors import PolicyParseError
+from policy_engine.evaluate import Decision, Evaluator, InvalidRequest, Request
+from policy_engine.model import policy_from_obj
+
+ACCOUNT = "111122223333"
+OTHER = "444455556666"
+SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/tenant-role/acme"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/tenant-role"
+CALLERS = [
+    SESSION,
+    f"arn:aws:sts::{ACCOUNT}:assumed-role/other-role/globex",
+    f"arn:aws:sts::{OTHER}:assumed-role/tenant-role/acme",
+    f"arn:aws:sts::{ACCOUNT}:federated-user/carol",
+    f"arn:aws:iam::{ACCOUNT}:user/alice",
+    f"arn:aws:iam::{ACCOUNT}:root",
+    "s3.amazonaws.com",
+]
+POLICY_ACTIONS = [
+    "s3:GetObject",
+    "S3:getobject",
+    "s3:Get*",
+    "s3:*",
+    "*",
+    "s?:GetObject",
+    "*:GetObject",
+    "s3:PutObject",
+    "sqs:SendMessage",
+    "dynamodb:Query",
+]
+REQUEST_ACTIONS = [
+    "s3:GetObject",
+    "S3:GETOBJECT",
+    "s3:PutObject",
+    "s3:ListBucket",
+    "sqs:SendMessage",
+    "dynamodb:Query",
+    "kms:Decrypt",
+]
+POLICY_RESOURCES = [
+    "*",
+    "arn:aws:s3:::docs/*",
+    "arn:aws:s3:::docs/acme/*",
+    "arn:aws:s3:::docs/acme/a.txt",
+    "arn:aws:s3:::*/a.txt",
+    "arn:aws:s3:::docs/${aws:PrincipalTag/team}/*",
+    "arn:aws:s3:::docs/${aws:username, 'nobody'}/*",
+    "arn:aws:s3:::docs/*${aws:username}",
+    "arn:aws:sqs:*:111122223333:q-*",
+    "arn:aws:sqs:eu-west-1:111122223333:q-${aws:username}",
+    "arn:aws:dynamodb:eu-west-1:111122223333:table/t",
+    "arn:aws:dynamodb:eu-west-1:*:table/?",
+]
+REQUEST_RESOURCES = [
+    "arn:aws:s3:::docs/acme/a.txt",
+    "arn:aws:s3:::docs/globex/a.txt",
+    "arn:aws:s3:::docs/acme/b",
+    "arn:aws:s3:::docs/nobody/x",
+    "arn:aws:s3:::other/a.txt",
+    "arn:aws:s3:::docs/a:b:x",
+    "arn:aws:s3:::docs/ab:x",
+    "arn:aws:s3:::docs/abc",
+    "arn:aws:sqs:eu-west-1:111122223333:q-acme",
+    "arn:aws:sqs:eu-west-1:111122223333:q-alice",
+    "arn:aws:dynamodb:eu-west-1:111122223333:table/t",
+    "arn:aws:dynamodb:eu-west-1:111122223333:table/u",
+]
+CONDITIONS: list[dict[str, Any]] = [
+    {"StringEquals": {"aws:PrincipalTag/team": "acme"}},
+    {"StringLike": {"s3:prefix": ["acme/*", "x?"]}},
+    {"Null": {"aws:PrincipalTag/team": "true"}},
+    {"Null": {"s3:prefix": "false"}},
+    {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["acme"]}},
+    {"ForAnyValue:StringLike": {"k:v": "a*"}},
+    {"Bool": {"aws:SecureTransport": "true"}},
+    {"StringNotEquals": {"aws:PrincipalTag/team": "${aws:PrincipalTag/owner}"}},
+    {"StringEqualsIfExists": {"aws:username": "alice"}},
+    {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/*"}},
+    {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}},
+    {"NumericLessThan": {"s3:max-keys": "10"}},
+]
+PRINCIPALS: list[Any] = [
+    "*",
+    {"AWS": "*"},
+    {"AWS": SESSION},
+    {"AWS": ROLE},
+    {"AWS": ACCOUNT},
+    {"AWS": f"arn:aws:iam::{OTHER}:root"},
+    {"AWS": [ROLE, f"arn:aws:iam::{ACCOUNT}:root"]},
+    {"AWS": f"arn:aws:iam::{ACCOUNT}:role/tenant-*"},
+    {"Service": "s3.amazonaws.com"},
+]
+CONTEXT_VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "aws:PrincipalTag/team": st.sampled_from(["acme", "globex", ""]),
+    "aws:PrincipalTag/owner": st.sampled_from(["acme", "globex"]),
+    "aws:username": st.sampled_from(["alice", "acme", "nobody", ":x", "x", "a.c"]),
+    "s3:prefix": st.sampled_from(["acme/", "acme/x", "xy", "globex/"]),
+    "dynamodb:LeadingKeys": st.lists(st.sampled_from(["acme", "globex"]), max_size=2),
+    "k:v": st.lists(st.sampled_from(["ab", "b", "a"]), max_size=2),
+    "aws:SecureTransport": st.booleans(),
+    "s3:max-keys": st.sampled_from([5, "20", "x"]),
+}
+
+
+def one_or_many(values: list[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(
+        st.sampled_from(values), st.lists(st.sampled_from(values), min_size=1, max_size=3)
+    )
+
+
+@st.composite
+def statements(draw: st.DrawFn, *, resource_policy: bool) -> dict[str, Any]:
+    effect = draw(st.sampled_from(["Allow", "Deny"]))
+    out: dict[str, Any] = {"Effect": effect}
+    if draw(st.integers(0, 4)) == 0:
+        out["Sid"] = draw(st.sampled_from(["A", "B"]))
+    out["NotAction" if draw(st.integers(0, 5)) == 0 else "Action"] = draw(
+        one_or_many(POLICY_ACTIONS)
+    )
+    if not resource_policy or draw(st.booleans()):
+        key = "NotResource" if draw(st.integers(0, 5)) == 0 else "Resource"
+        out[key] = draw(one_or_many(POLICY_RESOURCES))
+    if resource_policy and draw(st.integers(0, 5)) != 0:
+        negated = effect == "Deny" and draw(st.integers(0, 3)) == 0
+        out["NotPrincipal" if negated else "Principal"] = draw(st.sampled_from(PRINCIPALS))
+    conditions = draw(st.lists(st.sampled_from(CONDITIONS), max_size=2))
+    if conditions:
+        merged: dict[str, Any] = {}
+        for c in conditions:
+            for op, body in c.items():
+                merged.setdefault(op, {}).update(body)
+        out["Condition"] = merged
+    return out
+
+
+@st.composite
+def policies(draw: st.DrawFn, *, resource_policy: bool = False) -> Any:
+    version = draw(st.sampled_from(["2012-10-17", "2012-10-17", "2008-10-17"]))
+    body = draw(st.lists(statements(resource_policy=resource_policy), min_size=1, max_size=4))
+    return policy_from_obj({"Version": version, "Statement": body})
+
+
+@st.composite
+def requests(draw: st.DrawFn) -> Request:
+    resource = draw(
+        st.one_of(
+            st.sampled_from(REQUEST_RESOURCES),
+            # never-seen resources: a fresh object name under a known prefix
+            st.builds(
+                lambda prefix, name: prefix + name,
+                st.sampled_from(["arn:aws:s3:::docs/acme/", "arn:aws:s3:::docs/", ""]),
+                st.text("abc/*?:$", max_size=6),
+            ),
+        )
+    )
+    keys = draw(st.lists(st.sampled_from(sorted(CONTEXT_VALUES)), max_size=4, unique=True))
+    context = {k: draw(CONTEXT_VALUES[k]) for k in keys}
+    return Request(
+        draw(st.sampled_from(REQUEST_ACTIONS)),
+        resource,
+        context,
+        principal=draw(st.sampled_from(CALLERS)),
+        resource_account=draw(st.sampled_from([None, ACCOUNT, OTHER])),
+    )
+
+
+def outcome(decide: Any, request: Request) -> Decision | str:
+    try:
+        decision: Decision = decide(request)
+    except InvalidRequest as exc:
+        return f"refused: {exc}"
+    return decision
+
+
+@given(
+    identity=st.lists(policies(), max_size=2),
+    session=st.lists(policies(), max_size=1),
+    boundary=st.lists(policies(), max_size=1),
+    resource=st.lists(policies(resource_policy=True), max_size=2),
+    stream=st.lists(requests(), min_size=1, max_size=8),
+    tiny_caches=st.booleans(),
+)
+def test_planned_evaluation_equals_the_plain_route(
+    identity: list[Any],
+    session: list[Any],
+    boundary: list[Any],
+    resource: list[Any],
+    stream: list[Request],
+    tiny_caches: bool,
+) -> None:
+    try:
+        evaluator = Evaluator.of(
+            identity=identity, session=session, boundary=boundary, resource=resource
+        )
+    except PolicyParseError:
+        assume(False)
+        raise
+    tiny = mock.patch.multiple(
+        evaluate_module, PLAN_CACHE_SIZE=2, SERVICE_PLAN_CACHE_SIZE=1, OUTCOME_CACHE_SIZE=1
+    )
+    with tiny if tiny_caches else nullcontext():
+        for request in [*stream, *stream]:  # the second pass meets warm caches
+            assert outcome(evaluator.evaluate, request) == outcome(
+                evaluator.evaluate_uncached, request
+            ), request
+
+
+@given(
+    text=st.lists(
+        st.sampled_from(["a", "b", ":", "/", ".", "*", "?", "${k:one}", "${k:two, ':d'}", "${*}"]),
+        max_size=8,
+    ).map("".join),
+    star=st.sampled_from(["any", "arn", "segment"]),
+    ignore_case=st.booleans(),
+    one=st.one_of(st.none(), st.text("ab:.*$", max_size=3), st.lists(st.just("a"), max_size=2)),
+    two=st.one_of(st.none(), st.text("ab:.*$", max_size=3)),
+)
+@example(text="a*${k:one}", star="arn", ignore_case=False, one=":b", two=None)
+@example(text="a*${k:one}", star="arn", ignore_case=False, one="b", two=None)
+def test_a_filled_template_is_the_resolved_pattern(
+    text: str, star: Any, ignore_case: bool, one: Any, two: str | None
+) -> None:
+    """Variables filled into a prepared template give the regex that resolving the
+    tokens and compiling them gives (the plain route)."""
+    context = {
+        key: (tuple(v), True) if isinstance(v, list) else ((v,), False)
+        for key, v in (("k:one", one), ("k:two", two))
+        if v is not None and v != []
+    }
+    tokens = _glob.tokenize(text, variables=True, wildcards=True)
+    resolved = _glob.resolve(tokens, _glob.context_lookup(context))
+    filled = _glob.fill(_glob.template(tokens, star, ignore_case=ignore_case), context)
+    if resolved is None:
+        assert filled is None
+    else:
+        expected = _glob.to_regex(resolved, star, ignore_case=ignore_case)
+        assert filled is not None
+        assert (filled.pattern, filled.flags) == (expected.pattern, expected.flags)
+
+
+STRING_OPERATORS = [
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+]
+
+
+@given(
+    base=st.sampled_from(STRING_OPERATORS),
+    raws=st.lists(
+        st.one_of(
+            st.text("aAbB*?:", max_size=4),
+            st.sampled_from(["${k:one}", "a${k:one}*", "${k:two, 'B'}", "${*}b", "\u0130"]),
+        ),
+        max_size=4,
+    ),
+    value=st.one_of(st.text("aAbB*?:\u0130i", max_size=4)),
+    one=st.one_of(st.none(), st.text("aAb*", max_size=2)),
+    variables=st.booleans(),
+)
+def test_string_values_prepared_together_match_one_by_one(
+    base: str, raws: list[str], value: str, one: str | None, variables: bool
+) -> None:
+    """A String* operator's values prepared as one set and one pattern match as the
+    values tested one by one (OR; NOR when negated)."""
+    from policy_engine import _conditions
+
+    context = {"k:one": ((one,), False)} if one is not None else {}
+    together = _conditions._string_values(base, tuple(raws), variables=variables)
+    one_by_one = _conditions._any_value(
+        [_conditions._value_test(base, r, variables=variables, path="$") for r in raws],
+        negated=base in _conditions.NEGATED,
+    )
+    assert together(value, context) == one_by_one(value, context)
