@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 OTHER = "\x00other"  # any character not otherwise named
 OPEN_A, CLOSE_A, OPEN_B, CLOSE_B = "\x00<A", "\x00A>", "\x00<B", "\x00B>"
@@ -58,6 +58,9 @@ class NFA:
                     stack.append(t)
         return frozenset(seen)
 
+    def initial(self) -> frozenset[int]:
+        return self.closure([self.start])
+
     def step(self, states: frozenset[int], symbol: str) -> frozenset[int]:
         out: set[int] = set()
         for s in states:
@@ -70,14 +73,11 @@ class NFA:
     def embed(self, other: NFA) -> tuple[int, set[int]]:
         """Copy ``other`` into this automaton; return its start and accept states."""
         offset = len(self.delta)
-        for _ in other.delta:
-            self.add()
-        for s, moves in enumerate(other.delta):
-            for sym, dsts in moves.items():
-                for d in dsts:
-                    self.edge(s + offset, sym, d + offset)
-            for d in other.eps[s]:
-                self.eps[s + offset].add(d + offset)
+        self.delta.extend(
+            {sym: {d + offset for d in dsts} for sym, dsts in moves.items()}
+            for moves in other.delta
+        )
+        self.eps.extend({d + offset for d in eps} for eps in other.eps)
         return other.start + offset, {a + offset for a in other.accept}
 
     def self_loops(self, symbols: Iterable[str]) -> None:
@@ -626,6 +626,58 @@ def complement(nfa: NFA, sigma: frozenset[str]) -> NFA:
     return dfa
 
 
+class Automaton(Protocol):
+    """What :func:`search` reads of an automaton: sets of states, moves, acceptance."""
+
+    def initial(self) -> frozenset[int]: ...
+
+    def step(self, states: frozenset[int], symbol: str) -> frozenset[int]: ...
+
+    def accepts_any(self, states: frozenset[int]) -> bool: ...
+
+
+class Difference:
+    """The strings ``base`` accepts and ``excluded`` does not, read lazily.
+
+    ``excluded`` has no bracket symbols: a bracket leaves its states as they are (as
+    the bracket self-loops of ``complement(excluded)`` do). Rather than building the
+    complete deterministic complement (every subset of ``excluded`` over the whole
+    alphabet) and its product with ``base``, the subset of ``excluded`` is carried
+    along each string the search reads. A set of states holds ``base``'s states
+    (``s >= 0``) and the current subset of ``excluded`` (``-1 - s``): it stands one to
+    one for a set of states of ``intersect(base, complement(excluded))``, so a search
+    meets the same sets in the same order and finds the same witnesses."""
+
+    def __init__(self, base: NFA, excluded: NFA) -> None:
+        self.base = base
+        self.excluded = excluded
+        self._moves: dict[tuple[frozenset[int], str], frozenset[int]] = {}
+
+    def initial(self) -> frozenset[int]:
+        inner = self.excluded.initial()
+        return self.base.initial() | frozenset(-1 - s for s in inner)
+
+    def step(self, states: frozenset[int], symbol: str) -> frozenset[int]:
+        key = (states, symbol)
+        known = self._moves.get(key)
+        if known is not None:
+            return known
+        moved = self.base.step(frozenset(s for s in states if s >= 0), symbol)
+        if moved:
+            inner = frozenset(-1 - s for s in states if s < 0)
+            if symbol not in BRACKETS and inner:
+                inner = self.excluded.step(inner, symbol)
+            moved |= frozenset(-1 - s for s in inner)
+        if len(self._moves) < 100_000:
+            self._moves[key] = moved
+        return moved
+
+    def accepts_any(self, states: frozenset[int]) -> bool:
+        return any(s >= 0 and s in self.base.accept for s in states) and not any(
+            s < 0 and -1 - s in self.excluded.accept for s in states
+        )
+
+
 def minimize(dfa: NFA, sigma: frozenset[str]) -> NFA:
     """Moore's partition refinement on a deterministic automaton."""
     symbols = sorted(sigma)
@@ -685,8 +737,8 @@ def _flags_step(flags: tuple[int, ...], sym: str) -> tuple[int, ...]:
 
 
 def search(
-    left: NFA,
-    right: NFA,
+    left: Automaton,
+    right: Automaton,
     sigma: frozenset[str],
     *,
     limit: int = 1,
@@ -701,7 +753,7 @@ def search(
     stand for two tenants).
     """
     symbols = sorted(sigma | BRACKETS, key=_readable_first)
-    start = (left.closure([left.start]), right.closure([right.start]), (0, 0, 0, 0, 0, 0))
+    start = (left.initial(), right.initial(), (0, 0, 0, 0, 0, 0))
     parent: dict[object, tuple[object, str] | None] = {start: None}
     queue: deque[tuple[frozenset[int], frozenset[int], tuple[int, ...]]] = deque([start])
     found = 0

@@ -51,10 +51,11 @@ _NFA_CACHE_SIZE = 2048
 #: Search results shared the same way: (pattern pieces, model string, alphabet,
 #: language) -> witnesses; condition questions -> values.
 _OVERLAP_CACHE: dict[
-    tuple[tuple[fa.Piece, ...], str, frozenset[str], TenantIdLanguage], tuple[fa.Witness, ...]
+    tuple[tuple[fa.Piece, ...], str, tuple[str, ...], frozenset[str], TenantIdLanguage],
+    tuple[fa.Witness, ...],
 ] = {}
 _VALUES_CACHE: dict[tuple[Any, ...], list[_Value]] = {}
-_TARGET_CACHE: dict[tuple[Any, ...], fa.NFA] = {}
+_TARGET_CACHE: dict[tuple[Any, ...], fa.Automaton] = {}
 
 
 @dataclass
@@ -226,7 +227,9 @@ class _Search:
                 return []  # every pattern lies in a tenant's partition or a shared part
         target = self._target(shape, res)
         unconditional = [d for d in fences if not d.raw.get("Condition")]
-        witnesses = self._resource_overlap(st, target, variables, model, unconditional)
+        witnesses = self._resource_overlap(
+            st, target, variables, model, unconditional, self._excluded(shape, res)
+        )
         if not witnesses:
             return []
         out: list[_Candidate] = []
@@ -272,17 +275,20 @@ class _Search:
     def _resource_overlap(
         self,
         st: _Stmt,
-        target: fa.NFA,
+        target: fa.Automaton,
         variables: bool,
         model: str,
         fences: Sequence[_Stmt] = (),
+        excluded: tuple[str, ...] = (),
     ) -> list[fa.Witness]:
+        """Witnesses of ``st``'s Resource (or NotResource) against ``target``: the ARNs
+        of ``model`` less those of ``excluded`` (a residual shape's)."""
         if "Resource" in st.raw:
             found: list[fa.Witness] = []
             model_glob = _as_glob(model.replace("{tenant}", TENANT_MARKER))
-            excluded = "".join(c for c in "/:" if c not in self.language.alphabet)
+            outside = "".join(c for c in "/:" if c not in self.language.alphabet)
             for pattern in _listify(st.raw["Resource"]):
-                if not _glob.may_overlap(_as_glob(str(pattern)), model_glob, excluded):
+                if not _glob.may_overlap(_as_glob(str(pattern)), model_glob, outside):
                     continue  # cannot meet even with every tenant slot read as `*`
                 if self._slots_aligned(str(pattern), model):
                     continue  # the two slots can only hold the same tenant
@@ -291,7 +297,8 @@ class _Search:
                     nfa = self._fenced(self._nfa(parts, "A"), parts, fences, model)
                     found.extend(fa.search(nfa, target, self.sigma, limit=2))
                     continue
-                key = (tuple(parts), model, self.sigma, self.language)
+                # keyed on the whole target (a residual shape's exclusions included)
+                key = (tuple(parts), model, excluded, self.sigma, self.language)
                 hits = _OVERLAP_CACHE.get(key)
                 if hits is None:
                     if len(_OVERLAP_CACHE) >= _NFA_CACHE_SIZE:
@@ -501,28 +508,35 @@ class _Search:
             k == "slot" for raw in cond.values for k, _ in self._pieces(str(raw), "any", variables)
         )
 
-    def _target(self, shape: _Shape, res: ResourceSpec) -> fa.NFA:
+    def _target(self, shape: _Shape, res: ResourceSpec) -> fa.Automaton:
         """The requests' ARNs of a shape; for a residual shape, without the tenants'
         partitions (any tenant of the language) and the model's shared resources."""
         base = self._nfa(_model_pieces(shape.target), "B")
-        if not shape.exclude:
+        excluded = self._excluded(shape, res)
+        if not excluded:
             return base
-        shared = tuple(r.arn for r in self.resources if r.shared and r.service == res.service)
-        key = (shape.target, shape.exclude + shared, self.sigma, self.language)
+        key = (shape.target, excluded, self.sigma, self.language)
         cached = _TARGET_CACHE.get(key)
         if cached is None:
             if len(_TARGET_CACHE) >= _NFA_CACHE_SIZE:
                 _TARGET_CACHE.clear()
             parts = []
-            for text in shape.exclude + shared:
+            for text in excluded:
                 nfa = fa.pattern_nfa(
                     _model_pieces(text), self.sigma, self.tenant, (fa.OPEN_B, fa.CLOSE_B), ("", "")
                 )
                 parts.append(_debracket(nfa))
-            rest = fa.complement(_union_of(parts), self.sigma - fa.BRACKETS)
-            rest.self_loops(tuple(sorted(fa.BRACKETS)))
-            cached = _TARGET_CACHE[key] = fa.intersect(base, rest)
+            # the base less the excluded names, its complement read lazily by the search
+            cached = _TARGET_CACHE[key] = fa.Difference(base, _union_of(parts))
         return cached
+
+    def _excluded(self, shape: _Shape, res: ResourceSpec) -> tuple[str, ...]:
+        """The model strings a residual shape leaves out: the tenants' partitions and
+        the model's shared resources of the service (nothing for other shapes)."""
+        if not shape.exclude:
+            return ()
+        shared = tuple(r.arn for r in self.resources if r.shared and r.service == res.service)
+        return shape.exclude + shared
 
     def _fixed_conditions_hold(self, st: _Stmt) -> bool:
         """Whether the statement's conditions on the keys every request of this tier's
