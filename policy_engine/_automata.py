@@ -510,43 +510,79 @@ def pattern_nfa(
 ) -> NFA:
     """An NFA for a pattern; the tenant slot (at most one) is read as
     ``open · tenant-language · close``. Foreign brackets are skipped everywhere."""
-    if sum(1 for k, _ in pieces if k == "slot") > 1:
-        raise Unsupported("a string that names the tenant more than once")
+    return union_nfa([pieces], sigma, tenant, brackets, foreign)
+
+
+def union_nfa(
+    alternatives: Iterable[list[Piece]],
+    sigma: frozenset[str],
+    tenant: NFA | None,
+    brackets: tuple[str, str],
+    foreign: tuple[str, str],
+) -> NFA:
+    """An NFA for the union of patterns, as :func:`pattern_nfa` reads each one.
+    Patterns that begin with the same pieces share the states of those pieces (a
+    trie): a state is reached by exactly the strings of its common prefix, so the
+    union is the same language, and a shared tenant slot is embedded once."""
     nfa = NFA()
-    cur = nfa.start = nfa.add()
+    root = nfa.start = nfa.add()
     plain = sigma - BRACKETS
-    for kind, value in pieces:
-        if kind == "lit":
-            nxt = nfa.add()
-            nfa.edge(cur, value if value in sigma else OTHER, nxt)
-            cur = nxt
-        elif kind == "one":
-            nxt = nfa.add()
-            for sym in plain:
-                nfa.edge(cur, sym, nxt)
-            cur = nxt
-        elif kind == "star":
-            loop = nfa.add()
-            nfa.eps[cur].add(loop)
-            for sym in plain:
-                if value == "segment" and sym == ":":
-                    continue
-                nfa.edge(loop, sym, loop)
-            cur = loop
-        else:  # the tenant slot
-            if tenant is None:
-                raise Unsupported("a tenant slot without a tenant language")
-            opened = nfa.add()
-            nfa.edge(cur, brackets[0], opened)
-            t_start, t_accept = nfa.embed(tenant)
-            nfa.eps[opened].add(t_start)
-            closed = nfa.add()
-            for a in t_accept:
-                nfa.edge(a, brackets[1], closed)
-            cur = closed
-    nfa.accept = {cur}
+    after: dict[tuple[int, Piece], int] = {}  # (state, next piece) -> state after it
+    for pieces in alternatives:
+        if sum(1 for k, _ in pieces if k == "slot") > 1:
+            raise Unsupported("a string that names the tenant more than once")
+        cur = root
+        for piece in pieces:
+            known = after.get((cur, piece))
+            if known is None:
+                known = after[(cur, piece)] = _piece(
+                    nfa, cur, piece, plain, sigma, tenant, brackets
+                )
+            cur = known
+        nfa.accept.add(cur)
     nfa.self_loops(foreign)
     return nfa
+
+
+def _piece(
+    nfa: NFA,
+    cur: int,
+    piece: Piece,
+    plain: frozenset[str],
+    sigma: frozenset[str],
+    tenant: NFA | None,
+    brackets: tuple[str, str],
+) -> int:
+    """Add the states that read ``piece`` after state ``cur``; return the last one."""
+    kind, value = piece
+    if kind == "lit":
+        nxt = nfa.add()
+        nfa.edge(cur, value if value in sigma else OTHER, nxt)
+        return nxt
+    if kind == "one":
+        nxt = nfa.add()
+        for sym in plain:
+            nfa.edge(cur, sym, nxt)
+        return nxt
+    if kind == "star":
+        loop = nfa.add()
+        nfa.eps[cur].add(loop)
+        for sym in plain:
+            if value == "segment" and sym == ":":
+                continue
+            nfa.edge(loop, sym, loop)
+        return loop
+    # the tenant slot
+    if tenant is None:
+        raise Unsupported("a tenant slot without a tenant language")
+    opened = nfa.add()
+    nfa.edge(cur, brackets[0], opened)
+    t_start, t_accept = nfa.embed(tenant)
+    nfa.eps[opened].add(t_start)
+    closed = nfa.add()
+    for a in t_accept:
+        nfa.edge(a, brackets[1], closed)
+    return closed
 
 
 def intersect(left: NFA, right: NFA) -> NFA:

@@ -4,7 +4,7 @@ language, with the conditions and the Deny fences it models exactly."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeAlias
 
@@ -225,7 +225,14 @@ class _Search:
                 for p in _listify(st.raw["Resource"])
             ):
                 return []  # every pattern lies in a tenant's partition or a shared part
-        target = self._target(shape, res)
+        built: list[fa.Automaton] = []
+
+        def target() -> fa.Automaton:
+            # built on first use: most statements never pass the prunes for a shape
+            if not built:
+                built.append(self._target(shape, res))
+            return built[0]
+
         unconditional = [d for d in fences if not d.raw.get("Condition")]
         witnesses = self._resource_overlap(
             st, target, variables, model, unconditional, self._excluded(shape, res)
@@ -275,7 +282,7 @@ class _Search:
     def _resource_overlap(
         self,
         st: _Stmt,
-        target: fa.Automaton,
+        target: Callable[[], fa.Automaton],
         variables: bool,
         model: str,
         fences: Sequence[_Stmt] = (),
@@ -295,7 +302,7 @@ class _Search:
                 parts = self._pieces(pattern, "arn", variables)
                 if fences:
                     nfa = self._fenced(self._nfa(parts, "A"), parts, fences, model)
-                    found.extend(fa.search(nfa, target, self.sigma, limit=2))
+                    found.extend(fa.search(nfa, target(), self.sigma, limit=2))
                     continue
                 # keyed on the whole target (a residual shape's exclusions included)
                 key = (tuple(parts), model, excluded, self.sigma, self.language)
@@ -304,7 +311,9 @@ class _Search:
                     if len(_OVERLAP_CACHE) >= _NFA_CACHE_SIZE:
                         _OVERLAP_CACHE.clear()
                     nfa = self._nfa(parts, "A")
-                    hits = _OVERLAP_CACHE[key] = tuple(fa.search(nfa, target, self.sigma, limit=2))
+                    hits = _OVERLAP_CACHE[key] = tuple(
+                        fa.search(nfa, target(), self.sigma, limit=2)
+                    )
                 found.extend(hits)
             return found
         patterns = _listify(st.raw["NotResource"])
@@ -319,7 +328,7 @@ class _Search:
         )
         complement = fa.complement(union, self.sigma - fa.BRACKETS)
         complement.self_loops((fa.OPEN_B, fa.CLOSE_B))
-        return list(fa.search(complement, target, self.sigma, limit=2))
+        return list(fa.search(complement, target(), self.sigma, limit=2))
 
     def _fenced(
         self, nfa: fa.NFA, pieces: list[fa.Piece], fences: Sequence[_Stmt], target: str
@@ -520,14 +529,15 @@ class _Search:
         if cached is None:
             if len(_TARGET_CACHE) >= _NFA_CACHE_SIZE:
                 _TARGET_CACHE.clear()
-            parts = []
-            for text in excluded:
-                nfa = fa.pattern_nfa(
-                    _model_pieces(text), self.sigma, self.tenant, (fa.OPEN_B, fa.CLOSE_B), ("", "")
-                )
-                parts.append(_debracket(nfa))
+            names = fa.union_nfa(
+                [_model_pieces(text) for text in excluded],
+                self.sigma,
+                self.tenant,
+                (fa.OPEN_B, fa.CLOSE_B),
+                ("", ""),
+            )
             # the base less the excluded names, its complement read lazily by the search
-            cached = _TARGET_CACHE[key] = fa.Difference(base, _union_of(parts))
+            cached = _TARGET_CACHE[key] = fa.Difference(base, _debracket(names))
         return cached
 
     def _excluded(self, shape: _Shape, res: ResourceSpec) -> tuple[str, ...]:
