@@ -67,6 +67,19 @@ class NFA:
             out |= self.delta[s].get(symbol, set())
         return self.closure(out) if out else frozenset()
 
+    def moves(self, states: frozenset[int]) -> dict[str, frozenset[int]]:
+        """Every symbol with a move out of ``states``, and where it leads (``step``
+        for each symbol at once; symbols without a move are left out)."""
+        reached: dict[str, set[int]] = {}
+        for s in states:
+            for symbol, dsts in self.delta[s].items():
+                known = reached.get(symbol)
+                if known is None:
+                    reached[symbol] = set(dsts)
+                else:
+                    known |= dsts
+        return {symbol: self.closure(dsts) for symbol, dsts in reached.items() if dsts}
+
     def accepts_any(self, states: frozenset[int]) -> bool:
         return not self.accept.isdisjoint(states)
 
@@ -517,10 +530,11 @@ def union_nfa(
     alternatives: Iterable[list[Piece]],
     sigma: frozenset[str],
     tenant: NFA | None,
-    brackets: tuple[str, str],
-    foreign: tuple[str, str],
+    brackets: tuple[str, str] | None,
+    foreign: tuple[str, ...],
 ) -> NFA:
-    """An NFA for the union of patterns, as :func:`pattern_nfa` reads each one.
+    """An NFA for the union of patterns, as :func:`pattern_nfa` reads each one
+    (``brackets`` None: the slot is the tenant language with no bracket symbols).
     Patterns that begin with the same pieces share the states of those pieces (a
     trie): a state is reached by exactly the strings of its common prefix, so the
     union is the same language, and a shared tenant slot is embedded once."""
@@ -551,7 +565,7 @@ def _piece(
     plain: frozenset[str],
     sigma: frozenset[str],
     tenant: NFA | None,
-    brackets: tuple[str, str],
+    brackets: tuple[str, str] | None,
 ) -> int:
     """Add the states that read ``piece`` after state ``cur``; return the last one."""
     kind, value = piece
@@ -576,12 +590,18 @@ def _piece(
     if tenant is None:
         raise Unsupported("a tenant slot without a tenant language")
     opened = nfa.add()
-    nfa.edge(cur, brackets[0], opened)
+    if brackets is None:
+        nfa.eps[cur].add(opened)
+    else:
+        nfa.edge(cur, brackets[0], opened)
     t_start, t_accept = nfa.embed(tenant)
     nfa.eps[opened].add(t_start)
     closed = nfa.add()
     for a in t_accept:
-        nfa.edge(a, brackets[1], closed)
+        if brackets is None:
+            nfa.eps[a].add(closed)
+        else:
+            nfa.edge(a, brackets[1], closed)
     return closed
 
 
@@ -669,6 +689,8 @@ class Automaton(Protocol):
 
     def step(self, states: frozenset[int], symbol: str) -> frozenset[int]: ...
 
+    def moves(self, states: frozenset[int]) -> dict[str, frozenset[int]]: ...
+
     def accepts_any(self, states: frozenset[int]) -> bool: ...
 
 
@@ -707,6 +729,10 @@ class Difference:
         if len(self._moves) < 100_000:
             self._moves[key] = moved
         return moved
+
+    def moves(self, states: frozenset[int]) -> dict[str, frozenset[int]]:
+        symbols = self.base.moves(frozenset(s for s in states if s >= 0))
+        return {symbol: self.step(states, symbol) for symbol in symbols}
 
     def accepts_any(self, states: frozenset[int]) -> bool:
         return any(s >= 0 and s in self.base.accept for s in states) and not any(
@@ -793,6 +819,9 @@ def search(
     parent: dict[object, tuple[object, str] | None] = {start: None}
     queue: deque[tuple[frozenset[int], frozenset[int], tuple[int, ...]]] = deque([start])
     found = 0
+    # each side's moves, worked out once per set of states (a set meets many others)
+    left_moves: dict[frozenset[int], dict[str, frozenset[int]]] = {}
+    right_moves: dict[frozenset[int], dict[str, frozenset[int]]] = {}
     while queue:
         node = queue.popleft()
         ls, rs, flags = node
@@ -802,11 +831,17 @@ def search(
             found += 1
             if found >= limit:
                 return
+        lm = left_moves.get(ls)
+        if lm is None:
+            lm = left_moves[ls] = left.moves(ls)
+        rm = right_moves.get(rs)
+        if rm is None:
+            rm = right_moves[rs] = right.moves(rs)
         for sym in symbols:
-            nl = left.step(ls, sym)
+            nl = lm.get(sym)
             if not nl:
                 continue
-            nr = right.step(rs, sym)
+            nr = rm.get(sym)
             if not nr:
                 continue
             nxt = (nl, nr, _flags_step(flags, sym))

@@ -34,7 +34,6 @@ from ._strings import (
     TIER_TAG_KEY,
     _as_glob,
     _covered_fast,
-    _debracket,
     _listify,
     _model_pieces,
     _pieces,
@@ -530,14 +529,10 @@ class _Search:
             if len(_TARGET_CACHE) >= _NFA_CACHE_SIZE:
                 _TARGET_CACHE.clear()
             names = fa.union_nfa(
-                [_model_pieces(text) for text in excluded],
-                self.sigma,
-                self.tenant,
-                (fa.OPEN_B, fa.CLOSE_B),
-                ("", ""),
+                [_model_pieces(text) for text in excluded], self.sigma, self.tenant, None, ()
             )
             # the base less the excluded names, its complement read lazily by the search
-            cached = _TARGET_CACHE[key] = fa.Difference(base, _debracket(names))
+            cached = _TARGET_CACHE[key] = fa.Difference(base, names)
         return cached
 
     def _excluded(self, shape: _Shape, res: ResourceSpec) -> tuple[str, ...]:
