@@ -48,8 +48,9 @@ class NFA:
         self.delta[src].setdefault(symbol, set()).add(dst)
 
     def closure(self, states: Iterable[int]) -> frozenset[int]:
+        eps = self.eps
         seen = set(states)
-        stack = list(seen)
+        stack = [s for s in seen if eps[s]]  # only states with empty moves lead further
         while stack:
             s = stack.pop()
             for t in self.eps[s]:

@@ -37,6 +37,8 @@ class _Checker(_Confirmation, _Coverage):
             work.append(self._escalation())
         stmts = self.stmts + self.resource_allows
         reach = _Reach(stmts)
+        #: the Deny statements that cover every action of a set (this run's denies)
+        self._fences_memo: dict[tuple[str, ...], list[_Stmt]] = {}
         for res, shapes in work:
             service_actions: tuple[str, ...] | None = None
             for shape in shapes:
@@ -75,7 +77,10 @@ class _Checker(_Confirmation, _Coverage):
             covered = _covered_actions(st.actions, st.not_action, tuple(actions))
             if not covered:
                 continue
-            fences = [d for d in denies if all(_action_covered(d, a) for a in covered)]
+            fences = self._fences_memo.get(covered)
+            if fences is None:
+                fences = [d for d in denies if all(_action_covered(d, a) for a in covered)]
+                self._fences_memo[covered] = fences
             try:
                 admitted = self._admits(st, res, shape, fences)
             except fa.Unsupported as exc:

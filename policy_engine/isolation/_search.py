@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Literal, TypeAlias
 
 from .. import _automata as fa
@@ -768,7 +769,8 @@ def _grantee(
     return None
 
 
-def _within_model_string(pattern: str, models: Sequence[str], variables: bool) -> bool:
+@lru_cache(maxsize=8192)
+def _within_model_string(pattern: str, models: tuple[str, ...], variables: bool) -> bool:
     """Sound and cheap: every ARN ``pattern`` grants lies in one of ``models`` (model
     strings, ``{tenant}`` for a tenant, ``*`` any text), the tenant in the same place.
     The pattern's wildcards and tenant are matched as characters by the model's ``*``
