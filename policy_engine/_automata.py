@@ -750,12 +750,14 @@ def minimize(dfa: NFA, sigma: frozenset[str]) -> NFA:
         dst = dfa.delta[s].get(sym)
         return next(iter(dst)) if dst else -1
 
+    # each state's move on each symbol (-1: none), read once
+    table = [tuple(target(s, sym) for sym in symbols) for s in range(n)]
     block = [1 if s in dfa.accept else 0 for s in range(n)]
     while True:
         signatures: dict[tuple[int, ...], int] = {}
         new = []
         for s in range(n):
-            sig = (block[s], *(block[t] if (t := target(s, sym)) >= 0 else -1 for sym in symbols))
+            sig = (block[s], *(block[t] if t >= 0 else -1 for t in table[s]))
             new.append(signatures.setdefault(sig, len(signatures)))
         if len(signatures) == len(set(block)):
             break
