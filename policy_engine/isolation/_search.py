@@ -300,6 +300,8 @@ class _Search:
                 if self._slots_aligned(str(pattern), model):
                     continue  # the two slots can only hold the same tenant
                 parts = self._pieces(pattern, "arn", variables)
+                if self._pieces_aligned(parts, model):
+                    continue  # the same, the slot written as the tenant tag variable
                 if fences:
                     nfa = self._fenced(self._nfa(parts, "A"), parts, fences, model)
                     found.extend(fa.search(nfa, target(), self.sigma, limit=2))
@@ -406,6 +408,35 @@ class _Search:
             return rest == "" or (rest[0] not in self.language.alphabet and rest[0] not in "*?$")
 
         return stops(after_a) and stops(after_b)
+
+    def _pieces_aligned(self, pieces: list[fa.Piece], model: str) -> bool:
+        """:meth:`_slots_aligned` read on the pieces the search is built from, where a
+        slot may also come from ``${aws:PrincipalTag/TenantId}``: the same literal
+        pieces before both slots (no wildcard), and after each slot the end or a
+        literal character outside the tenant alphabet. Every string both match then
+        holds one tenant ID in both places, so the spans coincide and the search would
+        find nothing."""
+        theirs = _model_pieces(model)
+
+        def split(ps: list[fa.Piece]) -> tuple[list[fa.Piece], list[fa.Piece]] | None:
+            at = [i for i, (kind, _) in enumerate(ps) if kind == "slot"]
+            if len(at) != 1:
+                return None
+            return ps[: at[0]], ps[at[0] + 1 :]
+
+        mine, other = split(pieces), split(theirs)
+        if mine is None or other is None or mine[0] != other[0]:
+            return False
+        if any(kind != "lit" for kind, _ in mine[0]):
+            return False
+
+        def stops(rest: list[fa.Piece]) -> bool:
+            if not rest:
+                return True
+            kind, value = rest[0]
+            return kind == "lit" and value not in self.language.alphabet
+
+        return stops(mine[1]) and stops(other[1])
 
     def _condition_values(
         self, conds: list[Condition], key: str, partition: Partition, variables: bool
