@@ -135,3 +135,32 @@ def test_jobs_must_be_a_whole_number_of_processes(value: str) -> None:
 def test_check_catalog_refuses_a_bad_jobs_value(value: Any) -> None:
     with pytest.raises(ValueError, match="jobs must be a whole number"):
         check_catalog(default_catalog(), jobs=value)
+
+
+DOCS = ResourceSpec(
+    "documents", "s3", "arn:aws:s3:::docs", (Partition(arn="arn:aws:s3:::docs/{tenant}/*"),)
+)
+
+
+@pytest.mark.parametrize(
+    ("role_resource", "status"),
+    [
+        ("arn:aws:s3:::docs/${aws:PrincipalTag/TenantId}/*", "proved"),
+        # the slot not closed by a character outside the alphabet: no prune, the
+        # search finds acme reading acme-corp's objects
+        ("arn:aws:s3:::docs/${aws:PrincipalTag/TenantId}*", "violation"),
+        ("arn:aws:s3:::docs/${aws:PrincipalTag/TenantId}-x/*", "violation"),
+    ],
+)
+def test_aligned_slots_written_as_the_tenant_tag(role_resource: str, status: str) -> None:
+    session = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::docs/*"}
+        ],
+    }
+    role = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": role_resource}],
+    }
+    assert check_isolation(session, [role], [DOCS], LANG).status == status
