@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 OTHER = "\x00other"  # any character not otherwise named
 OPEN_A, CLOSE_A, OPEN_B, CLOSE_B = "\x00<A", "\x00A>", "\x00<B", "\x00B>"
@@ -48,8 +48,9 @@ class NFA:
         self.delta[src].setdefault(symbol, set()).add(dst)
 
     def closure(self, states: Iterable[int]) -> frozenset[int]:
+        eps = self.eps
         seen = set(states)
-        stack = list(seen)
+        stack = [s for s in seen if eps[s]]  # only states with empty moves lead further
         while stack:
             s = stack.pop()
             for t in self.eps[s]:
@@ -58,11 +59,27 @@ class NFA:
                     stack.append(t)
         return frozenset(seen)
 
+    def initial(self) -> frozenset[int]:
+        return self.closure([self.start])
+
     def step(self, states: frozenset[int], symbol: str) -> frozenset[int]:
         out: set[int] = set()
         for s in states:
             out |= self.delta[s].get(symbol, set())
         return self.closure(out) if out else frozenset()
+
+    def moves(self, states: frozenset[int]) -> dict[str, frozenset[int]]:
+        """Every symbol with a move out of ``states``, and where it leads (``step``
+        for each symbol at once; symbols without a move are left out)."""
+        reached: dict[str, set[int]] = {}
+        for s in states:
+            for symbol, dsts in self.delta[s].items():
+                known = reached.get(symbol)
+                if known is None:
+                    reached[symbol] = set(dsts)
+                else:
+                    known |= dsts
+        return {symbol: self.closure(dsts) for symbol, dsts in reached.items() if dsts}
 
     def accepts_any(self, states: frozenset[int]) -> bool:
         return not self.accept.isdisjoint(states)
@@ -70,14 +87,11 @@ class NFA:
     def embed(self, other: NFA) -> tuple[int, set[int]]:
         """Copy ``other`` into this automaton; return its start and accept states."""
         offset = len(self.delta)
-        for _ in other.delta:
-            self.add()
-        for s, moves in enumerate(other.delta):
-            for sym, dsts in moves.items():
-                for d in dsts:
-                    self.edge(s + offset, sym, d + offset)
-            for d in other.eps[s]:
-                self.eps[s + offset].add(d + offset)
+        self.delta.extend(
+            {sym: {d + offset for d in dsts} for sym, dsts in moves.items()}
+            for moves in other.delta
+        )
+        self.eps.extend({d + offset for d in eps} for eps in other.eps)
         return other.start + offset, {a + offset for a in other.accept}
 
     def self_loops(self, symbols: Iterable[str]) -> None:
@@ -510,43 +524,86 @@ def pattern_nfa(
 ) -> NFA:
     """An NFA for a pattern; the tenant slot (at most one) is read as
     ``open · tenant-language · close``. Foreign brackets are skipped everywhere."""
-    if sum(1 for k, _ in pieces if k == "slot") > 1:
-        raise Unsupported("a string that names the tenant more than once")
+    return union_nfa([pieces], sigma, tenant, brackets, foreign)
+
+
+def union_nfa(
+    alternatives: Iterable[list[Piece]],
+    sigma: frozenset[str],
+    tenant: NFA | None,
+    brackets: tuple[str, str] | None,
+    foreign: tuple[str, ...],
+) -> NFA:
+    """An NFA for the union of patterns, as :func:`pattern_nfa` reads each one
+    (``brackets`` None: the slot is the tenant language with no bracket symbols).
+    Patterns that begin with the same pieces share the states of those pieces (a
+    trie): a state is reached by exactly the strings of its common prefix, so the
+    union is the same language, and a shared tenant slot is embedded once."""
     nfa = NFA()
-    cur = nfa.start = nfa.add()
+    root = nfa.start = nfa.add()
     plain = sigma - BRACKETS
-    for kind, value in pieces:
-        if kind == "lit":
-            nxt = nfa.add()
-            nfa.edge(cur, value if value in sigma else OTHER, nxt)
-            cur = nxt
-        elif kind == "one":
-            nxt = nfa.add()
-            for sym in plain:
-                nfa.edge(cur, sym, nxt)
-            cur = nxt
-        elif kind == "star":
-            loop = nfa.add()
-            nfa.eps[cur].add(loop)
-            for sym in plain:
-                if value == "segment" and sym == ":":
-                    continue
-                nfa.edge(loop, sym, loop)
-            cur = loop
-        else:  # the tenant slot
-            if tenant is None:
-                raise Unsupported("a tenant slot without a tenant language")
-            opened = nfa.add()
-            nfa.edge(cur, brackets[0], opened)
-            t_start, t_accept = nfa.embed(tenant)
-            nfa.eps[opened].add(t_start)
-            closed = nfa.add()
-            for a in t_accept:
-                nfa.edge(a, brackets[1], closed)
-            cur = closed
-    nfa.accept = {cur}
+    after: dict[tuple[int, Piece], int] = {}  # (state, next piece) -> state after it
+    for pieces in alternatives:
+        if sum(1 for k, _ in pieces if k == "slot") > 1:
+            raise Unsupported("a string that names the tenant more than once")
+        cur = root
+        for piece in pieces:
+            known = after.get((cur, piece))
+            if known is None:
+                known = after[(cur, piece)] = _piece(
+                    nfa, cur, piece, plain, sigma, tenant, brackets
+                )
+            cur = known
+        nfa.accept.add(cur)
     nfa.self_loops(foreign)
     return nfa
+
+
+def _piece(
+    nfa: NFA,
+    cur: int,
+    piece: Piece,
+    plain: frozenset[str],
+    sigma: frozenset[str],
+    tenant: NFA | None,
+    brackets: tuple[str, str] | None,
+) -> int:
+    """Add the states that read ``piece`` after state ``cur``; return the last one."""
+    kind, value = piece
+    if kind == "lit":
+        nxt = nfa.add()
+        nfa.edge(cur, value if value in sigma else OTHER, nxt)
+        return nxt
+    if kind == "one":
+        nxt = nfa.add()
+        for sym in plain:
+            nfa.edge(cur, sym, nxt)
+        return nxt
+    if kind == "star":
+        loop = nfa.add()
+        nfa.eps[cur].add(loop)
+        for sym in plain:
+            if value == "segment" and sym == ":":
+                continue
+            nfa.edge(loop, sym, loop)
+        return loop
+    # the tenant slot
+    if tenant is None:
+        raise Unsupported("a tenant slot without a tenant language")
+    opened = nfa.add()
+    if brackets is None:
+        nfa.eps[cur].add(opened)
+    else:
+        nfa.edge(cur, brackets[0], opened)
+    t_start, t_accept = nfa.embed(tenant)
+    nfa.eps[opened].add(t_start)
+    closed = nfa.add()
+    for a in t_accept:
+        if brackets is None:
+            nfa.eps[a].add(closed)
+        else:
+            nfa.edge(a, brackets[1], closed)
+    return closed
 
 
 def intersect(left: NFA, right: NFA) -> NFA:
@@ -626,6 +683,64 @@ def complement(nfa: NFA, sigma: frozenset[str]) -> NFA:
     return dfa
 
 
+class Automaton(Protocol):
+    """What :func:`search` reads of an automaton: sets of states, moves, acceptance."""
+
+    def initial(self) -> frozenset[int]: ...
+
+    def step(self, states: frozenset[int], symbol: str) -> frozenset[int]: ...
+
+    def moves(self, states: frozenset[int]) -> dict[str, frozenset[int]]: ...
+
+    def accepts_any(self, states: frozenset[int]) -> bool: ...
+
+
+class Difference:
+    """The strings ``base`` accepts and ``excluded`` does not, read lazily.
+
+    ``excluded`` has no bracket symbols: a bracket leaves its states as they are (as
+    the bracket self-loops of ``complement(excluded)`` do). Rather than building the
+    complete deterministic complement (every subset of ``excluded`` over the whole
+    alphabet) and its product with ``base``, the subset of ``excluded`` is carried
+    along each string the search reads. A set of states holds ``base``'s states
+    (``s >= 0``) and the current subset of ``excluded`` (``-1 - s``): it stands one to
+    one for a set of states of ``intersect(base, complement(excluded))``, so a search
+    meets the same sets in the same order and finds the same witnesses."""
+
+    def __init__(self, base: NFA, excluded: NFA) -> None:
+        self.base = base
+        self.excluded = excluded
+        self._moves: dict[tuple[frozenset[int], str], frozenset[int]] = {}
+
+    def initial(self) -> frozenset[int]:
+        inner = self.excluded.initial()
+        return self.base.initial() | frozenset(-1 - s for s in inner)
+
+    def step(self, states: frozenset[int], symbol: str) -> frozenset[int]:
+        key = (states, symbol)
+        known = self._moves.get(key)
+        if known is not None:
+            return known
+        moved = self.base.step(frozenset(s for s in states if s >= 0), symbol)
+        if moved:
+            inner = frozenset(-1 - s for s in states if s < 0)
+            if symbol not in BRACKETS and inner:
+                inner = self.excluded.step(inner, symbol)
+            moved |= frozenset(-1 - s for s in inner)
+        if len(self._moves) < 100_000:
+            self._moves[key] = moved
+        return moved
+
+    def moves(self, states: frozenset[int]) -> dict[str, frozenset[int]]:
+        symbols = self.base.moves(frozenset(s for s in states if s >= 0))
+        return {symbol: self.step(states, symbol) for symbol in symbols}
+
+    def accepts_any(self, states: frozenset[int]) -> bool:
+        return any(s >= 0 and s in self.base.accept for s in states) and not any(
+            s < 0 and -1 - s in self.excluded.accept for s in states
+        )
+
+
 def minimize(dfa: NFA, sigma: frozenset[str]) -> NFA:
     """Moore's partition refinement on a deterministic automaton."""
     symbols = sorted(sigma)
@@ -635,12 +750,14 @@ def minimize(dfa: NFA, sigma: frozenset[str]) -> NFA:
         dst = dfa.delta[s].get(sym)
         return next(iter(dst)) if dst else -1
 
+    # each state's move on each symbol (-1: none), read once
+    table = [tuple(target(s, sym) for sym in symbols) for s in range(n)]
     block = [1 if s in dfa.accept else 0 for s in range(n)]
     while True:
         signatures: dict[tuple[int, ...], int] = {}
         new = []
         for s in range(n):
-            sig = (block[s], *(block[t] if (t := target(s, sym)) >= 0 else -1 for sym in symbols))
+            sig = (block[s], *(block[t] if t >= 0 else -1 for t in table[s]))
             new.append(signatures.setdefault(sig, len(signatures)))
         if len(signatures) == len(set(block)):
             break
@@ -685,8 +802,8 @@ def _flags_step(flags: tuple[int, ...], sym: str) -> tuple[int, ...]:
 
 
 def search(
-    left: NFA,
-    right: NFA,
+    left: Automaton,
+    right: Automaton,
     sigma: frozenset[str],
     *,
     limit: int = 1,
@@ -701,10 +818,13 @@ def search(
     stand for two tenants).
     """
     symbols = sorted(sigma | BRACKETS, key=_readable_first)
-    start = (left.closure([left.start]), right.closure([right.start]), (0, 0, 0, 0, 0, 0))
+    start = (left.initial(), right.initial(), (0, 0, 0, 0, 0, 0))
     parent: dict[object, tuple[object, str] | None] = {start: None}
     queue: deque[tuple[frozenset[int], frozenset[int], tuple[int, ...]]] = deque([start])
     found = 0
+    # each side's moves, worked out once per set of states (a set meets many others)
+    left_moves: dict[frozenset[int], dict[str, frozenset[int]]] = {}
+    right_moves: dict[frozenset[int], dict[str, frozenset[int]]] = {}
     while queue:
         node = queue.popleft()
         ls, rs, flags = node
@@ -714,11 +834,17 @@ def search(
             found += 1
             if found >= limit:
                 return
+        lm = left_moves.get(ls)
+        if lm is None:
+            lm = left_moves[ls] = left.moves(ls)
+        rm = right_moves.get(rs)
+        if rm is None:
+            rm = right_moves[rs] = right.moves(rs)
         for sym in symbols:
-            nl = left.step(ls, sym)
+            nl = lm.get(sym)
             if not nl:
                 continue
-            nr = right.step(rs, sym)
+            nr = rm.get(sym)
             if not nr:
                 continue
             nxt = (nl, nr, _flags_step(flags, sym))

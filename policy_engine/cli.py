@@ -114,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--stage", help="apply [stages.STAGE.constants] (default: $POLICY_ENGINE_STAGE)"
     )
     iso.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="check the tiers in N worker processes (default 1: serial); same output",
+    )
+    iso.add_argument(
         "--certificate",
         metavar="FILE",
         help="write a proof certificate (catalogue content hash + per-tier result) to FILE, "
@@ -580,7 +587,7 @@ def _cmd_check_isolation(args: argparse.Namespace, stdout: TextIO, stderr: TextI
     catalog = load_catalog(args.catalog, stage=args.stage)
     for name in args.tier or ():
         catalog.tier(name)
-    results = check_catalog(catalog, tiers=args.tier)
+    results = check_catalog(catalog, tiers=args.tier, jobs=args.jobs)
     if args.certificate:
         from pathlib import Path
 
@@ -607,6 +614,17 @@ def _cmd_check_isolation(args: argparse.Namespace, stdout: TextIO, stderr: TextI
             for u in r.unknown:
                 stdout.write(f"  unknown: {u.describe()}\n")
     return EXIT_OK if all(r.status == "proved" for r in results.values()) else EXIT_FINDINGS
+
+
+def _jobs(text: str) -> int:
+    """``--jobs N``: a whole number of worker processes, 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1 or not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes >= 1, got `{text}`")
+    return value
 
 
 def _read_json(path: str, what: str) -> Any:

@@ -4,8 +4,9 @@ language, with the conditions and the Deny fences it models exactly."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Literal, TypeAlias
 
 from .. import _automata as fa
@@ -34,7 +35,6 @@ from ._strings import (
     TIER_TAG_KEY,
     _as_glob,
     _covered_fast,
-    _debracket,
     _listify,
     _model_pieces,
     _pieces,
@@ -51,10 +51,11 @@ _NFA_CACHE_SIZE = 2048
 #: Search results shared the same way: (pattern pieces, model string, alphabet,
 #: language) -> witnesses; condition questions -> values.
 _OVERLAP_CACHE: dict[
-    tuple[tuple[fa.Piece, ...], str, frozenset[str], TenantIdLanguage], tuple[fa.Witness, ...]
+    tuple[tuple[fa.Piece, ...], str, tuple[str, ...], frozenset[str], TenantIdLanguage],
+    tuple[fa.Witness, ...],
 ] = {}
 _VALUES_CACHE: dict[tuple[Any, ...], list[_Value]] = {}
-_TARGET_CACHE: dict[tuple[Any, ...], fa.NFA] = {}
+_TARGET_CACHE: dict[tuple[Any, ...], fa.Automaton] = {}
 
 
 @dataclass
@@ -224,9 +225,18 @@ class _Search:
                 for p in _listify(st.raw["Resource"])
             ):
                 return []  # every pattern lies in a tenant's partition or a shared part
-        target = self._target(shape, res)
+        built: list[fa.Automaton] = []
+
+        def target() -> fa.Automaton:
+            # built on first use: most statements never pass the prunes for a shape
+            if not built:
+                built.append(self._target(shape, res))
+            return built[0]
+
         unconditional = [d for d in fences if not d.raw.get("Condition")]
-        witnesses = self._resource_overlap(st, target, variables, model, unconditional)
+        witnesses = self._resource_overlap(
+            st, target, variables, model, unconditional, self._excluded(shape, res)
+        )
         if not witnesses:
             return []
         out: list[_Candidate] = []
@@ -272,32 +282,40 @@ class _Search:
     def _resource_overlap(
         self,
         st: _Stmt,
-        target: fa.NFA,
+        target: Callable[[], fa.Automaton],
         variables: bool,
         model: str,
         fences: Sequence[_Stmt] = (),
+        excluded: tuple[str, ...] = (),
     ) -> list[fa.Witness]:
+        """Witnesses of ``st``'s Resource (or NotResource) against ``target``: the ARNs
+        of ``model`` less those of ``excluded`` (a residual shape's)."""
         if "Resource" in st.raw:
             found: list[fa.Witness] = []
             model_glob = _as_glob(model.replace("{tenant}", TENANT_MARKER))
-            excluded = "".join(c for c in "/:" if c not in self.language.alphabet)
+            outside = "".join(c for c in "/:" if c not in self.language.alphabet)
             for pattern in _listify(st.raw["Resource"]):
-                if not _glob.may_overlap(_as_glob(str(pattern)), model_glob, excluded):
+                if not _glob.may_overlap(_as_glob(str(pattern)), model_glob, outside):
                     continue  # cannot meet even with every tenant slot read as `*`
                 if self._slots_aligned(str(pattern), model):
                     continue  # the two slots can only hold the same tenant
                 parts = self._pieces(pattern, "arn", variables)
+                if self._pieces_aligned(parts, model):
+                    continue  # the same, the slot written as the tenant tag variable
                 if fences:
                     nfa = self._fenced(self._nfa(parts, "A"), parts, fences, model)
-                    found.extend(fa.search(nfa, target, self.sigma, limit=2))
+                    found.extend(fa.search(nfa, target(), self.sigma, limit=2))
                     continue
-                key = (tuple(parts), model, self.sigma, self.language)
+                # keyed on the whole target (a residual shape's exclusions included)
+                key = (tuple(parts), model, excluded, self.sigma, self.language)
                 hits = _OVERLAP_CACHE.get(key)
                 if hits is None:
                     if len(_OVERLAP_CACHE) >= _NFA_CACHE_SIZE:
                         _OVERLAP_CACHE.clear()
                     nfa = self._nfa(parts, "A")
-                    hits = _OVERLAP_CACHE[key] = tuple(fa.search(nfa, target, self.sigma, limit=2))
+                    hits = _OVERLAP_CACHE[key] = tuple(
+                        fa.search(nfa, target(), self.sigma, limit=2)
+                    )
                 found.extend(hits)
             return found
         patterns = _listify(st.raw["NotResource"])
@@ -312,7 +330,7 @@ class _Search:
         )
         complement = fa.complement(union, self.sigma - fa.BRACKETS)
         complement.self_loops((fa.OPEN_B, fa.CLOSE_B))
-        return list(fa.search(complement, target, self.sigma, limit=2))
+        return list(fa.search(complement, target(), self.sigma, limit=2))
 
     def _fenced(
         self, nfa: fa.NFA, pieces: list[fa.Piece], fences: Sequence[_Stmt], target: str
@@ -390,6 +408,35 @@ class _Search:
             return rest == "" or (rest[0] not in self.language.alphabet and rest[0] not in "*?$")
 
         return stops(after_a) and stops(after_b)
+
+    def _pieces_aligned(self, pieces: list[fa.Piece], model: str) -> bool:
+        """:meth:`_slots_aligned` read on the pieces the search is built from, where a
+        slot may also come from ``${aws:PrincipalTag/TenantId}``: the same literal
+        pieces before both slots (no wildcard), and after each slot the end or a
+        literal character outside the tenant alphabet. Every string both match then
+        holds one tenant ID in both places, so the spans coincide and the search would
+        find nothing."""
+        theirs = _model_pieces(model)
+
+        def split(ps: list[fa.Piece]) -> tuple[list[fa.Piece], list[fa.Piece]] | None:
+            at = [i for i, (kind, _) in enumerate(ps) if kind == "slot"]
+            if len(at) != 1:
+                return None
+            return ps[: at[0]], ps[at[0] + 1 :]
+
+        mine, other = split(pieces), split(theirs)
+        if mine is None or other is None or mine[0] != other[0]:
+            return False
+        if any(kind != "lit" for kind, _ in mine[0]):
+            return False
+
+        def stops(rest: list[fa.Piece]) -> bool:
+            if not rest:
+                return True
+            kind, value = rest[0]
+            return kind == "lit" and value not in self.language.alphabet
+
+        return stops(mine[1]) and stops(other[1])
 
     def _condition_values(
         self, conds: list[Condition], key: str, partition: Partition, variables: bool
@@ -501,28 +548,32 @@ class _Search:
             k == "slot" for raw in cond.values for k, _ in self._pieces(str(raw), "any", variables)
         )
 
-    def _target(self, shape: _Shape, res: ResourceSpec) -> fa.NFA:
+    def _target(self, shape: _Shape, res: ResourceSpec) -> fa.Automaton:
         """The requests' ARNs of a shape; for a residual shape, without the tenants'
         partitions (any tenant of the language) and the model's shared resources."""
         base = self._nfa(_model_pieces(shape.target), "B")
-        if not shape.exclude:
+        excluded = self._excluded(shape, res)
+        if not excluded:
             return base
-        shared = tuple(r.arn for r in self.resources if r.shared and r.service == res.service)
-        key = (shape.target, shape.exclude + shared, self.sigma, self.language)
+        key = (shape.target, excluded, self.sigma, self.language)
         cached = _TARGET_CACHE.get(key)
         if cached is None:
             if len(_TARGET_CACHE) >= _NFA_CACHE_SIZE:
                 _TARGET_CACHE.clear()
-            parts = []
-            for text in shape.exclude + shared:
-                nfa = fa.pattern_nfa(
-                    _model_pieces(text), self.sigma, self.tenant, (fa.OPEN_B, fa.CLOSE_B), ("", "")
-                )
-                parts.append(_debracket(nfa))
-            rest = fa.complement(_union_of(parts), self.sigma - fa.BRACKETS)
-            rest.self_loops(tuple(sorted(fa.BRACKETS)))
-            cached = _TARGET_CACHE[key] = fa.intersect(base, rest)
+            names = fa.union_nfa(
+                [_model_pieces(text) for text in excluded], self.sigma, self.tenant, None, ()
+            )
+            # the base less the excluded names, its complement read lazily by the search
+            cached = _TARGET_CACHE[key] = fa.Difference(base, names)
         return cached
+
+    def _excluded(self, shape: _Shape, res: ResourceSpec) -> tuple[str, ...]:
+        """The model strings a residual shape leaves out: the tenants' partitions and
+        the model's shared resources of the service (nothing for other shapes)."""
+        if not shape.exclude:
+            return ()
+        shared = tuple(r.arn for r in self.resources if r.shared and r.service == res.service)
+        return shape.exclude + shared
 
     def _fixed_conditions_hold(self, st: _Stmt) -> bool:
         """Whether the statement's conditions on the keys every request of this tier's
@@ -749,7 +800,8 @@ def _grantee(
     return None
 
 
-def _within_model_string(pattern: str, models: Sequence[str], variables: bool) -> bool:
+@lru_cache(maxsize=8192)
+def _within_model_string(pattern: str, models: tuple[str, ...], variables: bool) -> bool:
     """Sound and cheap: every ARN ``pattern`` grants lies in one of ``models`` (model
     strings, ``{tenant}`` for a tenant, ``*`` any text), the tenant in the same place.
     The pattern's wildcards and tenant are matched as characters by the model's ``*``
