@@ -35,7 +35,7 @@ from ..model import Policy, policy_from_obj
 from ..render import Renderer
 from ..tenancy import TenantIdLanguage
 from ._checker import _Checker
-from ._confirm import _ALLOW_ALL, scope_resource_policy
+from ._confirm import _ALLOW_ALL, AttachedEvaluator, scope_resource_policy
 from ._report import Counterexample, Status, TierResult, Unknown
 from ._strings import TAG_KEY, TIER_TAG_KEY
 
@@ -220,7 +220,8 @@ def effective_evaluator(
     """An evaluator for tenant ``tenant``'s effective policy in ``tier``: the tier
     role's policies (and those of tiers sharing the role) as identity policies, the
     tier's session policy for the tenant, and the model's resource policies (each
-    ``Resource: "*"`` read as its own resource). Use it with :func:`as_tenant` so the
+    ``Resource: "*"`` read as its own resource, and consulted only for requests on
+    the resource it is attached to). Use it with :func:`as_tenant` so the
     request carries the session tags."""
     renderer = renderer or Renderer(catalog)
     session = renderer.render_tier(tenant, tier)
@@ -231,17 +232,20 @@ def effective_evaluator(
                 roles[name if sharer == tier else f"{name} (tier {sharer})"] = policy
     identity = [compile_policy(p, name=n, kind="identity") for n, p in roles.items()]
     attached = tuple(
-        compile_policy(
-            policy_from_obj(scope_resource_policy(doc, catalog.resources[name])),
-            name=f"resource({name})",
-            kind="resource",
+        (
+            compile_policy(
+                policy_from_obj(scope_resource_policy(doc, catalog.resources[name])),
+                name=f"resource({name})",
+                kind="resource",
+            ),
+            catalog.resources[name],
         )
         for name, doc in resource_documents(catalog, renderer=renderer).items()
     )
-    return Evaluator(
+    return AttachedEvaluator(
         tuple(identity) or (_ALLOW_ALL,),
         (compile_policy(session, name=f"session({tier})", kind="session"),),
-        resource=attached,
+        attached,
     )
 
 

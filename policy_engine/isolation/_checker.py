@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from .. import _automata as fa
 from ..catalog import ResourceSpec
-from ._confirm import _Confirmation
+from ._beyond import _Beyond
 from ._coverage import _Coverage
 from ._report import Counterexample, Unknown
 from ._search import _Candidate
@@ -20,7 +20,7 @@ from ._shapes import (
 )
 
 
-class _Checker(_Confirmation, _Coverage):
+class _Checker(_Beyond, _Coverage):
     """One proof run: every shape of every resource, then the coverage check."""
 
     def run(self) -> tuple[tuple[Counterexample, ...], tuple[Unknown, ...], int]:
@@ -50,6 +50,12 @@ class _Checker(_Confirmation, _Coverage):
             unknown.extend(self._coverage())
         except fa.Unsupported as exc:
             unknown.append(Unknown("(not in the model)", str(exc), "coverage of the grants"))
+        if self.tags:  # vended credentials (part of the coverage check of the grants)
+            unknown.extend(self._star_only())
+            unknown.extend(self._service_grants())
+            deputies, undecided = self._deputies()
+            violations.extend(deputies)
+            unknown.extend(undecided)
         return tuple(violations), tuple(unknown), checks
 
     def _check_shape(
