@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import _glob
-from ._report import Counterexample, Unknown
 from ._confirm import _Confirmation
+from ._report import Counterexample, Unknown
 from ._shapes import (
     DEPUTY_WRITES,
     STAR_ONLY_HARMLESS,
@@ -53,7 +53,11 @@ class _Beyond(_Confirmation):
         return any(
             not d.raw.get("Condition")
             and _action_covered(d, action)
-            and (_admits_star(d) if star else "Resource" in d.raw and "*" in _listify(d.raw["Resource"]))
+            and (
+                _admits_star(d)
+                if star
+                else "Resource" in d.raw and "*" in _listify(d.raw["Resource"])
+            )
             for d in self.denies
         )
 
@@ -84,7 +88,7 @@ class _Beyond(_Confirmation):
                     out.append(
                         Unknown(
                             "(not in the model)",
-                            f"`{action}` takes only `Resource: \"*\"`: it acts on no resource "
+                            f'`{action}` takes only `Resource: "*"`: it acts on no resource '
                             "of the model and may reach every tenant's data",
                             f"{st.ref}",
                             st.ref,

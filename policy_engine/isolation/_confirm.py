@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import _automata as fa
+from .. import _glob
 from ..catalog import ResourceSpec
 from ..evaluate import (
     CompiledPolicy,
@@ -20,7 +21,6 @@ from ..model import policy_from_obj
 from ..render import TENANT_MARKER, substitute
 from ..tenancy import session_name
 from ._report import Counterexample, Unknown
-from .. import _glob
 from ._search import _Candidate, _own_globs, _scoped, _Search, governs
 from ._shapes import (
     _NEGATED_FAMILY,
@@ -207,9 +207,7 @@ class _Confirmation(_Search):
         decision = evaluator.evaluate(Request(action, resource, context, principal=principal))
         return decision.matched if decision.allowed else None
 
-    def _resource_eval(
-        self, res: ResourceSpec | None, resource: str
-    ) -> tuple[CompiledPolicy, ...]:
+    def _resource_eval(self, res: ResourceSpec | None, resource: str) -> tuple[CompiledPolicy, ...]:
         """The resource policies (and trust policies) of the run that AWS evaluates
         for a request on ``resource`` (those attached to it), compiled, each with
         ``Resource: "*"`` read as the resource it is attached to."""

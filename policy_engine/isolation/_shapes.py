@@ -133,8 +133,7 @@ DEPUTY_WRITES: Mapping[str, str] = {
     "destination bucket by s3.amazonaws.com",
     "logs:putsubscriptionfilter": "log events are delivered to a destination (stream, "
     "function, Firehose) named in the request",
-    "logs:createexporttask": "log data is exported into a destination bucket by the logs "
-    "service",
+    "logs:createexporttask": "log data is exported into a destination bucket by the logs service",
     "events:puttargets": "matched events are delivered to any target (queue, topic, "
     "function) whose policy admits events.amazonaws.com",
     "dynamodb:enablekinesisstreamingdestination": "the table's changes are written into the "
