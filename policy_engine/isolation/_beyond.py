@@ -5,10 +5,13 @@ that makes AWS write into another resource named in its parameters)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from .. import _glob
+from ..evaluate import StatementRef
+from ..render import TENANT_MARKER
 from ._confirm import _Confirmation
 from ._report import Counterexample, Unknown
 from ._shapes import (
@@ -18,7 +21,7 @@ from ._shapes import (
     _covered_actions,
     _Stmt,
 )
-from ._strings import _listify
+from ._strings import _as_glob, _listify
 
 DEPUTY_RESOURCE = "deputy writes"
 
@@ -115,8 +118,7 @@ class _Beyond(_Confirmation):
                 services = _services(st.get("Principal"))
                 if not services:
                     continue
-                sid = st.get("Sid")
-                where = f"resource({label}):#{i}" + (f" ({sid})" if sid else "")
+                ref = StatementRef(f"resource({label})", "resource", i, st.get("Sid"), "Allow")
                 what = (
                     f"the trust policy of role `{label[6:-1]}` lets the service "
                     f"`{services[0]}` assume it: code or configuration a tenant controls can "
@@ -126,42 +128,66 @@ class _Beyond(_Confirmation):
                     "for whoever configures its source, which the model cannot attribute to "
                     "a tenant"
                 )
-                out.append(Unknown(label, what, where))
+                out.append(Unknown(label, what, f"{ref}", ref))
         return out
 
     def _deputies(self) -> tuple[list[Counterexample], list[Unknown]]:
         """Session grants (the role allowing too) of a deputy write
-        (:data:`DEPUTY_WRITES`): a violation when the evaluator allows a concrete
-        request on a resource the grant names, ``unknown`` otherwise."""
+        (:data:`DEPUTY_WRITES`) on an ARN of a type the action takes: a violation when
+        the evaluator allows a concrete request the grant names, ``unknown`` otherwise."""
+        from .._iamdata import iam_data
+
         violations: list[Counterexample] = []
         unknown: list[Unknown] = []
-        deputies = tuple(DEPUTY_WRITES)
-        for action in deputies:
+        for action in DEPUTY_WRITES:
+            info = iam_data().action(action)
+            formats = iam_data().resource_arns(info) if info is not None else ()
             grants = [
                 st
                 for st in self.stmts
                 if st.side == "session"
                 and _covered_actions(st.actions, st.not_action, (action,))
                 and self._fixed_conditions_hold(st)
+                and self._reaches_type(st, formats)
             ]
-            if not grants or not self._role_admits(action, star=False):
+            if not grants or not self._role_admits(action, star=not formats):
                 continue
-            if self._denied_outright(action, star=False):
+            if self._denied_outright(action, star=not formats):
                 continue
-            found = self._deputy_request(action, grants)
-            why = f"`{action}` is a deputy write: {DEPUTY_WRITES[action]}"
+            found = self._deputy_request(action, grants, formats)
             if found is not None:
                 violations.append(found)
             else:
+                why = f"`{action}` is a deputy write: {DEPUTY_WRITES[action]}"
                 unknown.append(Unknown(DEPUTY_RESOURCE, why, f"{grants[0].ref}", grants[0].ref))
         return violations, unknown
 
-    def _deputy_request(self, action: str, grants: list[_Stmt]) -> Counterexample | None:
+    def _reaches_type(self, st: _Stmt, formats: tuple[str, ...]) -> bool:
+        """Whether the statement's Resource can match an ARN of one of ``formats`` (a
+        star-only action: the request resource ``*``). Sound: a name in a format is any
+        text without `/` and `:` (a log group's name may hold `/`), the tenant any ID."""
+        if not formats:
+            return _admits_star(st)
+        if "Resource" not in st.raw:
+            return True  # NotResource: taken as reaching every type
+        excluded = "".join(c for c in "/:" if c not in self.language.alphabet)
+        globs = [_format_glob(f) for f in formats]
+        return any(
+            _glob.may_overlap(_as_glob(str(p)), g, excluded)
+            for p in _listify(st.raw["Resource"])
+            for g in globs
+        )
+
+    def _deputy_request(
+        self, action: str, grants: list[_Stmt], formats: tuple[str, ...]
+    ) -> Counterexample | None:
         tenant = self._some_tenant()
         for st in grants:
             patterns = _listify(st.raw["Resource"]) if "Resource" in st.raw else ["*"]
             for pattern in patterns:
-                resource = _concrete_for(str(pattern), tenant)
+                resource = self._deputy_resource(str(pattern), tenant, formats)
+                if resource is None:
+                    continue
                 context = self._tag_context(tenant)
                 context.update(self._satisfying_context(tenant, None, action))
                 decision = self._decide(tenant, action, resource, context)
@@ -179,16 +205,48 @@ class _Beyond(_Confirmation):
                     )
         return None
 
+    def _deputy_resource(self, pattern: str, tenant: str, formats: tuple[str, ...]) -> str | None:
+        """A concrete ARN of one of ``formats`` that ``pattern`` (for ``tenant``) matches:
+        the pattern with its wildcards filled, or a format filled with this account."""
+        if not formats:
+            return "*"
+        mine = pattern.replace(TENANT_MARKER, tenant)
+        mine = re.sub(r"\$\{aws:PrincipalTag/TenantId\}", tenant, mine, flags=re.I)
+        filled = mine.replace("*", "x").replace("?", "x")
+        if any(_format_regex(f).fullmatch(filled) for f in formats):
+            return filled
+        partition = self.role_arn.split(":")[1] if self.role_arn.count(":") > 1 else "aws"
+        regions = [r.arn.split(":")[3] for r in self.resources if r.arn.count(":") > 3]
+        region = next((r for r in regions if r and "*" not in r), "us-east-1")
+        for f in formats:
+            arn = f.replace("${Partition}", partition).replace("${Account}", self.account)
+            arn = re.sub(r"\$\{[^}]*\}", "x", arn.replace("${Region}", region))
+            if _glob.glob_match(mine, arn):
+                return arn
+        return None
+
+
+#: Variables of the action data's ARN formats whose values may hold `/`.
+_PATH_VARIABLES = frozenset({"LogGroupName", "ObjectName", "Key"})
+
+
+def _format_glob(fmt: str) -> str:
+    """An ARN format as a :func:`_glob.may_overlap` pattern: a name as the slot (no
+    `/`, no `:`), a path name as any text."""
+    return re.sub(r"\$\{([^}]*)\}", lambda m: "*" if m[1] in _PATH_VARIABLES else _glob.SLOT, fmt)
+
+
+def _format_regex(fmt: str) -> re.Pattern[str]:
+    out = []
+    for i, part in enumerate(re.split(r"(\$\{[^}]*\})", fmt)):
+        if i % 2 == 0:
+            out.append(re.escape(part))
+        else:
+            out.append("[^:]+" if part[2:-1] in _PATH_VARIABLES else "[^:/]+")
+    return re.compile("".join(out))
+
 
 def _services(principal: Any) -> list[str]:
     if not isinstance(principal, Mapping):
         return []
     return [str(v) for v in _listify(principal.get("Service", []))]
-
-
-def _concrete_for(pattern: str, tenant: str) -> str:
-    from ..render import TENANT_MARKER
-
-    text = pattern.replace(TENANT_MARKER, tenant)
-    text = text.replace("${aws:PrincipalTag/TenantId}", tenant)
-    return text.replace("*", "x").replace("?", "x")

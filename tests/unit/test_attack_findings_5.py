@@ -378,3 +378,16 @@ def test_every_sts_action_on_a_role_is_in_the_escalation_shape() -> None:
 
 def test_sts_on_no_role_stays_proved() -> None:
     assert check(doc(OWN_QUEUE, stmt("sts:GetCallerIdentity", "*")), [JOBS]).status == "proved"
+
+
+def test_a_wildcard_on_own_objects_is_no_deputy_write_on_a_bucket() -> None:
+    # Sound twin: `s3:*` on the tenant's objects cannot name a bucket, so the bucket
+    # actions among it (PutBucketNotification, PutBucketLogging, ...) are no grant;
+    # `s3:*` on the tenant's own bucket is.
+    objects = doc(stmt("s3:*", f"{DOCS}/{T}/*"))
+    assert check(objects, [DOCS_OBJECTS]).status == "proved"
+    buckets = "arn:aws:s3:::inbox-"
+    inbox = ResourceSpec("inbox", "s3", buckets + "*", (Partition(arn=buckets + "{tenant}"),))
+    result = check(doc(stmt("s3:*", [buckets + T, buckets + T + "/*"])), [inbox])
+    assert result.status == "violation", said(result)
+    assert "s3:putbucketnotification" in {v.action for v in result.violations}
