@@ -267,12 +267,32 @@ def trust_documents(
 ) -> dict[str, Mapping[str, Any]]:
     """The trust policies of the catalogue's tier roles, by role ARN: each is a
     resource policy on its role, and one that lets a tenant's session assume a tier
-    role again (with other tags) is an escalation."""
+    role again (with other tags) is an escalation. Tiers that share a role and render
+    different trust policies for it (one of them is deployed) give the role every
+    Allow of them and none of their Denies: who may take it on is read widest, and no
+    Deny of one policy fences another's grants."""
     renderer = renderer or Renderer(catalog)
-    out: dict[str, Mapping[str, Any]] = {}
+    found: dict[str, list[Mapping[str, Any]]] = {}
     for name, tier in catalog.tiers.items():
         if tier.trust_template is not None:
-            out[tier.role_arn] = renderer.symbolic(tier.trust_template, name).document
+            document = renderer.symbolic(tier.trust_template, name).document
+            docs = found.setdefault(tier.role_arn, [])
+            if document not in docs:
+                docs.append(document)
+    out: dict[str, Mapping[str, Any]] = {}
+    for arn, docs in found.items():
+        if len(docs) == 1:
+            out[arn] = docs[0]
+            continue
+        allows = []
+        for document in docs:
+            raw = document.get("Statement", [])
+            allows += [
+                st
+                for st in (raw if isinstance(raw, list) else [raw])
+                if st.get("Effect") == "Allow"
+            ]
+        out[arn] = {"Version": docs[0].get("Version", "2012-10-17"), "Statement": allows}
     return out
 
 

@@ -9,13 +9,15 @@ evaluator where one request shows it.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from test_attack_findings_3 import ACCT, LANG, ROLE, ROLE_NAME, allowed, doc, shown, stmt
 
-from policy_engine.catalog import Partition, ResourceSpec
+from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.evaluate import Request, compile_policy
-from policy_engine.isolation import TierResult, check_isolation
+from policy_engine.isolation import TierResult, check_catalog, check_isolation
 from policy_engine.isolation._confirm import _ALLOW_ALL, AttachedEvaluator, scope_resource_policy
 from policy_engine.isolation._shapes import _escalation_actions
 from policy_engine.model import policy_from_obj
@@ -391,3 +393,78 @@ def test_a_wildcard_on_own_objects_is_no_deputy_write_on_a_bucket() -> None:
     result = check(doc(stmt("s3:*", [buckets + T, buckets + T + "/*"])), [inbox])
     assert result.status == "violation", said(result)
     assert "s3:putbucketnotification" in {v.action for v in result.violations}
+
+
+def _shared_role_catalogue(root: Path, second_trust: dict[str, Any]) -> Path:
+    """Two tiers on one role, each with its own trust template."""
+    (root / "session").mkdir(parents=True)
+    (root / "trust").mkdir()
+    queue = "arn:aws:sqs:eu-west-1:111122223333:jobs-"
+    (root / "session" / "jobs.json.j2").write_text(
+        json.dumps(doc(stmt("sqs:ReceiveMessage", queue + "{{ tenant }}")))
+    )
+    vendor = dict(VENDOR, Principal={"AWS": "arn:aws:iam::111122223333:role/vendor"})
+    (root / "trust" / "one.json.j2").write_text(json.dumps(doc(vendor)))
+    (root / "trust" / "two.json.j2").write_text(json.dumps(second_trust))
+    tiers = "".join(
+        f"""
+[tiers.{tier}]
+role_arn = "arn:aws:iam::111122223333:role/shared"
+session_templates = ["jobs"]
+trust_template = "{trust}"
+[tiers.{tier}.resources]
+jobs = "silo"
+"""
+        for tier, trust in (("basic", "trust-two"), ("plus", "trust-one"))
+    )
+    (root / "catalog.toml").write_text(
+        f"""schema_version = 1
+name = "shared-trust"
+[tenant_id]
+alphabet = ["a-z", "0-9", "-"]
+min_length = 3
+max_length = 32
+pattern = "[a-z0-9]+(-[a-z0-9]+)*"
+examples = ["acme", "globex"]
+[constants]
+partition = "aws"
+account_id = "111122223333"
+region = "eu-west-1"
+[templates.jobs]
+file = "session/jobs.json.j2"
+kind = "session"
+[templates.trust-one]
+file = "trust/one.json.j2"
+kind = "trust"
+[templates.trust-two]
+file = "trust/two.json.j2"
+kind = "trust"
+{tiers}
+[resources.jobs]
+service = "sqs"
+arn = "{queue}*"
+partitions = [{{ arn = "{queue}{{tenant}}" }}]
+"""
+    )
+    return root
+
+
+def test_a_service_in_the_trust_template_of_a_tier_sharing_the_role(tmp_path: Path) -> None:
+    # Variant: two tiers share one role; the first tier's trust template admits
+    # Lambda. The first's (vendor only) no longer hides it: every Allow of the role's
+    # trust templates counts, and no Deny of one fences another's grants.
+    lambda_too = doc(
+        dict(VENDOR, Principal={"AWS": "arn:aws:iam::111122223333:role/vendor"}),
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        },
+    )
+    catalog = load_catalog(_shared_role_catalogue(tmp_path / "leaky", lambda_too))
+    results = check_catalog(catalog)
+    assert {t: r.status for t, r in results.items()} == {"basic": "unknown", "plus": "unknown"}
+    assert all("lambda.amazonaws.com" in said(r) for r in results.values())
+    vendor_only = doc(dict(VENDOR, Principal={"AWS": "arn:aws:iam::111122223333:role/vendor"}))
+    sound = load_catalog(_shared_role_catalogue(tmp_path / "sound", vendor_only))
+    assert {r.status for r in check_catalog(sound).values()} == {"proved"}
