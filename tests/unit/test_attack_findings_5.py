@@ -451,8 +451,8 @@ partitions = [{{ arn = "{queue}{{tenant}}" }}]
 
 def test_a_service_in_the_trust_template_of_a_tier_sharing_the_role(tmp_path: Path) -> None:
     # Variant: two tiers share one role; the first tier's trust template admits
-    # Lambda. The second's (vendor only, rendered last) no longer hides it: every Allow of the role's
-    # trust templates counts, and no Deny of one fences another's grants.
+    # Lambda. The second's (vendor only, rendered last) no longer hides it: every
+    # Allow of the role's trust templates counts, and no Deny of one fences another's.
     lambda_too = doc(
         dict(VENDOR, Principal={"AWS": "arn:aws:iam::111122223333:role/vendor"}),
         {
