@@ -749,8 +749,15 @@ def _foreign_globs(res: ResourceSpec) -> tuple[str, ...]:
     """ARNs that :func:`_own_globs` matches but a policy attached to ``res`` does not
     govern. A family of tables (`table/prem-*`: a ``*`` also crosses `/`) matches each
     table's streams, backups, exports and imports; a table's policy covers the table
-    and its indexes only (a stream has its own policy)."""
-    if res.service != "dynamodb" or not any(c in res.arn for c in "*?"):
+    and its indexes only (a stream has its own policy). A family of functions
+    (`function:ext-*`) matches their versions and aliases (`function:ext-a:1`), each
+    with its own policy (Lambda: a permission applies to the function, version or
+    alias it is added to)."""
+    if not any(c in res.arn for c in "*?"):
+        return ()
+    if res.service == "lambda":
+        return (f"{res.arn}:*",)
+    if res.service != "dynamodb":
         return ()
     from ._shapes import _table_subresources
 

@@ -468,3 +468,23 @@ def test_a_service_in_the_trust_template_of_a_tier_sharing_the_role(tmp_path: Pa
     vendor_only = doc(dict(VENDOR, Principal={"AWS": "arn:aws:iam::111122223333:role/vendor"}))
     sound = load_catalog(_shared_role_catalogue(tmp_path / "sound", vendor_only))
     assert {r.status for r in check_catalog(sound).values()} == {"proved"}
+
+
+def test_family_function_policy_is_no_fence_on_versions_and_aliases() -> None:
+    # Variant (another service): a function per tenant; the functions' policy denies
+    # invocation, but a version or alias (`ext-globex:live`) has its own policy.
+    functions = f"arn:aws:lambda:{REGION}:{ACCT}:function:ext-"
+    model = ResourceSpec(
+        "functions",
+        "lambda",
+        functions + "*",
+        (Partition(arn=functions + "{tenant}"), Partition(arn=functions + "{tenant}:*")),
+    )
+    session = doc(stmt("lambda:InvokeFunction", functions + "*"))
+    deny = _deny_all("lambda:InvokeFunction")
+    result = check(session, [model], resource_policies={"functions": deny})
+    assert result.status == "violation", said(result)
+    assert all(":" in v.resource.rsplit("function:", 1)[1] for v in result.violations)
+    # Sound twin: the same Deny in the session policy fences every ARN.
+    fenced = doc(stmt("lambda:InvokeFunction", functions + "*"), stmt("lambda:*", "*", "Deny"))
+    assert check(fenced, [model], resource_policies={"functions": deny}).status == "proved"
