@@ -35,7 +35,7 @@ from ..model import Policy, policy_from_obj
 from ..render import Renderer
 from ..tenancy import TenantIdLanguage
 from ._checker import _Checker
-from ._confirm import _ALLOW_ALL, scope_resource_policy
+from ._confirm import _ALLOW_ALL, AttachedEvaluator, scope_resource_policy
 from ._parallel import check_jobs, check_tiers_parallel
 from ._report import Counterexample, Status, TierResult, Unknown
 from ._strings import TAG_KEY, TIER_TAG_KEY
@@ -230,7 +230,8 @@ def effective_evaluator(
     """An evaluator for tenant ``tenant``'s effective policy in ``tier``: the tier
     role's policies (and those of tiers sharing the role) as identity policies, the
     tier's session policy for the tenant, and the model's resource policies (each
-    ``Resource: "*"`` read as its own resource). Use it with :func:`as_tenant` so the
+    ``Resource: "*"`` read as its own resource, and consulted only for requests on
+    the resource it is attached to). Use it with :func:`as_tenant` so the
     request carries the session tags."""
     renderer = renderer or Renderer(catalog)
     session = renderer.render_tier(tenant, tier)
@@ -241,17 +242,20 @@ def effective_evaluator(
                 roles[name if sharer == tier else f"{name} (tier {sharer})"] = policy
     identity = [compile_policy(p, name=n, kind="identity") for n, p in roles.items()]
     attached = tuple(
-        compile_policy(
-            policy_from_obj(scope_resource_policy(doc, catalog.resources[name])),
-            name=f"resource({name})",
-            kind="resource",
+        (
+            compile_policy(
+                policy_from_obj(scope_resource_policy(doc, catalog.resources[name])),
+                name=f"resource({name})",
+                kind="resource",
+            ),
+            catalog.resources[name],
         )
         for name, doc in resource_documents(catalog, renderer=renderer).items()
     )
-    return Evaluator(
+    return AttachedEvaluator(
         tuple(identity) or (_ALLOW_ALL,),
         (compile_policy(session, name=f"session({tier})", kind="session"),),
-        resource=attached,
+        attached,
     )
 
 
@@ -273,12 +277,32 @@ def trust_documents(
 ) -> dict[str, Mapping[str, Any]]:
     """The trust policies of the catalogue's tier roles, by role ARN: each is a
     resource policy on its role, and one that lets a tenant's session assume a tier
-    role again (with other tags) is an escalation."""
+    role again (with other tags) is an escalation. Tiers that share a role and render
+    different trust policies for it (one of them is deployed) give the role every
+    Allow of them and none of their Denies: who may take it on is read widest, and no
+    Deny of one policy fences another's grants."""
     renderer = renderer or Renderer(catalog)
-    out: dict[str, Mapping[str, Any]] = {}
+    found: dict[str, list[Mapping[str, Any]]] = {}
     for name, tier in catalog.tiers.items():
         if tier.trust_template is not None:
-            out[tier.role_arn] = renderer.symbolic(tier.trust_template, name).document
+            document = renderer.symbolic(tier.trust_template, name).document
+            docs = found.setdefault(tier.role_arn, [])
+            if document not in docs:
+                docs.append(document)
+    out: dict[str, Mapping[str, Any]] = {}
+    for arn, docs in found.items():
+        if len(docs) == 1:
+            out[arn] = docs[0]
+            continue
+        allows = []
+        for document in docs:
+            raw = document.get("Statement", [])
+            allows += [
+                st
+                for st in (raw if isinstance(raw, list) else [raw])
+                if st.get("Effect") == "Allow"
+            ]
+        out[arn] = {"Version": docs[0].get("Version", "2012-10-17"), "Statement": allows}
     return out
 
 

@@ -9,7 +9,7 @@ from .. import _automata as fa
 from .. import _glob
 from ..catalog import ResourceSpec
 from ..render import TENANT_MARKER
-from ._confirm import _Confirmation
+from ._beyond import _Beyond
 from ._coverage import _Coverage
 from ._report import Counterexample, Unknown
 from ._search import _Candidate
@@ -25,7 +25,7 @@ from ._shapes import (
 from ._strings import _as_glob, _listify
 
 
-class _Checker(_Confirmation, _Coverage):
+class _Checker(_Beyond, _Coverage):
     """One proof run: every shape of every resource, then the coverage check."""
 
     def run(self) -> tuple[tuple[Counterexample, ...], tuple[Unknown, ...], int]:
@@ -62,6 +62,12 @@ class _Checker(_Confirmation, _Coverage):
             unknown.extend(self._coverage())
         except fa.Unsupported as exc:
             unknown.append(Unknown("(not in the model)", str(exc), "coverage of the grants"))
+        if self.tags:  # vended credentials (part of the coverage check of the grants)
+            unknown.extend(self._star_only())
+            unknown.extend(self._service_grants())
+            deputies, undecided = self._deputies()
+            violations.extend(deputies)
+            unknown.extend(undecided)
         return tuple(violations), tuple(unknown), checks
 
     def _check_shape(

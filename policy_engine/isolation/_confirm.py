@@ -7,13 +7,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import _automata as fa
+from .. import _glob
 from ..catalog import ResourceSpec
-from ..evaluate import CompiledPolicy, Evaluator, Request, StatementRef, compile_policy
+from ..evaluate import (
+    CompiledPolicy,
+    Decision,
+    Evaluator,
+    Request,
+    StatementRef,
+    compile_policy,
+)
 from ..model import policy_from_obj
 from ..render import TENANT_MARKER, substitute
 from ..tenancy import session_name
 from ._report import Counterexample, Unknown
-from ._search import _Candidate, _own_globs, _scoped, _Search
+from ._search import _Candidate, _own_globs, _scoped, _Search, governs
 from ._shapes import (
     _NEGATED_FAMILY,
     _carries,
@@ -191,7 +199,7 @@ class _Confirmation(_Search):
             policy_from_obj(substitute(self.session_doc, tenant)), name="session", kind="session"
         )
         identity = self._role_eval or [_ALLOW_ALL]
-        attached = self._resource_eval(res)
+        attached = self._resource_eval(res, resource)
         evaluator = Evaluator(tuple(identity), (session,), resource=attached)
         principal = SESSION_PRINCIPAL.format(
             account=self.account, role=self.role_name, tenant=session_name(tenant, self.language)
@@ -199,15 +207,25 @@ class _Confirmation(_Search):
         decision = evaluator.evaluate(Request(action, resource, context, principal=principal))
         return decision.matched if decision.allowed else None
 
-    def _resource_eval(self, res: ResourceSpec | None) -> tuple[CompiledPolicy, ...]:
-        """Every resource policy (and trust policy) of the run, compiled, each with
+    def _resource_eval(self, res: ResourceSpec | None, resource: str) -> tuple[CompiledPolicy, ...]:
+        """The resource policies (and trust policies) of the run that AWS evaluates
+        for a request on ``resource`` (those attached to it), compiled, each with
         ``Resource: "*"`` read as the resource it is attached to."""
         if self._resource_cache is None:
             self._resource_cache = tuple(
                 compile_policy(policy_from_obj(doc), name=f"resource({label})", kind="resource")
                 for label, (doc, _) in self.resource_docs.items()
             )
-        return self._resource_cache
+        return tuple(
+            compiled
+            for compiled, (label, (_, scope)) in zip(
+                self._resource_cache, self.resource_docs.items(), strict=True
+            )
+            if any(_glob.glob_match(g, resource) for g in scope)
+            and not any(
+                _glob.glob_match(g, resource) for g in self.resource_unscoped.get(label, ())
+            )
+        )
 
     def _satisfying_context(
         self, tenant: str, attack_key: str | None, action: str
@@ -241,3 +259,37 @@ def scope_resource_policy(doc: Mapping[str, Any], res: ResourceSpec) -> dict[str
     ``Resource: "*"`` stands for the resource it is attached to (see
     ``_search._own_globs``), never for every ARN of the account."""
     return _scoped(doc, tuple(_own_globs(res)))
+
+
+class AttachedEvaluator(Evaluator):
+    """An evaluator whose resource-based policies are each attached to one resource
+    of the model: a request consults only the policies of the resource it names (a
+    table's policy is not evaluated for the table's stream, which has its own)."""
+
+    __slots__ = ("_attached", "_by_subset")
+
+    def __init__(
+        self,
+        identity: tuple[CompiledPolicy, ...],
+        session: tuple[CompiledPolicy, ...],
+        attached: tuple[tuple[CompiledPolicy, ResourceSpec], ...],
+    ) -> None:
+        super().__init__(identity, session, resource=tuple(p for p, _ in attached))
+        self._attached = attached
+        self._by_subset: dict[tuple[int, ...], Evaluator] = {}
+
+    def evaluate(self, request: Request) -> Decision:
+        chosen = tuple(
+            i for i, (_, res) in enumerate(self._attached) if governs(res, request.resource)
+        )
+        if len(chosen) == len(self._attached):
+            return super().evaluate(request)
+        inner = self._by_subset.get(chosen)
+        if inner is None:
+            inner = self._by_subset[chosen] = Evaluator(
+                self.identity,
+                self.session,
+                self.boundary,
+                tuple(self._attached[i][0] for i in chosen),
+            )
+        return inner.evaluate(request)

@@ -179,6 +179,10 @@ class _Coverage(_Search):
         if d.scope:
             own = _union([_glob_pieces(g, "any") for g in d.scope], sigma)
             keep = _union_of([keep, fa.complement(own, sigma - fa.BRACKETS)])
+            if d.unscoped:  # matched by the scope, not governed by the policy
+                keep = _union_of(
+                    [keep, _union([_glob_pieces(g, "any") for g in d.unscoped], sigma)]
+                )
         return keep
 
     def _cover_dfa(self, service: str, sigma: frozenset[str]) -> fa.NFA:

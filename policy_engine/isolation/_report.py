@@ -43,6 +43,8 @@ class Counterexample:
         who = f"tenant `{self.tenant_a}`"
         if self.kind == "cross-tenant":
             what = f"reaches tenant `{self.tenant_b}`'s {self.partition} of `{self.resource_name}`"
+        elif self.kind == "escalation" and self.resource_name == "deputy writes":
+            what = f"can make AWS write into another tenant's resource ({self.partition})"
         elif self.kind == "escalation":
             what = f"can change or assume a role and so become another tenant ({self.partition})"
         else:

@@ -25,6 +25,7 @@ from ._shapes import (
     _conditions,
     _demands_absent,
     _key_fence,
+    _multivalued,
     _positive,
     _Shape,
     _single_valued,
@@ -114,10 +115,13 @@ class _Search:
         #: the resource it is attached to), by a label; trust policies are attached to
         #: their role
         self.resource_docs: dict[str, tuple[Mapping[str, Any], tuple[str, ...]]] = {}
+        #: what each label's scope matches but its policy does not govern
+        self.resource_unscoped: dict[str, tuple[str, ...]] = {}
         for rname, rdoc in (resource_policies or {}).items():
             if rname in by_name:
                 scope = tuple(_own_globs(by_name[rname]))
                 self.resource_docs[rname] = (_scoped(rdoc, scope), scope)
+                self.resource_unscoped[rname] = _foreign_globs(by_name[rname])
         for arn, tdoc in (trust_policies or {}).items():
             self.resource_docs[f"trust({arn.rsplit('/', 1)[-1]})"] = (_scoped(tdoc, (arn,)), (arn,))
         self._resource_cache: tuple[CompiledPolicy, ...] | None = None
@@ -127,7 +131,10 @@ class _Search:
         self.resource_allows: list[_Stmt] = []
         self.resource_denies: list[_Stmt] = []
         for label, (doc, scope) in self.resource_docs.items():
-            for st in _resource_statements(label, doc, self.role_arn, account, role_name, scope):
+            unscoped = self.resource_unscoped.get(label, ())
+            for st in _resource_statements(
+                label, doc, self.role_arn, account, role_name, scope, unscoped
+            ):
                 if st.ref.effect == "Allow":
                     self.resource_allows.append(st)
                 else:
@@ -251,6 +258,8 @@ class _Search:
             key = shape.partition.condition_key
             assert key is not None
             conds = [c for c in _conditions(st.raw) if c.key.lower() == key.lower()]
+            if shape.kind == "condition":
+                _refuse_plain_on_multivalued(conds, key)
             key_fences = [
                 d
                 for d in fences
@@ -353,7 +362,7 @@ class _Search:
             slots = any(k == "slot" for ps in alternatives for k, _ in ps)
             if slots and (has_slot or key == "Resource"):
                 continue
-            if d.scope and not _covered_fast(target, d.scope):
+            if not self._in_scope(d, target):
                 continue  # attached elsewhere, or only partly over this shape's target
             if key == "NotResource":
                 subs = []
@@ -378,7 +387,7 @@ class _Search:
     def _deny_covers(self, d: _Stmt, target: str) -> bool:
         """Whether every ARN of ``target`` is in the Deny's Resource (read without
         widening: patterns with variables or the tenant do not count)."""
-        if "Resource" not in d.raw:
+        if "Resource" not in d.raw or not self._in_scope(d, target):
             return False
         globs = [
             str(p)
@@ -386,6 +395,19 @@ class _Search:
             if "${" not in str(p) and TENANT_MARKER not in str(p)
         ]
         return _covered_fast(target, globs)
+
+    def _in_scope(self, d: _Stmt, target: str) -> bool:
+        """Whether every ARN of ``target`` (a model string) is governed by the policy
+        ``d`` belongs to: always for identity and session policies; for a resource
+        policy, ``target`` lies in its resource's ARNs and meets none of the ARNs
+        those match but the policy does not govern (a Deny read wider is unsound)."""
+        if not d.scope:
+            return True
+        if not _covered_fast(target, d.scope):
+            return False
+        excluded = "".join(c for c in "/:" if c not in self.language.alphabet)
+        mine = _as_glob(target.replace("{tenant}", TENANT_MARKER))
+        return not any(_glob.may_overlap(mine, _as_glob(g), excluded) for g in d.unscoped)
 
     def _slots_aligned(self, pattern: str, model: str) -> bool:
         """A sound prune: the pattern's tenant slot and the partition's stand after the
@@ -712,6 +734,7 @@ def _resource_statements(
     account: str,
     role_name: str,
     scope: tuple[str, ...],
+    unscoped: tuple[str, ...] = (),
 ) -> list[_Stmt]:
     """The statements of a resource policy that can apply to this tier's sessions:
     Allows granting them (side ``direct`` or ``role``, see :class:`_Stmt`) and Denies
@@ -740,9 +763,26 @@ def _resource_statements(
                 key == "NotAction",
                 variables,
                 scope,
+                unscoped,
             )
         )
     return out
+
+
+def _refuse_plain_on_multivalued(conds: Sequence[Condition], key: str) -> None:
+    """A positive string operator without ``ForAllValues:``/``ForAnyValue:`` on a key
+    whose request values are a set: AWS does not document how it compares a set with
+    a plain operator (the evaluator reads it as no match), so an Allow that relies on
+    it is outside the fragment (its widest reading, ``ForAnyValue:``, admits a set
+    holding A's and B's values)."""
+    if not _multivalued(key):
+        return
+    for c in conds:
+        if c.set_operator is None and c.base_operator in _STRING_POSITIVE:
+            raise fa.Unsupported(
+                f"`{c.operator}` without ForAllValues:/ForAnyValue: on the multivalued key "
+                f"`{c.key}`"
+            )
 
 
 def _own_globs(res: ResourceSpec) -> list[str]:
@@ -754,6 +794,35 @@ def _own_globs(res: ResourceSpec) -> list[str]:
     if res.service == "dynamodb":
         return [res.arn, f"{res.arn}/index/*"]
     return [res.arn, f"{res.arn}/*"]
+
+
+def _foreign_globs(res: ResourceSpec) -> tuple[str, ...]:
+    """ARNs that :func:`_own_globs` matches but a policy attached to ``res`` does not
+    govern. A family of tables (`table/prem-*`: a ``*`` also crosses `/`) matches each
+    table's streams, backups, exports and imports; a table's policy covers the table
+    and its indexes only (a stream has its own policy). A family of functions
+    (`function:ext-*`) matches their versions and aliases (`function:ext-a:1`), each
+    with its own policy (Lambda: a permission applies to the function, version or
+    alias it is added to)."""
+    if not any(c in res.arn for c in "*?"):
+        return ()
+    if res.service == "lambda":
+        return (f"{res.arn}:*",)
+    if res.service != "dynamodb":
+        return ()
+    from ._shapes import _table_subresources
+
+    return tuple(
+        f"{res.arn}/{segment}/*" for sub, segment in _table_subresources() if sub != "index"
+    )
+
+
+def governs(res: ResourceSpec, arn: str) -> bool:
+    """Whether a resource policy attached to ``res`` is evaluated for a request on
+    ``arn``: one of its own ARNs, and none of those it does not govern."""
+    if not any(_glob.glob_match(g, arn) for g in _own_globs(res)):
+        return False
+    return not any(_glob.glob_match(g, arn) for g in _foreign_globs(res))
 
 
 def _scoped(doc: Mapping[str, Any], scope: Sequence[str]) -> dict[str, Any]:

@@ -55,6 +55,9 @@ class _Stmt:
     #: for a resource policy's statement: the ARNs (globs) of the resource it is
     #: attached to; it never applies to a request on any other
     scope: tuple[str, ...] = ()
+    #: ARNs (model strings) that ``scope`` matches but the policy does not govern (the
+    #: streams and backups of a family of tables): ``scope`` less these is exact
+    unscoped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,9 +91,55 @@ ESCALATION_ACTIONS = (
     "sts:assumerolewithwebidentity",
     "sts:setsourceidentity",
     "sts:tagsession",
+    "sts:setcontext",
     "iam:passrole",
 )
 ESCALATION_RESOURCE = "tier roles"
+
+#: Actions that take only ``Resource: "*"`` (no resource type in the action data) and
+#: reach no tenant's data: a grant of any other such action to a session (X-Ray traces,
+#: CloudTrail events, CloudWatch metrics, event source mappings, ...) can read or write
+#: every tenant's data outside the resource model, so the tier is ``unknown``.
+STAR_ONLY_HARMLESS: Mapping[str, str] = {
+    "sts:getcalleridentity": "returns the caller's own account, ARN and user ID",
+    "sts:getaccesskeyinfo": "returns the account that owns an access key ID",
+    "kms:generaterandom": "returns random bytes; reads and writes no stored data",
+    "secretsmanager:batchgetsecretvalue": "each secret it returns needs "
+    "secretsmanager:GetSecretValue on that secret (Secrets Manager API reference), which "
+    "the shapes check",
+}
+
+#: Deputy writes: actions on the tenant's OWN resource whose parameters name another
+#: resource that AWS (or a service on the caller's behalf) then writes into, without
+#: authorising the caller against that destination. A session granted one can write
+#: into another tenant's partition; the proof reports a grant of one (that the role
+#: allows too) as an escalation-class violation. Sources: the service API references
+#: and developer guides of each action (see docs/isolation.md).
+DEPUTY_WRITES: Mapping[str, str] = {
+    "sqs:setqueueattributes": "RedrivePolicy names any queue of the account and Region as the "
+    "dead-letter queue; SQS moves messages into it (RedriveAllowPolicy defaults to allowAll)",
+    "sqs:createqueue": "the RedrivePolicy attribute names a dead-letter queue, as with "
+    "SetQueueAttributes",
+    "sns:subscribe": "the endpoint (a queue, a function) receives the topic's messages, "
+    "authorised by the endpoint's policy for sns.amazonaws.com, not the caller",
+    "sns:setsubscriptionattributes": "a subscription's RedrivePolicy names a dead-letter queue",
+    "s3:putbucketnotification": "event notifications are delivered to any queue, topic or "
+    "function whose policy admits s3.amazonaws.com",
+    "s3:putbucketlogging": "server access logs are written into a target bucket by the "
+    "logging service",
+    "s3:putinventoryconfiguration": "inventory reports are written into a destination bucket "
+    "by s3.amazonaws.com",
+    "s3:putanalyticsconfiguration": "storage class analysis exports are written into a "
+    "destination bucket by s3.amazonaws.com",
+    "logs:putsubscriptionfilter": "log events are delivered to a destination (stream, "
+    "function, Firehose) named in the request",
+    "logs:createexporttask": "log data is exported into a destination bucket by the logs service",
+    "events:puttargets": "matched events are delivered to any target (queue, topic, "
+    "function) whose policy admits events.amazonaws.com",
+    "dynamodb:enablekinesisstreamingdestination": "the table's changes are written into the "
+    "Kinesis data stream named in the request",
+    "cloudwatch:putmetricalarm": "alarm actions publish to any SNS topic named in the request",
+}
 
 
 @lru_cache(maxsize=1024)
@@ -338,7 +387,14 @@ def _escalation_actions() -> tuple[str, ...]:
         and "role" in info.resource_types
         and info.level in ("W", "P", "T")
     }
-    return tuple(sorted(set(ESCALATION_ACTIONS) | writes))
+    # Every STS action on a role confers (part of) its powers on the caller's session:
+    # assuming it, tagging or naming the session, setting its context (sts:SetContext).
+    sts = {
+        a
+        for a in service_actions("sts")
+        if (info := data.action(a)) is not None and "role" in info.resource_types
+    }
+    return tuple(sorted(set(ESCALATION_ACTIONS) | writes | sts))
 
 
 @lru_cache(maxsize=4096)
@@ -400,6 +456,18 @@ def _single_valued(key: str) -> bool:
 
     kind = iam_data().key_type(key)
     return kind is not None and not kind.startswith("ArrayOf")
+
+
+@cache
+def _multivalued(key: str) -> bool:
+    """Whether ``key``'s request values are known to be a set: the keys listed in
+    :data:`MULTIVALUED_KEYS`, or typed ``ArrayOf...`` by the action data."""
+    from .._iamdata import iam_data
+
+    if key.lower() in MULTIVALUED_KEYS:
+        return True
+    kind = iam_data().key_type(key)
+    return kind is not None and kind.startswith("ArrayOf")
 
 
 _POSITIVE_OF = {

@@ -1,0 +1,252 @@
+"""Grants whose reach the resource model cannot place: actions that take only
+``Resource: "*"``, resource-policy grants to service principals (a service acts for
+whoever configures it), and deputy writes (an action on the tenant's own resource
+that makes AWS write into another resource named in its parameters)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .. import _glob
+from ..evaluate import StatementRef
+from ..render import TENANT_MARKER
+from ._confirm import _Confirmation
+from ._report import Counterexample, Unknown
+from ._shapes import (
+    DEPUTY_WRITES,
+    STAR_ONLY_HARMLESS,
+    _action_covered,
+    _covered_actions,
+    _Stmt,
+)
+from ._strings import _as_glob, _listify
+
+DEPUTY_RESOURCE = "deputy writes"
+
+
+def _admits_star(st: _Stmt) -> bool:
+    """Whether the statement's Resource element matches the request resource ``*``
+    of an action that takes no resource type."""
+    if "Resource" in st.raw:
+        return any(_glob.glob_match(str(p), "*") for p in _listify(st.raw["Resource"]))
+    return not any(_glob.glob_match(str(p), "*") for p in _listify(st.raw["NotResource"]))
+
+
+class _Beyond(_Confirmation):
+    """The checks of grants outside the shapes' reach."""
+
+    def _role_admits(self, action: str, *, star: bool) -> bool:
+        """Whether the role (or a resource policy naming it) may allow ``action``
+        (on ``*`` when ``star``); an unmodelled role allows everything."""
+        if not self.role_docs:
+            return True
+        grants = [st for st in self.stmts if st.side == "role"]
+        grants += [st for st in self.resource_allows if st.side == "role"]
+        return any(
+            _action_covered(st, action)
+            and self._fixed_conditions_hold(st)
+            and (not star or _admits_star(st))
+            for st in grants
+        )
+
+    def _denied_outright(self, action: str, *, star: bool) -> bool:
+        """An unconditional Deny of ``action`` on every ARN (``*``)."""
+        return any(
+            not d.raw.get("Condition")
+            and _action_covered(d, action)
+            and (
+                _admits_star(d)
+                if star
+                else "Resource" in d.raw and "*" in _listify(d.raw["Resource"])
+            )
+            for d in self.denies
+        )
+
+    def _star_only(self) -> list[Unknown]:
+        """Session grants of actions that take only ``Resource: "*"`` and may reach
+        every tenant's data (traces, events, metrics): ``unknown``, naming the action,
+        unless the action is on :data:`STAR_ONLY_HARMLESS`."""
+        from .._iamdata import iam_data
+
+        data = iam_data()
+        out: list[Unknown] = []
+        seen: set[str] = set()
+        for st in self.stmts:
+            if st.side != "session" or st.not_action or not self._fixed_conditions_hold(st):
+                continue  # NotAction and unknown actions: the coverage rule (any ARN)
+            if not _admits_star(st):
+                continue
+            for pattern in st.actions:
+                for info in data.expand(pattern) if pattern != "*" else ():
+                    action = info.full_name.lower()
+                    if info.resource_types or action in STAR_ONLY_HARMLESS or action in seen:
+                        continue
+                    if not self._role_admits(action, star=True):
+                        continue
+                    if self._denied_outright(action, star=True):
+                        continue
+                    seen.add(action)
+                    out.append(
+                        Unknown(
+                            "(not in the model)",
+                            f'`{action}` takes only `Resource: "*"`: it acts on no resource '
+                            "of the model and may reach every tenant's data",
+                            f"{st.ref}",
+                            st.ref,
+                        )
+                    )
+        return out
+
+    def _service_grants(self) -> list[Unknown]:
+        """Allow statements of the model's resource policies and the tier roles' trust
+        policies whose principal is an AWS service. A service acts for whoever
+        configures its source (a tenant's own bucket notifying another tenant's queue;
+        a function the tenant controls running as a tier role without the session
+        policy), which the model cannot attribute to a tenant: ``unknown``."""
+        shared = {r.name for r in self.resources if r.shared}
+        out: list[Unknown] = []
+        for label, (doc, _) in self.resource_docs.items():
+            if label in shared:
+                continue  # no tenant's data
+            trust = label.startswith("trust(")
+            raw = doc.get("Statement", [])
+            for i, st in enumerate(raw if isinstance(raw, list) else [raw]):
+                if st.get("Effect") != "Allow":
+                    continue
+                services = _services(st.get("Principal"))
+                if not services:
+                    continue
+                ref = StatementRef(f"resource({label})", "resource", i, st.get("Sid"), "Allow")
+                what = (
+                    f"the trust policy of role `{label[6:-1]}` lets the service "
+                    f"`{services[0]}` assume it: code or configuration a tenant controls can "
+                    "run as that role without the session policy"
+                    if trust
+                    else f"a grant to the service principal `{services[0]}`: the service acts "
+                    "for whoever configures its source, which the model cannot attribute to "
+                    "a tenant"
+                )
+                out.append(Unknown(label, what, f"{ref}", ref))
+        return out
+
+    def _deputies(self) -> tuple[list[Counterexample], list[Unknown]]:
+        """Session grants (the role allowing too) of a deputy write
+        (:data:`DEPUTY_WRITES`) on an ARN of a type the action takes: a violation when
+        the evaluator allows a concrete request the grant names, ``unknown`` otherwise."""
+        from .._iamdata import iam_data
+
+        violations: list[Counterexample] = []
+        unknown: list[Unknown] = []
+        for action in DEPUTY_WRITES:
+            info = iam_data().action(action)
+            formats = iam_data().resource_arns(info) if info is not None else ()
+            grants = [
+                st
+                for st in self.stmts
+                if st.side == "session"
+                and _covered_actions(st.actions, st.not_action, (action,))
+                and self._fixed_conditions_hold(st)
+                and self._reaches_type(st, formats)
+            ]
+            if not grants or not self._role_admits(action, star=not formats):
+                continue
+            if self._denied_outright(action, star=not formats):
+                continue
+            found = self._deputy_request(action, grants, formats)
+            if found is not None:
+                violations.append(found)
+            else:
+                why = f"`{action}` is a deputy write: {DEPUTY_WRITES[action]}"
+                unknown.append(Unknown(DEPUTY_RESOURCE, why, f"{grants[0].ref}", grants[0].ref))
+        return violations, unknown
+
+    def _reaches_type(self, st: _Stmt, formats: tuple[str, ...]) -> bool:
+        """Whether the statement's Resource can match an ARN of one of ``formats`` (a
+        star-only action: the request resource ``*``). Sound: a name in a format is any
+        text without `/` and `:` (a log group's name may hold `/`), the tenant any ID."""
+        if not formats:
+            return _admits_star(st)
+        if "Resource" not in st.raw:
+            return True  # NotResource: taken as reaching every type
+        excluded = "".join(c for c in "/:" if c not in self.language.alphabet)
+        globs = [_format_glob(f) for f in formats]
+        return any(
+            _glob.may_overlap(_as_glob(str(p)), g, excluded)
+            for p in _listify(st.raw["Resource"])
+            for g in globs
+        )
+
+    def _deputy_request(
+        self, action: str, grants: list[_Stmt], formats: tuple[str, ...]
+    ) -> Counterexample | None:
+        tenant = self._some_tenant()
+        for st in grants:
+            patterns = _listify(st.raw["Resource"]) if "Resource" in st.raw else ["*"]
+            for pattern in patterns:
+                resource = self._deputy_resource(str(pattern), tenant, formats)
+                if resource is None:
+                    continue
+                context = self._tag_context(tenant)
+                context.update(self._satisfying_context(tenant, None, action))
+                decision = self._decide(tenant, action, resource, context)
+                if decision is not None:
+                    return Counterexample(
+                        "escalation",
+                        DEPUTY_RESOURCE,
+                        tenant,
+                        None,
+                        action,
+                        resource,
+                        context,
+                        decision,
+                        f"deputy write: {DEPUTY_WRITES[action]}",
+                    )
+        return None
+
+    def _deputy_resource(self, pattern: str, tenant: str, formats: tuple[str, ...]) -> str | None:
+        """A concrete ARN of one of ``formats`` that ``pattern`` (for ``tenant``) matches:
+        the pattern with its wildcards filled, or a format filled with this account."""
+        if not formats:
+            return "*"
+        mine = pattern.replace(TENANT_MARKER, tenant)
+        mine = re.sub(r"\$\{aws:PrincipalTag/TenantId\}", tenant, mine, flags=re.I)
+        filled = mine.replace("*", "x").replace("?", "x")
+        if any(_format_regex(f).fullmatch(filled) for f in formats):
+            return filled
+        partition = self.role_arn.split(":")[1] if self.role_arn.count(":") > 1 else "aws"
+        regions = [r.arn.split(":")[3] for r in self.resources if r.arn.count(":") > 3]
+        region = next((r for r in regions if r and "*" not in r), "us-east-1")
+        for f in formats:
+            arn = f.replace("${Partition}", partition).replace("${Account}", self.account)
+            arn = re.sub(r"\$\{[^}]*\}", "x", arn.replace("${Region}", region))
+            if _glob.glob_match(mine, arn):
+                return arn
+        return None
+
+
+#: Variables of the action data's ARN formats whose values may hold `/`.
+_PATH_VARIABLES = frozenset({"LogGroupName", "ObjectName", "Key"})
+
+
+def _format_glob(fmt: str) -> str:
+    """An ARN format as a :func:`_glob.may_overlap` pattern: a name as the slot (no
+    `/`, no `:`), a path name as any text."""
+    return re.sub(r"\$\{([^}]*)\}", lambda m: "*" if m[1] in _PATH_VARIABLES else _glob.SLOT, fmt)
+
+
+def _format_regex(fmt: str) -> re.Pattern[str]:
+    out = []
+    for i, part in enumerate(re.split(r"(\$\{[^}]*\})", fmt)):
+        if i % 2 == 0:
+            out.append(re.escape(part))
+        else:
+            out.append("[^:]+" if part[2:-1] in _PATH_VARIABLES else "[^:/]+")
+    return re.compile("".join(out))
+
+
+def _services(principal: Any) -> list[str]:
+    if not isinstance(principal, Mapping):
+        return []
+    return [str(v) for v in _listify(principal.get("Service", []))]
