@@ -200,6 +200,25 @@ class Catalog:
     stage: str | None = None
     _raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """The stages the manifest defines under ``[stages]`` (sorted)."""
+        return tuple(sorted(self._raw.get("stages", {})))
+
+    def stage_note(self) -> str | None:
+        """Which stage a check of this catalogue covers, for reports (None when the
+        manifest defines no stages): the constants differ per stage, so a result holds
+        for the stage it was computed with only."""
+        if not self.stages:
+            return None
+        names = ", ".join(f"`{s}`" for s in self.stages)
+        if self.stage is not None:
+            return f"stage `{self.stage}` (of {names}): results hold for this stage only"
+        return (
+            f"no stage selected: the base [constants] only (the catalogue defines {names}; "
+            f"check each with --stage or ${STAGE_ENV})"
+        )
+
     def tier(self, name: str) -> Tier:
         try:
             return self.tiers[name]
