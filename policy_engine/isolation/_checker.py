@@ -129,7 +129,9 @@ def _undecided(
             + "".join(f", {k}={v!r}" for k, v in cx.context.items() if not k.startswith("aws:P"))
             + ")",
             where,
-            cx.statements[0] if cx.statements else None,
+            # the session's statement where there is one: the lint shows its line
+            next((r for r in cx.statements if r.policy == "session"), None)
+            or (cx.statements[0] if cx.statements else None),
         )
         for cx in found
     ]
