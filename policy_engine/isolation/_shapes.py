@@ -105,9 +105,11 @@ ESCALATION_RESOURCE = "tier roles"
 def _shapes(res: ResourceSpec) -> tuple[_Shape, ...]:
     """Every request set on ``res`` that tenant A must never be allowed.
 
-    Besides the declared partitions: a DynamoDB table's indexes carry the same
-    partitions as the table and its streams hold every tenant's items (for a table per
-    tenant, its indexes and streams are that tenant's); a resource whose partitions are
+    Besides the declared partitions: a request with another tenant's leading key (or
+    none) on any index of a pooled DynamoDB table reaches another tenant, an index not
+    declared keyed by the tenant may hold anyone's items (``_index_shapes``), and its
+    streams hold every tenant's items (for a table per tenant, its indexes and streams
+    are that tenant's); a resource whose partitions are
     all ARNs has containers (the bucket, the parent paths) where one request reaches
     every tenant. For an S3 bucket that is the listing, whose partition key
     ``s3:prefix`` follows from the object partition; elsewhere every request on a
@@ -147,7 +149,7 @@ def _shapes(res: ResourceSpec) -> tuple[_Shape, ...]:
         out.extend(_index_shapes(res))
         for sub, segment in _table_subresources():
             if sub == "index":
-                continue  # an index holds the table's partitions: the shapes above
+                continue  # indexes: the shapes above and `_index_shapes`
             out.append(
                 _Shape(
                     "whole",
