@@ -266,16 +266,22 @@ def _number_shapes(res: ResourceSpec, language: TenantIdLanguage) -> tuple[_Shap
             advice += (
                 f"; tenant IDs such as `{facts.not_a_number}` are no Number at all: check {declare}"
             )
+    # Over canonical IDs a tenant's partition is its own string (the string shapes) and
+    # its non-canonical spellings (these globs). With non-canonical IDs in the language
+    # a tenant's canonical spelling may be no ID at all (`42` for `042`): any value may
+    # name a tenant's number, so every value is asked (`*`).
+    globs = NON_CANONICAL_GLOBS if facts.non_canonical is None else ("*",)
     out: list[_Shape] = []
     targets = [(res.arn, "")]
     if res.service == "dynamodb":
         targets.append((f"{res.arn}/index/*", " on an index"))
     for p in leading:
-        for glob in NON_CANONICAL_GLOBS:
+        for glob in globs:
             value = Partition(condition_key=p.condition_key, value=glob)
             for target, note in targets:
                 kind = "index" if target.endswith("/index/*") else None
-                label = f"`{p.condition_key}` a non-canonical Number (`{glob}`){note}"
+                what = "any value" if glob == "*" else f"a non-canonical Number (`{glob}`)"
+                label = f"`{p.condition_key}` {what}{note}"
                 out.append(
                     _Shape(
                         "condition",

@@ -266,6 +266,20 @@ def test_number_key_grant_of_a_non_canonical_value_is_not_proved() -> None:
     assert check(padded, [ledger("N")], CANONICAL).status == "unknown"
 
 
+def test_number_key_canonical_value_of_a_padded_tenant_is_a_violation() -> None:
+    # Variant: every tenant ID has a leading zero; a grant of the literal `42` (no
+    # tenant's string) is tenant `042`'s number. No non-canonical value is granted.
+    padded = digits("0[0-9]+")
+    session = doc(ledger_grant(["42"]))
+    assert not padded.is_valid("42")
+    assert allowed_n(session, "0007", padded, "42")
+    result = check(session, [ledger("N")], padded)
+    assert result.status == "violation", shown(result)
+    cx = result.violations[0]
+    assert cx.tenant_b == "042"
+    assert check(session, [ledger("S")], padded).status == "proved"
+
+
 @pytest.mark.parametrize(
     ("language", "key_type"),
     [
