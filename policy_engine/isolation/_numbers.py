@@ -69,6 +69,21 @@ class NumberFacts:
 
 
 @cache
+def not_a_number(language: TenantIdLanguage) -> str | None:
+    """A tenant ID that is no Number string, or None when every ID is one: a short ID
+    of the language first (most languages hold letters), else the automaton of the
+    language without the Number strings."""
+    sigma = frozenset(language.alphabet)
+    lang = _language_automaton(language)
+    for word in fa.shortest_words(lang, sigma, limit=6):
+        if not is_number(word):
+            return word
+    numbers = fa.language_nfa(sigma, 1, language.max_length, NUMBER_SYNTAX)
+    others = fa.shortest_words(fa.intersect(lang, fa.complement(numbers, sigma)), sigma, limit=1)
+    return others[0] if others else None
+
+
+@cache
 def number_facts(language: TenantIdLanguage) -> NumberFacts:
     """Decided on the automata: the language intersected with the non-canonical
     Number strings, and with the strings that are no Number."""
@@ -78,15 +93,14 @@ def number_facts(language: TenantIdLanguage) -> NumberFacts:
     numbers = fa.language_nfa(sigma, 1, top, NUMBER_SYNTAX)
     canonical = fa.language_nfa(sigma, 1, top, CANONICAL_SYNTAX)
     odd = fa.intersect(fa.intersect(lang, numbers), fa.complement(canonical, sigma))
-    others = fa.intersect(lang, fa.complement(numbers, sigma))
     odd_words = fa.shortest_words(odd, sigma, limit=1)
-    other_words = fa.shortest_words(others, sigma, limit=1)
     first = odd_words[0] if odd_words else None
+    other = not_a_number(language)
     return NumberFacts(
-        numbers_only=not other_words,
+        numbers_only=other is None,
         non_canonical=first,
         twin=twin(first, language) if first is not None else None,
-        not_a_number=other_words[0] if other_words else None,
+        not_a_number=other,
     )
 
 

@@ -14,7 +14,7 @@ from ..catalog import Partition, ResourceSpec
 from ..evaluate import StatementRef
 from ..model import Condition
 from ..tenancy import TenantIdLanguage
-from ._numbers import NON_CANONICAL_GLOBS, number_facts
+from ._numbers import NON_CANONICAL_GLOBS, not_a_number, number_facts
 
 #: Condition keys whose request values are sets (IAM Service Authorization Reference).
 MULTIVALUED_KEYS = frozenset(
@@ -242,12 +242,14 @@ def _number_shapes(res: ResourceSpec, language: TenantIdLanguage) -> tuple[_Shap
     ]
     if not leading:
         return ()
-    facts = number_facts(language)
     declare = f"`partition_key_type` under `[resources.{res.name}]`"
     if res.partition_key_type == "S":
         return ()
+    if res.partition_key_type is None and not_a_number(language) is not None:
+        return ()  # letters in the language: a String key (the default)
+    facts = number_facts(language)
     if res.partition_key_type is None:
-        if not (facts.numbers_only and facts.non_canonical is not None):
+        if facts.non_canonical is None:
             return ()  # a String key: letters in the language, or canonical IDs only
         pair = f"`{facts.non_canonical}`" + (f" and `{facts.twin}`" if facts.twin else "")
         advice = (
