@@ -30,6 +30,12 @@ from .tenancy import TenantIdLanguage, UnsupportedTenantPattern, session_name_pr
 
 TemplateKind: TypeAlias = Literal["session", "identity", "boundary", "trust", "resource"]
 Placement: TypeAlias = Literal["pooled", "silo"]
+#: A DynamoDB secondary index: local (the table's partition key), global keyed on the
+#: table's partition key attribute, or global keyed on another attribute.
+IndexKind: TypeAlias = Literal["local", "global-tenant-key", "global-other-key"]
+TENANT_INDEX_KINDS: frozenset[str] = frozenset({"local", "global-tenant-key"})
+#: A DynamoDB partition key's attribute type (string or number).
+KeyType: TypeAlias = Literal["S", "N"]
 
 MANIFEST_NAMES = ("catalog.toml", "catalog.json")
 #: Environment variables read by :func:`load_catalog` when it is given no path / stage.
@@ -80,6 +86,16 @@ class ResourceSpec:
     policy: str | None = None
     #: holds no tenant's data: covered by the model, never checked for partitions
     shared: bool = False
+    #: DynamoDB, a pooled table: its declared secondary indexes, (name, kind) pairs;
+    #: only ``local`` and ``global-tenant-key`` indexes are partitioned by the tenant
+    indexes: tuple[tuple[str, IndexKind], ...] = ()
+    #: DynamoDB, a pooled table: the partition key's attribute type (None: undeclared,
+    #: read as ``S``; the proof says unknown where that reading matters)
+    partition_key_type: KeyType | None = None
+
+    def tenant_indexes(self) -> tuple[str, ...]:
+        """The declared indexes partitioned like the table (by the tenant)."""
+        return tuple(n for n, kind in self.indexes if kind in TENANT_INDEX_KINDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +199,25 @@ class Catalog:
     #: the stage whose ``[stages.<name>.constants]`` were applied (``None``: none)
     stage: str | None = None
     _raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """The stages the manifest defines under ``[stages]`` (sorted)."""
+        return tuple(sorted(self._raw.get("stages", {})))
+
+    def stage_note(self) -> str | None:
+        """Which stage a check of this catalogue covers, for reports (None when the
+        manifest defines no stages): the constants differ per stage, so a result holds
+        for the stage it was computed with only."""
+        if not self.stages:
+            return None
+        names = ", ".join(f"`{s}`" for s in self.stages)
+        if self.stage is not None:
+            return f"stage `{self.stage}` (of {names}): results hold for this stage only"
+        return (
+            f"no stage selected: the base [constants] only (the catalogue defines {names}; "
+            f"check each with --stage or ${STAGE_ENV})"
+        )
 
     def tier(self, name: str) -> Tier:
         try:
@@ -359,6 +394,21 @@ def _load_catalog(root: Path, stage: str | None) -> Catalog:
                 "`policy` takes a template of kind resource",
                 key_path=f"{base}.policy",
             )
+        indexes = tuple(sorted(spec.get("indexes", {}).items()))
+        key_type = spec.get("partition_key_type")
+        pooled_table = spec["service"] == "dynamodb" and any(
+            p.condition_key is not None and p.condition_key.lower() == "dynamodb:leadingkeys"
+            for p in partitions
+        )
+        for field_name, given in (("indexes", indexes), ("partition_key_type", key_type)):
+            if given and not pooled_table:
+                raise CatalogError(
+                    where,
+                    f"`{field_name}` describes a pooled DynamoDB table: it needs "
+                    '`service = "dynamodb"` and a partition `{ condition_key = '
+                    '"dynamodb:LeadingKeys", value = "{tenant}" }`',
+                    key_path=f"{base}.{field_name}",
+                )
         resources[name] = ResourceSpec(
             name=name,
             service=spec["service"],
@@ -367,6 +417,8 @@ def _load_catalog(root: Path, stage: str | None) -> Catalog:
             description=spec.get("description", ""),
             policy=policy,
             shared=shared,
+            indexes=indexes,
+            partition_key_type=key_type,
         )
 
     tiers: dict[str, Tier] = {}

@@ -604,9 +604,15 @@ def _cmd_check_isolation(args: argparse.Namespace, stdout: TextIO, stderr: TextI
             return EXIT_USAGE
         stderr.write(f"policy-engine: proof certificate written to {target}\n")
     if args.format == "json":
-        doc = {"tiers": {name: r.to_json() for name, r in results.items()}}
+        doc: dict[str, Any] = {}
+        if catalog.stages:
+            doc = {"stage": catalog.stage, "stages": list(catalog.stages)}
+        doc["tiers"] = {name: r.to_json() for name, r in results.items()}
         stdout.write(json.dumps(doc, indent=2) + "\n")
     else:
+        note = catalog.stage_note()
+        if note is not None:
+            stdout.write(f"{note}\n")
         for name, r in results.items():
             stdout.write(f"{name}: {r.status} ({r.checks} checks, {r.seconds * 1000:.0f} ms)\n")
             for v in r.violations:

@@ -61,23 +61,39 @@ def _non_whitespace(doc: Any) -> int:
     return len(re.sub(r"\s", "", json.dumps(doc, separators=(",", ":"))))
 
 
-def trust_policy(tier: Tier) -> dict[str, Any]:
+def trust_policy(tier: Tier, *sharers: Tier) -> dict[str, Any]:
     """The generated trust policy: the execution roles (parameter ``ExecutionRoleArns``)
     may assume the role and set a source identity, and may tag the session only with
     the keys vending sets: ``Tier`` must name this tier, ``TenantId`` must be present,
-    and only the tier's ``transitive_tag_keys`` may be transitive."""
+    and only the tier's ``transitive_tag_keys`` may be transitive. A role that other
+    tiers share (``sharers``) gets one tagging statement per tier, each with that
+    tier's name and transitive keys (statements are ORed: exactly what vending for
+    one of them sends)."""
     principal = {"AWS": {"Ref": "ExecutionRoleArns"}}
-    tag_condition: dict[str, Any] = {
-        "ForAllValues:StringEquals": {"aws:TagKeys": list(SESSION_TAG_KEYS)},
-        "StringEquals": {"aws:RequestTag/Tier": tier.name},
-        "Null": {"aws:RequestTag/TenantId": "false"},
-    }
-    if tier.transitive_tag_keys:
-        tag_condition["ForAllValues:StringEquals"]["sts:TransitiveTagKeys"] = list(
-            tier.transitive_tag_keys
+    tiers = (tier, *sharers)
+    tagging = []
+    for t in tiers:
+        tag_condition: dict[str, Any] = {
+            "ForAllValues:StringEquals": {"aws:TagKeys": list(SESSION_TAG_KEYS)},
+            "StringEquals": {"aws:RequestTag/Tier": t.name},
+            "Null": {"aws:RequestTag/TenantId": "false"},
+        }
+        if t.transitive_tag_keys:
+            tag_condition["ForAllValues:StringEquals"]["sts:TransitiveTagKeys"] = list(
+                t.transitive_tag_keys
+            )
+        else:
+            tag_condition["Null"]["sts:TransitiveTagKeys"] = "true"
+        sid = "ServiceFunctionsTagSession" + (logical_id(t.name) if sharers else "")
+        tagging.append(
+            {
+                "Sid": sid,
+                "Effect": "Allow",
+                "Principal": principal,
+                "Action": "sts:TagSession",
+                "Condition": tag_condition,
+            }
         )
-    else:
-        tag_condition["Null"]["sts:TransitiveTagKeys"] = "true"
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -87,59 +103,115 @@ def trust_policy(tier: Tier) -> dict[str, Any]:
                 "Principal": principal,
                 "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
             },
-            {
-                "Sid": "ServiceFunctionsTagSession",
-                "Effect": "Allow",
-                "Principal": principal,
-                "Action": "sts:TagSession",
-                "Condition": tag_condition,
-            },
+            *tagging,
         ],
     }
 
 
-def _role(catalog: Catalog, tier: Tier, resources: dict[str, Any]) -> str:
+def roles_of(catalog: Catalog) -> list[list[Tier]]:
+    """The catalogue's deployed roles: the tiers of each distinct ``role_arn``, in
+    catalogue order. Tiers that share a role ARN share one IAM role (the isolation
+    proof checks each of them against every role policy it carries)."""
+    groups: dict[str, list[Tier]] = {}
+    for tier in catalog.tiers.values():
+        groups.setdefault(tier.role_arn, []).append(tier)
+    names: dict[str, str] = {}
+    for arn in groups:
+        name, _ = role_name_and_path(arn)
+        if name in names:
+            raise ExportError(
+                f"role ARNs `{names[name]}` and `{arn}` name one role `{name}` (role names "
+                "are unique in an account, whatever the path): give the tiers one role_arn "
+                "or different role names"
+            )
+        names[name] = arn
+    return list(groups.values())
+
+
+def _role(catalog: Catalog, tiers: list[Tier], resources: dict[str, Any]) -> str:
+    """The IAM role of one ``role_arn`` and the tiers that assume it: every role
+    template of every such tier, each rendered for its tier (an identical rendering
+    once), as the role's inline policies: the union the proof checks each tier with."""
     from ..render import Renderer
 
     renderer = Renderer(catalog)
-    tid = logical_id(tier.name)
+    tier = tiers[0]
+    shared = len(tiers) > 1
+    names = ", ".join(f"`{t.name}`" for t in tiers)
     name, path = role_name_and_path(tier.role_arn)
-    inline = []
+    whose = f"tier `{tier.name}`" if not shared else f"role `{name}` (tiers {names})"
+    # a role of one tier keeps the tier's logical IDs; a shared role is named by its role
+    rid = logical_id(tier.name) + "Tier" if not shared else logical_id(name) + "Shared"
+    inline: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()  # (template, rendering) already carried
+    boundaries: dict[str, tuple[str, dict[str, Any]]] = {}  # JSON -> (template, document)
+    for t in tiers:
+        for template, policy in renderer.render_role_policies(t.name).items():
+            doc = policy_to_obj(policy)
+            if catalog.template(template).kind == "boundary":
+                boundaries.setdefault(json.dumps(doc, sort_keys=True), (template, doc))
+            elif (template, json.dumps(doc, sort_keys=True)) not in seen:
+                seen.add((template, json.dumps(doc, sort_keys=True)))
+                taken = any(p["PolicyName"] == template for p in inline)
+                inline.append(
+                    {
+                        "PolicyName": f"{template}-{t.name}" if taken else template,
+                        "PolicyDocument": doc,
+                    }
+                )
+    if len(boundaries) > 1:
+        raise ExportError(
+            f"tiers {names} share the role `{tier.role_arn}` but render different "
+            "permissions boundaries; a role has one boundary: give them one boundary "
+            "template or different roles"
+        )
     boundary_id = None
-    for template, policy in renderer.render_role_policies(tier.name).items():
-        doc = policy_to_obj(policy)
-        if catalog.template(template).kind == "boundary":
-            boundary_id = f"{tid}TierBoundary"
-            resources[boundary_id] = {
-                "Type": "AWS::IAM::ManagedPolicy",
-                "Properties": {
-                    "Description": f"permissions boundary of tier {tier.name} ({template})",
-                    "PolicyDocument": doc,
-                },
-            }
-        else:
-            inline.append({"PolicyName": template, "PolicyDocument": doc})
+    if boundaries:
+        ((template, doc),) = boundaries.values()
+        boundary_id = f"{rid}Boundary"
+        resources[boundary_id] = {
+            "Type": "AWS::IAM::ManagedPolicy",
+            "Properties": {
+                "Description": f"permissions boundary of {whose} ({template})",
+                "PolicyDocument": doc,
+            },
+        }
     size = sum(_non_whitespace(p["PolicyDocument"]) for p in inline)
     if size > INLINE_POLICY_LIMIT:
         raise ExportError(
-            f"tier `{tier.name}`: the role templates add up to {size:,} characters; a role's "
+            f"{whose}: the role templates add up to {size:,} characters; a role's "
             f"inline policies may hold {INLINE_POLICY_LIMIT:,} (whitespace not counted): "
             "split the role templates or shorten them"
         )
-    trust = renderer.render_trust(tier.name)
+    trusts = {
+        json.dumps(policy_to_obj(p), sort_keys=True) if p is not None else None
+        for p in (renderer.render_trust(t.name) for t in tiers)
+    }
+    if len(trusts) > 1:
+        raise ExportError(
+            f"tiers {names} share the role `{tier.role_arn}` but their trust policies "
+            "differ (a `trust_template` on some or a different rendering); a role has one "
+            "trust policy: give them the same trust_template, or none"
+        )
+    (trust,) = trusts
+    description = (
+        f"policy-engine tier role `{tier.name}` of catalogue {catalog.name}"
+        if not shared
+        else f"policy-engine role of tiers {names} of catalogue {catalog.name}"
+    )
     properties: dict[str, Any] = {
         "RoleName": name,
         "Path": path,
-        "Description": f"policy-engine tier role `{tier.name}` of catalogue {catalog.name}",
-        "AssumeRolePolicyDocument": trust_policy(tier) if trust is None else policy_to_obj(trust),
-        "MaxSessionDuration": max(MIN_MAX_SESSION, tier.duration_seconds),
-        "Tags": [{"Key": "policy-engine:tier", "Value": tier.name}],
+        "Description": description,
+        "AssumeRolePolicyDocument": trust_policy(*tiers) if trust is None else json.loads(trust),
+        "MaxSessionDuration": max(MIN_MAX_SESSION, *(t.duration_seconds for t in tiers)),
+        "Tags": [{"Key": "policy-engine:tier", "Value": " ".join(t.name for t in tiers)}],
     }
     if inline:
         properties["Policies"] = inline
     if boundary_id is not None:
         properties["PermissionsBoundary"] = {"Ref": boundary_id}
-    role_id = f"{tid}TierRole"
+    role_id = f"{rid}Role"
     resources[role_id] = {"Type": "AWS::IAM::Role", "Properties": properties}
     return role_id
 
@@ -231,10 +303,14 @@ def build_template(
     role_ids: list[str] = []
     secret_ids: list[str] = []
     mappings: dict[str, Any] = {}
-    for tier in catalog.tiers.values():
-        role_id = _role(catalog, tier, resources)
+    role_of: dict[str, str] = {}
+    for tiers in roles_of(catalog):
+        role_id = _role(catalog, tiers, resources)
         role_ids.append(role_id)
-        outputs[role_id + "Arn"] = {
+        role_of.update((t.name, role_id) for t in tiers)
+    for tier in catalog.tiers.values():
+        role_id = role_of[tier.name]
+        outputs[f"{logical_id(tier.name)}TierRoleArn"] = {
             "Description": f"ARN of the role of tier {tier.name} (the catalogue's role_arn)",
             "Value": {"Fn::GetAtt": [role_id, "Arn"]},
         }

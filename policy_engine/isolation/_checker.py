@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
+from dataclasses import replace
 
 from .. import _automata as fa
 from .. import _glob
@@ -11,11 +12,13 @@ from ..catalog import ResourceSpec
 from ..render import TENANT_MARKER
 from ._beyond import _Beyond
 from ._coverage import _Coverage
+from ._numbers import number_value, twin
 from ._report import Counterexample, Unknown
 from ._search import _Candidate
 from ._shapes import (
     _action_covered,
     _covered_actions,
+    _number_shapes,
     _service_actions,
     _Shape,
     _shape_actions,
@@ -32,7 +35,7 @@ class _Checker(_Beyond, _Coverage):
         violations: list[Counterexample] = []
         unknown: list[Unknown] = []
         checks = 0
-        work = [(res, _shapes(res)) for res in self.resources]
+        work = [(res, _shapes(res) + _number_shapes(res, self.language)) for res in self.resources]
         if self.tags:
             work.append(self._escalation())
         stmts = self.stmts + self.resource_allows
@@ -55,6 +58,11 @@ class _Checker(_Beyond, _Coverage):
                     continue
                 if isinstance(found, Unknown):
                     unknown.append(found)
+                elif shape.undecided is not None:
+                    same = [self._same_number(res, shape, cx) for cx in found]
+                    violations.extend(cx for cx in same if cx is not None)
+                    rest = [cx for cx, twin in zip(found, same, strict=True) if twin is None]
+                    unknown.extend(_undecided(res, shape.undecided, shape.label, rest))
                 else:
                     violations.extend(found)
         checks += 1
@@ -69,6 +77,30 @@ class _Checker(_Beyond, _Coverage):
             violations.extend(deputies)
             unknown.extend(undecided)
         return tuple(violations), tuple(unknown), checks
+
+    def _same_number(
+        self, res: ResourceSpec, shape: _Shape, cx: Counterexample
+    ) -> Counterexample | None:
+        """A request allowed on a table whose partition key is declared a Number, with
+        a leading key equal as a Number to another tenant's ID: that tenant's items."""
+        key = shape.partition.condition_key
+        if not shape.number_key or res.partition_key_type != "N" or key is None:
+            return None
+        sent = cx.context.get(key, ())
+        for value in [sent] if isinstance(sent, str) else sent:
+            number = number_value(value)
+            if number is None:
+                continue
+            for other in (format(number.normalize(), "f"), value, twin(value, self.language)):
+                if (
+                    other is not None
+                    and other != cx.tenant_a
+                    and self.language.is_valid(other)
+                    and number_value(other) == number
+                ):
+                    label = f"`{key}` = `{value}`, as a Number tenant `{other}`'s ID"
+                    return replace(cx, kind="cross-tenant", tenant_b=other, partition=label)
+        return None
 
     def _check_shape(
         self, res: ResourceSpec, shape: _Shape, actions: Sequence[str]
@@ -152,3 +184,23 @@ def _literal_prefix(glob: str) -> str:
         if 0 <= at < cut:
             cut = at
     return glob[:cut]
+
+
+def _undecided(
+    res: ResourceSpec, advice: str, where: str, found: Sequence[Counterexample]
+) -> list[Unknown]:
+    """Requests the policies allow on a part of the model whose owner the catalogue
+    does not declare: each is ``unknown`` (what to declare), with the request."""
+    return [
+        Unknown(
+            res.name,
+            f"{advice}; `{cx.action}` on `{cx.resource}` is allowed (tenant `{cx.tenant_a}`"
+            + "".join(f", {k}={v!r}" for k, v in cx.context.items() if not k.startswith("aws:P"))
+            + ")",
+            where,
+            # the session's statement where there is one: the lint shows its line
+            next((r for r in cx.statements if r.policy == "session"), None)
+            or (cx.statements[0] if cx.statements else None),
+        )
+        for cx in found
+    ]

@@ -13,6 +13,8 @@ from .._iamdata import ALWAYS_CARRIED_KEYS
 from ..catalog import Partition, ResourceSpec
 from ..evaluate import StatementRef
 from ..model import Condition
+from ..tenancy import TenantIdLanguage
+from ._numbers import NON_CANONICAL_GLOBS, not_a_number, number_facts
 
 #: Condition keys whose request values are sets (IAM Service Authorization Reference).
 MULTIVALUED_KEYS = frozenset(
@@ -80,6 +82,12 @@ class _Shape:
     resource_type: str | None = None
     #: model strings (``{tenant}`` for any tenant) whose ARNs are not in the shape
     exclude: tuple[str, ...] = ()
+    #: set when the model cannot say whose data a request of the shape reaches: a
+    #: confirmed request is then reported ``unknown`` with this text (what to declare),
+    #: never a violation and never proved
+    undecided: str | None = None
+    #: a shape of values of a Number partition key that are no canonical Number
+    number_key: bool = False
 
 
 ALWAYS_CARRIED = ALWAYS_CARRIED_KEYS  # shared with the lint (PE031)
@@ -146,9 +154,11 @@ DEPUTY_WRITES: Mapping[str, str] = {
 def _shapes(res: ResourceSpec) -> tuple[_Shape, ...]:
     """Every request set on ``res`` that tenant A must never be allowed.
 
-    Besides the declared partitions: a DynamoDB table's indexes carry the same
-    partitions as the table and its streams hold every tenant's items (for a table per
-    tenant, its indexes and streams are that tenant's); a resource whose partitions are
+    Besides the declared partitions: a request with another tenant's leading key (or
+    none) on any index of a pooled DynamoDB table reaches another tenant, an index not
+    declared keyed by the tenant may hold anyone's items (``_index_shapes``), and its
+    streams hold every tenant's items (for a table per tenant, its indexes and streams
+    are that tenant's); a resource whose partitions are
     all ARNs has containers (the bucket, the parent paths) where one request reaches
     every tenant. For an S3 bucket that is the listing, whose partition key
     ``s3:prefix`` follows from the object partition; elsewhere every request on a
@@ -181,10 +191,14 @@ def _shapes(res: ResourceSpec) -> tuple[_Shape, ...]:
                 out.append(_Shape("arn", derived, label, target, resource_type=sub))
     targets = [(res.arn, "")]
     if res.service == "dynamodb" and conditional:
+        # On any index a request with B's leading key, or none, reaches another tenant
+        # whatever the index's key; which indexes hold only the leading key's tenant's
+        # items is what the declaration says (below).
         targets.append((f"{res.arn}/index/*", " on an index"))
+        out.extend(_index_shapes(res))
         for sub, segment in _table_subresources():
             if sub == "index":
-                continue  # an index holds the table's partitions: the shapes above
+                continue  # indexes: the shapes above and `_index_shapes`
             out.append(
                 _Shape(
                     "whole",
@@ -210,6 +224,126 @@ def _shapes(res: ResourceSpec) -> tuple[_Shape, ...]:
                     "whole", Partition(), label, res.arn, reported_as="key-less", exclude=exclude
                 )
             )
+    return tuple(out)
+
+
+def _index_shapes(res: ResourceSpec) -> list[_Shape]:
+    """The indexes of a pooled table that are not partitioned by the tenant.
+
+    A local secondary index, and a global one declared keyed on the table's partition
+    key attribute, hold a tenant's items under the tenant's leading key: the table's
+    condition shapes on ``arn/index/*`` cover them. A global index keyed on another
+    attribute takes that attribute's value as ``dynamodb:LeadingKeys``: a Query on it
+    with the tenant's own ID reads every tenant's items with that value, so every
+    request on it reaches every tenant. An index the catalogue does not declare may
+    be either: a request on it is ``unknown``, naming the declaration to add."""
+    out: list[_Shape] = []
+    declared = tuple(f"{res.arn}/index/{name}" for name, _ in res.indexes)
+    for name, kind in res.indexes:
+        if kind != "global-other-key":
+            continue
+        target = f"{res.arn}/index/{name}"
+        label = f"global index `{target}` (keyed on another attribute: every tenant's items)"
+        out.append(_Shape("whole", Partition(), label, target, reported_as="key-less",
+                          resource_type="index"))  # fmt: skip
+    label = f"an index of `{res.arn}` the catalogue does not declare"
+    advice = (
+        f"a request on an index of the pooled table `{res.arn}` that the catalogue does "
+        "not declare: whether `dynamodb:LeadingKeys` names the tenant there depends on "
+        f"the index's partition key; declare it under `[resources.{res.name}.indexes]` "
+        "as `local`, `global-tenant-key` (a global index whose partition key is the "
+        "table's partition key attribute) or `global-other-key`"
+    )
+    out.append(
+        _Shape(
+            "whole",
+            Partition(),
+            label,
+            f"{res.arn}/index/*",
+            reported_as="key-less",
+            resource_type="index",
+            exclude=declared,
+            undecided=advice,
+        )
+    )
+    return out
+
+
+@lru_cache(maxsize=256)
+def _number_shapes(res: ResourceSpec, language: TenantIdLanguage) -> tuple[_Shape, ...]:
+    """A pooled table whose partition key is (or may be) a Number: the requests whose
+    ``dynamodb:LeadingKeys`` value is a Number in non-canonical form (``0042``,
+    ``42.0``, ``4.2E1``). DynamoDB reads it as its canonical value, which may be
+    another tenant's ID; the string reasoning cannot say whose, so a request the
+    policies allow there is ``unknown`` (or, with the key declared ``N`` and two
+    tenant IDs of one value, a violation; see ``_checker``).
+
+    With the key type undeclared the key is read as a String, except when every
+    tenant ID is a Number string and some have non-canonical forms (``[0-9]+`` holds
+    ``0042`` and ``42``): whether they are distinct then depends on the key type, so
+    the catalogue must say it."""
+    if res.shared or res.service != "dynamodb":
+        return ()
+    leading = [
+        p
+        for p in res.partitions
+        if p.condition_key is not None and p.condition_key.lower() == "dynamodb:leadingkeys"
+    ]
+    if not leading:
+        return ()
+    declare = f"`partition_key_type` under `[resources.{res.name}]`"
+    if res.partition_key_type == "S":
+        return ()
+    if res.partition_key_type is None and not_a_number(language) is not None:
+        return ()  # letters in the language: a String key (the default)
+    facts = number_facts(language)
+    if res.partition_key_type is None:
+        if facts.non_canonical is None:
+            return ()  # a String key: letters in the language, or canonical IDs only
+        pair = f"`{facts.non_canonical}`" + (f" and `{facts.twin}`" if facts.twin else "")
+        advice = (
+            f"every tenant ID is a number and some are not canonical ({pair}): if the "
+            f"partition key of `{res.arn}` is a DynamoDB Number they name one item "
+            f"collection; declare {declare} (`S` when it is a String, `N` when a Number)"
+        )
+    else:
+        advice = (
+            f"a `dynamodb:LeadingKeys` value that is no canonical Number on `{res.arn}` "
+            "(partition key type `N`): DynamoDB normalises it, so it may name another "
+            "tenant's item collection; grant only the tenant's own ID, and keep tenant "
+            "IDs canonical numbers (`0`, or digits without a leading zero)"
+        )
+        if facts.not_a_number is not None:
+            advice += (
+                f"; tenant IDs such as `{facts.not_a_number}` are no Number at all: check {declare}"
+            )
+    # Over canonical IDs a tenant's partition is its own string (the string shapes) and
+    # its non-canonical spellings (these globs). With non-canonical IDs in the language
+    # a tenant's canonical spelling may be no ID at all (`42` for `042`): any value may
+    # name a tenant's number, so every value is asked (`*`).
+    globs = NON_CANONICAL_GLOBS if facts.non_canonical is None else ("*",)
+    out: list[_Shape] = []
+    targets = [(res.arn, "")]
+    if res.service == "dynamodb":
+        targets.append((f"{res.arn}/index/*", " on an index"))
+    for p in leading:
+        for glob in globs:
+            value = Partition(condition_key=p.condition_key, value=glob)
+            for target, note in targets:
+                kind = "index" if target.endswith("/index/*") else None
+                what = "any value" if glob == "*" else f"a non-canonical Number (`{glob}`)"
+                label = f"`{p.condition_key}` {what}{note}"
+                out.append(
+                    _Shape(
+                        "condition",
+                        value,
+                        label,
+                        target,
+                        resource_type=kind,
+                        undecided=advice,
+                        number_key=True,
+                    )
+                )
     return tuple(out)
 
 

@@ -422,6 +422,9 @@ def run_catalog_lint(
                 policies=sum(t.policies for t in tiers),
                 probe_tenant=probe,
                 hostile_ids=HOSTILE_IDS,
+                stage=catalog.stage,
+                stages=catalog.stages,
+                stage_note=catalog.stage_note(),
             ),
         ),
     )

@@ -45,10 +45,19 @@ class CatalogSummary:
     policies: int  # policies linted, over all tiers
     probe_tenant: str  # the tenant ID the symbolic renderings were linted with
     hostile_ids: tuple[str, ...]
+    #: the stage checked (None: the base constants) and every stage of the manifest
+    stage: str | None = None
+    stages: tuple[str, ...] = ()
+    #: the stage line of the report (None when the manifest defines no stages)
+    stage_note: str | None = None
 
     def to_json(self) -> dict[str, Any]:
+        stage: dict[str, Any] = {}
+        if self.stages:
+            stage = {"stage": self.stage, "stages": list(self.stages)}
         return {
             "catalogue": self.path,
+            **stage,
             "tiers": [t.to_json() for t in self.tiers],
             "templates": self.templates,
             "policies": self.policies,
@@ -95,6 +104,8 @@ class LintSummary:
         out: list[tuple[str, str]] = []
         for c in self.catalogues:
             out.append(("note", f"checked catalogue {c.path} ({_n(len(c.tiers), 'tier')}):"))
+            if c.stage_note is not None:
+                out.append(("note", f"  {c.stage_note}"))
             out.append(("note", "  isolation proof per tier (no tenant reaches another's data):"))
             width = max((len(t.tier) for t in c.tiers), default=0)
             for t in c.tiers:

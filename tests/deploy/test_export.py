@@ -294,3 +294,106 @@ def test_example_sam_app_passes_cfn_lint() -> None:
     template = ROOT / "examples" / "sam-app" / "template.yaml"
     assert template.is_file()
     assert cfn_lint(template) == []
+
+
+# -- tiers that share a role_arn: one role carrying every tier's role policies ------------
+
+
+def _share(text: str, tier: str, with_tier: str = "basic") -> str:
+    own = f'role_arn = "arn:{{partition}}:iam::{{account_id}}:role/saas-tenant-{tier}"'
+    assert own in text
+    return text.replace(own, own.replace(f"saas-tenant-{tier}", f"saas-tenant-{with_tier}"))
+
+
+def _role_names(doc: dict[str, Any]) -> list[str]:
+    return [
+        r["Properties"]["RoleName"]
+        for r in doc["Resources"].values()
+        if r["Type"] == "AWS::IAM::Role"
+    ]
+
+
+@pytest.mark.parametrize("sharer", ["standard", "premium"])
+def test_tiers_sharing_a_role_export_one_role(
+    catalogue_copy: Edit, tmp_path: Path, sharer: str
+) -> None:
+    root = catalogue_copy(lambda t: _share(t, sharer))
+    catalog = load_catalog(root)
+    doc = build_template(catalog)
+    names = _role_names(doc)
+    assert sorted(names) == sorted(set(names)), names  # no RoleName twice
+    assert names.count("saas-tenant-basic") == 1
+    (rid,) = [
+        k
+        for k, r in doc["Resources"].items()
+        if r["Type"] == "AWS::IAM::Role" and r["Properties"]["RoleName"] == "saas-tenant-basic"
+    ]
+    props = doc["Resources"][rid]["Properties"]
+    # every role template of both tiers, each rendered for its tier: the union
+    renderer = Renderer(catalog)
+    carried = [p["PolicyDocument"] for p in props["Policies"]]
+    for tier in ("basic", sharer):
+        for policy in renderer.render_role_policies(tier).values():
+            assert policy_to_obj(policy) in carried
+    assert len({p["PolicyName"] for p in props["Policies"]}) == len(props["Policies"])
+    # standard adds its ABAC template; premium's role-tier renders differently (it may
+    # Scan its own tables): both renderings are kept, the second named for its tier
+    expected = {"standard": {"role-tier", "role-abac-reports"}}
+    expected["premium"] = {"role-tier", "role-tier-premium"}
+    assert {p["PolicyName"] for p in props["Policies"]} == expected[sharer]
+    for tier in ("basic", sharer):
+        out = doc["Outputs"][f"{tier.capitalize()}TierRoleArn"]
+        assert out["Value"] == {"Fn::GetAtt": [rid, "Arn"]}
+    # the trust lets vending tag a session for either tier, each with its own keys
+    tagging = [
+        s for s in props["AssumeRolePolicyDocument"]["Statement"] if s["Action"] == "sts:TagSession"
+    ]
+    tiers = {s["Condition"]["StringEquals"]["aws:RequestTag/Tier"] for s in tagging}
+    assert tiers == {"basic", sharer}
+    duration = max(catalog.tier("basic").duration_seconds, catalog.tier(sharer).duration_seconds)
+    assert props["MaxSessionDuration"] == max(3600, duration)
+    vending = doc["Resources"]["VendingPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    assert vending["Resource"].count({"Fn::GetAtt": [rid, "Arn"]}) == 1
+    out = tmp_path / "shared.yaml"
+    code, _, err = cli("export", "--catalog", str(root), "--output", str(out))
+    assert code == 0, err
+    assert cfn_lint(out) == []
+
+
+def test_one_role_name_under_two_paths_is_refused(catalogue_copy: Edit) -> None:
+    def edit(text: str) -> str:
+        own = 'role_arn = "arn:{partition}:iam::{account_id}:role/saas-tenant-standard"'
+        return text.replace(own, own.replace("role/", "role/team/").replace("standard", "basic"))
+
+    with pytest.raises(ExportError, match="name one role `saas-tenant-basic`"):
+        build_template(load_catalog(catalogue_copy(edit)))
+
+
+def test_tiers_sharing_a_role_with_different_trust_are_refused(catalogue_copy: Edit) -> None:
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::{{ account_id }}:role/orders-fn"},
+                "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+            }
+        ],
+    }
+
+    def edit(text: str) -> str:
+        text = _share(text, "standard").replace(
+            "[templates.role-tier]",
+            '[templates.trust]\nfile = "role/trust.json.j2"\nkind = "trust"\n\n'
+            "[templates.role-tier]",
+        )
+        return text.replace(
+            'role_templates = ["role-tier"]\ntransitive_tag_keys = ["TenantId"]',
+            'role_templates = ["role-tier"]\ntransitive_tag_keys = ["TenantId"]\n'
+            'trust_template = "trust"',
+        )
+
+    root = catalogue_copy(edit)
+    (root / "role" / "trust.json.j2").write_text(json.dumps(trust), encoding="utf-8")
+    with pytest.raises(ExportError, match="trust policies differ"):
+        build_template(load_catalog(root))
