@@ -248,7 +248,7 @@ def process_bench() -> list[Result]:
         for name, code in (("version", 0), ("lint", 0), ("lint-typo", 1), ("simulate", 0)):
             if last[name].returncode != code:
                 raise RuntimeError(f"`{name}` failed: {last[name].stderr.decode()[-400:]}")
-        if "did you mean `s3:getobject`?" not in last["lint-typo"].stdout.decode():
+        if "did you mean `s3:getobject`?" not in last["lint-typo"].stdout.decode().lower():
             raise RuntimeError("`lint typo.json` did not report the misspelt action")
         simulate_out = last["simulate"].stdout.decode().strip().splitlines()[-1]
         median = {name: statistics.median(values) for name, values in samples.items()}

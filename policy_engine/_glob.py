@@ -335,6 +335,16 @@ def as_pattern(text: str, variable: Callable[[Var], str] = lambda _: "*") -> str
     return "".join(parts)
 
 
+@lru_cache(maxsize=REGEX_CACHE_SIZE)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """:func:`glob_match` as a compiled regex (``fullmatch`` it): for patterns matched
+    against many texts."""
+    return re.compile(
+        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern),
+        re.DOTALL,
+    )
+
+
 def glob_match(pattern: str, text: str, *, ignore_case: bool = False) -> bool:
     """Whether ``pattern`` (``*``, ``?``) matches ``text``, whose own ``*``/``?`` are
     plain characters. Linear two-pointer walk with one backtrack point."""

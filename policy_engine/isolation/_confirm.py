@@ -21,7 +21,7 @@ from ..model import policy_from_obj
 from ..render import TENANT_MARKER, substitute
 from ..tenancy import session_name
 from ._report import Counterexample, Unknown
-from ._search import _Candidate, _own_globs, _scoped, _Search, governs
+from ._search import _Candidate, _own_globs, _scoped, _Search, governed_by
 from ._shapes import (
     _NEGATED_FAMILY,
     _carries,
@@ -261,12 +261,16 @@ def scope_resource_policy(doc: Mapping[str, Any], res: ResourceSpec) -> dict[str
     return _scoped(doc, tuple(_own_globs(res)))
 
 
+#: Bound of an :class:`AttachedEvaluator`'s memo of which policies govern an ARN.
+CHOSEN_CACHE_SIZE = 1024
+
+
 class AttachedEvaluator(Evaluator):
     """An evaluator whose resource-based policies are each attached to one resource
     of the model: a request consults only the policies of the resource it names (a
     table's policy is not evaluated for the table's stream, which has its own)."""
 
-    __slots__ = ("_attached", "_by_subset")
+    __slots__ = ("_attached", "_by_subset", "_chosen", "_governs")
 
     def __init__(
         self,
@@ -277,11 +281,16 @@ class AttachedEvaluator(Evaluator):
         super().__init__(identity, session, resource=tuple(p for p, _ in attached))
         self._attached = attached
         self._by_subset: dict[tuple[int, ...], Evaluator] = {}
+        self._governs = tuple(governed_by(res) for _, res in attached)
+        self._chosen: dict[str, tuple[int, ...]] = {}
 
     def evaluate(self, request: Request) -> Decision:
-        chosen = tuple(
-            i for i, (_, res) in enumerate(self._attached) if governs(res, request.resource)
-        )
+        chosen = self._chosen.get(request.resource)
+        if chosen is None:
+            chosen = tuple(i for i, test in enumerate(self._governs) if test(request.resource))
+            if len(self._chosen) >= CHOSEN_CACHE_SIZE:
+                self._chosen.clear()
+            self._chosen[request.resource] = chosen
         if len(chosen) == len(self._attached):
             return super().evaluate(request)
         inner = self._by_subset.get(chosen)

@@ -817,12 +817,17 @@ def _foreign_globs(res: ResourceSpec) -> tuple[str, ...]:
     )
 
 
-def governs(res: ResourceSpec, arn: str) -> bool:
-    """Whether a resource policy attached to ``res`` is evaluated for a request on
-    ``arn``: one of its own ARNs, and none of those it does not govern."""
-    if not any(_glob.glob_match(g, arn) for g in _own_globs(res)):
-        return False
-    return not any(_glob.glob_match(g, arn) for g in _foreign_globs(res))
+def governed_by(res: ResourceSpec) -> Callable[[str], bool]:
+    """Whether a resource policy attached to ``res`` is evaluated for a request on an
+    ARN (one of its own ARNs, and none of those it does not govern): a predicate, its
+    globs compiled once."""
+    own = [_glob.glob_regex(g).fullmatch for g in _own_globs(res)]
+    foreign = [_glob.glob_regex(g).fullmatch for g in _foreign_globs(res)]
+
+    def test(arn: str) -> bool:
+        return any(m(arn) for m in own) and not any(m(arn) for m in foreign)
+
+    return test
 
 
 def _scoped(doc: Mapping[str, Any], scope: Sequence[str]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policy_engine._glob import glob_match
+from policy_engine._glob import glob_match, glob_regex
 from policy_engine._iamdata import data_sources, iam_data, key_matches, known_actions
 from policy_engine.lint._arns import globs_overlap, overlaps
 
@@ -118,6 +118,14 @@ def test_field_wise_fast_path_agrees_with_the_whole_string_automaton(
 def test_glob_match_agrees_with_a_regex(pattern: str, text: str) -> None:
     regex = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
     assert glob_match(pattern, text) == (re.fullmatch(regex, text, re.DOTALL) is not None)
+
+
+@given(
+    pattern=st.lists(st.sampled_from(list("a.:/*?\n")), max_size=8).map("".join),
+    text=st.lists(st.sampled_from(list("a.:/*?\n")), max_size=8).map("".join),
+)
+def test_compiled_glob_agrees_with_glob_match(pattern: str, text: str) -> None:
+    assert (glob_regex(pattern).fullmatch(text) is not None) == glob_match(pattern, text)
 
 
 def test_the_proof_expands_wildcards_over_actions_newer_than_policyuniverse() -> None:
