@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from ..catalog import Catalog
 from ..evaluate import StatementRef
@@ -234,6 +234,25 @@ def _label(statement: Mapping[str, Any], index: int) -> str:
     return f"`{sid}`" if isinstance(sid, str) and sid else f"#{index}"
 
 
+_E = TypeVar("_E")
+_D = TypeVar("_D")
+
+
+def _atom_diff(
+    expected: Sequence[tuple[frozenset[str], _E]],
+    deployed: Sequence[tuple[frozenset[str], _D]],
+) -> tuple[list[_E], list[_D]]:
+    """The two directions of one drift diff, by meaning (:func:`_atoms`): the expected
+    statements some of whose atoms no deployed statement has (missing, or changed), and
+    the deployed statements with an atom no expected statement has (added, or changed),
+    each in its given order."""
+    have = frozenset().union(*(atoms for atoms, _ in deployed))
+    want = frozenset().union(*(atoms for atoms, _ in expected))
+    missing = [item for atoms, item in expected if not atoms <= have]
+    added = [item for atoms, item in deployed if not atoms <= want]
+    return missing, added
+
+
 def _find_roles(templates: Sequence[IacTemplate], role_arn: str) -> list[RoleInfo]:
     """Every role of the templates that is the tier's role: by ARN, or by name (IAM
     role names are unique without regard to case, so a name differing only in case is
@@ -393,21 +412,18 @@ def _role_drift(
     from . import path_line
 
     out: list[Finding] = []
-    expected: list[tuple[frozenset[str], str, Mapping[str, Any], int]] = []
+    expected: list[tuple[frozenset[str], tuple[str, Mapping[str, Any], int]]] = []
     for template_name, doc in role_documents(catalog, tier_name, renderer=renderer).items():
         version = doc.get("Version")
         for i, s in enumerate(_statements(doc)):
-            expected.append((_atoms(s, version), template_name, s, i))
-    deployed: list[tuple[frozenset[str], ExtractedPolicy, Mapping[str, Any], int]] = [
-        (_atoms(s, p.document.get("Version")), p, s, i)
+            expected.append((_atoms(s, version), (template_name, s, i)))
+    deployed = [
+        (_atoms(s, p.document.get("Version")), (p, s, i))
         for p in mine
         for i, s in enumerate(_statements(p.document))
     ]
-    have = frozenset().union(*(a for a, *_ in deployed))
-    want = frozenset().union(*(a for a, *_ in expected))
-    for atoms, template_name, s, i in expected:
-        if atoms <= have:
-            continue
+    missing, added = _atom_diff(expected, deployed)
+    for template_name, s, i in missing:
         out.append(
             Finding(
                 "PE120",
@@ -421,9 +437,7 @@ def _role_drift(
                 resource=role.owner,
             )
         )
-    for atoms, p, s, i in deployed:
-        if atoms <= want:
-            continue
+    for p, s, i in added:
         out.append(
             Finding(
                 "PE121",
@@ -639,18 +653,15 @@ def _resource_drift(
 
     out: list[Finding] = []
     version = catalogue.get("Version")
-    wanted = [(_atoms(s, version), s, i) for i, s in enumerate(_statements(catalogue))]
+    wanted = [(_atoms(s, version), (s, i)) for i, s in enumerate(_statements(catalogue))]
     found = [
-        (_atoms(s, widened.document.get("Version")), p, i, lines)
+        (_atoms(s, widened.document.get("Version")), (p, i, lines))
         for p, widened, lines in deployed
         for i, s in enumerate(_statements(widened.document))
     ]
-    have = frozenset().union(*(a for a, *_ in found))
-    want = frozenset().union(*(a for a, *_ in wanted))
+    missing, added = _atom_diff(wanted, found)
     first = deployed[0][0] if deployed else None
-    for atoms, s, i in wanted:
-        if atoms <= have:
-            continue
+    for s, i in missing:
         out.append(
             Finding(
                 "PE123",
@@ -662,9 +673,7 @@ def _resource_drift(
                 resource=first.label if first else None,
             )
         )
-    for atoms, p, i, lines in found:
-        if atoms <= want:
-            continue
+    for p, i, lines in added:
         out.append(
             Finding(
                 "PE124",
