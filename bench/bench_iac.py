@@ -151,15 +151,21 @@ def run() -> list[Result]:
             matches = json.loads(out or "[]")
             print(f"cfn-lint: {len(matches)} matches, rules "
                   f"{sorted({m['Rule']['Id'] for m in matches})} (no tenant rules)")  # fmt: skip
-            results.append(Result("cfn-lint, same template", ours, "s", "", "cfn-lint", theirs))
+            results.append(_versus("cfn-lint", ours, theirs))
         else:
             print("cfn-lint is not installed (pip install -e '.[test]'): no cfn-lint figure")
         checkov = checkov_executable()
         if checkov is not None:
             theirs, out = _timed([str(checkov), "-f", str(path), "-o", "json", "--compact"])
             print(f"checkov {_version(checkov)}: {_checkov_failed(out)}")
-            results.append(Result("checkov, same template", ours, "s", "", "checkov", theirs))
+            results.append(_versus("checkov", ours, theirs))
     return results
+
+
+def _versus(peer: str, ours: float, theirs: float) -> Result:
+    """The row of our lint time on the template, with ``peer``'s on the same one: the
+    value is ours, the peer's and the ratio follow it."""
+    return Result(f"policy-engine lint vs {peer}, same template", ours, "s", "", peer, theirs)
 
 
 def _checkov_failed(out: str) -> str:
