@@ -186,6 +186,18 @@ def _literal_prefix(glob: str) -> str:
     return glob[:cut]
 
 
+def _request_target(res: ResourceSpec, resource: str) -> str:
+    """The resource of an ``unknown``'s request as its text says it: the ARN, except a
+    DynamoDB index ARN with an empty index name. The search gives the shortest
+    resource the policies allow; the empty name is that only where the grant allows
+    any name (``index/*``, less what a Deny may take out): the text says "any index"
+    rather than show ``/index/``, which names none."""
+    if res.service == "dynamodb" and resource.endswith("/index/"):
+        table = resource[: -len("/index/")]
+        return f"any index of `{table}` (`{table}/index/*`)"
+    return f"`{resource}`"
+
+
 def _undecided(
     res: ResourceSpec, advice: str, where: str, found: Sequence[Counterexample]
 ) -> list[Unknown]:
@@ -194,7 +206,8 @@ def _undecided(
     return [
         Unknown(
             res.name,
-            f"{advice}; `{cx.action}` on `{cx.resource}` is allowed (tenant `{cx.tenant_a}`"
+            f"{advice}; `{cx.action}` on {_request_target(res, cx.resource)} is allowed "
+            f"(tenant `{cx.tenant_a}`"
             + "".join(f", {k}={v!r}" for k, v in cx.context.items() if not k.startswith("aws:P"))
             + ")",
             where,

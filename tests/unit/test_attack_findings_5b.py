@@ -84,6 +84,17 @@ def test_gsi_query_with_the_tenants_own_leading_key_is_not_proved() -> None:
     assert unknown.statement.policy == "session"
 
 
+def test_the_unknown_of_an_undeclared_index_names_the_index() -> None:
+    # A grant on every index: the unknown says "any index", not `table/orders/index/`
+    # (the shortest ARN the grant allows, with no index name). A grant on one index:
+    # the unknown names it.
+    (unknown,) = check(doc(keyed([TABLE, TABLE + "/index/*"])), [orders()]).unknown
+    assert f"on any index of `{TABLE}` (`{TABLE}/index/*`) is allowed" in unknown.construct
+    assert "/index/`" not in unknown.construct
+    (unknown,) = check(doc(keyed([TABLE, INDEX])), [orders()]).unknown
+    assert f"on `{INDEX}` is allowed" in unknown.construct
+
+
 def test_declared_other_key_gsi_is_a_violation() -> None:
     # Variant: the grant names the index, which the catalogue declares keyed on another
     # attribute: every request on it reaches every tenant's items.
