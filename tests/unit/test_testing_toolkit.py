@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis.errors import InvalidArgument
 
 from policy_engine._resources import bundled_catalog_dir
@@ -84,12 +86,33 @@ def test_bundled_catalogue_passes() -> None:
     assert assert_tenant_isolation(CATALOG, "basic", max_examples=60) >= 60
 
 
+@contextmanager
+def _profile(name: str, **changes: Any) -> Iterator[None]:
+    """The Hypothesis settings in effect for the block: profile ``name`` (registered
+    by the caller) or the current settings with ``changes``; restored after."""
+    previous = settings.default
+    if changes:
+        settings.register_profile(name, parent=previous, **changes)
+    settings.load_profile(name)
+    try:
+        yield
+    finally:
+        settings.register_profile("_restore", previous)
+        settings.load_profile("_restore")
+
+
 def test_failure_is_a_readable_counterexample(tmp_path: Path) -> None:
     root = make_mutant(
         bundled_catalog_dir(), tmp_path / "c", MUTANTS["anchored prefix -> open prefix"]
     )
-    with pytest.raises(TenantIsolationError) as info:
-        assert_tenant_isolation(load_catalog(root), "basic", max_examples=300)
+    # The hunt finds this mutant after a median of ~500 examples (measured 30 to 1,517
+    # over 20 seeds): one tenant must extend the other's ID, and the request must be an
+    # object action on the documents bucket. With 300 random examples it missed on
+    # about half the seeds. Derandomised (which --hypothesis-seed and the example
+    # database do not change), the search is one fixed sequence; 3,000 examples leave
+    # room should a change of the strategies move the first hit.
+    with _profile("_derandomized", derandomize=True), pytest.raises(TenantIsolationError) as info:
+        assert_tenant_isolation(load_catalog(root), "basic", max_examples=3000)
     cx = info.value.counterexample
     assert cx.tenant_b.startswith(cx.tenant_a)
     assert cx.request.resource.startswith(f"arn:aws:s3:::saas-documents-111122223333/{cx.tenant_b}")
@@ -102,17 +125,9 @@ def test_failure_is_a_readable_counterexample(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(MUTANTS))
 def test_every_mutant_is_found_in_the_ci_profile(name: str, tmp_path: Path) -> None:
-    from hypothesis import settings
-
     from policy_engine.testing.pytest_plugin import register_profiles
 
     register_profiles()
     root = make_mutant(bundled_catalog_dir(), tmp_path / "c", MUTANTS[name])
-    previous = settings.default
-    settings.load_profile("ci")
-    try:
-        with pytest.raises(TenantIsolationError):
-            assert_tenant_isolation(load_catalog(root), "basic", shrink=False)
-    finally:
-        settings.register_profile("_restore", previous)
-        settings.load_profile("_restore")
+    with _profile("ci"), pytest.raises(TenantIsolationError):
+        assert_tenant_isolation(load_catalog(root), "basic", shrink=False)
