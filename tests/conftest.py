@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -33,12 +34,33 @@ def renderer(catalog: Catalog) -> Renderer:
     return Renderer(catalog)
 
 
+@pytest.fixture(scope="session")
+def exported_template(catalog: Catalog) -> dict[str, Any]:
+    """`policy-engine export` of the bundled catalogue (CloudFormation), built once:
+    read it, or change a copy (``json.loads(json.dumps(...))``)."""
+    from policy_engine.deploy.export import build_template
+
+    return build_template(catalog)
+
+
 @pytest.fixture
 def catalog_copy(tmp_path: Path) -> Path:
     """A writable copy of the bundled catalogue."""
     target = tmp_path / "catalog"
     shutil.copytree(BUNDLED, target)
     return target
+
+
+@pytest.fixture
+def catalogue_copy(catalog_copy: Path) -> Callable[[Callable[[str], str]], Path]:
+    """The catalogue copy with its manifest text changed by the function given."""
+
+    def make(edit: Callable[[str], str]) -> Path:
+        manifest = catalog_copy / "catalog.toml"
+        manifest.write_text(edit(manifest.read_text(encoding="utf-8")), encoding="utf-8")
+        return catalog_copy
+
+    return make
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+from trust_helpers import vending_trust
 
 from policy_engine.catalog import load_catalog
 from policy_engine.cli import run
@@ -39,15 +40,10 @@ def cli(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return build_template(load_catalog())
-
-
-def test_one_role_per_tier_with_the_role_templates(template: dict[str, Any]) -> None:
+def test_one_role_per_tier_with_the_role_templates(exported_template: dict[str, Any]) -> None:
     catalog = load_catalog()
     renderer = Renderer(catalog)
-    resources = template["Resources"]
+    resources = exported_template["Resources"]
     for name, tier in catalog.tiers.items():
         role = resources[f"{name.capitalize()}TierRole"]
         assert role["Type"] == "AWS::IAM::Role"
@@ -57,12 +53,14 @@ def test_one_role_per_tier_with_the_role_templates(template: dict[str, Any]) -> 
         assert props["MaxSessionDuration"] >= max(3600, tier.duration_seconds)
         expected = {t: policy_to_obj(p) for t, p in renderer.render_role_policies(name).items()}
         assert {p["PolicyName"]: p["PolicyDocument"] for p in props["Policies"]} == expected
-        out = template["Outputs"][f"{name.capitalize()}TierRoleArn"]
+        out = exported_template["Outputs"][f"{name.capitalize()}TierRoleArn"]
         assert out["Value"] == {"Fn::GetAtt": [f"{name.capitalize()}TierRole", "Arn"]}
 
 
-def test_trust_allows_only_what_vending_does(template: dict[str, Any]) -> None:
-    trust = template["Resources"]["BasicTierRole"]["Properties"]["AssumeRolePolicyDocument"]
+def test_trust_allows_only_what_vending_does(exported_template: dict[str, Any]) -> None:
+    trust = exported_template["Resources"]["BasicTierRole"]["Properties"][
+        "AssumeRolePolicyDocument"
+    ]
     actions = {
         a
         for s in trust["Statement"]
@@ -97,20 +95,13 @@ def test_tier_without_transitive_keys_forbids_them(catalogue_copy: Edit) -> None
     assert "sts:TransitiveTagKeys" not in tag["ForAllValues:StringEquals"]
 
 
-def test_trust_template_is_used_when_the_tier_has_one(catalogue_copy: Edit) -> None:
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": "arn:aws:iam::{{ account_id }}:role/orders-fn"},
-                "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
-            }
-        ],
-    }
+def _with_trust_template(catalogue_copy: Edit, edit: Callable[[str], str] = str) -> Path:
+    """A catalogue copy (its manifest changed by ``edit`` first) with a trust template
+    `trust` (role `orders-fn` of the account may vend) on the tiers whose lines are
+    ``role_templates = ["role-tier"]`` then ``transitive_tag_keys = ["TenantId"]``."""
 
-    def edit(text: str) -> str:
-        text = text.replace(
+    def add(text: str) -> str:
+        text = edit(text).replace(
             "[templates.role-tier]",
             '[templates.trust]\nfile = "role/trust.json.j2"\nkind = "trust"\n\n'
             "[templates.role-tier]",
@@ -121,17 +112,22 @@ def test_trust_template_is_used_when_the_tier_has_one(catalogue_copy: Edit) -> N
             'trust_template = "trust"',
         )
 
-    root = catalogue_copy(edit)
+    root = catalogue_copy(add)
+    trust = vending_trust("arn:aws:iam::{{ account_id }}:role/orders-fn")
     (root / "role" / "trust.json.j2").write_text(json.dumps(trust), encoding="utf-8")
-    doc = build_template(load_catalog(root))
+    return root
+
+
+def test_trust_template_is_used_when_the_tier_has_one(catalogue_copy: Edit) -> None:
+    doc = build_template(load_catalog(_with_trust_template(catalogue_copy)))
     basic = doc["Resources"]["BasicTierRole"]["Properties"]["AssumeRolePolicyDocument"]
     assert basic["Statement"][0]["Principal"] == {"AWS": "arn:aws:iam::111122223333:role/orders-fn"}
     standard = doc["Resources"]["StandardTierRole"]["Properties"]["AssumeRolePolicyDocument"]
     assert standard["Statement"][0]["Principal"] == {"AWS": {"Ref": "ExecutionRoleArns"}}
 
 
-def test_vending_policy_names_every_tier_role(template: dict[str, Any]) -> None:
-    policy = template["Resources"]["VendingPolicy"]
+def test_vending_policy_names_every_tier_role(exported_template: dict[str, Any]) -> None:
+    policy = exported_template["Resources"]["VendingPolicy"]
     assert policy["Type"] == "AWS::IAM::ManagedPolicy"
     (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
     assert set(statement["Action"]) == {
@@ -144,8 +140,8 @@ def test_vending_policy_names_every_tier_role(template: dict[str, Any]) -> None:
     ]
 
 
-def test_usage_plans_keys_and_secrets(template: dict[str, Any]) -> None:
-    r = template["Resources"]
+def test_usage_plans_keys_and_secrets(exported_template: dict[str, Any]) -> None:
+    r = exported_template["Resources"]
     plan = r["BasicUsagePlan"]["Properties"]
     assert plan["Throttle"] == {"RateLimit": 50.0, "BurstLimit": 100}
     assert plan["Quota"] == {"Limit": 1000000, "Period": "MONTH", "Offset": 0}
@@ -169,13 +165,13 @@ def test_usage_plans_keys_and_secrets(template: dict[str, Any]) -> None:
     read = r["AuthorizerApiKeysPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
     assert read["Action"] == "secretsmanager:GetSecretValue"
     assert len(read["Resource"]) == 3
-    out = template["Outputs"]["BasicApiKeySecretArn"]
+    out = exported_template["Outputs"]["BasicApiKeySecretArn"]
     assert "SAAS_API_KEY_BASIC_SECRET_ARN" in out["Description"]
-    assert template["Outputs"]["PremiumReservedConcurrency"]["Value"] == "50"
+    assert exported_template["Outputs"]["PremiumReservedConcurrency"]["Value"] == "50"
 
 
-def test_no_secret_value_in_the_template(template: dict[str, Any]) -> None:
-    for resource in template["Resources"].values():
+def test_no_secret_value_in_the_template(exported_template: dict[str, Any]) -> None:
+    for resource in exported_template["Resources"].values():
         props = resource.get("Properties", {})
         assert "SecretString" not in props  # values are generated by Secrets Manager
         if resource["Type"] == "AWS::ApiGateway::ApiKey":
@@ -219,9 +215,11 @@ def test_sam_layer_runtime_follows_python() -> None:
     assert props["CompatibleArchitectures"] == ["arm64"]
 
 
-def test_cfn_lint_catches_a_broken_export(tmp_path: Path, template: dict[str, Any]) -> None:
+def test_cfn_lint_catches_a_broken_export(
+    tmp_path: Path, exported_template: dict[str, Any]
+) -> None:
     """The lint is real: a role without its trust policy is reported."""
-    broken = json.loads(json.dumps(template))
+    broken = json.loads(json.dumps(exported_template))
     del broken["Resources"]["BasicTierRole"]["Properties"]["AssumeRolePolicyDocument"]
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(broken), encoding="utf-8")
@@ -370,30 +368,6 @@ def test_one_role_name_under_two_paths_is_refused(catalogue_copy: Edit) -> None:
 
 
 def test_tiers_sharing_a_role_with_different_trust_are_refused(catalogue_copy: Edit) -> None:
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": "arn:aws:iam::{{ account_id }}:role/orders-fn"},
-                "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
-            }
-        ],
-    }
-
-    def edit(text: str) -> str:
-        text = _share(text, "standard").replace(
-            "[templates.role-tier]",
-            '[templates.trust]\nfile = "role/trust.json.j2"\nkind = "trust"\n\n'
-            "[templates.role-tier]",
-        )
-        return text.replace(
-            'role_templates = ["role-tier"]\ntransitive_tag_keys = ["TenantId"]',
-            'role_templates = ["role-tier"]\ntransitive_tag_keys = ["TenantId"]\n'
-            'trust_template = "trust"',
-        )
-
-    root = catalogue_copy(edit)
-    (root / "role" / "trust.json.j2").write_text(json.dumps(trust), encoding="utf-8")
+    root = _with_trust_template(catalogue_copy, lambda text: _share(text, "standard"))
     with pytest.raises(ExportError, match="trust policies differ"):
         build_template(load_catalog(root))

@@ -7,18 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from trust_helpers import vending_trust
 
 ACCOUNT_ROLES = ("saas-tenant-basic", "saas-tenant-standard", "saas-tenant-premium")
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-            "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
-        }
-    ],
-}
+TRUST = vending_trust("arn:aws:iam::123456789012:root")
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,6 @@ import pytest
 from botocore.exceptions import ClientError
 
 from policy_engine.catalog import default_catalog
-from policy_engine.deploy.export import build_template
 from policy_engine.vend import CredentialVendor
 
 pytestmark = pytest.mark.slow
@@ -44,10 +43,10 @@ def _refs(node: Any) -> set[str]:
     return set()
 
 
-def moto_part(template: dict[str, Any]) -> dict[str, Any]:
+def moto_part(exported_template: dict[str, Any]) -> dict[str, Any]:
     """The template without the resources moto's CloudFormation cannot create (and
     whatever refers to them)."""
-    doc = json.loads(json.dumps(template))
+    doc = json.loads(json.dumps(exported_template))
     dropped = {rid for rid, r in doc["Resources"].items() if r["Type"] not in MOTO_CFN_TYPES}
     changed = True
     while changed:
@@ -62,16 +61,11 @@ def moto_part(template: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return build_template(CATALOG)
-
-
-@pytest.fixture(scope="module")
-def stack(catalogue_account: dict[str, Any], template: dict[str, Any]) -> dict[str, str]:
+def stack(catalogue_account: dict[str, Any], exported_template: dict[str, Any]) -> dict[str, str]:
     import boto3
 
     cfn = boto3.client("cloudformation", **catalogue_account)
-    body = moto_part(template)
+    body = moto_part(exported_template)
     assert {r["Type"] for r in body["Resources"].values()} == MOTO_CFN_TYPES
     cfn.create_stack(
         StackName="policy-engine",
@@ -147,7 +141,7 @@ def test_vending_against_the_created_roles_with_the_guard(
 
 
 def test_usage_plans_and_keys_from_the_template(
-    template: dict[str, Any], catalogue_account: dict[str, Any]
+    exported_template: dict[str, Any], catalogue_account: dict[str, Any]
 ) -> None:
     """moto's CloudFormation has no usage plans, keys or secrets: create them with the
     template's properties through the APIs, then the authorizer reads the key value
@@ -159,7 +153,7 @@ def test_usage_plans_and_keys_from_the_template(
 
     apigw = boto3.client("apigateway", **catalogue_account)
     secrets = boto3.client("secretsmanager", **catalogue_account)
-    resources = template["Resources"]
+    resources = exported_template["Resources"]
     environ: dict[str, str] = {}
     values: dict[str, str] = {}
     for name, tier in CATALOG.tiers.items():
