@@ -11,93 +11,24 @@ reviewed code these tests fail.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from _attack_helpers import (
+    ACCT,
+    DOCS,
+    DOCS_OBJECTS,
+    LANG,
+    PER_TENANT,
+    TABLE,
+    TENANT_BUCKETS,
+    allowed,
+    check,
+    doc,
+    orders,
+    shown,
+    stmt,
+)
 
 from policy_engine.catalog import Partition, ResourceSpec
-from policy_engine.evaluate import Evaluator, Request, compile_policy
-from policy_engine.isolation import TierResult, check_isolation
-from policy_engine.model import policy_from_obj
 from policy_engine.render import TENANT_MARKER as T
-from policy_engine.render import substitute
-from policy_engine.tenancy import TenantIdLanguage, session_name
-
-LANG = TenantIdLanguage.from_spec(
-    {
-        "alphabet": ["a-z", "0-9", "-"],
-        "min_length": 3,
-        "max_length": 32,
-        "pattern": "[a-z0-9]+(-[a-z0-9]+)*",
-    }
-)
-ACCT = "111122223333"
-ROLE_NAME = "tenant-role"
-ROLE = f"arn:aws:iam::{ACCT}:role/{ROLE_NAME}"
-BUCKET = "arn:aws:s3:::docs"
-DOCS_OBJECTS = ResourceSpec("documents", "s3", BUCKET, (Partition(arn=BUCKET + "/{tenant}/*"),))
-
-
-def stmt(action: Any, resource: Any, effect: str = "Allow") -> dict[str, Any]:
-    return {"Effect": effect, "Action": action, "Resource": resource}
-
-
-def doc(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-def allowed(
-    session: dict[str, Any],
-    tenant: str,
-    action: str,
-    resource: str,
-    context: Mapping[str, Any] | None = None,
-    *,
-    roles: Sequence[dict[str, Any]] = (),
-    tier: str = "t",
-) -> bool:
-    """The project's evaluator, independent of the checker: the role policies
-    (allow-all when none) and the session policy rendered for ``tenant``; the request
-    made by ``tenant``'s session with the session tags and principal keys every
-    request of that session carries."""
-    allow_all = compile_policy(policy_from_obj(doc(stmt("*", "*"))), name="r")
-    identity = tuple(
-        compile_policy(policy_from_obj(r), name=f"r{i}") for i, r in enumerate(roles)
-    ) or (allow_all,)
-    evaluator = Evaluator(
-        identity,
-        (compile_policy(policy_from_obj(substitute(session, tenant)), name="s", kind="session"),),
-    )
-    ctx = dict(context or {})
-    ctx["aws:PrincipalTag/TenantId"] = tenant
-    ctx["aws:PrincipalTag/Tier"] = tier
-    ctx["aws:PrincipalArn"] = ROLE
-    ctx["aws:PrincipalAccount"] = ACCT
-    principal = f"arn:aws:sts::{ACCT}:assumed-role/{ROLE_NAME}/{session_name(tenant, LANG)}"
-    return evaluator.evaluate(Request(action, resource, ctx, principal=principal)).allowed
-
-
-def check(
-    session: dict[str, Any],
-    model: list[ResourceSpec],
-    *,
-    roles: Sequence[dict[str, Any]] = (),
-    tier: str = "t",
-) -> TierResult:
-    return check_isolation(
-        session,
-        list(roles),
-        model,
-        LANG,
-        tier=tier,
-        account=ACCT,
-        role_name=ROLE_NAME,
-        role_arn=ROLE,
-    )
-
-
-def shown(result: TierResult) -> list[str]:
-    return [v.describe() for v in result.violations] + [u.describe() for u in result.unknown]
-
 
 # -- 1: coverage for `*`/NotAction reads every model string of every service, its `*`
 #       as any text: the escalation resource `arn:*:iam::ACCOUNT:role/*` "covers" an
@@ -114,7 +45,7 @@ def test_not_action_grant_covered_by_the_escalation_model_string() -> None:
     # The escalation shape only asks escalation actions, which NotAction excludes.
     session = doc(
         {"Effect": "Allow", "NotAction": ["iam:*", "sts:*"], "Resource": ESCAPED_GRANT},
-        stmt("s3:GetObject", f"{BUCKET}/{T}/*"),
+        stmt("s3:GetObject", f"{DOCS}/{T}/*"),
     )
     assert allowed(session, "acme", "s3:GetObject", ESCAPED)
     result = check(session, [DOCS_OBJECTS])
@@ -124,7 +55,7 @@ def test_not_action_grant_covered_by_the_escalation_model_string() -> None:
 def test_star_action_grant_covered_by_the_escalation_model_string() -> None:
     # The same with `Action: "*"` in the session and a role that allows only S3 reads:
     # the escalation actions are never allowed, the S3 object outside the model is.
-    session = doc(stmt("*", [ESCAPED_GRANT, f"{BUCKET}/{T}/*"]))
+    session = doc(stmt("*", [ESCAPED_GRANT, f"{DOCS}/{T}/*"]))
     role = doc(stmt("s3:GetObject", "arn:aws:s3:::*"))
     assert allowed(session, "acme", "s3:GetObject", ESCAPED, roles=[role])
     result = check(session, [DOCS_OBJECTS], roles=[role])
@@ -162,13 +93,7 @@ def test_silo_table_of_the_resource_that_is_no_tenants_partition() -> None:
 #       scope is `table/*`): its Deny fences stream reads that AWS never checks
 #       against it ---------------------------------------------------------------------
 
-TABLE = f"arn:aws:dynamodb:eu-west-1:{ACCT}:table/orders"
-ORDERS = ResourceSpec(
-    "orders",
-    "dynamodb",
-    TABLE,
-    (Partition(condition_key="dynamodb:LeadingKeys", value="{tenant}"),),
-)
+ORDERS = orders()
 STREAM_READS = ["dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream"]
 
 
@@ -203,27 +128,12 @@ def test_table_policy_deny_read_as_a_fence_on_the_tables_streams() -> None:
     stream = TABLE + "/stream/2026-01-01T00:00:00.000"
     assert allowed(session, "acme", "dynamodb:GetRecords", stream)
     assert check(session, [ORDERS]).status == "violation"
-    result = check_isolation(
-        session,
-        [],
-        [ORDERS],
-        LANG,
-        tier="t",
-        account=ACCT,
-        role_name=ROLE_NAME,
-        role_arn=ROLE,
-        resource_policies={"orders": table_policy},
-    )
+    result = check(session, [ORDERS], resource_policies={"orders": table_policy})
     assert result.status != "proved", shown(result)
 
 
 # -- 4: a partition that names an S3 bucket (a bucket per tenant) does not hold the
 #       bucket's objects: reads of another tenant's objects are in no shape ----------
-
-TENANT_BUCKETS = "arn:aws:s3:::docs-"
-PER_TENANT = ResourceSpec(
-    "tenant-buckets", "s3", TENANT_BUCKETS + "*", (Partition(arn=TENANT_BUCKETS + "{tenant}"),)
-)
 
 
 def test_objects_of_another_tenants_bucket() -> None:

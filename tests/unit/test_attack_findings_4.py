@@ -11,7 +11,7 @@ tests fail.
 
 from __future__ import annotations
 
-from test_attack_findings_3 import LANG, allowed, check, doc, shown, stmt
+from _attack_helpers import LANG, PER_TENANT, TENANT_BUCKETS, allowed, check, doc, shown, stmt
 
 from policy_engine.catalog import Partition, ResourceSpec
 from policy_engine.render import TENANT_MARKER as T
@@ -21,10 +21,6 @@ from policy_engine.render import TENANT_MARKER as T
 #       ("a name of `jobs-*` that is no tenant's partition") is built for every
 #       service except S3, and coverage counts the bucket as the resource's `docs-*` --
 
-TENANT_BUCKETS = "arn:aws:s3:::docs-"
-PER_TENANT = ResourceSpec(
-    "tenant-buckets", "s3", TENANT_BUCKETS + "*", (Partition(arn=TENANT_BUCKETS + "{tenant}"),)
-)
 #: A valid S3 bucket name of the family `docs-*` that is no tenant's bucket: `ab` is
 #: too short for the tenant language (3 to 32 characters).
 ODD_BUCKET = TENANT_BUCKETS + "ab"

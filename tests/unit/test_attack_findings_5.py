@@ -13,44 +13,29 @@ import json
 from pathlib import Path
 from typing import Any
 
-from test_attack_findings_3 import ACCT, LANG, ROLE, ROLE_NAME, allowed, doc, shown, stmt
+from _attack_helpers import (
+    ACCT,
+    DOCS,
+    DOCS_OBJECTS,
+    REGION,
+    ROLE,
+    ROLE_NAME,
+    TABLE,
+    allowed,
+    check,
+    doc,
+    orders,
+    said,
+    stmt,
+)
 
 from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.evaluate import Request, compile_policy
-from policy_engine.isolation import TierResult, check_catalog, check_isolation
+from policy_engine.isolation import TierResult, check_catalog
 from policy_engine.isolation._confirm import _ALLOW_ALL, AttachedEvaluator, scope_resource_policy
 from policy_engine.isolation._shapes import _escalation_actions
 from policy_engine.model import policy_from_obj
 from policy_engine.render import TENANT_MARKER as T
-
-REGION = "eu-west-1"
-
-
-def check(
-    session: dict[str, Any],
-    model: list[ResourceSpec],
-    *,
-    roles: list[dict[str, Any]] | None = None,
-    resource_policies: dict[str, dict[str, Any]] | None = None,
-    trust: dict[str, dict[str, Any]] | None = None,
-) -> TierResult:
-    return check_isolation(
-        session,
-        roles or [],
-        model,
-        LANG,
-        tier="t",
-        account=ACCT,
-        role_name=ROLE_NAME,
-        role_arn=ROLE,
-        resource_policies=resource_policies,
-        trust_policies=trust,
-    )
-
-
-def said(result: TierResult) -> str:
-    return "\n".join(shown(result))
-
 
 # -- 1: a resource policy attached to a FAMILY of tables (`table/prem-*`) is read as
 #       governing everything the glob matches, the tables' streams and backups too;
@@ -125,8 +110,6 @@ def test_the_evaluator_consults_a_family_policy_for_its_tables_only() -> None:
 
 # -- 2: actions whose only resource is `*` fell out of the coverage rule -----------------
 
-DOCS = "arn:aws:s3:::docs"
-DOCS_OBJECTS = ResourceSpec("documents", "s3", DOCS, (Partition(arn=DOCS + "/{tenant}/*"),))
 OWN_OBJECTS = stmt("s3:GetObject", f"{DOCS}/{T}/*")
 
 
@@ -300,13 +283,7 @@ def test_own_queue_without_deputy_writes_stays_proved() -> None:
 # -- 6: a plain operator on a multivalued key was read as "no match for several
 #       values", which AWS does not document -----------------------------------------
 
-TABLE = f"arn:aws:dynamodb:{REGION}:{ACCT}:table/orders"
-ORDERS = ResourceSpec(
-    "orders",
-    "dynamodb",
-    TABLE,
-    (Partition(condition_key="dynamodb:LeadingKeys", value="{tenant}"),),
-)
+ORDERS = orders()
 ITEMS = ["dynamodb:GetItem", "dynamodb:Query"]
 
 

@@ -16,37 +16,26 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_attack_findings_3 import LANG, allowed, doc, shown, stmt
+from _attack_helpers import LANG, LEADING, TABLE, allowed, check, doc, orders, shown, stmt
 
-from policy_engine._resources import bundled_catalog_dir
-from policy_engine.catalog import Partition, ResourceSpec, load_catalog
+from policy_engine.catalog import ResourceSpec, load_catalog
 from policy_engine.cli import run
 from policy_engine.errors import CatalogError
-from policy_engine.evaluate import Evaluator, Request, compile_policy
-from policy_engine.isolation import TierResult, check_isolation
 from policy_engine.isolation._numbers import number_facts, twin
-from policy_engine.model import policy_from_obj
 from policy_engine.render import TENANT_MARKER as T
-from policy_engine.render import substitute
-from policy_engine.tenancy import TenantIdLanguage, session_name
+from policy_engine.tenancy import TenantIdLanguage
 
-TABLE = "arn:aws:dynamodb:eu-west-1:111122223333:table/orders"
 TAG = "${aws:PrincipalTag/TenantId}"
-LEADING = Partition(condition_key="dynamodb:LeadingKeys", value="{tenant}")
 OWN_KEY = {
     "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [T]},
     "Null": {"dynamodb:LeadingKeys": "false"},
 }
-
-
-def orders(**kw: Any) -> ResourceSpec:
-    return ResourceSpec("orders", "dynamodb", TABLE, (LEADING,), **kw)
 
 
 def keyed(resource: Any, actions: Any = ("dynamodb:GetItem", "dynamodb:Query")) -> dict[str, Any]:
@@ -55,13 +44,7 @@ def keyed(resource: Any, actions: Any = ("dynamodb:GetItem", "dynamodb:Query")) 
     return s
 
 
-def check(
-    session: dict[str, Any],
-    model: list[ResourceSpec],
-    language: TenantIdLanguage = LANG,
-    roles: tuple[dict[str, Any], ...] = (),
-) -> TierResult:
-    return check_isolation(session, list(roles), model, language, tier="t")
+Edit = Callable[[Callable[[str], str]], Path]
 
 
 # -- 1: global secondary indexes -------------------------------------------------------
@@ -157,20 +140,18 @@ def test_a_wildcard_over_declared_indexes_still_names_undeclared_ones() -> None:
 # -- catalogue: the declarations -------------------------------------------------------
 
 
-def _catalogue(tmp_path: Path, extra: str, resource: str = "orders") -> Path:
-    root = tmp_path / "catalogue"
-    shutil.copytree(bundled_catalog_dir(), root)
-    manifest = root / "catalog.toml"
-    text = manifest.read_text(encoding="utf-8")
-    anchor = f"[resources.{resource}]\n"
-    assert anchor in text
-    manifest.write_text(text.replace(anchor, anchor + extra + "\n", 1), encoding="utf-8")
-    return root
+def _catalogue(catalogue_copy: Edit, extra: str, resource: str = "orders") -> Path:
+    def add(text: str) -> str:
+        anchor = f"[resources.{resource}]\n"
+        assert anchor in text
+        return text.replace(anchor, anchor + extra + "\n", 1)
+
+    return catalogue_copy(add)
 
 
-def test_catalogue_reads_index_and_key_type_declarations(tmp_path: Path) -> None:
+def test_catalogue_reads_index_and_key_type_declarations(catalogue_copy: Edit) -> None:
     root = _catalogue(
-        tmp_path,
+        catalogue_copy,
         'partition_key_type = "S"\n'
         'indexes = { by-date = "local", by-partner = "global-other-key" }',
     )
@@ -191,9 +172,9 @@ def test_catalogue_reads_index_and_key_type_declarations(tmp_path: Path) -> None
     ],
 )
 def test_catalogue_refuses_bad_declarations(
-    tmp_path: Path, extra: str, resource: str, words: str, path: str
+    catalogue_copy: Edit, extra: str, resource: str, words: str, path: str
 ) -> None:
-    root = _catalogue(tmp_path, extra, resource)
+    root = _catalogue(catalogue_copy, extra, resource)
     with pytest.raises(CatalogError, match=words) as info:
         load_catalog(root)
     assert path in (info.value.key_path or "")
@@ -215,15 +196,9 @@ CANONICAL = digits("0|[1-9][0-9]*")
 
 def allowed_n(session: dict[str, Any], tenant: str, language: TenantIdLanguage, value: str) -> bool:
     """The evaluator's decision on tenant ``tenant``'s Query of the ledger with leading
-    key ``value`` (the helper of round 3 names sessions in its own language)."""
-    evaluator = Evaluator(
-        (compile_policy(policy_from_obj(doc(stmt("*", "*"))), name="r"),),
-        (compile_policy(policy_from_obj(substitute(session, tenant)), name="s", kind="session"),),
-    )
-    ctx: dict[str, Any] = {"dynamodb:LeadingKeys": [value], "aws:PrincipalTag/TenantId": tenant}
-    principal = f"arn:aws:sts::111122223333:assumed-role/r/{session_name(tenant, language)}"
-    request = Request("dynamodb:Query", LEDGER, ctx, principal=principal)
-    return evaluator.evaluate(request).allowed
+    key ``value`` (its session named in ``language``)."""
+    context = {"dynamodb:LeadingKeys": [value]}
+    return allowed(session, tenant, "dynamodb:Query", LEDGER, context, language=language)
 
 
 def ledger(key_type: Any = None) -> ResourceSpec:
@@ -246,14 +221,14 @@ def test_undeclared_key_type_with_non_canonical_numeric_ids_is_unknown() -> None
     assert ANY_DIGITS.is_valid("0042")
     assert ANY_DIGITS.is_valid("42")
     assert allowed_n(session, "0042", ANY_DIGITS, "0042")
-    result = check(session, [ledger()], ANY_DIGITS)
+    result = check(session, [ledger()], language=ANY_DIGITS)
     assert result.status == "unknown", shown(result)
     assert all("partition_key_type" in u.construct for u in result.unknown)
 
 
 def test_number_key_with_two_ids_of_one_value_is_a_violation() -> None:
     session = doc(ledger_grant([T]))
-    result = check(session, [ledger("N")], ANY_DIGITS)
+    result = check(session, [ledger("N")], language=ANY_DIGITS)
     assert result.status == "violation", shown(result)
     cx = result.violations[0]
     assert cx.tenant_b is not None
@@ -270,11 +245,11 @@ def test_number_key_grant_of_a_non_canonical_value_is_not_proved() -> None:
     # (`07` is tenant `7` as a Number); and one admitting `{tenant}.0`.
     session = doc(ledger_grant([T, "0*"], "ForAllValues:StringLike"))
     assert allowed_n(session, "12", CANONICAL, "07")
-    result = check(session, [ledger("N")], CANONICAL)
+    result = check(session, [ledger("N")], language=CANONICAL)
     assert result.status == "violation", shown(result)
     padded = doc(ledger_grant([T + ".0"], "ForAllValues:StringLike"))
     assert allowed_n(padded, "12", CANONICAL, "12.0")
-    assert check(padded, [ledger("N")], CANONICAL).status == "unknown"
+    assert check(padded, [ledger("N")], language=CANONICAL).status == "unknown"
 
 
 def test_number_key_canonical_value_of_a_padded_tenant_is_a_violation() -> None:
@@ -284,11 +259,11 @@ def test_number_key_canonical_value_of_a_padded_tenant_is_a_violation() -> None:
     session = doc(ledger_grant(["42"]))
     assert not padded.is_valid("42")
     assert allowed_n(session, "0007", padded, "42")
-    result = check(session, [ledger("N")], padded)
+    result = check(session, [ledger("N")], language=padded)
     assert result.status == "violation", shown(result)
     cx = result.violations[0]
     assert cx.tenant_b == "042"
-    assert check(session, [ledger("S")], padded).status == "proved"
+    assert check(session, [ledger("S")], language=padded).status == "proved"
 
 
 @pytest.mark.parametrize(
@@ -302,7 +277,7 @@ def test_number_key_canonical_value_of_a_padded_tenant_is_a_violation() -> None:
 )
 def test_number_key_sound_twins_are_proved(language: TenantIdLanguage, key_type: Any) -> None:
     session = doc(ledger_grant([T]))
-    result = check(session, [ledger(key_type)], language)
+    result = check(session, [ledger(key_type)], language=language)
     assert result.status == "proved", shown(result)
 
 
@@ -342,12 +317,8 @@ def cli(*argv: str) -> tuple[int, str]:
 
 
 @pytest.fixture
-def staged(tmp_path: Path) -> Path:
-    root = tmp_path / "staged"
-    shutil.copytree(bundled_catalog_dir(), root)
-    manifest = root / "catalog.toml"
-    manifest.write_text(manifest.read_text(encoding="utf-8") + STAGES, encoding="utf-8")
-    return root
+def staged(catalogue_copy: Edit) -> Path:
+    return catalogue_copy(lambda text: text + STAGES)
 
 
 def test_check_isolation_names_the_stage(staged: Path) -> None:

@@ -1,0 +1,119 @@
+"""The set-up the attack reviews of the isolation proof share (test_attack_findings_3
+to _5b): the tenant-ID language, the account and tier role, policy documents, the
+resources they attack, the project's evaluator as a witness independent of the
+checker, and the checker run as vending would run it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from policy_engine.catalog import Partition, ResourceSpec
+from policy_engine.evaluate import Evaluator, Request, compile_policy
+from policy_engine.isolation import TierResult, check_isolation
+from policy_engine.model import policy_from_obj
+from policy_engine.render import substitute
+from policy_engine.tenancy import TenantIdLanguage, session_name
+
+LANG = TenantIdLanguage.from_spec(
+    {
+        "alphabet": ["a-z", "0-9", "-"],
+        "min_length": 3,
+        "max_length": 32,
+        "pattern": "[a-z0-9]+(-[a-z0-9]+)*",
+    }
+)
+ACCT = "111122223333"
+REGION = "eu-west-1"
+ROLE_NAME = "tenant-role"
+ROLE = f"arn:aws:iam::{ACCT}:role/{ROLE_NAME}"
+
+#: A pooled bucket, a prefix per tenant.
+DOCS = "arn:aws:s3:::docs"
+DOCS_OBJECTS = ResourceSpec("documents", "s3", DOCS, (Partition(arn=DOCS + "/{tenant}/*"),))
+#: A bucket per tenant (`docs-acme`).
+TENANT_BUCKETS = "arn:aws:s3:::docs-"
+PER_TENANT = ResourceSpec(
+    "tenant-buckets", "s3", TENANT_BUCKETS + "*", (Partition(arn=TENANT_BUCKETS + "{tenant}"),)
+)
+#: A pooled table, partitioned by the tenant's leading key.
+TABLE = f"arn:aws:dynamodb:{REGION}:{ACCT}:table/orders"
+LEADING = Partition(condition_key="dynamodb:LeadingKeys", value="{tenant}")
+
+
+def orders(**kw: Any) -> ResourceSpec:
+    """The pooled table `orders` (``kw``: its index and key-type declarations)."""
+    return ResourceSpec("orders", "dynamodb", TABLE, (LEADING,), **kw)
+
+
+def stmt(action: Any, resource: Any, effect: str = "Allow") -> dict[str, Any]:
+    return {"Effect": effect, "Action": action, "Resource": resource}
+
+
+def doc(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def allowed(
+    session: dict[str, Any],
+    tenant: str,
+    action: str,
+    resource: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    roles: Sequence[dict[str, Any]] = (),
+    tier: str = "t",
+    language: TenantIdLanguage = LANG,
+) -> bool:
+    """The project's evaluator, independent of the checker: the role policies
+    (allow-all when none) and the session policy rendered for ``tenant``; the request
+    made by ``tenant``'s session (named in ``language``) with the session tags and
+    principal keys every request of that session carries."""
+    allow_all = compile_policy(policy_from_obj(doc(stmt("*", "*"))), name="r")
+    identity = tuple(
+        compile_policy(policy_from_obj(r), name=f"r{i}") for i, r in enumerate(roles)
+    ) or (allow_all,)
+    evaluator = Evaluator(
+        identity,
+        (compile_policy(policy_from_obj(substitute(session, tenant)), name="s", kind="session"),),
+    )
+    ctx = dict(context or {})
+    ctx["aws:PrincipalTag/TenantId"] = tenant
+    ctx["aws:PrincipalTag/Tier"] = tier
+    ctx["aws:PrincipalArn"] = ROLE
+    ctx["aws:PrincipalAccount"] = ACCT
+    principal = f"arn:aws:sts::{ACCT}:assumed-role/{ROLE_NAME}/{session_name(tenant, language)}"
+    return evaluator.evaluate(Request(action, resource, ctx, principal=principal)).allowed
+
+
+def check(
+    session: dict[str, Any],
+    model: list[ResourceSpec],
+    *,
+    roles: Sequence[dict[str, Any]] = (),
+    tier: str = "t",
+    language: TenantIdLanguage = LANG,
+    resource_policies: dict[str, dict[str, Any]] | None = None,
+    trust: dict[str, dict[str, Any]] | None = None,
+) -> TierResult:
+    """The checker on tier ``tier`` of role ``ROLE`` in account ``ACCT``."""
+    return check_isolation(
+        session,
+        list(roles),
+        model,
+        language,
+        tier=tier,
+        account=ACCT,
+        role_name=ROLE_NAME,
+        role_arn=ROLE,
+        resource_policies=resource_policies,
+        trust_policies=trust,
+    )
+
+
+def shown(result: TierResult) -> list[str]:
+    return [v.describe() for v in result.violations] + [u.describe() for u in result.unknown]
+
+
+def said(result: TierResult) -> str:
+    return "\n".join(shown(result))
