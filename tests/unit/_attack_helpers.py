@@ -46,8 +46,13 @@ def orders(**kw: Any) -> ResourceSpec:
     return ResourceSpec("orders", "dynamodb", TABLE, (LEADING,), **kw)
 
 
-def stmt(action: Any, resource: Any, effect: str = "Allow") -> dict[str, Any]:
-    return {"Effect": effect, "Action": action, "Resource": resource}
+def stmt(
+    action: Any, resource: Any, condition: dict[str, Any] | None = None, effect: str = "Allow"
+) -> dict[str, Any]:
+    s: dict[str, Any] = {"Effect": effect, "Action": action, "Resource": resource}
+    if condition:
+        s["Condition"] = condition
+    return s
 
 
 def doc(*statements: dict[str, Any]) -> dict[str, Any]:
@@ -62,13 +67,15 @@ def allowed(
     context: Mapping[str, Any] | None = None,
     *,
     roles: Sequence[dict[str, Any]] = (),
+    resource_policies: Sequence[dict[str, Any]] = (),
     tier: str = "t",
     language: TenantIdLanguage = LANG,
 ) -> bool:
     """The project's evaluator, independent of the checker: the role policies
-    (allow-all when none) and the session policy rendered for ``tenant``; the request
-    made by ``tenant``'s session (named in ``language``) with the session tags and
-    principal keys every request of that session carries."""
+    (allow-all when none), the session policy rendered for ``tenant``, the resource
+    policies; the request made by ``tenant``'s session (its ARN, named in ``language``,
+    as principal) with the session tags and principal keys every request of that
+    session carries."""
     allow_all = compile_policy(policy_from_obj(doc(stmt("*", "*"))), name="r")
     identity = tuple(
         compile_policy(policy_from_obj(r), name=f"r{i}") for i, r in enumerate(roles)
@@ -76,6 +83,10 @@ def allowed(
     evaluator = Evaluator(
         identity,
         (compile_policy(policy_from_obj(substitute(session, tenant)), name="s", kind="session"),),
+        resource=tuple(
+            compile_policy(policy_from_obj(p), name=f"rp{i}", kind="resource")
+            for i, p in enumerate(resource_policies)
+        ),
     )
     ctx = dict(context or {})
     ctx["aws:PrincipalTag/TenantId"] = tenant

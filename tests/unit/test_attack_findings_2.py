@@ -12,118 +12,36 @@ reviewed code these tests fail.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _attack_helpers import (
+    ACCT,
+    DOCS,
+    DOCS_OBJECTS,
+    LANG,
+    ROLE_NAME,
+    TABLE,
+    allowed,
+    check,
+    doc,
+    orders,
+    shown,
+    stmt,
+)
 
 from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.evaluate import Evaluator, Request, compile_policy
-from policy_engine.isolation import TierResult, check_isolation, check_tier, effective_evaluator
+from policy_engine.isolation import check_tier, effective_evaluator
 from policy_engine.model import policy_from_obj
 from policy_engine.render import TENANT_MARKER as T
-from policy_engine.render import substitute
-from policy_engine.tenancy import TenantIdLanguage, session_name
+from policy_engine.tenancy import session_name
 
-LANG = TenantIdLanguage.from_spec(
-    {
-        "alphabet": ["a-z", "0-9", "-"],
-        "min_length": 3,
-        "max_length": 32,
-        "pattern": "[a-z0-9]+(-[a-z0-9]+)*",
-    }
-)
-ACCT = "111122223333"
-ROLE_NAME = "tenant-role"
-ROLE = f"arn:aws:iam::{ACCT}:role/{ROLE_NAME}"
-BUCKET = "arn:aws:s3:::docs"
-TABLE = f"arn:aws:dynamodb:eu-west-1:{ACCT}:table/orders"
 PREMIUM = f"arn:aws:dynamodb:eu-west-1:{ACCT}:table/prem-"
-
-DOCS_OBJECTS = ResourceSpec("documents", "s3", BUCKET, (Partition(arn=BUCKET + "/{tenant}/*"),))
-ORDERS = ResourceSpec(
-    "orders",
-    "dynamodb",
-    TABLE,
-    (Partition(condition_key="dynamodb:LeadingKeys", value="{tenant}"),),
-)
+ORDERS = orders()
 TENANT_TAG = "${aws:PrincipalTag/TenantId}"
 SILO = ResourceSpec("silo", "dynamodb", PREMIUM + "*", (Partition(arn=PREMIUM + "{tenant}"),))
-
-
-def stmt(
-    action: Any, resource: Any, condition: dict[str, Any] | None = None, effect: str = "Allow"
-) -> dict[str, Any]:
-    s: dict[str, Any] = {"Effect": effect, "Action": action, "Resource": resource}
-    if condition:
-        s["Condition"] = condition
-    return s
-
-
-def doc(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-def allowed(
-    session: dict[str, Any],
-    tenant: str,
-    action: str,
-    resource: str,
-    context: Mapping[str, Any] | None = None,
-    *,
-    roles: Sequence[dict[str, Any]] = (),
-    resource_policies: Sequence[dict[str, Any]] = (),
-    tier: str = "t",
-) -> bool:
-    """The project's evaluator, independent of the checker: the role policies
-    (allow-all when none), the session policy rendered for ``tenant``, the resource
-    policies; the request made by ``tenant``'s session (its ARN as principal) with the
-    session tags and principal keys every request of that session carries."""
-    allow_all = compile_policy(policy_from_obj(doc(stmt("*", "*"))), name="r")
-    identity = tuple(
-        compile_policy(policy_from_obj(r), name=f"r{i}") for i, r in enumerate(roles)
-    ) or (allow_all,)
-    evaluator = Evaluator(
-        identity,
-        (compile_policy(policy_from_obj(substitute(session, tenant)), name="s", kind="session"),),
-        resource=tuple(
-            compile_policy(policy_from_obj(p), name=f"rp{i}", kind="resource")
-            for i, p in enumerate(resource_policies)
-        ),
-    )
-    ctx = dict(context or {})
-    ctx["aws:PrincipalTag/TenantId"] = tenant
-    ctx["aws:PrincipalTag/Tier"] = tier
-    ctx["aws:PrincipalArn"] = ROLE
-    ctx["aws:PrincipalAccount"] = ACCT
-    principal = f"arn:aws:sts::{ACCT}:assumed-role/{ROLE_NAME}/{session_name(tenant, LANG)}"
-    return evaluator.evaluate(Request(action, resource, ctx, principal=principal)).allowed
-
-
-def check(
-    session: dict[str, Any],
-    model: list[ResourceSpec],
-    *,
-    roles: Sequence[dict[str, Any]] = (),
-    resource_policies: Mapping[str, Mapping[str, Any]] | None = None,
-    tier: str = "t",
-) -> TierResult:
-    return check_isolation(
-        session,
-        list(roles),
-        model,
-        LANG,
-        tier=tier,
-        account=ACCT,
-        role_name=ROLE_NAME,
-        resource_policies=resource_policies,
-        role_arn=ROLE,
-    )
-
-
-def shown(result: TierResult) -> list[str]:
-    return [v.describe() for v in result.violations] + [u.describe() for u in result.unknown]
 
 
 # -- 1: a resource policy's Deny to one named session read as a fence for every tenant -----
@@ -133,7 +51,7 @@ def test_deny_to_one_named_session_fences_no_other_tenant() -> None:
     # The bucket policy denies the session `acme` only (an exact session ARN); the
     # checker counts every session-ARN principal as "everyone of the role" and uses the
     # Deny as a fence for every tenant, so the session's `docs/*/*` is proved.
-    session = doc(stmt("s3:GetObject", BUCKET + "/*/*"))
+    session = doc(stmt("s3:GetObject", DOCS + "/*/*"))
     bucket_policy = {
         "Version": "2012-10-17",
         "Statement": [
@@ -141,12 +59,12 @@ def test_deny_to_one_named_session_fences_no_other_tenant() -> None:
                 "Effect": "Deny",
                 "Principal": {"AWS": f"arn:aws:sts::{ACCT}:assumed-role/{ROLE_NAME}/acme"},
                 "Action": "s3:*",
-                "Resource": BUCKET + "/*",
+                "Resource": DOCS + "/*",
             }
         ],
     }
     assert allowed(
-        session, "globex", "s3:GetObject", BUCKET + "/initech/a.txt",
+        session, "globex", "s3:GetObject", DOCS + "/initech/a.txt",
         resource_policies=[bucket_policy],
     )  # fmt: skip
     result = check(session, [DOCS_OBJECTS], resource_policies={"documents": bucket_policy})
@@ -174,10 +92,10 @@ def test_fixed_key_condition_naming_the_tenant_is_not_fixed(
     # is dropped for every tenant although it applies to some.
     assert LANG.is_valid(tenant)
     session = doc(
-        stmt("s3:GetObject", BUCKET + "/*/*", condition),
-        stmt("s3:GetObject", BUCKET + "/${aws:PrincipalTag/TenantId}/*"),
+        stmt("s3:GetObject", DOCS + "/*/*", condition),
+        stmt("s3:GetObject", DOCS + "/${aws:PrincipalTag/TenantId}/*"),
     )
-    assert allowed(session, tenant, "s3:GetObject", BUCKET + "/globex/a.txt", tier=tier)
+    assert allowed(session, tenant, "s3:GetObject", DOCS + "/globex/a.txt", tier=tier)
     result = check(session, [DOCS_OBJECTS], tier=tier)
     assert result.status != "proved", shown(result)
 
@@ -216,12 +134,12 @@ def test_bucket_policy_grant_on_another_model_resource_in_the_same_bucket() -> N
     # everyone `reports/*`. The checker looks at the policy only for `documents`'s
     # shapes, so `reports`'s partitions are checked without it.
     documents = ResourceSpec(
-        "documents", "s3", BUCKET, (Partition(arn=BUCKET + "/tenants/{tenant}/*"),)
+        "documents", "s3", DOCS, (Partition(arn=DOCS + "/tenants/{tenant}/*"),)
     )
     reports = ResourceSpec(
-        "reports", "s3", BUCKET + "/reports/*", (Partition(arn=BUCKET + "/reports/{tenant}/*"),)
+        "reports", "s3", DOCS + "/reports/*", (Partition(arn=DOCS + "/reports/{tenant}/*"),)
     )
-    session = doc(stmt("s3:GetObject", [f"{BUCKET}/tenants/{T}/*", f"{BUCKET}/reports/{T}/*"]))
+    session = doc(stmt("s3:GetObject", [f"{DOCS}/tenants/{T}/*", f"{DOCS}/reports/{T}/*"]))
     bucket_policy = {
         "Version": "2012-10-17",
         "Statement": [
@@ -229,12 +147,12 @@ def test_bucket_policy_grant_on_another_model_resource_in_the_same_bucket() -> N
                 "Effect": "Allow",
                 "Principal": "*",
                 "Action": "s3:GetObject",
-                "Resource": BUCKET + "/reports/*",
+                "Resource": DOCS + "/reports/*",
             }
         ],
     }
     assert allowed(
-        session, "acme", "s3:GetObject", BUCKET + "/reports/globex/q1.pdf",
+        session, "acme", "s3:GetObject", DOCS + "/reports/globex/q1.pdf",
         resource_policies=[bucket_policy],
     )  # fmt: skip
     result = check(session, [documents, reports], resource_policies={"documents": bucket_policy})
@@ -252,10 +170,8 @@ def test_coverage_asks_the_role_about_one_action_of_the_group() -> None:
     # limits the first of them (GetObject: to the model) and takes the answer for both.
     # PutObject on `other/*` is allowed by the role and the session. (With the actions
     # in the other order the checker does report it.)
-    session = doc(
-        stmt(["s3:GetObject", "s3:PutObject"], ["arn:aws:s3:::other/*", f"{BUCKET}/{T}/*"])
-    )
-    role = doc(stmt("s3:GetObject", BUCKET + "/*"), stmt("s3:PutObject", "*"))
+    session = doc(stmt(["s3:GetObject", "s3:PutObject"], ["arn:aws:s3:::other/*", f"{DOCS}/{T}/*"]))
+    role = doc(stmt("s3:GetObject", DOCS + "/*"), stmt("s3:PutObject", "*"))
     assert allowed(session, "acme", "s3:PutObject", OUTSIDE, roles=[role])
     result = check(session, [DOCS_OBJECTS], roles=[role])
     assert result.status != "proved", shown(result)
@@ -264,8 +180,8 @@ def test_coverage_asks_the_role_about_one_action_of_the_group() -> None:
 def test_coverage_fence_decided_for_one_action_of_the_group() -> None:
     # The same with a NotResource Deny that fences GetObject only.
     session = doc(
-        stmt(["s3:GetObject", "s3:PutObject"], ["arn:aws:s3:::other/*", f"{BUCKET}/{T}/*"]),
-        {"Effect": "Deny", "Action": "s3:GetObject", "NotResource": BUCKET + "/*"},
+        stmt(["s3:GetObject", "s3:PutObject"], ["arn:aws:s3:::other/*", f"{DOCS}/{T}/*"]),
+        {"Effect": "Deny", "Action": "s3:GetObject", "NotResource": DOCS + "/*"},
     )
     assert allowed(session, "acme", "s3:PutObject", OUTSIDE)
     result = check(session, [DOCS_OBJECTS])
@@ -280,9 +196,9 @@ def test_coverage_counts_non_tenant_segments_as_partitions() -> None:
     # (`_` is outside the tenant alphabet: no tenant's partition, not the bucket) is
     # "in the model" and the grant is never reported. Such a prefix can hold every
     # tenant's data (`docs/_backup/globex/a.txt`).
-    session = doc(stmt("s3:GetObject", [BUCKET + "/_backup/*", f"{BUCKET}/{T}/*"]))
+    session = doc(stmt("s3:GetObject", [DOCS + "/_backup/*", f"{DOCS}/{T}/*"]))
     assert not LANG.is_valid("_backup")
-    assert allowed(session, "acme", "s3:GetObject", BUCKET + "/_backup/globex/a.txt")
+    assert allowed(session, "acme", "s3:GetObject", DOCS + "/_backup/globex/a.txt")
     result = check(session, [DOCS_OBJECTS])
     assert result.status != "proved", shown(result)
 
@@ -295,8 +211,8 @@ def test_resource_policy_grant_outside_the_model_is_not_covered() -> None:
     # a bucket policy granting everyone an object that is neither the bucket nor any
     # tenant's partition (`docs/all-tenants.csv`, no `/` after the first segment) is
     # never reported, though the proof cannot say whose data it holds.
-    session = doc(stmt("s3:GetObject", f"{BUCKET}/{T}/*"))
-    export = BUCKET + "/all-tenants.csv"
+    session = doc(stmt("s3:GetObject", f"{DOCS}/{T}/*"))
+    export = DOCS + "/all-tenants.csv"
     bucket_policy = {
         "Version": "2012-10-17",
         "Statement": [
@@ -318,7 +234,7 @@ def test_trust_policy_letting_the_session_assume_a_role_again(tmp_path: Path) ->
     # limited by the session policy: tenant acme's session can assume the role again
     # with `TenantId` = globex. check_tier never looks at the trust policy and proves
     # the tier.
-    session = doc(stmt("s3:GetObject", BUCKET + "/{{ tenant }}/*"))
+    session = doc(stmt("s3:GetObject", DOCS + "/{{ tenant }}/*"))
     trust = {
         "Version": "2012-10-17",
         "Statement": [
@@ -353,8 +269,8 @@ def test_trust_policy_letting_the_session_assume_a_role_again(tmp_path: Path) ->
         "resources": {
             "documents": {
                 "service": "s3",
-                "arn": BUCKET,
-                "partitions": [{"arn": BUCKET + "/{tenant}/*"}],
+                "arn": DOCS,
+                "partitions": [{"arn": DOCS + "/{tenant}/*"}],
             }
         },
     }

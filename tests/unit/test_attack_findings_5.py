@@ -463,5 +463,7 @@ def test_family_function_policy_is_no_fence_on_versions_and_aliases() -> None:
     assert result.status == "violation", said(result)
     assert all(":" in v.resource.rsplit("function:", 1)[1] for v in result.violations)
     # Sound twin: the same Deny in the session policy fences every ARN.
-    fenced = doc(stmt("lambda:InvokeFunction", functions + "*"), stmt("lambda:*", "*", "Deny"))
+    fenced = doc(
+        stmt("lambda:InvokeFunction", functions + "*"), stmt("lambda:*", "*", effect="Deny")
+    )
     assert check(fenced, [model], resource_policies={"functions": deny}).status == "proved"
