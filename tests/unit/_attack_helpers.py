@@ -1,7 +1,8 @@
-"""The set-up the attack reviews of the isolation proof share (test_attack_findings_3
+"""The set-up the attack reviews of the isolation proof share (test_attack_findings
 to _5b): the tenant-ID language, the account and tier role, policy documents, the
 resources they attack, the project's evaluator as a witness independent of the
-checker, and the checker run as vending would run it."""
+checker, and the checker run as vending would run it. The other isolation tests
+(test_isolation*) take their language, account and resources from here too."""
 
 from __future__ import annotations
 
@@ -55,8 +56,12 @@ def stmt(
     return s
 
 
-def doc(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
+def doc(*statements: dict[str, Any], version: str | None = "2012-10-17") -> dict[str, Any]:
+    """A policy document (``version=None``: without ``Version``)."""
+    out: dict[str, Any] = {"Statement": list(statements)}
+    if version is not None:
+        out["Version"] = version
+    return out
 
 
 def allowed(

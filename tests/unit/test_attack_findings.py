@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from _attack_helpers import ACCT, DOCS_OBJECTS, LANG, TABLE, check, doc, orders, shown, stmt
+from _attack_helpers import DOCS as BUCKET
+
 from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.evaluate import Evaluator, Request, compile_policy
 from policy_engine.isolation import (
-    TierResult,
     as_tenant,
-    check_isolation,
     check_tier,
     effective_evaluator,
 )
@@ -27,25 +28,8 @@ from policy_engine.render import TENANT_MARKER as T
 from policy_engine.render import substitute
 from policy_engine.tenancy import TenantIdLanguage
 
-LANG = TenantIdLanguage.from_spec(
-    {
-        "alphabet": ["a-z", "0-9", "-"],
-        "min_length": 3,
-        "max_length": 32,
-        "pattern": "[a-z0-9]+(-[a-z0-9]+)*",
-    }
-)
-ACCT = "111122223333"
-TABLE = f"arn:aws:dynamodb:eu-west-1:{ACCT}:table/orders"
 QUEUE = f"arn:aws:sqs:eu-west-1:{ACCT}:jobs-"
-BUCKET = "arn:aws:s3:::docs"
-
-ORDERS = ResourceSpec(
-    "orders",
-    "dynamodb",
-    TABLE,
-    (Partition(condition_key="dynamodb:LeadingKeys", value="{tenant}"),),
-)
+ORDERS = orders()
 JOBS = ResourceSpec("jobs", "sqs", QUEUE + "*", (Partition(arn=QUEUE + "{tenant}"),))
 DOCS = ResourceSpec(
     "documents",
@@ -56,22 +40,6 @@ DOCS = ResourceSpec(
         Partition(condition_key="s3:prefix", value="{tenant}/*"),
     ),
 )
-
-
-def stmt(
-    action: Any, resource: Any, condition: dict[str, Any] | None = None, effect: str = "Allow"
-) -> dict[str, Any]:
-    s: dict[str, Any] = {"Effect": effect, "Action": action, "Resource": resource}
-    if condition:
-        s["Condition"] = condition
-    return s
-
-
-def doc(*statements: dict[str, Any], version: str | None = "2012-10-17") -> dict[str, Any]:
-    out: dict[str, Any] = {"Statement": list(statements)}
-    if version is not None:
-        out["Version"] = version
-    return out
 
 
 def allowed(
@@ -86,7 +54,8 @@ def allowed(
 ) -> bool:
     """The project's evaluator, independent of the checker: tenant ``tenant``'s role
     policies (allow-all when none) and its rendered session policy, with the session
-    tags vending sets."""
+    tags vending sets (this round's requests name no principal, unlike the shared
+    :func:`_attack_helpers.allowed`)."""
     allow_all = compile_policy(policy_from_obj(doc(stmt("*", "*"))), name="r")
     identity = tuple(
         compile_policy(policy_from_obj(r), name=f"r{i}") for i, r in enumerate(roles)
@@ -99,21 +68,6 @@ def allowed(
     ctx["aws:PrincipalTag/TenantId"] = tenant
     ctx["aws:PrincipalTag/Tier"] = tier
     return evaluator.evaluate(Request(action, resource, ctx)).allowed
-
-
-def check(
-    session: dict[str, Any],
-    model: list[ResourceSpec],
-    *,
-    roles: Sequence[dict[str, Any]] = (),
-    language: TenantIdLanguage = LANG,
-    tier: str = "t",
-) -> TierResult:
-    return check_isolation(session, list(roles), model, language, tier=tier, account=ACCT)
-
-
-def shown(result: TierResult) -> list[str]:
-    return [v.describe() for v in result.violations] + [u.describe() for u in result.unknown]
 
 
 # -- 1: a plain negated Deny on a multivalued partition key read as a fence ------------------
@@ -277,8 +231,6 @@ def test_model_star_before_the_tenant_is_any_text() -> None:
 
 
 # -- 7: role documents read as Version 2012-10-17 whatever they say ---------------------------
-
-DOCS_OBJECTS = ResourceSpec("documents", "s3", BUCKET, (Partition(arn=BUCKET + "/{tenant}/*"),))
 
 
 def test_role_without_version_has_no_policy_variables() -> None:

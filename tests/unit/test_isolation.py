@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _attack_helpers import ACCT, LANG, TABLE, orders
+from _attack_helpers import DOCS as BUCKET
 
 from policy_engine.catalog import Partition, ResourceSpec
 from policy_engine.evaluate import Evaluator, Request, compile_policy
@@ -14,18 +16,7 @@ from policy_engine.render import TENANT_MARKER as T
 from policy_engine.render import substitute
 from policy_engine.tenancy import TenantIdLanguage
 
-LANG = TenantIdLanguage.from_spec(
-    {
-        "alphabet": ["a-z", "0-9", "-"],
-        "min_length": 3,
-        "max_length": 32,
-        "pattern": "[a-z0-9]+(-[a-z0-9]+)*",
-    }
-)
 MIXED = TenantIdLanguage.from_spec({"alphabet": ["a-z", "A-Z"], "min_length": 3, "max_length": 8})
-ACCT = "111122223333"
-BUCKET = "arn:aws:s3:::docs"
-TABLE = f"arn:aws:dynamodb:eu-west-1:{ACCT}:table/orders"
 QUEUE = f"arn:aws:sqs:eu-west-1:{ACCT}:jobs-"
 
 DOCS = ResourceSpec(
@@ -37,12 +28,7 @@ DOCS = ResourceSpec(
         Partition(condition_key="s3:prefix", value="{tenant}/*"),
     ),
 )
-ORDERS = ResourceSpec(
-    "orders",
-    "dynamodb",
-    TABLE,
-    (Partition(condition_key="dynamodb:LeadingKeys", value="{tenant}"),),
-)
+ORDERS = orders()
 JOBS = ResourceSpec("jobs", "sqs", QUEUE + "*", (Partition(arn=QUEUE + "{tenant}"),))
 TAGGED = ResourceSpec(
     "tagged",

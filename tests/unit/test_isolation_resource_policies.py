@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _attack_helpers import ACCT, LANG
+from _attack_helpers import DOCS as BUCKET
 
 from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.evaluate import Request
@@ -17,19 +19,8 @@ from policy_engine.isolation import (
     effective_evaluator,
 )
 from policy_engine.render import TENANT_MARKER as T
-from policy_engine.tenancy import TenantIdLanguage
 
-LANG = TenantIdLanguage.from_spec(
-    {
-        "alphabet": ["a-z", "0-9", "-"],
-        "min_length": 3,
-        "max_length": 32,
-        "pattern": "[a-z0-9]+(-[a-z0-9]+)*",
-    }
-)
-ACCT = "111122223333"
 ROLE = f"arn:aws:iam::{ACCT}:role/tenant-role"
-BUCKET = "arn:aws:s3:::docs"
 DOCS = ResourceSpec(
     "documents",
     "s3",

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _attack_helpers import ACCT, LANG, TABLE, orders
+from _attack_helpers import DOCS as BUCKET
 
 from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.evaluate import Evaluator, Request, compile_policy
@@ -19,19 +21,7 @@ from policy_engine.isolation import TierResult, check_isolation, check_tier
 from policy_engine.model import policy_from_obj
 from policy_engine.render import TENANT_MARKER as T
 from policy_engine.render import substitute
-from policy_engine.tenancy import TenantIdLanguage
 
-LANG = TenantIdLanguage.from_spec(
-    {
-        "alphabet": ["a-z", "0-9", "-"],
-        "min_length": 3,
-        "max_length": 32,
-        "pattern": "[a-z0-9]+(-[a-z0-9]+)*",
-    }
-)
-ACCT = "111122223333"
-BUCKET = "arn:aws:s3:::docs"
-TABLE = f"arn:aws:dynamodb:eu-west-1:{ACCT}:table/orders"
 PARAMS = f"arn:aws:ssm:eu-west-1:{ACCT}:parameter/saas/tenants"
 SECRETS = f"arn:aws:secretsmanager:eu-west-1:{ACCT}:secret:saas"
 TAG = "${aws:PrincipalTag/TenantId}"
@@ -46,12 +36,7 @@ DOCS = ResourceSpec(
     ),
 )
 DOCS_ARN_ONLY = ResourceSpec("documents", "s3", BUCKET, (Partition(arn=BUCKET + "/{tenant}/*"),))
-ORDERS = ResourceSpec(
-    "orders",
-    "dynamodb",
-    TABLE,
-    (Partition(condition_key="dynamodb:LeadingKeys", value="{tenant}"),),
-)
+ORDERS = orders()
 PARAM_TREE = ResourceSpec("params", "ssm", PARAMS, (Partition(arn=PARAMS + "/{tenant}/*"),))
 SECRET_TREE = ResourceSpec(
     "secrets", "secretsmanager", SECRETS + "/*", (Partition(arn=SECRETS + "/{tenant}/*"),)

@@ -11,24 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _attack_helpers import LANG
 
 from policy_engine.catalog import Partition, ResourceSpec, default_catalog
 from policy_engine.cli import run
 from policy_engine.isolation import check_catalog, check_isolation
 from policy_engine.render import TENANT_MARKER as T
-from policy_engine.tenancy import TenantIdLanguage
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench._scaled import scaled_catalogue
 
-LANG = TenantIdLanguage.from_spec(
-    {
-        "alphabet": ["a-z", "0-9", "-"],
-        "min_length": 3,
-        "max_length": 32,
-        "pattern": "[a-z0-9]+(-[a-z0-9]+)*",
-    }
-)
 QUEUES = "arn:aws:sqs:eu-west-1:111122223333:jobs"
 
 
