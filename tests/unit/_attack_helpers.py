@@ -32,6 +32,19 @@ ROLE = f"arn:aws:iam::{ACCT}:role/{ROLE_NAME}"
 #: A pooled bucket, a prefix per tenant.
 DOCS = "arn:aws:s3:::docs"
 DOCS_OBJECTS = ResourceSpec("documents", "s3", DOCS, (Partition(arn=DOCS + "/{tenant}/*"),))
+#: The pooled bucket with its listing partitioned too (``s3:prefix``).
+DOCS_AND_LISTING = ResourceSpec(
+    "documents",
+    "s3",
+    DOCS,
+    (
+        Partition(arn=DOCS + "/{tenant}/*"),
+        Partition(condition_key="s3:prefix", value="{tenant}/*"),
+    ),
+)
+#: A queue per tenant (`jobs-acme`).
+QUEUE = f"arn:aws:sqs:{REGION}:{ACCT}:jobs-"
+JOBS = ResourceSpec("jobs", "sqs", QUEUE + "*", (Partition(arn=QUEUE + "{tenant}"),))
 #: A bucket per tenant (`docs-acme`).
 TENANT_BUCKETS = "arn:aws:s3:::docs-"
 PER_TENANT = ResourceSpec(

@@ -13,8 +13,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from _attack_helpers import ACCT, DOCS_OBJECTS, LANG, TABLE, check, doc, orders, shown, stmt
+from _attack_helpers import (
+    ACCT,
+    DOCS_OBJECTS,
+    JOBS,
+    LANG,
+    QUEUE,
+    TABLE,
+    check,
+    doc,
+    orders,
+    shown,
+    stmt,
+)
 from _attack_helpers import DOCS as BUCKET
+from _attack_helpers import DOCS_AND_LISTING as DOCS
 
 from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.evaluate import Evaluator, Request, compile_policy
@@ -28,18 +41,7 @@ from policy_engine.render import TENANT_MARKER as T
 from policy_engine.render import substitute
 from policy_engine.tenancy import TenantIdLanguage
 
-QUEUE = f"arn:aws:sqs:eu-west-1:{ACCT}:jobs-"
 ORDERS = orders()
-JOBS = ResourceSpec("jobs", "sqs", QUEUE + "*", (Partition(arn=QUEUE + "{tenant}"),))
-DOCS = ResourceSpec(
-    "documents",
-    "s3",
-    BUCKET,
-    (
-        Partition(arn=BUCKET + "/{tenant}/*"),
-        Partition(condition_key="s3:prefix", value="{tenant}/*"),
-    ),
-)
 
 
 def allowed(

@@ -15,8 +15,10 @@ from _attack_helpers import (
     ACCT,
     DOCS,
     DOCS_OBJECTS,
+    JOBS,
     LANG,
     PER_TENANT,
+    QUEUE,
     TABLE,
     TENANT_BUCKETS,
     allowed,
@@ -65,8 +67,6 @@ def test_star_action_grant_covered_by_the_escalation_model_string() -> None:
 # -- 2: a resource whose own `arn` is a wildcard covers names that are no tenant's
 #       partition; no shape asks about them -----------------------------------------
 
-QUEUE = f"arn:aws:sqs:eu-west-1:{ACCT}:jobs-"
-JOBS = ResourceSpec("jobs", "sqs", QUEUE + "*", (Partition(arn=QUEUE + "{tenant}"),))
 PREMIUM = f"arn:aws:dynamodb:eu-west-1:{ACCT}:table/prem-"
 SILO = ResourceSpec("silo", "dynamodb", PREMIUM + "*", (Partition(arn=PREMIUM + "{tenant}"),))
 

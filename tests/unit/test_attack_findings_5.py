@@ -17,6 +17,8 @@ from _attack_helpers import (
     ACCT,
     DOCS,
     DOCS_OBJECTS,
+    JOBS,
+    QUEUE,
     REGION,
     ROLE,
     ROLE_NAME,
@@ -148,9 +150,7 @@ def test_harmless_star_only_actions_and_denied_ones_stay_proved() -> None:
 
 # -- 3: resource-policy grants to service principals were passed over ----------------
 
-QUEUES = f"arn:aws:sqs:{REGION}:{ACCT}:jobs-"
-JOBS = ResourceSpec("jobs", "sqs", QUEUES + "*", (Partition(arn=QUEUES + "{tenant}"),))
-OWN_QUEUE = stmt("sqs:ReceiveMessage", QUEUES + T)
+OWN_QUEUE = stmt("sqs:ReceiveMessage", QUEUE + T)
 
 
 def _service_grant(service: Any, action: str, source: str, effect: str = "Allow") -> dict[str, Any]:
@@ -245,8 +245,8 @@ def test_tier_role_trusted_by_the_vendor_only_stays_proved() -> None:
 
 
 def test_redrive_policy_on_the_own_queue_is_a_violation() -> None:
-    session = doc(stmt(["sqs:ReceiveMessage", "sqs:SetQueueAttributes"], QUEUES + T))
-    assert allowed(session, "acme", "sqs:SetQueueAttributes", QUEUES + "acme")
+    session = doc(stmt(["sqs:ReceiveMessage", "sqs:SetQueueAttributes"], QUEUE + T))
+    assert allowed(session, "acme", "sqs:SetQueueAttributes", QUEUE + "acme")
     result = check(session, [JOBS])
     assert result.status == "violation", said(result)
     (found,) = result.violations
@@ -272,11 +272,11 @@ def test_own_queue_without_deputy_writes_stays_proved() -> None:
     # Sound twins: the same queue without SetQueueAttributes; and SetQueueAttributes
     # granted by the session but not by the role.
     plain = doc(
-        stmt(["sqs:ReceiveMessage", "sqs:SendMessage", "sqs:GetQueueAttributes"], QUEUES + T)
+        stmt(["sqs:ReceiveMessage", "sqs:SendMessage", "sqs:GetQueueAttributes"], QUEUE + T)
     )
     assert check(plain, [JOBS]).status == "proved"
-    session = doc(stmt(["sqs:ReceiveMessage", "sqs:SetQueueAttributes"], QUEUES + T))
-    role = doc(stmt("sqs:ReceiveMessage", QUEUES + "*"))
+    session = doc(stmt(["sqs:ReceiveMessage", "sqs:SetQueueAttributes"], QUEUE + T))
+    role = doc(stmt("sqs:ReceiveMessage", QUEUE + "*"))
     assert check(session, [JOBS], roles=[role]).status == "proved"
 
 

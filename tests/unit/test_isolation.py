@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _attack_helpers import ACCT, LANG, TABLE, orders
+from _attack_helpers import ACCT, JOBS, LANG, QUEUE, TABLE, orders
 from _attack_helpers import DOCS as BUCKET
+from _attack_helpers import DOCS_AND_LISTING as DOCS
 
 from policy_engine.catalog import Partition, ResourceSpec
 from policy_engine.evaluate import Evaluator, Request, compile_policy
@@ -17,19 +18,8 @@ from policy_engine.render import substitute
 from policy_engine.tenancy import TenantIdLanguage
 
 MIXED = TenantIdLanguage.from_spec({"alphabet": ["a-z", "A-Z"], "min_length": 3, "max_length": 8})
-QUEUE = f"arn:aws:sqs:eu-west-1:{ACCT}:jobs-"
 
-DOCS = ResourceSpec(
-    "documents",
-    "s3",
-    BUCKET,
-    (
-        Partition(arn=BUCKET + "/{tenant}/*"),
-        Partition(condition_key="s3:prefix", value="{tenant}/*"),
-    ),
-)
 ORDERS = orders()
-JOBS = ResourceSpec("jobs", "sqs", QUEUE + "*", (Partition(arn=QUEUE + "{tenant}"),))
 TAGGED = ResourceSpec(
     "tagged",
     "dynamodb",

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from _attack_helpers import ACCT, LANG
 from _attack_helpers import DOCS as BUCKET
+from _attack_helpers import DOCS_AND_LISTING as DOCS
 
-from policy_engine.catalog import Partition, ResourceSpec, load_catalog
+from policy_engine.catalog import load_catalog
 from policy_engine.evaluate import Request
 from policy_engine.isolation import (
     TierResult,
@@ -21,15 +22,6 @@ from policy_engine.isolation import (
 from policy_engine.render import TENANT_MARKER as T
 
 ROLE = f"arn:aws:iam::{ACCT}:role/tenant-role"
-DOCS = ResourceSpec(
-    "documents",
-    "s3",
-    BUCKET,
-    (
-        Partition(arn=BUCKET + "/{tenant}/*"),
-        Partition(condition_key="s3:prefix", value="{tenant}/*"),
-    ),
-)
 SESSION = {
     "Version": "2012-10-17",
     "Statement": [

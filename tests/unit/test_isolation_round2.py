@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _attack_helpers import ACCT, LANG, TABLE, orders
+from _attack_helpers import ACCT, JOBS, LANG, QUEUE, TABLE, orders
 from _attack_helpers import DOCS as BUCKET
+from _attack_helpers import DOCS_AND_LISTING as DOCS
 
 from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.evaluate import Evaluator, Request, compile_policy
@@ -26,15 +27,6 @@ PARAMS = f"arn:aws:ssm:eu-west-1:{ACCT}:parameter/saas/tenants"
 SECRETS = f"arn:aws:secretsmanager:eu-west-1:{ACCT}:secret:saas"
 TAG = "${aws:PrincipalTag/TenantId}"
 
-DOCS = ResourceSpec(
-    "documents",
-    "s3",
-    BUCKET,
-    (
-        Partition(arn=BUCKET + "/{tenant}/*"),
-        Partition(condition_key="s3:prefix", value="{tenant}/*"),
-    ),
-)
 DOCS_ARN_ONLY = ResourceSpec("documents", "s3", BUCKET, (Partition(arn=BUCKET + "/{tenant}/*"),))
 ORDERS = orders()
 PARAM_TREE = ResourceSpec("params", "ssm", PARAMS, (Partition(arn=PARAMS + "/{tenant}/*"),))
@@ -338,9 +330,6 @@ def test_for_any_value_on_a_single_valued_key_has_one_value() -> None:
 
 
 # -- Deny fences -----------------------------------------------------------------------------
-
-QUEUE = f"arn:aws:sqs:eu-west-1:{ACCT}:jobs-"
-JOBS = ResourceSpec("jobs", "sqs", QUEUE + "*", (Partition(arn=QUEUE + "{tenant}"),))
 
 
 def deny(action: Any, condition: dict[str, Any] | None = None, **where: Any) -> dict[str, Any]:
