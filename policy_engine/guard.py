@@ -127,6 +127,18 @@ def iam_requests(
     return _map(service, operation, params, scope, wire=False)
 
 
+def _in_scope(parameter: str, value: Any, m: re.Match[str], s: Scope, what: str) -> None:
+    """Refuse an ARN (``m``: its partition, region and account the first three groups)
+    outside the session's partition, region and account."""
+    if (m.group(1), m.group(2), m.group(3)) != (s.partition, s.region, s.account):
+        raise RefusedParameter(
+            parameter,
+            value,
+            f"{what} is outside the session's scope (partition `{s.partition}`, region "
+            f"`{s.region}`, account `{s.account}`)",
+        )
+
+
 def _map(
     service: str, operation: str, params: Mapping[str, Any], scope: Scope, *, wire: bool
 ) -> list[IamRequest]:
@@ -384,13 +396,7 @@ def _table(parameter: str, value: Any, s: Scope) -> tuple[str, str]:
             raise RefusedParameter(
                 parameter, value, "not a table name or table ARN (index and stream ARNs are not)"
             )
-        if (m.group(1), m.group(2), m.group(3)) != (s.partition, s.region, s.account):
-            raise RefusedParameter(
-                parameter,
-                value,
-                f"the ARN is outside the session's scope (partition `{s.partition}`, region "
-                f"`{s.region}`, account `{s.account}`)",
-            )
+        _in_scope(parameter, value, m, s, "the ARN")
         name = m.group(4)
     elif _TABLE_NAME.fullmatch(text) is None:
         raise RefusedParameter(parameter, value, "table names are 3-255 of `A-Za-z0-9_.-`")
@@ -633,13 +639,7 @@ def _secret_arns(value: Any, s: Scope) -> list[str]:
     m = _SECRET_ARN.fullmatch(secret)
     if m is None:
         raise RefusedParameter("SecretId", value, "neither a secret name nor a secret ARN")
-    if (m.group(1), m.group(2), m.group(3)) != (s.partition, s.region, s.account):
-        raise RefusedParameter(
-            "SecretId",
-            value,
-            f"the ARN is outside the session's scope (partition `{s.partition}`, region "
-            f"`{s.region}`, account `{s.account}`)",
-        )
+    _in_scope("SecretId", value, m, s, "the ARN")
     rest = m.group(4)
     partial = f"{prefix}{rest}-??????"
     if _SECRET_SUFFIX.fullmatch(rest):  # complete ARN, or a partial one of such a name
@@ -672,13 +672,7 @@ def _kms_key(parameter: str, value: Any, s: Scope) -> str:
         )
     m = _KEY_ARN.fullmatch(key)
     if m is not None:
-        if (m.group(1), m.group(2), m.group(3)) != (s.partition, s.region, s.account):
-            raise RefusedParameter(
-                parameter,
-                value,
-                f"the key is outside the session's scope (partition `{s.partition}`, region "
-                f"`{s.region}`, account `{s.account}`)",
-            )
+        _in_scope(parameter, value, m, s, "the key")
         key = m.group(4)
     if _KEY_ID.fullmatch(key) is None:
         raise RefusedParameter(
