@@ -29,6 +29,11 @@ def _actions(s: Statement) -> tuple[str, ...]:
     return s.action or ()
 
 
+def _label(i: int, s: Statement) -> str:
+    """How a finding names statement ``i``: by its Sid, or by its index."""
+    return f"`{s.sid}`" if s.sid else f"#{i}"
+
+
 @rule("PE002", "error", "duplicate Sid within one policy")
 def duplicate_sid(t: Target) -> Iterator[tuple[str, str]]:
     seen: dict[str, str] = {}

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from ..model import Statement
 from ._model import Target, rule
+from ._rules import _label
 
 #: Condition keys that narrow a `*` principal to known callers (IAM User Guide, "AWS
 #: global condition context keys"): the caller's identity, account or organisation,
@@ -46,10 +47,6 @@ def _applies(t: Target, s: Statement) -> bool:
     if t.kind == "resource":
         return True
     return t.kind == "any" and not all(a.lower().startswith("sts:") for a in s.action or ())
-
-
-def _label(i: int, s: Statement) -> str:
-    return f"`{s.sid}`" if s.sid else f"#{i}"
 
 
 @rule("PE130", "error", "resource policy allows any principal without a narrowing condition")

@@ -11,7 +11,7 @@ from .._iamdata import iam_data
 from ..model import Condition, Policy, Statement, dumps
 from ._arns import globs_overlap
 from ._model import Target, rule
-from ._rules import _stmts
+from ._rules import _label, _stmts
 
 #: Actions that return a pooled resource's data (not its configuration): the reads
 #: PE080 looks for. Wildcards in a policy are expanded against the action data.
@@ -192,9 +192,8 @@ def empty_intersection(t: Target) -> Iterator[tuple[str, str]]:
         if s.action is None or s.resource is None or not s.is_allow:
             continue
         if not _statement_meets(s, role):
-            label = f"`{s.sid}`" if s.sid else f"#{i}"
             yield (
-                f"statement {label} allows nothing the tier's role policies allow: "
+                f"statement {_label(i, s)} allows nothing the tier's role policies allow: "
                 "a session policy only narrows the role, so these actions stay denied",
                 path,
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ._model import Target, rule
+from ._rules import _label
 
 #: What the credential vendor's AssumeRole call needs the trust policy to allow.
 VENDING_ACTIONS = ("sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity")
@@ -19,9 +20,8 @@ def open_trust(t: Target) -> Iterator[tuple[str, str]]:
             continue
         anyone = s.principal.wildcard or "*" in s.principal.values("AWS")
         if anyone and not s.conditions:
-            label = f"`{s.sid}`" if s.sid else f"#{i}"
             yield (
-                f"statement {label} allows principal `*` with no condition: any AWS account "
+                f"statement {_label(i, s)} allows principal `*` with no condition: any AWS account "
                 "can assume the tier role and reach every tenant it serves",
                 path,
             )
