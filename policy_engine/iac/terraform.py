@@ -368,25 +368,22 @@ def _one(
         return
     if raw in (None, ""):
         return
-    if not isinstance(raw, str):
+
+    def unreadable(what: str) -> None:
         out.problems.append(
-            Problem("PE110", "error", f"`{key}` of `{address}` must be a JSON string", key_line,
-                    address)
-        )  # fmt: skip
+            Problem("PE110", "error", f"`{key}` of `{address}` {what}", key_line, address)
+        )
+
+    if not isinstance(raw, str):
+        unreadable("must be a JSON string")
         return
     try:
         document = json.loads(raw)
     except ValueError as exc:
-        out.problems.append(
-            Problem("PE110", "error", f"`{key}` of `{address}` is not JSON: {exc}", key_line,
-                    address)
-        )  # fmt: skip
+        unreadable(f"is not JSON: {exc}")
         return
     if not isinstance(document, dict):
-        out.problems.append(
-            Problem("PE110", "error", f"`{key}` of `{address}` must be a JSON object", key_line,
-                    address)
-        )  # fmt: skip
+        unreadable("must be a JSON object")
         return
     attached: tuple[str, ...] = ()
     if role is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from policy_engine.iac import (
 )
 from policy_engine.lint._iac import lint_template
 
+CORPUS = Path(__file__).parent / "corpus"
 ROLE = """Resources:
   R:
     Type: AWS::IAM::Role
@@ -242,3 +244,41 @@ def test_globals_merge_equals_sam_translator_merge() -> None:
     assert json.loads(json.dumps(ours)) == theirs
     assert ours.key_lines["Layers"] == 13
     assert ours["Layers"].line == 13
+
+
+@pytest.mark.parametrize(
+    ("policy", "words"),
+    [
+        (42, "must be a JSON string"),
+        ("{nope", "is not JSON: "),
+        ("[1]", "must be a JSON object"),
+    ],
+)
+def test_terraform_policy_that_is_no_json_object_is_pe110(
+    tmp_path: Path, policy: Any, words: str
+) -> None:
+    plan = json.loads((CORPUS / "tf_plan.json").read_text(encoding="utf-8"))
+    changed = 0
+
+    def spoil(node: Any) -> None:
+        nonlocal changed
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "policy" and isinstance(value, str) and value.startswith("{"):
+                    node[key] = policy
+                    changed += 1
+                else:
+                    spoil(value)
+        elif isinstance(node, list):
+            for value in node:
+                spoil(value)
+
+    spoil(plan)
+    assert changed
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    problems = [p for p in read_template(path).problems if p.rule == "PE110"]
+    assert problems
+    assert all(p.severity == "error" and words in p.message for p in problems)
+    assert all(p.message.startswith("`policy` of `aws_iam_") for p in problems)
+    assert all(p.owner is not None and p.owner.startswith("aws_iam_") for p in problems)
