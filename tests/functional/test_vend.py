@@ -357,13 +357,18 @@ def test_require_proved_reads_the_certificate_not_the_proof(
     out, err = io.StringIO(), io.StringIO()
     assert run(["check-isolation", "--catalog", str(root), "--certificate", str(cert)], out, err)
     calls = Calls(sts)
-    leaky = CredentialVendor(
-        load_catalog(root),
-        sts_client=sts,
-        role_chaining=False,
-        require_proved=True,
-        certificate=cert,
-    )
+
+    def certified() -> CredentialVendor:
+        """A vendor of the catalogue as it is now, requiring the certificate."""
+        return CredentialVendor(
+            load_catalog(root),
+            sts_client=sts,
+            role_chaining=False,
+            require_proved=True,
+            certificate=cert,
+        )
+
+    leaky = certified()
     with pytest.raises(IsolationNotProved, match=r"not proved isolated .* proof certificate"):
         leaky.credentials_for("acme", "basic")
     assert calls.sent == 0
@@ -374,25 +379,13 @@ def test_require_proved_reads_the_certificate_not_the_proof(
         .read_text()
         .replace('/{{ tenant }}*"', '/{{ tenant }}/*"')
     )
-    fixed = CredentialVendor(
-        load_catalog(root),
-        sts_client=sts,
-        role_chaining=False,
-        require_proved=True,
-        certificate=cert,
-    )
+    fixed = certified()
     with pytest.raises(IsolationNotProved, match="stale"):
         fixed.credentials_for("acme", "basic")
     assert (
         run(["check-isolation", "--catalog", str(root), "--certificate", str(cert)], out, err) == 0
     )
-    fixed = CredentialVendor(
-        load_catalog(root),
-        sts_client=sts,
-        role_chaining=False,
-        require_proved=True,
-        certificate=cert,
-    )
+    fixed = certified()
     fixed.credentials_for("acme", "basic")
     assert calls.sent == 1
 

@@ -76,24 +76,14 @@ def make_vendor(
     )
 
 
-def test_concurrent_misses_share_one_failed_sts_call() -> None:
-    gate = threading.Event()
-    sts = FakeSts(gate=gate)
-    now = [1000.0]  # frozen: the back-off never runs out during the test
-    vendor = make_vendor(sts, now)
-    vendor.prepare("acme", "basic")  # warm the renderer outside the race
-    threads = 200
+def race(threads: int, gate: threading.Event, call: Callable[[], None]) -> None:
+    """Run ``call`` on ``threads`` threads released at once, then open ``gate`` (the
+    fake STS holds its calls until then) and wait for every thread."""
     start = threading.Barrier(threads + 1)
-    errors: list[BaseException] = []
-    lock = threading.Lock()
 
     def work() -> None:
         start.wait()
-        try:
-            vendor.credentials_for("acme", "basic")
-        except BaseException as exc:  # collected and checked below
-            with lock:
-                errors.append(exc)
+        call()
 
     pool = [threading.Thread(target=work) for _ in range(threads)]
     for t in pool:
@@ -102,6 +92,26 @@ def test_concurrent_misses_share_one_failed_sts_call() -> None:
     gate.set()
     for t in pool:
         t.join(60)
+
+
+def test_concurrent_misses_share_one_failed_sts_call() -> None:
+    gate = threading.Event()
+    sts = FakeSts(gate=gate)
+    now = [1000.0]  # frozen: the back-off never runs out during the test
+    vendor = make_vendor(sts, now)
+    vendor.prepare("acme", "basic")  # warm the renderer outside the race
+    threads = 200
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def work() -> None:
+        try:
+            vendor.credentials_for("acme", "basic")
+        except BaseException as exc:  # collected and checked below
+            with lock:
+                errors.append(exc)
+
+    race(threads, gate, work)
     assert len(errors) == threads
     assert all(isinstance(e, StsThrottled) for e in errors)
     assert all("tenant `acme`" in str(e) for e in errors)
@@ -169,20 +179,12 @@ def test_concurrent_success_is_one_call_and_counted_as_hits() -> None:
     sts.failing = False
     vendor = make_vendor(sts, [0.0])
     vendor.prepare("acme", "basic")
-    start = threading.Barrier(33)
     keys: list[str] = []
 
     def work() -> None:
-        start.wait()
         keys.append(vendor.credentials_for("acme", "basic").get_frozen_credentials().access_key)
 
-    pool = [threading.Thread(target=work) for _ in range(32)]
-    for t in pool:
-        t.start()
-    start.wait()
-    gate.set()
-    for t in pool:
-        t.join(60)
+    race(32, gate, work)
     assert len(set(keys)) == 1
     assert len(keys) == 32
     assert sts.calls == 1
