@@ -9,6 +9,7 @@ from ._isolation import IsolationCounterexample, TenantIsolationError, assert_te
 from ._strategies import (
     adversarial_tenant_ids,
     cross_tenant_requests,
+    cross_tenant_sweeps,
     keyless_requests,
     requests_on,
     tenant_ids,
@@ -22,6 +23,7 @@ __all__ = [
     "adversarial_tenant_ids",
     "assert_tenant_isolation",
     "cross_tenant_requests",
+    "cross_tenant_sweeps",
     "keyless_requests",
     "requests_on",
     "tenant_ids",

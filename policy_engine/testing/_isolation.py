@@ -15,7 +15,7 @@ from ..errors import PolicyEngineError
 from ..evaluate import Decision, Evaluator, Request
 from ..isolation import as_tenant, effective_evaluator
 from ..render import Renderer
-from ._strategies import _check_catalog, cross_tenant_requests, tenant_pairs
+from ._strategies import Shape, _check_catalog, _sweeps, shape_requests, tenant_pairs
 
 
 class TenantIsolationError(PolicyEngineError, AssertionError):
@@ -58,13 +58,15 @@ def assert_tenant_isolation(
 ) -> int:
     """Hunt, with Hypothesis, for a request one tenant may make on another tenant's data.
 
-    For every tier (or ``tier``), tenants A != B are drawn from the catalogue's language
-    and requests on B's partitions (and key-less requests on pooled resources) are
-    decided against A's effective policy. The first allowed one, shrunk to a minimal
-    example, raises :class:`TenantIsolationError` with a readable counterexample.
-    Returns the number of examples tried. The active Hypothesis profile applies;
-    ``max_examples`` overrides it; ``shrink=False`` reports the first failing example
-    as found, without minimising it (faster when only "is it found?" matters).
+    For every tier (or ``tier``), tenants A != B are drawn from the catalogue's
+    language and, in each example, one request of every shape of the resource model on
+    B's partitions (and every key-less request on pooled resources; see
+    :func:`cross_tenant_sweeps`) is decided against A's effective policy. The first
+    allowed one, shrunk to a minimal example, raises :class:`TenantIsolationError` with
+    a readable counterexample. Returns the number of examples tried. The active
+    Hypothesis profile applies; ``max_examples`` overrides it; ``shrink=False`` reports
+    the first failing example as found, without minimising it (faster when only "is it
+    found?" matters).
     """
     if isinstance(catalog, str | Path):
         catalog = load_catalog(catalog)
@@ -83,14 +85,11 @@ def assert_tenant_isolation(
     pairs = tenant_pairs(catalog)
     tried = 0
     first_failure = 0
+    failing: list[Shape] = []
     evaluators: dict[tuple[str, str], Evaluator] = {}
 
-    @given(name=st.sampled_from(names), pair=pairs, data=st.data())
-    def property_(name: str, pair: tuple[str, str], data: Any) -> None:
-        nonlocal tried, first_failure
-        tried += 1
-        a, b = pair
-        request = data.draw(cross_tenant_requests(a, b, catalog), label="request")
+    def decide(name: str, a: str, b: str, shape: Shape, request: Request) -> None:
+        nonlocal first_failure
         evaluator = evaluators.get((name, a))
         if evaluator is None:
             if len(evaluators) > 256:
@@ -101,9 +100,21 @@ def assert_tenant_isolation(
         decision = evaluator.evaluate(as_tenant(request, a, name))
         if decision.allowed:
             first_failure = first_failure or tried
+            failing[:] = [shape]
             raise TenantIsolationError(
                 IsolationCounterexample(name, a, b, request, decision), first_failure
             )
+
+    # Each example sweeps every request shape; a failing sweep is reported unshrunk (a
+    # list of requests shrinks slowly), then the failing shape alone is hunted again,
+    # with shrinking, for a minimal counterexample.
+    @given(name=st.sampled_from(names), pair=pairs, data=st.data())
+    def sweep(name: str, pair: tuple[str, str], data: Any) -> None:
+        nonlocal tried
+        tried += 1
+        a, b = pair
+        for shape, request in data.draw(_sweeps(a, b, catalog), label="requests"):
+            decide(name, a, b, shape, request)
 
     # the active profile's own suppressions are kept (a user's settings are respected)
     suppressed = [*settings().suppress_health_check]
@@ -113,7 +124,23 @@ def assert_tenant_isolation(
     overrides: dict[str, Any] = {"deadline": None, "suppress_health_check": suppressed}
     if max_examples is not None:
         overrides["max_examples"] = max_examples
-    if not shrink:
-        overrides["phases"] = [Phase.explicit, Phase.reuse, Phase.generate]
-    settings(**overrides)(property_)()
+    no_shrink = [Phase.explicit, Phase.reuse, Phase.generate]
+    try:
+        settings(**overrides, phases=no_shrink)(sweep)()
+    except TenantIsolationError as found:
+        if not shrink or not failing:
+            raise
+        shape = failing[0]
+        cx = found.counterexample
+
+        @given(pair=pairs, data=st.data())
+        def one_shape(pair: tuple[str, str], data: Any) -> None:
+            a, b = pair
+            decide(cx.tier, a, b, shape, data.draw(shape_requests(shape, a, b, catalog)))
+
+        try:
+            settings(**overrides)(one_shape)()
+        except TenantIsolationError as minimal:
+            raise TenantIsolationError(minimal.counterexample, found.found_after) from None
+        raise  # the shape alone was not found again: the sweep's own example stands
     return tried

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import string
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from ..catalog import Catalog
+from ..catalog import Catalog, Partition, ResourceSpec
 from ..errors import PolicyEngineError
 from ..tenancy import TenantIdLanguage
+
+if TYPE_CHECKING:
+    from ..evaluate import Request
 
 #: Fragments that must never survive tenant-ID validation.
 HOSTILE_FRAGMENTS = (
@@ -391,7 +394,6 @@ def _fill(pattern: str, tenant: str, draw: st.DrawFn) -> str:
 def requests_on(tenant: str, catalog: Catalog) -> st.SearchStrategy[Any]:
     """Requests on ``tenant``'s partition of each resource of the catalogue's resource
     model: object and queue ARNs, list prefixes, leading keys, encryption contexts."""
-    from ..evaluate import Request
 
     catalog = _check_catalog(catalog)
     tenant = _check_tenant(tenant, catalog, "tenant")
@@ -404,25 +406,47 @@ def requests_on(tenant: str, catalog: Catalog) -> st.SearchStrategy[Any]:
         resource = draw(st.sampled_from(modelled))
         partition = draw(st.sampled_from(resource.partitions))
         action = draw(_actions(resource.service, catalog))
-        if partition.arn is not None:
-            return Request(action, _fill(partition.arn, tenant, draw))
-        assert partition.condition_key is not None
-        assert partition.value is not None
-        key = partition.condition_key
-        value = _fill(partition.value, tenant, draw)
-        if key.lower() in _PREFIX_KEYS:
-            value = draw(st.sampled_from([value, f"{tenant}/", tenant + "/" + draw(_SUFFIX)]))
-        context: dict[str, Any] = {key: [value] if key.lower() in _MULTI_KEYS else value}
-        return Request(action, _fill(resource.arn, tenant, draw), context)
+        return _request_on(draw, tenant, resource, partition, action)
 
     return build()
+
+
+def _request_on(
+    draw: st.DrawFn, tenant: str, resource: ResourceSpec, partition: Partition, action: str
+) -> Request:
+    """One request of ``action`` on ``tenant``'s ``partition`` of ``resource``."""
+    from ..evaluate import Request
+
+    if partition.arn is not None:
+        return Request(action, _fill(partition.arn, tenant, draw))
+    assert partition.condition_key is not None
+    assert partition.value is not None
+    key = partition.condition_key
+    value = _fill(partition.value, tenant, draw)
+    if key.lower() in _PREFIX_KEYS:
+        value = draw(st.sampled_from([value, f"{tenant}/", tenant + "/" + draw(_SUFFIX)]))
+    context: dict[str, Any] = {key: [value] if key.lower() in _MULTI_KEYS else value}
+    return Request(action, _fill(resource.arn, tenant, draw), context)
+
+
+def _keyless_request(
+    draw: st.DrawFn, resource: ResourceSpec, partition: Partition, action: str
+) -> Request:
+    """One request of ``action`` on ``resource`` naming no partition of ``partition``'s
+    condition key (the key absent, or an empty ``s3:prefix``)."""
+    from ..evaluate import Request
+
+    assert partition.condition_key is not None
+    arn = _fill(resource.arn, "shared", draw)
+    if partition.condition_key.lower() in _PREFIX_KEYS and draw(st.integers(0, 2)) == 0:
+        return Request(action, arn, {partition.condition_key: ""})
+    return Request(action, arn)
 
 
 def keyless_requests(catalog: Catalog) -> st.SearchStrategy[Any]:
     """Requests on pooled resources that name no partition: the partition's condition
     key absent (a Scan, a ListBucket without prefix, Encrypt without context) or an
     empty ``s3:prefix``."""
-    from ..evaluate import Request
 
     catalog = _check_catalog(catalog)
     keyed = [(r, p) for r in catalog.resources.values() for p in r.partitions if p.condition_key]
@@ -432,12 +456,8 @@ def keyless_requests(catalog: Catalog) -> st.SearchStrategy[Any]:
     @st.composite
     def build(draw: st.DrawFn) -> Request:
         resource, partition = draw(st.sampled_from(keyed))
-        assert partition.condition_key is not None
         action = draw(_actions(resource.service, catalog))
-        arn = _fill(resource.arn, "shared", draw)
-        if partition.condition_key.lower() in _PREFIX_KEYS and draw(st.integers(0, 2)) == 0:
-            return Request(action, arn, {partition.condition_key: ""})
-        return Request(action, arn)
+        return _keyless_request(draw, resource, partition, action)
 
     return build()
 
@@ -445,7 +465,6 @@ def keyless_requests(catalog: Catalog) -> st.SearchStrategy[Any]:
 def cross_tenant_requests(a: str, b: str, catalog: Catalog) -> st.SearchStrategy[Any]:
     """Requests tenant ``a`` must never be allowed: on ``b``'s partitions (also with
     ``a``'s own value beside ``b``'s in multivalued keys) and key-less requests."""
-    from ..evaluate import Request
 
     catalog = _check_catalog(catalog)
     a = _check_tenant(a, catalog, "a")
@@ -454,11 +473,7 @@ def cross_tenant_requests(a: str, b: str, catalog: Catalog) -> st.SearchStrategy
         raise InvalidArgument(f"a and b must be distinct tenants, both are `{a}`")
 
     def mixed(request: Request) -> Request:
-        ctx = dict(request.context)
-        for key, value in ctx.items():
-            if isinstance(value, list):
-                ctx[key] = [a, *value]
-        return Request(request.action, request.resource, ctx, principal=request.principal)
+        return _mixed(request, a)
 
     on_b = requests_on(b, catalog)
     if not any(p.condition_key for r in catalog.resources.values() for p in r.partitions):
@@ -471,3 +486,98 @@ def cross_tenant_requests(a: str, b: str, catalog: Catalog) -> st.SearchStrategy
 
 _PREFIX_KEYS = frozenset({"s3:prefix"})
 _MULTI_KEYS = frozenset({"dynamodb:leadingkeys", "dynamodb:attributes", "aws:tagkeys"})
+
+
+def _mixed(request: Request, a: str) -> Request:
+    """``request`` with ``a``'s own value beside each value of a multivalued key."""
+    from ..evaluate import Request
+
+    ctx = dict(request.context)
+    for key, value in ctx.items():
+        if isinstance(value, list):
+            ctx[key] = [a, *value]
+    return Request(request.action, request.resource, ctx, principal=request.principal)
+
+
+#: At most this many request shapes per sweep; a bigger model is sampled each example.
+SWEEP_SIZE = 96
+
+
+#: One request shape of a sweep: (kind, resource, partition, action); kind is ``on``
+#: (on B's partition), ``mixed`` (A's value beside B's) or ``keyless``.
+Shape = tuple[str, ResourceSpec, Partition, str]
+
+
+def cross_tenant_sweeps(a: str, b: str, catalog: Catalog) -> st.SearchStrategy[list[Request]]:
+    """Lists of requests tenant ``a`` must never be allowed, one per request shape of the
+    resource model: every partition of every modelled resource with every action the
+    catalogue's templates name for its service (on ``b``'s partition, and with ``a``'s
+    own value beside ``b``'s in multivalued keys), and every key-less request on a
+    pooled resource. One example checks every shape once, so a leak needs only the
+    right pair of tenants to be found (:func:`cross_tenant_requests` draws one shape
+    per example). A model with more than :data:`SWEEP_SIZE` shapes is sampled."""
+    return _sweeps(a, b, catalog).map(lambda pairs: [request for _, request in pairs])
+
+
+def _sweeps(a: str, b: str, catalog: Catalog) -> st.SearchStrategy[list[tuple[Shape, Request]]]:
+    """:func:`cross_tenant_sweeps`, each request with its shape."""
+    catalog = _check_catalog(catalog)
+    a = _check_tenant(a, catalog, "a")
+    b = _check_tenant(b, catalog, "b")
+    if a == b:
+        raise InvalidArgument(f"a and b must be distinct tenants, both are `{a}`")
+    shapes = _sweep_shapes(catalog)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> list[tuple[Shape, Request]]:
+        chosen = shapes
+        if len(shapes) > SWEEP_SIZE:
+            picks = draw(
+                st.lists(
+                    st.integers(0, len(shapes) - 1),
+                    min_size=SWEEP_SIZE,
+                    max_size=SWEEP_SIZE,
+                    unique=True,
+                )
+            )
+            chosen = [shapes[i] for i in sorted(picks)]
+        return [(shape, _shape_request(draw, shape, a, b, catalog)) for shape in chosen]
+
+    return build()
+
+
+def _sweep_shapes(catalog: Catalog) -> list[Shape]:
+    shapes: list[Shape] = []
+    for resource in catalog.resources.values():
+        named = _named_actions(catalog).get(resource.service) or [f"{resource.service}:*"]
+        for partition in resource.partitions:
+            for action in named:
+                shapes.append(("on", resource, partition, action))
+                if partition.condition_key is not None:
+                    shapes.append(("keyless", resource, partition, action))
+                    if partition.condition_key.lower() in _MULTI_KEYS:
+                        shapes.append(("mixed", resource, partition, action))
+    if not shapes:
+        raise InvalidArgument("the resource model has no partitions: nothing to sweep")
+    return shapes
+
+
+def _shape_request(draw: st.DrawFn, shape: Shape, a: str, b: str, catalog: Catalog) -> Request:
+    """One request of ``shape`` that ``a`` must never be allowed (on ``b`` or on none)."""
+    kind, resource, partition, action = shape
+    if action.endswith(":*"):
+        action = draw(_actions(resource.service, catalog))
+    if kind == "keyless":
+        return _keyless_request(draw, resource, partition, action)
+    request = _request_on(draw, b, resource, partition, action)
+    return _mixed(request, a) if kind == "mixed" else request
+
+
+def shape_requests(shape: Shape, a: str, b: str, catalog: Catalog) -> st.SearchStrategy[Request]:
+    """Requests of one sweep shape (to shrink a counterexample the sweep found)."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Request:
+        return _shape_request(draw, shape, a, b, catalog)
+
+    return build()

@@ -18,6 +18,7 @@ from policy_engine.testing import (
     adversarial_tenant_ids,
     assert_tenant_isolation,
     cross_tenant_requests,
+    cross_tenant_sweeps,
     keyless_requests,
     requests_on,
     tenant_ids,
@@ -44,6 +45,8 @@ EMPTY = TenantIdLanguage.from_spec(
         (lambda: requests_on("Acme", CATALOG), "not a tenant ID of the catalogue"),
         (lambda: requests_on(7, CATALOG), "tenant must be a str"),  # type: ignore[arg-type]
         (lambda: cross_tenant_requests("acme", "acme", CATALOG), "distinct tenants"),
+        (lambda: cross_tenant_sweeps("acme", "acme", CATALOG), "distinct tenants"),
+        (lambda: cross_tenant_sweeps("acme", "Globex", CATALOG), "not a tenant ID"),
         (lambda: assert_tenant_isolation(CATALOG, "gold"), "unknown tier `gold`"),
         (lambda: assert_tenant_isolation(CATALOG, max_examples=0), "positive int"),
     ],
@@ -82,6 +85,22 @@ def test_keyless_requests_name_no_partition(request: Request) -> None:
     assert all(v == "" for v in request.context.values())
 
 
+@given(requests=cross_tenant_sweeps("acme", "globex", CATALOG))
+def test_a_sweep_covers_every_partition_on_b_or_on_none(requests: list[Request]) -> None:
+    seen: set[str] = set()
+    for request in requests:
+        values = [
+            v for vs in request.context.values() for v in ([vs] if isinstance(vs, str) else vs)
+        ]
+        on_b = "globex" in request.resource or any(v.startswith("globex") for v in values)
+        keyless = all(v == "" for v in request.context.values())
+        assert on_b or keyless, request
+        assert "acme" not in request.resource
+        seen.add(request.action.split(":")[0])
+    modelled = {r.service for r in CATALOG.resources.values() if r.partitions}
+    assert seen == modelled
+
+
 def test_bundled_catalogue_passes() -> None:
     assert assert_tenant_isolation(CATALOG, "basic", max_examples=60) >= 60
 
@@ -105,14 +124,12 @@ def test_failure_is_a_readable_counterexample(tmp_path: Path) -> None:
     root = make_mutant(
         bundled_catalog_dir(), tmp_path / "c", MUTANTS["anchored prefix -> open prefix"]
     )
-    # The hunt finds this mutant after a median of ~500 examples (measured 30 to 1,517
-    # over 20 seeds): one tenant must extend the other's ID, and the request must be an
-    # object action on the documents bucket. With 300 random examples it missed on
-    # about half the seeds. Derandomised (which --hypothesis-seed and the example
-    # database do not change), the search is one fixed sequence; 3,000 examples leave
-    # room should a change of the strategies move the first hit.
+    # One tenant must extend the other's ID (half of the pairs); every example sweeps
+    # every request shape, so the leak is found within a few examples. Derandomised
+    # (which --hypothesis-seed and the example database do not change), the search is
+    # one fixed sequence.
     with _profile("_derandomized", derandomize=True), pytest.raises(TenantIsolationError) as info:
-        assert_tenant_isolation(load_catalog(root), "basic", max_examples=3000)
+        assert_tenant_isolation(load_catalog(root), "basic", max_examples=300)
     cx = info.value.counterexample
     assert cx.tenant_b.startswith(cx.tenant_a)
     assert cx.request.resource.startswith(f"arn:aws:s3:::saas-documents-111122223333/{cx.tenant_b}")
@@ -120,6 +137,19 @@ def test_failure_is_a_readable_counterexample(tmp_path: Path) -> None:
     assert f"tenant `{cx.tenant_a}` is allowed a request on tenant `{cx.tenant_b}`" in message
     assert "allowed by role[0]" not in message or "session" in message
     assert info.value.found_after >= 1
+
+
+@pytest.mark.parametrize("name", sorted(MUTANTS))
+def test_every_mutant_is_found_within_the_dev_profile(name: str, tmp_path: Path) -> None:
+    # 50 examples (the dev profile), derandomised and without the example database: a
+    # user's fast test run finds each known leak from scratch.
+    root = make_mutant(bundled_catalog_dir(), tmp_path / "c", MUTANTS[name])
+    with (
+        _profile("_dev_fixed", derandomize=True, database=None),
+        pytest.raises(TenantIsolationError) as info,
+    ):
+        assert_tenant_isolation(load_catalog(root), "basic", max_examples=50, shrink=False)
+    assert 1 <= info.value.found_after <= 50
 
 
 @pytest.mark.slow
