@@ -398,6 +398,14 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         should_fail,
     )
 
+    if args.jobs > 1:
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            raise UsageError(
+                "--jobs above 1 needs worker processes started by fork (Linux, macOS), "
+                "which this platform lacks: drop --jobs"
+            )
     rules = rule_catalogue()
     if args.rules:
         for rid, severity, summary in rules:

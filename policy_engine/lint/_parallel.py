@@ -23,7 +23,9 @@ from typing import Any, TypeVar
 
 _T = TypeVar("_T")
 
-#: What a forked worker calls: set in the parent just before the pool starts.
+#: What this worker process calls: set by the pool's initializer in each worker (the
+#: function is handed over in memory by the fork, never pickled; nothing is set in the
+#: parent).
 _FUNC: Callable[[str], Any] | None = None
 
 
@@ -38,7 +40,6 @@ def fork_map(
     that exists before the call, and should not raise (an exception that does not
     survive pickling breaks the pool); ``done(number, name)`` is called here as each
     result arrives, in order."""
-    global _FUNC
     if "fork" not in multiprocessing.get_all_start_methods():
         raise ValueError(
             "jobs > 1 needs processes started by fork (Linux, macOS), which this platform "
@@ -53,14 +54,18 @@ def fork_map(
     rest = names[1:]
     if not rest:
         return out
-    _FUNC = func
     # What exists now is inherited by every worker and never freed there: kept out of
     # the workers' garbage collections (which would scan it and, by touching it, copy
     # its pages).
     gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(rest)), mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(rest)),
+            mp_context=context,
+            initializer=_set_func,
+            initargs=(func,),
+        ) as pool:
             for number, (name, result) in enumerate(
                 zip(rest, pool.map(_call, rest), strict=True), 2
             ):
@@ -68,9 +73,13 @@ def fork_map(
                 if done:
                     done(number, name)
     finally:
-        _FUNC = None
         gc.unfreeze()
     return out
+
+
+def _set_func(func: Callable[[str], Any]) -> None:
+    global _FUNC
+    _FUNC = func
 
 
 def _call(name: str) -> Any:

@@ -138,3 +138,15 @@ def test_jobs_must_be_a_whole_number_of_processes(value: str) -> None:
 def test_run_catalog_lint_refuses_a_bad_jobs_value(value: Any) -> None:
     with pytest.raises(ValueError, match="jobs must be a whole number"):
         run_catalog_lint(default_catalog(), jobs=value)
+
+
+def test_without_fork_jobs_above_one_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    code, out, err = cli("lint", "--jobs", "2")
+    assert (code, out) == (2, "")
+    assert "--jobs above 1 needs worker processes started by fork" in err
+    with pytest.raises(ValueError, match="needs processes started by fork"):
+        run_catalog_lint(default_catalog(), jobs=2)
+    assert cli("lint", "-q", "--jobs", "1")[0] == 0  # serial needs no fork
