@@ -378,6 +378,13 @@ _iamdata._policyuniverse_version = lambda: "99.0"
     assert "policyuniverse 99.0 (action names only)" in sources
 
 
+def test_a_distribution_that_is_not_installed_has_no_version() -> None:
+    assert _iamdata._distribution_version("policy-engine-no-such-distribution") is None
+    assert _iamdata._distribution_version("policyuniverse") == (
+        _iamdata.installed_policyuniverse().version
+    )
+
+
 def test_without_policyuniverse_the_recorded_names_are_used() -> None:
     absent = """
 sys.modules["policyuniverse"] = None  # any import of it fails
