@@ -7,7 +7,9 @@ reports with community auditors off and on), then the median time per policy: a
 typical 2-statement policy and a bad 14-statement one beside parliament, a clean
 20-statement one beside cloudsplaining (its in-process ``scan_policy`` of one policy
 document), one "did you mean" beside the difflib scan it replaced, and the
-redundant-statement rule on 20 and 200 statements.
+redundant-statement rule on 20 and 200 statements; last the whole-process lint of the
+8x catalogue, serial and with ``--jobs 2``, interleaved (also alone:
+``python -m bench.run lint-jobs``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import difflib
 import json
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -255,7 +258,78 @@ def run() -> list[Result]:
     results.append(
         Result("`policy-engine lint`, bundled catalogue, from the shell", shell, "s", "<= 2 s")
     )
+    results += _jobs()
     return results
+
+
+@benchmark("lint-jobs")
+def _jobs() -> list[Result]:
+    """`policy-engine lint` of the 8x catalogue (24 tiers), whole process: serial and
+    `--jobs 2`, interleaved in one run (each round runs both, the order alternating),
+    medians of the wall times and of the CPU times (user + system, the workers'
+    included); also alone: ``python -m bench.run lint-jobs``."""
+    import os
+    import resource
+    import tempfile
+
+    from bench._scaled import scaled_catalogue
+
+    rounds = int(os.environ.get("BENCH_LINT_JOBS_RUNS", "7"))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = str(scaled_catalogue(8, Path(tmp) / "c8"))
+        variants: dict[str, list[str]] = {"serial": [], "jobs": ["--jobs", "2"]}
+        outputs: dict[str, str] = {}
+        wall: dict[str, list[float]] = {name: [] for name in variants}
+        cpu: dict[str, list[float]] = {name: [] for name in variants}
+        for round_ in range(rounds):
+            order = list(variants) if round_ % 2 == 0 else list(variants)[::-1]
+            for name in order:
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                start = time.perf_counter()
+                done = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "policy_engine",
+                        "lint",
+                        "--catalog",
+                        root,
+                        "--format",
+                        "json",
+                        *variants[name],
+                    ],
+                    capture_output=True,
+                    text=True,
+                )
+                wall[name].append((time.perf_counter() - start) * 1000)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                used = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+                cpu[name].append(used * 1000)
+                if done.returncode != 0:
+                    raise RuntimeError(f"lint of the 8x catalogue failed: {done.stderr[-400:]}")
+                outputs[name] = re.sub(r'"seconds": [0-9.e-]+', "", done.stdout)
+        if outputs["serial"] != outputs["jobs"]:
+            raise RuntimeError("`lint --jobs 2` printed another report than the serial lint")
+    serial = statistics.median(wall["serial"])
+    serial_cpu = statistics.median(cpu["serial"])
+    return [
+        Result("`policy-engine lint`, 8x catalogue (24 tiers), whole process", serial, "ms"),
+        Result(
+            "  the same with --jobs 2 (interleaved with the serial runs)",
+            statistics.median(wall["jobs"]),
+            "ms",
+            peer="serial",
+            peer_value=serial,
+        ),
+        Result("  CPU time (user + system), serial", serial_cpu, "ms"),
+        Result(
+            "  CPU time, --jobs 2 (the workers included)",
+            statistics.median(cpu["jobs"]),
+            "ms",
+            peer="serial",
+            peer_value=serial_cpu,
+        ),
+    ]
 
 
 def _cpu_us(func: Any, items: list[Any], *, batch: int, batches: int) -> float:

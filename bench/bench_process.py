@@ -5,7 +5,7 @@
 - ``policy-engine lint FILE`` (one typical 2-statement policy file) beside
   ``parliament --files FILE`` (the ``bench`` extra) [target: peer / ours >= 1.5];
   and the same file with a misspelt action (PE060's "did you mean" reads every known
-  name of the service, policyuniverse's included);
+  name of the service, policyuniverse's included, read from the action index);
 - ``policy-engine simulate --cases FILE`` (16 requests on the bundled basic tier's
   session policy) beside one node process running iam-simulate over the same 16
   requests (tests/oracle/oracle.mjs, installed by ``scripts/setup-oracle.sh``)
@@ -204,7 +204,8 @@ def process_bench() -> list[Result]:
         policy = folder / "policy.json"
         policy.write_text(json.dumps(_typical_policy(), indent=2), encoding="utf-8")
         # The same policy with a misspelt action: PE060's "did you mean" reads every
-        # known name of the service, policyuniverse's too.
+        # known name of the service, policyuniverse's too (from the action index: the
+        # import guard below checks that policyuniverse is not imported).
         typo = folder / "typo.json"
         typo.write_text(
             json.dumps(_typical_policy(), indent=2).replace("s3:GetObject", "s3:GetObjekt"),
@@ -300,6 +301,7 @@ def process_bench() -> list[Result]:
         for label, args in (
             ("--version", ["--version"]),
             ("lint FILE", ["lint", str(policy)]),
+            ("lint FILE, a misspelt action", ["lint", str(typo)]),
             ("simulate --cases", ["simulate", "--cases", str(cases)]),
         ):
             found, total = _imports(args)

