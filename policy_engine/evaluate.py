@@ -344,7 +344,10 @@ class _Patterns:
     ignore_case: bool
     star: _glob.StarMode
     match_all: bool
-    combined: re.Pattern[str] | None  # the regexes as one alternation (evaluation plans)
+    # For evaluation plans: the regexes that are a literal prefix and a final `*`, as
+    # prefixes (``str.startswith``), and the others as one alternation.
+    prefixes: tuple[str, ...]
+    combined: re.Pattern[str] | None
 
     def matches(self, value: str, ctx: Mapping[str, tuple[tuple[str, ...], bool]]) -> bool:
         return self.state(value, ctx) is True
@@ -389,6 +392,8 @@ def _patterns(
     exact: set[str] = set()
     regexes: list[re.Pattern[str]] = []
     dynamic: list[tuple[_glob.Token, ...]] = []
+    prefixes: list[str] = []
+    rest: list[re.Pattern[str]] = []
     match_all = False
     for value in values:
         if value == "*":
@@ -400,8 +405,14 @@ def _patterns(
         text = _glob.literal_text(tokens)
         if text is not None:
             exact.add(text.lower() if ignore_case else text)
+            continue
+        regex = _glob.to_regex(tokens, star, ignore_case=ignore_case)
+        regexes.append(regex)
+        prefix = _glob.literal_prefix(tokens, star, ignore_case=ignore_case)
+        if prefix is not None:
+            prefixes.append(prefix)
         else:
-            regexes.append(_glob.to_regex(tokens, star, ignore_case=ignore_case))
+            rest.append(regex)
     return _Patterns(
         frozenset(exact),
         tuple(regexes),
@@ -409,7 +420,8 @@ def _patterns(
         ignore_case,
         star,
         match_all,
-        _glob.union(regexes),
+        tuple(dict.fromkeys(prefixes)),
+        _glob.union(rest),
     )
 
 
@@ -475,53 +487,120 @@ class CompiledStatement:
 
 _EMPTY: Mapping[str, tuple[tuple[str, ...], bool]] = {}
 
+#: ``(resource, context)``: whether a statement applies, its action and principal
+#: matched (true: it applies; false or ``None``: it does not).
+_CheckFn: TypeAlias = Callable[[str, _Normalised], bool | None]
+
 # How a statement's Resource (or NotResource) element is checked per request.
 _ALWAYS, _STATIC, _DYNAMIC, _NEVER = 0, 1, 2, 3
 
 
 class _Probe(NamedTuple):
     """What is left to check of a statement per request once its action and
-    principal matched: its resource element and its conditions."""
+    principal matched: its resource element and its conditions, as one ``check``."""
 
-    mode: int  # _ALWAYS, _STATIC, _DYNAMIC (a variable: CompiledStatement.dynamic_match)
-    exact: frozenset[str]  # _STATIC: literal resources
-    regex: re.Pattern[str] | None  # _STATIC: the wildcard resources as one pattern
-    negate: bool  # NotResource
+    mode: int  # _ALWAYS, _STATIC, _DYNAMIC (a variable), _NEVER
     conditions: tuple[Callable[[_Normalised], bool], ...]
-    templates: tuple[_glob.Template, ...]  # _DYNAMIC: the resources holding variables
+    check: _CheckFn
 
 
 def _probe(cs: CompiledStatement) -> _Probe:
     resources = cs.resources
     tests = tuple(c.test for c in cs.conditions)
     if resources is None:
-        return _Probe(_ALWAYS, frozenset(), None, False, tests, ())
+        return _Probe(_ALWAYS, tests, _conditions_check(tests))
     if resources.match_all:  # "*": every resource, or none under NotResource
-        mode = _NEVER if cs.not_resource else _ALWAYS
-        return _Probe(mode, frozenset(), None, False, tests, ())
+        if cs.not_resource:
+            return _Probe(_NEVER, tests, _never)
+        return _Probe(_ALWAYS, tests, _conditions_check(tests))
     templates = tuple(
-        _glob.template(tokens, resources.star, ignore_case=resources.ignore_case)
+        _glob.matcher(_glob.template(tokens, resources.star, ignore_case=resources.ignore_case))
         for tokens in resources.dynamic
     )
     mode = _DYNAMIC if templates else _STATIC
-    return _Probe(mode, resources.exact, resources.combined, cs.not_resource, tests, templates)
+    check = _resource_check(
+        resources.exact,
+        resources.prefixes,
+        resources.combined,
+        cs.not_resource,
+        tests,
+        templates,
+    )
+    return _Probe(mode, tests, check)
 
 
-def _dynamic_applies(probe: _Probe, resource: str, context: _Normalised) -> bool:
-    """Whether a resource element with variables lets its statement apply: a pattern
-    matches (NotResource: none does); a variable without a value, where no pattern
-    matches, makes the statement apply to nothing (as :meth:`_Patterns.state`)."""
-    regex = probe.regex
-    if resource in probe.exact or (regex is not None and regex.fullmatch(resource)):
-        return not probe.negate
-    unresolved = False
-    for tp in probe.templates:
-        filled = _glob.fill(tp, context)
-        if filled is None:
-            unresolved = True
-        elif filled.fullmatch(resource):
-            return not probe.negate
-    return not unresolved and probe.negate
+def _never(resource: str, context: _Normalised) -> bool:
+    return False
+
+
+def _conditions_check(tests: tuple[Callable[[_Normalised], bool], ...]) -> _CheckFn:
+    """A statement that applies to any resource: its conditions decide."""
+    if len(tests) == 1:
+        (test,) = tests
+        return lambda resource, context: test(context)
+
+    def check(resource: str, context: _Normalised) -> bool:
+        for test in tests:  # noqa: SIM110 - a plain loop is faster on this hot path
+            if not test(context):
+                return False
+        return True
+
+    return check
+
+
+def _resource_check(
+    exact: frozenset[str],
+    prefixes: tuple[str, ...],
+    regex: re.Pattern[str] | None,
+    negate: bool,
+    tests: tuple[Callable[[_Normalised], bool], ...],
+    templates: tuple[_glob.TemplateMatch, ...],
+) -> _CheckFn:
+    """Whether a statement applies, by its Resource (or NotResource) element and its
+    conditions: literal resources in a set, ``L*`` ones as prefixes, other wildcard
+    ones as one regex, ones with variables filled per request (as
+    :meth:`_Patterns.state`: a variable without a value, where no pattern matches,
+    makes the statement apply to nothing, NotResource included)."""
+    if not negate and not tests and regex is None:  # the common shapes, inline
+        if not exact and not templates:
+            if len(prefixes) == 1:
+                (prefix,) = prefixes
+                return lambda resource, context: resource.startswith(prefix)
+            return lambda resource, context: resource.startswith(prefixes)
+        if not prefixes and not templates:
+            return lambda resource, context: resource in exact
+        if not prefixes and not exact and len(templates) == 1:
+            return templates[0]  # one pattern with variables (ABAC)
+
+    def check(resource: str, context: _Normalised) -> bool:
+        if (
+            resource in exact
+            or resource.startswith(prefixes)
+            or (regex is not None and regex.fullmatch(resource) is not None)
+        ):
+            if negate:
+                return False
+        elif templates:
+            unresolved = False
+            for match in templates:
+                hit = match(resource, context)
+                if hit:
+                    if negate:
+                        return False
+                    break
+                if hit is None:
+                    unresolved = True
+            else:
+                if unresolved or not negate:
+                    return False
+        elif not negate:
+            return False
+        for test in tests:  # noqa: SIM110 - a plain loop is faster on this hot path
+            if not test(context):
+                return False
+        return True
+
+    return check
 
 
 GrantKind: TypeAlias = Literal["direct", "role", "account"]
@@ -723,7 +802,7 @@ PLAN_CACHE_SIZE = 4096
 SERVICE_PLAN_CACHE_SIZE = 256
 OUTCOME_CACHE_SIZE = 64
 
-_Check: TypeAlias = tuple[int, _Probe]  # (bit, probe)
+_Check: TypeAlias = tuple[int, _CheckFn]  # (bit, _Probe.check)
 
 
 class _ServicePlan:
@@ -828,24 +907,9 @@ class Evaluator:
         if decision is not None:
             return decision
         resource = request.resource
-        for bit, probe in checks:
-            mode, exact, regex, negate, conditions, _ = probe
-            if mode == _STATIC:
-                hit = resource in exact or (
-                    regex is not None and regex.fullmatch(resource) is not None
-                )
-                if hit == negate:
-                    continue
-            elif mode == _DYNAMIC and not _dynamic_applies(probe, resource, request.normalised):
-                continue
-            if conditions:
-                context = request.normalised
-                for test in conditions:
-                    if not test(context):
-                        break
-                else:
-                    which |= bit
-            else:
+        context = request.normalised
+        for bit, check in checks:
+            if check(resource, context):
                 which |= bit
         decision = service.outcomes.get(which)
         return decision if decision is not None else self._outcome(service, which)
@@ -921,7 +985,7 @@ class Evaluator:
             if fixed:
                 base |= bit
             else:
-                checks.append((bit, cs.probe))
+                checks.append((bit, cs.probe.check))
         decision = None if checks else self._outcome(sp, base)
         return _Plan(tuple(checks), base, decision, sp)
 

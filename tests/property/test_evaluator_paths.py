@@ -64,6 +64,9 @@ POLICY_RESOURCES = [
     "arn:aws:sqs:eu-west-1:111122223333:q-${aws:username}",
     "arn:aws:dynamodb:eu-west-1:111122223333:table/t",
     "arn:aws:dynamodb:eu-west-1:*:table/?",
+    "arn:aws:s3:::docs/${aws:username}/${aws:PrincipalTag/team}/*",
+    "arn:aws:s3:::docs/${aws:PrincipalTag/team}",
+    "arn:aws:s3:::docs/a%s/*",
 ]
 REQUEST_RESOURCES = [
     "arn:aws:s3:::docs/acme/a.txt",
@@ -78,6 +81,9 @@ REQUEST_RESOURCES = [
     "arn:aws:sqs:eu-west-1:111122223333:q-alice",
     "arn:aws:dynamodb:eu-west-1:111122223333:table/t",
     "arn:aws:dynamodb:eu-west-1:111122223333:table/u",
+    "arn:aws:s3:::docs/alice/acme/x",
+    "arn:aws:s3:::docs/acme",
+    "arn:aws:s3:::docs/a%s/x",
 ]
 CONDITIONS: list[dict[str, Any]] = [
     {"StringEquals": {"aws:PrincipalTag/team": "acme"}},
@@ -162,8 +168,15 @@ def requests(draw: st.DrawFn) -> Request:
             # never-seen resources: a fresh object name under a known prefix
             st.builds(
                 lambda prefix, name: prefix + name,
-                st.sampled_from(["arn:aws:s3:::docs/acme/", "arn:aws:s3:::docs/", ""]),
-                st.text("abc/*?:$", max_size=6),
+                st.sampled_from(
+                    [
+                        "arn:aws:s3:::docs/acme/",
+                        "arn:aws:s3:::docs/",
+                        "arn:aws:s3:::docs/alice/acme/",
+                        "",
+                    ]
+                ),
+                st.text("abc/*?:$%", max_size=6),
             ),
         )
     )
@@ -289,3 +302,104 @@ def test_string_values_prepared_together_match_one_by_one(
         negated=base in _conditions.NEGATED,
     )
     assert together(value, context) == one_by_one(value, context)
+
+
+PATTERN_PIECES = ["a", "b", ":", "/", "%", "%s", "*", "?", "${k:one}", "${k:two, ':d'}", "${*}"]
+CONTEXT_TEXT = st.text("ab:/%*", max_size=3)
+
+
+@st.composite
+def pattern_and_value(draw: st.DrawFn) -> tuple[str, str]:
+    """An IAM pattern and a value that often matches it: the pattern's pieces with each
+    wildcard and variable replaced by a random text, then at times a random suffix."""
+    pieces = draw(st.lists(st.sampled_from(PATTERN_PIECES), max_size=8))
+    filler = {"*": st.text("ab:/", max_size=3), "?": st.text("ab:/", min_size=1, max_size=1)}
+    value = "".join(
+        draw(filler[piece]) if piece in filler else draw(CONTEXT_TEXT) if "${k" in piece else piece
+        for piece in pieces
+    )
+    if draw(st.booleans()):
+        value += draw(st.text("ab:/%", max_size=3))
+    return "".join(pieces), value.replace("${*}", "*")
+
+
+@given(
+    pattern_value=pattern_and_value(),
+    star=st.sampled_from(["any", "arn", "segment"]),
+    ignore_case=st.booleans(),
+    one=st.one_of(st.none(), CONTEXT_TEXT, st.lists(st.just("a"), max_size=2)),
+    two=st.one_of(st.none(), CONTEXT_TEXT),
+)
+@example(pattern_value=("b/${k:one}/*", "b/a/x"), star="arn", ignore_case=False, one="a", two=None)
+@example(pattern_value=("${k:one}%s*", "a%sx"), star="any", ignore_case=False, one="a", two=None)
+@example(pattern_value=("q-${k:one}", "q-ax"), star="arn", ignore_case=False, one="a", two=None)
+@example(
+    pattern_value=("${k:one}/${k:two, ':d'}/*", "a/b/x"),
+    star="arn",
+    ignore_case=False,
+    one="a",
+    two="b",
+)
+@example(
+    pattern_value=("${k:one}/${k:two, ':d'}", "a/:dx"),
+    star="arn",
+    ignore_case=False,
+    one="a",
+    two=None,
+)
+@example(
+    pattern_value=("${k:one}:${k:two, ':d'}", "a::d"),
+    star="arn",
+    ignore_case=False,
+    one="a",
+    two=None,
+)
+def test_a_template_matcher_decides_as_the_resolved_pattern(
+    pattern_value: tuple[str, str], star: Any, ignore_case: bool, one: Any, two: str | None
+) -> None:
+    """The prepared matcher of a template (a text compare or prefix test where the
+    pattern allows one, else the filled regex) decides as resolving the variables and
+    matching the compiled pattern (the plain route); ``None`` where a variable has no
+    value."""
+    text, value = pattern_value
+    context = {
+        key: (tuple(v), True) if isinstance(v, list) else ((v,), False)
+        for key, v in (("k:one", one), ("k:two", two))
+        if v is not None and v != []
+    }
+    tokens = _glob.tokenize(text, variables=True, wildcards=True)
+    assume(_glob.has_variables(tokens))
+    tp = _glob.template(tokens, star, ignore_case=ignore_case)
+    resolved = _glob.resolve(tokens, _glob.context_lookup(context))
+    expected = (
+        None
+        if resolved is None
+        else _glob.to_regex(resolved, star, ignore_case=ignore_case).fullmatch(value) is not None
+    )
+    assert _glob.matcher(tp)(value, context) == expected
+
+
+@given(
+    pattern_value=pattern_and_value(),
+    star=st.sampled_from(["any", "arn", "segment"]),
+    ignore_case=st.booleans(),
+)
+@example(pattern_value=("a:b*", "a:b:c"), star="arn", ignore_case=False)
+@example(pattern_value=("a:b*", "a:b:c"), star="segment", ignore_case=False)
+@example(pattern_value=("a%b*", "a%bc"), star="any", ignore_case=False)
+def test_a_literal_prefix_matches_as_its_pattern(
+    pattern_value: tuple[str, str], star: Any, ignore_case: bool
+) -> None:
+    """Where a pattern is a literal prefix test, ``str.startswith`` decides as its
+    regex (variables are not substituted here: they are literal text)."""
+    text, value = pattern_value
+    tokens = _glob.tokenize(text, variables=False, wildcards=True)
+    prefix = _glob.literal_prefix(tokens, star, ignore_case=ignore_case)
+    regex = _glob.to_regex(tokens, star, ignore_case=ignore_case)
+    if prefix is not None:
+        assert value.startswith(prefix) == (regex.fullmatch(value) is not None)
+    for candidate in (value, text):  # a prefix is found for every `L*` but `segment` mode
+        if not ignore_case and star != "segment" and candidate.endswith("*"):
+            shape = _glob.tokenize(candidate, variables=False, wildcards=True)
+            if _glob.literal_text(shape[:-1]) is not None:
+                assert _glob.literal_prefix(shape, star, ignore_case=False) is not None
