@@ -502,6 +502,7 @@ class _Probe(NamedTuple):
     mode: int  # _ALWAYS, _STATIC, _DYNAMIC (a variable), _NEVER
     conditions: tuple[Callable[[_Normalised], bool], ...]
     check: _CheckFn
+    prefixes: tuple[str, ...] | None = None  # set when `check` is resource.startswith(them)
 
 
 def _probe(cs: CompiledStatement) -> _Probe:
@@ -518,6 +519,16 @@ def _probe(cs: CompiledStatement) -> _Probe:
         for tokens in resources.dynamic
     )
     mode = _DYNAMIC if templates else _STATIC
+    if (
+        mode == _STATIC
+        and not cs.not_resource
+        and not tests
+        and not resources.exact
+        and resources.combined is None
+    ):
+        only = resources.prefixes
+    else:
+        only = None
     check = _resource_check(
         resources.exact,
         resources.prefixes,
@@ -526,7 +537,7 @@ def _probe(cs: CompiledStatement) -> _Probe:
         tests,
         templates,
     )
-    return _Probe(mode, tests, check)
+    return _Probe(mode, tests, check, only)
 
 
 def _never(resource: str, context: _Normalised) -> bool:
@@ -802,14 +813,13 @@ PLAN_CACHE_SIZE = 4096
 SERVICE_PLAN_CACHE_SIZE = 256
 OUTCOME_CACHE_SIZE = 64
 
-_Check: TypeAlias = tuple[int, _CheckFn]  # (bit, _Probe.check)
 
 
 class _ServicePlan:
     """The statements of one service that can count for one caller (principal and
     service index matched), numbered by bit, with the decisions reached so far."""
 
-    __slots__ = ("entries", "hits", "kind", "outcomes", "same")
+    __slots__ = ("boundary", "entries", "hits", "kind", "outcomes", "same", "session")
 
     def __init__(
         self,
@@ -817,12 +827,32 @@ class _ServicePlan:
         hits: tuple[tuple[int, StatementRef], ...],
         kind: PrincipalKind,
         same: bool,
+        boundary: bool,
+        session: bool,
     ) -> None:
         self.entries = entries  # (statement, bit, applies whenever its action matches)
         self.hits = hits  # (role, ref) by bit position
         self.kind = kind
         self.same = same
+        self.boundary = boundary  # whether the evaluator has boundary, session policies
+        self.session = session
         self.outcomes: dict[int, Decision] = {}
+
+    def outcome(self, which: int) -> Decision:
+        """The decision when the statements of the bits ``which`` apply (memoised)."""
+        outcomes = self.outcomes
+        decision = outcomes.get(which)
+        if decision is None:
+            decision = _conclude(
+                self.hits, which, self.kind, self.same, self.boundary, self.session
+            )
+            if len(outcomes) >= OUTCOME_CACHE_SIZE:
+                outcomes.clear()
+            outcomes[which] = decision
+        return decision
+
+
+_Decide: TypeAlias = Callable[[str, _Normalised], Decision]  # (resource, context)
 
 
 class _Plan(NamedTuple):
@@ -830,10 +860,61 @@ class _Plan(NamedTuple):
     (action, principal and service index matched), so a request of that shape costs
     its resource match and conditions only, whatever its resource."""
 
-    checks: tuple[_Check, ...]
-    base: int  # bits of the statements that always apply
     decision: Decision | None  # set when nothing is left to check
+    decide: _Decide  # the decision from the request's resource and context
     service: _ServicePlan
+
+
+def _decide(service: _ServicePlan, base: int, probes: tuple[tuple[int, _Probe], ...]) -> _Decide:
+    """A plan's decision procedure: run its checks, read the outcome of the bits that
+    applied (``base``: the statements that apply whenever the action matches). A plan
+    with one check keeps its two possible decisions once reached, and tests a
+    resource prefix inline."""
+    outcomes = service.outcomes
+    if len(probes) == 1:
+        ((bit, probe),) = probes
+        check = probe.check
+        hit_bits = base | bit
+        hit: Decision | None = None
+        miss: Decision | None = None
+        prefixes = probe.prefixes
+        if prefixes is not None:
+
+            def one_prefix(resource: str, context: _Normalised) -> Decision:
+                nonlocal hit, miss
+                if resource.startswith(prefixes):
+                    if hit is None:
+                        hit = service.outcome(hit_bits)
+                    return hit
+                if miss is None:
+                    miss = service.outcome(base)
+                return miss
+
+            return one_prefix
+
+        def one(resource: str, context: _Normalised) -> Decision:
+            nonlocal hit, miss
+            if check(resource, context):
+                if hit is None:
+                    hit = service.outcome(hit_bits)
+                return hit
+            if miss is None:
+                miss = service.outcome(base)
+            return miss
+
+        return one
+
+    checks = tuple((bit, probe.check) for bit, probe in probes)
+
+    def many(resource: str, context: _Normalised) -> Decision:
+        which = base
+        for bit, check in checks:
+            if check(resource, context):
+                which |= bit
+        decision = outcomes.get(which)
+        return decision if decision is not None else service.outcome(which)
+
+    return many
 
 
 class Evaluator:
@@ -891,28 +972,23 @@ class Evaluator:
 
     def evaluate(self, request: Request) -> Decision:
         caller = request.caller
-        if caller.kind not in self._callers_ok:
-            self._check_caller(caller)
         wanted = request.resource_account
         same = wanted is None or caller.account is None or wanted == caller.account
         # Only resource policies look at who the caller is beyond its kind.
         key = (request.action, request.principal if self.resource else caller.kind, same)
         plan = self._plans.get(key)
         if plan is None:
+            # A plan exists only for a caller kind that passed this check.
+            if caller.kind not in self._callers_ok:
+                self._check_caller(caller)
             plan = self._plan(request.action, key[1], caller, same)
             if len(self._plans) >= PLAN_CACHE_SIZE:
                 self._plans.clear()
             self._plans[key] = plan
-        checks, which, decision, service = plan
+        decision = plan[0]
         if decision is not None:
             return decision
-        resource = request.resource
-        context = request.normalised
-        for bit, check in checks:
-            if check(resource, context):
-                which |= bit
-        decision = service.outcomes.get(which)
-        return decision if decision is not None else self._outcome(service, which)
+        return plan[1](request.resource, request.normalised)
 
     def evaluate_uncached(self, request: Request) -> Decision:
         """The same decision by the plain route: every statement of every policy
@@ -937,7 +1013,14 @@ class Evaluator:
                         continue
                     if cs.conditions_hold(request):
                         which |= 1 << (len(hits) - 1)
-        return self._conclude(tuple(hits), which, caller.kind, request.same_account)
+        return _conclude(
+            tuple(hits),
+            which,
+            caller.kind,
+            request.same_account,
+            has_boundary,
+            bool(self.session),
+        )
 
     def cache_sizes(self) -> dict[str, tuple[int, int]]:
         """Each cache of this evaluator as (entries, bound): ``plans``,
@@ -957,16 +1040,6 @@ class Evaluator:
         self._plans.clear()
         self._service_plans.clear()
 
-    def _outcome(self, service: _ServicePlan, which: int) -> Decision:
-        outcomes = service.outcomes
-        decision = outcomes.get(which)
-        if decision is None:
-            decision = self._conclude(service.hits, which, service.kind, service.same)
-            if len(outcomes) >= OUTCOME_CACHE_SIZE:
-                outcomes.clear()
-            outcomes[which] = decision
-        return decision
-
     def _plan(self, action: str, who: str, caller: Caller, same: bool) -> _Plan:
         """The plan of one action, from its service's plan (built on first use)."""
         service = action.partition(":")[0].lower()
@@ -977,7 +1050,7 @@ class Evaluator:
             if len(self._service_plans) >= SERVICE_PLAN_CACHE_SIZE:
                 self._service_plans.clear()
             self._service_plans[key] = sp
-        checks: list[_Check] = []
+        probes: list[tuple[int, _Probe]] = []
         base = 0
         for cs, bit, fixed in sp.entries:
             if cs.actions.static_hit(action) == cs.not_action:
@@ -985,9 +1058,11 @@ class Evaluator:
             if fixed:
                 base |= bit
             else:
-                checks.append((bit, cs.probe.check))
-        decision = None if checks else self._outcome(sp, base)
-        return _Plan(tuple(checks), base, decision, sp)
+                probes.append((bit, cs.probe))
+        if not probes:
+            decision = sp.outcome(base)
+            return _Plan(decision, lambda resource, context: decision, sp)
+        return _Plan(None, _decide(sp, base, tuple(probes)), sp)
 
     def _service_plan(self, service: str, caller: Caller, same: bool) -> _ServicePlan:
         has_boundary = bool(self.boundary)
@@ -1010,7 +1085,9 @@ class Evaluator:
                     fixed = probe.mode == _ALWAYS and not probe.conditions
                     entries.append((cs, 1 << len(hits), fixed))
                     hits.append((role, cs.ref))
-        return _ServicePlan(tuple(entries), tuple(hits), caller.kind, same)
+        return _ServicePlan(
+            tuple(entries), tuple(hits), caller.kind, same, has_boundary, bool(self.session)
+        )
 
     def _check_caller(self, caller: Caller) -> None:
         """Policies a caller of this kind cannot have are an input error, not ignored."""
@@ -1020,56 +1097,60 @@ class Evaluator:
         if problem is not None:
             raise InvalidRequest(f"principal `{caller.arn}` {problem}")
 
-    def _conclude(
-        self,
-        candidates: tuple[tuple[int, StatementRef], ...],
-        which: int,
-        kind: PrincipalKind,
-        same: bool,
-    ) -> Decision:
-        hits = [hit for i, hit in enumerate(candidates) if which >> i & 1]
-        mask = 0
-        for role, _ in hits:
-            mask |= 1 << role
-        if mask & _BIT_DENY:
-            return Decision("explicit_deny", _refs(hits, _BIT_DENY), _REASON_DENY)
-        limits = _BIT_BOUNDARY | _BIT_SESSION
-        boundary_ok = not self.boundary or bool(mask & _BIT_BOUNDARY)
-        session_ok = not self.session or bool(mask & _BIT_SESSION)
-        identity_refs: tuple[StatementRef, ...] = ()
-        if kind == "root":
-            identity_ok = True
-        else:
-            identity_ok = bool(mask & _BIT_IDENTITY) and boundary_ok and session_ok
-            identity_refs = _refs(hits, _BIT_IDENTITY | limits)
-        if same:
-            if mask & _BIT_DIRECT:
-                return Decision("allow", _refs(hits, _BIT_DIRECT), _REASON_DIRECT)
-            if mask & _BIT_ROLE and boundary_ok and session_ok:
-                return Decision("allow", _refs(hits, _BIT_ROLE | limits), _REASON_ROLE)
-            if identity_ok:
-                if kind == "root":
-                    return Decision("allow", (), _REASON_ROOT)
-                return Decision("allow", identity_refs, _REASON_ALLOW)
-            if kind == "service" or not mask & (_BIT_IDENTITY | _BIT_ROLE):
-                return Decision("implicit_deny", (), _REASON_NO_ALLOW)
-        else:
-            grants = mask & (_BIT_DIRECT | _BIT_ROLE | _BIT_ACCOUNT)
-            if not grants:
-                return Decision(
-                    "implicit_deny", _refs(hits, _BIT_IDENTITY | limits), _REASON_CROSS_RESOURCE
-                )
-            grant_refs = _refs(hits, _BIT_DIRECT | _BIT_ROLE | _BIT_ACCOUNT)
-            if identity_ok:
-                return Decision("allow", (*grant_refs, *identity_refs), _REASON_CROSS_ALLOW)
-            if not mask & _BIT_IDENTITY:
-                return Decision("implicit_deny", grant_refs, _REASON_CROSS_IDENTITY)
-        principal_refs = _refs(hits, _BIT_IDENTITY | _BIT_ROLE)
-        if not boundary_ok:
-            return Decision("implicit_deny", principal_refs, _REASON_BOUNDARY)
-        return Decision(
-            "implicit_deny", _refs(hits, _BIT_IDENTITY | _BIT_ROLE | _BIT_BOUNDARY), _REASON_SESSION
-        )
+
+def _conclude(
+    candidates: tuple[tuple[int, StatementRef], ...],
+    which: int,
+    kind: PrincipalKind,
+    same: bool,
+    has_boundary: bool,
+    has_session: bool,
+) -> Decision:
+    """The decision when the candidates of the bits ``which`` apply (the evaluation
+    order of the module docstring)."""
+    hits = [hit for i, hit in enumerate(candidates) if which >> i & 1]
+    mask = 0
+    for role, _ in hits:
+        mask |= 1 << role
+    if mask & _BIT_DENY:
+        return Decision("explicit_deny", _refs(hits, _BIT_DENY), _REASON_DENY)
+    limits = _BIT_BOUNDARY | _BIT_SESSION
+    boundary_ok = not has_boundary or bool(mask & _BIT_BOUNDARY)
+    session_ok = not has_session or bool(mask & _BIT_SESSION)
+    identity_refs: tuple[StatementRef, ...] = ()
+    if kind == "root":
+        identity_ok = True
+    else:
+        identity_ok = bool(mask & _BIT_IDENTITY) and boundary_ok and session_ok
+        identity_refs = _refs(hits, _BIT_IDENTITY | limits)
+    if same:
+        if mask & _BIT_DIRECT:
+            return Decision("allow", _refs(hits, _BIT_DIRECT), _REASON_DIRECT)
+        if mask & _BIT_ROLE and boundary_ok and session_ok:
+            return Decision("allow", _refs(hits, _BIT_ROLE | limits), _REASON_ROLE)
+        if identity_ok:
+            if kind == "root":
+                return Decision("allow", (), _REASON_ROOT)
+            return Decision("allow", identity_refs, _REASON_ALLOW)
+        if kind == "service" or not mask & (_BIT_IDENTITY | _BIT_ROLE):
+            return Decision("implicit_deny", (), _REASON_NO_ALLOW)
+    else:
+        grants = mask & (_BIT_DIRECT | _BIT_ROLE | _BIT_ACCOUNT)
+        if not grants:
+            return Decision(
+                "implicit_deny", _refs(hits, _BIT_IDENTITY | limits), _REASON_CROSS_RESOURCE
+            )
+        grant_refs = _refs(hits, _BIT_DIRECT | _BIT_ROLE | _BIT_ACCOUNT)
+        if identity_ok:
+            return Decision("allow", (*grant_refs, *identity_refs), _REASON_CROSS_ALLOW)
+        if not mask & _BIT_IDENTITY:
+            return Decision("implicit_deny", grant_refs, _REASON_CROSS_IDENTITY)
+    principal_refs = _refs(hits, _BIT_IDENTITY | _BIT_ROLE)
+    if not boundary_ok:
+        return Decision("implicit_deny", principal_refs, _REASON_BOUNDARY)
+    return Decision(
+        "implicit_deny", _refs(hits, _BIT_IDENTITY | _BIT_ROLE | _BIT_BOUNDARY), _REASON_SESSION
+    )
 
 
 def _caller_problem(
