@@ -814,7 +814,6 @@ SERVICE_PLAN_CACHE_SIZE = 256
 OUTCOME_CACHE_SIZE = 64
 
 
-
 class _ServicePlan:
     """The statements of one service that can count for one caller (principal and
     service index matched), numbered by bit, with the decisions reached so far."""
