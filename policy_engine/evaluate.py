@@ -186,7 +186,10 @@ class Request:
             raise InvalidRequest(
                 f"resource account `{resource_account}` is not a 12-digit account ID"
             )
-        caller, carried = _caller_info(principal)
+        info = _CALLERS.get(principal)
+        if info is None:
+            info = _caller_info(principal)
+        caller, carried = info
         normalised: _Normalised
         if context is None:
             context = {}
@@ -196,10 +199,13 @@ class Request:
         else:
             # Keys every request of a principal carries and the caller cannot choose
             # (IAM User Guide, "AWS global condition context keys"); given ones win.
-            norm = dict(carried)
+            norm = carried.copy()
             for key, value in context.items():
+                lower = _LOWER.get(key)
+                if lower is None:
+                    lower = _lower(key)
                 if type(value) is str:
-                    norm[key.lower()] = ((value,), False)
+                    norm[lower] = ((value,), False)
                 elif type(value) is list or type(value) is tuple:
                     if value:  # an empty list is an absent key
                         values = tuple(value)
@@ -207,11 +213,11 @@ class Request:
                             if type(v) is not str:
                                 values = tuple([_scalar_text(v) for v in values])
                                 break
-                        norm[key.lower()] = (values, True)
+                        norm[lower] = (values, True)
                 elif isinstance(value, str | bool | int | float):
-                    norm[key.lower()] = ((_scalar_text(value),), False)
+                    norm[lower] = ((_scalar_text(value),), False)
                 elif value:
-                    norm[key.lower()] = (tuple([_scalar_text(v) for v in value]), True)
+                    norm[lower] = (tuple([_scalar_text(v) for v in value]), True)
             normalised = norm
         # A frozen dataclass sets each field through object.__setattr__, which costs
         # more than the rest of this method. So the fields are set on a mutable twin
@@ -260,12 +266,36 @@ class _RequestSlots:
     __slots__ = Request.__slots__
 
 
-@lru_cache(maxsize=CALLER_CACHE_SIZE)
-def _caller_info(principal: str) -> tuple[Caller, _Normalised]:
-    """The caller of ``principal`` and the context keys it carries (normalised)."""
+#: :func:`_caller_info` by principal, at most :data:`CALLER_CACHE_SIZE` (a plain dict
+#: read inline by :class:`Request`; emptied when full).
+_CALLERS: dict[str, tuple[Caller, dict[str, tuple[tuple[str, ...], bool]]]] = {}
+
+
+def _caller_info(principal: str) -> tuple[Caller, dict[str, tuple[tuple[str, ...], bool]]]:
+    """The caller of ``principal`` and the context keys it carries (normalised;
+    callers copy it before adding keys), remembered in :data:`_CALLERS`."""
     caller = parse_caller(principal)
-    carried = {key: ((value,), False) for key, value in _principal_keys(caller).items()}
-    return caller, carried
+    carried: dict[str, tuple[tuple[str, ...], bool]] = {
+        key: ((value,), False) for key, value in _principal_keys(caller).items()
+    }
+    if len(_CALLERS) >= CALLER_CACHE_SIZE:
+        _CALLERS.clear()
+    info = _CALLERS[principal] = (caller, carried)
+    return info
+
+
+#: Bound of :data:`_LOWER`, the lower-case form of context keys seen (emptied when full).
+CONTEXT_KEY_CACHE_SIZE = 1024
+_LOWER: dict[str, str] = {}
+
+
+def _lower(key: str) -> str:
+    """``key.lower()``, remembered in :data:`_LOWER` (requests repeat their keys)."""
+    lower = key.lower()
+    if len(_LOWER) >= CONTEXT_KEY_CACHE_SIZE:
+        _LOWER.clear()
+    _LOWER[key] = lower
+    return lower
 
 
 def _principal_keys(caller: Caller) -> dict[str, str]:

@@ -288,6 +288,9 @@ STRING_OPERATORS = [
     one=st.one_of(st.none(), st.text("aAb*", max_size=2)),
     variables=st.booleans(),
 )
+@example(base="StringNotLike", raws=["a*", "b"], value="ab", one=None, variables=False)
+@example(base="StringLike", raws=["a*", "b"], value="ab", one=None, variables=False)
+@example(base="StringLike", raws=["a*", "b?"], value="bb", one=None, variables=True)
 def test_string_values_prepared_together_match_one_by_one(
     base: str, raws: list[str], value: str, one: str | None, variables: bool
 ) -> None:
