@@ -612,6 +612,12 @@ def _resource_check(
             return lambda resource, context: resource in exact
         if not prefixes and not exact and len(templates) == 1:
             return templates[0]  # one pattern with variables (ABAC)
+    if not negate and not templates and regex is None and not prefixes and len(tests) == 1:
+        (test,) = tests  # a literal resource and a condition
+        return lambda resource, context: resource in exact and test(context)
+    if not negate and not templates and regex is None and not prefixes and len(tests) == 2:
+        first, second = tests
+        return lambda resource, context: resource in exact and first(context) and second(context)
 
     def check(resource: str, context: _Normalised) -> bool:
         if (

@@ -84,6 +84,8 @@ REQUEST_RESOURCES = [
     "arn:aws:s3:::docs/alice/acme/x",
     "arn:aws:s3:::docs/acme",
     "arn:aws:s3:::docs/a%s/x",
+    "arn:aws:s3:::docs/acme",  # one short of a prefix
+    "arn:aws:s3:::docs",
 ]
 CONDITIONS: list[dict[str, Any]] = [
     {"StringEquals": {"aws:PrincipalTag/team": "acme"}},
@@ -406,3 +408,78 @@ def test_a_literal_prefix_matches_as_its_pattern(
             shape = _glob.tokenize(candidate, variables=False, wildcards=True)
             if _glob.literal_text(shape[:-1]) is not None:
                 assert _glob.literal_prefix(shape, star, ignore_case=False) is not None
+
+
+@given(
+    resources=st.lists(
+        st.sampled_from(POLICY_RESOURCES + REQUEST_RESOURCES), min_size=1, max_size=3
+    ),
+    negate=st.booleans(),
+    conditions=st.lists(st.sampled_from(CONDITIONS), max_size=3),
+    request=requests(),
+    version=st.sampled_from(["2012-10-17", "2008-10-17"]),
+)
+@example(
+    resources=["arn:aws:s3:::docs/acme/a.txt"],
+    negate=False,
+    conditions=[
+        {"StringEquals": {"aws:PrincipalTag/team": "acme"}},
+        {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}},
+    ],
+    request=Request(
+        "s3:GetObject",
+        "arn:aws:s3:::docs/acme/a.txt",
+        {"aws:PrincipalTag/team": "acme"},
+        principal=f"arn:aws:sts::{OTHER}:assumed-role/tenant-role/acme",
+    ),
+    version="2012-10-17",
+)
+@example(
+    resources=["arn:aws:s3:::docs/acme/*"],
+    negate=False,
+    conditions=[],
+    request=Request("s3:GetObject", "arn:aws:s3:::docs/acme"),
+    version="2012-10-17",
+)
+@example(
+    resources=["arn:aws:s3:::docs/${aws:username}/${aws:PrincipalTag/team}/*"],
+    negate=True,
+    conditions=[{"Null": {"s3:prefix": "false"}}],
+    request=Request(
+        "s3:GetObject",
+        "arn:aws:s3:::docs/alice/acme/x",
+        {"aws:username": "alice", "aws:PrincipalTag/team": "acme", "s3:prefix": "a"},
+    ),
+    version="2012-10-17",
+)
+def test_a_prepared_statement_check_applies_as_the_plain_match(
+    resources: list[str],
+    negate: bool,
+    conditions: list[dict[str, Any]],
+    request: Request,
+    version: str,
+) -> None:
+    """The check a plan runs for a statement (its resource element and conditions
+    prepared as one test, in whichever shape) says what the plain match of the
+    statement says, for a statement whose action matches."""
+    from policy_engine.evaluate import compile_policy
+
+    body: dict[str, Any] = {
+        "Effect": "Allow",
+        "Action": "*",
+        "NotResource" if negate else "Resource": resources,
+    }
+    merged: dict[str, Any] = {}
+    for c in conditions:
+        for op, keys in c.items():
+            merged.setdefault(op, {}).update(keys)
+    if merged:
+        body["Condition"] = merged
+    try:
+        policy = policy_from_obj({"Version": version, "Statement": [body]})
+        (statement,) = compile_policy(policy).statements
+    except PolicyParseError:
+        assume(False)
+        raise
+    applies = statement.probe.check(request.resource, request.normalised)
+    assert bool(applies) == statement.applies(request)
