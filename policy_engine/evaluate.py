@@ -940,6 +940,19 @@ def _decide(service: _ServicePlan, base: int, probes: tuple[tuple[int, _Probe], 
         return one
 
     checks = tuple((bit, probe.check) for bit, probe in probes)
+    if len(checks) == 2:
+        (bit1, check1), (bit2, check2) = checks
+
+        def two(resource: str, context: _Normalised) -> Decision:
+            which = base
+            if check1(resource, context):
+                which |= bit1
+            if check2(resource, context):
+                which |= bit2
+            decision = outcomes.get(which)
+            return decision if decision is not None else service.outcome(which)
+
+        return two
 
     def many(resource: str, context: _Normalised) -> Decision:
         which = base
