@@ -209,6 +209,28 @@ def outcome(decide: Any, request: Request) -> Decision | str:
     stream=st.lists(requests(), min_size=1, max_size=8),
     tiny_caches=st.booleans(),
 )
+@example(  # a plan with two checks, of which only the second applies
+    identity=[
+        policy_from_obj(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::docs/acme/*"},
+                    {
+                        "Effect": "Allow",
+                        "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:::*/a.txt",
+                    },
+                ],
+            }
+        )
+    ],
+    session=[],
+    boundary=[],
+    resource=[],
+    stream=[Request("s3:GetObject", "arn:aws:s3:::docs/globex/a.txt", principal=SESSION)],
+    tiny_caches=False,
+)
 def test_planned_evaluation_equals_the_plain_route(
     identity: list[Any],
     session: list[Any],
