@@ -844,7 +844,7 @@ def _prepare(items: Sequence[PolicyInput], kind: PolicyKindName) -> tuple[Compil
 #: Bounds of an :class:`Evaluator`'s caches (README "Performance"); a full cache is
 #: emptied and refilled. Plans per (action, caller, same account) seen; service plans
 #: per (service, caller, same account); decisions per service plan, by which of its
-#: statements applied.
+#: statements applied (and a plan with one check keeps its two decisions besides).
 PLAN_CACHE_SIZE = 4096
 SERVICE_PLAN_CACHE_SIZE = 256
 OUTCOME_CACHE_SIZE = 64
