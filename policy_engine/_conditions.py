@@ -185,13 +185,15 @@ def _any_value(value_tests: list[ValueTest], *, negated: bool) -> ValueTest:
 
 def _string_values(base: str, raws: tuple[ConditionScalar, ...], *, variables: bool) -> ValueTest:
     """The policy values of a String* operator as one test, prepared once: literal
-    values in a set, wildcard ones in one pattern, values with a variable resolved
-    per request (:func:`_string_test`); OR of them, NOR under a negated operator."""
+    values in a set, ``L*`` ones as prefixes, other wildcard ones in one pattern,
+    values with a variable resolved per request (:func:`_string_test`); OR of them,
+    NOR under a negated operator."""
     negated = base in NEGATED
     like = base in ("StringLike", "StringNotLike")
     ignore_case = "IgnoreCase" in base
     literals: set[str] = set()
     regexes: list[re.Pattern[str]] = []
+    prefixes: list[str] = []  # `L*` values (case-sensitive): str.startswith, no regex
     dynamic: list[ValueTest] = []
     for raw in raws:
         text = _text(raw)
@@ -200,23 +202,31 @@ def _string_values(base: str, raws: tuple[ConditionScalar, ...], *, variables: b
             dynamic.append(_string_test(base, text, variables=variables))
             continue
         literal = _glob.literal_text(tokens)
+        prefix = _glob.literal_prefix(tokens, "any", ignore_case=ignore_case)
         if literal is not None:
             literals.add(literal.lower() if ignore_case else literal)
+        elif prefix is not None:
+            prefixes.append(prefix)
         else:
             regexes.append(_glob.to_regex(tokens, "any", ignore_case=ignore_case))
     exact = frozenset(literals)
+    starts = tuple(dict.fromkeys(prefixes))
     pattern = _glob.union(regexes)
 
     def static_hit(value: str) -> bool:
-        if (value.lower() if ignore_case else value) in exact:
+        if (value.lower() if ignore_case else value) in exact or value.startswith(starts):
             return True
         return pattern is not None and pattern.fullmatch(value) is not None
 
-    if not dynamic:
-        if pattern is None and not ignore_case:  # the common case: plain strings
+    if not dynamic and pattern is None and not ignore_case:  # the common cases, inline
+        if not starts:  # plain strings
             if negated:
                 return lambda value, ctx: value not in exact
             return lambda value, ctx: value in exact
+        if negated:
+            return lambda value, ctx: value not in exact and not value.startswith(starts)
+        return lambda value, ctx: value in exact or value.startswith(starts)
+    if not dynamic:
         if negated:
             return lambda value, ctx: not static_hit(value)
         return lambda value, ctx: static_hit(value)

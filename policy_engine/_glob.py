@@ -148,6 +148,17 @@ def _wildcard(char: str, star: StarMode, nxt: Token | None) -> str:
     return ".*" if ends_segment else "[^:]*"
 
 
+def literal_prefix(tokens: tuple[Token, ...], star: StarMode, *, ignore_case: bool) -> str | None:
+    """The literal text ``L`` if ``tokens`` are ``L*`` whose ``*`` crosses everything, so
+    that the pattern matches exactly the strings that start with ``L``
+    (``str.startswith``, no regex); else ``None``. A trailing ``*`` is ``.*`` in the
+    ``any`` and ``arn`` modes (it ends its ARN segment), ``[^:]*`` in ``segment``
+    mode; a case-insensitive pattern is left to its regex."""
+    if ignore_case or star == "segment" or not tokens or tokens[-1] != Wild("*"):
+        return None
+    return literal_text(tokens[:-1])
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Template:
     """A pattern holding policy variables, prepared once: its regex source split at
@@ -156,11 +167,19 @@ class Template:
     ``pieces`` are regex source, the index of a variable (its value, escaped), or
     ``None``: an ``arn``-mode ``*`` just before a variable, which crosses colons only
     when the variable's value starts with one (as :func:`to_regex` decides after
-    :func:`resolve`)."""
+    :func:`resolve`).
+
+    ``literals`` is set when the pattern is case-sensitive and holds no wildcard but,
+    at most, one final ``*`` that crosses everything (``bucket/${aws:username}/*``):
+    the literal text around the variables (one more than there are variables). Such
+    a pattern matches exactly its filled text (``prefix`` false) or the strings that
+    start with it (``prefix`` true), so :func:`matcher` needs no regex."""
 
     pieces: tuple[str | int | None, ...]
     variables: tuple[tuple[str, str | None], ...]  # (lower-case key, default)
     flags: int
+    literals: tuple[str, ...] | None = None
+    prefix: bool = False
 
 
 def template(tokens: tuple[Token, ...], star: StarMode, *, ignore_case: bool) -> Template:
@@ -178,12 +197,80 @@ def template(tokens: tuple[Token, ...], star: StarMode, *, ignore_case: bool) ->
         else:
             pieces.append(len(variables))
             variables.append((t.key.lower(), t.default))
-    return Template(tuple(pieces), tuple(variables), _flags(ignore_case))
+    # A final `*` that crosses everything (not in `segment` mode) is a prefix test.
+    prefix = star != "segment" and bool(tokens) and tokens[-1] == Wild("*")
+    body = tokens[:-1] if prefix else tokens
+    literals: tuple[str, ...] | None = None
+    if not ignore_case and not any(isinstance(t, Wild) for t in body):
+        texts = [""]
+        for t in body:
+            if isinstance(t, Literal_):
+                texts[-1] += t.text
+            else:
+                texts.append("")
+        literals = tuple(texts)
+    return Template(
+        tuple(pieces),
+        tuple(variables),
+        _flags(ignore_case),
+        literals,
+        prefix and literals is not None,
+    )
 
 
-def fill(
-    tp: Template, context: Mapping[str, tuple[tuple[str, ...], bool]]
-) -> re.Pattern[str] | None:
+Context: TypeAlias = Mapping[str, tuple[tuple[str, ...], bool]]
+#: ``(value, context)``: whether ``value`` matches a template filled from ``context``;
+#: ``None`` when a variable has no value.
+TemplateMatch: TypeAlias = Callable[[str, Context], bool | None]
+
+
+def matcher(tp: Template) -> TemplateMatch:
+    """``fill(tp, context).fullmatch(value)`` as one call, prepared once: for a template
+    with ``literals``, the filled text compared (``==`` or ``str.startswith``) with no
+    regex; for the others, the filled regex."""
+    literals = tp.literals
+    if literals is None:
+
+        def by_regex(value: str, context: Context) -> bool | None:
+            pattern = fill(tp, context)
+            return None if pattern is None else pattern.fullmatch(value) is not None
+
+        return by_regex
+    prefix = tp.prefix
+    if len(tp.variables) == 1:  # the common case, inline
+        ((key, default),) = tp.variables
+        head, tail = literals
+
+        def one(value: str, context: Context) -> bool | None:
+            entry = context.get(key)
+            if entry is not None and not entry[1] and len(entry[0]) == 1:
+                filled = head + entry[0][0] + tail
+            elif default is not None:
+                filled = head + default + tail
+            else:
+                return None
+            return value.startswith(filled) if prefix else value == filled
+
+        return one
+    variables = tuple(zip(tp.variables, literals[1:], strict=True))
+    first = literals[0]
+
+    def many(value: str, context: Context) -> bool | None:
+        filled = first
+        for (key, default), text in variables:
+            entry = context.get(key)
+            if entry is not None and not entry[1] and len(entry[0]) == 1:
+                filled += entry[0][0] + text
+            elif default is not None:
+                filled += default + text
+            else:
+                return None
+        return value.startswith(filled) if prefix else value == filled
+
+    return many
+
+
+def fill(tp: Template, context: Context) -> re.Pattern[str] | None:
     """The regex of ``tp`` with the request's values; ``None`` if a variable has no
     value (as :func:`resolve`: an absent, empty or multivalued key takes the default)."""
     values: list[str] = []

@@ -186,7 +186,10 @@ class Request:
             raise InvalidRequest(
                 f"resource account `{resource_account}` is not a 12-digit account ID"
             )
-        caller, carried = _caller_info(principal)
+        info = _CALLERS.get(principal)
+        if info is None:
+            info = _caller_info(principal)
+        caller, carried = info
         normalised: _Normalised
         if context is None:
             context = {}
@@ -196,10 +199,13 @@ class Request:
         else:
             # Keys every request of a principal carries and the caller cannot choose
             # (IAM User Guide, "AWS global condition context keys"); given ones win.
-            norm = dict(carried)
+            norm = carried.copy()
             for key, value in context.items():
+                lower = _LOWER.get(key)
+                if lower is None:
+                    lower = _lower(key)
                 if type(value) is str:
-                    norm[key.lower()] = ((value,), False)
+                    norm[lower] = ((value,), False)
                 elif type(value) is list or type(value) is tuple:
                     if value:  # an empty list is an absent key
                         values = tuple(value)
@@ -207,11 +213,11 @@ class Request:
                             if type(v) is not str:
                                 values = tuple([_scalar_text(v) for v in values])
                                 break
-                        norm[key.lower()] = (values, True)
+                        norm[lower] = (values, True)
                 elif isinstance(value, str | bool | int | float):
-                    norm[key.lower()] = ((_scalar_text(value),), False)
+                    norm[lower] = ((_scalar_text(value),), False)
                 elif value:
-                    norm[key.lower()] = (tuple([_scalar_text(v) for v in value]), True)
+                    norm[lower] = (tuple([_scalar_text(v) for v in value]), True)
             normalised = norm
         # A frozen dataclass sets each field through object.__setattr__, which costs
         # more than the rest of this method. So the fields are set on a mutable twin
@@ -260,12 +266,36 @@ class _RequestSlots:
     __slots__ = Request.__slots__
 
 
-@lru_cache(maxsize=CALLER_CACHE_SIZE)
-def _caller_info(principal: str) -> tuple[Caller, _Normalised]:
-    """The caller of ``principal`` and the context keys it carries (normalised)."""
+#: :func:`_caller_info` by principal, at most :data:`CALLER_CACHE_SIZE` (a plain dict
+#: read inline by :class:`Request`; emptied when full).
+_CALLERS: dict[str, tuple[Caller, dict[str, tuple[tuple[str, ...], bool]]]] = {}
+
+
+def _caller_info(principal: str) -> tuple[Caller, dict[str, tuple[tuple[str, ...], bool]]]:
+    """The caller of ``principal`` and the context keys it carries (normalised;
+    callers copy it before adding keys), remembered in :data:`_CALLERS`."""
     caller = parse_caller(principal)
-    carried = {key: ((value,), False) for key, value in _principal_keys(caller).items()}
-    return caller, carried
+    carried: dict[str, tuple[tuple[str, ...], bool]] = {
+        key: ((value,), False) for key, value in _principal_keys(caller).items()
+    }
+    if len(_CALLERS) >= CALLER_CACHE_SIZE:
+        _CALLERS.clear()
+    info = _CALLERS[principal] = (caller, carried)
+    return info
+
+
+#: Bound of :data:`_LOWER`, the lower-case form of context keys seen (emptied when full).
+CONTEXT_KEY_CACHE_SIZE = 1024
+_LOWER: dict[str, str] = {}
+
+
+def _lower(key: str) -> str:
+    """``key.lower()``, remembered in :data:`_LOWER` (requests repeat their keys)."""
+    lower = key.lower()
+    if len(_LOWER) >= CONTEXT_KEY_CACHE_SIZE:
+        _LOWER.clear()
+    _LOWER[key] = lower
+    return lower
 
 
 def _principal_keys(caller: Caller) -> dict[str, str]:
@@ -344,7 +374,10 @@ class _Patterns:
     ignore_case: bool
     star: _glob.StarMode
     match_all: bool
-    combined: re.Pattern[str] | None  # the regexes as one alternation (evaluation plans)
+    # For evaluation plans: the regexes that are a literal prefix and a final `*`, as
+    # prefixes (``str.startswith``), and the others as one alternation.
+    prefixes: tuple[str, ...]
+    combined: re.Pattern[str] | None
 
     def matches(self, value: str, ctx: Mapping[str, tuple[tuple[str, ...], bool]]) -> bool:
         return self.state(value, ctx) is True
@@ -389,6 +422,8 @@ def _patterns(
     exact: set[str] = set()
     regexes: list[re.Pattern[str]] = []
     dynamic: list[tuple[_glob.Token, ...]] = []
+    prefixes: list[str] = []
+    rest: list[re.Pattern[str]] = []
     match_all = False
     for value in values:
         if value == "*":
@@ -400,8 +435,14 @@ def _patterns(
         text = _glob.literal_text(tokens)
         if text is not None:
             exact.add(text.lower() if ignore_case else text)
+            continue
+        regex = _glob.to_regex(tokens, star, ignore_case=ignore_case)
+        regexes.append(regex)
+        prefix = _glob.literal_prefix(tokens, star, ignore_case=ignore_case)
+        if prefix is not None:
+            prefixes.append(prefix)
         else:
-            regexes.append(_glob.to_regex(tokens, star, ignore_case=ignore_case))
+            rest.append(regex)
     return _Patterns(
         frozenset(exact),
         tuple(regexes),
@@ -409,7 +450,8 @@ def _patterns(
         ignore_case,
         star,
         match_all,
-        _glob.union(regexes),
+        tuple(dict.fromkeys(prefixes)),
+        _glob.union(rest),
     )
 
 
@@ -475,53 +517,137 @@ class CompiledStatement:
 
 _EMPTY: Mapping[str, tuple[tuple[str, ...], bool]] = {}
 
+#: ``(resource, context)``: whether a statement applies, its action and principal
+#: matched (true: it applies; false or ``None``: it does not).
+_CheckFn: TypeAlias = Callable[[str, _Normalised], bool | None]
+
 # How a statement's Resource (or NotResource) element is checked per request.
 _ALWAYS, _STATIC, _DYNAMIC, _NEVER = 0, 1, 2, 3
 
 
 class _Probe(NamedTuple):
     """What is left to check of a statement per request once its action and
-    principal matched: its resource element and its conditions."""
+    principal matched: its resource element and its conditions, as one ``check``."""
 
-    mode: int  # _ALWAYS, _STATIC, _DYNAMIC (a variable: CompiledStatement.dynamic_match)
-    exact: frozenset[str]  # _STATIC: literal resources
-    regex: re.Pattern[str] | None  # _STATIC: the wildcard resources as one pattern
-    negate: bool  # NotResource
+    mode: int  # _ALWAYS, _STATIC, _DYNAMIC (a variable), _NEVER
     conditions: tuple[Callable[[_Normalised], bool], ...]
-    templates: tuple[_glob.Template, ...]  # _DYNAMIC: the resources holding variables
+    check: _CheckFn
+    prefixes: tuple[str, ...] | None = None  # set when `check` is resource.startswith(them)
 
 
 def _probe(cs: CompiledStatement) -> _Probe:
     resources = cs.resources
     tests = tuple(c.test for c in cs.conditions)
     if resources is None:
-        return _Probe(_ALWAYS, frozenset(), None, False, tests, ())
+        return _Probe(_ALWAYS, tests, _conditions_check(tests))
     if resources.match_all:  # "*": every resource, or none under NotResource
-        mode = _NEVER if cs.not_resource else _ALWAYS
-        return _Probe(mode, frozenset(), None, False, tests, ())
+        if cs.not_resource:
+            return _Probe(_NEVER, tests, _never)
+        return _Probe(_ALWAYS, tests, _conditions_check(tests))
     templates = tuple(
-        _glob.template(tokens, resources.star, ignore_case=resources.ignore_case)
+        _glob.matcher(_glob.template(tokens, resources.star, ignore_case=resources.ignore_case))
         for tokens in resources.dynamic
     )
     mode = _DYNAMIC if templates else _STATIC
-    return _Probe(mode, resources.exact, resources.combined, cs.not_resource, tests, templates)
+    if (
+        mode == _STATIC
+        and not cs.not_resource
+        and not tests
+        and not resources.exact
+        and resources.combined is None
+    ):
+        only = resources.prefixes
+    else:
+        only = None
+    check = _resource_check(
+        resources.exact,
+        resources.prefixes,
+        resources.combined,
+        cs.not_resource,
+        tests,
+        templates,
+    )
+    return _Probe(mode, tests, check, only)
 
 
-def _dynamic_applies(probe: _Probe, resource: str, context: _Normalised) -> bool:
-    """Whether a resource element with variables lets its statement apply: a pattern
-    matches (NotResource: none does); a variable without a value, where no pattern
-    matches, makes the statement apply to nothing (as :meth:`_Patterns.state`)."""
-    regex = probe.regex
-    if resource in probe.exact or (regex is not None and regex.fullmatch(resource)):
-        return not probe.negate
-    unresolved = False
-    for tp in probe.templates:
-        filled = _glob.fill(tp, context)
-        if filled is None:
-            unresolved = True
-        elif filled.fullmatch(resource):
-            return not probe.negate
-    return not unresolved and probe.negate
+def _never(resource: str, context: _Normalised) -> bool:
+    return False
+
+
+def _conditions_check(tests: tuple[Callable[[_Normalised], bool], ...]) -> _CheckFn:
+    """A statement that applies to any resource: its conditions decide."""
+    if len(tests) == 1:
+        (test,) = tests
+        return lambda resource, context: test(context)
+
+    def check(resource: str, context: _Normalised) -> bool:
+        for test in tests:  # noqa: SIM110 - a plain loop is faster on this hot path
+            if not test(context):
+                return False
+        return True
+
+    return check
+
+
+def _resource_check(
+    exact: frozenset[str],
+    prefixes: tuple[str, ...],
+    regex: re.Pattern[str] | None,
+    negate: bool,
+    tests: tuple[Callable[[_Normalised], bool], ...],
+    templates: tuple[_glob.TemplateMatch, ...],
+) -> _CheckFn:
+    """Whether a statement applies, by its Resource (or NotResource) element and its
+    conditions: literal resources in a set, ``L*`` ones as prefixes, other wildcard
+    ones as one regex, ones with variables filled per request (as
+    :meth:`_Patterns.state`: a variable without a value, where no pattern matches,
+    makes the statement apply to nothing, NotResource included)."""
+    if not negate and not tests and regex is None:  # the common shapes, inline
+        if not exact and not templates:
+            if len(prefixes) == 1:
+                (prefix,) = prefixes
+                return lambda resource, context: resource.startswith(prefix)
+            return lambda resource, context: resource.startswith(prefixes)
+        if not prefixes and not templates:
+            return lambda resource, context: resource in exact
+        if not prefixes and not exact and len(templates) == 1:
+            return templates[0]  # one pattern with variables (ABAC)
+    if not negate and not templates and regex is None and not prefixes and len(tests) == 1:
+        (test,) = tests  # a literal resource and a condition
+        return lambda resource, context: resource in exact and test(context)
+    if not negate and not templates and regex is None and not prefixes and len(tests) == 2:
+        first, second = tests
+        return lambda resource, context: resource in exact and first(context) and second(context)
+
+    def check(resource: str, context: _Normalised) -> bool:
+        if (
+            resource in exact
+            or resource.startswith(prefixes)
+            or (regex is not None and regex.fullmatch(resource) is not None)
+        ):
+            if negate:
+                return False
+        elif templates:
+            unresolved = False
+            for match in templates:
+                hit = match(resource, context)
+                if hit:
+                    if negate:
+                        return False
+                    break
+                if hit is None:
+                    unresolved = True
+            else:
+                if unresolved or not negate:
+                    return False
+        elif not negate:
+            return False
+        for test in tests:  # noqa: SIM110 - a plain loop is faster on this hot path
+            if not test(context):
+                return False
+        return True
+
+    return check
 
 
 GrantKind: TypeAlias = Literal["direct", "role", "account"]
@@ -718,19 +844,17 @@ def _prepare(items: Sequence[PolicyInput], kind: PolicyKindName) -> tuple[Compil
 #: Bounds of an :class:`Evaluator`'s caches (README "Performance"); a full cache is
 #: emptied and refilled. Plans per (action, caller, same account) seen; service plans
 #: per (service, caller, same account); decisions per service plan, by which of its
-#: statements applied.
+#: statements applied (and a plan with one check keeps its two decisions besides).
 PLAN_CACHE_SIZE = 4096
 SERVICE_PLAN_CACHE_SIZE = 256
 OUTCOME_CACHE_SIZE = 64
-
-_Check: TypeAlias = tuple[int, _Probe]  # (bit, probe)
 
 
 class _ServicePlan:
     """The statements of one service that can count for one caller (principal and
     service index matched), numbered by bit, with the decisions reached so far."""
 
-    __slots__ = ("entries", "hits", "kind", "outcomes", "same")
+    __slots__ = ("boundary", "entries", "hits", "kind", "outcomes", "same", "session")
 
     def __init__(
         self,
@@ -738,12 +862,32 @@ class _ServicePlan:
         hits: tuple[tuple[int, StatementRef], ...],
         kind: PrincipalKind,
         same: bool,
+        boundary: bool,
+        session: bool,
     ) -> None:
         self.entries = entries  # (statement, bit, applies whenever its action matches)
         self.hits = hits  # (role, ref) by bit position
         self.kind = kind
         self.same = same
+        self.boundary = boundary  # whether the evaluator has boundary, session policies
+        self.session = session
         self.outcomes: dict[int, Decision] = {}
+
+    def outcome(self, which: int) -> Decision:
+        """The decision when the statements of the bits ``which`` apply (memoised)."""
+        outcomes = self.outcomes
+        decision = outcomes.get(which)
+        if decision is None:
+            decision = _conclude(
+                self.hits, which, self.kind, self.same, self.boundary, self.session
+            )
+            if len(outcomes) >= OUTCOME_CACHE_SIZE:
+                outcomes.clear()
+            outcomes[which] = decision
+        return decision
+
+
+_Decide: TypeAlias = Callable[[str, _Normalised], Decision]  # (resource, context)
 
 
 class _Plan(NamedTuple):
@@ -751,10 +895,74 @@ class _Plan(NamedTuple):
     (action, principal and service index matched), so a request of that shape costs
     its resource match and conditions only, whatever its resource."""
 
-    checks: tuple[_Check, ...]
-    base: int  # bits of the statements that always apply
     decision: Decision | None  # set when nothing is left to check
+    decide: _Decide  # the decision from the request's resource and context
     service: _ServicePlan
+
+
+def _decide(service: _ServicePlan, base: int, probes: tuple[tuple[int, _Probe], ...]) -> _Decide:
+    """A plan's decision procedure: run its checks, read the outcome of the bits that
+    applied (``base``: the statements that apply whenever the action matches). A plan
+    with one check keeps its two possible decisions once reached, and tests a
+    resource prefix inline."""
+    outcomes = service.outcomes
+    if len(probes) == 1:
+        ((bit, probe),) = probes
+        check = probe.check
+        hit_bits = base | bit
+        hit: Decision | None = None
+        miss: Decision | None = None
+        prefixes = probe.prefixes
+        if prefixes is not None:
+
+            def one_prefix(resource: str, context: _Normalised) -> Decision:
+                nonlocal hit, miss
+                if resource.startswith(prefixes):
+                    if hit is None:
+                        hit = service.outcome(hit_bits)
+                    return hit
+                if miss is None:
+                    miss = service.outcome(base)
+                return miss
+
+            return one_prefix
+
+        def one(resource: str, context: _Normalised) -> Decision:
+            nonlocal hit, miss
+            if check(resource, context):
+                if hit is None:
+                    hit = service.outcome(hit_bits)
+                return hit
+            if miss is None:
+                miss = service.outcome(base)
+            return miss
+
+        return one
+
+    checks = tuple((bit, probe.check) for bit, probe in probes)
+    if len(checks) == 2:
+        (bit1, check1), (bit2, check2) = checks
+
+        def two(resource: str, context: _Normalised) -> Decision:
+            which = base
+            if check1(resource, context):
+                which |= bit1
+            if check2(resource, context):
+                which |= bit2
+            decision = outcomes.get(which)
+            return decision if decision is not None else service.outcome(which)
+
+        return two
+
+    def many(resource: str, context: _Normalised) -> Decision:
+        which = base
+        for bit, check in checks:
+            if check(resource, context):
+                which |= bit
+        decision = outcomes.get(which)
+        return decision if decision is not None else service.outcome(which)
+
+    return many
 
 
 class Evaluator:
@@ -812,43 +1020,23 @@ class Evaluator:
 
     def evaluate(self, request: Request) -> Decision:
         caller = request.caller
-        if caller.kind not in self._callers_ok:
-            self._check_caller(caller)
         wanted = request.resource_account
         same = wanted is None or caller.account is None or wanted == caller.account
         # Only resource policies look at who the caller is beyond its kind.
         key = (request.action, request.principal if self.resource else caller.kind, same)
         plan = self._plans.get(key)
         if plan is None:
+            # A plan exists only for a caller kind that passed this check.
+            if caller.kind not in self._callers_ok:
+                self._check_caller(caller)
             plan = self._plan(request.action, key[1], caller, same)
             if len(self._plans) >= PLAN_CACHE_SIZE:
                 self._plans.clear()
             self._plans[key] = plan
-        checks, which, decision, service = plan
+        decision = plan[0]
         if decision is not None:
             return decision
-        resource = request.resource
-        for bit, probe in checks:
-            mode, exact, regex, negate, conditions, _ = probe
-            if mode == _STATIC:
-                hit = resource in exact or (
-                    regex is not None and regex.fullmatch(resource) is not None
-                )
-                if hit == negate:
-                    continue
-            elif mode == _DYNAMIC and not _dynamic_applies(probe, resource, request.normalised):
-                continue
-            if conditions:
-                context = request.normalised
-                for test in conditions:
-                    if not test(context):
-                        break
-                else:
-                    which |= bit
-            else:
-                which |= bit
-        decision = service.outcomes.get(which)
-        return decision if decision is not None else self._outcome(service, which)
+        return plan[1](request.resource, request.normalised)
 
     def evaluate_uncached(self, request: Request) -> Decision:
         """The same decision by the plain route: every statement of every policy
@@ -873,7 +1061,14 @@ class Evaluator:
                         continue
                     if cs.conditions_hold(request):
                         which |= 1 << (len(hits) - 1)
-        return self._conclude(tuple(hits), which, caller.kind, request.same_account)
+        return _conclude(
+            tuple(hits),
+            which,
+            caller.kind,
+            request.same_account,
+            has_boundary,
+            bool(self.session),
+        )
 
     def cache_sizes(self) -> dict[str, tuple[int, int]]:
         """Each cache of this evaluator as (entries, bound): ``plans``,
@@ -893,16 +1088,6 @@ class Evaluator:
         self._plans.clear()
         self._service_plans.clear()
 
-    def _outcome(self, service: _ServicePlan, which: int) -> Decision:
-        outcomes = service.outcomes
-        decision = outcomes.get(which)
-        if decision is None:
-            decision = self._conclude(service.hits, which, service.kind, service.same)
-            if len(outcomes) >= OUTCOME_CACHE_SIZE:
-                outcomes.clear()
-            outcomes[which] = decision
-        return decision
-
     def _plan(self, action: str, who: str, caller: Caller, same: bool) -> _Plan:
         """The plan of one action, from its service's plan (built on first use)."""
         service = action.partition(":")[0].lower()
@@ -913,7 +1098,7 @@ class Evaluator:
             if len(self._service_plans) >= SERVICE_PLAN_CACHE_SIZE:
                 self._service_plans.clear()
             self._service_plans[key] = sp
-        checks: list[_Check] = []
+        probes: list[tuple[int, _Probe]] = []
         base = 0
         for cs, bit, fixed in sp.entries:
             if cs.actions.static_hit(action) == cs.not_action:
@@ -921,9 +1106,11 @@ class Evaluator:
             if fixed:
                 base |= bit
             else:
-                checks.append((bit, cs.probe))
-        decision = None if checks else self._outcome(sp, base)
-        return _Plan(tuple(checks), base, decision, sp)
+                probes.append((bit, cs.probe))
+        if not probes:
+            decision = sp.outcome(base)
+            return _Plan(decision, lambda resource, context: decision, sp)
+        return _Plan(None, _decide(sp, base, tuple(probes)), sp)
 
     def _service_plan(self, service: str, caller: Caller, same: bool) -> _ServicePlan:
         has_boundary = bool(self.boundary)
@@ -946,7 +1133,9 @@ class Evaluator:
                     fixed = probe.mode == _ALWAYS and not probe.conditions
                     entries.append((cs, 1 << len(hits), fixed))
                     hits.append((role, cs.ref))
-        return _ServicePlan(tuple(entries), tuple(hits), caller.kind, same)
+        return _ServicePlan(
+            tuple(entries), tuple(hits), caller.kind, same, has_boundary, bool(self.session)
+        )
 
     def _check_caller(self, caller: Caller) -> None:
         """Policies a caller of this kind cannot have are an input error, not ignored."""
@@ -956,56 +1145,60 @@ class Evaluator:
         if problem is not None:
             raise InvalidRequest(f"principal `{caller.arn}` {problem}")
 
-    def _conclude(
-        self,
-        candidates: tuple[tuple[int, StatementRef], ...],
-        which: int,
-        kind: PrincipalKind,
-        same: bool,
-    ) -> Decision:
-        hits = [hit for i, hit in enumerate(candidates) if which >> i & 1]
-        mask = 0
-        for role, _ in hits:
-            mask |= 1 << role
-        if mask & _BIT_DENY:
-            return Decision("explicit_deny", _refs(hits, _BIT_DENY), _REASON_DENY)
-        limits = _BIT_BOUNDARY | _BIT_SESSION
-        boundary_ok = not self.boundary or bool(mask & _BIT_BOUNDARY)
-        session_ok = not self.session or bool(mask & _BIT_SESSION)
-        identity_refs: tuple[StatementRef, ...] = ()
-        if kind == "root":
-            identity_ok = True
-        else:
-            identity_ok = bool(mask & _BIT_IDENTITY) and boundary_ok and session_ok
-            identity_refs = _refs(hits, _BIT_IDENTITY | limits)
-        if same:
-            if mask & _BIT_DIRECT:
-                return Decision("allow", _refs(hits, _BIT_DIRECT), _REASON_DIRECT)
-            if mask & _BIT_ROLE and boundary_ok and session_ok:
-                return Decision("allow", _refs(hits, _BIT_ROLE | limits), _REASON_ROLE)
-            if identity_ok:
-                if kind == "root":
-                    return Decision("allow", (), _REASON_ROOT)
-                return Decision("allow", identity_refs, _REASON_ALLOW)
-            if kind == "service" or not mask & (_BIT_IDENTITY | _BIT_ROLE):
-                return Decision("implicit_deny", (), _REASON_NO_ALLOW)
-        else:
-            grants = mask & (_BIT_DIRECT | _BIT_ROLE | _BIT_ACCOUNT)
-            if not grants:
-                return Decision(
-                    "implicit_deny", _refs(hits, _BIT_IDENTITY | limits), _REASON_CROSS_RESOURCE
-                )
-            grant_refs = _refs(hits, _BIT_DIRECT | _BIT_ROLE | _BIT_ACCOUNT)
-            if identity_ok:
-                return Decision("allow", (*grant_refs, *identity_refs), _REASON_CROSS_ALLOW)
-            if not mask & _BIT_IDENTITY:
-                return Decision("implicit_deny", grant_refs, _REASON_CROSS_IDENTITY)
-        principal_refs = _refs(hits, _BIT_IDENTITY | _BIT_ROLE)
-        if not boundary_ok:
-            return Decision("implicit_deny", principal_refs, _REASON_BOUNDARY)
-        return Decision(
-            "implicit_deny", _refs(hits, _BIT_IDENTITY | _BIT_ROLE | _BIT_BOUNDARY), _REASON_SESSION
-        )
+
+def _conclude(
+    candidates: tuple[tuple[int, StatementRef], ...],
+    which: int,
+    kind: PrincipalKind,
+    same: bool,
+    has_boundary: bool,
+    has_session: bool,
+) -> Decision:
+    """The decision when the candidates of the bits ``which`` apply (the evaluation
+    order of the module docstring)."""
+    hits = [hit for i, hit in enumerate(candidates) if which >> i & 1]
+    mask = 0
+    for role, _ in hits:
+        mask |= 1 << role
+    if mask & _BIT_DENY:
+        return Decision("explicit_deny", _refs(hits, _BIT_DENY), _REASON_DENY)
+    limits = _BIT_BOUNDARY | _BIT_SESSION
+    boundary_ok = not has_boundary or bool(mask & _BIT_BOUNDARY)
+    session_ok = not has_session or bool(mask & _BIT_SESSION)
+    identity_refs: tuple[StatementRef, ...] = ()
+    if kind == "root":
+        identity_ok = True
+    else:
+        identity_ok = bool(mask & _BIT_IDENTITY) and boundary_ok and session_ok
+        identity_refs = _refs(hits, _BIT_IDENTITY | limits)
+    if same:
+        if mask & _BIT_DIRECT:
+            return Decision("allow", _refs(hits, _BIT_DIRECT), _REASON_DIRECT)
+        if mask & _BIT_ROLE and boundary_ok and session_ok:
+            return Decision("allow", _refs(hits, _BIT_ROLE | limits), _REASON_ROLE)
+        if identity_ok:
+            if kind == "root":
+                return Decision("allow", (), _REASON_ROOT)
+            return Decision("allow", identity_refs, _REASON_ALLOW)
+        if kind == "service" or not mask & (_BIT_IDENTITY | _BIT_ROLE):
+            return Decision("implicit_deny", (), _REASON_NO_ALLOW)
+    else:
+        grants = mask & (_BIT_DIRECT | _BIT_ROLE | _BIT_ACCOUNT)
+        if not grants:
+            return Decision(
+                "implicit_deny", _refs(hits, _BIT_IDENTITY | limits), _REASON_CROSS_RESOURCE
+            )
+        grant_refs = _refs(hits, _BIT_DIRECT | _BIT_ROLE | _BIT_ACCOUNT)
+        if identity_ok:
+            return Decision("allow", (*grant_refs, *identity_refs), _REASON_CROSS_ALLOW)
+        if not mask & _BIT_IDENTITY:
+            return Decision("implicit_deny", grant_refs, _REASON_CROSS_IDENTITY)
+    principal_refs = _refs(hits, _BIT_IDENTITY | _BIT_ROLE)
+    if not boundary_ok:
+        return Decision("implicit_deny", principal_refs, _REASON_BOUNDARY)
+    return Decision(
+        "implicit_deny", _refs(hits, _BIT_IDENTITY | _BIT_ROLE | _BIT_BOUNDARY), _REASON_SESSION
+    )
 
 
 def _caller_problem(

@@ -64,6 +64,9 @@ POLICY_RESOURCES = [
     "arn:aws:sqs:eu-west-1:111122223333:q-${aws:username}",
     "arn:aws:dynamodb:eu-west-1:111122223333:table/t",
     "arn:aws:dynamodb:eu-west-1:*:table/?",
+    "arn:aws:s3:::docs/${aws:username}/${aws:PrincipalTag/team}/*",
+    "arn:aws:s3:::docs/${aws:PrincipalTag/team}",
+    "arn:aws:s3:::docs/a%s/*",
 ]
 REQUEST_RESOURCES = [
     "arn:aws:s3:::docs/acme/a.txt",
@@ -78,6 +81,11 @@ REQUEST_RESOURCES = [
     "arn:aws:sqs:eu-west-1:111122223333:q-alice",
     "arn:aws:dynamodb:eu-west-1:111122223333:table/t",
     "arn:aws:dynamodb:eu-west-1:111122223333:table/u",
+    "arn:aws:s3:::docs/alice/acme/x",
+    "arn:aws:s3:::docs/acme",
+    "arn:aws:s3:::docs/a%s/x",
+    "arn:aws:s3:::docs/acme",  # one short of a prefix
+    "arn:aws:s3:::docs",
 ]
 CONDITIONS: list[dict[str, Any]] = [
     {"StringEquals": {"aws:PrincipalTag/team": "acme"}},
@@ -162,8 +170,15 @@ def requests(draw: st.DrawFn) -> Request:
             # never-seen resources: a fresh object name under a known prefix
             st.builds(
                 lambda prefix, name: prefix + name,
-                st.sampled_from(["arn:aws:s3:::docs/acme/", "arn:aws:s3:::docs/", ""]),
-                st.text("abc/*?:$", max_size=6),
+                st.sampled_from(
+                    [
+                        "arn:aws:s3:::docs/acme/",
+                        "arn:aws:s3:::docs/",
+                        "arn:aws:s3:::docs/alice/acme/",
+                        "",
+                    ]
+                ),
+                st.text("abc/*?:$%", max_size=6),
             ),
         )
     )
@@ -193,6 +208,28 @@ def outcome(decide: Any, request: Request) -> Decision | str:
     resource=st.lists(policies(resource_policy=True), max_size=2),
     stream=st.lists(requests(), min_size=1, max_size=8),
     tiny_caches=st.booleans(),
+)
+@example(  # a plan with two checks, of which only the second applies
+    identity=[
+        policy_from_obj(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::docs/acme/*"},
+                    {
+                        "Effect": "Allow",
+                        "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:::*/a.txt",
+                    },
+                ],
+            }
+        )
+    ],
+    session=[],
+    boundary=[],
+    resource=[],
+    stream=[Request("s3:GetObject", "arn:aws:s3:::docs/globex/a.txt", principal=SESSION)],
+    tiny_caches=False,
 )
 def test_planned_evaluation_equals_the_plain_route(
     identity: list[Any],
@@ -275,6 +312,9 @@ STRING_OPERATORS = [
     one=st.one_of(st.none(), st.text("aAb*", max_size=2)),
     variables=st.booleans(),
 )
+@example(base="StringNotLike", raws=["a*", "b"], value="ab", one=None, variables=False)
+@example(base="StringLike", raws=["a*", "b"], value="ab", one=None, variables=False)
+@example(base="StringLike", raws=["a*", "b?"], value="bb", one=None, variables=True)
 def test_string_values_prepared_together_match_one_by_one(
     base: str, raws: list[str], value: str, one: str | None, variables: bool
 ) -> None:
@@ -289,3 +329,179 @@ def test_string_values_prepared_together_match_one_by_one(
         negated=base in _conditions.NEGATED,
     )
     assert together(value, context) == one_by_one(value, context)
+
+
+PATTERN_PIECES = ["a", "b", ":", "/", "%", "%s", "*", "?", "${k:one}", "${k:two, ':d'}", "${*}"]
+CONTEXT_TEXT = st.text("ab:/%*", max_size=3)
+
+
+@st.composite
+def pattern_and_value(draw: st.DrawFn) -> tuple[str, str]:
+    """An IAM pattern and a value that often matches it: the pattern's pieces with each
+    wildcard and variable replaced by a random text, then at times a random suffix."""
+    pieces = draw(st.lists(st.sampled_from(PATTERN_PIECES), max_size=8))
+    filler = {"*": st.text("ab:/", max_size=3), "?": st.text("ab:/", min_size=1, max_size=1)}
+    value = "".join(
+        draw(filler[piece]) if piece in filler else draw(CONTEXT_TEXT) if "${k" in piece else piece
+        for piece in pieces
+    )
+    if draw(st.booleans()):
+        value += draw(st.text("ab:/%", max_size=3))
+    return "".join(pieces), value.replace("${*}", "*")
+
+
+@given(
+    pattern_value=pattern_and_value(),
+    star=st.sampled_from(["any", "arn", "segment"]),
+    ignore_case=st.booleans(),
+    one=st.one_of(st.none(), CONTEXT_TEXT, st.lists(st.just("a"), max_size=2)),
+    two=st.one_of(st.none(), CONTEXT_TEXT),
+)
+@example(pattern_value=("b/${k:one}/*", "b/a/x"), star="arn", ignore_case=False, one="a", two=None)
+@example(pattern_value=("${k:one}%s*", "a%sx"), star="any", ignore_case=False, one="a", two=None)
+@example(pattern_value=("q-${k:one}", "q-ax"), star="arn", ignore_case=False, one="a", two=None)
+@example(
+    pattern_value=("${k:one}/${k:two, ':d'}/*", "a/b/x"),
+    star="arn",
+    ignore_case=False,
+    one="a",
+    two="b",
+)
+@example(
+    pattern_value=("${k:one}/${k:two, ':d'}", "a/:dx"),
+    star="arn",
+    ignore_case=False,
+    one="a",
+    two=None,
+)
+@example(
+    pattern_value=("${k:one}:${k:two, ':d'}", "a::d"),
+    star="arn",
+    ignore_case=False,
+    one="a",
+    two=None,
+)
+def test_a_template_matcher_decides_as_the_resolved_pattern(
+    pattern_value: tuple[str, str], star: Any, ignore_case: bool, one: Any, two: str | None
+) -> None:
+    """The prepared matcher of a template (a text compare or prefix test where the
+    pattern allows one, else the filled regex) decides as resolving the variables and
+    matching the compiled pattern (the plain route); ``None`` where a variable has no
+    value."""
+    text, value = pattern_value
+    context = {
+        key: (tuple(v), True) if isinstance(v, list) else ((v,), False)
+        for key, v in (("k:one", one), ("k:two", two))
+        if v is not None and v != []
+    }
+    tokens = _glob.tokenize(text, variables=True, wildcards=True)
+    assume(_glob.has_variables(tokens))
+    tp = _glob.template(tokens, star, ignore_case=ignore_case)
+    resolved = _glob.resolve(tokens, _glob.context_lookup(context))
+    expected = (
+        None
+        if resolved is None
+        else _glob.to_regex(resolved, star, ignore_case=ignore_case).fullmatch(value) is not None
+    )
+    assert _glob.matcher(tp)(value, context) == expected
+
+
+@given(
+    pattern_value=pattern_and_value(),
+    star=st.sampled_from(["any", "arn", "segment"]),
+    ignore_case=st.booleans(),
+)
+@example(pattern_value=("a:b*", "a:b:c"), star="arn", ignore_case=False)
+@example(pattern_value=("a:b*", "a:b:c"), star="segment", ignore_case=False)
+@example(pattern_value=("a%b*", "a%bc"), star="any", ignore_case=False)
+def test_a_literal_prefix_matches_as_its_pattern(
+    pattern_value: tuple[str, str], star: Any, ignore_case: bool
+) -> None:
+    """Where a pattern is a literal prefix test, ``str.startswith`` decides as its
+    regex (variables are not substituted here: they are literal text)."""
+    text, value = pattern_value
+    tokens = _glob.tokenize(text, variables=False, wildcards=True)
+    prefix = _glob.literal_prefix(tokens, star, ignore_case=ignore_case)
+    regex = _glob.to_regex(tokens, star, ignore_case=ignore_case)
+    if prefix is not None:
+        assert value.startswith(prefix) == (regex.fullmatch(value) is not None)
+    for candidate in (value, text):  # a prefix is found for every `L*` but `segment` mode
+        if not ignore_case and star != "segment" and candidate.endswith("*"):
+            shape = _glob.tokenize(candidate, variables=False, wildcards=True)
+            if _glob.literal_text(shape[:-1]) is not None:
+                assert _glob.literal_prefix(shape, star, ignore_case=False) is not None
+
+
+@given(
+    resources=st.lists(
+        st.sampled_from(POLICY_RESOURCES + REQUEST_RESOURCES), min_size=1, max_size=3
+    ),
+    negate=st.booleans(),
+    conditions=st.lists(st.sampled_from(CONDITIONS), max_size=3),
+    request=requests(),
+    version=st.sampled_from(["2012-10-17", "2008-10-17"]),
+)
+@example(
+    resources=["arn:aws:s3:::docs/acme/a.txt"],
+    negate=False,
+    conditions=[
+        {"StringEquals": {"aws:PrincipalTag/team": "acme"}},
+        {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}},
+    ],
+    request=Request(
+        "s3:GetObject",
+        "arn:aws:s3:::docs/acme/a.txt",
+        {"aws:PrincipalTag/team": "acme"},
+        principal=f"arn:aws:sts::{OTHER}:assumed-role/tenant-role/acme",
+    ),
+    version="2012-10-17",
+)
+@example(
+    resources=["arn:aws:s3:::docs/acme/*"],
+    negate=False,
+    conditions=[],
+    request=Request("s3:GetObject", "arn:aws:s3:::docs/acme"),
+    version="2012-10-17",
+)
+@example(
+    resources=["arn:aws:s3:::docs/${aws:username}/${aws:PrincipalTag/team}/*"],
+    negate=True,
+    conditions=[{"Null": {"s3:prefix": "false"}}],
+    request=Request(
+        "s3:GetObject",
+        "arn:aws:s3:::docs/alice/acme/x",
+        {"aws:username": "alice", "aws:PrincipalTag/team": "acme", "s3:prefix": "a"},
+    ),
+    version="2012-10-17",
+)
+def test_a_prepared_statement_check_applies_as_the_plain_match(
+    resources: list[str],
+    negate: bool,
+    conditions: list[dict[str, Any]],
+    request: Request,
+    version: str,
+) -> None:
+    """The check a plan runs for a statement (its resource element and conditions
+    prepared as one test, in whichever shape) says what the plain match of the
+    statement says, for a statement whose action matches."""
+    from policy_engine.evaluate import compile_policy
+
+    body: dict[str, Any] = {
+        "Effect": "Allow",
+        "Action": "*",
+        "NotResource" if negate else "Resource": resources,
+    }
+    merged: dict[str, Any] = {}
+    for c in conditions:
+        for op, keys in c.items():
+            merged.setdefault(op, {}).update(keys)
+    if merged:
+        body["Condition"] = merged
+    try:
+        policy = policy_from_obj({"Version": version, "Statement": [body]})
+        (statement,) = compile_policy(policy).statements
+    except PolicyParseError:
+        assume(False)
+        raise
+    applies = statement.probe.check(request.resource, request.normalised)
+    assert bool(applies) == statement.applies(request)

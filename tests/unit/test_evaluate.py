@@ -357,7 +357,8 @@ def test_a_long_stream_of_distinct_requests_keeps_every_cache_at_its_bound() -> 
             # a new action, service, principal, resource or context every time
             f"svc{i}:Op{i}" if i % 3 == 0 else ("s3:GetObject" if i % 3 == 1 else f"s3:Op{i}"),
             f"arn:aws:s3:::b/u{i}/o{i}",
-            {f"k:c{j}": "y" for j in range(8) if i >> j & 1} | {"aws:username": f"u{i % 7}"},
+            {f"k:c{j}": "y" for j in range(8) if i >> j & 1}
+            | {"aws:username": f"u{i % 7}", f"k:Fresh{i}": "x"},
             # one principal for s3:GetObject, so that one plan meets every outcome
             principal=f"arn:aws:sts::{ACCOUNT}:assumed-role/r/s{i if i % 3 != 1 else 0}",
         )
@@ -366,12 +367,14 @@ def test_a_long_stream_of_distinct_requests_keeps_every_cache_at_its_bound() -> 
             for name, (size, bound) in evaluator.cache_sizes().items():
                 assert size <= bound, name
                 largest[name] = max(largest[name], size)
+            # the per-process memos read inline by Request (callers, lower-case keys)
+            assert 0 < len(module._CALLERS) <= module.CALLER_CACHE_SIZE
+            assert 0 < len(module._LOWER) <= module.CONTEXT_KEY_CACHE_SIZE
     # Each cache filled up to near its bound (the stream was long enough to overflow it).
     for name, size in largest.items():
         assert size > evaluator.cache_sizes()[name][1] // 2, (name, size)
     for cached in (
         module.parse_caller,
-        module._caller_info,
         module._compile_policy,
         _glob.tokenize,
         _glob._compile,
