@@ -398,14 +398,7 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         should_fail,
     )
 
-    if args.jobs > 1:
-        import multiprocessing
-
-        if "fork" not in multiprocessing.get_all_start_methods():
-            raise UsageError(
-                "--jobs above 1 needs worker processes started by fork (Linux, macOS), "
-                "which this platform lacks: drop --jobs"
-            )
+    _require_fork(args.jobs)
     rules = rule_catalogue()
     if args.rules:
         for rid, severity, summary in rules:
@@ -602,6 +595,7 @@ def _cmd_check_isolation(args: argparse.Namespace, stdout: TextIO, stderr: TextI
     from .catalog import load_catalog
     from .isolation import check_catalog
 
+    _require_fork(args.jobs)
     catalog = load_catalog(args.catalog, stage=args.stage)
     for name in args.tier or ():
         catalog.tier(name)
@@ -638,6 +632,17 @@ def _cmd_check_isolation(args: argparse.Namespace, stdout: TextIO, stderr: TextI
             for u in r.unknown:
                 stdout.write(f"  unknown: {u.describe()}\n")
     return EXIT_OK if all(r.status == "proved" for r in results.values()) else EXIT_FINDINGS
+
+
+def _require_fork(jobs: int) -> None:
+    """``--jobs`` above 1 on a platform without fork: a usage error, not a traceback."""
+    from ._parallel import can_fork
+
+    if jobs > 1 and not can_fork():
+        raise UsageError(
+            "--jobs above 1 needs worker processes started by fork (Linux, macOS), "
+            "which this platform lacks: drop --jobs"
+        )
 
 
 def _jobs(text: str) -> int:

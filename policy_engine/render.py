@@ -527,7 +527,11 @@ class SymbolicPolicy:
                 f"a trust policy may not use `{{{{ tenant }}}}` (at {holes[0][0]}): the tier "
                 "role, and so its trust policy, is shared by every tenant of the tier",
             )
-        issues = list(iter_schema_errors(document, kind=kind))
+        from ._fastschema import is_valid
+
+        # The compiled schema answers first (the same verdict, ~10x sooner); jsonschema
+        # names the problems of a document it calls invalid.
+        issues = [] if is_valid(document, kind) else list(iter_schema_errors(document, kind=kind))
         if kind == "trust":
             issues += _trust_action_issues(document)
         if issues:

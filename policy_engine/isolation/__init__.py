@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from .._parallel import check_jobs, fork_map
 from ..catalog import Catalog, ResourceSpec
 from ..evaluate import Evaluator, Request, compile_policy
 from ..model import Policy, policy_from_obj
@@ -36,7 +37,6 @@ from ..render import Renderer
 from ..tenancy import TenantIdLanguage
 from ._checker import _Checker
 from ._confirm import _ALLOW_ALL, AttachedEvaluator, scope_resource_policy
-from ._parallel import check_jobs, check_tiers_parallel
 from ._report import Counterexample, Status, TierResult, Unknown
 from ._strings import TAG_KEY, TIER_TAG_KEY
 
@@ -59,9 +59,13 @@ def check_catalog(
     renderer = renderer or Renderer(catalog)
     names = list(tiers) if tiers is not None else list(catalog.tiers)
     hint = _catalogue_chars(catalog, renderer, names)
+
+    def one(name: str) -> TierResult:
+        return check_tier(catalog, name, renderer=renderer, sigma_hint=hint)
+
     if jobs > 1 and len(names) > 1:
-        return check_tiers_parallel(catalog, names, renderer, hint, jobs)
-    return {name: check_tier(catalog, name, renderer=renderer, sigma_hint=hint) for name in names}
+        return dict(zip(names, fork_map(one, names, jobs), strict=True))
+    return {name: one(name) for name in names}
 
 
 def _catalogue_chars(catalog: Catalog, renderer: Renderer, tiers: Sequence[str]) -> frozenset[str]:

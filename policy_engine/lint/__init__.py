@@ -297,10 +297,10 @@ def run_catalog_lint(
     linted, the hostile IDs refused and the proof result (status, checks, time).
 
     ``jobs`` > 1 lints and proves the tiers in that many forked worker processes
-    (:mod:`._parallel`); the findings, the summary and any exception are those of the
+    (:mod:`policy_engine._parallel`); the findings, the summary and any exception are those of the
     serial run (only the proof times differ, as between any two runs). ValueError
     when ``jobs`` is not a whole number >= 1."""
-    from ..isolation._parallel import check_jobs
+    from .._parallel import check_jobs
     from ..render import Renderer
 
     jobs = check_jobs(jobs)
@@ -339,7 +339,7 @@ def run_catalog_lint(
     parts: list[_TierLint] = []
     proofs: dict[str, _TierProof] = {}
     if jobs > 1 and count > 1:
-        from ._parallel import fork_map
+        from .._parallel import fork_map
 
         def both(tier_name: str) -> tuple[_TierLint | None, _TierProof | None]:
             # A stage that raises is left None: it is run again below, in serial

@@ -150,3 +150,6 @@ def test_without_fork_jobs_above_one_is_refused(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(ValueError, match="needs processes started by fork"):
         run_catalog_lint(default_catalog(), jobs=2)
     assert cli("lint", "-q", "--jobs", "1")[0] == 0  # serial needs no fork
+    code, out, err = cli("check-isolation", "--jobs", "2")
+    assert (code, out) == (2, "")
+    assert "--jobs above 1 needs worker processes started by fork" in err

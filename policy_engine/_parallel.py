@@ -1,16 +1,17 @@
-"""A catalogue lint's tiers in a pool of forked worker processes (``lint --jobs N``).
+"""Work split by name over a pool of forked worker processes (``--jobs N`` of
+``lint`` and ``check-isolation``).
 
-A tier's part of the lint (its templates rendered and linted, its merged session
-policy, the hostile tenant IDs, its isolation proof) depends only on the catalogue,
-the tier and the probe tenant, never on another tier's part: the renderer and the
-module caches only remember results keyed on every input they depend on. So each
-tier can be linted in any process; the parts come back pickled (plain frozen
-dataclasses) and the caller puts them together in the order of the serial run.
+The caller's function must depend only on the name and on state that exists before
+the call: a catalogue lint's tier part, or a tier's isolation proof, depends only on
+the catalogue, the tier (and the probe tenant or catalogue-wide alphabet), never on
+what another tier computed; the renderer and the module caches only remember results
+keyed on every input they depend on. So each name can be done in any process; the
+results come back pickled (plain frozen dataclasses) in the order of the serial run.
 
-The first tier is done here first, so what every tier needs (the action data, the
+The first name is done here first, so what every one needs (the action data, the
 rules' indexes, the schema validators, the template environment, the tenant-language
-automaton) is built once and inherited by every worker; nothing of the catalogue is
-pickled.
+automaton) is built once and inherited by every worker; nothing is pickled on the
+way in.
 """
 
 from __future__ import annotations
@@ -29,6 +30,18 @@ _T = TypeVar("_T")
 _FUNC: Callable[[str], Any] | None = None
 
 
+def check_jobs(jobs: object) -> int:
+    """``jobs`` as a worker count, or a ValueError saying what is accepted."""
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a whole number of processes, 1 or more (got {jobs!r})")
+    return jobs
+
+
+def can_fork() -> bool:
+    """Whether this platform starts worker processes by fork (Linux, macOS)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def fork_map(
     func: Callable[[str], _T],
     names: Sequence[str],
@@ -40,7 +53,7 @@ def fork_map(
     that exists before the call, and should not raise (an exception that does not
     survive pickling breaks the pool); ``done(number, name)`` is called here as each
     result arrives, in order."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         raise ValueError(
             "jobs > 1 needs processes started by fork (Linux, macOS), which this platform "
             "lacks: use jobs=1"
