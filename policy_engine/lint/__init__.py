@@ -509,9 +509,29 @@ def _lint_tier(
 
 def _prove_tier(catalog: Catalog, renderer: Renderer, tier_name: str) -> _TierProof:
     """The tier's isolation proof, its violations and unknowns as findings."""
-    from ..isolation import check_tier
+    from ..isolation import TierResult, Unknown, check_tier
 
-    result = check_tier(catalog, tier_name, renderer=renderer)
+    try:
+        result = check_tier(catalog, tier_name, renderer=renderer)
+    except PolicyEngineError as exc:
+        # A template of the tier that does not render or parse (reported as its own
+        # finding, PE004/PE001): the proof cannot run, and the tier is not proved.
+        result = TierResult(tier_name, unknown=(Unknown("*", "proof not run", str(exc)),))
+        return _TierProof(
+            result,
+            (
+                Finding(
+                    "PE091",
+                    "error",
+                    f"isolation proof not run: {exc}",
+                    str(catalog.manifest),
+                    None,
+                    "$",
+                    tier_name,
+                    None,
+                ),
+            ),
+        )
     findings: list[Finding] = []
     for v in result.violations:
         allows = sorted(

@@ -110,19 +110,23 @@ def test_the_workers_do_the_tiers_after_the_first(scaled_with_findings: Path) ->
     assert untimed(parallel) == untimed(serial)
 
 
-def test_a_tier_that_fails_in_a_worker_fails_the_run_as_serially(tmp_path: Path) -> None:
+def test_a_tier_whose_template_does_not_render_is_reported_not_proved(tmp_path: Path) -> None:
     """A template of the second copy that does not render: the lint reports it for
-    each tier (PE004) and the proof of the first such tier then stops the run; a
-    worker's exception is not pickled, the parent raises the serial run's own."""
+    each tier that uses it (PE004), and the proof of those tiers cannot run (PE091,
+    status unknown): exit 1, a report, no traceback; the same with workers."""
     root = scaled_catalogue(2, tmp_path / "c2")
     path = root / "session" / "jobs_2.json.j2"
     path.write_text(path.read_text(encoding="utf-8").replace('"Effect"', '"Effect" "x"', 1))
     serial = cli("lint", "--catalog", str(root))
-    assert serial[0] == 2
-    assert serial[1] == ""
-    assert "session/jobs_2.json.j2: rendered output is not valid JSON" in serial[2]
+    assert serial[0] == 1, serial[2]
+    assert serial[2] == ""
+    assert "PE004" in serial[1]
+    assert "session/jobs_2.json.j2: rendered output is not valid JSON" in serial[1]
+    assert "PE091" in serial[1] and "isolation proof not run" in serial[1]
+    assert "NOT every tier proved isolated" in serial[1]
     for jobs in ("2", "3"):
-        assert cli("lint", "--catalog", str(root), "--jobs", jobs) == serial
+        code, out, err = cli("lint", "--catalog", str(root), "--jobs", jobs)
+        assert (code, _untimed(out), err) == (serial[0], _untimed(serial[1]), serial[2])
 
 
 @pytest.mark.parametrize("value", ["0", "-2", "two", "1.5", ""])
