@@ -189,6 +189,7 @@ class _Beyond(_Confirmation):
                 continue
             reach: dict[tuple[str, ...], bool] = {}
             unmodelled: list[str] = []
+            unknown_names: list[str] = []
             routed: dict[str, list[str]] = {}
             for action in _granted(st):
                 if action in handled:
@@ -210,20 +211,26 @@ class _Beyond(_Confirmation):
                 if self._denied_outright(action, star=False):
                     continue
                 if kind == "unmodelled":
-                    level = LEVEL_NAMES.get(info.level, info.level) if info else None
-                    unmodelled.append(
-                        f"`{action}` ({level})" if level else f"`{action}` (not in the action data)"
-                    )
+                    if info is None:
+                        unknown_names.append(f"`{action}` (not in the action data)")
+                    else:
+                        level = LEVEL_NAMES.get(info.level, info.level)
+                        unmodelled.append(f"`{action}` ({level})")
                     continue
                 for res in self._shared_reached(st, action):
                     routed.setdefault(res, []).append(action)
+            # the actions of the services the Resource names first, then the rest of
+            # the action data's, then names the data does not know
+            shown = _shown_resource(st)
+            unmodelled.sort(key=lambda text: f":{text[1:].partition(':')[0]}:" not in shown)
+            unmodelled += unknown_names
             if unmodelled:
                 more = len(unmodelled) - _NAMED
                 named = ", ".join(unmodelled[:_NAMED]) + (f" and {more} more" if more > 0 else "")
                 out.append(
                     Unknown(
                         EFFECTS_RESOURCE,
-                        f"{named} on `{_shown_resource(st)}`: a configuration write whose effects "
+                        f"{named} on `{shown}`: a configuration write whose effects "
                         "beyond the named resource the proof does not model (where the "
                         "service later delivers or what it routes into the resource, what "
                         "code or role acts for it, who may use it)",

@@ -36,8 +36,8 @@ CONFINED_WRITES: Mapping[str, str] = {
     "dynamodb:batchwriteitem": "puts or deletes items of the tables it names, each authorised "
     "as PutItem/DeleteItem on that table with its leading keys (DynamoDB API reference, "
     "BatchWriteItem)",
-    "sqs:sendmessage": "adds a message to the named queue (SQS API reference, SendMessage; "
-    "SendMessageBatch is authorised as SendMessage)",
+    "sqs:sendmessage": "adds a message to the named queue (SQS API reference, SendMessage; the "
+    "SQS Developer Guide, batch actions: its permission covers SendMessageBatch)",
     "sqs:deletemessage": "deletes a received message from the named queue by its receipt "
     "handle (SQS API reference, DeleteMessage)",
     "sqs:changemessagevisibility": "changes the visibility timeout of a received message of "
@@ -73,8 +73,8 @@ ROUTED_WRITES: Mapping[str, str] = {
     "its own role; dynamic partitioning may choose the S3 prefix from the record's content "
     "(Firehose Developer Guide, dynamic partitioning)",
     "firehose:putrecordbatch": "as firehose:PutRecord, for up to 500 records",
-    "lambda:invokefunction": "runs the function's code with its execution role on the "
-    "caller's payload (Lambda Developer Guide, execution role)",
+    "lambda:invokefunction": "runs the function's code on the caller's payload; Lambda assumes "
+    "the function's execution role when it is invoked (Lambda Developer Guide, execution role)",
     "states:startexecution": "runs the state machine's definition with its role on the "
     "caller's input (Step Functions API reference, StartExecution)",
     "states:startsyncexecution": "as states:StartExecution, for Express workflows",
