@@ -1,29 +1,36 @@
 """Grants whose reach the resource model cannot place: actions that take only
 ``Resource: "*"``, resource-policy grants to service principals (a service acts for
-whoever configures it), and deputy writes (an action on the tenant's own resource
-that makes AWS write into another resource named in its parameters)."""
+whoever configures it), deputy writes (an action on the tenant's own resource
+that makes AWS write into another resource named in its parameters), and actions
+whose effect the proof does not know to be confined to the resource they name."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from .. import _glob
 from ..evaluate import StatementRef
 from ..render import TENANT_MARKER
 from ._confirm import _Confirmation
+from ._effects import LEVEL_NAMES, ROUTED_WRITES, effect_class
 from ._report import Counterexample, Unknown
 from ._shapes import (
     DEPUTY_WRITES,
     STAR_ONLY_HARMLESS,
     _action_covered,
     _covered_actions,
+    _escalation_actions,
     _Stmt,
 )
-from ._strings import _as_glob, _listify
+from ._strings import _as_glob, _listify, _shown
 
 DEPUTY_RESOURCE = "deputy writes"
+EFFECTS_RESOURCE = "(effects beyond the named resource)"
+#: how many of a statement's unconfined actions an ``unknown`` names
+_NAMED = 5
 
 
 def _admits_star(st: _Stmt) -> bool:
@@ -162,6 +169,109 @@ class _Beyond(_Confirmation):
                 unknown.append(Unknown(DEPUTY_RESOURCE, why, f"{grants[0].ref}", grants[0].ref))
         return violations, unknown
 
+    def _unconfined(self) -> list[Unknown]:
+        """Grants to the session (the role allowing too) and a resource policy's grants
+        to the session itself of an action on a resource whose effect the proof does
+        not know to be confined to the resource the request names (``_effects``): a
+        write, permissions or tagging action not on the allow-lists, or a routed write
+        (a publish, an event, an invocation) that may reach a ``shared`` resource.
+        ``unknown``, naming the statement and the actions; deputy writes, escalation
+        actions and actions that take only ``*`` have their own checks."""
+        from .._iamdata import iam_data
+
+        data = iam_data()
+        handled = set(DEPUTY_WRITES) | set(_escalation_actions())
+        grants = [st for st in self.stmts if st.side == "session"]
+        grants += [st for st in self.resource_allows if st.side == "direct"]
+        out: list[Unknown] = []
+        for st in grants:
+            if not self._fixed_conditions_hold(st):
+                continue
+            reach: dict[tuple[str, ...], bool] = {}
+            unmodelled: list[str] = []
+            unknown_names: list[str] = []
+            routed: dict[str, list[str]] = {}
+            for action in _granted(st):
+                if action in handled:
+                    continue
+                info = data.action(action)
+                if info is not None and not info.resource_types:
+                    continue  # takes only `*`: the star-only check
+                kind = effect_class(action, info.level if info is not None else None)
+                if kind == "confined":
+                    continue
+                formats = data.resource_arns(info) if info is not None else ("*",)
+                hit = reach.get(formats)
+                if hit is None:
+                    hit = reach[formats] = self._reaches_type(st, formats or ("*",))
+                if not hit:
+                    continue
+                if st.side == "session" and not self._role_admits(action, star=False):
+                    continue
+                if self._denied_outright(action, star=False):
+                    continue
+                if kind == "unmodelled":
+                    if info is None:
+                        unknown_names.append(f"`{action}` (not in the action data)")
+                    else:
+                        level = LEVEL_NAMES.get(info.level, info.level)
+                        unmodelled.append(f"`{action}` ({level})")
+                    continue
+                for res in self._shared_reached(st, action):
+                    routed.setdefault(res, []).append(action)
+            # the actions of the services the Resource names first, then the rest of
+            # the action data's, then names the data does not know
+            shown = _shown_resource(st)
+            unmodelled.sort(key=lambda text: f":{text[1:].partition(':')[0]}:" not in shown)
+            unmodelled += unknown_names
+            if unmodelled:
+                more = len(unmodelled) - _NAMED
+                named = ", ".join(unmodelled[:_NAMED]) + (f" and {more} more" if more > 0 else "")
+                out.append(
+                    Unknown(
+                        EFFECTS_RESOURCE,
+                        f"{named} on `{shown}`: a configuration write whose effects "
+                        "beyond the named resource the proof does not model (where the "
+                        "service later delivers or what it routes into the resource, what "
+                        "code or role acts for it, who may use it)",
+                        f"{st.ref}",
+                        st.ref,
+                    )
+                )
+            for res_name, actions in routed.items():
+                arn = next(r.arn for r in self.resources if r.name == res_name)
+                why = ROUTED_WRITES[actions[0]]
+                out.append(
+                    Unknown(
+                        res_name,
+                        f"{', '.join(f'`{a}`' for a in actions)} on the shared resource "
+                        f"`{arn}`: a write the service routes onward by content the "
+                        f"caller sets ({why}); a shared resource's routing serves every "
+                        "tenant, so the content may deliver into another tenant's partition, "
+                        "which the proof does not model (give each tenant its own resource, "
+                        "or keep the grant off the session)",
+                        f"{st.ref}",
+                        st.ref,
+                    )
+                )
+        return out
+
+    def _shared_reached(self, st: _Stmt, action: str) -> list[str]:
+        """The ``shared`` resources of the action's service that the statement's
+        Resource may name (NotResource: every one)."""
+        service = action.partition(":")[0]
+        excluded = "".join(c for c in "/:" if c not in self.language.alphabet)
+        out = []
+        for res in self.resources:
+            if not res.shared or res.service != service:
+                continue
+            if "Resource" not in st.raw or any(
+                _glob.may_overlap(_as_glob(str(p)), _as_glob(res.arn), excluded)
+                for p in _listify(st.raw["Resource"])
+            ):
+                out.append(res.name)
+        return out
+
     def _reaches_type(self, st: _Stmt, formats: tuple[str, ...]) -> bool:
         """Whether the statement's Resource can match an ARN of one of ``formats`` (a
         star-only action: the request resource ``*``). Sound: a name in a format is any
@@ -244,6 +354,41 @@ def _format_regex(fmt: str) -> re.Pattern[str]:
         else:
             out.append("[^:]+" if part[2:-1] in _PATH_VARIABLES else "[^:/]+")
     return re.compile("".join(out))
+
+
+def _granted(st: _Stmt) -> list[str]:
+    """The actions (lower case) a statement's Action (or NotAction) covers: the action
+    data's and policyuniverse's names its patterns match, and a named action neither
+    knows (its effect is then unknown)."""
+    from .._iamdata import service_actions
+
+    if st.not_action or "*" in st.actions:
+        return [a for a in _every_action() if _action_covered(st, a)]
+    out: dict[str, None] = {}
+    for pattern in st.actions:
+        if "*" not in pattern and "?" not in pattern:
+            if ":" in pattern:
+                out[pattern] = None
+            continue
+        service = pattern.partition(":")[0]
+        pool = service_actions(service) if "*" not in service and "?" not in service else None
+        for a in pool if pool is not None else _every_action():
+            if _action_covered(st, a):
+                out[a] = None
+    return list(out)
+
+
+def _shown_resource(st: _Stmt) -> str:
+    if "Resource" not in st.raw:
+        return "NotResource " + ", ".join(_shown(str(p)) for p in _listify(st.raw["NotResource"]))
+    return ", ".join(_shown(str(p)) for p in _listify(st.raw["Resource"]))
+
+
+@cache
+def _every_action() -> tuple[str, ...]:
+    from .._iamdata import known_actions
+
+    return tuple(sorted(known_actions()))
 
 
 def _services(principal: Any) -> list[str]:

@@ -76,6 +76,7 @@ class _Checker(_Beyond, _Coverage):
             deputies, undecided = self._deputies()
             violations.extend(deputies)
             unknown.extend(undecided)
+            unknown.extend(self._unconfined())
         return tuple(violations), tuple(unknown), checks
 
     def _same_number(

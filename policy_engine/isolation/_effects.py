@@ -1,0 +1,99 @@
+"""What an allowed action does beyond the resource its request names.
+
+The shapes ask where a request of tenant A lands (its resource ARN and partition
+keys). That answers the question only for actions whose effect stays on that
+resource: reads and listings, which return the named resource's data, and the
+data-plane writes listed in :data:`CONFINED_WRITES`. Any other write, permissions or
+tagging action on a resource changes what a service later does with the resource
+(where a stream delivers, which events a rule matches, what code a function runs
+with its role), which the proof does not model: a grant of one is ``unknown``
+(``_beyond._unconfined``), unless it is a deputy write (``_shapes.DEPUTY_WRITES``, a
+violation) or an escalation action (the escalation shape). The lists are allow-lists:
+an action missing from them is ``unknown``, never passed over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+#: Write-level actions whose effect is confined to the resource the request names:
+#: they store, change or remove that resource's own data (or, for KMS, use the named
+#: key and store nothing), and no service acts on another resource because of them.
+#: Each reason is the documented behaviour (service API references).
+CONFINED_WRITES: Mapping[str, str] = {
+    "s3:putobject": "adds the object named by the request's bucket and key (S3 API "
+    "reference, PutObject); nothing else is written",
+    "s3:deleteobject": "removes the object (or version) named by the request's bucket and "
+    "key (S3 API reference, DeleteObject)",
+    "s3:abortmultipartupload": "discards the parts of one upload of the named object "
+    "(S3 API reference, AbortMultipartUpload)",
+    "dynamodb:putitem": "creates or replaces one item of the named table (DynamoDB API "
+    "reference, PutItem); its key is the request's `dynamodb:LeadingKeys`",
+    "dynamodb:updateitem": "edits one item of the named table (DynamoDB API reference, UpdateItem)",
+    "dynamodb:deleteitem": "deletes one item of the named table (DynamoDB API reference, "
+    "DeleteItem)",
+    "dynamodb:batchwriteitem": "puts or deletes items of the tables it names, each authorised "
+    "as PutItem/DeleteItem on that table with its leading keys (DynamoDB API reference, "
+    "BatchWriteItem)",
+    "sqs:sendmessage": "adds a message to the named queue (SQS API reference, SendMessage; the "
+    "SQS Developer Guide, batch actions: its permission covers SendMessageBatch)",
+    "sqs:deletemessage": "deletes a received message from the named queue by its receipt "
+    "handle (SQS API reference, DeleteMessage)",
+    "sqs:changemessagevisibility": "changes the visibility timeout of a received message of "
+    "the named queue (SQS API reference, ChangeMessageVisibility)",
+    "kms:encrypt": "returns ciphertext made with the named key; nothing is stored (KMS API "
+    "reference, Encrypt)",
+    "kms:decrypt": "returns the plaintext of a ciphertext made with the named key; nothing is "
+    "stored (KMS API reference, Decrypt)",
+    "kms:generatedatakey": "returns a new data key encrypted under the named key; nothing is "
+    "stored (KMS API reference, GenerateDataKey)",
+    "kms:generatedatakeywithoutplaintext": "as GenerateDataKey, without the plaintext copy "
+    "(KMS API reference, GenerateDataKeyWithoutPlaintext)",
+    "secretsmanager:putsecretvalue": "stores a new version of the named secret's value "
+    "(Secrets Manager API reference, PutSecretValue)",
+}
+
+#: Write-level actions on which the service itself acts on the request's data with the
+#: named resource's own configuration and role: it delivers a message to a topic's
+#: subscriptions (chosen by their filter policies on the message), an event to the
+#: targets of the bus's matching rules, records to a delivery stream's destination,
+#: or runs a function's code / a state machine's definition on the input. On a
+#: tenant's own resource that configuration is the tenant's (changing it is a
+#: configuration write: ``unknown``); on a ``shared`` resource it serves every tenant,
+#: so the content the caller sets chooses whose partition the data reaches: ``unknown``.
+ROUTED_WRITES: Mapping[str, str] = {
+    "sns:publish": "SNS delivers the message to every subscription of the topic whose filter "
+    "policy matches the message's attributes or body, which the publisher sets (SNS "
+    "Developer Guide, message filtering); PublishBatch is authorised as sns:Publish",
+    "events:putevents": "the bus delivers each event to the targets of every rule whose event "
+    "pattern matches the event's content, which the caller sets (EventBridge User Guide, "
+    "event patterns)",
+    "firehose:putrecord": "the stream delivers the record to its configured destination with "
+    "its own role; dynamic partitioning may choose the S3 prefix from the record's content "
+    "(Firehose Developer Guide, dynamic partitioning)",
+    "firehose:putrecordbatch": "as firehose:PutRecord, for up to 500 records",
+    "lambda:invokefunction": "runs the function's code on the caller's payload; Lambda assumes "
+    "the function's execution role when it is invoked (Lambda Developer Guide, execution role)",
+    "states:startexecution": "runs the state machine's definition with its role on the "
+    "caller's input (Step Functions API reference, StartExecution)",
+    "states:startsyncexecution": "as states:StartExecution, for Express workflows",
+}
+
+LEVEL_NAMES: Mapping[str, str] = {
+    "W": "Write",
+    "P": "Permissions management",
+    "T": "Tagging",
+}
+
+
+def effect_class(action: str, level: str | None) -> Literal["confined", "routed", "unmodelled"]:
+    """How far an action's effect reaches, from its access level (None: the action
+    data does not know the action) and the lists above: ``confined`` (reads,
+    listings, :data:`CONFINED_WRITES`), ``routed`` (:data:`ROUTED_WRITES`: confined on
+    a tenant's own resource, not on a shared one) or ``unmodelled``."""
+    if level in ("R", "L") or action in CONFINED_WRITES:
+        return "confined"
+    if action in ROUTED_WRITES:
+        return "routed"
+    return "unmodelled"
