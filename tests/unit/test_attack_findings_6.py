@@ -103,7 +103,8 @@ def test_federated_oidc_principal_in_the_trust_is_not_proved() -> None:
     result = check(trust=[VENDING, oidc])
     assert result.status == "unknown", said(result)
     (found,) = result.unknown
-    assert found.statement is not None and found.statement.sid == "Login"
+    assert found.statement is not None
+    assert found.statement.sid == "Login"
     assert "oidc-provider/login.example.com" in found.construct
     assert "assumerolewithwebidentity" in found.construct
 
@@ -295,7 +296,8 @@ def test_allow_not_principal_in_a_bucket_policy_is_not_proved() -> None:
     result = check(resource_policies={"documents": doc(NOT_QUARANTINE)})
     assert result.status == "unknown", said(result)
     (found,) = [u for u in result.unknown if u.statement and u.statement.sid]
-    assert found.statement is not None and found.statement.sid == "ReadForEveryoneElse"
+    assert found.statement is not None
+    assert found.statement.sid == "ReadForEveryoneElse"
     assert "NotPrincipal" in found.construct
 
 
@@ -383,7 +385,8 @@ def test_cli_refuses_allow_not_principal_and_names_it() -> None:
     out, err_stream = io.StringIO(), io.StringIO()
     assert run(["check-isolation", "--catalog", str(folder)], out, err_stream) == 2
     err = err_stream.getvalue()
-    assert "NotPrincipal" in err and "bucket-policy.json.j2" in err
+    assert "NotPrincipal" in err
+    assert "bucket-policy.json.j2" in err
 
 
 # -- 90: web identity condition keys -----------------------------------------------------
