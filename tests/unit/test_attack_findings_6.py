@@ -451,3 +451,12 @@ def test_a_trust_template_with_a_bad_key_is_still_refused_at_render(tmp_path: Pa
     manifest.write_text(toml.replace(marker, f'{marker}\ntrust_template = "tier-trust"'))
     with pytest.raises(PolicyParseError, match="condition key"):
         Renderer(load_catalog(root)).render_trust("basic")
+
+
+@pytest.mark.skipif(not FINDINGS.is_dir(), reason="the reviewer's folder is not here")
+def test_lint_puts_the_trust_finding_on_the_trust_template_line(tmp_path: Path) -> None:
+    from policy_engine.lint import lint_catalog
+
+    root = _catalogue(tmp_path, "01-federated-trust-bypasses-session-policy", vendor=True)
+    findings = [f for f in lint_catalog(load_catalog(root)) if f.rule == "PE091"]
+    assert {(f.template, f.line) for f in findings} == {("trust-oidc", 3), ("trust-saml", 3)}
