@@ -198,6 +198,9 @@ class Catalog:
     authorizer: AuthorizerSpec | None = None
     #: the stage whose ``[stages.<name>.constants]`` were applied (``None``: none)
     stage: str | None = None
+    #: the roles that run the credential vendor (``vendor_roles``): the principals a
+    #: tier role's trust policy may admit for vending
+    vendor_roles: tuple[str, ...] = ()
     _raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -496,6 +499,9 @@ def _load_catalog(root: Path, stage: str | None) -> Catalog:
         suppressions=suppressions,
         authorizer=authorizer,
         stage=stage,
+        vendor_roles=tuple(
+            subst(arn, f"$.vendor_roles[{i}]") for i, arn in enumerate(raw.get("vendor_roles", ()))
+        ),
         _raw=raw,
     )
 

@@ -39,6 +39,7 @@ from ._checker import _Checker
 from ._confirm import _ALLOW_ALL, AttachedEvaluator, scope_resource_policy
 from ._report import Counterexample, Status, TierResult, Unknown
 from ._strings import TAG_KEY, TIER_TAG_KEY
+from ._trust import foreign_trust
 
 # -- entry points --------------------------------------------------------------------------
 
@@ -121,6 +122,7 @@ def check_tier(
         role_arn=tier_obj.role_arn,
         sigma_hint=sigma_hint,
         trust_policies=trust_documents(catalog, renderer=renderer),
+        vendors=catalog.vendor_roles,
     )
     if tier_obj.api_templates:
         api = check_api(catalog, tier, renderer=renderer, sigma_hint=sigma_hint)
@@ -198,6 +200,7 @@ def check_isolation(
     role_arn: str | None = None,
     sigma_hint: frozenset[str] = frozenset(),
     trust_policies: Mapping[str, Mapping[str, Any]] | None = None,
+    vendors: Sequence[str] = (),
 ) -> TierResult:
     """Check one session policy (with :data:`TENANT_MARKER` where the tenant ID goes)
     and the role's policies (which may use ``${aws:PrincipalTag/TenantId}``) against a
@@ -207,17 +210,18 @@ def check_isolation(
     ``Tier`` (vended credentials do; an API Gateway authorizer policy does not).
     ``resource_policies`` maps a resource of the model (by name) to the resource-based
     policy attached to it; its grants to the role's sessions count too, those to the
-    session itself (``*``, the session ARN) without the session policy's limits."""
+    session itself (``*``, the session ARN) without the session policy's limits.
+    ``trust_policies`` maps role ARNs to their trust policies; ``vendors`` are the ARNs
+    of the roles that run the credential vendor. Every other principal the trust
+    policy of the tier's role admits mints sessions without the session policy (and
+    with tags it may choose): the role's own policies must then isolate tenants for
+    those sessions too, else the result is unknown, naming the trust statement."""
     started = time.perf_counter()
+    args = (resources, language, tier, account, role_name, examples)
     checker = _Checker(
         session,
         roles,
-        resources,
-        language,
-        tier,
-        account,
-        role_name,
-        examples,
+        *args,
         session_tags,
         resource_policies,
         role_arn,
@@ -225,7 +229,114 @@ def check_isolation(
         trust_policies,
     )
     violations, unknown, checks = checker.run()
+    if session_tags and trust_policies:
+        extra, more = _foreign_sessions(
+            checker.role_arn,
+            trust_policies,
+            vendors,
+            roles,
+            args,
+            resource_policies,
+            sigma_hint,
+            {u.statement for u in unknown if u.statement is not None},
+        )
+        unknown += extra
+        checks += more
     return TierResult(tier, violations, unknown, checks, time.perf_counter() - started)
+
+
+def _foreign_sessions(
+    role_arn: str,
+    trust_policies: Mapping[str, Mapping[str, Any]],
+    vendors: Sequence[str],
+    roles: Sequence[Mapping[str, Any]] | Mapping[str, Mapping[str, Any]],
+    args: tuple[Any, ...],
+    resource_policies: Mapping[str, Mapping[str, Any]] | None,
+    sigma_hint: frozenset[str],
+    reported: set[Any],
+) -> tuple[tuple[Unknown, ...], int]:
+    """The trust statements of the tier's role that admit principals other than the
+    vendor, each ``unknown`` unless the role's own policies, with no session policy
+    and no session tags the proof can rely on, are proved isolated; and the checks
+    that took."""
+    document = trust_policies.get(role_arn)
+    if document is None:
+        return (), 0
+    name = role_arn.rsplit("/", 1)[-1]
+    foreign = [
+        f
+        for f in foreign_trust(document, f"trust({name})", vendors)
+        if f.ref not in reported  # already unknown (a service principal)
+    ]
+    if not foreign:
+        return (), 0
+    docs = list(roles.values()) if isinstance(roles, Mapping) else list(roles)
+    resources, language, tier, account, role_name, examples = args
+    wide = _Checker(
+        _own_grants(docs),
+        roles,
+        resources,
+        language,
+        tier,
+        account,
+        role_name,
+        examples,
+        False,  # tags: chosen by the principal, or none; the proof relies on neither
+        resource_policies,
+        role_arn,
+        sigma_hint,
+        trust_policies,
+    )
+    wide.vended = True  # escalation, star-only actions, deputies: as for vended sessions
+    violations, unknown, checks = wide.run()
+    if not violations and not unknown:
+        return (), checks
+    if violations:
+        cx = violations[0]
+        refs = ", ".join(str(r) for r in cx.statements if r.policy != "session")
+        reason = f"`{cx.action}` on `{cx.resource}` is allowed (by {refs or 'the role'})"
+    else:
+        reason = unknown[0].describe()
+    more = len(violations) + len(unknown) - 1
+    if more:
+        reason += f" (and {more} more)"
+    declared = (
+        ""
+        if vendors
+        else "; the catalogue declares no `vendor_roles`, so no principal is taken for "
+        "the credential vendor"
+    )
+    out = tuple(
+        Unknown(
+            f"trust({name})",
+            f"the trust policy of role `{name}` lets {f.who} mint sessions of it "
+            f"({', '.join(f.actions)}) without the credential vendor{declared}: such "
+            "sessions carry no session policy"
+            + (" and tags of the caller's choosing" if f.tags else "")
+            + f", and the role's own policies do not isolate tenants for them: {reason}",
+            f"{f.ref}",
+            f.ref,
+        )
+        for f in foreign
+    )
+    return out, checks
+
+
+def _own_grants(docs: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """A session policy that limits nothing the role allows: the role's own Allow
+    statements (so the checks of what a session grants see the role's actions), or
+    everything when the role is not modelled or its documents mix policy versions."""
+    everything = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+    versions = {d.get("Version") for d in docs}
+    if not docs or versions != {"2012-10-17"}:
+        return {"Version": "2012-10-17", "Statement": [everything]}
+    allows = []
+    for d in docs:
+        raw = d.get("Statement", [])
+        allows += [
+            st for st in (raw if isinstance(raw, list) else [raw]) if st.get("Effect") == "Allow"
+        ]
+    return {"Version": "2012-10-17", "Statement": allows or [everything]}
 
 
 def effective_evaluator(

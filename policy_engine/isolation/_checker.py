@@ -36,7 +36,7 @@ class _Checker(_Beyond, _Coverage):
         unknown: list[Unknown] = []
         checks = 0
         work = [(res, _shapes(res) + _number_shapes(res, self.language)) for res in self.resources]
-        if self.tags:
+        if self.vended:
             work.append(self._escalation())
         stmts = self.stmts + self.resource_allows
         reach = _Reach(stmts)
@@ -70,7 +70,8 @@ class _Checker(_Beyond, _Coverage):
             unknown.extend(self._coverage())
         except fa.Unsupported as exc:
             unknown.append(Unknown("(not in the model)", str(exc), "coverage of the grants"))
-        if self.tags:  # vended credentials (part of the coverage check of the grants)
+        unknown.extend(self.unread)  # principal elements the proof cannot read
+        if self.vended:  # sessions of the role (part of the coverage check of the grants)
             unknown.extend(self._star_only())
             unknown.extend(self._service_grants())
             deputies, undecided = self._deputies()

@@ -208,7 +208,7 @@ class _Coverage(_Search):
         false (the cheap checks use them)."""
         globs: list[str] = []
         resources = list(self.resources)
-        if self.tags:
+        if self.vended:
             resources.append(self._escalation()[0])
         for res in resources:
             if service not in ("*", res.service) and not (

@@ -18,6 +18,7 @@ from ..model import Condition, policy_from_obj
 from ..render import TENANT_MARKER
 from ..tenancy import TenantIdLanguage
 from ._language import _has_both_cases, _language_automaton, _short_tenants
+from ._report import Unknown
 from ._shapes import (
     _STRING_POSITIVE,
     MULTIVALUED_KEYS,
@@ -130,16 +131,26 @@ class _Search:
         #: only ones the search may use as fences); each applies only within its scope
         self.resource_allows: list[_Stmt] = []
         self.resource_denies: list[_Stmt] = []
+        #: Allow statements whose principal element the proof cannot read (it may name
+        #: this tier's sessions): each makes the result unknown, never dropped
+        self.unread: list[Unknown] = []
+        shared = {r.name for r in resources if r.shared}
         for label, (doc, scope) in self.resource_docs.items():
             unscoped = self.resource_unscoped.get(label, ())
             for st in _resource_statements(
-                label, doc, self.role_arn, account, role_name, scope, unscoped
+                label, doc, self.role_arn, account, role_name, scope, unscoped, self.unread
             ):
                 if st.ref.effect == "Allow":
                     self.resource_allows.append(st)
                 else:
                     self.resource_denies.append(st)
+            if label in shared:  # holds no tenant's data: its grants are coverage only
+                self.unread = [u for u in self.unread if u.resource_name != label]
         self.tags = tags
+        #: whether the checks of vended credentials beyond the shapes run (escalation,
+        #: star-only actions, service grants, deputies): for vended sessions, and for
+        #: the sessions other principals of the trust policy mint
+        self.vended = tags
         self.session_version = session.get("Version") == "2012-10-17"
         every = self._statements()
         self.stmts = [st for st in every if st.ref.effect == "Allow"]
@@ -735,29 +746,45 @@ def _resource_statements(
     role_name: str,
     scope: tuple[str, ...],
     unscoped: tuple[str, ...] = (),
+    unread: list[Unknown] | None = None,
 ) -> list[_Stmt]:
     """The statements of a resource policy that can apply to this tier's sessions:
     Allows granting them (side ``direct`` or ``role``, see :class:`_Stmt`) and Denies
-    whose principal is everyone. Other principals (the account root, which only
-    delegates to IAM; services; other roles) are left out."""
+    whose principal is everyone. Principals read as others (the account root, which
+    only delegates to IAM; services, reported by the service-grant check; other roles
+    and users; an ARN with a wildcard, which names no principal) are left out. An
+    Allow whose principal element the proof cannot read (``NotPrincipal``: everyone
+    but the listed; ``Federated``, ``CanonicalUser``, a unique ID or other value of
+    no known form) may grant this tier's sessions: it is added to ``unread`` (the
+    result is unknown), never dropped. A Deny the proof cannot read fences nothing
+    (it only removes requests: leaving it out admits more, never fewer)."""
     out: list[_Stmt] = []
     raw = doc.get("Statement", [])
     variables = doc.get("Version") == "2012-10-17"
     for i, st in enumerate(raw if isinstance(raw, list) else [raw]):
         effect = "Allow" if st.get("Effect") == "Allow" else "Deny"
+        ref = StatementRef(f"resource({name})", "resource", i, st.get("Sid"), effect)
+        if effect == "Allow" and unread is not None:
+            problem = _unreadable(st, trust=name.startswith("trust("))
+            if problem is not None:
+                unread.append(Unknown(name, problem, f"{ref}", ref))
         if "NotPrincipal" in st:
-            continue  # Allow: invalid; Deny: spares some principals, never a sure fence
+            continue  # Allow: reported above; Deny: spares some principals, no sure fence
         grantee = _grantee(st.get("Principal"), role_arn, account, role_name)
         if grantee is None:
             continue
         if effect == "Deny" and grantee != "anyone":
             continue  # a Deny to some principals only is no fence for every tenant
+        if "Action" not in st and "NotAction" not in st:
+            if effect == "Allow" and unread is not None:
+                unread.append(Unknown(name, "a statement with no `Action`", f"{ref}", ref))
+            continue
         key = "Action" if "Action" in st else "NotAction"
         acts = st.get(key, [])
         out.append(
             _Stmt(
                 "role" if grantee == "role" else "direct",
-                StatementRef(f"resource({name})", "resource", i, st.get("Sid"), effect),
+                ref,
                 st,
                 tuple(a.lower() for a in ([acts] if isinstance(acts, str) else acts)),
                 key == "NotAction",
@@ -847,6 +874,52 @@ def _scoped(doc: Mapping[str, Any], scope: Sequence[str]) -> dict[str, Any]:
         statements.append(st)
     out["Statement"] = statements
     return out
+
+
+#: AWS principal values the proof reads: an account ID, an account's root, a role, a
+#: user, a role's session, a federated user (IAM User Guide, "Principal").
+_KNOWN_AWS = re.compile(
+    r"\d{12}|arn:[a-z-]+:(?:iam::(?:\d{12}|cloudfront):(?:root|role/.+|user/.+)"
+    r"|sts::\d{12}:(?:assumed-role/[^/]+/.+|federated-user/.+))"
+)
+
+
+def _unreadable(st: Mapping[str, Any], *, trust: bool = False) -> str | None:
+    """Why the proof cannot tell whom an Allow statement's principal element grants
+    (None: it can). ``NotPrincipal`` with Allow grants every principal but the listed
+    ones where a service accepts it (IAM User Guide, "NotPrincipal": not supported
+    with Allow, and a grant to everyone else, anonymous users included, where it is
+    accepted); forms other than ``AWS`` and ``Service`` name principals whose
+    relation to the tier's sessions the catalogue does not describe (in a trust
+    policy, ``Federated`` names identity providers, never a tier's session: the trust
+    check of :mod:`._trust` reads those)."""
+    if "NotPrincipal" in st:
+        return (
+            "`Allow` with `NotPrincipal` grants every principal but the listed ones "
+            "(the tier's sessions included, without the session policy's limits); "
+            "IAM does not support it, write `Principal` with an `aws:PrincipalArn` "
+            "condition instead"
+        )
+    principal = st.get("Principal")
+    if principal is None:
+        return "an Allow with no `Principal`"
+    if principal == "*":
+        return None
+    if not isinstance(principal, Mapping):
+        return f"a principal element the proof cannot read: `{principal}`"
+    for form, values in principal.items():
+        for value in _listify(values):
+            text = str(value)
+            if form == "Service" or (trust and form == "Federated"):
+                continue  # services: the service-grant check; IdPs: the trust check
+            if form == "AWS" and ("*" in text or "?" in text):
+                continue  # `*`: everyone (read); a partial wildcard names nobody
+            if form != "AWS" or not _KNOWN_AWS.fullmatch(text):
+                return (
+                    f"the principal `{form}` `{text}` (a form the proof does not read: it "
+                    "may name the tier's sessions or a principal a tenant controls)"
+                )
+    return None
 
 
 def _grantee(

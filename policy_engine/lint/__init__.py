@@ -211,7 +211,30 @@ def _locate(
         name = ref.policy.split(" (tier ", 1)[0]
         if name in catalog.templates:
             return _template_location(catalog, name, ref.index, ref.sid)
+        attached = _attached_template(catalog, ref.policy)
+        if attached is not None:
+            return _template_location(catalog, attached, ref.index, ref.sid)
     return str(catalog.manifest), None, None
+
+
+def _attached_template(catalog: Catalog, policy: str) -> str | None:
+    """The template of a proof's ``resource(NAME)`` policy: the resource's ``policy``,
+    or for ``resource(trust(ROLE))`` the trust template of the role's tiers when they
+    render one (tiers sharing a role with different trust templates: None, the
+    statement numbers are those of their union)."""
+    if not (policy.startswith("resource(") and policy.endswith(")")):
+        return None
+    label = policy[len("resource(") : -1]
+    if label.startswith("trust(") and label.endswith(")"):
+        role = label[len("trust(") : -1]
+        names = {
+            t.trust_template
+            for t in catalog.tiers.values()
+            if t.trust_template is not None and t.role_arn.rsplit("/", 1)[-1] == role
+        }
+        return names.pop() if len(names) == 1 else None
+    res = catalog.resources.get(label)
+    return res.policy if res is not None else None
 
 
 def _lint_resource_policies(catalog: Catalog, renderer: Renderer) -> list[Finding]:

@@ -122,7 +122,8 @@ def test_a_tier_whose_template_does_not_render_is_reported_not_proved(tmp_path: 
     assert serial[2] == ""
     assert "PE004" in serial[1]
     assert "session/jobs_2.json.j2: rendered output is not valid JSON" in serial[1]
-    assert "PE091" in serial[1] and "isolation proof not run" in serial[1]
+    assert "PE091" in serial[1]
+    assert "isolation proof not run" in serial[1]
     assert "NOT every tier proved isolated" in serial[1]
     for jobs in ("2", "3"):
         code, out, err = cli("lint", "--catalog", str(root), "--jobs", jobs)

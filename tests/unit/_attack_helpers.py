@@ -124,8 +124,10 @@ def check(
     language: TenantIdLanguage = LANG,
     resource_policies: dict[str, dict[str, Any]] | None = None,
     trust: dict[str, dict[str, Any]] | None = None,
+    vendors: tuple[str, ...] = (),
 ) -> TierResult:
-    """The checker on tier ``tier`` of role ``ROLE`` in account ``ACCT``."""
+    """The checker on tier ``tier`` of role ``ROLE`` in account ``ACCT``; ``vendors``
+    are the role ARNs that vend its sessions (the catalogue's ``vendor_roles``)."""
     return check_isolation(
         session,
         list(roles),
@@ -137,6 +139,7 @@ def check(
         role_arn=ROLE,
         resource_policies=resource_policies,
         trust_policies=trust,
+        vendors=vendors,
     )
 
 

@@ -237,7 +237,9 @@ def test_tier_role_trusted_by_a_service_among_others_is_unknown() -> None:
 
 
 def test_tier_role_trusted_by_the_vendor_only_stays_proved() -> None:
-    assert check(doc(OWN_QUEUE), [JOBS], trust={ROLE: doc(VENDOR)}).status == "proved"
+    vendor = f"arn:aws:iam::{ACCT}:role/vendor"
+    result = check(doc(OWN_QUEUE), [JOBS], trust={ROLE: doc(VENDOR)}, vendors=(vendor,))
+    assert result.status == "proved", said(result)
 
 
 # -- 5: deputy writes: an action on the tenant's own resource makes AWS write into a
@@ -405,6 +407,7 @@ jobs = "silo"
     (root / "catalog.toml").write_text(
         f"""schema_version = 1
 name = "shared-trust"
+vendor_roles = ["arn:aws:iam::111122223333:role/vendor"]
 [tenant_id]
 alphabet = ["a-z", "0-9", "-"]
 min_length = 3
