@@ -1,0 +1,194 @@
+"""Attacks on the Lambda runtime (`policy_engine.lambda_`, `policy_engine.metrics`):
+where the tenant stamp on logs and metrics can be replaced or mixed with another
+tenant's, and where a value from the authorizer context reaches a log line
+unescaped. No network: a fake STS, clients sending to a dead endpoint."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import threading
+from typing import Any
+
+import pytest
+
+from policy_engine.catalog import default_catalog
+from policy_engine.lambda_ import tenant_handler, tenant_logger, tenant_scope
+from policy_engine.metrics import EmfMetrics, MetricsOptions
+from policy_engine.tenancy import TenantContext
+from policy_engine.vend import CredentialVendor
+
+from ._fakes import DOCS, OkSts, dead_client, outcome
+
+CATALOG = default_catalog()
+
+
+def rest_event(tenant: str, tier: str = "basic") -> dict[str, Any]:
+    return {"requestContext": {"authorizer": {"tenantId": tenant, "tier": tier}}}
+
+
+def make_vendor() -> CredentialVendor:
+    return CredentialVendor(CATALOG, sts_client=OkSts(), role_chaining=False, region="eu-west-1")
+
+
+# -- metrics: the tenant stamp ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["add_property", "add_dimension"])
+@pytest.mark.xfail(
+    strict=True,
+    reason="TenantMetrics.add_property/add_dimension accept the stamped key `tenant_id` "
+    "and overwrite it: the invocation's documents (Invocations, Duration, StsCalls, ... "
+    "used for per-tenant billing) are attributed to another tenant; the logger protects "
+    "the same key, the metrics do not",
+)
+def test_handler_code_cannot_restamp_metrics_with_another_tenant(how: str) -> None:
+    lines: list[str] = []
+    vendor = make_vendor()
+
+    @tenant_handler(vendor, metrics=MetricsOptions(EmfMetrics("Orders", emit=lines.append)))
+    def handler(event: Any, context: Any, tenant: Any) -> Any:
+        # e.g. a careless handler copying request fields onto its metrics
+        for key, value in event["body_tags"].items():
+            getattr(tenant.metrics, how)(key, value)
+        tenant.metrics.add_metric("OrdersRead", 1)
+        return {"statusCode": 200}
+
+    event = {**rest_event("acme"), "body_tags": {"tenant_id": "globex"}}
+    with contextlib.suppress(Exception):  # refusing the key is a correct answer
+        handler(event, None)
+    documents = [json.loads(line) for line in lines]
+    assert documents, "the invocation wrote no metric document"
+    assert {doc.get("tenant_id") for doc in documents} == {"acme"}
+
+
+def test_twin_metrics_of_an_invocation_carry_its_tenant() -> None:
+    lines: list[str] = []
+    vendor = make_vendor()
+
+    @tenant_handler(vendor, metrics=MetricsOptions(EmfMetrics("Orders", emit=lines.append)))
+    def handler(event: Any, context: Any, tenant: Any) -> Any:
+        tenant.metrics.add_property("order_id", "o-1")
+        return {"statusCode": 200}
+
+    handler(rest_event("acme"), None)
+    assert {json.loads(line).get("tenant_id") for line in lines} == {"acme"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the per-invocation vendor figures (GuardRefusals, CredentialCacheMisses, "
+    "StsCalls) are the change of the vendor-wide counters during the invocation: another "
+    "tenant's refusals made meanwhile (another thread of the same process) are recorded "
+    "on this tenant's document, so a per-tenant GuardRefusals alarm blames the wrong tenant",
+)
+def test_guard_refusals_of_one_tenant_are_not_recorded_on_another(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    options = MetricsOptions()  # a built-in writer per invocation: documents never mix
+    vendor = make_vendor()
+    vendor.session_for("acme", "basic", guard=True)  # warm both cache entries
+    vendor.session_for("globex", "basic", guard=True)
+    acme_inside = threading.Event()
+    globex_done = threading.Event()
+
+    def acme() -> None:
+        with tenant_scope(rest_event("acme"), vendor, metrics=options, guard=True):
+            acme_inside.set()
+            assert globex_done.wait(30)
+
+    def globex() -> None:
+        assert acme_inside.wait(30)
+        with tenant_scope(rest_event("globex"), vendor, metrics=options, guard=True) as t:
+            s3 = dead_client(t.session, "s3")
+            assert outcome(lambda: s3.get_object(Bucket=DOCS, Key="acme/a.txt")) == "denied"
+        globex_done.set()
+
+    threads = [threading.Thread(target=acme), threading.Thread(target=globex)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    refusals = {doc["tenant_id"]: doc.get("GuardRefusals") for doc in map(json.loads, lines)}
+    assert refusals["globex"] == 1
+    assert refusals["acme"] == 0
+
+
+# -- logs ---------------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="records written directly through the Powertools Logger (which the README says "
+    "carry the stamped keys) take `tenant_id` from the caller's extra= or keyword: the "
+    "README's `extra={'tenant_id': ...} cannot replace the stamped tenant` holds only "
+    "for the view handed to the handler",
+)
+def test_powertools_logger_direct_record_keeps_the_stamped_tenant() -> None:
+    from aws_lambda_powertools import Logger
+
+    out = io.StringIO()
+    base = Logger(service="attack-direct", logger_handler=logging.StreamHandler(out))
+    tenant_logger(base, TenantContext("acme", "basic"))  # what the decorator does
+    # service code far from the handler logs through the module-level logger, with a
+    # field copied from the request
+    base.info("order read", extra={"tenant_id": "globex"})
+    record = json.loads(out.getvalue().splitlines()[-1])
+    assert record["tenant_id"] == "acme"
+
+
+def test_twin_the_handed_view_keeps_the_stamped_tenant() -> None:
+    from aws_lambda_powertools import Logger
+
+    out = io.StringIO()
+    base = Logger(service="attack-view", logger_handler=logging.StreamHandler(out))
+    view = tenant_logger(base, TenantContext("acme", "basic"))
+    view.info("order read", extra={"tenant_id": "globex"})
+    assert json.loads(out.getvalue().splitlines()[-1])["tenant_id"] == "acme"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="an unknown tier from the authorizer context is quoted raw (unescaped, "
+    "unbounded) in UnauthorizedError and so in the 401 warning record: a tier claim "
+    "holding a newline forges log lines (other refusal paths use printable())",
+)
+def test_unknown_tier_is_escaped_in_the_refusal_log() -> None:
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    log = logging.getLogger("attack_guard.tier_injection")
+    log.addHandler(Keep())
+    log.propagate = False
+    forged = 'basic\n{"level":"INFO","tenant_id":"globex","message":"order deleted"}'
+    handler = tenant_handler(make_vendor(), logger=log, metrics=False)(
+        lambda event, context, tenant: {"statusCode": 200}
+    )
+    response = handler(rest_event("acme", tier=forged + "x" * 10_000), None)
+    assert response["statusCode"] == 401
+    message = records[-1].getMessage()
+    assert "\n" not in message
+    assert len(message) < 2_000
+
+
+def test_twin_invalid_tenant_is_escaped_in_the_refusal_log() -> None:
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    log = logging.getLogger("attack_guard.tenant_injection")
+    log.addHandler(Keep())
+    log.propagate = False
+    handler = tenant_handler(make_vendor(), logger=log, metrics=False)(
+        lambda event, context, tenant: {"statusCode": 200}
+    )
+    assert handler(rest_event("acme\nforged"), None)["statusCode"] == 401
+    assert "\n" not in records[-1].getMessage()
