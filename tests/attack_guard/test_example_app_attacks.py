@@ -69,18 +69,14 @@ def _tenant_of(item: dict[str, Any]) -> Any:
 )
 def test_example_post_cannot_choose_the_partition(monkeypatch: pytest.MonkeyPatch) -> None:
     handler, written = _load_example(monkeypatch)
-    try:
+    with contextlib.suppress(Exception):
         handler(_post({"order_id": "o-1", "total": "3", "tenant_id": "globex"}), None)
-    except Exception:
-        pass
     assert written, "the handler never asked DynamoDB to write"
     assert {_tenant_of(item) for item in written} == {"acme"}
 
 
 def test_twin_example_post_writes_the_verified_tenant(monkeypatch: pytest.MonkeyPatch) -> None:
     handler, written = _load_example(monkeypatch)
-    try:
+    with contextlib.suppress(Exception):
         handler(_post({"order_id": "o-1", "total": "3"}), None)
-    except Exception:
-        pass
     assert [_tenant_of(item) for item in written] == ["acme"]
