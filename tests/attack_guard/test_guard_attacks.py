@@ -86,3 +86,32 @@ def test_twin_presigned_urls_the_tier_allows_and_refuses() -> None:
     assert outcome(lambda: s3.generate_presigned_url("get_object", Params=own)) == "returned"
     assert outcome(lambda: s3.generate_presigned_url("get_object", Params=other)) == "denied"
     assert outcome(lambda: s3.delete_object(**own)) == "denied"  # the action itself
+
+
+# -- what the refusal says ---------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the guard's AccessDenied message quotes the key (in the refused parameter and "
+    "in the resource ARN) raw: a key built from a request path holding a newline puts "
+    "attacker-written lines into the service's error log (the authorizer escapes such "
+    "values with printable(); the guard does not)",
+)
+@pytest.mark.parametrize(
+    "key",
+    [
+        'acme/../x\n{"level":"INFO","tenant_id":"globex","message":"export done"}',
+        'globex/x\n{"level":"INFO","tenant_id":"globex","message":"export done"}',
+    ],
+    ids=["refused-parameter", "denied-resource"],
+)
+def test_refusal_message_escapes_the_identifiers_it_quotes(key: str) -> None:
+    from botocore.exceptions import ClientError
+
+    s3 = dead_client(guarded(default_catalog()), "s3")
+    with pytest.raises(ClientError) as info:
+        s3.get_object(Bucket=DOCS, Key=key)
+    message = info.value.response["Error"]["Message"]
+    assert "tenant `acme`" in message
+    assert "\n" not in message
