@@ -115,3 +115,108 @@ def test_refusal_message_escapes_the_identifiers_it_quotes(key: str) -> None:
     message = info.value.response["Error"]["Message"]
     assert "tenant `acme`" in message
     assert "\n" not in message
+
+
+# -- DynamoDB: a key condition the guard and the service read differently ---------------
+
+
+def _moto_orders(mock: Any) -> Any:
+    """Inside ``mock``: the pooled orders table in the catalogue's account, with one
+    item of acme and one of globex; returns a guarded vendor session of acme."""
+    import boto3
+
+    sts = boto3.client("sts", region_name="eu-west-1")
+    creds = sts.assume_role(
+        RoleArn="arn:aws:iam::111122223333:role/setup", RoleSessionName="setup"
+    )["Credentials"]
+    admin = boto3.client(
+        "dynamodb",
+        region_name="eu-west-1",
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+    admin.create_table(
+        TableName="saas-orders",
+        KeySchema=[
+            {"AttributeName": "tenant_id", "KeyType": "HASH"},
+            {"AttributeName": "order_id", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "tenant_id", "AttributeType": "S"},
+            {"AttributeName": "order_id", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    for tenant in ("acme", "globex"):
+        admin.put_item(
+            TableName="saas-orders",
+            Item={"tenant_id": {"S": tenant}, "order_id": {"S": "o-1"}, "note": {"S": tenant}},
+        )
+    vendor = CredentialVendor(
+        default_catalog(), sts_client=sts, region="eu-west-1", role_chaining=False
+    )
+    return vendor.session_for("acme", "basic", guard=True).client(
+        "dynamodb", region_name="eu-west-1"
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a KeyConditionExpression with two conditions on the partition key is decided "
+    "on the first (`tenant_id = :mine`), while moto answers the last (`tenant_id = "
+    ":theirs`): acme's guarded session reads globex's items in the moto tests the README "
+    "says guarded sessions make meaningful; the guard refuses such ambiguity for batch "
+    "entries (one member only) but not here",
+)
+def test_query_with_two_partition_key_conditions_is_refused_or_decided_on_both(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from botocore.exceptions import ClientError
+    from moto import mock_aws
+
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        ddb = _moto_orders(mock_aws)
+        try:
+            found = ddb.query(
+                TableName="saas-orders",
+                KeyConditionExpression="tenant_id = :mine AND tenant_id = :theirs",
+                ExpressionAttributeValues={":mine": {"S": "acme"}, ":theirs": {"S": "globex"}},
+            )
+        except ClientError as exc:  # refusing the call is a correct answer
+            codes, notes = {exc.response["Error"]["Code"]}, set()
+        else:  # so is answering with acme's items only
+            codes, notes = set(), {item["note"]["S"] for item in found["Items"]}
+        assert codes <= {"AccessDenied", "ValidationException"}
+        assert notes <= {"acme"}
+
+
+def test_twin_single_partition_key_conditions_are_decided(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from botocore.exceptions import ClientError
+    from moto import mock_aws
+
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        ddb = _moto_orders(mock_aws)
+        own = ddb.query(
+            TableName="saas-orders",
+            KeyConditionExpression="tenant_id = :t",
+            ExpressionAttributeValues={":t": {"S": "acme"}},
+        )
+        assert [item["note"]["S"] for item in own["Items"]] == ["acme"]
+        with pytest.raises(ClientError) as info:
+            ddb.query(
+                TableName="saas-orders",
+                KeyConditionExpression="tenant_id = :t",
+                ExpressionAttributeValues={":t": {"S": "globex"}},
+            )
+        assert info.value.response["Error"]["Code"] == "AccessDenied"
