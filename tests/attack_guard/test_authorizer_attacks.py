@@ -5,7 +5,6 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-import pytest
 from packaging.requirements import Requirement
 from packaging.version import Version
 
@@ -23,13 +22,6 @@ def _pyjwt_requirements() -> list[Requirement]:
     return found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the authorizer extra allows pyjwt>=2.8, which admits PyJWT 2.10.0, whose "
-    "issuer check is a substring test for a string issuer (CVE-2024-53861: "
-    "iss='https://cognito-idp.eu-west-1.amazonaws.com/' passes the pinned pool "
-    "issuer); the authorizer relies on PyJWT alone for `iss`",
-)
 def test_declared_pyjwt_range_excludes_the_issuer_substring_release() -> None:
     for requirement in _pyjwt_requirements():
         assert Version("2.10.0") not in requirement.specifier
