@@ -42,6 +42,14 @@ class ClaimNames:
     tier: tuple[str, ...] = ("tier", "custom:tier")
 
 
+def _shown(value: object, limit: int) -> str:
+    """``value`` escaped and bounded for a message or a log line (imported on the
+    refusal path only: nothing at cold start)."""
+    from ._jwks import printable
+
+    return printable(value, limit)
+
+
 def _names_by_source(catalog: Catalog, claims: ClaimNames | None) -> tuple[ClaimNames, ClaimNames]:
     """The names read in Lambda authorizer contexts and in JWT claims.
 
@@ -108,10 +116,8 @@ def tenant_context_from_event(
                     raise UnauthorizedError(f"the {what} claim `{name}` is not a string")
                 found.setdefault(value, []).append(f"{where}.{name}")
         if len(found) > 1:
-            from ._jwks import printable
-
             shown = "; ".join(
-                f"`{printable(value, 40)}` in {', '.join(f'`{w}`' for w in places)}"
+                f"`{_shown(value, 40)}` in {', '.join(f'`{w}`' for w in places)}"
                 for value, places in list(found.items())[:3]
             )
             raise UnauthorizedError(
@@ -130,9 +136,15 @@ def tenant_context_from_event(
     if reason is not None:
         raise UnauthorizedError(f"invalid tenant ID in the authorizer context: {reason}")
     if tier not in catalog.tiers:
-        raise UnauthorizedError(f"unknown tier `{tier}` in the authorizer context")
+        raise UnauthorizedError(
+            f"unknown tier `{_shown(tier, 40)}` in the authorizer context; tiers: "
+            + ", ".join(sorted(catalog.tiers))
+        )
     return TenantContext(tenant, tier)
 
+
+#: The longest refusal reason written to the 401 warning (longer ones are truncated).
+MAX_REFUSAL_CHARS = 512
 
 #: The keys the runtime stamps on log records (and removes at the end of an invocation).
 STAMPED_KEYS = ("tenant_id", "tier")
@@ -415,7 +427,9 @@ def tenant_handler(
                 )
             except UnauthorizedError as exc:
                 try:
-                    base.warning("unauthorized: %s", exc)
+                    # the message quotes the context escaped where it is made; escaped
+                    # and bounded again here, so no refusal can forge or flood a log line
+                    base.warning("unauthorized: %s", _shown(str(exc), MAX_REFUSAL_CHARS))
                     if opts is not None:
                         recorder = opts.recorder()
                         recorder.add_metric("Unauthorized", 1)

@@ -150,12 +150,6 @@ def test_twin_the_handed_view_keeps_the_stamped_tenant() -> None:
     assert json.loads(out.getvalue().splitlines()[-1])["tenant_id"] == "acme"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an unknown tier from the authorizer context is quoted raw (unescaped, "
-    "unbounded) in UnauthorizedError and so in the 401 warning record: a tier claim "
-    "holding a newline forges log lines (other refusal paths use printable())",
-)
 def test_unknown_tier_is_escaped_in_the_refusal_log() -> None:
     records: list[logging.LogRecord] = []
 
@@ -175,6 +169,30 @@ def test_unknown_tier_is_escaped_in_the_refusal_log() -> None:
     message = records[-1].getMessage()
     assert "\n" not in message
     assert len(message) < 2_000
+
+
+@pytest.mark.parametrize(
+    "tier",
+    ["gold\u2028forged", "\x1b[2Jgold", "gold\r\n" + "y" * 100_000],
+    ids=["line-separator", "ansi-escape", "crlf-and-long"],
+)
+def test_unknown_tier_from_a_jwt_claim_is_escaped_in_the_error(tier: str) -> None:
+    """Variant: the plain-function twin, the HTTP API JWT-claims source, separators
+    other than ``\n``: the error itself (what an ``unauthorized`` callback or a
+    caller's own log sees) is escaped and bounded, not only the 401 warning."""
+    from policy_engine.lambda_ import UnauthorizedError
+
+    event = {
+        "requestContext": {
+            "authorizer": {"jwt": {"claims": {"custom:tenantId": "acme", "custom:tier": tier}}}
+        }
+    }
+    with pytest.raises(UnauthorizedError) as info:
+        tenant_scope(event, make_vendor(), metrics=False)
+    message = str(info.value)
+    assert message.isprintable(), message[:200]
+    assert len(message) < 500
+    assert "unknown tier" in message
 
 
 def test_twin_invalid_tenant_is_escaped_in_the_refusal_log() -> None:
