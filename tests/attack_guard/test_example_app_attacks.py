@@ -59,20 +59,56 @@ def _tenant_of(item: dict[str, Any]) -> Any:
     return value.get("S") if isinstance(value, dict) else value
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the example orders handler builds the item as {'tenant_id': <verified tenant>, "
-    "**body}: a `tenant_id` in the request body (written by the tenant) overrides the "
-    "verified one, so tenant acme's POST writes into globex's partition; only the IAM "
-    "session policy stops it in AWS (the example vends without the guard), and nothing "
-    "stops it in moto-based tests",
-)
 def test_example_post_cannot_choose_the_partition(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The body names another tenant: refused (403) before anything is written (the
+    twin below shows the same handler does write a body that names no tenant)."""
     handler, written = _load_example(monkeypatch)
+    response: dict[str, Any] = {}
     with contextlib.suppress(Exception):
-        handler(_post({"order_id": "o-1", "total": "3", "tenant_id": "globex"}), None)
-    assert written, "the handler never asked DynamoDB to write"
-    assert {_tenant_of(item) for item in written} == {"acme"}
+        response = handler(_post({"order_id": "o-1", "total": "3", "tenant_id": "globex"}), None)
+    assert {_tenant_of(item) for item in written} <= {"acme"}
+    assert response.get("statusCode") == 403
+    assert written == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"order_id": "o-1", "tenant_id": ["globex"]},
+        {"order_id": "o-1", "tenant_id": None},
+        {"order_id": "o-1", "tenant_id": {"S": "globex"}},
+        {"order_id": "o-1", "tenant_id": "ACME"},
+    ],
+    ids=["list", "null", "typed-attribute", "other-case"],
+)
+def test_example_post_refuses_any_other_partition_value(
+    monkeypatch: pytest.MonkeyPatch, body: dict[str, Any]
+) -> None:
+    """Variant: not another tenant's plain ID but another value of the key (a list, a
+    null, a DynamoDB-typed attribute, a case variant): refused, nothing written."""
+    handler, written = _load_example(monkeypatch)
+    response = handler(_post(body), None)
+    assert response["statusCode"] == 403
+    assert written == []
+
+
+def test_example_post_naming_its_own_tenant_is_written_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    handler, written = _load_example(monkeypatch)
+    with contextlib.suppress(Exception):  # the write goes to a dead endpoint
+        handler(_post({"order_id": "o-1", "total": 3.5, "tenant_id": "acme"}), None)
+    assert [_tenant_of(item) for item in written] == ["acme"]
+
+
+@pytest.mark.parametrize("raw", ["[1, 2]", "not json", '"acme"'])
+def test_example_post_refuses_a_body_that_is_no_object(
+    monkeypatch: pytest.MonkeyPatch, raw: str
+) -> None:
+    handler, written = _load_example(monkeypatch)
+    event = {**_post({}), "body": raw}
+    assert handler(event, None)["statusCode"] == 400
+    assert written == []
 
 
 def test_twin_example_post_writes_the_verified_tenant(monkeypatch: pytest.MonkeyPatch) -> None:
