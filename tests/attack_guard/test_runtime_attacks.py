@@ -37,13 +37,6 @@ def make_vendor() -> CredentialVendor:
 
 
 @pytest.mark.parametrize("how", ["add_property", "add_dimension"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="TenantMetrics.add_property/add_dimension accept the stamped key `tenant_id` "
-    "and overwrite it: the invocation's documents (Invocations, Duration, StsCalls, ... "
-    "used for per-tenant billing) are attributed to another tenant; the logger protects "
-    "the same key, the metrics do not",
-)
 def test_handler_code_cannot_restamp_metrics_with_another_tenant(how: str) -> None:
     lines: list[str] = []
     vendor = make_vendor()
@@ -62,6 +55,45 @@ def test_handler_code_cannot_restamp_metrics_with_another_tenant(how: str) -> No
     documents = [json.loads(line) for line in lines]
     assert documents, "the invocation wrote no metric document"
     assert {doc.get("tenant_id") for doc in documents} == {"acme"}
+
+
+@pytest.mark.parametrize(
+    "write",
+    ["add_metadata", "add_dimension", "add_dimensions", "add_metric"],
+)
+def test_direct_writes_to_the_powertools_metrics_cannot_restamp_the_tenant(
+    write: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Variant: not through ``tenant.metrics`` but straight on the Powertools
+    ``Metrics`` the handler module holds (service code far from the handler), and as
+    a metric or an extra dimension set as well as a property or dimension: every
+    document still carries the invocation's tenant and tier."""
+    from aws_lambda_powertools import Metrics
+
+    metrics = Metrics(namespace="AttackDirect", service="orders")
+    metrics.clear_metrics()  # Powertools keeps its sets at class level
+    vendor = make_vendor()
+    writes = {
+        "add_metadata": lambda: metrics.add_metadata(key="tenant_id", value="globex"),
+        "add_dimension": lambda: metrics.add_dimension(name="tenant_id", value="globex"),
+        "add_dimensions": lambda: metrics.add_dimensions(tenant_id="globex", tier="premium"),
+        "add_metric": lambda: metrics.add_metric(name="tier", unit="Count", value=7),
+    }
+
+    @tenant_handler(vendor, metrics=MetricsOptions(metrics, tier_as="dimension"))
+    def handler(event: Any, context: Any, tenant: Any) -> Any:
+        writes[write]()
+        tenant.metrics.add_metric("OrdersRead", 1)
+        return {"statusCode": 200}
+
+    try:
+        assert handler(rest_event("acme"), None) == {"statusCode": 200}
+    finally:
+        metrics.clear_metrics()
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    documents = [json.loads(line) for line in lines]
+    assert documents, "the invocation wrote no metric document"
+    assert {(doc.get("tenant_id"), doc.get("tier")) for doc in documents} == {("acme", "basic")}
 
 
 def test_twin_metrics_of_an_invocation_carry_its_tenant() -> None:
