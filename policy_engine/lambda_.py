@@ -277,7 +277,9 @@ class _Invocation:
         self.vendor = vendor
         self.base = base
         self.started = time.perf_counter()
-        self.before = vendor.stats.as_dict() if context is not None else {}
+        # what this invocation itself does to the vendor's counters (not a difference
+        # of the vendor-wide ones, which other threads change meanwhile)
+        self.tally: dict[str, float] = {}
         self.recorder = (
             options.recorder(context.tenant_id, context.tier)
             if options is not None and context is not None
@@ -291,9 +293,11 @@ class _Invocation:
     def enter(self, logger: Any) -> None:
         from . import _invocation
 
+        _invocation.tally_stats(self.vendor.stats)
         self.tokens = [
             (_invocation.current_logger, _invocation.current_logger.set(logger)),
             (_invocation.current_metrics, _invocation.current_metrics.set(self.recorder)),
+            (_invocation.current_tally, _invocation.current_tally.set(self.tally)),
         ]
 
     def close(self, error: BaseException | None) -> None:
@@ -309,7 +313,7 @@ class _Invocation:
                 recorder.add_metric("Errors", 1 if error is not None else 0)
                 elapsed = (time.perf_counter() - self.started) * 1000
                 recorder.add_metric("Duration", elapsed, "Milliseconds")
-                record_vendor_delta(recorder, self.before, self.vendor.stats.as_dict())
+                record_vendor_delta(recorder, {}, dict(self.tally))
                 recorder.flush()
         finally:
             for var, token in reversed(self.tokens):
