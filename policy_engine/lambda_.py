@@ -169,16 +169,62 @@ def _is_powertools_logger(base: Any) -> bool:
     )
 
 
+class StampFilter(logging.Filter):
+    """Put on the handler of a Powertools ``Logger`` while an invocation is open: every
+    record that handler writes carries the stamped ``tenant_id`` and ``tier``, whatever
+    the record's ``extra`` or keyword arguments said (Powertools lets a record's extra
+    fields override the appended keys). Records written straight through the logger,
+    through its child loggers or through the standard logger under it are covered;
+    between invocations (``stamp`` is ``None``) records pass unchanged."""
+
+    def __init__(self) -> None:
+        super().__init__("policy_engine.stamp")
+        self.stamp: dict[str, str] | None = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        stamp = self.stamp
+        if stamp is not None:
+            record.__dict__.update(stamp)
+        return True
+
+
+def _handlers(base: Any) -> list[logging.Handler]:
+    """The handlers that write a Powertools logger's records (a child logger's are its
+    parent's); none for a stand-in without them."""
+    try:
+        handler = getattr(base, "registered_handler", None)
+    except Exception:  # an orphan child logger: nothing to write with yet
+        handler = None
+    if isinstance(handler, logging.Handler):
+        return [handler]
+    handlers = getattr(base, "handlers", None)
+    return [h for h in handlers if isinstance(h, logging.Handler)] if handlers else []
+
+
+def _set_stamp(base: Any, stamp: dict[str, str] | None) -> None:
+    for handler in _handlers(base):
+        found = [f for f in handler.filters if isinstance(f, StampFilter)]
+        if not found and stamp is None:
+            continue
+        stamp_filter = found[0] if found else StampFilter()
+        if not found:
+            handler.addFilter(stamp_filter)
+        stamp_filter.stamp = stamp
+
+
 class PowertoolsTenantLogger:
     """A Powertools ``Logger`` seen through the tenant: the keys are appended on the
     logger itself (so every record of the invocation carries them, also records
-    written through the logger directly) and calls through this view cannot replace
-    them with ``extra`` or keyword arguments. Everything else is the logger's."""
+    written through the logger directly), calls through this view drop ``extra`` or
+    keyword arguments of those names, and a :class:`StampFilter` on the logger's
+    handler makes the stamped values win on records written any other way.
+    Everything else is the logger's."""
 
     def __init__(self, base: Any, context: TenantContext) -> None:
         self._base = base
         self._context = context
         base.append_keys(tenant_id=context.tenant_id, tier=context.tier)
+        _set_stamp(base, {"tenant_id": context.tenant_id, "tier": context.tier})
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._base, name)
@@ -230,6 +276,7 @@ def clear_tenant_keys(base: Any) -> None:
     standard logger, whose adapter lives for one invocation only)."""
     if _is_powertools_logger(base):
         base.remove_keys(list(STAMPED_KEYS))
+        _set_stamp(base, None)
 
 
 _LOG = logging.getLogger("policy_engine.tenant")
@@ -455,6 +502,7 @@ __all__ = [
     "STAMPED_KEYS",
     "ClaimNames",
     "PowertoolsTenantLogger",
+    "StampFilter",
     "TenantLoggerAdapter",
     "TenantScope",
     "UnauthorizedError",

@@ -190,13 +190,6 @@ def test_vendor_figures_are_per_invocation_not_per_tenant_or_process(
 # -- logs ---------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records written directly through the Powertools Logger (which the README says "
-    "carry the stamped keys) take `tenant_id` from the caller's extra= or keyword: the "
-    "README's `extra={'tenant_id': ...} cannot replace the stamped tenant` holds only "
-    "for the view handed to the handler",
-)
 def test_powertools_logger_direct_record_keeps_the_stamped_tenant() -> None:
     from aws_lambda_powertools import Logger
 
@@ -208,6 +201,41 @@ def test_powertools_logger_direct_record_keeps_the_stamped_tenant() -> None:
     base.info("order read", extra={"tenant_id": "globex"})
     record = json.loads(out.getvalue().splitlines()[-1])
     assert record["tenant_id"] == "acme"
+
+
+@pytest.mark.parametrize("path", ["keyword", "child-logger", "standard-logger", "exception"])
+def test_every_record_path_of_a_powertools_logger_keeps_the_stamped_tenant(path: str) -> None:
+    """Variant: the tenant through a keyword argument, a Powertools child logger (its
+    records go to the parent's handler), the standard logger under the Powertools
+    one, and ``exception``, all during a decorated invocation; after it, the keys are
+    gone and a record's own field passes unchanged (no stale stamp)."""
+    from aws_lambda_powertools import Logger
+
+    out = io.StringIO()
+    service = f"attack-paths-{path}"
+    base = Logger(service=service, logger_handler=logging.StreamHandler(out))
+    writes = {
+        "keyword": lambda: base.info("order read", tenant_id="globex", tier="premium"),
+        "child-logger": lambda: Logger(service=service, child=True).info(
+            "order read", extra={"tenant_id": "globex", "tier": "premium"}
+        ),
+        "standard-logger": lambda: logging.getLogger(service).warning(
+            "order read", extra={"tenant_id": "globex", "tier": "premium"}
+        ),
+        "exception": lambda: base.exception("order failed", extra={"tenant_id": "globex"}),
+    }
+
+    @tenant_handler(make_vendor(), logger=base, metrics=False)
+    def handler(event: Any, context: Any, tenant: Any) -> Any:
+        writes[path]()
+        return {"statusCode": 200}
+
+    assert handler(rest_event("acme"), None) == {"statusCode": 200}
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert records, "nothing was logged"
+    assert {(r.get("tenant_id"), r.get("tier")) for r in records} == {("acme", "basic")}
+    base.info("after the invocation", extra={"tenant_id": "someone"})
+    assert json.loads(out.getvalue().splitlines()[-1])["tenant_id"] == "someone"
 
 
 def test_twin_the_handed_view_keeps_the_stamped_tenant() -> None:
