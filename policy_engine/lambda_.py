@@ -499,6 +499,7 @@ def tenant_handler(
 
 
 __all__ = [
+    "MAX_REFUSAL_CHARS",
     "STAMPED_KEYS",
     "ClaimNames",
     "PowertoolsTenantLogger",
