@@ -277,6 +277,12 @@ class Authorizer:
             )
         except jwt.exceptions.PyJWTError as exc:
             raise TokenRejected(_jwt_reason(exc)) from None
+        # PyJWT checked `iss` already; compared again, exactly, so a release whose check
+        # is looser (2.10.0 took a substring of the pinned issuer: CVE-2024-53861) or a
+        # non-string `iss` never gets through
+        issuer = claims.get("iss")
+        if not isinstance(issuer, str) or issuer != self.spec.issuer:
+            raise TokenRejected("wrong issuer")
         now = self.clock()
         if not check_aud and claims.get(self.spec.audience_claim) not in self.spec.audience:
             raise TokenRejected(f"`{self.spec.audience_claim}` is not an accepted audience")

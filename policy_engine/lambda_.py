@@ -42,6 +42,14 @@ class ClaimNames:
     tier: tuple[str, ...] = ("tier", "custom:tier")
 
 
+def _shown(value: object, limit: int) -> str:
+    """``value`` escaped and bounded for a message or a log line (imported on the
+    refusal path only: nothing at cold start)."""
+    from ._jwks import printable
+
+    return printable(value, limit)
+
+
 def _names_by_source(catalog: Catalog, claims: ClaimNames | None) -> tuple[ClaimNames, ClaimNames]:
     """The names read in Lambda authorizer contexts and in JWT claims.
 
@@ -108,10 +116,8 @@ def tenant_context_from_event(
                     raise UnauthorizedError(f"the {what} claim `{name}` is not a string")
                 found.setdefault(value, []).append(f"{where}.{name}")
         if len(found) > 1:
-            from ._jwks import printable
-
             shown = "; ".join(
-                f"`{printable(value, 40)}` in {', '.join(f'`{w}`' for w in places)}"
+                f"`{_shown(value, 40)}` in {', '.join(f'`{w}`' for w in places)}"
                 for value, places in list(found.items())[:3]
             )
             raise UnauthorizedError(
@@ -130,9 +136,15 @@ def tenant_context_from_event(
     if reason is not None:
         raise UnauthorizedError(f"invalid tenant ID in the authorizer context: {reason}")
     if tier not in catalog.tiers:
-        raise UnauthorizedError(f"unknown tier `{tier}` in the authorizer context")
+        raise UnauthorizedError(
+            f"unknown tier `{_shown(tier, 40)}` in the authorizer context; tiers: "
+            + ", ".join(sorted(catalog.tiers))
+        )
     return TenantContext(tenant, tier)
 
+
+#: The longest refusal reason written to the 401 warning (longer ones are truncated).
+MAX_REFUSAL_CHARS = 512
 
 #: The keys the runtime stamps on log records (and removes at the end of an invocation).
 STAMPED_KEYS = ("tenant_id", "tier")
@@ -157,16 +169,62 @@ def _is_powertools_logger(base: Any) -> bool:
     )
 
 
+class StampFilter(logging.Filter):
+    """Put on the handler of a Powertools ``Logger`` while an invocation is open: every
+    record that handler writes carries the stamped ``tenant_id`` and ``tier``, whatever
+    the record's ``extra`` or keyword arguments said (Powertools lets a record's extra
+    fields override the appended keys). Records written straight through the logger,
+    through its child loggers or through the standard logger under it are covered;
+    between invocations (``stamp`` is ``None``) records pass unchanged."""
+
+    def __init__(self) -> None:
+        super().__init__("policy_engine.stamp")
+        self.stamp: dict[str, str] | None = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        stamp = self.stamp
+        if stamp is not None:
+            record.__dict__.update(stamp)
+        return True
+
+
+def _handlers(base: Any) -> list[logging.Handler]:
+    """The handlers that write a Powertools logger's records (a child logger's are its
+    parent's); none for a stand-in without them."""
+    try:
+        handler = getattr(base, "registered_handler", None)
+    except Exception:  # an orphan child logger: nothing to write with yet
+        handler = None
+    if isinstance(handler, logging.Handler):
+        return [handler]
+    handlers = getattr(base, "handlers", None)
+    return [h for h in handlers if isinstance(h, logging.Handler)] if handlers else []
+
+
+def _set_stamp(base: Any, stamp: dict[str, str] | None) -> None:
+    for handler in _handlers(base):
+        found = [f for f in handler.filters if isinstance(f, StampFilter)]
+        if not found and stamp is None:
+            continue
+        stamp_filter = found[0] if found else StampFilter()
+        if not found:
+            handler.addFilter(stamp_filter)
+        stamp_filter.stamp = stamp
+
+
 class PowertoolsTenantLogger:
     """A Powertools ``Logger`` seen through the tenant: the keys are appended on the
     logger itself (so every record of the invocation carries them, also records
-    written through the logger directly) and calls through this view cannot replace
-    them with ``extra`` or keyword arguments. Everything else is the logger's."""
+    written through the logger directly), calls through this view drop ``extra`` or
+    keyword arguments of those names, and a :class:`StampFilter` on the logger's
+    handler makes the stamped values win on records written any other way.
+    Everything else is the logger's."""
 
     def __init__(self, base: Any, context: TenantContext) -> None:
         self._base = base
         self._context = context
         base.append_keys(tenant_id=context.tenant_id, tier=context.tier)
+        _set_stamp(base, {"tenant_id": context.tenant_id, "tier": context.tier})
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._base, name)
@@ -218,6 +276,7 @@ def clear_tenant_keys(base: Any) -> None:
     standard logger, whose adapter lives for one invocation only)."""
     if _is_powertools_logger(base):
         base.remove_keys(list(STAMPED_KEYS))
+        _set_stamp(base, None)
 
 
 _LOG = logging.getLogger("policy_engine.tenant")
@@ -265,7 +324,9 @@ class _Invocation:
         self.vendor = vendor
         self.base = base
         self.started = time.perf_counter()
-        self.before = vendor.stats.as_dict() if context is not None else {}
+        # what this invocation itself does to the vendor's counters (not a difference
+        # of the vendor-wide ones, which other threads change meanwhile)
+        self.tally: dict[str, float] = {}
         self.recorder = (
             options.recorder(context.tenant_id, context.tier)
             if options is not None and context is not None
@@ -279,9 +340,11 @@ class _Invocation:
     def enter(self, logger: Any) -> None:
         from . import _invocation
 
+        _invocation.tally_stats(self.vendor.stats)
         self.tokens = [
             (_invocation.current_logger, _invocation.current_logger.set(logger)),
             (_invocation.current_metrics, _invocation.current_metrics.set(self.recorder)),
+            (_invocation.current_tally, _invocation.current_tally.set(self.tally)),
         ]
 
     def close(self, error: BaseException | None) -> None:
@@ -297,7 +360,7 @@ class _Invocation:
                 recorder.add_metric("Errors", 1 if error is not None else 0)
                 elapsed = (time.perf_counter() - self.started) * 1000
                 recorder.add_metric("Duration", elapsed, "Milliseconds")
-                record_vendor_delta(recorder, self.before, self.vendor.stats.as_dict())
+                record_vendor_delta(recorder, {}, dict(self.tally))
                 recorder.flush()
         finally:
             for var, token in reversed(self.tokens):
@@ -415,7 +478,9 @@ def tenant_handler(
                 )
             except UnauthorizedError as exc:
                 try:
-                    base.warning("unauthorized: %s", exc)
+                    # the message quotes the context escaped where it is made; escaped
+                    # and bounded again here, so no refusal can forge or flood a log line
+                    base.warning("unauthorized: %s", _shown(str(exc), MAX_REFUSAL_CHARS))
                     if opts is not None:
                         recorder = opts.recorder()
                         recorder.add_metric("Unauthorized", 1)
@@ -434,9 +499,11 @@ def tenant_handler(
 
 
 __all__ = [
+    "MAX_REFUSAL_CHARS",
     "STAMPED_KEYS",
     "ClaimNames",
     "PowertoolsTenantLogger",
+    "StampFilter",
     "TenantLoggerAdapter",
     "TenantScope",
     "UnauthorizedError",

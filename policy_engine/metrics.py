@@ -80,6 +80,9 @@ MAX_NAME = 1024  # namespace, metric, dimension names and values
 DEFAULT_NAMESPACE = "PolicyEngine"
 TENANT_KEY = "tenant_id"
 TIER_KEY = "tier"
+#: the members the runtime stamps with the invocation's tenant and tier: handler code
+#: cannot set them (as a metric, a dimension or a property)
+STAMPED = frozenset({TENANT_KEY, TIER_KEY})
 #: members of the document the metric and dimension names may not take
 RESERVED = frozenset({"_aws"})
 
@@ -96,6 +99,18 @@ def _name(kind: str, value: object) -> str:
     if value in RESERVED:
         raise MetricsError(f"{kind} `{value}` is reserved by the EMF document")
     return value
+
+
+def _stamped_error(kind: str, name: str) -> MetricsError:
+    return MetricsError(
+        f"{kind} `{name}` is stamped by the runtime with the invocation's tenant and tier; "
+        "handler code cannot set it (choose another name)"
+    )
+
+
+def _not_stamped(kind: str, name: object) -> None:
+    if name in STAMPED:
+        raise _stamped_error(kind, str(name))
 
 
 def _unit(unit: object) -> str:
@@ -149,9 +164,32 @@ class EmfMetrics:
         self._metrics: dict[str, tuple[str, list[float]]] = {}
         self._dimensions: dict[str, str] = dict(self.default_dimensions)
         self._metadata: dict[str, Any] = {}
+        self._stamped: set[str] = set()
+
+    def stamp(self, key: str, value: str, placement: Placement) -> None:
+        """Set ``key`` (``tenant_id``, ``tier``) as a dimension or a property, wherever
+        else it was, and refuse every other write of it until the next flush: what the
+        runtime stamps is what the documents carry."""
+        key = _name("a stamped key", key)
+        value = _name(f"the value of `{key}`", value)
+        self._metrics.pop(key, None)
+        if placement == "dimension":
+            self._metadata.pop(key, None)
+            if key not in self._dimensions and len(self._dimensions) >= MAX_DIMENSIONS:
+                raise MetricsError(f"at most {MAX_DIMENSIONS} dimensions per document")
+            self._dimensions[key] = value
+        else:
+            self._dimensions.pop(key, None)
+            self._metadata[key] = value
+        self._stamped.add(key)
+
+    def _check_free(self, kind: str, name: str) -> None:
+        if name in self._stamped:
+            raise _stamped_error(kind, name)
 
     def add_metric(self, name: str, unit: Any, value: float) -> None:
         name = _name("a metric name", name)
+        self._check_free("a metric name", name)
         unit = _unit(unit)
         number = _number(value)
         if name in self._dimensions or name in self._metadata:
@@ -163,6 +201,7 @@ class EmfMetrics:
 
     def add_dimension(self, name: str, value: str) -> None:
         name = _name("a dimension name", name)
+        self._check_free("a dimension name", name)
         value = _name(f"the value of dimension `{name}`", value)
         if name in self._metrics:
             raise MetricsError(f"`{name}` is already a metric of this document")
@@ -173,6 +212,7 @@ class EmfMetrics:
 
     def add_metadata(self, key: str, value: Any) -> None:
         key = _name("a property name", key)
+        self._check_free("a property name", key)
         if key in self._metrics or key in self._dimensions:
             raise MetricsError(f"`{key}` is already a metric or dimension of this document")
         self._metadata[key] = value
@@ -228,6 +268,7 @@ class EmfMetrics:
         self._metrics.clear()
         self._metadata.clear()
         self._dimensions = dict(self.default_dimensions)
+        self._stamped.clear()
 
 
 def _stdout(line: str) -> None:
@@ -248,7 +289,13 @@ class TenantMetrics:
 
     ``sink`` is an :class:`EmfMetrics` or a Powertools ``Metrics``. ``tenant`` and
     ``tier`` go on the document as dimensions or properties (``tenant_as``,
-    ``tier_as``); ``None`` leaves them out (an invocation without a tenant)."""
+    ``tier_as``); ``None`` leaves them out (an invocation without a tenant).
+
+    The stamped keys (:data:`STAMPED`: ``tenant_id``, ``tier``) cannot be set through
+    this object (:class:`MetricsError`, as for any name CloudWatch would not take), and
+    they are stamped again just before the flush, so a write straight to the sink
+    (``metrics.add_metadata("tenant_id", ...)`` on the Powertools object) does not
+    reach the documents either; a built-in sink refuses such a write outright."""
 
     def __init__(
         self,
@@ -266,26 +313,35 @@ class TenantMetrics:
         self.tenant = tenant
         self.tier = tier
         self.flushed = False
-        for key, value, placement in (
-            (TENANT_KEY, tenant, tenant_as),
-            (TIER_KEY, tier, tier_as),
-        ):
-            if value is None:
-                continue
-            if placement == "dimension":
-                sink.add_dimension(key, value)
+        self._stamps: tuple[tuple[str, str, Placement], ...] = tuple(
+            (key, value, placement)
+            for key, value, placement in (
+                (TENANT_KEY, tenant, tenant_as),
+                (TIER_KEY, tier, tier_as),
+            )
+            if value is not None
+        )
+        self._stamp()
+
+    def _stamp(self) -> None:
+        for key, value, placement in self._stamps:
+            if isinstance(self.sink, EmfMetrics):
+                self.sink.stamp(key, value, placement)
             else:
-                sink.add_metadata(key, value)
+                _restamp(self.sink, key, value, placement)
 
     def add_metric(self, name: str, value: float = 1.0, unit: Any = "Count") -> None:
         """Record ``value`` (``unit``: a CloudWatch unit name) under ``name``."""
+        _not_stamped("a metric name", name)
         self.sink.add_metric(name=name, unit=_unit(unit), value=_number(value))
 
     def add_dimension(self, name: str, value: str) -> None:
+        _not_stamped("a dimension name", name)
         self.sink.add_dimension(name, value)
 
     def add_property(self, key: str, value: Any) -> None:
         """A searchable member of the document that is not a dimension."""
+        _not_stamped("a property name", key)
         self.sink.add_metadata(key, value)
 
     def flush(self) -> list[dict[str, Any]]:
@@ -293,10 +349,31 @@ class TenantMetrics:
         if self.flushed:
             return []
         self.flushed = True
+        self._stamp()  # whatever was written to the sink meanwhile, the stamp wins
         if isinstance(self.sink, EmfMetrics):
             return self.sink.flush_metrics()
         self.sink.flush_metrics()
         return []
+
+
+def _restamp(sink: Any, key: str, value: str, placement: Placement) -> None:
+    """Stamp ``key`` on a Powertools ``Metrics``: removed from its metrics, from the
+    other placement and from extra dimension sets (``add_dimensions``), where it would
+    override the stamped value in the document, then set where it belongs."""
+    provider = getattr(sink, "provider", sink)
+    wrong = ("metric_set", "metadata_set" if placement == "dimension" else "dimension_set")
+    for owner in (sink, provider):
+        for attr in wrong:
+            members = getattr(owner, attr, None)
+            if isinstance(members, dict):
+                members.pop(key, None)
+        for extra in getattr(owner, "dimension_sets", None) or ():
+            if isinstance(extra, dict):
+                extra.pop(key, None)
+    if placement == "dimension":
+        sink.add_dimension(key, value)
+    else:
+        sink.add_metadata(key, value)
 
 
 # -- options and the built-in metrics -------------------------------------------------------
@@ -390,6 +467,7 @@ def current() -> TenantMetrics | None:
 
 __all__ = [
     "DEFAULT_NAMESPACE",
+    "STAMPED",
     "UNITS",
     "EmfMetrics",
     "MetricsError",

@@ -142,6 +142,36 @@ def test_wrong_issuer(authorizer: Authorizer, sign: Sign) -> None:
     assert "issuer" in refused(authorizer, sign(changes={"iss": "https://evil.example.com"}))
 
 
+@pytest.mark.parametrize(
+    "iss",
+    [
+        "https://cognito-idp.eu-west-1.amazonaws.com/",  # a substring of the pinned issuer
+        "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_EXAMPLE/",
+        "",
+    ],
+)
+def test_issuer_is_compared_exactly_even_if_pyjwt_does_not(
+    keys: Keys, catalog: Catalog, sign: Sign, iss: str
+) -> None:
+    """Defence in depth against a PyJWT whose issuer check is looser (2.10.0 accepted
+    any substring of a string issuer, CVE-2024-53861): here a PyJWT that checks no
+    issuer at all; the authorizer's own comparison still refuses."""
+    import jwt
+
+    class NoIssuerCheck:
+        exceptions = jwt.exceptions
+
+        @staticmethod
+        def decode(token: str, **kwargs: Any) -> Any:
+            kwargs["issuer"] = None
+            return jwt.decode(token, **kwargs)
+
+    auth = make_authorizer(catalog, jwks=keys.jwks(), api_keys=KEYS, clock=lambda: NOW)
+    auth._jwt = NoIssuerCheck
+    assert auth(token_event(sign()))["context"]["tenantId"] == "acme"  # the shim decodes
+    assert refused(auth, sign(changes={"iss": iss})) == "token: wrong issuer"
+
+
 def test_wrong_audience(authorizer: Authorizer, sign: Sign) -> None:
     assert "audience" in refused(authorizer, sign(changes={"aud": "another-app"}))
 

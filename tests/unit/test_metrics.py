@@ -120,8 +120,27 @@ def test_bad_metrics_are_refused_with_a_clear_error(name: str, value: Any, unit:
 
 def test_a_metric_cannot_take_the_name_of_the_tenant_member() -> None:
     m = TenantMetrics(writer([]), tenant="acme", tier="basic")
-    with pytest.raises(MetricsError, match="already"):
+    with pytest.raises(MetricsError, match="stamped by the runtime"):
         m.add_metric("tenant_id", 1)
+
+
+@pytest.mark.parametrize("key", ["tenant_id", "tier"])
+def test_a_shared_built_in_sink_refuses_direct_writes_of_the_stamped_keys(key: str) -> None:
+    lines: list[str] = []
+    sink = writer(lines)
+    m = TenantMetrics(sink, tenant="acme", tier="basic")
+    for write in (
+        lambda: sink.add_metadata(key, "globex"),
+        lambda: sink.add_dimension(key, "globex"),
+        lambda: sink.add_metric(key, "Count", 1),
+    ):
+        with pytest.raises(MetricsError, match="stamped by the runtime"):
+            write()
+    m.add_metric("OrdersRead", 1)
+    (doc,) = m.flush()
+    assert (doc["tenant_id"], doc["tier"]) == ("acme", "basic")
+    sink.add_metadata(key, "free again")  # the stamp ends with the flush
+    assert sink.serialize_metric_set() == []  # (no metric: nothing to write)
 
 
 def test_bad_placement_is_refused() -> None:

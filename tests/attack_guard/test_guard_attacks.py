@@ -1,0 +1,222 @@
+"""Attacks on the client-side guard (`policy_engine.guard`) through real boto3
+clients whose calls go to a dead endpoint: ``denied`` is the guard refusing before
+anything is sent, ``sent`` is the request leaving the process (so the guard let it
+through), ``returned`` a client method that produced something without sending
+(a presigned URL)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policy_engine.catalog import Catalog, default_catalog
+from policy_engine.vend import CredentialVendor
+
+from ._fakes import DOCS, REPORTS, OkSts, dead_client, outcome
+
+Edit = Callable[[str, str, str], Path]
+
+
+def guarded(catalog: Catalog, tenant: str = "acme", tier: str = "basic") -> Any:
+    vendor = CredentialVendor(catalog, sts_client=OkSts(), role_chaining=False, region="eu-west-1")
+    return vendor.session_for(tenant, tier, guard=True)
+
+
+# -- defence in depth against a misconfigured session policy ----------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the guard decides with the catalogue's own session policy, so a misconfigured "
+    "session template (`{{ tenant }}*`, the prefix-collision trap) is what it enforces: "
+    "acme reads acme-corp's objects although the README promises that 'even with a "
+    "misconfigured role or session policy, a guarded session refuses a cross-tenant "
+    "call'; the resource model's partitions (`documents_bucket/{tenant}/*`), which "
+    "the guard could check independently, are not consulted",
+)
+def test_guard_refuses_cross_tenant_call_despite_a_misconfigured_session_policy(
+    edit: Edit, load: Callable[[Path], Catalog]
+) -> None:
+    folder = edit(
+        "session/documents.json.j2",
+        '{{ documents_bucket }}/{{ tenant }}/*"',
+        '{{ documents_bucket }}/{{ tenant }}*"',
+    )
+    s3 = dead_client(guarded(load(folder)), "s3")
+    assert outcome(lambda: s3.get_object(Bucket=DOCS, Key="acme-corp/a.txt")) == "denied"
+
+
+def test_twin_misconfigured_role_policy_is_narrowed_by_the_session_policy(
+    edit: Edit, load: Callable[[Path], Catalog]
+) -> None:
+    """The other half of the README's promise holds: a role template that grants every
+    object of the bucket is narrowed to acme's prefix by the session policy."""
+    folder = edit("role/tier.json.j2", '"arn:{{ partition }}:s3:::{{ documents_bucket }}/*"', '"*"')
+    s3 = dead_client(guarded(load(folder)), "s3")
+    assert outcome(lambda: s3.get_object(Bucket=DOCS, Key="acme-corp/a.txt")) == "denied"
+    assert outcome(lambda: s3.get_object(Bucket=DOCS, Key="acme/a.txt")) == "sent"
+
+
+# -- presigned URLs: the action the URL performs ------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="generate_presigned_url(..., HttpMethod=...) is decided as the client method's "
+    "action (s3:GetObject) while the URL performs the HTTP method's (DELETE is "
+    "s3:DeleteObject): the standard tier may not delete reports, the guard signs a "
+    "URL that does",
+)
+def test_presigned_url_is_decided_for_the_http_method_it_signs() -> None:
+    s3 = dead_client(guarded(default_catalog(), tier="standard"), "s3")
+    params = {"Bucket": REPORTS, "Key": "acme/r.csv"}
+    assert (
+        outcome(lambda: s3.generate_presigned_url("get_object", Params=params, HttpMethod="DELETE"))
+        == "denied"
+    )
+
+
+def test_twin_presigned_urls_the_tier_allows_and_refuses() -> None:
+    s3 = dead_client(guarded(default_catalog(), tier="standard"), "s3")
+    own = {"Bucket": REPORTS, "Key": "acme/r.csv"}
+    other = {"Bucket": REPORTS, "Key": "globex/r.csv"}
+    assert outcome(lambda: s3.generate_presigned_url("get_object", Params=own)) == "returned"
+    assert outcome(lambda: s3.generate_presigned_url("get_object", Params=other)) == "denied"
+    assert outcome(lambda: s3.delete_object(**own)) == "denied"  # the action itself
+
+
+# -- what the refusal says ---------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the guard's AccessDenied message quotes the key (in the refused parameter and "
+    "in the resource ARN) raw: a key built from a request path holding a newline puts "
+    "attacker-written lines into the service's error log (the authorizer escapes such "
+    "values with printable(); the guard does not)",
+)
+@pytest.mark.parametrize(
+    "key",
+    [
+        'acme/../x\n{"level":"INFO","tenant_id":"globex","message":"export done"}',
+        'globex/x\n{"level":"INFO","tenant_id":"globex","message":"export done"}',
+    ],
+    ids=["refused-parameter", "denied-resource"],
+)
+def test_refusal_message_escapes_the_identifiers_it_quotes(key: str) -> None:
+    from botocore.exceptions import ClientError
+
+    s3 = dead_client(guarded(default_catalog()), "s3")
+    with pytest.raises(ClientError) as info:
+        s3.get_object(Bucket=DOCS, Key=key)
+    message = info.value.response["Error"]["Message"]
+    assert "tenant `acme`" in message
+    assert "\n" not in message
+
+
+# -- DynamoDB: a key condition the guard and the service read differently ---------------
+
+
+def _moto_orders(mock: Any) -> Any:
+    """Inside ``mock``: the pooled orders table in the catalogue's account, with one
+    item of acme and one of globex; returns a guarded vendor session of acme."""
+    import boto3
+
+    sts = boto3.client("sts", region_name="eu-west-1")
+    creds = sts.assume_role(
+        RoleArn="arn:aws:iam::111122223333:role/setup", RoleSessionName="setup"
+    )["Credentials"]
+    admin = boto3.client(
+        "dynamodb",
+        region_name="eu-west-1",
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+    admin.create_table(
+        TableName="saas-orders",
+        KeySchema=[
+            {"AttributeName": "tenant_id", "KeyType": "HASH"},
+            {"AttributeName": "order_id", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "tenant_id", "AttributeType": "S"},
+            {"AttributeName": "order_id", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    for tenant in ("acme", "globex"):
+        admin.put_item(
+            TableName="saas-orders",
+            Item={"tenant_id": {"S": tenant}, "order_id": {"S": "o-1"}, "note": {"S": tenant}},
+        )
+    vendor = CredentialVendor(
+        default_catalog(), sts_client=sts, region="eu-west-1", role_chaining=False
+    )
+    return vendor.session_for("acme", "basic", guard=True).client(
+        "dynamodb", region_name="eu-west-1"
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a KeyConditionExpression with two conditions on the partition key is decided "
+    "on the first (`tenant_id = :mine`), while moto answers the last (`tenant_id = "
+    ":theirs`): acme's guarded session reads globex's items in the moto tests the README "
+    "says guarded sessions make meaningful; the guard refuses such ambiguity for batch "
+    "entries (one member only) but not here",
+)
+def test_query_with_two_partition_key_conditions_is_refused_or_decided_on_both(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from botocore.exceptions import ClientError
+    from moto import mock_aws
+
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        ddb = _moto_orders(mock_aws)
+        try:
+            found = ddb.query(
+                TableName="saas-orders",
+                KeyConditionExpression="tenant_id = :mine AND tenant_id = :theirs",
+                ExpressionAttributeValues={":mine": {"S": "acme"}, ":theirs": {"S": "globex"}},
+            )
+        except ClientError as exc:  # refusing the call is a correct answer
+            codes, notes = {exc.response["Error"]["Code"]}, set()
+        else:  # so is answering with acme's items only
+            codes, notes = set(), {item["note"]["S"] for item in found["Items"]}
+        assert codes <= {"AccessDenied", "ValidationException"}
+        assert notes <= {"acme"}
+
+
+def test_twin_single_partition_key_conditions_are_decided(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from botocore.exceptions import ClientError
+    from moto import mock_aws
+
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        ddb = _moto_orders(mock_aws)
+        own = ddb.query(
+            TableName="saas-orders",
+            KeyConditionExpression="tenant_id = :t",
+            ExpressionAttributeValues={":t": {"S": "acme"}},
+        )
+        assert [item["note"]["S"] for item in own["Items"]] == ["acme"]
+        with pytest.raises(ClientError) as info:
+            ddb.query(
+                TableName="saas-orders",
+                KeyConditionExpression="tenant_id = :t",
+                ExpressionAttributeValues={":t": {"S": "globex"}},
+            )
+        assert info.value.response["Error"]["Code"] == "AccessDenied"
