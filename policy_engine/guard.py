@@ -25,7 +25,10 @@ What each service reads, and so what is accepted:
   part of the key, and the source is read as S3 reads it; ARN sources are refused.
 - DynamoDB ``TableName``: a table name, or a table ARN of the scope's partition,
   region and account (index or stream ARNs are not table names: refused). The
-  partition key attribute is looked up by table *name*.
+  partition key attribute is looked up by table *name*. A ``Query`` key condition
+  must name the partition key at most once, as ``name = :value`` (or ``KeyConditions``
+  ``EQ`` with one value, never both forms): anything the guard could read one way and
+  the service another is refused.
 - SQS ``QueueUrl``: exactly ``https://<host>/<account>/<name>``, the account the
   scope's, the name 1-80 of ``A-Za-z0-9_-`` (``.fifo`` allowed at the end), the host
   ``sqs.<region>.<dns>``, ``sqs-fips.<region>.<dns>``, ``<region>.queue.<dns>`` or, in
@@ -427,29 +430,104 @@ def _leading(action: str, arn: str, keys: Sequence[Any], attribute: str) -> list
     return out
 
 
-_KEY_EQUALS = re.compile(r"^\s*\(?\s*([#\w.]+)\s*=\s*(:\w+)\s*\)?\s*$")
+_KEY_TOKEN = re.compile(
+    r"\s*(?:(?P<value>:[A-Za-z0-9_]+)|(?P<name>#?[A-Za-z0-9_]+)|(?P<op><=|>=|<>|[=<>(),]))"
+)
+_KEY_WORDS = frozenset({"and", "between", "begins_with"})
+
+
+def _key_tokens(expression: str) -> list[tuple[str, str]]:
+    """``KeyConditionExpression`` as (kind, text) tokens: ``value`` (``:v``), ``name``
+    (an attribute name or ``#placeholder``), ``word`` (AND, BETWEEN, begins_with) and
+    ``op``. Anything else (OR, NOT, functions, document paths) is no key condition
+    DynamoDB accepts: refused rather than guessed at."""
+    tokens: list[tuple[str, str]] = []
+    position = 0
+    end = len(expression.rstrip())
+    while position < end:
+        m = _KEY_TOKEN.match(expression, position)
+        if m is None or m.end() == position:
+            raise RefusedParameter(
+                "KeyConditionExpression",
+                expression,
+                f"cannot read it at character {position}: only `name = :value`, "
+                "comparisons, BETWEEN, begins_with and AND are key conditions",
+            )
+        kind = m.lastgroup or "op"
+        text = m.group(kind)
+        if kind == "name" and text.lower() in _KEY_WORDS:
+            kind, text = "word", text.lower()
+        elif kind == "name" and not text.startswith("#") and not text[0].isalpha():
+            raise RefusedParameter(
+                "KeyConditionExpression", expression, f"`{text}` is not an attribute name"
+            )
+        tokens.append((kind, text))
+        position = m.end()
+    return tokens
 
 
 def _query_keys(p: Mapping[str, Any], attribute: str) -> list[Mapping[str, Any]]:
+    """The partition key value a Query names, read unambiguously or refused: exactly
+    one reference to the partition key attribute, in the form ``name = :value``
+    standing alone between ANDs (``tenant_id = :a AND tenant_id = :b`` is refused:
+    the guard would read one, the service another). No such condition: no key (a
+    request without leading keys, which tenant policies deny)."""
     expression = p.get("KeyConditionExpression")
     names = p.get("ExpressionAttributeNames") or {}
     values = p.get("ExpressionAttributeValues") or {}
+    if expression is not None and p.get("KeyConditions") is not None:
+        raise RefusedParameter(
+            "KeyConditions", ..., "both KeyConditionExpression and KeyConditions are given"
+        )
     if expression is not None:
         if not isinstance(expression, str):
             raise RefusedParameter("KeyConditionExpression", expression, "must be a string")
-        for part in re.split(r"\band\b", expression, flags=re.IGNORECASE):
-            m = _KEY_EQUALS.match(part)
-            if m is None:
-                continue
-            name = m.group(1)
-            if name.startswith("#"):  # only placeholders are substituted
-                name = names.get(name, name)
-            if name == attribute and m.group(2) in values:
-                return [{attribute: values[m.group(2)]}]
+        if not isinstance(names, Mapping) or not isinstance(values, Mapping):
+            raise RefusedParameter(
+                "ExpressionAttributeValues", ..., "attribute names and values must be mappings"
+            )
+        tokens = _key_tokens(expression)
+        hits = [
+            i
+            for i, (kind, text) in enumerate(tokens)
+            if kind == "name"
+            and (names.get(text, text) if text.startswith("#") else text) == attribute
+        ]
+        if len(hits) > 1:
+            raise RefusedParameter(
+                "KeyConditionExpression",
+                expression,
+                f"the partition key `{attribute}` is named {len(hits)} times: the guard "
+                "would decide on one condition and the service might read another",
+            )
+        if not hits:
+            return []
+        i = hits[0]
+        before = tokens[i - 1] if i > 0 else ("word", "and")
+        after = tokens[i + 3] if i + 3 < len(tokens) else ("word", "and")
+        if (
+            tokens[i + 1 : i + 2] == [("op", "=")]
+            and tokens[i + 2 : i + 3]
+            and tokens[i + 2][0] == "value"
+            and tokens[i + 2][1] in values
+            and before in (("word", "and"), ("op", "("))
+            and after in (("word", "and"), ("op", ")"))
+        ):
+            return [{attribute: values[tokens[i + 2][1]]}]
         return []
-    legacy = (p.get("KeyConditions") or {}).get(attribute)
-    if legacy and legacy.get("ComparisonOperator") == "EQ":
-        return [{attribute: legacy["AttributeValueList"][0]}]
+    legacy = p.get("KeyConditions") or {}
+    if not isinstance(legacy, Mapping):
+        raise RefusedParameter("KeyConditions", legacy, "must be a mapping")
+    condition = legacy.get(attribute)
+    if condition and condition.get("ComparisonOperator") == "EQ":
+        listed = condition.get("AttributeValueList")
+        if not isinstance(listed, list) or len(listed) != 1:
+            raise RefusedParameter(
+                f"KeyConditions.{attribute}.AttributeValueList",
+                listed,
+                "EQ takes exactly one value: the guard would read one, the service another",
+            )
+        return [{attribute: listed[0]}]
     return []
 
 

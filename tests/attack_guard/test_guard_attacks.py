@@ -161,14 +161,6 @@ def _moto_orders(mock: Any) -> Any:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a KeyConditionExpression with two conditions on the partition key is decided "
-    "on the first (`tenant_id = :mine`), while moto answers the last (`tenant_id = "
-    ":theirs`): acme's guarded session reads globex's items in the moto tests the README "
-    "says guarded sessions make meaningful; the guard refuses such ambiguity for batch "
-    "entries (one member only) but not here",
-)
 def test_query_with_two_partition_key_conditions_is_refused_or_decided_on_both(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -220,3 +212,73 @@ def test_twin_single_partition_key_conditions_are_decided(
                 ExpressionAttributeValues={":t": {"S": "globex"}},
             )
         assert info.value.response["Error"]["Code"] == "AccessDenied"
+
+
+_MINE_THEIRS = {":mine": {"S": "acme"}, ":theirs": {"S": "globex"}}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {  # two placeholders for one attribute
+            "KeyConditionExpression": "#a = :mine AND #b = :theirs",
+            "ExpressionAttributeNames": {"#a": "tenant_id", "#b": "tenant_id"},
+            "ExpressionAttributeValues": _MINE_THEIRS,
+        },
+        {  # a placeholder and the plain name, in parentheses
+            "KeyConditionExpression": "(#t = :mine) and (tenant_id = :theirs)",
+            "ExpressionAttributeNames": {"#t": "tenant_id"},
+            "ExpressionAttributeValues": _MINE_THEIRS,
+        },
+        {  # the second condition is a range condition on the partition key
+            "KeyConditionExpression": "tenant_id = :mine AND tenant_id BETWEEN :theirs AND :mine",
+            "ExpressionAttributeValues": _MINE_THEIRS,
+        },
+        {  # the legacy form: EQ with two values
+            "KeyConditions": {
+                "tenant_id": {
+                    "ComparisonOperator": "EQ",
+                    "AttributeValueList": [{"S": "acme"}, {"S": "globex"}],
+                }
+            }
+        },
+        {  # both forms at once: which one the service reads is not the guard's guess
+            "KeyConditionExpression": "tenant_id = :mine",
+            "ExpressionAttributeValues": {":mine": {"S": "acme"}},
+            "KeyConditions": {
+                "tenant_id": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "globex"}]}
+            },
+        },
+        {  # an operator DynamoDB does not take in key conditions
+            "KeyConditionExpression": "tenant_id = :mine OR tenant_id = :theirs",
+            "ExpressionAttributeValues": _MINE_THEIRS,
+        },
+    ],
+    ids=["two-placeholders", "placeholder-and-name", "eq-and-between", "legacy-two-values",
+         "both-forms", "or"],
+)  # fmt: skip
+def test_ambiguous_key_conditions_are_refused_before_sending(query: dict[str, Any]) -> None:
+    """Variant: every way of naming the partition key twice (or reading it in a form
+    the guard cannot parse) is refused by the guard itself, before anything is sent."""
+    ddb = dead_client(guarded(default_catalog()), "dynamodb")
+    assert outcome(lambda: ddb.query(TableName="saas-orders", **query)) == "denied"
+
+
+def test_twin_unambiguous_key_conditions_are_sent() -> None:
+    ddb = dead_client(guarded(default_catalog()), "dynamodb")
+    for query in (
+        {
+            "KeyConditionExpression": "(#t = :t) AND begins_with(order_id, :o)",
+            "ExpressionAttributeNames": {"#t": "tenant_id"},
+            "ExpressionAttributeValues": {":t": {"S": "acme"}, ":o": {"S": "2026"}},
+        },
+        {
+            "KeyConditionExpression": "order_id BETWEEN :a AND :b AND tenant_id = :t",
+            "ExpressionAttributeValues": {
+                ":t": {"S": "acme"},
+                ":a": {"S": "1"},
+                ":b": {"S": "2"},
+            },
+        },
+    ):
+        assert outcome(lambda q=query: ddb.query(TableName="saas-orders", **q)) == "sent"
