@@ -842,6 +842,7 @@ _MAPPERS: dict[str, Callable[[str, Mapping[str, Any], Scope, bool], list[IamRequ
 
 _PENDING = "policy_engine.guard.pending"  # request-context slot of a deferred decision
 _DECIDED = "policy_engine.guard.decided"
+_PRESIGN_METHOD = "policy_engine.guard.presign_method"  # the HTTP method that was decided
 
 
 @dataclass
@@ -964,6 +965,10 @@ class Guard:
         context = context if isinstance(context, dict) else {}
         if "client_region" in context:
             self._region_check(service, operation, context["client_region"])
+        if context.get("is_presign_request") and operation != "CreateBucket":
+            # generate_presigned_url(..., HttpMethod=...) signs another method than the
+            # operation's: checked at before-sign (the URL performs what it signs)
+            context[_PRESIGN_METHOD] = str(model.http.get("method", ""))
         if service == "sqs" or (
             service == "s3" and operation == "CreateBucket" and context.get("is_presign_request")
         ):
@@ -994,6 +999,15 @@ class Guard:
     ) -> None:
         context = getattr(request, "context", None)
         context = context if isinstance(context, dict) else {}
+        expected = context.get(_PRESIGN_METHOD)
+        if expected is not None and getattr(request, "method", None) != expected:
+            service = (str(kw.get("event_name", "")).split(".")[1:2] or ["?"])[0]
+            raise self._refused(
+                f"{service}:{operation_name}",
+                f"a presigned URL for `{operation_name}` (HTTP `{expected}`, the action "
+                f"decided) signed for HTTP `{getattr(request, 'method', None)}`: it would "
+                "perform another action; presign the operation whose method you need",
+            )
         pending = context.get(_PENDING)
         if context.get(_DECIDED):
             return

@@ -63,13 +63,6 @@ def test_twin_misconfigured_role_policy_is_narrowed_by_the_session_policy(
 # -- presigned URLs: the action the URL performs ------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="generate_presigned_url(..., HttpMethod=...) is decided as the client method's "
-    "action (s3:GetObject) while the URL performs the HTTP method's (DELETE is "
-    "s3:DeleteObject): the standard tier may not delete reports, the guard signs a "
-    "URL that does",
-)
 def test_presigned_url_is_decided_for_the_http_method_it_signs() -> None:
     s3 = dead_client(guarded(default_catalog(), tier="standard"), "s3")
     params = {"Bucket": REPORTS, "Key": "acme/r.csv"}
@@ -77,6 +70,38 @@ def test_presigned_url_is_decided_for_the_http_method_it_signs() -> None:
         outcome(lambda: s3.generate_presigned_url("get_object", Params=params, HttpMethod="DELETE"))
         == "denied"
     )
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "http"),
+    [
+        ("put_object", {"Bucket": DOCS, "Key": "acme/a.txt"}, "DELETE"),
+        ("get_object", {"Bucket": DOCS, "Key": "acme/a.txt"}, "PUT"),
+        ("head_object", {"Bucket": DOCS, "Key": "acme/a.txt"}, "POST"),
+        ("get_object", {"Bucket": DOCS, "Key": "acme/a.txt"}, "get"),
+    ],
+    ids=["put-as-delete", "get-as-put", "head-as-post", "lower-case"],
+)
+def test_presigned_url_signed_for_another_method_is_refused(
+    method: str, params: dict[str, str], http: str
+) -> None:
+    """Variant: whatever the tier may do with its own object, a URL signed for
+    another HTTP method than the operation's is refused (the guard decided the
+    operation, the URL would perform something else)."""
+    s3 = dead_client(guarded(default_catalog()), "s3")
+    assert outcome(lambda: s3.generate_presigned_url(method, Params=params)) == "returned"
+    assert (
+        outcome(lambda: s3.generate_presigned_url(method, Params=params, HttpMethod=http))
+        == "denied"
+    )
+
+
+def test_twin_presigned_url_with_the_operations_own_method_is_signed() -> None:
+    s3 = dead_client(guarded(default_catalog()), "s3")
+    own = {"Bucket": DOCS, "Key": "acme/a.txt"}
+    for method, http in (("get_object", "GET"), ("put_object", "PUT"), ("head_object", "HEAD")):
+        url = s3.generate_presigned_url(method, Params=own, HttpMethod=http)
+        assert "Signature=" in url
 
 
 def test_twin_presigned_urls_the_tier_allows_and_refuses() -> None:
