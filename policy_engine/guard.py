@@ -66,6 +66,9 @@ from .evaluate import Decision, Evaluator, Request
 if TYPE_CHECKING:
     import boto3
 
+    from ._partitions import TenantPartitions
+    from .catalog import Catalog
+
 log = logging.getLogger("policy_engine.guard")
 IamRequest = tuple[str, str, dict[str, str | list[str]]]  # action, resource ARN, context
 PRESIGNED_POST = "GeneratePresignedPost"  # the pseudo-operation of an S3 presigned POST
@@ -870,6 +873,10 @@ class Guard:
     #: called with the operation name for every call the guard refuses
     on_refusal: Callable[[str], object] | None = None
     refusals: int = 0
+    #: the tenant's partitions of the catalogue's resource model: a request the
+    #: policies allow is refused when it lies in a resource of the model but outside
+    #: them (another tenant's partition, or none), whatever the policies say
+    partitions: TenantPartitions | None = None
 
     def install(self, session: boto3.Session) -> None:
         """Register the hooks on ``session`` (clients created afterwards are guarded)."""
@@ -936,6 +943,15 @@ class Guard:
                     f"tenant `{self.tenant}` (tier `{self.tier}`) may not `{action}` on "
                     f"`{resource}`: {decision.decision}, {decision.reason}{hint}",
                 )
+            if self.partitions is not None:
+                outside = self.partitions.refusal(resource, context)
+                if outside is not None:
+                    self._count(operation)
+                    raise _denied(
+                        operation,
+                        f"tenant `{self.tenant}` (tier `{self.tier}`) may not `{action}`: "
+                        f"{outside}; refused whatever the policies allow",
+                    )
 
     def _count(self, operation: str) -> None:
         """Count a refusal and tell ``on_refusal``."""
@@ -1054,9 +1070,19 @@ def guard_session(
     endpoint_url: str | None = None,
     logger: Any = None,
     on_refusal: Callable[[str], object] | None = None,
+    catalog: Catalog | None = None,
 ) -> Guard:
     """Install a guard on any boto3 session; returns it. ``endpoint_url`` is only for
-    :meth:`Guard.check` calls made directly: the hooks see each client's endpoint."""
+    :meth:`Guard.check` calls made directly: the hooks see each client's endpoint.
+    With ``catalog`` (the vendor always passes its own) every allowed request must
+    also lie in the tenant's partitions of the catalogue's resource model
+    (:class:`policy_engine._partitions.TenantPartitions`), independently of the
+    policies the evaluator holds."""
+    partitions = None
+    if catalog is not None:
+        from ._partitions import TenantPartitions
+
+        partitions = TenantPartitions(catalog, tenant)
     guard = Guard(
         evaluator,
         Scope(
@@ -1071,6 +1097,7 @@ def guard_session(
         strict,
         logger=logger,
         on_refusal=on_refusal,
+        partitions=partitions,
     )
     guard.install(session)
     return guard

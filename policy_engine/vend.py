@@ -386,6 +386,7 @@ class CredentialVendor:
             dynamodb_partition_key=pk if isinstance(pk, str) else dict(pk),
             logger=InvocationLogger(logging.getLogger("policy_engine.guard")),
             on_refusal=self._count_refusal,
+            catalog=self.catalog,
         )
 
     def _new_session(self, credentials: RefreshableCredentials) -> boto3.Session:

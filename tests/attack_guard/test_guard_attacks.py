@@ -28,15 +28,6 @@ def guarded(catalog: Catalog, tenant: str = "acme", tier: str = "basic") -> Any:
 # -- defence in depth against a misconfigured session policy ----------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the guard decides with the catalogue's own session policy, so a misconfigured "
-    "session template (`{{ tenant }}*`, the prefix-collision trap) is what it enforces: "
-    "acme reads acme-corp's objects although the README promises that 'even with a "
-    "misconfigured role or session policy, a guarded session refuses a cross-tenant "
-    "call'; the resource model's partitions (`documents_bucket/{tenant}/*`), which "
-    "the guard could check independently, are not consulted",
-)
 def test_guard_refuses_cross_tenant_call_despite_a_misconfigured_session_policy(
     edit: Edit, load: Callable[[Path], Catalog]
 ) -> None:
@@ -47,6 +38,87 @@ def test_guard_refuses_cross_tenant_call_despite_a_misconfigured_session_policy(
     )
     s3 = dead_client(guarded(load(folder)), "s3")
     assert outcome(lambda: s3.get_object(Bucket=DOCS, Key="acme-corp/a.txt")) == "denied"
+
+
+_JOBS = "http://127.0.0.1:9/111122223333/saas-jobs-"
+_KMS_CONDITION = (
+    ',\n      "Condition": {"StringEquals": {"kms:EncryptionContext:tenant_id": "{{ tenant }}"}}'
+)
+_ORDERS_EXACT = '"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["{{ tenant }}"]}'
+
+
+@pytest.mark.parametrize(
+    ("template", "old", "new", "service", "call", "expect"),
+    [
+        # the documents listing: the prefix condition widened to the prefix trap
+        ("session/documents.json.j2", '"{{ tenant }}/", "{{ tenant }}/*"', '"{{ tenant }}*"',
+         "s3", lambda c: c.list_objects_v2(Bucket=DOCS, Prefix="acme-corp/"), "denied"),
+        ("session/documents.json.j2", '"{{ tenant }}/", "{{ tenant }}/*"', '"{{ tenant }}*"',
+         "s3", lambda c: c.list_objects_v2(Bucket=DOCS, Prefix="acme"), "denied"),
+        ("session/documents.json.j2", '"{{ tenant }}/", "{{ tenant }}/*"', '"{{ tenant }}*"',
+         "s3", lambda c: c.list_objects_v2(Bucket=DOCS, Prefix="acme/"), "sent"),
+        # the listing condition dropped: a key-less listing of every tenant's objects
+        ("session/documents.json.j2",
+         ',\n      "Condition": {"StringLike": {"s3:prefix": ["{{ tenant }}/", "{{ tenant }}/*"]}}',
+         "", "s3", lambda c: c.list_objects_v2(Bucket=DOCS), "denied"),
+        ("session/documents.json.j2", '{{ documents_bucket }}/{{ tenant }}/*"',
+         '{{ documents_bucket }}/*"', "s3",
+         lambda c: c.put_object(Bucket=DOCS, Key="readme.txt", Body=b"x"), "denied"),
+        # the queue: a name prefix instead of the tenant's queue
+        ("session/jobs.json.j2", '{{ jobs_queue_prefix }}-{{ tenant }}"',
+         '{{ jobs_queue_prefix }}-{{ tenant }}*"', "sqs",
+         lambda c: c.send_message(QueueUrl=_JOBS + "acme-corp", MessageBody="x"), "denied"),
+        ("session/jobs.json.j2", '{{ jobs_queue_prefix }}-{{ tenant }}"',
+         '{{ jobs_queue_prefix }}-{{ tenant }}*"', "sqs",
+         lambda c: c.send_message(QueueUrl=_JOBS + "acme", MessageBody="x"), "sent"),
+        # the pooled table: leading keys by prefix
+        ("session/orders.json.j2", _ORDERS_EXACT,
+         '"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["{{ tenant }}*"]}', "dynamodb",
+         lambda c: c.get_item(TableName="saas-orders", Key={"tenant_id": {"S": "acme-corp"}}),
+         "denied"),
+        ("session/orders.json.j2", _ORDERS_EXACT,
+         '"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["{{ tenant }}*"]}', "dynamodb",
+         lambda c: c.batch_get_item(RequestItems={"saas-orders": {"Keys": [
+             {"tenant_id": {"S": "acme"}}, {"tenant_id": {"S": "acme-corp"}}]}}), "denied"),
+        ("session/orders.json.j2", _ORDERS_EXACT,
+         '"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["{{ tenant }}*"]}', "dynamodb",
+         lambda c: c.get_item(TableName="saas-orders", Key={"tenant_id": {"S": "acme"}}),
+         "sent"),
+        # secrets by name prefix
+        ("session/secrets.json.j2", '{{ secrets_prefix }}/{{ tenant }}/*"',
+         '{{ secrets_prefix }}/{{ tenant }}*"', "secretsmanager",
+         lambda c: c.get_secret_value(SecretId="saas/tenants/acme-corp/db"), "denied"),
+        ("session/secrets.json.j2", '{{ secrets_prefix }}/{{ tenant }}/*"',
+         '{{ secrets_prefix }}/{{ tenant }}*"', "secretsmanager",
+         lambda c: c.get_secret_value(SecretId="saas/tenants/acme/db"), "sent"),
+        # the KMS key: the encryption-context condition dropped
+        ("session/kms.json.j2", _KMS_CONDITION, "", "kms",
+         lambda c: c.encrypt(KeyId="0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", Plaintext=b"x",
+                             EncryptionContext={"tenant_id": "globex"}), "denied"),
+        ("session/kms.json.j2", _KMS_CONDITION, "", "kms",
+         lambda c: c.encrypt(KeyId="0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", Plaintext=b"x"),
+         "denied"),
+    ],
+    ids=["list-other-prefix", "list-trap-prefix", "list-own-prefix", "list-key-less",
+         "object-in-no-partition", "queue-other", "queue-own", "leading-key-other",
+         "batch-one-other", "leading-key-own", "secret-other", "secret-own",
+         "kms-other-context", "kms-no-context"],
+)  # fmt: skip
+def test_guard_keeps_the_partitions_whatever_the_session_template_says(
+    edit: Edit,
+    load: Callable[[Path], Catalog],
+    template: str,
+    old: str,
+    new: str,
+    service: str,
+    call: Callable[[Any], Any],
+    expect: str,
+) -> None:
+    """Variant: each service's session template widened (prefix traps, dropped
+    conditions); the guard still refuses what lands in another tenant's partition or
+    in no partition, and still sends the tenant's own calls."""
+    client = dead_client(guarded(load(edit(template, old, new))), service)
+    assert outcome(lambda: call(client)) == expect
 
 
 def test_twin_misconfigured_role_policy_is_narrowed_by_the_session_policy(
