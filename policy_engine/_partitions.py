@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .tenancy import TenantIdLanguage
 
 _SLOT = "{tenant}"
+_MEMO_SIZE = 4096
 _PREFIX_KEYS = frozenset({"s3:prefix"})  # a listing prefix reaches every key under it
 _S3_TENANT_BUCKET = re.compile(r"(arn:[^:]*:s3:::[^/]*\{tenant\}[^/]*)/.*")
 _S3_BUCKET_ONLY = re.compile(r"arn:[^:]*:s3:::[^/]*\{tenant\}[^/]*")
@@ -135,20 +136,29 @@ class TenantPartitions:
     def __init__(self, catalog: Catalog, tenant: str) -> None:
         self.tenant = tenant
         self.language = catalog.language
-        self._shared: list[tuple[str, re.Pattern[str]]] = []
+        self._memo: dict[tuple[Any, ...], str | None] = {}
+        shared: list[str] = []
         resources: list[_Resource] = []
         for spec in catalog.resources.values():
             if spec.shared:
-                glob = spec.arn.replace(_SLOT, "*")
-                self._shared.append((glob, glob_regex(glob)))
+                shared.append(spec.arn.replace(_SLOT, "*"))
             else:
                 resources.append(self._compile(spec))
-        self._by_service: dict[str, list[_Resource]] = {}
+        # Indexed by the ARN's service (a `*` there: every service), so that a request
+        # is compared only with the resources it may lie in.
+        by_service: dict[str, list[_Resource]] = {}
         for res in resources:
-            services = {_service(g) for g in res.footprint}
-            for service in services:
-                self._by_service.setdefault(service, []).append(res)
-        self._wild_service = self._by_service.get("*", [])
+            for service in {_service(g) for g in res.footprint}:
+                by_service.setdefault(service, []).append(res)
+        anywhere = by_service.pop("*", [])
+        self._by_service = {k: tuple(v + anywhere) for k, v in by_service.items()}
+        self._anywhere = tuple(anywhere)
+        shared_by: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        for glob in shared:
+            shared_by.setdefault(_service(glob), []).append((glob, glob_regex(glob)))
+        wild_shared = shared_by.pop("*", [])
+        self._shared = {k: tuple(v + wild_shared) for k, v in shared_by.items()}
+        self._shared_anywhere = tuple(wild_shared)
 
     def _compile(self, spec: ResourceSpec) -> _Resource:
         tenant, language = self.tenant, self.language
@@ -194,18 +204,33 @@ class TenantPartitions:
 
     def refusal(self, resource: str, context: Mapping[str, Any]) -> str | None:
         """Why the request on ``resource`` (with ``context``, the request's condition
-        keys) lies outside the tenant's partitions, or ``None``."""
-        candidates = self._by_service.get(_service(resource), [])
-        if self._wild_service:
-            candidates = candidates + self._wild_service
+        keys) lies outside the tenant's partitions, or ``None``. Answers are kept (a
+        bounded memo: the same few requests recur in a warm function)."""
+        try:
+            key = (
+                resource,
+                *((k, tuple(v) if isinstance(v, list) else v) for k, v in context.items()),
+            )
+            return self._memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value: decide without the memo
+            return self._refusal(resource, context)
+        answer = self._refusal(resource, context)
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = answer
+        return answer
+
+    def _refusal(self, resource: str, context: Mapping[str, Any]) -> str | None:
+        service = _service(resource)
+        candidates = self._by_service.get(service, self._anywhere)
         if not candidates:
             return None
-        wild = _wild(resource)
-        if any(
-            (may_overlap(glob, resource) if wild else regex.fullmatch(resource) is not None)
-            for glob, regex in self._shared
-        ):
-            return None  # a resource that holds no tenant's data
+        wild = "*" in resource or "?" in resource
+        for glob, regex in self._shared.get(service, self._shared_anywhere):
+            if may_overlap(glob, resource) if wild else regex.fullmatch(resource) is not None:
+                return None  # a resource that holds no tenant's data
         for res in candidates:
             if wild:
                 if not any(may_overlap(g, resource) for g in res.footprint):
@@ -225,10 +250,11 @@ class TenantPartitions:
             if slot.holds_all(resource) if wild else slot.holds(resource, tenant, language):
                 return None
         if res.targets is not None and not wild and res.targets.fullmatch(resource):
-            lowered = {str(k).lower(): v for k, v in context.items()}
             seen = False
             for cond in res.conditions:
-                values = _values(lowered.get(cond.key))
+                values = _values(
+                    next((v for k, v in context.items() if str(k).lower() == cond.key), None)
+                )
                 if not values:
                     continue
                 seen = True
@@ -259,6 +285,8 @@ def _values(value: Any) -> list[str]:
         return []
     if isinstance(value, str):
         return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
     if isinstance(value, Sequence):
         return [str(v) for v in value]
     return [str(value)]

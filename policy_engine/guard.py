@@ -57,6 +57,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit
 
@@ -469,6 +470,41 @@ def _key_tokens(expression: str) -> list[tuple[str, str]]:
     return tokens
 
 
+@lru_cache(maxsize=1024)
+def _key_placeholder(expression: str, attribute: str, aliases: frozenset[str]) -> str | None:
+    """The ``:value`` placeholder of the partition key condition of ``expression``
+    (``aliases``: the ``#names`` standing for ``attribute``), ``None`` when there is
+    no ``attribute = :value`` condition; refused when the attribute is named more
+    than once. Cached: expressions hold placeholders, so a handful of texts recur."""
+    tokens = _key_tokens(expression)
+    hits = [
+        i
+        for i, (kind, text) in enumerate(tokens)
+        if kind == "name" and (text in aliases if text.startswith("#") else text == attribute)
+    ]
+    if len(hits) > 1:
+        raise RefusedParameter(
+            "KeyConditionExpression",
+            expression,
+            f"the partition key `{attribute}` is named {len(hits)} times: the guard "
+            "would decide on one condition and the service might read another",
+        )
+    if not hits:
+        return None
+    i = hits[0]
+    before = tokens[i - 1] if i > 0 else ("word", "and")
+    after = tokens[i + 3] if i + 3 < len(tokens) else ("word", "and")
+    if (
+        tokens[i + 1 : i + 2] == [("op", "=")]
+        and tokens[i + 2 : i + 3]
+        and tokens[i + 2][0] == "value"
+        and before in (("word", "and"), ("op", "("))
+        and after in (("word", "and"), ("op", ")"))
+    ):
+        return tokens[i + 2][1]
+    return None
+
+
 def _query_keys(p: Mapping[str, Any], attribute: str) -> list[Mapping[str, Any]]:
     """The partition key value a Query names, read unambiguously or refused: exactly
     one reference to the partition key attribute, in the form ``name = :value``
@@ -489,35 +525,11 @@ def _query_keys(p: Mapping[str, Any], attribute: str) -> list[Mapping[str, Any]]
             raise RefusedParameter(
                 "ExpressionAttributeValues", ..., "attribute names and values must be mappings"
             )
-        tokens = _key_tokens(expression)
-        hits = [
-            i
-            for i, (kind, text) in enumerate(tokens)
-            if kind == "name"
-            and (names.get(text, text) if text.startswith("#") else text) == attribute
-        ]
-        if len(hits) > 1:
-            raise RefusedParameter(
-                "KeyConditionExpression",
-                expression,
-                f"the partition key `{attribute}` is named {len(hits)} times: the guard "
-                "would decide on one condition and the service might read another",
-            )
-        if not hits:
+        aliases = frozenset(k for k, v in names.items() if v == attribute)
+        placeholder = _key_placeholder(expression, attribute, aliases)
+        if placeholder is None or placeholder not in values:
             return []
-        i = hits[0]
-        before = tokens[i - 1] if i > 0 else ("word", "and")
-        after = tokens[i + 3] if i + 3 < len(tokens) else ("word", "and")
-        if (
-            tokens[i + 1 : i + 2] == [("op", "=")]
-            and tokens[i + 2 : i + 3]
-            and tokens[i + 2][0] == "value"
-            and tokens[i + 2][1] in values
-            and before in (("word", "and"), ("op", "("))
-            and after in (("word", "and"), ("op", ")"))
-        ):
-            return [{attribute: values[tokens[i + 2][1]]}]
-        return []
+        return [{attribute: values[placeholder]}]
     legacy = p.get("KeyConditions") or {}
     if not isinstance(legacy, Mapping):
         raise RefusedParameter("KeyConditions", legacy, "must be a mapping")
