@@ -1061,10 +1061,22 @@ class Guard:
         context[_DECIDED] = True
 
 
+def _printable(text: str) -> str:
+    """``text`` with every character that is not printable (line breaks, escape
+    sequences, ``\u2028``) escaped: refusal messages quote caller-supplied keys and
+    URLs, and end up in log lines."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+
+
 def _denied(operation: str, message: str) -> Exception:
     from botocore.exceptions import ClientError
 
-    error = {"Error": {"Code": "AccessDenied", "Message": f"policy-engine guard: {message}"}}
+    message = _printable(f"policy-engine guard: {message}")
+    error = {"Error": {"Code": "AccessDenied", "Message": message}}
     return ClientError(error, operation)  # type: ignore[arg-type]
 
 

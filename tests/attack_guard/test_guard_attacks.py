@@ -188,13 +188,6 @@ def test_twin_presigned_urls_the_tier_allows_and_refuses() -> None:
 # -- what the refusal says ---------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the guard's AccessDenied message quotes the key (in the refused parameter and "
-    "in the resource ARN) raw: a key built from a request path holding a newline puts "
-    "attacker-written lines into the service's error log (the authorizer escapes such "
-    "values with printable(); the guard does not)",
-)
 @pytest.mark.parametrize(
     "key",
     [
@@ -212,6 +205,34 @@ def test_refusal_message_escapes_the_identifiers_it_quotes(key: str) -> None:
     message = info.value.response["Error"]["Message"]
     assert "tenant `acme`" in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("service", "call"),
+    [
+        ("sqs", lambda c: c.send_message(
+            QueueUrl="http://127.0.0.1:9/111122223333/saas-jobs-globex\u2028forged",
+            MessageBody="x")),
+        ("dynamodb", lambda c: c.get_item(
+            TableName="saas-orders", Key={"tenant_id": {"S": "globex\r\n\x1b[2Kforged"}})),
+        ("secretsmanager", lambda c: c.get_secret_value(
+            SecretId="saas/tenants/globex/db\nforged")),
+    ],
+    ids=["sqs-queue-url", "dynamodb-key", "secret-id"],
+)  # fmt: skip
+def test_refusal_messages_of_other_services_escape_what_they_quote(
+    service: str, call: Callable[[Any], Any]
+) -> None:
+    """Variant: the same class through other services' identifiers (line and
+    paragraph separators, terminal escapes)."""
+    from botocore.exceptions import ClientError
+
+    client = dead_client(guarded(default_catalog()), service)
+    with pytest.raises(ClientError) as info:
+        call(client)
+    message = info.value.response["Error"]["Message"]
+    assert info.value.response["Error"]["Code"] == "AccessDenied"
+    assert message.isprintable(), message
 
 
 # -- DynamoDB: a key condition the guard and the service read differently ---------------
