@@ -45,6 +45,12 @@ What each service reads, and so what is accepted:
   ``KeyId`` (the key is inside the ciphertext). Encryption contexts whose keys differ
   only in case are refused (condition keys are case-insensitive).
 
+With the catalogue (``guard_session(..., catalog=)``; the vendor always passes it),
+every request the evaluator allows must also lie in the tenant's partitions of the
+resource model (:class:`policy_engine._partitions.TenantPartitions`): that check does
+not depend on the policies, so a misconfigured session template does not widen what
+the guard lets through. Refusal messages escape every non-printable character.
+
 What it cannot see: server-side effects (triggers, replication, what a stream or an
 S3 event later does), resource-based policies, SCPs, and keys the caller does not
 pass (a DynamoDB ``Query`` whose partition key condition it cannot parse counts as a
