@@ -134,3 +134,33 @@ def test_shared_resources_are_not_checked(edit: Edit, load: Callable[[Path], Cat
     acme = TenantPartitions(load(folder), "acme")
     assert acme.refusal(f"{DOCS}/public/logo.png", {}) is None
     assert acme.refusal(f"{DOCS}/globex/a.txt", {}) is not None
+
+
+def test_a_bucket_per_tenant_holds_its_objects(edit: Edit, load: Callable[[Path], Catalog]) -> None:
+    """Implied partitions, as the proof reads them: a bucket per tenant is the
+    tenant's with every object in it; another tenant's bucket (or a name of the
+    family that is no tenant's) is not."""
+    folder = edit(
+        "catalog.toml",
+        "[resources.products]",
+        '[resources.exports]\nservice = "s3"\ndescription = "a bucket per tenant"\n'
+        'arn = "arn:{partition}:s3:::saas-exports-*"\n'
+        'partitions = [{ arn = "arn:{partition}:s3:::saas-exports-{tenant}" }]\n\n'
+        "[resources.products]",
+    )
+    acme = TenantPartitions(load(folder), "acme")
+    bucket = "arn:aws:s3:::saas-exports-"
+    assert acme.refusal(f"{bucket}acme", {}) is None
+    assert acme.refusal(f"{bucket}acme/2026/q3.csv", {}) is None
+    assert acme.refusal(f"{bucket}acme/*", {}) is None  # a presigned POST's prefix
+    assert acme.refusal(f"{bucket}acme-corp/q3.csv", {}) is not None
+    assert acme.refusal(f"{bucket}acme*", {}) is not None
+    assert acme.refusal(f"{bucket}all/q3.csv", {}) is not None
+
+
+def test_answers_are_the_same_from_the_memo(acme: TenantPartitions) -> None:
+    for _ in range(2):
+        assert acme.refusal(ORDERS, {"dynamodb:LeadingKeys": ["acme"]}) is None
+        assert acme.refusal(ORDERS, {"dynamodb:LeadingKeys": ["globex"]}) is not None
+        assert acme.refusal(ORDERS, {"dynamodb:LeadingKeys": "globex"}) is not None
+        assert acme.refusal(ORDERS, {"x": {"unhashable": ["v"]}}) is not None
