@@ -25,7 +25,10 @@ What each service reads, and so what is accepted:
   part of the key, and the source is read as S3 reads it; ARN sources are refused.
 - DynamoDB ``TableName``: a table name, or a table ARN of the scope's partition,
   region and account (index or stream ARNs are not table names: refused). The
-  partition key attribute is looked up by table *name*.
+  partition key attribute is looked up by table *name*. A ``Query`` key condition
+  must name the partition key at most once, as ``name = :value`` (or ``KeyConditions``
+  ``EQ`` with one value, never both forms): anything the guard could read one way and
+  the service another is refused.
 - SQS ``QueueUrl``: exactly ``https://<host>/<account>/<name>``, the account the
   scope's, the name 1-80 of ``A-Za-z0-9_-`` (``.fifo`` allowed at the end), the host
   ``sqs.<region>.<dns>``, ``sqs-fips.<region>.<dns>``, ``<region>.queue.<dns>`` or, in
@@ -42,6 +45,12 @@ What each service reads, and so what is accepted:
   ``KeyId`` (the key is inside the ciphertext). Encryption contexts whose keys differ
   only in case are refused (condition keys are case-insensitive).
 
+With the catalogue (``guard_session(..., catalog=)``; the vendor always passes it),
+every request the evaluator allows must also lie in the tenant's partitions of the
+resource model (:class:`policy_engine._partitions.TenantPartitions`): that check does
+not depend on the policies, so a misconfigured session template does not widen what
+the guard lets through. Refusal messages escape every non-printable character.
+
 What it cannot see: server-side effects (triggers, replication, what a stream or an
 S3 event later does), resource-based policies, SCPs, and keys the caller does not
 pass (a DynamoDB ``Query`` whose partition key condition it cannot parse counts as a
@@ -54,6 +63,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit
 
@@ -62,6 +72,9 @@ from .evaluate import Decision, Evaluator, Request
 
 if TYPE_CHECKING:
     import boto3
+
+    from ._partitions import TenantPartitions
+    from .catalog import Catalog
 
 log = logging.getLogger("policy_engine.guard")
 IamRequest = tuple[str, str, dict[str, str | list[str]]]  # action, resource ARN, context
@@ -433,29 +446,115 @@ def _leading(action: str, arn: str, keys: Sequence[Any], attribute: str) -> list
     return out
 
 
-_KEY_EQUALS = re.compile(r"^\s*\(?\s*([#\w.]+)\s*=\s*(:\w+)\s*\)?\s*$")
+_KEY_TOKEN = re.compile(
+    r"\s*(?:(?P<value>:[A-Za-z0-9_]+)|(?P<name>#?[A-Za-z0-9_]+)|(?P<op><=|>=|<>|[=<>(),]))"
+)
+_KEY_WORDS = frozenset({"and", "between", "begins_with"})
+
+
+def _key_tokens(expression: str) -> list[tuple[str, str]]:
+    """``KeyConditionExpression`` as (kind, text) tokens: ``value`` (``:v``), ``name``
+    (an attribute name or ``#placeholder``), ``word`` (AND, BETWEEN, begins_with) and
+    ``op``. Anything else (OR, NOT, functions, document paths) is no key condition
+    DynamoDB accepts: refused rather than guessed at."""
+    tokens: list[tuple[str, str]] = []
+    position = 0
+    end = len(expression.rstrip())
+    while position < end:
+        m = _KEY_TOKEN.match(expression, position)
+        if m is None or m.end() == position:
+            raise RefusedParameter(
+                "KeyConditionExpression",
+                expression,
+                f"cannot read it at character {position}: only `name = :value`, "
+                "comparisons, BETWEEN, begins_with and AND are key conditions",
+            )
+        kind = m.lastgroup or "op"
+        text = m.group(kind)
+        if kind == "name" and text.lower() in _KEY_WORDS:
+            kind, text = "word", text.lower()
+        elif kind == "name" and not text.startswith("#") and not text[0].isalpha():
+            raise RefusedParameter(
+                "KeyConditionExpression", expression, f"`{text}` is not an attribute name"
+            )
+        tokens.append((kind, text))
+        position = m.end()
+    return tokens
+
+
+@lru_cache(maxsize=1024)
+def _key_placeholder(expression: str, attribute: str, aliases: frozenset[str]) -> str | None:
+    """The ``:value`` placeholder of the partition key condition of ``expression``
+    (``aliases``: the ``#names`` standing for ``attribute``), ``None`` when there is
+    no ``attribute = :value`` condition; refused when the attribute is named more
+    than once. Cached: expressions hold placeholders, so a handful of texts recur."""
+    tokens = _key_tokens(expression)
+    hits = [
+        i
+        for i, (kind, text) in enumerate(tokens)
+        if kind == "name" and (text in aliases if text.startswith("#") else text == attribute)
+    ]
+    if len(hits) > 1:
+        raise RefusedParameter(
+            "KeyConditionExpression",
+            expression,
+            f"the partition key `{attribute}` is named {len(hits)} times: the guard "
+            "would decide on one condition and the service might read another",
+        )
+    if not hits:
+        return None
+    i = hits[0]
+    before = tokens[i - 1] if i > 0 else ("word", "and")
+    after = tokens[i + 3] if i + 3 < len(tokens) else ("word", "and")
+    if (
+        tokens[i + 1 : i + 2] == [("op", "=")]
+        and tokens[i + 2 : i + 3]
+        and tokens[i + 2][0] == "value"
+        and before in (("word", "and"), ("op", "("))
+        and after in (("word", "and"), ("op", ")"))
+    ):
+        return tokens[i + 2][1]
+    return None
 
 
 def _query_keys(p: Mapping[str, Any], attribute: str) -> list[Mapping[str, Any]]:
+    """The partition key value a Query names, read unambiguously or refused: exactly
+    one reference to the partition key attribute, in the form ``name = :value``
+    standing alone between ANDs (``tenant_id = :a AND tenant_id = :b`` is refused:
+    the guard would read one, the service another). No such condition: no key (a
+    request without leading keys, which tenant policies deny)."""
     expression = p.get("KeyConditionExpression")
     names = p.get("ExpressionAttributeNames") or {}
     values = p.get("ExpressionAttributeValues") or {}
+    if expression is not None and p.get("KeyConditions") is not None:
+        raise RefusedParameter(
+            "KeyConditions", ..., "both KeyConditionExpression and KeyConditions are given"
+        )
     if expression is not None:
         if not isinstance(expression, str):
             raise RefusedParameter("KeyConditionExpression", expression, "must be a string")
-        for part in re.split(r"\band\b", expression, flags=re.IGNORECASE):
-            m = _KEY_EQUALS.match(part)
-            if m is None:
-                continue
-            name = m.group(1)
-            if name.startswith("#"):  # only placeholders are substituted
-                name = names.get(name, name)
-            if name == attribute and m.group(2) in values:
-                return [{attribute: values[m.group(2)]}]
-        return []
-    legacy = (p.get("KeyConditions") or {}).get(attribute)
-    if legacy and legacy.get("ComparisonOperator") == "EQ":
-        return [{attribute: legacy["AttributeValueList"][0]}]
+        if not isinstance(names, Mapping) or not isinstance(values, Mapping):
+            raise RefusedParameter(
+                "ExpressionAttributeValues", ..., "attribute names and values must be mappings"
+            )
+        aliases = frozenset(k for k, v in names.items() if v == attribute)
+        placeholder = _key_placeholder(expression, attribute, aliases)
+        if placeholder is None or placeholder not in values:
+            return []
+        return [{attribute: values[placeholder]}]
+    legacy = p.get("KeyConditions") or {}
+    if not isinstance(legacy, Mapping):
+        raise RefusedParameter("KeyConditions", legacy, "must be a mapping")
+    condition = legacy.get(attribute)
+    if condition and condition.get("ComparisonOperator") == "EQ":
+        listed = condition.get("AttributeValueList")
+        if not isinstance(listed, list) or len(listed) != 1:
+            raise RefusedParameter(
+                f"KeyConditions.{attribute}.AttributeValueList",
+                listed,
+                "EQ takes exactly one value: the guard would read one, the service another",
+            )
+        return [{attribute: listed[0]}]
     return []
 
 
@@ -758,6 +857,7 @@ _MAPPERS: dict[str, Callable[[str, Mapping[str, Any], Scope, bool], list[IamRequ
 
 _PENDING = "policy_engine.guard.pending"  # request-context slot of a deferred decision
 _DECIDED = "policy_engine.guard.decided"
+_PRESIGN_METHOD = "policy_engine.guard.presign_method"  # the HTTP method that was decided
 
 
 @dataclass
@@ -785,6 +885,10 @@ class Guard:
     #: called with the operation name for every call the guard refuses
     on_refusal: Callable[[str], object] | None = None
     refusals: int = 0
+    #: the tenant's partitions of the catalogue's resource model: a request the
+    #: policies allow is refused when it lies in a resource of the model but outside
+    #: them (another tenant's partition, or none), whatever the policies say
+    partitions: TenantPartitions | None = None
 
     def install(self, session: boto3.Session) -> None:
         """Register the hooks on ``session`` (clients created afterwards are guarded)."""
@@ -851,6 +955,15 @@ class Guard:
                     f"tenant `{self.tenant}` (tier `{self.tier}`) may not `{action}` on "
                     f"`{resource}`: {decision.decision}, {decision.reason}{hint}",
                 )
+            if self.partitions is not None:
+                outside = self.partitions.refusal(resource, context)
+                if outside is not None:
+                    self._count(operation)
+                    raise _denied(
+                        operation,
+                        f"tenant `{self.tenant}` (tier `{self.tier}`) may not `{action}`: "
+                        f"{outside}; refused whatever the policies allow",
+                    )
 
     def _count(self, operation: str) -> None:
         """Count a refusal and tell ``on_refusal``."""
@@ -880,6 +993,10 @@ class Guard:
         context = context if isinstance(context, dict) else {}
         if "client_region" in context:
             self._region_check(service, operation, context["client_region"])
+        if context.get("is_presign_request") and operation != "CreateBucket":
+            # generate_presigned_url(..., HttpMethod=...) signs another method than the
+            # operation's: checked at before-sign (the URL performs what it signs)
+            context[_PRESIGN_METHOD] = str(model.http.get("method", ""))
         if service == "sqs" or (
             service == "s3" and operation == "CreateBucket" and context.get("is_presign_request")
         ):
@@ -910,6 +1027,15 @@ class Guard:
     ) -> None:
         context = getattr(request, "context", None)
         context = context if isinstance(context, dict) else {}
+        expected = context.get(_PRESIGN_METHOD)
+        if expected is not None and getattr(request, "method", None) != expected:
+            service = (str(kw.get("event_name", "")).split(".")[1:2] or ["?"])[0]
+            raise self._refused(
+                f"{service}:{operation_name}",
+                f"a presigned URL for `{operation_name}` (HTTP `{expected}`, the action "
+                f"decided) signed for HTTP `{getattr(request, 'method', None)}`: it would "
+                "perform another action; presign the operation whose method you need",
+            )
         pending = context.get(_PENDING)
         if context.get(_DECIDED):
             return
@@ -935,10 +1061,22 @@ class Guard:
         context[_DECIDED] = True
 
 
+def _printable(text: str) -> str:
+    """``text`` with every character that is not printable (line breaks, escape
+    sequences, ``\u2028``) escaped: refusal messages quote caller-supplied keys and
+    URLs, and end up in log lines."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+
+
 def _denied(operation: str, message: str) -> Exception:
     from botocore.exceptions import ClientError
 
-    error = {"Error": {"Code": "AccessDenied", "Message": f"policy-engine guard: {message}"}}
+    message = _printable(f"policy-engine guard: {message}")
+    error = {"Error": {"Code": "AccessDenied", "Message": message}}
     return ClientError(error, operation)  # type: ignore[arg-type]
 
 
@@ -956,9 +1094,19 @@ def guard_session(
     endpoint_url: str | None = None,
     logger: Any = None,
     on_refusal: Callable[[str], object] | None = None,
+    catalog: Catalog | None = None,
 ) -> Guard:
     """Install a guard on any boto3 session; returns it. ``endpoint_url`` is only for
-    :meth:`Guard.check` calls made directly: the hooks see each client's endpoint."""
+    :meth:`Guard.check` calls made directly: the hooks see each client's endpoint.
+    With ``catalog`` (the vendor always passes its own) every allowed request must
+    also lie in the tenant's partitions of the catalogue's resource model
+    (:class:`policy_engine._partitions.TenantPartitions`), independently of the
+    policies the evaluator holds."""
+    partitions = None
+    if catalog is not None:
+        from ._partitions import TenantPartitions
+
+        partitions = TenantPartitions(catalog, tenant)
     guard = Guard(
         evaluator,
         Scope(
@@ -973,6 +1121,7 @@ def guard_session(
         strict,
         logger=logger,
         on_refusal=on_refusal,
+        partitions=partitions,
     )
     guard.install(session)
     return guard

@@ -348,9 +348,13 @@ class CredentialVendor:
         slot = (threading.get_ident(), guard, pk if guard else None)
         session = entry.sessions.get(slot)
         if session is None:
-            session = entry.sessions[slot] = self._new_session(entry.credentials)
+            # Fail closed: the session enters the cache only once it is fully built.
+            # If installing the guard raises, the half-built (unguarded) session is
+            # dropped, so a later call cannot find it in the guarded slot.
+            session = self._new_session(entry.credentials)
             if guard:
                 self._install_guard(session, tenant, tier, pk)
+            session = entry.sessions.setdefault(slot, session)
         return session
 
     def _count_refusal(self, operation: str) -> None:
@@ -382,6 +386,7 @@ class CredentialVendor:
             dynamodb_partition_key=pk if isinstance(pk, str) else dict(pk),
             logger=InvocationLogger(logging.getLogger("policy_engine.guard")),
             on_refusal=self._count_refusal,
+            catalog=self.catalog,
         )
 
     def _new_session(self, credentials: RefreshableCredentials) -> boto3.Session:
@@ -428,22 +433,28 @@ class CredentialVendor:
                 self.stats.hits += 1
             return flight.entry
         try:
-            credentials = self._refreshable(request or self.prepare(tenant, tier))
+            entry = _Entry(self._refreshable(request or self.prepare(tenant, tier)))
         except BaseException as exc:  # shared with the waiters; nothing is cached
             flight.error = exc
-            with self._lock:
-                del self._flights[key]
-            flight.done.set()
             raise
-        entry = flight.entry = _Entry(credentials)
-        with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-                self.stats.evictions += 1
-            del self._flights[key]
-        flight.done.set()
+        else:
+            with self._lock:  # cached only once complete
+                self._entries[key] = entry
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+                    self.stats.evictions += 1
+            flight.entry = entry
+        finally:  # whatever happened, the waiters are released with an outcome
+            if flight.entry is None and flight.error is None:
+                flight.error = VendingError(
+                    f"credentials for tenant `{tenant}` (tier `{tier}`) were not vended",
+                    tenant=tenant,
+                    tier=tier,
+                )
+            with self._lock:
+                self._flights.pop(key, None)
+            flight.done.set()
         return entry
 
     def _hit(self, key: tuple[str, str, str, str]) -> _Entry | None:

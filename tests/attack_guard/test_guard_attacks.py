@@ -28,15 +28,6 @@ def guarded(catalog: Catalog, tenant: str = "acme", tier: str = "basic") -> Any:
 # -- defence in depth against a misconfigured session policy ----------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the guard decides with the catalogue's own session policy, so a misconfigured "
-    "session template (`{{ tenant }}*`, the prefix-collision trap) is what it enforces: "
-    "acme reads acme-corp's objects although the README promises that 'even with a "
-    "misconfigured role or session policy, a guarded session refuses a cross-tenant "
-    "call'; the resource model's partitions (`documents_bucket/{tenant}/*`), which "
-    "the guard could check independently, are not consulted",
-)
 def test_guard_refuses_cross_tenant_call_despite_a_misconfigured_session_policy(
     edit: Edit, load: Callable[[Path], Catalog]
 ) -> None:
@@ -47,6 +38,87 @@ def test_guard_refuses_cross_tenant_call_despite_a_misconfigured_session_policy(
     )
     s3 = dead_client(guarded(load(folder)), "s3")
     assert outcome(lambda: s3.get_object(Bucket=DOCS, Key="acme-corp/a.txt")) == "denied"
+
+
+_JOBS = "http://127.0.0.1:9/111122223333/saas-jobs-"
+_KMS_CONDITION = (
+    ',\n      "Condition": {"StringEquals": {"kms:EncryptionContext:tenant_id": "{{ tenant }}"}}'
+)
+_ORDERS_EXACT = '"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["{{ tenant }}"]}'
+
+
+@pytest.mark.parametrize(
+    ("template", "old", "new", "service", "call", "expect"),
+    [
+        # the documents listing: the prefix condition widened to the prefix trap
+        ("session/documents.json.j2", '"{{ tenant }}/", "{{ tenant }}/*"', '"{{ tenant }}*"',
+         "s3", lambda c: c.list_objects_v2(Bucket=DOCS, Prefix="acme-corp/"), "denied"),
+        ("session/documents.json.j2", '"{{ tenant }}/", "{{ tenant }}/*"', '"{{ tenant }}*"',
+         "s3", lambda c: c.list_objects_v2(Bucket=DOCS, Prefix="acme"), "denied"),
+        ("session/documents.json.j2", '"{{ tenant }}/", "{{ tenant }}/*"', '"{{ tenant }}*"',
+         "s3", lambda c: c.list_objects_v2(Bucket=DOCS, Prefix="acme/"), "sent"),
+        # the listing condition dropped: a key-less listing of every tenant's objects
+        ("session/documents.json.j2",
+         ',\n      "Condition": {"StringLike": {"s3:prefix": ["{{ tenant }}/", "{{ tenant }}/*"]}}',
+         "", "s3", lambda c: c.list_objects_v2(Bucket=DOCS), "denied"),
+        ("session/documents.json.j2", '{{ documents_bucket }}/{{ tenant }}/*"',
+         '{{ documents_bucket }}/*"', "s3",
+         lambda c: c.put_object(Bucket=DOCS, Key="readme.txt", Body=b"x"), "denied"),
+        # the queue: a name prefix instead of the tenant's queue
+        ("session/jobs.json.j2", '{{ jobs_queue_prefix }}-{{ tenant }}"',
+         '{{ jobs_queue_prefix }}-{{ tenant }}*"', "sqs",
+         lambda c: c.send_message(QueueUrl=_JOBS + "acme-corp", MessageBody="x"), "denied"),
+        ("session/jobs.json.j2", '{{ jobs_queue_prefix }}-{{ tenant }}"',
+         '{{ jobs_queue_prefix }}-{{ tenant }}*"', "sqs",
+         lambda c: c.send_message(QueueUrl=_JOBS + "acme", MessageBody="x"), "sent"),
+        # the pooled table: leading keys by prefix
+        ("session/orders.json.j2", _ORDERS_EXACT,
+         '"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["{{ tenant }}*"]}', "dynamodb",
+         lambda c: c.get_item(TableName="saas-orders", Key={"tenant_id": {"S": "acme-corp"}}),
+         "denied"),
+        ("session/orders.json.j2", _ORDERS_EXACT,
+         '"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["{{ tenant }}*"]}', "dynamodb",
+         lambda c: c.batch_get_item(RequestItems={"saas-orders": {"Keys": [
+             {"tenant_id": {"S": "acme"}}, {"tenant_id": {"S": "acme-corp"}}]}}), "denied"),
+        ("session/orders.json.j2", _ORDERS_EXACT,
+         '"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["{{ tenant }}*"]}', "dynamodb",
+         lambda c: c.get_item(TableName="saas-orders", Key={"tenant_id": {"S": "acme"}}),
+         "sent"),
+        # secrets by name prefix
+        ("session/secrets.json.j2", '{{ secrets_prefix }}/{{ tenant }}/*"',
+         '{{ secrets_prefix }}/{{ tenant }}*"', "secretsmanager",
+         lambda c: c.get_secret_value(SecretId="saas/tenants/acme-corp/db"), "denied"),
+        ("session/secrets.json.j2", '{{ secrets_prefix }}/{{ tenant }}/*"',
+         '{{ secrets_prefix }}/{{ tenant }}*"', "secretsmanager",
+         lambda c: c.get_secret_value(SecretId="saas/tenants/acme/db"), "sent"),
+        # the KMS key: the encryption-context condition dropped
+        ("session/kms.json.j2", _KMS_CONDITION, "", "kms",
+         lambda c: c.encrypt(KeyId="0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", Plaintext=b"x",
+                             EncryptionContext={"tenant_id": "globex"}), "denied"),
+        ("session/kms.json.j2", _KMS_CONDITION, "", "kms",
+         lambda c: c.encrypt(KeyId="0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", Plaintext=b"x"),
+         "denied"),
+    ],
+    ids=["list-other-prefix", "list-trap-prefix", "list-own-prefix", "list-key-less",
+         "object-in-no-partition", "queue-other", "queue-own", "leading-key-other",
+         "batch-one-other", "leading-key-own", "secret-other", "secret-own",
+         "kms-other-context", "kms-no-context"],
+)  # fmt: skip
+def test_guard_keeps_the_partitions_whatever_the_session_template_says(
+    edit: Edit,
+    load: Callable[[Path], Catalog],
+    template: str,
+    old: str,
+    new: str,
+    service: str,
+    call: Callable[[Any], Any],
+    expect: str,
+) -> None:
+    """Variant: each service's session template widened (prefix traps, dropped
+    conditions); the guard still refuses what lands in another tenant's partition or
+    in no partition, and still sends the tenant's own calls."""
+    client = dead_client(guarded(load(edit(template, old, new))), service)
+    assert outcome(lambda: call(client)) == expect
 
 
 def test_twin_misconfigured_role_policy_is_narrowed_by_the_session_policy(
@@ -63,13 +135,6 @@ def test_twin_misconfigured_role_policy_is_narrowed_by_the_session_policy(
 # -- presigned URLs: the action the URL performs ------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="generate_presigned_url(..., HttpMethod=...) is decided as the client method's "
-    "action (s3:GetObject) while the URL performs the HTTP method's (DELETE is "
-    "s3:DeleteObject): the standard tier may not delete reports, the guard signs a "
-    "URL that does",
-)
 def test_presigned_url_is_decided_for_the_http_method_it_signs() -> None:
     s3 = dead_client(guarded(default_catalog(), tier="standard"), "s3")
     params = {"Bucket": REPORTS, "Key": "acme/r.csv"}
@@ -77,6 +142,38 @@ def test_presigned_url_is_decided_for_the_http_method_it_signs() -> None:
         outcome(lambda: s3.generate_presigned_url("get_object", Params=params, HttpMethod="DELETE"))
         == "denied"
     )
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "http"),
+    [
+        ("put_object", {"Bucket": DOCS, "Key": "acme/a.txt"}, "DELETE"),
+        ("get_object", {"Bucket": DOCS, "Key": "acme/a.txt"}, "PUT"),
+        ("head_object", {"Bucket": DOCS, "Key": "acme/a.txt"}, "POST"),
+        ("get_object", {"Bucket": DOCS, "Key": "acme/a.txt"}, "get"),
+    ],
+    ids=["put-as-delete", "get-as-put", "head-as-post", "lower-case"],
+)
+def test_presigned_url_signed_for_another_method_is_refused(
+    method: str, params: dict[str, str], http: str
+) -> None:
+    """Variant: whatever the tier may do with its own object, a URL signed for
+    another HTTP method than the operation's is refused (the guard decided the
+    operation, the URL would perform something else)."""
+    s3 = dead_client(guarded(default_catalog()), "s3")
+    assert outcome(lambda: s3.generate_presigned_url(method, Params=params)) == "returned"
+    assert (
+        outcome(lambda: s3.generate_presigned_url(method, Params=params, HttpMethod=http))
+        == "denied"
+    )
+
+
+def test_twin_presigned_url_with_the_operations_own_method_is_signed() -> None:
+    s3 = dead_client(guarded(default_catalog()), "s3")
+    own = {"Bucket": DOCS, "Key": "acme/a.txt"}
+    for method, http in (("get_object", "GET"), ("put_object", "PUT"), ("head_object", "HEAD")):
+        url = s3.generate_presigned_url(method, Params=own, HttpMethod=http)
+        assert "Signature=" in url
 
 
 def test_twin_presigned_urls_the_tier_allows_and_refuses() -> None:
@@ -91,13 +188,6 @@ def test_twin_presigned_urls_the_tier_allows_and_refuses() -> None:
 # -- what the refusal says ---------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the guard's AccessDenied message quotes the key (in the refused parameter and "
-    "in the resource ARN) raw: a key built from a request path holding a newline puts "
-    "attacker-written lines into the service's error log (the authorizer escapes such "
-    "values with printable(); the guard does not)",
-)
 @pytest.mark.parametrize(
     "key",
     [
@@ -115,6 +205,34 @@ def test_refusal_message_escapes_the_identifiers_it_quotes(key: str) -> None:
     message = info.value.response["Error"]["Message"]
     assert "tenant `acme`" in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("service", "call"),
+    [
+        ("sqs", lambda c: c.send_message(
+            QueueUrl="http://127.0.0.1:9/111122223333/saas-jobs-globex\u2028forged",
+            MessageBody="x")),
+        ("dynamodb", lambda c: c.get_item(
+            TableName="saas-orders", Key={"tenant_id": {"S": "globex\r\n\x1b[2Kforged"}})),
+        ("secretsmanager", lambda c: c.get_secret_value(
+            SecretId="saas/tenants/globex/db\nforged")),
+    ],
+    ids=["sqs-queue-url", "dynamodb-key", "secret-id"],
+)  # fmt: skip
+def test_refusal_messages_of_other_services_escape_what_they_quote(
+    service: str, call: Callable[[Any], Any]
+) -> None:
+    """Variant: the same class through other services' identifiers (line and
+    paragraph separators, terminal escapes)."""
+    from botocore.exceptions import ClientError
+
+    client = dead_client(guarded(default_catalog()), service)
+    with pytest.raises(ClientError) as info:
+        call(client)
+    message = info.value.response["Error"]["Message"]
+    assert info.value.response["Error"]["Code"] == "AccessDenied"
+    assert message.isprintable(), message
 
 
 # -- DynamoDB: a key condition the guard and the service read differently ---------------
@@ -161,14 +279,6 @@ def _moto_orders(mock: Any) -> Any:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a KeyConditionExpression with two conditions on the partition key is decided "
-    "on the first (`tenant_id = :mine`), while moto answers the last (`tenant_id = "
-    ":theirs`): acme's guarded session reads globex's items in the moto tests the README "
-    "says guarded sessions make meaningful; the guard refuses such ambiguity for batch "
-    "entries (one member only) but not here",
-)
 def test_query_with_two_partition_key_conditions_is_refused_or_decided_on_both(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -220,3 +330,73 @@ def test_twin_single_partition_key_conditions_are_decided(
                 ExpressionAttributeValues={":t": {"S": "globex"}},
             )
         assert info.value.response["Error"]["Code"] == "AccessDenied"
+
+
+_MINE_THEIRS = {":mine": {"S": "acme"}, ":theirs": {"S": "globex"}}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {  # two placeholders for one attribute
+            "KeyConditionExpression": "#a = :mine AND #b = :theirs",
+            "ExpressionAttributeNames": {"#a": "tenant_id", "#b": "tenant_id"},
+            "ExpressionAttributeValues": _MINE_THEIRS,
+        },
+        {  # a placeholder and the plain name, in parentheses
+            "KeyConditionExpression": "(#t = :mine) and (tenant_id = :theirs)",
+            "ExpressionAttributeNames": {"#t": "tenant_id"},
+            "ExpressionAttributeValues": _MINE_THEIRS,
+        },
+        {  # the second condition is a range condition on the partition key
+            "KeyConditionExpression": "tenant_id = :mine AND tenant_id BETWEEN :theirs AND :mine",
+            "ExpressionAttributeValues": _MINE_THEIRS,
+        },
+        {  # the legacy form: EQ with two values
+            "KeyConditions": {
+                "tenant_id": {
+                    "ComparisonOperator": "EQ",
+                    "AttributeValueList": [{"S": "acme"}, {"S": "globex"}],
+                }
+            }
+        },
+        {  # both forms at once: which one the service reads is not the guard's guess
+            "KeyConditionExpression": "tenant_id = :mine",
+            "ExpressionAttributeValues": {":mine": {"S": "acme"}},
+            "KeyConditions": {
+                "tenant_id": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "globex"}]}
+            },
+        },
+        {  # an operator DynamoDB does not take in key conditions
+            "KeyConditionExpression": "tenant_id = :mine OR tenant_id = :theirs",
+            "ExpressionAttributeValues": _MINE_THEIRS,
+        },
+    ],
+    ids=["two-placeholders", "placeholder-and-name", "eq-and-between", "legacy-two-values",
+         "both-forms", "or"],
+)  # fmt: skip
+def test_ambiguous_key_conditions_are_refused_before_sending(query: dict[str, Any]) -> None:
+    """Variant: every way of naming the partition key twice (or reading it in a form
+    the guard cannot parse) is refused by the guard itself, before anything is sent."""
+    ddb = dead_client(guarded(default_catalog()), "dynamodb")
+    assert outcome(lambda: ddb.query(TableName="saas-orders", **query)) == "denied"
+
+
+def test_twin_unambiguous_key_conditions_are_sent() -> None:
+    ddb = dead_client(guarded(default_catalog()), "dynamodb")
+    for query in (
+        {
+            "KeyConditionExpression": "(#t = :t) AND begins_with(order_id, :o)",
+            "ExpressionAttributeNames": {"#t": "tenant_id"},
+            "ExpressionAttributeValues": {":t": {"S": "acme"}, ":o": {"S": "2026"}},
+        },
+        {
+            "KeyConditionExpression": "order_id BETWEEN :a AND :b AND tenant_id = :t",
+            "ExpressionAttributeValues": {
+                ":t": {"S": "acme"},
+                ":a": {"S": "1"},
+                ":b": {"S": "2"},
+            },
+        },
+    ):
+        assert outcome(lambda q=query: ddb.query(TableName="saas-orders", **q)) == "sent"
