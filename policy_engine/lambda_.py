@@ -340,7 +340,6 @@ class _Invocation:
     def enter(self, logger: Any) -> None:
         from . import _invocation
 
-        _invocation.tally_stats(self.vendor.stats)
         self.tokens = [
             (_invocation.current_logger, _invocation.current_logger.set(logger)),
             (_invocation.current_metrics, _invocation.current_metrics.set(self.recorder)),

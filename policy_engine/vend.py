@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._invocation import tally
 from .errors import PolicyEngineError
 
 if TYPE_CHECKING:  # loaded when a vendor is made, not at import (Lambda cold starts)
@@ -120,7 +121,10 @@ _HINTS: dict[type[VendingError], str] = {
 
 @dataclass
 class VendorStats:
-    """Counters of a vendor's cache and STS traffic (read them, do not write)."""
+    """Counters of a vendor's cache and STS traffic (read them, do not write). Each
+    change is also added to the current Lambda invocation's own tally when there is
+    one (:func:`policy_engine._invocation.tally`), so an invocation's figures are what
+    it did itself, never what another thread did meanwhile."""
 
     hits: int = 0
     misses: int = 0
@@ -360,6 +364,7 @@ class CredentialVendor:
     def _count_refusal(self, operation: str) -> None:
         with self._lock:
             self.stats.guard_refusals += 1
+            tally("guard_refusals", 1)
 
     def _install_guard(
         self, session: boto3.Session, tenant: str, tier: str, pk: str | tuple[tuple[str, str], ...]
@@ -421,6 +426,7 @@ class CredentialVendor:
             if flight is None:
                 flight = self._flights[key] = _Flight()
                 self.stats.misses += 1
+                tally("misses", 1)
         if not leader:  # one STS call per key, however many threads missed it
             flight.done.wait()
             if flight.error is not None:
@@ -431,6 +437,7 @@ class CredentialVendor:
             assert flight.entry is not None
             with self._lock:
                 self.stats.hits += 1
+                tally("hits", 1)
             return flight.entry
         try:
             entry = _Entry(self._refreshable(request or self.prepare(tenant, tier)))
@@ -444,6 +451,7 @@ class CredentialVendor:
                 while len(self._entries) > self.max_entries:
                     self._entries.popitem(last=False)
                     self.stats.evictions += 1
+                    tally("evictions", 1)
             flight.entry = entry
         finally:  # whatever happened, the waiters are released with an outcome
             if flight.entry is None and flight.error is None:
@@ -463,6 +471,7 @@ class CredentialVendor:
         if entry is not None:
             self._entries.move_to_end(key)
             self.stats.hits += 1
+            tally("hits", 1)
         return entry
 
     def prepare(self, tenant: str, tier: str) -> VendRequest:
@@ -576,6 +585,7 @@ class CredentialVendor:
         def refresh() -> dict[str, str]:
             with self._lock:
                 self.stats.refreshes += 1
+                tally("refreshes", 1)
             return self._assume(self.prepare(tenant, tier))
 
         return _with_clock(self._credentials_class(), first, refresh, self.clock)
@@ -667,7 +677,10 @@ class CredentialVendor:
             ) from exc
         with self._lock:
             self.stats.sts_calls += 1
-            self.stats.sts_seconds += time.perf_counter() - started
+            tally("sts_calls", 1)
+            spent = time.perf_counter() - started
+            self.stats.sts_seconds += spent
+            tally("sts_seconds", spent)
         creds = response["Credentials"]
         expiration = creds["Expiration"]
         if isinstance(expiration, datetime):
@@ -682,8 +695,12 @@ class CredentialVendor:
     def _count_error(self, started: float) -> None:
         with self._lock:
             self.stats.sts_calls += 1
+            tally("sts_calls", 1)
             self.stats.sts_errors += 1
-            self.stats.sts_seconds += time.perf_counter() - started
+            tally("sts_errors", 1)
+            spent = time.perf_counter() - started
+            self.stats.sts_seconds += spent
+            tally("sts_seconds", spent)
 
     def _client_error(self, exc: Any, request: VendRequest) -> VendingError:
         error = exc.response.get("Error", {})
