@@ -275,7 +275,7 @@ class _Beyond(_Confirmation):
     def _reaches_type(self, st: _Stmt, formats: tuple[str, ...]) -> bool:
         """Whether the statement's Resource can match an ARN of one of ``formats`` (a
         star-only action: the request resource ``*``). Sound: a name in a format is any
-        text without `/` and `:` (a log group's name may hold `/`), the tenant any ID."""
+        text (`/` and `:` included, :data:`_NARROW_VARIABLES` aside), the tenant any ID."""
         if not formats:
             return _admits_star(st)
         if "Resource" not in st.raw:
@@ -336,24 +336,31 @@ class _Beyond(_Confirmation):
         return None
 
 
-#: Variables of the action data's ARN formats whose values may hold `/`.
-_PATH_VARIABLES = frozenset({"LogGroupName", "ObjectName", "Key"})
+#: Variables of the action data's ARN formats whose values AWS documents to hold
+#: neither `/` nor `:` (the partition, a region, an account ID, an S3 bucket name). Every
+#: other name may hold any character: many services allow `/` in names (CloudWatch
+#: alarms, Secrets Manager secrets, SSM parameters, ECR repositories, IAM paths, log
+#: groups, object keys) and some ARNs carry a `:` qualifier after the name (a Lambda
+#: function's alias or version, a state machine's), so reading a name narrower than
+#: AWS does would make a grant look as if it reached no resource of the type.
+_NARROW_VARIABLES = frozenset({"Partition", "Region", "Account", "BucketName"})
 
 
 def _format_glob(fmt: str) -> str:
-    """An ARN format as a :func:`_glob.may_overlap` pattern: a name as the slot (no
-    `/`, no `:`), a path name as any text."""
-    return re.sub(r"\$\{([^}]*)\}", lambda m: "*" if m[1] in _PATH_VARIABLES else _glob.SLOT, fmt)
+    """An ARN format as a :func:`_glob.may_overlap` pattern: the partition, region,
+    account and bucket name as the slot (no `/`, no `:`), any other name as any text."""
+    return re.sub(r"\$\{([^}]*)\}", lambda m: _glob.SLOT if m[1] in _NARROW_VARIABLES else "*", fmt)
 
 
 def _format_regex(fmt: str) -> re.Pattern[str]:
+    """An ARN format as a regex of its ARNs, names read as :func:`_format_glob` does."""
     out = []
     for i, part in enumerate(re.split(r"(\$\{[^}]*\})", fmt)):
         if i % 2 == 0:
             out.append(re.escape(part))
         else:
-            out.append("[^:]+" if part[2:-1] in _PATH_VARIABLES else "[^:/]+")
-    return re.compile("".join(out))
+            out.append("[^:/]+" if part[2:-1] in _NARROW_VARIABLES else ".+")
+    return re.compile("".join(out), re.DOTALL)
 
 
 def _granted(st: _Stmt) -> list[str]:
