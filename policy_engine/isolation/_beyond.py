@@ -25,7 +25,7 @@ from ._shapes import (
     _escalation_actions,
     _Stmt,
 )
-from ._strings import _as_glob, _listify, _shown
+from ._strings import _as_glob, _listify, _model_glob, _shown
 
 DEPUTY_RESOURCE = "deputy writes"
 EFFECTS_RESOURCE = "(effects beyond the named resource)"
@@ -266,7 +266,7 @@ class _Beyond(_Confirmation):
             if not res.shared or res.service != service:
                 continue
             if "Resource" not in st.raw or any(
-                _glob.may_overlap(_as_glob(str(p)), _as_glob(res.arn), excluded)
+                _glob.may_overlap(_as_glob(str(p)), _model_glob(res.arn), excluded)
                 for p in _listify(st.raw["Resource"])
             ):
                 out.append(res.name)

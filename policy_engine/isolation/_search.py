@@ -38,6 +38,7 @@ from ._strings import (
     _as_glob,
     _covered_fast,
     _listify,
+    _model_glob,
     _model_pieces,
     _pieces,
     _union,
@@ -312,7 +313,7 @@ class _Search:
         of ``model`` less those of ``excluded`` (a residual shape's)."""
         if "Resource" in st.raw:
             found: list[fa.Witness] = []
-            model_glob = _as_glob(model.replace("{tenant}", TENANT_MARKER))
+            model_glob = _model_glob(model)
             outside = "".join(c for c in "/:" if c not in self.language.alphabet)
             for pattern in _listify(st.raw["Resource"]):
                 if not _glob.may_overlap(_as_glob(str(pattern)), model_glob, outside):
@@ -417,7 +418,7 @@ class _Search:
         if not _covered_fast(target, d.scope):
             return False
         excluded = "".join(c for c in "/:" if c not in self.language.alphabet)
-        mine = _as_glob(target.replace("{tenant}", TENANT_MARKER))
+        mine = _model_glob(target)
         return not any(_glob.may_overlap(mine, _as_glob(g), excluded) for g in d.unscoped)
 
     def _slots_aligned(self, pattern: str, model: str) -> bool:

@@ -178,6 +178,16 @@ def _as_glob(text: str) -> str:
     )
 
 
+def _model_glob(text: str) -> str:
+    """A resource-model string (a resource's ARN, a partition, a shape's target) as a
+    :func:`_glob.may_overlap` pattern, read as :func:`_model_pieces` reads it for the
+    coverage check: ``{tenant}`` the slot, ``*`` any text (`/` and `:` included: the
+    model names sets of strings, it is not a Resource element), ``?`` one character.
+    Every check that asks whether a grant can meet a model resource reads the model
+    through this one helper, so no two checks read one model ARN differently."""
+    return _as_glob(text.replace("{tenant}", TENANT_MARKER))
+
+
 def _listify(value: Any) -> list[Any]:
     return [value] if isinstance(value, str | int | float | bool) else list(value)
 

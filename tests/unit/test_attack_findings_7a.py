@@ -202,3 +202,34 @@ def test_no_reviewer_catalogue_is_proved(folder: Path) -> None:
     assert results, folder
     for tier, result in results.items():
         assert result.status != "proved", f"{folder} {tier}: {said(result)}"
+
+
+# -- one reading of a model ARN --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "arn:aws:lambda:eu-west-1:1:function:router*",
+        "arn:aws:states:eu-west-1:1:stateMachine:flow*",
+        "arn:aws:s3:::docs/*/inbox",
+        "arn:aws:sqs:eu-west-1:1:jobs-?",
+    ],
+)
+def test_every_check_reads_a_model_arn_as_the_coverage_check_does(model: str) -> None:
+    from policy_engine import _glob
+    from policy_engine.isolation._strings import _model_glob, _model_pieces
+
+    # the coverage check's reading: each `*` any text, colons and slashes included
+    stars = [v for k, v in _model_pieces(model) if k == "star"]
+    assert stars == ["any"] * model.count("*")
+    texts = [
+        model.replace("*", "x").replace("?", "y"),
+        model.replace("*", "x:live").replace("?", "y"),
+        model.replace("*", "a/b:c").replace("?", "y"),
+        model.replace("*", "").replace("?", ":"),
+        model + ":extra",
+        "arn:aws:lambda:eu-west-1:1:function:other",
+    ]
+    for text in texts:
+        assert _glob.may_overlap(text, _model_glob(model)) == _glob.glob_match(model, text), text
