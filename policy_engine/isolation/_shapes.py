@@ -364,7 +364,9 @@ def _table_subresources() -> tuple[tuple[str, str], ...]:
 _S3_ANY_OBJECT = re.compile(r"arn:[^:]*:s3:::[^/]+/.*")
 _S3_TENANT_BUCKET = re.compile(r"(arn:[^:]*:s3:::[^/]*\{tenant\}[^/]*)/.*")
 _S3_BUCKET_ONLY = re.compile(r"arn:[^:]*:s3:::[^/]*\{tenant\}[^/]*")
-_S3_BUCKET = re.compile(r"arn:[^:]*:s3:::[^/]+")
+#: A bucket's ARN, and nothing else: no `/` and no wildcard or tenant slot (a model
+#: string's `*` is any text, `/` included, so `arn:aws:s3:::docs*` names objects too).
+_S3_BUCKET = re.compile(r"arn:[^:*?{}]*:s3:::[^/*?{}]+")
 
 
 def _condition_shapes(p: Partition, targets: Sequence[tuple[str, str]]) -> list[_Shape]:

@@ -233,3 +233,70 @@ def test_every_check_reads_a_model_arn_as_the_coverage_check_does(model: str) ->
     ]
     for text in texts:
         assert _glob.may_overlap(text, _model_glob(model)) == _glob.glob_match(model, text), text
+
+
+# -- the audit: an S3 model ARN with a wildcard was read as naming buckets only -----------
+
+
+def _listing_only(arn: str, objects: str) -> TierResult:
+    """A model resource partitioned only by `s3:prefix`; the session lists its own
+    prefix and reads ``objects``."""
+    res = ResourceSpec(
+        "docs", "s3", arn, (Partition(condition_key="s3:prefix", value="{tenant}/*"),)
+    )
+    session = doc(
+        stmt(["s3:ListBucket"], "arn:aws:s3:::docs", {"StringLike": {"s3:prefix": f"{T}/*"}}),
+        stmt(["s3:GetObject"], objects),
+    )
+    return check_isolation(
+        session,
+        [doc(stmt(["s3:GetObject", "s3:ListBucket"], "*"))],
+        [res],
+        LANG,
+        tier="t",
+        account=ACCT,
+        role_name=ROLE_NAME,
+        role_arn=ROLE,
+    )
+
+
+def test_s3_model_glob_covers_objects_so_reading_every_object_is_not_proved() -> None:
+    # `docs*` (any text) covers `docs/x`, so the coverage check passes the objects: the
+    # condition shapes must then take object actions too, not the bucket's only
+    result = _listing_only("arn:aws:s3:::docs*", "arn:aws:s3:::docs/*")
+    assert result.status != "proved", said(result)
+
+
+@pytest.mark.parametrize("arn", ["arn:aws:s3:::docs-*", "arn:aws:s3:::doc?*"])
+def test_s3_model_glob_variants_are_not_proved(arn: str) -> None:
+    # a family of buckets: its `*` names every object of each too
+    result = _listing_only(arn, "arn:aws:s3:::docs-ab/*")
+    assert result.status != "proved", said(result)
+
+
+def test_s3_exact_bucket_listing_partition_twin_is_proved() -> None:
+    # the bucket's own ARN names no object: the listing partition, the tenant's objects
+    res = ResourceSpec(
+        "docs",
+        "s3",
+        "arn:aws:s3:::docs",
+        (
+            Partition(arn="arn:aws:s3:::docs/{tenant}/*"),
+            Partition(condition_key="s3:prefix", value="{tenant}/*"),
+        ),
+    )
+    session = doc(
+        stmt(["s3:ListBucket"], "arn:aws:s3:::docs", {"StringLike": {"s3:prefix": f"{T}/*"}}),
+        stmt(["s3:GetObject"], f"arn:aws:s3:::docs/{T}/*"),
+    )
+    result = check_isolation(
+        session,
+        [doc(stmt(["s3:GetObject", "s3:ListBucket"], "*"))],
+        [res],
+        LANG,
+        tier="t",
+        account=ACCT,
+        role_name=ROLE_NAME,
+        role_arn=ROLE,
+    )
+    assert result.status == "proved", said(result)
