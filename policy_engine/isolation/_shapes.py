@@ -369,11 +369,15 @@ _S3_BUCKET_ONLY = re.compile(r"arn:[^:]*:s3:::[^/]*\{tenant\}[^/]*")
 _S3_BUCKET = re.compile(r"arn:[^:*?{}]*:s3:::[^/*?{}]+")
 
 
-def _condition_shapes(p: Partition, targets: Sequence[tuple[str, str]]) -> list[_Shape]:
+def _condition_shapes(
+    p: Partition, targets: Sequence[tuple[str, str]], *, buckets: bool = False
+) -> list[_Shape]:
+    """The condition and key-less shapes of ``p`` on each target; ``buckets``: the
+    targets are S3 bucket segments by construction (cut at a partition's first `/`)."""
     out: list[_Shape] = []
     for target, note in targets:
         kind = "index" if target.endswith("/index/*") else None
-        if _S3_BUCKET.fullmatch(target):
+        if buckets or _S3_BUCKET.fullmatch(target):
             kind = "bucket"  # only bucket actions act on a bucket ARN
         out.append(
             _Shape(
@@ -412,7 +416,9 @@ def _container_shapes(res: ResourceSpec) -> list[_Shape]:
                 bucket = m[1] + m[2]
                 seen.add(bucket)
                 implied = Partition(condition_key="s3:prefix", value=m[3])
-                out.extend(_condition_shapes(implied, [(bucket, f" (implied by `{p.arn}`)")]))
+                out.extend(
+                    _condition_shapes(implied, [(bucket, f" (implied by `{p.arn}`)")], buckets=True)
+                )
             continue
         for target in _ancestors(p.arn, every=res.service in RECURSIVE_READ_SERVICES):
             if target not in seen:
