@@ -8,6 +8,9 @@ variants that differ from the reviewer's reproducer.
 05: the same narrowing without `:`: a grant on a function alias (`function:router:live`)
     looked as if it reached no function, so the routed-write check on the shared
     `function:router*` skipped it while the coverage check read it as covered.
+The audit: every check reads a model ARN through one helper (`_model_glob`), and an
+S3 model ARN with a wildcard (`docs*`, whose `*` the coverage check reads as naming
+objects too) no longer restricts its condition shapes to bucket actions.
 """
 
 from __future__ import annotations
