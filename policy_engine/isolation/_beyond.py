@@ -212,12 +212,13 @@ class _Beyond(_Confirmation):
                 kind = effect_class(action, level)
                 if kind == "confined" and not leaves_shared(action, level):
                     continue
-                formats = data.resource_arns(info) if info is not None else ("*",)
-                hit = reach.get(formats)
-                if hit is None:
-                    hit = reach[formats] = self._reaches_type(st, formats or ("*",))
-                if not hit:
-                    continue
+                if kind == "unmodelled":  # routed and stored: by the resources reached
+                    formats = data.resource_arns(info) if info is not None else ("*",)
+                    hit = reach.get(formats)
+                    if hit is None:
+                        hit = reach[formats] = self._reaches_type(st, formats or ("*",))
+                    if not hit:
+                        continue
                 if not self._admitted(st, action, star=False):
                     continue
                 if self._denied_outright(action, star=False):
@@ -321,7 +322,9 @@ class _Beyond(_Confirmation):
         mine = [r for r in self.resources if r.service == service and not r.shared]
         if not mine:
             return []
-        owned = tuple(p.arn for r in mine for p in r.partitions if p.arn and "{tenant}" in p.arn)
+        owned = tuple(
+            p.arn for r in mine for p in r.partitions if p.arn and _names_tenant(p.arn, service)
+        )
         if "Resource" in st.raw:
             patterns = [
                 str(p)
@@ -428,6 +431,21 @@ def _format_glob(fmt: str) -> str:
     """An ARN format as a :func:`_glob.may_overlap` pattern: a name as the slot (no
     `/`, no `:`), a path name as any text."""
     return re.sub(r"\$\{([^}]*)\}", lambda m: "*" if m[1] in _PATH_VARIABLES else _glob.SLOT, fmt)
+
+
+#: Services whose ARN may end in a qualifier (`function:NAME:QUALIFIER`: a Lambda
+#: version or alias; `stateMachine:NAME:QUALIFIER`: a Step Functions version or alias)
+#: that runs the named resource's code or definition.
+_QUALIFIED = frozenset({"lambda", "states"})
+
+
+def _names_tenant(arn: str, service: str) -> bool:
+    """Whether a partition ARN makes a resource one tenant's own: the tenant stands in
+    the resource's name, not only in a qualifier (an alias per tenant of one function
+    runs the code every tenant shares, which routes by the payload)."""
+    if service in _QUALIFIED:
+        return "{tenant}" in ":".join(arn.split(":")[:7])
+    return "{tenant}" in arn
 
 
 def _format_regex(fmt: str) -> re.Pattern[str]:

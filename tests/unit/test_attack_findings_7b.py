@@ -108,6 +108,25 @@ def test_variant_publish_granted_beyond_the_tenants_topic_partition_is_not_prove
     assert "sns:publish" in unknown_text(result)
 
 
+def test_variant_an_alias_per_tenant_of_one_function_is_not_proved() -> None:
+    # Not in the reproducer: the tenant slot only in the qualifier; the code behind
+    # every alias is the one function's, serving every tenant.
+    router = f"arn:aws:lambda:{REGION}:{ACCT}:function:router"
+    session = doc(OWN_DOCS, stmt("lambda:InvokeFunction", f"{router}:{TAG}"))
+    assert allowed(session, "acme", "lambda:InvokeFunction", router + ":acme")
+    model = ResourceSpec("router", "lambda", router + ":*", (Partition(arn=router + ":{tenant}"),))
+    result = check(session, [DOCS_MODEL, model])
+    assert result.status != "proved"
+    assert "lambda:invokefunction" in unknown_text(result)
+
+
+def test_sound_twin_a_function_per_tenant_is_proved() -> None:
+    fn = f"arn:aws:lambda:{REGION}:{ACCT}:function:fn-"
+    session = doc(OWN_DOCS, stmt("lambda:InvokeFunction", fn + T))
+    result = check(session, [DOCS_MODEL, per_tenant("fn", "lambda", fn)])
+    assert result.status == "proved", unknown_text(result)
+
+
 # -- 03: writes into a shared resource --------------------------------------------------
 
 
