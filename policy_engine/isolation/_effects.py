@@ -21,8 +21,10 @@ from typing import Literal
 #: on a tenant's own resource or partition: they store, change or remove that
 #: resource's own data (or, for KMS, use the named key and store nothing). What they
 #: store may still be acted on by the resource's configuration (S3 event
-#: notifications and replication rules filtered by the object key, a queue's or a
-#: table stream's event source mappings filtered by the body): on a tenant's own
+#: notifications and replication rules filtered by the object key: CloudFormation
+#: ``AWS::S3::Bucket NotificationFilter`` "object key name filtering rules" and
+#: ``ReplicationRule`` ``Filter.Prefix``; a queue's or a table stream's event source
+#: mappings filtered by the body, Lambda ``FilterCriteria``): on a tenant's own
 #: resource or partition that configuration serves the tenant; on a ``shared``
 #: resource it serves every tenant, so such a write there is ``unknown`` unless it is
 #: on :data:`STORES_NOTHING`. Each reason is the documented behaviour (service API
@@ -61,8 +63,9 @@ CONFINED_WRITES: Mapping[str, str] = {
 }
 
 #: Confined writes that store nothing in the resource they name (KMS API reference:
-#: Encrypt, Decrypt and GenerateDataKey* return their result to the caller; the key is
-#: used, not changed): nothing is left that a notification, replication rule or
+#: Encrypt "encrypts plaintext into ciphertext by using a KMS key" and returns the
+#: ``CiphertextBlob``; Decrypt and GenerateDataKey* likewise return their result to the
+#: caller; the key is used, not changed): nothing is left that a notification, replication rule or
 #: consumer could carry on, so they stay confined on a ``shared`` resource too.
 STORES_NOTHING = frozenset(
     {
