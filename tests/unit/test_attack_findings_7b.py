@@ -215,6 +215,14 @@ def test_sound_twin_topic_policy_for_another_role_or_a_read_is_proved() -> None:
         assert result.status == "proved", unknown_text(result)
 
 
+def test_sound_twin_topic_policy_grants_publish_on_the_tenants_own_topic_is_proved() -> None:
+    # a routed write granted by the resource policy, on the tenant's own topic by ARN
+    policy = subscribe_policy(ROLE, "sns:Publish")
+    assert allowed(doc(OWN_DOCS), "acme", "sns:Publish", TOPIC + "acme", resource_policies=[policy])
+    result = check(doc(OWN_DOCS), [DOCS_MODEL, TOPICS], resource_policies={"topics": policy})
+    assert result.status == "proved", unknown_text(result)
+
+
 def test_variant_queue_policy_grants_set_queue_attributes_is_not_proved() -> None:
     # Not in the reproducer: a queue policy's grant of a RedrivePolicy change (the
     # dead-letter queue may be another tenant's).
