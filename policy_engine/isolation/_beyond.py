@@ -15,8 +15,9 @@ from .. import _glob
 from ..evaluate import StatementRef
 from ..render import TENANT_MARKER
 from ._confirm import _Confirmation
-from ._effects import LEVEL_NAMES, ROUTED_WRITES, effect_class
+from ._effects import LEVEL_NAMES, ROUTED_WRITES, effect_class, leaves_shared
 from ._report import Counterexample, Unknown
+from ._search import _within_model_string
 from ._shapes import (
     DEPUTY_WRITES,
     STAR_ONLY_HARMLESS,
@@ -71,17 +72,23 @@ class _Beyond(_Confirmation):
             for d in self.denies
         )
 
+    def _admitted(self, st: _Stmt, action: str, *, star: bool) -> bool:
+        """Whether a grant of :meth:`_session_grants` is in effect for ``action``: a
+        session policy's where the role allows too; a resource policy's grant to the
+        session itself always (not limited by the session policy or the role)."""
+        return st.side != "session" or self._role_admits(action, star=star)
+
     def _star_only(self) -> list[Unknown]:
-        """Session grants of actions that take only ``Resource: "*"`` and may reach
-        every tenant's data (traces, events, metrics): ``unknown``, naming the action,
-        unless the action is on :data:`STAR_ONLY_HARMLESS`."""
+        """Grants to the session (:meth:`_session_grants`) of actions that take only
+        ``Resource: "*"`` and may reach every tenant's data (traces, events, metrics):
+        ``unknown``, naming the action, unless it is on :data:`STAR_ONLY_HARMLESS`."""
         from .._iamdata import iam_data
 
         data = iam_data()
         out: list[Unknown] = []
         seen: set[str] = set()
-        for st in self.stmts:
-            if st.side != "session" or st.not_action or not self._fixed_conditions_hold(st):
+        for st in self._session_grants():
+            if st.not_action or not self._fixed_conditions_hold(st):
                 continue  # NotAction and unknown actions: the coverage rule (any ARN)
             if not _admits_star(st):
                 continue
@@ -90,7 +97,7 @@ class _Beyond(_Confirmation):
                     action = info.full_name.lower()
                     if info.resource_types or action in STAR_ONLY_HARMLESS or action in seen:
                         continue
-                    if not self._role_admits(action, star=True):
+                    if not self._admitted(st, action, star=True):
                         continue
                     if self._denied_outright(action, star=True):
                         continue
@@ -139,9 +146,11 @@ class _Beyond(_Confirmation):
         return out
 
     def _deputies(self) -> tuple[list[Counterexample], list[Unknown]]:
-        """Session grants (the role allowing too) of a deputy write
-        (:data:`DEPUTY_WRITES`) on an ARN of a type the action takes: a violation when
-        the evaluator allows a concrete request the grant names, ``unknown`` otherwise."""
+        """Grants to the session (:meth:`_session_grants`: the session policy's where
+        the role allows too, a resource policy's to the session itself) of a deputy
+        write (:data:`DEPUTY_WRITES`) on an ARN of a type the action takes: a violation
+        when the evaluator allows a concrete request the grant names, ``unknown``
+        otherwise."""
         from .._iamdata import iam_data
 
         violations: list[Counterexample] = []
@@ -151,13 +160,13 @@ class _Beyond(_Confirmation):
             formats = iam_data().resource_arns(info) if info is not None else ()
             grants = [
                 st
-                for st in self.stmts
-                if st.side == "session"
-                and _covered_actions(st.actions, st.not_action, (action,))
+                for st in self._session_grants()
+                if _covered_actions(st.actions, st.not_action, (action,))
                 and self._fixed_conditions_hold(st)
                 and self._reaches_type(st, formats)
+                and self._admitted(st, action, star=not formats)
             ]
-            if not grants or not self._role_admits(action, star=not formats):
+            if not grants:
                 continue
             if self._denied_outright(action, star=not formats):
                 continue
@@ -170,43 +179,47 @@ class _Beyond(_Confirmation):
         return violations, unknown
 
     def _unconfined(self) -> list[Unknown]:
-        """Grants to the session (the role allowing too) and a resource policy's grants
-        to the session itself of an action on a resource whose effect the proof does
-        not know to be confined to the resource the request names (``_effects``): a
-        write, permissions or tagging action not on the allow-lists, or a routed write
-        (a publish, an event, an invocation) that may reach a ``shared`` resource.
-        ``unknown``, naming the statement and the actions; deputy writes, escalation
-        actions and actions that take only ``*`` have their own checks."""
+        """Grants to the session (:meth:`_session_grants`) of an action on a resource
+        whose effect the proof does not know to be confined to the resource the
+        request names (``_effects``): a write, permissions or tagging action not on
+        the allow-lists; a routed write (a publish, an event, an invocation) that may
+        reach a resource tenants share (``shared``, or pooled: not one tenant's by its
+        ARN); a write that stores something into a ``shared`` resource (whose
+        notifications, replication or consumers serve every tenant). ``unknown``,
+        naming the statement and the actions (and the resource); deputy writes,
+        escalation actions and actions that take only ``*`` have their own checks."""
         from .._iamdata import iam_data
 
         data = iam_data()
         handled = set(DEPUTY_WRITES) | set(_escalation_actions())
-        grants = [st for st in self.stmts if st.side == "session"]
-        grants += [st for st in self.resource_allows if st.side == "direct"]
         out: list[Unknown] = []
-        for st in grants:
+        for st in self._session_grants():
             if not self._fixed_conditions_hold(st):
                 continue
             reach: dict[tuple[str, ...], bool] = {}
             unmodelled: list[str] = []
             unknown_names: list[str] = []
             routed: dict[str, list[str]] = {}
+            pooled: dict[str, list[str]] = {}
+            stored: dict[str, list[str]] = {}
             for action in _granted(st):
                 if action in handled:
                     continue
                 info = data.action(action)
                 if info is not None and not info.resource_types:
                     continue  # takes only `*`: the star-only check
-                kind = effect_class(action, info.level if info is not None else None)
-                if kind == "confined":
+                level = info.level if info is not None else None
+                kind = effect_class(action, level)
+                if kind == "confined" and not leaves_shared(action, level):
                     continue
-                formats = data.resource_arns(info) if info is not None else ("*",)
-                hit = reach.get(formats)
-                if hit is None:
-                    hit = reach[formats] = self._reaches_type(st, formats or ("*",))
-                if not hit:
-                    continue
-                if st.side == "session" and not self._role_admits(action, star=False):
+                if kind == "unmodelled":  # routed and stored: by the resources reached
+                    formats = data.resource_arns(info) if info is not None else ("*",)
+                    hit = reach.get(formats)
+                    if hit is None:
+                        hit = reach[formats] = self._reaches_type(st, formats or ("*",))
+                    if not hit:
+                        continue
+                if not self._admitted(st, action, star=False):
                     continue
                 if self._denied_outright(action, star=False):
                     continue
@@ -217,8 +230,14 @@ class _Beyond(_Confirmation):
                         level = LEVEL_NAMES.get(info.level, info.level)
                         unmodelled.append(f"`{action}` ({level})")
                     continue
+                if kind == "confined":  # a write that stores: only a shared resource
+                    for res in self._shared_reached(st, action):
+                        stored.setdefault(res, []).append(action)
+                    continue
                 for res in self._shared_reached(st, action):
                     routed.setdefault(res, []).append(action)
+                for res in self._pooled_reached(st, action):
+                    pooled.setdefault(res, []).append(action)
             # the actions of the services the Resource names first, then the rest of
             # the action data's, then names the data does not know
             shown = _shown_resource(st)
@@ -254,6 +273,74 @@ class _Beyond(_Confirmation):
                         st.ref,
                     )
                 )
+            for res_name, actions in pooled.items():
+                arn = next(r.arn for r in self.resources if r.name == res_name)
+                why = ROUTED_WRITES[actions[0]]
+                out.append(
+                    Unknown(
+                        res_name,
+                        f"{', '.join(f'`{a}`' for a in actions)} on `{arn}`, a resource "
+                        "tenants share (pooled: the request may name it outside every "
+                        "tenant's own partition by ARN; condition keys the caller sets do "
+                        "not choose where the service routes): a write the service routes "
+                        f"onward by content the caller sets ({why}); its routing serves "
+                        "every tenant, so the content may deliver into another tenant's "
+                        "partition, which the proof does not model (give each tenant its "
+                        "own resource by ARN, or keep the grant off the session)",
+                        f"{st.ref}",
+                        st.ref,
+                    )
+                )
+            for res_name, actions in stored.items():
+                arn = next(r.arn for r in self.resources if r.name == res_name)
+                out.append(
+                    Unknown(
+                        res_name,
+                        f"{', '.join(f'`{a}`' for a in actions)} on the shared resource "
+                        f"`{arn}`: a write into a resource whose configuration serves every "
+                        "tenant; the service may act on what was written (S3 event "
+                        "notifications and replication rules filtered by the key the caller "
+                        "picks, a queue's or a table stream's event source mappings and "
+                        "consumers), delivering it into another tenant's partition, which "
+                        "the proof does not model (give each tenant its own resource or "
+                        "partition, or keep the grant off the session)",
+                        f"{st.ref}",
+                        st.ref,
+                    )
+                )
+        return out
+
+    def _pooled_reached(self, st: _Stmt, action: str) -> list[str]:
+        """The resources of the action's service, other than ``shared`` ones (see
+        :meth:`_shared_reached`), that the statement's Resource may name outside every
+        tenant's own partition by ARN (a partition ARN holding ``{tenant}``): a pooled
+        resource told apart only by condition keys, or the part of a resource its
+        tenant partitions leave out. Sound: a pattern counts as inside the partitions
+        only when every ARN it grants is (:func:`_within_model_string`); the overlap
+        with a resource lets wildcards and the tenant slot match any text."""
+        service = action.partition(":")[0]
+        mine = [r for r in self.resources if r.service == service and not r.shared]
+        if not mine:
+            return []
+        owned = tuple(
+            p.arn for r in mine for p in r.partitions if p.arn and _names_tenant(p.arn, service)
+        )
+        if "Resource" in st.raw:
+            patterns = [
+                str(p)
+                for p in _listify(st.raw["Resource"])
+                if not _within_model_string(str(p), owned, st.variables)
+            ]
+            if not patterns:
+                return []
+        out = []
+        for res in mine:
+            models = [res.arn] + [p.arn for p in res.partitions if p.arn]
+            globs = [_as_glob(m.replace("{tenant}", TENANT_MARKER)) for m in models]
+            if "Resource" not in st.raw or any(
+                _glob.may_overlap(_as_glob(p), g) for p in patterns for g in globs
+            ):
+                out.append(res.name)
         return out
 
     def _shared_reached(self, st: _Stmt, action: str) -> list[str]:
@@ -350,6 +437,21 @@ def _format_glob(fmt: str) -> str:
     """An ARN format as a :func:`_glob.may_overlap` pattern: the partition, region,
     account and bucket name as the slot (no `/`, no `:`), any other name as any text."""
     return re.sub(r"\$\{([^}]*)\}", lambda m: _glob.SLOT if m[1] in _NARROW_VARIABLES else "*", fmt)
+
+
+#: Services whose ARN may end in a qualifier (`function:NAME:QUALIFIER`: a Lambda
+#: version or alias; `stateMachine:NAME:QUALIFIER`: a Step Functions version or alias)
+#: that runs the named resource's code or definition.
+_QUALIFIED = frozenset({"lambda", "states"})
+
+
+def _names_tenant(arn: str, service: str) -> bool:
+    """Whether a partition ARN makes a resource one tenant's own: the tenant stands in
+    the resource's name, not only in a qualifier (an alias per tenant of one function
+    runs the code every tenant shares, which routes by the payload)."""
+    if service in _QUALIFIED:
+        return "{tenant}" in ":".join(arn.split(":")[:7])
+    return "{tenant}" in arn
 
 
 def _format_regex(fmt: str) -> re.Pattern[str]:

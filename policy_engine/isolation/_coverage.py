@@ -45,10 +45,8 @@ class _Coverage(_Search):
         its own fences: actions are grouped only when all of those agree."""
         out: list[Unknown] = []
         seen: set[tuple[object, ...]] = set()
-        grants = [st for st in self.stmts if st.side == "session"]
-        grants += [st for st in self.resource_allows if st.side == "direct"]
         denies = self.denies + self.resource_denies
-        for st in grants:
+        for st in self._session_grants():
             if not self._fixed_conditions_hold(st):
                 continue  # never applies to this tier's sessions
             patterns = (

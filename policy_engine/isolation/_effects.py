@@ -17,10 +17,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-#: Write-level actions whose effect is confined to the resource the request names:
-#: they store, change or remove that resource's own data (or, for KMS, use the named
-#: key and store nothing), and no service acts on another resource because of them.
-#: Each reason is the documented behaviour (service API references).
+#: Write-level actions whose effect is confined to the resource the request names,
+#: on a tenant's own resource or partition: they store, change or remove that
+#: resource's own data (or, for KMS, use the named key and store nothing). What they
+#: store may still be acted on by the resource's configuration (S3 event
+#: notifications and replication rules filtered by the object key: CloudFormation
+#: ``AWS::S3::Bucket NotificationFilter`` "object key name filtering rules" and
+#: ``ReplicationRule`` ``Filter.Prefix``; a queue's or a table stream's event source
+#: mappings filtered by the body, Lambda ``FilterCriteria``): on a tenant's own
+#: resource or partition that configuration serves the tenant; on a ``shared``
+#: resource it serves every tenant, so such a write there is ``unknown`` unless it is
+#: on :data:`STORES_NOTHING`. Each reason is the documented behaviour (service API
+#: references).
 CONFINED_WRITES: Mapping[str, str] = {
     "s3:putobject": "adds the object named by the request's bucket and key (S3 API "
     "reference, PutObject); nothing else is written",
@@ -54,14 +62,30 @@ CONFINED_WRITES: Mapping[str, str] = {
     "(Secrets Manager API reference, PutSecretValue)",
 }
 
+#: Confined writes that store nothing in the resource they name (KMS API reference:
+#: Encrypt "encrypts plaintext into ciphertext by using a KMS key" and returns the
+#: ``CiphertextBlob``; Decrypt and GenerateDataKey* likewise return their result to the
+#: caller; the key is used, not changed): nothing is left that a notification, replication rule or
+#: consumer could carry on, so they stay confined on a ``shared`` resource too.
+STORES_NOTHING = frozenset(
+    {
+        "kms:encrypt",
+        "kms:decrypt",
+        "kms:generatedatakey",
+        "kms:generatedatakeywithoutplaintext",
+    }
+)
+
 #: Write-level actions on which the service itself acts on the request's data with the
 #: named resource's own configuration and role: it delivers a message to a topic's
 #: subscriptions (chosen by their filter policies on the message), an event to the
 #: targets of the bus's matching rules, records to a delivery stream's destination,
 #: or runs a function's code / a state machine's definition on the input. On a
-#: tenant's own resource that configuration is the tenant's (changing it is a
-#: configuration write: ``unknown``); on a ``shared`` resource it serves every tenant,
-#: so the content the caller sets chooses whose partition the data reaches: ``unknown``.
+#: tenant's own resource (one whose ARN lies in the tenant's partition by ARN) that
+#: configuration is the tenant's (changing it is a configuration write: ``unknown``);
+#: on a resource tenants share (``shared``, or pooled and told apart only by condition
+#: keys the caller sets, such as ``events:source``) it serves every tenant, so the
+#: content the caller sets chooses whose partition the data reaches: ``unknown``.
 ROUTED_WRITES: Mapping[str, str] = {
     "sns:publish": "SNS delivers the message to every subscription of the topic whose filter "
     "policy matches the message's attributes or body, which the publisher sets (SNS "
@@ -97,3 +121,10 @@ def effect_class(action: str, level: str | None) -> Literal["confined", "routed"
     if action in ROUTED_WRITES:
         return "routed"
     return "unmodelled"
+
+
+def leaves_shared(action: str, level: str | None) -> bool:
+    """Whether what a ``confined`` action does on a ``shared`` resource may be carried
+    beyond it by the resource's configuration: every write but those that store
+    nothing (:data:`STORES_NOTHING`); reads and listings never."""
+    return level not in ("R", "L") and action not in STORES_NOTHING

@@ -609,6 +609,17 @@ class _Search:
         shared = tuple(r.arn for r in self.resources if r.shared and r.service == res.service)
         return shape.exclude + shared
 
+    def _session_grants(self) -> list[_Stmt]:
+        """Every Allow that can reach a tier session: the session policy's (in effect
+        only where the role, or a resource policy naming the role, allows too: see
+        :meth:`_Beyond._role_admits`) and a resource policy's grants to the session
+        itself (``*``, the session ARN: side ``direct``, not limited by the session
+        policy). Every check of grants beyond the shapes (coverage, star-only actions,
+        deputy writes, unconfined effects) reads its grants from here."""
+        grants = [st for st in self.stmts if st.side == "session"]
+        grants += [st for st in self.resource_allows if st.side == "direct"]
+        return grants
+
     def _fixed_conditions_hold(self, st: _Stmt) -> bool:
         """Whether the statement's conditions on the keys every request of this tier's
         sessions carries with one fixed value (``aws:PrincipalArn``,
