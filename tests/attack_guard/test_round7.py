@@ -1,0 +1,165 @@
+"""Seventh review of the runtime guard (`policy_engine.guard`, `policy_engine._partitions`).
+
+Each reproducer is a strict xfail: it states the correct behaviour and fails today.
+Each has a passing twin showing the guard behaving correctly on a neighbouring input,
+so the reproducer cannot pass for an unrelated reason. Calls go through real boto3
+clients to a dead endpoint (``denied``: refused by the guard; ``sent``: it left the
+process; ``returned``: a presigned URL or POST was produced)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policy_engine._partitions import TenantPartitions
+from policy_engine.catalog import Catalog, default_catalog
+from policy_engine.vend import CredentialVendor
+
+from ._fakes import DOCS, OkSts, dead_client, outcome
+
+Edit = Callable[[str, str, str], Path]
+Manifest = Callable[[Callable[[str], str]], Path]
+
+
+def guarded(catalog: Catalog, tenant: str = "acme", tier: str = "basic") -> Any:
+    vendor = CredentialVendor(catalog, sts_client=OkSts(), role_chaining=False, region="eu-west-1")
+    return vendor.session_for(tenant, tier, guard=True)
+
+
+# -- 1. a shared resource inside a partitioned bucket switches the partition check off
+#       for wildcard requests (presigned POST of any key) ------------------------------
+
+_PUBLIC = (
+    "[resources.public_assets]\n"
+    'service = "s3"\n'
+    'description = "public assets in the documents bucket: no tenant\'s data"\n'
+    'arn = "arn:{partition}:s3:::{documents_bucket}/public/*"\n'
+    "shared = true\n\n"
+    "[resources.reports]"
+)
+_WIDENED = ('{{ documents_bucket }}/{{ tenant }}/*"', '{{ documents_bucket }}/*"')
+
+
+def _widened_with_public(edit: Edit, catalogue_copy: Manifest, load: Any) -> Catalog:
+    catalogue_copy(lambda text: text.replace("[resources.reports]", _PUBLIC, 1))
+    return load(edit("session/documents.json.j2", *_WIDENED))  # type: ignore[no-any-return]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="_partitions._refusal returns None for a wildcard resource that *may overlap* a "
+    "shared resource: a presigned POST with Key='${filename}' (every key of the bucket, "
+    "other tenants' prefixes included) passes the partition check when a shared "
+    "`bucket/public/*` is declared, so a widened session policy is no longer caught",
+)
+def test_presigned_post_of_any_key_is_refused_despite_a_shared_area_in_the_bucket(
+    edit: Edit, catalogue_copy: Manifest, load: Any
+) -> None:
+    s3 = dead_client(guarded(_widened_with_public(edit, catalogue_copy, load)), "s3")
+    # The POST policy is `starts-with $key ""`: the browser may upload globex/anything.
+    assert outcome(lambda: s3.generate_presigned_post(DOCS, "${filename}")) == "denied"
+
+
+def test_twin_presigned_post_of_any_key_is_refused_without_the_shared_area(
+    edit: Edit, load: Any
+) -> None:
+    s3 = dead_client(guarded(load(edit("session/documents.json.j2", *_WIDENED))), "s3")
+    assert outcome(lambda: s3.generate_presigned_post(DOCS, "${filename}")) == "denied"
+
+
+def test_twin_with_the_shared_area_own_and_shared_keys_pass_and_other_prefixes_do_not(
+    edit: Edit, catalogue_copy: Manifest, load: Any
+) -> None:
+    s3 = dead_client(guarded(_widened_with_public(edit, catalogue_copy, load)), "s3")
+    assert outcome(lambda: s3.generate_presigned_post(DOCS, "acme/${filename}")) == "returned"
+    assert outcome(lambda: s3.generate_presigned_post(DOCS, "globex/${filename}")) == "denied"
+    assert outcome(lambda: s3.get_object(Bucket=DOCS, Key="globex/a.txt")) == "denied"
+    assert outcome(lambda: s3.put_object(Bucket=DOCS, Key="public/a.txt", Body=b"x")) == "sent"
+
+
+# -- 2. Number partition keys: the model declares the key a Number, the partition check
+#       still compares strings ---------------------------------------------------------
+
+_ORDERS_PARTITION = 'partitions = [{ condition_key = "dynamodb:LeadingKeys", value = "{tenant}" }]'
+_ORDERS_ARN = "arn:aws:dynamodb:eu-west-1:111122223333:table/saas-orders"
+
+
+def _numeric(text: str) -> str:
+    return (
+        text.replace('alphabet = ["a-z", "0-9", "-"]', 'alphabet = ["0-9"]')
+        .replace('pattern = "[a-z0-9]+(-[a-z0-9]+)*"', 'pattern = "[0-9]+"')
+        .replace(
+            'examples = ["acme", "acme-corp", "globex", "initech-eu-1"]',
+            'examples = ["042", "0042", "4200"]',
+        )
+        .replace(_ORDERS_PARTITION, _ORDERS_PARTITION + '\npartition_key_type = "N"', 1)
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason='_partitions ignores `partition_key_type = "N"`: tenant `0042`\'s leading key '
+    "`0042` is its own string, but DynamoDB reads the Number 42, the item collection of "
+    "tenant `042` too; the guard's policy-independent check lets it through",
+)
+def test_number_leading_key_equal_to_another_tenants_id_is_outside_the_partition(
+    catalogue_copy: Manifest, load: Any
+) -> None:
+    catalog = load(catalogue_copy(_numeric))
+    assert catalog.language.is_valid("042")
+    assert catalog.language.is_valid("0042")
+    refusal = TenantPartitions(catalog, "0042").refusal(
+        _ORDERS_ARN, {"dynamodb:LeadingKeys": ["0042"]}
+    )
+    assert refusal is not None
+
+
+def test_twin_number_leading_key_of_another_spelling_is_refused(
+    catalogue_copy: Manifest, load: Any
+) -> None:
+    catalog = load(catalogue_copy(_numeric))
+    # A different string is refused (the string reading catches this one) ...
+    assert (
+        TenantPartitions(catalog, "0042").refusal(_ORDERS_ARN, {"dynamodb:LeadingKeys": ["042"]})
+        is not None
+    )
+    # ... and with a String key (the default catalogue) an exact ID is the tenant's own.
+    assert (
+        TenantPartitions(default_catalog(), "acme").refusal(
+            _ORDERS_ARN, {"dynamodb:LeadingKeys": ["acme"]}
+        )
+        is None
+    )
+
+
+# -- 3. a general `before-parameter-build` handler registered on the client after the
+#       guard rewrites the parameters the guard decided ---------------------------------
+
+
+def _to_globex(params: dict[str, Any], **_: Any) -> None:
+    if isinstance(params.get("Key"), str):
+        params["Key"] = params["Key"].replace("acme/", "globex/", 1)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the guard decides at the least specific `before-parameter-build` hook; a "
+    "handler registered later on `client.meta.events` under the same bare event runs "
+    "after it and the request is built from parameters the guard never saw",
+)
+def test_parameters_rewritten_after_the_guard_decided_are_not_sent() -> None:
+    s3 = dead_client(guarded(default_catalog()), "s3")
+    s3.meta.events.register("before-parameter-build", _to_globex)
+    assert outcome(lambda: s3.get_object(Bucket=DOCS, Key="acme/a.txt")) == "denied"
+
+
+def test_twin_parameters_rewritten_before_the_guard_decides_are_refused() -> None:
+    """A handler on the more specific event runs before the guard: it sees the rewrite."""
+    s3 = dead_client(guarded(default_catalog()), "s3")
+    s3.meta.events.register("before-parameter-build.s3.GetObject", _to_globex)
+    assert outcome(lambda: s3.get_object(Bucket=DOCS, Key="acme/a.txt")) == "denied"
+    plain = dead_client(guarded(default_catalog()), "s3")
+    assert outcome(lambda: plain.get_object(Bucket=DOCS, Key="acme/a.txt")) == "sent"
