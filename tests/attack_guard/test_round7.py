@@ -163,3 +163,28 @@ def test_twin_parameters_rewritten_before_the_guard_decides_are_refused() -> Non
     assert outcome(lambda: s3.get_object(Bucket=DOCS, Key="acme/a.txt")) == "denied"
     plain = dead_client(guarded(default_catalog()), "s3")
     assert outcome(lambda: plain.get_object(Bucket=DOCS, Key="acme/a.txt")) == "sent"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="end to end through the vendor: tenant `0042`'s GetItem with the Number key "
+    "`0042` (DynamoDB reads 42, tenant `042`'s item collection too) is sent; neither "
+    "the tenant-exact policy nor the partition check compares it as a Number",
+)
+def test_number_leading_key_through_the_vendor_is_refused(
+    catalogue_copy: Manifest, load: Any
+) -> None:
+    ddb = dead_client(guarded(load(catalogue_copy(_numeric)), tenant="0042"), "dynamodb")
+    key = {"tenant_id": {"N": "0042"}, "sk": {"S": "o1"}}
+    assert outcome(lambda: ddb.get_item(TableName="saas-orders", Key=key)) == "denied"
+
+
+def test_twin_number_leading_key_of_another_tenant_through_the_vendor_is_refused(
+    catalogue_copy: Manifest, load: Any
+) -> None:
+    ddb = dead_client(guarded(load(catalogue_copy(_numeric)), tenant="0042"), "dynamodb")
+    key = {"tenant_id": {"N": "042"}, "sk": {"S": "o1"}}
+    assert outcome(lambda: ddb.get_item(TableName="saas-orders", Key=key)) == "denied"
+    ddb = dead_client(guarded(default_catalog()), "dynamodb")
+    own = {"tenant_id": {"S": "acme"}, "sk": {"S": "o1"}}
+    assert outcome(lambda: ddb.get_item(TableName="saas-orders", Key=own)) == "sent"
