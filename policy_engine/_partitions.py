@@ -229,7 +229,10 @@ class TenantPartitions:
             return None
         wild = "*" in resource or "?" in resource
         for glob, regex in self._shared.get(service, self._shared_anywhere):
-            if may_overlap(glob, resource) if wild else regex.fullmatch(resource) is not None:
+            # Allowed only if *every* identifier the request may stand for lies in the
+            # shared area: a wildcard that merely overlaps it may also reach other
+            # tenants' partitions, so it goes on to the partition check below.
+            if _within(resource, glob) if wild else regex.fullmatch(resource) is not None:
                 return None  # a resource that holds no tenant's data
         for res in candidates:
             if wild:
@@ -278,6 +281,16 @@ class TenantPartitions:
             + ", ".join(f"`{_show(label)}`" for label in res.labels)
             + "): another tenant's, or no tenant's"
         )
+
+
+def _within(request: str, glob: str) -> bool:
+    """Whether every instantiation of the wildcard ``request`` matches ``glob``: sound,
+    not complete (only a ``glob`` of the form ``literal*``, with the request's literal
+    text before its first wildcard starting with that literal)."""
+    if not glob.endswith("*") or _wild(glob[:-1]):
+        return False
+    cut = min((i for i in (request.find("*"), request.find("?")) if i >= 0), default=len(request))
+    return request[:cut].startswith(glob[:-1])
 
 
 def _values(value: Any) -> list[str]:

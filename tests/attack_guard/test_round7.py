@@ -48,19 +48,24 @@ def _widened_with_public(edit: Edit, catalogue_copy: Manifest, load: Any) -> Cat
     return load(edit("session/documents.json.j2", *_WIDENED))  # type: ignore[no-any-return]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_partitions._refusal returns None for a wildcard resource that *may overlap* a "
-    "shared resource: a presigned POST with Key='${filename}' (every key of the bucket, "
-    "other tenants' prefixes included) passes the partition check when a shared "
-    "`bucket/public/*` is declared, so a widened session policy is no longer caught",
-)
 def test_presigned_post_of_any_key_is_refused_despite_a_shared_area_in_the_bucket(
     edit: Edit, catalogue_copy: Manifest, load: Any
 ) -> None:
     s3 = dead_client(guarded(_widened_with_public(edit, catalogue_copy, load)), "s3")
     # The POST policy is `starts-with $key ""`: the browser may upload globex/anything.
     assert outcome(lambda: s3.generate_presigned_post(DOCS, "${filename}")) == "denied"
+
+
+def test_variant_wildcard_overlapping_the_shared_area_is_refused_by_the_partition_check(
+    edit: Edit, catalogue_copy: Manifest, load: Any
+) -> None:
+    parts = TenantPartitions(_widened_with_public(edit, catalogue_copy, load), "acme")
+    docs = f"arn:aws:s3:::{DOCS}/"
+    # `*/report.pdf` may be `public/report.pdf` (shared) but also `globex/report.pdf`.
+    assert parts.refusal(docs + "*/report.pdf", {}) is not None
+    assert parts.refusal(docs + "p*", {}) is not None
+    assert parts.refusal(docs + "public/*", {}) is None
+    assert parts.refusal(docs + "acme/*", {}) is None
 
 
 def test_twin_presigned_post_of_any_key_is_refused_without_the_shared_area(
