@@ -1080,6 +1080,22 @@ def _denied(operation: str, message: str) -> Exception:
     return ClientError(error, operation)  # type: ignore[arg-type]
 
 
+_REGION_PARTITIONS = (
+    ("cn-", "aws-cn"),
+    ("us-gov-", "aws-us-gov"),
+    ("us-isob-", "aws-iso-b"),
+    ("us-iso-", "aws-iso"),
+)
+
+
+def region_partition(region: str) -> str:
+    """The AWS partition a region belongs to (``aws`` for any other region name)."""
+    for prefix, partition in _REGION_PARTITIONS:
+        if region.startswith(prefix):
+            return partition
+    return "aws"
+
+
 def guard_session(
     session: boto3.Session,
     evaluator: Evaluator,
@@ -1095,13 +1111,17 @@ def guard_session(
     logger: Any = None,
     on_refusal: Callable[[str], object] | None = None,
     catalog: Catalog | None = None,
+    partition: str | None = None,
 ) -> Guard:
     """Install a guard on any boto3 session; returns it. ``endpoint_url`` is only for
     :meth:`Guard.check` calls made directly: the hooks see each client's endpoint.
     With ``catalog`` (the vendor always passes its own) every allowed request must
     also lie in the tenant's partitions of the catalogue's resource model
     (:class:`policy_engine._partitions.TenantPartitions`), independently of the
-    policies the evaluator holds."""
+    policies the evaluator holds. ``partition`` is the AWS partition the ARNs are built
+    in (None: the partition of ``region``, as AWS assigns it: ``cn-*`` is ``aws-cn``,
+    ``us-gov-*`` is ``aws-us-gov``, ``us-iso-*``/``us-isob-*`` the ISO partitions)."""
+    partition = partition if partition is not None else region_partition(region)
     partitions = None
     if catalog is not None:
         from ._partitions import TenantPartitions
@@ -1112,12 +1132,13 @@ def guard_session(
         Scope(
             region,
             account,
+            partition,
             dynamodb_partition_key=dynamodb_partition_key,
             endpoint_url=endpoint_url,
         ),
         tenant,
         tier,
-        principal or f"arn:aws:sts::{account}:assumed-role/tenant/{tenant}",
+        principal or f"arn:{partition}:sts::{account}:assumed-role/tenant/{tenant}",
         strict,
         logger=logger,
         on_refusal=on_refusal,

@@ -229,12 +229,6 @@ def _widened_anywhere(edit: Edit, catalogue_copy: Manifest, load: Any, *, cn: bo
     return load(folder)  # type: ignore[no-any-return]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the vendor never passes the catalogue's partition to the guard (Scope.partition "
-    "stays `aws`): in an `aws-cn` catalogue every request ARN is `arn:aws:...`, lies in no "
-    "resource of the model (`arn:aws-cn:...`), and the partition check never fires",
-)
 def test_partition_check_holds_in_the_aws_cn_partition(
     edit: Edit, catalogue_copy: Manifest, load: Any
 ) -> None:
@@ -250,12 +244,6 @@ def test_twin_partition_check_holds_in_the_aws_partition(
     assert outcome(lambda: s3.get_object(Bucket=DOCS, Key="acme/a.txt")) == "sent"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="same cause, the other way: in an `aws-cn` catalogue the tenant's own GetItem is "
-    "decided on `arn:aws:dynamodb:...`, which the rendered `arn:aws-cn:` policies do not "
-    "allow, so a correctly configured guarded session refuses its own calls",
-)
 def test_own_call_is_sent_in_the_aws_cn_partition(catalogue_copy: Manifest, load: Any) -> None:
     catalog = load(
         catalogue_copy(lambda text: text.replace(*_CN, 1).replace("eu-west-1", "cn-north-1"))
@@ -263,6 +251,33 @@ def test_own_call_is_sent_in_the_aws_cn_partition(catalogue_copy: Manifest, load
     ddb = _cn_client(catalog, "dynamodb")
     key = {"tenant_id": {"S": "acme"}, "sk": {"S": "o1"}}
     assert outcome(lambda: ddb.get_item(TableName="saas-orders", Key=key)) == "sent"
+
+
+def test_variant_partition_check_holds_in_the_aws_us_gov_partition(
+    edit: Edit, catalogue_copy: Manifest, load: Any
+) -> None:
+    from policy_engine.guard import region_partition
+
+    assert region_partition("us-gov-west-1") == "aws-us-gov"
+    catalogue_copy(
+        lambda text: text.replace('partition = "aws"', 'partition = "aws-us-gov"', 1).replace(
+            "eu-west-1", "us-gov-west-1"
+        )
+    )
+    edit("role/tier.json.j2", *_ANY_PARTITION)
+    catalog = load(
+        edit(
+            "session/documents.json.j2",
+            'arn:{{ partition }}:s3:::{{ documents_bucket }}/{{ tenant }}/*"',
+            'arn:*:s3:::{{ documents_bucket }}/*"',
+        )
+    )
+    vendor = CredentialVendor(
+        catalog, sts_client=OkSts(), role_chaining=False, region="us-gov-west-1"
+    )
+    s3 = dead_client(vendor.session_for("acme", "basic", guard=True), "s3")
+    assert outcome(lambda: s3.get_object(Bucket=DOCS, Key="globex/a.txt")) == "denied"
+    assert outcome(lambda: s3.get_object(Bucket=DOCS, Key="acme/a.txt")) == "sent"
 
 
 # -- 5. a presigned listing URL (botocore's default SigV2 query signing) does not sign
