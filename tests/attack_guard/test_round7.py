@@ -104,12 +104,6 @@ def _numeric(text: str) -> str:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='_partitions ignores `partition_key_type = "N"`: tenant `0042`\'s leading key '
-    "`0042` is its own string, but DynamoDB reads the Number 42, the item collection of "
-    "tenant `042` too; the guard's policy-independent check lets it through",
-)
 def test_number_leading_key_equal_to_another_tenants_id_is_outside_the_partition(
     catalogue_copy: Manifest, load: Any
 ) -> None:
@@ -120,6 +114,21 @@ def test_number_leading_key_equal_to_another_tenants_id_is_outside_the_partition
         _ORDERS_ARN, {"dynamodb:LeadingKeys": ["0042"]}
     )
     assert refusal is not None
+
+
+def test_variant_number_leading_key_of_zeros_is_refused_and_canonical_ids_pass(
+    catalogue_copy: Manifest, load: Any
+) -> None:
+    catalog = load(catalogue_copy(_numeric))
+    assert catalog.language.is_valid("000")
+    # `000` is the Number 0, the item collection of `0000` (and of `0`) too.
+    assert (
+        TenantPartitions(catalog, "000").refusal(_ORDERS_ARN, {"dynamodb:LeadingKeys": ["000"]})
+        is not None
+    )
+    own = TenantPartitions(catalog, "4200")
+    assert own.refusal(_ORDERS_ARN, {"dynamodb:LeadingKeys": ["4200"]}) is None
+    assert own.refusal(_ORDERS_ARN, {"dynamodb:LeadingKeys": ["04200"]}) is not None
 
 
 def test_twin_number_leading_key_of_another_spelling_is_refused(
@@ -170,12 +179,6 @@ def test_twin_parameters_rewritten_before_the_guard_decides_are_refused() -> Non
     assert outcome(lambda: plain.get_object(Bucket=DOCS, Key="acme/a.txt")) == "sent"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="end to end through the vendor: tenant `0042`'s GetItem with the Number key "
-    "`0042` (DynamoDB reads 42, tenant `042`'s item collection too) is sent; neither "
-    "the tenant-exact policy nor the partition check compares it as a Number",
-)
 def test_number_leading_key_through_the_vendor_is_refused(
     catalogue_copy: Manifest, load: Any
 ) -> None:
