@@ -105,6 +105,8 @@ class RefusedParameter(PolicyEngineError, ValueError):
 
 _DNS_SUFFIX = {"aws": "amazonaws.com", "aws-cn": "amazonaws.com.cn", "aws-us-gov": "amazonaws.com"}
 _REGIONAL = frozenset({"dynamodb", "sqs", "secretsmanager", "kms"})
+#: botocore's SigV2 query (presigned URL) signers for S3
+_SIGV2_QUERY = frozenset({"s3-query"})
 
 
 @dataclass(frozen=True)
@@ -895,6 +897,8 @@ class Guard:
         session.events.register("before-parameter-build", self._before_parameter_build)
         session.events.register("before-endpoint-resolution", self._before_endpoint_resolution)
         session.events.register("before-sign", self._before_sign)
+        # A `choose-signer` handler answers with a value (the stubs say None).
+        session.events.register("choose-signer.s3", self._choose_signer)  # type: ignore[arg-type]
 
     def check(self, service: str, operation: str, params: Mapping[str, Any]) -> None:
         """Raise ``ClientError`` (``AccessDenied``) unless every IAM request is allowed.
@@ -1022,11 +1026,31 @@ class Guard:
             values = {getattr(k, "value", k): v for k, v in builtins.items()}
             self._decide_sqs(context, values.get("SDK::Endpoint"), values.get("AWS::Region"))
 
+    def _choose_signer(self, signature_version: Any = None, **_: Any) -> str | None:
+        """S3 presigned URLs are signed with SigV4: SigV2 query signing (botocore's
+        default for presigned S3 URLs) signs sub-resources only, not ``prefix`` and the
+        other query parameters the guard decided, so whoever holds the URL could change
+        them."""
+        version = str(signature_version)
+        if version.endswith("-query") and not version.startswith(("v4a", "v4-s3express")):
+            # Answer before botocore's own handler (registered on each S3 client
+            # after the session's), which picks `s3-query` in regions that allow it.
+            return "s3v4"  # botocore appends `-query`
+        return None
+
     def _before_sign(
         self, request: Any, operation_name: str = "", region_name: Any = None, **kw: Any
     ) -> None:
         context = getattr(request, "context", None)
         context = context if isinstance(context, dict) else {}
+        if kw.get("signature_version") in _SIGV2_QUERY:
+            # Another `choose-signer` handler answered first: fail closed.
+            raise self._refused(
+                f"s3:{operation_name}",
+                "a presigned S3 URL signed with SigV2 (`s3-query`) does not bind the query "
+                "parameters the guard decided (`prefix`, ...); presign with SigV4 "
+                "(botocore Config(signature_version='s3v4'))",
+            )
         expected = context.get(_PRESIGN_METHOD)
         if expected is not None and getattr(request, "method", None) != expected:
             service = (str(kw.get("event_name", "")).split(".")[1:2] or ["?"])[0]
