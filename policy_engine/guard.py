@@ -860,6 +860,24 @@ _MAPPERS: dict[str, Callable[[str, Mapping[str, Any], Scope, bool], list[IamRequ
 _PENDING = "policy_engine.guard.pending"  # request-context slot of a deferred decision
 _DECIDED = "policy_engine.guard.decided"
 _PRESIGN_METHOD = "policy_engine.guard.presign_method"  # the HTTP method that was decided
+#: the parameters the guard saw and a snapshot of them: compared at ``before-sign``
+_FROZEN = "policy_engine.guard.frozen"
+_LEAVES = (str, bytes, int, float, bool, type(None))
+
+
+def _snapshot(value: Any) -> Any:
+    """A comparable copy of ``value``'s structure: containers copied, immutable
+    leaves as they are, a ``bytearray`` copied, any other object by identity (a file
+    body is not read)."""
+    if isinstance(value, _LEAVES):
+        return value
+    if isinstance(value, Mapping):
+        return tuple((k, _snapshot(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return (type(value), tuple(_snapshot(v) for v in value))
+    if isinstance(value, bytearray):
+        return bytes(value)
+    return (type(value), id(value))
 
 
 @dataclass
@@ -997,6 +1015,9 @@ class Guard:
         context = context if isinstance(context, dict) else {}
         if "client_region" in context:
             self._region_check(service, operation, context["client_region"])
+        # A handler that runs after this one (registered later on the same event) could
+        # still change `params`: they are compared with this snapshot at `before-sign`.
+        context[_FROZEN] = (params, _snapshot(params))
         if context.get("is_presign_request") and operation != "CreateBucket":
             # generate_presigned_url(..., HttpMethod=...) signs another method than the
             # operation's: checked at before-sign (the URL performs what it signs)
@@ -1043,6 +1064,14 @@ class Guard:
     ) -> None:
         context = getattr(request, "context", None)
         context = context if isinstance(context, dict) else {}
+        frozen = context.get(_FROZEN)
+        if frozen is not None and _snapshot(frozen[0]) != frozen[1]:
+            service = (str(kw.get("event_name", "")).split(".")[1:2] or ["?"])[0]
+            raise self._refused(
+                f"{service}:{operation_name}",
+                "the parameters were changed after the guard decided them (a handler "
+                "registered after the guard on `before-parameter-build`); not sent",
+            )
         if kw.get("signature_version") in _SIGV2_QUERY:
             # Another `choose-signer` handler answered first: fail closed.
             raise self._refused(
