@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 _SLOT = "{tenant}"
 _MEMO_SIZE = 4096
-_PREFIX_KEYS = frozenset({"s3:prefix"})  # a listing prefix reaches every key under it
+_PREFIX_KEYS = frozenset({"s3:prefix"})
+_LEADING_KEYS = "dynamodb:leadingkeys"  # a listing prefix reaches every key under it
 _S3_TENANT_BUCKET = re.compile(r"(arn:[^:]*:s3:::[^/]*\{tenant\}[^/]*)/.*")
 _S3_BUCKET_ONLY = re.compile(r"arn:[^:]*:s3:::[^/]*\{tenant\}[^/]*")
 _S3_OBJECT = re.compile(r"(arn:[^:]*:s3:::)([^/{}*?]+)/(.*\{tenant\}.*)")
@@ -115,6 +116,10 @@ class _Condition:
     key: str  # lower-case (condition keys are case-insensitive)
     slot: _Slot
     prefix: bool  # a listing prefix: every key under it is read
+    #: a DynamoDB Number partition key (`partition_key_type = "N"`): DynamoDB reads the
+    #: value as a number, so only the canonical spelling of a value is admitted (two
+    #: spellings of one number, `0042` and `42`, name one item collection)
+    number: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +187,11 @@ class TenantPartitions:
         footprint += [a.replace(_SLOT, "*") for a in arns]
         footprint += targets
         footprint = list(dict.fromkeys(footprint))
+        number = None
+        if spec.service == "dynamodb" and spec.partition_key_type == "N":
+            from .isolation._numbers import CANONICAL_SYNTAX
+
+            number = re.compile(CANONICAL_SYNTAX)
         return _Resource(
             name=spec.name,
             footprint=tuple(footprint),
@@ -193,7 +203,12 @@ class TenantPartitions:
                 else None
             ),
             conditions=tuple(
-                _Condition(k.lower(), _Slot.of(v, tenant, language), k.lower() in _PREFIX_KEYS)
+                _Condition(
+                    k.lower(),
+                    _Slot.of(v, tenant, language),
+                    k.lower() in _PREFIX_KEYS,
+                    number if k.lower() == _LEADING_KEYS else None,
+                )
                 for k, v in conditions
             ),
             labels=tuple(
@@ -229,7 +244,10 @@ class TenantPartitions:
             return None
         wild = "*" in resource or "?" in resource
         for glob, regex in self._shared.get(service, self._shared_anywhere):
-            if may_overlap(glob, resource) if wild else regex.fullmatch(resource) is not None:
+            # Allowed only if *every* identifier the request may stand for lies in the
+            # shared area: a wildcard that merely overlaps it may also reach other
+            # tenants' partitions, so it goes on to the partition check below.
+            if _within(resource, glob) if wild else regex.fullmatch(resource) is not None:
                 return None  # a resource that holds no tenant's data
         for res in candidates:
             if wild:
@@ -259,6 +277,13 @@ class TenantPartitions:
                     continue
                 seen = True
                 for value in values:
+                    if cond.number is not None and cond.number.fullmatch(value) is None:
+                        return (
+                            f"`{cond.key}` = `{_show(value)}` on `{_show(resource)}`: the "
+                            f"partition key of resource `{res.name}` is a Number and this is "
+                            "not its canonical spelling (DynamoDB reads it as the same number "
+                            "as another spelling, possibly another tenant's ID)"
+                        )
                     inside = (
                         cond.slot.holds_all(value + "*")
                         if cond.prefix
@@ -278,6 +303,16 @@ class TenantPartitions:
             + ", ".join(f"`{_show(label)}`" for label in res.labels)
             + "): another tenant's, or no tenant's"
         )
+
+
+def _within(request: str, glob: str) -> bool:
+    """Whether every instantiation of the wildcard ``request`` matches ``glob``: sound,
+    not complete (only a ``glob`` of the form ``literal*``, with the request's literal
+    text before its first wildcard starting with that literal)."""
+    if not glob.endswith("*") or _wild(glob[:-1]):
+        return False
+    cut = min((i for i in (request.find("*"), request.find("?")) if i >= 0), default=len(request))
+    return request[:cut].startswith(glob[:-1])
 
 
 def _values(value: Any) -> list[str]:

@@ -105,6 +105,8 @@ class RefusedParameter(PolicyEngineError, ValueError):
 
 _DNS_SUFFIX = {"aws": "amazonaws.com", "aws-cn": "amazonaws.com.cn", "aws-us-gov": "amazonaws.com"}
 _REGIONAL = frozenset({"dynamodb", "sqs", "secretsmanager", "kms"})
+#: botocore's SigV2 query (presigned URL) signers for S3
+_SIGV2_QUERY = frozenset({"s3-query"})
 
 
 @dataclass(frozen=True)
@@ -858,6 +860,24 @@ _MAPPERS: dict[str, Callable[[str, Mapping[str, Any], Scope, bool], list[IamRequ
 _PENDING = "policy_engine.guard.pending"  # request-context slot of a deferred decision
 _DECIDED = "policy_engine.guard.decided"
 _PRESIGN_METHOD = "policy_engine.guard.presign_method"  # the HTTP method that was decided
+#: the parameters the guard saw and a snapshot of them: compared at ``before-sign``
+_FROZEN = "policy_engine.guard.frozen"
+_LEAVES = (str, bytes, int, float, bool, type(None))
+
+
+def _snapshot(value: Any) -> Any:
+    """A comparable copy of ``value``'s structure: containers copied, immutable
+    leaves as they are, a ``bytearray`` copied, any other object by identity (a file
+    body is not read)."""
+    if isinstance(value, _LEAVES):
+        return value
+    if isinstance(value, Mapping):
+        return tuple((k, _snapshot(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return (type(value), tuple(_snapshot(v) for v in value))
+    if isinstance(value, bytearray):
+        return bytes(value)
+    return (type(value), id(value))
 
 
 @dataclass
@@ -895,6 +915,8 @@ class Guard:
         session.events.register("before-parameter-build", self._before_parameter_build)
         session.events.register("before-endpoint-resolution", self._before_endpoint_resolution)
         session.events.register("before-sign", self._before_sign)
+        # A `choose-signer` handler answers with a value (the stubs say None).
+        session.events.register("choose-signer.s3", self._choose_signer)  # type: ignore[arg-type]
 
     def check(self, service: str, operation: str, params: Mapping[str, Any]) -> None:
         """Raise ``ClientError`` (``AccessDenied``) unless every IAM request is allowed.
@@ -993,6 +1015,9 @@ class Guard:
         context = context if isinstance(context, dict) else {}
         if "client_region" in context:
             self._region_check(service, operation, context["client_region"])
+        # A handler that runs after this one (registered later on the same event) could
+        # still change `params`: they are compared with this snapshot at `before-sign`.
+        context[_FROZEN] = (params, _snapshot(params))
         if context.get("is_presign_request") and operation != "CreateBucket":
             # generate_presigned_url(..., HttpMethod=...) signs another method than the
             # operation's: checked at before-sign (the URL performs what it signs)
@@ -1022,11 +1047,39 @@ class Guard:
             values = {getattr(k, "value", k): v for k, v in builtins.items()}
             self._decide_sqs(context, values.get("SDK::Endpoint"), values.get("AWS::Region"))
 
+    def _choose_signer(self, signature_version: Any = None, **_: Any) -> str | None:
+        """S3 presigned URLs are signed with SigV4: SigV2 query signing (botocore's
+        default for presigned S3 URLs) signs sub-resources only, not ``prefix`` and the
+        other query parameters the guard decided, so whoever holds the URL could change
+        them."""
+        version = str(signature_version)
+        if version.endswith("-query") and not version.startswith(("v4a", "v4-s3express")):
+            # Answer before botocore's own handler (registered on each S3 client
+            # after the session's), which picks `s3-query` in regions that allow it.
+            return "s3v4"  # botocore appends `-query`
+        return None
+
     def _before_sign(
         self, request: Any, operation_name: str = "", region_name: Any = None, **kw: Any
     ) -> None:
         context = getattr(request, "context", None)
         context = context if isinstance(context, dict) else {}
+        frozen = context.get(_FROZEN)
+        if frozen is not None and _snapshot(frozen[0]) != frozen[1]:
+            service = (str(kw.get("event_name", "")).split(".")[1:2] or ["?"])[0]
+            raise self._refused(
+                f"{service}:{operation_name}",
+                "the parameters were changed after the guard decided them (a handler "
+                "registered after the guard on `before-parameter-build`); not sent",
+            )
+        if kw.get("signature_version") in _SIGV2_QUERY:
+            # Another `choose-signer` handler answered first: fail closed.
+            raise self._refused(
+                f"s3:{operation_name}",
+                "a presigned S3 URL signed with SigV2 (`s3-query`) does not bind the query "
+                "parameters the guard decided (`prefix`, ...); presign with SigV4 "
+                "(botocore Config(signature_version='s3v4'))",
+            )
         expected = context.get(_PRESIGN_METHOD)
         if expected is not None and getattr(request, "method", None) != expected:
             service = (str(kw.get("event_name", "")).split(".")[1:2] or ["?"])[0]
@@ -1080,6 +1133,22 @@ def _denied(operation: str, message: str) -> Exception:
     return ClientError(error, operation)  # type: ignore[arg-type]
 
 
+_REGION_PARTITIONS = (
+    ("cn-", "aws-cn"),
+    ("us-gov-", "aws-us-gov"),
+    ("us-isob-", "aws-iso-b"),
+    ("us-iso-", "aws-iso"),
+)
+
+
+def region_partition(region: str) -> str:
+    """The AWS partition a region belongs to (``aws`` for any other region name)."""
+    for prefix, partition in _REGION_PARTITIONS:
+        if region.startswith(prefix):
+            return partition
+    return "aws"
+
+
 def guard_session(
     session: boto3.Session,
     evaluator: Evaluator,
@@ -1095,13 +1164,17 @@ def guard_session(
     logger: Any = None,
     on_refusal: Callable[[str], object] | None = None,
     catalog: Catalog | None = None,
+    partition: str | None = None,
 ) -> Guard:
     """Install a guard on any boto3 session; returns it. ``endpoint_url`` is only for
     :meth:`Guard.check` calls made directly: the hooks see each client's endpoint.
     With ``catalog`` (the vendor always passes its own) every allowed request must
     also lie in the tenant's partitions of the catalogue's resource model
     (:class:`policy_engine._partitions.TenantPartitions`), independently of the
-    policies the evaluator holds."""
+    policies the evaluator holds. ``partition`` is the AWS partition the ARNs are built
+    in (None: the partition of ``region``, as AWS assigns it: ``cn-*`` is ``aws-cn``,
+    ``us-gov-*`` is ``aws-us-gov``, ``us-iso-*``/``us-isob-*`` the ISO partitions)."""
+    partition = partition if partition is not None else region_partition(region)
     partitions = None
     if catalog is not None:
         from ._partitions import TenantPartitions
@@ -1112,12 +1185,13 @@ def guard_session(
         Scope(
             region,
             account,
+            partition,
             dynamodb_partition_key=dynamodb_partition_key,
             endpoint_url=endpoint_url,
         ),
         tenant,
         tier,
-        principal or f"arn:aws:sts::{account}:assumed-role/tenant/{tenant}",
+        principal or f"arn:{partition}:sts::{account}:assumed-role/tenant/{tenant}",
         strict,
         logger=logger,
         on_refusal=on_refusal,

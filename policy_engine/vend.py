@@ -372,12 +372,14 @@ class CredentialVendor:
         import logging
 
         from ._invocation import InvocationLogger
-        from .guard import guard_session
+        from .guard import guard_session, region_partition
         from .isolation import effective_evaluator
         from .tenancy import session_name
 
         constants = self.catalog.constants
         account = str(constants.get("account_id", ""))
+        region = self._sts_options[2] or str(constants.get("region", "us-east-1"))
+        partition = str(constants.get("partition") or region_partition(region))
         role = self.catalog.tier(tier).role_arn.rsplit("/", 1)[-1]
         guard_session(
             session,
@@ -385,13 +387,14 @@ class CredentialVendor:
             tenant=tenant,
             tier=tier,
             account=account,
-            region=self._sts_options[2] or str(constants.get("region", "us-east-1")),
-            principal=f"arn:aws:sts::{account}:assumed-role/{role}/"
+            region=region,
+            principal=f"arn:{partition}:sts::{account}:assumed-role/{role}/"
             + session_name(tenant, self.catalog.language),
             dynamodb_partition_key=pk if isinstance(pk, str) else dict(pk),
             logger=InvocationLogger(logging.getLogger("policy_engine.guard")),
             on_refusal=self._count_refusal,
             catalog=self.catalog,
+            partition=partition,
         )
 
     def _new_session(self, credentials: RefreshableCredentials) -> boto3.Session:
