@@ -397,12 +397,16 @@ def build_template(
         f"{catalog.name}"
     )
     template["Metadata"] = {"PolicyEngine": {"Catalog": catalog.name, "TierLimits": mappings}}
+    execution_roles: dict[str, Any] = {
+        "Type": "CommaDelimitedList",
+        "Description": "ARNs of the service functions' execution roles: they may assume "
+        "the tier roles (trust policies)",
+    }
+    if catalog.vendor_roles:
+        # the roles the isolation proof was told vend sessions (catalogue `vendor_roles`)
+        execution_roles["Default"] = ",".join(catalog.vendor_roles)
     template["Parameters"] = {
-        "ExecutionRoleArns": {
-            "Type": "CommaDelimitedList",
-            "Description": "ARNs of the service functions' execution roles: they may assume "
-            "the tier roles (trust policies)",
-        },
+        "ExecutionRoleArns": execution_roles,
         "RestApiId": {
             "Type": "String",
             "Default": "",

@@ -371,3 +371,21 @@ def test_tiers_sharing_a_role_with_different_trust_are_refused(catalogue_copy: E
     root = _with_trust_template(catalogue_copy, lambda text: _share(text, "standard"))
     with pytest.raises(ExportError, match="trust policies differ"):
         build_template(load_catalog(root))
+
+
+def test_execution_roles_default_to_the_declared_vendor_roles(catalogue_copy: Edit) -> None:
+    from policy_engine.deploy.export import build_template
+
+    assert "Default" not in build_template(load_catalog())["Parameters"]["ExecutionRoleArns"]
+    root = catalogue_copy(
+        lambda t: t.replace(
+            "[tenant_id]",
+            'vendor_roles = ["arn:{partition}:iam::{account_id}:role/orders-fn",'
+            ' "arn:aws:iam::111122223333:role/jobs-fn"]\n\n[tenant_id]',
+            1,
+        )
+    )
+    parameter = build_template(load_catalog(root))["Parameters"]["ExecutionRoleArns"]
+    assert parameter["Default"] == (
+        "arn:aws:iam::111122223333:role/orders-fn,arn:aws:iam::111122223333:role/jobs-fn"
+    )
