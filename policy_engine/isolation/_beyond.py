@@ -257,57 +257,46 @@ class _Beyond(_Confirmation):
                         st.ref,
                     )
                 )
-            for res_name, actions in routed.items():
-                arn = next(r.arn for r in self.resources if r.name == res_name)
-                why = ROUTED_WRITES[actions[0]]
-                out.append(
-                    Unknown(
-                        res_name,
-                        f"{', '.join(f'`{a}`' for a in actions)} on the shared resource "
-                        f"`{arn}`: a write the service routes onward by content the "
-                        f"caller sets ({why}); a shared resource's routing serves every "
-                        "tenant, so the content may deliver into another tenant's partition, "
-                        "which the proof does not model (give each tenant its own resource, "
-                        "or keep the grant off the session)",
-                        f"{st.ref}",
-                        st.ref,
-                    )
+
+            def listed(actions: list[str]) -> str:
+                return ", ".join(f"`{a}`" for a in actions)
+
+            def routed_why(actions: list[str], arn: str) -> str:
+                return (
+                    f"{listed(actions)} on the shared resource `{arn}`: a write the service "
+                    f"routes onward by content the caller sets ({ROUTED_WRITES[actions[0]]}); "
+                    "a shared resource's routing serves every tenant, so the content may "
+                    "deliver into another tenant's partition, which the proof does not model "
+                    "(give each tenant its own resource, or keep the grant off the session)"
                 )
-            for res_name, actions in pooled.items():
-                arn = next(r.arn for r in self.resources if r.name == res_name)
-                why = ROUTED_WRITES[actions[0]]
-                out.append(
-                    Unknown(
-                        res_name,
-                        f"{', '.join(f'`{a}`' for a in actions)} on `{arn}`, a resource "
-                        "tenants share (pooled: the request may name it outside every "
-                        "tenant's own partition by ARN; condition keys the caller sets do "
-                        "not choose where the service routes): a write the service routes "
-                        f"onward by content the caller sets ({why}); its routing serves "
-                        "every tenant, so the content may deliver into another tenant's "
-                        "partition, which the proof does not model (give each tenant its "
-                        "own resource by ARN, or keep the grant off the session)",
-                        f"{st.ref}",
-                        st.ref,
-                    )
+
+            def pooled_why(actions: list[str], arn: str) -> str:
+                return (
+                    f"{listed(actions)} on `{arn}`, a resource tenants share (pooled: the "
+                    "request may name it outside every tenant's own partition by ARN; "
+                    "condition keys the caller sets do not choose where the service "
+                    "routes): a write the service routes onward by content the caller sets "
+                    f"({ROUTED_WRITES[actions[0]]}); its routing serves every tenant, so the "
+                    "content may deliver into another tenant's partition, which the proof "
+                    "does not model (give each tenant its own resource by ARN, or keep the "
+                    "grant off the session)"
                 )
-            for res_name, actions in stored.items():
-                arn = next(r.arn for r in self.resources if r.name == res_name)
-                out.append(
-                    Unknown(
-                        res_name,
-                        f"{', '.join(f'`{a}`' for a in actions)} on the shared resource "
-                        f"`{arn}`: a write into a resource whose configuration serves every "
-                        "tenant; the service may act on what was written (S3 event "
-                        "notifications and replication rules filtered by the key the caller "
-                        "picks, a queue's or a table stream's event source mappings and "
-                        "consumers), delivering it into another tenant's partition, which "
-                        "the proof does not model (give each tenant its own resource or "
-                        "partition, or keep the grant off the session)",
-                        f"{st.ref}",
-                        st.ref,
-                    )
+
+            def stored_why(actions: list[str], arn: str) -> str:
+                return (
+                    f"{listed(actions)} on the shared resource `{arn}`: a write into a "
+                    "resource whose configuration serves every tenant; the service may act "
+                    "on what was written (S3 event notifications and replication rules "
+                    "filtered by the key the caller picks, a queue's or a table stream's "
+                    "event source mappings and consumers), delivering it into another "
+                    "tenant's partition, which the proof does not model (give each tenant "
+                    "its own resource or partition, or keep the grant off the session)"
                 )
+
+            arns = {r.name: r.arn for r in self.resources}
+            for groups, why in ((routed, routed_why), (pooled, pooled_why), (stored, stored_why)):
+                for res_name, actions in groups.items():
+                    out.append(Unknown(res_name, why(actions, arns[res_name]), f"{st.ref}", st.ref))
         return out
 
     def _pooled_reached(self, st: _Stmt, action: str) -> list[str]:
