@@ -184,6 +184,9 @@ def _never_seen(
             Request("s3:GetObject", f"{BUCKET}/acme-corp/{n}.pdf", {}, principal=SESSION)
         )
 
+    def run_object_parts() -> None:
+        evaluator.decide("s3:GetObject", f"{BUCKET}/acme-corp/{next(counter)}.pdf", None, SESSION)
+
     def run_nothing_cached() -> None:
         n = next(counter)
         evaluator.clear_caches()
@@ -193,6 +196,7 @@ def _never_seen(
 
     mix = median_us(run_mix, batch=100) / size
     obj = median_us(run_object, batch=500)
+    parts = median_us(run_object_parts, batch=500)
     nothing = median_us(run_nothing_cached, batch=500)
     peer_mix = peer_obj = None
     if sim_cid is not None:
@@ -221,7 +225,13 @@ def _never_seen(
             peer_mix,
         ),
         _peer_line(
-            "  s3:GetObject of a never-seen object (incl. building the Request)",
+            "  s3:GetObject of a never-seen object, Evaluator.decide (parts in, as the peer)",
+            parts,
+            "<= 3 us, >= 5x principalmapper",
+            peer_obj,
+        ),
+        _peer_line(
+            "  the same through Request(...) + evaluate (builds the Request)",
             obj,
             "<= 3 us",
             peer_obj,
@@ -361,6 +371,9 @@ def evaluate_shapes_bench() -> list[Result]:
             Request("s3:GetObject", f"{bucket}/globex-inc/{n}.mp4", {}, principal=session)
         )
 
+    def run_object_parts() -> None:
+        evaluator.decide("s3:GetObject", f"{bucket}/globex-inc/{next(counter)}.mp4", None, session)
+
     def run_abac() -> None:
         n = next(counter)
         team = f"team{n % 97}"
@@ -370,6 +383,7 @@ def evaluate_shapes_bench() -> list[Result]:
 
     mix = median_us(run_mix, batch=100) / size
     obj = median_us(run_object, batch=500)
+    parts = median_us(run_object_parts, batch=500)
     abac = median_us(run_abac, batch=500)
     peer_mix = peer_obj = peer_abac = None
     try:
@@ -407,7 +421,13 @@ def evaluate_shapes_bench() -> list[Result]:
             "<= 3 us, >= 5x principalmapper",
             peer_mix,
         ),
-        _peer_line("  s3:GetObject of a never-seen object", obj, "<= 3 us", peer_obj),
+        _peer_line(
+            "  s3:GetObject of a never-seen object, Evaluator.decide (parts in)",
+            parts,
+            "<= 3 us, >= 5x principalmapper",
+            peer_obj,
+        ),
+        _peer_line("  the same through Request(...) + evaluate", obj, "<= 3 us", peer_obj),
         _peer_line(
             "  two tag/username variables, never-seen team, user and object",
             abac,

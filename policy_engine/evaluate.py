@@ -197,28 +197,7 @@ class Request:
         elif not context:
             normalised = carried
         else:
-            # Keys every request of a principal carries and the caller cannot choose
-            # (IAM User Guide, "AWS global condition context keys"); given ones win.
-            norm = carried.copy()
-            for key, value in context.items():
-                lower = _LOWER.get(key)
-                if lower is None:
-                    lower = _lower(key)
-                if type(value) is str:
-                    norm[lower] = ((value,), False)
-                elif type(value) is list or type(value) is tuple:
-                    if value:  # an empty list is an absent key
-                        values = tuple(value)
-                        for v in values:
-                            if type(v) is not str:
-                                values = tuple([_scalar_text(v) for v in values])
-                                break
-                        norm[lower] = (values, True)
-                elif isinstance(value, str | bool | int | float):
-                    norm[lower] = ((_scalar_text(value),), False)
-                elif value:
-                    norm[lower] = (tuple([_scalar_text(v) for v in value]), True)
-            normalised = norm
+            normalised = _normalise(context, carried)
         # A frozen dataclass sets each field through object.__setattr__, which costs
         # more than the rest of this method. So the fields are set on a mutable twin
         # with the same slots, which then becomes a Request: the same frozen object,
@@ -264,6 +243,34 @@ class _RequestSlots:
     """The mutable twin :meth:`Request.__new__` fills (same slots, same layout)."""
 
     __slots__ = Request.__slots__
+
+
+def _normalise(
+    context: Mapping[str, ContextValue], carried: dict[str, tuple[tuple[str, ...], bool]]
+) -> dict[str, tuple[tuple[str, ...], bool]]:
+    """A non-empty context normalised (see :class:`Request`), without a call per value,
+    over the keys every request of the principal carries (IAM User Guide, "AWS global
+    condition context keys"); keys given in ``context`` win."""
+    norm = carried.copy()
+    for key, value in context.items():
+        lower = _LOWER.get(key)
+        if lower is None:
+            lower = _lower(key)
+        if type(value) is str:
+            norm[lower] = ((value,), False)
+        elif type(value) is list or type(value) is tuple:
+            if value:  # an empty list is an absent key
+                values = tuple(value)
+                for v in values:
+                    if type(v) is not str:
+                        values = tuple([_scalar_text(v) for v in values])
+                        break
+                norm[lower] = (values, True)
+        elif isinstance(value, str | bool | int | float):
+            norm[lower] = ((_scalar_text(value),), False)
+        elif value:
+            norm[lower] = (tuple([_scalar_text(v) for v in value]), True)
+    return norm
 
 
 #: :func:`_caller_info` by principal, at most :data:`CALLER_CACHE_SIZE` (a plain dict
@@ -1026,17 +1033,44 @@ class Evaluator:
         key = (request.action, request.principal if self.resource else caller.kind, same)
         plan = self._plans.get(key)
         if plan is None:
-            # A plan exists only for a caller kind that passed this check.
-            if caller.kind not in self._callers_ok:
-                self._check_caller(caller)
-            plan = self._plan(request.action, key[1], caller, same)
-            if len(self._plans) >= PLAN_CACHE_SIZE:
-                self._plans.clear()
-            self._plans[key] = plan
+            plan = self._new_plan(key, caller)
         decision = plan[0]
         if decision is not None:
             return decision
         return plan[1](request.resource, request.normalised)
+
+    def decide(
+        self,
+        action: str,
+        resource: str,
+        context: Mapping[str, ContextValue] | None = None,
+        principal: str = DEFAULT_PRINCIPAL,
+        resource_account: str | None = None,
+    ) -> Decision:
+        """``evaluate(Request(action, resource, context, principal, resource_account))``
+        without building the :class:`Request`: the same decision, the same errors, for
+        callers that hold a request's parts (the guard, a loop over many requests)."""
+        if resource_account is not None and not _ACCOUNT.fullmatch(resource_account):
+            raise InvalidRequest(
+                f"resource account `{resource_account}` is not a 12-digit account ID"
+            )
+        info = _CALLERS.get(principal)
+        if info is None:
+            info = _caller_info(principal)
+        caller = info[0]
+        same = (
+            resource_account is None
+            or caller.account is None
+            or (resource_account == caller.account)
+        )
+        key = (action, principal if self.resource else caller.kind, same)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._new_plan(key, caller)
+        decision = plan[0]
+        if decision is not None:
+            return decision
+        return plan[1](resource, _normalise(context, info[1]) if context else info[1])
 
     def evaluate_uncached(self, request: Request) -> Decision:
         """The same decision by the plain route: every statement of every policy
@@ -1087,6 +1121,17 @@ class Evaluator:
         start of a benchmark, or memory back after a burst of distinct shapes."""
         self._plans.clear()
         self._service_plans.clear()
+
+    def _new_plan(self, key: tuple[str, str, bool], caller: Caller) -> _Plan:
+        """The plan of ``key`` (action, principal or caller kind, same account), built
+        and remembered; a plan exists only for a caller kind that passed the check."""
+        if caller.kind not in self._callers_ok:
+            self._check_caller(caller)
+        plan = self._plan(key[0], key[1], caller, key[2])
+        if len(self._plans) >= PLAN_CACHE_SIZE:
+            self._plans.clear()
+        self._plans[key] = plan
+        return plan
 
     def _plan(self, action: str, who: str, caller: Caller, same: bool) -> _Plan:
         """The plan of one action, from its service's plan (built on first use)."""

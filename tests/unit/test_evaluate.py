@@ -230,6 +230,24 @@ def test_resource_account_must_be_an_account_id() -> None:
         Request("s3:GetObject", OBJECT, resource_account="acme")
 
 
+def test_deciding_from_parts_refuses_what_a_request_refuses() -> None:
+    evaluator = Evaluator.of(identity=[p({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})])
+    with pytest.raises(InvalidRequest, match="12-digit"):
+        evaluator.decide("s3:GetObject", OBJECT, principal=SESSION, resource_account="acme")
+    with pytest.raises(InvalidRequest, match="is not a caller"):
+        evaluator.decide("s3:GetObject", OBJECT, principal="alice")
+    root = f"arn:aws:iam::{ACCOUNT}:root"
+    with pytest.raises(InvalidRequest, match="no identity policies"):
+        evaluator.decide("s3:GetObject", OBJECT, principal=root)
+    # and decides what evaluate decides, context and account included
+    context = {"aws:RequestTag/team": ["a", "b"], "s3:max-keys": 5}
+    for account in (None, "444455556666"):
+        by_parts = evaluator.decide("s3:GetObject", OBJECT, context, SESSION, account)
+        request = Request("s3:GetObject", OBJECT, context, SESSION, account)
+        assert by_parts == evaluator.evaluate(request) == evaluator.evaluate_uncached(request)
+    assert not evaluator.decide("s3:GetObject", OBJECT, {}, SESSION, "444455556666").allowed
+
+
 def test_policies_a_caller_cannot_have_are_refused() -> None:
     anything = p({"Effect": "Allow", "Action": "*", "Resource": "*"})
     user = Request("s3:GetObject", OBJECT, principal=f"arn:aws:iam::{ACCOUNT}:user/alice")
