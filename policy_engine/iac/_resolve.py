@@ -98,6 +98,13 @@ _TYPES: dict[str, tuple[str | None, str, dict[str, str]]] = {
     "AWS::Lambda::Function": (
         "FunctionName", "{name}", {"Arn": "arn:{P}:lambda:{R}:{A}:function:{name}"},
     ),
+    "AWS::S3::AccessPoint": (
+        "Name", "{name}", {"Arn": "arn:{P}:s3:{R}:{A}:accesspoint/{name}", "Name": "{name}"},
+    ),
+    "AWS::S3ObjectLambda::AccessPoint": (
+        "Name", "{name}",
+        {"Arn": "arn:{P}:s3-object-lambda:{R}:{A}:accesspoint/{name}", "Name": "{name}"},
+    ),
     "AWS::Serverless::Function": (
         "FunctionName", "{name}", {"Arn": "arn:{P}:lambda:{R}:{A}:function:{name}"},
     ),

@@ -20,7 +20,9 @@ class ExtractedPolicy:
     opaque parts (see :func:`policy_engine.iac.widen_policy`). ``lines`` maps JSON
     paths (``$``, ``$.Statement[1]``, ``$.Statement[1].Resource``) to source lines.
     ``roles`` are the names of the roles an identity policy is attached to;
-    ``targets`` the ARNs of the resources a resource policy is attached to."""
+    ``targets`` the ARNs of the resources a resource policy is attached to;
+    ``through`` the ARNs of the buckets whose data an access point policy opens
+    (its requests reach them through the access point, not by their own ARN)."""
 
     file: str
     owner: str
@@ -32,6 +34,7 @@ class ExtractedPolicy:
     lines: Mapping[str, int] = field(default_factory=dict)
     roles: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
+    through: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:

@@ -37,6 +37,9 @@ _FIELDS: dict[str, list[tuple[str, PolicyKind]]] = {
     "aws_dynamodb_resource_policy": [("policy", "resource")],
     "aws_sns_topic_policy": [("policy", "resource")],
     "aws_sns_topic": [("policy", "resource")],
+    "aws_s3_access_point": [("policy", "resource")],
+    "aws_s3control_access_point_policy": [("policy", "resource")],
+    "aws_s3control_object_lambda_access_point_policy": [("policy", "resource")],
 }
 
 #: Resources that can carry a resource policy: the field that names them, and their
@@ -193,6 +196,8 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
     pending_roles: list[tuple[int, str, str]] = []  # (policy index, address, role field)
     for address, kind, values, unknown, line in _resources(plan):
         out.resources += 1
+        if kind not in _FIELDS:
+            out.problems.extend(_unread(address, kind, values, line))
         for key, policy_kind in _FIELDS.get(kind, ()):
             before = len(out.policies)
             _one(out, address, kind, values, unknown, key, policy_kind, line, key)
@@ -392,6 +397,7 @@ def _one(
         known = _known(values, unknown, "role")
         attached = (known[0].rsplit("/", 1)[-1],) if known else ()
     targets = _targets(kind, values, unknown) if policy_kind == "resource" else ()
+    through = _through(kind, values, unknown) if policy_kind == "resource" else ()
     out.policies.append(
         ExtractedPolicy(
             out.file,
@@ -404,8 +410,53 @@ def _one(
             {"$": key_line},
             attached,
             targets,
+            through,
         )
     )
+
+
+def _unread(address: str, kind: str, values: Mapping[str, Any], line: int) -> list[Problem]:
+    """A resource of a type the reader has no fields for whose values hold a policy
+    document (a JSON string with a ``Statement``, at any depth): not linted (PE114)."""
+    found: dict[str, int] = {}
+
+    def walk(value: Any, path: str, at: int) -> None:
+        if isinstance(value, str):
+            if '"Statement"' in value:
+                found.setdefault(path, at)
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                key_line = value.key_lines.get(key, at) if isinstance(value, Node) else at
+                walk(item, f"{path}.{key}" if path else str(key), key_line)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, f"{path}[{i}]", line_of(item, at))
+
+    walk(values, "", line)
+    return [
+        Problem(
+            "PE114",
+            "warning",
+            f"`{address}` ({kind}) holds a policy document at `{path}` that policy-engine "
+            "does not read: it is not linted, and a model resource it opens is not in the "
+            "drift check or the deployed proof",
+            at,
+            address,
+        )
+        for path, at in found.items()
+    ]
+
+
+def _through(kind: str, values: Mapping[str, Any], unknown: Any) -> tuple[str, ...]:
+    """The bucket(s) whose data an access point policy of the plan opens: the access
+    point's own bucket when the plan knows it, else any bucket (opaque)."""
+    if kind == "aws_s3_access_point":
+        known = _known(values, unknown, "bucket")
+        bucket = known[0].rsplit(":", 1)[-1] if known else opaque("bucket")
+        return (f"arn:aws:s3:::{bucket}",)
+    if kind.startswith("aws_s3control_"):
+        return (f"arn:aws:s3:::{opaque('bucket')}",)
+    return ()
 
 
 def _targets(kind: str, values: Mapping[str, Any], unknown: Any) -> tuple[str, ...]:
@@ -451,4 +502,12 @@ def _targets(kind: str, values: Mapping[str, Any], unknown: Any) -> tuple[str, .
     if kind == "aws_sns_topic":
         return (arn or f"arn:aws:sns:{some('region')}:{some('account')}:"
                 f"{field('name') or some('topic')}",)  # fmt: skip
+    if kind in ("aws_s3_access_point", "aws_s3control_access_point_policy",
+                "aws_s3control_object_lambda_access_point_policy"):  # fmt: skip
+        point = arn or field("access_point_arn")
+        if point is None:
+            service = "s3-object-lambda" if "object_lambda" in kind else "s3"
+            point = (f"arn:aws:{service}:{some('region')}:{some('account')}:accesspoint/"
+                     f"{field('name') or some('access point')}")  # fmt: skip
+        return (point, f"{point}/object/*")
     return ()

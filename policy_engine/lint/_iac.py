@@ -302,6 +302,7 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
             if any(globs_overlap(widen_text(t), spec.arn) for t in p.targets if t):
                 widened, lines = read_policy(p)
                 attached.setdefault(name, []).append((p, widened, lines))
+    out.extend(_through_access_points(catalog, policies))
     deployed_resources: dict[str, Mapping[str, Any]] = dict(catalogue_resources)
     resource_refs: dict[str, list[tuple[ExtractedPolicy, int, dict[str, int]]]] = {}
     for name, found in attached.items():
@@ -395,6 +396,50 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
                 )
             )
     return out
+
+
+def _through_access_points(catalog: Catalog, policies: Sequence[ExtractedPolicy]) -> list[Finding]:
+    """An access point policy that allows anything, on a bucket of the resource model
+    (or on a bucket the templates do not name): requests through the access point
+    reach the model's data by another ARN, which neither the drift check nor the
+    isolation proof reads, so isolation through it is unknown (PE091), never passed."""
+    out: list[Finding] = []
+    for p in policies:
+        if p.kind != "resource" or not p.through:
+            continue
+        if all(_is_deny(s) for s in _statements(p.document)):
+            continue
+        for name, spec in catalog.resources.items():
+            buckets = [b for b in p.through if b and _opens(widen_text(b), spec.arn)]
+            if not buckets:
+                continue
+            out.append(
+                Finding(
+                    "PE091",
+                    "error",
+                    f"resource `{name}`: `{p.label}` allows requests through an access point "
+                    f"to bucket `{shown(buckets[0])}`: the isolation proof and the drift check "
+                    "read requests by the bucket's own ARN, not through access points, so "
+                    f"isolation of `{name}` through it is unknown (give the access point no "
+                    "policy, or put no access point on a pooled bucket)",
+                    p.file,
+                    p.line,
+                    resource=p.label,
+                )
+            )
+    return out
+
+
+def _opens(bucket: str, model_arn: str) -> bool:
+    """Whether a model ARN is the bucket or lies in it."""
+    from ._arns import globs_overlap
+
+    return globs_overlap(bucket, model_arn) or globs_overlap(f"{bucket}/*", model_arn)
+
+
+def _is_deny(statement: Mapping[str, Any]) -> bool:
+    """A statement that only takes away (an unresolved ``Effect`` may allow)."""
+    return statement.get("Effect") == "Deny"
 
 
 def _role_drift(

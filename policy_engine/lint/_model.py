@@ -120,6 +120,7 @@ IAC_RULES = {
     "PE111": ("info", "an unresolved template value, read conservatively (see the README)"),
     "PE112": ("info", "a managed policy attached by ARN or name that the template lacks"),
     "PE113": ("warning", "a Terraform policy known only after apply: not linted"),
+    "PE114": ("warning", "a policy document in a resource policy-engine does not read: not linted"),
     "PE120": ("error", "drift: a catalogue role statement missing from the deployed tier role"),
     "PE121": ("error", "drift: the deployed role has a statement or policy not in the catalogue"),
     "PE122": ("info", "a catalogue tier whose role is not in the linted templates; a warning "
