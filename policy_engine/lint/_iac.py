@@ -523,7 +523,7 @@ def _check_role(
     resource_refs: Mapping[str, list[tuple[ExtractedPolicy, int, dict[str, int]]]],
 ) -> list[Finding]:
     """One deployed copy of a tier's role: drift, trust for vending, and the proof."""
-    from ..isolation import check_isolation
+    from ..isolation import check_isolation, trust_documents
     from . import _locate, lint_target, path_line
 
     tier = catalog.tiers[tier_name]
@@ -573,6 +573,11 @@ def _check_role(
         widened, lines = read_policy(p)
         role_docs[p.label] = widened.document
         role_refs[p.label] = (p, lines)
+    # Who may mint sessions of the deployed role: its deployed trust policy (read
+    # widened: an unresolved principal is anyone), the other roles' from the catalogue.
+    trust = dict(trust_documents(catalog, renderer=renderer))
+    if role.trust is not None:
+        trust[tier.role_arn] = read_policy(role.trust)[0].document
     result = check_isolation(
         renderer.symbolic_tier(tier_name).document,
         role_docs,
@@ -584,6 +589,8 @@ def _check_role(
         examples=catalog.examples,
         resource_policies=deployed_resources,
         role_arn=tier.role_arn,
+        trust_policies=trust,
+        vendors=catalog.vendor_roles,
     )
     found_problems: list[tuple[str, str, list[StatementRef]]] = [
         ("PE090", v.describe(), list(v.statements)) for v in result.violations

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -376,13 +377,20 @@ def test_tiers_sharing_a_role_with_different_trust_are_refused(catalogue_copy: E
 def test_execution_roles_default_to_the_declared_vendor_roles(catalogue_copy: Edit) -> None:
     from policy_engine.deploy.export import build_template
 
-    assert "Default" not in build_template(load_catalog())["Parameters"]["ExecutionRoleArns"]
+    bundled = build_template(load_catalog())["Parameters"]["ExecutionRoleArns"]
+    assert bundled["Default"] == "arn:aws:iam::111122223333:role/saas-orders-service"
+    # the copy's manifest is edited in place: the line is kept, its value replaced
+    undeclared = catalogue_copy(
+        lambda t: re.sub(r"(?m)^vendor_roles = .*$", "vendor_roles = []", t)
+    )
+    parameter = build_template(load_catalog(undeclared))["Parameters"]["ExecutionRoleArns"]
+    assert "Default" not in parameter
     root = catalogue_copy(
-        lambda t: t.replace(
-            "[tenant_id]",
+        lambda t: re.sub(
+            r"(?m)^vendor_roles = .*$",
             'vendor_roles = ["arn:{partition}:iam::{account_id}:role/orders-fn",'
-            ' "arn:aws:iam::111122223333:role/jobs-fn"]\n\n[tenant_id]',
-            1,
+            ' "arn:aws:iam::111122223333:role/jobs-fn"]',
+            t,
         )
     )
     parameter = build_template(load_catalog(root))["Parameters"]["ExecutionRoleArns"]

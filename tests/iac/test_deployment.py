@@ -14,8 +14,15 @@ from policy_engine.catalog import load_catalog
 from policy_engine.cli import build_parser, run
 from policy_engine.isolation import role_documents
 
+VENDOR = "arn:aws:iam::111122223333:role/saas-orders-service"  # the catalogue's vendor_roles
 
-def _template(tier: str, *, extra_statement: dict[str, Any] | None = None) -> dict[str, Any]:
+
+def _template(
+    tier: str,
+    *,
+    extra_statement: dict[str, Any] | None = None,
+    trusted: Any = VENDOR,
+) -> dict[str, Any]:
     catalog = load_catalog()
     docs = role_documents(catalog, tier)
     name = catalog.tier(tier).role_arn.rsplit("/", 1)[-1]
@@ -28,9 +35,7 @@ def _template(tier: str, *, extra_statement: dict[str, Any] | None = None) -> di
         "Statement": [
             {
                 "Effect": "Allow",
-                "Principal": {
-                    "AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
-                },
+                "Principal": {"AWS": trusted},
                 "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
             }
         ],
@@ -55,6 +60,32 @@ def test_deployed_role_equal_to_the_catalogue_is_clean_and_proved(tmp_path: Path
     assert code == 0
     rules = {f["rule"] for f in findings if f["severity"] != "info"}
     assert rules == set(), findings
+
+
+@pytest.mark.parametrize(
+    ("trusted", "who"),
+    [
+        ({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}, "root"),
+        ("arn:aws:iam::111122223333:role/some-other-function", "some-other-function"),
+        ({"Ref": "NotGiven"}, "`*`"),  # an unresolved principal is anyone
+    ],
+)
+def test_a_deployed_trust_admitting_more_than_the_vendor_is_not_proved(
+    tmp_path: Path, trusted: Any, who: str
+) -> None:
+    """The deployed proof reads the deployed trust policy's principals: any principal
+    but the catalogue's vendor_roles mints sessions without the session policy, and
+    the role's own policies reach every tenant, so the tier is not proved."""
+    template = _template("basic", trusted=trusted)
+    template["Parameters"] = {"NotGiven": {"Type": "String"}}
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(template, indent=2), encoding="utf-8")
+    code, findings = _lint(path)
+    assert code == 1
+    unknown = [f for f in findings if f["rule"] in ("PE090", "PE091") and "trust(" in f["message"]]
+    assert unknown, findings
+    assert any(who in f["message"] and "without the credential vendor" in f["message"]
+               for f in unknown)  # fmt: skip
 
 
 def test_drift_is_reported_at_the_deployed_line_and_breaks_the_proof(tmp_path: Path) -> None:
@@ -112,7 +143,7 @@ def test_export_output_lints_clean_without_suppressions(tmp_path: Path) -> None:
         assert run(argv, io.StringIO(), io.StringIO()) == 0
         templates.append(out)
     # the deploy parameters a team passes (the service functions' execution role)
-    role = "ExecutionRoleArns=arn:aws:iam::111122223333:role/orders-service"
+    role = f"ExecutionRoleArns={VENDOR}"
     for template in templates:
         code, findings = _lint(template, role)
         bad = [f for f in findings if f["severity"] != "info" or f["suppressed"]]

@@ -35,7 +35,8 @@ def _trust() -> dict[str, Any]:
         "Statement": [
             {
                 "Effect": "Allow",
-                "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+                # the credential vendor: the catalogue's vendor_roles
+                "Principal": {"AWS": "arn:aws:iam::111122223333:role/saas-orders-service"},
                 "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
             }
         ],

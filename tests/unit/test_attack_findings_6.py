@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -273,9 +274,12 @@ def test_vendor_roles_must_be_role_arns(tmp_path: Path) -> None:
     root = tmp_path / "c"
     shutil.copytree(Path(__file__).parents[2] / "policy_templates", root)
     manifest = root / "catalog.toml"
-    text = manifest.read_text(encoding="utf-8").replace(
-        "\n[tenant_id]", '\nvendor_roles = ["arn:aws:iam::111122223333:user/x"]\n[tenant_id]', 1
+    text = re.sub(
+        r"(?m)^vendor_roles = .*$",
+        'vendor_roles = ["arn:aws:iam::111122223333:user/x"]',
+        manifest.read_text(encoding="utf-8"),
     )
+    assert "user/x" in text
     manifest.write_text(text, encoding="utf-8")
     with pytest.raises(CatalogError, match="vendor role is an IAM role ARN"):
         load_catalog(root)
