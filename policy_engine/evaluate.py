@@ -182,14 +182,7 @@ class Request:
     ) -> Request:
         # No more work than needed: the caller and the keys it carries are parsed once
         # per principal, and a context is normalised without a call per value.
-        if resource_account is not None and not _ACCOUNT.fullmatch(resource_account):
-            raise InvalidRequest(
-                f"resource account `{resource_account}` is not a 12-digit account ID"
-            )
-        info = _CALLERS.get(principal)
-        if info is None:
-            info = _caller_info(principal)
-        caller, carried = info
+        caller, carried = _caller_of(principal, resource_account)
         normalised: _Normalised
         if context is None:
             context = {}
@@ -276,6 +269,17 @@ def _normalise(
 #: :func:`_caller_info` by principal, at most :data:`CALLER_CACHE_SIZE` (a plain dict
 #: read inline by :class:`Request`; emptied when full).
 _CALLERS: dict[str, tuple[Caller, dict[str, tuple[tuple[str, ...], bool]]]] = {}
+
+
+def _caller_of(
+    principal: str, resource_account: str | None
+) -> tuple[Caller, dict[str, tuple[tuple[str, ...], bool]]]:
+    """The caller of a request and the keys it carries, once the resource account is
+    checked (:class:`Request` and :meth:`Evaluator.decide` alike)."""
+    if resource_account is not None and not _ACCOUNT.fullmatch(resource_account):
+        raise InvalidRequest(f"resource account `{resource_account}` is not a 12-digit account ID")
+    info = _CALLERS.get(principal)
+    return info if info is not None else _caller_info(principal)
 
 
 def _caller_info(principal: str) -> tuple[Caller, dict[str, tuple[tuple[str, ...], bool]]]:
@@ -1050,13 +1054,7 @@ class Evaluator:
         """``evaluate(Request(action, resource, context, principal, resource_account))``
         without building the :class:`Request`: the same decision, the same errors, for
         callers that hold a request's parts (the guard, a loop over many requests)."""
-        if resource_account is not None and not _ACCOUNT.fullmatch(resource_account):
-            raise InvalidRequest(
-                f"resource account `{resource_account}` is not a 12-digit account ID"
-            )
-        info = _CALLERS.get(principal)
-        if info is None:
-            info = _caller_info(principal)
+        info = _caller_of(principal, resource_account)
         caller = info[0]
         same = (
             resource_account is None
