@@ -284,7 +284,7 @@ def _maybe_roles(templates: Sequence[IacTemplate], role_arn: str) -> list[RoleIn
 
 def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
     """Each tier's role as the templates deploy it, against the catalogue."""
-    from ..isolation import resource_documents
+    from ..isolation import resource_documents, trust_documents
     from ..render import Renderer
     from ._arns import globs_overlap
 
@@ -293,6 +293,7 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
     first = templates[0].file if templates else str(catalog.manifest)
     policies = [p for t in templates for p in t.policies]
     catalogue_resources = resource_documents(catalog, renderer=renderer)
+    catalogue_trust = trust_documents(catalog, renderer=renderer)  # once, for every role
     # Resource policies of the template, by the model resource they are attached to.
     attached: dict[str, list[tuple[ExtractedPolicy, Widened, dict[str, int]]]] = {}
     for p in policies:
@@ -393,6 +394,7 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
                     policies,
                     deployed_resources,
                     resource_refs,
+                    catalogue_trust,
                 )
             )
     return out
@@ -521,9 +523,11 @@ def _check_role(
     policies: Sequence[ExtractedPolicy],
     deployed_resources: Mapping[str, Mapping[str, Any]],
     resource_refs: Mapping[str, list[tuple[ExtractedPolicy, int, dict[str, int]]]],
+    catalogue_trust: Mapping[str, Mapping[str, Any]],
 ) -> list[Finding]:
-    """One deployed copy of a tier's role: drift, trust for vending, and the proof."""
-    from ..isolation import check_isolation, trust_documents
+    """One deployed copy of a tier's role: drift, trust for vending, and the proof
+    (``catalogue_trust``: the catalogue's trust policies by role ARN)."""
+    from ..isolation import check_isolation
     from . import _locate, lint_target, path_line
 
     tier = catalog.tiers[tier_name]
@@ -539,6 +543,9 @@ def _check_role(
         and (p.file == role.file or p.file not in copies)
     ]
     out = _role_drift(catalog, renderer, tier_name, role, mine)
+    # Who may mint sessions of the deployed role: its deployed trust policy (read
+    # widened: an unresolved principal is anyone), the other roles' from the catalogue.
+    trust = dict(catalogue_trust)
     # Trust: what vending sends.
     if role.trust is None:
         out.append(
@@ -555,6 +562,7 @@ def _check_role(
         )
     else:
         widened, lines = read_policy(role.trust)
+        trust[tier.role_arn] = widened.document
         target = Target(
             policy_from_obj(widened.document),
             widened.document,
@@ -573,11 +581,6 @@ def _check_role(
         widened, lines = read_policy(p)
         role_docs[p.label] = widened.document
         role_refs[p.label] = (p, lines)
-    # Who may mint sessions of the deployed role: its deployed trust policy (read
-    # widened: an unresolved principal is anyone), the other roles' from the catalogue.
-    trust = dict(trust_documents(catalog, renderer=renderer))
-    if role.trust is not None:
-        trust[tier.role_arn] = read_policy(role.trust)[0].document
     result = check_isolation(
         renderer.symbolic_tier(tier_name).document,
         role_docs,
