@@ -199,6 +199,7 @@ class _Beyond(_Confirmation):
             reach: dict[tuple[str, ...], bool] = {}
             unmodelled: list[str] = []
             unknown_names: list[str] = []
+            reads: list[str] = []
             routed: dict[str, list[str]] = {}
             pooled: dict[str, list[str]] = {}
             stored: dict[str, list[str]] = {}
@@ -212,7 +213,7 @@ class _Beyond(_Confirmation):
                 kind = effect_class(action, level)
                 if kind == "confined" and not leaves_shared(action, level):
                     continue
-                if kind == "unmodelled":  # routed and stored: by the resources reached
+                if kind in ("unmodelled", "read"):  # routed and stored: by the resources reached
                     formats = data.resource_arns(info) if info is not None else ("*",)
                     hit = reach.get(formats)
                     if hit is None:
@@ -222,6 +223,9 @@ class _Beyond(_Confirmation):
                 if not self._admitted(st, action, star=False):
                     continue
                 if self._denied_outright(action, star=False):
+                    continue
+                if kind == "read":
+                    reads.append(action)
                     continue
                 if kind == "unmodelled":
                     if info is None:
@@ -253,6 +257,23 @@ class _Beyond(_Confirmation):
                         "beyond the named resource the proof does not model (where the "
                         "service later delivers or what it routes into the resource, what "
                         "code or role acts for it, who may use it)",
+                        f"{st.ref}",
+                        st.ref,
+                    )
+                )
+
+            if reads:
+                more = len(reads) - _NAMED
+                named = ", ".join(f"`{a}`" for a in reads[:_NAMED])
+                named += f" and {more} more" if more > 0 else ""
+                out.append(
+                    Unknown(
+                        EFFECTS_RESOURCE,
+                        f"{named} on `{shown}`: a read of a service whose requests the proof "
+                        "does not know to read only the resource IAM authorises them on (an "
+                        "OpenSearch `_mget` or `_msearch` body names other indexes than its "
+                        "path; see `_effects.CONFINED_READ_SERVICES`): it may return another "
+                        "tenant's data",
                         f"{st.ref}",
                         st.ref,
                     )

@@ -2,8 +2,10 @@
 
 The shapes ask where a request of tenant A lands (its resource ARN and partition
 keys). That answers the question only for actions whose effect stays on that
-resource: reads and listings, which return the named resource's data, and the
-data-plane writes listed in :data:`CONFINED_WRITES`. Any other write, permissions or
+resource: reads and listings of the services in :data:`CONFINED_READ_SERVICES`, which
+return the named resource's data, and the data-plane writes listed in
+:data:`CONFINED_WRITES`. A read of another service may name more than its ARN (an
+OpenSearch multi-document body): ``unknown``. Any other write, permissions or
 tagging action on a resource changes what a service later does with the resource
 (where a stream delivers, which events a rule matches, what code a function runs
 with its role), which the proof does not model: a grant of one is ``unknown``
@@ -104,6 +106,46 @@ ROUTED_WRITES: Mapping[str, str] = {
     "states:startsyncexecution": "as states:StartExecution, for Express workflows",
 }
 
+#: Services whose Read and List actions return data of the resources the request names
+#: and IAM authorises, and nothing else: each such request names its resources by
+#: identifier (bucket and key, table, queue URL, topic, key ID, secret ID, parameter
+#: name, function, state machine or execution, rule, stream), the action data gives the
+#: resource type it is authorised on, and a request naming several (BatchGetItem,
+#: GetParameters, a PartiQL statement's tables) is authorised on each. Reads of any
+#: other service may take more in their body than the ARN IAM sees (an OpenSearch
+#: `_mget` or `_msearch` body names other indexes than the path the request is
+#: authorised on; Amazon OpenSearch Service API reference, AdvancedOptionsStatus:
+#: `rest.action.multi.allow_explicit_index` "Specifies whether explicit references to
+#: indexes are allowed inside the body of HTTP requests. If you want to configure
+#: access policies for domain sub-resources, such as specific indexes and domain APIs,
+#: you must disable this property. Default is true."), so a grant of one on a resource
+#: of the model is ``unknown``. An allow-list: a service missing here is never passed.
+CONFINED_READ_SERVICES: Mapping[str, str] = {
+    "s3": "GetObject and its kin name one object (a copy's source is authorised as its "
+    "own GetObject); ListBucket lists the named bucket or access point under `s3:prefix`",
+    "dynamodb": "item reads name their table (BatchGetItem, PartiQL statements: each "
+    "table, with its leading keys); streams, backups, exports and imports are resources "
+    "of their own",
+    "sqs": "ReceiveMessage and the attribute reads name one queue by its URL",
+    "sns": "topic reads name one topic",
+    "kms": "key reads name one key (a ciphertext's key is the key authorised)",
+    "secretsmanager": "GetSecretValue and DescribeSecret name one secret "
+    "(BatchGetSecretValue needs GetSecretValue on each)",
+    "ssm": "GetParameter(s) name each parameter; GetParametersByPath names the path it "
+    "reads below (the container shapes)",
+    "lambda": "function reads name one function, version or alias",
+    "states": "reads name one state machine, execution or activity",
+    "events": "reads name one bus, rule, archive or connection",
+    "firehose": "reads name one delivery stream",
+    "pipes": "DescribePipe names one pipe and returns its own configuration",
+    "glue": "job, crawler and trigger reads name the resource they describe; Data Catalog "
+    "reads are authorised on the catalog, database and table they name",
+    "kinesis": "GetRecords and GetShardIterator name one stream (SubscribeToShard one consumer)",
+    "cloudwatch": "alarm and dashboard reads name one alarm or dashboard",
+    "iam": "reads name one role, policy or user",
+    "sts": "role reads name one role",
+}
+
 LEVEL_NAMES: Mapping[str, str] = {
     "W": "Write",
     "P": "Permissions management",
@@ -111,12 +153,18 @@ LEVEL_NAMES: Mapping[str, str] = {
 }
 
 
-def effect_class(action: str, level: str | None) -> Literal["confined", "routed", "unmodelled"]:
+def effect_class(
+    action: str, level: str | None
+) -> Literal["confined", "routed", "read", "unmodelled"]:
     """How far an action's effect reaches, from its access level (None: the action
-    data does not know the action) and the lists above: ``confined`` (reads,
-    listings, :data:`CONFINED_WRITES`), ``routed`` (:data:`ROUTED_WRITES`: confined on
-    a tenant's own resource, not on a shared one) or ``unmodelled``."""
-    if level in ("R", "L") or action in CONFINED_WRITES:
+    data does not know the action) and the lists above: ``confined`` (reads and
+    listings of :data:`CONFINED_READ_SERVICES`, :data:`CONFINED_WRITES`), ``routed``
+    (:data:`ROUTED_WRITES`: confined on a tenant's own resource, not on a shared one),
+    ``read`` (a read or listing of another service: what it returns beyond the named
+    resource is not known) or ``unmodelled``."""
+    if level in ("R", "L"):
+        return "confined" if action.partition(":")[0] in CONFINED_READ_SERVICES else "read"
+    if action in CONFINED_WRITES:
         return "confined"
     if action in ROUTED_WRITES:
         return "routed"
