@@ -210,7 +210,7 @@ class _Beyond(_Confirmation):
                 if info is not None and not info.resource_types:
                     continue  # takes only `*`: the star-only check
                 level = info.level if info is not None else None
-                kind = effect_class(action, level)
+                kind = effect_class(action, level, info.resource_types if info else ())
                 if kind == "confined" and not leaves_shared(action, level):
                     continue
                 if kind in ("unmodelled", "read"):  # routed and stored: by the resources reached
@@ -269,11 +269,12 @@ class _Beyond(_Confirmation):
                 out.append(
                     Unknown(
                         EFFECTS_RESOURCE,
-                        f"{named} on `{shown}`: a read of a service whose requests the proof "
-                        "does not know to read only the resource IAM authorises them on (an "
-                        "OpenSearch `_mget` or `_msearch` body names other indexes than its "
-                        "path; see `_effects.CONFINED_READ_SERVICES`): it may return another "
-                        "tenant's data",
+                        f"{named} on `{shown}`: a read the proof does not know to act only "
+                        "on the resource IAM authorises it on (an OpenSearch `_mget` or "
+                        "`_msearch` body names other indexes than its path; "
+                        "`s3:GetDataAccess` vends credentials for the target its parameters "
+                        "name; see `_effects.CONFINED_READ_TYPES`): it may return another "
+                        "tenant's data or credentials that reach it",
                         f"{st.ref}",
                         st.ref,
                     )

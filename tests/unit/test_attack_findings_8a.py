@@ -26,9 +26,14 @@ from typing import Any
 import pytest
 from _attack_helpers import ACCT, REGION, ROLE, allowed, check, doc, said, stmt
 
+from policy_engine._iamdata import iam_data
 from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.isolation import check_catalog
-from policy_engine.isolation._effects import CONFINED_READ_SERVICES, effect_class
+from policy_engine.isolation._effects import (
+    CONFINED_READ_SERVICES,
+    CONFINED_READ_TYPES,
+    effect_class,
+)
 from policy_engine.render import TENANT_MARKER as T
 
 TAG = "${aws:PrincipalTag/TenantId}"
@@ -56,7 +61,7 @@ def test_01_opensearch_read_of_the_own_index_is_not_proved() -> None:
     result = check(session, [SEARCH])
     assert result.status == "unknown", said(result)
     assert "es:eshttpget" in said(result)
-    assert "read of a service" in said(result)
+    assert "a read the proof does not know to act only on the resource" in said(result)
 
 
 def test_01_twin_a_read_of_a_vetted_service_on_the_own_resource_is_proved() -> None:
@@ -88,16 +93,21 @@ def test_01_variant_domain_access_policy_grants_the_read_to_the_session() -> Non
     assert "es:eshttpget" in said(result)
 
 
-def test_01_reads_count_as_confined_only_for_vetted_services() -> None:
-    assert effect_class("es:eshttpget", "R") == "read"
-    assert effect_class("timestream:select", "R") == "read"
-    assert effect_class("s3:getobject", "R") == "confined"
-    assert effect_class("dynamodb:partiqlselect", "R") == "confined"
-    assert "es" not in CONFINED_READ_SERVICES
+def test_01_reads_count_as_confined_only_for_vetted_types() -> None:
+    assert effect_class("es:eshttpget", "R", ("domain",)) == "read"
+    assert effect_class("timestream:select", "R", ("table",)) == "read"
+    assert effect_class("s3:getobject", "R", ("accesspointobject", "object")) == "confined"
+    assert effect_class("dynamodb:partiqlselect", "R", ("index", "table")) == "confined"
+    assert effect_class("s3:getdataaccess", "R", ("accessgrantsinstance",)) == "read"
+    assert effect_class("s3:getobject", "R", ()) == "read"
+    assert "es" not in CONFINED_READ_TYPES
+    assert set(CONFINED_READ_TYPES) == set(CONFINED_READ_SERVICES)
     for service, reason in CONFINED_READ_SERVICES.items():
         assert service == service.lower()
         assert ":" not in service
         assert len(reason) > 20, service
+        known = set(iam_data().resource_formats(service))
+        assert CONFINED_READ_TYPES[service] <= known, service
 
 
 # -- 02: listing through an access point -------------------------------------------------
@@ -154,6 +164,44 @@ def test_02_twin_the_bucket_listing_still_proves_and_still_fails() -> None:
     own = stmt("s3:GetObject", f"{bucket}/{T}/*")
     assert check(doc(own, stmt("s3:ListBucket", bucket, OWN_PREFIX)), [model]).status == "proved"
     assert check(doc(own, stmt("s3:ListBucket", bucket)), [model]).status == "violation"
+
+
+# -- 03: a read that vends credentials for a target in its parameters --------------------
+
+GRANTS = f"arn:aws:s3:{REGION}:{ACCT}:access-grants/default"
+GRANTS_MODEL = ResourceSpec("grants", "s3", GRANTS, (), shared=True)
+BUCKET = "arn:aws:s3:::saas-docs"
+BUCKET_MODEL = ResourceSpec("docs", "s3", BUCKET, (Partition(arn=BUCKET + "/{tenant}/*"),))
+OWN_OBJECTS = stmt(["s3:GetObject", "s3:PutObject"], f"{BUCKET}/{T}/*")
+
+
+def test_03_get_data_access_on_the_shared_instance_is_not_proved() -> None:
+    # GetDataAccess(Target="s3://saas-docs/globex/*"): IAM sees only the instance
+    session = doc(OWN_OBJECTS, stmt("s3:GetDataAccess", GRANTS))
+    assert allowed(session, "acme", "s3:GetDataAccess", GRANTS)
+    result = check(session, [BUCKET_MODEL, GRANTS_MODEL])
+    assert result.status == "unknown", said(result)
+    assert "s3:getdataaccess" in said(result)
+
+
+def test_03_twin_a_vetted_read_of_a_shared_resource_is_proved() -> None:
+    # the same session without GetDataAccess, reading a shared public catalogue
+    public = "arn:aws:s3:::saas-public"
+    session = doc(OWN_OBJECTS, stmt("s3:GetObject", f"{public}/*"))
+    models = [
+        BUCKET_MODEL,
+        GRANTS_MODEL,
+        ResourceSpec("public", "s3", public + "/*", (), shared=True),
+    ]
+    result = check(session, models)
+    assert result.status == "proved", said(result)
+
+
+def test_03_variant_a_service_wildcard_on_the_instance_names_the_read() -> None:
+    session = doc(OWN_OBJECTS, stmt("s3:Get*", GRANTS))
+    result = check(session, [BUCKET_MODEL, GRANTS_MODEL])
+    assert result.status == "unknown", said(result)
+    assert "s3:getdataaccess" in said(result)
 
 
 # -- the reproducers and the bundled catalogue -------------------------------------------
