@@ -416,21 +416,23 @@ _S3_OBJECT = re.compile(r"(arn:[^:]*:s3:::)([^/{}]+)/(.*\{tenant\}.*)")
 #: the access point's own ARN, with ``s3:prefix`` as for a bucket (the action data lists
 #: ``accesspoint`` among ListBucket's resource types).
 _S3_ACCESS_POINT_OBJECT = re.compile(
-    r"(arn:[^:]*:s3:([^:]*):[^:]*:accesspoint/[^/{}*?]+)/object/(.*\{tenant\}.*)"
+    r"(arn:[^:]*:s3:[^:]*:[^:]*:accesspoint/[^/{}*?]+)/object/(.*\{tenant\}.*)"
 )
 
 
 def _s3_listing(arn: str) -> tuple[str, str, str | None] | None:
     """For an S3 object partition ARN: the ARN its listing is authorised on (the bucket,
     or the access point), the key pattern below it (the implied ``s3:prefix`` partition)
-    and that container's resource type (None: any, for a Multi-Region Access Point,
-    whose type the listing actions do not name); None for any other form."""
+    and that container's resource type (None: any action counts, for an access point:
+    the action data names the `accesspoint` type for ListBucket but not for every
+    listing the access point serves, such as ListMultipartUploads, and no type for a
+    Multi-Region Access Point's listing); None for any other form."""
     m = _S3_OBJECT.fullmatch(arn)
     if m is not None:
         return m[1] + m[2], m[3], "bucket"
     m = _S3_ACCESS_POINT_OBJECT.fullmatch(arn)
     if m is not None:
-        return m[1], m[3], "accesspoint" if m[2] else None
+        return m[1], m[2], None
     return None
 
 
