@@ -199,6 +199,7 @@ class _Beyond(_Confirmation):
             reach: dict[tuple[str, ...], bool] = {}
             unmodelled: list[str] = []
             unknown_names: list[str] = []
+            reads: list[str] = []
             routed: dict[str, list[str]] = {}
             pooled: dict[str, list[str]] = {}
             stored: dict[str, list[str]] = {}
@@ -209,10 +210,10 @@ class _Beyond(_Confirmation):
                 if info is not None and not info.resource_types:
                     continue  # takes only `*`: the star-only check
                 level = info.level if info is not None else None
-                kind = effect_class(action, level)
+                kind = effect_class(action, level, info.resource_types if info else ())
                 if kind == "confined" and not leaves_shared(action, level):
                     continue
-                if kind == "unmodelled":  # routed and stored: by the resources reached
+                if kind in ("unmodelled", "read"):  # routed and stored: by the resources reached
                     formats = data.resource_arns(info) if info is not None else ("*",)
                     hit = reach.get(formats)
                     if hit is None:
@@ -222,6 +223,9 @@ class _Beyond(_Confirmation):
                 if not self._admitted(st, action, star=False):
                     continue
                 if self._denied_outright(action, star=False):
+                    continue
+                if kind == "read":
+                    reads.append(action)
                     continue
                 if kind == "unmodelled":
                     if info is None:
@@ -253,6 +257,24 @@ class _Beyond(_Confirmation):
                         "beyond the named resource the proof does not model (where the "
                         "service later delivers or what it routes into the resource, what "
                         "code or role acts for it, who may use it)",
+                        f"{st.ref}",
+                        st.ref,
+                    )
+                )
+
+            if reads:
+                more = len(reads) - _NAMED
+                named = ", ".join(f"`{a}`" for a in reads[:_NAMED])
+                named += f" and {more} more" if more > 0 else ""
+                out.append(
+                    Unknown(
+                        EFFECTS_RESOURCE,
+                        f"{named} on `{shown}`: a read the proof does not know to act only "
+                        "on the resource IAM authorises it on (an OpenSearch `_mget` or "
+                        "`_msearch` body names other indexes than its path; "
+                        "`s3:GetDataAccess` vends credentials for the target its parameters "
+                        "name; see `_effects.CONFINED_READ_TYPES`): it may return another "
+                        "tenant's data or credentials that reach it",
                         f"{st.ref}",
                         st.ref,
                     )

@@ -2,13 +2,16 @@
 
 The shapes ask where a request of tenant A lands (its resource ARN and partition
 keys). That answers the question only for actions whose effect stays on that
-resource: reads and listings, which return the named resource's data, and the
-data-plane writes listed in :data:`CONFINED_WRITES`. Any other write, permissions or
-tagging action on a resource changes what a service later does with the resource
-(where a stream delivers, which events a rule matches, what code a function runs
-with its role), which the proof does not model: a grant of one is ``unknown``
-(``_beyond._unconfined``), unless it is a deputy write (``_shapes.DEPUTY_WRITES``, a
-violation) or an escalation action (the escalation shape). The lists are allow-lists:
+resource: reads and listings of the resource types in :data:`CONFINED_READ_TYPES`,
+which return the named resource's data, and the data-plane writes listed in
+:data:`CONFINED_WRITES`. Another read may act on more than its ARN (an OpenSearch
+multi-document body, credentials vended for a target in the parameters): ``unknown``.
+Any other write, permissions or tagging action on a resource changes what a service
+later does with the resource (where a stream delivers, which events a rule matches,
+what code a function runs with its role), which the proof does not model: a grant of
+one is ``unknown`` (``_beyond._unconfined``), unless it is a deputy write
+(``_shapes.DEPUTY_WRITES``, a violation) or an escalation action (the escalation
+shape). The lists are allow-lists:
 an action missing from them is ``unknown``, never passed over.
 """
 
@@ -104,6 +107,99 @@ ROUTED_WRITES: Mapping[str, str] = {
     "states:startsyncexecution": "as states:StartExecution, for Express workflows",
 }
 
+#: The resource types, per service, whose Read and List actions return data of the
+#: resources the request names and IAM authorises, and nothing else: each such request
+#: names its resources by identifier (bucket and key, table, queue URL, topic, key ID,
+#: secret ID, parameter name, function, state machine or execution, rule, stream), the
+#: action data gives the resource type it is authorised on, and a request naming several
+#: (BatchGetItem, GetParameters, a PartiQL statement's tables) is authorised on each.
+#: A read counts as confined only when every resource type it takes is listed for its
+#: service. Other reads may act on more than the ARN IAM sees: an OpenSearch `_mget` or
+#: `_msearch` body names other indexes than the path the request is authorised on
+#: (Amazon OpenSearch Service API reference, AdvancedOptionsStatus:
+#: `rest.action.multi.allow_explicit_index` "Specifies whether explicit references to
+#: indexes are allowed inside the body of HTTP requests. If you want to configure
+#: access policies for domain sub-resources, such as specific indexes and domain APIs,
+#: you must disable this property. Default is true."); `s3:GetDataAccess` (Read, on the
+#: Access Grants instance) vends STS credentials for the S3 `target` its parameters name,
+#: within the grants of the caller's role (S3 API reference, GetDataAccess; S3 User
+#: Guide, "Request access to Amazon S3 data through S3 Access Grants"). A grant of such
+#: a read on a resource of the model is ``unknown``. An allow-list: a service or type
+#: missing here is never passed.
+CONFINED_READ_TYPES: Mapping[str, frozenset[str]] = {
+    "s3": frozenset(
+        {"bucket", "object", "accesspoint", "accesspointobject", "multiregionaccesspoint"}
+    ),
+    "dynamodb": frozenset(
+        {"table", "index", "stream", "backup", "export", "import", "global-table"}
+    ),
+    "sqs": frozenset({"queue"}),
+    "sns": frozenset({"topic"}),
+    "kms": frozenset({"key"}),
+    "secretsmanager": frozenset({"Secret"}),
+    "ssm": frozenset({"parameter", "document"}),
+    "lambda": frozenset(
+        {
+            "function",
+            "function alias",
+            "function version",
+            "layerVersion",
+            "eventSourceMapping",
+            "code signing config",
+        }
+    ),
+    "states": frozenset({"statemachine", "execution", "express", "activity", "maprun"}),
+    "events": frozenset(
+        {
+            "event-bus",
+            "rule-on-custom-event-bus",
+            "rule-on-default-event-bus",
+            "archive",
+            "replay",
+            "connection",
+            "api-destination",
+            "endpoint",
+            "event-source",
+        }
+    ),
+    "firehose": frozenset({"deliverystream"}),
+    "pipes": frozenset({"pipe"}),
+    "glue": frozenset({"job", "crawler", "trigger", "workflow", "catalog", "database", "table"}),
+    "kinesis": frozenset({"stream", "consumer"}),
+    "cloudwatch": frozenset({"alarm", "dashboard"}),
+    "iam": frozenset({"role", "policy", "user", "group", "instance-profile"}),
+}
+
+#: Why the reads of each service's types in :data:`CONFINED_READ_TYPES` are confined.
+CONFINED_READ_SERVICES: Mapping[str, str] = {
+    "s3": "GetObject and its kin name one object (a copy's source is authorised as its "
+    "own GetObject, through an access point too); ListBucket lists the named bucket or "
+    "access point under `s3:prefix`; not the Access Grants reads (GetDataAccess vends "
+    "credentials for a target its parameters name), Storage Lens, jobs, Object Lambda",
+    "dynamodb": "item reads name their table (BatchGetItem, PartiQL statements: each "
+    "table, with its leading keys); streams, backups, exports and imports are resources "
+    "of their own",
+    "sqs": "ReceiveMessage and the attribute reads name one queue by its URL",
+    "sns": "topic reads name one topic",
+    "kms": "key reads name one key (a ciphertext's key is the key authorised)",
+    "secretsmanager": "GetSecretValue and DescribeSecret name one secret "
+    "(BatchGetSecretValue needs GetSecretValue on each)",
+    "ssm": "GetParameter, GetParameters and GetParameterHistory are authorised on each "
+    "parameter they name, GetParametersByPath on the path it reads below (SSM User "
+    "Guide, 'How Parameter Store authorizes parameter retrieval'; the container shapes)",
+    "lambda": "function reads name one function, version or alias (GetFunction's code "
+    "location is the named function's)",
+    "states": "reads name one state machine, execution, activity or map run",
+    "events": "reads name one bus, rule, archive, replay or connection (no secret value)",
+    "firehose": "reads name one delivery stream",
+    "pipes": "DescribePipe names one pipe and returns its own configuration",
+    "glue": "job, crawler, trigger and workflow reads name the resource they describe; "
+    "Data Catalog reads are authorised on the catalog, database and table they name",
+    "kinesis": "GetRecords and GetShardIterator name one stream (SubscribeToShard one consumer)",
+    "cloudwatch": "alarm and dashboard reads name one alarm or dashboard",
+    "iam": "reads name one role, policy, user, group or instance profile",
+}
+
 LEVEL_NAMES: Mapping[str, str] = {
     "W": "Write",
     "P": "Permissions management",
@@ -111,12 +207,19 @@ LEVEL_NAMES: Mapping[str, str] = {
 }
 
 
-def effect_class(action: str, level: str | None) -> Literal["confined", "routed", "unmodelled"]:
+def effect_class(
+    action: str, level: str | None, types: tuple[str, ...] = ()
+) -> Literal["confined", "routed", "read", "unmodelled"]:
     """How far an action's effect reaches, from its access level (None: the action
-    data does not know the action) and the lists above: ``confined`` (reads,
-    listings, :data:`CONFINED_WRITES`), ``routed`` (:data:`ROUTED_WRITES`: confined on
-    a tenant's own resource, not on a shared one) or ``unmodelled``."""
-    if level in ("R", "L") or action in CONFINED_WRITES:
+    data does not know the action), its resource types and the lists above:
+    ``confined`` (reads and listings on :data:`CONFINED_READ_TYPES`,
+    :data:`CONFINED_WRITES`), ``routed`` (:data:`ROUTED_WRITES`: confined on a tenant's
+    own resource, not on a shared one), ``read`` (any other read or listing: what it
+    returns beyond the named resource is not known) or ``unmodelled``."""
+    if level in ("R", "L"):
+        vetted = CONFINED_READ_TYPES.get(action.partition(":")[0], frozenset())
+        return "confined" if types and all(t in vetted for t in types) else "read"
+    if action in CONFINED_WRITES:
         return "confined"
     if action in ROUTED_WRITES:
         return "routed"

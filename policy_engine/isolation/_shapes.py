@@ -370,14 +370,21 @@ _S3_BUCKET = re.compile(r"arn:[^:*?{}]*:s3:::[^/*?{}]+")
 
 
 def _condition_shapes(
-    p: Partition, targets: Sequence[tuple[str, str]], *, buckets: bool = False
+    p: Partition,
+    targets: Sequence[tuple[str, str]],
+    *,
+    container_type: str | None = None,
 ) -> list[_Shape]:
-    """The condition and key-less shapes of ``p`` on each target; ``buckets``: the
-    targets are S3 bucket segments by construction (cut at a partition's first `/`)."""
+    """The condition and key-less shapes of ``p`` on each target; ``container_type``:
+    the targets are S3 listing containers by construction (a bucket cut at a
+    partition's first `/`, an access point cut before `/object/`), of that resource
+    type (None: read from the target)."""
     out: list[_Shape] = []
     for target, note in targets:
         kind = "index" if target.endswith("/index/*") else None
-        if buckets or _S3_BUCKET.fullmatch(target):
+        if container_type is not None:
+            kind = container_type  # only actions on that type act on the container's ARN
+        elif _S3_BUCKET.fullmatch(target):
             kind = "bucket"  # only bucket actions act on a bucket ARN
         out.append(
             _Shape(
@@ -402,6 +409,31 @@ def _condition_shapes(
 
 
 _S3_OBJECT = re.compile(r"(arn:[^:]*:s3:::)([^/{}]+)/(.*\{tenant\}.*)")
+#: An object through an S3 access point (``arn:P:s3:REGION:ACCOUNT:accesspoint/NAME/object/KEY``)
+#: or a Multi-Region Access Point (``arn:P:s3::ACCOUNT:accesspoint/ALIAS/object/KEY``): S3 User
+#: Guide, "Using access points" (ARN formats); the action data's ``accesspoint`` and
+#: ``accesspointobject`` types. A listing through the access point is ``s3:ListBucket`` on
+#: the access point's own ARN, with ``s3:prefix`` as for a bucket (the action data lists
+#: ``accesspoint`` among ListBucket's resource types).
+_S3_ACCESS_POINT_OBJECT = re.compile(
+    r"(arn:[^:]*:s3:[^:]*:[^:]*:accesspoint/[^/{}*?]+)/object/(.*\{tenant\}.*)"
+)
+
+
+def _s3_listing(arn: str) -> tuple[str, str, str | None] | None:
+    """For an S3 object partition ARN: the ARN its listing is authorised on (the bucket,
+    or the access point), the key pattern below it (the implied ``s3:prefix`` partition)
+    and that container's resource type (None: any action counts, for an access point:
+    the action data names the `accesspoint` type for ListBucket but not for every
+    listing the access point serves, such as ListMultipartUploads, and no type for a
+    Multi-Region Access Point's listing); None for any other form."""
+    m = _S3_OBJECT.fullmatch(arn)
+    if m is not None:
+        return m[1] + m[2], m[3], "bucket"
+    m = _S3_ACCESS_POINT_OBJECT.fullmatch(arn)
+    if m is not None:
+        return m[1], m[2], None
+    return None
 
 
 def _container_shapes(res: ResourceSpec) -> list[_Shape]:
@@ -410,22 +442,28 @@ def _container_shapes(res: ResourceSpec) -> list[_Shape]:
     for p in res.partitions:
         if p.arn is None:
             continue
-        m = _S3_OBJECT.fullmatch(p.arn)
         if res.service == "s3":
-            if m is not None and m[1] + m[2] not in seen:
-                bucket = m[1] + m[2]
-                seen.add(bucket)
-                implied = Partition(condition_key="s3:prefix", value=m[3])
+            listing = _s3_listing(p.arn)
+            if listing is not None and listing[0] not in seen:
+                container, key, kind = listing
+                seen.add(container)
+                implied = Partition(condition_key="s3:prefix", value=key)
                 out.extend(
-                    _condition_shapes(implied, [(bucket, f" (implied by `{p.arn}`)")], buckets=True)
+                    _condition_shapes(
+                        implied, [(container, f" (implied by `{p.arn}`)")], container_type=kind
+                    )
                 )
             continue
         for target in _ancestors(p.arn, every=res.service in RECURSIVE_READ_SERVICES):
             if target not in seen:
                 seen.add(target)
                 out.append(_whole(target))
+    # The resource's own literal ARN: a container of every partition unless it is one of
+    # them, or a listing container already given its `s3:prefix` shapes (an S3 ARN of a
+    # form not read above, such as an access point whose partitions name no object key,
+    # gets the whole shape too).
     literal = not any(c in res.arn for c in "*?{}")
-    own = res.service != "s3" and literal and res.arn not in seen
+    own = literal and res.arn not in seen
     if own and all(res.arn != p.arn for p in res.partitions):
         out.append(_whole(res.arn))
     return out
