@@ -550,8 +550,9 @@ def _make_environment(catalog: Catalog) -> Environment:
     # No filter or test may see the tenant, nor make an oversized result: wrap them all.
     for name, func in list(env.filters.items()):
         env.filters[name] = _guard(name, func, text=name not in _SUBJECT_FILTERS)
-    for name, func in list(env.tests.items()):
-        env.tests[name] = _guard(name, func, text=False)
+    tests: dict[str, Any] = env.tests
+    for name, test in list(tests.items()):
+        tests[name] = _guard(name, test, text=False)
     return env
 
 

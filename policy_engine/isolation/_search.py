@@ -23,6 +23,7 @@ from ._shapes import (
     _STRING_POSITIVE,
     MULTIVALUED_KEYS,
     PREFIX_KEYS,
+    _case_twins,
     _conditions,
     _demands_absent,
     _key_fence,
@@ -31,6 +32,7 @@ from ._shapes import (
     _Shape,
     _single_valued,
     _Stmt,
+    _twins_text,
 )
 from ._strings import (
     TAG_KEY,
@@ -233,6 +235,9 @@ class _Search:
         the Deny statements that cover every action ``st`` is considered for; those the
         search can model exactly remove requests, the others are left to confirmation."""
         variables = st.variables
+        twins = _case_twins(st.raw)
+        if twins is not None:
+            raise fa.Unsupported(_twins_text(twins))
         if not self._fixed_conditions_hold(st):
             return []  # a condition on what the session cannot choose is false
         model = shape.target
@@ -626,8 +631,8 @@ class _Search:
         ``aws:PrincipalAccount``, the ``Tier`` tag) hold. They are exact: a statement
         for which one is false never applies to this tier (a bucket policy granting
         another tier's role)."""
-        if not self.tags:
-            return True
+        if not self.tags or _case_twins(st.raw) is not None:
+            return True  # (with a key named twice, which value AWS tests is not known)
         key = id(st)
         known = self._fixed_memo.get(key)
         if known is not None:
