@@ -572,6 +572,7 @@ def _guard(name: str, func: Callable[..., Any], *, text: bool) -> Callable[..., 
         if args:
             if name == "join":
                 sep = _int_arg(args, kwargs, 1, "d")
+                _refuse_text([sep], what)
                 return (_check_join(sep if sep is not None else "", args[0], what), *args[1:])
             if name == "tojson":
                 indent = _int_arg(args, kwargs, 1, "indent")
@@ -591,6 +592,13 @@ def _guard(name: str, func: Callable[..., Any], *, text: bool) -> Callable[..., 
 
     def passed(first: Any, *args: Any, **kwargs: Any) -> Any:
         args = check(args, kwargs)
+        attribute = _int_arg(args, kwargs, 2, "attribute") if name == "join" else None
+        if attribute is not None:
+            # `join(attribute=...)` joins what the attribute names in each item: data only
+            from jinja2.filters import make_attrgetter
+
+            getter = make_attrgetter(first.environment, attribute)
+            _refuse_text([getter(item) for item in args[0]], what)
         return _check_size(func(first, *args, **kwargs), what)
 
     decorator = {

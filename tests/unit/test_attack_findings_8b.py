@@ -97,6 +97,8 @@ def test_01_variant_imported_state_renders_alike_in_any_order_and_is_not_proved(
         '"{}".format(cycler(1))',
         "[cycler(1)] | join",
         '["a"] | map("string") | first | string ~ cycler(1)',
+        '[1, 2] | join(cycler(1))',  # the separator
+        '[{"a": 1}] | join(",", attribute="items")',  # what the attribute names
     ],
 )
 def test_01_variant_text_of_an_object_address_is_refused(tmp_path: Path, expression: str) -> None:
