@@ -97,7 +97,7 @@ def test_01_variant_imported_state_renders_alike_in_any_order_and_is_not_proved(
         '"{}".format(cycler(1))',
         "[cycler(1)] | join",
         '["a"] | map("string") | first | string ~ cycler(1)',
-        '[1, 2] | join(cycler(1))',  # the separator
+        "[1, 2] | join(cycler(1))",  # the separator
         '[{"a": 1}] | join(",", attribute="items")',  # what the attribute names
     ],
 )
@@ -226,6 +226,58 @@ def test_02_reproducer_says_which_key_is_named_twice() -> None:
     assert "`S3:Prefix`" in said(result)
 
 
+# -- 03: a resource policy names the tier role in another case --------------------------
+
+REPORTS = "arn:aws:s3:::reports"
+REPORTS_MODEL = ResourceSpec(
+    "reports",
+    "s3",
+    REPORTS,
+    (
+        Partition(arn=REPORTS + "/{tenant}/*"),
+        Partition(condition_key="s3:prefix", value="{tenant}/*"),
+    ),
+)
+#: ABAC: the session admits the bucket, the role scopes it by the tenant tag
+ABAC_SESSION = doc(stmt("s3:GetObject", REPORTS + "/*"))
+ABAC_ROLE = doc(stmt("s3:GetObject", REPORTS + "/${aws:PrincipalTag/TenantId}/*"))
+
+
+def _bucket_policy(principal: str) -> dict[str, Any]:
+    grant = stmt("s3:GetObject", REPORTS + "/*")
+    grant["Principal"] = {"AWS": principal}
+    return doc(grant)
+
+
+def _abac(principal: str) -> Any:
+    return check(
+        ABAC_SESSION,
+        [REPORTS_MODEL],
+        roles=[ABAC_ROLE],
+        resource_policies={"reports": _bucket_policy(principal)},
+    )
+
+
+@pytest.mark.parametrize(
+    "principal",
+    [
+        ROLE.replace("tenant-role", "TENANT-ROLE"),  # the role name in upper case
+        ROLE.replace("role/", "role/Tenants/"),  # with a path
+        f"arn:aws:sts::{ACCT}:assumed-role/TENANT-ROLE/acme",  # a session, name in upper case
+    ],
+)
+def test_03_principal_naming_the_tier_role_in_another_case_is_not_proved(principal: str) -> None:
+    result = _abac(principal)
+    assert result.status != "proved", said(result)
+    assert f"the principal `{principal}` names the tier role" in said(result)
+
+
+def test_03_the_exact_role_arn_is_a_violation_and_another_role_is_proved() -> None:
+    assert _abac(ROLE).status == "violation"
+    other = f"arn:aws:iam::{ACCT}:role/reporting-job"
+    assert _abac(other).status == "proved", said(_abac(other))
+
+
 # -- every reproducer of this review ----------------------------------------------------
 
 
@@ -234,7 +286,7 @@ def _folders() -> list[Path]:
 
 
 def test_the_reviewers_catalogues_are_all_here() -> None:
-    assert len(_folders()) == 4
+    assert len(_folders()) == 5
 
 
 @pytest.mark.parametrize("folder", _folders(), ids=lambda p: str(p.relative_to(FINDINGS)))
