@@ -14,6 +14,13 @@ How a tenant ID can never change a policy's structure:
 3. A tenant's policy is that parsed, checked document with the marker replaced by
    the validated tenant ID. The structure is the same for every tenant by
    construction; the result is schema-checked again and held to the size quota.
+4. A rendering is a function of the template files, the tier and the constants, so
+   the policy the isolation proof checks is the policy vending sends, in any process
+   and in any order: no operation whose result differs between renders is offered
+   (Jinja's ``random`` filter and ``lipsum`` global are removed; an imported
+   template's module is made anew for each import, so no state outlives a render;
+   the text of a value that is no data, such as ``<... object at 0x7f...>``, which
+   names where it lives in memory, is refused).
 
 >>> from policy_engine.catalog import load_catalog
 >>> renderer = Renderer(load_catalog())
@@ -188,6 +195,63 @@ def _check_size(value: Any, what: str) -> Any:
     return value
 
 
+#: Jinja's own filters and globals whose result differs from one render of a template
+#: to the next (``random`` picks an item at random, ``lipsum`` makes random text):
+#: not offered, so the policy the proof checks is the one vending renders.
+IMPURE_FILTERS = frozenset({"random"})
+IMPURE_GLOBALS = frozenset({"lipsum"})
+
+#: Filters that take any value as their subject without making text of it (they
+#: iterate, count, select, sort, convert to a number or JSON, or pass it on). Every
+#: other filter makes text of its arguments, which must then be data (`_is_data`).
+_SUBJECT_FILTERS = frozenset(
+    {
+        "abs", "attr", "batch", "count", "d", "default", "dictsort", "first", "float",
+        "groupby", "int", "items", "join", "last", "length", "list", "map", "max", "min",
+        "reject", "rejectattr", "reverse", "round", "select", "selectattr", "slice",
+        "sort", "sum", "tojson", "unique",
+    }
+)  # fmt: skip
+
+
+def _is_data(value: Any) -> bool:
+    """Whether ``value``'s text is a function of its content: ``None``, booleans,
+    numbers, strings, ranges, and lists, tuples and dicts of those. Any other object
+    (a bound method, a generator, a ``cycler``) prints as ``<... at 0x7f...>``, where
+    it lives in memory, which differs between processes and renders."""
+    from jinja2 import Undefined
+
+    seen: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if item is None or isinstance(item, str | bool | int | float | range | Undefined):
+            continue
+        if isinstance(item, list | tuple | dict):
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            stack.extend(item.items() if isinstance(item, dict) else item)
+            continue
+        return False
+    return True
+
+
+def _refuse_text(values: Any, what: str) -> None:
+    """Refuse making text of a value that is no data (see :func:`_is_data`)."""
+    from jinja2.exceptions import SecurityError
+
+    for value in values:
+        if value is _TENANT:
+            str(value)  # the tenant's own refusal, which says what a template may do
+        if not _is_data(value):
+            raise SecurityError(
+                f"refused {what}: the text of a `{type(value).__name__}` names where it "
+                "lives in memory, which differs from one render to the next (only "
+                "strings, numbers, booleans, lists and dicts of them become text)"
+            )
+
+
 def _sized(value: Any) -> tuple[int, int, str] | None:
     """(size, limit, unit) of a value whose size a repetition multiplies."""
     if isinstance(value, str | bytes):
@@ -224,6 +288,7 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
                 _too_big(f"`{left} ** {right}`", bits, MAX_INT_BITS, "bits")
     elif operator == "%" and isinstance(left, str):
         _check_printf(left, what)
+        _refuse_text([right], what)
 
 
 _PRINTF_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
@@ -306,6 +371,7 @@ def _check_join(separator: Any, items: Any, what: str) -> list[Any]:
     listed = list(islice(iter(items), MAX_ITEMS + 1))
     if len(listed) > MAX_ITEMS:
         _too_big(what, len(listed), MAX_ITEMS, "items")
+    _refuse_text(listed, what)
     sep = len(separator) if isinstance(separator, str) else 0
     size = sum(len(x) for x in listed if isinstance(x, str)) + sep * max(0, len(listed) - 1)
     if size > MAX_STRING_LENGTH:
@@ -364,8 +430,10 @@ def catalog_template_path(root: str | os.PathLike[str], name: str) -> str:
 
 
 def _make_environment(catalog: Catalog) -> Environment:
-    from jinja2 import BaseLoader, StrictUndefined
-    from jinja2.runtime import Macro
+    from jinja2 import BaseLoader, StrictUndefined, Template, nodes
+    from jinja2.compiler import CodeGenerator, Frame
+    from jinja2.environment import TemplateModule
+    from jinja2.runtime import Context, Macro
     from jinja2.sandbox import ImmutableSandboxedEnvironment
     from jinja2.utils import Namespace
 
@@ -410,6 +478,11 @@ def _make_environment(catalog: Catalog) -> Environment:
             result = super().call_binop(context, operator, left, right)
             return _check_size(result, f"`{operator}`")
 
+        def checked_texts(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
+            """The operands of ``~``, each made text by Jinja: data only."""
+            _refuse_text(values, "the operator `~`")
+            return values
+
         def call(
             __self,
             __context: Any,
@@ -433,9 +506,34 @@ def _make_environment(catalog: Catalog) -> Environment:
                     args = (_check_join(subject, args[0], f"calling {name}"), *args[1:])
                 else:
                     _check_call(method, subject, args, kwargs, f"calling {name}")
+                    _refuse_text((*args, *kwargs.values()), f"calling {name}")
             result = super().call(__context, __obj, *args, **kwargs)
             return _check_size(result, f"calling {name}")
 
+    class _CodeGenerator(CodeGenerator):
+        def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+            # `a ~ b` makes text of each operand: they pass `checked_texts` first.
+            if frame.eval_ctx.volatile:
+                join = "(markup_join if context.eval_ctx.volatile else str_join)"
+            elif frame.eval_ctx.autoescape:
+                join = "markup_join"
+            else:
+                join = "str_join"
+            self.write(f"{join}(environment.checked_texts((")
+            for arg in node.nodes:
+                self.visit(arg, frame)
+                self.write(", ")
+            self.write(")))")
+
+    class _Template(Template):
+        def _get_default_module(self, ctx: Context | None = None) -> TemplateModule:
+            # Jinja keeps an imported template's module for later imports, so state
+            # made in it (a `namespace` a macro updates) would outlive the render and
+            # make the next render differ: every import makes its module anew.
+            return self.make_module()
+
+    _Env.code_generator_class = _CodeGenerator
+    _Env.template_class = _Template
     env = _Env(
         loader=_CatalogLoader(),
         undefined=StrictUndefined,
@@ -445,14 +543,23 @@ def _make_environment(catalog: Catalog) -> Environment:
         auto_reload=False,
     )
     env.globals["namespace"] = _BoundedNamespace
+    for name in IMPURE_GLOBALS:
+        env.globals.pop(name, None)
+    for name in IMPURE_FILTERS:
+        env.filters.pop(name, None)
     # No filter or test may see the tenant, nor make an oversized result: wrap them all.
-    for table in (env.filters, env.tests):
-        for name, func in list(table.items()):
-            table[name] = _guard(name, func)
+    for name, func in list(env.filters.items()):
+        env.filters[name] = _guard(name, func, text=name not in _SUBJECT_FILTERS)
+    tests: dict[str, Any] = env.tests
+    for name, test in list(tests.items()):
+        tests[name] = _guard(name, test, text=False)
     return env
 
 
-def _guard(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+def _guard(name: str, func: Callable[..., Any], *, text: bool) -> Callable[..., Any]:
+    """``func`` (a filter or test) refusing the tenant and oversized results; with
+    ``text`` (a filter that makes text of its arguments) refusing arguments that are
+    no data (`_is_data`)."""
     from jinja2.utils import pass_context, pass_environment, pass_eval_context
 
     what = f"the filter or test `{name}`"
@@ -460,9 +567,12 @@ def _guard(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     def check(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
         if _holds_tenant(args, kwargs):
             _TENANT._refuse(f"applying `{name}` to it")
+        if text:
+            _refuse_text((*args, *kwargs.values()), what)
         if args:
             if name == "join":
                 sep = _int_arg(args, kwargs, 1, "d")
+                _refuse_text([sep], what)
                 return (_check_join(sep if sep is not None else "", args[0], what), *args[1:])
             if name == "tojson":
                 indent = _int_arg(args, kwargs, 1, "indent")
@@ -482,6 +592,13 @@ def _guard(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
 
     def passed(first: Any, *args: Any, **kwargs: Any) -> Any:
         args = check(args, kwargs)
+        attribute = _int_arg(args, kwargs, 2, "attribute") if name == "join" else None
+        if attribute is not None:
+            # `join(attribute=...)` joins what the attribute names in each item: data only
+            from jinja2.filters import make_attrgetter
+
+            getter = make_attrgetter(first.environment, attribute)
+            _refuse_text([getter(item) for item in args[0]], what)
         return _check_size(func(first, *args, **kwargs), what)
 
     decorator = {

@@ -23,6 +23,7 @@ from ._shapes import (
     _STRING_POSITIVE,
     MULTIVALUED_KEYS,
     PREFIX_KEYS,
+    _case_twins,
     _conditions,
     _demands_absent,
     _key_fence,
@@ -31,6 +32,7 @@ from ._shapes import (
     _Shape,
     _single_valued,
     _Stmt,
+    _twins_text,
 )
 from ._strings import (
     TAG_KEY,
@@ -233,6 +235,9 @@ class _Search:
         the Deny statements that cover every action ``st`` is considered for; those the
         search can model exactly remove requests, the others are left to confirmation."""
         variables = st.variables
+        twins = _case_twins(st.raw)
+        if twins is not None:
+            raise fa.Unsupported(_twins_text(twins))
         if not self._fixed_conditions_hold(st):
             return []  # a condition on what the session cannot choose is false
         model = shape.target
@@ -626,8 +631,8 @@ class _Search:
         ``aws:PrincipalAccount``, the ``Tier`` tag) hold. They are exact: a statement
         for which one is false never applies to this tier (a bucket policy granting
         another tier's role)."""
-        if not self.tags:
-            return True
+        if not self.tags or _case_twins(st.raw) is not None:
+            return True  # (with a key named twice, which value AWS tests is not known)
         key = id(st)
         known = self._fixed_memo.get(key)
         if known is not None:
@@ -785,6 +790,15 @@ def _resource_statements(
         grantee = _grantee(st.get("Principal"), role_arn, account, role_name)
         if grantee is None:
             continue
+        inexact = _inexact_principal(st.get("Principal"), role_arn, account, role_name)
+        if effect == "Allow" and unread is not None and inexact is not None:
+            problem = (
+                f"the principal `{inexact}` names the tier role `{role_arn}` (or its "
+                "session) in another case or path: IAM role names are unique without "
+                "regard to case, and whether AWS reads such a principal as the role is "
+                "not documented; write the role's ARN exactly"
+            )
+            unread.append(Unknown(name, problem, f"{ref}", ref))
         if effect == "Deny" and grantee != "anyone":
             continue  # a Deny to some principals only is no fence for every tenant
         if "Action" not in st and "NotAction" not in st:
@@ -949,14 +963,48 @@ def _grantee(
         return "anyone"
     # A wildcard inside a principal ARN matches nothing (IAM User Guide, "Principal").
     values = [v for v in values if isinstance(v, str) and "*" not in v and "?" not in v]
+    # IAM role names are unique without regard to case ("Names are not distinguished by
+    # case", IAM API reference, CreateRole) and whether a principal ARN naming the role
+    # in another case (or with another path) reaches it is not documented: such a
+    # grant is read as the role's, so it adds requests; the evaluator, which names
+    # roles exactly, then confirms none of them and the shape is unknown, never proved.
     session = re.compile(
-        rf"arn:[^:]+:sts::{re.escape(account)}:assumed-role/{re.escape(role_name)}/.+"
+        rf"arn:[^:]+:sts::{re.escape(account)}:assumed-role/{re.escape(role_name)}/.+",
+        re.IGNORECASE,
     )
-    if any(isinstance(v, str) and session.fullmatch(v) for v in values):
+    if any(session.fullmatch(v) for v in values):
         return "session"
-    if role_arn in values:
+    if role_arn in values or any(_names_role(v, account, role_name) for v in values):
         return "role"
     return None
+
+
+def _inexact_principal(principal: Any, role_arn: str, account: str, role_name: str) -> str | None:
+    """A principal value that :func:`_grantee` reads as the tier role or its session
+    only without regard to case or path (None: every such value is exact)."""
+    if not isinstance(principal, Mapping):
+        return None
+    exact_session = re.compile(
+        rf"arn:[^:]+:sts::{re.escape(account)}:assumed-role/{re.escape(role_name)}/.+"
+    )
+    for v in _listify(principal.get("AWS", [])):
+        if not isinstance(v, str) or "*" in v or "?" in v or v == role_arn:
+            continue
+        if exact_session.fullmatch(v):
+            continue
+        if _names_role(v, account, role_name) or _grantee({"AWS": v}, role_arn, account, role_name):
+            return v
+    return None
+
+
+_ROLE_PRINCIPAL = re.compile(r"arn:[^:]+:iam::(\d{12}):role/(?:.*/)?([^/]+)")
+
+
+def _names_role(value: str, account: str, role_name: str) -> bool:
+    """Whether a principal value is a role ARN of ``account`` whose name is
+    ``role_name`` in any case, with any path."""
+    m = _ROLE_PRINCIPAL.fullmatch(value)
+    return m is not None and m[1] == account and m[2].lower() == role_name.lower()
 
 
 @lru_cache(maxsize=8192)

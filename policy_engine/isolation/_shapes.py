@@ -662,6 +662,8 @@ def _key_fence(d: _Stmt, key: str) -> bool:
     ``IfExists``, or ``ForAnyValue:``): it denies every request whose value (each of
     its values) falls outside its own values, so what it lets through is exactly
     what the positive operator admits."""
+    if _case_twins(d.raw) is not None:
+        return False  # which of its values AWS tests is not known: no sure fence
     conds = _conditions(d.raw)
     # Without a set operator, a multivalued request value makes the operator false
     # (the evaluator's reading): such a Deny never applies and fences nothing.
@@ -689,6 +691,30 @@ def _demands_absent(cond: Condition) -> bool:
         cond.base_operator == "Null"
         and bool(cond.values)
         and all(str(v).lower() == "true" for v in cond.values)
+    )
+
+
+def _case_twins(raw: Mapping[str, Any]) -> tuple[str, str, str] | None:
+    """``(operator, key, other spelling)`` when one operator block of the statement's
+    Condition names a key twice in different case (``s3:prefix`` and ``S3:Prefix``).
+    Condition key names are case-insensitive (IAM User Guide, "IAM JSON policy
+    elements: Condition": ``aws:SourceIP`` is ``AWS:SourceIp``), so both name one key,
+    and AWS does not document whether it tests both values (AND), the first or the
+    last: no reading of such a block is sure, so it is never narrowed by."""
+    for op, block in raw.get("Condition", {}).items():
+        seen: dict[str, str] = {}
+        for key in block:
+            first = seen.setdefault(str(key).lower(), str(key))
+            if first != key:
+                return str(op), first, str(key)
+    return None
+
+
+def _twins_text(twins: tuple[str, str, str]) -> str:
+    op, first, second = twins
+    return (
+        f"`{op}` names the condition key `{first}` twice (`{first}`, `{second}`): key "
+        "names are case-insensitive and AWS does not document which value it tests"
     )
 
 

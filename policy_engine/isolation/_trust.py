@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..evaluate import StatementRef
+from ._shapes import _case_twins
 from ._strings import _listify
 
 #: The STS actions that mint a session of the role (IAM User Guide, "Comparing the AWS
@@ -139,6 +140,8 @@ def _limited_to_vendors(st: Mapping[str, Any], vendors: Sequence[str]) -> bool:
     condition = st.get("Condition")
     if not isinstance(condition, Mapping) or not vendors:
         return False
+    if _case_twins(st) is not None:
+        return False  # a key named twice in different case: which value AWS tests is unknown
     for operator, block in condition.items():
         if not isinstance(block, Mapping) or str(operator).lower() not in _LIMITING:
             continue
