@@ -321,6 +321,11 @@ class TenantMetrics:
             )
             if value is not None
         )
+        # A back end shared by invocations (a Powertools `Metrics` keeps its sets at
+        # class level) may still hold what was written outside any invocation, or what
+        # a failed flush left: none of it is this invocation's, so none of it may go
+        # out stamped with this tenant.
+        _discard(sink)
         self._stamp()
 
     def _stamp(self) -> None:
@@ -340,8 +345,13 @@ class TenantMetrics:
         self.sink.add_dimension(name, value)
 
     def add_property(self, key: str, value: Any) -> None:
-        """A searchable member of the document that is not a dimension."""
+        """A searchable member of the document that is not a dimension. With a
+        Powertools back end the value must be one JSON can write (its flush has no
+        fall-back): a ``Decimal`` or another object raises :class:`MetricsError` here,
+        not at the flush."""
         _not_stamped("a property name", key)
+        if not isinstance(self.sink, EmfMetrics):
+            _json_value(key, value)
         self.sink.add_metadata(key, value)
 
     def flush(self) -> list[dict[str, Any]]:
@@ -349,11 +359,36 @@ class TenantMetrics:
         if self.flushed:
             return []
         self.flushed = True
-        self._stamp()  # whatever was written to the sink meanwhile, the stamp wins
-        if isinstance(self.sink, EmfMetrics):
-            return self.sink.flush_metrics()
-        self.sink.flush_metrics()
-        return []
+        try:
+            self._stamp()  # whatever was written to the sink meanwhile, the stamp wins
+            if isinstance(self.sink, EmfMetrics):
+                return self.sink.flush_metrics()
+            self.sink.flush_metrics()
+            return []
+        finally:
+            # A flush that failed (a value its JSON cannot write, an output that
+            # raised) leaves the sets filled: emptied here, so they are never written
+            # later under another invocation's tenant.
+            _discard(self.sink)
+
+
+def _discard(sink: Any) -> None:
+    """Empty what ``sink`` holds (metrics, dimensions, properties; its default
+    dimensions stay)."""
+    clear = getattr(sink, "clear_metrics", None)
+    if callable(clear):
+        clear()
+
+
+def _json_value(key: str, value: Any) -> None:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise MetricsError(
+            f"property `{key}`: a {type(value).__name__} cannot be written as JSON by the "
+            f"metrics back end ({exc}); pass a string, number, boolean, list or dict "
+            "(str() or float() of a Decimal)"
+        ) from None
 
 
 def _restamp(sink: Any, key: str, value: str, placement: Placement) -> None:
