@@ -170,21 +170,36 @@ def _is_powertools_logger(base: Any) -> bool:
 
 
 class StampFilter(logging.Filter):
-    """Put on the handler of a Powertools ``Logger`` while an invocation is open: every
-    record that handler writes carries the stamped ``tenant_id`` and ``tier``, whatever
-    the record's ``extra`` or keyword arguments said (Powertools lets a record's extra
-    fields override the appended keys). Records written straight through the logger,
-    through its child loggers or through the standard logger under it are covered;
-    between invocations (``stamp`` is ``None``) records pass unchanged."""
+    """Put on the handler of a Powertools ``Logger``: every record that handler writes
+    in an invocation's context carries that invocation's ``tenant_id`` and ``tier``,
+    whatever the record's ``extra`` or keyword arguments said (Powertools lets a
+    record's extra fields override the appended keys). Records written straight
+    through the logger, through its child loggers or through the standard logger under
+    it are covered.
+
+    The stamp is the invocation's context variable
+    (:data:`policy_engine._invocation.current_stamp`), read in the context the record
+    is written in, never the last invocation opened in the process: a record written
+    while the logger carries appended keys (``armed``) from a context that belongs to
+    no invocation (a thread not started in a copy of the invocation's context, one
+    left over from an earlier invocation) carries no tenant and no tier, rather than
+    another invocation's. Between invocations records pass unchanged."""
 
     def __init__(self) -> None:
         super().__init__("policy_engine.stamp")
-        self.stamp: dict[str, str] | None = None
+        #: the logger carries stamped keys appended by an invocation
+        self.armed = False
 
     def filter(self, record: logging.LogRecord) -> bool:
-        stamp = self.stamp
+        from ._invocation import current_stamp
+
+        stamp = current_stamp.get()
         if stamp is not None:
             record.__dict__.update(stamp)
+        elif self.armed:
+            # Powertools drops keys whose value is None: neither the appended keys
+            # (another invocation's) nor this record's own extra fields name a tenant
+            record.__dict__.update(dict.fromkeys(STAMPED_KEYS))
         return True
 
 
@@ -202,6 +217,11 @@ def _handlers(base: Any) -> list[logging.Handler]:
 
 
 def _set_stamp(base: Any, stamp: dict[str, str] | None) -> None:
+    """Stamp the current context's records with ``stamp`` (``None``: no stamp) and arm
+    (or disarm) the :class:`StampFilter` of ``base``'s handlers."""
+    from ._invocation import current_stamp
+
+    current_stamp.set(dict(stamp) if stamp is not None else None)
     for handler in _handlers(base):
         found = [f for f in handler.filters if isinstance(f, StampFilter)]
         if not found and stamp is None:
@@ -209,7 +229,7 @@ def _set_stamp(base: Any, stamp: dict[str, str] | None) -> None:
         stamp_filter = found[0] if found else StampFilter()
         if not found:
             handler.addFilter(stamp_filter)
-        stamp_filter.stamp = stamp
+        stamp_filter.armed = stamp is not None
 
 
 class PowertoolsTenantLogger:
