@@ -12,6 +12,7 @@ tenant-aware logger; as a decorator and as its plain-function twin.
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import logging
 import time
@@ -475,14 +476,18 @@ def tenant_handler(
     - ``tracer``: a Powertools ``Tracer`` (or aws-xray-sdk's ``xray_recorder``):
       ``tenant_id`` and ``tier`` become X-Ray annotations.
     - ``guard``, ``dynamodb_partition_key``: passed to ``vendor.session_for``.
+
+    An ``async def`` handler gets an ``async`` wrapper: the scope opens in the task
+    that awaits it and closes when the handler's run ends. A synchronous handler that
+    returns an awaitable raises ``TypeError`` (its work would run outside the scope).
     """
     from .metrics import options as metrics_options
 
     opts = metrics_options(metrics)
 
     def decorate(func: Callable[..., Any]) -> Callable[[Mapping[str, Any], Any], Any]:
-        @functools.wraps(func)
-        def wrapper(event: Mapping[str, Any], context: Any) -> Any:
+        def opened(event: Mapping[str, Any]) -> tuple[TenantScope | None, Any]:
+            """The invocation's scope, or (None, the 401 answer)."""
             base = logger if logger is not None else _LOG
             try:
                 scope = tenant_scope(
@@ -507,10 +512,40 @@ def tenant_handler(
                 finally:
                     clear_tenant_keys(base)
                 if unauthorized is not None:
-                    return unauthorized(exc)
-                return _unauthorized_response()
+                    return None, unauthorized(exc)
+                return None, _unauthorized_response()
+            return scope, None
+
+        if inspect.iscoroutinefunction(func):
+            # The scope (logger stamp, metrics, guard tally: context variables of the
+            # task that awaits it) must span the handler's run, not its creation.
+            @functools.wraps(func)
+            async def async_wrapper(event: Mapping[str, Any], context: Any) -> Any:
+                scope, refused = opened(event)
+                if scope is None:
+                    return refused
+                with scope:
+                    return await func(event, context, scope)
+
+            return async_wrapper
+
+        @functools.wraps(func)
+        def wrapper(event: Mapping[str, Any], context: Any) -> Any:
+            scope, refused = opened(event)
+            if scope is None:
+                return refused
             with scope:
-                return func(event, context, scope)
+                result = func(event, context, scope)
+                if inspect.isawaitable(result):
+                    close = getattr(result, "close", None)
+                    if callable(close):
+                        close()  # never run outside the scope
+                    raise TypeError(
+                        f"handler `{getattr(func, '__name__', func)!r}` returned an awaitable: "
+                        "it would run after the tenant scope closed (no tenant on its logs "
+                        "and metrics); decorate the `async def` itself with tenant_handler"
+                    )
+                return result
 
         return wrapper
 
