@@ -376,10 +376,10 @@ class _Invocation:
             if recorder is not None and not recorder.flushed:
                 from .metrics import record_vendor_delta
 
-                recorder.add_metric("Invocations", 1)
-                recorder.add_metric("Errors", 1 if error is not None else 0)
+                recorder.record_runtime("Invocations", 1)
+                recorder.record_runtime("Errors", 1 if error is not None else 0)
                 elapsed = (time.perf_counter() - self.started) * 1000
-                recorder.add_metric("Duration", elapsed, "Milliseconds")
+                recorder.record_runtime("Duration", elapsed, "Milliseconds")
                 record_vendor_delta(recorder, {}, dict(self.tally))
                 recorder.flush()
         finally:
@@ -507,7 +507,7 @@ def tenant_handler(
                     base.warning("unauthorized: %s", _shown(str(exc), MAX_REFUSAL_CHARS))
                     if opts is not None:
                         recorder = opts.recorder()
-                        recorder.add_metric("Unauthorized", 1)
+                        recorder.record_runtime("Unauthorized", 1)
                         recorder.flush()
                 finally:
                     clear_tenant_keys(base)

@@ -111,6 +111,11 @@ def _stamped_error(kind: str, name: str) -> MetricsError:
 def _not_stamped(kind: str, name: object) -> None:
     if name in STAMPED:
         raise _stamped_error(kind, str(name))
+    if name in RUNTIME_METRICS:
+        raise MetricsError(
+            f"{kind} `{name}` is recorded by the runtime on every invocation (its tenant's "
+            "metering); handler code cannot set it (choose another name)"
+        )
 
 
 def _unit(unit: object) -> str:
@@ -340,6 +345,15 @@ class TenantMetrics:
         _not_stamped("a metric name", name)
         self.sink.add_metric(name=name, unit=_unit(unit), value=_number(value))
 
+    def record_runtime(self, name: str, value: float = 1.0, unit: Any = "Count") -> None:
+        """One of the runtime's own figures (:data:`RUNTIME_METRICS`), written over
+        whatever a direct write to the back end put under its name (a property, a
+        dimension, a metric), so the invocation's metering is the runtime's."""
+        if name not in RUNTIME_METRICS:
+            raise MetricsError(f"`{name}` is not one of the runtime's metrics")
+        _purge(self.sink, name)
+        self.sink.add_metric(name=name, unit=_unit(unit), value=_number(value))
+
     def add_dimension(self, name: str, value: str) -> None:
         _not_stamped("a dimension name", name)
         self.sink.add_dimension(name, value)
@@ -370,6 +384,25 @@ class TenantMetrics:
             # raised) leaves the sets filled: emptied here, so they are never written
             # later under another invocation's tenant.
             _discard(self.sink)
+
+
+def _purge(sink: Any, name: str) -> None:
+    """Remove ``name`` from what ``sink`` holds: its metrics, dimensions (extra
+    dimension sets too) and properties."""
+    if isinstance(sink, EmfMetrics):
+        sink._metrics.pop(name, None)
+        sink._dimensions.pop(name, None)
+        sink._metadata.pop(name, None)
+        return
+    provider = getattr(sink, "provider", sink)
+    for owner in (sink, provider):
+        for attr in ("metric_set", "metadata_set", "dimension_set"):
+            members = getattr(owner, attr, None)
+            if isinstance(members, dict):
+                members.pop(name, None)
+        for extra in getattr(owner, "dimension_sets", None) or ():
+            if isinstance(extra, dict):
+                extra.pop(name, None)
 
 
 def _discard(sink: Any) -> None:
@@ -468,6 +501,14 @@ VENDOR_METRICS: Mapping[str, str] = {
 }
 
 
+#: The metrics the runtime records on every invocation (and on a refused one): the
+#: tenant's metering. Handler code cannot set them (:class:`MetricsError`), and the
+#: runtime writes them over anything a direct write to the back end put there.
+RUNTIME_METRICS: frozenset[str] = frozenset(
+    {"Invocations", "Errors", "Duration", "StsLatency", "Unauthorized", *VENDOR_METRICS.values()}
+)
+
+
 def record_vendor_delta(
     recorder: TenantMetrics, before: Mapping[str, float], after: Mapping[str, float]
 ) -> None:
@@ -477,11 +518,11 @@ def record_vendor_delta(
     for key, name in VENDOR_METRICS.items():
         delta = after.get(key, 0) - before.get(key, 0)
         if delta or key in ("hits", "misses", "guard_refusals"):
-            recorder.add_metric(name, delta)
+            recorder.record_runtime(name, delta)
     calls = after.get("sts_calls", 0) - before.get("sts_calls", 0)
     if calls > 0:
         seconds = after.get("sts_seconds", 0.0) - before.get("sts_seconds", 0.0)
-        recorder.add_metric("StsLatency", max(seconds, 0.0) * 1000 / calls, "Milliseconds")
+        recorder.record_runtime("StsLatency", max(seconds, 0.0) * 1000 / calls, "Milliseconds")
 
 
 def add_metric(name: str, value: float = 1.0, unit: str = "Count") -> bool:
@@ -502,6 +543,7 @@ def current() -> TenantMetrics | None:
 
 __all__ = [
     "DEFAULT_NAMESPACE",
+    "RUNTIME_METRICS",
     "STAMPED",
     "UNITS",
     "EmfMetrics",
