@@ -25,6 +25,8 @@ current_logger: ContextVar[Any] = ContextVar("policy_engine_logger", default=Non
 current_metrics: ContextVar[Any] = ContextVar("policy_engine_metrics", default=None)
 #: the invocation's tally of vendor counters (name -> change during it), or ``None``
 current_tally: ContextVar[dict[str, float] | None] = ContextVar("policy_engine_tally", default=None)
+#: the keys stamped on the invocation's log records (``tenant_id``, ``tier``), or ``None``
+current_stamp: ContextVar[dict[str, str] | None] = ContextVar("policy_engine_stamp", default=None)
 
 
 def tally(name: str, amount: float) -> None:

@@ -17,7 +17,7 @@ tenant ID may hold, and whose other tenants the request may name), it refuses.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -216,6 +216,13 @@ class TenantPartitions:
                 + [f"{k} = {v.replace(_SLOT, tenant)}" for k, v in conditions]
             ),
         )
+
+    def partitioned_services(self, names: Iterable[str]) -> list[str]:
+        """Which of ``names`` (IAM service prefixes) have resources of the model that
+        are partitioned by tenant (all of them when a resource's ARN leaves its service
+        open): an operation of such a service that cannot be placed on a resource may
+        reach another tenant's partition."""
+        return [n for n in names if self._anywhere or n in self._by_service]
 
     def refusal(self, resource: str, context: Mapping[str, Any]) -> str | None:
         """Why the request on ``resource`` (with ``context``, the request's condition

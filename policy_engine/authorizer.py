@@ -167,12 +167,14 @@ class Authorizer:
     # -- the handler ------------------------------------------------------------------
 
     def __call__(self, event: Mapping[str, Any], context: Any = None) -> dict[str, Any]:
-        self._decision: Decision | None = None
+        # this request's decision, kept in the call: the handler object serves every
+        # request of the process, concurrent ones too
+        decided: list[Decision] = []
         try:
-            return self._handle(event)
+            return self._handle(event, decided)
         finally:
             if self.metrics is not None:
-                self._record(self._decision)
+                self._record(decided[-1] if decided else None)
 
     def _record(self, decision: Decision | None) -> None:
         """One EMF flush per invocation: ``AuthorizerDecisions`` by decision and reason
@@ -187,23 +189,25 @@ class Authorizer:
         recorder.add_metric("AuthorizerDecisions", 1)
         recorder.flush()
 
-    def _decided(self, decision: Decision) -> None:
-        self._decision = decision
+    def _decided(self, decision: Decision, decided: list[Decision]) -> None:
+        decided.append(decision)
         _log(decision, self.logger)
 
-    def _handle(self, event: Mapping[str, Any]) -> dict[str, Any]:
+    def _handle(self, event: Mapping[str, Any], decided: list[Decision]) -> dict[str, Any]:
         kind = event_kind(event)
         route = _route_arn(event, kind)
         try:
             claims = self.verify(_token(event, kind))
             tenant, tier = self.tenant_and_tier(claims)
         except TokenRejected as exc:
-            return self._refuse(kind, Decision(False, f"token: {exc}", route=route), 401)
+            decision = Decision(False, f"token: {exc}", route=route)
+            return self._refuse(kind, decision, 401, decided)
         except ClaimsRejected as exc:
-            return self._refuse(kind, Decision(False, f"claims: {exc}", route=route), 403)
+            decision = Decision(False, f"claims: {exc}", route=route)
+            return self._refuse(kind, decision, 403, decided)
         except Exception as exc:  # whatever a hostile request provokes: 401, never a 500
             reason = f"token: cannot be read ({type(exc).__name__})"
-            return self._refuse(kind, Decision(False, reason, route=route), 401)
+            return self._refuse(kind, Decision(False, reason, route=route), 401, decided)
         principal = _principal(claims, self.spec.principal_claim, tenant)
         policy, evaluator = self._tier_policy(tenant, tier)
         on_route = (
@@ -218,7 +222,7 @@ class Authorizer:
             principal,
             route,
         )
-        self._decided(decision)
+        self._decided(decision, decided)
         ctx = {"tenantId": tenant, "tier": tier}
         if kind == "http-v2" and self.http_api_response == "simple":
             return {"isAuthorized": on_route, "context": ctx}
@@ -368,10 +372,12 @@ class Authorizer:
             self._evaluators[key] = cached
         return cached
 
-    def _refuse(self, kind: EventKind, decision: Decision, status: int) -> dict[str, Any]:
+    def _refuse(
+        self, kind: EventKind, decision: Decision, status: int, decided: list[Decision]
+    ) -> dict[str, Any]:
         # the reason may quote what the request carried: escaped and bounded
         decision = replace(decision, reason=printable(decision.reason, MAX_REASON_CHARS))
-        self._decided(decision)
+        self._decided(decision, decided)
         if kind in ("rest-token", "rest-request") and status == 401:
             raise Unauthorized(decision.reason)
         if kind == "http-v2" and self.http_api_response == "simple":

@@ -49,7 +49,9 @@ With the catalogue (``guard_session(..., catalog=)``; the vendor always passes i
 every request the evaluator allows must also lie in the tenant's partitions of the
 resource model (:class:`policy_engine._partitions.TenantPartitions`): that check does
 not depend on the policies, so a misconfigured session template does not widen what
-the guard lets through. Refusal messages escape every non-printable character.
+the guard lets through; an operation the guard has no mapping for is then refused in
+permissive mode too when the model partitions its service (it cannot be placed on a
+partition). Refusal messages escape every non-printable character.
 
 What it cannot see: server-side effects (triggers, replication, what a stream or an
 S3 event later does), resource-based policies, SCPs, and keys the caller does not
@@ -935,11 +937,30 @@ class Guard:
         *,
         wire: bool,
         requests: list[IamRequest] | None = None,
+        iam_names: frozenset[str] = frozenset(),
     ) -> None:
         try:
             if requests is None:
                 requests = _map(service, operation, params, scope, wire=wire)
         except UnmappedOperation as exc:
+            modelled = (
+                self.partitions.partitioned_services(sorted({service, *iam_names}))
+                if self.partitions is not None
+                else []
+            )
+            if modelled:
+                # No resource to check against the tenant's partitions: in permissive
+                # mode too, an unmapped operation of a service whose resources the
+                # model partitions may reach another tenant's (PartiQL on a pooled
+                # table, object ACLs and attributes, batch secret reads).
+                self._count(operation)
+                raise _denied(
+                    operation,
+                    f"operation `{exc}` is not mapped to IAM requests and the resource "
+                    f"model partitions `{modelled[0]}` resources by tenant: the guard cannot "
+                    f"tell whose partition it reaches; denied for tenant `{self.tenant}` "
+                    "in strict and permissive mode",
+                ) from None
             if not self.strict:
                 (self.logger or log).warning(
                     "policy-engine guard: unmapped operation %s allowed (permissive)", exc
@@ -1028,7 +1049,7 @@ class Guard:
             # Decided later (see the class docstring); `params` is final here.
             context[_PENDING] = (service, operation, params)
             return
-        self._check(service, operation, params, self.scope, wire=True)
+        self._check(service, operation, params, self.scope, wire=True, iam_names=_iam_names(model))
 
     def _decide_sqs(self, context: dict[str, Any], endpoint: Any, region: Any) -> None:
         service, operation, params = context[_PENDING]
@@ -1112,6 +1133,15 @@ class Guard:
         else:
             self._check(service, operation, params, self.scope, wire=True)
         context[_DECIDED] = True
+
+
+def _iam_names(model: Any) -> frozenset[str]:
+    """The names the service of an operation model goes by in IAM and ARNs besides its
+    botocore name (its signing name and endpoint prefix: ``apigatewaymanagementapi``
+    signs as ``execute-api``, ``stepfunctions`` as ``states``)."""
+    service_model = model.service_model
+    names = (getattr(service_model, "signing_name", None), service_model.endpoint_prefix)
+    return frozenset(n for n in names if isinstance(n, str) and n)
 
 
 def _printable(text: str) -> str:

@@ -12,6 +12,7 @@ tenant-aware logger; as a decorator and as its plain-function twin.
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import logging
 import time
@@ -170,21 +171,36 @@ def _is_powertools_logger(base: Any) -> bool:
 
 
 class StampFilter(logging.Filter):
-    """Put on the handler of a Powertools ``Logger`` while an invocation is open: every
-    record that handler writes carries the stamped ``tenant_id`` and ``tier``, whatever
-    the record's ``extra`` or keyword arguments said (Powertools lets a record's extra
-    fields override the appended keys). Records written straight through the logger,
-    through its child loggers or through the standard logger under it are covered;
-    between invocations (``stamp`` is ``None``) records pass unchanged."""
+    """Put on the handler of a Powertools ``Logger``: every record that handler writes
+    in an invocation's context carries that invocation's ``tenant_id`` and ``tier``,
+    whatever the record's ``extra`` or keyword arguments said (Powertools lets a
+    record's extra fields override the appended keys). Records written straight
+    through the logger, through its child loggers or through the standard logger under
+    it are covered.
+
+    The stamp is the invocation's context variable
+    (:data:`policy_engine._invocation.current_stamp`), read in the context the record
+    is written in, never the last invocation opened in the process: a record written
+    while the logger carries appended keys (``armed``) from a context that belongs to
+    no invocation (a thread not started in a copy of the invocation's context, one
+    left over from an earlier invocation) carries no tenant and no tier, rather than
+    another invocation's. Between invocations records pass unchanged."""
 
     def __init__(self) -> None:
         super().__init__("policy_engine.stamp")
-        self.stamp: dict[str, str] | None = None
+        #: the logger carries stamped keys appended by an invocation
+        self.armed = False
 
     def filter(self, record: logging.LogRecord) -> bool:
-        stamp = self.stamp
+        from ._invocation import current_stamp
+
+        stamp = current_stamp.get()
         if stamp is not None:
             record.__dict__.update(stamp)
+        elif self.armed:
+            # Powertools drops keys whose value is None: neither the appended keys
+            # (another invocation's) nor this record's own extra fields name a tenant
+            record.__dict__.update(dict.fromkeys(STAMPED_KEYS))
         return True
 
 
@@ -202,6 +218,11 @@ def _handlers(base: Any) -> list[logging.Handler]:
 
 
 def _set_stamp(base: Any, stamp: dict[str, str] | None) -> None:
+    """Stamp the current context's records with ``stamp`` (``None``: no stamp) and arm
+    (or disarm) the :class:`StampFilter` of ``base``'s handlers."""
+    from ._invocation import current_stamp
+
+    current_stamp.set(dict(stamp) if stamp is not None else None)
     for handler in _handlers(base):
         found = [f for f in handler.filters if isinstance(f, StampFilter)]
         if not found and stamp is None:
@@ -209,7 +230,7 @@ def _set_stamp(base: Any, stamp: dict[str, str] | None) -> None:
         stamp_filter = found[0] if found else StampFilter()
         if not found:
             handler.addFilter(stamp_filter)
-        stamp_filter.stamp = stamp
+        stamp_filter.armed = stamp is not None
 
 
 class PowertoolsTenantLogger:
@@ -355,10 +376,10 @@ class _Invocation:
             if recorder is not None and not recorder.flushed:
                 from .metrics import record_vendor_delta
 
-                recorder.add_metric("Invocations", 1)
-                recorder.add_metric("Errors", 1 if error is not None else 0)
+                recorder.record_runtime("Invocations", 1)
+                recorder.record_runtime("Errors", 1 if error is not None else 0)
                 elapsed = (time.perf_counter() - self.started) * 1000
-                recorder.add_metric("Duration", elapsed, "Milliseconds")
+                recorder.record_runtime("Duration", elapsed, "Milliseconds")
                 record_vendor_delta(recorder, {}, dict(self.tally))
                 recorder.flush()
         finally:
@@ -455,14 +476,18 @@ def tenant_handler(
     - ``tracer``: a Powertools ``Tracer`` (or aws-xray-sdk's ``xray_recorder``):
       ``tenant_id`` and ``tier`` become X-Ray annotations.
     - ``guard``, ``dynamodb_partition_key``: passed to ``vendor.session_for``.
+
+    An ``async def`` handler gets an ``async`` wrapper: the scope opens in the task
+    that awaits it and closes when the handler's run ends. A synchronous handler that
+    returns an awaitable raises ``TypeError`` (its work would run outside the scope).
     """
     from .metrics import options as metrics_options
 
     opts = metrics_options(metrics)
 
     def decorate(func: Callable[..., Any]) -> Callable[[Mapping[str, Any], Any], Any]:
-        @functools.wraps(func)
-        def wrapper(event: Mapping[str, Any], context: Any) -> Any:
+        def opened(event: Mapping[str, Any]) -> tuple[TenantScope | None, Any]:
+            """The invocation's scope, or (None, the 401 answer)."""
             base = logger if logger is not None else _LOG
             try:
                 scope = tenant_scope(
@@ -482,15 +507,45 @@ def tenant_handler(
                     base.warning("unauthorized: %s", _shown(str(exc), MAX_REFUSAL_CHARS))
                     if opts is not None:
                         recorder = opts.recorder()
-                        recorder.add_metric("Unauthorized", 1)
+                        recorder.record_runtime("Unauthorized", 1)
                         recorder.flush()
                 finally:
                     clear_tenant_keys(base)
                 if unauthorized is not None:
-                    return unauthorized(exc)
-                return _unauthorized_response()
+                    return None, unauthorized(exc)
+                return None, _unauthorized_response()
+            return scope, None
+
+        if inspect.iscoroutinefunction(func):
+            # The scope (logger stamp, metrics, guard tally: context variables of the
+            # task that awaits it) must span the handler's run, not its creation.
+            @functools.wraps(func)
+            async def async_wrapper(event: Mapping[str, Any], context: Any) -> Any:
+                scope, refused = opened(event)
+                if scope is None:
+                    return refused
+                with scope:
+                    return await func(event, context, scope)
+
+            return async_wrapper
+
+        @functools.wraps(func)
+        def wrapper(event: Mapping[str, Any], context: Any) -> Any:
+            scope, refused = opened(event)
+            if scope is None:
+                return refused
             with scope:
-                return func(event, context, scope)
+                result = func(event, context, scope)
+                if inspect.isawaitable(result):
+                    close = getattr(result, "close", None)
+                    if callable(close):
+                        close()  # never run outside the scope
+                    raise TypeError(
+                        f"handler `{getattr(func, '__name__', func)!r}` returned an awaitable: "
+                        "it would run after the tenant scope closed (no tenant on its logs "
+                        "and metrics); decorate the `async def` itself with tenant_handler"
+                    )
+                return result
 
         return wrapper
 

@@ -111,6 +111,11 @@ def _stamped_error(kind: str, name: str) -> MetricsError:
 def _not_stamped(kind: str, name: object) -> None:
     if name in STAMPED:
         raise _stamped_error(kind, str(name))
+    if name in RUNTIME_METRICS:
+        raise MetricsError(
+            f"{kind} `{name}` is recorded by the runtime on every invocation (its tenant's "
+            "metering); handler code cannot set it (choose another name)"
+        )
 
 
 def _unit(unit: object) -> str:
@@ -321,6 +326,11 @@ class TenantMetrics:
             )
             if value is not None
         )
+        # A back end shared by invocations (a Powertools `Metrics` keeps its sets at
+        # class level) may still hold what was written outside any invocation, or what
+        # a failed flush left: none of it is this invocation's, so none of it may go
+        # out stamped with this tenant.
+        _discard(sink)
         self._stamp()
 
     def _stamp(self) -> None:
@@ -335,13 +345,27 @@ class TenantMetrics:
         _not_stamped("a metric name", name)
         self.sink.add_metric(name=name, unit=_unit(unit), value=_number(value))
 
+    def record_runtime(self, name: str, value: float = 1.0, unit: Any = "Count") -> None:
+        """One of the runtime's own figures (:data:`RUNTIME_METRICS`), written over
+        whatever a direct write to the back end put under its name (a property, a
+        dimension, a metric), so the invocation's metering is the runtime's."""
+        if name not in RUNTIME_METRICS:
+            raise MetricsError(f"`{name}` is not one of the runtime's metrics")
+        _purge(self.sink, name)
+        self.sink.add_metric(name=name, unit=_unit(unit), value=_number(value))
+
     def add_dimension(self, name: str, value: str) -> None:
         _not_stamped("a dimension name", name)
         self.sink.add_dimension(name, value)
 
     def add_property(self, key: str, value: Any) -> None:
-        """A searchable member of the document that is not a dimension."""
+        """A searchable member of the document that is not a dimension. With a
+        Powertools back end the value must be one JSON can write (its flush has no
+        fall-back): a ``Decimal`` or another object raises :class:`MetricsError` here,
+        not at the flush."""
         _not_stamped("a property name", key)
+        if not isinstance(self.sink, EmfMetrics):
+            _json_value(key, value)
         self.sink.add_metadata(key, value)
 
     def flush(self) -> list[dict[str, Any]]:
@@ -349,11 +373,55 @@ class TenantMetrics:
         if self.flushed:
             return []
         self.flushed = True
-        self._stamp()  # whatever was written to the sink meanwhile, the stamp wins
-        if isinstance(self.sink, EmfMetrics):
-            return self.sink.flush_metrics()
-        self.sink.flush_metrics()
-        return []
+        try:
+            self._stamp()  # whatever was written to the sink meanwhile, the stamp wins
+            if isinstance(self.sink, EmfMetrics):
+                return self.sink.flush_metrics()
+            self.sink.flush_metrics()
+            return []
+        finally:
+            # A flush that failed (a value its JSON cannot write, an output that
+            # raised) leaves the sets filled: emptied here, so they are never written
+            # later under another invocation's tenant.
+            _discard(self.sink)
+
+
+def _purge(sink: Any, name: str) -> None:
+    """Remove ``name`` from what ``sink`` holds: its metrics, dimensions (extra
+    dimension sets too) and properties."""
+    if isinstance(sink, EmfMetrics):
+        sink._metrics.pop(name, None)
+        sink._dimensions.pop(name, None)
+        sink._metadata.pop(name, None)
+        return
+    provider = getattr(sink, "provider", sink)
+    for owner in (sink, provider):
+        for attr in ("metric_set", "metadata_set", "dimension_set"):
+            members = getattr(owner, attr, None)
+            if isinstance(members, dict):
+                members.pop(name, None)
+        for extra in getattr(owner, "dimension_sets", None) or ():
+            if isinstance(extra, dict):
+                extra.pop(name, None)
+
+
+def _discard(sink: Any) -> None:
+    """Empty what ``sink`` holds (metrics, dimensions, properties; its default
+    dimensions stay)."""
+    clear = getattr(sink, "clear_metrics", None)
+    if callable(clear):
+        clear()
+
+
+def _json_value(key: str, value: Any) -> None:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise MetricsError(
+            f"property `{key}`: a {type(value).__name__} cannot be written as JSON by the "
+            f"metrics back end ({exc}); pass a string, number, boolean, list or dict "
+            "(str() or float() of a Decimal)"
+        ) from None
 
 
 def _restamp(sink: Any, key: str, value: str, placement: Placement) -> None:
@@ -433,6 +501,14 @@ VENDOR_METRICS: Mapping[str, str] = {
 }
 
 
+#: The metrics the runtime records on every invocation (and on a refused one): the
+#: tenant's metering. Handler code cannot set them (:class:`MetricsError`), and the
+#: runtime writes them over anything a direct write to the back end put there.
+RUNTIME_METRICS: frozenset[str] = frozenset(
+    {"Invocations", "Errors", "Duration", "StsLatency", "Unauthorized", *VENDOR_METRICS.values()}
+)
+
+
 def record_vendor_delta(
     recorder: TenantMetrics, before: Mapping[str, float], after: Mapping[str, float]
 ) -> None:
@@ -442,11 +518,11 @@ def record_vendor_delta(
     for key, name in VENDOR_METRICS.items():
         delta = after.get(key, 0) - before.get(key, 0)
         if delta or key in ("hits", "misses", "guard_refusals"):
-            recorder.add_metric(name, delta)
+            recorder.record_runtime(name, delta)
     calls = after.get("sts_calls", 0) - before.get("sts_calls", 0)
     if calls > 0:
         seconds = after.get("sts_seconds", 0.0) - before.get("sts_seconds", 0.0)
-        recorder.add_metric("StsLatency", max(seconds, 0.0) * 1000 / calls, "Milliseconds")
+        recorder.record_runtime("StsLatency", max(seconds, 0.0) * 1000 / calls, "Milliseconds")
 
 
 def add_metric(name: str, value: float = 1.0, unit: str = "Count") -> bool:
@@ -467,6 +543,7 @@ def current() -> TenantMetrics | None:
 
 __all__ = [
     "DEFAULT_NAMESPACE",
+    "RUNTIME_METRICS",
     "STAMPED",
     "UNITS",
     "EmfMetrics",

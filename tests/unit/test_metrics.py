@@ -189,7 +189,7 @@ def test_powertools_metrics_back_end(capsys: pytest.CaptureFixture[str]) -> None
     assert doc["OrdersRead"] == [1.0]
     # the next invocation starts clean: Powertools clears dimensions and metadata at flush
     m = options.recorder(None, None)
-    m.add_metric("Unauthorized", 1)
+    m.record_runtime("Unauthorized", 1)  # what the runtime records on a 401
     m.flush()
     (doc,) = emf_documents(capsys.readouterr().out)
     assert_emf(doc)
