@@ -12,11 +12,12 @@ error names the file and the key path.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -254,6 +255,49 @@ def find_manifest(root: Path) -> Path:
     )
 
 
+_ARN_FIELDS = ("partition", "service", "region", "account")
+
+
+def _check_arn_fields(
+    where: str, base: str, service: str, arn: str, partitions: Sequence[Partition]
+) -> None:
+    """A resource's ARN names its `service`, and each ARN partition lies in the
+    resource's partition, service, region and account: a partition elsewhere (an
+    account ID typed wrong in one of them) is no part of the resource, and the proof
+    would report the resource's names as no tenant's partition, far from the cause."""
+    fields = arn.split(":", 5)
+    if len(fields) < 6:
+        return  # the schema's ARN pattern speaks for the form
+    if fields[2] != service and not _has_glob(fields[2]):
+        raise CatalogError(
+            where,
+            f"the ARN names service `{fields[2]}`, but the resource is of service "
+            f"`{service}`",
+            key_path=f"{base}.arn",
+        )
+    for i, part in enumerate(partitions):
+        if part.arn is None:
+            continue
+        theirs = part.arn.split(":", 5)
+        if len(theirs) < 6:
+            continue
+        for label, mine, their in zip(_ARN_FIELDS, fields[1:5], theirs[1:5], strict=True):
+            if "{tenant}" in their or _has_glob(their):
+                continue
+            if fnmatch.fnmatchcase(their, mine) if _has_glob(mine) else their == mine:
+                continue
+            raise CatalogError(
+                where,
+                f"the partition's {label} `{their}` differs from the resource's `arn` "
+                f"({label} `{mine}`): a partition must lie in the resource it divides",
+                key_path=f"{base}.partitions[{i}].arn",
+            )
+
+
+def _has_glob(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
 def read_manifest(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -412,10 +456,12 @@ def _load_catalog(root: Path, stage: str | None) -> Catalog:
                     '"dynamodb:LeadingKeys", value = "{tenant}" }`',
                     key_path=f"{base}.{field_name}",
                 )
+        resource_arn = subst(spec["arn"], f"{base}.arn")
+        _check_arn_fields(where, base, spec["service"], resource_arn, partitions)
         resources[name] = ResourceSpec(
             name=name,
             service=spec["service"],
-            arn=subst(spec["arn"], f"{base}.arn"),
+            arn=resource_arn,
             partitions=tuple(partitions),
             description=spec.get("description", ""),
             policy=policy,
