@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, NoReturn, TextIO
 
 from . import __version__
@@ -448,10 +449,10 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             summaries.append(files_summary(readable))
         if templates:
             progress.show(f"linting {len(templates)} templates")
-            found, readable = _lint_templates(templates, parameters, args.catalog)
+            found, readable, deployed = _lint_templates(templates, parameters, args.catalog)
             findings.extend(found)
             linted += readable
-            summaries.append(files_summary(readable))
+            summaries.append(replace(files_summary(readable), deployed=deployed))
     finally:
         progress.clear()
     if linted == 0:
@@ -486,13 +487,15 @@ def _is_template(path: Any) -> bool:
 
 def _lint_templates(
     paths: Sequence[Any], parameters: dict[str, str], catalog_dir: str | None
-) -> tuple[list[Any], int]:
+) -> tuple[list[Any], int, tuple[Any, ...]]:
     """Every template's policies through every rule; with a catalogue, the deployed
-    tier roles against it. Returns the findings and how many templates were read."""
+    tier roles against it. Returns the findings, how many templates were read and the
+    deployed proof's summary (none without a catalogue)."""
     from .catalog import load_catalog
     from .iac import TemplateError, read_template
     from .lint import Finding
-    from .lint._iac import check_deployment, lint_template
+    from .lint._iac import check_deployment_report, lint_template
+    from .lint._summary import DeployedSummary
 
     catalog = load_catalog(catalog_dir) if catalog_dir else None
     if catalog is not None:
@@ -526,9 +529,12 @@ def _lint_templates(
             continue
         read.append(template)
         findings.extend(lint_template(template, tier_roles, model))
+    deployed: tuple[DeployedSummary, ...] = ()
     if catalog is not None and read:
-        findings.extend(check_deployment(catalog, read))
-    return findings, len(read)
+        found, tiers = check_deployment_report(catalog, read)
+        findings.extend(found)
+        deployed = (DeployedSummary(str(catalog.root), tiers),)
+    return findings, len(read), deployed
 
 
 class _Progress:
