@@ -342,9 +342,16 @@ def _load_catalog(root: Path, stage: str | None) -> Catalog:
 
     issues = list(issues_from(catalog_validator().iter_errors(raw)))
     if issues:
-        first = issues[0]
-        more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
-        raise CatalogError(where, first.message + more, key_path=first.path)
+        # An unknown key first: a misspelt key also leaves the key it meant missing,
+        # and the misspelling is the cause.
+        issues.sort(key=lambda i: not i.message.startswith("unknown key"))
+        first, rest = issues[0], issues[1:]
+        more = "; ".join(f"{i.path}: {i.message}" for i in rest[:3])
+        if len(rest) > 3:
+            more += f"; and {len(rest) - 3} more"
+        raise CatalogError(
+            where, first.message + (f" (also {more})" if more else ""), key_path=first.path
+        )
 
     try:
         language = TenantIdLanguage.from_spec(raw["tenant_id"])
