@@ -271,8 +271,7 @@ def _check_arn_fields(
     if fields[2] != service and not _has_glob(fields[2]):
         raise CatalogError(
             where,
-            f"the ARN names service `{fields[2]}`, but the resource is of service "
-            f"`{service}`",
+            f"the ARN names service `{fields[2]}`, but the resource is of service `{service}`",
             key_path=f"{base}.arn",
         )
     for i, part in enumerate(partitions):

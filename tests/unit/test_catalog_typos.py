@@ -71,4 +71,3 @@ def test_a_misspelt_statement_key_in_a_policy() -> None:
     with pytest.raises(PolicyParseError) as info:
         parse_policy(doc, kind="identity")
     assert "did you mean `Action`?" in str(info.value)
-
