@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import Any, Literal, TypeAlias
 
 from ._resources import bundled_catalog_dir
-from .errors import CatalogError, UnknownTemplate, UnknownTier
+from .errors import CatalogError, SchemaIssue, UnknownTemplate, UnknownTier
 from .model import json_path_join
 from .tenancy import TenantIdLanguage, UnsupportedTenantPattern, session_name_problem
 
@@ -255,6 +255,39 @@ def find_manifest(root: Path) -> Path:
     )
 
 
+def _placeholder_hints(raw: Mapping[str, Any]) -> dict[str, str]:
+    """For each partition whose `arn` or `value` names a placeholder that is neither
+    ``{tenant}`` nor a constant (``{tenat}``), a message naming it: the schema only says
+    the partition lacks ``{tenant}``."""
+    import difflib
+
+    constants = raw.get("constants")
+    names = ["tenant", *(constants if isinstance(constants, Mapping) else ())]
+    hints: dict[str, str] = {}
+    resources = raw.get("resources")
+    for rname, spec in (resources if isinstance(resources, Mapping) else {}).items():
+        parts = spec.get("partitions") if isinstance(spec, Mapping) else None
+        for i, part in enumerate(parts if isinstance(parts, list) else ()):
+            if not isinstance(part, Mapping):
+                continue
+            for key in ("arn", "value"):
+                text = part.get(key)
+                if not isinstance(text, str) or "{tenant}" in text:
+                    continue
+                for name in _PLACEHOLDER.findall(text):
+                    if name in names:
+                        continue
+                    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+                    hints[f"$.resources.{rname}.partitions[{i}]"] = (
+                        f"`{key}` names `{{{name}}}`, which is neither `{{tenant}}` nor a "
+                        "constant"
+                        + (f" (did you mean `{{{close[0]}}}`?)" if close else "")
+                        + "; a partition says where one tenant's part lives, with `{tenant}`"
+                    )
+                    break
+    return hints
+
+
 _ARN_FIELDS = ("partition", "service", "region", "account")
 
 
@@ -344,6 +377,8 @@ def _load_catalog(root: Path, stage: str | None) -> Catalog:
         # An unknown key first: a misspelt key also leaves the key it meant missing,
         # and the misspelling is the cause.
         issues.sort(key=lambda i: not i.message.startswith("unknown key"))
+        hints = _placeholder_hints(raw)
+        issues = [SchemaIssue(i.path, hints[i.path]) if i.path in hints else i for i in issues]
         first, rest = issues[0], issues[1:]
         more = "; ".join(f"{i.path}: {i.message}" for i in rest[:3])
         if len(rest) > 3:

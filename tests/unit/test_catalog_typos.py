@@ -71,3 +71,13 @@ def test_a_misspelt_statement_key_in_a_policy() -> None:
     with pytest.raises(PolicyParseError) as info:
         parse_policy(doc, kind="identity")
     assert "did you mean `Action`?" in str(info.value)
+
+
+def test_a_misspelt_tenant_placeholder_is_named(catalogue_copy: Edit) -> None:
+    old = '{jobs_queue_prefix}-{tenant}" }]'
+    with pytest.raises(CatalogError) as info:
+        load_catalog(catalogue_copy(_first(old, old.replace("{tenant}", "{tenat}"))))
+    message = str(info.value)
+    assert "$.resources.jobs.partitions[0]" in message
+    assert "`{tenat}`, which is neither `{tenant}` nor a constant" in message
+    assert "did you mean `{tenant}`?" in message
