@@ -288,6 +288,20 @@ def _placeholder_hints(raw: Mapping[str, Any]) -> dict[str, str]:
     return hints
 
 
+def _placement_hints(raw: Mapping[str, Any]) -> dict[str, str]:
+    """For each tier resource held neither `pooled` nor `silo`, a message quoting it."""
+    hints: dict[str, str] = {}
+    tiers = raw.get("tiers")
+    for tname, spec in (tiers if isinstance(tiers, Mapping) else {}).items():
+        held = spec.get("resources") if isinstance(spec, Mapping) else None
+        for rname, how in (held if isinstance(held, Mapping) else {}).items():
+            if how not in ("pooled", "silo"):
+                hints[f"$.tiers.{tname}.resources.{rname}"] = (
+                    f"`{how}`: a tier holds each resource `pooled` or `silo`"
+                )
+    return hints
+
+
 _ARN_FIELDS = ("partition", "service", "region", "account")
 
 
@@ -377,7 +391,7 @@ def _load_catalog(root: Path, stage: str | None) -> Catalog:
         # An unknown key first: a misspelt key also leaves the key it meant missing,
         # and the misspelling is the cause.
         issues.sort(key=lambda i: not i.message.startswith("unknown key"))
-        hints = _placeholder_hints(raw)
+        hints = {**_placeholder_hints(raw), **_placement_hints(raw)}
         issues = [SchemaIssue(i.path, hints[i.path]) if i.path in hints else i for i in issues]
         first, rest = issues[0], issues[1:]
         more = "; ".join(f"{i.path}: {i.message}" for i in rest[:3])

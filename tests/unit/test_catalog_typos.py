@@ -81,3 +81,11 @@ def test_a_misspelt_tenant_placeholder_is_named(catalogue_copy: Edit) -> None:
     assert "$.resources.jobs.partitions[0]" in message
     assert "`{tenat}`, which is neither `{tenant}` nor a constant" in message
     assert "did you mean `{tenant}`?" in message
+
+
+def test_a_wrong_placement_is_quoted(catalogue_copy: Edit) -> None:
+    with pytest.raises(CatalogError) as info:
+        load_catalog(catalogue_copy(_first('jobs = "pooled"', 'jobs = "poled"')))
+    message = str(info.value)
+    assert "$.tiers.basic.resources.jobs" in message
+    assert "`poled`: a tier holds each resource `pooled` or `silo`" in message
