@@ -12,7 +12,9 @@ The public API. Heavy parts (Jinja2, JSON Schema, action data) load on first use
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -94,6 +96,23 @@ _LAZY = {
     "TenantContext": "tenancy",
     "TenantIdLanguage": "tenancy",
 }
+
+
+#: Public names that are also submodule names: the import system sets a submodule on
+#: its package once imported, which would make ``from policy_engine import evaluate``
+#: the module ``policy_engine.evaluate`` instead of the function, depending on what was
+#: imported before. Import the module as ``importlib.import_module("policy_engine.evaluate")``.
+_SHADOWED = frozenset({"evaluate"})
+
+
+class _Package(ModuleType):
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _SHADOWED and isinstance(value, ModuleType):
+            return  # the public function keeps the name
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:

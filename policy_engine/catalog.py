@@ -12,11 +12,12 @@ error names the file and the key path.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,7 +25,7 @@ from types import MappingProxyType
 from typing import Any, Literal, TypeAlias
 
 from ._resources import bundled_catalog_dir
-from .errors import CatalogError, UnknownTemplate, UnknownTier
+from .errors import CatalogError, SchemaIssue, UnknownTemplate, UnknownTier
 from .model import json_path_join
 from .tenancy import TenantIdLanguage, UnsupportedTenantPattern, session_name_problem
 
@@ -254,6 +255,95 @@ def find_manifest(root: Path) -> Path:
     )
 
 
+def _placeholder_hints(raw: Mapping[str, Any]) -> dict[str, str]:
+    """For each partition whose `arn` or `value` names a placeholder that is neither
+    ``{tenant}`` nor a constant (``{tenat}``), a message naming it: the schema only says
+    the partition lacks ``{tenant}``."""
+    import difflib
+
+    constants = raw.get("constants")
+    names = ["tenant", *(constants if isinstance(constants, Mapping) else ())]
+    hints: dict[str, str] = {}
+    resources = raw.get("resources")
+    for rname, spec in (resources if isinstance(resources, Mapping) else {}).items():
+        parts = spec.get("partitions") if isinstance(spec, Mapping) else None
+        for i, part in enumerate(parts if isinstance(parts, list) else ()):
+            if not isinstance(part, Mapping):
+                continue
+            for key in ("arn", "value"):
+                text = part.get(key)
+                if not isinstance(text, str) or "{tenant}" in text:
+                    continue
+                for name in _PLACEHOLDER.findall(text):
+                    if name in names:
+                        continue
+                    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+                    hints[f"$.resources.{rname}.partitions[{i}]"] = (
+                        f"`{key}` names `{{{name}}}`, which is neither `{{tenant}}` nor a "
+                        "constant"
+                        + (f" (did you mean `{{{close[0]}}}`?)" if close else "")
+                        + "; a partition says where one tenant's part lives, with `{tenant}`"
+                    )
+                    break
+    return hints
+
+
+def _placement_hints(raw: Mapping[str, Any]) -> dict[str, str]:
+    """For each tier resource held neither `pooled` nor `silo`, a message quoting it."""
+    hints: dict[str, str] = {}
+    tiers = raw.get("tiers")
+    for tname, spec in (tiers if isinstance(tiers, Mapping) else {}).items():
+        held = spec.get("resources") if isinstance(spec, Mapping) else None
+        for rname, how in (held if isinstance(held, Mapping) else {}).items():
+            if how not in ("pooled", "silo"):
+                hints[f"$.tiers.{tname}.resources.{rname}"] = (
+                    f"`{how}`: a tier holds each resource `pooled` or `silo`"
+                )
+    return hints
+
+
+_ARN_FIELDS = ("partition", "service", "region", "account")
+
+
+def _check_arn_fields(
+    where: str, base: str, service: str, arn: str, partitions: Sequence[Partition]
+) -> None:
+    """A resource's ARN names its `service`, and each ARN partition lies in the
+    resource's partition, service, region and account: a partition elsewhere (an
+    account ID typed wrong in one of them) is no part of the resource, and the proof
+    would report the resource's names as no tenant's partition, far from the cause."""
+    fields = arn.split(":", 5)
+    if len(fields) < 6:
+        return  # the schema's ARN pattern speaks for the form
+    if fields[2] != service and not _has_glob(fields[2]):
+        raise CatalogError(
+            where,
+            f"the ARN names service `{fields[2]}`, but the resource is of service `{service}`",
+            key_path=f"{base}.arn",
+        )
+    for i, part in enumerate(partitions):
+        if part.arn is None:
+            continue
+        theirs = part.arn.split(":", 5)
+        if len(theirs) < 6:
+            continue
+        for label, mine, their in zip(_ARN_FIELDS, fields[1:5], theirs[1:5], strict=True):
+            if "{tenant}" in their or _has_glob(their):
+                continue
+            if fnmatch.fnmatchcase(their, mine) if _has_glob(mine) else their == mine:
+                continue
+            raise CatalogError(
+                where,
+                f"the partition's {label} `{their}` differs from the resource's `arn` "
+                f"({label} `{mine}`): a partition must lie in the resource it divides",
+                key_path=f"{base}.partitions[{i}].arn",
+            )
+
+
+def _has_glob(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
 def read_manifest(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -298,9 +388,18 @@ def _load_catalog(root: Path, stage: str | None) -> Catalog:
 
     issues = list(issues_from(catalog_validator().iter_errors(raw)))
     if issues:
-        first = issues[0]
-        more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
-        raise CatalogError(where, first.message + more, key_path=first.path)
+        # An unknown key first: a misspelt key also leaves the key it meant missing,
+        # and the misspelling is the cause.
+        issues.sort(key=lambda i: not i.message.startswith("unknown key"))
+        hints = {**_placeholder_hints(raw), **_placement_hints(raw)}
+        issues = [SchemaIssue(i.path, hints[i.path]) if i.path in hints else i for i in issues]
+        first, rest = issues[0], issues[1:]
+        more = "; ".join(f"{i.path}: {i.message}" for i in rest[:3])
+        if len(rest) > 3:
+            more += f"; and {len(rest) - 3} more"
+        raise CatalogError(
+            where, first.message + (f" (also {more})" if more else ""), key_path=first.path
+        )
 
     try:
         language = TenantIdLanguage.from_spec(raw["tenant_id"])
@@ -412,10 +511,12 @@ def _load_catalog(root: Path, stage: str | None) -> Catalog:
                     '"dynamodb:LeadingKeys", value = "{tenant}" }`',
                     key_path=f"{base}.{field_name}",
                 )
+        resource_arn = subst(spec["arn"], f"{base}.arn")
+        _check_arn_fields(where, base, spec["service"], resource_arn, partitions)
         resources[name] = ResourceSpec(
             name=name,
             service=spec["service"],
-            arn=subst(spec["arn"], f"{base}.arn"),
+            arn=resource_arn,
             partitions=tuple(partitions),
             description=spec.get("description", ""),
             policy=policy,

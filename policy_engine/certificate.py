@@ -144,7 +144,15 @@ def tier_status(catalog: Catalog, tier: str, path: str | Path | None = None) -> 
     other catalogue content, or silent about the tier."""
     where = certificate_path(catalog, path)
     doc = read_certificate(where)
-    again = f"write it again at build time: `policy-engine check-isolation --certificate {where}`"
+    # The command names this catalogue (and stage): without --catalog it would prove the
+    # one $POLICY_ENGINE_CATALOG names, or the bundled example, and certify that instead.
+    import shlex
+
+    stage = f" --stage {shlex.quote(catalog.stage)}" if catalog.stage is not None else ""
+    again = (
+        "write it again at build time: `policy-engine check-isolation --catalog "
+        f"{shlex.quote(str(catalog.root))}{stage} --certificate {shlex.quote(str(where))}`"
+    )
     if doc.get("policy_engine") != _version():
         raise CertificateError(
             f"the proof certificate `{where}` was written by policy-engine "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, NoReturn, TextIO
 
 from . import __version__
@@ -52,14 +53,20 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--tenant", help="tenant ID (not needed for a role template: it never sees one)"
     )
-    render.add_argument("--tier", required=True, help="tier name")
+    render.add_argument("--tier", help="tier name (required but with --resource)")
     which = render.add_mutually_exclusive_group()
+    which.add_argument(
+        "--resource",
+        help="the resource policy (`policy`) of this resource of the model: one document "
+        "for every tenant and tier, to deploy on the bucket, key, queue...",
+    )
     which.add_argument("--template", help="render only this template")
     which.add_argument(
         "--api", action="store_true", help="the tier's execute-api:Invoke policy (authorizer)"
     )
     render.add_argument("--catalog", help="catalogue folder (default: the bundled example)")
     render.add_argument("--minify", action="store_true", help="print minified JSON")
+    _stage_option(render)
     render.set_defaults(handler=_cmd_render)
 
     sim = sub.add_parser(
@@ -144,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     vend.add_argument("--region", help="AWS region of the STS client")
     vend.add_argument("--format", choices=("text", "json"), default="text")
     vend.add_argument("--show-secrets", action="store_true", help="also print the secret keys")
+    _stage_option(vend)
     vend.set_defaults(handler=_cmd_vend)
 
     lint = sub.add_parser(
@@ -210,6 +218,7 @@ def _add_deploy_commands(sub: Any) -> None:
     describe.add_argument("--catalog", help="catalogue folder (default: the bundled example)")
     describe.add_argument("--tier", action="append", help="only this tier (repeatable)")
     describe.add_argument("--format", choices=("text", "json"), default="text")
+    _stage_option(describe)
     describe.set_defaults(handler=_cmd_describe)
 
     export = sub.add_parser(
@@ -236,6 +245,7 @@ def _add_deploy_commands(sub: Any) -> None:
     )
     export.add_argument("--arch", choices=("x86_64", "arm64"), default="x86_64")
     export.add_argument("--python", default="3.12", help="SAM: the layer's Python (3.12)")
+    _stage_option(export)
     export.set_defaults(handler=_cmd_export)
 
     layer = sub.add_parser("layer", help="build the Lambda layer of the runtime modules")
@@ -285,7 +295,17 @@ def _add_deploy_commands(sub: Any) -> None:
     )
     plan.add_argument("--catalog", help="catalogue folder (default: the bundled example)")
     plan.add_argument("--format", choices=("text", "json"), default="text")
+    _stage_option(plan)
     plan.set_defaults(handler=_cmd_plan)
+
+
+def _stage_option(parser: argparse.ArgumentParser) -> None:
+    """``--stage``, as lint and check-isolation take it: every command that reads the
+    catalogue's constants reads the same stage (an export of the base constants after a
+    proof of `prod` would deploy the roles of another account)."""
+    parser.add_argument(
+        "--stage", help="apply [stages.STAGE.constants] (default: $POLICY_ENGINE_STAGE)"
+    )
 
 
 def _cmd_describe(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -294,7 +314,7 @@ def _cmd_describe(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
     from .catalog import load_catalog
     from .deploy.describe import describe_json, describe_text
 
-    catalog = load_catalog(args.catalog)
+    catalog = load_catalog(args.catalog, stage=args.stage)
     if args.format == "json":
         stdout.write(json.dumps(describe_json(catalog, args.tier), indent=2) + "\n")
     else:
@@ -306,7 +326,7 @@ def _cmd_export(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     from .catalog import load_catalog
     from .deploy.export import build_template, dumps, syntax_for, tenant_template
 
-    catalog = load_catalog(args.catalog)
+    catalog = load_catalog(args.catalog, stage=args.stage)
     if args.tier and not args.tenant:
         raise UsageError("--tier goes with --tenant (the tenant's tier)")
     if args.tenant:
@@ -369,7 +389,7 @@ def _cmd_plan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .catalog import load_catalog
     from .deploy.plan import build_plan, parse_tenants, plan_json
 
-    catalog = load_catalog(args.catalog)
+    catalog = load_catalog(args.catalog, stage=args.stage)
     if args.warm_containers is not None and args.warm_containers < 1:
         raise UsageError("--warm-containers must be at least 1")
     plan = build_plan(
@@ -448,10 +468,12 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             summaries.append(files_summary(readable))
         if templates:
             progress.show(f"linting {len(templates)} templates")
-            found, readable = _lint_templates(templates, parameters, args.catalog)
+            found, readable, deployed = _lint_templates(
+                templates, parameters, args.catalog, args.stage
+            )
             findings.extend(found)
             linted += readable
-            summaries.append(files_summary(readable))
+            summaries.append(replace(files_summary(readable), deployed=deployed))
     finally:
         progress.clear()
     if linted == 0:
@@ -485,16 +507,21 @@ def _is_template(path: Any) -> bool:
 
 
 def _lint_templates(
-    paths: Sequence[Any], parameters: dict[str, str], catalog_dir: str | None
-) -> tuple[list[Any], int]:
+    paths: Sequence[Any],
+    parameters: dict[str, str],
+    catalog_dir: str | None,
+    stage: str | None = None,
+) -> tuple[list[Any], int, tuple[Any, ...]]:
     """Every template's policies through every rule; with a catalogue, the deployed
-    tier roles against it. Returns the findings and how many templates were read."""
+    tier roles against it. Returns the findings, how many templates were read and the
+    deployed proof's summary (none without a catalogue)."""
     from .catalog import load_catalog
     from .iac import TemplateError, read_template
     from .lint import Finding
-    from .lint._iac import check_deployment, lint_template
+    from .lint._iac import check_deployment_report, lint_template
+    from .lint._summary import DeployedSummary
 
-    catalog = load_catalog(catalog_dir) if catalog_dir else None
+    catalog = load_catalog(catalog_dir, stage=stage) if catalog_dir else None
     if catalog is not None:
         constants = catalog.constants
         for pseudo, key in (
@@ -526,9 +553,12 @@ def _lint_templates(
             continue
         read.append(template)
         findings.extend(lint_template(template, tier_roles, model))
+    deployed: tuple[DeployedSummary, ...] = ()
     if catalog is not None and read:
-        findings.extend(check_deployment(catalog, read))
-    return findings, len(read)
+        found, tiers = check_deployment_report(catalog, read)
+        findings.extend(found)
+        deployed = (DeployedSummary(str(catalog.root), tiers),)
+    return findings, len(read), deployed
 
 
 class _Progress:
@@ -560,7 +590,9 @@ def _cmd_vend(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .vend import CredentialVendor
 
     vendor = CredentialVendor(
-        load_catalog(args.catalog), endpoint_url=args.endpoint_url, region=args.region
+        load_catalog(args.catalog, stage=args.stage),
+        endpoint_url=args.endpoint_url,
+        region=args.region,
     )
     request = vendor.prepare(args.tenant, args.tier)
     frozen = vendor.credentials_for(args.tenant, args.tier)
@@ -599,6 +631,13 @@ def _cmd_check_isolation(args: argparse.Namespace, stdout: TextIO, stderr: TextI
     catalog = load_catalog(args.catalog, stage=args.stage)
     for name in args.tier or ():
         catalog.tier(name)
+    from .render import Renderer
+
+    renderer = Renderer(catalog)
+    for name in args.tier or catalog.tiers:
+        # the tier roles' policies as export deploys them: a role template that uses
+        # the tenant is refused here (exit 2), not proved for a role that cannot exist
+        renderer.render_role_policies(name)
     results = check_catalog(catalog, tiers=args.tier, jobs=args.jobs)
     if args.certificate:
         from pathlib import Path
@@ -789,8 +828,12 @@ def _cmd_render(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     from .model import dumps
     from .render import Renderer
 
-    catalog = load_catalog(args.catalog)
+    catalog = load_catalog(args.catalog, stage=args.stage)
     renderer = Renderer(catalog)
+    if args.resource is not None:
+        return _render_resource(catalog, renderer, args, stdout)
+    if args.tier is None:
+        raise UsageError("render needs --tier (or --resource NAME for a resource policy)")
     tier = catalog.tier(args.tier)
     if args.template:
         names = tier.session_templates + tier.role_templates + tier.api_templates
@@ -816,6 +859,33 @@ def _cmd_render(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     else:
         policy = renderer.render_tier(args.tenant, args.tier)
     stdout.write(dumps(policy, minify=args.minify) + "\n")
+    return EXIT_OK
+
+
+def _render_resource(catalog: Any, renderer: Any, args: argparse.Namespace, out: TextIO) -> int:
+    """``render --resource NAME``: the resource policy the proof and the drift check
+    read for that resource, as it must be deployed."""
+    from .model import dumps
+    from .render import check_policy
+
+    if args.tenant is not None or args.tier is not None:
+        raise UsageError(
+            "--resource renders one document for every tenant and tier: drop --tenant and --tier"
+        )
+    if args.resource not in catalog.resources:
+        raise UsageError(
+            f"unknown resource `{args.resource}`; the catalogue defines "
+            + ", ".join(f"`{r}`" for r in sorted(catalog.resources))
+        )
+    sym = renderer.resource_policy(args.resource)
+    if sym is None:
+        with_policy = sorted(n for n, r in catalog.resources.items() if r.policy is not None)
+        raise UsageError(
+            f"resource `{args.resource}` has no `policy` in the catalogue (resources with "
+            "one: " + (", ".join(f"`{n}`" for n in with_policy) or "none") + ")"
+        )
+    policy = check_policy(sym.document, kind=sym.kind, source=sym.template)
+    out.write(dumps(policy, minify=args.minify) + "\n")
     return EXIT_OK
 
 

@@ -173,9 +173,32 @@ def _issue(error: ValidationError, fallback: str | None) -> SchemaIssue:
         steps.append(error.instance)
     path = json_path(steps)
     message = _message_of(error) or fallback or _plain(error)
+    if error.validator == "additionalProperties":
+        message = _unknown_keys(error, message)
     if error.validator == "pattern" and isinstance(error.instance, str):
         message = f"{message}; got `{error.instance}`"
     return SchemaIssue(path, message)
+
+
+def _unknown_keys(error: ValidationError, message: str) -> str:
+    """Name each unknown key and the allowed key it is closest to (a typo such as
+    ``sesion_templates`` otherwise shows only as the required key it leaves missing)."""
+    import difflib
+
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    allowed = sorted(schema.get("properties", {}))
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    unknown = [k for k in instance if k not in allowed]
+    if not unknown or not allowed:
+        return message
+    parts = []
+    for key in unknown:
+        close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.75)
+        parts.append(f"`{key}`" + (f" (did you mean `{close[0]}`?)" if close else ""))
+    head = "unknown key " if len(parts) == 1 else "unknown keys "
+    if _message_of(error) is not None:  # the schema's own message lists what is allowed
+        return f"{head}{', '.join(parts)}: {message}"
+    return f"{head}{', '.join(parts)}; allowed are " + ", ".join(f"`{k}`" for k in allowed)
 
 
 def _plain(error: ValidationError) -> str:

@@ -25,6 +25,7 @@ from typing import Any, Literal
 from ..catalog import Catalog, ResourceSpec, Tier
 from ..errors import PolicyEngineError
 from ..model import policy_to_obj
+from .names import name_problem
 
 Format = Literal["cloudformation", "sam"]
 Syntax = Literal["json", "yaml"]
@@ -476,6 +477,15 @@ def _silo_resource(spec: ResourceSpec, tenant: str, tier: str) -> tuple[dict[str
             "per-tenant resources can be exported for " + ", ".join(SILO_SERVICES) + " only"
         )
     name = _silo_name(spec, tenant)
+    bare = name.removeprefix("table/") if spec.service == "dynamodb" else name
+    problem = None if "/" in bare else name_problem(spec.service, bare)
+    if problem is not None:
+        raise ExportError(
+            f"resource `{spec.name}` of tenant `{tenant}`: the name `{bare}` (from the "
+            f"partition ARN) {problem}: {spec.service} would refuse it at deploy time; "
+            "narrow the tenant-ID language (alphabet, max_length) or change the name in "
+            "the resource model"
+        )
     tags = [{"Key": "TenantId", "Value": tenant}, {"Key": "Tier", "Value": tier}]
     if spec.service == "dynamodb":
         if not name.startswith("table/") or name.count("/") != 1:

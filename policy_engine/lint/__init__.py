@@ -482,6 +482,20 @@ def _lint_tier(
             line = getattr(exc, "line", None)
             findings.append(Finding("PE004", "error", str(exc), file, line, "$", tier_name, name))
             continue
+        if sym.holes and name in tier.role_templates:
+            # One role serves every tenant of the tier: what would stand in its policy?
+            # render_role_policies (export, vending's evaluator) refuses it; so does the lint.
+            if name not in texts:
+                texts[name] = spec.path.read_text(encoding="utf-8")
+            line = _tenant_line(texts[name])
+            message = (
+                f"{spec.file}{f':{line}' if line else ''}: a role template may not use "
+                "`{{ tenant }}`: the role is shared by every tenant of the tier (use "
+                "`${aws:PrincipalTag/TenantId}` instead); export refuses it and the proof is "
+                "not run"
+            )
+            findings.append(Finding("PE004", "error", message, file, line, "$", tier_name, name))
+            continue
         doc = substitute(sym.document, probe) if sym.holes else sym.document
         extra = {
             "tenant": probe,
@@ -530,11 +544,22 @@ def _lint_tier(
     )
 
 
+def _tenant_line(text: str) -> int | None:
+    """The first line of a template's source that interpolates the tenant."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.search(r"\{\{-?\s*tenant\b", line):
+            return number
+    return None
+
+
 def _prove_tier(catalog: Catalog, renderer: Renderer, tier_name: str) -> _TierProof:
     """The tier's isolation proof, its violations and unknowns as findings."""
     from ..isolation import TierResult, Unknown, check_tier
 
     try:
+        # The tier role's policies as deployed (a role template that uses the tenant
+        # has none: render_role_policies refuses it), then the proof.
+        renderer.render_role_policies(tier_name)
         result = check_tier(catalog, tier_name, renderer=renderer)
     except PolicyEngineError as exc:
         # A template of the tier that does not render or parse (reported as its own

@@ -17,6 +17,7 @@ from ..model import policy_from_obj
 from ..schema import iter_schema_errors
 from . import _fastschema
 from ._model import RULES, Finding, Target
+from ._summary import ProofStatus, TierSummary
 
 
 def lint_template(
@@ -284,6 +285,15 @@ def _maybe_roles(templates: Sequence[IacTemplate], role_arn: str) -> list[RoleIn
 
 def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
     """Each tier's role as the templates deploy it, against the catalogue."""
+    return check_deployment_report(catalog, templates)[0]
+
+
+def check_deployment_report(
+    catalog: Catalog, templates: Sequence[IacTemplate]
+) -> tuple[list[Finding], tuple[TierSummary, ...]]:
+    """:func:`check_deployment` with, per tier, the deployed proof's result (the worst
+    over the role's copies; ``not checked`` when the templates hold no role of the
+    tier), for the run summary."""
     from ..isolation import resource_documents, trust_documents
     from ..render import Renderer
     from ._arns import globs_overlap
@@ -349,8 +359,11 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
                     resource=owner,
                 )
             )
+    statuses: list[TierSummary] = []
     for tier_name, tier in catalog.tiers.items():
         found_roles = _find_roles(templates, tier.role_arn)
+        if not found_roles:
+            statuses.append(TierSummary(tier_name, "not checked"))
         maybe = [] if found_roles else _maybe_roles(templates, tier.role_arn)
         if maybe:
             out.append(
@@ -383,21 +396,34 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
                 )
             )
             continue
+        results = []
         for role in found_roles:
-            out.extend(
-                _check_role(
-                    catalog,
-                    renderer,
-                    tier_name,
-                    role,
-                    templates,
-                    policies,
-                    deployed_resources,
-                    resource_refs,
-                    catalogue_trust,
-                )
+            role_findings, result = _check_role(
+                catalog,
+                renderer,
+                tier_name,
+                role,
+                templates,
+                policies,
+                deployed_resources,
+                resource_refs,
+                catalogue_trust,
             )
-    return out
+            out.extend(role_findings)
+            results.append(result)
+        worst: ProofStatus = "proved"
+        for bad in ("unknown", "violation"):
+            if any(r.status == bad for r in results):
+                worst = "violation" if bad == "violation" else "unknown"
+        statuses.append(
+            TierSummary(
+                tier_name,
+                worst,
+                checks=sum(r.checks for r in results),
+                seconds=sum(r.seconds for r in results),
+            )
+        )
+    return out, tuple(statuses)
 
 
 def _through_access_points(catalog: Catalog, policies: Sequence[ExtractedPolicy]) -> list[Finding]:
@@ -524,9 +550,10 @@ def _check_role(
     deployed_resources: Mapping[str, Mapping[str, Any]],
     resource_refs: Mapping[str, list[tuple[ExtractedPolicy, int, dict[str, int]]]],
     catalogue_trust: Mapping[str, Mapping[str, Any]],
-) -> list[Finding]:
+) -> tuple[list[Finding], TierSummary]:
     """One deployed copy of a tier's role: drift, trust for vending, and the proof
-    (``catalogue_trust``: the catalogue's trust policies by role ARN)."""
+    (``catalogue_trust``: the catalogue's trust policies by role ARN; with its result:
+    ``unknown`` too when a managed policy is out of sight)."""
     from ..isolation import check_isolation
     from . import _locate, lint_target, path_line
 
@@ -655,7 +682,10 @@ def _check_role(
                 resource=role.owner,
             )
         )
-    return out
+    status: ProofStatus = result.status
+    if role.managed and status == "proved":
+        status = "unknown"
+    return out, TierSummary(tier_name, status, checks=result.checks, seconds=result.seconds)
 
 
 def _literal_variables(value: Any) -> Any:

@@ -71,17 +71,39 @@ class CatalogSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class DeployedSummary:
+    """IaC templates linted against a catalogue (``lint --catalog DIR template``): per
+    tier, the isolation proof on the deployed role and resource policies."""
+
+    catalogue: str
+    tiers: tuple[TierSummary, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "catalogue": self.catalogue,
+            "tiers": [
+                {"tier": t.tier, "status": t.status, "checks": t.checks,
+                 "seconds": round(t.seconds, 4)}
+                for t in self.tiers
+            ],
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
 class LintSummary:
     rules: tuple[str, ...]  # the rule IDs that ran
     action_data: Mapping[str, Any]  # source and release of the IAM action data
     catalogues: tuple[CatalogSummary, ...] = ()
     files: int = 0  # plain policy files read
+    deployed: tuple[DeployedSummary, ...] = ()
 
     @property
     def isolation(self) -> ProofStatus:
-        """``proved`` only when every tier of every catalogue is proved; else the worst
-        status (violation, then unknown, then not checked)."""
+        """``proved`` only when every tier of every catalogue (and every deployed tier
+        checked against one) is proved; else the worst status (violation, then
+        unknown, then not checked)."""
         statuses = [t.status for c in self.catalogues for t in c.tiers]
+        statuses += [t.status for d in self.deployed for t in d.tiers]
         for worst in ("violation", "unknown", "not checked"):
             if worst in statuses:
                 return worst
@@ -92,6 +114,7 @@ class LintSummary:
             "isolation": self.isolation,
             "every_tier_proved": self.isolation == "proved",
             "catalogues": [c.to_json() for c in self.catalogues],
+            **({"deployed": [d.to_json() for d in self.deployed]} if self.deployed else {}),
             "files": self.files,
             "rules": len(self.rules),
             "rule_ids": list(self.rules),
@@ -138,10 +161,25 @@ class LintSummary:
             out.append(
                 ("note", f"checked {_n(self.files, 'policy file')}: {len(self.rules)} rules run")
             )
+        for d in self.deployed:
+            out.append(
+                ("note", f"checked the deployed tier roles against catalogue {d.catalogue}:")
+            )
+            out.append(("note", "  isolation proof per tier on the deployed policies:"))
+            width = max((len(t.tier) for t in d.tiers), default=0)
+            for t in d.tiers:
+                how = (
+                    f"{_n(t.checks, 'check')}, {_duration(t.seconds)}"
+                    if t.status != "not checked"
+                    else "its role is not in the templates"
+                )
+                level = "note" if t.status == "proved" else "error"
+                out.append((level, f"    {t.tier:<{width}}  {t.status}  {how}"))
         data = self.action_data
         out.append(("note", f"  IAM action data: {data['source']}, released {data['released']}"))
-        if self.catalogues:
+        if self.catalogues or self.deployed:
             tiers = [t for c in self.catalogues for t in c.tiers]
+            tiers += [t for d in self.deployed for t in d.tiers]
             if self.isolation == "proved":
                 out.append(("note", f"every tier proved isolated ({len(tiers)} of {len(tiers)})"))
             else:
@@ -169,4 +207,5 @@ def merge_summaries(parts: Sequence[LintSummary]) -> LintSummary | None:
         action_data=parts[0].action_data,
         catalogues=tuple(c for p in parts for c in p.catalogues),
         files=sum(p.files for p in parts),
+        deployed=tuple(d for p in parts for d in p.deployed),
     )

@@ -15,6 +15,7 @@ from ..errors import PolicyEngineError
 from ..evaluate import Decision, Evaluator, Request
 from ..isolation import as_tenant, effective_evaluator
 from ..render import Renderer
+from ..tenancy import session_name
 from ._strategies import Shape, _check_catalog, _sweeps, shape_requests, tenant_pairs
 
 
@@ -47,6 +48,31 @@ class IsolationCounterexample:
             f"  context:   {ctx}\n"
             f"  allowed by {statements}"
         )
+
+
+class _Principals(dict[tuple[str, str], str]):
+    """(tier, tenant) -> the ARN of the session vending gives the tenant in the tier:
+    ``assumed-role/<tier role name>/<session name>`` in the role's partition and
+    account."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        super().__init__()
+        self.catalog = catalog
+
+    def __missing__(self, key: tuple[str, str]) -> str:
+        tier, tenant = key
+        role_arn = self.catalog.tier(tier).role_arn
+        head, _, path = role_arn.partition(":role/")
+        _, partition, _, _, account = [*head.split(":"), "", "", "", "", ""][:5]
+        name = path.rsplit("/", 1)[-1]
+        arn = (
+            f"arn:{partition}:sts::{account}:assumed-role/{name}/"
+            f"{session_name(tenant, self.catalog.language)}"
+        )
+        if len(self) > 4096:
+            self.clear()
+        self[key] = arn
+        return arn
 
 
 def assert_tenant_isolation(
@@ -83,21 +109,44 @@ def assert_tenant_isolation(
     renderer = Renderer(catalog)
     names = [tier] if tier is not None else sorted(catalog.tiers)
     pairs = tenant_pairs(catalog)
+    principals = _Principals(catalog)
     tried = 0
     first_failure = 0
     failing: list[Shape] = []
-    evaluators: dict[tuple[str, str], Evaluator] = {}
+    evaluators: dict[tuple[str, str, str], Evaluator] = {}
+
+    def evaluator_for(kind: str, name: str, a: str) -> Evaluator:
+        found = evaluators.get((kind, name, a))
+        if found is None:
+            if len(evaluators) > 256:
+                evaluators.clear()
+            if kind == "credentials":
+                found = effective_evaluator(catalog, name, a, renderer=renderer)
+            else:  # the route policy the tier's authorizer returns for tenant a
+                found = Evaluator.of(identity=[("api", renderer.render_api(a, name))])
+            evaluators[(kind, name, a)] = found
+        return found
 
     def decide(name: str, a: str, b: str, shape: Shape, request: Request) -> None:
         nonlocal first_failure
-        evaluator = evaluators.get((name, a))
-        if evaluator is None:
-            if len(evaluators) > 256:
-                evaluators.clear()
-            evaluator = evaluators[(name, a)] = effective_evaluator(
-                catalog, name, a, renderer=renderer
-            )
-        decision = evaluator.evaluate(as_tenant(request, a, name))
+        # The request as tenant a's vended session makes it: the tier role's session in
+        # the catalogue's account, with the session tags.
+        request = as_tenant(
+            Request(
+                request.action, request.resource, request.context, principal=principals[(name, a)]
+            ),
+            a,
+            name,
+        )
+        decision = evaluator_for("credentials", name, a).evaluate(request)
+        # API routes are reached through the authorizer's policy as well as through
+        # credentials (IAM-authorised APIs): either allowing it is a leak.
+        if (
+            not decision.allowed
+            and shape[1].service == "execute-api"
+            and catalog.tier(name).api_templates
+        ):
+            decision = evaluator_for("api", name, a).evaluate(request)
         if decision.allowed:
             first_failure = first_failure or tried
             failing[:] = [shape]

@@ -342,11 +342,18 @@ def _actions(service: str, catalog: Catalog) -> st.SearchStrategy[str]:
     any data action of the service (from the action catalogue)."""
     from ..isolation._shapes import DATA_ACTION_PREFIXES, _catalogue_actions
 
-    every = [
-        a for a in _catalogue_actions(service) if a.split(":")[1].startswith(DATA_ACTION_PREFIXES)
-    ]
+    known = sorted(_catalogue_actions(service))
+    every = [a for a in known if a.split(":")[1].startswith(DATA_ACTION_PREFIXES)]
     named = _named_actions(catalog).get(service, [])
-    any_action = st.sampled_from(every or [f"{service}:getobject"])
+    # A service whose actions have no data-action name (execute-api's `Invoke`) is
+    # drawn from all of its actions: never an action the service does not have.
+    choices = every or known or named
+    if not choices:
+        raise InvalidArgument(
+            f"no action of service `{service}` is known (IAM action data) or named by the "
+            "catalogue's templates: its resources cannot be swept"
+        )
+    any_action = st.sampled_from(choices)
     if not named:
         return any_action
     # Nine times in ten an action the templates name (they decide what is allowed).
@@ -357,7 +364,8 @@ _NAMED: dict[tuple[int, str], dict[str, list[str]]] = {}
 
 
 def _named_actions(catalog: Catalog) -> dict[str, list[str]]:
-    """Literal actions named by the catalogue's templates, by service (cached)."""
+    """Literal actions named by the catalogue's session, role and API templates, by
+    service (cached)."""
     key = (id(catalog), str(catalog.root))
     cached = _NAMED.get(key)
     if cached is not None:
@@ -367,7 +375,9 @@ def _named_actions(catalog: Catalog) -> dict[str, list[str]]:
     renderer = Renderer(catalog)
     found: dict[str, set[str]] = {}
     for tier_name, tier in catalog.tiers.items():
-        for template in tier.session_templates + tier.role_templates:
+        # API templates too: their `execute-api:Invoke` statements are what the route
+        # partitions of the model are swept with.
+        for template in tier.session_templates + tier.role_templates + tier.api_templates:
             try:
                 doc = renderer.symbolic(template, tier_name).document
             except PolicyEngineError:
@@ -381,6 +391,18 @@ def _named_actions(catalog: Catalog) -> dict[str, list[str]]:
     result = {svc: sorted(acts) for svc, acts in found.items()}
     _NAMED[key] = result
     return result
+
+
+def catalog_principal(catalog: Catalog) -> str:
+    """The caller the strategies' requests carry: a role session in the catalogue's
+    own partition and account (``constants.partition``, ``constants.account_id``).
+    A request from another account would meet the resource policies' usual
+    ``aws:PrincipalAccount`` fences and be denied for that reason alone, hiding a leak.
+    :func:`policy_engine.testing.assert_tenant_isolation` replaces the role and session
+    name with the tier's."""
+    partition = str(catalog.constants.get("partition", "aws"))
+    account = str(catalog.constants.get("account_id", "111122223333"))
+    return f"arn:{partition}:sts::{account}:assumed-role/tenant-role/session"
 
 
 def _fill(pattern: str, tenant: str, draw: st.DrawFn) -> str:
@@ -400,25 +422,31 @@ def requests_on(tenant: str, catalog: Catalog) -> st.SearchStrategy[Any]:
     # A resource first, then one of its partitions: a resource with many partitions
     # (an API's routes, one per method) does not crowd out the others.
     modelled = [r for r in catalog.resources.values() if r.partitions]
+    principal = catalog_principal(catalog)
 
     @st.composite
     def build(draw: st.DrawFn) -> Request:
         resource = draw(st.sampled_from(modelled))
         partition = draw(st.sampled_from(resource.partitions))
         action = draw(_actions(resource.service, catalog))
-        return _request_on(draw, tenant, resource, partition, action)
+        return _request_on(draw, tenant, resource, partition, action, principal)
 
     return build()
 
 
 def _request_on(
-    draw: st.DrawFn, tenant: str, resource: ResourceSpec, partition: Partition, action: str
+    draw: st.DrawFn,
+    tenant: str,
+    resource: ResourceSpec,
+    partition: Partition,
+    action: str,
+    principal: str,
 ) -> Request:
     """One request of ``action`` on ``tenant``'s ``partition`` of ``resource``."""
     from ..evaluate import Request
 
     if partition.arn is not None:
-        return Request(action, _fill(partition.arn, tenant, draw))
+        return Request(action, _fill(partition.arn, tenant, draw), principal=principal)
     assert partition.condition_key is not None
     assert partition.value is not None
     key = partition.condition_key
@@ -426,11 +454,11 @@ def _request_on(
     if key.lower() in _PREFIX_KEYS:
         value = draw(st.sampled_from([value, f"{tenant}/", tenant + "/" + draw(_SUFFIX)]))
     context: dict[str, Any] = {key: [value] if key.lower() in _MULTI_KEYS else value}
-    return Request(action, _fill(resource.arn, tenant, draw), context)
+    return Request(action, _fill(resource.arn, tenant, draw), context, principal=principal)
 
 
 def _keyless_request(
-    draw: st.DrawFn, resource: ResourceSpec, partition: Partition, action: str
+    draw: st.DrawFn, resource: ResourceSpec, partition: Partition, action: str, principal: str
 ) -> Request:
     """One request of ``action`` on ``resource`` naming no partition of ``partition``'s
     condition key (the key absent, or an empty ``s3:prefix``)."""
@@ -439,8 +467,8 @@ def _keyless_request(
     assert partition.condition_key is not None
     arn = _fill(resource.arn, "shared", draw)
     if partition.condition_key.lower() in _PREFIX_KEYS and draw(st.integers(0, 2)) == 0:
-        return Request(action, arn, {partition.condition_key: ""})
-    return Request(action, arn)
+        return Request(action, arn, {partition.condition_key: ""}, principal=principal)
+    return Request(action, arn, principal=principal)
 
 
 def keyless_requests(catalog: Catalog) -> st.SearchStrategy[Any]:
@@ -453,11 +481,13 @@ def keyless_requests(catalog: Catalog) -> st.SearchStrategy[Any]:
     if not keyed:
         raise InvalidArgument("the resource model has no condition-key partitions")
 
+    principal = catalog_principal(catalog)
+
     @st.composite
     def build(draw: st.DrawFn) -> Request:
         resource, partition = draw(st.sampled_from(keyed))
         action = draw(_actions(resource.service, catalog))
-        return _keyless_request(draw, resource, partition, action)
+        return _keyless_request(draw, resource, partition, action, principal)
 
     return build()
 
@@ -567,9 +597,10 @@ def _shape_request(draw: st.DrawFn, shape: Shape, a: str, b: str, catalog: Catal
     kind, resource, partition, action = shape
     if action.endswith(":*"):
         action = draw(_actions(resource.service, catalog))
+    principal = catalog_principal(catalog)
     if kind == "keyless":
-        return _keyless_request(draw, resource, partition, action)
-    request = _request_on(draw, b, resource, partition, action)
+        return _keyless_request(draw, resource, partition, action, principal)
+    request = _request_on(draw, b, resource, partition, action, principal)
     return _mixed(request, a) if kind == "mixed" else request
 
 

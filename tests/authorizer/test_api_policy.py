@@ -54,6 +54,8 @@ def test_a_method_wildcard_crosses_path_segments(edit: Edit, load: Load) -> None
 
 def test_routes_need_an_execute_api_resource_in_the_model(edit: Edit, load: Load) -> None:
     root = edit("catalog.toml", 'service = "execute-api"', 'service = "apigateway"')
+    # the model's ARNs name the resources' service (the catalogue refuses a mismatch)
+    root = edit("catalog.toml", "arn:{partition}:execute-api:", "arn:{partition}:apigateway:")
     result = check_api(load(root), "basic")
     assert result.status == "unknown"
     assert "no `execute-api` resource" in result.unknown[0].construct

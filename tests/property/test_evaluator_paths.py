@@ -4,6 +4,7 @@ statement of every policy in full, on random policies and requests."""
 
 from __future__ import annotations
 
+import importlib
 from contextlib import nullcontext
 from typing import Any
 from unittest import mock
@@ -12,10 +13,11 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from policy_engine import _glob
-from policy_engine import evaluate as evaluate_module
 from policy_engine.errors import PolicyParseError
 from policy_engine.evaluate import Decision, Evaluator, InvalidRequest, Request
 from policy_engine.model import policy_from_obj
+
+evaluate_module = importlib.import_module("policy_engine.evaluate")
 
 ACCOUNT = "111122223333"
 OTHER = "444455556666"

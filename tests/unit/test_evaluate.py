@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -339,7 +340,8 @@ def test_unresolved_variable_matches_only_negated_operators(operator: str, denie
 
 def test_a_long_stream_of_distinct_requests_keeps_every_cache_at_its_bound() -> None:
     from policy_engine import _glob
-    from policy_engine import evaluate as module
+
+    module = importlib.import_module("policy_engine.evaluate")
 
     # Eight independent conditions on s3:GetObject: up to 256 outcomes for one plan.
     flags = [
