@@ -6,7 +6,7 @@ trust policy, ``ManagedPolicyArns``), ``AWS::IAM::ManagedPolicy``, ``AWS::IAM::P
 ``AWS::IAM::RolePolicy``, ``AWS::S3::BucketPolicy``, ``AWS::KMS::Key``,
 ``AWS::SQS::QueuePolicy`` / ``QueueInlinePolicy``, ``AWS::SNS::TopicPolicy`` /
 ``TopicInlinePolicy``, ``AWS::SecretsManager::ResourcePolicy``, the
-``ResourcePolicy`` of ``AWS::DynamoDB::Table`` / ``GlobalTable`` replicas,
+``ResourcePolicy`` of ``AWS::DynamoDB::Table`` / ``GlobalTable`` replicas and of their streams,
 ``AWS::KMS::ReplicaKey``, S3 access point policies (``AWS::S3::AccessPoint``
 ``Policy``, ``AWS::S3ObjectLambda::AccessPointPolicy``,
 ``AWS::S3::MultiRegionAccessPointPolicy``), and SAM
@@ -76,17 +76,7 @@ def read_cloudformation(
         if kind in _NAMED:
             _created(out, resolver, str(logical_id), kind, line)
         for path, at in unread:
-            out.problems.append(
-                Problem(
-                    "PE114",
-                    "warning",
-                    f"`{logical_id}` ({kind}) holds a policy document at `Properties.{path}` "
-                    "that policy-engine does not read: it is not linted, and a model resource "
-                    "it opens is not in the drift check or the deployed proof",
-                    at,
-                    str(logical_id),
-                )
-            )
+            out.problems.append(_unread_problem(str(logical_id), kind, path, at))
         if reader is None:
             continue
         props = resource.get("Properties", Node(line))
@@ -106,6 +96,11 @@ def read_cloudformation(
             reader(ctx)
         except TemplateError as exc:
             out.problems.append(Problem("PE110", "error", _msg(exc), exc.line or line, logical_id))
+        # A type with a reader may hold a policy document elsewhere than where the
+        # reader looks (a property added to the type later, a nested one): reported.
+        for path, at in unread_policies(props, line):
+            if not any(_under(path, read) for read in ctx.read_paths):
+                out.problems.append(_unread_problem(str(logical_id), kind, path, at))
         for p in ctx.policies:
             if p.resource_type == "AWS::IAM::ManagedPolicy":
                 arn = resolver.ref(str(logical_id), line)
@@ -138,6 +133,23 @@ def read_cloudformation(
     out.roles = [replace(r, managed=tuple(external.get(r.owner, ()))) for r in out.roles]
     out.stand_ins = tuple(sorted(resolver.stand_ins_used))
     return out
+
+
+def _unread_problem(logical_id: str, kind: str, path: str, at: int) -> Problem:
+    return Problem(
+        "PE114",
+        "warning",
+        f"`{logical_id}` ({kind}) holds a policy document at `Properties.{path}` "
+        "that policy-engine does not read: it is not linted, and a model resource "
+        "it opens is not in the drift check or the deployed proof",
+        at,
+        logical_id,
+    )
+
+
+def _under(path: str, read: str) -> bool:
+    """Whether a property path lies in (or is) a path a reader read."""
+    return path == read or path.startswith((read + ".", read + "["))
 
 
 def unread_policies(props: Any, line: int, path: str = "") -> list[tuple[str, int]]:
@@ -235,6 +247,8 @@ class _Context:
         self.written: frozenset[str] = frozenset(props)
         #: (role, policy ARN, line, whether the template says it: SAM adds some itself)
         self.attachments: list[tuple[RoleInfo, str, int, bool]] = []
+        #: property paths (``Policies``, ``Replicas[0].ResourcePolicy``) the reader read
+        self.read_paths: set[str] = set()
 
     def prop_line(self, key: str) -> int:
         if isinstance(self.props, Node):
@@ -317,6 +331,7 @@ class _Context:
             raise TemplateError(
                 f"`{self.logical_id}` ({self.kind}) has no `{key}`", self.out.file, self.line
             )
+        self.read_paths.add(key)
         return self.document(self.props[key], self.prop_line(key), name or key, kind, **kw)
 
 
@@ -395,6 +410,7 @@ def _role(ctx: _Context) -> None:
         )  # fmt: skip
     raw = ctx.props.get("Policies")
     if raw is not None:
+        ctx.read_paths.add("Policies")
         line = ctx.prop_line("Policies")
         items = raw if isinstance(raw, list) else None
         if items is None:
@@ -484,18 +500,41 @@ def _secret_policy(ctx: _Context) -> None:
 
 
 def _table_policy(ctx: _Context) -> None:
-    """``AWS::DynamoDB::Table`` ``ResourcePolicy.PolicyDocument``: the table's (and its
-    indexes' and streams') resource policy."""
+    """``AWS::DynamoDB::Table``: ``ResourcePolicy.PolicyDocument``, the table's (and its
+    indexes') resource policy, and ``StreamSpecification.ResourcePolicy``, the policy of
+    the table's stream (CloudFormation template reference, "AWS::DynamoDB::Table
+    StreamSpecification"). A stream carries every item written to the table, so its
+    policy opens the table's data by the stream's ARN (``through`` the table)."""
+    arn = str(ctx.resolver.get_att([ctx.logical_id, "Arn"], ctx.line))
     raw = ctx.props.get("ResourcePolicy")
-    if raw is None:
-        return
-    line = ctx.prop_line("ResourcePolicy")
+    if raw is not None:
+        _dynamodb_policy(ctx, raw, ctx.prop_line("ResourcePolicy"), "ResourcePolicy", arn)
+    spec = ctx.props.get("StreamSpecification")
+    if isinstance(spec, Mapping) and "ResourcePolicy" in spec:
+        line = ctx.line
+        if isinstance(spec, Node):
+            line = spec.key_lines.get("ResourcePolicy", line)
+        _dynamodb_policy(ctx, spec["ResourcePolicy"], line,
+                         "StreamSpecification.ResourcePolicy", arn, stream=True)  # fmt: skip
+
+
+def _dynamodb_policy(
+    ctx: _Context, raw: Any, line: int, path: str, table_arn: str, *, stream: bool = False
+) -> None:
+    """One DynamoDB ``ResourcePolicy`` (``{PolicyDocument: ...}``) at ``path``: the
+    table's own, or (``stream``) its stream's, whose requests reach the table's items
+    by ``<table ARN>/stream/<label>``."""
     if not isinstance(raw, Mapping) or "PolicyDocument" not in raw:
-        raise TemplateError("`ResourcePolicy` must be a mapping with `PolicyDocument`",
+        raise TemplateError(f"`{path}` must be a mapping with `PolicyDocument`",
                             ctx.out.file, line)  # fmt: skip
-    arn = ctx.resolver.get_att([ctx.logical_id, "Arn"], ctx.line)
+    ctx.read_paths.add(path)
     doc_line = raw.key_lines.get("PolicyDocument", line) if isinstance(raw, Node) else line
-    ctx.document(raw["PolicyDocument"], doc_line, "ResourcePolicy", "resource", targets=(str(arn),))
+    if stream:
+        ctx.document(raw["PolicyDocument"], doc_line, path, "resource",
+                     targets=(f"{table_arn}/stream/{opaque('stream label')}",),
+                     through=(table_arn,))  # fmt: skip
+    else:
+        ctx.document(raw["PolicyDocument"], doc_line, path, "resource", targets=(table_arn,))
 
 
 def _global_table_policies(ctx: _Context) -> None:
@@ -507,18 +546,22 @@ def _global_table_policies(ctx: _Context) -> None:
     partition = ctx.resolver.pseudo_value("AWS::Partition")
     account = ctx.resolver.pseudo_value("AWS::AccountId")
     for i, replica in enumerate(replicas):
-        if not isinstance(replica, Mapping) or not isinstance(
-            replica.get("ResourcePolicy"), Mapping
-        ):
+        if not isinstance(replica, Mapping):
+            continue
+        stream = replica.get("ReplicaStreamSpecification")
+        stream_policy = stream.get("ResourcePolicy") if isinstance(stream, Mapping) else None
+        if replica.get("ResourcePolicy") is None and stream_policy is None:
             continue
         line = line_of(replica, ctx.prop_line("Replicas"))
         region = ctx.resolver.text(replica.get("Region", opaque("region")), line, "`Region`")
-        raw = replica["ResourcePolicy"]
-        if "PolicyDocument" not in raw:
-            raise TemplateError("`ResourcePolicy` must have `PolicyDocument`", ctx.out.file, line)
         arn = f"arn:{partition}:dynamodb:{region}:{account}:table/{name}"
-        ctx.document(raw["PolicyDocument"], line_of(raw, line), f"Replicas[{i}] ResourcePolicy",
-                     "resource", targets=(arn,))  # fmt: skip
+        if replica.get("ResourcePolicy") is not None:
+            raw = replica["ResourcePolicy"]
+            _dynamodb_policy(ctx, raw, line_of(raw, line), f"Replicas[{i}].ResourcePolicy", arn)
+        if stream_policy is not None:
+            _dynamodb_policy(ctx, stream_policy, line_of(stream_policy, line),
+                             f"Replicas[{i}].ReplicaStreamSpecification.ResourcePolicy", arn,
+                             stream=True)  # fmt: skip
 
 
 def _topic_policy(ctx: _Context) -> None:

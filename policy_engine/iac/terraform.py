@@ -456,6 +456,11 @@ def _through(kind: str, values: Mapping[str, Any], unknown: Any) -> tuple[str, .
         return (f"arn:aws:s3:::{bucket}",)
     if kind.startswith("aws_s3control_"):
         return (f"arn:aws:s3:::{opaque('bucket')}",)
+    if kind == "aws_dynamodb_resource_policy":
+        # a stream's policy (``<table ARN>/stream/<label>``) opens the table's items
+        known = _known(values, unknown, "resource_arn")
+        if known and "/stream/" in known[0]:
+            return (known[0].split("/stream/", 1)[0],)
     return ()
 
 

@@ -399,10 +399,11 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
 
 
 def _through_access_points(catalog: Catalog, policies: Sequence[ExtractedPolicy]) -> list[Finding]:
-    """An access point policy that allows anything, on a bucket of the resource model
-    (or on a bucket the templates do not name): requests through the access point
-    reach the model's data by another ARN, which neither the drift check nor the
-    isolation proof reads, so isolation through it is unknown (PE091), never passed."""
+    """A policy of another ARN that reaches a model resource's data (an S3 access
+    point's, on a bucket of the resource model or on a bucket the templates do not
+    name; a DynamoDB stream's, on a model table) and allows anything: requests by that
+    ARN reach the model's data, which neither the drift check nor the isolation proof
+    reads by that ARN, so isolation through it is unknown (PE091), never passed."""
     out: list[Finding] = []
     for p in policies:
         if p.kind != "resource" or not p.through:
@@ -410,24 +411,38 @@ def _through_access_points(catalog: Catalog, policies: Sequence[ExtractedPolicy]
         if all(_is_deny(s) for s in _statements(p.document)):
             continue
         for name, spec in catalog.resources.items():
-            buckets = [b for b in p.through if b and _opens(widen_text(b), spec.arn)]
-            if not buckets:
+            opened = [b for b in p.through if b and _opens(widen_text(b), spec.arn)]
+            if not opened:
                 continue
+            route, fix = _route(p)
             out.append(
                 Finding(
                     "PE091",
                     "error",
-                    f"resource `{name}`: `{p.label}` allows requests through an access point "
-                    f"to bucket `{shown(buckets[0])}`: the isolation proof and the drift check "
-                    "read requests by the bucket's own ARN, not through access points, so "
-                    f"isolation of `{name}` through it is unknown (give the access point no "
-                    "policy, or put no access point on a pooled bucket)",
+                    f"resource `{name}`: `{p.label}` allows requests through {route} to "
+                    f"`{shown(opened[0])}`: the isolation proof and the drift check read "
+                    f"requests by the model resource's own ARN, not through {route}, so "
+                    f"isolation of `{name}` through it is unknown ({fix})",
                     p.file,
                     p.line,
                     resource=p.label,
                 )
             )
     return out
+
+
+def _route(p: ExtractedPolicy) -> tuple[str, str]:
+    """How a policy's requests reach the data it opens, and the way out."""
+    if any("/stream/" in t for t in p.targets):
+        return (
+            "a DynamoDB stream",
+            "give the stream of a pooled table no resource policy: "
+            "readers in the account need none",
+        )
+    return (
+        "an access point",
+        "give the access point no policy, or put no access point on a pooled bucket",
+    )
 
 
 def _opens(bucket: str, model_arn: str) -> bool:
