@@ -22,6 +22,13 @@ from ._nodes import Node, NodeList, TemplateError, line_of
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _OPAQUE = re.compile(f"{_OPEN}([^{_CLOSE}]*){_CLOSE}")
 
+#: The stack's name when not given. It is chosen at each deploy (``--stack-name``), so
+#: a name built from it may be any name, a model resource's or a tier role's: where a
+#: name says which resource a policy is on, which resource is created, or which role it
+#: is (:func:`widen_text`), it reads as any text. Inside a policy's statements it reads
+#: as the stand-in ``stack-name`` (:func:`with_stand_ins`): one stack, one name.
+STACK_NAME = "\ue002AWS::StackName\ue003"
+
 #: Stand-ins for pseudo parameters not given with ``--parameter``: the stack's own
 #: partition, account and region. Every mention resolves to the same value, so
 #: equality ("this account") is kept and nothing is widened or narrowed.
@@ -29,7 +36,7 @@ PSEUDO_STAND_INS = {
     "AWS::Partition": "aws",
     "AWS::AccountId": "000000000000",
     "AWS::Region": "stack-region",
-    "AWS::StackName": "stack-name",
+    "AWS::StackName": STACK_NAME,
     "AWS::URLSuffix": "amazonaws.com",
 }
 
@@ -58,13 +65,29 @@ def has_opaque(value: Any) -> bool:
 
 
 def widen_text(text: str) -> str:
-    """Each opaque part as ``*`` (any text)."""
-    return _OPAQUE.sub("*", text)
+    """Each opaque part, and the stack's name when not given, as ``*`` (any text)."""
+    return _OPAQUE.sub("*", text).replace(STACK_NAME, "*")
+
+
+def names_stack(value: Any) -> bool:
+    """Whether a resolved value holds the stack's name (not given)."""
+    return STACK_NAME in json.dumps(value) if not isinstance(value, str) else STACK_NAME in value
+
+
+def with_stand_ins(value: Any) -> Any:
+    """A resolved value with the stack's name as its stand-in ``stack-name``."""
+    if isinstance(value, str):
+        return value.replace(STACK_NAME, "stack-name")
+    if isinstance(value, list):
+        return [with_stand_ins(v) for v in value]
+    if isinstance(value, Mapping):
+        return {with_stand_ins(k): with_stand_ins(v) for k, v in value.items()}
+    return value
 
 
 def shown(text: str) -> str:
-    """A resolved string for messages: opaque parts as ``<...>``."""
-    return _OPAQUE.sub(lambda m: f"<{m.group(1)}>", text)
+    """A resolved string for messages: opaque parts (and the stack's name) as ``<...>``."""
+    return _OPAQUE.sub(lambda m: f"<{m.group(1)}>", text).replace(STACK_NAME, "<AWS::StackName>")
 
 
 #: Resource types: (property that names the resource, Ref format, GetAtt formats).
@@ -372,7 +395,7 @@ class Resolver:
                 if not (isinstance(args, list) and len(args) == 2):
                     raise self.fail("`Fn::Equals` takes two values", args, line)
                 a, b = (self.resolve(x, line) for x in args)
-                if has_opaque(a) or has_opaque(b):
+                if has_opaque(a) or has_opaque(b) or names_stack(a) or names_stack(b):
                     return None
                 return bool(_plain(a) == _plain(b))
             if key in ("Fn::And", "Fn::Or", "Fn::Not") and isinstance(args, list):

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from ..catalog import Catalog
 from ..evaluate import StatementRef
 from ..iac import ExtractedPolicy, IacTemplate, RoleInfo, Widened, shown, widen_policy
-from ..iac._resolve import has_opaque, opaque, widen_text
+from ..iac._resolve import has_opaque, names_stack, opaque, widen_text
 from ..model import policy_from_obj
 from ..schema import iter_schema_errors
 from . import _fastschema
@@ -40,7 +40,8 @@ def lint_template(
                 "pseudo parameters "
                 + ", ".join(f"`{n}`" for n in template.stand_ins)
                 + " are not given (--parameter NAME=VALUE): read as stand-ins for the "
-                "stack's own partition, account and region",
+                "stack's own partition, account and region; the stack's name as any name "
+                "where it names a resource or role",
                 template.file,
                 None,
             )
@@ -274,7 +275,8 @@ def _maybe_roles(templates: Sequence[IacTemplate], role_arn: str) -> list[RoleIn
     out = []
     for t in templates:
         for role in t.roles:
-            if not has_opaque(role.name) or role.name == opaque(f"name of {role.owner}"):
+            unknown = has_opaque(role.name) or names_stack(role.name)
+            if not unknown or role.name == opaque(f"name of {role.owner}"):
                 continue
             pattern = "".join(".*" if c == "*" else re.escape(c) for c in widen_text(role.name))
             if re.fullmatch(pattern, name, re.IGNORECASE | re.DOTALL):
