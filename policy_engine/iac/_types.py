@@ -83,3 +83,7 @@ class IacTemplate:
     #: resource created with no policy of the template on it has none deployed
     created: list[tuple[str, str, int]] = field(default_factory=list)
     stand_ins: tuple[str, ...] = ()  # pseudo parameters read as their stand-ins
+    #: access granted outside any policy document (an S3 ACL), as (ARN of the resource
+    #: it opens, what grants it, owner, line): no proof reads it, so on a model resource
+    #: isolation is unknown
+    grants: list[tuple[str, str, str, int]] = field(default_factory=list)

@@ -54,6 +54,7 @@ def read_cloudformation(
     sam_globals = SamGlobals(template) if out.format == "sam" else None
     if sam_globals is not None and sam_globals.problem is not None:
         out.problems.append(sam_globals.problem)
+    out.problems.extend(_transforms(template))
     for logical_id, resource in resources.items():
         line = line_of(resource, 1)
         if not isinstance(resource, Mapping):
@@ -64,7 +65,7 @@ def read_cloudformation(
         kind = str(resource.get("Type", ""))
         reader = _READERS.get(kind)
         unread = unread_policies(resource.get("Properties"), line) if reader is None else []
-        if reader is None and kind not in _NAMED and not unread:
+        if reader is None and kind not in _NAMED and kind not in _DEPLOYS and not unread:
             continue
         if "Condition" in resource:
             try:
@@ -75,6 +76,21 @@ def read_cloudformation(
                 continue
         if kind in _NAMED:
             _created(out, resolver, str(logical_id), kind, line)
+        if kind == "AWS::S3::Bucket":
+            _bucket_acl(out, resolver, str(logical_id), resource, line)
+        if kind in _DEPLOYS:
+            out.problems.append(
+                Problem(
+                    "PE115",
+                    "warning",
+                    f"`{logical_id}` ({kind}) deploys {_DEPLOYS[kind]} that policy-engine does "
+                    "not read: its policies, grants and roles are not linted, in the drift "
+                    "check or in the deployed proof (lint that template too)",
+                    line,
+                    str(logical_id),
+                )
+            )
+            continue
         for path, at in unread:
             out.problems.append(_unread_problem(str(logical_id), kind, path, at))
         if reader is None:
@@ -133,6 +149,110 @@ def read_cloudformation(
     out.roles = [replace(r, managed=tuple(external.get(r.owner, ()))) for r in out.roles]
     out.stand_ins = tuple(sorted(resolver.stand_ins_used))
     return out
+
+
+#: Resource types that deploy a template of their own (CloudFormation template
+#: reference: ``AWS::CloudFormation::Stack`` "nests a stack", ``StackSet`` deploys
+#: stack instances, SAM's ``AWS::Serverless::Application`` a nested application).
+_DEPLOYS = {
+    "AWS::CloudFormation::Stack": "a nested stack (its `TemplateURL`)",
+    "AWS::CloudFormation::StackSet": "stack instances of a template",
+    "AWS::Serverless::Application": "a nested application (its `Location`)",
+}
+
+#: Transforms whose output the readers read as written: SAM (read as SAM reads it) and
+#: the language extensions (whose `Fn::ForEach` the reader refuses: PE110).
+_KNOWN_TRANSFORMS = (SAM_TRANSFORM, "AWS::LanguageExtensions")
+
+
+def _transforms(template: Mapping[str, Any]) -> list[Problem]:
+    """Macros that rewrite the template before it is deployed: a ``Transform`` other
+    than SAM's (the whole template), ``Fn::Transform`` anywhere (``AWS::Include`` pulls
+    a snippet from S3; a macro rewrites its part): what is deployed is not what is read."""
+    out: list[Problem] = []
+    transform = template.get("Transform")
+    names = transform if isinstance(transform, list) else [transform]
+    for name in names:
+        if name is not None and name not in _KNOWN_TRANSFORMS:
+            out.append(
+                Problem(
+                    "PE115",
+                    "warning",
+                    f"transform `{name}` rewrites the template before deploy: what it deploys "
+                    "is not what policy-engine read (lint the processed template: "
+                    "`aws cloudformation get-template --template-stage Processed`)",
+                    template.key_lines.get("Transform", 1) if isinstance(template, Node) else 1,
+                )
+            )
+
+    def walk(value: Any, line: int) -> None:
+        if isinstance(value, Mapping):
+            line = line_of(value, line)
+            for key, item in value.items():
+                at = value.key_lines.get(key, line) if isinstance(value, Node) else line
+                if key == "Fn::Transform":
+                    name = item.get("Name") if isinstance(item, Mapping) else item
+                    out.append(
+                        Problem(
+                            "PE115",
+                            "warning",
+                            f"`Fn::Transform` (`{name}`) puts in what policy-engine does not "
+                            "read (AWS::Include: a snippet from S3; a macro: its output): lint "
+                            "the processed template",
+                            at,
+                        )
+                    )
+                    continue
+                walk(item, at)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, line_of(item, line))
+
+    walk(template.get("Resources"), 1)
+    return out
+
+
+#: Canned ACLs that grant no one but the owner on a bucket (S3 User Guide, "Access
+#: control list (ACL) overview", canned ACL: the bucket-owner ones apply to objects).
+_OWNER_ONLY_ACLS = ("Private", "BucketOwnerRead", "BucketOwnerFullControl")
+
+
+def _bucket_acl(
+    out: IacTemplate, resolver: Resolver, logical_id: str, resource: Mapping[str, Any], line: int
+) -> None:
+    """``AWS::S3::Bucket`` ``AccessControl``: a canned ACL that grants others (the
+    AllUsers or AuthenticatedUsers group, EC2, log delivery) access to the bucket; a
+    bucket ``READ`` lists every key, ``WRITE`` writes and overwrites any object."""
+    props = resource.get("Properties")
+    if not isinstance(props, Mapping) or "AccessControl" not in props:
+        return
+    at = props.key_lines.get("AccessControl", line) if isinstance(props, Node) else line
+    try:
+        acl = resolver.resolve(props["AccessControl"], at)
+        name = resolver.resolve(props.get("BucketName", opaque(f"name of {logical_id}")), at)
+    except TemplateError as exc:
+        out.problems.append(Problem("PE110", "error", _msg(exc), exc.line or at, logical_id))
+        return
+    if acl is NO_VALUE or acl in _OWNER_ONLY_ACLS:
+        return
+    shown_acl = shown(acl) if isinstance(acl, str) else str(acl)
+    partition = resolver.pseudo_value("AWS::Partition")
+    bucket = name if isinstance(name, str) else opaque(f"name of {logical_id}")
+    _grant(out, f"arn:{partition}:s3:::{bucket}", f"ACL `{shown_acl}`", logical_id, at)
+
+
+def _grant(out: IacTemplate, arn: str, what: str, owner: str, line: int) -> None:
+    out.grants.append((arn, what, owner, line))
+    out.problems.append(
+        Problem(
+            "PE115",
+            "warning",
+            f"`{owner}` grants access to `{shown(arn)}` by its {what}, outside any policy: "
+            "policy-engine does not read ACLs, so whom it opens the data to is not checked",
+            line,
+            owner,
+        )
+    )
 
 
 def _unread_problem(logical_id: str, kind: str, path: str, at: int) -> Problem:

@@ -216,6 +216,8 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
                 known_arn = _known(values, unknown, "arn")
                 arn_text = known_arn[0] if known_arn else _NAMED_ARN[kind](named[0])
                 out.created.append((arn_text, address, line))
+        if kind in ("aws_s3_bucket_acl", "aws_s3_bucket"):
+            _bucket_acl(out, address, kind, values, unknown, line)
         if kind in _ATTACHMENTS:
             role_key, arn_key = _ATTACHMENTS[kind]
             attachments.append(_Attachment(address, values, unknown, line, role_key, arn_key))
@@ -272,6 +274,72 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             )
         )
     return out
+
+
+#: Canned ACLs that grant no one but the owner on a bucket (S3 User Guide, "Access
+#: control list (ACL) overview": the bucket-owner ones apply to objects).
+_OWNER_ONLY_ACLS = ("private", "bucket-owner-read", "bucket-owner-full-control")
+
+
+def _bucket_acl(out: IacTemplate, address: str, kind: str, values: Mapping[str, Any],
+                unknown: Any, line: int) -> None:  # fmt: skip
+    """An S3 bucket ACL of the plan that grants someone other than the owner
+    (``aws_s3_bucket_acl`` ``acl`` / ``access_control_policy``, ``aws_s3_bucket``'s older
+    ``acl`` / ``grant``): recorded as a grant on the bucket (PE115; PE091 on a model
+    bucket). An ``aws_s3_bucket_acl`` known only after apply may grant anyone, so it is
+    one too (``aws_s3_bucket``'s are computed by the provider: only known ones count)."""
+    found: list[str] = []
+    flags = unknown if isinstance(unknown, Mapping) and kind == "aws_s3_bucket_acl" else {}
+    acl = values.get("acl")
+    if flags.get("acl") is True:
+        found.append("ACL known only after apply")
+    elif isinstance(acl, str) and acl and acl not in _OWNER_ONLY_ACLS:
+        found.append(f"ACL `{acl}`")
+    policy = values.get("access_control_policy")
+    if flags.get("access_control_policy") not in (None, False, [], {}) and not (
+        isinstance(policy, list) and policy
+    ):
+        found.append("access control policy known only after apply")
+    for block in policy if isinstance(policy, list) else []:
+        if not isinstance(block, Mapping):
+            continue
+        owners = block.get("owner") or []
+        owner_ids = {o.get("id") for o in owners if isinstance(o, Mapping) and o.get("id")}
+        for grant in block.get("grant") or []:
+            grantees = grant.get("grantee") if isinstance(grant, Mapping) else None
+            for grantee in grantees or [{}]:
+                if not isinstance(grantee, Mapping) or grantee.get("id") not in owner_ids:
+                    who = _grantee(grantee)
+                    found.append(f"access control grant to {who}")
+    for grant in values.get("grant") or [] if kind == "aws_s3_bucket" else []:
+        if isinstance(grant, Mapping):
+            found.append(f"ACL grant to {_grantee(grant)}")
+    if not found:
+        return
+    bucket = _known(values, unknown, "bucket")
+    arn = f"arn:aws:s3:::{bucket[0] if bucket else opaque('bucket')}"
+    what = found[0]
+    out.grants.append((arn, what, address, line))
+    out.problems.append(
+        Problem(
+            "PE115",
+            "warning",
+            f"`{address}` grants access to `{arn if bucket else 'its bucket'}` by its {what}, "
+            "outside any policy: policy-engine does not read ACLs, so whom it opens the data "
+            "to is not checked",
+            line,
+            address,
+        )
+    )
+
+
+def _grantee(grantee: Any) -> str:
+    if not isinstance(grantee, Mapping):
+        return "an unknown grantee"
+    for key in ("uri", "id", "email_address"):
+        if grantee.get(key):
+            return f"`{grantee[key]}`"
+    return "an unknown grantee"
 
 
 def _referenced(

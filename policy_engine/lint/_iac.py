@@ -305,6 +305,7 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
                 widened, lines = read_policy(p)
                 attached.setdefault(name, []).append((p, widened, lines))
     out.extend(_through_access_points(catalog, policies))
+    out.extend(_grants(catalog, templates))
     deployed_resources: dict[str, Mapping[str, Any]] = dict(catalogue_resources)
     resource_refs: dict[str, list[tuple[ExtractedPolicy, int, dict[str, int]]]] = {}
     for name, found in attached.items():
@@ -430,6 +431,31 @@ def _through_access_points(catalog: Catalog, policies: Sequence[ExtractedPolicy]
                     resource=p.label,
                 )
             )
+    return out
+
+
+def _grants(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
+    """Access granted to a model resource outside any policy (an S3 ACL that grants
+    others): the isolation proof reads policies only, so isolation is unknown (PE091)."""
+    out: list[Finding] = []
+    for t in templates:
+        for arn, what, owner, line in t.grants:
+            for name, spec in catalog.resources.items():
+                if not _opens(widen_text(arn), spec.arn):
+                    continue
+                out.append(
+                    Finding(
+                        "PE091",
+                        "error",
+                        f"resource `{name}`: `{owner}` grants access to `{shown(arn)}` by its "
+                        f"{what}, which the isolation proof does not read: isolation of "
+                        f"`{name}` is unknown (grant through policies only; keep ACLs "
+                        "disabled: Object Ownership `BucketOwnerEnforced`)",
+                        t.file,
+                        line,
+                        resource=owner,
+                    )
+                )
     return out
 
 
