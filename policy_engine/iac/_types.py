@@ -87,3 +87,6 @@ class IacTemplate:
     #: it opens, what grants it, owner, line): no proof reads it, so on a model resource
     #: isolation is unknown
     grants: list[tuple[str, str, str, int]] = field(default_factory=list)
+    #: roles given policies the reader cannot read (a SAM connector's source role), as
+    #: (role name, what gives them, owner, line): on a tier role, isolation is unknown
+    role_grants: list[tuple[str, str, str, int]] = field(default_factory=list)

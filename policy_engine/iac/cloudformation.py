@@ -65,7 +65,9 @@ def read_cloudformation(
         kind = str(resource.get("Type", ""))
         reader = _READERS.get(kind)
         unread = unread_policies(resource.get("Properties"), line) if reader is None else []
-        if reader is None and kind not in _NAMED and kind not in _DEPLOYS and not unread:
+        connects = out.format == "sam" and (kind == _CONNECTOR or "Connectors" in resource)
+        seen = reader is not None or kind in _NAMED or kind in _DEPLOYS or connects
+        if not seen and not unread:
             continue
         if "Condition" in resource:
             try:
@@ -78,6 +80,8 @@ def read_cloudformation(
             _created(out, resolver, str(logical_id), kind, line)
         if kind == "AWS::S3::Bucket":
             _bucket_acl(out, resolver, str(logical_id), resource, line)
+        if out.format == "sam":
+            _connectors(out, resolver, str(logical_id), kind, resource, line)
         if kind in _DEPLOYS:
             out.problems.append(
                 Problem(
@@ -241,14 +245,87 @@ def _bucket_acl(
     _grant(out, f"arn:{partition}:s3:::{bucket}", f"ACL `{shown_acl}`", logical_id, at)
 
 
+_CONNECTOR = "AWS::Serverless::Connector"
+
+
+def _connectors(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
+                resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """SAM connectors (``AWS::Serverless::Connector``, and a resource's embedded
+    ``Connectors``, whose source is the resource): SAM generates from each the policies
+    that let the source reach the destination, an identity policy on the source's role
+    or a resource policy on the destination (SAM Developer Guide, "Managing resource
+    permissions with AWS SAM connectors"). The reader does not expand them: each is a
+    grant on its destinations (PE115; PE091 on a model resource), and a source role
+    named by ``RoleName`` (or a function's own ``Role``) is given unknown policies."""
+    found: list[tuple[str, Any, Any, int]] = []  # (connector, source, destinations, line)
+    if kind == _CONNECTOR:
+        props = resource.get("Properties")
+        if isinstance(props, Mapping):
+            found.append((logical_id, props.get("Source"), props.get("Destination"), line))
+    embedded = resource.get("Connectors")
+    if isinstance(embedded, Mapping):
+        at_all = resource.key_lines.get("Connectors", line) if isinstance(resource, Node) else line
+        for name, spec in embedded.items():
+            props = spec.get("Properties") if isinstance(spec, Mapping) else None
+            at = line_of(spec, at_all)
+            if isinstance(props, Mapping):
+                found.append((f"{logical_id}.{name}", {"Id": logical_id},
+                              props.get("Destination"), at))  # fmt: skip
+    for name, source, destinations, at in found:
+        what = f"SAM connector `{name}` (its generated policies)"
+        targets = destinations if isinstance(destinations, list) else [destinations]
+        for destination in targets:
+            arn = _endpoint_arn(resolver, destination, at)
+            _grant(out, arn, what, logical_id, at)
+        role = _source_role(resolver, source, at)
+        if role is not None:
+            out.role_grants.append((role, what, logical_id, at))
+
+
+def _endpoint_arn(resolver: Resolver, endpoint: Any, line: int) -> str:
+    """A connector endpoint's ARN (``Id`` of a resource of the template, or ``Arn``);
+    opaque when it cannot be known."""
+    try:
+        if isinstance(endpoint, Mapping) and isinstance(endpoint.get("Id"), str):
+            value = resolver.get_att([endpoint["Id"], "Arn"], line)
+        elif isinstance(endpoint, Mapping) and "Arn" in endpoint:
+            value = resolver.resolve(endpoint["Arn"], line)
+        else:
+            value = None
+    except TemplateError:
+        value = None
+    return value if isinstance(value, str) else opaque("connector endpoint")
+
+
+def _source_role(resolver: Resolver, source: Any, line: int) -> str | None:
+    """The name of the role a connector's generated identity policy goes on, when the
+    template says it (``RoleName``, or the ``Role`` of a function it names by ``Id``)."""
+    if not isinstance(source, Mapping):
+        return None
+    try:
+        if "RoleName" in source:
+            name = resolver.resolve(source["RoleName"], line)
+            return name if isinstance(name, str) else opaque("role name")
+        ident = source.get("Id")
+        resource = resolver.resources.get(ident) if isinstance(ident, str) else None
+        props = resource.get("Properties") if isinstance(resource, Mapping) else None
+        if isinstance(props, Mapping) and "Role" in props:
+            role = resolver.resolve(props["Role"], line)
+            return role.rsplit("/", 1)[-1] if isinstance(role, str) else opaque("role name")
+    except TemplateError:
+        return opaque("role name")
+    return None
+
+
 def _grant(out: IacTemplate, arn: str, what: str, owner: str, line: int) -> None:
     out.grants.append((arn, what, owner, line))
     out.problems.append(
         Problem(
             "PE115",
             "warning",
-            f"`{owner}` grants access to `{shown(arn)}` by its {what}, outside any policy: "
-            "policy-engine does not read ACLs, so whom it opens the data to is not checked",
+            f"`{owner}` grants access to `{shown(arn)}` by its {what}, outside any policy "
+            "document: policy-engine does not read it, so whom it opens the data to is not "
+            "checked",
             line,
             owner,
         )

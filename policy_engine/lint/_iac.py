@@ -306,6 +306,7 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
                 attached.setdefault(name, []).append((p, widened, lines))
     out.extend(_through_access_points(catalog, policies))
     out.extend(_grants(catalog, templates))
+    out.extend(_role_grants(catalog, templates))
     deployed_resources: dict[str, Mapping[str, Any]] = dict(catalogue_resources)
     resource_refs: dict[str, list[tuple[ExtractedPolicy, int, dict[str, int]]]] = {}
     for name, found in attached.items():
@@ -449,10 +450,43 @@ def _grants(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]
                         "error",
                         f"resource `{name}`: `{owner}` grants access to `{shown(arn)}` by its "
                         f"{what}, which the isolation proof does not read: isolation of "
-                        f"`{name}` is unknown (grant through policies only; keep ACLs "
-                        "disabled: Object Ownership `BucketOwnerEnforced`)",
+                        f"`{name}` is unknown ({_grant_fix(what)})",
                         t.file,
                         line,
+                        resource=owner,
+                    )
+                )
+    return out
+
+
+def _grant_fix(what: str) -> str:
+    if "connector" in what:
+        return "write the access out as `Policies` or a resource policy, which are linted"
+    return "grant through policies only; keep ACLs disabled: Object Ownership BucketOwnerEnforced"
+
+
+def _role_grants(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
+    """Policies a template gives a tier role that the reader cannot read (a SAM
+    connector's, whose source is the role): the deployed role is unknown (PE091)."""
+    out: list[Finding] = []
+    for tier_name, tier in catalog.tiers.items():
+        name = tier.role_arn.rsplit("/", 1)[-1].lower()
+        for t in templates:
+            for role, what, owner, line in t.role_grants:
+                pattern = "".join(".*" if c == "*" else re.escape(c) for c in widen_text(role))
+                if not re.fullmatch(pattern, name, re.IGNORECASE | re.DOTALL):
+                    continue
+                out.append(
+                    Finding(
+                        "PE091",
+                        "error",
+                        f"deployed: `{owner}` gives role `{shown(role)}` (tier `{tier_name}`'s "
+                        f"role, or may be) policies by its {what}, which the lint does not read: "
+                        "drift and isolation of the deployed role are unknown",
+                        t.file,
+                        line,
+                        "$",
+                        tier_name,
                         resource=owner,
                     )
                 )
