@@ -22,12 +22,30 @@ from ._nodes import Node, NodeList, TemplateError, line_of
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _OPAQUE = re.compile(f"{_OPEN}([^{_CLOSE}]*){_CLOSE}")
 
+_MARK_OPEN, _MARK_CLOSE = "\ue002", "\ue003"
+_MARKED = re.compile(f"{_MARK_OPEN}([^{_MARK_CLOSE}]*){_MARK_CLOSE}")
+
+
+def deploy_time(label: str) -> str:
+    """A value fixed for one deployment but unknown here (the stack's name, a plan's
+    partition): equal to itself, so two mentions are one value, yet any text where it
+    says which resource or role something is (:func:`widen_text`)."""
+    return f"{_MARK_OPEN}{label}{_MARK_CLOSE}"
+
+
 #: The stack's name when not given. It is chosen at each deploy (``--stack-name``), so
 #: a name built from it may be any name, a model resource's or a tier role's: where a
 #: name says which resource a policy is on, which resource is created, or which role it
 #: is (:func:`widen_text`), it reads as any text. Inside a policy's statements it reads
 #: as the stand-in ``stack-name`` (:func:`with_stand_ins`): one stack, one name.
-STACK_NAME = "\ue002AWS::StackName\ue003"
+STACK_NAME = deploy_time("AWS::StackName")
+
+#: The partition of a Terraform plan's ARNs that the plan does not spell out (the
+#: provider's: ``aws``, ``aws-cn``, ``aws-us-gov``...).
+PARTITION = deploy_time("partition")
+
+_STAND_INS = {STACK_NAME: "stack-name", PARTITION: "aws"}
+
 
 #: Stand-ins for pseudo parameters not given with ``--parameter``: the stack's own
 #: partition, account and region. Every mention resolves to the same value, so
@@ -65,19 +83,19 @@ def has_opaque(value: Any) -> bool:
 
 
 def widen_text(text: str) -> str:
-    """Each opaque part, and the stack's name when not given, as ``*`` (any text)."""
-    return _OPAQUE.sub("*", text).replace(STACK_NAME, "*")
+    """Each opaque part, and each deploy-time value (:func:`deploy_time`), as ``*``."""
+    return _MARKED.sub("*", _OPAQUE.sub("*", text))
 
 
 def names_stack(value: Any) -> bool:
-    """Whether a resolved value holds the stack's name (not given)."""
-    return STACK_NAME in json.dumps(value) if not isinstance(value, str) else STACK_NAME in value
+    """Whether a resolved value holds a deploy-time value (the stack's name...)."""
+    return _MARK_OPEN in (value if isinstance(value, str) else json.dumps(value))
 
 
 def with_stand_ins(value: Any) -> Any:
-    """A resolved value with the stack's name as its stand-in ``stack-name``."""
+    """A resolved value with each deploy-time value as its stand-in (``stack-name``)."""
     if isinstance(value, str):
-        return value.replace(STACK_NAME, "stack-name")
+        return _MARKED.sub(lambda m: _STAND_INS.get(m.group(0), m.group(1)), value)
     if isinstance(value, list):
         return [with_stand_ins(v) for v in value]
     if isinstance(value, Mapping):
@@ -87,7 +105,7 @@ def with_stand_ins(value: Any) -> Any:
 
 def shown(text: str) -> str:
     """A resolved string for messages: opaque parts (and the stack's name) as ``<...>``."""
-    return _OPAQUE.sub(lambda m: f"<{m.group(1)}>", text).replace(STACK_NAME, "<AWS::StackName>")
+    return _MARKED.sub(lambda m: f"<{m.group(1)}>", _OPAQUE.sub(lambda m: f"<{m.group(1)}>", text))
 
 
 #: Resource types: (property that names the resource, Ref format, GetAtt formats).

@@ -18,7 +18,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from ._nodes import Node, line_of
-from ._resolve import opaque
+from ._resolve import PARTITION, opaque, shown, widen_text
 from ._types import ExtractedPolicy, IacTemplate, PolicyKind, Problem, RoleInfo
 
 #: type: [(field, kind)]
@@ -51,13 +51,13 @@ _NAMED = {
     "aws_secretsmanager_secret": "name",
 }
 _NAMED_ARN = {
-    "aws_s3_bucket": lambda n: f"arn:aws:s3:::{n}",
+    "aws_s3_bucket": lambda n: f"arn:{PARTITION}:s3:::{n}",
     "aws_dynamodb_table": lambda n: (
-        f"arn:aws:dynamodb:{opaque('region')}:{opaque('account')}:table/{n}"
+        f"arn:{PARTITION}:dynamodb:{opaque('region')}:{opaque('account')}:table/{n}"
     ),
-    "aws_sqs_queue": lambda n: f"arn:aws:sqs:{opaque('region')}:{opaque('account')}:{n}",
+    "aws_sqs_queue": lambda n: f"arn:{PARTITION}:sqs:{opaque('region')}:{opaque('account')}:{n}",
     "aws_secretsmanager_secret": lambda n: (
-        f"arn:aws:secretsmanager:{opaque('region')}:{opaque('account')}:secret:{n}-{opaque('suffix')}"
+        f"arn:{PARTITION}:secretsmanager:{opaque('region')}:{opaque('account')}:secret:{n}-{opaque('suffix')}"
     ),
 }
 
@@ -209,7 +209,7 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
                 policies[address] = str(arn) if isinstance(arn, str) and arn else None
                 if policies[address] is None and isinstance(values.get("name"), str):
                     path = str(values.get("path") or "/")
-                    policies[address] = f"arn:aws:iam::*:policy{path}{values['name']}"
+                    policies[address] = f"arn:{PARTITION}:iam::*:policy{path}{values['name']}"
         if kind in _NAMED:
             named = _known(values, unknown, _NAMED[kind])
             if named:
@@ -267,7 +267,7 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
                 file,
                 address,
                 name,
-                arn or f"arn:aws:iam::<account>:role/{name}",
+                arn or f"arn:{PARTITION}:iam::<account>:role/{name}",
                 line,
                 trust,
                 tuple(managed),
@@ -317,14 +317,15 @@ def _bucket_acl(out: IacTemplate, address: str, kind: str, values: Mapping[str, 
     if not found:
         return
     bucket = _known(values, unknown, "bucket")
-    arn = f"arn:aws:s3:::{bucket[0] if bucket else opaque('bucket')}"
+    arn = f"arn:{PARTITION}:s3:::{bucket[0] if bucket else opaque('bucket')}"
     what = found[0]
     out.grants.append((arn, what, address, line))
     out.problems.append(
         Problem(
             "PE115",
             "warning",
-            f"`{address}` grants access to `{arn if bucket else 'its bucket'}` by its {what}, "
+            f"`{address}` grants access to `{shown(arn) if bucket else 'its bucket'}` by its "
+            f"{what}, "
             "outside any policy: policy-engine does not read ACLs, so whom it opens the data "
             "to is not checked",
             line,
@@ -395,7 +396,9 @@ def _attach(
             out.problems.append(_after_apply(a.address, a.arn_key, a.line, "the policy"))
     else:
         for arn in a.arns:
-            match = [p for p, known in policies.items() if known and fnmatchcase(arn, known)]
+            match = [
+                p for p, known in policies.items() if known and fnmatchcase(arn, widen_text(known))
+            ]
             targets.extend(match)
             if not match:
                 external.append(arn)
@@ -521,9 +524,9 @@ def _through(kind: str, values: Mapping[str, Any], unknown: Any) -> tuple[str, .
     if kind == "aws_s3_access_point":
         known = _known(values, unknown, "bucket")
         bucket = known[0].rsplit(":", 1)[-1] if known else opaque("bucket")
-        return (f"arn:aws:s3:::{bucket}",)
+        return (f"arn:{PARTITION}:s3:::{bucket}",)
     if kind.startswith("aws_s3control_"):
-        return (f"arn:aws:s3:::{opaque('bucket')}",)
+        return (f"arn:{PARTITION}:s3:::{opaque('bucket')}",)
     if kind == "aws_dynamodb_resource_policy":
         # a stream's policy (``<table ARN>/stream/<label>``) opens the table's items
         known = _known(values, unknown, "resource_arn")
@@ -544,43 +547,45 @@ def _targets(kind: str, values: Mapping[str, Any], unknown: Any) -> tuple[str, .
     some = opaque
     arn = field("arn")
     if kind in ("aws_s3_bucket_policy", "aws_s3_bucket"):
-        return (f"arn:aws:s3:::{field('bucket') or some('bucket')}",)
+        return (f"arn:{PARTITION}:s3:::{field('bucket') or some('bucket')}",)
     if kind == "aws_kms_key":
-        return (arn or f"arn:aws:kms:{some('region')}:{some('account')}:key/{some('key')}",)
+        return (arn or f"arn:{PARTITION}:kms:{some('region')}:{some('account')}:key/{some('key')}",)
     if kind == "aws_kms_key_policy":
         key = field("key_id") or some("key")
         return (key if key.startswith("arn:") else
-                f"arn:aws:kms:{some('region')}:{some('account')}:key/{key}",)  # fmt: skip
+                f"arn:{PARTITION}:kms:{some('region')}:{some('account')}:key/{key}",)  # fmt: skip
     if kind == "aws_sqs_queue_policy":
         parts = (field("queue_url") or "").split("/")
         if len(parts) >= 5 and "." in parts[2]:
-            return (f"arn:aws:sqs:{parts[2].split('.')[1]}:{parts[3]}:{parts[4]}",)
-        return (f"arn:aws:sqs:{some('region')}:{some('account')}:{some('queue')}",)
+            return (f"arn:{PARTITION}:sqs:{parts[2].split('.')[1]}:{parts[3]}:{parts[4]}",)
+        return (f"arn:{PARTITION}:sqs:{some('region')}:{some('account')}:{some('queue')}",)
     if kind == "aws_sqs_queue":
-        return (arn or f"arn:aws:sqs:{some('region')}:{some('account')}:"
+        return (arn or f"arn:{PARTITION}:sqs:{some('region')}:{some('account')}:"
                 f"{field('name') or some('queue')}",)  # fmt: skip
     if kind == "aws_secretsmanager_secret_policy":
         secret = field("secret_arn")
-        return (secret or f"arn:aws:secretsmanager:{some('region')}:{some('account')}:secret:"
+        region, account = some("region"), some("account")
+        return (secret or f"arn:{PARTITION}:secretsmanager:{region}:{account}:secret:"
                 f"{some('secret')}",)  # fmt: skip
     if kind == "aws_secretsmanager_secret":
         name = field("name")
-        return (arn or f"arn:aws:secretsmanager:{some('region')}:{some('account')}:secret:"
+        return (arn or f"arn:{PARTITION}:secretsmanager:{some('region')}:{some('account')}:secret:"
                 + (f"{name}-{some('suffix')}" if name else some("secret")),)  # fmt: skip
     if kind == "aws_dynamodb_resource_policy":
-        return (field("resource_arn") or f"arn:aws:dynamodb:{some('region')}:{some('account')}:"
+        region, account = some("region"), some("account")
+        return (field("resource_arn") or f"arn:{PARTITION}:dynamodb:{region}:{account}:"
                 f"table/{some('table')}",)  # fmt: skip
     if kind == "aws_sns_topic_policy":
-        return (arn or f"arn:aws:sns:{some('region')}:{some('account')}:{some('topic')}",)
+        return (arn or f"arn:{PARTITION}:sns:{some('region')}:{some('account')}:{some('topic')}",)
     if kind == "aws_sns_topic":
-        return (arn or f"arn:aws:sns:{some('region')}:{some('account')}:"
+        return (arn or f"arn:{PARTITION}:sns:{some('region')}:{some('account')}:"
                 f"{field('name') or some('topic')}",)  # fmt: skip
     if kind in ("aws_s3_access_point", "aws_s3control_access_point_policy",
                 "aws_s3control_object_lambda_access_point_policy"):  # fmt: skip
         point = arn or field("access_point_arn")
         if point is None:
             service = "s3-object-lambda" if "object_lambda" in kind else "s3"
-            point = (f"arn:aws:{service}:{some('region')}:{some('account')}:accesspoint/"
+            point = (f"arn:{PARTITION}:{service}:{some('region')}:{some('account')}:accesspoint/"
                      f"{field('name') or some('access point')}")  # fmt: skip
         return (point, f"{point}/object/*")
     return ()

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from ..catalog import Catalog
 from ..evaluate import StatementRef
 from ..iac import ExtractedPolicy, IacTemplate, RoleInfo, Widened, shown, widen_policy
-from ..iac._resolve import has_opaque, names_stack, opaque, widen_text
+from ..iac._resolve import PARTITION, has_opaque, names_stack, opaque, widen_text
 from ..model import policy_from_obj
 from ..schema import iter_schema_errors
 from . import _fastschema
@@ -292,6 +292,7 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
 
     renderer = Renderer(catalog)
     out: list[Finding] = []
+    ident = _identity(catalog)
     first = templates[0].file if templates else str(catalog.manifest)
     policies = [p for t in templates for p in t.policies]
     catalogue_resources = resource_documents(catalog, renderer=renderer)
@@ -301,7 +302,7 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
         if p.kind != "resource":
             continue
         for name, spec in catalog.resources.items():
-            if any(globs_overlap(widen_text(t), spec.arn) for t in p.targets if t):
+            if any(globs_overlap(ident(t), spec.arn) for t in p.targets if t):
                 widened, lines = read_policy(p)
                 attached.setdefault(name, []).append((p, widened, lines))
     out.extend(_through_access_points(catalog, policies))
@@ -333,7 +334,7 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
             (arn, owner, line, t.file)
             for t in templates
             for arn, owner, line in t.created
-            if globs_overlap(widen_text(arn), spec.arn)
+            if globs_overlap(ident(arn), spec.arn)
         ]
         if not made:
             continue
@@ -402,6 +403,18 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
     return out
 
 
+def _identity(catalog: Catalog) -> Any:
+    """How a resolved ARN is matched against the model: a plan's unspelt partition is
+    the deployment's, the catalogue's (``partition``); any other unknown part is any
+    text (:func:`widen_text`)."""
+    partition = str(catalog.constants.get("partition", "aws"))
+
+    def ident(text: str) -> str:
+        return widen_text(text.replace(PARTITION, partition))
+
+    return ident
+
+
 def _through_access_points(catalog: Catalog, policies: Sequence[ExtractedPolicy]) -> list[Finding]:
     """A policy of another ARN that reaches a model resource's data (an S3 access
     point's, on a bucket of the resource model or on a bucket the templates do not
@@ -409,13 +422,14 @@ def _through_access_points(catalog: Catalog, policies: Sequence[ExtractedPolicy]
     ARN reach the model's data, which neither the drift check nor the isolation proof
     reads by that ARN, so isolation through it is unknown (PE091), never passed."""
     out: list[Finding] = []
+    ident = _identity(catalog)
     for p in policies:
         if p.kind != "resource" or not p.through:
             continue
         if all(_is_deny(s) for s in _statements(p.document)):
             continue
         for name, spec in catalog.resources.items():
-            opened = [b for b in p.through if b and _opens(widen_text(b), spec.arn)]
+            opened = [b for b in p.through if b and _opens(ident(b), spec.arn)]
             if not opened:
                 continue
             route, fix = _route(p)
@@ -439,10 +453,11 @@ def _grants(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]
     """Access granted to a model resource outside any policy (an S3 ACL that grants
     others): the isolation proof reads policies only, so isolation is unknown (PE091)."""
     out: list[Finding] = []
+    ident = _identity(catalog)
     for t in templates:
         for arn, what, owner, line in t.grants:
             for name, spec in catalog.resources.items():
-                if not _opens(widen_text(arn), spec.arn):
+                if not _opens(ident(arn), spec.arn):
                     continue
                 out.append(
                     Finding(
