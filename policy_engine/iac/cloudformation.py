@@ -22,6 +22,7 @@ from typing import Any
 
 from ._globals import SamGlobals
 from ._nodes import Node, NodeList, TemplateError, line_of
+from ._queues import queue_arn
 from ._resolve import NO_VALUE, Resolver, has_opaque, opaque, shown
 from ._types import ExtractedPolicy, IacTemplate, PolicyKind, Problem, RoleInfo
 
@@ -670,19 +671,8 @@ def _key_policy(ctx: _Context) -> None:
 def _queue_policy(ctx: _Context) -> None:
     key = "Queue" if ctx.kind == "AWS::SQS::QueueInlinePolicy" else "Queues"
     partition = ctx.resolver.pseudo_value("AWS::Partition")
-    arns = tuple(_queue_arn(url, partition) for url, _ in ctx.texts(key))
+    arns = tuple(queue_arn(url, partition or "aws") for url, _ in ctx.texts(key))
     ctx.property_document("PolicyDocument", "resource", targets=arns)
-
-
-def _queue_arn(url: str, partition: str | None) -> str:
-    """A queue's ARN from its URL (``https://sqs.REGION.DOMAIN/ACCOUNT/NAME``); an SQS
-    ARN with opaque parts when the URL cannot be read."""
-    parts = url.split("/")
-    host = parts[2].split(".") if len(parts) > 4 else []
-    if len(parts) >= 5 and len(host) > 1 and parts[0] == "https:":
-        return f"arn:{partition}:sqs:{host[1]}:{parts[3]}:{parts[4]}"
-    name = opaque(f"queue {shown(url)}")
-    return f"arn:{partition}:sqs:{opaque('region')}:{opaque('account')}:{name}"
 
 
 def _secret_policy(ctx: _Context) -> None:

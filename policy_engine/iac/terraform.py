@@ -18,6 +18,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from ._nodes import Node, line_of
+from ._queues import queue_arn
 from ._resolve import PARTITION, opaque, shown, widen_text
 from ._types import ExtractedPolicy, IacTemplate, PolicyKind, Problem, RoleInfo
 
@@ -555,9 +556,9 @@ def _targets(kind: str, values: Mapping[str, Any], unknown: Any) -> tuple[str, .
         return (key if key.startswith("arn:") else
                 f"arn:{PARTITION}:kms:{some('region')}:{some('account')}:key/{key}",)  # fmt: skip
     if kind == "aws_sqs_queue_policy":
-        parts = (field("queue_url") or "").split("/")
-        if len(parts) >= 5 and "." in parts[2]:
-            return (f"arn:{PARTITION}:sqs:{parts[2].split('.')[1]}:{parts[3]}:{parts[4]}",)
+        url = field("queue_url")
+        if url:
+            return (queue_arn(url, PARTITION),)
         return (f"arn:{PARTITION}:sqs:{some('region')}:{some('account')}:{some('queue')}",)
     if kind == "aws_sqs_queue":
         return (arn or f"arn:{PARTITION}:sqs:{some('region')}:{some('account')}:"
