@@ -20,9 +20,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
+from ._arns import queue_arn, s3_scope_arn
 from ._globals import SamGlobals
 from ._nodes import Node, NodeList, TemplateError, line_of
-from ._queues import queue_arn
 from ._resolve import NO_VALUE, Resolver, has_opaque, opaque, shown
 from ._types import ExtractedPolicy, IacTemplate, PolicyKind, Problem, RoleInfo
 
@@ -67,7 +67,13 @@ def read_cloudformation(
         reader = _READERS.get(kind)
         unread = unread_policies(resource.get("Properties"), line) if reader is None else []
         connects = out.format == "sam" and (kind == _CONNECTOR or "Connectors" in resource)
-        seen = reader is not None or kind in _NAMED or kind in _DEPLOYS or connects
+        seen = (
+            reader is not None
+            or kind in _NAMED
+            or kind in _DEPLOYS
+            or connects
+            or kind == "AWS::S3::AccessGrantsLocation"
+        )
         if not seen and not unread:
             continue
         if "Condition" in resource:
@@ -81,6 +87,8 @@ def read_cloudformation(
             _created(out, resolver, str(logical_id), kind, line)
         if kind == "AWS::S3::Bucket":
             _bucket_acl(out, resolver, str(logical_id), resource, line)
+        if kind == "AWS::S3::AccessGrantsLocation":
+            _access_grants_location(out, resolver, str(logical_id), resource, line)
         if out.format == "sam":
             _connectors(out, resolver, str(logical_id), kind, resource, line)
         if kind in _DEPLOYS:
@@ -316,6 +324,25 @@ def _source_role(resolver: Resolver, source: Any, line: int) -> str | None:
     except TemplateError:
         return opaque("role name")
     return None
+
+
+def _access_grants_location(
+    out: IacTemplate, resolver: Resolver, logical_id: str, resource: Mapping[str, Any], line: int
+) -> None:
+    """``AWS::S3::AccessGrantsLocation``: a bucket (or prefix, or ``s3://``: every bucket)
+    registered with S3 Access Grants, which then vends credentials for it to the
+    grantees of its grants (CloudFormation template reference,
+    "AWS::S3::AccessGrantsLocation")."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    at = props.key_lines.get("LocationScope", line) if isinstance(props, Node) else line
+    try:
+        scope = resolver.resolve(props.get("LocationScope", "s3://"), at)
+    except TemplateError as exc:
+        out.problems.append(Problem("PE110", "error", _msg(exc), exc.line or at, logical_id))
+        return
+    partition = resolver.pseudo_value("AWS::Partition") or "aws"
+    _grant(out, s3_scope_arn(scope, partition), "S3 Access Grants location", logical_id, at)
 
 
 def _grant(out: IacTemplate, arn: str, what: str, owner: str, line: int) -> None:

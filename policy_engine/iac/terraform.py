@@ -17,8 +17,8 @@ from dataclasses import replace
 from fnmatch import fnmatchcase
 from typing import Any
 
+from ._arns import queue_arn, s3_scope_arn
 from ._nodes import Node, line_of
-from ._queues import queue_arn
 from ._resolve import PARTITION, opaque, shown, widen_text
 from ._types import ExtractedPolicy, IacTemplate, PolicyKind, Problem, RoleInfo
 
@@ -219,6 +219,8 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
                 out.created.append((arn_text, address, line))
         if kind in ("aws_s3_bucket_acl", "aws_s3_bucket"):
             _bucket_acl(out, address, kind, values, unknown, line)
+        if kind in _GRANTS:
+            _other_grant(out, address, kind, values, unknown, line)
         if kind in _ATTACHMENTS:
             role_key, arn_key = _ATTACHMENTS[kind]
             attachments.append(_Attachment(address, values, unknown, line, role_key, arn_key))
@@ -329,6 +331,44 @@ def _bucket_acl(out: IacTemplate, address: str, kind: str, values: Mapping[str, 
             f"{what}, "
             "outside any policy: policy-engine does not read ACLs, so whom it opens the data "
             "to is not checked",
+            line,
+            address,
+        )
+    )
+
+
+#: Resources that grant access without a policy document: type -> (field naming what
+#: they open, what they are). KMS grants (AWS KMS Developer Guide, "Grants in AWS
+#: KMS": a grant lets its grantee principal use the key for its operations, beside the
+#: key policy); S3 Access Grants locations (a registered bucket or prefix whose access
+#: grants vend credentials to their grantees).
+_GRANTS = {
+    "aws_kms_grant": ("key_id", "KMS grant"),
+    "aws_s3control_access_grants_location": ("location_scope", "S3 Access Grants location"),
+}
+
+
+def _other_grant(out: IacTemplate, address: str, kind: str, values: Mapping[str, Any],
+                 unknown: Any, line: int) -> None:  # fmt: skip
+    key, what = _GRANTS[kind]
+    known = _known(values, unknown, key)
+    value = known[0] if known else None
+    if kind == "aws_kms_grant":
+        if value and value.startswith("arn:"):
+            arn = value
+        else:  # a key ID; an alias or an unknown value is any key
+            key = value if value and "/" not in value else opaque("key")
+            arn = f"arn:{PARTITION}:kms:{opaque('region')}:{opaque('account')}:key/{key}"
+    else:
+        arn = s3_scope_arn(value, PARTITION)
+    out.grants.append((arn, what, address, line))
+    out.problems.append(
+        Problem(
+            "PE115",
+            "warning",
+            f"`{address}` grants access to `{shown(arn)}` by its {what}, outside any policy "
+            "document: policy-engine does not read it, so whom it opens the data to is not "
+            "checked",
             line,
             address,
         )

@@ -1,5 +1,5 @@
-"""An SQS queue's ARN from its URL, as the readers need it (a queue policy names its
-queues by URL).
+"""ARNs from the URLs and scopes templates name resources by: an SQS queue's from its
+URL (a queue policy names its queues by URL), a bucket's from an ``s3://`` scope.
 
 A queue URL is ``https://HOST/ACCOUNT/NAME``; its host is the endpoint it was made
 for, in several forms (Amazon Web Services General Reference, "Amazon Simple Queue
@@ -39,3 +39,11 @@ def queue_arn(url: str, partition: str) -> str:
     elif region is None:
         region = opaque("region")
     return f"arn:{partition}:sqs:{region}:{account}:{name}"
+
+
+def s3_scope_arn(scope: object, partition: str) -> str:
+    """The bucket ARN of an ``s3://BUCKET[/PREFIX]`` scope; any bucket for ``s3://`` or
+    a scope that cannot be read."""
+    text = scope if isinstance(scope, str) else ""
+    bucket = text[5:].split("/", 1)[0] if text.lower().startswith("s3://") else ""
+    return f"arn:{partition}:s3:::{bucket or opaque('bucket')}"
