@@ -167,6 +167,11 @@ class Resolver:
         given = dict(parameters or {})
         self.stand_ins_used: set[str] = set()
         self.values: dict[str, Any] = {}
+        #: parameters read as their ``Default`` (not given), and those a decision read
+        self.defaulted: set[str] = set()
+        self.default_reads: list[str] = []
+        #: ``Fn::If`` decided by defaults: (line, condition, parameters)
+        self.default_choices: list[tuple[int, str, tuple[str, ...]]] = []
         declared = template.get("Parameters")
         self.declared = declared if isinstance(declared, Mapping) else {}
         for name, spec in self.declared.items():
@@ -174,6 +179,7 @@ class Resolver:
                 value: Any = given[name]
             elif isinstance(spec, Mapping) and "Default" in spec:
                 value = spec["Default"]
+                self.defaulted.add(str(name))
             else:
                 continue
             kind = str(spec.get("Type", "")) if isinstance(spec, Mapping) else ""
@@ -254,6 +260,8 @@ class Resolver:
             value = self.pseudo_value(name)
             return value if value is not None else opaque(name)
         if name in self.values:
+            if name in self.defaulted:
+                self.default_reads.append(name)
             return self.values[name]
         if name in self.declared:
             return opaque(f"parameter {name}")
@@ -430,7 +438,11 @@ class Resolver:
     def if_(self, args: Any, line: int) -> Any:
         if not (isinstance(args, list) and len(args) == 3):
             raise self.fail("`Fn::If` takes [condition, value if true, value if false]", args, line)
+        before = len(self.default_reads)
         decided = self.decide(args[0], line)
+        if decided is not None and len(self.default_reads) > before:
+            read = tuple(dict.fromkeys(self.default_reads[before:]))
+            self.default_choices.append((line, str(args[0]), read))
         if decided is None:
             chosen = [self.resolve(a, line) for a in args[1:]]
             if all(isinstance(c, str) for c in chosen):

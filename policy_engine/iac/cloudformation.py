@@ -78,7 +78,14 @@ def read_cloudformation(
             continue
         if "Condition" in resource:
             try:
+                before = len(resolver.default_reads)
                 if resolver.decide(resource["Condition"], line) is False:
+                    read = tuple(dict.fromkeys(resolver.default_reads[before:]))
+                    if read:  # not deployed with the defaults; with other values it is
+                        out.problems.append(
+                            _by_default(f"`{logical_id}` ({kind}) is not read: its condition "
+                                        f"`{resource['Condition']}`", read, line, str(logical_id))
+                        )  # fmt: skip
                     continue  # not deployed with these parameters
             except TemplateError as exc:
                 out.problems.append(Problem("PE110", "error", _msg(exc), line, logical_id))
@@ -161,7 +168,24 @@ def read_cloudformation(
             )
     out.roles = [replace(r, managed=tuple(external.get(r.owner, ()))) for r in out.roles]
     out.stand_ins = tuple(sorted(resolver.stand_ins_used))
+    for at, condition, read in dict.fromkeys(resolver.default_choices):
+        out.problems.append(_by_default(f"`Fn::If` on `{condition}` took one branch", read, at))
     return out
+
+
+def _by_default(what: str, parameters: tuple[str, ...], line: int, owner: str | None = None
+                ) -> Problem:  # fmt: skip
+    """A choice of what is deployed made by parameters' defaults: a deploy that gives
+    them other values deploys what the lint did not read."""
+    names = ", ".join(f"`{p}`" for p in parameters)
+    return Problem(
+        "PE111",
+        "warning",
+        f"{what}, decided by the default of {names}: a deploy with other values deploys "
+        "what was not linted (lint with --parameter NAME=VALUE for each value you deploy)",
+        line,
+        owner,
+    )
 
 
 #: Resource types that deploy a template of their own (CloudFormation template

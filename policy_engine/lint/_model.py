@@ -117,7 +117,8 @@ def rule(rule_id: str, severity: Severity, summary: str) -> Callable[[Check], Ch
 IAC_RULES = {
     "PE110": ("error", "a template's policy cannot be read or resolved (shape, intrinsic, SAM); "
                        "a warning: SAM properties SAM ignores"),
-    "PE111": ("info", "an unresolved template value, read conservatively (see the README)"),
+    "PE111": ("info", "an unresolved template value, read conservatively (see the README); a "
+                      "warning where a parameter's default decides what is deployed"),
     "PE112": ("info", "a managed policy attached by ARN or name that the template lacks"),
     "PE113": ("warning", "a Terraform policy known only after apply: not linted"),
     "PE114": ("warning", "a policy document in a resource policy-engine does not read: not linted"),
