@@ -22,7 +22,9 @@ class ExtractedPolicy:
     ``roles`` are the names of the roles an identity policy is attached to;
     ``targets`` the ARNs of the resources a resource policy is attached to;
     ``through`` the ARNs of the buckets whose data an access point policy opens
-    (its requests reach them through the access point, not by their own ARN)."""
+    (its requests reach them through the access point, not by their own ARN);
+    ``inline_name`` the name of an inline (role) policy, by which IAM keeps one policy
+    per role (``PutRolePolicy`` with a name the role has replaces that policy)."""
 
     file: str
     owner: str
@@ -35,6 +37,7 @@ class ExtractedPolicy:
     roles: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
     through: tuple[str, ...] = ()
+    inline_name: str | None = None
 
     @property
     def label(self) -> str:

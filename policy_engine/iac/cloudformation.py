@@ -548,6 +548,7 @@ class _Context:
         roles: tuple[str, ...] = (),
         targets: tuple[str, ...] = (),
         through: tuple[str, ...] = (),
+        inline_name: str | None = None,
     ) -> ExtractedPolicy | None:
         try:
             document, lines = resolve_document(self.resolver, raw, line)
@@ -568,6 +569,7 @@ class _Context:
             roles,
             targets,
             through,
+            inline_name,
         )
         self.out.policies.append(policy)
         self.policies.append(policy)
@@ -688,6 +690,7 @@ def _role(ctx: _Context) -> None:
                 f"Policies[{i}] {shown(str(policy_name))}",
                 "identity",
                 roles=(str(name),),
+                inline_name=str(policy_name) if "PolicyName" in item else None,
             )
     role = RoleInfo(ctx.out.file, ctx.logical_id, str(name), str(arn), ctx.line, trust)
     managed = ctx.texts("ManagedPolicyArns")
@@ -701,9 +704,10 @@ def _identity_policy(ctx: _Context) -> None:
     if ctx.kind == "AWS::IAM::RolePolicy":
         role = ctx.text("RoleName")
         roles = (role,) if role else ()
-    name = ctx.text("PolicyName") or ctx.text("ManagedPolicyName") or ""
+    inline = ctx.text("PolicyName") if ctx.kind != "AWS::IAM::ManagedPolicy" else None
+    name = inline or ctx.text("ManagedPolicyName") or ""
     ctx.property_document("PolicyDocument", "identity", name=f"PolicyDocument {name}".strip(),
-                          roles=roles)  # fmt: skip
+                          roles=roles, inline_name=inline)  # fmt: skip
 
 
 def _bucket_policy(ctx: _Context) -> None:

@@ -233,7 +233,7 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
                     item_unknown = flags[i] if isinstance(flags, list) and i < len(flags) else {}
                     _one(out, address, kind, item, item_unknown, "policy", "identity",
                          line_of(item, line), f"inline_policy[{i}] {item.get('name', '')}".strip(),
-                         role=name)  # fmt: skip
+                         role=name, inline_name=str(item.get("name") or ""))  # fmt: skip
             arn = values.get("arn")
             managed = values.get("managed_policy_arns") or []
             role_values[address] = (
@@ -468,6 +468,7 @@ def _one(
     name: str,
     *,
     role: str | None = None,
+    inline_name: str | None = None,
 ) -> None:
     key_line = values.key_lines.get(key, line) if isinstance(values, Node) else line
     raw = values.get(key)
@@ -508,6 +509,8 @@ def _one(
     elif kind == "aws_iam_role_policy":
         known = _known(values, unknown, "role")
         attached = (known[0].rsplit("/", 1)[-1],) if known else ()
+    if kind == "aws_iam_role_policy" and isinstance(values.get("name"), str):
+        inline_name = values["name"]
     targets = _targets(kind, values, unknown) if policy_kind == "resource" else ()
     through = _through(kind, values, unknown) if policy_kind == "resource" else ()
     out.policies.append(
@@ -523,6 +526,7 @@ def _one(
             attached,
             targets,
             through,
+            inline_name,
         )
     )
 

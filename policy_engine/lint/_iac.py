@@ -631,6 +631,7 @@ def _check_role(
         and (p.file == role.file or p.file not in copies)
     ]
     out = _role_drift(catalog, renderer, tier_name, role, mine)
+    out.extend(_same_names(tier_name, role, mine))
     # Trust: what vending sends.
     if role.trust is None:
         out.append(
@@ -742,6 +743,37 @@ def _check_role(
                 "$",
                 tier_name,
                 resource=role.owner,
+            )
+        )
+    return out
+
+
+def _same_names(tier_name: str, role: RoleInfo, mine: Sequence[ExtractedPolicy]) -> list[Finding]:
+    """Two inline policies of one name on the deployed role (the role's ``Policies``
+    and an ``AWS::IAM::Policy``, a ``RolePolicy``, a plan's ``aws_iam_role_policy``...):
+    IAM keeps one inline policy per name (``PutRolePolicy`` replaces it: IAM API
+    Reference), the one written last, so the union that drift and the proof read may
+    hold statements (a Deny fence) the deployed role has not."""
+    out: list[Finding] = []
+    seen: dict[str, ExtractedPolicy] = {}
+    for p in mine:
+        if not p.inline_name:
+            continue
+        other = seen.setdefault(p.inline_name.lower(), p)
+        if other is p or other.label == p.label:
+            continue
+        out.append(
+            Finding(
+                "PE121",
+                "error",
+                f"tier `{tier_name}`: `{p.label}` and `{other.label}` are both the inline "
+                f"policy `{shown(p.inline_name)}` of the deployed role `{role.owner}`: IAM keeps "
+                "one policy per name, the one written last, so the role's statements are not "
+                "known (give each inline policy its own name)",
+                p.file,
+                p.line,
+                tier=tier_name,
+                resource=p.label,
             )
         )
     return out
