@@ -639,7 +639,8 @@ def _check_role(
                 "PE101",
                 "warning",
                 f"tier `{tier_name}`: the deployed role `{role.owner}` has no trust policy "
-                "in the template (SAM makes one for its service): vending cannot assume it",
+                "the lint can read (none in the template, or a plan's known only after "
+                "apply): the deployed proof reads it as admitting anyone",
                 role.file,
                 role.line,
                 tier=tier_name,
@@ -669,8 +670,11 @@ def _check_role(
     # Who may mint sessions of the deployed role: its deployed trust policy (read
     # widened: an unresolved principal is anyone), the other roles' from the catalogue.
     trust = dict(trust_documents(catalog, renderer=renderer))
-    if role.trust is not None:
-        trust[tier.role_arn] = read_policy(role.trust)[0].document
+    # A trust policy the templates do not give (a plan's known only after apply) may
+    # admit anyone: never the catalogue's in its place.
+    trust[tier.role_arn] = (
+        read_policy(role.trust)[0].document if role.trust is not None else _ANY_TRUST
+    )
     result = check_isolation(
         renderer.symbolic_tier(tier_name).document,
         role_docs,
@@ -777,6 +781,20 @@ def _same_names(tier_name: str, role: RoleInfo, mine: Sequence[ExtractedPolicy])
             )
         )
     return out
+
+
+#: The trust policy read for a deployed tier role whose own cannot be read: anyone may
+#: assume the role (and tag and name its sessions).
+_ANY_TRUST: Mapping[str, Any] = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+        }
+    ],
+}
 
 
 def _literal_variables(value: Any) -> Any:
