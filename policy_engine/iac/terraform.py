@@ -195,6 +195,8 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
     policies: dict[str, str | None] = {}  # aws_iam_policy address -> its ARN when known
     attachments: list[_Attachment] = []
     pending_roles: list[tuple[int, str, str]] = []  # (policy index, address, role field)
+    #: inline policies known only after apply: (role name, what, line)
+    unknown_inline: list[tuple[str, str, int]] = []
     for address, kind, values, unknown, line in _resources(plan):
         out.resources += 1
         if kind not in _FIELDS:
@@ -205,6 +207,13 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             added = len(out.policies) > before
             if added and kind == "aws_iam_role_policy" and _known(values, unknown, "role") is None:
                 pending_roles.append((before, address, "role"))
+            if (
+                kind == "aws_iam_role_policy"
+                and isinstance(unknown, Mapping)
+                and (unknown.get("policy") is True)
+            ):
+                for role in _known(values, unknown, "role") or ():
+                    unknown_inline.append((role.rsplit("/", 1)[-1], address, line))
             if kind == "aws_iam_policy" and len(out.policies) > before:
                 arn = values.get("arn")
                 policies[address] = str(arn) if isinstance(arn, str) and arn else None
@@ -227,10 +236,17 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
         if kind == "aws_iam_role":
             name = str(values.get("name") or f"<name of {address}>")
             inline = values.get("inline_policy") or []
+            flags = unknown.get("inline_policy") if isinstance(unknown, Mapping) else None
+            for i, item_unknown in enumerate(flags if isinstance(flags, list) else []):
+                if isinstance(item_unknown, Mapping) and item_unknown.get("policy") is True:
+                    unknown_inline.append((name, f"inline_policy[{i}] of {address}", line))
+                    out.problems.append(
+                        Problem("PE113", "warning", f"`inline_policy[{i}].policy` of `{address}` "
+                                "is known only after apply: it is not linted", line, address)
+                    )  # fmt: skip
             for i, item in enumerate(inline if isinstance(inline, list) else []):
+                item_unknown = flags[i] if isinstance(flags, list) and i < len(flags) else {}
                 if isinstance(item, Mapping) and item.get("policy"):
-                    flags = unknown.get("inline_policy") if isinstance(unknown, Mapping) else None
-                    item_unknown = flags[i] if isinstance(flags, list) and i < len(flags) else {}
                     _one(out, address, kind, item, item_unknown, "policy", "identity",
                          line_of(item, line), f"inline_policy[{i}] {item.get('name', '')}".strip(),
                          role=name, inline_name=str(item.get("name") or ""))  # fmt: skip
@@ -263,6 +279,12 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             out.problems.append(_after_apply(address, field, policy.line, "the role"))
     for a in attachments:
         _attach(out, a, refs, names, policies, role_values)
+    # An inline policy known only after apply is on its role all the same: unknown
+    # statements (drift PE121, and the deployed proof PE091 on a tier role).
+    for role_name, what, at in unknown_inline:
+        for name, _line, _arn, managed in role_values.values():
+            if name.lower() == role_name.lower():
+                managed.append((f"<{what}, known only after apply>", at))
     for address, (name, line, arn, managed) in role_values.items():
         trust = next((p for p in out.policies if p.owner == address and p.kind == "trust"), None)
         out.roles.append(

@@ -593,8 +593,8 @@ def _role_drift(
             Finding(
                 "PE121",
                 "error",
-                f"tier `{tier_name}`: managed policy `{shown(arn)}` is attached to the "
-                "deployed role but is not in the catalogue (its statements are unknown here)",
+                f"tier `{tier_name}`: policy `{shown(arn)}` is on the deployed role but is "
+                "not in the catalogue (its statements are unknown here)",
                 role.file,
                 managed_line,
                 tier=tier_name,
@@ -740,7 +740,7 @@ def _check_role(
             Finding(
                 "PE091",
                 "error",
-                f"deployed: managed policy `{shown(arn)}` on `{role.owner}` has statements "
+                f"deployed: policy `{shown(arn)}` on `{role.owner}` has statements "
                 "the lint cannot see: isolation of the deployed role is unknown",
                 role.file,
                 managed_line,
