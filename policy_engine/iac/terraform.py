@@ -505,6 +505,12 @@ def _one(
                 address,
             )
         )
+        if policy_kind == "resource":
+            # a resource policy nobody can read is on its resource all the same: what it
+            # grants there is unknown (PE091 on a model resource), never the catalogue's
+            what = "resource policy known only after apply"
+            for target in (*_targets(kind, values, unknown), *_through(kind, values, unknown)):
+                out.grants.append((target, what, address, key_line))
         return
     if raw in (None, ""):
         return

@@ -475,6 +475,8 @@ def _grants(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]
 
 
 def _grant_fix(what: str) -> str:
+    if "after apply" in what:
+        return "lint a plan where it is known, or the configuration's rendered JSON"
     if "connector" in what:
         return "write the access out as `Policies` or a resource policy, which are linted"
     return "grant through policies only; keep ACLs disabled: Object Ownership BucketOwnerEnforced"
