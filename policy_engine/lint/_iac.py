@@ -308,6 +308,7 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
     out.extend(_through_access_points(catalog, policies))
     out.extend(_grants(catalog, templates))
     out.extend(_role_grants(catalog, templates))
+    out.extend(_vendor_trust(catalog, templates))
     deployed_resources: dict[str, Mapping[str, Any]] = dict(catalogue_resources)
     resource_refs: dict[str, list[tuple[ExtractedPolicy, int, dict[str, int]]]] = {}
     for name, found in attached.items():
@@ -472,6 +473,71 @@ def _grants(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]
                     )
                 )
     return out
+
+
+_ASSUME = ("sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml")
+
+
+def _vendor_trust(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
+    """The deployed trust policy of each credential vendor role (the catalogue's
+    ``vendor_roles``): the vendor may assume every tier role without a session policy,
+    so whoever may assume the vendor role may too. Only a service principal (the
+    vendor's compute, ``lambda.amazonaws.com``) may: any other principal the trust
+    admits (a role, a user, an account, ``*``, a federated identity, an unresolved
+    value) mints tier sessions without the tenant-scoped session policy (PE091)."""
+    from fnmatch import fnmatchcase
+
+    out: list[Finding] = []
+    for vendor in catalog.vendor_roles:
+        for role in _find_roles(templates, vendor):
+            if role.trust is None:
+                who = ["an unknown principal (its trust policy cannot be read)"]
+                statements: list[Mapping[str, Any]] = []
+            else:
+                who = []
+                statements = _statements(read_policy(role.trust)[0].document)
+            for st in statements:
+                if st.get("Effect") != "Allow":
+                    continue
+                names = [a.lower() for a in _strings(st.get("Action"))]
+                if "NotAction" not in st and not any(
+                    fnmatchcase(assume, a) for a in names for assume in _ASSUME
+                ):
+                    continue
+                who.extend(_non_service(st))
+            if not who:
+                continue
+            out.append(
+                Finding(
+                    "PE091",
+                    "error",
+                    f"deployed: the credential vendor role `{shown(role.name)}` (`{role.owner}`) "
+                    f"may be assumed by {', '.join(dict.fromkeys(who))}: the vendor assumes the "
+                    "tier roles without a session policy, so that principal can too, and its "
+                    "sessions reach every tenant of a tier (let only the vendor's service, "
+                    "e.g. lambda.amazonaws.com, assume it)",
+                    role.trust.file if role.trust else role.file,
+                    role.trust.line if role.trust else role.line,
+                    "$",
+                    resource=role.owner,
+                )
+            )
+    return out
+
+
+def _non_service(statement: Mapping[str, Any]) -> list[str]:
+    """The principals of a trust statement other than AWS services, as shown."""
+    if "NotPrincipal" in statement:
+        return ["every principal but those `NotPrincipal` lists"]
+    principal = statement.get("Principal")
+    if not isinstance(principal, Mapping):
+        return [f"`{principal}`"]
+    return [
+        f"`{kind}` `{value}`"
+        for kind, values in principal.items()
+        if kind != "Service"
+        for value in _strings(values) or [values]
+    ]
 
 
 def _grant_fix(what: str) -> str:
