@@ -370,7 +370,11 @@ def _access_grants_location(
 
 
 def _grant(out: IacTemplate, arn: str, what: str, owner: str, line: int) -> None:
-    out.grants.append((arn, what, owner, line))
+    """Access granted outside a policy document: said (PE115), and kept for the model
+    check unless it is on a resource whose name CloudFormation generates (no model
+    resource's: the reader's ``name of <logical ID>``)."""
+    if opaque("name of ").rstrip("\ue001") not in arn:
+        out.grants.append((arn, what, owner, line))
     out.problems.append(
         Problem(
             "PE115",

@@ -180,3 +180,19 @@ def test_twin_the_pooled_bucket_without_acl_grants_stays_clean(
     code, findings = _lint(path)
     assert code == 0, findings
     assert [f for f in findings if f["rule"] in ("PE115", "PE091")] == []
+
+
+def test_twin_a_public_site_bucket_with_a_generated_name_is_only_said(tmp_path: Path) -> None:
+    """A static website bucket with a public-read ACL and no BucketName: CloudFormation
+    names it (never a model bucket), so the ACL is said (PE115) and is no error."""
+    template = _template("basic")
+    template["Resources"]["Site"] = {
+        "Type": "AWS::S3::Bucket",
+        "Properties": {"AccessControl": "PublicRead",
+                       "WebsiteConfiguration": {"IndexDocument": "index.html"}},
+    }  # fmt: skip
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(template, indent=2), encoding="utf-8")
+    code, findings = _lint(path)
+    assert code == 0, findings
+    assert [f["rule"] for f in findings if f["severity"] != "info"] == ["PE115"]
