@@ -68,7 +68,8 @@ def read_cloudformation(
         unread = unread_policies(resource.get("Properties"), line) if reader is None else []
         connects = out.format == "sam" and (kind == _CONNECTOR or "Connectors" in resource)
         seen = (
-            reader is not None
+            kind in _COPIES
+            or reader is not None
             or kind in _NAMED
             or kind in _DEPLOYS
             or connects
@@ -94,6 +95,8 @@ def read_cloudformation(
             _created(out, resolver, str(logical_id), kind, line)
         if kind == "AWS::S3::Bucket":
             _bucket_acl(out, resolver, str(logical_id), resource, line)
+        if kind in _COPIES:
+            _copies(out, resolver, str(logical_id), kind, resource, line)
         if kind == "AWS::S3::AccessGrantsLocation":
             _access_grants_location(out, resolver, str(logical_id), resource, line)
         if out.format == "sam":
@@ -369,6 +372,40 @@ def _access_grants_location(
     _grant(out, s3_scope_arn(scope, partition), "S3 Access Grants location", logical_id, at)
 
 
+#: Properties that copy a resource's data to another resource, whose access no proof
+#: of this resource reads (CloudFormation template reference: S3 bucket
+#: ``ReplicationConfiguration`` replicates objects to a destination bucket, possibly in
+#: another account; ``InventoryConfigurations`` lists every key into a destination
+#: bucket; DynamoDB table ``KinesisStreamSpecification`` streams item changes to a
+#: Kinesis data stream).
+_COPIES = {
+    "AWS::S3::Bucket": {
+        "ReplicationConfiguration": "replication configuration (its objects copied to "
+        "another bucket)",
+        "InventoryConfigurations": "inventory configuration (its keys listed into another bucket)",
+    },
+    "AWS::DynamoDB::Table": {
+        "KinesisStreamSpecification": "Kinesis stream destination (its items copied to a stream)",
+    },
+}
+
+
+def _copies(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
+            resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    props = resource.get("Properties")
+    if not isinstance(props, Mapping):
+        return
+    for key, what in _COPIES[kind].items():
+        if key not in props:
+            continue
+        at = props.key_lines.get(key, line) if isinstance(props, Node) else line
+        try:
+            arn = resolver.get_att([logical_id, "Arn"], at)
+        except TemplateError:
+            arn = opaque(f"ARN of {logical_id}")
+        _grant(out, str(arn), what, logical_id, at)
+
+
 def _grant(out: IacTemplate, arn: str, what: str, owner: str, line: int) -> None:
     """Access granted outside a policy document: said (PE115), and kept for the model
     check unless it is on a resource whose name CloudFormation generates (no model
@@ -379,7 +416,7 @@ def _grant(out: IacTemplate, arn: str, what: str, owner: str, line: int) -> None
         Problem(
             "PE115",
             "warning",
-            f"`{owner}` grants access to `{shown(arn)}` by its {what}, outside any policy "
+            f"`{owner}` opens `{shown(arn)}` by its {what}, outside any policy "
             "document: policy-engine does not read it, so whom it opens the data to is not "
             "checked",
             line,

@@ -367,7 +367,13 @@ def _bucket_acl(out: IacTemplate, address: str, kind: str, values: Mapping[str, 
 _GRANTS = {
     "aws_kms_grant": ("key_id", "KMS grant"),
     "aws_s3control_access_grants_location": ("location_scope", "S3 Access Grants location"),
-}
+    "aws_s3_bucket_replication_configuration": (
+        "bucket", "replication configuration (its objects copied to another bucket)"),
+    "aws_s3_bucket_inventory": (
+        "bucket", "inventory configuration (its keys listed into another bucket)"),
+    "aws_dynamodb_kinesis_streaming_destination": (
+        "table_name", "Kinesis stream destination (its items copied to a stream)"),
+}  # fmt: skip
 
 
 def _other_grant(out: IacTemplate, address: str, kind: str, values: Mapping[str, Any],
@@ -381,14 +387,19 @@ def _other_grant(out: IacTemplate, address: str, kind: str, values: Mapping[str,
         else:  # a key ID; an alias or an unknown value is any key
             key = value if value and "/" not in value else opaque("key")
             arn = f"arn:{PARTITION}:kms:{opaque('region')}:{opaque('account')}:key/{key}"
-    else:
+    elif kind == "aws_dynamodb_kinesis_streaming_destination":
+        table = value.rsplit("/", 1)[-1] if value else opaque("table")
+        arn = f"arn:{PARTITION}:dynamodb:{opaque('region')}:{opaque('account')}:table/{table}"
+    elif kind == "aws_s3control_access_grants_location":
         arn = s3_scope_arn(value, PARTITION)
+    else:
+        arn = f"arn:{PARTITION}:s3:::{value.rsplit(':', 1)[-1] if value else opaque('bucket')}"
     out.grants.append((arn, what, address, line))
     out.problems.append(
         Problem(
             "PE115",
             "warning",
-            f"`{address}` grants access to `{shown(arn)}` by its {what}, outside any policy "
+            f"`{address}` opens `{shown(arn)}` by its {what}, outside any policy "
             "document: policy-engine does not read it, so whom it opens the data to is not "
             "checked",
             line,

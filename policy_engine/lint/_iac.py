@@ -464,7 +464,7 @@ def _grants(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]
                     Finding(
                         "PE091",
                         "error",
-                        f"resource `{name}`: `{owner}` grants access to `{shown(arn)}` by its "
+                        f"resource `{name}`: `{owner}` opens `{shown(arn)}` by its "
                         f"{what}, which the isolation proof does not read: isolation of "
                         f"`{name}` is unknown ({_grant_fix(what)})",
                         t.file,
@@ -541,6 +541,8 @@ def _non_service(statement: Mapping[str, Any]) -> list[str]:
 
 
 def _grant_fix(what: str) -> str:
+    if "copied" in what or "listed" in what:
+        return "copy no pooled data where the catalogue's model and proof do not reach"
     if "after apply" in what:
         return "lint a plan where it is known, or the configuration's rendered JSON"
     if "connector" in what:
