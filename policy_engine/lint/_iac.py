@@ -387,6 +387,7 @@ def check_deployment(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
                     tier=tier_name,
                 )
             )
+            out.extend(_added_to_absent_role(catalog, renderer, tier_name, policies))
             continue
         for role in found_roles:
             out.extend(
@@ -414,6 +415,49 @@ def _identity(catalog: Catalog) -> Any:
         return widen_text(text.replace(PARTITION, partition))
 
     return ident
+
+
+def _added_to_absent_role(
+    catalog: Catalog, renderer: Any, tier_name: str, policies: Sequence[ExtractedPolicy]
+) -> list[Finding]:
+    """Policies the templates attach by name to a tier role they do not hold (the role
+    is deployed elsewhere): each statement the catalogue's role templates lack is
+    added to the deployed role all the same (PE121); what the role's other stacks hold
+    is not known here, so nothing is missing."""
+    from ..isolation import role_documents
+    from . import path_line
+
+    name = catalog.tiers[tier_name].role_arn.rsplit("/", 1)[-1].lower()
+    attached = [
+        p for p in policies if p.kind == "identity" and name in {r.lower() for r in p.roles}
+    ]
+    if not attached:
+        return []
+    expected = [
+        (_atoms(s, doc.get("Version")), None)
+        for doc in role_documents(catalog, tier_name, renderer=renderer).values()
+        for s in _statements(doc)
+    ]
+    deployed = [
+        (_atoms(s, p.document.get("Version")), (p, i))
+        for p in attached
+        for i, s in enumerate(_statements(p.document))
+    ]
+    _missing, added = _atom_diff(expected, deployed)
+    return [
+        Finding(
+            "PE121",
+            "error",
+            f"tier `{tier_name}`: statement #{i} of `{p.label}` is attached to the tier's role "
+            "(deployed elsewhere) but is not in the catalogue's role templates",
+            p.file,
+            path_line(p.lines, f"$.Statement[{i}]"),
+            f"$.Statement[{i}]",
+            tier=tier_name,
+            resource=p.label,
+        )
+        for p, i in added
+    ]
 
 
 def _through_access_points(catalog: Catalog, policies: Sequence[ExtractedPolicy]) -> list[Finding]:
