@@ -22,6 +22,31 @@ from ._nodes import Node, NodeList, TemplateError, line_of
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _OPAQUE = re.compile(f"{_OPEN}([^{_CLOSE}]*){_CLOSE}")
 
+_MARK_OPEN, _MARK_CLOSE = "\ue002", "\ue003"
+_MARKED = re.compile(f"{_MARK_OPEN}([^{_MARK_CLOSE}]*){_MARK_CLOSE}")
+
+
+def deploy_time(label: str) -> str:
+    """A value fixed for one deployment but unknown here (the stack's name, a plan's
+    partition): equal to itself, so two mentions are one value, yet any text where it
+    says which resource or role something is (:func:`widen_text`)."""
+    return f"{_MARK_OPEN}{label}{_MARK_CLOSE}"
+
+
+#: The stack's name when not given. It is chosen at each deploy (``--stack-name``), so
+#: a name built from it may be any name, a model resource's or a tier role's: where a
+#: name says which resource a policy is on, which resource is created, or which role it
+#: is (:func:`widen_text`), it reads as any text. Inside a policy's statements it reads
+#: as the stand-in ``stack-name`` (:func:`with_stand_ins`): one stack, one name.
+STACK_NAME = deploy_time("AWS::StackName")
+
+#: The partition of a Terraform plan's ARNs that the plan does not spell out (the
+#: provider's: ``aws``, ``aws-cn``, ``aws-us-gov``...).
+PARTITION = deploy_time("partition")
+
+_STAND_INS = {STACK_NAME: "stack-name", PARTITION: "aws"}
+
+
 #: Stand-ins for pseudo parameters not given with ``--parameter``: the stack's own
 #: partition, account and region. Every mention resolves to the same value, so
 #: equality ("this account") is kept and nothing is widened or narrowed.
@@ -29,7 +54,7 @@ PSEUDO_STAND_INS = {
     "AWS::Partition": "aws",
     "AWS::AccountId": "000000000000",
     "AWS::Region": "stack-region",
-    "AWS::StackName": "stack-name",
+    "AWS::StackName": STACK_NAME,
     "AWS::URLSuffix": "amazonaws.com",
 }
 
@@ -58,13 +83,29 @@ def has_opaque(value: Any) -> bool:
 
 
 def widen_text(text: str) -> str:
-    """Each opaque part as ``*`` (any text)."""
-    return _OPAQUE.sub("*", text)
+    """Each opaque part, and each deploy-time value (:func:`deploy_time`), as ``*``."""
+    return _MARKED.sub("*", _OPAQUE.sub("*", text))
+
+
+def names_stack(value: Any) -> bool:
+    """Whether a resolved value holds a deploy-time value (the stack's name...)."""
+    return _MARK_OPEN in (value if isinstance(value, str) else json.dumps(value))
+
+
+def with_stand_ins(value: Any) -> Any:
+    """A resolved value with each deploy-time value as its stand-in (``stack-name``)."""
+    if isinstance(value, str):
+        return _MARKED.sub(lambda m: _STAND_INS.get(m.group(0), m.group(1)), value)
+    if isinstance(value, list):
+        return [with_stand_ins(v) for v in value]
+    if isinstance(value, Mapping):
+        return {with_stand_ins(k): with_stand_ins(v) for k, v in value.items()}
+    return value
 
 
 def shown(text: str) -> str:
-    """A resolved string for messages: opaque parts as ``<...>``."""
-    return _OPAQUE.sub(lambda m: f"<{m.group(1)}>", text)
+    """A resolved string for messages: opaque parts (and the stack's name) as ``<...>``."""
+    return _MARKED.sub(lambda m: f"<{m.group(1)}>", _OPAQUE.sub(lambda m: f"<{m.group(1)}>", text))
 
 
 #: Resource types: (property that names the resource, Ref format, GetAtt formats).
@@ -126,6 +167,11 @@ class Resolver:
         given = dict(parameters or {})
         self.stand_ins_used: set[str] = set()
         self.values: dict[str, Any] = {}
+        #: parameters read as their ``Default`` (not given), and those a decision read
+        self.defaulted: set[str] = set()
+        self.default_reads: list[str] = []
+        #: ``Fn::If`` decided by defaults: (line, condition, parameters)
+        self.default_choices: list[tuple[int, str, tuple[str, ...]]] = []
         declared = template.get("Parameters")
         self.declared = declared if isinstance(declared, Mapping) else {}
         for name, spec in self.declared.items():
@@ -133,6 +179,7 @@ class Resolver:
                 value: Any = given[name]
             elif isinstance(spec, Mapping) and "Default" in spec:
                 value = spec["Default"]
+                self.defaulted.add(str(name))
             else:
                 continue
             kind = str(spec.get("Type", "")) if isinstance(spec, Mapping) else ""
@@ -213,6 +260,8 @@ class Resolver:
             value = self.pseudo_value(name)
             return value if value is not None else opaque(name)
         if name in self.values:
+            if name in self.defaulted:
+                self.default_reads.append(name)
             return self.values[name]
         if name in self.declared:
             return opaque(f"parameter {name}")
@@ -372,7 +421,7 @@ class Resolver:
                 if not (isinstance(args, list) and len(args) == 2):
                     raise self.fail("`Fn::Equals` takes two values", args, line)
                 a, b = (self.resolve(x, line) for x in args)
-                if has_opaque(a) or has_opaque(b):
+                if has_opaque(a) or has_opaque(b) or names_stack(a) or names_stack(b):
                     return None
                 return bool(_plain(a) == _plain(b))
             if key in ("Fn::And", "Fn::Or", "Fn::Not") and isinstance(args, list):
@@ -389,7 +438,11 @@ class Resolver:
     def if_(self, args: Any, line: int) -> Any:
         if not (isinstance(args, list) and len(args) == 3):
             raise self.fail("`Fn::If` takes [condition, value if true, value if false]", args, line)
+        before = len(self.default_reads)
         decided = self.decide(args[0], line)
+        if decided is not None and len(self.default_reads) > before:
+            read = tuple(dict.fromkeys(self.default_reads[before:]))
+            self.default_choices.append((line, str(args[0]), read))
         if decided is None:
             chosen = [self.resolve(a, line) for a in args[1:]]
             if all(isinstance(c, str) for c in chosen):

@@ -22,7 +22,9 @@ class ExtractedPolicy:
     ``roles`` are the names of the roles an identity policy is attached to;
     ``targets`` the ARNs of the resources a resource policy is attached to;
     ``through`` the ARNs of the buckets whose data an access point policy opens
-    (its requests reach them through the access point, not by their own ARN)."""
+    (its requests reach them through the access point, not by their own ARN);
+    ``inline_name`` the name of an inline (role) policy, by which IAM keeps one policy
+    per role (``PutRolePolicy`` with a name the role has replaces that policy)."""
 
     file: str
     owner: str
@@ -35,6 +37,7 @@ class ExtractedPolicy:
     roles: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
     through: tuple[str, ...] = ()
+    inline_name: str | None = None
 
     @property
     def label(self) -> str:
@@ -83,3 +86,10 @@ class IacTemplate:
     #: resource created with no policy of the template on it has none deployed
     created: list[tuple[str, str, int]] = field(default_factory=list)
     stand_ins: tuple[str, ...] = ()  # pseudo parameters read as their stand-ins
+    #: access granted outside any policy document (an S3 ACL), as (ARN of the resource
+    #: it opens, what grants it, owner, line): no proof reads it, so on a model resource
+    #: isolation is unknown
+    grants: list[tuple[str, str, str, int]] = field(default_factory=list)
+    #: roles given policies the reader cannot read (a SAM connector's source role), as
+    #: (role name, what gives them, owner, line): on a tier role, isolation is unknown
+    role_grants: list[tuple[str, str, str, int]] = field(default_factory=list)

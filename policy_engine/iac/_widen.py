@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._resolve import has_opaque, shown, widen_text
+from ._resolve import has_opaque, shown, widen_text, with_stand_ins
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +67,7 @@ class Widened:
 def widen_policy(document: Mapping[str, Any]) -> Widened:
     """The policy as the lint and the proof read it, and what was widened."""
     notes: list[Widening] = []
+    document = with_stand_ins(document)
     out = dict(document)
     raw = document.get("Statement")
     kept: list[int] = []

@@ -6,7 +6,7 @@ trust policy, ``ManagedPolicyArns``), ``AWS::IAM::ManagedPolicy``, ``AWS::IAM::P
 ``AWS::IAM::RolePolicy``, ``AWS::S3::BucketPolicy``, ``AWS::KMS::Key``,
 ``AWS::SQS::QueuePolicy`` / ``QueueInlinePolicy``, ``AWS::SNS::TopicPolicy`` /
 ``TopicInlinePolicy``, ``AWS::SecretsManager::ResourcePolicy``, the
-``ResourcePolicy`` of ``AWS::DynamoDB::Table`` / ``GlobalTable`` replicas,
+``ResourcePolicy`` of ``AWS::DynamoDB::Table`` / ``GlobalTable`` replicas and of their streams,
 ``AWS::KMS::ReplicaKey``, S3 access point policies (``AWS::S3::AccessPoint``
 ``Policy``, ``AWS::S3ObjectLambda::AccessPointPolicy``,
 ``AWS::S3::MultiRegionAccessPointPolicy``), and SAM
@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
+from ._arns import queue_arn, s3_scope_arn
 from ._globals import SamGlobals
 from ._nodes import Node, NodeList, TemplateError, line_of
 from ._resolve import NO_VALUE, Resolver, has_opaque, opaque, shown
@@ -54,6 +55,7 @@ def read_cloudformation(
     sam_globals = SamGlobals(template) if out.format == "sam" else None
     if sam_globals is not None and sam_globals.problem is not None:
         out.problems.append(sam_globals.problem)
+    out.problems.extend(_transforms(template))
     for logical_id, resource in resources.items():
         line = line_of(resource, 1)
         if not isinstance(resource, Mapping):
@@ -64,29 +66,56 @@ def read_cloudformation(
         kind = str(resource.get("Type", ""))
         reader = _READERS.get(kind)
         unread = unread_policies(resource.get("Properties"), line) if reader is None else []
-        if reader is None and kind not in _NAMED and not unread:
+        connects = out.format == "sam" and (kind == _CONNECTOR or "Connectors" in resource)
+        seen = (
+            kind in _COPIES
+            or reader is not None
+            or kind in _NAMED
+            or kind in _DEPLOYS
+            or connects
+            or kind == "AWS::S3::AccessGrantsLocation"
+        )
+        if not seen and not unread:
             continue
         if "Condition" in resource:
             try:
+                before = len(resolver.default_reads)
                 if resolver.decide(resource["Condition"], line) is False:
+                    read = tuple(dict.fromkeys(resolver.default_reads[before:]))
+                    if read:  # not deployed with the defaults; with other values it is
+                        out.problems.append(
+                            _by_default(f"`{logical_id}` ({kind}) is not read: its condition "
+                                        f"`{resource['Condition']}`", read, line, str(logical_id))
+                        )  # fmt: skip
                     continue  # not deployed with these parameters
             except TemplateError as exc:
                 out.problems.append(Problem("PE110", "error", _msg(exc), line, logical_id))
                 continue
         if kind in _NAMED:
             _created(out, resolver, str(logical_id), kind, line)
-        for path, at in unread:
+        if kind == "AWS::S3::Bucket":
+            _bucket_acl(out, resolver, str(logical_id), resource, line)
+        if kind in _COPIES:
+            _copies(out, resolver, str(logical_id), kind, resource, line)
+        if kind == "AWS::S3::AccessGrantsLocation":
+            _access_grants_location(out, resolver, str(logical_id), resource, line)
+        if out.format == "sam":
+            _connectors(out, resolver, str(logical_id), kind, resource, line)
+        if kind in _DEPLOYS:
             out.problems.append(
                 Problem(
-                    "PE114",
+                    "PE115",
                     "warning",
-                    f"`{logical_id}` ({kind}) holds a policy document at `Properties.{path}` "
-                    "that policy-engine does not read: it is not linted, and a model resource "
-                    "it opens is not in the drift check or the deployed proof",
-                    at,
+                    f"`{logical_id}` ({kind}) deploys {_DEPLOYS[kind]} that policy-engine does "
+                    "not read: its policies, grants and roles are not linted, in the drift "
+                    "check or in the deployed proof (lint that template too)",
+                    line,
                     str(logical_id),
                 )
             )
+            continue
+        for path, at in unread:
+            out.problems.append(_unread_problem(str(logical_id), kind, path, at))
         if reader is None:
             continue
         props = resource.get("Properties", Node(line))
@@ -106,6 +135,11 @@ def read_cloudformation(
             reader(ctx)
         except TemplateError as exc:
             out.problems.append(Problem("PE110", "error", _msg(exc), exc.line or line, logical_id))
+        # A type with a reader may hold a policy document elsewhere than where the
+        # reader looks (a property added to the type later, a nested one): reported.
+        for path, at in unread_policies(props, line):
+            if not any(_under(path, read) for read in ctx.read_paths):
+                out.problems.append(_unread_problem(str(logical_id), kind, path, at))
         for p in ctx.policies:
             if p.resource_type == "AWS::IAM::ManagedPolicy":
                 arn = resolver.ref(str(logical_id), line)
@@ -137,7 +171,275 @@ def read_cloudformation(
             )
     out.roles = [replace(r, managed=tuple(external.get(r.owner, ()))) for r in out.roles]
     out.stand_ins = tuple(sorted(resolver.stand_ins_used))
+    for at, condition, read in dict.fromkeys(resolver.default_choices):
+        out.problems.append(_by_default(f"`Fn::If` on `{condition}` took one branch", read, at))
     return out
+
+
+def _by_default(what: str, parameters: tuple[str, ...], line: int, owner: str | None = None
+                ) -> Problem:  # fmt: skip
+    """A choice of what is deployed made by parameters' defaults: a deploy that gives
+    them other values deploys what the lint did not read."""
+    names = ", ".join(f"`{p}`" for p in parameters)
+    return Problem(
+        "PE111",
+        "warning",
+        f"{what}, decided by the default of {names}: a deploy with other values deploys "
+        "what was not linted (lint with --parameter NAME=VALUE for each value you deploy)",
+        line,
+        owner,
+    )
+
+
+#: Resource types that deploy a template of their own (CloudFormation template
+#: reference: ``AWS::CloudFormation::Stack`` "nests a stack", ``StackSet`` deploys
+#: stack instances, SAM's ``AWS::Serverless::Application`` a nested application).
+_DEPLOYS = {
+    "AWS::CloudFormation::Stack": "a nested stack (its `TemplateURL`)",
+    "AWS::CloudFormation::StackSet": "stack instances of a template",
+    "AWS::Serverless::Application": "a nested application (its `Location`)",
+}
+
+#: Transforms whose output the readers read as written: SAM (read as SAM reads it) and
+#: the language extensions (whose `Fn::ForEach` the reader refuses: PE110).
+_KNOWN_TRANSFORMS = (SAM_TRANSFORM, "AWS::LanguageExtensions")
+
+
+def _transforms(template: Mapping[str, Any]) -> list[Problem]:
+    """Macros that rewrite the template before it is deployed: a ``Transform`` other
+    than SAM's (the whole template), ``Fn::Transform`` anywhere (``AWS::Include`` pulls
+    a snippet from S3; a macro rewrites its part): what is deployed is not what is read."""
+    out: list[Problem] = []
+    transform = template.get("Transform")
+    names = transform if isinstance(transform, list) else [transform]
+    for name in names:
+        if name is not None and name not in _KNOWN_TRANSFORMS:
+            out.append(
+                Problem(
+                    "PE115",
+                    "warning",
+                    f"transform `{name}` rewrites the template before deploy: what it deploys "
+                    "is not what policy-engine read (lint the processed template: "
+                    "`aws cloudformation get-template --template-stage Processed`)",
+                    template.key_lines.get("Transform", 1) if isinstance(template, Node) else 1,
+                )
+            )
+
+    def walk(value: Any, line: int) -> None:
+        if isinstance(value, Mapping):
+            line = line_of(value, line)
+            for key, item in value.items():
+                at = value.key_lines.get(key, line) if isinstance(value, Node) else line
+                if key == "Fn::Transform":
+                    name = item.get("Name") if isinstance(item, Mapping) else item
+                    out.append(
+                        Problem(
+                            "PE115",
+                            "warning",
+                            f"`Fn::Transform` (`{name}`) puts in what policy-engine does not "
+                            "read (AWS::Include: a snippet from S3; a macro: its output): lint "
+                            "the processed template",
+                            at,
+                        )
+                    )
+                    continue
+                walk(item, at)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, line_of(item, line))
+
+    walk(template.get("Resources"), 1)
+    return out
+
+
+#: Canned ACLs that grant no one but the owner on a bucket (S3 User Guide, "Access
+#: control list (ACL) overview", canned ACL: the bucket-owner ones apply to objects).
+_OWNER_ONLY_ACLS = ("Private", "BucketOwnerRead", "BucketOwnerFullControl")
+
+
+def _bucket_acl(
+    out: IacTemplate, resolver: Resolver, logical_id: str, resource: Mapping[str, Any], line: int
+) -> None:
+    """``AWS::S3::Bucket`` ``AccessControl``: a canned ACL that grants others (the
+    AllUsers or AuthenticatedUsers group, EC2, log delivery) access to the bucket; a
+    bucket ``READ`` lists every key, ``WRITE`` writes and overwrites any object."""
+    props = resource.get("Properties")
+    if not isinstance(props, Mapping) or "AccessControl" not in props:
+        return
+    at = props.key_lines.get("AccessControl", line) if isinstance(props, Node) else line
+    try:
+        acl = resolver.resolve(props["AccessControl"], at)
+        name = resolver.resolve(props.get("BucketName", opaque(f"name of {logical_id}")), at)
+    except TemplateError as exc:
+        out.problems.append(Problem("PE110", "error", _msg(exc), exc.line or at, logical_id))
+        return
+    if acl is NO_VALUE or acl in _OWNER_ONLY_ACLS:
+        return
+    shown_acl = shown(acl) if isinstance(acl, str) else str(acl)
+    partition = resolver.pseudo_value("AWS::Partition")
+    bucket = name if isinstance(name, str) else opaque(f"name of {logical_id}")
+    _grant(out, f"arn:{partition}:s3:::{bucket}", f"ACL `{shown_acl}`", logical_id, at)
+
+
+_CONNECTOR = "AWS::Serverless::Connector"
+
+
+def _connectors(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
+                resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """SAM connectors (``AWS::Serverless::Connector``, and a resource's embedded
+    ``Connectors``, whose source is the resource): SAM generates from each the policies
+    that let the source reach the destination, an identity policy on the source's role
+    or a resource policy on the destination (SAM Developer Guide, "Managing resource
+    permissions with AWS SAM connectors"). The reader does not expand them: each is a
+    grant on its destinations (PE115; PE091 on a model resource), and a source role
+    named by ``RoleName`` (or a function's own ``Role``) is given unknown policies."""
+    found: list[tuple[str, Any, Any, int]] = []  # (connector, source, destinations, line)
+    if kind == _CONNECTOR:
+        props = resource.get("Properties")
+        if isinstance(props, Mapping):
+            found.append((logical_id, props.get("Source"), props.get("Destination"), line))
+    embedded = resource.get("Connectors")
+    if isinstance(embedded, Mapping):
+        at_all = resource.key_lines.get("Connectors", line) if isinstance(resource, Node) else line
+        for name, spec in embedded.items():
+            props = spec.get("Properties") if isinstance(spec, Mapping) else None
+            at = line_of(spec, at_all)
+            if isinstance(props, Mapping):
+                found.append((f"{logical_id}.{name}", {"Id": logical_id},
+                              props.get("Destination"), at))  # fmt: skip
+    for name, source, destinations, at in found:
+        what = f"SAM connector `{name}` (its generated policies)"
+        targets = destinations if isinstance(destinations, list) else [destinations]
+        for destination in targets:
+            arn = _endpoint_arn(resolver, destination, at)
+            _grant(out, arn, what, logical_id, at)
+        role = _source_role(resolver, source, at)
+        if role is not None:
+            out.role_grants.append((role, what, logical_id, at))
+
+
+def _endpoint_arn(resolver: Resolver, endpoint: Any, line: int) -> str:
+    """A connector endpoint's ARN (``Id`` of a resource of the template, or ``Arn``);
+    opaque when it cannot be known."""
+    try:
+        if isinstance(endpoint, Mapping) and isinstance(endpoint.get("Id"), str):
+            value = resolver.get_att([endpoint["Id"], "Arn"], line)
+        elif isinstance(endpoint, Mapping) and "Arn" in endpoint:
+            value = resolver.resolve(endpoint["Arn"], line)
+        else:
+            value = None
+    except TemplateError:
+        value = None
+    return value if isinstance(value, str) else opaque("connector endpoint")
+
+
+def _source_role(resolver: Resolver, source: Any, line: int) -> str | None:
+    """The name of the role a connector's generated identity policy goes on, when the
+    template says it (``RoleName``, or the ``Role`` of a function it names by ``Id``)."""
+    if not isinstance(source, Mapping):
+        return None
+    try:
+        if "RoleName" in source:
+            name = resolver.resolve(source["RoleName"], line)
+            return name if isinstance(name, str) else opaque("role name")
+        ident = source.get("Id")
+        resource = resolver.resources.get(ident) if isinstance(ident, str) else None
+        props = resource.get("Properties") if isinstance(resource, Mapping) else None
+        if isinstance(props, Mapping) and "Role" in props:
+            role = resolver.resolve(props["Role"], line)
+            return role.rsplit("/", 1)[-1] if isinstance(role, str) else opaque("role name")
+    except TemplateError:
+        return opaque("role name")
+    return None
+
+
+def _access_grants_location(
+    out: IacTemplate, resolver: Resolver, logical_id: str, resource: Mapping[str, Any], line: int
+) -> None:
+    """``AWS::S3::AccessGrantsLocation``: a bucket (or prefix, or ``s3://``: every bucket)
+    registered with S3 Access Grants, which then vends credentials for it to the
+    grantees of its grants (CloudFormation template reference,
+    "AWS::S3::AccessGrantsLocation")."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    at = props.key_lines.get("LocationScope", line) if isinstance(props, Node) else line
+    try:
+        scope = resolver.resolve(props.get("LocationScope", "s3://"), at)
+    except TemplateError as exc:
+        out.problems.append(Problem("PE110", "error", _msg(exc), exc.line or at, logical_id))
+        return
+    partition = resolver.pseudo_value("AWS::Partition") or "aws"
+    _grant(out, s3_scope_arn(scope, partition), "S3 Access Grants location", logical_id, at)
+
+
+#: Properties that copy a resource's data to another resource, whose access no proof
+#: of this resource reads (CloudFormation template reference: S3 bucket
+#: ``ReplicationConfiguration`` replicates objects to a destination bucket, possibly in
+#: another account; ``InventoryConfigurations`` lists every key into a destination
+#: bucket; DynamoDB table ``KinesisStreamSpecification`` streams item changes to a
+#: Kinesis data stream).
+_COPIES = {
+    "AWS::S3::Bucket": {
+        "ReplicationConfiguration": "replication configuration (its objects copied to "
+        "another bucket)",
+        "InventoryConfigurations": "inventory configuration (its keys listed into another bucket)",
+    },
+    "AWS::DynamoDB::Table": {
+        "KinesisStreamSpecification": "Kinesis stream destination (its items copied to a stream)",
+    },
+}
+
+
+def _copies(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
+            resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    props = resource.get("Properties")
+    if not isinstance(props, Mapping):
+        return
+    for key, what in _COPIES[kind].items():
+        if key not in props:
+            continue
+        at = props.key_lines.get(key, line) if isinstance(props, Node) else line
+        try:
+            arn = resolver.get_att([logical_id, "Arn"], at)
+        except TemplateError:
+            arn = opaque(f"ARN of {logical_id}")
+        _grant(out, str(arn), what, logical_id, at)
+
+
+def _grant(out: IacTemplate, arn: str, what: str, owner: str, line: int) -> None:
+    """Access granted outside a policy document: said (PE115), and kept for the model
+    check unless it is on a resource whose name CloudFormation generates (no model
+    resource's: the reader's ``name of <logical ID>``)."""
+    if opaque("name of ").rstrip("\ue001") not in arn:
+        out.grants.append((arn, what, owner, line))
+    out.problems.append(
+        Problem(
+            "PE115",
+            "warning",
+            f"`{owner}` opens `{shown(arn)}` by its {what}, outside any policy "
+            "document: policy-engine does not read it, so whom it opens the data to is not "
+            "checked",
+            line,
+            owner,
+        )
+    )
+
+
+def _unread_problem(logical_id: str, kind: str, path: str, at: int) -> Problem:
+    return Problem(
+        "PE114",
+        "warning",
+        f"`{logical_id}` ({kind}) holds a policy document at `Properties.{path}` "
+        "that policy-engine does not read: it is not linted, and a model resource "
+        "it opens is not in the drift check or the deployed proof",
+        at,
+        logical_id,
+    )
+
+
+def _under(path: str, read: str) -> bool:
+    """Whether a property path lies in (or is) a path a reader read."""
+    return path == read or path.startswith((read + ".", read + "["))
 
 
 def unread_policies(props: Any, line: int, path: str = "") -> list[tuple[str, int]]:
@@ -235,6 +537,8 @@ class _Context:
         self.written: frozenset[str] = frozenset(props)
         #: (role, policy ARN, line, whether the template says it: SAM adds some itself)
         self.attachments: list[tuple[RoleInfo, str, int, bool]] = []
+        #: property paths (``Policies``, ``Replicas[0].ResourcePolicy``) the reader read
+        self.read_paths: set[str] = set()
 
     def prop_line(self, key: str) -> int:
         if isinstance(self.props, Node):
@@ -285,6 +589,7 @@ class _Context:
         roles: tuple[str, ...] = (),
         targets: tuple[str, ...] = (),
         through: tuple[str, ...] = (),
+        inline_name: str | None = None,
     ) -> ExtractedPolicy | None:
         try:
             document, lines = resolve_document(self.resolver, raw, line)
@@ -305,6 +610,7 @@ class _Context:
             roles,
             targets,
             through,
+            inline_name,
         )
         self.out.policies.append(policy)
         self.policies.append(policy)
@@ -317,6 +623,7 @@ class _Context:
             raise TemplateError(
                 f"`{self.logical_id}` ({self.kind}) has no `{key}`", self.out.file, self.line
             )
+        self.read_paths.add(key)
         return self.document(self.props[key], self.prop_line(key), name or key, kind, **kw)
 
 
@@ -395,6 +702,7 @@ def _role(ctx: _Context) -> None:
         )  # fmt: skip
     raw = ctx.props.get("Policies")
     if raw is not None:
+        ctx.read_paths.add("Policies")
         line = ctx.prop_line("Policies")
         items = raw if isinstance(raw, list) else None
         if items is None:
@@ -423,6 +731,7 @@ def _role(ctx: _Context) -> None:
                 f"Policies[{i}] {shown(str(policy_name))}",
                 "identity",
                 roles=(str(name),),
+                inline_name=str(policy_name) if "PolicyName" in item else None,
             )
     role = RoleInfo(ctx.out.file, ctx.logical_id, str(name), str(arn), ctx.line, trust)
     managed = ctx.texts("ManagedPolicyArns")
@@ -436,9 +745,10 @@ def _identity_policy(ctx: _Context) -> None:
     if ctx.kind == "AWS::IAM::RolePolicy":
         role = ctx.text("RoleName")
         roles = (role,) if role else ()
-    name = ctx.text("PolicyName") or ctx.text("ManagedPolicyName") or ""
+    inline = ctx.text("PolicyName") if ctx.kind != "AWS::IAM::ManagedPolicy" else None
+    name = inline or ctx.text("ManagedPolicyName") or ""
     ctx.property_document("PolicyDocument", "identity", name=f"PolicyDocument {name}".strip(),
-                          roles=roles)  # fmt: skip
+                          roles=roles, inline_name=inline)  # fmt: skip
 
 
 def _bucket_policy(ctx: _Context) -> None:
@@ -457,19 +767,8 @@ def _key_policy(ctx: _Context) -> None:
 def _queue_policy(ctx: _Context) -> None:
     key = "Queue" if ctx.kind == "AWS::SQS::QueueInlinePolicy" else "Queues"
     partition = ctx.resolver.pseudo_value("AWS::Partition")
-    arns = tuple(_queue_arn(url, partition) for url, _ in ctx.texts(key))
+    arns = tuple(queue_arn(url, partition or "aws") for url, _ in ctx.texts(key))
     ctx.property_document("PolicyDocument", "resource", targets=arns)
-
-
-def _queue_arn(url: str, partition: str | None) -> str:
-    """A queue's ARN from its URL (``https://sqs.REGION.DOMAIN/ACCOUNT/NAME``); an SQS
-    ARN with opaque parts when the URL cannot be read."""
-    parts = url.split("/")
-    host = parts[2].split(".") if len(parts) > 4 else []
-    if len(parts) >= 5 and len(host) > 1 and parts[0] == "https:":
-        return f"arn:{partition}:sqs:{host[1]}:{parts[3]}:{parts[4]}"
-    name = opaque(f"queue {shown(url)}")
-    return f"arn:{partition}:sqs:{opaque('region')}:{opaque('account')}:{name}"
 
 
 def _secret_policy(ctx: _Context) -> None:
@@ -484,18 +783,41 @@ def _secret_policy(ctx: _Context) -> None:
 
 
 def _table_policy(ctx: _Context) -> None:
-    """``AWS::DynamoDB::Table`` ``ResourcePolicy.PolicyDocument``: the table's (and its
-    indexes' and streams') resource policy."""
+    """``AWS::DynamoDB::Table``: ``ResourcePolicy.PolicyDocument``, the table's (and its
+    indexes') resource policy, and ``StreamSpecification.ResourcePolicy``, the policy of
+    the table's stream (CloudFormation template reference, "AWS::DynamoDB::Table
+    StreamSpecification"). A stream carries every item written to the table, so its
+    policy opens the table's data by the stream's ARN (``through`` the table)."""
+    arn = str(ctx.resolver.get_att([ctx.logical_id, "Arn"], ctx.line))
     raw = ctx.props.get("ResourcePolicy")
-    if raw is None:
-        return
-    line = ctx.prop_line("ResourcePolicy")
+    if raw is not None:
+        _dynamodb_policy(ctx, raw, ctx.prop_line("ResourcePolicy"), "ResourcePolicy", arn)
+    spec = ctx.props.get("StreamSpecification")
+    if isinstance(spec, Mapping) and "ResourcePolicy" in spec:
+        line = ctx.line
+        if isinstance(spec, Node):
+            line = spec.key_lines.get("ResourcePolicy", line)
+        _dynamodb_policy(ctx, spec["ResourcePolicy"], line,
+                         "StreamSpecification.ResourcePolicy", arn, stream=True)  # fmt: skip
+
+
+def _dynamodb_policy(
+    ctx: _Context, raw: Any, line: int, path: str, table_arn: str, *, stream: bool = False
+) -> None:
+    """One DynamoDB ``ResourcePolicy`` (``{PolicyDocument: ...}``) at ``path``: the
+    table's own, or (``stream``) its stream's, whose requests reach the table's items
+    by ``<table ARN>/stream/<label>``."""
     if not isinstance(raw, Mapping) or "PolicyDocument" not in raw:
-        raise TemplateError("`ResourcePolicy` must be a mapping with `PolicyDocument`",
+        raise TemplateError(f"`{path}` must be a mapping with `PolicyDocument`",
                             ctx.out.file, line)  # fmt: skip
-    arn = ctx.resolver.get_att([ctx.logical_id, "Arn"], ctx.line)
+    ctx.read_paths.add(path)
     doc_line = raw.key_lines.get("PolicyDocument", line) if isinstance(raw, Node) else line
-    ctx.document(raw["PolicyDocument"], doc_line, "ResourcePolicy", "resource", targets=(str(arn),))
+    if stream:
+        ctx.document(raw["PolicyDocument"], doc_line, path, "resource",
+                     targets=(f"{table_arn}/stream/{opaque('stream label')}",),
+                     through=(table_arn,))  # fmt: skip
+    else:
+        ctx.document(raw["PolicyDocument"], doc_line, path, "resource", targets=(table_arn,))
 
 
 def _global_table_policies(ctx: _Context) -> None:
@@ -507,18 +829,22 @@ def _global_table_policies(ctx: _Context) -> None:
     partition = ctx.resolver.pseudo_value("AWS::Partition")
     account = ctx.resolver.pseudo_value("AWS::AccountId")
     for i, replica in enumerate(replicas):
-        if not isinstance(replica, Mapping) or not isinstance(
-            replica.get("ResourcePolicy"), Mapping
-        ):
+        if not isinstance(replica, Mapping):
+            continue
+        stream = replica.get("ReplicaStreamSpecification")
+        stream_policy = stream.get("ResourcePolicy") if isinstance(stream, Mapping) else None
+        if replica.get("ResourcePolicy") is None and stream_policy is None:
             continue
         line = line_of(replica, ctx.prop_line("Replicas"))
         region = ctx.resolver.text(replica.get("Region", opaque("region")), line, "`Region`")
-        raw = replica["ResourcePolicy"]
-        if "PolicyDocument" not in raw:
-            raise TemplateError("`ResourcePolicy` must have `PolicyDocument`", ctx.out.file, line)
         arn = f"arn:{partition}:dynamodb:{region}:{account}:table/{name}"
-        ctx.document(raw["PolicyDocument"], line_of(raw, line), f"Replicas[{i}] ResourcePolicy",
-                     "resource", targets=(arn,))  # fmt: skip
+        if replica.get("ResourcePolicy") is not None:
+            raw = replica["ResourcePolicy"]
+            _dynamodb_policy(ctx, raw, line_of(raw, line), f"Replicas[{i}].ResourcePolicy", arn)
+        if stream_policy is not None:
+            _dynamodb_policy(ctx, stream_policy, line_of(stream_policy, line),
+                             f"Replicas[{i}].ReplicaStreamSpecification.ResourcePolicy", arn,
+                             stream=True)  # fmt: skip
 
 
 def _topic_policy(ctx: _Context) -> None:

@@ -74,6 +74,7 @@ def read_sam_policies(ctx: _Context) -> None:
     names its own ``Role``, nothing (SAM then ignores ``Policies`` and the other
     properties of the generated role, which this says once)."""
     if "Role" in ctx.props and ctx.text("Role") is not None:
+        ctx.read_paths.update(_ROLE_ONLY)  # said below (PE110), not again as unread
         ignored = [k for k in _ROLE_ONLY if k in ctx.written]  # Globals': silently
         if ignored:
             ctx.out.problems.append(
@@ -220,6 +221,7 @@ def _policies(ctx: _Context, role: RoleInfo, role_name: str) -> None:
     raw = ctx.props.get("Policies")
     if raw is None:
         return
+    ctx.read_paths.add("Policies")
     line = ctx.prop_line("Policies")
     items: list[Any]
     if isinstance(raw, str) or (isinstance(raw, Mapping) and _single_function(raw)):

@@ -17,8 +17,9 @@ from dataclasses import replace
 from fnmatch import fnmatchcase
 from typing import Any
 
+from ._arns import queue_arn, s3_scope_arn
 from ._nodes import Node, line_of
-from ._resolve import opaque
+from ._resolve import PARTITION, opaque, shown, widen_text
 from ._types import ExtractedPolicy, IacTemplate, PolicyKind, Problem, RoleInfo
 
 #: type: [(field, kind)]
@@ -51,13 +52,13 @@ _NAMED = {
     "aws_secretsmanager_secret": "name",
 }
 _NAMED_ARN = {
-    "aws_s3_bucket": lambda n: f"arn:aws:s3:::{n}",
+    "aws_s3_bucket": lambda n: f"arn:{PARTITION}:s3:::{n}",
     "aws_dynamodb_table": lambda n: (
-        f"arn:aws:dynamodb:{opaque('region')}:{opaque('account')}:table/{n}"
+        f"arn:{PARTITION}:dynamodb:{opaque('region')}:{opaque('account')}:table/{n}"
     ),
-    "aws_sqs_queue": lambda n: f"arn:aws:sqs:{opaque('region')}:{opaque('account')}:{n}",
+    "aws_sqs_queue": lambda n: f"arn:{PARTITION}:sqs:{opaque('region')}:{opaque('account')}:{n}",
     "aws_secretsmanager_secret": lambda n: (
-        f"arn:aws:secretsmanager:{opaque('region')}:{opaque('account')}:secret:{n}-{opaque('suffix')}"
+        f"arn:{PARTITION}:secretsmanager:{opaque('region')}:{opaque('account')}:secret:{n}-{opaque('suffix')}"
     ),
 }
 
@@ -194,6 +195,8 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
     policies: dict[str, str | None] = {}  # aws_iam_policy address -> its ARN when known
     attachments: list[_Attachment] = []
     pending_roles: list[tuple[int, str, str]] = []  # (policy index, address, role field)
+    #: inline policies known only after apply: (role name, what, line)
+    unknown_inline: list[tuple[str, str, int]] = []
     for address, kind, values, unknown, line in _resources(plan):
         out.resources += 1
         if kind not in _FIELDS:
@@ -204,31 +207,49 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             added = len(out.policies) > before
             if added and kind == "aws_iam_role_policy" and _known(values, unknown, "role") is None:
                 pending_roles.append((before, address, "role"))
+            if (
+                kind == "aws_iam_role_policy"
+                and isinstance(unknown, Mapping)
+                and (unknown.get("policy") is True)
+            ):
+                for role in _known(values, unknown, "role") or ():
+                    unknown_inline.append((role.rsplit("/", 1)[-1], address, line))
             if kind == "aws_iam_policy" and len(out.policies) > before:
                 arn = values.get("arn")
                 policies[address] = str(arn) if isinstance(arn, str) and arn else None
                 if policies[address] is None and isinstance(values.get("name"), str):
                     path = str(values.get("path") or "/")
-                    policies[address] = f"arn:aws:iam::*:policy{path}{values['name']}"
+                    policies[address] = f"arn:{PARTITION}:iam::*:policy{path}{values['name']}"
         if kind in _NAMED:
             named = _known(values, unknown, _NAMED[kind])
             if named:
                 known_arn = _known(values, unknown, "arn")
                 arn_text = known_arn[0] if known_arn else _NAMED_ARN[kind](named[0])
                 out.created.append((arn_text, address, line))
+        if kind in ("aws_s3_bucket_acl", "aws_s3_bucket"):
+            _bucket_acl(out, address, kind, values, unknown, line)
+        if kind in _GRANTS:
+            _other_grant(out, address, kind, values, unknown, line)
         if kind in _ATTACHMENTS:
             role_key, arn_key = _ATTACHMENTS[kind]
             attachments.append(_Attachment(address, values, unknown, line, role_key, arn_key))
         if kind == "aws_iam_role":
             name = str(values.get("name") or f"<name of {address}>")
             inline = values.get("inline_policy") or []
+            flags = unknown.get("inline_policy") if isinstance(unknown, Mapping) else None
+            for i, item_unknown in enumerate(flags if isinstance(flags, list) else []):
+                if isinstance(item_unknown, Mapping) and item_unknown.get("policy") is True:
+                    unknown_inline.append((name, f"inline_policy[{i}] of {address}", line))
+                    out.problems.append(
+                        Problem("PE113", "warning", f"`inline_policy[{i}].policy` of `{address}` "
+                                "is known only after apply: it is not linted", line, address)
+                    )  # fmt: skip
             for i, item in enumerate(inline if isinstance(inline, list) else []):
+                item_unknown = flags[i] if isinstance(flags, list) and i < len(flags) else {}
                 if isinstance(item, Mapping) and item.get("policy"):
-                    flags = unknown.get("inline_policy") if isinstance(unknown, Mapping) else None
-                    item_unknown = flags[i] if isinstance(flags, list) and i < len(flags) else {}
                     _one(out, address, kind, item, item_unknown, "policy", "identity",
                          line_of(item, line), f"inline_policy[{i}] {item.get('name', '')}".strip(),
-                         role=name)  # fmt: skip
+                         role=name, inline_name=str(item.get("name") or ""))  # fmt: skip
             arn = values.get("arn")
             managed = values.get("managed_policy_arns") or []
             role_values[address] = (
@@ -258,6 +279,12 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             out.problems.append(_after_apply(address, field, policy.line, "the role"))
     for a in attachments:
         _attach(out, a, refs, names, policies, role_values)
+    # An inline policy known only after apply is on its role all the same: unknown
+    # statements (drift PE121, and the deployed proof PE091 on a tier role).
+    for role_name, what, at in unknown_inline:
+        for name, _line, _arn, managed in role_values.values():
+            if name.lower() == role_name.lower():
+                managed.append((f"<{what}, known only after apply>", at))
     for address, (name, line, arn, managed) in role_values.items():
         trust = next((p for p in out.policies if p.owner == address and p.kind == "trust"), None)
         out.roles.append(
@@ -265,13 +292,129 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
                 file,
                 address,
                 name,
-                arn or f"arn:aws:iam::<account>:role/{name}",
+                arn or f"arn:{PARTITION}:iam::<account>:role/{name}",
                 line,
                 trust,
                 tuple(managed),
             )
         )
     return out
+
+
+#: Canned ACLs that grant no one but the owner on a bucket (S3 User Guide, "Access
+#: control list (ACL) overview": the bucket-owner ones apply to objects).
+_OWNER_ONLY_ACLS = ("private", "bucket-owner-read", "bucket-owner-full-control")
+
+
+def _bucket_acl(out: IacTemplate, address: str, kind: str, values: Mapping[str, Any],
+                unknown: Any, line: int) -> None:  # fmt: skip
+    """An S3 bucket ACL of the plan that grants someone other than the owner
+    (``aws_s3_bucket_acl`` ``acl`` / ``access_control_policy``, ``aws_s3_bucket``'s older
+    ``acl`` / ``grant``): recorded as a grant on the bucket (PE115; PE091 on a model
+    bucket). An ``aws_s3_bucket_acl`` known only after apply may grant anyone, so it is
+    one too (``aws_s3_bucket``'s are computed by the provider: only known ones count)."""
+    found: list[str] = []
+    flags = unknown if isinstance(unknown, Mapping) and kind == "aws_s3_bucket_acl" else {}
+    acl = values.get("acl")
+    if flags.get("acl") is True:
+        found.append("ACL known only after apply")
+    elif isinstance(acl, str) and acl and acl not in _OWNER_ONLY_ACLS:
+        found.append(f"ACL `{acl}`")
+    policy = values.get("access_control_policy")
+    if flags.get("access_control_policy") not in (None, False, [], {}) and not (
+        isinstance(policy, list) and policy
+    ):
+        found.append("access control policy known only after apply")
+    for block in policy if isinstance(policy, list) else []:
+        if not isinstance(block, Mapping):
+            continue
+        owners = block.get("owner") or []
+        owner_ids = {o.get("id") for o in owners if isinstance(o, Mapping) and o.get("id")}
+        for grant in block.get("grant") or []:
+            grantees = grant.get("grantee") if isinstance(grant, Mapping) else None
+            for grantee in grantees or [{}]:
+                if not isinstance(grantee, Mapping) or grantee.get("id") not in owner_ids:
+                    who = _grantee(grantee)
+                    found.append(f"access control grant to {who}")
+    for grant in values.get("grant") or [] if kind == "aws_s3_bucket" else []:
+        if isinstance(grant, Mapping):
+            found.append(f"ACL grant to {_grantee(grant)}")
+    if not found:
+        return
+    bucket = _known(values, unknown, "bucket")
+    arn = f"arn:{PARTITION}:s3:::{bucket[0] if bucket else opaque('bucket')}"
+    what = found[0]
+    out.grants.append((arn, what, address, line))
+    out.problems.append(
+        Problem(
+            "PE115",
+            "warning",
+            f"`{address}` grants access to `{shown(arn) if bucket else 'its bucket'}` by its "
+            f"{what}, "
+            "outside any policy: policy-engine does not read ACLs, so whom it opens the data "
+            "to is not checked",
+            line,
+            address,
+        )
+    )
+
+
+#: Resources that grant access without a policy document: type -> (field naming what
+#: they open, what they are). KMS grants (AWS KMS Developer Guide, "Grants in AWS
+#: KMS": a grant lets its grantee principal use the key for its operations, beside the
+#: key policy); S3 Access Grants locations (a registered bucket or prefix whose access
+#: grants vend credentials to their grantees).
+_GRANTS = {
+    "aws_kms_grant": ("key_id", "KMS grant"),
+    "aws_s3control_access_grants_location": ("location_scope", "S3 Access Grants location"),
+    "aws_s3_bucket_replication_configuration": (
+        "bucket", "replication configuration (its objects copied to another bucket)"),
+    "aws_s3_bucket_inventory": (
+        "bucket", "inventory configuration (its keys listed into another bucket)"),
+    "aws_dynamodb_kinesis_streaming_destination": (
+        "table_name", "Kinesis stream destination (its items copied to a stream)"),
+}  # fmt: skip
+
+
+def _other_grant(out: IacTemplate, address: str, kind: str, values: Mapping[str, Any],
+                 unknown: Any, line: int) -> None:  # fmt: skip
+    key, what = _GRANTS[kind]
+    known = _known(values, unknown, key)
+    value = known[0] if known else None
+    if kind == "aws_kms_grant":
+        if value and value.startswith("arn:"):
+            arn = value
+        else:  # a key ID; an alias or an unknown value is any key
+            key = value if value and "/" not in value else opaque("key")
+            arn = f"arn:{PARTITION}:kms:{opaque('region')}:{opaque('account')}:key/{key}"
+    elif kind == "aws_dynamodb_kinesis_streaming_destination":
+        table = value.rsplit("/", 1)[-1] if value else opaque("table")
+        arn = f"arn:{PARTITION}:dynamodb:{opaque('region')}:{opaque('account')}:table/{table}"
+    elif kind == "aws_s3control_access_grants_location":
+        arn = s3_scope_arn(value, PARTITION)
+    else:
+        arn = f"arn:{PARTITION}:s3:::{value.rsplit(':', 1)[-1] if value else opaque('bucket')}"
+    out.grants.append((arn, what, address, line))
+    out.problems.append(
+        Problem(
+            "PE115",
+            "warning",
+            f"`{address}` opens `{shown(arn)}` by its {what}, outside any policy "
+            "document: policy-engine does not read it, so whom it opens the data to is not "
+            "checked",
+            line,
+            address,
+        )
+    )
+
+
+def _grantee(grantee: Any) -> str:
+    if not isinstance(grantee, Mapping):
+        return "an unknown grantee"
+    for key in ("uri", "id", "email_address"):
+        if grantee.get(key):
+            return f"`{grantee[key]}`"
+    return "an unknown grantee"
 
 
 def _referenced(
@@ -327,7 +470,9 @@ def _attach(
             out.problems.append(_after_apply(a.address, a.arn_key, a.line, "the policy"))
     else:
         for arn in a.arns:
-            match = [p for p, known in policies.items() if known and fnmatchcase(arn, known)]
+            match = [
+                p for p, known in policies.items() if known and fnmatchcase(arn, widen_text(known))
+            ]
             targets.extend(match)
             if not match:
                 external.append(arn)
@@ -356,6 +501,7 @@ def _one(
     name: str,
     *,
     role: str | None = None,
+    inline_name: str | None = None,
 ) -> None:
     key_line = values.key_lines.get(key, line) if isinstance(values, Node) else line
     raw = values.get(key)
@@ -370,6 +516,12 @@ def _one(
                 address,
             )
         )
+        if policy_kind == "resource":
+            # a resource policy nobody can read is on its resource all the same: what it
+            # grants there is unknown (PE091 on a model resource), never the catalogue's
+            what = "resource policy known only after apply"
+            for target in (*_targets(kind, values, unknown), *_through(kind, values, unknown)):
+                out.grants.append((target, what, address, key_line))
         return
     if raw in (None, ""):
         return
@@ -396,6 +548,8 @@ def _one(
     elif kind == "aws_iam_role_policy":
         known = _known(values, unknown, "role")
         attached = (known[0].rsplit("/", 1)[-1],) if known else ()
+    if kind == "aws_iam_role_policy" and isinstance(values.get("name"), str):
+        inline_name = values["name"]
     targets = _targets(kind, values, unknown) if policy_kind == "resource" else ()
     through = _through(kind, values, unknown) if policy_kind == "resource" else ()
     out.policies.append(
@@ -411,6 +565,7 @@ def _one(
             attached,
             targets,
             through,
+            inline_name,
         )
     )
 
@@ -453,9 +608,14 @@ def _through(kind: str, values: Mapping[str, Any], unknown: Any) -> tuple[str, .
     if kind == "aws_s3_access_point":
         known = _known(values, unknown, "bucket")
         bucket = known[0].rsplit(":", 1)[-1] if known else opaque("bucket")
-        return (f"arn:aws:s3:::{bucket}",)
+        return (f"arn:{PARTITION}:s3:::{bucket}",)
     if kind.startswith("aws_s3control_"):
-        return (f"arn:aws:s3:::{opaque('bucket')}",)
+        return (f"arn:{PARTITION}:s3:::{opaque('bucket')}",)
+    if kind == "aws_dynamodb_resource_policy":
+        # a stream's policy (``<table ARN>/stream/<label>``) opens the table's items
+        known = _known(values, unknown, "resource_arn")
+        if known and "/stream/" in known[0]:
+            return (known[0].split("/stream/", 1)[0],)
     return ()
 
 
@@ -471,43 +631,45 @@ def _targets(kind: str, values: Mapping[str, Any], unknown: Any) -> tuple[str, .
     some = opaque
     arn = field("arn")
     if kind in ("aws_s3_bucket_policy", "aws_s3_bucket"):
-        return (f"arn:aws:s3:::{field('bucket') or some('bucket')}",)
+        return (f"arn:{PARTITION}:s3:::{field('bucket') or some('bucket')}",)
     if kind == "aws_kms_key":
-        return (arn or f"arn:aws:kms:{some('region')}:{some('account')}:key/{some('key')}",)
+        return (arn or f"arn:{PARTITION}:kms:{some('region')}:{some('account')}:key/{some('key')}",)
     if kind == "aws_kms_key_policy":
         key = field("key_id") or some("key")
         return (key if key.startswith("arn:") else
-                f"arn:aws:kms:{some('region')}:{some('account')}:key/{key}",)  # fmt: skip
+                f"arn:{PARTITION}:kms:{some('region')}:{some('account')}:key/{key}",)  # fmt: skip
     if kind == "aws_sqs_queue_policy":
-        parts = (field("queue_url") or "").split("/")
-        if len(parts) >= 5 and "." in parts[2]:
-            return (f"arn:aws:sqs:{parts[2].split('.')[1]}:{parts[3]}:{parts[4]}",)
-        return (f"arn:aws:sqs:{some('region')}:{some('account')}:{some('queue')}",)
+        url = field("queue_url")
+        if url:
+            return (queue_arn(url, PARTITION),)
+        return (f"arn:{PARTITION}:sqs:{some('region')}:{some('account')}:{some('queue')}",)
     if kind == "aws_sqs_queue":
-        return (arn or f"arn:aws:sqs:{some('region')}:{some('account')}:"
+        return (arn or f"arn:{PARTITION}:sqs:{some('region')}:{some('account')}:"
                 f"{field('name') or some('queue')}",)  # fmt: skip
     if kind == "aws_secretsmanager_secret_policy":
         secret = field("secret_arn")
-        return (secret or f"arn:aws:secretsmanager:{some('region')}:{some('account')}:secret:"
+        region, account = some("region"), some("account")
+        return (secret or f"arn:{PARTITION}:secretsmanager:{region}:{account}:secret:"
                 f"{some('secret')}",)  # fmt: skip
     if kind == "aws_secretsmanager_secret":
         name = field("name")
-        return (arn or f"arn:aws:secretsmanager:{some('region')}:{some('account')}:secret:"
+        return (arn or f"arn:{PARTITION}:secretsmanager:{some('region')}:{some('account')}:secret:"
                 + (f"{name}-{some('suffix')}" if name else some("secret")),)  # fmt: skip
     if kind == "aws_dynamodb_resource_policy":
-        return (field("resource_arn") or f"arn:aws:dynamodb:{some('region')}:{some('account')}:"
+        region, account = some("region"), some("account")
+        return (field("resource_arn") or f"arn:{PARTITION}:dynamodb:{region}:{account}:"
                 f"table/{some('table')}",)  # fmt: skip
     if kind == "aws_sns_topic_policy":
-        return (arn or f"arn:aws:sns:{some('region')}:{some('account')}:{some('topic')}",)
+        return (arn or f"arn:{PARTITION}:sns:{some('region')}:{some('account')}:{some('topic')}",)
     if kind == "aws_sns_topic":
-        return (arn or f"arn:aws:sns:{some('region')}:{some('account')}:"
+        return (arn or f"arn:{PARTITION}:sns:{some('region')}:{some('account')}:"
                 f"{field('name') or some('topic')}",)  # fmt: skip
     if kind in ("aws_s3_access_point", "aws_s3control_access_point_policy",
                 "aws_s3control_object_lambda_access_point_policy"):  # fmt: skip
         point = arn or field("access_point_arn")
         if point is None:
             service = "s3-object-lambda" if "object_lambda" in kind else "s3"
-            point = (f"arn:aws:{service}:{some('region')}:{some('account')}:accesspoint/"
+            point = (f"arn:{PARTITION}:{service}:{some('region')}:{some('account')}:accesspoint/"
                      f"{field('name') or some('access point')}")  # fmt: skip
         return (point, f"{point}/object/*")
     return ()

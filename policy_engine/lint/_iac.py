@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from ..catalog import Catalog
 from ..evaluate import StatementRef
 from ..iac import ExtractedPolicy, IacTemplate, RoleInfo, Widened, shown, widen_policy
-from ..iac._resolve import has_opaque, opaque, widen_text
+from ..iac._resolve import PARTITION, has_opaque, names_stack, opaque, widen_text
 from ..model import policy_from_obj
 from ..schema import iter_schema_errors
 from . import _fastschema
@@ -41,7 +41,8 @@ def lint_template(
                 "pseudo parameters "
                 + ", ".join(f"`{n}`" for n in template.stand_ins)
                 + " are not given (--parameter NAME=VALUE): read as stand-ins for the "
-                "stack's own partition, account and region",
+                "stack's own partition, account and region; the stack's name as any name "
+                "where it names a resource or role",
                 template.file,
                 None,
             )
@@ -275,7 +276,8 @@ def _maybe_roles(templates: Sequence[IacTemplate], role_arn: str) -> list[RoleIn
     out = []
     for t in templates:
         for role in t.roles:
-            if not has_opaque(role.name) or role.name == opaque(f"name of {role.owner}"):
+            unknown = has_opaque(role.name) or names_stack(role.name)
+            if not unknown or role.name == opaque(f"name of {role.owner}"):
                 continue
             pattern = "".join(".*" if c == "*" else re.escape(c) for c in widen_text(role.name))
             if re.fullmatch(pattern, name, re.IGNORECASE | re.DOTALL):
@@ -300,6 +302,7 @@ def check_deployment_report(
 
     renderer = Renderer(catalog)
     out: list[Finding] = []
+    ident = _identity(catalog)
     first = templates[0].file if templates else str(catalog.manifest)
     policies = [p for t in templates for p in t.policies]
     catalogue_resources = resource_documents(catalog, renderer=renderer)
@@ -310,10 +313,13 @@ def check_deployment_report(
         if p.kind != "resource":
             continue
         for name, spec in catalog.resources.items():
-            if any(globs_overlap(widen_text(t), spec.arn) for t in p.targets if t):
+            if any(globs_overlap(ident(t), spec.arn) for t in p.targets if t):
                 widened, lines = read_policy(p)
                 attached.setdefault(name, []).append((p, widened, lines))
     out.extend(_through_access_points(catalog, policies))
+    out.extend(_grants(catalog, templates))
+    out.extend(_role_grants(catalog, templates))
+    out.extend(_vendor_trust(catalog, templates))
     deployed_resources: dict[str, Mapping[str, Any]] = dict(catalogue_resources)
     resource_refs: dict[str, list[tuple[ExtractedPolicy, int, dict[str, int]]]] = {}
     for name, found in attached.items():
@@ -340,7 +346,7 @@ def check_deployment_report(
             (arn, owner, line, t.file)
             for t in templates
             for arn, owner, line in t.created
-            if globs_overlap(widen_text(arn), spec.arn)
+            if globs_overlap(ident(arn), spec.arn)
         ]
         if not made:
             continue
@@ -395,6 +401,7 @@ def check_deployment_report(
                     tier=tier_name,
                 )
             )
+            out.extend(_added_to_absent_role(catalog, renderer, tier_name, policies))
             continue
         results = []
         for role in found_roles:
@@ -426,36 +433,235 @@ def check_deployment_report(
     return out, tuple(statuses)
 
 
+def _identity(catalog: Catalog) -> Any:
+    """How a resolved ARN is matched against the model: a plan's unspelt partition is
+    the deployment's, the catalogue's (``partition``); any other unknown part is any
+    text (:func:`widen_text`)."""
+    partition = str(catalog.constants.get("partition", "aws"))
+
+    def ident(text: str) -> str:
+        return widen_text(text.replace(PARTITION, partition))
+
+    return ident
+
+
+def _added_to_absent_role(
+    catalog: Catalog, renderer: Any, tier_name: str, policies: Sequence[ExtractedPolicy]
+) -> list[Finding]:
+    """Policies the templates attach by name to a tier role they do not hold (the role
+    is deployed elsewhere): each statement the catalogue's role templates lack is
+    added to the deployed role all the same (PE121); what the role's other stacks hold
+    is not known here, so nothing is missing."""
+    from ..isolation import role_documents
+    from . import path_line
+
+    name = catalog.tiers[tier_name].role_arn.rsplit("/", 1)[-1].lower()
+    attached = [
+        p for p in policies if p.kind == "identity" and name in {r.lower() for r in p.roles}
+    ]
+    if not attached:
+        return []
+    expected = [
+        (_atoms(s, doc.get("Version")), None)
+        for doc in role_documents(catalog, tier_name, renderer=renderer).values()
+        for s in _statements(doc)
+    ]
+    deployed = [
+        (_atoms(s, p.document.get("Version")), (p, i))
+        for p in attached
+        for i, s in enumerate(_statements(p.document))
+    ]
+    _missing, added = _atom_diff(expected, deployed)
+    return [
+        Finding(
+            "PE121",
+            "error",
+            f"tier `{tier_name}`: statement #{i} of `{p.label}` is attached to the tier's role "
+            "(deployed elsewhere) but is not in the catalogue's role templates",
+            p.file,
+            path_line(p.lines, f"$.Statement[{i}]"),
+            f"$.Statement[{i}]",
+            tier=tier_name,
+            resource=p.label,
+        )
+        for p, i in added
+    ]
+
+
 def _through_access_points(catalog: Catalog, policies: Sequence[ExtractedPolicy]) -> list[Finding]:
-    """An access point policy that allows anything, on a bucket of the resource model
-    (or on a bucket the templates do not name): requests through the access point
-    reach the model's data by another ARN, which neither the drift check nor the
-    isolation proof reads, so isolation through it is unknown (PE091), never passed."""
+    """A policy of another ARN that reaches a model resource's data (an S3 access
+    point's, on a bucket of the resource model or on a bucket the templates do not
+    name; a DynamoDB stream's, on a model table) and allows anything: requests by that
+    ARN reach the model's data, which neither the drift check nor the isolation proof
+    reads by that ARN, so isolation through it is unknown (PE091), never passed."""
     out: list[Finding] = []
+    ident = _identity(catalog)
     for p in policies:
         if p.kind != "resource" or not p.through:
             continue
         if all(_is_deny(s) for s in _statements(p.document)):
             continue
         for name, spec in catalog.resources.items():
-            buckets = [b for b in p.through if b and _opens(widen_text(b), spec.arn)]
-            if not buckets:
+            opened = [b for b in p.through if b and _opens(ident(b), spec.arn)]
+            if not opened:
                 continue
+            route, fix = _route(p)
             out.append(
                 Finding(
                     "PE091",
                     "error",
-                    f"resource `{name}`: `{p.label}` allows requests through an access point "
-                    f"to bucket `{shown(buckets[0])}`: the isolation proof and the drift check "
-                    "read requests by the bucket's own ARN, not through access points, so "
-                    f"isolation of `{name}` through it is unknown (give the access point no "
-                    "policy, or put no access point on a pooled bucket)",
+                    f"resource `{name}`: `{p.label}` allows requests through {route} to "
+                    f"`{shown(opened[0])}`: the isolation proof and the drift check read "
+                    f"requests by the model resource's own ARN, not through {route}, so "
+                    f"isolation of `{name}` through it is unknown ({fix})",
                     p.file,
                     p.line,
                     resource=p.label,
                 )
             )
     return out
+
+
+def _grants(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
+    """Access granted to a model resource outside any policy (an S3 ACL that grants
+    others): the isolation proof reads policies only, so isolation is unknown (PE091)."""
+    out: list[Finding] = []
+    ident = _identity(catalog)
+    for t in templates:
+        for arn, what, owner, line in t.grants:
+            for name, spec in catalog.resources.items():
+                if not _opens(ident(arn), spec.arn):
+                    continue
+                out.append(
+                    Finding(
+                        "PE091",
+                        "error",
+                        f"resource `{name}`: `{owner}` opens `{shown(arn)}` by its "
+                        f"{what}, which the isolation proof does not read: isolation of "
+                        f"`{name}` is unknown ({_grant_fix(what)})",
+                        t.file,
+                        line,
+                        resource=owner,
+                    )
+                )
+    return out
+
+
+_ASSUME = ("sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml")
+
+
+def _vendor_trust(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
+    """The deployed trust policy of each credential vendor role (the catalogue's
+    ``vendor_roles``): the vendor may assume every tier role without a session policy,
+    so whoever may assume the vendor role may too. Only a service principal (the
+    vendor's compute, ``lambda.amazonaws.com``) may: any other principal the trust
+    admits (a role, a user, an account, ``*``, a federated identity, an unresolved
+    value) mints tier sessions without the tenant-scoped session policy (PE091)."""
+    from fnmatch import fnmatchcase
+
+    out: list[Finding] = []
+    for vendor in catalog.vendor_roles:
+        for role in _find_roles(templates, vendor):
+            if role.trust is None:
+                who = ["an unknown principal (its trust policy cannot be read)"]
+                statements: list[Mapping[str, Any]] = []
+            else:
+                who = []
+                statements = _statements(read_policy(role.trust)[0].document)
+            for st in statements:
+                if st.get("Effect") != "Allow":
+                    continue
+                names = [a.lower() for a in _strings(st.get("Action"))]
+                if "NotAction" not in st and not any(
+                    fnmatchcase(assume, a) for a in names for assume in _ASSUME
+                ):
+                    continue
+                who.extend(_non_service(st))
+            if not who:
+                continue
+            out.append(
+                Finding(
+                    "PE091",
+                    "error",
+                    f"deployed: the credential vendor role `{shown(role.name)}` (`{role.owner}`) "
+                    f"may be assumed by {', '.join(dict.fromkeys(who))}: the vendor assumes the "
+                    "tier roles without a session policy, so that principal can too, and its "
+                    "sessions reach every tenant of a tier (let only the vendor's service, "
+                    "e.g. lambda.amazonaws.com, assume it)",
+                    role.trust.file if role.trust else role.file,
+                    role.trust.line if role.trust else role.line,
+                    "$",
+                    resource=role.owner,
+                )
+            )
+    return out
+
+
+def _non_service(statement: Mapping[str, Any]) -> list[str]:
+    """The principals of a trust statement other than AWS services, as shown."""
+    if "NotPrincipal" in statement:
+        return ["every principal but those `NotPrincipal` lists"]
+    principal = statement.get("Principal")
+    if not isinstance(principal, Mapping):
+        return [f"`{principal}`"]
+    return [
+        f"`{kind}` `{value}`"
+        for kind, values in principal.items()
+        if kind != "Service"
+        for value in _strings(values) or [values]
+    ]
+
+
+def _grant_fix(what: str) -> str:
+    if "copied" in what or "listed" in what:
+        return "copy no pooled data where the catalogue's model and proof do not reach"
+    if "after apply" in what:
+        return "lint a plan where it is known, or the configuration's rendered JSON"
+    if "connector" in what:
+        return "write the access out as `Policies` or a resource policy, which are linted"
+    return "grant through policies only; keep ACLs disabled: Object Ownership BucketOwnerEnforced"
+
+
+def _role_grants(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
+    """Policies a template gives a tier role that the reader cannot read (a SAM
+    connector's, whose source is the role): the deployed role is unknown (PE091)."""
+    out: list[Finding] = []
+    for tier_name, tier in catalog.tiers.items():
+        name = tier.role_arn.rsplit("/", 1)[-1].lower()
+        for t in templates:
+            for role, what, owner, line in t.role_grants:
+                pattern = "".join(".*" if c == "*" else re.escape(c) for c in widen_text(role))
+                if not re.fullmatch(pattern, name, re.IGNORECASE | re.DOTALL):
+                    continue
+                out.append(
+                    Finding(
+                        "PE091",
+                        "error",
+                        f"deployed: `{owner}` gives role `{shown(role)}` (tier `{tier_name}`'s "
+                        f"role, or may be) policies by its {what}, which the lint does not read: "
+                        "drift and isolation of the deployed role are unknown",
+                        t.file,
+                        line,
+                        "$",
+                        tier_name,
+                        resource=owner,
+                    )
+                )
+    return out
+
+
+def _route(p: ExtractedPolicy) -> tuple[str, str]:
+    """How a policy's requests reach the data it opens, and the way out."""
+    if any("/stream/" in t for t in p.targets):
+        return (
+            "a DynamoDB stream",
+            "give the stream of a pooled table no resource policy: "
+            "readers in the account need none",
+        )
+    return (
+        "an access point",
+        "give the access point no policy, or put no access point on a pooled bucket",
+    )
 
 
 def _opens(bucket: str, model_arn: str) -> bool:
@@ -529,8 +735,8 @@ def _role_drift(
             Finding(
                 "PE121",
                 "error",
-                f"tier `{tier_name}`: managed policy `{shown(arn)}` is attached to the "
-                "deployed role but is not in the catalogue (its statements are unknown here)",
+                f"tier `{tier_name}`: policy `{shown(arn)}` is on the deployed role but is "
+                "not in the catalogue (its statements are unknown here)",
                 role.file,
                 managed_line,
                 tier=tier_name,
@@ -570,9 +776,13 @@ def _check_role(
         and (p.file == role.file or p.file not in copies)
     ]
     out = _role_drift(catalog, renderer, tier_name, role, mine)
+    out.extend(_same_names(tier_name, role, mine))
     # Who may mint sessions of the deployed role: its deployed trust policy (read
     # widened: an unresolved principal is anyone), the other roles' from the catalogue.
+    # A trust policy the templates do not give (a plan's known only after apply) may
+    # admit anyone: never the catalogue's in its place.
     trust = dict(catalogue_trust)
+    trust[tier.role_arn] = _ANY_TRUST
     # Trust: what vending sends.
     if role.trust is None:
         out.append(
@@ -580,7 +790,8 @@ def _check_role(
                 "PE101",
                 "warning",
                 f"tier `{tier_name}`: the deployed role `{role.owner}` has no trust policy "
-                "in the template (SAM makes one for its service): vending cannot assume it",
+                "the lint can read (none in the template, or a plan's known only after "
+                "apply): the deployed proof reads it as admitting anyone",
                 role.file,
                 role.line,
                 tier=tier_name,
@@ -673,7 +884,7 @@ def _check_role(
             Finding(
                 "PE091",
                 "error",
-                f"deployed: managed policy `{shown(arn)}` on `{role.owner}` has statements "
+                f"deployed: policy `{shown(arn)}` on `{role.owner}` has statements "
                 "the lint cannot see: isolation of the deployed role is unknown",
                 role.file,
                 managed_line,
@@ -686,6 +897,51 @@ def _check_role(
     if role.managed and status == "proved":
         status = "unknown"
     return out, TierSummary(tier_name, status, checks=result.checks, seconds=result.seconds)
+
+
+def _same_names(tier_name: str, role: RoleInfo, mine: Sequence[ExtractedPolicy]) -> list[Finding]:
+    """Two inline policies of one name on the deployed role (the role's ``Policies``
+    and an ``AWS::IAM::Policy``, a ``RolePolicy``, a plan's ``aws_iam_role_policy``...):
+    IAM keeps one inline policy per name (``PutRolePolicy`` replaces it: IAM API
+    Reference), the one written last, so the union that drift and the proof read may
+    hold statements (a Deny fence) the deployed role has not."""
+    out: list[Finding] = []
+    seen: dict[str, ExtractedPolicy] = {}
+    for p in mine:
+        if not p.inline_name:
+            continue
+        other = seen.setdefault(p.inline_name.lower(), p)
+        if other is p or other.label == p.label:
+            continue
+        out.append(
+            Finding(
+                "PE121",
+                "error",
+                f"tier `{tier_name}`: `{p.label}` and `{other.label}` are both the inline "
+                f"policy `{shown(p.inline_name)}` of the deployed role `{role.owner}`: IAM keeps "
+                "one policy per name, the one written last, so the role's statements are not "
+                "known (give each inline policy its own name)",
+                p.file,
+                p.line,
+                tier=tier_name,
+                resource=p.label,
+            )
+        )
+    return out
+
+
+#: The trust policy read for a deployed tier role whose own cannot be read: anyone may
+#: assume the role (and tag and name its sessions).
+_ANY_TRUST: Mapping[str, Any] = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+        }
+    ],
+}
 
 
 def _literal_variables(value: Any) -> Any:

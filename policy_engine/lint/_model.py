@@ -117,10 +117,14 @@ def rule(rule_id: str, severity: Severity, summary: str) -> Callable[[Check], Ch
 IAC_RULES = {
     "PE110": ("error", "a template's policy cannot be read or resolved (shape, intrinsic, SAM); "
                        "a warning: SAM properties SAM ignores"),
-    "PE111": ("info", "an unresolved template value, read conservatively (see the README)"),
+    "PE111": ("info", "an unresolved template value, read conservatively (see the README); a "
+                      "warning where a parameter's default decides what is deployed"),
     "PE112": ("info", "a managed policy attached by ARN or name that the template lacks"),
     "PE113": ("warning", "a Terraform policy known only after apply: not linted"),
     "PE114": ("warning", "a policy document in a resource policy-engine does not read: not linted"),
+    "PE115": ("warning", "access granted, data copied or resources deployed outside what the lint "
+                         "reads (an S3 ACL, a KMS or S3 Access Grant, replication, a SAM "
+                         "connector, a nested stack, a macro); PE091 on the model"),
     "PE120": ("error", "drift: a catalogue role statement missing from the deployed tier role"),
     "PE121": ("error", "drift: the deployed role has a statement or policy not in the catalogue"),
     "PE122": ("info", "a catalogue tier whose role is not in the linted templates; a warning "
