@@ -860,15 +860,23 @@ class Renderer:
         tier_obj = self.catalog.tier(tier)
         out: dict[str, Policy] = {}
         for name in tier_obj.role_templates:
-            sym = self.symbolic(name, tier)
-            if sym.holes:
-                raise TemplateError(
-                    sym.template,
-                    "a role template may not use `{{ tenant }}`: the role is shared by every "
-                    "tenant of the tier (use `${aws:PrincipalTag/TenantId}` instead)",
-                )
+            sym = self.symbolic_role(name, tier)
             out[name] = check_policy(sym.document, kind=sym.kind, source=sym.template)
         return out
+
+    def symbolic_role(self, name: str, tier: str) -> SymbolicPolicy:
+        """A role template of ``tier`` as a symbolic document, refused if it names the
+        tenant: one role serves every tenant of the tier, so no tenant can stand in its
+        policy (and the proof must never read one there)."""
+        sym = self.symbolic(name, tier)
+        if sym.holes:
+            raise TemplateError(
+                sym.template,
+                f"a role template may not use `{{{{ tenant }}}}` (at {sym.holes[0]}): the role "
+                "is shared by every tenant of the tier (use `${aws:PrincipalTag/TenantId}` "
+                "instead)",
+            )
+        return sym
 
 
 def _trust_action_issues(document: Mapping[str, Any]) -> list[SchemaIssue]:

@@ -433,12 +433,14 @@ def role_documents(
     catalog: Catalog, tier: str, *, renderer: Renderer | None = None
 ) -> dict[str, Mapping[str, Any]]:
     """The identity policies of the role ``tier`` assumes (symbolic documents), by
-    template name, including those that tiers sharing the role put on it."""
+    template name, including those that tiers sharing the role put on it. A role
+    template that names the tenant is refused (:class:`TemplateError`): the deployed
+    role has no tenant to put there."""
     renderer = renderer or Renderer(catalog)
     out: dict[str, Mapping[str, Any]] = {}
     for sharer in role_sharers(catalog, tier):
         for name in catalog.tier(sharer).role_templates:
-            document = renderer.symbolic(name, sharer).document
+            document = renderer.symbolic_role(name, sharer).document
             if document not in out.values():
                 out[name if sharer == tier else f"{name} (tier {sharer})"] = document
     return out

@@ -54,3 +54,26 @@ def test_the_bundled_catalogue_is_still_proved() -> None:
     code, out, _ = _cli("check-isolation")
     assert code == 0
     assert out.count(": proved") == 3
+
+
+def test_the_library_proof_refuses_it_too(edit: Edit) -> None:
+    """The library calls (role_documents, check_tier, check_catalog) read the role's
+    policies too: they raise naming the template and the path, never prove (the lint
+    and the CLI were guarded, `role_documents` read the tenant as if per tenant)."""
+    import pytest
+
+    from policy_engine.catalog import load_catalog
+    from policy_engine.errors import TemplateError
+    from policy_engine.isolation import check_catalog, check_tier, role_documents
+
+    root = edit("role/tier.json.j2", _OLD, _NEW)
+    catalog = load_catalog(root / "catalog.toml")
+    for tier in catalog.tiers:
+        if "tier" not in catalog.tier(tier).role_templates:
+            continue
+        with pytest.raises(TemplateError, match=r"role/tier\.json\.j2.*\$\.Statement"):
+            role_documents(catalog, tier)
+        with pytest.raises(TemplateError, match="may not use `{{ tenant }}`"):
+            check_tier(catalog, tier)
+    with pytest.raises(TemplateError):
+        check_catalog(catalog)
