@@ -75,7 +75,8 @@ def test_lint_of_templates_compares_with_the_stage(staged: Path, tmp_path: Path)
         _cli("export", "--catalog", str(staged), "--stage", "prod", "--output", str(out_file))[0]
         == 0
     )
-    vendor = f"ExecutionRoleArns=arn:aws:iam::{PROD}:role/orders-fn"
+    # The catalogue's vendor role (vendor_roles), in the stage's account.
+    vendor = f"ExecutionRoleArns=arn:aws:iam::{PROD}:role/saas-orders-service"
     code, out, _ = _cli(
         "lint", "--catalog", str(staged), "--stage", "prod", str(out_file), "--format", "json",
         "--parameter", vendor,
