@@ -274,7 +274,12 @@ def _abac(sim_cid: tuple[Any, Any] | None) -> list[Result]:
         resource, context = request_parts()
         evaluator.evaluate(Request("s3:GetObject", resource, context, principal=SESSION))
 
+    def run_parts() -> None:
+        resource, context = request_parts()
+        evaluator.decide("s3:GetObject", resource, context, SESSION)
+
     ours = median_us(run_ours, batch=500)
+    parts = median_us(run_parts, batch=500)
     peer = None
     if sim_cid is not None:
         sim, cid = sim_cid
@@ -292,7 +297,10 @@ def _abac(sim_cid: tuple[Any, Any] | None) -> list[Result]:
             ours,
             "<= 3 us",
             peer,
-        )
+        ),
+        _peer_line(
+            "  the same through Evaluator.decide (parts in, as the peer)", parts, "<= 3 us", peer
+        ),
     ]
 
 
@@ -384,7 +392,14 @@ def evaluate_shapes_bench() -> list[Result]:
     mix = median_us(run_mix, batch=100) / size
     obj = median_us(run_object, batch=500)
     parts = median_us(run_object_parts, batch=500)
+    def run_abac_parts() -> None:
+        n = next(counter)
+        team = f"team{n % 97}"
+        context = {"aws:PrincipalTag/Team": team, "aws:username": f"u{n}"}
+        evaluator.decide("s3:GetObject", f"{bucket}/teams/{team}/u{n}/a.txt", context, session)
+
     abac = median_us(run_abac, batch=500)
+    abac_parts = median_us(run_abac_parts, batch=500)
     peer_mix = peer_obj = peer_abac = None
     try:
         sim, cid = _pmapper()
@@ -433,5 +448,8 @@ def evaluate_shapes_bench() -> list[Result]:
             abac,
             "<= 3 us",
             peer_abac,
+        ),
+        _peer_line(
+            "  the same through Evaluator.decide (parts in)", abac_parts, "<= 3 us", peer_abac
         ),
     ]

@@ -951,6 +951,18 @@ def _decide(service: _ServicePlan, base: int, probes: tuple[tuple[int, _Probe], 
         return one
 
     checks = tuple((bit, probe.check) for bit, probe in probes)
+    if len(checks) == 2 and probes[0][1].prefixes is not None:
+        (bit1, _), (bit2, check2) = checks
+        prefixes1 = probes[0][1].prefixes
+
+        def two_prefix(resource: str, context: _Normalised) -> Decision:
+            which = base | bit1 if resource.startswith(prefixes1) else base
+            if check2(resource, context):
+                which |= bit2
+            decision = outcomes.get(which)
+            return decision if decision is not None else service.outcome(which)
+
+        return two_prefix
     if len(checks) == 2:
         (bit1, check1), (bit2, check2) = checks
 
@@ -1054,13 +1066,14 @@ class Evaluator:
         """``evaluate(Request(action, resource, context, principal, resource_account))``
         without building the :class:`Request`: the same decision, the same errors, for
         callers that hold a request's parts (the guard, a loop over many requests)."""
-        info = _caller_of(principal, resource_account)
-        caller = info[0]
-        same = (
-            resource_account is None
-            or caller.account is None
-            or (resource_account == caller.account)
-        )
+        if resource_account is None:  # the common case, inline
+            info = _CALLERS.get(principal) or _caller_info(principal)
+            caller = info[0]
+            same = True
+        else:
+            info = _caller_of(principal, resource_account)
+            caller = info[0]
+            same = caller.account is None or resource_account == caller.account
         key = (action, principal if self.resource else caller.kind, same)
         plan = self._plans.get(key)
         if plan is None:
