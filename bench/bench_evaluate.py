@@ -392,6 +392,7 @@ def evaluate_shapes_bench() -> list[Result]:
     mix = median_us(run_mix, batch=100) / size
     obj = median_us(run_object, batch=500)
     parts = median_us(run_object_parts, batch=500)
+
     def run_abac_parts() -> None:
         n = next(counter)
         team = f"team{n % 97}"
