@@ -47,9 +47,8 @@ class Figure:
         """``ours (peer value, xratio)``; ``ours`` alone when no peer was printed."""
         if self.peer is None:
             return self.ours()
-        return f"{self.ours()} ({self.peer} {self.peer_value} {self.unit}, x{self.ratio})".replace(
-            "  ", " "
-        )
+        peer = f"{self.peer_value} {self.unit}".strip()
+        return f"{self.ours()} ({self.peer} {peer}, x{self.ratio})"
 
 
 class Run:
