@@ -108,7 +108,9 @@ def check_tier(
     session = renderer.symbolic_tier(tier).document
     roles = role_documents(catalog, tier, renderer=renderer)
     role_name = tier_obj.role_arn.rsplit("/", 1)[-1]
-    account = str(catalog.constants.get("account_id", "111122223333"))
+    # the sessions' account is their role's (aws:PrincipalAccount, the session ARN),
+    # not the catalogue's `account_id` constant, which may name another account
+    account = tier_obj.account
     result = check_isolation(
         session,
         roles,
