@@ -125,3 +125,49 @@ def test_01_library_call_reads_the_account_from_role_arn() -> None:
 
     assert run_with("444455556666") == "violation"
     assert run_with("111122223333") == "proved"
+
+
+# -- 02: the API's resource policy joins the authorizer's ------------------------------
+
+API = FINDINGS / "02-api-resource-policy-allow-ignored-by-route-check"
+
+
+def test_02_api_resource_policy_allow_to_everyone_is_not_proved() -> None:
+    (result,) = check_catalog(load_catalog(API)).values()
+    assert result.status == "unknown"
+    assert all("FromTheOfficeNetwork" in u.describe() for u in result.unknown)
+
+
+def test_02_variant_unconditional_is_a_violation_naming_the_resource_policy() -> None:
+    (result,) = check_catalog(load_catalog(API / "variant-unconditional")).values()
+    assert result.status == "violation"
+    cx = result.violations[0]
+    assert cx.tenant_a != cx.tenant_b
+    assert cx.action == "execute-api:invoke"
+    assert "resource(api):FromTheOfficeNetwork" in cx.describe()
+
+
+def test_02_sound_twin_deny_and_operator_role_still_proves(tmp_path: Path) -> None:
+    """A resource policy that only denies (outside the VPC endpoint) and grants an
+    operators' IAM role: no grant reaches a caller of the Lambda authorizer."""
+    root = tmp_path / "twin"
+    shutil.copytree(API, root, ignore=shutil.ignore_patterns("variant-*", "README.md"))
+    (root / "resource" / "api.json.j2").write_text(
+        """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "OnlyThroughTheEndpoint", "Effect": "Deny", "Principal": "*",
+     "Action": "execute-api:Invoke",
+     "Resource": "arn:{{ partition }}:execute-api:{{ region }}:{{ account_id }}:{{ api_id }}/*",
+     "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}},
+    {"Sid": "OperatorsRole", "Effect": "Allow",
+     "Principal": {"AWS": "arn:{{ partition }}:iam::{{ account_id }}:role/saas-operators"},
+     "Action": "execute-api:Invoke",
+     "Resource": "arn:{{ partition }}:execute-api:{{ region }}:{{ account_id }}:{{ api_id }}/*"}
+  ]
+}
+""",
+        encoding="utf-8",
+    )
+    (result,) = check_catalog(load_catalog(root)).values()
+    assert result.status == "proved", result
