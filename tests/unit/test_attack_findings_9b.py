@@ -171,3 +171,12 @@ def test_02_sound_twin_deny_and_operator_role_still_proves(tmp_path: Path) -> No
     )
     (result,) = check_catalog(load_catalog(root)).values()
     assert result.status == "proved", result
+
+
+def test_02_testing_toolkit_reads_the_api_resource_policy_too() -> None:
+    """``assert_tenant_isolation`` decides route requests with the API's resource
+    policy as API Gateway does, so its sampling finds the leak the proof reports."""
+    from policy_engine.testing import assert_tenant_isolation
+
+    with pytest.raises(AssertionError, match="resource\\(api\\):FromTheOfficeNetwork"):
+        assert_tenant_isolation(API / "variant-unconditional", max_examples=200)
