@@ -144,7 +144,7 @@ class _Search:
         for label, (doc, scope) in self.resource_docs.items():
             unscoped = self.resource_unscoped.get(label, ())
             for st in _resource_statements(
-                label, doc, self.role_arn, account, role_name, scope, unscoped, self.unread
+                label, doc, self.role_arn, self.account, role_name, scope, unscoped, self.unread
             ):
                 if st.ref.effect == "Allow":
                     self.resource_allows.append(st)

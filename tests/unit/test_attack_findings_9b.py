@@ -127,6 +127,30 @@ def test_01_library_call_reads_the_account_from_role_arn() -> None:
     assert run_with("111122223333") == "proved"
 
 
+@pytest.mark.parametrize(("account", "proved"), [("444455556666", False), ("111122223333", True)])
+def test_01_library_call_reads_session_principals_in_the_roles_account(
+    account: str, proved: bool
+) -> None:
+    """A queue policy naming tenant `acme`'s session: a session of the role only in
+    the role's account (``role_arn``), whatever ``account`` says."""
+    queue = "arn:aws:sqs:eu-west-1:444455556666:jobs-"
+    jobs = ResourceSpec("jobs", "sqs", queue + "*", (Partition(arn=queue + "{tenant}"),))
+    principal = f"arn:aws:sts::{account}:assumed-role/tier/acme"
+    policy = doc(stmt("sqs:ReceiveMessage", "*"))
+    policy["Statement"][0]["Principal"] = {"AWS": principal}
+    result = check_isolation(
+        doc(stmt("sqs:ReceiveMessage", queue + T)),
+        [doc(stmt("sqs:ReceiveMessage", queue + "*"))],
+        [jobs],
+        LANG,
+        account="111122223333",
+        role_name="tier",
+        role_arn="arn:aws:iam::444455556666:role/tier",
+        resource_policies={"jobs": policy},
+    )
+    assert (result.status == "proved") is proved, result
+
+
 # -- 02: the API's resource policy joins the authorizer's ------------------------------
 
 API = FINDINGS / "02-api-resource-policy-allow-ignored-by-route-check"
