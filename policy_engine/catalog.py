@@ -148,6 +148,20 @@ class Tier:
     reserved_concurrency: int | None = None
 
     @property
+    def account(self) -> str:
+        """The account of the tier's role, which is the account of every session of
+        it (``aws:PrincipalAccount``, the session ARN ``arn:P:sts::ACCOUNT:...``),
+        whatever the catalogue's ``account_id`` constant says."""
+        account = role_account(self.role_arn)
+        if account is None:  # the schema admits only role ARNs with a 12-digit account
+            raise CatalogError(
+                "catalogue",
+                f"`{self.role_arn}` is not an IAM role ARN with a 12-digit account",
+                key_path=f"$.tiers.{self.name}.role_arn",
+            )
+        return account
+
+    @property
     def templates(self) -> tuple[str, ...]:
         """Every template the tier uses: session, role, API, then trust."""
         trust = (self.trust_template,) if self.trust_template else ()
@@ -234,6 +248,16 @@ class Catalog:
             return self.templates[name]
         except KeyError:
             raise UnknownTemplate(name, sorted(self.templates)) from None
+
+
+_ROLE_ARN = re.compile(r"arn:[a-z-]+:iam::(\d{12}):role/.+")
+
+
+def role_account(role_arn: str) -> str | None:
+    """The account of an IAM role ARN (``arn:P:iam::ACCOUNT:role/NAME``), or None
+    when the text is no role ARN with a 12-digit account."""
+    m = _ROLE_ARN.fullmatch(role_arn)
+    return m[1] if m else None
 
 
 @cache

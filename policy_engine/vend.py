@@ -377,7 +377,9 @@ class CredentialVendor:
         from .tenancy import session_name
 
         constants = self.catalog.constants
-        account = str(constants.get("account_id", ""))
+        # the session's account is its role's (the session ARN the guard evaluates
+        # resource policies with), not the `account_id` constant
+        account = self.catalog.tier(tier).account
         region = self._sts_options[2] or str(constants.get("region", "us-east-1"))
         partition = str(constants.get("partition") or region_partition(region))
         role = self.catalog.tier(tier).role_arn.rsplit("/", 1)[-1]

@@ -108,7 +108,9 @@ def check_tier(
     session = renderer.symbolic_tier(tier).document
     roles = role_documents(catalog, tier, renderer=renderer)
     role_name = tier_obj.role_arn.rsplit("/", 1)[-1]
-    account = str(catalog.constants.get("account_id", "111122223333"))
+    # the sessions' account is their role's (aws:PrincipalAccount, the session ARN),
+    # not the catalogue's `account_id` constant, which may name another account
+    account = tier_obj.account
     result = check_isolation(
         session,
         roles,
@@ -150,6 +152,16 @@ def check_api(
         )
         return TierResult(tier, unknown=(missing,))
     document = renderer.symbolic_api(tier).document
+    # The API's own resource policy joins the authorizer's: with a Lambda authorizer,
+    # a route the authorizer's policy is silent on is allowed when the resource policy
+    # allows it (API Gateway developer guide, "How API Gateway resource policies affect
+    # authorization workflow", Table A), so its grants to `*` reach every tenant.
+    names = {r.name for r in apis}
+    policies = {
+        name: doc
+        for name, doc in resource_documents(catalog, renderer=renderer).items()
+        if name in names
+    }
     result = check_isolation(
         document,
         [],
@@ -159,15 +171,16 @@ def check_api(
         examples=catalog.examples,
         session_tags=False,
         sigma_hint=sigma_hint,
+        resource_policies=policies,
     )
     label = f"api({tier})"
     violations = tuple(
         replace(
             v,
             statements=tuple(
-                replace(ref, policy=label, kind="identity")
+                replace(ref, policy=label, kind="identity") if ref.policy == "session" else ref
                 for ref in v.statements
-                if ref.policy == "session"
+                if ref.policy == "session" or ref.kind == "resource"
             ),
         )
         for v in result.violations

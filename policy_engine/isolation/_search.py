@@ -12,7 +12,7 @@ from typing import Any, Literal, TypeAlias
 from .. import _automata as fa
 from .. import _glob
 from .._conditions import compile_condition
-from ..catalog import Partition, ResourceSpec
+from ..catalog import Partition, ResourceSpec, role_account
 from ..evaluate import CompiledPolicy, Request, StatementRef, compile_policy
 from ..model import Condition, policy_from_obj
 from ..render import TENANT_MARKER
@@ -108,12 +108,15 @@ class _Search:
         self.resources = resources
         self.language = language
         self.tier = tier
-        self.account = account
+        # Every session of the role is in the role's account: its ARN says which
+        # (aws:PrincipalAccount and the session ARN are read from it, never from a
+        # constant that may name another account).
+        self.account = (role_account(role_arn) if role_arn else None) or account
         self.role_name = role_name
         self.examples = [e for e in examples if language.is_valid(e)]
         self.sigma_hint = sigma_hint
         self._fixed_memo: dict[int, bool] = {}
-        self.role_arn = role_arn or f"arn:aws:iam::{account}:role/{role_name}"
+        self.role_arn = role_arn or f"arn:aws:iam::{self.account}:role/{role_name}"
         by_name = {r.name: r for r in resources}
         #: every resource policy as the evaluator sees it (``Resource: "*"`` read as
         #: the resource it is attached to), by a label; trust policies are attached to
@@ -141,7 +144,7 @@ class _Search:
         for label, (doc, scope) in self.resource_docs.items():
             unscoped = self.resource_unscoped.get(label, ())
             for st in _resource_statements(
-                label, doc, self.role_arn, account, role_name, scope, unscoped, self.unread
+                label, doc, self.role_arn, self.account, role_name, scope, unscoped, self.unread
             ):
                 if st.ref.effect == "Allow":
                     self.resource_allows.append(st)

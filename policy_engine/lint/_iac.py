@@ -825,7 +825,7 @@ def _check_role(
         [r for r in catalog.resources.values() if r.service != "execute-api"],
         catalog.language,
         tier=tier_name,
-        account=str(catalog.constants.get("account_id", "111122223333")),
+        account=tier.account,
         role_name=tier.role_arn.rsplit("/", 1)[-1],
         examples=catalog.examples,
         resource_policies=deployed_resources,

@@ -13,7 +13,9 @@ from hypothesis.errors import InvalidArgument
 from ..catalog import Catalog, load_catalog
 from ..errors import PolicyEngineError
 from ..evaluate import Decision, Evaluator, Request
-from ..isolation import as_tenant, effective_evaluator
+from ..isolation import as_tenant, effective_evaluator, resource_documents
+from ..isolation._confirm import scope_resource_policy
+from ..model import policy_from_obj
 from ..render import Renderer
 from ..tenancy import session_name
 from ._strategies import Shape, _check_catalog, _sweeps, shape_requests, tenant_pairs
@@ -110,6 +112,14 @@ def assert_tenant_isolation(
     names = [tier] if tier is not None else sorted(catalog.tiers)
     pairs = tenant_pairs(catalog)
     principals = _Principals(catalog)
+    api_policies = [
+        (
+            f"resource({res_name})",
+            policy_from_obj(scope_resource_policy(doc, catalog.resources[res_name])),
+        )
+        for res_name, doc in resource_documents(catalog, renderer=renderer).items()
+        if catalog.resources[res_name].service == "execute-api"
+    ]
     tried = 0
     first_failure = 0
     failing: list[Shape] = []
@@ -122,8 +132,12 @@ def assert_tenant_isolation(
                 evaluators.clear()
             if kind == "credentials":
                 found = effective_evaluator(catalog, name, a, renderer=renderer)
-            else:  # the route policy the tier's authorizer returns for tenant a
-                found = Evaluator.of(identity=[("api", renderer.render_api(a, name))])
+            else:  # the route policy the tier's authorizer returns for tenant a, with
+                # the API's resource policies: API Gateway allows a route the authorizer
+                # is silent on when the API's resource policy allows it
+                found = Evaluator.of(
+                    identity=[("api", renderer.render_api(a, name))], resource=api_policies
+                )
             evaluators[(kind, name, a)] = found
         return found
 
