@@ -78,6 +78,7 @@ class _Checker(_Beyond, _Coverage):
             violations.extend(deputies)
             unknown.extend(undecided)
             unknown.extend(self._unconfined())
+            unknown.extend(self._scans_beyond_key())
         return tuple(violations), tuple(unknown), checks
 
     def _same_number(
