@@ -33,6 +33,7 @@ from ._shapes import (
     _covered_actions,
     _escalation_actions,
     _Stmt,
+    access_point_named,
 )
 from ._strings import _as_glob, _listify, _model_glob, _shown
 
@@ -385,6 +386,53 @@ class _Beyond(_Confirmation):
                         st.ref,
                     )
                 )
+        return out
+
+    def _access_points_by_name(self) -> list[Unknown]:
+        """Grants to the session (:meth:`_session_grants`) that may name an S3 access
+        point given to a tenant by its name only (:func:`_shapes.access_point_named`):
+        the shapes would take every object below it for that tenant's, while the
+        access point reaches every key of its bucket. ``unknown``, naming the partition
+        and the statement, never ``proved``."""
+        from .._iamdata import service_actions
+
+        out: list[Unknown] = []
+        named = [
+            (r, p.arn)
+            for r in self.resources
+            if r.service == "s3" and not r.shared
+            for p in r.partitions
+            if p.arn is not None and access_point_named(p.arn)
+        ]
+        if not named:
+            return out
+        s3 = service_actions("s3")
+        for st in self._session_grants():
+            if not self._fixed_conditions_hold(st):
+                continue
+            actions = _covered_actions(st.actions, st.not_action, s3)
+            if not any(self._admitted(st, a, star=False) for a in actions):
+                continue
+            for res, arn in named:
+                point = arn.split("/object/", 1)[0]
+                if not _may_name(st, (point, f"{point}/object/*")):
+                    continue
+                out.append(
+                    Unknown(
+                        res.name,
+                        f"the partition `{arn}` gives a tenant an S3 access point by its "
+                        "name, but an access point names its bucket's objects by key "
+                        "(`accesspoint/NAME/object/KEY` is the object KEY of the bucket it "
+                        "is attached to; both the access point and the bucket decide, and "
+                        "access point policies confine by key prefix): through its own "
+                        "access point a tenant may read or list another tenant's objects of "
+                        "the same bucket; put `{tenant}` in the object key "
+                        "(`.../object/{tenant}/*`) or give each tenant its own bucket",
+                        f"{st.ref}",
+                        st.ref,
+                    )
+                )
+                break
         return out
 
     def _pooled_reached(self, st: _Stmt, action: str) -> list[str]:

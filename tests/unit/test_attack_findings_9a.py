@@ -9,6 +9,14 @@
     ``unknown`` unless scans are refused (the grant, or every role grant, requires
     ``dynamodb:FullTableScan`` false, or a Deny refuses it true).
 
+02. A partition that gave a tenant an S3 access point by its name
+    (``accesspoint/ap-{tenant}``, ``accesspoint/ap-{tenant}/object/*``) was read as the
+    tenant's data. An access point names its bucket's objects by key, and every access
+    point of a bucket reaches the same keys (S3 User Guide, "Configuring IAM policies
+    for using access points"), so a tenant's own access point lists and reads the
+    objects another tenant wrote through its own. Such a partition is now ``unknown``
+    wherever a session grant may name the access point.
+
 Each leaky test shows with the project's evaluator, independently of the checker, that
 the request is allowed; then that the tier is never ``proved``. Each has a sound twin
 the proof must still prove.
@@ -24,9 +32,10 @@ from typing import Any
 import pytest
 from _attack_helpers import TABLE, allowed, check, doc, orders, said, stmt
 
-from policy_engine.catalog import load_catalog
+from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.isolation import check_catalog
 from policy_engine.isolation._effects import SCANS_BEYOND_KEY
+from policy_engine.isolation._shapes import access_point_named
 from policy_engine.render import TENANT_MARKER as T
 
 # -- 01: a PartiQL SELECT that carries the tenant's leading key and scans ---------------
@@ -100,8 +109,6 @@ def test_01_twin_a_deny_with_another_condition_is_no_fence() -> None:
 
 
 def test_01_twin_a_table_per_tenant_is_proved() -> None:
-    from policy_engine.catalog import Partition, ResourceSpec
-
     silo = ResourceSpec(
         "silo",
         "dynamodb",
@@ -119,6 +126,60 @@ def test_01_the_table_names_only_vetted_pairs() -> None:
         assert key.startswith(action.partition(":")[0] + ":")
         assert flag.startswith(action.partition(":")[0] + ":")
         assert why
+
+
+# -- 02: an access point per tenant, on one bucket ---------------------------------------
+
+AP = "arn:aws:s3:eu-west-1:111122223333:accesspoint/"
+POINTS = ResourceSpec(
+    "points",
+    "s3",
+    AP + "ap-*",
+    (Partition(arn=AP + "ap-{tenant}"), Partition(arn=AP + "ap-{tenant}/object/*")),
+)
+
+
+def test_02_an_access_point_per_tenant_is_not_proved() -> None:
+    session = doc(
+        stmt(["s3:GetObject", "s3:PutObject"], f"{AP}ap-{T}/object/*"),
+        stmt("s3:ListBucket", f"{AP}ap-{T}"),
+    )
+    # acme's own access point, the key globex wrote through `ap-globex`
+    assert allowed(session, "acme", "s3:GetObject", f"{AP}ap-acme/object/invoice.pdf")
+    assert allowed(session, "acme", "s3:ListBucket", f"{AP}ap-acme")
+    result = check(session, [POINTS])
+    assert result.status == "unknown", said(result)
+    assert "gives a tenant an S3 access point by its name" in said(result)
+
+
+def test_02_variant_objects_only_and_a_multi_region_access_point() -> None:
+    mrap = "arn:aws:s3::111122223333:accesspoint/"
+    model = ResourceSpec("m", "s3", mrap + "*", (Partition(arn=mrap + "{tenant}.mrap/object/*"),))
+    session = doc(stmt("s3:GetObject", f"{mrap}{T}.mrap/object/*"))
+    assert check(session, [model]).status == "unknown"
+
+
+def test_02_twin_the_tenant_in_the_object_key_is_proved() -> None:
+    model = ResourceSpec(
+        "docs-ap", "s3", AP + "docs", (Partition(arn=AP + "docs/object/{tenant}/*"),)
+    )
+    session = doc(stmt(["s3:GetObject", "s3:PutObject"], f"{AP}docs/object/{T}/*"))
+    result = check(session, [model])
+    assert result.status == "proved", said(result)
+
+
+def test_02_twin_no_grant_names_the_access_points() -> None:
+    session = doc(stmt("dynamodb:GetItem", TABLE, OWN_KEY))
+    result = check(session, [POINTS, orders()])
+    assert result.status == "proved", said(result)
+
+
+def test_02_the_reading_of_partition_arns() -> None:
+    assert access_point_named(AP + "ap-{tenant}")
+    assert access_point_named(AP + "{tenant}/object/*")
+    assert not access_point_named(AP + "docs/object/{tenant}/*")
+    assert not access_point_named(AP + "{tenant}/object/{tenant}/*")
+    assert not access_point_named("arn:aws:s3:::docs-{tenant}/*")
 
 
 # -- the reproducers and the bundled catalogue -------------------------------------------
