@@ -15,16 +15,25 @@ from .. import _glob
 from ..evaluate import StatementRef
 from ..render import TENANT_MARKER
 from ._confirm import _Confirmation
-from ._effects import LEVEL_NAMES, ROUTED_WRITES, effect_class, leaves_shared
+from ._effects import (
+    LEVEL_NAMES,
+    ROUTED_WRITES,
+    SCANS_BEYOND_KEY,
+    effect_class,
+    leaves_shared,
+)
 from ._report import Counterexample, Unknown
 from ._search import _within_model_string
 from ._shapes import (
     DEPUTY_WRITES,
     STAR_ONLY_HARMLESS,
     _action_covered,
+    _case_twins,
+    _conditions,
     _covered_actions,
     _escalation_actions,
     _Stmt,
+    access_point_named,
 )
 from ._strings import _as_glob, _listify, _model_glob, _shown
 
@@ -321,6 +330,111 @@ class _Beyond(_Confirmation):
                     out.append(Unknown(res_name, why(actions, arns[res_name]), f"{st.ref}", st.ref))
         return out
 
+    def _scans_beyond_key(self) -> list[Unknown]:
+        """Grants to the session (:meth:`_session_grants`) of an action whose requests
+        carry a resource's partition key yet may read beyond the partition it names
+        (:data:`_effects.SCANS_BEYOND_KEY`: a PartiQL SELECT that scans), on a resource
+        partitioned by that key: ``unknown``, naming the statement, unless every such
+        request is refused (the grant, or every role grant of the action, requires the
+        flag key false; or an unconditional-but-for-the-flag Deny refuses it true).
+        The shapes take the partition key at its word for every action that carries it;
+        for these actions AWS does not document what it holds."""
+        out: list[Unknown] = []
+        for action, (key, flag, why) in SCANS_BEYOND_KEY.items():
+            service = action.partition(":")[0]
+            pooled = [
+                r
+                for r in self.resources
+                if r.service == service
+                and not r.shared
+                and any(
+                    p.condition_key is not None and p.condition_key.lower() == key.lower()
+                    for p in r.partitions
+                )
+            ]
+            if not pooled:
+                continue
+            targets = [t for r in pooled for t in (r.arn, f"{r.arn}/index/*")]
+            if any(_refuses_flag(d, action, flag, targets) for d in self.denies):
+                continue
+            if self.role_docs:
+                role = [st for st in self.stmts if st.side == "role"]
+                role += [st for st in self.resource_allows if st.side == "role"]
+                covering = [st for st in role if _action_covered(st, action)]
+                if covering and all(_requires_flag_false(st, flag) for st in covering):
+                    continue
+            for st in self._session_grants():
+                if not _action_covered(st, action) or not self._fixed_conditions_hold(st):
+                    continue
+                if _requires_flag_false(st, flag):
+                    continue
+                if not self._admitted(st, action, star=False):
+                    continue
+                if self._denied_outright(action, star=False):
+                    continue
+                reached = [r for r in pooled if _may_name(st, (r.arn, f"{r.arn}/index/*"))]
+                if not reached:
+                    continue
+                out.append(
+                    Unknown(
+                        reached[0].name,
+                        f"`{action}` on `{_shown_resource(st)}`, a resource partitioned by "
+                        f"`{key}`: {why}, so the partition key does not confine it; "
+                        f'require `"Bool": {{"{flag}": "false"}}` in the grant, or deny '
+                        f"`{action}` when `{flag}` is true",
+                        f"{st.ref}",
+                        st.ref,
+                    )
+                )
+        return out
+
+    def _access_points_by_name(self) -> list[Unknown]:
+        """Grants to the session (:meth:`_session_grants`) that may name an S3 access
+        point given to a tenant by its name only (:func:`_shapes.access_point_named`):
+        the shapes would take every object below it for that tenant's, while the
+        access point reaches every key of its bucket. ``unknown``, naming the partition
+        and the statement, never ``proved``."""
+        from .._iamdata import service_actions
+
+        out: list[Unknown] = []
+        named = [
+            (r, p.arn)
+            for r in self.resources
+            if r.service == "s3" and not r.shared
+            for p in r.partitions
+            if p.arn is not None and access_point_named(p.arn)
+        ]
+        if not named:
+            return out
+        s3 = service_actions("s3")
+        for st in self._session_grants():
+            if not self._fixed_conditions_hold(st):
+                continue
+            actions = _covered_actions(st.actions, st.not_action, s3)
+            if not any(self._admitted(st, a, star=False) for a in actions):
+                continue
+            for res, arn in named:
+                point = arn.split("/object/", 1)[0]
+                if not _may_name(st, (point, f"{point}/object/*")):
+                    continue
+                out.append(
+                    Unknown(
+                        res.name,
+                        f"the partition `{arn}` gives a tenant an S3 access point by its "
+                        "name, but an access point names its bucket's objects by key "
+                        "(`accesspoint/NAME/object/KEY` is the object KEY of the bucket it "
+                        "is attached to; both the access point and the bucket decide, and "
+                        "access point policies confine by key prefix): through its own "
+                        "access point a tenant may read or list another tenant's objects of "
+                        "the same bucket; put `{tenant}` in the object key "
+                        "(`.../object/{tenant}/*`) or give each tenant its own bucket",
+                        f"{st.ref}",
+                        st.ref,
+                    )
+                )
+                break
+        return out
+
     def _pooled_reached(self, st: _Stmt, action: str) -> list[str]:
         """The resources of the action's service, other than ``shared`` ones (see
         :meth:`_shared_reached`), that the statement's Resource may name outside every
@@ -515,3 +629,66 @@ def _services(principal: Any) -> list[str]:
     if not isinstance(principal, Mapping):
         return []
     return [str(v) for v in _listify(principal.get("Service", []))]
+
+
+def _may_name(st: _Stmt, targets: tuple[str, ...]) -> bool:
+    """Whether the statement's Resource may name an ARN of one of the model strings
+    ``targets`` (NotResource: taken as naming every one)."""
+    if "Resource" not in st.raw:
+        return True
+    return any(
+        _glob.may_overlap(_as_glob(str(p)), _model_glob(t))
+        for p in _listify(st.raw["Resource"])
+        for t in targets
+    )
+
+
+def _flag_values(cond_values: tuple[Any, ...]) -> set[str]:
+    return {str(v).lower() for v in cond_values}
+
+
+def _requires_flag_false(st: _Stmt, flag: str) -> bool:
+    """Whether the Allow holds only for requests that carry ``flag`` as false: a plain
+    ``Bool`` block on it whose values are all false (no ``IfExists``, no set operator;
+    conditions are ANDed, so one such block is enough). A key named twice in one block
+    in different case is never read as a fence."""
+    if _case_twins(st.raw) is not None:
+        return False
+    return any(
+        c.key.lower() == flag.lower()
+        and c.operator == "Bool"
+        and bool(c.values)
+        and _flag_values(c.values) == {"false"}
+        for c in _conditions(st.raw)
+    )
+
+
+def _refuses_flag(d: _Stmt, action: str, flag: str, targets: list[str]) -> bool:
+    """Whether the Deny refuses every request of ``action`` on ``targets`` (model
+    strings) that carries ``flag`` as true: its only condition is ``Bool`` (or
+    ``BoolIfExists``) on the flag with the value true, and its Resource is ``*`` or a
+    literal prefix followed by one ``*`` that every target starts with."""
+    if "Resource" not in d.raw or not _action_covered(d, action) or _case_twins(d.raw):
+        return False
+    conds = _conditions(d.raw)
+    if len(conds) != 1:
+        return False
+    (c,) = conds
+    if c.key.lower() != flag.lower() or c.operator not in ("Bool", "BoolIfExists"):
+        return False
+    if _flag_values(c.values) != {"true"}:
+        return False
+    patterns = [str(p) for p in _listify(d.raw["Resource"])]
+
+    def covered(target: str) -> bool:
+        return any(
+            p == "*"
+            or (
+                p.endswith("*")
+                and not any(ch in p[:-1] for ch in "*?$")
+                and target.startswith(p[:-1])
+            )
+            for p in patterns
+        )
+
+    return all(covered(t) for t in targets)

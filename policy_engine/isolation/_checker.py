@@ -78,6 +78,8 @@ class _Checker(_Beyond, _Coverage):
             violations.extend(deputies)
             unknown.extend(undecided)
             unknown.extend(self._unconfined())
+            unknown.extend(self._scans_beyond_key())
+            unknown.extend(self._access_points_by_name())
         return tuple(violations), tuple(unknown), checks
 
     def _same_number(

@@ -177,8 +177,8 @@ CONFINED_READ_SERVICES: Mapping[str, str] = {
     "access point under `s3:prefix`; not the Access Grants reads (GetDataAccess vends "
     "credentials for a target its parameters name), Storage Lens, jobs, Object Lambda",
     "dynamodb": "item reads name their table (BatchGetItem, PartiQL statements: each "
-    "table, with its leading keys); streams, backups, exports and imports are resources "
-    "of their own",
+    "table, with its leading keys; a PartiQL SELECT that scans is SCANS_BEYOND_KEY's); "
+    "streams, backups, exports and imports are resources of their own",
     "sqs": "ReceiveMessage and the attribute reads name one queue by its URL",
     "sns": "topic reads name one topic",
     "kms": "key reads name one key (a ciphertext's key is the key authorised)",
@@ -231,3 +231,32 @@ def leaves_shared(action: str, level: str | None) -> bool:
     beyond it by the resource's configuration: every write but those that store
     nothing (:data:`STORES_NOTHING`); reads and listings never."""
     return level not in ("R", "L") and action not in STORES_NOTHING
+
+
+#: Actions whose requests carry a partition condition key yet may read beyond the
+#: partition it names, with the condition key that says whether a request does:
+#: ``{action: (partition key, flag key, why)}``. A grant of one on a resource partitioned
+#: by that key is proved only where every such request is refused: the grant itself
+#: (or every role grant of the action) requires the flag false, or a Deny refuses the
+#: flag true. Otherwise the tier is ``unknown`` naming the statement: what the
+#: partition key holds for such a request is not documented.
+#:
+#: ``dynamodb:PartiQLSelect``: "Using the SELECT statement can result in a full table
+#: scan if an equality or IN condition with a partition key is not provided in the
+#: WHERE clause" (DynamoDB Developer Guide, "PartiQL select statements for DynamoDB");
+#: a WHERE clause may hold the tenant's key and still scan (``WHERE pk = 'acme' OR
+#: status = 'open'``). The guide documents ``dynamodb:LeadingKeys`` for the item APIs
+#: ("Using IAM policy conditions for fine-grained access control") and, for PartiQL,
+#: only the ``dynamodb:FullTableScan`` key ("IAM security policies with PartiQL for
+#: DynamoDB": "Allow select statements and deny full table scan statements"); which
+#: leading keys a scanning statement carries is not documented, so a statement that
+#: scans every tenant's items may pass a ``ForAllValues`` condition on the tenant's key.
+SCANS_BEYOND_KEY: Mapping[str, tuple[str, str, str]] = {
+    "dynamodb:partiqlselect": (
+        "dynamodb:LeadingKeys",
+        "dynamodb:FullTableScan",
+        "a PartiQL SELECT whose WHERE clause names the tenant's partition key may still "
+        "scan the whole table or index (`WHERE pk = 'acme' OR status = 'open'`); which "
+        "`dynamodb:LeadingKeys` such a statement carries is not documented",
+    ),
+}

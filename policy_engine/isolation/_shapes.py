@@ -420,6 +420,29 @@ _S3_ACCESS_POINT_OBJECT = re.compile(
 )
 
 
+#: An S3 access point (or Multi-Region Access Point) partition whose tenant stands in
+#: the access point's name, not in the object key: ``accesspoint/{tenant}-ap`` or
+#: ``accesspoint/{tenant}-ap/object/*``. Groups: the text after ``/object/`` (None for
+#: the access point itself).
+_S3_ACCESS_POINT_NAMED = re.compile(
+    r"arn:[^:]*:s3:[^:]*:[^:]*:accesspoint/[^/]*\{tenant\}[^/]*(?:/object/(.*))?"
+)
+
+
+def access_point_named(arn: str) -> bool:
+    """Whether a partition ARN gives a tenant an S3 access point by name while the object
+    keys below it name no tenant. An access point is a named endpoint of one bucket:
+    ``accesspoint/NAME/object/KEY`` is the object ``KEY`` of that bucket, and every
+    access point of the bucket reaches every key the bucket and the access point's
+    policy permit (S3 User Guide, "Configuring IAM policies for using access points":
+    "both the access point and the underlying bucket must permit the request"; its
+    examples confine a user to a key prefix, ``Jane/``). Two tenants' access points on
+    one bucket name the same objects, so such a partition says nothing of whose data a
+    request reaches unless the catalogue says which bucket each serves, which it cannot."""
+    m = _S3_ACCESS_POINT_NAMED.fullmatch(arn)
+    return m is not None and "{tenant}" not in (m[1] or "")
+
+
 def _s3_listing(arn: str) -> tuple[str, str, str | None] | None:
     """For an S3 object partition ARN: the ARN its listing is authorised on (the bucket,
     or the access point), the key pattern below it (the implied ``s3:prefix`` partition)
