@@ -518,7 +518,7 @@ def _lint_templates(
     from .catalog import load_catalog
     from .iac import TemplateError, read_template
     from .lint import Finding
-    from .lint._iac import check_deployment_report, lint_template
+    from .lint._iac import check_deployment_report, lint_template, with_findings
     from .lint._summary import DeployedSummary
 
     catalog = load_catalog(catalog_dir, stage=stage) if catalog_dir else None
@@ -557,7 +557,7 @@ def _lint_templates(
     if catalog is not None and read:
         found, tiers = check_deployment_report(catalog, read)
         findings.extend(found)
-        deployed = (DeployedSummary(str(catalog.root), tiers),)
+        deployed = (DeployedSummary(str(catalog.root), with_findings(tiers, findings)),)
     return findings, len(read), deployed
 
 

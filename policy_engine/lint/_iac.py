@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from ..catalog import Catalog
@@ -431,6 +432,31 @@ def check_deployment_report(
             )
         )
     return out, tuple(statuses)
+
+
+def with_findings(
+    tiers: Sequence[TierSummary], findings: Sequence[Finding]
+) -> tuple[TierSummary, ...]:
+    """The deployed proof's result per tier, made no better than the isolation
+    findings of the whole run say: a PE090 (violation) or PE091 (unknown) of a tier, or
+    of no tier (an access point, an unread grant, a copy of a model resource's data),
+    stands against a ``proved`` the role's own proof reached, so the summary never says
+    ``proved`` beside an isolation error."""
+    rank = {"proved": 0, "not checked": 1, "unknown": 2, "violation": 3}
+    worst: dict[str | None, ProofStatus] = {}
+    for f in findings:
+        if f.rule in ("PE090", "PE091") and f.severity == "error":
+            status: ProofStatus = "violation" if f.rule == "PE090" else "unknown"
+            if rank[status] > rank[worst.get(f.tier, "proved")]:
+                worst[f.tier] = status
+    out = []
+    for t in tiers:
+        status = t.status
+        for found in (worst.get(t.tier), worst.get(None)):
+            if found is not None and rank[found] > rank[status]:
+                status = found
+        out.append(t if status == t.status else replace(t, status=status))
+    return tuple(out)
 
 
 def _identity(catalog: Catalog) -> Any:

@@ -204,3 +204,45 @@ def test_a_bucket_policy_that_drifts_is_reported_with_its_line(tmp_path: Path) -
     added = next(f for f in findings if f["rule"] == "PE124")
     assert added["line"] is not None
     assert code == 1
+
+
+def test_the_summary_is_never_proved_beside_an_isolation_error(tmp_path: Path) -> None:
+    """The deployed role proves, but a PE091 of the run that is no tier's (here an S3
+    access point opening the pooled documents bucket) stands: every deployed tier is
+    `unknown` in the summary, text and JSON, not `proved` beside the error."""
+    template = _template("basic")
+    bucket = "saas-documents-111122223333"
+    template["Resources"]["DocsPoint"] = {
+        "Type": "AWS::S3::AccessPoint",
+        "Properties": {
+            "Bucket": bucket,
+            "Policy": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "arn:aws:iam::111122223333:role/saas-tenant-basic"},
+                        "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:eu-west-1:111122223333:accesspoint/docs/object/*",
+                    }
+                ],
+            },
+        },
+    }
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(template, indent=2), encoding="utf-8")
+    out = io.StringIO()
+    argv = ["lint", "--format", "json", "--catalog", str(load_catalog().root), str(path)]
+    assert run(argv, out, io.StringIO()) == 1
+    doc = json.loads(out.getvalue())
+    assert any(f["rule"] == "PE091" and f.get("tier") is None for f in doc["findings"])
+    deployed = {t["tier"]: t["status"] for t in doc["summary"]["deployed"][0]["tiers"]}
+    assert deployed["basic"] == "unknown"
+    assert doc["summary"]["every_tier_proved"] is False
+    # without the access point the same role is proved
+    del template["Resources"]["DocsPoint"]
+    path.write_text(json.dumps(template, indent=2), encoding="utf-8")
+    out = io.StringIO()
+    assert run(argv, out, io.StringIO()) == 0
+    clean = json.loads(out.getvalue())["summary"]["deployed"][0]["tiers"]
+    assert {t["tier"]: t["status"] for t in clean}["basic"] == "proved"
