@@ -377,7 +377,9 @@ def _access_grants_location(
 #: ``ReplicationConfiguration`` replicates objects to a destination bucket, possibly in
 #: another account; ``InventoryConfigurations`` lists every key into a destination
 #: bucket; DynamoDB table ``KinesisStreamSpecification`` streams item changes to a
-#: Kinesis data stream).
+#: Kinesis data stream; SQS queue ``RedrivePolicy`` moves each message received
+#: ``maxReceiveCount`` times to its dead-letter queue, SQS Developer Guide "Using
+#: dead-letter queues").
 _COPIES = {
     "AWS::S3::Bucket": {
         "ReplicationConfiguration": "replication configuration (its objects copied to "
@@ -386,6 +388,9 @@ _COPIES = {
     },
     "AWS::DynamoDB::Table": {
         "KinesisStreamSpecification": "Kinesis stream destination (its items copied to a stream)",
+    },
+    "AWS::SQS::Queue": {
+        "RedrivePolicy": "redrive policy (its messages moved to a dead-letter queue)",
     },
 }
 

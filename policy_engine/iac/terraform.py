@@ -230,6 +230,8 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             _bucket_acl(out, address, kind, values, unknown, line)
         if kind in _GRANTS:
             _other_grant(out, address, kind, values, unknown, line)
+        if kind == "aws_sqs_queue":
+            _queue_redrive(out, address, values, unknown, line)
         if kind in _ATTACHMENTS:
             role_key, arn_key = _ATTACHMENTS[kind]
             attachments.append(_Attachment(address, values, unknown, line, role_key, arn_key))
@@ -373,6 +375,8 @@ _GRANTS = {
         "bucket", "inventory configuration (its keys listed into another bucket)"),
     "aws_dynamodb_kinesis_streaming_destination": (
         "table_name", "Kinesis stream destination (its items copied to a stream)"),
+    "aws_sqs_queue_redrive_policy": (
+        "queue_url", "redrive policy (its messages moved to a dead-letter queue)"),
 }  # fmt: skip
 
 
@@ -392,6 +396,9 @@ def _other_grant(out: IacTemplate, address: str, kind: str, values: Mapping[str,
         arn = f"arn:{PARTITION}:dynamodb:{opaque('region')}:{opaque('account')}:table/{table}"
     elif kind == "aws_s3control_access_grants_location":
         arn = s3_scope_arn(value, PARTITION)
+    elif kind == "aws_sqs_queue_redrive_policy":
+        arn = queue_arn(value, PARTITION) if value else (
+            f"arn:{PARTITION}:sqs:{opaque('region')}:{opaque('account')}:{opaque('queue')}")
     else:
         arn = f"arn:{PARTITION}:s3:::{value.rsplit(':', 1)[-1] if value else opaque('bucket')}"
     out.grants.append((arn, what, address, line))
@@ -402,6 +409,33 @@ def _other_grant(out: IacTemplate, address: str, kind: str, values: Mapping[str,
             f"`{address}` opens `{shown(arn)}` by its {what}, outside any policy "
             "document: policy-engine does not read it, so whom it opens the data to is not "
             "checked",
+            line,
+            address,
+        )
+    )
+
+
+def _queue_redrive(out: IacTemplate, address: str, values: Mapping[str, Any], unknown: Any,
+                   line: int) -> None:  # fmt: skip
+    """``aws_sqs_queue``'s ``redrive_policy`` (set, or known only after apply: a
+    dead-letter queue of the plan): SQS moves the queue's messages to another queue
+    (SQS Developer Guide, "Using dead-letter queues"), where no policy of this queue
+    governs who reads them."""
+    flags = unknown if isinstance(unknown, Mapping) else {}
+    if not values.get("redrive_policy") and flags.get("redrive_policy") is not True:
+        return
+    name = _known(values, unknown, "name")
+    known_arn = _known(values, unknown, "arn")
+    arn = known_arn[0] if known_arn else _NAMED_ARN["aws_sqs_queue"](
+        name[0] if name else opaque("queue"))
+    what = "redrive policy (its messages moved to a dead-letter queue)"
+    out.grants.append((arn, what, address, line))
+    out.problems.append(
+        Problem(
+            "PE115",
+            "warning",
+            f"`{address}` opens `{shown(arn)}` by its {what}, outside any policy document: "
+            "policy-engine does not read it, so whom it opens the data to is not checked",
             line,
             address,
         )

@@ -613,7 +613,7 @@ def _non_service(statement: Mapping[str, Any]) -> list[str]:
 
 
 def _grant_fix(what: str) -> str:
-    if "copied" in what or "listed" in what:
+    if "copied" in what or "listed" in what or "moved" in what:
         return "copy no pooled data where the catalogue's model and proof do not reach"
     if "after apply" in what:
         return "lint a plan where it is known, or the configuration's rendered JSON"
