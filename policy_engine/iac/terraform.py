@@ -397,8 +397,11 @@ def _other_grant(out: IacTemplate, address: str, kind: str, values: Mapping[str,
     elif kind == "aws_s3control_access_grants_location":
         arn = s3_scope_arn(value, PARTITION)
     elif kind == "aws_sqs_queue_redrive_policy":
-        arn = queue_arn(value, PARTITION) if value else (
-            f"arn:{PARTITION}:sqs:{opaque('region')}:{opaque('account')}:{opaque('queue')}")
+        arn = (
+            queue_arn(value, PARTITION)
+            if value
+            else (f"arn:{PARTITION}:sqs:{opaque('region')}:{opaque('account')}:{opaque('queue')}")
+        )
     else:
         arn = f"arn:{PARTITION}:s3:::{value.rsplit(':', 1)[-1] if value else opaque('bucket')}"
     out.grants.append((arn, what, address, line))
@@ -426,8 +429,11 @@ def _queue_redrive(out: IacTemplate, address: str, values: Mapping[str, Any], un
         return
     name = _known(values, unknown, "name")
     known_arn = _known(values, unknown, "arn")
-    arn = known_arn[0] if known_arn else _NAMED_ARN["aws_sqs_queue"](
-        name[0] if name else opaque("queue"))
+    arn = (
+        known_arn[0]
+        if known_arn
+        else _NAMED_ARN["aws_sqs_queue"](name[0] if name else opaque("queue"))
+    )
     what = "redrive policy (its messages moved to a dead-letter queue)"
     out.grants.append((arn, what, address, line))
     out.problems.append(
