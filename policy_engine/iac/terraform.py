@@ -3,7 +3,8 @@
 Policies are JSON strings in the plan (``policy``, ``assume_role_policy``,
 ``inline_policy[].policy``). Each resource is read from ``resource_changes`` (the
 planned ``after`` values; resources being only deleted are skipped), else from
-``planned_values`` (modules included). A policy that is known only after apply
+``planned_values`` (modules included); a resource the plan forgets (removed from the
+state, left in AWS) is read from ``before``. A policy that is known only after apply
 (``after_unknown``) cannot be linted: it is a ``PE113`` finding, never a pass.
 Lines are those of the policy field in the plan file.
 """
@@ -102,7 +103,20 @@ def _resources(plan: Mapping[str, Any]) -> Iterator[tuple[str, str, Any, Any, in
             actions = change.get("actions") or []
             if actions == ["delete"]:
                 continue
+            before = change.get("before")
+            if "forget" in actions and isinstance(before, Mapping):
+                # removed from the state, left in AWS (a `removed` block with
+                # `destroy = false`): what stays deployed is `before`
+                yield (
+                    f"{rc.get('address')} (forgotten: stays deployed)",
+                    str(rc.get("type")),
+                    before,
+                    {},
+                    line_of(before, line_of(rc, 1)),
+                )
             after = change.get("after")
+            if "forget" in actions and not isinstance(after, Mapping):
+                continue
             yield (
                 str(rc.get("address")),
                 str(rc.get("type")),
