@@ -22,6 +22,7 @@ from typing import Any
 
 from ._arns import queue_arn, s3_scope_arn
 from ._globals import SamGlobals
+from ._invoke import FUNCTION_TYPES, cfn_function, cfn_permission
 from ._nodes import Node, NodeList, TemplateError, line_of
 from ._resolve import NO_VALUE, Resolver, has_opaque, opaque, shown
 from ._types import ExtractedPolicy, IacTemplate, PolicyKind, Problem, RoleInfo
@@ -74,6 +75,7 @@ def read_cloudformation(
             or kind in _DEPLOYS
             or connects
             or kind == "AWS::S3::AccessGrantsLocation"
+            or kind in _INVOKE_TYPES
         )
         if not seen and not unread:
             continue
@@ -99,6 +101,10 @@ def read_cloudformation(
             _copies(out, resolver, str(logical_id), kind, resource, line)
         if kind == "AWS::S3::AccessGrantsLocation":
             _access_grants_location(out, resolver, str(logical_id), resource, line)
+        if kind in FUNCTION_TYPES:
+            cfn_function(out, resolver, str(logical_id), resource, line)
+        if kind == _PERMISSION:
+            cfn_permission(out, resolver, str(logical_id), resource, line)
         if out.format == "sam":
             _connectors(out, resolver, str(logical_id), kind, resource, line)
         if kind in _DEPLOYS:
@@ -282,6 +288,8 @@ def _bucket_acl(
 
 
 _CONNECTOR = "AWS::Serverless::Connector"
+_PERMISSION = "AWS::Lambda::Permission"
+_INVOKE_TYPES = (*FUNCTION_TYPES, _PERMISSION)
 
 
 def _connectors(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,

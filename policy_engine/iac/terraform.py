@@ -19,9 +19,18 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from ._arns import queue_arn, s3_scope_arn
+from ._invoke import function_name
 from ._nodes import Node, line_of
 from ._resolve import PARTITION, opaque, shown, widen_text
-from ._types import ExtractedPolicy, IacTemplate, PolicyKind, Problem, RoleInfo
+from ._types import (
+    ExtractedPolicy,
+    IacTemplate,
+    InvokePermission,
+    LambdaFunction,
+    PolicyKind,
+    Problem,
+    RoleInfo,
+)
 
 #: type: [(field, kind)]
 _FIELDS: dict[str, list[tuple[str, PolicyKind]]] = {
@@ -211,6 +220,7 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
     pending_roles: list[tuple[int, str, str]] = []  # (policy index, address, role field)
     #: inline policies known only after apply: (role name, what, line)
     unknown_inline: list[tuple[str, str, int]] = []
+    lambdas: list[tuple[str, str, Any, Any, int]] = []
     for address, kind, values, unknown, line in _resources(plan):
         out.resources += 1
         if kind not in _FIELDS:
@@ -246,6 +256,8 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             _other_grant(out, address, kind, values, unknown, line)
         if kind == "aws_sqs_queue":
             _queue_redrive(out, address, values, unknown, line)
+        if kind in ("aws_lambda_function", "aws_lambda_permission"):
+            lambdas.append((address, kind, values, unknown, line))
         if kind in _ATTACHMENTS:
             role_key, arn_key = _ATTACHMENTS[kind]
             attachments.append(_Attachment(address, values, unknown, line, role_key, arn_key))
@@ -295,6 +307,7 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             out.problems.append(_after_apply(address, field, policy.line, "the role"))
     for a in attachments:
         _attach(out, a, refs, names, policies, role_values)
+    _lambdas(out, lambdas, refs, names)
     # An inline policy known only after apply is on its role all the same: unknown
     # statements (drift PE121, and the deployed proof PE091 on a tier role).
     for role_name, what, at in unknown_inline:
@@ -460,6 +473,52 @@ def _queue_redrive(out: IacTemplate, address: str, values: Mapping[str, Any], un
             address,
         )
     )
+
+
+def _lambdas(
+    out: IacTemplate,
+    found: list[tuple[str, str, Any, Any, int]],
+    refs: Mapping[str, Mapping[str, list[str]]],
+    role_names: Mapping[str, str],
+) -> None:
+    """``aws_lambda_function`` (its name, the role it runs as) and
+    ``aws_lambda_permission`` (who may invoke which function); a value known only
+    after apply is read through the configuration, else it is unknown (opaque)."""
+    functions = {a: v for a, k, v, _u, _l in found if k == "aws_lambda_function"}
+    names = {a: str(v.get("function_name") or opaque(f"name of {a}")) for a, v in functions.items()}
+    for address, kind, values, unknown, line in found:
+        config = _strip_keys(address)
+        if kind == "aws_lambda_function":
+            role = _known(values, unknown, "role")
+            if not role:
+                found_roles = _referenced(refs, config, "role", dict(role_names))
+                role = [f"arn:{PARTITION}:iam::{opaque('account')}:role/{n}" for n in found_roles]
+            runs_as = role[0] if role else opaque("role")
+            out.functions.append(LambdaFunction(address, names[address], runs_as, line))
+            continue
+        named = _known(values, unknown, "function_name")
+        owner = None
+        if named:
+            name = function_name(named[0])
+            owner = next((a for a, n in names.items() if n == name), None)
+        else:
+            wanted = set(refs.get(config, {}).get("function_name", ()))
+            owner = next((a for a in functions if _strip_keys(a) in wanted), None)
+            name = names[owner] if owner else opaque(f"function_name of {address}")
+        principal = _known(values, unknown, "principal")
+        source = values.get("source_arn")
+        flags = unknown if isinstance(unknown, Mapping) else {}
+        out.invokes.append(
+            InvokePermission(
+                address,
+                line,
+                owner,
+                name,
+                principal[0] if principal else opaque("principal"),
+                opaque("source_arn") if flags.get("source_arn") is True
+                else (str(source) if isinstance(source, str) and source else None),
+            )
+        )  # fmt: skip
 
 
 def _grantee(grantee: Any) -> str:

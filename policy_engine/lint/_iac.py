@@ -299,6 +299,7 @@ def check_deployment_report(
     from ..isolation import resource_documents, trust_documents
     from ..render import Renderer
     from ._arns import globs_overlap
+    from ._invoke import vendor_invokes
 
     renderer = Renderer(catalog)
     out: list[Finding] = []
@@ -320,6 +321,7 @@ def check_deployment_report(
     out.extend(_grants(catalog, templates))
     out.extend(_role_grants(catalog, templates))
     out.extend(_vendor_trust(catalog, templates))
+    out.extend(vendor_invokes(catalog, templates))
     deployed_resources: dict[str, Mapping[str, Any]] = dict(catalogue_resources)
     resource_refs: dict[str, list[tuple[ExtractedPolicy, int, dict[str, int]]]] = {}
     for name, found in attached.items():
