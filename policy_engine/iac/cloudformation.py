@@ -384,7 +384,11 @@ def _access_grants_location(
 #: of this resource reads (CloudFormation template reference: S3 bucket
 #: ``ReplicationConfiguration`` replicates objects to a destination bucket, possibly in
 #: another account; ``InventoryConfigurations`` lists every key into a destination
-#: bucket; DynamoDB table ``KinesisStreamSpecification`` streams item changes to a
+#: bucket; ``NotificationConfiguration`` sends each event with the object's key to a
+#: queue, topic, function or EventBridge, "Event message structure";
+#: ``LoggingConfiguration`` writes each request's key and requester into a log bucket,
+#: "Logging requests with server access logging"; DynamoDB table
+#: ``KinesisStreamSpecification`` streams item changes to a
 #: Kinesis data stream; SQS queue ``RedrivePolicy`` moves each message received
 #: ``maxReceiveCount`` times to its dead-letter queue, SQS Developer Guide "Using
 #: dead-letter queues").
@@ -393,6 +397,10 @@ _COPIES = {
         "ReplicationConfiguration": "replication configuration (its objects copied to "
         "another bucket)",
         "InventoryConfigurations": "inventory configuration (its keys listed into another bucket)",
+        "NotificationConfiguration": "event notifications (its keys copied to a queue, topic, "
+        "function or EventBridge)",
+        "LoggingConfiguration": "server access logs (its keys and requesters copied to a log "
+        "bucket)",
     },
     "AWS::DynamoDB::Table": {
         "KinesisStreamSpecification": "Kinesis stream destination (its items copied to a stream)",

@@ -252,6 +252,9 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
                 out.created.append((arn_text, address, line))
         if kind in ("aws_s3_bucket_acl", "aws_s3_bucket"):
             _bucket_acl(out, address, kind, values, unknown, line)
+        if kind == "aws_s3_bucket" and values.get("logging"):
+            # the provider's older inline form of aws_s3_bucket_logging
+            _other_grant(out, address, "aws_s3_bucket_logging", values, unknown, line)
         if kind in _GRANTS:
             _other_grant(out, address, kind, values, unknown, line)
         if kind == "aws_sqs_queue":
@@ -402,6 +405,11 @@ _GRANTS = {
         "bucket", "inventory configuration (its keys listed into another bucket)"),
     "aws_dynamodb_kinesis_streaming_destination": (
         "table_name", "Kinesis stream destination (its items copied to a stream)"),
+    "aws_s3_bucket_notification": (
+        "bucket", "event notifications (its keys copied to a queue, topic, function or "
+        "EventBridge)"),
+    "aws_s3_bucket_logging": (
+        "bucket", "server access logs (its keys and requesters copied to a log bucket)"),
     "aws_sqs_queue_redrive_policy": (
         "queue_url", "redrive policy (its messages moved to a dead-letter queue)"),
 }  # fmt: skip
