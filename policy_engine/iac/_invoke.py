@@ -44,6 +44,38 @@ def cfn_function(out: IacTemplate, resolver: Resolver, logical_id: str,
             logical_id, str(name), role if isinstance(role, str) else opaque("role"), line
         )
     )
+    if resource.get("Type") == "AWS::Serverless::Function":
+        _sam_events(out, logical_id, props, line)
+
+
+#: SAM event sources whose sender writes the event's top level (SAM makes a
+#: ``Lambda::Permission`` for each): an IoT rule invokes with its SQL's result, the
+#: MQTT message a publisher sent; an EventBridge rule with ``InputPath`` or
+#: ``InputTransformer`` invokes with the part of the event a ``PutEvents`` caller wrote.
+#: The others send records of a fixed shape (``Records``, ``awslogs``...) or, ``Api``
+#: and ``HttpApi``, the request context API Gateway writes.
+_SAM_WRITTEN_BY_SENDER = {
+    "IoTRule": ("iot.amazonaws.com", ()),
+    "CloudWatchEvent": ("events.amazonaws.com", ("InputPath", "InputTransformer")),
+    "EventBridgeRule": ("events.amazonaws.com", ("InputPath", "InputTransformer")),
+}
+
+
+def _sam_events(out: IacTemplate, logical_id: str, props: Mapping[str, Any], line: int) -> None:
+    events = props.get("Events")
+    if not isinstance(events, Mapping):
+        return
+    for name, event in events.items():
+        if not isinstance(event, Mapping) or event.get("Type") not in _SAM_WRITTEN_BY_SENDER:
+            continue
+        principal, needs = _SAM_WRITTEN_BY_SENDER[str(event["Type"])]
+        spec = event.get("Properties")
+        spec = spec if isinstance(spec, Mapping) else {}
+        if needs and not any(key in spec for key in needs):
+            continue
+        at = event.line if isinstance(event, Node) else line
+        out.invokes.append(InvokePermission(f"{logical_id}.Events.{name}", at, logical_id,
+                                            logical_id, principal, None))  # fmt: skip
 
 
 def _target(resolver: Resolver, raw: Any, line: int, depth: int = 0) -> tuple[str | None, str]:

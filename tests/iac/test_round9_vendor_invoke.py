@@ -165,3 +165,35 @@ def test_a_terraform_invoke_permission_on_the_vendor_is_not_passed(
     code, findings = _lint(path)
     assert code == 1, findings
     assert _vendor_errors(findings), findings
+
+
+@pytest.mark.parametrize(
+    ("event", "vendor"),
+    [
+        ({"Type": "IoTRule", "Properties": {"Sql": "SELECT * FROM 'orders'"}}, True),
+        ({"Type": "EventBridgeRule",
+          "Properties": {"Pattern": {"source": ["app"]}, "InputPath": "$.detail"}}, True),
+        ({"Type": "EventBridgeRule", "Properties": {"Pattern": {"source": ["app"]}}}, False),
+        ({"Type": "SQS", "Properties": {"Queue": "arn:aws:sqs:eu-west-1:111122223333:q"}}, False),
+    ],
+    ids=["iot", "eventbridge-input-path", "eventbridge-whole-event", "sqs-records"],
+)  # fmt: skip
+def test_a_sam_event_whose_sender_writes_the_vendor_event_is_not_passed(
+    tmp_path: Path, event: dict[str, Any], vendor: bool
+) -> None:
+    """SAM makes the permission itself: an IoT rule (the MQTT message is the event) or an
+    EventBridge rule with InputPath (the PutEvents caller's detail is the event) lets
+    the sender write ``requestContext``; a whole EventBridge event or SQS records do
+    not (the vendor finds no authorizer context and refuses)."""
+    template = _template("basic")
+    template["Transform"] = "AWS::Serverless-2016-10-31"
+    template["Resources"]["Orders"] = {
+        "Type": "AWS::Serverless::Function",
+        "Properties": {"Role": VENDOR, "Runtime": "python3.12", "Handler": "app.handler",
+                       "InlineCode": "def handler(e, c): pass", "Events": {"E": event}},
+    }  # fmt: skip
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(template, indent=2), encoding="utf-8")
+    code, findings = _lint(path)
+    assert bool(_vendor_errors(findings)) is vendor, findings
+    assert code == (1 if vendor else 0), findings
