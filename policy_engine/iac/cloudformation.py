@@ -15,7 +15,6 @@ trust policy, ``ManagedPolicyArns``), ``AWS::IAM::ManagedPolicy``, ``AWS::IAM::P
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
@@ -23,7 +22,7 @@ from typing import Any
 from ._arns import queue_arn, s3_scope_arn
 from ._globals import SamGlobals
 from ._invoke import FUNCTION_TYPES, cfn_function, cfn_permission
-from ._nodes import Node, NodeList, TemplateError, line_of
+from ._nodes import Node, NodeList, TemplateError, line_of, loads_policy_text
 from ._resolve import NO_VALUE, Resolver, has_opaque, opaque, shown
 from ._types import ExtractedPolicy, IacTemplate, PolicyKind, Problem, RoleInfo
 
@@ -684,7 +683,7 @@ def resolve_document(
                 "the policy document is a string with unresolved parts", resolver.file, line
             )
         try:
-            resolved = json.loads(resolved)
+            resolved = loads_policy_text(resolved)
         except ValueError as exc:
             raise TemplateError(
                 f"the policy document is a string but not JSON: {exc}", resolver.file, line

@@ -11,7 +11,6 @@ Lines are those of the policy field in the plan file.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
@@ -20,7 +19,7 @@ from typing import Any
 
 from ._arns import queue_arn, s3_scope_arn
 from ._invoke import function_name
-from ._nodes import Node, line_of
+from ._nodes import Node, line_of, loads_policy_text
 from ._resolve import PARTITION, opaque, shown, widen_text
 from ._types import (
     ExtractedPolicy,
@@ -656,7 +655,7 @@ def _one(
         unreadable("must be a JSON string")
         return
     try:
-        document = json.loads(raw)
+        document = loads_policy_text(raw)
     except ValueError as exc:
         unreadable(f"is not JSON: {exc}")
         return
