@@ -136,10 +136,21 @@ def read_cloudformation(
                 out.problems.append(problem)
         ctx = _Context(out, resolver, str(logical_id), kind, props, line)
         ctx.written = written
+        reads, choices = len(resolver.default_reads), len(resolver.default_choices)
         try:
             reader(ctx)
         except TemplateError as exc:
             out.problems.append(Problem("PE110", "error", _msg(exc), exc.line or line, logical_id))
+        # A policy (or what it is on) built from a parameter's default: a deploy with
+        # another value deploys a policy that was not read (a branch a default chose is
+        # said below, once per `Fn::If`).
+        chosen = {p for _at, _c, ps in resolver.default_choices[choices:] for p in ps}
+        valued = [p for p in dict.fromkeys(resolver.default_reads[reads:]) if p not in chosen]
+        if valued and ctx.policies:
+            out.problems.append(
+                _by_default(f"the policies of `{logical_id}` ({kind}) were read with a value",
+                            tuple(valued), line, str(logical_id), resolver.declared)
+            )  # fmt: skip
         # A type with a reader may hold a policy document elsewhere than where the
         # reader looks (a property added to the type later, a nested one): reported.
         for path, at in unread_policies(props, line):
@@ -181,11 +192,20 @@ def read_cloudformation(
     return out
 
 
-def _by_default(what: str, parameters: tuple[str, ...], line: int, owner: str | None = None
-                ) -> Problem:  # fmt: skip
+def _by_default(what: str, parameters: tuple[str, ...], line: int, owner: str | None = None,
+                declared: Mapping[str, Any] | None = None) -> Problem:  # fmt: skip
     """A choice of what is deployed made by parameters' defaults: a deploy that gives
-    them other values deploys what the lint did not read."""
-    names = ", ".join(f"`{p}`" for p in parameters)
+    them other values deploys what the lint did not read (the values a parameter's
+    ``AllowedValues`` admits are named)."""
+
+    def named(p: str) -> str:
+        spec = (declared or {}).get(p)
+        allowed = spec.get("AllowedValues") if isinstance(spec, Mapping) else None
+        if isinstance(allowed, list) and allowed:
+            return f"`{p}` (allowed: " + ", ".join(f"`{v}`" for v in allowed) + ")"
+        return f"`{p}`"
+
+    names = ", ".join(named(p) for p in parameters)
     return Problem(
         "PE111",
         "warning",
