@@ -367,6 +367,7 @@ def check_deployment_report(
                     resource=owner,
                 )
             )
+    outside = _outside_proof(catalog, templates, out)
     statuses: list[TierSummary] = []
     for tier_name, tier in catalog.tiers.items():
         found_roles = _find_roles(templates, tier.role_arn)
@@ -420,7 +421,7 @@ def check_deployment_report(
             )
             out.extend(role_findings)
             results.append(result)
-        worst: ProofStatus = "proved"
+        worst: ProofStatus = "unknown" if tier_name in outside else "proved"
         for bad in ("unknown", "violation"):
             if any(r.status == bad for r in results):
                 worst = "violation" if bad == "violation" else "unknown"
@@ -433,6 +434,24 @@ def check_deployment_report(
             )
         )
     return out, tuple(statuses)
+
+
+def _outside_proof(
+    catalog: Catalog, templates: Sequence[IacTemplate], found: Sequence[Finding]
+) -> frozenset[str]:
+    """The tiers whose deployed proof does not speak for the deployment: a PE090/PE091
+    found outside the tier roles' proof (a grant, a copy, an access point, the
+    vendor's trust or invokers: the tier it names, else every tier), or a policy of the
+    templates that could not be read (PE110 error: every tier). Their summary status
+    is at best ``unknown``, never ``proved`` beside such an error."""
+    every = frozenset(catalog.tiers)
+    out: set[str] = set()
+    for f in found:
+        if f.rule in ("PE090", "PE091"):
+            out.update({f.tier} if f.tier else every)
+    if any(p.rule == "PE110" and p.severity == "error" for t in templates for p in t.problems):
+        out.update(every)
+    return frozenset(out)
 
 
 def _identity(catalog: Catalog) -> Any:
