@@ -69,9 +69,7 @@ UNREADABLE = {
     [{"Jobs": REDRIVE}, {"Orders": FUNCTION, "Invoke": INVOKE}, {"Docs": UNREADABLE}],
     ids=["redrive", "vendor-invoke", "unreadable"],
 )
-def test_the_summary_is_not_proved_beside_an_unknown(
-    tmp_path: Path, extra: dict[str, Any]
-) -> None:
+def test_the_summary_is_not_proved_beside_an_unknown(tmp_path: Path, extra: dict[str, Any]) -> None:
     template = _template("basic")
     template["Resources"].update(extra)
     path = tmp_path / "t.json"
