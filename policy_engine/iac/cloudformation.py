@@ -406,7 +406,9 @@ def _access_grants_location(
 #: bucket; ``NotificationConfiguration`` sends each event with the object's key to a
 #: queue, topic, function or EventBridge, "Event message structure";
 #: ``LoggingConfiguration`` writes each request's key and requester into a log bucket,
-#: "Logging requests with server access logging"; DynamoDB table
+#: "Logging requests with server access logging"; ``MetadataConfiguration`` and the V1
+#: ``MetadataTableConfiguration`` keep a table of every object's key and metadata in a
+#: table bucket, "Accelerating data discovery with S3 Metadata"; DynamoDB table
 #: ``KinesisStreamSpecification`` streams item changes to a
 #: Kinesis data stream; SQS queue ``RedrivePolicy`` moves each message received
 #: ``maxReceiveCount`` times to its dead-letter queue, SQS Developer Guide "Using
@@ -420,6 +422,9 @@ _COPIES = {
         "function or EventBridge)",
         "LoggingConfiguration": "server access logs (its keys and requesters copied to a log "
         "bucket)",
+        "MetadataConfiguration": "S3 Metadata configuration (its keys listed into metadata tables)",
+        "MetadataTableConfiguration": "S3 Metadata configuration (its keys listed into a "
+        "metadata table)",
     },
     "AWS::DynamoDB::Table": {
         "KinesisStreamSpecification": "Kinesis stream destination (its items copied to a stream)",

@@ -13,8 +13,10 @@ Template (CloudFormation)::
                Queue: arn:aws:sqs:eu-west-1:111122223333:saas-jobs-globex}
         LoggingConfiguration: {DestinationBucketName: app-logs}
 
-(in plans: ``aws_s3_bucket_notification``, ``aws_s3_bucket_logging``, and the older
-inline ``logging`` block of ``aws_s3_bucket``).
+(and an S3 Metadata configuration, ``MetadataConfiguration`` or the V1
+``MetadataTableConfiguration``: a table of every object's key and metadata in a table
+bucket; in plans: ``aws_s3_bucket_notification``, ``aws_s3_bucket_logging``, and the
+older inline ``logging`` block of ``aws_s3_bucket``).
 
 Deployed effect: S3 sends a message for each event to the queue (or topic, function,
 EventBridge) with the object's key (S3 User Guide, "Event message structure"), and
@@ -76,8 +78,20 @@ def _write(tmp_path: Path, name: str, props: dict[str, Any]) -> Path:
 
 @pytest.mark.parametrize(
     "props",
-    [{"NotificationConfiguration": NOTIFY}, {"LoggingConfiguration": LOGS}],
-    ids=["notifications", "access-logs"],
+    [
+        {"NotificationConfiguration": NOTIFY},
+        {"LoggingConfiguration": LOGS},
+        {"MetadataConfiguration": {"Destination": {"TableBucketType": "aws"}}},
+        {
+            "MetadataTableConfiguration": {
+                "S3TablesDestination": {
+                    "TableBucketArn": "arn:aws:s3tables:eu-west-1:111122223333:bucket/meta",
+                    "TableName": "docs",
+                }
+            }
+        },
+    ],
+    ids=["notifications", "access-logs", "metadata", "metadata-v1"],
 )
 def test_keys_sent_out_of_the_pooled_bucket_are_not_passed(
     tmp_path: Path, props: dict[str, Any]
