@@ -37,15 +37,20 @@ def _api_prefixes(catalog: Catalog) -> list[str]:
     return out
 
 
-def _from_the_api(permission: InvokePermission, prefixes: Sequence[str]) -> bool:
-    """API Gateway's, for a method of the catalogue's API (whose authorizer writes the
-    tenant context)."""
+def _from_the_api(permission: InvokePermission, prefixes: Sequence[str]) -> str:
+    """``yes``: API Gateway's, for a method of the catalogue's API (whose authorizer
+    writes the tenant context); ``maybe``: API Gateway's for an API the lint cannot
+    name (an API the template creates: its ID is known only once deployed); ``no``."""
     source = permission.source_arn
     if permission.principal != "apigateway.amazonaws.com" or source is None:
-        return False
+        return "no"
     if has_opaque(source) or names_stack(source):
-        return False
-    return any(source.startswith(prefix + "/") for prefix in prefixes)
+        # only the API's ID unknown, in the catalogue API's account and region
+        parts = source.split(":", 5)
+        heads = {tuple(prefix.split(":", 5)[:5]) for prefix in prefixes}
+        fixed = len(parts) == 6 and tuple(parts[:5]) in heads
+        return "maybe" if fixed else "no"
+    return "yes" if any(source.startswith(prefix + "/") for prefix in prefixes) else "no"
 
 
 def _vendor(function: LambdaFunction, vendors: frozenset[str]) -> str:
@@ -71,7 +76,8 @@ def vendor_invokes(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[F
     for t in templates:
         own = {f.owner: f for f in t.functions}
         for p in t.invokes:
-            if _from_the_api(p, prefixes):
+            api = _from_the_api(p, prefixes)
+            if api == "yes":
                 continue
             if p.function is not None and p.function in own:
                 candidates = [own[p.function]]
@@ -83,6 +89,11 @@ def vendor_invokes(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[F
             who = f"`{shown(p.principal)}`" + (
                 f" (source `{shown(p.source_arn)}`)" if p.source_arn else ""
             )
+            if api == "maybe" and verdicts <= {"yes", "maybe"} and candidates:
+                verdicts = {"maybe"}  # an API of the template: it may be the catalogue's
+                why_api = True
+            else:
+                why_api = False
             if "yes" in verdicts:
                 out.append(
                     Finding(
@@ -101,7 +112,10 @@ def vendor_invokes(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[F
                 )
             elif "maybe" in verdicts or not candidates:
                 why = (
-                    "whose role is not known here"
+                    "the credential vendor's, from an API whose ID is known only once "
+                    "deployed (is it the catalogue's `api_id`?)"
+                    if why_api
+                    else "whose role is not known here"
                     if candidates
                     else "which is not in the linted templates"
                 )

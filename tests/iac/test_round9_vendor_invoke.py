@@ -197,3 +197,25 @@ def test_a_sam_event_whose_sender_writes_the_vendor_event_is_not_passed(
     code, findings = _lint(path)
     assert bool(_vendor_errors(findings)) is vendor, findings
     assert code == (1 if vendor else 0), findings
+
+
+def test_an_api_the_template_creates_is_said_not_passed_or_failed(tmp_path: Path) -> None:
+    """An API the template creates has an ID known only once deployed: it may be the
+    catalogue's API (PE115), or not; another account's API is not (PE091)."""
+    mine = {"Fn::Sub": "arn:aws:execute-api:eu-west-1:111122223333:${Api}/*/GET/*"}
+    permission = {"Principal": "apigateway.amazonaws.com", "SourceArn": mine}
+    path = _cfn(tmp_path, {"Ref": "Orders"}, permission)
+    template = json.loads(path.read_text(encoding="utf-8"))
+    template["Resources"]["Api"] = {"Type": "AWS::ApiGateway::RestApi",
+                                    "Properties": {"Name": "orders"}}  # fmt: skip
+    path.write_text(json.dumps(template, indent=2), encoding="utf-8")
+    code, findings = _lint(path)
+    assert code == 0, findings
+    assert any(f["rule"] == "PE115" and "api_id" in f["message"] for f in findings), findings
+    other = {"Fn::Sub": mine["Fn::Sub"].replace("111122223333", "${Account}")}
+    template["Resources"]["Invoke"]["Properties"]["SourceArn"] = other
+    template["Parameters"] = {"Account": {"Type": "String"}}
+    path.write_text(json.dumps(template, indent=2), encoding="utf-8")
+    code, findings = _lint(path)
+    assert code == 1
+    assert _vendor_errors(findings), findings
