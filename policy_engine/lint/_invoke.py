@@ -10,6 +10,7 @@ not known, may be the vendor's (PE115)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..catalog import Catalog
@@ -60,8 +61,6 @@ def _vendor(function: LambdaFunction, vendors: frozenset[str]) -> str:
     name = widen_text(function.role).rsplit("/", 1)[-1].lower()
     if "*" not in name:
         return "yes" if name in vendors else "no"
-    import re
-
     pattern = "".join(".*" if c == "*" else re.escape(c) for c in name)
     return "maybe" if any(re.fullmatch(pattern, v, re.DOTALL) for v in vendors) else "no"
 
