@@ -75,6 +75,7 @@ def read_cloudformation(
             or connects
             or kind == "AWS::S3::AccessGrantsLocation"
             or kind in _INVOKE_TYPES
+            or kind == _PIPE
         )
         if not seen and not unread:
             continue
@@ -104,6 +105,8 @@ def read_cloudformation(
             cfn_function(out, resolver, str(logical_id), resource, line)
         if kind == _PERMISSION:
             cfn_permission(out, resolver, str(logical_id), resource, line)
+        if kind == _PIPE:
+            _pipe(out, resolver, str(logical_id), resource, line)
         if out.format == "sam":
             _connectors(out, resolver, str(logical_id), kind, resource, line)
         if kind in _DEPLOYS:
@@ -449,6 +452,32 @@ def _copies(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
         except TemplateError:
             arn = opaque(f"ARN of {logical_id}")
         _grant(out, str(arn), what, logical_id, at)
+
+
+_PIPE = "AWS::Pipes::Pipe"
+PIPE_WHAT = "EventBridge pipe (its records copied to the pipe's target)"
+
+
+def pipe_source_arn(source: str) -> str:
+    """The resource whose data a pipe's source carries: a DynamoDB stream's table."""
+    return source.split("/stream/", 1)[0] if ":dynamodb:" in source else source
+
+
+def _pipe(out: IacTemplate, resolver: Resolver, logical_id: str, resource: Mapping[str, Any],
+          line: int) -> None:  # fmt: skip
+    """``AWS::Pipes::Pipe``: each record of its ``Source`` (a queue's messages, a
+    stream's item changes) is sent to its ``Target`` (EventBridge User Guide, "Amazon
+    EventBridge Pipes"): a copy of the source's data."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    at = props.key_lines.get("Source", line) if isinstance(props, Node) else line
+    try:
+        source = resolver.resolve(props.get("Source", opaque("pipe source")), at)
+    except TemplateError as exc:
+        out.problems.append(Problem("PE110", "error", _msg(exc), exc.line or at, logical_id))
+        return
+    arn = source if isinstance(source, str) else opaque("pipe source")
+    _grant(out, pipe_source_arn(arn), PIPE_WHAT, logical_id, at)
 
 
 def _grant(out: IacTemplate, arn: str, what: str, owner: str, line: int) -> None:

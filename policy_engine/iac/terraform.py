@@ -409,6 +409,7 @@ _GRANTS = {
         "EventBridge)"),
     "aws_s3_bucket_logging": (
         "bucket", "server access logs (its keys and requesters copied to a log bucket)"),
+    "aws_pipes_pipe": ("source", "EventBridge pipe (its records copied to the pipe's target)"),
     "aws_sqs_queue_redrive_policy": (
         "queue_url", "redrive policy (its messages moved to a dead-letter queue)"),
 }  # fmt: skip
@@ -430,6 +431,12 @@ def _other_grant(out: IacTemplate, address: str, kind: str, values: Mapping[str,
         arn = f"arn:{PARTITION}:dynamodb:{opaque('region')}:{opaque('account')}:table/{table}"
     elif kind == "aws_s3control_access_grants_location":
         arn = s3_scope_arn(value, PARTITION)
+    elif kind == "aws_pipes_pipe":
+        arn = (
+            value.split("/stream/", 1)[0]
+            if value and value.startswith("arn:")
+            else opaque("pipe source")
+        )
     elif kind == "aws_sqs_queue_redrive_policy":
         arn = (
             queue_arn(value, PARTITION)
