@@ -50,6 +50,24 @@ class NodeList(list[Any]):
         self.line = line
 
 
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(
+                f"duplicate key `{key}` (which value the receiving service keeps is not "
+                "documented: the policy has no one meaning)"
+            )
+        out[key] = value
+    return out
+
+
+def loads_policy_text(text: str) -> Any:
+    """The JSON text of a policy (a template's string, a plan's field), decoded with
+    each key once: a key written twice is a ``ValueError``, never one value kept."""
+    return json.loads(text, object_pairs_hook=_unique_pairs)
+
+
 def line_of(value: Any, default: int) -> int:
     return value.line if isinstance(value, Node | NodeList) else default
 

@@ -61,6 +61,33 @@ class RoleInfo:
 
 
 @dataclass(frozen=True)
+class LambdaFunction:
+    """A Lambda function of the template: ``owner`` its logical ID / address, its
+    ``name`` and the ARN of the ``role`` it runs as (resolved; may hold opaque parts)."""
+
+    owner: str
+    name: str
+    role: str
+    line: int
+
+
+@dataclass(frozen=True)
+class InvokePermission:
+    """A permission to invoke a Lambda function (``AWS::Lambda::Permission``,
+    ``aws_lambda_permission``). ``function`` is the owner of a function of the same
+    template when the permission refers to it, else ``None`` and ``function_name`` is
+    the name it gives (resolved; opaque when unknown). ``source_arn`` is ``None`` when
+    not given."""
+
+    owner: str
+    line: int
+    function: str | None
+    function_name: str
+    principal: str
+    source_arn: str | None
+
+
+@dataclass(frozen=True)
 class Problem:
     """Something the reader could not read or resolve (a lint finding)."""
 
@@ -93,3 +120,7 @@ class IacTemplate:
     #: roles given policies the reader cannot read (a SAM connector's source role), as
     #: (role name, what gives them, owner, line): on a tier role, isolation is unknown
     role_grants: list[tuple[str, str, str, int]] = field(default_factory=list)
+    #: Lambda functions and the permissions that let others invoke them: whoever may
+    #: invoke the credential vendor's function writes the tenant context it trusts
+    functions: list[LambdaFunction] = field(default_factory=list)
+    invokes: list[InvokePermission] = field(default_factory=list)

@@ -11,7 +11,9 @@ any policy the template could deploy, and the reader is told):
   opaque part is dropped (the statement may apply without it); an opaque part in
   ``NotAction`` / ``NotResource`` / ``NotPrincipal`` drops that value (less is excluded);
 - a **Deny** with any opaque part is dropped (a fence nobody can read fences nothing);
-- a statement whose ``Effect`` or ``Sid`` is opaque is dropped.
+- a statement whose ``Effect`` is opaque is read as an **Allow** (it may be one; its
+  Deny reading fences nothing), an opaque ``Sid`` is ignored (it changes no meaning):
+  neither drops a statement that may allow.
 
 Each change is a :class:`Widening` (path, the value as written, what was done) that the
 lint reports as a ``PE111`` note on the statement's line.
@@ -97,11 +99,21 @@ def _statement(s: Any, path: str, notes: list[Widening]) -> Any:
     if not isinstance(s, Mapping) or not has_opaque(s):
         return s
     effect = s.get("Effect")
-    if has_opaque(effect) or has_opaque(s.get("Sid")):
+    if has_opaque(s.get("Sid")):
+        notes.append(Widening(f"{path}.Sid", _first(s["Sid"]), "ignored (a Sid means nothing)"))
+        s = {k: v for k, v in s.items() if k != "Sid"}
+        if not has_opaque(s):
+            return s
+    if has_opaque(effect):
         notes.append(
-            Widening(path, _first(s), "statement ignored: its Effect or Sid is unresolved")
+            Widening(
+                f"{path}.Effect",
+                _first(effect),
+                "read as `Allow` (it may be one; as a Deny nobody can read it fences nothing)",
+            )
         )
-        return None
+        s = {**s, "Effect": "Allow"}
+        effect = "Allow"
     if effect == "Deny":
         notes.append(
             Widening(

@@ -15,14 +15,14 @@ trust policy, ``ManagedPolicyArns``), ``AWS::IAM::ManagedPolicy``, ``AWS::IAM::P
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
 from ._arns import queue_arn, s3_scope_arn
 from ._globals import SamGlobals
-from ._nodes import Node, NodeList, TemplateError, line_of
+from ._invoke import FUNCTION_TYPES, cfn_function, cfn_permission
+from ._nodes import Node, NodeList, TemplateError, line_of, loads_policy_text
 from ._resolve import NO_VALUE, Resolver, has_opaque, opaque, shown
 from ._types import ExtractedPolicy, IacTemplate, PolicyKind, Problem, RoleInfo
 
@@ -74,6 +74,8 @@ def read_cloudformation(
             or kind in _DEPLOYS
             or connects
             or kind == "AWS::S3::AccessGrantsLocation"
+            or kind in _INVOKE_TYPES
+            or kind == _PIPE
         )
         if not seen and not unread:
             continue
@@ -99,6 +101,12 @@ def read_cloudformation(
             _copies(out, resolver, str(logical_id), kind, resource, line)
         if kind == "AWS::S3::AccessGrantsLocation":
             _access_grants_location(out, resolver, str(logical_id), resource, line)
+        if kind in FUNCTION_TYPES:
+            cfn_function(out, resolver, str(logical_id), resource, line)
+        if kind == _PERMISSION:
+            cfn_permission(out, resolver, str(logical_id), resource, line)
+        if kind == _PIPE:
+            _pipe(out, resolver, str(logical_id), resource, line)
         if out.format == "sam":
             _connectors(out, resolver, str(logical_id), kind, resource, line)
         if kind in _DEPLOYS:
@@ -131,10 +139,21 @@ def read_cloudformation(
                 out.problems.append(problem)
         ctx = _Context(out, resolver, str(logical_id), kind, props, line)
         ctx.written = written
+        reads, choices = len(resolver.default_reads), len(resolver.default_choices)
         try:
             reader(ctx)
         except TemplateError as exc:
             out.problems.append(Problem("PE110", "error", _msg(exc), exc.line or line, logical_id))
+        # A policy (or what it is on) built from a parameter's default: a deploy with
+        # another value deploys a policy that was not read (a branch a default chose is
+        # said below, once per `Fn::If`).
+        chosen = {p for _at, _c, ps in resolver.default_choices[choices:] for p in ps}
+        valued = [p for p in dict.fromkeys(resolver.default_reads[reads:]) if p not in chosen]
+        if valued and ctx.policies:
+            out.problems.append(
+                _by_default(f"the policies of `{logical_id}` ({kind}) were read with a value",
+                            tuple(valued), line, str(logical_id), resolver.declared)
+            )  # fmt: skip
         # A type with a reader may hold a policy document elsewhere than where the
         # reader looks (a property added to the type later, a nested one): reported.
         for path, at in unread_policies(props, line):
@@ -176,11 +195,20 @@ def read_cloudformation(
     return out
 
 
-def _by_default(what: str, parameters: tuple[str, ...], line: int, owner: str | None = None
-                ) -> Problem:  # fmt: skip
+def _by_default(what: str, parameters: tuple[str, ...], line: int, owner: str | None = None,
+                declared: Mapping[str, Any] | None = None) -> Problem:  # fmt: skip
     """A choice of what is deployed made by parameters' defaults: a deploy that gives
-    them other values deploys what the lint did not read."""
-    names = ", ".join(f"`{p}`" for p in parameters)
+    them other values deploys what the lint did not read (the values a parameter's
+    ``AllowedValues`` admits are named)."""
+
+    def named(p: str) -> str:
+        spec = (declared or {}).get(p)
+        allowed = spec.get("AllowedValues") if isinstance(spec, Mapping) else None
+        if isinstance(allowed, list) and allowed:
+            return f"`{p}` (allowed: " + ", ".join(f"`{v}`" for v in allowed) + ")"
+        return f"`{p}`"
+
+    names = ", ".join(named(p) for p in parameters)
     return Problem(
         "PE111",
         "warning",
@@ -282,6 +310,8 @@ def _bucket_acl(
 
 
 _CONNECTOR = "AWS::Serverless::Connector"
+_PERMISSION = "AWS::Lambda::Permission"
+_INVOKE_TYPES = (*FUNCTION_TYPES, _PERMISSION)
 
 
 def _connectors(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
@@ -376,16 +406,34 @@ def _access_grants_location(
 #: of this resource reads (CloudFormation template reference: S3 bucket
 #: ``ReplicationConfiguration`` replicates objects to a destination bucket, possibly in
 #: another account; ``InventoryConfigurations`` lists every key into a destination
-#: bucket; DynamoDB table ``KinesisStreamSpecification`` streams item changes to a
-#: Kinesis data stream).
+#: bucket; ``NotificationConfiguration`` sends each event with the object's key to a
+#: queue, topic, function or EventBridge, "Event message structure";
+#: ``LoggingConfiguration`` writes each request's key and requester into a log bucket,
+#: "Logging requests with server access logging"; ``MetadataConfiguration`` and the V1
+#: ``MetadataTableConfiguration`` keep a table of every object's key and metadata in a
+#: table bucket, "Accelerating data discovery with S3 Metadata"; DynamoDB table
+#: ``KinesisStreamSpecification`` streams item changes to a
+#: Kinesis data stream; SQS queue ``RedrivePolicy`` moves each message received
+#: ``maxReceiveCount`` times to its dead-letter queue, SQS Developer Guide "Using
+#: dead-letter queues").
 _COPIES = {
     "AWS::S3::Bucket": {
         "ReplicationConfiguration": "replication configuration (its objects copied to "
         "another bucket)",
         "InventoryConfigurations": "inventory configuration (its keys listed into another bucket)",
+        "NotificationConfiguration": "event notifications (its keys copied to a queue, topic, "
+        "function or EventBridge)",
+        "LoggingConfiguration": "server access logs (its keys and requesters copied to a log "
+        "bucket)",
+        "MetadataConfiguration": "S3 Metadata configuration (its keys listed into metadata tables)",
+        "MetadataTableConfiguration": "S3 Metadata configuration (its keys listed into a "
+        "metadata table)",
     },
     "AWS::DynamoDB::Table": {
         "KinesisStreamSpecification": "Kinesis stream destination (its items copied to a stream)",
+    },
+    "AWS::SQS::Queue": {
+        "RedrivePolicy": "redrive policy (its messages moved to a dead-letter queue)",
     },
 }
 
@@ -404,6 +452,32 @@ def _copies(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
         except TemplateError:
             arn = opaque(f"ARN of {logical_id}")
         _grant(out, str(arn), what, logical_id, at)
+
+
+_PIPE = "AWS::Pipes::Pipe"
+PIPE_WHAT = "EventBridge pipe (its records copied to the pipe's target)"
+
+
+def pipe_source_arn(source: str) -> str:
+    """The resource whose data a pipe's source carries: a DynamoDB stream's table."""
+    return source.split("/stream/", 1)[0] if ":dynamodb:" in source else source
+
+
+def _pipe(out: IacTemplate, resolver: Resolver, logical_id: str, resource: Mapping[str, Any],
+          line: int) -> None:  # fmt: skip
+    """``AWS::Pipes::Pipe``: each record of its ``Source`` (a queue's messages, a
+    stream's item changes) is sent to its ``Target`` (EventBridge User Guide, "Amazon
+    EventBridge Pipes"): a copy of the source's data."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    at = props.key_lines.get("Source", line) if isinstance(props, Node) else line
+    try:
+        source = resolver.resolve(props.get("Source", opaque("pipe source")), at)
+    except TemplateError as exc:
+        out.problems.append(Problem("PE110", "error", _msg(exc), exc.line or at, logical_id))
+        return
+    arn = source if isinstance(source, str) else opaque("pipe source")
+    _grant(out, pipe_source_arn(arn), PIPE_WHAT, logical_id, at)
 
 
 def _grant(out: IacTemplate, arn: str, what: str, owner: str, line: int) -> None:
@@ -663,7 +737,7 @@ def resolve_document(
                 "the policy document is a string with unresolved parts", resolver.file, line
             )
         try:
-            resolved = json.loads(resolved)
+            resolved = loads_policy_text(resolved)
         except ValueError as exc:
             raise TemplateError(
                 f"the policy document is a string but not JSON: {exc}", resolver.file, line

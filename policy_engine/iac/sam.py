@@ -72,7 +72,10 @@ def read_sam_policies(ctx: _Context) -> None:
     """A SAM function or state machine (its properties with ``Globals`` merged in): the
     role SAM generates for it, with everything SAM puts on that role; or, when it
     names its own ``Role``, nothing (SAM then ignores ``Policies`` and the other
-    properties of the generated role, which this says once)."""
+    properties of the generated role, which this says once). The resource policies
+    SAM writes for the function's event sources are read whatever its role."""
+    if ctx.kind == "AWS::Serverless::Function":
+        _event_resource_policies(ctx)
     if "Role" in ctx.props and ctx.text("Role") is not None:
         ctx.read_paths.update(_ROLE_ONLY)  # said below (PE110), not again as unread
         ignored = [k for k in _ROLE_ONLY if k in ctx.written]  # Globals': silently
@@ -109,6 +112,54 @@ def read_sam_policies(ctx: _Context) -> None:
         _dead_letter_queue(ctx, role_name)
         _event_invoke(ctx, role_name, partition, account)
     _policies(ctx, role, role_name)
+
+
+def _event_resource_policies(ctx: _Context) -> None:
+    """Resource policies SAM writes for a function's ``Events``: an ``SNS`` event with
+    an ``SqsSubscription`` of an existing queue (``QueueArn`` and ``QueueUrl``) gets an
+    ``AWS::SQS::QueuePolicy`` on that queue that lets the topic send to it
+    (aws-sam-translator's SNS event source, made by its own ``SQSQueuePolicies``). A
+    queue SAM creates (``SqsSubscription: true``) has a generated name: no model
+    queue's, and read all the same."""
+    from ._arns import queue_arn
+
+    events = ctx.props.get("Events")
+    if not isinstance(events, Mapping):
+        return
+    events_line = ctx.prop_line("Events")
+    for name, event in events.items():
+        line = line_of(event, events_line)
+        props = event.get("Properties") if isinstance(event, Mapping) else None
+        if not isinstance(props, Mapping) or event.get("Type") != "SNS":
+            continue
+        subscription = props.get("SqsSubscription")
+        if not isinstance(subscription, Mapping):
+            continue  # `true`: a queue SAM creates, with a name of its own
+        line = line_of(subscription, line)
+        if "QueueArn" not in subscription or "QueueUrl" not in subscription:
+            raise TemplateError(f"`Events.{name}.Properties.SqsSubscription` needs `QueueArn` "
+                                "and `QueueUrl`", ctx.out.file, line)  # fmt: skip
+        try:
+            from samtranslator.model.sqs import SQSQueuePolicies
+        except ImportError:  # pragma: no cover - the sam extra is in the test set-up
+            raise TemplateError(
+                "aws-sam-translator is not installed (pip install 'policy-engine[sam]'): the "
+                "queue policy SAM writes for an SNS event's SqsSubscription cannot be made",
+                ctx.out.file,
+                line,
+            ) from None
+        generated = SQSQueuePolicies.sns_topic_send_message_role_policy(
+            props.get("Topic"), subscription["QueueArn"]
+        )
+        url = ctx.resolver.text(subscription["QueueUrl"], line, "`SqsSubscription.QueueUrl`")
+        partition = ctx.resolver.pseudo_value("AWS::Partition") or "aws"
+        document = Node(line)
+        document.update(generated)
+        policy = ctx.document(document, line, f"Events.{name} (SAM's queue policy)", "resource",
+                              targets=(queue_arn(url, partition),))  # fmt: skip
+        if policy is not None:
+            for key in list(policy.lines):
+                policy.lines[key] = line  # type: ignore[index]
 
 
 def _default_trust(service: str) -> dict[str, Any]:

@@ -3,14 +3,14 @@
 Policies are JSON strings in the plan (``policy``, ``assume_role_policy``,
 ``inline_policy[].policy``). Each resource is read from ``resource_changes`` (the
 planned ``after`` values; resources being only deleted are skipped), else from
-``planned_values`` (modules included). A policy that is known only after apply
+``planned_values`` (modules included); a resource the plan forgets (removed from the
+state, left in AWS) is read from ``before``. A policy that is known only after apply
 (``after_unknown``) cannot be linted: it is a ``PE113`` finding, never a pass.
 Lines are those of the policy field in the plan file.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
@@ -18,9 +18,18 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from ._arns import queue_arn, s3_scope_arn
-from ._nodes import Node, line_of
+from ._invoke import function_name
+from ._nodes import Node, line_of, loads_policy_text
 from ._resolve import PARTITION, opaque, shown, widen_text
-from ._types import ExtractedPolicy, IacTemplate, PolicyKind, Problem, RoleInfo
+from ._types import (
+    ExtractedPolicy,
+    IacTemplate,
+    InvokePermission,
+    LambdaFunction,
+    PolicyKind,
+    Problem,
+    RoleInfo,
+)
 
 #: type: [(field, kind)]
 _FIELDS: dict[str, list[tuple[str, PolicyKind]]] = {
@@ -102,7 +111,20 @@ def _resources(plan: Mapping[str, Any]) -> Iterator[tuple[str, str, Any, Any, in
             actions = change.get("actions") or []
             if actions == ["delete"]:
                 continue
+            before = change.get("before")
+            if "forget" in actions and isinstance(before, Mapping):
+                # removed from the state, left in AWS (a `removed` block with
+                # `destroy = false`): what stays deployed is `before`
+                yield (
+                    f"{rc.get('address')} (forgotten: stays deployed)",
+                    str(rc.get("type")),
+                    before,
+                    {},
+                    line_of(before, line_of(rc, 1)),
+                )
             after = change.get("after")
+            if "forget" in actions and not isinstance(after, Mapping):
+                continue
             yield (
                 str(rc.get("address")),
                 str(rc.get("type")),
@@ -197,6 +219,7 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
     pending_roles: list[tuple[int, str, str]] = []  # (policy index, address, role field)
     #: inline policies known only after apply: (role name, what, line)
     unknown_inline: list[tuple[str, str, int]] = []
+    lambdas: list[tuple[str, str, Any, Any, int]] = []
     for address, kind, values, unknown, line in _resources(plan):
         out.resources += 1
         if kind not in _FIELDS:
@@ -228,8 +251,15 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
                 out.created.append((arn_text, address, line))
         if kind in ("aws_s3_bucket_acl", "aws_s3_bucket"):
             _bucket_acl(out, address, kind, values, unknown, line)
+        if kind == "aws_s3_bucket" and values.get("logging"):
+            # the provider's older inline form of aws_s3_bucket_logging
+            _other_grant(out, address, "aws_s3_bucket_logging", values, unknown, line)
         if kind in _GRANTS:
             _other_grant(out, address, kind, values, unknown, line)
+        if kind == "aws_sqs_queue":
+            _queue_redrive(out, address, values, unknown, line)
+        if kind in ("aws_lambda_function", "aws_lambda_permission"):
+            lambdas.append((address, kind, values, unknown, line))
         if kind in _ATTACHMENTS:
             role_key, arn_key = _ATTACHMENTS[kind]
             attachments.append(_Attachment(address, values, unknown, line, role_key, arn_key))
@@ -279,6 +309,7 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             out.problems.append(_after_apply(address, field, policy.line, "the role"))
     for a in attachments:
         _attach(out, a, refs, names, policies, role_values)
+    _lambdas(out, lambdas, refs, names)
     # An inline policy known only after apply is on its role all the same: unknown
     # statements (drift PE121, and the deployed proof PE091 on a tier role).
     for role_name, what, at in unknown_inline:
@@ -373,6 +404,14 @@ _GRANTS = {
         "bucket", "inventory configuration (its keys listed into another bucket)"),
     "aws_dynamodb_kinesis_streaming_destination": (
         "table_name", "Kinesis stream destination (its items copied to a stream)"),
+    "aws_s3_bucket_notification": (
+        "bucket", "event notifications (its keys copied to a queue, topic, function or "
+        "EventBridge)"),
+    "aws_s3_bucket_logging": (
+        "bucket", "server access logs (its keys and requesters copied to a log bucket)"),
+    "aws_pipes_pipe": ("source", "EventBridge pipe (its records copied to the pipe's target)"),
+    "aws_sqs_queue_redrive_policy": (
+        "queue_url", "redrive policy (its messages moved to a dead-letter queue)"),
 }  # fmt: skip
 
 
@@ -392,6 +431,18 @@ def _other_grant(out: IacTemplate, address: str, kind: str, values: Mapping[str,
         arn = f"arn:{PARTITION}:dynamodb:{opaque('region')}:{opaque('account')}:table/{table}"
     elif kind == "aws_s3control_access_grants_location":
         arn = s3_scope_arn(value, PARTITION)
+    elif kind == "aws_pipes_pipe":
+        arn = (
+            value.split("/stream/", 1)[0]
+            if value and value.startswith("arn:")
+            else opaque("pipe source")
+        )
+    elif kind == "aws_sqs_queue_redrive_policy":
+        arn = (
+            queue_arn(value, PARTITION)
+            if value
+            else (f"arn:{PARTITION}:sqs:{opaque('region')}:{opaque('account')}:{opaque('queue')}")
+        )
     else:
         arn = f"arn:{PARTITION}:s3:::{value.rsplit(':', 1)[-1] if value else opaque('bucket')}"
     out.grants.append((arn, what, address, line))
@@ -406,6 +457,82 @@ def _other_grant(out: IacTemplate, address: str, kind: str, values: Mapping[str,
             address,
         )
     )
+
+
+def _queue_redrive(out: IacTemplate, address: str, values: Mapping[str, Any], unknown: Any,
+                   line: int) -> None:  # fmt: skip
+    """``aws_sqs_queue``'s ``redrive_policy`` (set, or known only after apply: a
+    dead-letter queue of the plan): SQS moves the queue's messages to another queue
+    (SQS Developer Guide, "Using dead-letter queues"), where no policy of this queue
+    governs who reads them."""
+    flags = unknown if isinstance(unknown, Mapping) else {}
+    if not values.get("redrive_policy") and flags.get("redrive_policy") is not True:
+        return
+    name = _known(values, unknown, "name")
+    known_arn = _known(values, unknown, "arn")
+    arn = (
+        known_arn[0]
+        if known_arn
+        else _NAMED_ARN["aws_sqs_queue"](name[0] if name else opaque("queue"))
+    )
+    what = "redrive policy (its messages moved to a dead-letter queue)"
+    out.grants.append((arn, what, address, line))
+    out.problems.append(
+        Problem(
+            "PE115",
+            "warning",
+            f"`{address}` opens `{shown(arn)}` by its {what}, outside any policy document: "
+            "policy-engine does not read it, so whom it opens the data to is not checked",
+            line,
+            address,
+        )
+    )
+
+
+def _lambdas(
+    out: IacTemplate,
+    found: list[tuple[str, str, Any, Any, int]],
+    refs: Mapping[str, Mapping[str, list[str]]],
+    role_names: Mapping[str, str],
+) -> None:
+    """``aws_lambda_function`` (its name, the role it runs as) and
+    ``aws_lambda_permission`` (who may invoke which function); a value known only
+    after apply is read through the configuration, else it is unknown (opaque)."""
+    functions = {a: v for a, k, v, _u, _l in found if k == "aws_lambda_function"}
+    names = {a: str(v.get("function_name") or opaque(f"name of {a}")) for a, v in functions.items()}
+    for address, kind, values, unknown, line in found:
+        config = _strip_keys(address)
+        if kind == "aws_lambda_function":
+            role = _known(values, unknown, "role")
+            if not role:
+                found_roles = _referenced(refs, config, "role", dict(role_names))
+                role = [f"arn:{PARTITION}:iam::{opaque('account')}:role/{n}" for n in found_roles]
+            runs_as = role[0] if role else opaque("role")
+            out.functions.append(LambdaFunction(address, names[address], runs_as, line))
+            continue
+        named = _known(values, unknown, "function_name")
+        owner = None
+        if named:
+            name = function_name(named[0])
+            owner = next((a for a, n in names.items() if n == name), None)
+        else:
+            wanted = set(refs.get(config, {}).get("function_name", ()))
+            owner = next((a for a in functions if _strip_keys(a) in wanted), None)
+            name = names[owner] if owner else opaque(f"function_name of {address}")
+        principal = _known(values, unknown, "principal")
+        source = values.get("source_arn")
+        flags = unknown if isinstance(unknown, Mapping) else {}
+        out.invokes.append(
+            InvokePermission(
+                address,
+                line,
+                owner,
+                name,
+                principal[0] if principal else opaque("principal"),
+                opaque("source_arn") if flags.get("source_arn") is True
+                else (str(source) if isinstance(source, str) and source else None),
+            )
+        )  # fmt: skip
 
 
 def _grantee(grantee: Any) -> str:
@@ -535,7 +662,7 @@ def _one(
         unreadable("must be a JSON string")
         return
     try:
-        document = json.loads(raw)
+        document = loads_policy_text(raw)
     except ValueError as exc:
         unreadable(f"is not JSON: {exc}")
         return

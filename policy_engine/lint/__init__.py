@@ -45,7 +45,13 @@ EXTRA_RULES = {
     "PE005": ("error", "a hostile tenant ID was rendered instead of refused"),
     "PE006": ("warning", "a template that no tier uses (linted as rendered for the first tier)"),
     "PE090": ("error", "isolation violation: a tenant reaches another tenant's data"),
-    "PE091": ("error", "isolation unknown: outside what the proof supports"),
+    "PE091": (
+        "error",
+        "isolation unknown: outside what the proof supports (with `--catalog` "
+        "also: access the proof does not read on a model resource, an invoke "
+        "permission that lets another caller than the catalogue's API invoke "
+        "the credential vendor's function)",
+    ),
 }
 
 EXTRA_RULES.update(IAC_RULES)

@@ -300,6 +300,7 @@ def check_deployment_report(
     from ..isolation import resource_documents, trust_documents
     from ..render import Renderer
     from ._arns import globs_overlap
+    from ._invoke import vendor_invokes
 
     renderer = Renderer(catalog)
     out: list[Finding] = []
@@ -321,6 +322,7 @@ def check_deployment_report(
     out.extend(_grants(catalog, templates))
     out.extend(_role_grants(catalog, templates))
     out.extend(_vendor_trust(catalog, templates))
+    out.extend(vendor_invokes(catalog, templates))
     deployed_resources: dict[str, Mapping[str, Any]] = dict(catalogue_resources)
     resource_refs: dict[str, list[tuple[ExtractedPolicy, int, dict[str, int]]]] = {}
     for name, found in attached.items():
@@ -366,6 +368,7 @@ def check_deployment_report(
                     resource=owner,
                 )
             )
+    outside = _outside_proof(catalog, templates, out)
     statuses: list[TierSummary] = []
     for tier_name, tier in catalog.tiers.items():
         found_roles = _find_roles(templates, tier.role_arn)
@@ -419,7 +422,7 @@ def check_deployment_report(
             )
             out.extend(role_findings)
             results.append(result)
-        worst: ProofStatus = "proved"
+        worst: ProofStatus = "unknown" if tier_name in outside else "proved"
         for bad in ("unknown", "violation"):
             if any(r.status == bad for r in results):
                 worst = "violation" if bad == "violation" else "unknown"
@@ -457,6 +460,24 @@ def with_findings(
                 status = found
         out.append(t if status == t.status else replace(t, status=status))
     return tuple(out)
+
+
+def _outside_proof(
+    catalog: Catalog, templates: Sequence[IacTemplate], found: Sequence[Finding]
+) -> frozenset[str]:
+    """The tiers whose deployed proof does not speak for the deployment: a PE090/PE091
+    found outside the tier roles' proof (a grant, a copy, an access point, the
+    vendor's trust or invokers: the tier it names, else every tier), or a policy of the
+    templates that could not be read (PE110 error: every tier). Their summary status
+    is at best ``unknown``, never ``proved`` beside such an error."""
+    every = frozenset(catalog.tiers)
+    out: set[str] = set()
+    for f in found:
+        if f.rule in ("PE090", "PE091"):
+            out.update({f.tier} if f.tier else every)
+    if any(p.rule == "PE110" and p.severity == "error" for t in templates for p in t.problems):
+        out.update(every)
+    return frozenset(out)
 
 
 def _identity(catalog: Catalog) -> Any:
@@ -639,7 +660,7 @@ def _non_service(statement: Mapping[str, Any]) -> list[str]:
 
 
 def _grant_fix(what: str) -> str:
-    if "copied" in what or "listed" in what:
+    if "copied" in what or "listed" in what or "moved" in what:
         return "copy no pooled data where the catalogue's model and proof do not reach"
     if "after apply" in what:
         return "lint a plan where it is known, or the configuration's rendered JSON"

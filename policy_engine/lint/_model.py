@@ -115,20 +115,26 @@ def rule(rule_id: str, severity: Severity, summary: str) -> Callable[[Check], Ch
 
 #: The IaC lint's findings (lint/_iac.py reports them): id -> (severity, summary).
 IAC_RULES = {
-    "PE110": ("error", "a template's policy cannot be read or resolved (shape, intrinsic, SAM); "
-                       "a warning: SAM properties SAM ignores"),
+    "PE110": ("error", "a template's policy cannot be read or resolved (shape, intrinsic, SAM, a "
+                       "key twice in a policy's JSON text); a warning: SAM properties SAM "
+                       "ignores"),
     "PE111": ("info", "an unresolved template value, read conservatively (see the README); a "
-                      "warning where a parameter's default decides what is deployed"),
+                      "warning where a parameter's default decides what is deployed (a "
+                      "branch, or a value of a policy)"),
     "PE112": ("info", "a managed policy attached by ARN or name that the template lacks"),
     "PE113": ("warning", "a Terraform policy known only after apply: not linted"),
     "PE114": ("warning", "a policy document in a resource policy-engine does not read: not linted"),
     "PE115": ("warning", "access granted, data copied or resources deployed outside what the lint "
-                         "reads (an S3 ACL, a KMS or S3 Access Grant, replication, a SAM "
-                         "connector, a nested stack, a macro); PE091 on the model"),
+                         "reads (an S3 ACL, a KMS or S3 Access Grant, replication, S3 event "
+                         "notifications and access logs, an SQS redrive, an EventBridge pipe, "
+                         "a SAM connector, a nested stack, a macro, an invoke permission on a "
+                         "function that may be the credential vendor's); PE091 on the model"),
     "PE120": ("error", "drift: a catalogue role statement missing from the deployed tier role"),
     "PE121": ("error", "drift: the deployed role has a statement or policy not in the catalogue"),
     "PE122": ("info", "a catalogue tier whose role is not in the linted templates; a warning "
                       "when a role with an unresolved name may be it"),
     "PE123": ("error", "drift: a catalogue resource-policy statement not in the deployed one"),
-    "PE124": ("error", "drift: the deployed resource policy has a statement not in the catalogue"),
+    "PE124": ("error", "drift: the deployed resource policy has a statement not in the catalogue "
+                       "(SAM's generated ones too: an SNS event's `SqsSubscription` queue "
+                       "policy)"),
 }  # fmt: skip

@@ -25,6 +25,8 @@ EXPECTED: dict[str, set[tuple[str, int | None]]] = {
         ("PE080", 44),
         ("PE080", 55),  # bucket policy: public read of every object
         ("PE130", 55),  # ... to any principal with no condition on who calls
+        ("PE111", 22),  # the role's policies read with DocumentsBucketName's default
+        ("PE111", 49),  # ... and the bucket policy's (a deploy may give another bucket)
     },
     "cfn_scoped_good.json": {("PE111", None)},
     "sam_app.yaml": {

@@ -1,0 +1,139 @@
+"""Lambda functions (the role each runs as) and the permissions that let others invoke
+them, from templates and plans: the lint checks who may invoke the credential
+vendor's function (:mod:`policy_engine.lint._invoke`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ._nodes import Node, TemplateError
+from ._resolve import NO_VALUE, Resolver, opaque
+from ._types import IacTemplate, InvokePermission, LambdaFunction, Problem
+
+#: CloudFormation types that are a Lambda function, and those that stand for one
+#: (an alias or a version: a permission on it lets the function be invoked).
+FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
+_QUALIFIERS = ("AWS::Lambda::Alias", "AWS::Lambda::Version")
+
+
+def _message(exc: TemplateError) -> str:
+    """The error's message without the ``file:line:`` the finding carries itself."""
+    prefix = f"{exc.file}:{exc.line}: " if exc.line else f"{exc.file}: "
+    return str(exc).removeprefix(prefix)
+
+
+def function_name(text: str) -> str:
+    """The function a Lambda ``FunctionName`` names: a name, an ARN or a partial ARN
+    (``123456789012:function:name``), each with an optional qualifier (``:alias``)."""
+    if ":function:" in text:
+        return text.split(":function:", 1)[1].split(":", 1)[0]
+    return text.split(":", 1)[0]
+
+
+def cfn_function(out: IacTemplate, resolver: Resolver, logical_id: str,
+                 resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """A function and the role it runs as (a SAM function without ``Role`` runs as
+    the role SAM generates, whose name is CloudFormation's)."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    try:
+        name = resolver.ref(logical_id, line)
+        role = resolver.resolve(props["Role"], line) if "Role" in props else NO_VALUE
+    except TemplateError as exc:
+        out.problems.append(Problem("PE110", "error", _message(exc), exc.line or line, logical_id))
+        return
+    if role is NO_VALUE:
+        role = opaque(f"name of {logical_id}Role")
+    out.functions.append(
+        LambdaFunction(
+            logical_id, str(name), role if isinstance(role, str) else opaque("role"), line
+        )
+    )
+    if resource.get("Type") == "AWS::Serverless::Function":
+        _sam_events(out, logical_id, props, line)
+
+
+#: SAM event sources whose sender writes the event's top level (SAM makes a
+#: ``Lambda::Permission`` for each): an IoT rule invokes with its SQL's result, the
+#: MQTT message a publisher sent; an EventBridge rule with ``InputPath`` or
+#: ``InputTransformer`` invokes with the part of the event a ``PutEvents`` caller wrote.
+#: The others send records of a fixed shape (``Records``, ``awslogs``...) or, ``Api``
+#: and ``HttpApi``, the request context API Gateway writes.
+_SAM_WRITTEN_BY_SENDER = {
+    "IoTRule": ("iot.amazonaws.com", ()),
+    "CloudWatchEvent": ("events.amazonaws.com", ("InputPath", "InputTransformer")),
+    "EventBridgeRule": ("events.amazonaws.com", ("InputPath", "InputTransformer")),
+}
+
+
+def _sam_events(out: IacTemplate, logical_id: str, props: Mapping[str, Any], line: int) -> None:
+    events = props.get("Events")
+    if not isinstance(events, Mapping):
+        return
+    for name, event in events.items():
+        if not isinstance(event, Mapping) or event.get("Type") not in _SAM_WRITTEN_BY_SENDER:
+            continue
+        principal, needs = _SAM_WRITTEN_BY_SENDER[str(event["Type"])]
+        spec = event.get("Properties")
+        spec = spec if isinstance(spec, Mapping) else {}
+        if needs and not any(key in spec for key in needs):
+            continue
+        at = event.line if isinstance(event, Node) else line
+        out.invokes.append(InvokePermission(f"{logical_id}.Events.{name}", at, logical_id,
+                                            logical_id, principal, None))  # fmt: skip
+
+
+def _target(resolver: Resolver, raw: Any, line: int, depth: int = 0) -> tuple[str | None, str]:
+    """(owner of the template's function, or None; the name given) for a
+    ``FunctionName``: a ``Ref``/``GetAtt`` of a function, or of an alias or version of
+    one, is that function."""
+    if isinstance(raw, Mapping) and len(raw) == 1 and depth < 4:
+        (key,) = raw
+        args = raw[key]
+        target = None
+        if key == "Ref" and isinstance(args, str):
+            target = args
+        elif key == "Fn::GetAtt":
+            parts = args.split(".", 1) if isinstance(args, str) else args
+            target = parts[0] if isinstance(parts, list) and parts else None
+        resource = resolver.resources.get(target) if isinstance(target, str) else None
+        if isinstance(resource, Mapping):
+            kind = resource.get("Type")
+            if kind in FUNCTION_TYPES:
+                return str(target), str(target)
+            props = resource.get("Properties")
+            if kind in _QUALIFIERS and isinstance(props, Mapping) and "FunctionName" in props:
+                return _target(resolver, props["FunctionName"], line, depth + 1)
+    value = resolver.resolve(raw, line)
+    text = value if isinstance(value, str) else opaque("function")
+    return None, function_name(text)
+
+
+def cfn_permission(out: IacTemplate, resolver: Resolver, logical_id: str,
+                   resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    props = resource.get("Properties")
+    if not isinstance(props, Mapping):
+        return
+
+    def at(key: str) -> int:
+        return props.key_lines.get(key, line) if isinstance(props, Node) else line
+
+    try:
+        function, name = _target(resolver, props.get("FunctionName"), at("FunctionName"))
+        principal = resolver.resolve(props.get("Principal", opaque("principal")), at("Principal"))
+        source = resolver.resolve(props["SourceArn"], at("SourceArn")) if "SourceArn" in props \
+            else None  # fmt: skip
+    except TemplateError as exc:
+        out.problems.append(Problem("PE110", "error", _message(exc), exc.line or line, logical_id))
+        return
+    out.invokes.append(
+        InvokePermission(
+            logical_id,
+            at("Principal"),
+            function,
+            name,
+            principal if isinstance(principal, str) else opaque("principal"),
+            source if isinstance(source, str) or source is None else opaque("source"),
+        )
+    )
