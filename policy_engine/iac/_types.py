@@ -112,6 +112,10 @@ class IacTemplate:
     #: named resources that can carry a resource policy, as (ARN, owner, line): a model
     #: resource created with no policy of the template on it has none deployed
     created: list[tuple[str, str, int]] = field(default_factory=list)
+    #: owners (logical IDs) deployed only under a condition the lint cannot decide (it
+    #: depends on a parameter with no value): their policies are read as deployed, and
+    #: their Deny statements, which may not be, fence nothing in the deployed proof
+    undecided: set[str] = field(default_factory=set)
     stand_ins: tuple[str, ...] = ()  # pseudo parameters read as their stand-ins
     #: access granted outside any policy document (an S3 ACL), as (ARN of the resource
     #: it opens, what grants it, owner, line): no proof reads it, so on a model resource

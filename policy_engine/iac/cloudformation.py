@@ -82,7 +82,10 @@ def read_cloudformation(
         if "Condition" in resource:
             try:
                 before = len(resolver.default_reads)
-                if resolver.decide(resource["Condition"], line) is False:
+                decided = resolver.decide(resource["Condition"], line)
+                if decided is None:
+                    out.undecided.add(str(logical_id))
+                if decided is False:
                     read = tuple(dict.fromkeys(resolver.default_reads[before:]))
                     if read:  # not deployed with the defaults; with other values it is
                         out.problems.append(

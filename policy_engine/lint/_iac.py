@@ -323,6 +323,7 @@ def check_deployment_report(
     out.extend(_role_grants(catalog, templates))
     out.extend(_vendor_trust(catalog, templates))
     out.extend(vendor_invokes(catalog, templates))
+    undecided = _undecided(templates)
     deployed_resources: dict[str, Mapping[str, Any]] = dict(catalogue_resources)
     resource_refs: dict[str, list[tuple[ExtractedPolicy, int, dict[str, int]]]] = {}
     for name, found in attached.items():
@@ -330,7 +331,10 @@ def check_deployment_report(
         refs = []
         for p, widened, lines in found:
             old = widened.document.get("Version") != "2012-10-17"
+            fenceless = (p.file, p.owner) in undecided
             for i, st in enumerate(_statements(widened.document)):
+                if fenceless and st.get("Effect") == "Deny":
+                    continue  # may not be deployed: it fences nothing in the proof
                 statements.append(_literal_variables(st) if old else st)
                 refs.append((p, i, lines))
         deployed_resources[name] = {"Version": "2012-10-17", "Statement": statements}
@@ -478,6 +482,38 @@ def _outside_proof(
     if any(p.rule == "PE110" and p.severity == "error" for t in templates for p in t.problems):
         out.update(every)
     return frozenset(out)
+
+
+def _undecided(templates: Sequence[IacTemplate]) -> frozenset[tuple[str, str]]:
+    """(file, owner) of the resources deployed only under a condition the lint cannot
+    decide: their Allows may be deployed (read), their Denies may not (dropped)."""
+    return frozenset((t.file, owner) for t in templates for owner in t.undecided)
+
+
+def _without_denies(
+    document: Mapping[str, Any], lines: Mapping[str, int]
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """``document`` without its Deny statements, and ``lines`` with each kept
+    statement's paths renumbered (``$.Statement[3]`` becomes ``$.Statement[1]``)."""
+    raw = document.get("Statement")
+    kept: list[Any] = []
+    index: dict[int, int] = {}
+    for i, st in enumerate(raw if isinstance(raw, list) else [raw]):
+        if isinstance(st, Mapping) and st.get("Effect") == "Deny":
+            continue
+        index[i] = len(kept)
+        kept.append(st)
+    moved: dict[str, int] = {}
+    for path, line in lines.items():
+        m = _STATEMENT_PATH.match(path)
+        if m is None:
+            moved[path] = line
+        elif int(m[1]) in index:
+            moved[f"$.Statement[{index[int(m[1])]}]{m[2]}"] = line
+    return {**document, "Statement": kept}, moved
+
+
+_STATEMENT_PATH = re.compile(r"\$\.Statement\[(\d+)\](.*)")
 
 
 def _identity(catalog: Catalog) -> Any:
@@ -862,9 +898,13 @@ def _check_role(
     # The isolation proof on the deployed role policies and resource policies.
     role_docs: dict[str, Mapping[str, Any]] = {}
     role_refs: dict[str, tuple[ExtractedPolicy, dict[str, int]]] = {}
+    undecided = _undecided(templates)
     for p in mine:
         widened, lines = read_policy(p)
-        role_docs[p.label] = widened.document
+        document: Mapping[str, Any] = widened.document
+        if (p.file, p.owner) in undecided:
+            document, lines = _without_denies(document, lines)
+        role_docs[p.label] = document
         role_refs[p.label] = (p, lines)
     result = check_isolation(
         renderer.symbolic_tier(tier_name).document,
