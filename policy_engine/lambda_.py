@@ -443,6 +443,27 @@ def tenant_scope(
     return TenantScope(context, session, stamped, invocation.recorder, invocation.close)
 
 
+def _not_deferred(func: Callable[..., Any], result: Any) -> Any:
+    """``result``, unless it is work that runs later (an awaitable, a generator, an
+    async generator): that would run after the tenant scope closed, in whatever
+    context consumes it (another tenant's invocation), so it is closed unrun and
+    refused with ``TypeError``."""
+    if inspect.isawaitable(result):
+        kind, advice = "an awaitable", "decorate the `async def` itself with tenant_handler"
+    elif inspect.isgenerator(result) or inspect.isasyncgen(result):
+        kind, advice = "a generator", "build the result inside the handler and return it"
+    else:
+        return result
+    close = getattr(result, "close", None)  # an async generator not started needs none
+    if callable(close):
+        close()  # never run outside the scope
+    raise TypeError(
+        f"handler `{getattr(func, '__name__', func)!r}` returned {kind}: it would run after "
+        f"the tenant scope closed (no tenant, or another invocation's, on its logs, metrics "
+        f"and guard refusals); {advice}"
+    )
+
+
 def _unauthorized_response() -> dict[str, Any]:
     return {
         "statusCode": 401,
@@ -478,8 +499,11 @@ def tenant_handler(
     - ``guard``, ``dynamodb_partition_key``: passed to ``vendor.session_for``.
 
     An ``async def`` handler gets an ``async`` wrapper: the scope opens in the task
-    that awaits it and closes when the handler's run ends. A synchronous handler that
-    returns an awaitable raises ``TypeError`` (its work would run outside the scope).
+    that awaits it and closes when the handler's run ends. A generator function (with
+    ``yield``, sync or async) is refused with ``TypeError`` when decorated, and a
+    handler that returns an awaitable, a generator or an async generator raises
+    ``TypeError`` (that work would run outside the scope, in whatever invocation
+    consumes it).
     """
     from .metrics import options as metrics_options
 
@@ -516,6 +540,13 @@ def tenant_handler(
                 return None, _unauthorized_response()
             return scope, None
 
+        if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
+            raise TypeError(
+                f"handler `{getattr(func, '__name__', func)!r}` is a generator function: its "
+                "body would run when the generator is consumed, after the tenant scope "
+                "closed and in whatever invocation consumes it; build the result inside "
+                "the handler (a list, a string) and return it"
+            )
         if inspect.iscoroutinefunction(func):
             # The scope (logger stamp, metrics, guard tally: context variables of the
             # task that awaits it) must span the handler's run, not its creation.
@@ -525,7 +556,7 @@ def tenant_handler(
                 if scope is None:
                     return refused
                 with scope:
-                    return await func(event, context, scope)
+                    return _not_deferred(func, await func(event, context, scope))
 
             return async_wrapper
 
@@ -535,17 +566,7 @@ def tenant_handler(
             if scope is None:
                 return refused
             with scope:
-                result = func(event, context, scope)
-                if inspect.isawaitable(result):
-                    close = getattr(result, "close", None)
-                    if callable(close):
-                        close()  # never run outside the scope
-                    raise TypeError(
-                        f"handler `{getattr(func, '__name__', func)!r}` returned an awaitable: "
-                        "it would run after the tenant scope closed (no tenant on its logs "
-                        "and metrics); decorate the `async def` itself with tenant_handler"
-                    )
-                return result
+                return _not_deferred(func, func(event, context, scope))
 
         return wrapper
 
