@@ -182,3 +182,39 @@ def test_twin_sequential_invocations_and_direct_writes_are_unchanged(
         for d in documents(capsys)
     ]
     assert got == [("acme", [3.0], [1.0]), ("globex", [5.0], [1.0])]
+
+
+def test_variant_work_left_by_one_invocation_does_not_meter_into_the_next(
+    powertools: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A thread acme's invocation left running in a copy of its context (as the README
+    advises for handed-off work) records after acme's flush, while globex's
+    invocation is open: never into globex's document."""
+    import contextvars
+
+    from policy_engine import metrics as pe_metrics
+
+    release = threading.Event()
+    done = threading.Event()
+    v = vendor()
+
+    def late_work() -> None:
+        release.wait(5)
+        pe_metrics.add_metric("RowsExported", 9)
+        done.set()
+
+    @tenant_handler(v, metrics=MetricsOptions(powertools))
+    def handler(evt: Any, context: Any, tenant: Any) -> Any:
+        if tenant.context.tenant_id == "acme":
+            ctx = contextvars.copy_context()
+            threading.Thread(target=ctx.run, args=(late_work,)).start()
+        else:
+            release.set()  # acme's work runs while globex's invocation is open
+            assert done.wait(5)
+        tenant.metrics.add_metric("OrdersRead", 1)
+        return tenant.context.tenant_id
+
+    assert handler(event("acme"), None) == "acme"
+    assert handler(event("globex", "premium"), None) == "globex"
+    got = sorted((d.get("tenant_id"), value(d, "RowsExported")) for d in documents(capsys))
+    assert got == [("acme", None), ("globex", None)]
