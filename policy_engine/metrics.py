@@ -412,13 +412,17 @@ class TenantMetrics:
         sink, buffer = self.sink, self._buffer
         for name in self._runtime:
             _purge(sink, name)
-        for name, (unit, values) in buffer._metrics.items():
-            for number in values:
-                sink.add_metric(name=name, unit=unit, value=number)
         for name, value in buffer._dimensions.items():
             sink.add_dimension(name, value)
         for key, value in buffer._metadata.items():
             sink.add_metadata(key, value)
+        # stamped before the metrics: a Powertools back end writes a document by itself
+        # when a metric set fills up (100 metrics), with the dimensions and properties
+        # it holds at that moment
+        self._stamp()
+        for name, (unit, values) in buffer._metrics.items():
+            for number in values:
+                sink.add_metric(name=name, unit=unit, value=number)
 
     def flush(self) -> list[dict[str, Any]]:
         """Write this invocation's documents (once; later calls write nothing)."""

@@ -218,3 +218,26 @@ def test_variant_work_left_by_one_invocation_does_not_meter_into_the_next(
     assert handler(event("globex", "premium"), None) == "globex"
     got = sorted((d.get("tenant_id"), value(d, "RowsExported")) for d in documents(capsys))
     assert got == [("acme", None), ("globex", None)]
+
+
+def test_variant_a_full_metric_set_written_by_powertools_itself_carries_the_tenant(
+    powertools: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Powertools writes a document by itself when its metric set reaches 100 metrics:
+    that document, too, is the invocation's, stamped with its tenant and tier."""
+
+    @tenant_handler(vendor(), metrics=MetricsOptions(powertools))
+    def handler(evt: Any, context: Any, tenant: Any) -> Any:
+        tenant.metrics.add_dimension("region_of_caller", "eu")
+        for i in range(120):
+            tenant.metrics.add_metric(f"Step{i}", 1)
+        return tenant.context.tenant_id
+
+    assert handler(event("acme"), None) == "acme"
+    docs = documents(capsys)
+    assert len(docs) >= 2
+    assert {(d.get("tenant_id"), d.get("tier"), d.get("region_of_caller")) for d in docs} == {
+        ("acme", "basic", "eu")
+    }
+    steps = {k for d in docs for k in d if k.startswith("Step")}
+    assert len(steps) == 120
