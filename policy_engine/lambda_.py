@@ -357,6 +357,10 @@ class _Invocation:
         )
         self.closed = False
         self.tokens: list[tuple[Any, Any]] = []
+        #: the keys this invocation stamps on its log records
+        self.stamp: dict[str, str] | None = (
+            {"tenant_id": context.tenant_id, "tier": context.tier} if context is not None else None
+        )
 
     def enter(self, logger: Any) -> None:
         from . import _invocation
@@ -365,7 +369,15 @@ class _Invocation:
             (_invocation.current_logger, _invocation.current_logger.set(logger)),
             (_invocation.current_metrics, _invocation.current_metrics.set(self.recorder)),
             (_invocation.current_tally, _invocation.current_tally.set(self.tally)),
+            (_invocation.current_invocation, _invocation.current_invocation.set(self)),
         ]
+
+    def restamp(self) -> None:
+        """Stamp this (still open) invocation's keys again on its logger and in the
+        current context: a scope opened inside it has closed."""
+        if self.stamp is not None and _is_powertools_logger(self.base):
+            self.base.append_keys(**self.stamp)
+            _set_stamp(self.base, self.stamp)
 
     def close(self, error: BaseException | None) -> None:
         if self.closed:
@@ -386,7 +398,26 @@ class _Invocation:
             for var, token in reversed(self.tokens):
                 var.reset(token)
             self.tokens = []
-            clear_tenant_keys(self.base)
+            _restore_outer(self.base)
+
+
+def _open_outer() -> _Invocation | None:
+    """The invocation open in the current context (the one a new scope opens inside),
+    or ``None``."""
+    from ._invocation import current_invocation
+
+    outer = current_invocation.get()
+    return outer if isinstance(outer, _Invocation) and not outer.closed else None
+
+
+def _restore_outer(base: Any) -> None:
+    """Remove the stamped keys from ``base`` and give the enclosing invocation, if one
+    is open in this context, its own stamp back (never "no tenant" for the rest of
+    its run, never the inner one's)."""
+    clear_tenant_keys(base)
+    outer = _open_outer()
+    if outer is not None:
+        outer.restamp()
 
 
 def _annotate(tracer: Any, context: TenantContext, log: Any) -> None:
@@ -425,7 +456,11 @@ def tenant_scope(
 
     base = logger if logger is not None else _LOG
     clear_tenant_keys(base)  # never a key left by an invocation that was not closed
-    context = tenant_context_from_event(event, catalog=vendor.catalog, claims=claims)
+    try:
+        context = tenant_context_from_event(event, catalog=vendor.catalog, claims=claims)
+    except BaseException:
+        _restore_outer(base)  # an enclosing invocation keeps its stamp
+        raise
     invocation = _Invocation(vendor, base, metrics_options(metrics), context)
     try:
         stamped = tenant_logger(base, context)
@@ -534,7 +569,7 @@ def tenant_handler(
                         recorder.record_runtime("Unauthorized", 1)
                         recorder.flush()
                 finally:
-                    clear_tenant_keys(base)
+                    _restore_outer(base)
                 if unauthorized is not None:
                     return None, unauthorized(exc)
                 return None, _unauthorized_response()
