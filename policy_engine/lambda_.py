@@ -357,6 +357,9 @@ class _Invocation:
         )
         self.closed = False
         self.tokens: list[tuple[Any, Any]] = []
+        self.context = context
+        #: where the tenant and tier are annotated (set by :func:`tenant_scope`)
+        self.tracer: Any = None
         #: the keys this invocation stamps on its log records
         self.stamp: dict[str, str] | None = (
             {"tenant_id": context.tenant_id, "tier": context.tier} if context is not None else None
@@ -373,11 +376,13 @@ class _Invocation:
         ]
 
     def restamp(self) -> None:
-        """Stamp this (still open) invocation's keys again on its logger and in the
-        current context: a scope opened inside it has closed."""
+        """Stamp this (still open) invocation's keys again on its logger, in the
+        current context and on its trace: a scope opened inside it has closed."""
         if self.stamp is not None and _is_powertools_logger(self.base):
             self.base.append_keys(**self.stamp)
             _set_stamp(self.base, self.stamp)
+        if self.context is not None and self.tracer is not None:
+            _annotate(self.tracer, self.context, self.base)
 
     def close(self, error: BaseException | None) -> None:
         if self.closed:
@@ -465,6 +470,7 @@ def tenant_scope(
     try:
         stamped = tenant_logger(base, context)
         invocation.enter(stamped)
+        invocation.tracer = tracer
         _annotate(tracer, context, stamped)
         session = vendor.session_for(
             context.tenant_id,

@@ -129,3 +129,28 @@ def test_twin_consecutive_invocations_are_stamped_and_cleared() -> None:
         "between": (None, None),
         "by globex": ("globex", "premium"),
     }
+
+
+class FakeTracer:
+    """Stands in for the invocation's X-Ray subsegment: annotations by key, the last
+    write of a key wins (as on a real segment)."""
+
+    def __init__(self) -> None:
+        self.annotations: dict[str, Any] = {}
+
+    def put_annotation(self, key: str, value: Any) -> None:
+        self.annotations[key] = value
+
+
+def test_variant_the_outer_invocations_trace_keeps_its_tenant() -> None:
+    base, _ = powertools_logger()
+    tracer = FakeTracer()
+    v = vendor()
+
+    @tenant_handler(v, logger=base, metrics=False, tracer=tracer)
+    def handler(evt: Any, context: Any, tenant: Any) -> Any:
+        with tenant_scope(event("globex", "premium"), v, logger=base, tracer=tracer):
+            assert tracer.annotations == {"tenant_id": "globex", "tier": "premium"}
+        return dict(tracer.annotations)
+
+    assert handler(event("acme"), None) == {"tenant_id": "acme", "tier": "basic"}
