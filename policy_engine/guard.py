@@ -1161,6 +1161,11 @@ class Guard:
             )
         if frozen is not None and str(kw.get("event_name", "")).split(".")[1:2] == ["s3"]:
             self._check_s3_target(request, operation_name, frozen[0], context)
+        # the region the request is signed for, which every request and presigned URL
+        # has (a presign's context carries no client region)
+        signed_for = (str(kw.get("event_name", "")).split(".")[1:2] or [""])[0]
+        if region_name is not None:
+            self._region_check(signed_for.replace("-", ""), operation_name, region_name)
         if kw.get("signature_version") in _SIGV2_QUERY:
             # Another `choose-signer` handler answered first: fail closed.
             raise self._refused(
