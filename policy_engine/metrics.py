@@ -459,6 +459,16 @@ _SINKS_LOCK = threading.RLock()
 _OPEN: dict[int, tuple[Any, weakref.WeakSet[TenantMetrics]]] = {}
 
 
+def _after_fork_in_child() -> None:
+    """A lock another thread held at a fork would never be released in the child."""
+    global _SINKS_LOCK
+    _SINKS_LOCK = threading.RLock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def _storage(sink: Any) -> Any:
     """What a sink keeps its metrics in: every Powertools ``Metrics`` of a process
     shares one class-level dict; a built-in writer is its own."""
