@@ -210,13 +210,32 @@ class Authorizer:
             return self._refuse(kind, Decision(False, reason, route=route), 401, decided)
         principal = _principal(claims, self.spec.principal_claim, tenant)
         policy, evaluator = self._tier_policy(tenant, tier)
+        odd = route is not None and _unnormalised_path(route)
         on_route = (
             route is not None
+            and not odd
             and evaluator.evaluate(Request("execute-api:Invoke", route, {})).allowed
         )
+        reason = "the tier's routes do not include this route"
+        if odd:
+            reason = (
+                "the route's path has a dot or empty segment, a backslash or an encoded "
+                "`.`, `/`, `\\` or `%`: a normalised path may be another tenant's"
+            )
+            # API Gateway matches the method ARN against the policy (where `*` also
+            # matches `/` and `..`): this exact ARN is denied too; the answer is cached
+            # per token, and the denial reaches only this ARN
+            statements = policy["Statement"]
+            policy = {
+                **policy,
+                "Statement": [
+                    *(statements if isinstance(statements, list) else [statements]),
+                    {"Effect": "Deny", "Action": "execute-api:Invoke", "Resource": route},
+                ],
+            }
         decision = Decision(
             on_route,
-            "allowed" if on_route else "the tier's routes do not include this route",
+            "allowed" if on_route else reason,
             tenant,
             tier,
             principal,
@@ -660,6 +679,25 @@ def event_kind(event: Mapping[str, Any]) -> EventKind:
 def _route_arn(event: Mapping[str, Any], kind: EventKind) -> str | None:
     value = event.get("routeArn" if kind == "http-v2" else "methodArn")
     return value if isinstance(value, str) and value.startswith("arn:") else None
+
+
+_ENCODED_SEPARATOR = re.compile(r"%(2e|2f|5c|25)", re.IGNORECASE)
+
+
+def _unnormalised_path(route: str) -> bool:
+    """Whether the path of a method or route ARN (``.../api/stage/METHOD/path``) is one
+    a proxy, an integration or a framework may read as another path: a ``.`` or ``..``
+    segment, an empty segment (``//``, a trailing ``/``; the root path ``/`` alone is
+    fine), a backslash, or a percent-encoded ``.``, ``/``, ``\\`` or ``%``."""
+    resource = route.split(":", 5)[-1]
+    segments = resource.split("/")[3:]
+    if segments == [""]:
+        return False  # the root resource
+    return (
+        any(segment in ("", ".", "..") for segment in segments)
+        or "\\" in resource
+        or _ENCODED_SEPARATOR.search(resource) is not None
+    )
 
 
 def _token(event: Mapping[str, Any], kind: EventKind) -> str:
