@@ -222,17 +222,6 @@ class Authorizer:
                 "the route's path has a dot or empty segment, a backslash or an encoded "
                 "`.`, `/`, `\\` or `%`: a normalised path may be another tenant's"
             )
-            # API Gateway matches the method ARN against the policy (where `*` also
-            # matches `/` and `..`): this exact ARN is denied too; the answer is cached
-            # per token, and the denial reaches only this ARN
-            statements = policy["Statement"]
-            policy = {
-                **policy,
-                "Statement": [
-                    *(statements if isinstance(statements, list) else [statements]),
-                    {"Effect": "Deny", "Action": "execute-api:Invoke", "Resource": route},
-                ],
-            }
         decision = Decision(
             on_route,
             "allowed" if on_route else reason,
@@ -385,7 +374,16 @@ class Authorizer:
         if cached is None:
             policy = self.renderer.render_api(tenant, tier)
             evaluator = Evaluator((compile_policy(policy, name=f"api({tier})"),))
-            cached = (policy_to_obj(policy), evaluator)
+            document = policy_to_obj(policy)
+            # API Gateway matches method ARNs against the policy, where `*` also matches
+            # `/` and `..`, and caches it per token for later requests: every path that
+            # a proxy or framework may read as another is denied in the policy itself
+            statements = document["Statement"]
+            document["Statement"] = [
+                *(statements if isinstance(statements, list) else [statements]),
+                _odd_paths_denied(self.catalog),
+            ]
+            cached = (document, evaluator)
             if len(self._evaluators) >= 4096:
                 self._evaluators.clear()
             self._evaluators[key] = cached
@@ -682,6 +680,31 @@ def _route_arn(event: Mapping[str, Any], kind: EventKind) -> str | None:
 
 
 _ENCODED_SEPARATOR = re.compile(r"%(2e|2f|5c|25)", re.IGNORECASE)
+#: what :func:`_unnormalised_path` refuses, as execute-api ARN patterns (after the
+#: API's ``arn:<partition>:execute-api:*:*:``): `*` matches any text, `/` included
+_ODD_PATH_PATTERNS = (
+    "*/../*",
+    "*/..",
+    "*/./*",
+    "*/.",
+    "*//*",
+    "*/*/*/*/",  # a trailing `/` below the root resource (`api/stage/GET/` is the root)
+    "*\\*",
+    *(f"*%{code}*" for code in ("2e", "2E", "2f", "2F", "5c", "5C", "25")),
+)
+
+
+def _odd_paths_denied(catalog: Catalog) -> dict[str, Any]:
+    """The statement every REST (and HTTP API IAM) answer carries: method ARNs whose
+    path a proxy or framework may read as another path are denied."""
+    partition = str(catalog.constants.get("partition") or "aws")
+    prefix = f"arn:{partition}:execute-api:*:*:"
+    return {
+        "Sid": "PolicyEngineUnnormalisedPaths",
+        "Effect": "Deny",
+        "Action": "execute-api:Invoke",
+        "Resource": [prefix + pattern for pattern in _ODD_PATH_PATTERNS],
+    }
 
 
 def _unnormalised_path(route: str) -> bool:
