@@ -385,9 +385,13 @@ class TenantMetrics:
         self._buffer.add_metric(name, _unit(unit), _number(value))
         self._runtime.add(name)
 
-    def add_dimension(self, name: str, value: str) -> None:
+    def add_dimension(self, name: str, value: object) -> None:
+        """A dimension of the document (a Powertools back end takes ``str(value)`` of
+        a value that is no string, as it always did; the built-in writer refuses it)."""
         _not_stamped("a dimension name", name)
-        self._buffer.add_dimension(name, value)
+        if not isinstance(self.sink, EmfMetrics) and not isinstance(value, str):
+            value = str(value)
+        self._buffer.add_dimension(name, value)  # type: ignore[arg-type]  # checked there
 
     def add_property(self, key: str, value: Any) -> None:
         """A searchable member of the document that is not a dimension. With a

@@ -241,3 +241,16 @@ def test_variant_a_full_metric_set_written_by_powertools_itself_carries_the_tena
     }
     steps = {k for d in docs for k in d if k.startswith("Step")}
     assert len(steps) == 120
+
+
+def test_twin_a_powertools_back_end_still_takes_a_dimension_value_that_is_no_string(
+    powertools: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    @tenant_handler(vendor(), metrics=MetricsOptions(powertools))
+    def handler(evt: Any, context: Any, tenant: Any) -> Any:
+        tenant.metrics.add_dimension("shard", 7)  # Powertools writes str(7)
+        tenant.metrics.add_metric("OrdersRead", 1)
+        return "ok"
+
+    assert handler(event("acme"), None) == "ok"
+    assert [(d["tenant_id"], d["shard"]) for d in documents(capsys)] == [("acme", "7")]
