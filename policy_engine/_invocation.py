@@ -27,6 +27,9 @@ current_metrics: ContextVar[Any] = ContextVar("policy_engine_metrics", default=N
 current_tally: ContextVar[dict[str, float] | None] = ContextVar("policy_engine_tally", default=None)
 #: the keys stamped on the invocation's log records (``tenant_id``, ``tier``), or ``None``
 current_stamp: ContextVar[dict[str, str] | None] = ContextVar("policy_engine_stamp", default=None)
+#: the invocation open in this context (``policy_engine.lambda_``'s bookkeeping), or
+#: ``None``: a scope opened inside another gives the outer one's stamp back when it closes
+current_invocation: ContextVar[Any] = ContextVar("policy_engine_invocation", default=None)
 
 
 def tally(name: str, amount: float) -> None:

@@ -210,13 +210,21 @@ class Authorizer:
             return self._refuse(kind, Decision(False, reason, route=route), 401, decided)
         principal = _principal(claims, self.spec.principal_claim, tenant)
         policy, evaluator = self._tier_policy(tenant, tier)
+        odd = route is not None and _unnormalised_path(route)
         on_route = (
             route is not None
+            and not odd
             and evaluator.evaluate(Request("execute-api:Invoke", route, {})).allowed
         )
+        reason = "the tier's routes do not include this route"
+        if odd:
+            reason = (
+                "the route's path has a dot or empty segment, a backslash or an encoded "
+                "`.`, `/`, `\\` or `%`: a normalised path may be another tenant's"
+            )
         decision = Decision(
             on_route,
-            "allowed" if on_route else "the tier's routes do not include this route",
+            "allowed" if on_route else reason,
             tenant,
             tier,
             principal,
@@ -366,7 +374,16 @@ class Authorizer:
         if cached is None:
             policy = self.renderer.render_api(tenant, tier)
             evaluator = Evaluator((compile_policy(policy, name=f"api({tier})"),))
-            cached = (policy_to_obj(policy), evaluator)
+            document = policy_to_obj(policy)
+            # API Gateway matches method ARNs against the policy, where `*` also matches
+            # `/` and `..`, and caches it per token for later requests: every path that
+            # a proxy or framework may read as another is denied in the policy itself
+            statements = document["Statement"]
+            document["Statement"] = [
+                *(statements if isinstance(statements, list) else [statements]),
+                _odd_paths_denied(self.catalog),
+            ]
+            cached = (document, evaluator)
             if len(self._evaluators) >= 4096:
                 self._evaluators.clear()
             self._evaluators[key] = cached
@@ -660,6 +677,50 @@ def event_kind(event: Mapping[str, Any]) -> EventKind:
 def _route_arn(event: Mapping[str, Any], kind: EventKind) -> str | None:
     value = event.get("routeArn" if kind == "http-v2" else "methodArn")
     return value if isinstance(value, str) and value.startswith("arn:") else None
+
+
+_ENCODED_SEPARATOR = re.compile(r"%(2e|2f|5c|25)", re.IGNORECASE)
+#: what :func:`_unnormalised_path` refuses, as execute-api ARN patterns (after the
+#: API's ``arn:<partition>:execute-api:*:*:``): `*` matches any text, `/` included
+_ODD_PATH_PATTERNS = (
+    "*/../*",
+    "*/..",
+    "*/./*",
+    "*/.",
+    "*//*",
+    "*/*/*/*/",  # a trailing `/` below the root resource (`api/stage/GET/` is the root)
+    "*\\*",
+    *(f"*%{code}*" for code in ("2e", "2E", "2f", "2F", "5c", "5C", "25")),
+)
+
+
+def _odd_paths_denied(catalog: Catalog) -> dict[str, Any]:
+    """The statement every REST (and HTTP API IAM) answer carries: method ARNs whose
+    path a proxy or framework may read as another path are denied."""
+    partition = str(catalog.constants.get("partition") or "aws")
+    prefix = f"arn:{partition}:execute-api:*:*:"
+    return {
+        "Sid": "PolicyEngineUnnormalisedPaths",
+        "Effect": "Deny",
+        "Action": "execute-api:Invoke",
+        "Resource": [prefix + pattern for pattern in _ODD_PATH_PATTERNS],
+    }
+
+
+def _unnormalised_path(route: str) -> bool:
+    """Whether the path of a method or route ARN (``.../api/stage/METHOD/path``) is one
+    a proxy, an integration or a framework may read as another path: a ``.`` or ``..``
+    segment, an empty segment (``//``, a trailing ``/``; the root path ``/`` alone is
+    fine), a backslash, or a percent-encoded ``.``, ``/``, ``\\`` or ``%``."""
+    resource = route.split(":", 5)[-1]
+    segments = resource.split("/")[3:]
+    if segments == [""]:
+        return False  # the root resource
+    return (
+        any(segment in ("", ".", "..") for segment in segments)
+        or "\\" in resource
+        or _ENCODED_SEPARATOR.search(resource) is not None
+    )
 
 
 def _token(event: Mapping[str, Any], kind: EventKind) -> str:

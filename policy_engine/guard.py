@@ -346,6 +346,42 @@ def _s3(op: str, p: Mapping[str, Any], s: Scope, wire: bool) -> list[IamRequest]
     raise UnmappedOperation(f"s3:{op}")
 
 
+#: a label of an S3 endpoint host (``s3``, ``s3-accelerate``, ``s3-accesspoint``,
+#: ``s3-fips``, ``s3-eu-west-1``, ``s3express-euw1-az1``...): what comes before it names
+#: a bucket (or an access point), what follows is the endpoint
+_S3_HOST_LABEL = re.compile(r"s3|s3-[a-z0-9-]+|s3express-[a-z0-9-]+")
+_AWS_DNS = (".amazonaws.com", ".amazonaws.com.cn")
+
+
+def s3_target(url: str) -> tuple[str, str]:
+    """The bucket and key S3 reads from a request URL: from an AWS host that names a
+    bucket (or an access point: ``<name>.s3.<region>.amazonaws.com``,
+    ``<name>.s3-accesspoint...``, ``<name>.vpce-....s3...``) the bucket, and the
+    path as the key; otherwise path-style, the first path segment and the rest. The
+    path is percent-decoded once, as S3 decodes it; ``""`` is no key (a request on the
+    bucket)."""
+    split = urlsplit(url)
+    host = (split.hostname or "").lower()
+    path = unquote(split.path, errors="strict")
+    if not path.startswith("/"):
+        path = "/" + path
+    named: str | None = None
+    if host.endswith(_AWS_DNS):
+        labels = host.split(".")
+        found = [i for i, label in enumerate(labels) if _S3_HOST_LABEL.fullmatch(label)]
+        if not found:
+            raise ValueError(f"`{host}` is no S3 endpoint")
+        i = found[-1]
+        if i > 0 and labels[i - 1].startswith("vpce-"):
+            i -= 1  # an interface endpoint: `vpce-...` belongs to the endpoint
+        if i > 0:
+            named = ".".join(labels[:i])
+    if named is not None:
+        return named, path[1:]
+    bucket, _, key = path[1:].partition("/")
+    return bucket, key
+
+
 def _post_conditions(bucket: str, p: Mapping[str, Any]) -> list[Any]:
     """The policy conditions ``generate_presigned_post(Bucket, Key, Conditions=...)``
     signs (botocore adds the bucket and the key, a prefix for ``${filename}``)."""
@@ -1068,6 +1104,36 @@ class Guard:
             values = {getattr(k, "value", k): v for k, v in builtins.items()}
             self._decide_sqs(context, values.get("SDK::Endpoint"), values.get("AWS::Region"))
 
+    def _check_s3_target(
+        self, request: Any, operation: str, params: Mapping[str, Any], context: Mapping[str, Any]
+    ) -> None:
+        """Refuse an S3 request whose URL does not name exactly the bucket and key the
+        guard decided: an endpoint with a path, or whose host names a bucket or an
+        access point, makes S3 read another object than the parameters say."""
+        bucket = params.get("Bucket")
+        if not isinstance(bucket, str):
+            return  # no bucket (ListBuckets): nothing decided on one
+        key = params.get("Key", "")
+        if "s3-presign-post-policy" in context:
+            key = ""  # a presigned POST: the key is a form field, decided from the policy
+        url = str(getattr(request, "url", ""))
+        try:
+            target: tuple[str, str] | None = s3_target(url)
+        except (ValueError, UnicodeDecodeError):
+            target = None
+        if target != (bucket, key if isinstance(key, str) else None):
+            shown = (
+                "no bucket and key"
+                if target is None
+                else f"bucket `{target[0]}`, key `{target[1]}`"
+            )
+            raise self._refused(
+                f"s3:{operation}",
+                f"the request URL `{urlsplit(url)._replace(query='').geturl()}` makes S3 read "
+                f"{shown}, not bucket `{bucket}`, key `{key}` as decided (a client endpoint "
+                "with a path, or whose host names a bucket or an access point); not sent",
+            )
+
     def _choose_signer(self, signature_version: Any = None, **_: Any) -> str | None:
         """S3 presigned URLs are signed with SigV4: SigV2 query signing (botocore's
         default for presigned S3 URLs) signs sub-resources only, not ``prefix`` and the
@@ -1093,6 +1159,13 @@ class Guard:
                 "the parameters were changed after the guard decided them (a handler "
                 "registered after the guard on `before-parameter-build`); not sent",
             )
+        if frozen is not None and str(kw.get("event_name", "")).split(".")[1:2] == ["s3"]:
+            self._check_s3_target(request, operation_name, frozen[0], context)
+        # the region the request is signed for, which every request and presigned URL
+        # has (a presign's context carries no client region)
+        signed_for = (str(kw.get("event_name", "")).split(".")[1:2] or [""])[0]
+        if region_name is not None:
+            self._region_check(signed_for.replace("-", ""), operation_name, region_name)
         if kw.get("signature_version") in _SIGV2_QUERY:
             # Another `choose-signer` handler answered first: fail closed.
             raise self._refused(

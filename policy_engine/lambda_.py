@@ -357,6 +357,13 @@ class _Invocation:
         )
         self.closed = False
         self.tokens: list[tuple[Any, Any]] = []
+        self.context = context
+        #: where the tenant and tier are annotated (set by :func:`tenant_scope`)
+        self.tracer: Any = None
+        #: the keys this invocation stamps on its log records
+        self.stamp: dict[str, str] | None = (
+            {"tenant_id": context.tenant_id, "tier": context.tier} if context is not None else None
+        )
 
     def enter(self, logger: Any) -> None:
         from . import _invocation
@@ -365,7 +372,17 @@ class _Invocation:
             (_invocation.current_logger, _invocation.current_logger.set(logger)),
             (_invocation.current_metrics, _invocation.current_metrics.set(self.recorder)),
             (_invocation.current_tally, _invocation.current_tally.set(self.tally)),
+            (_invocation.current_invocation, _invocation.current_invocation.set(self)),
         ]
+
+    def restamp(self) -> None:
+        """Stamp this (still open) invocation's keys again on its logger, in the
+        current context and on its trace: a scope opened inside it has closed."""
+        if self.stamp is not None and _is_powertools_logger(self.base):
+            self.base.append_keys(**self.stamp)
+            _set_stamp(self.base, self.stamp)
+        if self.context is not None and self.tracer is not None:
+            _annotate(self.tracer, self.context, self.base)
 
     def close(self, error: BaseException | None) -> None:
         if self.closed:
@@ -386,7 +403,26 @@ class _Invocation:
             for var, token in reversed(self.tokens):
                 var.reset(token)
             self.tokens = []
-            clear_tenant_keys(self.base)
+            _restore_outer(self.base)
+
+
+def _open_outer() -> _Invocation | None:
+    """The invocation open in the current context (the one a new scope opens inside),
+    or ``None``."""
+    from ._invocation import current_invocation
+
+    outer = current_invocation.get()
+    return outer if isinstance(outer, _Invocation) and not outer.closed else None
+
+
+def _restore_outer(base: Any) -> None:
+    """Remove the stamped keys from ``base`` and give the enclosing invocation, if one
+    is open in this context, its own stamp back (never "no tenant" for the rest of
+    its run, never the inner one's)."""
+    clear_tenant_keys(base)
+    outer = _open_outer()
+    if outer is not None:
+        outer.restamp()
 
 
 def _annotate(tracer: Any, context: TenantContext, log: Any) -> None:
@@ -425,11 +461,16 @@ def tenant_scope(
 
     base = logger if logger is not None else _LOG
     clear_tenant_keys(base)  # never a key left by an invocation that was not closed
-    context = tenant_context_from_event(event, catalog=vendor.catalog, claims=claims)
+    try:
+        context = tenant_context_from_event(event, catalog=vendor.catalog, claims=claims)
+    except BaseException:
+        _restore_outer(base)  # an enclosing invocation keeps its stamp
+        raise
     invocation = _Invocation(vendor, base, metrics_options(metrics), context)
     try:
         stamped = tenant_logger(base, context)
         invocation.enter(stamped)
+        invocation.tracer = tracer
         _annotate(tracer, context, stamped)
         session = vendor.session_for(
             context.tenant_id,
@@ -441,6 +482,27 @@ def tenant_scope(
         invocation.close(exc)
         raise
     return TenantScope(context, session, stamped, invocation.recorder, invocation.close)
+
+
+def _not_deferred(func: Callable[..., Any], result: Any) -> Any:
+    """``result``, unless it is work that runs later (an awaitable, a generator, an
+    async generator): that would run after the tenant scope closed, in whatever
+    context consumes it (another tenant's invocation), so it is closed unrun and
+    refused with ``TypeError``."""
+    if inspect.isawaitable(result):
+        kind, advice = "an awaitable", "decorate the `async def` itself with tenant_handler"
+    elif inspect.isgenerator(result) or inspect.isasyncgen(result):
+        kind, advice = "a generator", "build the result inside the handler and return it"
+    else:
+        return result
+    close = getattr(result, "close", None)  # an async generator not started needs none
+    if callable(close):
+        close()  # never run outside the scope
+    raise TypeError(
+        f"handler `{getattr(func, '__name__', func)!r}` returned {kind}: it would run after "
+        f"the tenant scope closed (no tenant, or another invocation's, on its logs, metrics "
+        f"and guard refusals); {advice}"
+    )
 
 
 def _unauthorized_response() -> dict[str, Any]:
@@ -478,8 +540,11 @@ def tenant_handler(
     - ``guard``, ``dynamodb_partition_key``: passed to ``vendor.session_for``.
 
     An ``async def`` handler gets an ``async`` wrapper: the scope opens in the task
-    that awaits it and closes when the handler's run ends. A synchronous handler that
-    returns an awaitable raises ``TypeError`` (its work would run outside the scope).
+    that awaits it and closes when the handler's run ends. A generator function (with
+    ``yield``, sync or async) is refused with ``TypeError`` when decorated, and a
+    handler that returns an awaitable, a generator or an async generator raises
+    ``TypeError`` (that work would run outside the scope, in whatever invocation
+    consumes it).
     """
     from .metrics import options as metrics_options
 
@@ -510,12 +575,19 @@ def tenant_handler(
                         recorder.record_runtime("Unauthorized", 1)
                         recorder.flush()
                 finally:
-                    clear_tenant_keys(base)
+                    _restore_outer(base)
                 if unauthorized is not None:
                     return None, unauthorized(exc)
                 return None, _unauthorized_response()
             return scope, None
 
+        if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
+            raise TypeError(
+                f"handler `{getattr(func, '__name__', func)!r}` is a generator function: its "
+                "body would run when the generator is consumed, after the tenant scope "
+                "closed and in whatever invocation consumes it; build the result inside "
+                "the handler (a list, a string) and return it"
+            )
         if inspect.iscoroutinefunction(func):
             # The scope (logger stamp, metrics, guard tally: context variables of the
             # task that awaits it) must span the handler's run, not its creation.
@@ -525,7 +597,7 @@ def tenant_handler(
                 if scope is None:
                     return refused
                 with scope:
-                    return await func(event, context, scope)
+                    return _not_deferred(func, await func(event, context, scope))
 
             return async_wrapper
 
@@ -535,17 +607,7 @@ def tenant_handler(
             if scope is None:
                 return refused
             with scope:
-                result = func(event, context, scope)
-                if inspect.isawaitable(result):
-                    close = getattr(result, "close", None)
-                    if callable(close):
-                        close()  # never run outside the scope
-                    raise TypeError(
-                        f"handler `{getattr(func, '__name__', func)!r}` returned an awaitable: "
-                        "it would run after the tenant scope closed (no tenant on its logs "
-                        "and metrics); decorate the `async def` itself with tenant_handler"
-                    )
-                return result
+                return _not_deferred(func, func(event, context, scope))
 
         return wrapper
 

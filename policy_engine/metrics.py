@@ -33,7 +33,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
@@ -170,6 +172,9 @@ class EmfMetrics:
         self._dimensions: dict[str, str] = dict(self.default_dimensions)
         self._metadata: dict[str, Any] = {}
         self._stamped: set[str] = set()
+        # keys of the recorders open on this writer (name -> how many): refused to
+        # direct writes until those recorders have flushed
+        self._reserved: dict[str, int] = {}
 
     def stamp(self, key: str, value: str, placement: Placement) -> None:
         """Set ``key`` (``tenant_id``, ``tier``) as a dimension or a property, wherever
@@ -188,8 +193,22 @@ class EmfMetrics:
             self._metadata[key] = value
         self._stamped.add(key)
 
+    def reserve(self, keys: tuple[str, ...]) -> None:
+        """Refuse direct writes of ``keys`` until :meth:`release`: a recorder open on
+        this writer stamps them at its flush."""
+        for key in keys:
+            self._reserved[key] = self._reserved.get(key, 0) + 1
+
+    def release(self, keys: tuple[str, ...]) -> None:
+        for key in keys:
+            left = self._reserved.get(key, 0) - 1
+            if left > 0:
+                self._reserved[key] = left
+            else:
+                self._reserved.pop(key, None)
+
     def _check_free(self, kind: str, name: str) -> None:
-        if name in self._stamped:
+        if name in self._stamped or self._reserved.get(name):
             raise _stamped_error(kind, name)
 
     def add_metric(self, name: str, unit: Any, value: float) -> None:
@@ -296,6 +315,19 @@ class TenantMetrics:
     ``tier`` go on the document as dimensions or properties (``tenant_as``,
     ``tier_as``); ``None`` leaves them out (an invocation without a tenant).
 
+    What is recorded through this object is kept here, not in the sink, until
+    :meth:`flush`: a sink may be shared by invocations open at the same time (a
+    Powertools ``Metrics`` keeps its sets at class level; several ``async``
+    invocations on one event loop, threads of a local server), and a sink's contents
+    go out under the tenant of whoever flushes them. The flush, under a process-wide
+    lock, empties the sink of what it cannot attribute to this invocation, writes this
+    invocation's figures into it, stamps it, flushes it and empties it again.
+
+    Writes made straight to the sink (``metrics.add_metric`` on the Powertools
+    object) are this invocation's only while no other invocation is open on the same
+    sink; once another one opened during this one's life they are nobody's for sure,
+    and are dropped rather than stamped with a tenant that may not be theirs.
+
     The stamped keys (:data:`STAMPED`: ``tenant_id``, ``tier``) cannot be set through
     this object (:class:`MetricsError`, as for any name CloudWatch would not take), and
     they are stamped again just before the flush, so a write straight to the sink
@@ -326,24 +358,22 @@ class TenantMetrics:
             )
             if value is not None
         )
-        # A back end shared by invocations (a Powertools `Metrics` keeps its sets at
-        # class level) may still hold what was written outside any invocation, or what
-        # a failed flush left: none of it is this invocation's, so none of it may go
-        # out stamped with this tenant.
-        _discard(sink)
-        self._stamp()
-
-    def _stamp(self) -> None:
-        for key, value, placement in self._stamps:
-            if isinstance(self.sink, EmfMetrics):
-                self.sink.stamp(key, value, placement)
-            else:
-                _restamp(self.sink, key, value, placement)
+        for key, value, _ in self._stamps:
+            _name(f"the value of `{key}`", value)
+        # this invocation's own figures (validated as the built-in writer validates)
+        self._buffer = EmfMetrics("policy-engine-buffer", emit=_nowhere)
+        self._buffer.default_dimensions = {}
+        self._buffer.clear_metrics()
+        self._runtime: set[str] = set()
+        #: no other invocation was open on the sink during this one's life (so far):
+        #: what was written straight to the sink meanwhile is this invocation's
+        self.alone = True
+        _open(self)
 
     def add_metric(self, name: str, value: float = 1.0, unit: Any = "Count") -> None:
         """Record ``value`` (``unit``: a CloudWatch unit name) under ``name``."""
         _not_stamped("a metric name", name)
-        self.sink.add_metric(name=name, unit=_unit(unit), value=_number(value))
+        self._buffer.add_metric(name, _unit(unit), _number(value))
 
     def record_runtime(self, name: str, value: float = 1.0, unit: Any = "Count") -> None:
         """One of the runtime's own figures (:data:`RUNTIME_METRICS`), written over
@@ -351,12 +381,17 @@ class TenantMetrics:
         dimension, a metric), so the invocation's metering is the runtime's."""
         if name not in RUNTIME_METRICS:
             raise MetricsError(f"`{name}` is not one of the runtime's metrics")
-        _purge(self.sink, name)
-        self.sink.add_metric(name=name, unit=_unit(unit), value=_number(value))
+        _purge(self._buffer, name)
+        self._buffer.add_metric(name, _unit(unit), _number(value))
+        self._runtime.add(name)
 
-    def add_dimension(self, name: str, value: str) -> None:
+    def add_dimension(self, name: str, value: object) -> None:
+        """A dimension of the document (a Powertools back end takes ``str(value)`` of
+        a value that is no string, as it always did; the built-in writer refuses it)."""
         _not_stamped("a dimension name", name)
-        self.sink.add_dimension(name, value)
+        if not isinstance(self.sink, EmfMetrics) and not isinstance(value, str):
+            value = str(value)
+        self._buffer.add_dimension(name, value)  # type: ignore[arg-type]  # checked there
 
     def add_property(self, key: str, value: Any) -> None:
         """A searchable member of the document that is not a dimension. With a
@@ -366,24 +401,117 @@ class TenantMetrics:
         _not_stamped("a property name", key)
         if not isinstance(self.sink, EmfMetrics):
             _json_value(key, value)
-        self.sink.add_metadata(key, value)
+        self._buffer.add_metadata(key, value)
+
+    def _stamp(self) -> None:
+        for key, value, placement in self._stamps:
+            if isinstance(self.sink, EmfMetrics):
+                self.sink.stamp(key, value, placement)
+            else:
+                _restamp(self.sink, key, value, placement)
+
+    def _replay(self) -> None:
+        """Write this invocation's figures into the sink (runtime figures over
+        whatever a direct write put under their names)."""
+        sink, buffer = self.sink, self._buffer
+        for name in self._runtime:
+            _purge(sink, name)
+        for name, value in buffer._dimensions.items():
+            sink.add_dimension(name, value)
+        for key, value in buffer._metadata.items():
+            sink.add_metadata(key, value)
+        # stamped before the metrics: a Powertools back end writes a document by itself
+        # when a metric set fills up (100 metrics), with the dimensions and properties
+        # it holds at that moment
+        self._stamp()
+        for name, (unit, values) in buffer._metrics.items():
+            for number in values:
+                sink.add_metric(name=name, unit=unit, value=number)
 
     def flush(self) -> list[dict[str, Any]]:
         """Write this invocation's documents (once; later calls write nothing)."""
         if self.flushed:
             return []
         self.flushed = True
-        try:
-            self._stamp()  # whatever was written to the sink meanwhile, the stamp wins
-            if isinstance(self.sink, EmfMetrics):
-                return self.sink.flush_metrics()
-            self.sink.flush_metrics()
-            return []
-        finally:
-            # A flush that failed (a value its JSON cannot write, an output that
-            # raised) leaves the sets filled: emptied here, so they are never written
-            # later under another invocation's tenant.
-            _discard(self.sink)
+        with _SINKS_LOCK:
+            try:
+                if not self.alone:
+                    # what the sink holds may be another open invocation's
+                    _discard(self.sink)
+                self._replay()
+                self._stamp()  # whatever was written to the sink meanwhile, the stamp wins
+                if isinstance(self.sink, EmfMetrics):
+                    return self.sink.flush_metrics()
+                self.sink.flush_metrics()
+                return []
+            finally:
+                # A flush that failed (a value its JSON cannot write, an output that
+                # raised) leaves the sets filled: emptied here, so they are never
+                # written later under another invocation's tenant.
+                _discard(self.sink)
+                self._buffer.clear_metrics()
+                _close(self)
+
+
+def _nowhere(line: str) -> None:
+    """The buffer of a recorder never writes."""
+
+
+#: Guards the sinks' contents during a flush and the registry of open recorders.
+_SINKS_LOCK = threading.RLock()
+#: storage identity of a sink -> (the storage, the recorders open on it)
+_OPEN: dict[int, tuple[Any, weakref.WeakSet[TenantMetrics]]] = {}
+
+
+def _after_fork_in_child() -> None:
+    """A lock another thread held at a fork would never be released in the child."""
+    global _SINKS_LOCK
+    _SINKS_LOCK = threading.RLock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _storage(sink: Any) -> Any:
+    """What a sink keeps its metrics in: every Powertools ``Metrics`` of a process
+    shares one class-level dict; a built-in writer is its own."""
+    shared = getattr(sink, "metric_set", None)
+    return shared if isinstance(shared, dict) else sink
+
+
+def _open(recorder: TenantMetrics) -> None:
+    """Register ``recorder`` on its sink. Alone, it empties the sink (what it holds
+    was written outside any invocation, or left by a failed flush); otherwise no
+    recorder open on the sink can claim what is written straight to it."""
+    sink = recorder.sink
+    storage = _storage(sink)
+    with _SINKS_LOCK:
+        for key in [k for k, (_, open_) in _OPEN.items() if not open_]:
+            del _OPEN[key]  # recorders dropped without a flush
+        _, others = _OPEN.setdefault(id(storage), (storage, weakref.WeakSet()))
+        if others:
+            recorder.alone = False
+            for other in others:
+                other.alone = False
+        else:
+            _discard(sink)
+        others.add(recorder)
+        if isinstance(sink, EmfMetrics):
+            sink.reserve(tuple(key for key, _, _ in recorder._stamps))
+
+
+def _close(recorder: TenantMetrics) -> None:
+    """Unregister ``recorder`` (call with :data:`_SINKS_LOCK` held)."""
+    sink = recorder.sink
+    key = id(_storage(sink))
+    entry = _OPEN.get(key)
+    if entry is not None:
+        entry[1].discard(recorder)
+        if not entry[1]:
+            del _OPEN[key]
+    if isinstance(sink, EmfMetrics):
+        sink.release(tuple(key for key, _, _ in recorder._stamps))
 
 
 def _purge(sink: Any, name: str) -> None:

@@ -15,9 +15,11 @@ its cache survives warm invocations.
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -323,6 +325,8 @@ class CredentialVendor:
         self._jitter = jitter
         self._lock = threading.Lock()
         self._proved: dict[str, str] = {}
+        self._own_sts = False  # the STS client was made here (made again after a fork)
+        _VENDORS.add(self)
 
     # -- public API ------------------------------------------------------------------
 
@@ -522,6 +526,19 @@ class CredentialVendor:
 
     # -- internals -------------------------------------------------------------------
 
+    def _forked(self) -> None:
+        """In the child of a fork: start empty. The child is a copy of the parent's
+        memory: every tenant's cached credentials (a child working for one tenant has
+        no business holding the others'), fetches in flight in threads that do not
+        exist here (waiting for them would never end), locks other threads held."""
+        self._lock = threading.Lock()
+        self._entries = OrderedDict()
+        self._flights = {}
+        self._backoff = OrderedDict()
+        if self._own_sts:  # its connections are the parent's
+            self._sts = None
+            self._own_sts = False
+
     def _check_proved(self, tier: str) -> None:
         status = self._proved.get(tier)
         source = "the proof"
@@ -581,6 +598,7 @@ class CredentialVendor:
                 region_name=region,
                 config=Config(retries={"mode": "standard", "total_max_attempts": attempts}),
             )
+            self._own_sts = True
         return self._sts
 
     def _refreshable(self, request: VendRequest) -> RefreshableCredentials:
@@ -729,6 +747,19 @@ class CredentialVendor:
             )
         detail += _HINTS.get(cls, "")
         return cls(detail, tenant=request.tenant, tier=request.tier, code=code)
+
+
+#: every vendor of the process, emptied in the child of a fork
+_VENDORS: weakref.WeakSet[CredentialVendor] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for vendor in list(_VENDORS):
+        vendor._forked()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _partition_key(value: str | Mapping[str, str]) -> str | tuple[tuple[str, str], ...]:

@@ -66,7 +66,11 @@ def test_rest_token_authorizer_returns_the_tier_policy_context_and_usage_key(
     expected = Renderer(catalog).render_api("acme", "basic")
     from policy_engine.model import policy_to_obj
 
-    assert response["policyDocument"] == policy_to_obj(expected)
+    document = response["policyDocument"]
+    *routes, odd_paths = document["Statement"]
+    assert {**document, "Statement": routes} == policy_to_obj(expected)
+    # and the paths a proxy may read as another tenant's are denied (round 9)
+    assert (odd_paths["Effect"], odd_paths["Sid"]) == ("Deny", "PolicyEngineUnnormalisedPaths")
     assert response["context"] == {"tenantId": "acme", "tier": "basic"}
     assert response["usageIdentifierKey"] == KEYS["basic"]
 
