@@ -116,6 +116,9 @@ class IacTemplate:
     #: depends on a parameter with no value): their policies are read as deployed, and
     #: their Deny statements, which may not be, fence nothing in the deployed proof
     undecided: set[str] = field(default_factory=set)
+    #: API Gateway resource policies, as (owner, where, line, whether it may allow):
+    #: not compared with the catalogue; one that may allow makes routes unknown
+    api_policies: list[tuple[str, str, int, bool]] = field(default_factory=list)
     stand_ins: tuple[str, ...] = ()  # pseudo parameters read as their stand-ins
     #: access granted outside any policy document (an S3 ACL), as (ARN of the resource
     #: it opens, what grants it, owner, line): no proof reads it, so on a model resource

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
+from ._api import CFN_API_POLICY, may_allow
 from ._arns import queue_arn, s3_scope_arn
 from ._globals import SamGlobals
 from ._invoke import FUNCTION_TYPES, cfn_function, cfn_permission
@@ -76,6 +77,7 @@ def read_cloudformation(
             or kind == "AWS::S3::AccessGrantsLocation"
             or kind in _INVOKE_TYPES
             or kind == _PIPE
+            or kind in CFN_API_POLICY
         )
         if not seen and not unread:
             continue
@@ -96,6 +98,8 @@ def read_cloudformation(
             except TemplateError as exc:
                 out.problems.append(Problem("PE110", "error", _msg(exc), line, logical_id))
                 continue
+        if kind in CFN_API_POLICY:
+            _api_policy(out, str(logical_id), kind, resource, line, template.get("Globals"))
         if kind in _NAMED:
             _created(out, resolver, str(logical_id), kind, line)
         if kind == "AWS::S3::Bucket":
@@ -500,6 +504,32 @@ def _grant(out: IacTemplate, arn: str, what: str, owner: str, line: int) -> None
             owner,
         )
     )
+
+
+def _api_policy(
+    out: IacTemplate, logical_id: str, kind: str, resource: Mapping[str, Any], line: int,
+    sam_globals: Any,
+) -> None:  # fmt: skip
+    """Record an API's resource policy (``Policy``; SAM's ``Auth.ResourcePolicy``, its
+    own or from ``Globals.Api``) with whether it may allow (:func:`may_allow`)."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    if kind == "AWS::ApiGateway::RestApi":
+        found = [("Properties.Policy", props.get("Policy"), False)]
+    else:
+        auth = props.get("Auth")
+        own = auth.get("ResourcePolicy") if isinstance(auth, Mapping) else None
+        api = sam_globals.get("Api") if isinstance(sam_globals, Mapping) else None
+        glob = api.get("Auth") if isinstance(api, Mapping) else None
+        shared = glob.get("ResourcePolicy") if isinstance(glob, Mapping) else None
+        found = [
+            ("Properties.Auth.ResourcePolicy", own, True),
+            ("Globals.Api.Auth.ResourcePolicy", shared, True),
+        ]
+    for where, value, sam in found:
+        if value is not None:
+            allows = may_allow(value, sam=sam)
+            out.api_policies.append((logical_id, where, line_of(value, line), allows))
 
 
 def _unread_problem(logical_id: str, kind: str, path: str, at: int) -> Problem:

@@ -17,6 +17,7 @@ from dataclasses import replace
 from fnmatch import fnmatchcase
 from typing import Any
 
+from ._api import TF_API_POLICY, may_allow
 from ._arns import queue_arn, s3_scope_arn
 from ._invoke import function_name
 from ._nodes import Node, line_of, loads_policy_text
@@ -182,6 +183,12 @@ def _strip_keys(address: str) -> str:
     return re.sub(r"\[[^\]]*\]", "", address)
 
 
+def _unknown_field(unknown: Any, key: str) -> bool:
+    """Whether a field is known only after apply."""
+    flags = unknown.get(key) if isinstance(unknown, Mapping) else None
+    return flags is True or (isinstance(flags, list) and any(flags))
+
+
 def _known(values: Mapping[str, Any], unknown: Any, key: str) -> list[str] | None:
     """A string or list-of-strings field, or ``None`` when it is known only after apply."""
     if isinstance(unknown, Mapping) and unknown.get(key) not in (None, False):
@@ -224,6 +231,13 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
         out.resources += 1
         if kind not in _FIELDS:
             out.problems.extend(_unread(address, kind, values, line))
+        if kind in TF_API_POLICY:  # a policy known only after apply may allow
+            key = TF_API_POLICY[kind]
+            raw = values.get(key)
+            if _unknown_field(unknown, key):
+                out.api_policies.append((address, key, line, True))
+            elif raw:
+                out.api_policies.append((address, key, line, may_allow(raw)))
         for key, policy_kind in _FIELDS.get(kind, ()):
             before = len(out.policies)
             _one(out, address, kind, values, unknown, key, policy_kind, line, key)

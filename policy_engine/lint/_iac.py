@@ -323,6 +323,7 @@ def check_deployment_report(
     out.extend(_role_grants(catalog, templates))
     out.extend(_vendor_trust(catalog, templates))
     out.extend(vendor_invokes(catalog, templates))
+    out.extend(_api_resource_policies(catalog, templates))
     undecided = _undecided(templates)
     deployed_resources: dict[str, Mapping[str, Any]] = dict(catalogue_resources)
     resource_refs: dict[str, list[tuple[ExtractedPolicy, int, dict[str, int]]]] = {}
@@ -482,6 +483,42 @@ def _outside_proof(
     if any(p.rule == "PE110" and p.severity == "error" for t in templates for p in t.problems):
         out.update(every)
     return frozenset(out)
+
+
+def _api_resource_policies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
+    """An API Gateway resource policy of the templates that may allow, where the
+    catalogue models ``execute-api`` routes: API Gateway allows a route the
+    authorizer's policy is silent on when the API's resource policy allows it (API
+    Gateway Developer Guide, "How API Gateway resource policies affect authorization
+    workflow", table A), and the deployed check does not read such a policy (nor knows
+    which API is the model's: its ID is made at deploy), so isolation of the routes is
+    unknown (PE091). A policy that only denies takes nothing away from the proof."""
+    apis = [name for name, spec in catalog.resources.items() if spec.service == "execute-api"]
+    if not apis:
+        return []
+    out: list[Finding] = []
+    for t in templates:
+        for owner, where, line, allows in t.api_policies:
+            if not allows:
+                continue
+            out.append(
+                Finding(
+                    "PE091",
+                    "error",
+                    f"`{owner}` has an API resource policy (`{where}`) that may allow "
+                    f"requests: API Gateway allows a route the authorizer's policy does not "
+                    f"name when the resource policy allows it, and the deployed check does "
+                    f"not read it, so isolation of the routes of "
+                    + ", ".join(f"`{a}`" for a in apis)
+                    + " is unknown (give the API no resource policy, or one that only "
+                    "denies; `check-isolation` reads the catalogue's API resource policy "
+                    "against the routes, the deployed check does not)",
+                    t.file,
+                    line,
+                    resource=owner,
+                )
+            )
+    return out
 
 
 def _undecided(templates: Sequence[IacTemplate]) -> frozenset[tuple[str, str]]:

@@ -1,0 +1,52 @@
+"""API Gateway resource policies in templates and plans.
+
+A REST API's resource policy decides routes beside the Lambda authorizer: API Gateway
+allows a route the authorizer's policy is silent on when the API's resource policy
+allows it (API Gateway Developer Guide, "How API Gateway resource policies affect
+authorization workflow", table A). The readers do not compare such a policy with the
+catalogue, so the lint says where one may allow (:func:`may_allow`) and the deployed
+check makes route isolation unknown on the catalogue's ``execute-api`` resources.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+#: CloudFormation / SAM types with an API resource policy, and the property holding it.
+CFN_API_POLICY = {
+    "AWS::ApiGateway::RestApi": "Policy",
+    "AWS::Serverless::Api": "Auth",  # Auth.ResourcePolicy
+}
+#: Terraform types with an API resource policy, and the attribute holding it.
+TF_API_POLICY = {
+    "aws_api_gateway_rest_api": "policy",
+    "aws_api_gateway_rest_api_policy": "policy",
+}
+
+
+def may_allow(value: Any, *, sam: bool = False) -> bool:
+    """Whether an API resource policy as written may allow anything: ``False`` only
+    for a document (mapping or JSON text) every statement of which is a literal Deny,
+    or a SAM ``ResourcePolicy`` of such ``CustomStatements`` only (the allow- and
+    blocklists write statements of SAM's choosing, which may allow); anything not
+    read (an intrinsic, a value known only after apply) may allow."""
+    if value is None:
+        return False
+    if sam:
+        if not isinstance(value, Mapping):
+            return True
+        if set(value) != {"CustomStatements"}:
+            return True
+        return may_allow({"Statement": value["CustomStatements"]})
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return True
+    if not isinstance(value, Mapping):
+        return True
+    raw = value.get("Statement")
+    statements = raw if isinstance(raw, list) else [raw]
+    return not all(isinstance(s, Mapping) and s.get("Effect") == "Deny" for s in statements)
