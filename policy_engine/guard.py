@@ -639,6 +639,14 @@ def _dynamodb(op: str, p: Mapping[str, Any], s: Scope, wire: bool) -> list[IamRe
                 )
             arn += f"/index/{index}"
         keys = _query_keys(p, s.pk(name))
+        start = p.get("ExclusiveStartKey")
+        if start is not None:
+            # The page to resume from is read as an item of the query: its partition
+            # key is one more leading key (another tenant's is refused by the policy's
+            # `ForAllValues`; one the guard cannot read asks without leading keys).
+            if not isinstance(start, Mapping):
+                raise RefusedParameter("ExclusiveStartKey", start, "must be a key (a map)")
+            keys = [*keys, start]
         return _leading("dynamodb:Query", arn, keys, s.pk(name))
     if op == "Scan":
         return [("dynamodb:Scan", _table("TableName", p.get("TableName"), s)[1], {})]

@@ -308,6 +308,39 @@ CASES: list[tuple[str, str, dict[str, Any], list[tuple[str, str, dict[str, Any]]
         },
         [("dynamodb:Query", f"{T}/index/by-date", {LK: ["acme"]})],
     ),
+    (  # the page a query resumes from: its partition key is a leading key too
+        "dynamodb",
+        "Query",
+        {
+            "TableName": "orders",
+            "KeyConditionExpression": "tenant_id = :t",
+            "ExpressionAttributeValues": {":t": {"S": "acme"}},
+            "ExclusiveStartKey": {"tenant_id": {"S": "globex"}, "sk": {"S": "9"}},
+        },
+        [("dynamodb:Query", T, {LK: ["acme", "globex"]})],
+    ),
+    (
+        "dynamodb",
+        "Query",
+        {
+            "TableName": "orders",
+            "KeyConditionExpression": "tenant_id = :t",
+            "ExpressionAttributeValues": {":t": {"S": "acme"}},
+            "ExclusiveStartKey": {"tenant_id": {"S": "acme"}, "sk": {"S": "9"}},
+        },
+        [("dynamodb:Query", T, {LK: ["acme"]})],
+    ),
+    (  # a start key without the partition key: asked without leading keys too
+        "dynamodb",
+        "Query",
+        {
+            "TableName": "orders",
+            "KeyConditionExpression": "tenant_id = :t",
+            "ExpressionAttributeValues": {":t": {"S": "acme"}},
+            "ExclusiveStartKey": {"sk": {"S": "9"}},
+        },
+        [("dynamodb:Query", T, {LK: ["acme"]}), ("dynamodb:Query", T, {})],
+    ),
     (  # only `#` placeholders are substituted: `tenant_id` is read as written
         "dynamodb",
         "Query",
