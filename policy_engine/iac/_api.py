@@ -19,6 +19,10 @@ CFN_API_POLICY = {
     "AWS::ApiGateway::RestApi": "Policy",
     "AWS::Serverless::Api": "Auth",  # Auth.ResourcePolicy
 }
+#: A Cognito user pool app client (its ``WriteAttributes``: what its users may write
+#: of their own attributes, the claims of their ID tokens), CloudFormation / Terraform.
+COGNITO_CLIENT = "AWS::Cognito::UserPoolClient"
+TF_COGNITO_CLIENT = "aws_cognito_user_pool_client"
 #: Terraform types with an API resource policy, and the attribute holding it.
 TF_API_POLICY = {
     "aws_api_gateway_rest_api": "policy",

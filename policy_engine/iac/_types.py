@@ -119,6 +119,9 @@ class IacTemplate:
     #: API Gateway resource policies, as (owner, where, line, whether it may allow):
     #: not compared with the catalogue; one that may allow makes routes unknown
     api_policies: list[tuple[str, str, int, bool]] = field(default_factory=list)
+    #: Cognito app clients and the user attributes their users may write, as (owner,
+    #: attributes, line); ``None`` when the list is not known (an intrinsic, after apply)
+    claim_writers: list[tuple[str, tuple[str, ...] | None, int]] = field(default_factory=list)
     stand_ins: tuple[str, ...] = ()  # pseudo parameters read as their stand-ins
     #: access granted outside any policy document (an S3 ACL), as (ARN of the resource
     #: it opens, what grants it, owner, line): no proof reads it, so on a model resource

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
-from ._api import CFN_API_POLICY, may_allow
+from ._api import CFN_API_POLICY, COGNITO_CLIENT, may_allow
 from ._arns import queue_arn, s3_scope_arn
 from ._globals import SamGlobals
 from ._invoke import FUNCTION_TYPES, cfn_function, cfn_permission
@@ -74,10 +74,9 @@ def read_cloudformation(
             or kind in _NAMED
             or kind in _DEPLOYS
             or connects
-            or kind == "AWS::S3::AccessGrantsLocation"
             or kind in _INVOKE_TYPES
-            or kind == _PIPE
             or kind in CFN_API_POLICY
+            or kind in ("AWS::S3::AccessGrantsLocation", _PIPE, COGNITO_CLIENT)
         )
         if not seen and not unread:
             continue
@@ -98,6 +97,8 @@ def read_cloudformation(
             except TemplateError as exc:
                 out.problems.append(Problem("PE110", "error", _msg(exc), line, logical_id))
                 continue
+        if kind == COGNITO_CLIENT:
+            _claim_writer(out, resolver, str(logical_id), resource, line)
         if kind in CFN_API_POLICY:
             _api_policy(out, str(logical_id), kind, resource, line, template.get("Globals"))
         if kind in _NAMED:
@@ -530,6 +531,27 @@ def _api_policy(
         if value is not None:
             allows = may_allow(value, sam=sam)
             out.api_policies.append((logical_id, where, line_of(value, line), allows))
+
+
+def _claim_writer(
+    out: IacTemplate, resolver: Resolver, logical_id: str, resource: Mapping[str, Any], line: int
+) -> None:
+    """Record a Cognito app client's ``WriteAttributes`` (absent: the standard
+    attributes only, Cognito API Reference, UserPoolClientType; unresolved: unknown)."""
+    props = resource.get("Properties")
+    raw = props.get("WriteAttributes") if isinstance(props, Mapping) else None
+    if raw is None:
+        out.claim_writers.append((logical_id, (), line))
+        return
+    at = line_of(raw, line)
+    try:
+        value = resolver.resolve(raw, at)
+    except TemplateError:
+        value = None
+    if isinstance(value, list) and all(isinstance(v, str) and not has_opaque(v) for v in value):
+        out.claim_writers.append((logical_id, tuple(value), at))
+    else:
+        out.claim_writers.append((logical_id, None, at))
 
 
 def _unread_problem(logical_id: str, kind: str, path: str, at: int) -> Problem:

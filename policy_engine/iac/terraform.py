@@ -17,7 +17,7 @@ from dataclasses import replace
 from fnmatch import fnmatchcase
 from typing import Any
 
-from ._api import TF_API_POLICY, may_allow
+from ._api import TF_API_POLICY, TF_COGNITO_CLIENT, may_allow
 from ._arns import queue_arn, s3_scope_arn
 from ._invoke import function_name
 from ._nodes import Node, line_of, loads_policy_text
@@ -231,6 +231,13 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
         out.resources += 1
         if kind not in _FIELDS:
             out.problems.extend(_unread(address, kind, values, line))
+        if kind == TF_COGNITO_CLIENT:
+            if _unknown_field(unknown, "write_attributes"):
+                out.claim_writers.append((address, None, line))
+            else:
+                raw = values.get("write_attributes")
+                attrs = tuple(str(a) for a in raw) if isinstance(raw, list) else ()
+                out.claim_writers.append((address, attrs, line))
         if kind in TF_API_POLICY:  # a policy known only after apply may allow
             key = TF_API_POLICY[kind]
             raw = values.get(key)

@@ -324,6 +324,7 @@ def check_deployment_report(
     out.extend(_vendor_trust(catalog, templates))
     out.extend(vendor_invokes(catalog, templates))
     out.extend(_api_resource_policies(catalog, templates))
+    out.extend(_writable_claims(catalog, templates))
     undecided = _undecided(templates)
     deployed_resources: dict[str, Mapping[str, Any]] = dict(catalogue_resources)
     resource_refs: dict[str, list[tuple[ExtractedPolicy, int, dict[str, int]]]] = {}
@@ -483,6 +484,53 @@ def _outside_proof(
     if any(p.rule == "PE110" and p.severity == "error" for t in templates for p in t.problems):
         out.update(every)
     return frozenset(out)
+
+
+def _writable_claims(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
+    """A Cognito app client whose users may write the attribute the authorizer reads
+    as their tenant or tier (``custom:...`` claims of the catalogue's ``[authorizer]``):
+    a user sets their own ``custom:tenantId`` (at sign-up, or later with their access
+    token: Cognito API Reference, UserPoolClientType ``WriteAttributes``) and the
+    authorizer vends that tenant's credentials: PE091, every tier. An unknown list may
+    hold them. A client without ``WriteAttributes`` writes the standard attributes only,
+    never a custom one."""
+    spec = catalog.authorizer
+    if spec is None:
+        return []
+    claims = {
+        c.lower(): what
+        for c, what in ((spec.tenant_claim, "tenant"), (spec.tier_claim, "tier"))
+        if c.lower().startswith("custom:")
+    }
+    out: list[Finding] = []
+    for t in templates:
+        for owner, attrs, line in t.claim_writers:
+            if attrs is None:
+                named = [f"`{c}`" for c in claims]
+                why = "its `WriteAttributes` are not known here and may include " + ", ".join(named)
+            else:
+                hit = [a for a in attrs if a.lower() in claims]
+                if not hit:
+                    continue
+                why = "its `WriteAttributes` include " + ", ".join(
+                    f"`{a}` (the {claims[a.lower()]} claim)" for a in hit
+                )
+            if not claims:
+                continue
+            out.append(
+                Finding(
+                    "PE091",
+                    "error",
+                    f"Cognito app client `{owner}`: {why}: its users may write the claim the "
+                    "authorizer reads as their tenant or tier and be vended another tenant's "
+                    "credentials (leave the tenant and tier attributes out of every app "
+                    "client's WriteAttributes; set them with admin calls only)",
+                    t.file,
+                    line,
+                    resource=owner,
+                )
+            )
+    return out
 
 
 def _api_resource_policies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
