@@ -443,6 +443,27 @@ def access_point_named(arn: str) -> bool:
     return m is not None and "{tenant}" not in (m[1] or "")
 
 
+#: S3 condition keys that say which access point a request came through, not which
+#: object it names: ``s3:DataAccessPointArn`` (the access point's ARN),
+#: ``s3:DataAccessPointAccount`` (its owner's account) and
+#: ``s3:AccessPointNetworkOrigin`` (``Internet`` or ``VPC``). The S3 User Guide's
+#: "Delegating access control to access points" uses the first two in a bucket policy to
+#: hand a bucket's access decisions to its access points; every access point of a bucket
+#: reaches every key of it ("both the access point and the underlying bucket must
+#: permit the request", "Configuring IAM policies for using access points"), so a value
+#: per tenant of one of these keys tells no tenant's objects from another's.
+ACCESS_POINT_KEYS = frozenset(
+    {"s3:dataaccesspointarn", "s3:dataaccesspointaccount", "s3:accesspointnetworkorigin"}
+)
+
+
+def access_point_key(key: str) -> bool:
+    """Whether a partition condition key names the S3 access point of a request rather
+    than its object (:data:`ACCESS_POINT_KEYS`); matched without regard to case, as IAM
+    matches condition key names."""
+    return key.lower() in ACCESS_POINT_KEYS
+
+
 def _s3_listing(arn: str) -> tuple[str, str, str | None] | None:
     """For an S3 object partition ARN: the ARN its listing is authorised on (the bucket,
     or the access point), the key pattern below it (the implied ``s3:prefix`` partition)
