@@ -36,6 +36,7 @@ from ._shapes import (
     _Stmt,
     access_point_key,
     access_point_named,
+    view_named,
 )
 from ._strings import _as_glob, _listify, _model_glob, _shown
 
@@ -388,6 +389,46 @@ class _Beyond(_Confirmation):
                         st.ref,
                     )
                 )
+        return out
+
+    def _views_by_name(self) -> list[Unknown]:
+        """Grants to the session (:meth:`_session_grants`) of an action of the
+        resource's service that may name a partition giving a tenant a view of its
+        parent's whole data by the view's name (:func:`_shapes.view_named`: a DynamoDB
+        index or stream, a Kinesis consumer): the shapes would take the view for that
+        tenant's own, while it holds every tenant's data of its parent. ``unknown``,
+        naming the partition and the statement, never ``proved``."""
+        from .._iamdata import service_actions
+
+        out: list[Unknown] = []
+        named = [
+            (r, p.arn, what)
+            for r in self.resources
+            if not r.shared
+            for p in r.partitions
+            if p.arn is not None and (what := view_named(r.service, p.arn)) is not None
+        ]
+        for st in self._session_grants() if named else []:
+            if not self._fixed_conditions_hold(st):
+                continue
+            for res, arn, what in named:
+                actions = _covered_actions(st.actions, st.not_action, service_actions(res.service))
+                if not any(self._admitted(st, a, star=False) for a in actions):
+                    continue
+                if not _may_name(st, (arn,)):
+                    continue
+                out.append(
+                    Unknown(
+                        res.name,
+                        f"the partition `{arn}` gives a tenant, by its name alone, {what}: "
+                        "a tenant reads another's data through its own; put `{tenant}` in "
+                        "the parent's name (a table or stream per tenant) or partition the "
+                        "parent by its key",
+                        f"{st.ref}",
+                        st.ref,
+                    )
+                )
+                break
         return out
 
     def _access_points_by_name(self) -> list[Unknown]:

@@ -443,6 +443,52 @@ def access_point_named(arn: str) -> bool:
     return m is not None and "{tenant}" not in (m[1] or "")
 
 
+#: Sub-resources that are views of their parent's whole data, with the tenant standing
+#: only in the view's name: ``(service, pattern, what)``. The pattern's groups: the
+#: parent's name, the view's name. A view named per tenant partitions nothing:
+#:
+#: - a DynamoDB index (``table/T/index/NAME``): an index holds every item of the
+#:   base table that has the index's key attributes (DynamoDB Developer Guide, "Take
+#:   advantage of sparse indexes": global secondary indexes are sparse by default and
+#:   hold only, and all, the base table's items that carry those attributes), whichever
+#:   tenant wrote them;
+#: - a DynamoDB stream (``table/T/stream/LABEL``): every item change of the table;
+#: - a Kinesis enhanced fan-out consumer (``stream/S/consumer/NAME:...``):
+#:   ``SubscribeToShard`` pushes "records from the shard" of the consumer's stream
+#:   (Kinesis API reference, SubscribeToShard), every record of every producer.
+_VIEWS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    (
+        "dynamodb",
+        re.compile(r"arn:[^:]*:dynamodb:[^:]*:[^:]*:table/([^/]*)/index/(.*)"),
+        "a DynamoDB index, which holds every item of its table that carries the "
+        "index's key attributes, whichever tenant wrote it",
+    ),
+    (
+        "dynamodb",
+        re.compile(r"arn:[^:]*:dynamodb:[^:]*:[^:]*:table/([^/]*)/stream/(.*)"),
+        "a DynamoDB stream, which carries every item change of its table",
+    ),
+    (
+        "kinesis",
+        re.compile(r"arn:[^:]*:kinesis:[^:]*:[^:]*:stream/([^/]*)/consumer/(.*)"),
+        "a Kinesis stream consumer, through which SubscribeToShard reads every record "
+        "of its stream's shards",
+    ),
+)
+
+
+def view_named(service: str, arn: str) -> str | None:
+    """What view a partition ARN gives a tenant by name (:data:`_VIEWS`), when the
+    tenant stands in the view's name and not in its parent's; None otherwise (a
+    tenant's own table or stream with its indexes or consumers partitions by the
+    parent's name, and proves)."""
+    for svc, pattern, what in _VIEWS:
+        m = pattern.fullmatch(arn)
+        if svc == service and m is not None and "{tenant}" not in m[1] and "{tenant}" in m[2]:
+            return what
+    return None
+
+
 #: S3 condition keys that say which access point a request came through, not which
 #: object it names: ``s3:DataAccessPointArn`` (the access point's ARN),
 #: ``s3:DataAccessPointAccount`` (its owner's account) and

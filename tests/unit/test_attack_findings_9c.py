@@ -11,6 +11,15 @@
     through ``ap-acme`` the object globex wrote through ``ap-globex``. Such a partition
     is now ``unknown`` wherever a session grant of an S3 action may name the bucket.
 
+02. The 9a-02 fix read only S3 access points as names that partition nothing. A
+    DynamoDB index (``table/orders/index/{tenant}``) or stream, or a Kinesis enhanced
+    fan-out consumer (``stream/events/consumer/{tenant}:*``), given to a tenant by the
+    view's name alone, was read as the tenant's data and proved. An index holds every
+    item of its table that carries the index's key attributes (DynamoDB Developer
+    Guide, "Take advantage of sparse indexes"); SubscribeToShard pushes every record of
+    the consumer's stream's shard (Kinesis API reference). Such a partition is now
+    ``unknown`` wherever a session grant of the service may name it.
+
 Each leaky test shows with the project's evaluator, independently of the checker, that
 the request is allowed; then that the tier is never ``proved``. Each has a sound twin
 the proof must still prove.
@@ -27,7 +36,7 @@ from _attack_helpers import allowed, check, doc, said, stmt
 
 from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.isolation import check_catalog
-from policy_engine.isolation._shapes import access_point_key
+from policy_engine.isolation._shapes import access_point_key, view_named
 from policy_engine.render import TENANT_MARKER as T
 
 # -- 01: the access point a request comes through, as a condition-key partition ---------
@@ -88,6 +97,76 @@ def test_01_the_access_point_keys() -> None:
     assert access_point_key("s3:AccessPointNetworkOrigin")
     assert not access_point_key("s3:prefix")
     assert not access_point_key("dynamodb:LeadingKeys")
+
+
+# -- 02: a view of a pooled resource given to a tenant by the view's name ---------------
+
+TABLE = "arn:aws:dynamodb:eu-west-1:111122223333:table/orders"
+STREAM = "arn:aws:kinesis:eu-west-1:111122223333:stream/events"
+INDEX_PER_TENANT = ResourceSpec(
+    "by-tenant", "dynamodb", TABLE + "/index/*", (Partition(arn=TABLE + "/index/{tenant}"),)
+)
+
+
+def test_02_an_index_per_tenant_is_not_proved() -> None:
+    session = doc(stmt("dynamodb:Query", f"{TABLE}/index/{T}"))
+    # acme queries its own index, which holds the items globex wrote to the table
+    assert allowed(session, "acme", "dynamodb:Query", TABLE + "/index/acme")
+    result = check(session, [INDEX_PER_TENANT])
+    assert result.status == "unknown", said(result)
+    assert "a DynamoDB index" in said(result)
+
+
+def test_02_variant_a_kinesis_consumer_per_tenant() -> None:
+    model = ResourceSpec(
+        "consumers",
+        "kinesis",
+        STREAM + "/consumer/*",
+        (Partition(arn=STREAM + "/consumer/{tenant}:*"),),
+    )
+    session = doc(stmt("kinesis:SubscribeToShard", f"{STREAM}/consumer/{T}:*"))
+    assert allowed(session, "acme", "kinesis:SubscribeToShard", STREAM + "/consumer/acme:1")
+    result = check(session, [model])
+    assert result.status == "unknown", said(result)
+    assert "a Kinesis stream consumer" in said(result)
+
+
+def test_02_variant_through_a_wildcard_grant() -> None:
+    session = doc(stmt("dynamodb:*", TABLE + "/index/*"))
+    assert check(session, [INDEX_PER_TENANT]).status != "proved"
+
+
+def test_02_twin_a_table_per_tenant_with_its_indexes_is_proved() -> None:
+    tables = "arn:aws:dynamodb:eu-west-1:111122223333:table/orders-"
+    model = ResourceSpec(
+        "silo",
+        "dynamodb",
+        tables + "*",
+        (Partition(arn=tables + "{tenant}"), Partition(arn=tables + "{tenant}/index/*")),
+    )
+    session = doc(stmt("dynamodb:Query", [f"{tables}{T}", f"{tables}{T}/index/*"]))
+    result = check(session, [model])
+    assert result.status == "proved", said(result)
+
+
+def test_02_twin_no_grant_names_the_indexes() -> None:
+    queue = "arn:aws:sqs:eu-west-1:111122223333:jobs-"
+    jobs = ResourceSpec("jobs", "sqs", queue + "*", (Partition(arn=queue + "{tenant}"),))
+    session = doc(stmt("sqs:SendMessage", queue + T))
+    result = check(session, [INDEX_PER_TENANT, jobs])
+    assert result.status == "proved", said(result)
+
+
+def test_02_the_reading_of_view_partitions() -> None:
+    assert view_named("dynamodb", TABLE + "/index/{tenant}")
+    assert view_named("dynamodb", TABLE + "/index/by-{tenant}-date")
+    assert view_named("dynamodb", TABLE + "/stream/{tenant}")
+    assert view_named("kinesis", STREAM + "/consumer/{tenant}:*")
+    assert not view_named("dynamodb", TABLE + "-{tenant}/index/*")
+    assert not view_named("dynamodb", TABLE + "-{tenant}/index/{tenant}")
+    assert not view_named("kinesis", STREAM + "-{tenant}/consumer/*")
+    assert not view_named("dynamodb", TABLE + "/{tenant}")
+    assert not view_named("kinesis", TABLE + "/index/{tenant}")
 
 
 # -- the reproducers and the bundled catalogue -------------------------------------------
