@@ -421,11 +421,13 @@ _S3_ACCESS_POINT_OBJECT = re.compile(
 
 
 #: An S3 access point (or Multi-Region Access Point) partition whose tenant stands in
-#: the access point's name, not in the object key: ``accesspoint/{tenant}-ap`` or
-#: ``accesspoint/{tenant}-ap/object/*``. Groups: the text after ``/object/`` (None for
-#: the access point itself).
+#: the access point's ARN (its name, account or region), not in the object key:
+#: ``accesspoint/{tenant}-ap``, ``accesspoint/{tenant}-ap/object/*``, or
+#: ``arn:aws:s3:REGION:{tenant}:accesspoint/docs/object/*`` (an access point in each
+#: tenant's own account, attached to one bucket). Groups: the text before ``/object/``,
+#: the text after it (None for the access point itself).
 _S3_ACCESS_POINT_NAMED = re.compile(
-    r"arn:[^:]*:s3:[^:]*:[^:]*:accesspoint/[^/]*\{tenant\}[^/]*(?:/object/(.*))?"
+    r"(arn:[^:]*:s3:[^:]*:[^:]*:accesspoint/[^/]*)(?:/object/(.*))?"
 )
 
 
@@ -440,7 +442,7 @@ def access_point_named(arn: str) -> bool:
     one bucket name the same objects, so such a partition says nothing of whose data a
     request reaches unless the catalogue says which bucket each serves, which it cannot."""
     m = _S3_ACCESS_POINT_NAMED.fullmatch(arn)
-    return m is not None and "{tenant}" not in (m[1] or "")
+    return m is not None and "{tenant}" in m[1] and "{tenant}" not in (m[2] or "")
 
 
 #: Sub-resources that are views of their parent's whole data, with the tenant standing

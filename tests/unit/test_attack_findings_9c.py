@@ -36,7 +36,7 @@ from _attack_helpers import allowed, check, doc, said, stmt
 
 from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.isolation import check_catalog
-from policy_engine.isolation._shapes import access_point_key, view_named
+from policy_engine.isolation._shapes import access_point_key, access_point_named, view_named
 from policy_engine.render import TENANT_MARKER as T
 
 # -- 01: the access point a request comes through, as a condition-key partition ---------
@@ -89,6 +89,22 @@ def test_01_twin_no_grant_names_the_bucket() -> None:
     session = doc(stmt("sqs:SendMessage", queue + T))
     result = check(session, [BY_POINT, jobs])
     assert result.status == "proved", said(result)
+
+
+def test_01_variant_an_access_point_in_each_tenant_account() -> None:
+    # (the catalogue schema keeps `{tenant}` out of an ARN's account; the library does not)
+    point = "arn:aws:s3:eu-west-1:{tenant}:accesspoint/docs"
+    assert access_point_named(point)
+    assert access_point_named(point + "/object/*")
+    assert not access_point_named(point + "/object/{tenant}/*")
+    model = ResourceSpec(
+        "docs",
+        "s3",
+        "arn:aws:s3:eu-west-1:*:accesspoint/docs*",
+        (Partition(arn=point), Partition(arn=point + "/object/*")),
+    )
+    session = doc(stmt("s3:GetObject", f"arn:aws:s3:eu-west-1:{T}:accesspoint/docs/object/*"))
+    assert check(session, [model]).status != "proved"
 
 
 def test_01_the_access_point_keys() -> None:
