@@ -29,6 +29,15 @@
     same role reads every object. Role sharing is now read by
     ``catalog.role_identity`` (role policies, the evaluator, trust policies).
 
+04. The route check reads the API's resource policy (9b-02), but a ``"*"`` in it stood
+    for the catalogue resource it is attached to, and the policy was consulted only for
+    requests on that resource's ARNs. Attached to a shared route (``GET/products*``),
+    an Allow to ``*`` on ``"*"`` was read for that route alone and the tier proved. An
+    API Gateway resource policy is the REST API's ("Specifies a resource policy for a
+    REST API": x-amazon-apigateway-policy) and, with a Lambda authorizer, its Allow
+    admits a route the authorizer's policy is silent on (Table A). A policy on an
+    ``execute-api`` resource now governs every method of its API.
+
 Each leaky test shows with the project's evaluator, independently of the checker, that
 the request is allowed; then that the tier is never ``proved``. Each has a sound twin
 the proof must still prove.
@@ -52,6 +61,8 @@ from policy_engine.isolation import (
     effective_evaluator,
     trust_documents,
 )
+from policy_engine.isolation._confirm import scope_resource_policy
+from policy_engine.isolation._search import governed_by
 from policy_engine.isolation._shapes import access_point_key, access_point_named, view_named
 from policy_engine.render import TENANT_MARKER as T
 
@@ -248,6 +259,55 @@ def test_03_trust_policies_of_one_role_are_joined() -> None:
     arns = [t.role_arn for t in catalog.tiers.values()]
     assert len(set(arns)) == 2
     assert docs[arns[0]] == docs[arns[1]]
+
+
+# -- 04: the API's resource policy attached to one route ---------------------------------
+
+ROUTE = (
+    Path(__file__).parent.parent / "cases" / "attack9c" / "04-api-policy-star-scoped-to-one-route"
+)
+
+
+def test_04_api_policy_on_a_shared_route_is_read_for_the_whole_api() -> None:
+    (result,) = check_catalog(load_catalog(ROUTE)).values()
+    assert result.status == "violation", said(result)
+    cx = result.violations[0]
+    assert cx.tenant_a != cx.tenant_b
+    assert "resource(products):AnyoneMayCall" in cx.describe()
+
+
+def test_04_the_policy_governs_every_method_of_its_api() -> None:
+    api = "arn:aws:execute-api:eu-west-1:111122223333:a1b2c3d4e5"
+    route = ResourceSpec("products", "execute-api", api + "/prod/GET/products", (), shared=True)
+    governs = governed_by(route)
+    assert governs(api + "/prod/GET/tenants/globex/orders")
+    assert governs(api + "/test/POST/anything")
+    assert not governs("arn:aws:execute-api:eu-west-1:111122223333:ffffffffff/prod/GET/x")
+    scoped = scope_resource_policy(doc(stmt("execute-api:Invoke", "*")), route)
+    assert scoped["Statement"][0]["Resource"] == [api + "/*"]
+
+
+def test_04_twin_a_policy_naming_only_the_shared_route_proves(tmp_path: Path) -> None:
+    root = tmp_path / "twin"
+    shutil.copytree(ROUTE, root)
+    policy = root / "resource" / "api.json.j2"
+    products = (
+        "arn:{{ partition }}:execute-api:{{ region }}:{{ account_id }}:{{ api_id }}"
+        "/{{ api_stage }}/GET/products"
+    )
+    text = policy.read_text(encoding="utf-8").replace(
+        '"Resource": "*"', f'"Resource": "{products}"'
+    )
+    policy.write_text(text, encoding="utf-8")
+    (result,) = check_catalog(load_catalog(root)).values()
+    assert result.status == "proved", said(result)
+
+
+def test_04_testing_toolkit_reads_the_policy_for_the_whole_api() -> None:
+    from policy_engine.testing import assert_tenant_isolation
+
+    with pytest.raises(AssertionError, match="AnyoneMayCall"):
+        assert_tenant_isolation(ROUTE, max_examples=200)
 
 
 # -- the reproducers and the bundled catalogue -------------------------------------------
