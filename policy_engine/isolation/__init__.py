@@ -106,7 +106,9 @@ def check_tier(
     renderer = renderer or Renderer(catalog)
     tier_obj = catalog.tier(tier)
     session = renderer.symbolic_tier(tier).document
-    roles = role_documents(catalog, tier, renderer=renderer)
+    roles = (
+        {} if role_undeclared(catalog, tier) else role_documents(catalog, tier, renderer=renderer)
+    )
     role_name = tier_obj.role_arn.rsplit("/", 1)[-1]
     # the sessions' account is their role's (aws:PrincipalAccount, the session ARN),
     # not the catalogue's `account_id` constant, which may name another account
@@ -364,7 +366,7 @@ def effective_evaluator(
     renderer = renderer or Renderer(catalog)
     session = renderer.render_tier(tenant, tier)
     roles: dict[str, Policy] = {}
-    for sharer in role_sharers(catalog, tier):
+    for sharer in [] if role_undeclared(catalog, tier) else role_sharers(catalog, tier):
         for name, policy in renderer.render_role_policies(sharer).items():
             if policy not in roles.values():
                 roles[name if sharer == tier else f"{name} (tier {sharer})"] = policy
@@ -449,6 +451,15 @@ def role_sharers(catalog: Catalog, tier: str) -> list[str]:
     return [tier] + [
         t for t, obj in catalog.tiers.items() if t != tier and role_identity(obj.role_arn) == role
     ]
+
+
+def role_undeclared(catalog: Catalog, tier: str) -> bool:
+    """Whether the role ``tier`` assumes has policies the catalogue does not declare: a
+    tier sharing the role (:func:`role_sharers`, itself included) lists no role
+    templates. Such a tier is checked as if its role allowed everything, and so is
+    every tier on the same role: one role carries one set of policies, and what the
+    catalogue leaves open for one of its tiers it leaves open for all."""
+    return any(not catalog.tier(t).role_templates for t in role_sharers(catalog, tier))
 
 
 def role_documents(

@@ -38,6 +38,11 @@
     admits a route the authorizer's policy is silent on (Table A). A policy on an
     ``execute-api`` resource now governs every method of its API.
 
+05. A tier with no role templates is checked as if its role allowed everything, but a
+    tier on the same role that lists templates was checked against those alone. One
+    role has one set of policies: every tier on a role one of whose tiers declares none
+    is now checked as if the role allowed everything (``isolation.role_undeclared``).
+
 Each leaky test shows with the project's evaluator, independently of the checker, that
 the request is allowed; then that the tier is never ``proved``. Each has a sound twin
 the proof must still prove.
@@ -59,6 +64,7 @@ from policy_engine.isolation import (
     as_tenant,
     check_catalog,
     effective_evaluator,
+    role_undeclared,
     trust_documents,
 )
 from policy_engine.isolation._confirm import scope_resource_policy
@@ -308,6 +314,46 @@ def test_04_testing_toolkit_reads_the_policy_for_the_whole_api() -> None:
 
     with pytest.raises(AssertionError, match="AnyoneMayCall"):
         assert_tenant_isolation(ROUTE, max_examples=200)
+
+
+# -- 05: one role, one of its tiers declares no role templates ---------------------------
+
+OPEN = (
+    Path(__file__).parent.parent
+    / "cases"
+    / "attack9c"
+    / "05-shared-role-one-tier-declares-no-role-policy"
+)
+
+
+def test_05_a_role_left_open_by_one_tier_is_open_for_all() -> None:
+    catalog = load_catalog(OPEN)
+    assert role_undeclared(catalog, "web")
+    assert role_undeclared(catalog, "batch")
+    evaluator = effective_evaluator(catalog, "web", "acme")
+    request = as_tenant(
+        Request("s3:GetObject", "arn:aws:s3:::saas-reports/globex/q3.pdf", {}), "acme", "web"
+    )
+    assert evaluator.evaluate(request).allowed
+    results = check_catalog(catalog)
+    assert results["web"].status == "violation", said(results["web"])
+    assert results["batch"].status == "proved", said(results["batch"])
+
+
+def test_05_twin_both_tiers_declare_the_role(tmp_path: Path) -> None:
+    twin = tmp_path / "twin"
+    shutil.copytree(OPEN, twin)
+    manifest = twin / "catalog.toml"
+    text = manifest.read_text(encoding="utf-8")
+    text = text.replace(
+        'session_templates = ["s-own"]\n',
+        'session_templates = ["s-own"]\nrole_templates = ["abac"]\n',
+    )
+    manifest.write_text(text, encoding="utf-8")
+    catalog = load_catalog(twin)
+    assert not role_undeclared(catalog, "web")
+    results = check_catalog(catalog)
+    assert {t: r.status for t, r in results.items()} == {"web": "proved", "batch": "proved"}
 
 
 # -- the reproducers and the bundled catalogue -------------------------------------------
