@@ -253,6 +253,20 @@ class Catalog:
 _ROLE_ARN = re.compile(r"arn:[a-z-]+:iam::(\d{12}):role/.+")
 
 
+_ROLE_NAME = re.compile(r"arn:([a-z-]+):iam::(\d{12}):role/(?:.*/)?([^/]+)")
+
+
+def role_identity(role_arn: str) -> str:
+    """What names one IAM role: its partition, account and name, the name read without
+    regard to case and the path left out ("IAM user, group, role, and policy names must
+    be unique within the account. Names are not distinguished by case": IAM API
+    reference, CreateRole ``RoleName``; the path is an attribute of the role, not part
+    of its name). Two tiers whose role ARNs have one identity assume one role, which
+    carries the policies of both. Text that is no role ARN is its own identity."""
+    m = _ROLE_NAME.fullmatch(role_arn)
+    return f"{m[1]}:{m[2]}:{m[3].lower()}" if m else role_arn
+
+
 def role_account(role_arn: str) -> str | None:
     """The account of an IAM role ARN (``arn:P:iam::ACCOUNT:role/NAME``), or None
     when the text is no role ARN with a 12-digit account."""

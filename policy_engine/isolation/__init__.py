@@ -30,7 +30,7 @@ from dataclasses import replace
 from typing import Any
 
 from .._parallel import check_jobs, fork_map
-from ..catalog import Catalog, ResourceSpec
+from ..catalog import Catalog, ResourceSpec, role_identity
 from ..evaluate import Evaluator, Request, compile_policy
 from ..model import Policy, policy_from_obj
 from ..render import Renderer
@@ -106,7 +106,9 @@ def check_tier(
     renderer = renderer or Renderer(catalog)
     tier_obj = catalog.tier(tier)
     session = renderer.symbolic_tier(tier).document
-    roles = role_documents(catalog, tier, renderer=renderer)
+    roles = (
+        {} if role_undeclared(catalog, tier) else role_documents(catalog, tier, renderer=renderer)
+    )
     role_name = tier_obj.role_arn.rsplit("/", 1)[-1]
     # the sessions' account is their role's (aws:PrincipalAccount, the session ARN),
     # not the catalogue's `account_id` constant, which may name another account
@@ -364,7 +366,7 @@ def effective_evaluator(
     renderer = renderer or Renderer(catalog)
     session = renderer.render_tier(tenant, tier)
     roles: dict[str, Policy] = {}
-    for sharer in role_sharers(catalog, tier):
+    for sharer in [] if role_undeclared(catalog, tier) else role_sharers(catalog, tier):
         for name, policy in renderer.render_role_policies(sharer).items():
             if policy not in roles.values():
                 roles[name if sharer == tier else f"{name} (tier {sharer})"] = policy
@@ -405,22 +407,27 @@ def trust_documents(
 ) -> dict[str, Mapping[str, Any]]:
     """The trust policies of the catalogue's tier roles, by role ARN: each is a
     resource policy on its role, and one that lets a tenant's session assume a tier
-    role again (with other tags) is an escalation. Tiers that share a role and render
+    role again (with other tags) is an escalation. Tiers that share a role (one
+    :func:`~policy_engine.catalog.role_identity`: the ARNs may differ in case or path) and render
     different trust policies for it (one of them is deployed) give the role every
     Allow of them and none of their Denies: who may take it on is read widest, and no
     Deny of one policy fences another's grants."""
     renderer = renderer or Renderer(catalog)
     found: dict[str, list[Mapping[str, Any]]] = {}
+    arns: dict[str, list[str]] = {}  # the role ARNs of each role, as the tiers write them
     for name, tier in catalog.tiers.items():
         if tier.trust_template is not None:
+            role = role_identity(tier.role_arn)
             document = renderer.symbolic(tier.trust_template, name).document
-            docs = found.setdefault(tier.role_arn, [])
+            docs = found.setdefault(role, [])
             if document not in docs:
                 docs.append(document)
+            if tier.role_arn not in arns.setdefault(role, []):
+                arns[role].append(tier.role_arn)
     out: dict[str, Mapping[str, Any]] = {}
-    for arn, docs in found.items():
+    for role, docs in found.items():
         if len(docs) == 1:
-            out[arn] = docs[0]
+            out.update(dict.fromkeys(arns[role], docs[0]))
             continue
         allows = []
         for document in docs:
@@ -430,16 +437,29 @@ def trust_documents(
                 for st in (raw if isinstance(raw, list) else [raw])
                 if st.get("Effect") == "Allow"
             ]
-        out[arn] = {"Version": docs[0].get("Version", "2012-10-17"), "Statement": allows}
+        merged = {"Version": docs[0].get("Version", "2012-10-17"), "Statement": allows}
+        out.update(dict.fromkeys(arns[role], merged))
     return out
 
 
 def role_sharers(catalog: Catalog, tier: str) -> list[str]:
-    """The tiers whose sessions assume the same role as ``tier`` (itself first). The
+    """The tiers whose sessions assume the same role as ``tier`` (itself first): role
+    ARNs of one :func:`~policy_engine.catalog.role_identity`, in any case or path. The
     deployed role carries every one of their role policies, so each of them is
     checked against all of those policies."""
-    arn = catalog.tier(tier).role_arn
-    return [tier] + [t for t, obj in catalog.tiers.items() if t != tier and obj.role_arn == arn]
+    role = role_identity(catalog.tier(tier).role_arn)
+    return [tier] + [
+        t for t, obj in catalog.tiers.items() if t != tier and role_identity(obj.role_arn) == role
+    ]
+
+
+def role_undeclared(catalog: Catalog, tier: str) -> bool:
+    """Whether the role ``tier`` assumes has policies the catalogue does not declare: a
+    tier sharing the role (:func:`role_sharers`, itself included) lists no role
+    templates. Such a tier is checked as if its role allowed everything, and so is
+    every tier on the same role: one role carries one set of policies, and what the
+    catalogue leaves open for one of its tiers it leaves open for all."""
+    return any(not catalog.tier(t).role_templates for t in role_sharers(catalog, tier))
 
 
 def role_documents(

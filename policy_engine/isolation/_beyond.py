@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from .. import _glob
+from ..catalog import ResourceSpec
 from ..evaluate import StatementRef
 from ..render import TENANT_MARKER
 from ._confirm import _Confirmation
@@ -33,7 +34,9 @@ from ._shapes import (
     _covered_actions,
     _escalation_actions,
     _Stmt,
+    access_point_key,
     access_point_named,
+    view_named,
 )
 from ._strings import _as_glob, _listify, _model_glob, _shown
 
@@ -388,6 +391,46 @@ class _Beyond(_Confirmation):
                 )
         return out
 
+    def _views_by_name(self) -> list[Unknown]:
+        """Grants to the session (:meth:`_session_grants`) of an action of the
+        resource's service that may name a partition giving a tenant a view of its
+        parent's whole data by the view's name (:func:`_shapes.view_named`: a DynamoDB
+        index or stream, a Kinesis consumer): the shapes would take the view for that
+        tenant's own, while it holds every tenant's data of its parent. ``unknown``,
+        naming the partition and the statement, never ``proved``."""
+        from .._iamdata import service_actions
+
+        out: list[Unknown] = []
+        named = [
+            (r, p.arn, what)
+            for r in self.resources
+            if not r.shared
+            for p in r.partitions
+            if p.arn is not None and (what := view_named(r.service, p.arn)) is not None
+        ]
+        for st in self._session_grants() if named else []:
+            if not self._fixed_conditions_hold(st):
+                continue
+            for res, arn, what in named:
+                actions = _covered_actions(st.actions, st.not_action, service_actions(res.service))
+                if not any(self._admitted(st, a, star=False) for a in actions):
+                    continue
+                if not _may_name(st, (arn,)):
+                    continue
+                out.append(
+                    Unknown(
+                        res.name,
+                        f"the partition `{arn}` gives a tenant, by its name alone, {what}: "
+                        "a tenant reads another's data through its own; put `{tenant}` in "
+                        "the parent's name (a table or stream per tenant) or partition the "
+                        "parent by its key",
+                        f"{st.ref}",
+                        st.ref,
+                    )
+                )
+                break
+        return out
+
     def _access_points_by_name(self) -> list[Unknown]:
         """Grants to the session (:meth:`_session_grants`) that may name an S3 access
         point given to a tenant by its name only (:func:`_shapes.access_point_named`):
@@ -397,13 +440,17 @@ class _Beyond(_Confirmation):
         from .._iamdata import service_actions
 
         out: list[Unknown] = []
-        named = [
-            (r, p.arn)
-            for r in self.resources
-            if r.service == "s3" and not r.shared
-            for p in r.partitions
-            if p.arn is not None and access_point_named(p.arn)
-        ]
+        named: list[tuple[ResourceSpec, str, tuple[str, ...], str]] = []
+        for r in self.resources:
+            if r.service != "s3" or r.shared:
+                continue
+            for p in r.partitions:
+                if p.arn is not None and access_point_named(p.arn):
+                    point = p.arn.split("/object/", 1)[0]
+                    named.append((r, f"`{p.arn}`", (point, f"{point}/object/*"), "name"))
+                elif p.condition_key is not None and access_point_key(p.condition_key):
+                    label = f"`{p.condition_key}` = `{p.value}`"
+                    named.append((r, label, (r.arn, f"{r.arn}/*"), f"`{p.condition_key}`"))
         if not named:
             return out
         s3 = service_actions("s3")
@@ -413,21 +460,21 @@ class _Beyond(_Confirmation):
             actions = _covered_actions(st.actions, st.not_action, s3)
             if not any(self._admitted(st, a, star=False) for a in actions):
                 continue
-            for res, arn in named:
-                point = arn.split("/object/", 1)[0]
-                if not _may_name(st, (point, f"{point}/object/*")):
+            for res, label, targets, by in named:
+                if not _may_name(st, targets):
                     continue
                 out.append(
                     Unknown(
                         res.name,
-                        f"the partition `{arn}` gives a tenant an S3 access point by its "
-                        "name, but an access point names its bucket's objects by key "
+                        f"the partition {label} gives a tenant an S3 access point by its "
+                        f"{by}, but an access point names its bucket's objects by key "
                         "(`accesspoint/NAME/object/KEY` is the object KEY of the bucket it "
                         "is attached to; both the access point and the bucket decide, and "
                         "access point policies confine by key prefix): through its own "
                         "access point a tenant may read or list another tenant's objects of "
                         "the same bucket; put `{tenant}` in the object key "
-                        "(`.../object/{tenant}/*`) or give each tenant its own bucket",
+                        "(`.../object/{tenant}/*`, `s3:prefix`) or give each tenant its own "
+                        "bucket",
                         f"{st.ref}",
                         st.ref,
                     )

@@ -80,6 +80,7 @@ class _Checker(_Beyond, _Coverage):
             unknown.extend(self._unconfined())
             unknown.extend(self._scans_beyond_key())
             unknown.extend(self._access_points_by_name())
+            unknown.extend(self._views_by_name())
         return tuple(violations), tuple(unknown), checks
 
     def _same_number(

@@ -844,7 +844,14 @@ def _refuse_plain_on_multivalued(conds: Sequence[Condition], key: str) -> None:
 def _own_globs(res: ResourceSpec) -> list[str]:
     """The ARNs a resource policy attached to ``res`` can govern: a bucket and its
     objects; a table and its indexes (a stream has its own policy; backups, exports
-    and imports none); otherwise the resource itself."""
+    and imports none); for an ``execute-api`` resource, every method of its API (an
+    API Gateway resource policy is the REST API's, "Specifies a resource policy for a
+    REST API": API Gateway developer guide, x-amazon-apigateway-policy; it is evaluated
+    for every stage, method and path of the API, whichever route of it the catalogue
+    attaches it to); otherwise the resource itself."""
+    if res.service == "execute-api":
+        api, sep, _ = res.arn.partition("/")
+        return [f"{api}/*"] if sep else [res.arn, f"{res.arn}/*"]
     if res.arn.endswith("*"):
         return [res.arn]
     if res.service == "dynamodb":

@@ -421,11 +421,13 @@ _S3_ACCESS_POINT_OBJECT = re.compile(
 
 
 #: An S3 access point (or Multi-Region Access Point) partition whose tenant stands in
-#: the access point's name, not in the object key: ``accesspoint/{tenant}-ap`` or
-#: ``accesspoint/{tenant}-ap/object/*``. Groups: the text after ``/object/`` (None for
-#: the access point itself).
+#: the access point's ARN (its name, account or region), not in the object key:
+#: ``accesspoint/{tenant}-ap``, ``accesspoint/{tenant}-ap/object/*``, or
+#: ``arn:aws:s3:REGION:{tenant}:accesspoint/docs/object/*`` (an access point in each
+#: tenant's own account, attached to one bucket). Groups: the text before ``/object/``,
+#: the text after it (None for the access point itself).
 _S3_ACCESS_POINT_NAMED = re.compile(
-    r"arn:[^:]*:s3:[^:]*:[^:]*:accesspoint/[^/]*\{tenant\}[^/]*(?:/object/(.*))?"
+    r"(arn:[^:]*:s3:[^:]*:[^:]*:accesspoint/[^/]*)(?:/object/(.*))?"
 )
 
 
@@ -440,7 +442,74 @@ def access_point_named(arn: str) -> bool:
     one bucket name the same objects, so such a partition says nothing of whose data a
     request reaches unless the catalogue says which bucket each serves, which it cannot."""
     m = _S3_ACCESS_POINT_NAMED.fullmatch(arn)
-    return m is not None and "{tenant}" not in (m[1] or "")
+    return m is not None and "{tenant}" in m[1] and "{tenant}" not in (m[2] or "")
+
+
+#: Sub-resources that are views of their parent's whole data, with the tenant standing
+#: only in the view's name: ``(service, pattern, what)``. The pattern's groups: the
+#: parent's name, the view's name. A view named per tenant partitions nothing:
+#:
+#: - a DynamoDB index (``table/T/index/NAME``): an index holds every item of the
+#:   base table that has the index's key attributes (DynamoDB Developer Guide, "Take
+#:   advantage of sparse indexes": global secondary indexes are sparse by default and
+#:   hold only, and all, the base table's items that carry those attributes), whichever
+#:   tenant wrote them;
+#: - a DynamoDB stream (``table/T/stream/LABEL``): every item change of the table;
+#: - a Kinesis enhanced fan-out consumer (``stream/S/consumer/NAME:...``):
+#:   ``SubscribeToShard`` pushes "records from the shard" of the consumer's stream
+#:   (Kinesis API reference, SubscribeToShard), every record of every producer.
+_VIEWS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    (
+        "dynamodb",
+        re.compile(r"arn:[^:]*:dynamodb:[^:]*:[^:]*:table/([^/]*)/index/(.*)"),
+        "a DynamoDB index, which holds every item of its table that carries the "
+        "index's key attributes, whichever tenant wrote it",
+    ),
+    (
+        "dynamodb",
+        re.compile(r"arn:[^:]*:dynamodb:[^:]*:[^:]*:table/([^/]*)/stream/(.*)"),
+        "a DynamoDB stream, which carries every item change of its table",
+    ),
+    (
+        "kinesis",
+        re.compile(r"arn:[^:]*:kinesis:[^:]*:[^:]*:stream/([^/]*)/consumer/(.*)"),
+        "a Kinesis stream consumer, through which SubscribeToShard reads every record "
+        "of its stream's shards",
+    ),
+)
+
+
+def view_named(service: str, arn: str) -> str | None:
+    """What view a partition ARN gives a tenant by name (:data:`_VIEWS`), when the
+    tenant stands in the view's name and not in its parent's; None otherwise (a
+    tenant's own table or stream with its indexes or consumers partitions by the
+    parent's name, and proves)."""
+    for svc, pattern, what in _VIEWS:
+        m = pattern.fullmatch(arn)
+        if svc == service and m is not None and "{tenant}" not in m[1] and "{tenant}" in m[2]:
+            return what
+    return None
+
+
+#: S3 condition keys that say which access point a request came through, not which
+#: object it names: ``s3:DataAccessPointArn`` (the access point's ARN),
+#: ``s3:DataAccessPointAccount`` (its owner's account) and
+#: ``s3:AccessPointNetworkOrigin`` (``Internet`` or ``VPC``). The S3 User Guide's
+#: "Delegating access control to access points" uses the first two in a bucket policy to
+#: hand a bucket's access decisions to its access points; every access point of a bucket
+#: reaches every key of it ("both the access point and the underlying bucket must
+#: permit the request", "Configuring IAM policies for using access points"), so a value
+#: per tenant of one of these keys tells no tenant's objects from another's.
+ACCESS_POINT_KEYS = frozenset(
+    {"s3:dataaccesspointarn", "s3:dataaccesspointaccount", "s3:accesspointnetworkorigin"}
+)
+
+
+def access_point_key(key: str) -> bool:
+    """Whether a partition condition key names the S3 access point of a request rather
+    than its object (:data:`ACCESS_POINT_KEYS`); matched without regard to case, as IAM
+    matches condition key names."""
+    return key.lower() in ACCESS_POINT_KEYS
 
 
 def _s3_listing(arn: str) -> tuple[str, str, str | None] | None:
