@@ -8,16 +8,13 @@ denies passes."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from policy_engine.catalog import load_catalog
-from policy_engine.cli import run
-
+from ._lint_helpers import deployed_status, lint_json, one_resource_plan
 from .test_deployment import _template
 
 ALLOW_ALL = {
@@ -35,26 +32,10 @@ DENY_OFFICE = {
 }
 
 
-def _lint(tmp_path: Path, document: dict[str, Any], name: str = "t.json") -> dict[str, Any]:
-    path = tmp_path / name
-    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
-    out = io.StringIO()
-    argv = ["lint", "--format", "json", "--catalog", str(load_catalog().root), str(path)]
-    run(argv, out, io.StringIO())
-    result: dict[str, Any] = json.loads(out.getvalue())
-    return result
-
-
 def _api_findings(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         f for f in doc["findings"] if f["rule"] == "PE091" and "API resource policy" in f["message"]
     ]
-
-
-def _basic(doc: dict[str, Any]) -> str:
-    tiers = doc["summary"]["deployed"][0]["tiers"]
-    status: str = {t["tier"]: t["status"] for t in tiers}["basic"]
-    return status
 
 
 def _with(resource: dict[str, Any], *, sam: bool = False) -> dict[str, Any]:
@@ -73,10 +54,10 @@ def test_rest_api_policy(tmp_path: Path, statements: list[Any], unknown: bool) -
     policy = {"Version": "2012-10-17", "Statement": statements}
     for value in (policy, json.dumps(policy)):  # a mapping or JSON text
         rest = {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "x", "Policy": value}}
-        doc = _lint(tmp_path, _with(rest))
+        doc = lint_json(tmp_path, _with(rest))
         found = _api_findings(doc)
         assert bool(found) is unknown
-        assert _basic(doc) == ("unknown" if unknown else "proved")
+        assert deployed_status(doc) == ("unknown" if unknown else "proved")
         if unknown:
             assert found[0]["severity"] == "error"
             assert "`Api`" in found[0]["message"]
@@ -85,9 +66,9 @@ def test_rest_api_policy(tmp_path: Path, statements: list[Any], unknown: bool) -
 
 def test_rest_api_without_policy_is_proved(tmp_path: Path) -> None:
     rest = {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "x"}}
-    doc = _lint(tmp_path, _with(rest))
+    doc = lint_json(tmp_path, _with(rest))
     assert _api_findings(doc) == []
-    assert _basic(doc) == "proved"
+    assert deployed_status(doc) == "proved"
 
 
 @pytest.mark.parametrize(
@@ -104,28 +85,17 @@ def test_sam_api_resource_policy(tmp_path: Path, policy: dict[str, Any], unknown
         "Type": "AWS::Serverless::Api",
         "Properties": {"StageName": "prod", "Auth": {"ResourcePolicy": policy}},
     }
-    doc = _lint(tmp_path, _with(api, sam=True))
+    doc = lint_json(tmp_path, _with(api, sam=True))
     assert bool(_api_findings(doc)) is unknown
-    assert _basic(doc) == ("unknown" if unknown else "proved")
+    assert deployed_status(doc) == ("unknown" if unknown else "proved")
 
 
 def test_sam_globals_api_resource_policy(tmp_path: Path) -> None:
     template = _with({"Type": "AWS::Serverless::Api", "Properties": {"StageName": "p"}}, sam=True)
     template["Globals"] = {"Api": {"Auth": {"ResourcePolicy": {"CustomStatements": [ALLOW_ALL]}}}}
-    found = _api_findings(_lint(tmp_path, template))
+    found = _api_findings(lint_json(tmp_path, template))
     assert found
     assert "Globals.Api.Auth.ResourcePolicy" in found[0]["message"]
-
-
-def _plan(kind: str, after: dict[str, Any], unknown: dict[str, Any]) -> dict[str, Any]:
-    change = {"actions": ["create"], "before": None, "after": after, "after_unknown": unknown}
-    return {
-        "format_version": "1.2",
-        "resource_changes": [
-            {"address": f"{kind}.api", "mode": "managed", "type": kind, "name": "api",
-             "change": change},
-        ],
-    }  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -150,5 +120,5 @@ def _plan(kind: str, after: dict[str, Any], unknown: dict[str, Any]) -> dict[str
 def test_terraform_api_policies(
     tmp_path: Path, kind: str, after: dict[str, Any], unknown: dict[str, Any], expected: bool
 ) -> None:
-    doc = _lint(tmp_path, _plan(kind, after, unknown), "plan.json")
+    doc = lint_json(tmp_path, one_resource_plan(kind, after, unknown), "plan.json")
     assert bool(_api_findings(doc)) is expected

@@ -7,37 +7,17 @@ attributes (or none given: the standard ones) passes."""
 
 from __future__ import annotations
 
-import io
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from policy_engine.catalog import load_catalog
-from policy_engine.cli import run
-
+from ._lint_helpers import deployed_status, lint_json, one_resource_plan
 from .test_deployment import _template
-
-
-def _lint(tmp_path: Path, document: dict[str, Any], name: str = "t.json") -> dict[str, Any]:
-    path = tmp_path / name
-    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
-    out = io.StringIO()
-    argv = ["lint", "--format", "json", "--catalog", str(load_catalog().root), str(path)]
-    run(argv, out, io.StringIO())
-    result: dict[str, Any] = json.loads(out.getvalue())
-    return result
 
 
 def _claim_findings(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return [f for f in doc["findings"] if f["rule"] == "PE091" and "Cognito" in f["message"]]
-
-
-def _status(doc: dict[str, Any]) -> str:
-    tiers = doc["summary"]["deployed"][0]["tiers"]
-    status: str = {t["tier"]: t["status"] for t in tiers}["basic"]
-    return status
 
 
 @pytest.mark.parametrize(
@@ -60,24 +40,12 @@ def test_cloudformation_app_client(tmp_path: Path, write: Any, unknown: bool) ->
         "Type": "AWS::Cognito::UserPoolClient",
         "Properties": props,
     }
-    doc = _lint(tmp_path, template)
+    doc = lint_json(tmp_path, template)
     found = _claim_findings(doc)
     assert bool(found) is unknown
-    assert _status(doc) == ("unknown" if unknown else "proved")
+    assert deployed_status(doc) == ("unknown" if unknown else "proved")
     if unknown:
         assert "`AppClient`" in found[0]["message"]
-
-
-def _plan(after: dict[str, Any], unknown: dict[str, Any]) -> dict[str, Any]:
-    change = {"actions": ["create"], "before": None, "after": after, "after_unknown": unknown}
-    kind = "aws_cognito_user_pool_client"
-    return {
-        "format_version": "1.2",
-        "resource_changes": [
-            {"address": f"{kind}.app", "mode": "managed", "type": kind, "name": "app",
-             "change": change},
-        ],
-    }  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -92,4 +60,15 @@ def _plan(after: dict[str, Any], unknown: dict[str, Any]) -> dict[str, Any]:
 def test_terraform_app_client(
     tmp_path: Path, after: dict[str, Any], unknown: dict[str, Any], expected: bool
 ) -> None:
-    assert bool(_claim_findings(_lint(tmp_path, _plan(after, unknown), "plan.json"))) is expected
+    assert (
+        bool(
+            _claim_findings(
+                lint_json(
+                    tmp_path,
+                    one_resource_plan("aws_cognito_user_pool_client", after, unknown),
+                    "plan.json",
+                )
+            )
+        )
+        is expected
+    )
