@@ -36,6 +36,7 @@ from ._shapes import (
     _Stmt,
     access_point_key,
     access_point_named,
+    binds_data,
     view_named,
 )
 from ._strings import _as_glob, _listify, _model_glob, _shown
@@ -429,6 +430,52 @@ class _Beyond(_Confirmation):
                     )
                 )
                 break
+        return out
+
+    def _unbound_partitions(self) -> list[Unknown]:
+        """Grants to the session that may act on a resource partitioned by a condition
+        key whose value is not the data touched (:func:`_shapes.binds_data`: a request
+        tag, the caller's attributes, the network...): the shapes would read requests
+        with another tenant's value as reaching that tenant's data, while the key says
+        nothing of whose data a request reaches. ``unknown``, naming the partition and
+        the statement, never ``proved``."""
+        from .._iamdata import service_actions
+
+        out: list[Unknown] = []
+        loose = [
+            (r, p)
+            for r in self.resources
+            if not r.shared
+            for p in r.partitions
+            if p.condition_key is not None
+            and not binds_data(p.condition_key)
+            and not access_point_key(p.condition_key)  # read by _access_points_by_name
+        ]
+        if not loose:
+            return out
+        for st in self._session_grants():
+            if not self._fixed_conditions_hold(st):
+                continue
+            for res, part in loose:
+                if not _may_name(st, (res.arn, f"{res.arn}/*")):
+                    continue
+                actions = _covered_actions(st.actions, st.not_action, service_actions(res.service))
+                if not any(self._admitted(st, a, star=False) for a in actions):
+                    continue
+                out.append(
+                    Unknown(
+                        res.name,
+                        f"the partition `{part.condition_key}` = `{part.value}` is a condition "
+                        "key whose value is not the data a request touches (a request tag, "
+                        "the caller's own attributes, the network...): a request with the "
+                        "tenant's value may still reach another tenant's data, so the proof "
+                        "cannot read whose data it reaches; partition by the resource ARN, "
+                        "`dynamodb:LeadingKeys`, `s3:prefix`, an encryption context or a "
+                        "resource tag",
+                        f"{st.ref}",
+                        st.ref,
+                    )
+                )
         return out
 
     def _access_points_by_name(self) -> list[Unknown]:

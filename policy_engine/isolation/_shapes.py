@@ -505,6 +505,33 @@ ACCESS_POINT_KEYS = frozenset(
 )
 
 
+#: Condition keys whose value is the data a request touches, so that a partition on
+#: one binds that data to a tenant: the partition key of the items read or written
+#: (`dynamodb:LeadingKeys`), the key prefix of a listing (`s3:prefix`), the encryption
+#: context a ciphertext is bound to (`kms:EncryptionContext:KEY`: decrypting needs the
+#: exact context), the tags of the resource or object acted on (`aws:ResourceTag/KEY`,
+#: `SERVICE:ResourceTag/KEY`, `s3:ExistingObjectTag/KEY`; tagging actions are writes
+#: the proof does not pass), and the source and detail type an event is put with
+#: (`events:source`, `events:detail-type`). A partition on another key (a request tag,
+#: the caller's own attributes, the network) says nothing of whose data is reached:
+#: the proof says ``unknown`` naming it (:func:`binds_data`). Names in lower case.
+DATA_KEYS = frozenset(
+    {"dynamodb:leadingkeys", "s3:prefix", "events:source", "events:detail-type"}
+)
+_DATA_KEY = re.compile(
+    r"kms:encryptioncontext:.+|aws:resourcetag/.+|[a-z0-9-]+:resourcetag/.+"
+    r"|s3:existingobjecttag/.+"
+)
+
+
+def binds_data(key: str) -> bool:
+    """Whether a partition condition key is one whose value is the data a request
+    touches (:data:`DATA_KEYS`); matched without regard to case, as IAM matches
+    condition key names."""
+    lower = key.lower()
+    return lower in DATA_KEYS or _DATA_KEY.fullmatch(lower) is not None
+
+
 def access_point_key(key: str) -> bool:
     """Whether a partition condition key names the S3 access point of a request rather
     than its object (:data:`ACCESS_POINT_KEYS`); matched without regard to case, as IAM
