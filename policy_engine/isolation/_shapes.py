@@ -515,9 +515,7 @@ ACCESS_POINT_KEYS = frozenset(
 #: (`events:source`, `events:detail-type`). A partition on another key (a request tag,
 #: the caller's own attributes, the network) says nothing of whose data is reached:
 #: the proof says ``unknown`` naming it (:func:`binds_data`). Names in lower case.
-DATA_KEYS = frozenset(
-    {"dynamodb:leadingkeys", "s3:prefix", "events:source", "events:detail-type"}
-)
+DATA_KEYS = frozenset({"dynamodb:leadingkeys", "s3:prefix", "events:source", "events:detail-type"})
 _DATA_KEY = re.compile(
     r"kms:encryptioncontext:.+|aws:resourcetag/.+|[a-z0-9-]+:resourcetag/.+"
     r"|s3:existingobjecttag/.+"
