@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
-from ._api import CFN_API_POLICY, COGNITO_CLIENT, may_allow
+from ._api import CFN_API_BODY, CFN_API_POLICY, COGNITO_CLIENT, definition_may_allow, may_allow
 from ._arns import queue_arn, s3_scope_arn
 from ._globals import SamGlobals
 from ._invoke import FUNCTION_TYPES, cfn_function, cfn_permission
@@ -101,6 +101,8 @@ def read_cloudformation(
             _claim_writer(out, resolver, str(logical_id), resource, line)
         if kind in CFN_API_POLICY:
             _api_policy(out, str(logical_id), kind, resource, line, template.get("Globals"))
+        if kind == "AWS::Serverless::Function":
+            _event_api_policies(out, str(logical_id), resource, line, template.get("Globals"))
         if kind in _NAMED:
             _created(out, resolver, str(logical_id), kind, line)
         if kind == "AWS::S3::Bucket":
@@ -531,6 +533,68 @@ def _api_policy(
         if value is not None:
             allows = may_allow(value, sam=sam)
             out.api_policies.append((logical_id, where, line_of(value, line), allows))
+    inline, elsewhere = CFN_API_BODY[kind]
+    api = sam_globals.get("Api") if isinstance(sam_globals, Mapping) else None
+    sources = [(f"Properties.{inline}", props.get(inline)), (f"Properties.{elsewhere}", None)]
+    if kind == "AWS::Serverless::Api" and isinstance(api, Mapping):
+        sources += [(f"Globals.Api.{inline}", api.get(inline)), (f"Globals.Api.{elsewhere}", None)]
+    for where, body in sources:
+        given = props if where.startswith("Properties.") else api
+        key = where.rsplit(".", 1)[1]
+        if body is None and key == elsewhere and isinstance(given, Mapping) and key in given:
+            # a definition the lint does not read may carry x-amazon-apigateway-policy
+            at = line_of(given[key], line)
+            out.api_policies.append((logical_id, f"{where} (not read)", at, True))
+            continue
+        carried = definition_may_allow(body)
+        if carried is not None:
+            at = line_of(body, line)
+            out.api_policies.append(
+                (logical_id, f"{where}.x-amazon-apigateway-policy", at, carried)
+            )
+
+
+def _event_api_policies(
+    out: IacTemplate, logical_id: str, resource: Mapping[str, Any], line: int, sam_globals: Any
+) -> None:
+    """A SAM function's ``Api`` events: an event's ``Auth.ResourcePolicy`` is written
+    into its API's resource policy, and an event without ``RestApiId`` makes SAM's
+    implicit API (``ServerlessRestApi``), which takes ``Globals.Api`` (its
+    ``Auth.ResourcePolicy``, ``DefinitionBody``/``DefinitionUri`` are not on any
+    ``AWS::Serverless::Api`` of the template). SAM writes either into the API's
+    ``x-amazon-apigateway-policy`` (aws-sam-translator)."""
+    props = resource.get("Properties")
+    events = props.get("Events") if isinstance(props, Mapping) else None
+    if not isinstance(events, Mapping):
+        return
+    implicit = False
+    for name, event in events.items():
+        if not isinstance(event, Mapping) or event.get("Type") != "Api":
+            continue
+        spec = event.get("Properties")
+        spec = spec if isinstance(spec, Mapping) else {}
+        implicit = implicit or "RestApiId" not in spec
+        auth = spec.get("Auth")
+        policy = auth.get("ResourcePolicy") if isinstance(auth, Mapping) else None
+        if policy is not None:
+            where = f"Events.{name}.Auth.ResourcePolicy"
+            at = line_of(policy, line)
+            out.api_policies.append((logical_id, where, at, may_allow(policy, sam=True)))
+    api = sam_globals.get("Api") if isinstance(sam_globals, Mapping) and implicit else None
+    if not isinstance(api, Mapping):
+        return
+    owner = f"ServerlessRestApi (implicit API of {logical_id})"
+    auth = api.get("Auth")
+    shared = auth.get("ResourcePolicy") if isinstance(auth, Mapping) else None
+    if shared is not None:
+        at = line_of(shared, line)
+        out.api_policies.append((owner, "Globals.Api.Auth.ResourcePolicy", at,
+                                 may_allow(shared, sam=True)))  # fmt: skip
+    allows = definition_may_allow(api.get("DefinitionBody"))
+    if "DefinitionUri" in api:
+        allows = True
+    if allows is not None:
+        out.api_policies.append((owner, "Globals.Api definition", line, allows))
 
 
 def _claim_writer(

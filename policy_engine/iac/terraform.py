@@ -17,7 +17,7 @@ from dataclasses import replace
 from fnmatch import fnmatchcase
 from typing import Any
 
-from ._api import TF_API_POLICY, TF_COGNITO_CLIENT, may_allow
+from ._api import TF_API_POLICY, TF_COGNITO_CLIENT, definition_may_allow, may_allow
 from ._arns import queue_arn, s3_scope_arn
 from ._invoke import function_name
 from ._nodes import Node, line_of, loads_policy_text
@@ -245,6 +245,15 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
                 out.api_policies.append((address, key, line, True))
             elif raw:
                 out.api_policies.append((address, key, line, may_allow(raw)))
+        if kind == "aws_api_gateway_rest_api":  # an OpenAPI body's x-amazon-apigateway-policy
+            if _unknown_field(unknown, "body"):
+                out.api_policies.append((address, "body", line, True))
+            else:
+                allows = definition_may_allow(values.get("body"))
+                if allows is not None:
+                    out.api_policies.append(
+                        (address, "body.x-amazon-apigateway-policy", line, allows)
+                    )
         for key, policy_kind in _FIELDS.get(kind, ()):
             before = len(out.policies)
             _one(out, address, kind, values, unknown, key, policy_kind, line, key)
