@@ -38,9 +38,9 @@ def test_vendor_function_named_by_an_intrinsic(tmp_path: Path, name: Any) -> Non
 
 
 def test_twin_another_unknown_function_stays_a_warning(tmp_path: Path) -> None:
-    """A name the template does not make (a parameter given no value) may be any
+    """A name the template does not make (the stack name around it) may be any
     function's: PE115, as before."""
     path = _cfn(tmp_path, {"Fn::Sub": "${AWS::StackName}-other"}, {"Principal": "*"})
-    code, findings = _lint(path)
+    _code, findings = _lint(path)
     assert not any(f["rule"] == "PE091" for f in findings), findings
     assert any(f["rule"] == "PE115" and f["resource"] == "Invoke" for f in findings), findings
