@@ -109,6 +109,8 @@ def read_cloudformation(
             _bucket_acl(out, resolver, str(logical_id), resource, line)
         if kind in _COPIES:
             _copies(out, resolver, str(logical_id), kind, resource, line)
+        if kind == "AWS::DynamoDB::GlobalTable":
+            _replica_copies(out, resolver, str(logical_id), resource, line)
         if kind == "AWS::S3::AccessGrantsLocation":
             _access_grants_location(out, resolver, str(logical_id), resource, line)
         if kind in FUNCTION_TYPES:
@@ -462,6 +464,46 @@ def _copies(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
         except TemplateError:
             arn = opaque(f"ARN of {logical_id}")
         _grant(out, str(arn), what, logical_id, at)
+
+
+def _replica_copies(out: IacTemplate, resolver: Resolver, logical_id: str,
+                    resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """``AWS::DynamoDB::GlobalTable``: a replica in another region than the stack's
+    holds every item (DynamoDB replicates each write to every replica: a table outside
+    the model's ARN), and a replica's ``KinesisStreamSpecification`` streams its item
+    changes to a stream. A replica list or region not resolved may be either."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    replicas = props.get("Replicas")
+    at = props.key_lines.get("Replicas", line) if isinstance(props, Node) else line
+    try:
+        here = resolver.resolve({"Ref": "AWS::Region"}, at)
+        head = resolver.resolve(
+            {"Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}"}, at
+        )
+        name = resolver.resolve(props["TableName"], at) if "TableName" in props else None
+    except TemplateError:
+        here, head, name = None, None, None
+    if name is None:  # CloudFormation names it: no model table's
+        name = opaque(f"name of {logical_id}")
+    arn = f"{head}:table/{name}" if isinstance(head, str) and isinstance(name, str) else (
+        opaque(f"ARN of {logical_id}"))  # fmt: skip
+    try:
+        listed = resolver.resolve(replicas, at) if replicas is not None else []
+    except TemplateError:
+        here, listed = None, None
+    if not isinstance(listed, list):
+        _grant(out, arn, "replicas not read (a replica in another region, or a Kinesis "
+               "stream destination, copies its items)", logical_id, at)  # fmt: skip
+        return
+    for replica in listed:
+        region = replica.get("Region") if isinstance(replica, Mapping) else None
+        if not isinstance(region, str) or has_opaque(region) or region != here:
+            _grant(out, arn, "replica in another region (its items copied to another "
+                   "table)", logical_id, at)  # fmt: skip
+        if isinstance(replica, Mapping) and replica.get("KinesisStreamSpecification"):
+            _grant(out, arn, "Kinesis stream destination of a replica (its items copied "
+                   "to a stream)", logical_id, at)  # fmt: skip
 
 
 _PIPE = "AWS::Pipes::Pipe"

@@ -286,6 +286,10 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             _other_grant(out, address, "aws_s3_bucket_logging", values, unknown, line)
         if kind in _GRANTS:
             _other_grant(out, address, kind, values, unknown, line)
+        if kind == "aws_dynamodb_table" and (
+            values.get("replica") or _unknown_field(unknown, "replica")
+        ):  # a replica is in another region: every item copied there
+            _other_grant(out, address, "aws_dynamodb_table_replica", values, unknown, line)
         if kind == "aws_sqs_queue":
             _queue_redrive(out, address, values, unknown, line)
         if kind in ("aws_lambda_function", "aws_lambda_permission"):
@@ -442,6 +446,10 @@ _GRANTS = {
     "aws_pipes_pipe": ("source", "EventBridge pipe (its records copied to the pipe's target)"),
     "aws_sqs_queue_redrive_policy": (
         "queue_url", "redrive policy (its messages moved to a dead-letter queue)"),
+    # a global table's replica in another region (aws_dynamodb_table_replica, or the
+    # table's own replica blocks): every item copied to a table outside the model's ARN
+    "aws_dynamodb_table_replica": (
+        "global_table_arn", "replica in another region (its items copied to another table)"),
 }  # fmt: skip
 
 
@@ -456,7 +464,12 @@ def _other_grant(out: IacTemplate, address: str, kind: str, values: Mapping[str,
         else:  # a key ID; an alias or an unknown value is any key
             key = value if value and "/" not in value else opaque("key")
             arn = f"arn:{PARTITION}:kms:{opaque('region')}:{opaque('account')}:key/{key}"
-    elif kind == "aws_dynamodb_kinesis_streaming_destination":
+    elif kind == "aws_dynamodb_table_replica" and "global_table_arn" not in values:
+        # the table's own replica blocks: the table by its name
+        named = _known(values, unknown, "name")
+        table = named[0] if named else opaque("table")
+        arn = f"arn:{PARTITION}:dynamodb:{opaque('region')}:{opaque('account')}:table/{table}"
+    elif kind in ("aws_dynamodb_kinesis_streaming_destination", "aws_dynamodb_table_replica"):
         table = value.rsplit("/", 1)[-1] if value else opaque("table")
         arn = f"arn:{PARTITION}:dynamodb:{opaque('region')}:{opaque('account')}:table/{table}"
     elif kind == "aws_s3control_access_grants_location":
