@@ -163,11 +163,7 @@ def _config_references(plan: Mapping[str, Any]) -> dict[str, dict[str, list[str]
             for key, expression in r["expressions"].items():
                 refs = expression.get("references") if isinstance(expression, Mapping) else None
                 if isinstance(refs, list):
-                    fields[str(key)] = [
-                        prefix + ".".join(_strip_keys(str(ref)).split(".")[:2])
-                        for ref in refs
-                        if str(ref).startswith("aws_")
-                    ]
+                    fields[str(key)] = _referred(refs, module, prefix)
             out[prefix + str(r.get("address"))] = fields
         for name, call in (module.get("module_calls") or {}).items():
             if isinstance(call, Mapping):
@@ -177,6 +173,30 @@ def _config_references(plan: Mapping[str, Any]) -> dict[str, dict[str, list[str]
     if isinstance(config, Mapping):
         walk(config.get("root_module"), "")
     return out
+
+
+def _referred(refs: list[Any], module: Mapping[str, Any], prefix: str, depth: int = 0) -> list[str]:
+    """The resource addresses an expression's ``references`` name: ``aws_x.y`` (and
+    ``aws_x.y.attr``) in this module, and through a module's output
+    (``module.m.out``) the resources that output's expression refers to in ``m``,
+    so a value known only after apply that comes out of a module is still followed."""
+    out: list[str] = []
+    calls = module.get("module_calls")
+    calls = calls if isinstance(calls, Mapping) else {}
+    for ref in refs:
+        parts = _strip_keys(str(ref)).split(".")
+        if parts[0].startswith("aws_") and len(parts) >= 2:
+            out.append(prefix + ".".join(parts[:2]))
+        elif parts[0] == "module" and len(parts) >= 3 and depth < 8:
+            call = calls.get(parts[1])
+            inner = call.get("module") if isinstance(call, Mapping) else None
+            outputs = inner.get("outputs") if isinstance(inner, Mapping) else None
+            output = outputs.get(parts[2]) if isinstance(outputs, Mapping) else None
+            expression = output.get("expression") if isinstance(output, Mapping) else None
+            nested = expression.get("references") if isinstance(expression, Mapping) else None
+            if isinstance(inner, Mapping) and isinstance(nested, list):
+                out.extend(_referred(nested, inner, f"{prefix}module.{parts[1]}.", depth + 1))
+    return list(dict.fromkeys(out))
 
 
 def _strip_keys(address: str) -> str:
