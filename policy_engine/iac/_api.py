@@ -10,9 +10,10 @@ check makes route isolation unknown on the catalogue's ``execute-api`` resources
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
+
+from ._nodes import loads_policy_text
 
 #: CloudFormation / SAM types with an API resource policy, and the property holding it.
 CFN_API_POLICY = {
@@ -23,6 +24,17 @@ CFN_API_POLICY = {
 #: of their own attributes, the claims of their ID tokens), CloudFormation / Terraform.
 COGNITO_CLIENT = "AWS::Cognito::UserPoolClient"
 TF_COGNITO_CLIENT = "aws_cognito_user_pool_client"
+#: The OpenAPI extension holding a REST API's resource policy (API Gateway Developer
+#: Guide, "x-amazon-apigateway-policy"): API Gateway takes it from an imported
+#: definition (a RestApi's ``Body``/``BodyS3Location``, SAM's ``DefinitionBody``/
+#: ``DefinitionUri``, Terraform's ``body``); SAM writes an implicit API's there.
+OPENAPI_POLICY = "x-amazon-apigateway-policy"
+#: Properties holding an OpenAPI definition: inline, and one the lint cannot read (a
+#: file in S3 or on disk may carry a policy: read as one that may allow).
+CFN_API_BODY = {
+    "AWS::ApiGateway::RestApi": ("Body", "BodyS3Location"),
+    "AWS::Serverless::Api": ("DefinitionBody", "DefinitionUri"),
+}
 #: Terraform types with an API resource policy, and the attribute holding it.
 TF_API_POLICY = {
     "aws_api_gateway_rest_api": "policy",
@@ -45,8 +57,8 @@ def may_allow(value: Any, *, sam: bool = False) -> bool:
             return True
         return may_allow({"Statement": value["CustomStatements"]})
     if isinstance(value, str):
-        try:
-            value = json.loads(value)
+        try:  # a key twice: which value API Gateway keeps is not documented
+            value = loads_policy_text(value)
         except ValueError:
             return True
     if not isinstance(value, Mapping):
@@ -54,3 +66,23 @@ def may_allow(value: Any, *, sam: bool = False) -> bool:
     raw = value.get("Statement")
     statements = raw if isinstance(raw, list) else [raw]
     return not all(isinstance(s, Mapping) and s.get("Effect") == "Deny" for s in statements)
+
+
+def definition_may_allow(body: Any) -> bool | None:
+    """Whether an inline OpenAPI definition (a mapping, or JSON text) carries a resource
+    policy that may allow: ``None`` when it has none; ``True`` when it is not read (an
+    intrinsic, YAML or other text, a key twice) and so may carry one."""
+    if body is None or body == "":
+        return None
+    if isinstance(body, str):
+        try:
+            body = loads_policy_text(body)
+        except ValueError:
+            return True
+    if not isinstance(body, Mapping):
+        return True
+    if any(str(k) == "Ref" or str(k).startswith("Fn::") for k in body):
+        return True  # an intrinsic (Fn::Transform AWS::Include, Fn::If...) yields it
+    if OPENAPI_POLICY not in body:
+        return None
+    return may_allow(body[OPENAPI_POLICY])

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
-from ._api import CFN_API_POLICY, COGNITO_CLIENT, may_allow
+from ._api import CFN_API_BODY, CFN_API_POLICY, COGNITO_CLIENT, definition_may_allow, may_allow
 from ._arns import queue_arn, s3_scope_arn
 from ._globals import SamGlobals
 from ._invoke import FUNCTION_TYPES, cfn_function, cfn_permission
@@ -101,12 +101,16 @@ def read_cloudformation(
             _claim_writer(out, resolver, str(logical_id), resource, line)
         if kind in CFN_API_POLICY:
             _api_policy(out, str(logical_id), kind, resource, line, template.get("Globals"))
+        if kind == "AWS::Serverless::Function":
+            _event_api_policies(out, str(logical_id), resource, line, template.get("Globals"))
         if kind in _NAMED:
             _created(out, resolver, str(logical_id), kind, line)
         if kind == "AWS::S3::Bucket":
             _bucket_acl(out, resolver, str(logical_id), resource, line)
         if kind in _COPIES:
             _copies(out, resolver, str(logical_id), kind, resource, line)
+        if kind == "AWS::DynamoDB::GlobalTable":
+            _replica_copies(out, resolver, str(logical_id), resource, line)
         if kind == "AWS::S3::AccessGrantsLocation":
             _access_grants_location(out, resolver, str(logical_id), resource, line)
         if kind in FUNCTION_TYPES:
@@ -462,6 +466,46 @@ def _copies(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
         _grant(out, str(arn), what, logical_id, at)
 
 
+def _replica_copies(out: IacTemplate, resolver: Resolver, logical_id: str,
+                    resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """``AWS::DynamoDB::GlobalTable``: a replica in another region than the stack's
+    holds every item (DynamoDB replicates each write to every replica: a table outside
+    the model's ARN), and a replica's ``KinesisStreamSpecification`` streams its item
+    changes to a stream. A replica list or region not resolved may be either."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    replicas = props.get("Replicas")
+    at = props.key_lines.get("Replicas", line) if isinstance(props, Node) else line
+    try:
+        here = resolver.resolve({"Ref": "AWS::Region"}, at)
+        head = resolver.resolve(
+            {"Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}"}, at
+        )
+        name = resolver.resolve(props["TableName"], at) if "TableName" in props else None
+    except TemplateError:
+        here, head, name = None, None, None
+    if name is None:  # CloudFormation names it: no model table's
+        name = opaque(f"name of {logical_id}")
+    arn = f"{head}:table/{name}" if isinstance(head, str) and isinstance(name, str) else (
+        opaque(f"ARN of {logical_id}"))  # fmt: skip
+    try:
+        listed = resolver.resolve(replicas, at) if replicas is not None else []
+    except TemplateError:
+        here, listed = None, None
+    if not isinstance(listed, list):
+        _grant(out, arn, "replicas not read (a replica in another region, or a Kinesis "
+               "stream destination, copies its items)", logical_id, at)  # fmt: skip
+        return
+    for replica in listed:
+        region = replica.get("Region") if isinstance(replica, Mapping) else None
+        if not isinstance(region, str) or has_opaque(region) or region != here:
+            _grant(out, arn, "replica in another region (its items copied to another "
+                   "table)", logical_id, at)  # fmt: skip
+        if isinstance(replica, Mapping) and replica.get("KinesisStreamSpecification"):
+            _grant(out, arn, "Kinesis stream destination of a replica (its items copied "
+                   "to a stream)", logical_id, at)  # fmt: skip
+
+
 _PIPE = "AWS::Pipes::Pipe"
 PIPE_WHAT = "EventBridge pipe (its records copied to the pipe's target)"
 
@@ -531,6 +575,68 @@ def _api_policy(
         if value is not None:
             allows = may_allow(value, sam=sam)
             out.api_policies.append((logical_id, where, line_of(value, line), allows))
+    inline, elsewhere = CFN_API_BODY[kind]
+    api = sam_globals.get("Api") if isinstance(sam_globals, Mapping) else None
+    sources = [(f"Properties.{inline}", props.get(inline)), (f"Properties.{elsewhere}", None)]
+    if kind == "AWS::Serverless::Api" and isinstance(api, Mapping):
+        sources += [(f"Globals.Api.{inline}", api.get(inline)), (f"Globals.Api.{elsewhere}", None)]
+    for where, body in sources:
+        given = props if where.startswith("Properties.") else api
+        key = where.rsplit(".", 1)[1]
+        if body is None and key == elsewhere and isinstance(given, Mapping) and key in given:
+            # a definition the lint does not read may carry x-amazon-apigateway-policy
+            at = line_of(given[key], line)
+            out.api_policies.append((logical_id, f"{where} (not read)", at, True))
+            continue
+        carried = definition_may_allow(body)
+        if carried is not None:
+            at = line_of(body, line)
+            out.api_policies.append(
+                (logical_id, f"{where}.x-amazon-apigateway-policy", at, carried)
+            )
+
+
+def _event_api_policies(
+    out: IacTemplate, logical_id: str, resource: Mapping[str, Any], line: int, sam_globals: Any
+) -> None:
+    """A SAM function's ``Api`` events: an event's ``Auth.ResourcePolicy`` is written
+    into its API's resource policy, and an event without ``RestApiId`` makes SAM's
+    implicit API (``ServerlessRestApi``), which takes ``Globals.Api`` (its
+    ``Auth.ResourcePolicy``, ``DefinitionBody``/``DefinitionUri`` are not on any
+    ``AWS::Serverless::Api`` of the template). SAM writes either into the API's
+    ``x-amazon-apigateway-policy`` (aws-sam-translator)."""
+    props = resource.get("Properties")
+    events = props.get("Events") if isinstance(props, Mapping) else None
+    if not isinstance(events, Mapping):
+        return
+    implicit = False
+    for name, event in events.items():
+        if not isinstance(event, Mapping) or event.get("Type") != "Api":
+            continue
+        spec = event.get("Properties")
+        spec = spec if isinstance(spec, Mapping) else {}
+        implicit = implicit or "RestApiId" not in spec
+        auth = spec.get("Auth")
+        policy = auth.get("ResourcePolicy") if isinstance(auth, Mapping) else None
+        if policy is not None:
+            where = f"Events.{name}.Auth.ResourcePolicy"
+            at = line_of(policy, line)
+            out.api_policies.append((logical_id, where, at, may_allow(policy, sam=True)))
+    api = sam_globals.get("Api") if isinstance(sam_globals, Mapping) and implicit else None
+    if not isinstance(api, Mapping):
+        return
+    owner = f"ServerlessRestApi (implicit API of {logical_id})"
+    auth = api.get("Auth")
+    shared = auth.get("ResourcePolicy") if isinstance(auth, Mapping) else None
+    if shared is not None:
+        at = line_of(shared, line)
+        out.api_policies.append((owner, "Globals.Api.Auth.ResourcePolicy", at,
+                                 may_allow(shared, sam=True)))  # fmt: skip
+    allows = definition_may_allow(api.get("DefinitionBody"))
+    if "DefinitionUri" in api:
+        allows = True
+    if allows is not None:
+        out.api_policies.append((owner, "Globals.Api definition", line, allows))
 
 
 def _claim_writer(

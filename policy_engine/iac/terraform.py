@@ -17,7 +17,7 @@ from dataclasses import replace
 from fnmatch import fnmatchcase
 from typing import Any
 
-from ._api import TF_API_POLICY, TF_COGNITO_CLIENT, may_allow
+from ._api import TF_API_POLICY, TF_COGNITO_CLIENT, definition_may_allow, may_allow
 from ._arns import queue_arn, s3_scope_arn
 from ._invoke import function_name
 from ._nodes import Node, line_of, loads_policy_text
@@ -163,11 +163,7 @@ def _config_references(plan: Mapping[str, Any]) -> dict[str, dict[str, list[str]
             for key, expression in r["expressions"].items():
                 refs = expression.get("references") if isinstance(expression, Mapping) else None
                 if isinstance(refs, list):
-                    fields[str(key)] = [
-                        prefix + ".".join(_strip_keys(str(ref)).split(".")[:2])
-                        for ref in refs
-                        if str(ref).startswith("aws_")
-                    ]
+                    fields[str(key)] = _referred(refs, module, prefix)
             out[prefix + str(r.get("address"))] = fields
         for name, call in (module.get("module_calls") or {}).items():
             if isinstance(call, Mapping):
@@ -177,6 +173,30 @@ def _config_references(plan: Mapping[str, Any]) -> dict[str, dict[str, list[str]
     if isinstance(config, Mapping):
         walk(config.get("root_module"), "")
     return out
+
+
+def _referred(refs: list[Any], module: Mapping[str, Any], prefix: str, depth: int = 0) -> list[str]:
+    """The resource addresses an expression's ``references`` name: ``aws_x.y`` (and
+    ``aws_x.y.attr``) in this module, and through a module's output
+    (``module.m.out``) the resources that output's expression refers to in ``m``,
+    so a value known only after apply that comes out of a module is still followed."""
+    out: list[str] = []
+    calls = module.get("module_calls")
+    calls = calls if isinstance(calls, Mapping) else {}
+    for ref in refs:
+        parts = _strip_keys(str(ref)).split(".")
+        if parts[0].startswith("aws_") and len(parts) >= 2:
+            out.append(prefix + ".".join(parts[:2]))
+        elif parts[0] == "module" and len(parts) >= 3 and depth < 8:
+            call = calls.get(parts[1])
+            inner = call.get("module") if isinstance(call, Mapping) else None
+            outputs = inner.get("outputs") if isinstance(inner, Mapping) else None
+            output = outputs.get(parts[2]) if isinstance(outputs, Mapping) else None
+            expression = output.get("expression") if isinstance(output, Mapping) else None
+            nested = expression.get("references") if isinstance(expression, Mapping) else None
+            if isinstance(inner, Mapping) and isinstance(nested, list):
+                out.extend(_referred(nested, inner, f"{prefix}module.{parts[1]}.", depth + 1))
+    return list(dict.fromkeys(out))
 
 
 def _strip_keys(address: str) -> str:
@@ -245,6 +265,15 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
                 out.api_policies.append((address, key, line, True))
             elif raw:
                 out.api_policies.append((address, key, line, may_allow(raw)))
+        if kind == "aws_api_gateway_rest_api":  # an OpenAPI body's x-amazon-apigateway-policy
+            if _unknown_field(unknown, "body"):
+                out.api_policies.append((address, "body", line, True))
+            else:
+                allows = definition_may_allow(values.get("body"))
+                if allows is not None:
+                    out.api_policies.append(
+                        (address, "body.x-amazon-apigateway-policy", line, allows)
+                    )
         for key, policy_kind in _FIELDS.get(kind, ()):
             before = len(out.policies)
             _one(out, address, kind, values, unknown, key, policy_kind, line, key)
@@ -277,6 +306,10 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             _other_grant(out, address, "aws_s3_bucket_logging", values, unknown, line)
         if kind in _GRANTS:
             _other_grant(out, address, kind, values, unknown, line)
+        if kind == "aws_dynamodb_table" and (
+            values.get("replica") or _unknown_field(unknown, "replica")
+        ):  # a replica is in another region: every item copied there
+            _other_grant(out, address, "aws_dynamodb_table_replica", values, unknown, line)
         if kind == "aws_sqs_queue":
             _queue_redrive(out, address, values, unknown, line)
         if kind in ("aws_lambda_function", "aws_lambda_permission"):
@@ -433,6 +466,10 @@ _GRANTS = {
     "aws_pipes_pipe": ("source", "EventBridge pipe (its records copied to the pipe's target)"),
     "aws_sqs_queue_redrive_policy": (
         "queue_url", "redrive policy (its messages moved to a dead-letter queue)"),
+    # a global table's replica in another region (aws_dynamodb_table_replica, or the
+    # table's own replica blocks): every item copied to a table outside the model's ARN
+    "aws_dynamodb_table_replica": (
+        "global_table_arn", "replica in another region (its items copied to another table)"),
 }  # fmt: skip
 
 
@@ -447,7 +484,12 @@ def _other_grant(out: IacTemplate, address: str, kind: str, values: Mapping[str,
         else:  # a key ID; an alias or an unknown value is any key
             key = value if value and "/" not in value else opaque("key")
             arn = f"arn:{PARTITION}:kms:{opaque('region')}:{opaque('account')}:key/{key}"
-    elif kind == "aws_dynamodb_kinesis_streaming_destination":
+    elif kind == "aws_dynamodb_table_replica" and "global_table_arn" not in values:
+        # the table's own replica blocks: the table by its name
+        named = _known(values, unknown, "name")
+        table = named[0] if named else opaque("table")
+        arn = f"arn:{PARTITION}:dynamodb:{opaque('region')}:{opaque('account')}:table/{table}"
+    elif kind in ("aws_dynamodb_kinesis_streaming_destination", "aws_dynamodb_table_replica"):
         table = value.rsplit("/", 1)[-1] if value else opaque("table")
         arn = f"arn:{PARTITION}:dynamodb:{opaque('region')}:{opaque('account')}:table/{table}"
     elif kind == "aws_s3control_access_grants_location":

@@ -50,7 +50,10 @@ EXTRA_RULES = {
         "isolation unknown: outside what the proof supports (with `--catalog` "
         "also: access the proof does not read on a model resource, an invoke "
         "permission that lets another caller than the catalogue's API invoke "
-        "the credential vendor's function)",
+        "the credential vendor's function, an API resource policy that may allow: "
+        "`Policy`, SAM `Auth.ResourcePolicy` of an API, a function's `Api` event or "
+        "`Globals`, an OpenAPI definition's `x-amazon-apigateway-policy` or one not "
+        "read)",
     ),
 }
 

@@ -331,9 +331,17 @@ def check_deployment_report(
     for name, found in attached.items():
         statements: list[Any] = []
         refs = []
+        replaced = _replaced(name, [p for p, *_ in found], ident)
+        # several policies of which AWS keeps the last written (a target the same, or
+        # not resolved and so maybe the same): the Denies of one may not be deployed
+        contested = bool(replaced) or (
+            len({p.label for p, *_ in found}) > 1
+            and any(not t or "*" in ident(t) for p, *_ in found for t in p.targets)
+        )
         for p, widened, lines in found:
             old = widened.document.get("Version") != "2012-10-17"
-            fenceless = (p.file, p.owner) in undecided
+            # under an undecided condition, or contested: its Denies may not be deployed
+            fenceless = contested or (p.file, p.owner) in undecided
             for i, st in enumerate(_statements(widened.document)):
                 if fenceless and st.get("Effect") == "Deny":
                     continue  # may not be deployed: it fences nothing in the proof
@@ -341,7 +349,7 @@ def check_deployment_report(
                 refs.append((p, i, lines))
         deployed_resources[name] = {"Version": "2012-10-17", "Statement": statements}
         resource_refs[name] = refs
-        out.extend(_replaced(name, [p for p, *_ in found]))
+        out.extend(replaced)
         # A model resource the catalogue gives no resource policy: every deployed
         # statement is one the catalogue lacks.
         expected = catalogue_resources.get(name, {"Version": "2012-10-17", "Statement": []})
@@ -1129,17 +1137,20 @@ def _literal_variables(value: Any) -> Any:
     return value
 
 
-def _replaced(name: str, found: Sequence[ExtractedPolicy]) -> list[Finding]:
+def _replaced(name: str, found: Sequence[ExtractedPolicy], ident: Any) -> list[Finding]:
     """Two resource policies of the templates set the policy of one resource (the same
     resolved ARN): AWS keeps one, the last written, so neither is what is deployed
-    for sure; their union, which drift and the proof read, may be no deployed policy."""
+    for sure; their union, which drift reads, may be no deployed policy. The deployed
+    proof reads the Allows of all and the Denies of none (one policy's Deny does not
+    fence the other's Allows when the other is the one kept)."""
     out: list[Finding] = []
     seen: dict[str, ExtractedPolicy] = {}
     for p in found:
         for target in p.targets:
-            if not target or has_opaque(target):
+            # a plan's unspelt partition is the catalogue's (the same bucket by either)
+            if not target or "*" in ident(target):
                 continue
-            other = seen.setdefault(target, p)
+            other = seen.setdefault(ident(target), p)
             if other is not p and other.label != p.label:
                 out.append(
                     Finding(

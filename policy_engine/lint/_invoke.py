@@ -81,7 +81,9 @@ def vendor_invokes(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[F
             if p.function is not None and p.function in own:
                 candidates = [own[p.function]]
             elif has_opaque(p.function_name):
-                candidates = []
+                # a name known only once deployed: a function of this template when it
+                # is that function's (``!Sub "${Fn}"``, ``!Join``, an ARN around it)
+                candidates = [f for f in t.functions if f.name == p.function_name]
             else:
                 candidates = [f for f in everywhere if f.name == p.function_name]
             verdicts = {_vendor(f, vendors) for f in candidates}

@@ -126,8 +126,9 @@ IAC_RULES = {
     "PE114": ("warning", "a policy document in a resource policy-engine does not read: not linted"),
     "PE115": ("warning", "access granted, data copied or resources deployed outside what the lint "
                          "reads (an S3 ACL, a KMS or S3 Access Grant, replication, S3 event "
-                         "notifications and access logs, an SQS redrive, an EventBridge pipe, "
-                         "a SAM connector, a nested stack, a macro, an invoke permission on a "
+                         "notifications and access logs, an SQS redrive, a DynamoDB replica "
+                         "or stream destination, an EventBridge pipe, a SAM connector, a "
+                         "nested stack, a macro, an invoke permission on a "
                          "function that may be the credential vendor's); PE091 on the model"),
     "PE120": ("error", "drift: a catalogue role statement missing from the deployed tier role"),
     "PE121": ("error", "drift: the deployed role has a statement or policy not in the catalogue"),
