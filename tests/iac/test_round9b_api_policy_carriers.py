@@ -19,15 +19,8 @@ from typing import Any
 
 import pytest
 
-from .test_api_resource_policy import (
-    ALLOW_ALL,
-    DENY_OFFICE,
-    _api_findings,
-    _basic,
-    _lint,
-    _plan,
-    _with,
-)
+from ._lint_helpers import deployed_status, lint_json, one_resource_plan
+from .test_api_resource_policy import ALLOW_ALL, DENY_OFFICE, _api_findings, _with
 
 
 def _openapi(*statements: dict[str, Any]) -> dict[str, Any]:
@@ -86,42 +79,42 @@ _FUNCTION = {
     ],
 )
 def test_openapi_policy_is_pe091(tmp_path: Path, resource: dict[str, Any], sam: bool) -> None:
-    doc = _lint(tmp_path, _with(resource, sam=sam))
+    doc = lint_json(tmp_path, _with(resource, sam=sam))
     found = _api_findings(doc)
     assert found
     assert found[0]["severity"] == "error"
-    assert _basic(doc) == "unknown"
+    assert deployed_status(doc) == "unknown"
 
 
 def test_openapi_deny_only_or_no_policy_is_proved(tmp_path: Path) -> None:
     for body in (_openapi(DENY_OFFICE), {"openapi": "3.0.1", "paths": {}}):
         rest = {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Body": body}}
-        doc = _lint(tmp_path, _with(rest))
+        doc = lint_json(tmp_path, _with(rest))
         assert _api_findings(doc) == []
-        assert _basic(doc) == "proved"
+        assert deployed_status(doc) == "proved"
 
 
 def test_implicit_api_globals_resource_policy(tmp_path: Path) -> None:
     template = _with(json.loads(json.dumps(_FUNCTION)), sam=True)
     template["Globals"] = {"Api": {"Auth": {"ResourcePolicy": {"CustomStatements": [ALLOW_ALL]}}}}
-    doc = _lint(tmp_path, template)
+    doc = lint_json(tmp_path, template)
     found = _api_findings(doc)
     assert found
     assert "ServerlessRestApi" in found[0]["message"]
-    assert _basic(doc) == "unknown"
+    assert deployed_status(doc) == "unknown"
 
 
 def test_function_event_resource_policy(tmp_path: Path) -> None:
     function = json.loads(json.dumps(_FUNCTION))
     event = function["Properties"]["Events"]["Get"]["Properties"]
     event["Auth"] = {"ResourcePolicy": {"CustomStatements": [ALLOW_ALL]}}
-    doc = _lint(tmp_path, _with(function, sam=True))
+    doc = lint_json(tmp_path, _with(function, sam=True))
     assert _api_findings(doc)
-    assert _basic(doc) == "unknown"
+    assert deployed_status(doc) == "unknown"
     event["Auth"] = {"ResourcePolicy": {"CustomStatements": [DENY_OFFICE]}}
-    doc = _lint(tmp_path, _with(function, sam=True))
+    doc = lint_json(tmp_path, _with(function, sam=True))
     assert _api_findings(doc) == []
-    assert _basic(doc) == "proved"
+    assert deployed_status(doc) == "proved"
 
 
 def test_duplicate_effect_in_policy_text(tmp_path: Path) -> None:
@@ -130,9 +123,9 @@ def test_duplicate_effect_in_policy_text(tmp_path: Path) -> None:
         '"Action": "execute-api:Invoke", "Resource": "execute-api:/*", "Effect": "Deny"}]}'
     )
     rest = {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "x", "Policy": text}}
-    doc = _lint(tmp_path, _with(rest))
+    doc = lint_json(tmp_path, _with(rest))
     assert _api_findings(doc)
-    assert _basic(doc) == "unknown"
+    assert deployed_status(doc) == "unknown"
 
 
 @pytest.mark.parametrize(
@@ -149,5 +142,7 @@ def test_duplicate_effect_in_policy_text(tmp_path: Path) -> None:
 def test_terraform_body_policy(
     tmp_path: Path, after: dict[str, Any], unknown: dict[str, Any], expected: bool
 ) -> None:
-    doc = _lint(tmp_path, _plan("aws_api_gateway_rest_api", after, unknown), "plan.json")
+    doc = lint_json(
+        tmp_path, one_resource_plan("aws_api_gateway_rest_api", after, unknown), "plan.json"
+    )
     assert bool(_api_findings(doc)) is expected
