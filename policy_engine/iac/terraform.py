@@ -211,10 +211,8 @@ def _unknown_field(unknown: Any, key: str) -> bool:
 
 def _known(values: Mapping[str, Any], unknown: Any, key: str) -> list[str] | None:
     """A string or list-of-strings field, or ``None`` when it is known only after apply."""
-    if isinstance(unknown, Mapping) and unknown.get(key) not in (None, False):
-        flags = unknown.get(key)
-        if flags is True or (isinstance(flags, list) and any(flags)):
-            return None
+    if _unknown_field(unknown, key):
+        return None
     raw = values.get(key)
     if isinstance(raw, str):
         return [raw] if raw else None

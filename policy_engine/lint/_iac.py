@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from ..catalog import Catalog
 from ..evaluate import StatementRef
-from ..iac import ExtractedPolicy, IacTemplate, RoleInfo, Widened, shown, widen_policy
+from ..iac import ExtractedPolicy, IacTemplate, Problem, RoleInfo, Widened, shown, widen_policy
 from ..iac._resolve import PARTITION, has_opaque, names_stack, opaque, widen_text
 from ..model import policy_from_obj
 from ..schema import iter_schema_errors
@@ -382,7 +382,6 @@ def check_deployment_report(
                     resource=owner,
                 )
             )
-    outside = _outside_proof(catalog, templates, out)
     statuses: list[TierSummary] = []
     for tier_name, tier in catalog.tiers.items():
         found_roles = _find_roles(templates, tier.role_arn)
@@ -436,7 +435,7 @@ def check_deployment_report(
             )
             out.extend(role_findings)
             results.append(result)
-        worst: ProofStatus = "unknown" if tier_name in outside else "proved"
+        worst: ProofStatus = "proved"
         for bad in ("unknown", "violation"):
             if any(r.status == bad for r in results):
                 worst = "violation" if bad == "violation" else "unknown"
@@ -448,24 +447,29 @@ def check_deployment_report(
                 seconds=sum(r.seconds for r in results),
             )
         )
-    return out, tuple(statuses)
+    # The roles' proofs speak for the deployment only where no other isolation error
+    # of the run, nor a policy that could not be read, stands against them.
+    problems = [p for t in templates for p in t.problems]
+    return out, with_findings(statuses, [*out, *problems])
 
 
 def with_findings(
-    tiers: Sequence[TierSummary], findings: Sequence[Finding]
+    tiers: Sequence[TierSummary], findings: Sequence[Finding | Problem]
 ) -> tuple[TierSummary, ...]:
-    """The deployed proof's result per tier, made no better than the isolation
-    findings of the whole run say: a PE090 (violation) or PE091 (unknown) of a tier, or
-    of no tier (an access point, an unread grant, a copy of a model resource's data),
-    stands against a ``proved`` the role's own proof reached, so the summary never says
-    ``proved`` beside an isolation error."""
+    """The deployed proof's result per tier, made no better than the findings of the
+    whole run say: a PE090 (violation) or PE091 (unknown) of a tier, or of no tier (an
+    access point, an unread grant, a copy of a model resource's data, the vendor's trust
+    or invokers), or a policy that could not be read (PE110 error: unknown), stands
+    against a ``proved`` the role's own proof reached, so the summary never says
+    ``proved`` beside such an error."""
     rank = {"proved": 0, "not checked": 1, "unknown": 2, "violation": 3}
     worst: dict[str | None, ProofStatus] = {}
     for f in findings:
-        if f.rule in ("PE090", "PE091") and f.severity == "error":
+        if f.rule in ("PE090", "PE091", "PE110") and f.severity == "error":
             status: ProofStatus = "violation" if f.rule == "PE090" else "unknown"
-            if rank[status] > rank[worst.get(f.tier, "proved")]:
-                worst[f.tier] = status
+            tier = getattr(f, "tier", None)
+            if rank[status] > rank[worst.get(tier, "proved")]:
+                worst[tier] = status
     out = []
     for t in tiers:
         status = t.status
@@ -474,24 +478,6 @@ def with_findings(
                 status = found
         out.append(t if status == t.status else replace(t, status=status))
     return tuple(out)
-
-
-def _outside_proof(
-    catalog: Catalog, templates: Sequence[IacTemplate], found: Sequence[Finding]
-) -> frozenset[str]:
-    """The tiers whose deployed proof does not speak for the deployment: a PE090/PE091
-    found outside the tier roles' proof (a grant, a copy, an access point, the
-    vendor's trust or invokers: the tier it names, else every tier), or a policy of the
-    templates that could not be read (PE110 error: every tier). Their summary status
-    is at best ``unknown``, never ``proved`` beside such an error."""
-    every = frozenset(catalog.tiers)
-    out: set[str] = set()
-    for f in found:
-        if f.rule in ("PE090", "PE091"):
-            out.update({f.tier} if f.tier else every)
-    if any(p.rule == "PE110" and p.severity == "error" for t in templates for p in t.problems):
-        out.update(every)
-    return frozenset(out)
 
 
 def _writable_claims(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
