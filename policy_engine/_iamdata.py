@@ -483,6 +483,7 @@ def _all_known_services() -> frozenset[str]:
 
 
 @cache
+@cache
 def known_services() -> KnownNames:
     """Lower-case prefixes of every service with a known action (a set like
     :func:`known_actions`: ``in`` reads the snapshot's service list first)."""

@@ -31,6 +31,7 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import ClassVar
 
@@ -154,6 +155,38 @@ def overlaps(policy_resource: str, arn_format: str) -> bool:
     return whole.accepts_some_cached(whole.normalize(policy_resource))
 
 
+class Spelling:
+    """A tenant-independent spelling of policy patterns: every character outside
+    ``literals`` (and ``/:*?$``) becomes one stand-in, and each run of them is cut to
+    ``cap`` stand-ins. A pattern with a policy variable is kept as written."""
+
+    __slots__ = ("_long", "_one", "_stand_ins")
+
+    def __init__(self, literals: Iterable[str], cap: int) -> None:
+        others = "[^" + re.escape("".join(sorted(set(literals) | set("/:*?$")))) + "]"
+        self._long = re.compile(f"{others}{{{cap},}}") if cap > 1 else None
+        self._one = re.compile(others + ("+" if cap <= 1 else ""))
+        self._stand_ins = "\x01" * max(1, cap)
+
+    def __call__(self, policy_pattern: str) -> str:
+        if "${" in policy_pattern:
+            return policy_pattern
+        if self._long is not None:  # runs of ``cap`` or more: ``cap`` stand-ins
+            policy_pattern = self._long.sub(self._stand_ins, policy_pattern)
+        return self._one.sub("\x01", policy_pattern)
+
+
+def shared_spelling(arn_formats: Iterable[str]) -> Spelling:
+    """A spelling under which every one of ``arn_formats`` answers :func:`overlaps` as
+    it does for the pattern itself, so that one answer serves every tenant's copy of a
+    statement. It coarsens each format's own spelling (``_FormatAutomaton.normalize``):
+    the characters that none of the formats names are a subset of those each one does
+    not name, and the cap is no shorter than each one's."""
+    automata = [_FormatAutomaton.of(f, tail_only=False) for f in arn_formats]
+    literals: set[str] = set().union(*(a.literals for a in automata))
+    return Spelling(literals, max([1, *(a.cap for a in automata)]))
+
+
 class _FormatAutomaton:
     """A documented format as a bit-parallel automaton over its token positions: bit
     ``j`` set means "after reading a prefix, the format can be at token ``j``". A policy
@@ -171,11 +204,11 @@ class _FormatAutomaton:
         self.one = sum(1 << j for j, (_, rep) in enumerate(tokens) if rep == "1")
         self._accepts: dict[str, int] = {}
         self._memo: dict[str, bool] = {}
-        literals = {c for c, _ in tokens if len(c) == 1} | set("/:*?$")
+        self.literals = frozenset(c for c, _ in tokens if len(c) == 1)
         # Characters the format never names behave alike; runs of them longer than the
         # longest stretch of adjacent placeholders behave alike too.
-        self._others = re.compile("[^" + re.escape("".join(sorted(literals))) + "]+")
-        self._cap = max(1, _adjacent_placeholders(tokens))
+        self.cap = max(1, _adjacent_placeholders(tokens))
+        self.normalize = Spelling(self.literals, self.cap)
 
     @classmethod
     def of(cls, arn_format: str, *, tail_only: bool) -> _FormatAutomaton:
@@ -193,15 +226,6 @@ class _FormatAutomaton:
             tokens = _format_tokens(arn_format, tail_only=tail_only)
             found = cls._cache[key] = cls(tokens, head)
         return found
-
-    def normalize(self, policy_pattern: str) -> str:
-        """An equivalent, tenant-independent spelling of a policy pattern (so that
-        one answer serves every tenant's copy of a statement)."""
-        if "${" in policy_pattern:
-            return policy_pattern
-        if self._cap == 1:
-            return self._others.sub("\x01", policy_pattern)
-        return self._others.sub(lambda m: "\x01" * min(len(m.group()), self._cap), policy_pattern)
 
     def accepts_some_cached(self, policy_pattern: str) -> bool:
         found = self._memo.get(policy_pattern)

@@ -16,6 +16,7 @@ import sys
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .._glob import glob_match
 from ..model import Principal, Statement
@@ -67,6 +68,17 @@ class Patterns:
         if any(text.startswith(p) for p in self.prefixes):
             return True
         return any(glob_match(g, text) for g in self.globs)
+
+
+@lru_cache(maxsize=8192)
+def _lower(actions: tuple[str, ...]) -> tuple[str, ...]:
+    """An Action list in lower case (memoised: tenant-independent)."""
+    return tuple(a.lower() for a in actions)
+
+
+@lru_cache(maxsize=8192)
+def _action_patterns(actions: tuple[str, ...]) -> Patterns:
+    return Patterns.of(actions)
 
 
 def _prefix_range(keys: Sequence[str], head: str) -> range:
@@ -132,7 +144,7 @@ class _Group:
         by_resource = self.resources.candidates(resources)
         if by_resource is not None and own.issuperset(by_resource):
             return []
-        by_action = self.actions.candidates([x.lower() for x in actions])
+        by_action = self.actions.candidates(_lower(tuple(actions)))
         if by_action is None:
             found = set(range(len(self.rows))) if by_resource is None else set(by_resource)
         elif by_resource is None:
@@ -153,7 +165,7 @@ def implied(
     for i, s, path in statements:
         if s.action is not None and s.resource is not None:
             key = (s.effect, s.principal, s.not_principal)
-            actions = tuple(map(str.lower, s.action))
+            actions = _lower(s.action)
             rows.setdefault(key, []).append((i, bool(s.conditions), actions, s.resource, path))
     groups: dict[tuple[str, Principal | None, Principal | None], _Group] = {}
     for i, a, _ in statements:
@@ -172,7 +184,7 @@ def implied(
         ]
         if not found:
             continue
-        by_action = Patterns.of(map(str.lower, a.action))
+        by_action = _action_patterns(_lower(a.action))
         by_resource = Patterns.of(a.resource)
         for row in found:
             if all(map(by_action.matches, row[2])) and all(map(by_resource.matches, row[3])):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from itertools import chain
 
 from ..model import Statement
@@ -27,6 +28,12 @@ def _stmts(t: Target) -> tuple[tuple[int, Statement, str], ...]:
 
 def _actions(s: Statement) -> tuple[str, ...]:
     return s.action or ()
+
+
+@lru_cache(maxsize=8192)
+def _lowered(actions: tuple[str, ...]) -> frozenset[str]:
+    """An Action list in lower case (memoised: tenant-independent)."""
+    return frozenset(a.lower() for a in actions)
 
 
 def _label(i: int, s: Statement) -> str:
@@ -95,7 +102,7 @@ def pass_role_star(t: Target) -> Iterator[tuple[str, str]]:
     for _, s, path in _stmts(t):
         if not s.is_allow:
             continue
-        passes = any(a.lower() in ("iam:passrole", "iam:*", "iam:pass*") for a in _actions(s))
+        passes = not _lowered(_actions(s)).isdisjoint(("iam:passrole", "iam:*", "iam:pass*"))
         if passes and any(r == "*" or r.endswith(":role/*") for r in s.resource or ("*",)):
             yield "`iam:PassRole` on `*` lets the holder hand any role to a service", path
 
@@ -105,7 +112,7 @@ def escalation(t: Target) -> Iterator[tuple[str, str]]:
     for _, s, path in _stmts(t):
         if not s.is_allow:
             continue
-        acts = {a.lower() for a in _actions(s)}
+        acts = _lowered(_actions(s))
         bad = sorted(acts & _ESCALATION)
         if "sts:assumerole" in acts and "*" in (s.resource or ()):
             bad.append("sts:assumerole on *")
@@ -220,17 +227,9 @@ def misplaced_variable(t: Target) -> Iterator[tuple[str, str]]:
 
 @rule("PE060", "error", "unknown service prefix or action")
 def unknown_action(t: Target) -> Iterator[tuple[str, str]]:
-    from .._iamdata import known_actions, known_services
-
-    known = known_actions()
-    services = known_services()
     for _, s, path in _stmts(t):
-        for a in chain(_actions(s), s.not_action or ()):
-            lower = a.lower()
-            if lower in known or a == "*":
-                continue
-            service, _, name = lower.partition(":")
-            if service not in services:
+        for a, service in chain(_unknown(s.action or ()), _unknown(s.not_action or ())):
+            if service is not None:
                 from ._suggest import service_hint
 
                 hint = service_hint(a)
@@ -241,7 +240,7 @@ def unknown_action(t: Target) -> Iterator[tuple[str, str]]:
                     ),
                     path,
                 )
-            elif "*" not in name and "?" not in name:
+            else:
                 from ._suggest import action_hint
 
                 hint = action_hint(a)
@@ -249,6 +248,28 @@ def unknown_action(t: Target) -> Iterator[tuple[str, str]]:
                     (f"unknown action `{a}`" + (f"; did you mean `{hint}`?" if hint else "")),
                     path,
                 )
+
+
+@lru_cache(maxsize=8192)
+def _unknown(actions: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+    """The actions PE060 reports, in order, each with its unknown service prefix
+    (``None``: the service is known, the action is not). A pattern with a wildcard in
+    the action name is left alone (tenant-independent, so memoised per Action list)."""
+    from .._iamdata import known_actions, known_services
+
+    known = known_actions()
+    services = known_services()
+    out: list[tuple[str, str | None]] = []
+    for a in actions:
+        lower = a.lower()
+        if lower in known or a == "*":
+            continue
+        service, _, name = lower.partition(":")
+        if service not in services:
+            out.append((a, service))
+        elif "*" not in name and "?" not in name:
+            out.append((a, None))
+    return tuple(out)
 
 
 @rule("PE070", "warning", "redundant statement: another statement of the policy implies it")

@@ -3,12 +3,12 @@ action takes, which condition keys its requests carry, and what type each key is
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from .._iamdata import ActionInfo, iam_data, key_matches, key_shape
 from ..model import Condition
-from ._arns import overlaps
+from ._arns import overlaps, shared_spelling
 from ._model import Target, rule
 from ._rules import _stmts
 
@@ -34,46 +34,92 @@ def _family(base_operator: str) -> str | None:
 
 @rule("PE061", "error", "action and resource type do not match")
 def resource_type_mismatch(t: Target) -> Iterator[tuple[str, str]]:
-    data = iam_data()
     for _, s, path in _stmts(t):
-        resources = list(s.resource or ())
+        resources = s.resource or ()
         if not resources or "*" in resources or s.action is None or "*" in s.action:
             continue
-        per_action, formats = _action_formats(s.action)
+        plan = _TypePlan.of(s.action)
+        no_resource, no_action = plan.misses(resources)
+        for index in no_resource:  # unknown actions are PE060's finding
+            written = s.action[index]
+            yield _no_resource_message(written, iam_data().expand(written)), f"{path}.Resource"
+        for index in no_action:
+            yield (
+                f"resource `{resources[index]}` is not of a type any action of the statement "
+                f"takes (they take {_formats(set(plan.formats))})",
+                f"{path}.Resource",
+            )
+
+
+class _TypePlan:
+    """PE061 for one Action list: the ARN formats each action takes, and the answer
+    for each list of Resources memoised under a spelling every format answers alike
+    (:func:`shared_spelling`), so one answer serves every tenant's copy of a
+    statement."""
+
+    _MEMO_SIZE = 4096
+
+    def __init__(self, actions: tuple[str, ...]) -> None:
+        data = iam_data()
+        self.per_action = tuple(data.formats_of(a) for a in actions)  # None: unknown
+        self.formats = frozenset(arn for found in self.per_action if found for arn in found)
+        self._spell = shared_spelling(self.formats)
+        self._memo: dict[tuple[str, ...], tuple[tuple[int, ...], tuple[int, ...]]] = {}
+
+    @staticmethod
+    @lru_cache(maxsize=8192)
+    def of(actions: tuple[str, ...]) -> _TypePlan:
+        return _TypePlan(actions)
+
+    def misses(self, resources: Sequence[str]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The positions of the actions that take none of the resources, and of the
+        resources no action takes."""
+        key = tuple(map(self._spell, resources))
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) >= self._MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[key] = self._decide(key)
+        return found
+
+    def _decide(self, resources: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
         hit_formats: set[str] = set()
-        hit_resources: set[str] = set()
+        hit: list[bool] = []
         for r in resources:
-            for arn in formats:
-                if r in hit_resources and arn in hit_formats:
+            took = False
+            for arn in _candidate_formats(r, self.formats):
+                if took and arn in hit_formats:
                     continue  # this pair can add nothing
-                if _overlaps(r, arn):
+                if overlaps(r, arn):
                     hit_formats.add(arn)
-                    hit_resources.add(r)
-        for written, found in per_action:  # unknown actions (None) are PE060's finding
-            if found is not None and hit_formats.isdisjoint(found):
-                yield _no_resource_message(written, data.expand(written)), f"{path}.Resource"
-        if formats:
-            for r in resources:
-                if r not in hit_resources:
-                    yield (
-                        f"resource `{r}` is not of a type any action of the statement takes "
-                        f"(they take {_formats(set(formats))})",
-                        f"{path}.Resource",
-                    )
+                    took = True
+            hit.append(took)
+        no_resource = tuple(
+            i
+            for i, found in enumerate(self.per_action)
+            if found is not None and hit_formats.isdisjoint(found)
+        )
+        no_action = tuple(i for i, took in enumerate(hit) if not took) if self.formats else ()
+        return no_resource, no_action
 
 
-def _overlaps(resource: str, arn_format: str) -> bool:
-    """:func:`overlaps`, first ruling out a format whose first five fields (partition,
-    service, region, account) cannot match the resource's literal ones, an answer
-    memoised per (those fields, format): tenant-independent, so ``s3:*`` on a bucket
-    does not match every S3 format's fields again for each tenant."""
-    fields = resource.split(":", 5)
-    if len(fields) == 6:
-        head = resource[: len(resource) - len(fields[5])]
-        literal = "*" not in head and "?" not in head and "$" not in head
-        if literal and not _head_overlaps(head, arn_format):
-            return False
-    return overlaps(resource, arn_format)
+def _candidate_formats(resource: str, formats: frozenset[str]) -> Iterable[str]:
+    """The formats :func:`overlaps` may accept for ``resource``: when its first five
+    fields (partition, service, region, account) are literal, only the formats whose
+    own fields can match them, an answer memoised per (those fields, formats):
+    tenant-independent, so ``s3:*`` on a bucket does not match every S3 format's fields
+    again for each tenant."""
+    tail = resource.split(":", 5)
+    if len(tail) == 6:
+        head = resource[: len(resource) - len(tail[5])]
+        if "*" not in head and "?" not in head and "$" not in head:
+            return _head_formats(head, formats)
+    return formats
+
+
+@lru_cache(maxsize=8192)
+def _head_formats(head: str, formats: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(f for f in formats if _head_overlaps(head, f)))
 
 
 @lru_cache(maxsize=8192)
@@ -81,17 +127,6 @@ def _head_overlaps(head: str, arn_format: str) -> bool:
     """Whether some resource with these literal first five fields is of the format
     (its tail left open): ``False`` rules the format out for every such resource."""
     return overlaps(head + "*", arn_format)
-
-
-@lru_cache(maxsize=8192)
-def _action_formats(
-    actions: tuple[str, ...],
-) -> tuple[tuple[tuple[str, tuple[str, ...] | None], ...], frozenset[str]]:
-    """Each action with the ARN formats it takes (``None``: unknown), and all of them
-    (tenant-independent, so one answer serves every tenant's copy of a statement)."""
-    data = iam_data()
-    per_action = tuple((a, data.formats_of(a)) for a in actions)
-    return per_action, frozenset(arn for _, found in per_action if found for arn in found)
 
 
 def _no_resource_message(written: str, infos: Sequence[ActionInfo]) -> str:
