@@ -129,6 +129,11 @@ class _Side:
         return out
 
 
+#: Groups of at most this many statements are matched pair by pair (building the
+#: index costs more than it saves).
+_PAIRWISE = 4
+
+
 class _Group:
     def __init__(self, rows: list[_Row]) -> None:
         self.rows = rows
@@ -172,16 +177,17 @@ def implied(
         if a.conditions or a.action is None or a.resource is None:
             continue
         key = (a.effect, a.principal, a.not_principal)
-        if len(rows[key]) < 2:
+        shared = rows[key]
+        if len(shared) < 2:
             continue  # nothing else shares its effect and principals
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = _Group(rows[key])
-        found = [
-            row
-            for row in map(group.rows.__getitem__, group.candidates(i, a.action, a.resource))
-            if row[0] > i or row[1]
-        ]
+        if len(shared) <= _PAIRWISE:
+            candidates: Iterable[_Row] = (row for row in shared if row[0] != i)
+        else:
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = _Group(shared)
+            candidates = map(group.rows.__getitem__, group.candidates(i, a.action, a.resource))
+        found = [row for row in candidates if row[0] > i or row[1]]
         if not found:
             continue
         by_action = _action_patterns(_lower(a.action))
