@@ -182,7 +182,10 @@ class Request:
     ) -> Request:
         # No more work than needed: the caller and the keys it carries are parsed once
         # per principal, and a context is normalised without a call per value.
-        caller, carried = _caller_of(principal, resource_account)
+        if resource_account is None:  # the common case, inline (as Evaluator.decide)
+            caller, carried = _CALLERS.get(principal) or _caller_info(principal)
+        else:
+            caller, carried = _caller_of(principal, resource_account)
         normalised: _Normalised
         if context is None:
             context = {}
