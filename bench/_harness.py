@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 BENCHMARKS: dict[str, Callable[[], list[Result]]] = {}
@@ -48,3 +48,26 @@ def median_us(func: Callable[[], object], *, batch: int = 200, batches: int = 25
             func()
         samples.append((time.perf_counter() - start) / batch * 1e6)
     return statistics.median(samples)
+
+
+def interleaved_us(
+    runs: Sequence[tuple[Callable[[], object], int]],
+    *,
+    batches: int = 15,
+    clock: Callable[[], float] = time.perf_counter,
+) -> list[float]:
+    """Median time of one call of each ``(func, batch)`` in microseconds, as
+    :func:`median_us`, with the functions' batches taken in turn (ours, the peer's,
+    ours...): a change in the machine's speed during the run touches each alike, so
+    their ratio holds."""
+    for func, batch in runs:  # warm-up
+        for _ in range(batch):
+            func()
+    samples: list[list[float]] = [[] for _ in runs]
+    for _ in range(batches):
+        for out, (func, batch) in zip(samples, runs, strict=True):
+            start = clock()
+            for _ in range(batch):
+                func()
+            out.append((clock() - start) / batch * 1e6)
+    return [statistics.median(s) for s in samples]

@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bench._harness import Result, benchmark, median_us
+from bench._harness import Result, benchmark, interleaved_us, median_us
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "cases" / "lint_corpus.json"
@@ -121,9 +121,10 @@ def _typical_texts(n: int) -> list[str]:
     return [text.replace("acme", f"tenant-{i:05d}") for i in range(n)]
 
 
-def _cold_us(func: Any, texts: list[Any], *, batch: int, batches: int) -> float:
-    feed = iter(texts)
-    return median_us(lambda: func(next(feed)), batch=batch, batches=batches)
+def _feed(func: Any, items: list[Any]) -> Any:
+    """A call of ``func`` on the next of ``items`` (each seen once)."""
+    feed = iter(items)
+    return lambda: func(next(feed))
 
 
 def _variants(name: str, n: int) -> list[str]:
@@ -191,28 +192,36 @@ def run() -> list[Result]:
     from policy_engine.lint import Target, lint_target, lint_text
     from policy_engine.model import policy_from_obj
 
-    texts = _typical_texts(2000)
-    ours = _cold_us(lambda t: lint_text(t, kind="identity"), texts, batch=50, batches=15)
+    texts = _typical_texts(3000)
     parsed = [
         Target(policy_from_obj(json.loads(t)), {}, "identity", "p.json", source_text=t)
-        for t in texts[1000:]
+        for t in texts[800:1600]
     ]
-    rules_only = _cold_us(lambda t: list(lint_target(t)), parsed, batch=50, batches=15)
     results = []
     try:
         from parliament import analyze_policy_string
     except ImportError:
         print("parliament is not installed (pip install -e .[bench]): no peer figures")
         analyze_policy_string = None
-    core = full = None
+    # each on its own policies, none seen before; batches in turn (see interleaved_us)
+    runs = [
+        (_feed(lambda t: lint_text(t, kind="identity"), texts[:800]), 50),
+        (_feed(lambda t: list(lint_target(t)), parsed), 50),
+    ]
     if analyze_policy_string is not None:
-        core = _cold_us(analyze_policy_string, texts, batch=20, batches=15)
-        full = _cold_us(
-            lambda t: analyze_policy_string(t, include_community_auditors=True),
-            texts[1000:],
-            batch=20,
-            batches=15,
+        runs.append((_feed(analyze_policy_string, texts[1600:2000]), 20))
+        runs.append(
+            (
+                _feed(
+                    lambda t: analyze_policy_string(t, include_community_auditors=True),
+                    texts[2000:2400],
+                ),
+                20,
+            )
         )
+    timed = interleaved_us(runs, batches=15)
+    ours, rules_only = timed[:2]
+    core, full = (timed[2], timed[3]) if len(timed) == 4 else (None, None)
     results.append(
         Result(
             "every rule, parsed typical 2-statement policy",
@@ -332,21 +341,6 @@ def _jobs() -> list[Result]:
     ]
 
 
-def _cpu_us(func: Any, items: list[Any], *, batch: int, batches: int) -> float:
-    """:func:`_cold_us` in CPU time (``time.process_time``): on a machine shared with
-    other work, wall time also counts the time other processes held the core."""
-    feed = iter(items)
-    for _ in range(batch):
-        func(next(feed))
-    samples = []
-    for _ in range(batches):
-        start = time.process_time()
-        for _ in range(batch):
-            func(next(feed))
-        samples.append((time.process_time() - start) / batch * 1e6)
-    return statistics.median(samples)
-
-
 def _both(
     name: str,
     ours: tuple[Any, list[Any], int],
@@ -355,19 +349,20 @@ def _both(
     peer_name: str,
 ) -> list[Result]:
     """Ours and the peer, each ``(func, items, batch)``, timed in wall time and in CPU
-    time (each clock on its own items, none seen before)."""
+    time (``time.process_time``: on a machine shared with other work, wall time also
+    counts the time other processes held the core), each clock on its own items, none
+    seen before, ours and the peer's batches in turn (:func:`interleaved_us`)."""
     out = []
-    for clock, timer in (("", _cold_us), (" (CPU time)", _cpu_us)):
-        func, items, batch = ours
-        half = len(items) // 2
-        mine = timer(func, items[:half] if not clock else items[half:], batch=batch, batches=15)
-        theirs = None
-        if peer is not None:
-            pfunc, pitems, pbatch = peer
-            phalf = len(pitems) // 2
-            chunk = pitems[:phalf] if not clock else pitems[phalf:]
-            theirs = timer(pfunc, chunk, batch=pbatch, batches=15)
-        out.append(Result(name + clock, mine, "us", target, peer_name, theirs))
+    for half, (clock, timer) in enumerate(
+        (("", time.perf_counter), (" (CPU time)", time.process_time))
+    ):
+        runs = []
+        for func, items, batch in (ours,) if peer is None else (ours, peer):
+            size = len(items) // 2
+            runs.append((_feed(func, items[size * half : size * (half + 1)]), batch))
+        timed = interleaved_us(runs, batches=15, clock=timer)
+        theirs = timed[1] if peer is not None else None
+        out.append(Result(name + clock, timed[0], "us", target, peer_name, theirs))
     return out
 
 
