@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench._harness import Result, benchmark, median_us
+from bench._harness import Result, benchmark, interleaved_us, median_us
 
 ROOT = Path(__file__).resolve().parents[1]
 ORACLE = ROOT / "tests" / "oracle"
@@ -139,6 +140,12 @@ def evaluate_bench() -> list[Result]:
     return results
 
 
+def _in_turn(runs: list[tuple[Callable[[], object], int]]) -> list[float]:
+    """Each run's median time of one call: ours and the peer's batches in turn
+    (:func:`interleaved_us`), so a drift in the machine's speed touches both."""
+    return interleaved_us(runs, batches=25)
+
+
 def _peer_line(name: str, ours: float, target: str, peer: float | None) -> Result:
     if peer is None:
         return Result(name, ours, "us", target)
@@ -194,11 +201,12 @@ def _never_seen(
             Request("s3:GetObject", f"{BUCKET}/acme-corp/{n}.pdf", {}, principal=SESSION)
         )
 
-    mix = median_us(run_mix, batch=100) / size
-    obj = median_us(run_object, batch=500)
-    parts = median_us(run_object_parts, batch=500)
-    nothing = median_us(run_nothing_cached, batch=500)
-    peer_mix = peer_obj = None
+    runs: list[tuple[Callable[[], object], int]] = [
+        (run_mix, 100),
+        (run_object, 500),
+        (run_object_parts, 500),
+        (run_nothing_cached, 500),
+    ]
     if sim_cid is not None:
         sim, cid = sim_cid
 
@@ -215,8 +223,10 @@ def _never_seen(
         def run_pmapper_object() -> None:
             decide("s3:GetObject", f"{BUCKET}/acme-corp/{next(counter)}.pdf", empty)
 
-        peer_mix = median_us(run_pmapper_mix, batch=10) / size
-        peer_obj = median_us(run_pmapper_object, batch=50)
+        runs += [(run_pmapper_mix, 10), (run_pmapper_object, 50)]
+    timed = _in_turn(runs)
+    mix, obj, parts, nothing = timed[0] / size, timed[1], timed[2], timed[3]
+    peer_mix, peer_obj = (timed[4] / size, timed[5]) if len(timed) > 4 else (None, None)
     return [
         _peer_line(
             f"decision, never-seen requests ({size} above, new object/secret or context)",
@@ -278,9 +288,7 @@ def _abac(sim_cid: tuple[Any, Any] | None) -> list[Result]:
         resource, context = request_parts()
         evaluator.decide("s3:GetObject", resource, context, SESSION)
 
-    ours = median_us(run_ours, batch=500)
-    parts = median_us(run_parts, batch=500)
-    peer = None
+    runs: list[tuple[Callable[[], object], int]] = [(run_ours, 500), (run_parts, 500)]
     if sim_cid is not None:
         sim, cid = sim_cid
 
@@ -290,7 +298,10 @@ def _abac(sim_cid: tuple[Any, Any] | None) -> list[Result]:
             if not sim.policy_has_matching_statement(doc, "Deny", "s3:GetObject", resource, keys):
                 sim.policy_has_matching_statement(doc, "Allow", "s3:GetObject", resource, keys)
 
-        peer = median_us(run_pmapper, batch=50)
+        runs.append((run_pmapper, 50))
+    timed = _in_turn(runs)
+    ours, parts = timed[:2]
+    peer = timed[2] if len(timed) > 2 else None
     return [
         _peer_line(
             f"decision, ABAC role policy `{name}` (tag variable), never-seen tenant and object",
@@ -389,19 +400,19 @@ def evaluate_shapes_bench() -> list[Result]:
         resource = f"{bucket}/teams/{team}/u{n}/a.txt"
         evaluator.evaluate(Request("s3:GetObject", resource, context, principal=session))
 
-    mix = median_us(run_mix, batch=100) / size
-    obj = median_us(run_object, batch=500)
-    parts = median_us(run_object_parts, batch=500)
-
     def run_abac_parts() -> None:
         n = next(counter)
         team = f"team{n % 97}"
         context = {"aws:PrincipalTag/Team": team, "aws:username": f"u{n}"}
         evaluator.decide("s3:GetObject", f"{bucket}/teams/{team}/u{n}/a.txt", context, session)
 
-    abac = median_us(run_abac, batch=500)
-    abac_parts = median_us(run_abac_parts, batch=500)
-    peer_mix = peer_obj = peer_abac = None
+    runs: list[tuple[Callable[[], object], int]] = [
+        (run_mix, 100),
+        (run_object, 500),
+        (run_object_parts, 500),
+        (run_abac, 500),
+        (run_abac_parts, 500),
+    ]
     try:
         sim, cid = _pmapper()
     except ImportError:
@@ -427,9 +438,12 @@ def evaluate_shapes_bench() -> list[Result]:
             keys = cid({"aws:PrincipalTag/Team": team, "aws:username": f"u{n}"})
             decide("s3:GetObject", f"{bucket}/teams/{team}/u{n}/a.txt", keys)
 
-        peer_mix = median_us(run_pmapper_mix, batch=10) / size
-        peer_obj = median_us(run_pmapper_object, batch=50)
-        peer_abac = median_us(run_pmapper_abac, batch=50)
+        runs += [(run_pmapper_mix, 10), (run_pmapper_object, 50), (run_pmapper_abac, 50)]
+    timed = _in_turn(runs)
+    mix, obj, parts, abac, abac_parts = timed[0] / size, *timed[1:5]
+    peer_mix = peer_obj = peer_abac = None
+    if len(timed) > 5:
+        peer_mix, peer_obj, peer_abac = timed[5] / size, timed[6], timed[7]
     return [
         _peer_line(
             f"other names: never-seen mix ({size} requests, 4-statement policy)",
