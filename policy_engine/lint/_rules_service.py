@@ -51,38 +51,43 @@ def resource_type_mismatch(t: Target) -> Iterator[tuple[str, str]]:
             )
 
 
+#: Bound of the memo of PE061's answers, shared by every Action list (emptied when full).
+TYPE_MEMO_SIZE = 16384
+
+
+_Misses = tuple[tuple[int, ...], tuple[int, ...]]
+
+
 class _TypePlan:
     """PE061 for one Action list: the ARN formats each action takes, and the answer
     for each list of Resources memoised under a spelling every format answers alike
     (:func:`shared_spelling`), so one answer serves every tenant's copy of a
     statement."""
 
-    _MEMO_SIZE = 4096
-
     def __init__(self, actions: tuple[str, ...]) -> None:
         data = iam_data()
         self.per_action = tuple(data.formats_of(a) for a in actions)  # None: unknown
         self.formats = frozenset(arn for found in self.per_action if found for arn in found)
         self._spell = shared_spelling(self.formats)
-        self._memo: dict[tuple[str, ...], tuple[tuple[int, ...], tuple[int, ...]]] = {}
 
     @staticmethod
-    @lru_cache(maxsize=8192)
+    @lru_cache(maxsize=2048)
     def of(actions: tuple[str, ...]) -> _TypePlan:
         return _TypePlan(actions)
 
-    def misses(self, resources: Sequence[str]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    def misses(self, resources: Sequence[str]) -> _Misses:
         """The positions of the actions that take none of the resources, and of the
         resources no action takes."""
-        key = tuple(map(self._spell, resources))
-        found = self._memo.get(key)
+        spelled = tuple(map(self._spell, resources))
+        memo = _MISSES
+        found = memo.get((self, spelled))
         if found is None:
-            if len(self._memo) >= self._MEMO_SIZE:
-                self._memo.clear()
-            found = self._memo[key] = self._decide(key)
+            if len(memo) >= TYPE_MEMO_SIZE:
+                memo.clear()
+            found = memo[self, spelled] = self._decide(spelled)
         return found
 
-    def _decide(self, resources: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    def _decide(self, resources: tuple[str, ...]) -> _Misses:
         hit_formats: set[str] = set()
         hit: list[bool] = []
         for r in resources:
@@ -115,6 +120,9 @@ def _candidate_formats(resource: str, formats: frozenset[str]) -> Iterable[str]:
         if "*" not in head and "?" not in head and "$" not in head:
             return _head_formats(head, formats)
     return formats
+
+
+_MISSES: dict[tuple[_TypePlan, tuple[str, ...]], _Misses] = {}
 
 
 @lru_cache(maxsize=8192)
