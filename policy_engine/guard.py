@@ -963,6 +963,14 @@ class Guard:
         session.events.register("before-sign", self._before_sign)
         # A `choose-signer` handler answers with a value (the stubs say None).
         session.events.register("choose-signer.s3", self._choose_signer)  # type: ignore[arg-type]
+        # After boto3's own handler, which adds the transfer methods: they keep to the
+        # classic manager, whose requests these hooks decide (the CRT's they never see)
+        session.events.register_last("creating-client-class.s3", self._guard_transfers)
+
+    def _guard_transfers(self, class_attributes: dict[str, Any], **_: Any) -> None:
+        from ._transfers import keep_transfers_guarded
+
+        keep_transfers_guarded(class_attributes, self._refused)
 
     def check(self, service: str, operation: str, params: Mapping[str, Any]) -> None:
         """Raise ``ClientError`` (``AccessDenied``) unless every IAM request is allowed.
