@@ -25,6 +25,7 @@ import io
 from typing import Any
 
 import boto3
+import boto3.s3.inject as inject
 import boto3.s3.transfer as transfer_module
 import pytest
 from boto3.s3.transfer import S3Transfer, TransferConfig
@@ -131,4 +132,5 @@ def test_twin_an_unguarded_session_keeps_boto3s_choice() -> None:
         region_name="eu-west-1", aws_access_key_id="AKIAX", aws_secret_access_key="x"
     ).client("s3")
     assert plain._get_credentials().access_key == "AKIAX"
-    assert plain.upload_file.__module__ == "boto3.s3.inject"
+    assert type(plain).upload_file is inject.upload_file
+    assert type(s3()).upload_file is not inject.upload_file  # the guarded client's
