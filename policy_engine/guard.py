@@ -51,7 +51,10 @@ resource model (:class:`policy_engine._partitions.TenantPartitions`): that check
 not depend on the policies, so a misconfigured session template does not widen what
 the guard lets through; an operation the guard has no mapping for is then refused in
 permissive mode too when the model partitions its service (it cannot be placed on a
-partition). Refusal messages escape every non-printable character.
+partition). A request that reaches signing without having been decided (botocore's
+database auth tokens) is such an unmapped operation too. A guarded S3 client's managed
+transfers keep to boto3's classic transfer manager, whose requests these hooks see
+(:mod:`policy_engine._transfers`). Refusal messages escape every non-printable character.
 
 What it cannot see: server-side effects (triggers, replication, what a stream or an
 S3 event later does), resource-based policies, SCPs, and keys the caller does not
