@@ -16,6 +16,7 @@ process did meanwhile (as a difference of the vendor-wide counters would be).
 from __future__ import annotations
 
 import logging
+import os
 from contextvars import ContextVar
 from typing import Any
 
@@ -30,6 +31,33 @@ current_stamp: ContextVar[dict[str, str] | None] = ContextVar("policy_engine_sta
 #: the invocation open in this context (``policy_engine.lambda_``'s bookkeeping), or
 #: ``None``: a scope opened inside another gives the outer one's stamp back when it closes
 current_invocation: ContextVar[Any] = ContextVar("policy_engine_invocation", default=None)
+
+
+_INVOCATION_VARS = (
+    current_logger,
+    current_metrics,
+    current_tally,
+    current_stamp,
+    current_invocation,
+)
+
+
+def _after_fork_in_child() -> None:
+    """In the child of a fork, the forking thread's context is no invocation's.
+
+    A fork copies the context variables of the thread that forked: made during an
+    invocation (a process pool started on first use and kept at module scope), the
+    child would go on stamping every record with that invocation's tenant, also
+    while it runs the work of later invocations, other tenants'. It cannot tell whose
+    work it runs, so it runs as no invocation: its records carry no tenant (a
+    ``StampFilter`` that was armed stays armed) and its metrics and tally go nowhere.
+    """
+    for var in _INVOCATION_VARS:
+        var.set(None)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def tally(name: str, amount: float) -> None:

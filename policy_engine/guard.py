@@ -51,7 +51,10 @@ resource model (:class:`policy_engine._partitions.TenantPartitions`): that check
 not depend on the policies, so a misconfigured session template does not widen what
 the guard lets through; an operation the guard has no mapping for is then refused in
 permissive mode too when the model partitions its service (it cannot be placed on a
-partition). Refusal messages escape every non-printable character.
+partition). A request that reaches signing without having been decided (botocore's
+database auth tokens) is such an unmapped operation too. A guarded S3 client's managed
+transfers keep to boto3's classic transfer manager, whose requests these hooks see
+(:mod:`policy_engine._transfers`). Refusal messages escape every non-printable character.
 
 What it cannot see: server-side effects (triggers, replication, what a stream or an
 S3 event later does), resource-based policies, SCPs, and keys the caller does not
@@ -963,6 +966,14 @@ class Guard:
         session.events.register("before-sign", self._before_sign)
         # A `choose-signer` handler answers with a value (the stubs say None).
         session.events.register("choose-signer.s3", self._choose_signer)  # type: ignore[arg-type]
+        # After boto3's own handler, which adds the transfer methods: they keep to the
+        # classic manager, whose requests these hooks decide (the CRT's they never see)
+        session.events.register_last("creating-client-class.s3", self._guard_transfers)
+
+    def _guard_transfers(self, class_attributes: dict[str, Any], **_: Any) -> None:
+        from ._transfers import keep_transfers_guarded
+
+        keep_transfers_guarded(class_attributes, self._refused)
 
     def check(self, service: str, operation: str, params: Mapping[str, Any]) -> None:
         """Raise ``ClientError`` (``AccessDenied``) unless every IAM request is allowed.
@@ -987,35 +998,8 @@ class Guard:
             if requests is None:
                 requests = _map(service, operation, params, scope, wire=wire)
         except UnmappedOperation as exc:
-            modelled = (
-                self.partitions.partitioned_services(sorted({service, *iam_names}))
-                if self.partitions is not None
-                else []
-            )
-            if modelled:
-                # No resource to check against the tenant's partitions: in permissive
-                # mode too, an unmapped operation of a service whose resources the
-                # model partitions may reach another tenant's (PartiQL on a pooled
-                # table, object ACLs and attributes, batch secret reads).
-                self._count(operation)
-                raise _denied(
-                    operation,
-                    f"operation `{exc}` is not mapped to IAM requests and the resource "
-                    f"model partitions `{modelled[0]}` resources by tenant: the guard cannot "
-                    f"tell whose partition it reaches; denied for tenant `{self.tenant}` "
-                    "in strict and permissive mode",
-                ) from None
-            if not self.strict:
-                (self.logger or log).warning(
-                    "policy-engine guard: unmapped operation %s allowed (permissive)", exc
-                )
-                return
-            self._count(operation)
-            raise _denied(
-                operation,
-                f"operation `{exc}` is not mapped to IAM requests; denied in strict mode "
-                f"for tenant `{self.tenant}`",
-            ) from None
+            self._unmapped(operation, str(exc), {service, *iam_names})
+            return
         except RefusedParameter as exc:
             raise self._refused(f"{service}:{operation}", exc) from None
         for action, resource, context in requests:
@@ -1051,6 +1035,41 @@ class Guard:
                         f"tenant `{self.tenant}` (tier `{self.tier}`) may not `{action}`: "
                         f"{outside}; refused whatever the policies allow",
                     )
+
+    def _unmapped(self, operation: str, what: str, names: set[str]) -> None:
+        """An operation the guard cannot map to IAM requests (``what``: how it is
+        named; ``names``: its service as botocore, IAM and its signing name call it):
+        refused in strict mode, and in permissive mode too when the resource model
+        partitions its service; otherwise let through with a warning."""
+        modelled = (
+            self.partitions.partitioned_services(sorted(names))
+            if self.partitions is not None
+            else []
+        )
+        if modelled:
+            # No resource to check against the tenant's partitions: in permissive
+            # mode too, an unmapped operation of a service whose resources the
+            # model partitions may reach another tenant's (PartiQL on a pooled
+            # table, object ACLs and attributes, batch secret reads).
+            self._count(operation)
+            raise _denied(
+                operation,
+                f"operation `{what}` is not mapped to IAM requests and the resource "
+                f"model partitions `{modelled[0]}` resources by tenant: the guard cannot "
+                f"tell whose partition it reaches; denied for tenant `{self.tenant}` "
+                "in strict and permissive mode",
+            ) from None
+        if not self.strict:
+            (self.logger or log).warning(
+                "policy-engine guard: unmapped operation %s allowed (permissive)", what
+            )
+            return
+        self._count(operation)
+        raise _denied(
+            operation,
+            f"operation `{what}` is not mapped to IAM requests; denied in strict mode "
+            f"for tenant `{self.tenant}`",
+        ) from None
 
     def _count(self, operation: str) -> None:
         """Count a refusal and tell ``on_refusal``."""
@@ -1195,8 +1214,8 @@ class Guard:
         if context.get(_DECIDED):
             return
         if pending is None:
-            if str(kw.get("event_name", "")).split(".")[1:2] == ["sqs"]:
-                raise self._refused(f"sqs:{operation_name}", "parameters not seen by the guard")
+            if frozen is None:  # signed without ever passing the guard's decision
+                self._unseen(signed_for, operation_name, kw.get("signing_name"))
             return
         service, operation, params = pending
         if service == "sqs":
@@ -1214,6 +1233,19 @@ class Guard:
         else:
             self._check(service, operation, params, self.scope, wire=True)
         context[_DECIDED] = True
+
+    def _unseen(self, service: str, operation: str, signing_name: Any) -> None:
+        """A request that reaches signing without having passed ``before-parameter-build``
+        (botocore builds some itself: ``rds.generate_db_auth_token``, DSQL's
+        ``generate_db_connect_auth_token``): nothing was decided. Of a service the
+        guard maps, refused in every mode; otherwise it is an unmapped operation."""
+        key = service.replace("-", "")
+        if key in _MAPPERS:
+            raise self._refused(f"{key}:{operation}", "parameters not seen by the guard")
+        names = {service, key}
+        if isinstance(signing_name, str) and signing_name:
+            names.add(signing_name)
+        self._unmapped(operation, f"{service}:{operation} (signed without parameters)", names)
 
 
 def _iam_names(model: Any) -> frozenset[str]:

@@ -715,4 +715,9 @@ def test_sqs_falls_back_to_signing_when_no_endpoint_event_came() -> None:
     unseen = SimpleNamespace(url=f"{endpoint}/", context={})
     with pytest.raises(ClientError, match="not seen by the guard"):
         guard._before_sign(unseen, "SendMessage", "eu-west-1", event_name="before-sign.sqs.X")
-    guard._before_sign(unseen, "GetObject", "eu-west-1", event_name="before-sign.s3.GetObject")
+    # round 10: any request signed unseen is refused (a service the guard maps: in
+    # every mode; another: as an unmapped operation)
+    with pytest.raises(ClientError, match="not seen by the guard"):
+        guard._before_sign(unseen, "GetObject", "eu-west-1", event_name="before-sign.s3.GetObject")
+    with pytest.raises(ClientError, match="not mapped"):
+        guard._before_sign(unseen, "connect", "eu-west-1", event_name="before-sign.rds.connect")
