@@ -1,0 +1,161 @@
+"""Attack review 10 of the isolation proof (branch h10-proof).
+
+01. A partition on a resource tag (``aws:ResourceTag/KEY``, ``SERVICE:ResourceTag/KEY``)
+    was taken at its word whatever the resource's ``arn``: a pooled table
+    (``table/orders``, one ARN) "partitioned" by ``aws:ResourceTag/TenantId`` proved
+    with a grant conditioned on the tenant's tag value. A resource has one value per
+    tag key ("Each DynamoDB table can only have up to one tag with the same key":
+    DynamoDB API reference, Tag; the condition compares "the key-value pair attached
+    to a DynamoDB table": DynamoDB Developer Guide, "Using ABAC with DynamoDB tables
+    and indexes"), so every request on the table carries the same value, and the one
+    tenant it names reads every tenant's items. The same holds for the objects of one
+    bucket (S3 reads ``aws:ResourceTag`` from the bucket's tags), the indexes of one
+    table, one KMS key, one queue, and an access point family (an access point's tags
+    say nothing of the keys it reaches). Such a partition is now ``unknown`` unless the
+    resource's ``arn`` ranges over whole tagged resources (``jobs-*``, ``secret:saas/*``).
+
+Each leaky test shows with the project's evaluator, independently of the checker, that
+the request is allowed; then that the tier is never ``proved``. Each has a sound twin
+the proof must still prove.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from _attack_helpers import QUEUE, REGION, allowed, check, doc, said, stmt
+
+from policy_engine._iamdata import iam_data
+from policy_engine.catalog import Partition, ResourceSpec, load_catalog
+from policy_engine.isolation import check_catalog
+from policy_engine.isolation._beyond import tags_whole_resources
+from policy_engine.isolation._shapes import resource_tag_key
+from policy_engine.render import TENANT_MARKER as T
+
+# -- 01: a resource-tag partition of one resource ---------------------------------------
+
+ACCT = "111122223333"
+TABLE = f"arn:aws:dynamodb:{REGION}:{ACCT}:table/orders"
+BY_TAG = Partition(condition_key="aws:ResourceTag/TenantId", value="{tenant}")
+OWN_TAG = {"StringEquals": {"aws:ResourceTag/TenantId": T}}
+
+
+def test_01_a_pooled_table_partitioned_by_its_tag_is_not_proved() -> None:
+    session = doc(stmt(["dynamodb:GetItem", "dynamodb:Query"], TABLE, OWN_TAG))
+    # the table is tagged TenantId=acme: every request on it carries `acme`, whatever
+    # item (globex's leading key) it reads
+    table_tag = {"aws:ResourceTag/TenantId": "acme", "dynamodb:LeadingKeys": ["globex"]}
+    assert allowed(session, "acme", "dynamodb:Query", TABLE, table_tag)
+    result = check(session, [ResourceSpec("orders", "dynamodb", TABLE, (BY_TAG,))])
+    assert result.status == "unknown", said(result)
+    assert "does not range over whole tagged resources" in said(result)
+
+
+@pytest.mark.parametrize(
+    ("service", "arn", "action", "key"),
+    [
+        # the objects of one bucket carry the bucket's tags
+        ("s3", "arn:aws:s3:::saas-docs/*", "s3:GetObject", "aws:ResourceTag/TenantId"),
+        # one shared key
+        ("kms", f"arn:aws:kms:{REGION}:{ACCT}:key/k1", "kms:Decrypt", "kms:ResourceTag/TenantId"),
+        # one pooled queue
+        ("sqs", QUEUE + "pooled", "sqs:ReceiveMessage", "aws:ResourceTag/TenantId"),
+        # the indexes of one table
+        ("dynamodb", TABLE + "/index/*", "dynamodb:Query", "aws:ResourceTag/TenantId"),
+        # an access point per tenant: its tags say nothing of the keys it reaches
+        (
+            "s3",
+            f"arn:aws:s3:{REGION}:{ACCT}:accesspoint/ap-*",
+            "s3:GetObject",
+            "aws:ResourceTag/TenantId",
+        ),
+        # a wildcard in the region only: the same table name in every region
+        ("dynamodb", f"arn:aws:dynamodb:*:{ACCT}:table/orders", "dynamodb:GetItem", "aws:ResourceTag/T"),
+    ],
+)
+def test_01_variant_other_single_resources(service: str, arn: str, action: str, key: str) -> None:
+    model = ResourceSpec("pooled", service, arn, (Partition(condition_key=key, value="{tenant}"),))
+    session = doc(stmt(action, arn, {"StringEquals": {key: T}}))
+    result = check(session, [model])
+    assert result.status != "proved", said(result)
+
+
+@pytest.mark.parametrize(
+    ("service", "arn", "action", "key"),
+    [
+        ("sqs", QUEUE + "*", "sqs:ReceiveMessage", "aws:ResourceTag/TenantId"),
+        (
+            "secretsmanager",
+            f"arn:aws:secretsmanager:{REGION}:{ACCT}:secret:saas/*",
+            "secretsmanager:GetSecretValue",
+            "secretsmanager:ResourceTag/TenantId",
+        ),
+    ],
+)
+def test_01_twin_a_resource_per_tenant_tagged_with_it_is_proved(
+    service: str, arn: str, action: str, key: str
+) -> None:
+    model = ResourceSpec("silo", service, arn, (Partition(condition_key=key, value="{tenant}"),))
+    session = doc(stmt(action, arn, {"StringEquals": {key: T}}))
+    result = check(session, [model])
+    assert result.status == "proved", said(result)
+
+
+def test_01_twin_no_grant_names_the_tagged_table() -> None:
+    jobs = ResourceSpec("jobs", "sqs", QUEUE + "*", (Partition(arn=QUEUE + "{tenant}"),))
+    pooled = ResourceSpec("orders", "dynamodb", TABLE, (BY_TAG,))
+    result = check(doc(stmt("sqs:SendMessage", QUEUE + T)), [pooled, jobs])
+    assert result.status == "proved", said(result)
+
+
+@pytest.mark.parametrize(
+    ("service", "arn", "whole"),
+    [
+        ("dynamodb", TABLE, False),
+        ("dynamodb", TABLE + "-*", True),
+        ("dynamodb", TABLE + "-{tenant}", True),
+        ("dynamodb", TABLE + "/index/*", False),
+        ("dynamodb", f"arn:aws:dynamodb:*:{ACCT}:table/orders", False),
+        ("s3", "arn:aws:s3:::docs", False),
+        ("s3", "arn:aws:s3:::docs/*", False),
+        ("s3", "arn:aws:s3:::docs-*", True),
+        ("s3", f"arn:aws:s3:{REGION}:{ACCT}:accesspoint/ap-*", False),
+        ("kms", f"arn:aws:kms:{REGION}:{ACCT}:key/k1", False),
+        ("kms", f"arn:aws:kms:{REGION}:{ACCT}:key/*", True),
+        ("secretsmanager", f"arn:aws:secretsmanager:{REGION}:{ACCT}:secret:saas/*", True),
+        ("sqs", QUEUE + "*", True),
+    ],
+)
+def test_01_which_arns_range_over_whole_tagged_resources(
+    service: str, arn: str, whole: bool
+) -> None:
+    assert tags_whole_resources(arn, iam_data().resource_formats(service).values()) is whole
+
+
+def test_01_the_resource_tag_keys() -> None:
+    assert resource_tag_key("aws:ResourceTag/TenantId")
+    assert resource_tag_key("AWS:RESOURCETAG/tenantid")
+    assert resource_tag_key("secretsmanager:ResourceTag/TenantId")
+    assert not resource_tag_key("s3:ExistingObjectTag/TenantId")
+    assert not resource_tag_key("aws:RequestTag/TenantId")
+    assert not resource_tag_key("dynamodb:LeadingKeys")
+
+
+# -- the reproducers ----------------------------------------------------------------------
+
+FINDINGS = Path(__file__).parent.parent / "cases" / "attack10"
+FOLDERS = sorted(str(p.parent.relative_to(FINDINGS)) for p in FINDINGS.rglob("catalog.toml"))
+
+
+def test_the_reproducers_are_all_here() -> None:
+    assert len(FOLDERS) >= 1
+    tops = {f.split("/")[0] for f in FOLDERS}
+    assert tops == {p.name for p in FINDINGS.iterdir() if p.is_dir()}
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_no_reproducer_under_attack10_is_proved(folder: str) -> None:
+    results = check_catalog(load_catalog(FINDINGS / folder))
+    assert results, folder
+    assert any(r.status != "proved" for r in results.values()), folder
