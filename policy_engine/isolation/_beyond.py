@@ -440,9 +440,7 @@ class _Beyond(_Confirmation):
         with another tenant's value as reaching that tenant's data, while the key says
         nothing of whose data a request reaches. ``unknown``, naming the partition and
         the statement, never ``proved``."""
-        from .._iamdata import service_actions
-
-        from .._iamdata import iam_data
+        from .._iamdata import iam_data, service_actions
 
         out: list[Unknown] = []
         loose: list[tuple[ResourceSpec, Partition, str]] = []
@@ -478,6 +476,34 @@ class _Beyond(_Confirmation):
                         st.ref,
                     )
                 )
+        return out
+
+    def _role_spellings(self) -> list[Unknown]:
+        """Allow statements that reach the tier's sessions (session, role and resource
+        policies) with a condition on ``aws:PrincipalArn`` that is false for the
+        catalogue's spelling of the tier role but may hold for another (:meth:`_respelt`:
+        the role's name in another case, a path): ``aws:PrincipalArn`` holds the ARN as
+        IAM stores the role, which the catalogue does not fix. A grant to everyone
+        "but the tier role" written in another spelling reaches every tenant's data in
+        AWS; the statement is kept and the tier is ``unknown``, naming it."""
+        out: list[Unknown] = []
+        for st in self.stmts + self.resource_allows:
+            value = self._respelt(st)
+            if value is None:
+                continue
+            out.append(
+                Unknown(
+                    st.ref.policy,
+                    f"the condition on `aws:PrincipalArn` names `{value}`, which is false "
+                    f"for the tier role as the catalogue spells it (`{self.role_arn}`) but "
+                    "may hold for the role as IAM stores it (role names are unique "
+                    "without regard to case; a role has a path): whether it applies to "
+                    "the tier's sessions is not known; write the role's ARN exactly as "
+                    "it is deployed, in `role_arn` and in the condition",
+                    f"{st.ref}",
+                    st.ref,
+                )
+            )
         return out
 
     def _access_points_by_name(self) -> list[Unknown]:

@@ -649,11 +649,49 @@ class _Search:
             ):
                 continue  # a value naming the tenant (or a variable) is not fixed
             compiled = compile_condition(c, variables=st.variables, path="$")
-            if not compiled.test(request.normalised):
-                known = False
+            if not compiled.test(request.normalised) and self._spelt_role(c) is None:
+                known = False  # (false for another spelling of the role too: exact)
                 break
         self._fixed_memo[key] = known
         return known
+
+    def _spelt_role(self, c: Condition) -> str | None:
+        """A value of a condition on ``aws:PrincipalArn`` whose outcome for this tier's
+        sessions depends on how the tier role's ARN is spelt (None: none does). The
+        key holds the ARN of the role as IAM stores it, with its path and the case of
+        its name; the catalogue's ``role_arn`` is one spelling of that role (IAM names
+        roles without regard to case, and vending's AssumeRole reaches the role by
+        that name: :func:`catalog.role_identity`). A value naming the role in another
+        case or path, or a pattern that tells spellings of the role apart
+        (`role/tenant-*` against `role/Tenant-Web`), may hold or not in AWS whatever
+        it does for the catalogue's spelling."""
+        if c.key.lower() != "aws:principalarn":
+            return None
+        return next(
+            (
+                str(v)
+                for v in c.values
+                if isinstance(v, str) and _spelling_dependent(c.operator, v, self.role_arn)
+            ),
+            None,
+        )
+
+    def _respelt(self, st: _Stmt) -> str | None:
+        """A value of the statement's conditions on ``aws:PrincipalArn`` that is false
+        for the catalogue's spelling of the tier role but may hold for another spelling
+        of it (:meth:`_spelt_role`; None: there is none). Such a statement is kept
+        (:meth:`_fixed_conditions_hold`) and the tier is ``unknown``, naming it."""
+        if not self.tags or _case_twins(st.raw) is not None:
+            return None
+        request = Request("x:Probe", "*", self._tag_context(self._probe_tenant()))
+        for c in _conditions(st.raw):
+            value = self._spelt_role(c)
+            if value is None or any(TENANT_MARKER in str(v) or "${" in str(v) for v in c.values):
+                continue
+            compiled = compile_condition(c, variables=st.variables, path="$")
+            if not compiled.test(request.normalised):
+                return value
+        return None
 
     def _probe_tenant(self) -> str:
         tenants = self._tenants()
@@ -1005,6 +1043,50 @@ def _inexact_principal(principal: Any, role_arn: str, account: str, role_name: s
         if _names_role(v, account, role_name) or _grantee({"AWS": v}, role_arn, account, role_name):
             return v
     return None
+
+
+_ROLE_ARN_PARTS = re.compile(r"(arn:[^:]+:iam::\d{12}:role/)((?:.*/)?)([^/]+)")
+
+
+def _spelling_dependent(operator: str, value: str, role_arn: str) -> bool:
+    """Whether ``value``, in a condition of ``operator`` on ``aws:PrincipalArn``, may
+    decide differently for two spellings of the role ``role_arn`` (its name in another
+    case, another path): see :meth:`_Search._spelt_role`."""
+    m = _ROLE_ARN_PARTS.fullmatch(role_arn)
+    if m is None:
+        return False
+    head, _path, name = m[1], m[2], m[3]
+    op = operator.split(":")[-1].lower().removesuffix("ifexists")
+    fold = "ignorecase" in op
+    pattern = op.endswith("like") or op.startswith("arn")
+    wild = pattern and ("*" in value or "?" in value)
+
+    def hit(text: str) -> bool:
+        if wild:
+            return _glob.glob_match(value, text, ignore_case=fold)
+        return value.lower() == text.lower() if fold else value == text
+
+    spellings = [
+        head + path + variant
+        for path in ("", "p/", "p/q/")
+        for variant in {name, name.lower(), name.upper(), name.swapcase(), name.capitalize()}
+    ]
+    exact = hit(role_arn)
+    if any(hit(s) != exact for s in spellings):
+        return True
+    if exact:
+        return False
+    # no spelling tried matches: does one the tries miss? (the name in any case, any path)
+    if not wild:
+        alias = _ROLE_ARN_PARTS.fullmatch(value)
+        return alias is not None and (alias[1].lower(), alias[3].lower()) == (
+            head.lower(),
+            name.lower(),
+        )
+    return any(
+        _glob.may_overlap(value.lower(), spelt.lower())
+        for spelt in (head + name, f"{head}*/{name}")
+    )
 
 
 _ROLE_PRINCIPAL = re.compile(r"arn:[^:]+:iam::(\d{12}):role/(?:.*/)?([^/]+)")

@@ -14,6 +14,18 @@
     say nothing of the keys it reaches). Such a partition is now ``unknown`` unless the
     resource's ``arn`` ranges over whole tagged resources (``jobs-*``, ``secret:saas/*``).
 
+02. A condition on ``aws:PrincipalArn`` was decided on the catalogue's spelling of the
+    tier role: a bucket policy granting ``*`` with ``ArnEquals aws:PrincipalArn`` =
+    ``role/tenants/saas-web`` (the role with its path) or ``role/SaaS-Web`` (its name in
+    another case) was dropped as another role's grant while the catalogue spells the
+    role ``role/saas-web``, and the tier proved. The key holds "the ARN of the role"
+    (IAM User Guide, global condition keys, ``aws:PrincipalArn``) as IAM stores it, path
+    included; role names are unique without regard to case, and the proof already
+    reads those spellings as one role (9c-03, 8b-03). In AWS such a grant may reach the
+    tier's sessions with no session policy: every tenant reads the whole bucket. A
+    condition that is false for the catalogue's spelling but may hold for another is now
+    kept (not dropped) and the tier is ``unknown``, naming the value.
+
 Each leaky test shows with the project's evaluator, independently of the checker, that
 the request is allowed; then that the tier is never ``proved``. Each has a sound twin
 the proof must still prove.
@@ -30,6 +42,7 @@ from policy_engine._iamdata import iam_data
 from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.isolation import check_catalog
 from policy_engine.isolation._beyond import tags_whole_resources
+from policy_engine.isolation._search import _spelling_dependent
 from policy_engine.isolation._shapes import resource_tag_key
 from policy_engine.render import TENANT_MARKER as T
 
@@ -71,7 +84,12 @@ def test_01_a_pooled_table_partitioned_by_its_tag_is_not_proved() -> None:
             "aws:ResourceTag/TenantId",
         ),
         # a wildcard in the region only: the same table name in every region
-        ("dynamodb", f"arn:aws:dynamodb:*:{ACCT}:table/orders", "dynamodb:GetItem", "aws:ResourceTag/T"),
+        (
+            "dynamodb",
+            f"arn:aws:dynamodb:*:{ACCT}:table/orders",
+            "dynamodb:GetItem",
+            "aws:ResourceTag/T",
+        ),
     ],
 )
 def test_01_variant_other_single_resources(service: str, arn: str, action: str, key: str) -> None:
@@ -140,6 +158,119 @@ def test_01_the_resource_tag_keys() -> None:
     assert not resource_tag_key("s3:ExistingObjectTag/TenantId")
     assert not resource_tag_key("aws:RequestTag/TenantId")
     assert not resource_tag_key("dynamodb:LeadingKeys")
+
+
+# -- 02: a condition on aws:PrincipalArn naming the role in another spelling -------------
+
+DOCS = "arn:aws:s3:::saas-docs"
+DOCS_MODEL = ResourceSpec(
+    "docs",
+    "s3",
+    DOCS,
+    (
+        Partition(arn=DOCS + "/{tenant}/*"),
+        Partition(condition_key="s3:prefix", value="{tenant}/*"),
+    ),
+)
+OWN_OBJECTS = doc(stmt("s3:GetObject", f"{DOCS}/{T}/*"))
+ROLE = f"arn:aws:iam::{ACCT}:role/tenant-role"  # (the helpers' tier role)
+
+
+def bucket_grant(operator: str, value: str) -> dict[str, object]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": DOCS + "/*",
+                "Condition": {operator: {"aws:PrincipalArn": value}},
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        f"arn:aws:iam::{ACCT}:role/tenants/tenant-role",  # the role's path
+        f"arn:aws:iam::{ACCT}:role/Tenant-Role",  # its name in another case
+    ],
+)
+def test_02_a_principal_arn_grant_in_another_spelling_is_not_proved(stored: str) -> None:
+    policy = bucket_grant("ArnEquals", stored)
+    # with the role stored as the bucket policy spells it, acme's session reads globex's
+    # objects: the grant is to the session itself, not limited by the session policy
+    ctx = {"aws:PrincipalArn": stored}
+    from policy_engine.evaluate import Evaluator, Request, compile_policy
+    from policy_engine.model import policy_from_obj
+
+    evaluator = Evaluator(
+        (compile_policy(policy_from_obj(doc(stmt("s3:GetObject", DOCS + "/*"))), name="r"),),
+        (compile_policy(policy_from_obj(doc(stmt("s3:GetObject", DOCS + "/acme/*"))), name="s"),),
+        resource=(compile_policy(policy_from_obj(policy), name="rp", kind="resource"),),
+    )
+    session = f"arn:aws:sts::{ACCT}:assumed-role/tenant-role/acme"
+    request = Request("s3:GetObject", DOCS + "/globex/invoice.pdf", ctx, principal=session)
+    assert evaluator.evaluate(request).allowed
+    result = check(OWN_OBJECTS, [DOCS_MODEL], resource_policies={"docs": policy})
+    assert result.status == "unknown", said(result)
+    assert "the condition on `aws:PrincipalArn` names" in said(result)
+
+
+@pytest.mark.parametrize(
+    ("operator", "value"),
+    [
+        ("StringEquals", f"arn:aws:iam::{ACCT}:role/TENANT-ROLE"),
+        ("StringLike", f"arn:aws:iam::{ACCT}:role/*/tenant-role"),
+        ("ArnLike", f"arn:aws:iam::{ACCT}:role/tenant-r*"),  # misses `Tenant-Role`
+        ("StringNotEquals", ROLE),  # "everyone but the role", the role stored otherwise
+        ("ArnNotLike", f"arn:aws:iam::{ACCT}:role/tenant-*"),
+    ],
+)
+def test_02_variant_other_operators(operator: str, value: str) -> None:
+    policy = bucket_grant(operator, value)
+    result = check(OWN_OBJECTS, [DOCS_MODEL], resource_policies={"docs": policy})
+    assert result.status != "proved", said(result)
+
+
+@pytest.mark.parametrize(
+    ("operator", "value"),
+    [
+        ("ArnEquals", f"arn:aws:iam::{ACCT}:role/saas-ops"),  # another role
+        ("StringEquals", f"arn:aws:iam::{ACCT}:role/ops/saas-ops"),
+        ("ArnLike", f"arn:aws:iam::{ACCT}:role/saas-ops-?"),
+        ("ArnNotLike", f"arn:aws:iam::{ACCT}:role/*"),  # every spelling of every role
+        ("StringNotLike", f"arn:aws:iam::{ACCT}:role/*"),
+    ],
+)
+def test_02_twin_a_condition_no_spelling_of_the_role_meets_is_proved(
+    operator: str, value: str
+) -> None:
+    policy = bucket_grant(operator, value)
+    result = check(OWN_OBJECTS, [DOCS_MODEL], resource_policies={"docs": policy})
+    assert result.status == "proved", said(result)
+
+
+def test_02_which_values_depend_on_the_spelling() -> None:
+    role = f"arn:aws:iam::{ACCT}:role/saas-web"
+    assert _spelling_dependent("ArnEquals", f"arn:aws:iam::{ACCT}:role/x/saas-web", role)
+    assert _spelling_dependent("StringEquals", f"arn:aws:iam::{ACCT}:role/SAAS-WEB", role)
+    assert _spelling_dependent("StringLike", f"arn:aws:iam::{ACCT}:role/saas-*", role)
+    assert _spelling_dependent(
+        "ForAnyValue:StringEqualsIfExists", f"arn:aws:iam::{ACCT}:role/Saas-Web", role
+    )
+    assert not _spelling_dependent("StringEquals", f"arn:aws:iam::{ACCT}:role/saas-ops", role)
+    assert not _spelling_dependent("ArnLike", f"arn:aws:iam::{ACCT}:role/*", role)
+    assert not _spelling_dependent("ArnLike", "*", role)
+    # `role/saas-ops-*` also matches the role under the path `/saas-ops-x/`
+    assert _spelling_dependent("ArnLike", f"arn:aws:iam::{ACCT}:role/saas-ops-*", role)
+    assert not _spelling_dependent("ArnLike", f"arn:aws:iam::{ACCT}:role/saas-ops-?", role)
+    assert not _spelling_dependent("StringEquals", f"arn:aws:iam::{ACCT}:user/saas-web", role)
+    # case alone does not matter to an IgnoreCase operator; the path still does
+    assert not _spelling_dependent("StringEqualsIgnoreCase", "*:ROLE/*SAAS-WEB", role)
+    assert _spelling_dependent("StringEqualsIgnoreCase", role.upper(), role)
 
 
 # -- the reproducers ----------------------------------------------------------------------
