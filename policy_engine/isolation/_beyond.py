@@ -133,10 +133,9 @@ class _Beyond(_Confirmation):
         configures its source (a tenant's own bucket notifying another tenant's queue;
         a function the tenant controls running as a tier role without the session
         policy), which the model cannot attribute to a tenant: ``unknown``."""
-        shared = {r.name for r in self.resources if r.shared}
         out: list[Unknown] = []
         for label, (doc, _) in self.resource_docs.items():
-            if label in shared:
+            if label in self.shared_only:
                 continue  # no tenant's data
             trust = label.startswith("trust(")
             raw = doc.get("Statement", [])

@@ -140,7 +140,15 @@ class _Search:
         #: Allow statements whose principal element the proof cannot read (it may name
         #: this tier's sessions): each makes the result unknown, never dropped
         self.unread: list[Unknown] = []
-        shared = {r.name for r in resources if r.shared}
+        #: the labels of policies attached to a ``shared`` resource that govern no ARN
+        #: of another resource of the model: only those hold no tenant's data (a bucket
+        #: declared shared has one policy, which S3 evaluates for its objects too)
+        self.shared_only = {
+            label
+            for label, (_, scope) in self.resource_docs.items()
+            if label in by_name and by_name[label].shared and not _governs_others(scope, resources)
+        }
+        shared = self.shared_only
         for label, (doc, scope) in self.resource_docs.items():
             unscoped = self.resource_unscoped.get(label, ())
             for st in _resource_statements(
@@ -929,6 +937,21 @@ def governed_by(res: ResourceSpec) -> Callable[[str], bool]:
         return any(m(arn) for m in own) and not any(m(arn) for m in foreign)
 
     return test
+
+
+def _governs_others(scope: Sequence[str], resources: Sequence[ResourceSpec]) -> bool:
+    """Whether a resource policy of scope ``scope`` may be evaluated for a request on an
+    ARN of a resource of the model that is not ``shared``: its `arn`, what lies below it,
+    or a partition ARN (the tenant any text). Read wide (a pattern that may meet one
+    counts, what the scope does not govern included): its grants then reach tenants'
+    data."""
+    targets = [
+        _model_glob(t.replace("{tenant}", "*"))
+        for r in resources
+        if not r.shared
+        for t in (r.arn, f"{r.arn}/*", *(p.arn for p in r.partitions if p.arn is not None))
+    ]
+    return any(_glob.may_overlap(_model_glob(g), t) for g in scope for t in targets)
 
 
 def _scoped(doc: Mapping[str, Any], scope: Sequence[str]) -> dict[str, Any]:

@@ -26,6 +26,16 @@
     condition that is false for the catalogue's spelling but may hold for another is now
     kept (not dropped) and the tier is ``unknown``, naming the value.
 
+03. The policy attached to a ``shared`` resource was read as governing no tenant's
+    data: its principals the proof cannot read (``NotPrincipal`` with Allow, a
+    ``CanonicalUser``) and its grants to service principals were dropped. A bucket
+    declared shared (its configuration) whose objects are a pooled resource of the
+    model has one policy, which S3 evaluates for the objects too (the proof's own
+    ``_own_globs``: "a bucket and its objects"): an Allow with ``NotPrincipal``
+    (everyone but the auditor) reaches every tenant's session without the session
+    policy's limits, and the tier proved. A policy is now taken as holding no tenant's
+    data only when its scope meets no ARN of a resource that is not ``shared``.
+
 Each leaky test shows with the project's evaluator, independently of the checker, that
 the request is allowed; then that the tier is never ``proved``. Each has a sound twin
 the proof must still prove.
@@ -271,6 +281,65 @@ def test_02_which_values_depend_on_the_spelling() -> None:
     # case alone does not matter to an IgnoreCase operator; the path still does
     assert not _spelling_dependent("StringEqualsIgnoreCase", "*:ROLE/*SAAS-WEB", role)
     assert _spelling_dependent("StringEqualsIgnoreCase", role.upper(), role)
+
+
+# -- 03: the policy of a shared resource that governs pooled data --------------------------
+
+SHARED_BUCKET = ResourceSpec("bucket", "s3", DOCS, (), shared=True)
+POOLED_OBJECTS = ResourceSpec("objects", "s3", DOCS + "/*", (Partition(arn=DOCS + "/{tenant}/*"),))
+
+
+def shared_bucket_policy(**principal: object) -> dict[str, object]:
+    statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": DOCS + "/*"}
+    return {"Version": "2012-10-17", "Statement": [dict(statement, **principal)]}
+
+
+def test_03_an_unread_principal_on_a_shared_bucket_policy_is_not_proved() -> None:
+    # everyone but the auditor: acme's session reads globex's objects, not limited by
+    # the session policy (the grant is to the session itself)
+    policy = shared_bucket_policy(NotPrincipal={"AWS": f"arn:aws:iam::{ACCT}:role/auditor"})
+    result = check(
+        OWN_OBJECTS, [SHARED_BUCKET, POOLED_OBJECTS], resource_policies={"bucket": policy}
+    )
+    assert result.status == "unknown", said(result)
+    assert "`NotPrincipal`" in said(result)
+
+
+@pytest.mark.parametrize(
+    "principal",
+    [
+        {
+            "Principal": {
+                "CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
+            }
+        },
+        {"Principal": {"Service": "logging.s3.amazonaws.com"}},
+    ],
+)
+def test_03_variant_other_principals(principal: dict[str, object]) -> None:
+    policy = shared_bucket_policy(**principal)
+    result = check(
+        OWN_OBJECTS, [SHARED_BUCKET, POOLED_OBJECTS], resource_policies={"bucket": policy}
+    )
+    assert result.status != "proved", said(result)
+
+
+def test_03_twin_a_shared_resource_whose_policy_governs_only_itself_is_proved() -> None:
+    public = ResourceSpec("public", "s3", "arn:aws:s3:::saas-public", (), shared=True)
+    model = ResourceSpec("docs", "s3", DOCS, (Partition(arn=DOCS + "/{tenant}/*"),))
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "NotPrincipal": {"AWS": f"arn:aws:iam::{ACCT}:role/auditor"},
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::saas-public/*",
+            }
+        ],
+    }
+    result = check(OWN_OBJECTS, [public, model], resource_policies={"public": policy})
+    assert result.status == "proved", said(result)
 
 
 # -- the reproducers ----------------------------------------------------------------------
