@@ -18,6 +18,7 @@ from ..render import TENANT_MARKER
 from ._confirm import _Confirmation
 from ._effects import (
     LEVEL_NAMES,
+    READS_BELOW,
     ROUTED_WRITES,
     SCANS_BEYOND_KEY,
     effect_class,
@@ -442,29 +443,35 @@ class _Beyond(_Confirmation):
         from .._iamdata import iam_data, service_actions
 
         out: list[Unknown] = []
-        loose: list[tuple[ResourceSpec, Partition, str]] = []
+        #: (resource, partition, why, the actions concerned: None for every action)
+        loose: list[tuple[ResourceSpec, Partition, str, tuple[str, ...] | None]] = []
         for r in self.resources:
             if r.shared:
                 continue
+            below = tuple(a for a in READS_BELOW if a.partition(":")[0] == r.service)
             for p in r.partitions:
                 key = p.condition_key
                 if key is None or access_point_key(key):  # (read by _access_points_by_name)
                     continue
                 if not binds_data(key):
-                    loose.append((r, p, _UNBOUND))
+                    loose.append((r, p, _UNBOUND, None))
                 elif resource_tag_key(key) and not tags_whole_resources(
                     r.arn, iam_data().resource_formats(r.service).values()
                 ):
-                    loose.append((r, p, _ONE_RESOURCE))
+                    loose.append((r, p, _ONE_RESOURCE, None))
+                elif below:
+                    loose.append((r, p, _read_below(below), below))
         if not loose:
             return out
         for st in self._session_grants():
             if not self._fixed_conditions_hold(st):
                 continue
-            for res, part, why in loose:
+            for res, part, why, only in loose:
                 if not _may_name(st, (res.arn, f"{res.arn}/*")):
                     continue
-                actions = _covered_actions(st.actions, st.not_action, service_actions(res.service))
+                actions = _covered_actions(
+                    st.actions, st.not_action, only or service_actions(res.service)
+                )
                 if not any(self._admitted(st, a, star=False) for a in actions):
                     continue
                 out.append(
@@ -692,6 +699,19 @@ _UNBOUND = (
     "by the resource ARN, `dynamodb:LeadingKeys`, `s3:prefix`, an encryption context or a "
     "resource tag"
 )
+
+
+def _read_below(actions: tuple[str, ...]) -> str:
+    return (
+        f"is a condition key of the resource a request names, and {', '.join(actions)} "
+        "reads the resources below the one it names, authorised on that one alone ("
+        + "; ".join(READS_BELOW[a] for a in actions)
+        + "): the key of the named resource says nothing of whose resources it returns; "
+        "partition by the ARN (the tenant in the path, `parameter/saas/{tenant}/*`) or do "
+        "not grant the action"
+    )
+
+
 _ONE_RESOURCE = (
     "is a tag of the resource a request names, and the resource's `arn` does not range over "
     "whole tagged resources (one table, one key, one queue; the objects of one bucket or "

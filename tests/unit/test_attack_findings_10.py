@@ -36,6 +36,15 @@
     policy's limits, and the tier proved. A policy is now taken as holding no tenant's
     data only when its scope meets no ARN of a resource that is not ``shared``.
 
+04. SSM parameters partitioned by a resource tag (one parameter per tenant under
+    ``/saas/``, each tagged with its tenant), the grant ``ssm:GetParametersByPath`` on
+    them conditioned on the tenant's tag: proved. GetParametersByPath "authorizes
+    against the path in the request rather than against the parameters it returns"
+    (SSM User Guide, "How Parameter Store authorizes parameter retrieval"): acme's
+    parameter ``/saas/orders-db`` as the path returns globex's ``/saas/orders-db/replica``.
+    A read that returns the resources below the one it names (``_effects.READS_BELOW``)
+    on a resource partitioned by a condition key is now ``unknown``.
+
 Each leaky test shows with the project's evaluator, independently of the checker, that
 the request is allowed; then that the tier is never ``proved``. Each has a sound twin
 the proof must still prove.
@@ -339,6 +348,37 @@ def test_03_twin_a_shared_resource_whose_policy_governs_only_itself_is_proved() 
         ],
     }
     result = check(OWN_OBJECTS, [public, model], resource_policies={"public": policy})
+    assert result.status == "proved", said(result)
+
+
+# -- 04: a read below a tagged parameter ---------------------------------------------------
+
+PARAMS = f"arn:aws:ssm:{REGION}:{ACCT}:parameter/saas/"
+TAGGED_PARAMS = ResourceSpec("params", "ssm", PARAMS + "*", (BY_TAG,))
+
+
+@pytest.mark.parametrize("actions", [["ssm:GetParametersByPath"], ["ssm:GetParameter*"], "ssm:*"])
+def test_04_parameters_by_path_below_a_tagged_parameter_is_not_proved(actions: object) -> None:
+    session = doc(stmt(actions, PARAMS + "*", OWN_TAG))
+    # the path `/saas/orders-db` is acme's parameter: the request carries its tag
+    ctx = {"aws:ResourceTag/TenantId": "acme"}
+    assert allowed(session, "acme", "ssm:GetParametersByPath", PARAMS + "orders-db", ctx)
+    result = check(session, [TAGGED_PARAMS])
+    assert result.status != "proved", said(result)
+    assert "reads the resources below the one it names" in said(result)
+
+
+def test_04_twin_reads_of_the_named_parameter_are_proved() -> None:
+    session = doc(stmt(["ssm:GetParameter", "ssm:GetParameters"], PARAMS + "*", OWN_TAG))
+    result = check(session, [TAGGED_PARAMS])
+    assert result.status == "proved", said(result)
+
+
+def test_04_twin_the_tenant_in_the_path_is_proved() -> None:
+    own = (Partition(arn=PARAMS + "{tenant}"), Partition(arn=PARAMS + "{tenant}/*"))
+    model = ResourceSpec("params", "ssm", PARAMS + "*", own)
+    session = doc(stmt("ssm:GetParametersByPath", [PARAMS + T, PARAMS + T + "/*"]))
+    result = check(session, [model])
     assert result.status == "proved", said(result)
 
 
