@@ -7,17 +7,18 @@ whose effect the proof does not know to be confined to the resource they name.""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
 from .. import _glob
-from ..catalog import ResourceSpec
+from ..catalog import Partition, ResourceSpec
 from ..evaluate import StatementRef
 from ..render import TENANT_MARKER
 from ._confirm import _Confirmation
 from ._effects import (
     LEVEL_NAMES,
+    READS_BELOW,
     ROUTED_WRITES,
     SCANS_BEYOND_KEY,
     effect_class,
@@ -37,6 +38,7 @@ from ._shapes import (
     access_point_key,
     access_point_named,
     binds_data,
+    resource_tag_key,
     view_named,
 )
 from ._strings import _as_glob, _listify, _model_glob, _shown
@@ -132,10 +134,9 @@ class _Beyond(_Confirmation):
         configures its source (a tenant's own bucket notifying another tenant's queue;
         a function the tenant controls running as a tier role without the session
         policy), which the model cannot attribute to a tenant: ``unknown``."""
-        shared = {r.name for r in self.resources if r.shared}
         out: list[Unknown] = []
         for label, (doc, _) in self.resource_docs.items():
-            if label in shared:
+            if label in self.shared_only:
                 continue  # no tenant's data
             trust = label.startswith("trust(")
             raw = doc.get("Statement", [])
@@ -439,43 +440,76 @@ class _Beyond(_Confirmation):
         with another tenant's value as reaching that tenant's data, while the key says
         nothing of whose data a request reaches. ``unknown``, naming the partition and
         the statement, never ``proved``."""
-        from .._iamdata import service_actions
+        from .._iamdata import iam_data, service_actions
 
         out: list[Unknown] = []
-        loose = [
-            (r, p)
-            for r in self.resources
-            if not r.shared
-            for p in r.partitions
-            if p.condition_key is not None
-            and not binds_data(p.condition_key)
-            and not access_point_key(p.condition_key)  # read by _access_points_by_name
-        ]
+        #: (resource, partition, why, the actions concerned: None for every action)
+        loose: list[tuple[ResourceSpec, Partition, str, tuple[str, ...] | None]] = []
+        for r in self.resources:
+            if r.shared:
+                continue
+            below = tuple(a for a in READS_BELOW if a.partition(":")[0] == r.service)
+            for p in r.partitions:
+                key = p.condition_key
+                if key is None or access_point_key(key):  # (read by _access_points_by_name)
+                    continue
+                if not binds_data(key):
+                    loose.append((r, p, _UNBOUND, None))
+                elif resource_tag_key(key) and not tags_whole_resources(
+                    r.arn, iam_data().resource_formats(r.service).values()
+                ):
+                    loose.append((r, p, _ONE_RESOURCE, None))
+                elif below:
+                    loose.append((r, p, _read_below(below), below))
         if not loose:
             return out
         for st in self._session_grants():
             if not self._fixed_conditions_hold(st):
                 continue
-            for res, part in loose:
+            for res, part, why, only in loose:
                 if not _may_name(st, (res.arn, f"{res.arn}/*")):
                     continue
-                actions = _covered_actions(st.actions, st.not_action, service_actions(res.service))
+                actions = _covered_actions(
+                    st.actions, st.not_action, only or service_actions(res.service)
+                )
                 if not any(self._admitted(st, a, star=False) for a in actions):
                     continue
                 out.append(
                     Unknown(
                         res.name,
-                        f"the partition `{part.condition_key}` = `{part.value}` is a condition "
-                        "key whose value is not the data a request touches (a request tag, "
-                        "the caller's own attributes, the network...): a request with the "
-                        "tenant's value may still reach another tenant's data, so the proof "
-                        "cannot read whose data it reaches; partition by the resource ARN, "
-                        "`dynamodb:LeadingKeys`, `s3:prefix`, an encryption context or a "
-                        "resource tag",
+                        f"the partition `{part.condition_key}` = `{part.value}` {why}",
                         f"{st.ref}",
                         st.ref,
                     )
                 )
+        return out
+
+    def _role_spellings(self) -> list[Unknown]:
+        """Allow statements that reach the tier's sessions (session, role and resource
+        policies) with a condition on ``aws:PrincipalArn`` that is false for the
+        catalogue's spelling of the tier role but may hold for another (:meth:`_respelt`:
+        the role's name in another case, a path): ``aws:PrincipalArn`` holds the ARN as
+        IAM stores the role, which the catalogue does not fix. A grant to everyone
+        "but the tier role" written in another spelling reaches every tenant's data in
+        AWS; the statement is kept and the tier is ``unknown``, naming it."""
+        out: list[Unknown] = []
+        for st in self.stmts + self.resource_allows:
+            value = self._respelt(st)
+            if value is None:
+                continue
+            out.append(
+                Unknown(
+                    st.ref.policy,
+                    f"the condition on `aws:PrincipalArn` names `{value}`, which is false "
+                    f"for the tier role as the catalogue spells it (`{self.role_arn}`) but "
+                    "may hold for the role as IAM stores it (role names are unique "
+                    "without regard to case; a role has a path): whether it applies to "
+                    "the tier's sessions is not known; write the role's ARN exactly as "
+                    "it is deployed, in `role_arn` and in the condition",
+                    f"{st.ref}",
+                    st.ref,
+                )
+            )
         return out
 
     def _access_points_by_name(self) -> list[Unknown]:
@@ -656,6 +690,89 @@ def _format_glob(fmt: str) -> str:
     """An ARN format as a :func:`_glob.may_overlap` pattern: the partition, region,
     account and bucket name as the slot (no `/`, no `:`), any other name as any text."""
     return re.sub(r"\$\{([^}]*)\}", lambda m: _glob.SLOT if m[1] in _NARROW_VARIABLES else "*", fmt)
+
+
+_UNBOUND = (
+    "is a condition key whose value is not the data a request touches (a request tag, the "
+    "caller's own attributes, the network...): a request with the tenant's value may still "
+    "reach another tenant's data, so the proof cannot read whose data it reaches; partition "
+    "by the resource ARN, `dynamodb:LeadingKeys`, `s3:prefix`, an encryption context or a "
+    "resource tag"
+)
+
+
+def _read_below(actions: tuple[str, ...]) -> str:
+    return (
+        f"is a condition key of the resource a request names, and {', '.join(actions)} "
+        "reads the resources below the one it names, authorised on that one alone ("
+        + "; ".join(READS_BELOW[a] for a in actions)
+        + "): the key of the named resource says nothing of whose resources it returns; "
+        "partition by the ARN (the tenant in the path, `parameter/saas/{tenant}/*`) or do "
+        "not grant the action"
+    )
+
+
+_ONE_RESOURCE = (
+    "is a tag of the resource a request names, and the resource's `arn` does not range over "
+    "whole tagged resources (one table, one key, one queue; the objects of one bucket or "
+    "the indexes of one table, which carry their parent's tags; an access point, which "
+    "reaches every key of its bucket): a resource has one value per tag key, so every "
+    "request on it carries the same value and the tenant it names reaches every tenant's "
+    "data in it; partition by the data's key (`dynamodb:LeadingKeys`, `s3:prefix`, an "
+    "encryption context, the object key) or give each tenant a resource of its own "
+    "(`table/orders-*`)"
+)
+
+#: Resource names (ARN format variables) that name a view of another resource's data
+#: rather than the data: an S3 access point reaches every key of its bucket, and
+#: ``aws:ResourceTag`` on a request through one "covers the underlying access point tags
+#: only" (S3 User Guide, "Using tags with S3 Access Points for general purpose buckets").
+_VIEW_NAME_VARIABLES = frozenset({"AccessPointName", "AccessPointAlias"})
+_PLACE_VARIABLES = frozenset({"Partition", "Region", "Account"})
+
+
+def tags_whole_resources(arn: str, formats: Iterable[str]) -> bool:
+    """Whether a model resource's ``arn`` ranges over whole tagged resources, so that a
+    partition on a resource tag (:func:`_shapes.resource_tag_key`) can give each tenant
+    resources of its own: the ``arn`` varies (its first `*`, `?` or `{tenant}`) inside
+    the first name of every ARN format of its service that may name one of its ARNs,
+    the name of the resource that carries the tags (`table/orders-*`: the table;
+    `secret:saas/*`: the secret; `arn:aws:s3:::docs-*`: the bucket). One literal ARN (a
+    pooled table, a shared key) is one resource with one tag value; `docs/*` varies in
+    the object key under one bucket and `table/orders/index/*` in the index under one
+    table, whose requests carry that parent's tags (S3 reads `aws:ResourceTag` from the
+    bucket: S3 User Guide, "Using tags with S3 general purpose buckets"); a format whose
+    first name is an access point (:data:`_VIEW_NAME_VARIABLES`) names no data. A
+    wildcard before the name (the region, the account) is read as not whole too."""
+    cut = min((i for i in (arn.find(c) for c in "*?{") if i >= 0), default=-1)
+    if cut < 0:
+        return False
+    literal = arn[:cut]
+    model = _model_glob(arn.replace("{tenant}", "*"))
+    seen = False
+    for fmt in formats:
+        if not _glob.may_overlap(_format_glob(fmt), model, "/:"):
+            continue
+        pieces = re.split(r"(\$\{[^}]*\})", fmt)
+        pattern = ""
+        view = False
+        for i, piece in enumerate(pieces):
+            if i % 2 == 0:
+                pattern += re.escape(piece)
+                continue
+            name = piece[2:-1]
+            if name in _PLACE_VARIABLES:
+                pattern += "[^:]*"
+                continue
+            view = name in _VIEW_NAME_VARIABLES
+            after = pieces[i + 1][:1] if i + 1 < len(pieces) else ""
+            stop = "/:" if name in _NARROW_VARIABLES else after
+            pattern += f"[^{re.escape(stop)}]*" if stop else ".*"
+            break
+        if view or re.fullmatch(pattern, literal, re.DOTALL) is None:
+            return False
+        seen = True
+    return seen
 
 
 #: Services whose ARN may end in a qualifier (`function:NAME:QUALIFIER`: a Lambda

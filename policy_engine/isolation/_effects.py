@@ -200,6 +200,18 @@ CONFINED_READ_SERVICES: Mapping[str, str] = {
     "iam": "reads name one role, policy, user, group or instance profile",
 }
 
+#: Confined reads authorised on one resource that return the resources below it by
+#: name, each a resource of its own (its own tags): with a partition by ARN the
+#: container shapes check the path (a path above a tenant's is a container of every
+#: tenant's); with a partition on a condition key of the named resource (a resource tag)
+#: the key of the path says nothing of the resources returned, so a grant of one is
+#: ``unknown`` (``_beyond._unbound_partitions``). Each reason is the documented behaviour.
+READS_BELOW: Mapping[str, str] = {
+    "ssm:getparametersbypath": "GetParametersByPath is authorised against the path in the "
+    "request, not the parameters it returns: SSM User Guide, 'How Parameter Store "
+    "authorizes parameter retrieval'",
+}
+
 LEVEL_NAMES: Mapping[str, str] = {
     "W": "Write",
     "P": "Permissions management",

@@ -140,7 +140,15 @@ class _Search:
         #: Allow statements whose principal element the proof cannot read (it may name
         #: this tier's sessions): each makes the result unknown, never dropped
         self.unread: list[Unknown] = []
-        shared = {r.name for r in resources if r.shared}
+        #: the labels of policies attached to a ``shared`` resource that govern no ARN
+        #: of another resource of the model: only those hold no tenant's data (a bucket
+        #: declared shared has one policy, which S3 evaluates for its objects too)
+        self.shared_only = {
+            label
+            for label, (_, scope) in self.resource_docs.items()
+            if label in by_name and by_name[label].shared and not _governs_others(scope, resources)
+        }
+        shared = self.shared_only
         for label, (doc, scope) in self.resource_docs.items():
             unscoped = self.resource_unscoped.get(label, ())
             for st in _resource_statements(
@@ -649,11 +657,49 @@ class _Search:
             ):
                 continue  # a value naming the tenant (or a variable) is not fixed
             compiled = compile_condition(c, variables=st.variables, path="$")
-            if not compiled.test(request.normalised):
-                known = False
+            if not compiled.test(request.normalised) and self._spelt_role(c) is None:
+                known = False  # (false for another spelling of the role too: exact)
                 break
         self._fixed_memo[key] = known
         return known
+
+    def _spelt_role(self, c: Condition) -> str | None:
+        """A value of a condition on ``aws:PrincipalArn`` whose outcome for this tier's
+        sessions depends on how the tier role's ARN is spelt (None: none does). The
+        key holds the ARN of the role as IAM stores it, with its path and the case of
+        its name; the catalogue's ``role_arn`` is one spelling of that role (IAM names
+        roles without regard to case, and vending's AssumeRole reaches the role by
+        that name: :func:`catalog.role_identity`). A value naming the role in another
+        case or path, or a pattern that tells spellings of the role apart
+        (`role/tenant-*` against `role/Tenant-Web`), may hold or not in AWS whatever
+        it does for the catalogue's spelling."""
+        if c.key.lower() != "aws:principalarn":
+            return None
+        return next(
+            (
+                str(v)
+                for v in c.values
+                if isinstance(v, str) and _spelling_dependent(c.operator, v, self.role_arn)
+            ),
+            None,
+        )
+
+    def _respelt(self, st: _Stmt) -> str | None:
+        """A value of the statement's conditions on ``aws:PrincipalArn`` that is false
+        for the catalogue's spelling of the tier role but may hold for another spelling
+        of it (:meth:`_spelt_role`; None: there is none). Such a statement is kept
+        (:meth:`_fixed_conditions_hold`) and the tier is ``unknown``, naming it."""
+        if not self.tags or _case_twins(st.raw) is not None:
+            return None
+        request = Request("x:Probe", "*", self._tag_context(self._probe_tenant()))
+        for c in _conditions(st.raw):
+            value = self._spelt_role(c)
+            if value is None or any(TENANT_MARKER in str(v) or "${" in str(v) for v in c.values):
+                continue
+            compiled = compile_condition(c, variables=st.variables, path="$")
+            if not compiled.test(request.normalised):
+                return value
+        return None
 
     def _probe_tenant(self) -> str:
         tenants = self._tenants()
@@ -893,6 +939,21 @@ def governed_by(res: ResourceSpec) -> Callable[[str], bool]:
     return test
 
 
+def _governs_others(scope: Sequence[str], resources: Sequence[ResourceSpec]) -> bool:
+    """Whether a resource policy of scope ``scope`` may be evaluated for a request on an
+    ARN of a resource of the model that is not ``shared``: its `arn`, what lies below it,
+    or a partition ARN (the tenant any text). Read wide (a pattern that may meet one
+    counts, what the scope does not govern included): its grants then reach tenants'
+    data."""
+    targets = [
+        _model_glob(t.replace("{tenant}", "*"))
+        for r in resources
+        if not r.shared
+        for t in (r.arn, f"{r.arn}/*", *(p.arn for p in r.partitions if p.arn is not None))
+    ]
+    return any(_glob.may_overlap(_model_glob(g), t) for g in scope for t in targets)
+
+
 def _scoped(doc: Mapping[str, Any], scope: Sequence[str]) -> dict[str, Any]:
     """A resource policy as the evaluator should see it: ``Resource: "*"`` (or no
     Resource, as in a trust policy) stands for the resource it is attached to."""
@@ -1005,6 +1066,50 @@ def _inexact_principal(principal: Any, role_arn: str, account: str, role_name: s
         if _names_role(v, account, role_name) or _grantee({"AWS": v}, role_arn, account, role_name):
             return v
     return None
+
+
+_ROLE_ARN_PARTS = re.compile(r"(arn:[^:]+:iam::\d{12}:role/)((?:.*/)?)([^/]+)")
+
+
+def _spelling_dependent(operator: str, value: str, role_arn: str) -> bool:
+    """Whether ``value``, in a condition of ``operator`` on ``aws:PrincipalArn``, may
+    decide differently for two spellings of the role ``role_arn`` (its name in another
+    case, another path): see :meth:`_Search._spelt_role`."""
+    m = _ROLE_ARN_PARTS.fullmatch(role_arn)
+    if m is None:
+        return False
+    head, _path, name = m[1], m[2], m[3]
+    op = operator.split(":")[-1].lower().removesuffix("ifexists")
+    fold = "ignorecase" in op
+    pattern = op.endswith("like") or op.startswith("arn")
+    wild = pattern and ("*" in value or "?" in value)
+
+    def hit(text: str) -> bool:
+        if wild:
+            return _glob.glob_match(value, text, ignore_case=fold)
+        return value.lower() == text.lower() if fold else value == text
+
+    spellings = [
+        head + path + variant
+        for path in ("", "p/", "p/q/")
+        for variant in {name, name.lower(), name.upper(), name.swapcase(), name.capitalize()}
+    ]
+    exact = hit(role_arn)
+    if any(hit(s) != exact for s in spellings):
+        return True
+    if exact:
+        return False
+    # no spelling tried matches: does one the tries miss? (the name in any case, any path)
+    if not wild:
+        alias = _ROLE_ARN_PARTS.fullmatch(value)
+        return alias is not None and (alias[1].lower(), alias[3].lower()) == (
+            head.lower(),
+            name.lower(),
+        )
+    return any(
+        _glob.may_overlap(value.lower(), spelt.lower())
+        for spelt in (head + name, f"{head}*/{name}")
+    )
 
 
 _ROLE_PRINCIPAL = re.compile(r"arn:[^:]+:iam::(\d{12}):role/(?:.*/)?([^/]+)")

@@ -522,6 +522,19 @@ _DATA_KEY = re.compile(
 )
 
 
+_RESOURCE_TAG_KEY = re.compile(r"(?:aws|[a-z0-9-]+):resourcetag/.+")
+
+
+def resource_tag_key(key: str) -> bool:
+    """Whether a condition key is a tag of the resource a request names
+    (``aws:ResourceTag/KEY``, ``SERVICE:ResourceTag/KEY``), matched without regard to
+    case. A resource has one value per tag key ("Each DynamoDB table can only have up to
+    one tag with the same key": DynamoDB API reference, Tag), so such a key tells one
+    whole resource from another, never one tenant's data inside a resource from
+    another's (:func:`_beyond.tags_whole_resources`)."""
+    return _RESOURCE_TAG_KEY.fullmatch(key.lower()) is not None
+
+
 def binds_data(key: str) -> bool:
     """Whether a partition condition key is one whose value is the data a request
     touches (:data:`DATA_KEYS`); matched without regard to case, as IAM matches
