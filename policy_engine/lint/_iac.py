@@ -339,6 +339,10 @@ def check_deployment_report(
             and any(not t or "*" in ident(t) for p, *_ in found for t in p.targets)
         )
         for p, widened, lines in found:
+            refused = _unreadable(p, widened.document)
+            if refused is not None:  # not read as if it were valid: its grants are unknown
+                out.append(_unreadable_finding(p, lines, refused, f"on model resource `{name}`"))
+                continue
             old = widened.document.get("Version") != "2012-10-17"
             # under an undecided condition, or contested: its Denies may not be deployed
             fenceless = contested or (p.file, p.owner) in undecided
@@ -459,13 +463,14 @@ def with_findings(
     """The deployed proof's result per tier, made no better than the findings of the
     whole run say: a PE090 (violation) or PE091 (unknown) of a tier, or of no tier (an
     access point, an unread grant, a copy of a model resource's data, the vendor's trust
-    or invokers), or a policy that could not be read (PE110 error: unknown), stands
-    against a ``proved`` the role's own proof reached, so the summary never says
-    ``proved`` beside such an error."""
+    or invokers), or a template or policy that could not be read (PE000, PE110, or a
+    policy the IAM grammar refuses, PE001: unknown), stands against a ``proved`` the
+    role's own proof reached, so the summary never says ``proved`` beside such an
+    error."""
     rank = {"proved": 0, "not checked": 1, "unknown": 2, "violation": 3}
     worst: dict[str | None, ProofStatus] = {}
     for f in findings:
-        if f.rule in ("PE090", "PE091", "PE110") and f.severity == "error":
+        if f.rule in ("PE000", "PE001", "PE090", "PE091", "PE110") and f.severity == "error":
             status: ProofStatus = "violation" if f.rule == "PE090" else "unknown"
             tier = getattr(f, "tier", None)
             if rank[status] > rank[worst.get(tier, "proved")]:
@@ -478,6 +483,51 @@ def with_findings(
                 status = found
         out.append(t if status == t.status else replace(t, status=status))
     return tuple(out)
+
+
+def _unreadable(policy: ExtractedPolicy, document: Mapping[str, Any]) -> tuple[str, str] | None:
+    """What the IAM grammar refuses in ``document`` (``policy`` as read), as (JSON
+    path, message), or None. Such a policy is PE001, and the deployed proof does not
+    read it as if it were valid: the checker takes a statement whose ``Effect`` is
+    not ``Allow`` for a Deny (``"allow"`` became a fence), and its parser refuses what
+    the schema refuses."""
+    from ..errors import PolicyParseError
+
+    if _fastschema.is_valid(document, policy.kind):
+        return None
+    for issue in iter_schema_errors(document, kind=policy.kind):
+        return issue.path, issue.message
+    try:
+        policy_from_obj(document)
+    except PolicyParseError as exc:
+        first = exc.issues[0] if exc.issues else None
+        return (first.path, first.message) if first else ("$", str(exc))
+    return None
+
+
+def _unreadable_finding(
+    policy: ExtractedPolicy,
+    lines: Mapping[str, int],
+    bad: tuple[str, str],
+    where: str,
+    tier: str | None = None,
+) -> Finding:
+    """PE091 for a policy the deployed proof cannot read as written (:func:`_unreadable`)."""
+    from . import path_line
+
+    path, message = bad
+    return Finding(
+        "PE091",
+        "error",
+        f"deployed: `{policy.label}` {where} cannot be read as written (`{path}`: "
+        f"{message}): what it grants is unknown (AWS may refuse it or read it otherwise), "
+        "so isolation is unknown",
+        policy.file,
+        path_line(lines, path),
+        path,
+        tier,
+        resource=policy.label,
+    )
 
 
 def _writable_claims(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
@@ -724,12 +774,19 @@ def _vendor_trust(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Fi
     out: list[Finding] = []
     for vendor in catalog.vendor_roles:
         for role in _find_roles(templates, vendor):
-            if role.trust is None:
-                who = ["an unknown principal (its trust policy cannot be read)"]
+            document = None if role.trust is None else read_policy(role.trust)[0].document
+            bad = (
+                None
+                if role.trust is None or document is None
+                else _unreadable(role.trust, document)
+            )
+            if document is None or bad is not None:
+                why = "cannot be read" if bad is None else f"cannot be read as written: {bad[1]}"
+                who = [f"an unknown principal (its trust policy {why})"]
                 statements: list[Mapping[str, Any]] = []
             else:
                 who = []
-                statements = _statements(read_policy(role.trust)[0].document)
+                statements = _statements(document)
             for st in statements:
                 if st.get("Effect") != "Allow":
                     continue
@@ -945,15 +1002,24 @@ def _check_role(
     # admit anyone: never the catalogue's in its place.
     trust = dict(catalogue_trust)
     trust[tier.role_arn] = _ANY_TRUST
+    read_trust = None if role.trust is None else read_policy(role.trust)
+    bad_trust = None
+    if role.trust is not None and read_trust is not None:
+        bad_trust = _unreadable(role.trust, read_trust[0].document)
     # Trust: what vending sends.
-    if role.trust is None:
+    if role.trust is None or read_trust is None or bad_trust is not None:
+        why = (
+            "no trust policy the lint can read (none in the template, or a plan's known "
+            "only after apply)"
+            if bad_trust is None
+            else f"a trust policy the lint cannot read as written ({bad_trust[0]}: {bad_trust[1]})"
+        )
         out.append(
             Finding(
                 "PE101",
                 "warning",
-                f"tier `{tier_name}`: the deployed role `{role.owner}` has no trust policy "
-                "the lint can read (none in the template, or a plan's known only after "
-                "apply): the deployed proof reads it as admitting anyone",
+                f"tier `{tier_name}`: the deployed role `{role.owner}` has {why}: the "
+                "deployed proof reads it as admitting anyone",
                 role.file,
                 role.line,
                 tier=tier_name,
@@ -961,7 +1027,7 @@ def _check_role(
             )
         )
     else:
-        widened, lines = read_policy(role.trust)
+        widened, lines = read_trust
         trust[tier.role_arn] = widened.document
         target = Target(
             policy_from_obj(widened.document),
@@ -981,7 +1047,13 @@ def _check_role(
     for p in mine:
         widened, lines = read_policy(p)
         document: Mapping[str, Any] = widened.document
-        if (p.file, p.owner) in undecided:
+        bad = _unreadable(p, document)
+        if bad is not None:
+            # not read as if it were valid (the proof's parser refuses it): what it
+            # grants the role is unknown, and the proof reads it as granting nothing
+            out.append(_unreadable_finding(p, lines, bad, "on the deployed role", tier_name))
+            document = {"Version": "2012-10-17", "Statement": []}
+        elif (p.file, p.owner) in undecided:
             document, lines = _without_denies(document, lines)
         role_docs[p.label] = document
         role_refs[p.label] = (p, lines)
