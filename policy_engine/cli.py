@@ -537,6 +537,9 @@ def _lint_templates(
         t.role_arn.rsplit("/", 1)[-1] for t in (catalog.tiers.values() if catalog else ())
     )
     model = None
+    api_routes = catalog is not None and any(
+        spec.service == "execute-api" for spec in catalog.resources.values()
+    )
     if catalog is not None:
         model = tuple(
             glob
@@ -552,7 +555,7 @@ def _lint_templates(
             findings.append(Finding("PE000", "error", message, exc.file, exc.line))
             continue
         read.append(template)
-        findings.extend(lint_template(template, tier_roles, model))
+        findings.extend(lint_template(template, tier_roles, model, api_routes))
     deployed: tuple[DeployedSummary, ...] = ()
     if catalog is not None and read:
         found, tiers = check_deployment_report(catalog, read)

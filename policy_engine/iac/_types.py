@@ -89,13 +89,16 @@ class InvokePermission:
 
 @dataclass(frozen=True)
 class Problem:
-    """Something the reader could not read or resolve (a lint finding)."""
+    """Something the reader could not read or resolve (a lint finding). ``api``: a
+    PE114 about an API Gateway resource policy (also in ``IacTemplate.api_policies``),
+    which the deployed check reports itself (PE091) where it may allow."""
 
     rule: str
     severity: Literal["error", "warning", "info"]
     message: str
     line: int | None
     owner: str | None = None
+    api: bool = False
 
 
 @dataclass

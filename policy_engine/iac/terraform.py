@@ -785,6 +785,9 @@ def _unread(address: str, kind: str, values: Mapping[str, Any], line: int) -> li
             "drift check or the deployed proof",
             at,
             address,
+            # an API's resource policy (or its OpenAPI body's): recorded in api_policies
+            api=kind in TF_API_POLICY
+            and path.split(".", 1)[0].split("[", 1)[0] in ("policy", "body"),
         )
         for path, at in found.items()
     ]

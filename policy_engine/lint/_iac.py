@@ -25,14 +25,24 @@ def lint_template(
     template: IacTemplate,
     tier_roles: frozenset[str] = frozenset(),
     model: tuple[str, ...] | None = None,
+    api_routes: bool = False,
 ) -> list[Finding]:
     """Every rule on each extracted policy, plus what the reader could not read.
     Policies on ``tier_roles`` (role names) are read as a catalogue's role templates
     (wide by design: the session policy narrows them). ``model``: with a catalogue,
-    the ARN globs of its resource model (the pooled data PE080 looks after)."""
+    the ARN globs of its resource model (the pooled data PE080 looks after).
+    ``api_routes``: the catalogue models ``execute-api`` routes, so the deployed check
+    reports an API resource policy that may allow (PE091): its owner's PE114 about that
+    policy is not said a second time."""
+    reported = (
+        {owner for owner, _where, _line, allows in template.api_policies if allows}
+        if api_routes
+        else set()
+    )
     out = [
         Finding(p.rule, p.severity, p.message, template.file, p.line, "$", resource=p.owner)
         for p in template.problems
+        if not (p.api and p.owner in reported)
     ]
     if template.stand_ins:
         out.append(
