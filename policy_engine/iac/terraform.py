@@ -21,7 +21,7 @@ from ._api import TF_API_POLICY, TF_COGNITO_CLIENT, definition_may_allow, may_al
 from ._arns import queue_arn, s3_scope_arn
 from ._invoke import function_name
 from ._nodes import Node, line_of, loads_policy_text
-from ._resolve import PARTITION, opaque, shown, widen_text
+from ._resolve import PARTITION, has_opaque, opaque, shown, widen_text
 from ._types import (
     ExtractedPolicy,
     IacTemplate,
@@ -357,8 +357,9 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
         policy = out.policies[index]
         if found:
             out.policies[index] = replace(policy, roles=tuple(found))
-        else:
+        else:  # on a role known only after apply: any role, a tier's too
             out.problems.append(_after_apply(address, field, policy.line, "the role"))
+            out.policies[index] = replace(policy, roles=(opaque(f"role of {address}"),))
     for a in attachments:
         _attach(out, a, refs, names, policies, role_values)
     _lambdas(out, lambdas, refs, names)
@@ -644,9 +645,9 @@ def _attach(
     roles = a.roles
     if roles is None:
         roles = _referenced(refs, a.config, a.role_key, dict(names))
-        if not roles:
+        if not roles:  # a role known only after apply: any role, a tier's too
             out.problems.append(_after_apply(a.address, a.role_key, a.line, "the role"))
-            return
+            roles = [opaque(f"role of {a.address}")]
     roles = [r.rsplit("/", 1)[-1] for r in roles]  # a name, or an ARN
     targets: list[str] = []  # addresses of policies of the plan
     external: list[str] = []
@@ -675,6 +676,10 @@ def _attach(
     for name, _line, _arn, managed in role_values.values():
         if name.lower() in wanted_roles:
             managed.extend((e, a.line) for e in external)
+    for role in roles:  # a role not known: its external policies may be a tier role's
+        if has_opaque(role):
+            for e in external:
+                out.role_grants.append((role, f"managed policy `{shown(e)}`", a.address, a.line))
 
 
 def _one(

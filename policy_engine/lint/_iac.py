@@ -290,9 +290,39 @@ def _maybe_roles(templates: Sequence[IacTemplate], role_arn: str) -> list[RoleIn
             unknown = has_opaque(role.name) or names_stack(role.name)
             if not unknown or role.name == opaque(f"name of {role.owner}"):
                 continue
-            pattern = "".join(".*" if c == "*" else re.escape(c) for c in widen_text(role.name))
-            if re.fullmatch(pattern, name, re.IGNORECASE | re.DOTALL):
+            if _may_name(role.name, name):
                 out.append(role)
+    return out
+
+
+def _may_name(written: str, name: str) -> bool:
+    """Whether a role name with unresolved parts (a parameter with no value, the
+    stack's name) may be ``name`` once deployed (IAM role names without regard to
+    case)."""
+    pattern = "".join(".*" if c == "*" else re.escape(c) for c in widen_text(written))
+    return re.fullmatch(pattern, name, re.IGNORECASE | re.DOTALL) is not None
+
+
+def _maybe_attached(
+    templates: Sequence[IacTemplate],
+    policies: Sequence[ExtractedPolicy],
+    role_name: str,
+) -> list[tuple[ExtractedPolicy, str]]:
+    """Identity policies attached to a role whose name is not resolved (``Roles:
+    [!Ref Param]`` with no value, a plan's role known only after apply) and may be
+    ``role_name``, with that name as written: they may be on the deployed role. A
+    name CloudFormation or SAM generates for a role of the templates never is."""
+    generated = {opaque(f"name of {r.owner}") for t in templates for r in t.roles}
+    out = []
+    for p in policies:
+        if p.kind != "identity" or role_name.lower() in {r.lower() for r in p.roles}:
+            continue
+        for written in p.roles:
+            if written in generated or not (has_opaque(written) or names_stack(written)):
+                continue
+            if _may_name(written, role_name):
+                out.append((p, written))
+                break
     return out
 
 
@@ -1054,7 +1084,26 @@ def _check_role(
     role_docs: dict[str, Mapping[str, Any]] = {}
     role_refs: dict[str, tuple[ExtractedPolicy, dict[str, int]]] = {}
     undecided = _undecided(templates)
-    for p in mine:
+    # Policies on a role whose name is not resolved and may be this one: they may be
+    # on it (their Allows are read as on it; their Denies, which may not be, fence
+    # nothing), and drift does not count them (they may be elsewhere).
+    maybe = _maybe_attached(templates, policies, tier.role_arn.rsplit("/", 1)[-1])
+    for p, written in maybe:
+        out.append(
+            Finding(
+                "PE122",
+                "warning",
+                f"tier `{tier_name}`: `{p.label}` is attached to role `{shown(written)}`, whose "
+                f"name is unresolved and may be `{tier.role_arn.rsplit('/', 1)[-1]}`: its "
+                "Allow statements are read as on the deployed role in the deployed proof, its "
+                "Deny statements fence nothing (give its parameters with --parameter)",
+                p.file,
+                p.line,
+                tier=tier_name,
+                resource=p.label,
+            )
+        )
+    for p in [*mine, *(p for p, _ in maybe)]:
         widened, lines = read_policy(p)
         document: Mapping[str, Any] = widened.document
         bad = _unreadable(p, document)
@@ -1063,7 +1112,7 @@ def _check_role(
             # grants the role is unknown, and the proof reads it as granting nothing
             out.append(_unreadable_finding(p, lines, bad, "on the deployed role", tier_name))
             document = {"Version": "2012-10-17", "Statement": []}
-        elif (p.file, p.owner) in undecided:
+        elif (p.file, p.owner) in undecided or p not in mine:
             document, lines = _without_denies(document, lines)
         role_docs[p.label] = document
         role_refs[p.label] = (p, lines)
