@@ -10,10 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from ..catalog import Catalog
+from ..catalog import Catalog, role_identity
 from ..evaluate import StatementRef
 from ..iac import ExtractedPolicy, IacTemplate, Problem, RoleInfo, Widened, shown, widen_policy
-from ..iac._resolve import PARTITION, has_opaque, names_stack, opaque, widen_text
+from ..iac._resolve import PARTITION, PSEUDO_STAND_INS, has_opaque, names_stack, opaque, widen_text
 from ..model import policy_from_obj
 from ..schema import iter_schema_errors
 from . import _fastschema
@@ -348,7 +348,13 @@ def check_deployment_report(
     first = templates[0].file if templates else str(catalog.manifest)
     policies = [p for t in templates for p in t.policies]
     catalogue_resources = resource_documents(catalog, renderer=renderer)
-    catalogue_trust = trust_documents(catalog, renderer=renderer)  # once, for every role
+    # The trust policies of the roles a tenant's session might assume, as deployed:
+    # every tier role the templates hold (in place of the catalogue's) and every other
+    # role of the templates (its statements that may grant a principal other than an
+    # AWS service), once, for every tier's proof.
+    catalogue_trust, trust_findings = _deployed_trust(
+        catalog, templates, trust_documents(catalog, renderer=renderer)
+    )
     # Resource policies of the template, by the model resource they are attached to.
     attached: dict[str, list[tuple[ExtractedPolicy, Widened, dict[str, int]]]] = {}
     for p in policies:
@@ -358,6 +364,7 @@ def check_deployment_report(
             if any(globs_overlap(ident(t), spec.arn) for t in p.targets if t):
                 widened, lines = read_policy(p)
                 attached.setdefault(name, []).append((p, widened, lines))
+    out.extend(trust_findings)
     out.extend(_through_access_points(catalog, policies))
     out.extend(_grants(catalog, templates))
     out.extend(_role_grants(catalog, templates))
@@ -856,6 +863,98 @@ def _vendor_trust(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Fi
     return out
 
 
+def _deployed_trust(
+    catalog: Catalog,
+    templates: Sequence[IacTemplate],
+    catalogue: Mapping[str, Mapping[str, Any]],
+) -> tuple[dict[str, Mapping[str, Any]], list[Finding]]:
+    """The trust policies the deployed proof reads as resource policies on roles (a
+    grant to ``*`` or to a tenant's session lets that session assume the role without
+    its session policy: an escalation), by role ARN: the catalogue's, with each tier
+    role the templates hold read as deployed (every copy's Allows; a copy whose trust
+    cannot be read admits anyone), and every other role of the templates with its
+    statements that may grant a principal other than an AWS service (a service
+    assuming a role that is no tier's is no tenant's session), Allows only (a Deny of
+    a role whose ARN is not known exactly fences nothing for sure). A role of the
+    templates whose trust cannot be read is PE091: whether a tenant's session may
+    assume it is not known. Before, the deployed proof of each tier read the other
+    tier roles' trust from the catalogue and no other role's at all: a role whose
+    trust admits ``*`` in the account, reading every tenant's data, left every tier
+    proved."""
+    out: dict[str, Mapping[str, Any]] = dict(catalogue)
+    findings: list[Finding] = []
+    ident = _identity(catalog)
+    tier_copies: set[tuple[str, str]] = set()
+    for tier in catalog.tiers.values():
+        copies = _find_roles(templates, tier.role_arn)
+        if not copies:
+            continue
+        tier_copies.update((r.file, r.owner) for r in copies)
+        docs = [_readable_trust(r) or _ANY_TRUST for r in copies]
+        document = docs[0] if len(docs) == 1 else _allows_of(docs)
+        identity = role_identity(tier.role_arn)
+        for arn in {tier.role_arn, *(k for k in catalogue if role_identity(k) == identity)}:
+            out[arn] = document
+    for t in templates:
+        for r in t.roles:
+            if (r.file, r.owner) in tier_copies:
+                continue
+            # a part not known (a plan's account or generated name, the stack's account
+            # not given) is any text
+            arn = re.sub(r"<[^<>]*>", "*", ident(r.arn))
+            if "AWS::AccountId" in t.stand_ins:
+                arn = arn.replace(f":iam::{PSEUDO_STAND_INS['AWS::AccountId']}:", ":iam::*:")
+            read = _readable_trust(r)
+            if read is None:
+                if r.trust is None:  # else refused by the grammar: PE001 speaks for it
+                    findings.append(
+                        Finding(
+                            "PE091",
+                            "error",
+                            f"deployed: the trust policy of role `{shown(r.name)}` (`{r.owner}`) "
+                            "cannot be read (a plan's known only after apply): whether a "
+                            "tenant's session may assume the role is unknown",
+                            r.file,
+                            r.line,
+                            resource=r.owner,
+                        )
+                    )
+                continue
+            kept = _allows_of([read], services=False)
+            if kept["Statement"]:
+                out[arn] = kept
+    return out, findings
+
+
+def _readable_trust(role: RoleInfo) -> Mapping[str, Any] | None:
+    """A role's trust policy as read (widened), or None when there is none the lint
+    can read or the IAM grammar refuses it."""
+    if role.trust is None:
+        return None
+    document = read_policy(role.trust)[0].document
+    return None if _unreadable(role.trust, document) is not None else document
+
+
+def _allows_of(docs: Sequence[Mapping[str, Any]], *, services: bool = True) -> dict[str, Any]:
+    """One trust policy of the Allow statements of ``docs`` (none of their Denies);
+    with ``services`` false, each statement without its AWS service principals (and
+    left out when it names no other principal)."""
+    allows: list[Mapping[str, Any]] = []
+    for document in docs:
+        for st in _statements(document):
+            if st.get("Effect") != "Allow":
+                continue
+            principal = st.get("Principal")
+            if not services and isinstance(principal, Mapping):
+                others = {k: v for k, v in principal.items() if k != "Service"}
+                if not others:
+                    continue
+                st = {**st, "Principal": others}
+            allows.append(st)
+    version = docs[0].get("Version", "2012-10-17") if docs else "2012-10-17"
+    return {"Version": version, "Statement": allows}
+
+
 def _non_service(statement: Mapping[str, Any]) -> list[str]:
     """The principals of a trust statement other than AWS services, as shown."""
     if "NotPrincipal" in statement:
@@ -1041,7 +1140,10 @@ def _check_role(
     # A trust policy the templates do not give (a plan's known only after apply) may
     # admit anyone: never the catalogue's in its place.
     trust = dict(catalogue_trust)
-    trust[tier.role_arn] = _ANY_TRUST
+    # this copy's trust policy, under every ARN of its role (another path or case)
+    own = [k for k in trust if role_identity(k) == role_identity(tier.role_arn)]
+    for arn in {tier.role_arn, *own}:
+        trust[arn] = _ANY_TRUST
     read_trust = None if role.trust is None else read_policy(role.trust)
     bad_trust = None
     if role.trust is not None and read_trust is not None:
@@ -1068,7 +1170,8 @@ def _check_role(
         )
     else:
         widened, lines = read_trust
-        trust[tier.role_arn] = widened.document
+        for arn in {tier.role_arn, *own}:
+            trust[arn] = widened.document
         target = Target(
             policy_from_obj(widened.document),
             widened.document,
