@@ -1118,7 +1118,7 @@ def _check_role(
     """One deployed copy of a tier's role: drift, trust for vending, and the proof
     (``catalogue_trust``: the catalogue's trust policies by role ARN; with its result:
     ``unknown`` too when a managed policy is out of sight)."""
-    from ..isolation import check_isolation
+    from ..isolation import check_isolation, role_undeclared
     from . import _locate, lint_target, path_line
 
     tier = catalog.tiers[tier_name]
@@ -1219,9 +1219,29 @@ def _check_role(
             document, lines = _without_denies(document, lines)
         role_docs[p.label] = document
         role_refs[p.label] = (p, lines)
+    # A tier on this role that lists no role templates says the role carries policies
+    # the catalogue does not declare (deployed by other means, which the linted
+    # templates may not hold): as in the catalogue's proof, the role may allow
+    # everything (isolation.role_undeclared).
+    undeclared = role_undeclared(catalog, tier_name)
+    if undeclared:
+        out.append(
+            Finding(
+                "PE122",
+                "warning",
+                f"tier `{tier_name}`: a tier on role `{tier.role_arn.rsplit('/', 1)[-1]}` lists "
+                "no role templates, so the role may carry policies deployed by other means "
+                "than the linted templates: the deployed proof reads it as allowing "
+                "everything, as the catalogue's proof does (list the role's templates)",
+                role.file,
+                role.line,
+                tier=tier_name,
+                resource=role.owner,
+            )
+        )
     result = check_isolation(
         renderer.symbolic_tier(tier_name).document,
-        role_docs,
+        {} if undeclared else role_docs,
         [r for r in catalog.resources.values() if r.service != "execute-api"],
         catalog.language,
         tier=tier_name,

@@ -80,7 +80,7 @@ def test_a_role_every_session_of_the_account_may_assume_is_no_proof(tmp_path: Pa
                 **IN_ACCOUNT,
                 "Principal": {"AWS": f"arn:aws:sts::{ACCOUNT}:assumed-role/saas-web/acme"},
             }
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_other_grants_to_the_session_itself(tmp_path: Path, trust: dict[str, Any]) -> None:
