@@ -276,8 +276,23 @@ def _find_roles(templates: Sequence[IacTemplate], role_arn: str) -> list[RoleInf
         role
         for t in templates
         for role in t.roles
-        if role.arn == role_arn or role.name.lower() == name
+        if role.arn == role_arn
+        or (role.name.lower() == name and not _other_account(role.arn, role_arn))
     ]
+
+
+_ROLE_ACCOUNT = re.compile(r"arn:[^:]*:iam::(\d{12}):role/")
+
+
+def _other_account(deployed: str, role_arn: str) -> bool:
+    """Whether a deployed role's ARN names an account (given, not the stand-in for a
+    stack account not given) other than the tier role's: a role of the same name in
+    another account is another role, and the tier's own is then not in the
+    templates."""
+    mine, theirs = _ROLE_ACCOUNT.match(deployed), _ROLE_ACCOUNT.match(role_arn)
+    if mine is None or theirs is None or mine[1] == PSEUDO_STAND_INS["AWS::AccountId"]:
+        return False
+    return mine[1] != theirs[1]
 
 
 def _maybe_roles(templates: Sequence[IacTemplate], role_arn: str) -> list[RoleInfo]:

@@ -65,12 +65,15 @@ def clean() -> dict[str, Any]:
     }
 
 
-def lint(tmp_path: Path, document: dict[str, Any], name: str = "t.json") -> dict[str, Any]:
-    """``lint --format json --catalog catalogs/abac FILE``."""
+def lint(
+    tmp_path: Path, document: dict[str, Any], name: str = "t.json", *extra: str
+) -> dict[str, Any]:
+    """``lint --format json --catalog catalogs/abac FILE [EXTRA...]``."""
     path = tmp_path / name
     path.write_text(json.dumps(document, indent=2), encoding="utf-8")
     out = io.StringIO()
-    run(["lint", "--format", "json", "--catalog", str(CATALOG), str(path)], out, io.StringIO())
+    argv = ["lint", "--format", "json", "--catalog", str(CATALOG), str(path), *extra]
+    run(argv, out, io.StringIO())
     result: dict[str, Any] = json.loads(out.getvalue())
     return result
 
