@@ -173,3 +173,18 @@ def _lint_two(tmp_path: Path, second: Path) -> dict[str, Any]:
     run([*argv, str(second)], out, io.StringIO())
     result: dict[str, Any] = json.loads(out.getvalue())
     return result
+
+
+@pytest.mark.parametrize("kind", ["missing", "utf-16"])
+def test_a_file_that_cannot_be_read_at_all_leaves_the_summary_unknown(
+    tmp_path: Path, kind: str
+) -> None:
+    """A file of the run that cannot be read (missing, not UTF-8) may be a template:
+    it was linted as a plain policy file (PE000) and the deployed summary, made of the
+    templates read, said `proved`."""
+    other = tmp_path / "more.yaml"
+    if kind == "utf-16":
+        other.write_bytes("Resources: {}\n".encode("utf-16"))
+    doc = _lint_two(tmp_path, other)
+    assert "PE000" in _rules(doc)
+    assert deployed_status(doc) == "unknown"
