@@ -115,9 +115,11 @@ class IacTemplate:
     #: named resources that can carry a resource policy, as (ARN, owner, line): a model
     #: resource created with no policy of the template on it has none deployed
     created: list[tuple[str, str, int]] = field(default_factory=list)
-    #: owners (logical IDs) deployed only under a condition the lint cannot decide (it
-    #: depends on a parameter with no value): their policies are read as deployed, and
-    #: their Deny statements, which may not be, fence nothing in the deployed proof
+    #: owners (logical IDs, addresses) deployed only under a condition the lint cannot
+    #: decide (it depends on a parameter with no value), or that another resource may
+    #: remove (a plan's exclusive management of a role's policies): their policies are
+    #: read as deployed, and their Deny statements, which may not be, fence nothing in
+    #: the deployed proof
     undecided: set[str] = field(default_factory=set)
     #: API Gateway resource policies, as (owner, where, line, whether it may allow):
     #: not compared with the catalogue; one that may allow makes routes unknown
