@@ -354,7 +354,6 @@ def check_deployment_report(
     tier), for the run summary."""
     from ..isolation import resource_documents, trust_documents
     from ..render import Renderer
-    from ._arns import globs_overlap
     from ._invoke import vendor_invokes
 
     renderer = Renderer(catalog)
@@ -376,7 +375,7 @@ def check_deployment_report(
         if p.kind != "resource":
             continue
         for name, spec in catalog.resources.items():
-            if any(globs_overlap(ident(t), spec.arn) for t in p.targets if t):
+            if any(_governs(ident(t), spec.arn) for t in p.targets if t):
                 widened, lines = read_policy(p)
                 attached.setdefault(name, []).append((p, widened, lines))
     out.extend(trust_findings)
@@ -429,7 +428,7 @@ def check_deployment_report(
             (arn, owner, line, t.file)
             for t in templates
             for arn, owner, line in t.created
-            if globs_overlap(ident(arn), spec.arn)
+            if _governs(ident(arn), spec.arn)
         ]
         if not made:
             continue
@@ -1035,6 +1034,21 @@ def _route(p: ExtractedPolicy) -> tuple[str, str]:
         "an access point",
         "give the access point no policy, or put no access point on a pooled bucket",
     )
+
+
+_S3_BUCKET = re.compile(r"arn:[^:]*:s3:::[^/]+")
+
+
+def _governs(target: str, model_arn: str) -> bool:
+    """Whether the resource policy of ``target`` (a resolved ARN) is evaluated for
+    requests on a model resource: the same resource, or a model resource inside an S3
+    bucket (a bucket's one policy governs every key of it: a model resource at a key
+    prefix, ``bucket/reports``, is under the bucket's policy)."""
+    from ._arns import globs_overlap
+
+    if globs_overlap(target, model_arn):
+        return True
+    return _S3_BUCKET.fullmatch(target) is not None and globs_overlap(f"{target}/*", model_arn)
 
 
 def _opens(bucket: str, model_arn: str) -> bool:
