@@ -384,6 +384,7 @@ def check_deployment_report(
     out.extend(_role_grants(catalog, templates))
     out.extend(_vendor_trust(catalog, templates))
     out.extend(vendor_invokes(catalog, templates))
+    out.extend(_model_invokes(catalog, templates))
     out.extend(_api_resource_policies(catalog, templates))
     out.extend(_writable_claims(catalog, templates))
     undecided = _undecided(templates)
@@ -589,6 +590,50 @@ def _unreadable_finding(
         tier,
         resource=policy.label,
     )
+
+
+def _model_invokes(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
+    """A Lambda invoke permission (``AWS::Lambda::Permission``, ``aws_lambda_permission``,
+    on the function, an alias or a version) on a function of the resource model: a
+    statement of the function's resource policy, which the deployed proof does not
+    read (a grant to ``*`` lets any tenant's session invoke another tenant's function,
+    without its session policy): isolation of that resource is unknown (PE091). A
+    function name CloudFormation or SAM generates is no model function's."""
+    from ._arns import globs_overlap
+    from ._invoke import _GENERATED as generated
+
+    models = {n: s for n, s in catalog.resources.items() if s.service == "lambda"}
+    if not models:
+        return []
+    out: list[Finding] = []
+    for t in templates:
+        names = {f.owner: f.name for f in t.functions}
+        for permission in t.invokes:
+            name = names.get(permission.function or "", permission.function_name)
+            if generated in name:
+                continue
+            for model, spec in models.items():
+                # by the function's name (the account and region the permission's
+                # stack is in may be the model's)
+                modelled = spec.arn.split(":function:", 1)[-1].split(":", 1)[0]
+                if not globs_overlap(widen_text(name), modelled):
+                    continue
+                out.append(
+                    Finding(
+                        "PE091",
+                        "error",
+                        f"resource `{model}`: `{permission.owner}` lets "
+                        f"`{shown(permission.principal)}` invoke `{shown(name)}`, a function of "
+                        "the model: a Lambda permission is a statement of the function's "
+                        "resource policy, which the deployed proof does not read, so "
+                        f"isolation of `{model}` is unknown (a grant to `*` lets any "
+                        "tenant's session invoke another tenant's function)",
+                        t.file,
+                        permission.line,
+                        resource=permission.owner,
+                    )
+                )
+    return out
 
 
 def _writable_claims(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
