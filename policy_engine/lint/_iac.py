@@ -385,6 +385,7 @@ def check_deployment_report(
     out.extend(_vendor_trust(catalog, templates))
     out.extend(vendor_invokes(catalog, templates))
     out.extend(_model_invokes(catalog, templates))
+    out.extend(_unread_on_model(catalog, templates))
     out.extend(_api_resource_policies(catalog, templates))
     out.extend(_writable_claims(catalog, templates))
     undecided = _undecided(templates)
@@ -590,6 +591,43 @@ def _unreadable_finding(
         tier,
         resource=policy.label,
     )
+
+
+#: Services whose resource policies the readers read (or report as PE091 on a model
+#: resource: API Gateway's, Lambda permissions): a policy document the readers do not
+#: read (PE114) cannot be one of them.
+_READ_SERVICES = frozenset(
+    {"s3", "dynamodb", "sqs", "sns", "kms", "secretsmanager", "execute-api", "lambda"}
+)
+
+
+def _unread_on_model(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
+    """A policy document the readers do not read (PE114: an EventBridge bus policy, a
+    Kinesis resource policy, a log group's...) where the resource model has a resource
+    of a service whose resource policies the readers do not read: it may be that
+    resource's, and grant any tenant's session the others' data; the deployed proof
+    does not read it, so isolation of that resource is unknown (PE091)."""
+    unread = sorted(
+        name for name, spec in catalog.resources.items() if spec.service not in _READ_SERVICES
+    )
+    if not unread:
+        return []
+    named = ", ".join(f"`{n}` ({catalog.resources[n].service})" for n in unread)
+    return [
+        Finding(
+            "PE091",
+            "error",
+            f"deployed: `{p.owner}` holds a policy document the lint does not read (PE114), "
+            f"and the resource model has {named}, whose resource policies the lint does not "
+            "read: it may be one of them, so isolation of those resources is unknown",
+            t.file,
+            p.line,
+            resource=p.owner,
+        )
+        for t in templates
+        for p in t.problems
+        if p.rule == "PE114" and not p.api
+    ]
 
 
 def _model_invokes(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
