@@ -89,8 +89,28 @@ def test_other_grants_to_the_session_itself(tmp_path: Path, trust: dict[str, Any
 
 
 @pytest.mark.parametrize(
+    "condition",
+    [
+        {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/saas-*"}},
+        {"StringEquals": {"aws:PrincipalTag/TenantId": "acme"}},
+    ],
+)
+def test_a_condition_a_tenant_session_meets(tmp_path: Path, condition: dict[str, Any]) -> None:
+    doc = lint(tmp_path, _with_admin(_trust({**IN_ACCOUNT, "Condition": condition})))
+    assert statuses(doc) == {"web": "violation", "ops": "violation"}, doc["findings"]
+
+
+@pytest.mark.parametrize(
     "trust",
     [
+        _trust(
+            {
+                **IN_ACCOUNT,
+                "Condition": {
+                    "StringEquals": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/ci"}
+                },
+            }
+        ),
         LAMBDA_TRUST,  # a service: no tenant's session
         _trust({**IN_ACCOUNT, "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/ci"}}),
         _trust({**IN_ACCOUNT, "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}}),
