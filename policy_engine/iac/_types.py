@@ -139,3 +139,7 @@ class IacTemplate:
     #: invoke the credential vendor's function writes the tenant context it trusts
     functions: list[LambdaFunction] = field(default_factory=list)
     invokes: list[InvokePermission] = field(default_factory=list)
+    #: the permissions SAM writes for a function's event sources (``Api``, ``S3``,
+    #: ``SNS``, ``Schedule``...: a service may invoke the function), each as a permission
+    #: of that service; ``invokes`` holds those whose sender writes the event
+    event_invokes: list[InvokePermission] = field(default_factory=list)

@@ -632,7 +632,8 @@ def _unread_on_model(catalog: Catalog, templates: Sequence[IacTemplate]) -> list
 
 def _model_invokes(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
     """A Lambda invoke permission (``AWS::Lambda::Permission``, ``aws_lambda_permission``,
-    on the function, an alias or a version) on a function of the resource model: a
+    on the function, an alias or a version; the one SAM writes for an event source) on
+    a function of the resource model: a
     statement of the function's resource policy, which the deployed proof does not
     read (a grant to ``*`` lets any tenant's session invoke another tenant's function,
     without its session policy): isolation of that resource is unknown (PE091). A
@@ -646,7 +647,7 @@ def _model_invokes(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[F
     out: list[Finding] = []
     for t in templates:
         names = {f.owner: f.name for f in t.functions}
-        for permission in t.invokes:
+        for permission in {p.owner: p for p in [*t.event_invokes, *t.invokes]}.values():
             name = names.get(permission.function or "", permission.function_name)
             if generated in name:
                 continue

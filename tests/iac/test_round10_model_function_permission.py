@@ -97,3 +97,30 @@ def test_a_plan_permission_on_a_model_function(tmp_path: Path) -> None:
                                  "after_unknown": {}}},
     ]  # fmt: skip
     assert _status(tmp_path, {"format_version": "1.2", "resource_changes": changes}) == "unknown"
+
+
+def _sam(event: dict[str, Any]) -> dict[str, Any]:
+    template = _cfn(None)
+    template["Transform"] = "AWS::Serverless-2016-10-31"
+    function = {"FunctionName": "saas-fn-globex", "Runtime": "python3.12", "Handler": "a.h",
+                "InlineCode": "x", "Events": {"E": event}}  # fmt: skip
+    template["Resources"]["Fn"] = {"Type": "AWS::Serverless::Function", "Properties": function}
+    return template
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        ({"Type": "Api", "Properties": {"Path": "/x", "Method": "get"}}, "unknown"),
+        ({"Type": "SNS", "Properties": {"Topic": "arn:aws:sns:eu-west-1:111122223333:t"}},
+         "unknown"),
+        ({"Type": "SQS", "Properties": {"Queue": "arn:aws:sqs:eu-west-1:111122223333:q"}},
+         "proved"),
+    ],
+)  # fmt: skip
+def test_the_permission_sam_writes_for_an_event_source(
+    tmp_path: Path, event: dict[str, Any], expected: str
+) -> None:
+    """SAM writes an AWS::Lambda::Permission for the service of an `Api`, `SNS`, `S3`...
+    event (an SQS event is an event source mapping run by the function's role)."""
+    assert _status(tmp_path, _sam(event)) == expected
