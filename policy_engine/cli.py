@@ -431,6 +431,7 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     catalogs = [] if args.paths else [args.catalog]
     templates: list[Path] = []
     parameters = _parameters(args.parameter)
+    unread: list[Path] = []  # files that cannot be read at all: a template, maybe
     for raw in args.paths:
         path = Path(raw)
         if path.is_dir():
@@ -439,6 +440,8 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             templates.append(path)
         else:
             files.append(path)
+            if not _readable(path):
+                unread.append(path)
     progress = _Progress(stderr)
     try:
         for folder in catalogs:
@@ -468,8 +471,11 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             summaries.append(files_summary(readable))
         if templates:
             progress.show(f"linting {len(templates)} templates")
+            # a file not read at all may be a template: it stands against the deployed
+            # proof as a template that cannot be read does (PE000)
+            missing = [f for f in findings if f.rule == "PE000" and Path(f.file) in set(unread)]
             found, readable, deployed = _lint_templates(
-                templates, parameters, args.catalog, args.stage
+                templates, parameters, args.catalog, args.stage, missing
             )
             findings.extend(found)
             linted += readable
@@ -494,6 +500,15 @@ def _parameters(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def _readable(path: Any) -> bool:
+    """Whether a file can be read as UTF-8 text."""
+    try:
+        path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return True
+
+
 def _is_template(path: Any) -> bool:
     """A CloudFormation / SAM template or a Terraform plan (by content; an unreadable
     file is left to the plain-file lint, which reports it)."""
@@ -511,10 +526,13 @@ def _lint_templates(
     parameters: dict[str, str],
     catalog_dir: str | None,
     stage: str | None = None,
+    unread: Sequence[Any] = (),
 ) -> tuple[list[Any], int, tuple[Any, ...]]:
     """Every template's policies through every rule; with a catalogue, the deployed
     tier roles against it. Returns the findings, how many templates were read and the
-    deployed proof's summary (none without a catalogue)."""
+    deployed proof's summary (none without a catalogue). ``unread``: the findings
+    (PE000) of other files of the run that could not be read at all, which may be
+    templates: they stand against the deployed proof."""
     from .catalog import load_catalog
     from .iac import TemplateError, read_template
     from .lint import Finding
@@ -537,6 +555,9 @@ def _lint_templates(
         t.role_arn.rsplit("/", 1)[-1] for t in (catalog.tiers.values() if catalog else ())
     )
     model = None
+    api_routes = catalog is not None and any(
+        spec.service == "execute-api" for spec in catalog.resources.values()
+    )
     if catalog is not None:
         model = tuple(
             glob
@@ -552,12 +573,13 @@ def _lint_templates(
             findings.append(Finding("PE000", "error", message, exc.file, exc.line))
             continue
         read.append(template)
-        findings.extend(lint_template(template, tier_roles, model))
+        findings.extend(lint_template(template, tier_roles, model, api_routes))
     deployed: tuple[DeployedSummary, ...] = ()
     if catalog is not None and read:
         found, tiers = check_deployment_report(catalog, read)
         findings.extend(found)
-        deployed = (DeployedSummary(str(catalog.root), with_findings(tiers, findings)),)
+        summary = with_findings(tiers, [*findings, *unread])
+        deployed = (DeployedSummary(str(catalog.root), summary),)
     return findings, len(read), deployed
 
 

@@ -67,11 +67,36 @@ _SAM_WRITTEN_BY_SENDER = {
 }
 
 
+#: SAM event sources for which SAM writes an ``AWS::Lambda::Permission`` letting the
+#: service invoke the function (aws-sam-translator's event source classes that add a
+#: permission; the poll-based ones, SQS, Kinesis, DynamoDB, MSK..., make an event
+#: source mapping run by the function's own role instead).
+_SAM_PERMISSION_EVENTS = {
+    "Api": "apigateway.amazonaws.com",
+    "HttpApi": "apigateway.amazonaws.com",
+    "S3": "s3.amazonaws.com",
+    "SNS": "sns.amazonaws.com",
+    "Schedule": "events.amazonaws.com",
+    "CloudWatchEvent": "events.amazonaws.com",
+    "EventBridgeRule": "events.amazonaws.com",
+    "CloudWatchLogs": "logs.amazonaws.com",
+    "IoTRule": "iot.amazonaws.com",
+    "AlexaSkill": "alexa-appkit.amazon.com",
+    "Cognito": "cognito-idp.amazonaws.com",
+}
+
+
 def _sam_events(out: IacTemplate, logical_id: str, props: Mapping[str, Any], line: int) -> None:
     events = props.get("Events")
     if not isinstance(events, Mapping):
         return
     for name, event in events.items():
+        kind = event.get("Type") if isinstance(event, Mapping) else None
+        if isinstance(kind, str) and kind in _SAM_PERMISSION_EVENTS:
+            at = event.line if isinstance(event, Node) else line
+            out.event_invokes.append(InvokePermission(f"{logical_id}.Events.{name}", at,
+                                     logical_id, logical_id, _SAM_PERMISSION_EVENTS[kind],
+                                     None))  # fmt: skip
         if not isinstance(event, Mapping) or event.get("Type") not in _SAM_WRITTEN_BY_SENDER:
             continue
         principal, needs = _SAM_WRITTEN_BY_SENDER[str(event["Type"])]

@@ -89,13 +89,16 @@ class InvokePermission:
 
 @dataclass(frozen=True)
 class Problem:
-    """Something the reader could not read or resolve (a lint finding)."""
+    """Something the reader could not read or resolve (a lint finding). ``api``: a
+    PE114 about an API Gateway resource policy (also in ``IacTemplate.api_policies``),
+    which the deployed check reports itself (PE091) where it may allow."""
 
     rule: str
     severity: Literal["error", "warning", "info"]
     message: str
     line: int | None
     owner: str | None = None
+    api: bool = False
 
 
 @dataclass
@@ -112,9 +115,11 @@ class IacTemplate:
     #: named resources that can carry a resource policy, as (ARN, owner, line): a model
     #: resource created with no policy of the template on it has none deployed
     created: list[tuple[str, str, int]] = field(default_factory=list)
-    #: owners (logical IDs) deployed only under a condition the lint cannot decide (it
-    #: depends on a parameter with no value): their policies are read as deployed, and
-    #: their Deny statements, which may not be, fence nothing in the deployed proof
+    #: owners (logical IDs, addresses) deployed only under a condition the lint cannot
+    #: decide (it depends on a parameter with no value), or that another resource may
+    #: remove (a plan's exclusive management of a role's policies): their policies are
+    #: read as deployed, and their Deny statements, which may not be, fence nothing in
+    #: the deployed proof
     undecided: set[str] = field(default_factory=set)
     #: API Gateway resource policies, as (owner, where, line, whether it may allow):
     #: not compared with the catalogue; one that may allow makes routes unknown
@@ -134,3 +139,7 @@ class IacTemplate:
     #: invoke the credential vendor's function writes the tenant context it trusts
     functions: list[LambdaFunction] = field(default_factory=list)
     invokes: list[InvokePermission] = field(default_factory=list)
+    #: the permissions SAM writes for a function's event sources (``Api``, ``S3``,
+    #: ``SNS``, ``Schedule``...: a service may invoke the function), each as a permission
+    #: of that service; ``invokes`` holds those whose sender writes the event
+    event_invokes: list[InvokePermission] = field(default_factory=list)

@@ -15,6 +15,7 @@ trust policy, ``ManagedPolicyArns``), ``AWS::IAM::ManagedPolicy``, ``AWS::IAM::P
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
@@ -669,7 +670,25 @@ def _unread_problem(logical_id: str, kind: str, path: str, at: int) -> Problem:
         "it opens is not in the drift check or the deployed proof",
         at,
         logical_id,
+        api=_api_path(kind, path),
     )
+
+
+_EVENT_API_POLICY = re.compile(r"Events\.[^.]+\.Properties\.Auth\.ResourcePolicy")
+
+
+def _api_path(kind: str, path: str) -> bool:
+    """Whether a property path holds an API resource policy that :func:`_api_policy`
+    or :func:`_event_api_policies` records (its own ``Policy`` / ``Auth.ResourcePolicy``,
+    an OpenAPI definition's ``x-amazon-apigateway-policy``, a function's ``Api`` event's
+    ``Auth.ResourcePolicy``)."""
+    if kind in CFN_API_POLICY:
+        read = ("Policy", "Auth.ResourcePolicy", *CFN_API_BODY[kind])
+        return any(_under(path, r) for r in read)
+    if kind == "AWS::Serverless::Function":
+        head = _EVENT_API_POLICY.match(path)
+        return head is not None and _under(path, head[0])
+    return False
 
 
 def _under(path: str, read: str) -> bool:

@@ -21,7 +21,7 @@ from ._api import TF_API_POLICY, TF_COGNITO_CLIENT, definition_may_allow, may_al
 from ._arns import queue_arn, s3_scope_arn
 from ._invoke import function_name
 from ._nodes import Node, line_of, loads_policy_text
-from ._resolve import PARTITION, opaque, shown, widen_text
+from ._resolve import PARTITION, has_opaque, opaque, shown, widen_text
 from ._types import (
     ExtractedPolicy,
     IacTemplate,
@@ -245,6 +245,8 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
     #: inline policies known only after apply: (role name, what, line)
     unknown_inline: list[tuple[str, str, int]] = []
     lambdas: list[tuple[str, str, Any, Any, int]] = []
+    #: (address, type, role names, kept names or ARNs; None: not known, line)
+    exclusive: list[tuple[str, str, list[str] | None, list[str] | None, int]] = []
     for address, kind, values, unknown, line in _resources(plan):
         out.resources += 1
         if kind not in _FIELDS:
@@ -315,6 +317,9 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
         if kind in _ATTACHMENTS:
             role_key, arn_key = _ATTACHMENTS[kind]
             attachments.append(_Attachment(address, values, unknown, line, role_key, arn_key))
+        if kind in _EXCLUSIVE:
+            listed = _known(values, unknown, _EXCLUSIVE[kind])
+            exclusive.append((address, kind, _known(values, unknown, "role_name"), listed, line))
         if kind == "aws_iam_role":
             name = str(values.get("name") or f"<name of {address}>")
             inline = values.get("inline_policy") or []
@@ -334,6 +339,14 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
                          role=name, inline_name=str(item.get("name") or ""))  # fmt: skip
             arn = values.get("arn")
             managed = values.get("managed_policy_arns") or []
+            # a role's own non-empty inline_policy / managed_policy_arns take exclusive
+            # management of its inline / managed policies, as the *_exclusive resources
+            kept = [str(i.get("name") or "") for i in inline if isinstance(i, Mapping)]
+            if isinstance(inline, list) and inline:
+                exclusive.append((address, "aws_iam_role_policies_exclusive", [name], kept, line))
+            if isinstance(managed, list) and managed:
+                exclusive.append((address, "aws_iam_role_policy_attachments_exclusive", [name],
+                                  [str(a) for a in managed], line))  # fmt: skip
             role_values[address] = (
                 name,
                 line,
@@ -357,10 +370,12 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
         policy = out.policies[index]
         if found:
             out.policies[index] = replace(policy, roles=tuple(found))
-        else:
+        else:  # on a role known only after apply: any role, a tier's too
             out.problems.append(_after_apply(address, field, policy.line, "the role"))
+            out.policies[index] = replace(policy, roles=(opaque(f"role of {address}"),))
     for a in attachments:
         _attach(out, a, refs, names, policies, role_values)
+    _removed_by_exclusive(out, exclusive, policies)
     _lambdas(out, lambdas, refs, names)
     # An inline policy known only after apply is on its role all the same: unknown
     # statements (drift PE121, and the deployed proof PE091 on a tier role).
@@ -629,6 +644,72 @@ def _after_apply(address: str, field: str, line: int, what: str) -> Problem:
     )
 
 
+#: Resources that keep on a role only the inline policies (by name) or the managed
+#: policies (by ARN) they list, removing every other at apply: type -> listed field.
+_EXCLUSIVE = {
+    "aws_iam_role_policies_exclusive": "policy_names",
+    "aws_iam_role_policy_attachments_exclusive": "policy_arns",
+}
+
+
+def _removed_by_exclusive(
+    out: IacTemplate,
+    exclusive: list[tuple[str, str, list[str] | None, list[str] | None, int]],
+    policies: Mapping[str, str | None],
+) -> None:
+    """A plan's ``aws_iam_role_policies_exclusive`` (``..._attachments_exclusive``,
+    or a role's own non-empty ``inline_policy`` / ``managed_policy_arns``) takes
+    exclusive ownership of its role's inline (managed) policies, removing those it
+    does not list (Terraform AWS provider documentation of these resources), while an
+    ``aws_iam_role_policy`` (attachment) may add one back: such a policy may or may
+    not be on the role, so its Allows are read as on it and its Denies fence nothing
+    (``undecided``), with a PE111 warning. A role or list known only after apply may
+    remove any."""
+    for address, kind, roles, listed, _line in exclusive:
+        wanted = None if roles is None else {r.rsplit("/", 1)[-1].lower() for r in roles}
+        for p in out.policies:
+            if p.kind != "identity" or p.resource_type not in (
+                "aws_iam_role_policy", "aws_iam_policy"
+            ):  # fmt: skip
+                continue
+            if wanted is not None and not wanted & {r.lower() for r in p.roles}:
+                continue
+            if kind == "aws_iam_role_policies_exclusive":
+                if p.resource_type != "aws_iam_role_policy":
+                    continue
+                kept = listed is not None and (p.inline_name or "") in listed
+            else:
+                if p.resource_type != "aws_iam_policy":
+                    continue
+                arn = policies.get(p.owner)
+                kept = (
+                    listed is not None
+                    and arn is not None
+                    and any(fnmatchcase(a, widen_text(arn)) for a in listed)
+                )
+            if kept or p.owner in out.undecided:
+                continue
+            out.undecided.add(p.owner)
+            raw = p.document.get("Statement")
+            statements = raw if isinstance(raw, list) else [raw]
+            if not any(
+                isinstance(st, Mapping) and st.get("Effect") != "Allow" for st in statements
+            ):
+                continue  # its Allows are read all the same: nothing to say
+            out.problems.append(
+                Problem(
+                    "PE111",
+                    "warning",
+                    f"`{p.owner}` is on a role whose policies `{address}` keeps to those it "
+                    "lists, and it is not listed (or the list is known only after apply): "
+                    "it may be removed at apply, so its Deny statements fence nothing in "
+                    "the deployed proof",
+                    p.line,
+                    p.owner,
+                )
+            )
+
+
 def _attach(
     out: IacTemplate,
     a: _Attachment,
@@ -644,9 +725,9 @@ def _attach(
     roles = a.roles
     if roles is None:
         roles = _referenced(refs, a.config, a.role_key, dict(names))
-        if not roles:
+        if not roles:  # a role known only after apply: any role, a tier's too
             out.problems.append(_after_apply(a.address, a.role_key, a.line, "the role"))
-            return
+            roles = [opaque(f"role of {a.address}")]
     roles = [r.rsplit("/", 1)[-1] for r in roles]  # a name, or an ARN
     targets: list[str] = []  # addresses of policies of the plan
     external: list[str] = []
@@ -675,6 +756,10 @@ def _attach(
     for name, _line, _arn, managed in role_values.values():
         if name.lower() in wanted_roles:
             managed.extend((e, a.line) for e in external)
+    for role in roles:  # a role not known: its external policies may be a tier role's
+        if has_opaque(role):
+            for e in external:
+                out.role_grants.append((role, f"managed policy `{shown(e)}`", a.address, a.line))
 
 
 def _one(
@@ -785,6 +870,9 @@ def _unread(address: str, kind: str, values: Mapping[str, Any], line: int) -> li
             "drift check or the deployed proof",
             at,
             address,
+            # an API's resource policy (or its OpenAPI body's): recorded in api_policies
+            api=kind in TF_API_POLICY
+            and path.split(".", 1)[0].split("[", 1)[0] in ("policy", "body"),
         )
         for path, at in found.items()
     ]

@@ -130,7 +130,14 @@ class _Search:
                 self.resource_docs[rname] = (_scoped(rdoc, scope), scope)
                 self.resource_unscoped[rname] = _foreign_globs(by_name[rname])
         for arn, tdoc in (trust_policies or {}).items():
-            self.resource_docs[f"trust({arn.rsplit('/', 1)[-1]})"] = (_scoped(tdoc, (arn,)), (arn,))
+            # by the role's name; two roles of one name (ARNs in another path or case,
+            # or a name not known) with different policies each keep theirs
+            label, scoped = f"trust({arn.rsplit('/', 1)[-1]})", _scoped(tdoc, (arn,))
+            taken = 0
+            while label in self.resource_docs and self.resource_docs[label][0] != scoped:
+                taken += 1
+                label = f"trust({arn}{f' #{taken}' if taken > 1 else ''})"
+            self.resource_docs[label] = (scoped, (arn,))
         self._resource_cache: tuple[CompiledPolicy, ...] | None = None
         #: the Allow statements of those policies that grant this tier's sessions
         #: (directly or through the role), and their Denies to every principal (the

@@ -10,10 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from ..catalog import Catalog
+from ..catalog import Catalog, role_identity
 from ..evaluate import StatementRef
 from ..iac import ExtractedPolicy, IacTemplate, Problem, RoleInfo, Widened, shown, widen_policy
-from ..iac._resolve import PARTITION, has_opaque, names_stack, opaque, widen_text
+from ..iac._resolve import PARTITION, PSEUDO_STAND_INS, has_opaque, names_stack, opaque, widen_text
 from ..model import policy_from_obj
 from ..schema import iter_schema_errors
 from . import _fastschema
@@ -25,14 +25,24 @@ def lint_template(
     template: IacTemplate,
     tier_roles: frozenset[str] = frozenset(),
     model: tuple[str, ...] | None = None,
+    api_routes: bool = False,
 ) -> list[Finding]:
     """Every rule on each extracted policy, plus what the reader could not read.
     Policies on ``tier_roles`` (role names) are read as a catalogue's role templates
     (wide by design: the session policy narrows them). ``model``: with a catalogue,
-    the ARN globs of its resource model (the pooled data PE080 looks after)."""
+    the ARN globs of its resource model (the pooled data PE080 looks after).
+    ``api_routes``: the catalogue models ``execute-api`` routes, so the deployed check
+    reports an API resource policy that may allow (PE091): its owner's PE114 about that
+    policy is not said a second time."""
+    reported = (
+        {owner for owner, _where, _line, allows in template.api_policies if allows}
+        if api_routes
+        else set()
+    )
     out = [
         Finding(p.rule, p.severity, p.message, template.file, p.line, "$", resource=p.owner)
         for p in template.problems
+        if not (p.api and p.owner in reported)
     ]
     if template.stand_ins:
         out.append(
@@ -266,8 +276,23 @@ def _find_roles(templates: Sequence[IacTemplate], role_arn: str) -> list[RoleInf
         role
         for t in templates
         for role in t.roles
-        if role.arn == role_arn or role.name.lower() == name
+        if role.arn == role_arn
+        or (role.name.lower() == name and not _other_account(role.arn, role_arn))
     ]
+
+
+_ROLE_ACCOUNT = re.compile(r"arn:[^:]*:iam::(\d{12}):role/")
+
+
+def _other_account(deployed: str, role_arn: str) -> bool:
+    """Whether a deployed role's ARN names an account (given, not the stand-in for a
+    stack account not given) other than the tier role's: a role of the same name in
+    another account is another role, and the tier's own is then not in the
+    templates."""
+    mine, theirs = _ROLE_ACCOUNT.match(deployed), _ROLE_ACCOUNT.match(role_arn)
+    if mine is None or theirs is None or mine[1] == PSEUDO_STAND_INS["AWS::AccountId"]:
+        return False
+    return mine[1] != theirs[1]
 
 
 def _maybe_roles(templates: Sequence[IacTemplate], role_arn: str) -> list[RoleInfo]:
@@ -280,9 +305,39 @@ def _maybe_roles(templates: Sequence[IacTemplate], role_arn: str) -> list[RoleIn
             unknown = has_opaque(role.name) or names_stack(role.name)
             if not unknown or role.name == opaque(f"name of {role.owner}"):
                 continue
-            pattern = "".join(".*" if c == "*" else re.escape(c) for c in widen_text(role.name))
-            if re.fullmatch(pattern, name, re.IGNORECASE | re.DOTALL):
+            if _may_name(role.name, name):
                 out.append(role)
+    return out
+
+
+def _may_name(written: str, name: str) -> bool:
+    """Whether a role name with unresolved parts (a parameter with no value, the
+    stack's name) may be ``name`` once deployed (IAM role names without regard to
+    case)."""
+    pattern = "".join(".*" if c == "*" else re.escape(c) for c in widen_text(written))
+    return re.fullmatch(pattern, name, re.IGNORECASE | re.DOTALL) is not None
+
+
+def _maybe_attached(
+    templates: Sequence[IacTemplate],
+    policies: Sequence[ExtractedPolicy],
+    role_name: str,
+) -> list[tuple[ExtractedPolicy, str]]:
+    """Identity policies attached to a role whose name is not resolved (``Roles:
+    [!Ref Param]`` with no value, a plan's role known only after apply) and may be
+    ``role_name``, with that name as written: they may be on the deployed role. A
+    name CloudFormation or SAM generates for a role of the templates never is."""
+    generated = {opaque(f"name of {r.owner}") for t in templates for r in t.roles}
+    out = []
+    for p in policies:
+        if p.kind != "identity" or role_name.lower() in {r.lower() for r in p.roles}:
+            continue
+        for written in p.roles:
+            if written in generated or not (has_opaque(written) or names_stack(written)):
+                continue
+            if _may_name(written, role_name):
+                out.append((p, written))
+                break
     return out
 
 
@@ -299,7 +354,6 @@ def check_deployment_report(
     tier), for the run summary."""
     from ..isolation import resource_documents, trust_documents
     from ..render import Renderer
-    from ._arns import globs_overlap
     from ._invoke import vendor_invokes
 
     renderer = Renderer(catalog)
@@ -308,21 +362,30 @@ def check_deployment_report(
     first = templates[0].file if templates else str(catalog.manifest)
     policies = [p for t in templates for p in t.policies]
     catalogue_resources = resource_documents(catalog, renderer=renderer)
-    catalogue_trust = trust_documents(catalog, renderer=renderer)  # once, for every role
+    # The trust policies of the roles a tenant's session might assume, as deployed:
+    # every tier role the templates hold (in place of the catalogue's) and every other
+    # role of the templates (its statements that may grant a principal other than an
+    # AWS service), once, for every tier's proof.
+    catalogue_trust, trust_findings = _deployed_trust(
+        catalog, templates, trust_documents(catalog, renderer=renderer)
+    )
     # Resource policies of the template, by the model resource they are attached to.
     attached: dict[str, list[tuple[ExtractedPolicy, Widened, dict[str, int]]]] = {}
     for p in policies:
         if p.kind != "resource":
             continue
         for name, spec in catalog.resources.items():
-            if any(globs_overlap(ident(t), spec.arn) for t in p.targets if t):
+            if any(_governs(ident(t), spec.arn) for t in p.targets if t):
                 widened, lines = read_policy(p)
                 attached.setdefault(name, []).append((p, widened, lines))
+    out.extend(trust_findings)
     out.extend(_through_access_points(catalog, policies))
     out.extend(_grants(catalog, templates))
     out.extend(_role_grants(catalog, templates))
     out.extend(_vendor_trust(catalog, templates))
     out.extend(vendor_invokes(catalog, templates))
+    out.extend(_model_invokes(catalog, templates))
+    out.extend(_unread_on_model(catalog, templates))
     out.extend(_api_resource_policies(catalog, templates))
     out.extend(_writable_claims(catalog, templates))
     undecided = _undecided(templates)
@@ -339,6 +402,10 @@ def check_deployment_report(
             and any(not t or "*" in ident(t) for p, *_ in found for t in p.targets)
         )
         for p, widened, lines in found:
+            refused = _unreadable(p, widened.document)
+            if refused is not None:  # not read as if it were valid: its grants are unknown
+                out.append(_unreadable_finding(p, lines, refused, f"on model resource `{name}`"))
+                continue
             old = widened.document.get("Version") != "2012-10-17"
             # under an undecided condition, or contested: its Denies may not be deployed
             fenceless = contested or (p.file, p.owner) in undecided
@@ -363,7 +430,7 @@ def check_deployment_report(
             (arn, owner, line, t.file)
             for t in templates
             for arn, owner, line in t.created
-            if globs_overlap(ident(arn), spec.arn)
+            if _governs(ident(arn), spec.arn)
         ]
         if not made:
             continue
@@ -459,13 +526,14 @@ def with_findings(
     """The deployed proof's result per tier, made no better than the findings of the
     whole run say: a PE090 (violation) or PE091 (unknown) of a tier, or of no tier (an
     access point, an unread grant, a copy of a model resource's data, the vendor's trust
-    or invokers), or a policy that could not be read (PE110 error: unknown), stands
-    against a ``proved`` the role's own proof reached, so the summary never says
-    ``proved`` beside such an error."""
+    or invokers), or a template or policy that could not be read (PE000, PE110, or a
+    policy the IAM grammar refuses, PE001: unknown), stands against a ``proved`` the
+    role's own proof reached, so the summary never says ``proved`` beside such an
+    error."""
     rank = {"proved": 0, "not checked": 1, "unknown": 2, "violation": 3}
     worst: dict[str | None, ProofStatus] = {}
     for f in findings:
-        if f.rule in ("PE090", "PE091", "PE110") and f.severity == "error":
+        if f.rule in ("PE000", "PE001", "PE090", "PE091", "PE110") and f.severity == "error":
             status: ProofStatus = "violation" if f.rule == "PE090" else "unknown"
             tier = getattr(f, "tier", None)
             if rank[status] > rank[worst.get(tier, "proved")]:
@@ -478,6 +546,133 @@ def with_findings(
                 status = found
         out.append(t if status == t.status else replace(t, status=status))
     return tuple(out)
+
+
+def _unreadable(policy: ExtractedPolicy, document: Mapping[str, Any]) -> tuple[str, str] | None:
+    """What the IAM grammar refuses in ``document`` (``policy`` as read), as (JSON
+    path, message), or None. Such a policy is PE001, and the deployed proof does not
+    read it as if it were valid: the checker takes a statement whose ``Effect`` is
+    not ``Allow`` for a Deny (``"allow"`` became a fence), and its parser refuses what
+    the schema refuses."""
+    from ..errors import PolicyParseError
+
+    if _fastschema.is_valid(document, policy.kind):
+        return None
+    for issue in iter_schema_errors(document, kind=policy.kind):
+        return issue.path, issue.message
+    try:
+        policy_from_obj(document)
+    except PolicyParseError as exc:
+        first = exc.issues[0] if exc.issues else None
+        return (first.path, first.message) if first else ("$", str(exc))
+    return None
+
+
+def _unreadable_finding(
+    policy: ExtractedPolicy,
+    lines: Mapping[str, int],
+    bad: tuple[str, str],
+    where: str,
+    tier: str | None = None,
+) -> Finding:
+    """PE091 for a policy the deployed proof cannot read as written (:func:`_unreadable`)."""
+    from . import path_line
+
+    path, message = bad
+    return Finding(
+        "PE091",
+        "error",
+        f"deployed: `{policy.label}` {where} cannot be read as written (`{path}`: "
+        f"{message}): what it grants is unknown (AWS may refuse it or read it otherwise), "
+        "so isolation is unknown",
+        policy.file,
+        path_line(lines, path),
+        path,
+        tier,
+        resource=policy.label,
+    )
+
+
+#: Services whose resource policies the readers read (or report as PE091 on a model
+#: resource: API Gateway's, Lambda permissions): a policy document the readers do not
+#: read (PE114) cannot be one of them.
+_READ_SERVICES = frozenset(
+    {"s3", "dynamodb", "sqs", "sns", "kms", "secretsmanager", "execute-api", "lambda"}
+)
+
+
+def _unread_on_model(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
+    """A policy document the readers do not read (PE114: an EventBridge bus policy, a
+    Kinesis resource policy, a log group's...) where the resource model has a resource
+    of a service whose resource policies the readers do not read: it may be that
+    resource's, and grant any tenant's session the others' data; the deployed proof
+    does not read it, so isolation of that resource is unknown (PE091)."""
+    unread = sorted(
+        name for name, spec in catalog.resources.items() if spec.service not in _READ_SERVICES
+    )
+    if not unread:
+        return []
+    named = ", ".join(f"`{n}` ({catalog.resources[n].service})" for n in unread)
+    return [
+        Finding(
+            "PE091",
+            "error",
+            f"deployed: `{p.owner}` holds a policy document the lint does not read (PE114), "
+            f"and the resource model has {named}, whose resource policies the lint does not "
+            "read: it may be one of them, so isolation of those resources is unknown",
+            t.file,
+            p.line,
+            resource=p.owner,
+        )
+        for t in templates
+        for p in t.problems
+        if p.rule == "PE114" and not p.api
+    ]
+
+
+def _model_invokes(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
+    """A Lambda invoke permission (``AWS::Lambda::Permission``, ``aws_lambda_permission``,
+    on the function, an alias or a version; the one SAM writes for an event source) on
+    a function of the resource model: a
+    statement of the function's resource policy, which the deployed proof does not
+    read (a grant to ``*`` lets any tenant's session invoke another tenant's function,
+    without its session policy): isolation of that resource is unknown (PE091). A
+    function name CloudFormation or SAM generates is no model function's."""
+    from ._arns import globs_overlap
+    from ._invoke import _GENERATED as generated
+
+    models = {n: s for n, s in catalog.resources.items() if s.service == "lambda"}
+    if not models:
+        return []
+    out: list[Finding] = []
+    for t in templates:
+        names = {f.owner: f.name for f in t.functions}
+        for permission in {p.owner: p for p in [*t.event_invokes, *t.invokes]}.values():
+            name = names.get(permission.function or "", permission.function_name)
+            if generated in name:
+                continue
+            for model, spec in models.items():
+                # by the function's name (the account and region the permission's
+                # stack is in may be the model's)
+                modelled = spec.arn.split(":function:", 1)[-1].split(":", 1)[0]
+                if not globs_overlap(widen_text(name), modelled):
+                    continue
+                out.append(
+                    Finding(
+                        "PE091",
+                        "error",
+                        f"resource `{model}`: `{permission.owner}` lets "
+                        f"`{shown(permission.principal)}` invoke `{shown(name)}`, a function of "
+                        "the model: a Lambda permission is a statement of the function's "
+                        "resource policy, which the deployed proof does not read, so "
+                        f"isolation of `{model}` is unknown (a grant to `*` lets any "
+                        "tenant's session invoke another tenant's function)",
+                        t.file,
+                        permission.line,
+                        resource=permission.owner,
+                    )
+                )
+    return out
 
 
 def _writable_claims(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
@@ -724,12 +919,19 @@ def _vendor_trust(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Fi
     out: list[Finding] = []
     for vendor in catalog.vendor_roles:
         for role in _find_roles(templates, vendor):
-            if role.trust is None:
-                who = ["an unknown principal (its trust policy cannot be read)"]
+            document = None if role.trust is None else read_policy(role.trust)[0].document
+            bad = (
+                None
+                if role.trust is None or document is None
+                else _unreadable(role.trust, document)
+            )
+            if document is None or bad is not None:
+                why = "cannot be read" if bad is None else f"cannot be read as written: {bad[1]}"
+                who = [f"an unknown principal (its trust policy {why})"]
                 statements: list[Mapping[str, Any]] = []
             else:
                 who = []
-                statements = _statements(read_policy(role.trust)[0].document)
+                statements = _statements(document)
             for st in statements:
                 if st.get("Effect") != "Allow":
                     continue
@@ -757,6 +959,98 @@ def _vendor_trust(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Fi
                 )
             )
     return out
+
+
+def _deployed_trust(
+    catalog: Catalog,
+    templates: Sequence[IacTemplate],
+    catalogue: Mapping[str, Mapping[str, Any]],
+) -> tuple[dict[str, Mapping[str, Any]], list[Finding]]:
+    """The trust policies the deployed proof reads as resource policies on roles (a
+    grant to ``*`` or to a tenant's session lets that session assume the role without
+    its session policy: an escalation), by role ARN: the catalogue's, with each tier
+    role the templates hold read as deployed (every copy's Allows; a copy whose trust
+    cannot be read admits anyone), and every other role of the templates with its
+    statements that may grant a principal other than an AWS service (a service
+    assuming a role that is no tier's is no tenant's session), Allows only (a Deny of
+    a role whose ARN is not known exactly fences nothing for sure). A role of the
+    templates whose trust cannot be read is PE091: whether a tenant's session may
+    assume it is not known. Before, the deployed proof of each tier read the other
+    tier roles' trust from the catalogue and no other role's at all: a role whose
+    trust admits ``*`` in the account, reading every tenant's data, left every tier
+    proved."""
+    out: dict[str, Mapping[str, Any]] = dict(catalogue)
+    findings: list[Finding] = []
+    ident = _identity(catalog)
+    tier_copies: set[tuple[str, str]] = set()
+    for tier in catalog.tiers.values():
+        copies = _find_roles(templates, tier.role_arn)
+        if not copies:
+            continue
+        tier_copies.update((r.file, r.owner) for r in copies)
+        docs = [_readable_trust(r) or _ANY_TRUST for r in copies]
+        document = docs[0] if len(docs) == 1 else _allows_of(docs)
+        identity = role_identity(tier.role_arn)
+        for arn in {tier.role_arn, *(k for k in catalogue if role_identity(k) == identity)}:
+            out[arn] = document
+    for t in templates:
+        for r in t.roles:
+            if (r.file, r.owner) in tier_copies:
+                continue
+            # a part not known (a plan's account or generated name, the stack's account
+            # not given) is any text
+            arn = re.sub(r"<[^<>]*>", "*", ident(r.arn))
+            if "AWS::AccountId" in t.stand_ins:
+                arn = arn.replace(f":iam::{PSEUDO_STAND_INS['AWS::AccountId']}:", ":iam::*:")
+            read = _readable_trust(r)
+            if read is None:
+                if r.trust is None:  # else refused by the grammar: PE001 speaks for it
+                    findings.append(
+                        Finding(
+                            "PE091",
+                            "error",
+                            f"deployed: the trust policy of role `{shown(r.name)}` (`{r.owner}`) "
+                            "cannot be read (a plan's known only after apply): whether a "
+                            "tenant's session may assume the role is unknown",
+                            r.file,
+                            r.line,
+                            resource=r.owner,
+                        )
+                    )
+                continue
+            kept = _allows_of([read], services=False)
+            if kept["Statement"]:
+                out[arn] = kept
+    return out, findings
+
+
+def _readable_trust(role: RoleInfo) -> Mapping[str, Any] | None:
+    """A role's trust policy as read (widened), or None when there is none the lint
+    can read or the IAM grammar refuses it."""
+    if role.trust is None:
+        return None
+    document = read_policy(role.trust)[0].document
+    return None if _unreadable(role.trust, document) is not None else document
+
+
+def _allows_of(docs: Sequence[Mapping[str, Any]], *, services: bool = True) -> dict[str, Any]:
+    """One trust policy of the Allow statements of ``docs`` (none of their Denies);
+    with ``services`` false, each statement without its AWS service principals (and
+    left out when it names no other principal)."""
+    allows: list[Mapping[str, Any]] = []
+    for document in docs:
+        for st in _statements(document):
+            if st.get("Effect") != "Allow":
+                continue
+            principal = st.get("Principal")
+            if not services and isinstance(principal, Mapping):
+                others = {k: v for k, v in principal.items() if k != "Service"}
+                if not others:
+                    continue
+                st = {**st, "Principal": others}
+            allows.append(st)
+    version = docs[0].get("Version", "2012-10-17") if docs else "2012-10-17"
+    return {"Version": version, "Statement": allows}
 
 
 def _non_service(statement: Mapping[str, Any]) -> list[str]:
@@ -824,6 +1118,21 @@ def _route(p: ExtractedPolicy) -> tuple[str, str]:
         "an access point",
         "give the access point no policy, or put no access point on a pooled bucket",
     )
+
+
+_S3_BUCKET = re.compile(r"arn:[^:]*:s3:::[^/]+")
+
+
+def _governs(target: str, model_arn: str) -> bool:
+    """Whether the resource policy of ``target`` (a resolved ARN) is evaluated for
+    requests on a model resource: the same resource, or a model resource inside an S3
+    bucket (a bucket's one policy governs every key of it: a model resource at a key
+    prefix, ``bucket/reports``, is under the bucket's policy)."""
+    from ._arns import globs_overlap
+
+    if globs_overlap(target, model_arn):
+        return True
+    return _S3_BUCKET.fullmatch(target) is not None and globs_overlap(f"{target}/*", model_arn)
 
 
 def _opens(bucket: str, model_arn: str) -> bool:
@@ -922,7 +1231,7 @@ def _check_role(
     """One deployed copy of a tier's role: drift, trust for vending, and the proof
     (``catalogue_trust``: the catalogue's trust policies by role ARN; with its result:
     ``unknown`` too when a managed policy is out of sight)."""
-    from ..isolation import check_isolation
+    from ..isolation import check_isolation, role_undeclared
     from . import _locate, lint_target, path_line
 
     tier = catalog.tiers[tier_name]
@@ -944,16 +1253,28 @@ def _check_role(
     # A trust policy the templates do not give (a plan's known only after apply) may
     # admit anyone: never the catalogue's in its place.
     trust = dict(catalogue_trust)
-    trust[tier.role_arn] = _ANY_TRUST
+    # this copy's trust policy, under every ARN of its role (another path or case)
+    own = [k for k in trust if role_identity(k) == role_identity(tier.role_arn)]
+    for arn in {tier.role_arn, *own}:
+        trust[arn] = _ANY_TRUST
+    read_trust = None if role.trust is None else read_policy(role.trust)
+    bad_trust = None
+    if role.trust is not None and read_trust is not None:
+        bad_trust = _unreadable(role.trust, read_trust[0].document)
     # Trust: what vending sends.
-    if role.trust is None:
+    if role.trust is None or read_trust is None or bad_trust is not None:
+        why = (
+            "no trust policy the lint can read (none in the template, or a plan's known "
+            "only after apply)"
+            if bad_trust is None
+            else f"a trust policy the lint cannot read as written ({bad_trust[0]}: {bad_trust[1]})"
+        )
         out.append(
             Finding(
                 "PE101",
                 "warning",
-                f"tier `{tier_name}`: the deployed role `{role.owner}` has no trust policy "
-                "the lint can read (none in the template, or a plan's known only after "
-                "apply): the deployed proof reads it as admitting anyone",
+                f"tier `{tier_name}`: the deployed role `{role.owner}` has {why}: the "
+                "deployed proof reads it as admitting anyone",
                 role.file,
                 role.line,
                 tier=tier_name,
@@ -961,8 +1282,9 @@ def _check_role(
             )
         )
     else:
-        widened, lines = read_policy(role.trust)
-        trust[tier.role_arn] = widened.document
+        widened, lines = read_trust
+        for arn in {tier.role_arn, *own}:
+            trust[arn] = widened.document
         target = Target(
             policy_from_obj(widened.document),
             widened.document,
@@ -978,16 +1300,61 @@ def _check_role(
     role_docs: dict[str, Mapping[str, Any]] = {}
     role_refs: dict[str, tuple[ExtractedPolicy, dict[str, int]]] = {}
     undecided = _undecided(templates)
-    for p in mine:
+    # Policies on a role whose name is not resolved and may be this one: they may be
+    # on it (their Allows are read as on it; their Denies, which may not be, fence
+    # nothing), and drift does not count them (they may be elsewhere).
+    maybe = _maybe_attached(templates, policies, tier.role_arn.rsplit("/", 1)[-1])
+    for p, written in maybe:
+        out.append(
+            Finding(
+                "PE122",
+                "warning",
+                f"tier `{tier_name}`: `{p.label}` is attached to role `{shown(written)}`, whose "
+                f"name is unresolved and may be `{tier.role_arn.rsplit('/', 1)[-1]}`: its "
+                "Allow statements are read as on the deployed role in the deployed proof, its "
+                "Deny statements fence nothing (give its parameters with --parameter)",
+                p.file,
+                p.line,
+                tier=tier_name,
+                resource=p.label,
+            )
+        )
+    for p in [*mine, *(p for p, _ in maybe)]:
         widened, lines = read_policy(p)
         document: Mapping[str, Any] = widened.document
-        if (p.file, p.owner) in undecided:
+        bad = _unreadable(p, document)
+        if bad is not None:
+            # not read as if it were valid (the proof's parser refuses it): what it
+            # grants the role is unknown, and the proof reads it as granting nothing
+            out.append(_unreadable_finding(p, lines, bad, "on the deployed role", tier_name))
+            document = {"Version": "2012-10-17", "Statement": []}
+        elif (p.file, p.owner) in undecided or p not in mine:
             document, lines = _without_denies(document, lines)
         role_docs[p.label] = document
         role_refs[p.label] = (p, lines)
+    # A tier on this role that lists no role templates says the role carries policies
+    # the catalogue does not declare (deployed by other means, which the linted
+    # templates may not hold): as in the catalogue's proof, the role may allow
+    # everything (isolation.role_undeclared).
+    undeclared = role_undeclared(catalog, tier_name)
+    if undeclared:
+        out.append(
+            Finding(
+                "PE122",
+                "warning",
+                f"tier `{tier_name}`: a tier on role `{tier.role_arn.rsplit('/', 1)[-1]}` lists "
+                "no role templates, so the role may carry policies deployed by other means "
+                "than the linted templates: the deployed proof reads it as allowing "
+                "everything, as the catalogue's proof does (list the role's templates)",
+                role.file,
+                role.line,
+                tier=tier_name,
+                resource=role.owner,
+            )
+        )
     result = check_isolation(
         renderer.symbolic_tier(tier_name).document,
-        role_docs,
+        {} if undeclared else role_docs,
         [r for r in catalog.resources.values() if r.service != "execute-api"],
         catalog.language,
         tier=tier_name,
