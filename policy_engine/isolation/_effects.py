@@ -245,6 +245,17 @@ def leaves_shared(action: str, level: str | None) -> bool:
     return level not in ("R", "L") and action not in STORES_NOTHING
 
 
+def stays_on_shared(action: str, level: str | None, types: tuple[str, ...]) -> bool:
+    """Whether granting ``action`` on a ``shared`` resource (one that holds no tenant's
+    data) reaches no tenant's data whoever is granted it: a confined read or listing
+    (:func:`effect_class`), or a confined write that stores nothing
+    (:data:`STORES_NOTHING`). Any other write may be carried into a tenant's partition
+    by the shared resource's routing or configuration (:data:`ROUTED_WRITES`, what
+    :func:`leaves_shared`), and an action the data does not know (``level`` None) may
+    do anything."""
+    return effect_class(action, level, types) == "confined" and not leaves_shared(action, level)
+
+
 #: Actions whose requests carry a partition condition key yet may read beyond the
 #: partition it names, with the condition key that says whether a request does:
 #: ``{action: (partition key, flag key, why)}``. A grant of one on a resource partitioned
