@@ -963,7 +963,7 @@ def stays_on_shared_only(st: Mapping[str, Any]) -> bool:
     a publish to a shared fan-out topic, a message into a shared queue, an invocation of
     a shared function are routed or carried on into the tenants' own partitions
     (``_beyond._unconfined`` reads them so for the session's own grants)."""
-    from .._iamdata import iam_data
+    from .._iamdata import iam_data, known_actions, service_actions
 
     if "Action" not in st:
         return False
@@ -971,14 +971,21 @@ def stays_on_shared_only(st: Mapping[str, Any]) -> bool:
     patterns = [acts] if isinstance(acts, str) else list(acts)
     data = iam_data()
     for pattern in patterns:
-        if not isinstance(pattern, str) or pattern == "*":
-            return False
-        infos = data.expand(pattern)
-        if not infos:
-            return False
-        for info in infos:
-            if not stays_on_shared(info.full_name.lower(), info.level, info.resource_types):
-                return False
+        if not isinstance(pattern, str) or ":" not in pattern:
+            return False  # `*` (or a value the proof cannot read): every action
+        service = pattern.partition(":")[0].lower()
+        literal = "*" not in service and "?" not in service
+        pool = service_actions(service) if literal else tuple(sorted(known_actions()))
+        regex = re.compile(
+            re.escape(pattern.lower()).replace(r"\*", ".*").replace(r"\?", "."), re.DOTALL
+        )
+        names = [a for a in pool if regex.fullmatch(a)]
+        if not names:
+            return False  # a name neither the action data nor policyuniverse knows
+        for name in names:
+            info = data.action(name)
+            if info is None or not stays_on_shared(name, info.level, info.resource_types):
+                return False  # (a name only policyuniverse knows: its effect is unknown)
     return True
 
 
