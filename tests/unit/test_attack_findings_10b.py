@@ -17,7 +17,20 @@
     may grant is one that stays on a shared resource (a confined read or listing, a KMS
     use that stores nothing: ``_effects.stays_on_shared``).
 
-The requests pass through a service (SNS delivery, a queue's consumer, a function's
+02. The credentials' check left the model's ``execute-api`` resources out, and with
+    them their resource policies (``check_tier``; only ``check_api`` read them, for the
+    authorizer's policy). An API whose methods are authorised by IAM is called with the
+    tier's vended credentials: its resource policy granting the tier role
+    ``execute-api:Invoke`` on the whole API (same account: the resource policy's Allow
+    suffices, API Gateway Developer Guide, "How API Gateway resource policies affect
+    authorization workflow", Table B; a grant to the role is narrowed by the session
+    policy) was never seen, so the session policy's grant of ``{tenant}*`` routes was
+    taken as ineffective (the role grants no ``execute-api``) and the tier proved,
+    while acme's credentials invoke ``GET /tenants/acme-corp/orders``. The
+    credentials' check now reads every resource of the model, the API's routes and
+    policy included.
+
+For 01 the requests pass through a service (SNS delivery, a queue's consumer, a function's
 code), which the project's evaluator does not model: the leaky tests show that the
 tier is never ``proved``. Each has a sound twin the
 proof must still prove.
@@ -25,11 +38,12 @@ proof must still prove.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from _attack_helpers import ACCT, JOBS, QUEUE, REGION, check, doc, said, stmt
+from _attack_helpers import ACCT, JOBS, QUEUE, REGION, ROLE, allowed, check, doc, said, stmt
 
 from policy_engine.catalog import ResourceSpec, load_catalog
 from policy_engine.isolation import check_catalog
@@ -125,6 +139,52 @@ def test_01_twin_kms_use_on_a_shared_key_is_proved() -> None:
     key_policy = policy(key, "kms:Decrypt", Principal={"Service": "s3.amazonaws.com"})
     result = check(OWN_QUEUE, [JOBS, shared_key], resource_policies={"key": key_policy})
     assert result.status == "proved", said(result)
+
+
+# -- 02: the API's resource policy granting the tier role -------------------------------
+
+API_CASE = CASES / "02-api-policy-grants-the-tier-role"
+ROUTES = f"arn:aws:execute-api:{REGION}:{ACCT}:a1b2c3d4e5/"
+
+
+def test_02_an_api_policy_granting_the_tier_role_is_not_proved() -> None:
+    own_routes = doc(stmt("execute-api:Invoke", ROUTES + "prod/GET/tenants/" + T + "*"))
+    role = doc(stmt("sqs:ReceiveMessage", QUEUE + "*"))
+    api_policy = doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": ROLE},
+            "Action": "execute-api:Invoke",
+            "Resource": ROUTES + "*",
+        }
+    )
+    # acme's session calls acme-corp's route: the role grants no execute-api, the API's
+    # policy grants the role, the session policy's `acme*` admits `acme-corp/orders`
+    route = ROUTES + "prod/GET/tenants/acme-corp/orders"
+    assert allowed(
+        own_routes,
+        "acme",
+        "execute-api:Invoke",
+        route,
+        roles=[role],
+        resource_policies=[api_policy],
+    )
+    results = check_catalog(load_catalog(API_CASE))
+    assert results["web"].status == "violation", said(results["web"])
+    assert any(v.resource_name == "api" for v in results["web"].violations)
+
+
+def test_02_twin_the_api_policy_alone_is_proved(tmp_path: Path) -> None:
+    # the same catalogue whose session policy grants no route: the API's grant to the
+    # role is narrowed to nothing
+    folder = tmp_path / "case"
+    shutil.copytree(API_CASE, folder)
+    lines = (folder / "session.json.j2").read_text().splitlines()
+    kept = [line for line in lines if '"OwnRoutes"' not in line]
+    kept = [line.rstrip(",") if line.startswith(' {"Effect"') else line for line in kept]
+    (folder / "session.json.j2").write_text("\n".join(kept) + "\n")
+    results = check_catalog(load_catalog(folder))
+    assert results["web"].status == "proved", said(results["web"])
 
 
 # -- the reproducers ----------------------------------------------------------------------
