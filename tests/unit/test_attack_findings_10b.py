@@ -187,6 +187,21 @@ def test_02_twin_the_api_policy_alone_is_proved(tmp_path: Path) -> None:
     assert results["web"].status == "proved", said(results["web"])
 
 
+def test_02_twin_the_tenants_own_routes_are_proved(tmp_path: Path) -> None:
+    # the route grant written as whole path segments: acme's routes only
+    folder = tmp_path / "case"
+    shutil.copytree(API_CASE, folder)
+    session = folder / "session.json.j2"
+    own = "prod/GET/tenants/{{ tenant }}"
+    text = session.read_text().replace(
+        f'"Resource": "{ROUTES}{own}*"', f'"Resource": ["{ROUTES}{own}", "{ROUTES}{own}/*"]'
+    )
+    assert text != session.read_text()
+    session.write_text(text)
+    results = check_catalog(load_catalog(folder))
+    assert results["web"].status == "proved", said(results["web"])
+
+
 # -- the reproducers ----------------------------------------------------------------------
 
 FOLDERS = sorted(str(p.parent.relative_to(CASES)) for p in CASES.rglob("catalog.toml"))
