@@ -30,10 +30,10 @@
     credentials' check now reads every resource of the model, the API's routes and
     policy included.
 
-For 01 the requests pass through a service (SNS delivery, a queue's consumer, a function's
-code), which the project's evaluator does not model: the leaky tests show that the
-tier is never ``proved``. Each has a sound twin the
-proof must still prove.
+For 01 the requests pass through a service (SNS delivery, a queue's consumer, a
+function's code), which the project's evaluator does not model: the leaky tests show
+that the tier is never ``proved``. 02's leaky test first shows the request allowed
+with the project's evaluator. Each has a sound twin the proof must still prove.
 """
 
 from __future__ import annotations
