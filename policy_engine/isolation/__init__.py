@@ -116,7 +116,11 @@ def check_tier(
     result = check_isolation(
         session,
         roles,
-        [r for r in catalog.resources.values() if r.service != "execute-api"],
+        # every resource, the API's routes too: a tier's IAM credentials call the
+        # routes of methods with IAM authorization, where the API's resource policy may
+        # grant the tier role what the session policy then narrows (attack review
+        # 10b-02); the authorizer's policy is checked against them by check_api
+        list(catalog.resources.values()),
         catalog.language,
         tier=tier,
         account=account,

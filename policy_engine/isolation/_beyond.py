@@ -25,7 +25,7 @@ from ._effects import (
     leaves_shared,
 )
 from ._report import Counterexample, Unknown
-from ._search import _within_model_string
+from ._search import _within_model_string, stays_on_shared_only
 from ._shapes import (
     DEPUTY_WRITES,
     STAR_ONLY_HARMLESS,
@@ -136,13 +136,13 @@ class _Beyond(_Confirmation):
         policy), which the model cannot attribute to a tenant: ``unknown``."""
         out: list[Unknown] = []
         for label, (doc, _) in self.resource_docs.items():
-            if label in self.shared_only:
-                continue  # no tenant's data
             trust = label.startswith("trust(")
             raw = doc.get("Statement", [])
             for i, st in enumerate(raw if isinstance(raw, list) else [raw]):
                 if st.get("Effect") != "Allow":
                     continue
+                if label in self.shared_only and stays_on_shared_only(st):
+                    continue  # no tenant's data, and nothing carried on into one
                 services = _services(st.get("Principal"))
                 if not services:
                     continue

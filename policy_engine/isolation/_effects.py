@@ -63,7 +63,17 @@ CONFINED_WRITES: Mapping[str, str] = {
     "(KMS API reference, GenerateDataKeyWithoutPlaintext)",
     "secretsmanager:putsecretvalue": "stores a new version of the named secret's value "
     "(Secrets Manager API reference, PutSecretValue)",
+    "execute-api:invoke": "calls the named route (API Gateway Developer Guide, 'Control "
+    "access for invoking an API': the method ARN is the API, stage, method and path); "
+    "API Gateway runs that route's integration, which the proof trusts as it trusts the "
+    "routes the authorizer's policy opens (`check_api`)",
 }
+
+#: Confined writes whose effect is the named route's own integration, the platform's
+#: configuration of that route: on a ``shared`` route (declared to hold no tenant's
+#: data, such as a product catalogue every tenant reads) it serves every tenant by
+#: design, as the authorizer's policy check (`check_api`) reads it.
+ROUTE_CALLS = frozenset({"execute-api:invoke"})
 
 #: Confined writes that store nothing in the resource they name (KMS API reference:
 #: Encrypt "encrypts plaintext into ciphertext by using a KMS key" and returns the
@@ -242,7 +252,18 @@ def leaves_shared(action: str, level: str | None) -> bool:
     """Whether what a ``confined`` action does on a ``shared`` resource may be carried
     beyond it by the resource's configuration: every write but those that store
     nothing (:data:`STORES_NOTHING`); reads and listings never."""
-    return level not in ("R", "L") and action not in STORES_NOTHING
+    return level not in ("R", "L") and action not in STORES_NOTHING | ROUTE_CALLS
+
+
+def stays_on_shared(action: str, level: str | None, types: tuple[str, ...]) -> bool:
+    """Whether granting ``action`` on a ``shared`` resource (one that holds no tenant's
+    data) reaches no tenant's data whoever is granted it: a confined read or listing
+    (:func:`effect_class`), or a confined write that stores nothing
+    (:data:`STORES_NOTHING`). Any other write may be carried into a tenant's partition
+    by the shared resource's routing or configuration (:data:`ROUTED_WRITES`, what
+    :func:`leaves_shared`), and an action the data does not know (``level`` None) may
+    do anything."""
+    return effect_class(action, level, types) == "confined" and not leaves_shared(action, level)
 
 
 #: Actions whose requests carry a partition condition key yet may read beyond the

@@ -17,6 +17,7 @@ from ..evaluate import CompiledPolicy, Request, StatementRef, compile_policy
 from ..model import Condition, policy_from_obj
 from ..render import TENANT_MARKER
 from ..tenancy import TenantIdLanguage
+from ._effects import stays_on_shared
 from ._language import _has_both_cases, _language_automaton, _short_tenants
 from ._report import Unknown
 from ._shapes import (
@@ -165,8 +166,15 @@ class _Search:
                     self.resource_allows.append(st)
                 else:
                     self.resource_denies.append(st)
-            if label in shared:  # holds no tenant's data: its grants are coverage only
-                self.unread = [u for u in self.unread if u.resource_name != label]
+            if label in shared:  # holds no tenant's data: its reads are coverage only
+                # (a write it carries on into the tenants' partitions stays unknown)
+                self.unread = [
+                    u
+                    for u in self.unread
+                    if u.resource_name != label
+                    or u.statement is None
+                    or not stays_on_shared_only(_statement_at(doc, u.statement.index))
+                ]
         self.tags = tags
         #: whether the checks of vended credentials beyond the shapes run (escalation,
         #: star-only actions, service grants, deputies): for vended sessions, and for
@@ -944,6 +952,48 @@ def governed_by(res: ResourceSpec) -> Callable[[str], bool]:
         return any(m(arn) for m in own) and not any(m(arn) for m in foreign)
 
     return test
+
+
+def _statement_at(doc: Mapping[str, Any], index: int) -> Mapping[str, Any]:
+    raw = doc.get("Statement", [])
+    statements = raw if isinstance(raw, list) else [raw]
+    return statements[index] if 0 <= index < len(statements) else {}
+
+
+def stays_on_shared_only(st: Mapping[str, Any]) -> bool:
+    """Whether every action a resource policy statement may grant stays on the
+    ``shared`` resource it is attached to (:func:`_effects.stays_on_shared`): its
+    ``Action`` patterns each match known actions only, all of them confined reads or
+    listings or uses that store nothing. ``NotAction``, ``*``, a name the action data
+    does not know or a missing ``Action``: False. Only such a statement of a policy that
+    governs nothing but shared resources holds no tenant's data whoever it grants:
+    a publish to a shared fan-out topic, a message into a shared queue, an invocation of
+    a shared function are routed or carried on into the tenants' own partitions
+    (``_beyond._unconfined`` reads them so for the session's own grants)."""
+    from .._iamdata import iam_data, known_actions, service_actions
+
+    if "Action" not in st:
+        return False
+    acts = st["Action"]
+    patterns = [acts] if isinstance(acts, str) else list(acts)
+    data = iam_data()
+    for pattern in patterns:
+        if not isinstance(pattern, str) or ":" not in pattern:
+            return False  # `*` (or a value the proof cannot read): every action
+        service = pattern.partition(":")[0].lower()
+        literal = "*" not in service and "?" not in service
+        pool = service_actions(service) if literal else tuple(sorted(known_actions()))
+        regex = re.compile(
+            re.escape(pattern.lower()).replace(r"\*", ".*").replace(r"\?", "."), re.DOTALL
+        )
+        names = [a for a in pool if regex.fullmatch(a)]
+        if not names:
+            return False  # a name neither the action data nor policyuniverse knows
+        for name in names:
+            info = data.action(name)
+            if info is None or not stays_on_shared(name, info.level, info.resource_types):
+                return False  # (a name only policyuniverse knows: its effect is unknown)
+    return True
 
 
 def _governs_others(scope: Sequence[str], resources: Sequence[ResourceSpec]) -> bool:
