@@ -48,6 +48,10 @@ RUNTIME_MODULES = (
 PROVIDED = frozenset(
     {"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "urllib3", "six", "certifi"}
 )
+#: Imported by botocore only because it is installed (``awscrt``: botocore's optional CRT
+#: signer and boto3's CRT transfer client, which the guard refuses); the Lambda
+#: runtime's boto3 runs without it and policy-engine needs none of it: never bundled.
+NOT_BUNDLED = frozenset({"awscrt"})
 #: extras: name -> what the probe also runs for it. ``authorizer``: PyJWT with
 #: cryptography (JWT verification); ``proof``: ``CredentialVendor(require_proved="prove")``,
 #: which runs the isolation proof at start-up (instead of checking a proof certificate,
@@ -191,6 +195,8 @@ def _classify(imported: dict[str, str | None]) -> Probe:
             canonical = _canonical(dist)
             if canonical in PROVIDED:
                 provided.add(canonical)
+                continue
+            if canonical in NOT_BUNDLED:
                 continue
             dists[canonical] = metadata.version(dist)
     return Probe(tuple(package), tuple(sorted(dists.items())), tuple(sorted(provided)))
@@ -348,6 +354,7 @@ def _write_zip(base: Path, root: Path, out: Path) -> tuple[int, int]:
 
 __all__ = [
     "BUDGET_BYTES",
+    "NOT_BUNDLED",
     "PROVIDED",
     "RUNTIME_MODULES",
     "LayerError",

@@ -104,6 +104,7 @@ def test_probe_leaves_out_what_the_runtime_has_and_what_it_never_imports() -> No
     assert {"jinja2", "markupsafe", "jsonschema"} <= names
     assert not names & PROVIDED  # boto3, botocore, ...
     assert "policyuniverse" not in names  # 8 MB the runtime never imports
+    assert "awscrt" not in names  # botocore imports it only because the tests install it
     assert "pyjwt" not in names
     assert "cryptography" not in names
     assert all(m.startswith("policy_engine") for m in found.package_modules)
