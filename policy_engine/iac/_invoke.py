@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._nodes import Node, TemplateError
+from ._nodes import Node, TemplateError, line_of
 from ._resolve import NO_VALUE, Resolver, opaque
 from ._types import IacTemplate, InvokePermission, LambdaFunction, Problem
 
@@ -162,3 +162,47 @@ def cfn_permission(out: IacTemplate, resolver: Resolver, logical_id: str,
             source if isinstance(source, str) or source is None else opaque("source"),
         )
     )
+
+
+#: SAM types whose Lambda authorizers (``Auth.Authorizers.*.FunctionArn``) SAM gives an
+#: ``AWS::Lambda::Permission`` letting API Gateway invoke (aws-sam-translator's API
+#: generators, ``_construct_authorizer_lambda_permission``).
+SAM_AUTHORIZER_TYPES = ("AWS::Serverless::Api", "AWS::Serverless::HttpApi")
+
+
+def sam_generated_permissions(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
+                              props: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """The Lambda permissions SAM writes beside those of event sources (``props`` with
+    ``Globals`` merged in): a function's ``FunctionUrlConfig`` whose ``AuthType`` is
+    ``NONE`` gives ``*`` ``lambda:InvokeFunctionUrl`` (aws-sam-translator,
+    ``_construct_url_permission``; an ``AuthType`` not known here may be ``NONE``); an
+    API's Lambda authorizer gives API Gateway ``lambda:InvokeFunction``."""
+    if kind == "AWS::Serverless::Function":
+        url = props.get("FunctionUrlConfig")
+        if url is None:
+            return
+        at = line_of(url, line)
+        try:
+            auth = resolver.resolve(url.get("AuthType"), at) if isinstance(url, Mapping) else None
+        except TemplateError:
+            auth = None
+        if auth == "AWS_IAM":
+            return
+        out.invokes.append(InvokePermission(f"{logical_id}.FunctionUrlConfig", at, logical_id,
+                                            logical_id, "*", None))  # fmt: skip
+        return
+    auth_spec = props.get("Auth")
+    authorizers = auth_spec.get("Authorizers") if isinstance(auth_spec, Mapping) else None
+    if not isinstance(authorizers, Mapping):
+        return
+    for name, spec in authorizers.items():
+        if not isinstance(spec, Mapping) or "FunctionArn" not in spec:
+            continue
+        at = line_of(spec, line)
+        try:
+            function, given = _target(resolver, spec["FunctionArn"], at)
+        except TemplateError:
+            function, given = None, opaque("function")
+        out.event_invokes.append(InvokePermission(f"{logical_id}.Auth.Authorizers.{name}", at,
+                                                  function, given, "apigateway.amazonaws.com",
+                                                  None))  # fmt: skip

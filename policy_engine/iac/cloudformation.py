@@ -23,7 +23,13 @@ from typing import Any
 from ._api import CFN_API_BODY, CFN_API_POLICY, COGNITO_CLIENT, definition_may_allow, may_allow
 from ._arns import queue_arn, s3_scope_arn
 from ._globals import SamGlobals
-from ._invoke import FUNCTION_TYPES, cfn_function, cfn_permission
+from ._invoke import (
+    FUNCTION_TYPES,
+    SAM_AUTHORIZER_TYPES,
+    cfn_function,
+    cfn_permission,
+    sam_generated_permissions,
+)
 from ._nodes import Node, NodeList, TemplateError, line_of, loads_policy_text
 from ._resolve import NO_VALUE, Resolver, has_opaque, opaque, shown
 from ._types import ExtractedPolicy, IacTemplate, PolicyKind, Problem, RoleInfo
@@ -78,6 +84,7 @@ def read_cloudformation(
             or kind in _INVOKE_TYPES
             or kind in CFN_API_POLICY
             or kind in ("AWS::S3::AccessGrantsLocation", _PIPE, COGNITO_CLIENT)
+            or kind in SAM_AUTHORIZER_TYPES
         )
         if not seen and not unread:
             continue
@@ -118,6 +125,8 @@ def read_cloudformation(
             cfn_function(out, resolver, str(logical_id), resource, line)
         if kind == _PERMISSION:
             cfn_permission(out, resolver, str(logical_id), resource, line)
+        if out.format == "sam" and kind in ("AWS::Serverless::Function", *SAM_AUTHORIZER_TYPES):
+            _sam_permissions(out, resolver, str(logical_id), kind, resource, line, sam_globals)
         if kind == _PIPE:
             _pipe(out, resolver, str(logical_id), resource, line)
         if out.format == "sam":
@@ -296,6 +305,21 @@ def _transforms(template: Mapping[str, Any]) -> list[Problem]:
 #: Canned ACLs that grant no one but the owner on a bucket (S3 User Guide, "Access
 #: control list (ACL) overview", canned ACL: the bucket-owner ones apply to objects).
 _OWNER_ONLY_ACLS = ("Private", "BucketOwnerRead", "BucketOwnerFullControl")
+
+
+def _sam_permissions(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
+                     resource: Mapping[str, Any], line: int,
+                     sam_globals: SamGlobals | None) -> None:  # fmt: skip
+    """The Lambda permissions SAM writes for a function URL or an API's authorizer, read
+    from the resource's properties as SAM sees them (``Globals`` merged in)."""
+    props = resource.get("Properties")
+    if not isinstance(props, Mapping):
+        return
+    if sam_globals is not None:
+        props, problem = sam_globals.merge(kind, logical_id, resource, props)
+        if problem is not None and kind != "AWS::Serverless::Function":  # said by its reader
+            out.problems.append(problem)
+    sam_generated_permissions(out, resolver, logical_id, kind, props, line)
 
 
 def _bucket_acl(
