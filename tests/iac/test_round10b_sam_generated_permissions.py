@@ -115,3 +115,15 @@ def test_an_api_authorizer_on_a_model_function(
         props["StageName"] = "p"
     template = _sam({}, resources={"Api": {"Type": api, "Properties": props}})
     assert _status(tmp_path, template) == expected
+
+
+@pytest.mark.parametrize(
+    ("api", "section"), [("AWS::Serverless::Api", "Api"), ("AWS::Serverless::HttpApi", "HttpApi")]
+)
+def test_an_authorizer_from_globals(tmp_path: Path, api: str, section: str) -> None:
+    auth = {"DefaultAuthorizer": "A",
+            "Authorizers": {"A": {"FunctionArn": {"Fn::GetAtt": ["Fn", "Arn"]}}}}  # fmt: skip
+    props = {"StageName": "p"} if api.endswith("::Api") else {}
+    template = _sam({}, resources={"Api": {"Type": api, "Properties": props}},
+                    Globals={section: {"Auth": auth}})  # fmt: skip
+    assert _status(tmp_path, template) == "unknown"
