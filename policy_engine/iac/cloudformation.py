@@ -73,7 +73,11 @@ def read_cloudformation(
             continue
         kind = str(resource.get("Type", ""))
         reader = _READERS.get(kind)
-        unread = unread_policies(resource.get("Properties"), line) if reader is None else []
+        unread = (
+            unread_policies(resource.get("Properties"), line)
+            if reader is None and kind not in _INVOKE_TYPES
+            else []
+        )
         connects = out.format == "sam" and (kind == _CONNECTOR or "Connectors" in resource)
         seen = (
             kind in _COPIES
@@ -723,14 +727,19 @@ def _under(path: str, read: str) -> bool:
 def unread_policies(props: Any, line: int, path: str = "") -> list[tuple[str, int]]:
     """Where a resource the reader has no reader for holds a policy document, as
     (property path, line): a mapping with a ``Statement``, a JSON string holding one
-    (plain, or the text of ``Fn::Sub`` / ``Fn::Join``), or SAM's ``Auth.ResourcePolicy``
-    form. The type is not consulted, so a type nobody listed is still found."""
+    (plain, or the text of ``Fn::Sub`` / ``Fn::Join``), SAM's ``Auth.ResourcePolicy``
+    form, or one statement given as properties (``Principal`` and ``Action``). The
+    type is not consulted, so a type nobody listed is still found."""
     if isinstance(props, str):
         return [(path or "$", line)] if '"Statement"' in props else []
     found: list[tuple[str, int]] = []
     if isinstance(props, Mapping):
         if "Statement" in props and isinstance(props["Statement"], list | Mapping):
             return [(path or "$", line)]  # at the line of the key that holds it
+        if "Principal" in props and "Action" in props:
+            # one statement given as properties (the legacy AWS::Events::EventBusPolicy
+            # form: Action, Principal, Condition; a Lambda permission is read apart)
+            return [(path or "$", line)]
         line = line_of(props, line)
         for key, value in props.items():
             where = f"{path}.{key}" if path else str(key)

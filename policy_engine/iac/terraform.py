@@ -893,7 +893,8 @@ def _one(
 
 def _unread(address: str, kind: str, values: Mapping[str, Any], line: int) -> list[Problem]:
     """A resource of a type the reader has no fields for whose values hold a policy
-    document (a JSON string with a ``Statement``, at any depth): not linted (PE114)."""
+    document (a JSON string with a ``Statement``, at any depth), or one statement given
+    as attributes (``principal`` and ``action``): not linted (PE114)."""
     found: dict[str, int] = {}
 
     def walk(value: Any, path: str, at: int) -> None:
@@ -901,6 +902,11 @@ def _unread(address: str, kind: str, values: Mapping[str, Any], line: int) -> li
             if '"Statement"' in value:
                 found.setdefault(path, at)
         elif isinstance(value, Mapping):
+            if "principal" in value and "action" in value and kind != "aws_lambda_permission":
+                # one statement given as attributes (aws_cloudwatch_event_permission:
+                # principal, action, condition; a Lambda permission is read apart)
+                found.setdefault(path or "$", at)
+                return
             for key, item in value.items():
                 key_line = value.key_lines.get(key, at) if isinstance(value, Node) else at
                 walk(item, f"{path}.{key}" if path else str(key), key_line)
