@@ -110,6 +110,8 @@ def test_an_api_authorizer_on_a_model_function(
     if api.endswith("HttpApi") and "UserPoolArn" in authorizer:
         authorizer = {"JwtConfiguration": {"issuer": "https://x", "audience": ["a"]},
                       "IdentitySource": "$request.header.Authorization"}  # fmt: skip
+    elif api.endswith("HttpApi"):  # SAM writes an HTTP API's only when asked
+        authorizer = {**authorizer, "EnableFunctionDefaultPermissions": True}
     props: dict[str, Any] = {"Auth": {"DefaultAuthorizer": "A", "Authorizers": {"A": authorizer}}}
     if api.endswith("::Api"):
         props["StageName"] = "p"
@@ -122,8 +124,63 @@ def test_an_api_authorizer_on_a_model_function(
 )
 def test_an_authorizer_from_globals(tmp_path: Path, api: str, section: str) -> None:
     auth = {"DefaultAuthorizer": "A",
-            "Authorizers": {"A": {"FunctionArn": {"Fn::GetAtt": ["Fn", "Arn"]}}}}  # fmt: skip
+            "Authorizers": {"A": {"FunctionArn": {"Fn::GetAtt": ["Fn", "Arn"]},
+                                  "EnableFunctionDefaultPermissions": True}}}  # fmt: skip
     props = {"StageName": "p"} if api.endswith("::Api") else {}
     template = _sam({}, resources={"Api": {"Type": api, "Properties": props}},
                     Globals={section: {"Auth": auth}})  # fmt: skip
     assert _status(tmp_path, template) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("api", "flags", "expected"),
+    [
+        ("AWS::Serverless::Api", {"DisableFunctionDefaultPermissions": True}, "proved"),
+        ("AWS::Serverless::Api", {"DisableFunctionDefaultPermissions": False}, "unknown"),
+        ("AWS::Serverless::HttpApi", {}, "proved"),
+        ("AWS::Serverless::HttpApi", {"EnableFunctionDefaultPermissions": False}, "proved"),
+        ("AWS::Serverless::HttpApi", {"EnableFunctionDefaultPermissions": {"Ref": "P"}},
+         "unknown"),
+    ],
+)  # fmt: skip
+def test_when_sam_writes_no_authorizer_permission(
+    tmp_path: Path, api: str, flags: dict[str, Any], expected: str
+) -> None:
+    """A REST API's ``DisableFunctionDefaultPermissions``; an HTTP API writes one only
+    with ``EnableFunctionDefaultPermissions`` (aws-sam-translator); a flag not known
+    here may write one."""
+    authorizer = {"FunctionArn": {"Fn::GetAtt": ["Fn", "Arn"]}, **flags}
+    props: dict[str, Any] = {"Auth": {"DefaultAuthorizer": "A", "Authorizers": {"A": authorizer}}}
+    if api.endswith("::Api"):
+        props["StageName"] = "p"
+    template = _sam({}, resources={"Api": {"Type": api, "Properties": props}},
+                    Parameters={"P": {"Type": "String"}})  # fmt: skip
+    assert _status(tmp_path, template) == expected
+
+
+OTHER = "arn:aws:lambda:eu-west-1:111122223333:function:other"
+
+
+@pytest.mark.parametrize(
+    ("route", "auth", "expected"),
+    [
+        ({"Fn::GetAtt": ["Fn", "Arn"]}, None, "unknown"),
+        (OTHER, None, "proved"),
+        (OTHER, {"AuthType": "CUSTOM", "AuthArn": {"Fn::GetAtt": ["Fn", "Arn"]}}, "unknown"),
+        (OTHER, {"AuthType": "CUSTOM", "AuthArn": {"Fn::GetAtt": ["Fn", "Arn"]},
+                 "InvokeRole": "arn:aws:iam::111122223333:role/invoker"}, "proved"),
+    ],
+)  # fmt: skip
+def test_a_websocket_api_route_or_authorizer_on_a_model_function(
+    tmp_path: Path, route: Any, auth: dict[str, Any] | None, expected: str
+) -> None:
+    """SAM writes a permission for API Gateway per route of an
+    ``AWS::Serverless::WebSocketApi`` and for its ``CUSTOM`` authorizer (none with an
+    ``InvokeRole``)."""
+    props: dict[str, Any] = {"RouteSelectionExpression": "$request.body.action",
+                             "Routes": {"$connect": {"FunctionArn": route}}}  # fmt: skip
+    if auth is not None:
+        props["Auth"] = auth
+    template = _sam({}, resources={"Ws": {"Type": "AWS::Serverless::WebSocketApi",
+                                          "Properties": props}})  # fmt: skip
+    assert _status(tmp_path, template) == expected
