@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._nodes import Node, TemplateError
-from ._resolve import NO_VALUE, Resolver, opaque
+from ._nodes import Node, TemplateError, line_of
+from ._resolve import NO_VALUE, Resolver, has_opaque, opaque
 from ._types import IacTemplate, InvokePermission, LambdaFunction, Problem
 
 #: CloudFormation types that are a Lambda function, and those that stand for one
@@ -162,3 +162,79 @@ def cfn_permission(out: IacTemplate, resolver: Resolver, logical_id: str,
             source if isinstance(source, str) or source is None else opaque("source"),
         )
     )
+
+
+#: SAM API types for which SAM writes ``AWS::Lambda::Permission`` letting API Gateway
+#: invoke a function (aws-sam-translator's API generators): a REST or HTTP API's Lambda
+#: authorizers (``Auth.Authorizers.*.FunctionArn``), a WebSocket API's routes
+#: (``Routes.*.FunctionArn``) and its ``CUSTOM`` authorizer (``Auth.AuthArn``).
+SAM_AUTHORIZER_TYPES = (
+    "AWS::Serverless::Api",
+    "AWS::Serverless::HttpApi",
+    "AWS::Serverless::WebSocketApi",
+)
+
+
+def sam_generated_permissions(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
+                              props: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """The Lambda permissions SAM writes beside those of event sources (``props`` with
+    ``Globals`` merged in): a function's ``FunctionUrlConfig`` whose ``AuthType`` is
+    ``NONE`` gives ``*`` ``lambda:InvokeFunctionUrl`` (aws-sam-translator,
+    ``_construct_url_permission``; an ``AuthType`` not known here may be ``NONE``); an
+    API's Lambda authorizer (unless a REST API's ``DisableFunctionDefaultPermissions``
+    or an HTTP API's missing ``EnableFunctionDefaultPermissions`` says SAM writes none;
+    a WebSocket authorizer with an ``InvokeRole``) and a WebSocket API's route give API
+    Gateway ``lambda:InvokeFunction``. A flag not known here may write one."""
+    if kind == "AWS::Serverless::Function":
+        url = props.get("FunctionUrlConfig")
+        if url is None:
+            return
+        at = line_of(url, line)
+        auth = _value(resolver, url.get("AuthType") if isinstance(url, Mapping) else None, at)
+        if auth == "AWS_IAM":
+            return
+        out.invokes.append(InvokePermission(f"{logical_id}.FunctionUrlConfig", at, logical_id,
+                                            logical_id, "*", None))  # fmt: skip
+        return
+    found: list[tuple[str, Any, int]] = []  # (where, FunctionArn, line)
+    auth_spec = props.get("Auth")
+    auth_spec = auth_spec if isinstance(auth_spec, Mapping) else {}
+    if kind == "AWS::Serverless::WebSocketApi":
+        routes = props.get("Routes")
+        for name, spec in routes.items() if isinstance(routes, Mapping) else ():
+            if isinstance(spec, Mapping) and "FunctionArn" in spec:
+                found.append((f"Routes.{name}", spec["FunctionArn"], line_of(spec, line)))
+        at = line_of(auth_spec, line)
+        custom = _value(resolver, auth_spec.get("AuthType"), at) in ("CUSTOM", None)
+        if "AuthArn" in auth_spec and custom and not auth_spec.get("InvokeRole"):
+            found.append(("Auth", auth_spec["AuthArn"], at))
+    authorizers = auth_spec.get("Authorizers")
+    for name, spec in authorizers.items() if isinstance(authorizers, Mapping) else ():
+        if not isinstance(spec, Mapping) or "FunctionArn" not in spec:
+            continue
+        at = line_of(spec, line)
+        if kind == "AWS::Serverless::Api":
+            flag = _value(resolver, spec.get("DisableFunctionDefaultPermissions", False), at)
+            if flag is True or flag == "true":
+                continue
+        elif kind == "AWS::Serverless::HttpApi":
+            flag = _value(resolver, spec.get("EnableFunctionDefaultPermissions", False), at)
+            if flag is False or flag == "false":
+                continue
+        found.append((f"Auth.Authorizers.{name}", spec["FunctionArn"], at))
+    for where, raw, at in found:
+        try:
+            function, given = _target(resolver, raw, at)
+        except TemplateError:
+            function, given = None, opaque("function")
+        out.event_invokes.append(InvokePermission(f"{logical_id}.{where}", at, function, given,
+                                                  "apigateway.amazonaws.com", None))  # fmt: skip
+
+
+def _value(resolver: Resolver, raw: Any, line: int) -> Any:
+    """``raw`` resolved; ``None`` when it cannot be known here (opaque, or an error)."""
+    try:
+        value = resolver.resolve(raw, line)
+    except TemplateError:
+        return None
+    return None if has_opaque(value) else value

@@ -82,6 +82,24 @@ def has_opaque(value: Any) -> bool:
     return False
 
 
+#: A parameter type whose value is the name of a Systems Manager parameter, whose own
+#: value CloudFormation reads at each deploy (CloudFormation User Guide, "Specify
+#: existing resources at runtime with CloudFormation-supplied parameter types").
+_SSM_PARAMETER = "AWS::SSM::Parameter::Value<"
+#: A dynamic reference (``{{resolve:ssm:name}}``, ``{{resolve:secretsmanager:...}}``),
+#: which CloudFormation replaces with a stored value at each deploy (CloudFormation
+#: User Guide, "Get values stored in other services using dynamic references").
+_DYNAMIC = re.compile(r"\{\{resolve:[^{}]*\}\}")
+
+
+def dynamic_references(text: str) -> str:
+    """``text`` with each dynamic reference as an opaque part: its value is not known
+    here, and may be any name, a tier role's or a model resource's."""
+    if "{{resolve:" not in text:
+        return text
+    return _DYNAMIC.sub(lambda m: opaque(f"dynamic reference {m.group(0)[2:-2]}"), text)
+
+
 def widen_text(text: str) -> str:
     """Each opaque part, and each deploy-time value (:func:`deploy_time`), as ``*``."""
     return _MARKED.sub("*", _OPAQUE.sub("*", text))
@@ -175,6 +193,9 @@ class Resolver:
         declared = template.get("Parameters")
         self.declared = declared if isinstance(declared, Mapping) else {}
         for name, spec in self.declared.items():
+            kind = str(spec.get("Type", "")) if isinstance(spec, Mapping) else ""
+            if kind.startswith(_SSM_PARAMETER):
+                continue  # its value (given or default) names a parameter read at deploy
             if name in given:
                 value: Any = given[name]
             elif isinstance(spec, Mapping) and "Default" in spec:
@@ -182,7 +203,6 @@ class Resolver:
                 self.defaulted.add(str(name))
             else:
                 continue
-            kind = str(spec.get("Type", "")) if isinstance(spec, Mapping) else ""
             if (kind == "CommaDelimitedList" or kind.startswith("List<")) and isinstance(
                 value, str
             ):
@@ -227,7 +247,8 @@ class Resolver:
                 (key,) = value
                 handler = _FUNCTIONS.get(key)
                 if handler is not None:
-                    return handler(self, value[key], line)
+                    result = handler(self, value[key], line)
+                    return dynamic_references(result) if isinstance(result, str) else result
             out: dict[str, Any] = {}
             for k, v in value.items():
                 resolved = self.resolve(v, line)
@@ -237,6 +258,8 @@ class Resolver:
         if isinstance(value, list):
             items = [self.resolve(v, line) for v in value]
             return [v for v in items if v is not NO_VALUE]
+        if isinstance(value, str):
+            return dynamic_references(value)
         return value
 
     def text(self, value: Any, line: int, what: str) -> str:

@@ -23,7 +23,13 @@ from typing import Any
 from ._api import CFN_API_BODY, CFN_API_POLICY, COGNITO_CLIENT, definition_may_allow, may_allow
 from ._arns import queue_arn, s3_scope_arn
 from ._globals import SamGlobals
-from ._invoke import FUNCTION_TYPES, cfn_function, cfn_permission
+from ._invoke import (
+    FUNCTION_TYPES,
+    SAM_AUTHORIZER_TYPES,
+    cfn_function,
+    cfn_permission,
+    sam_generated_permissions,
+)
 from ._nodes import Node, NodeList, TemplateError, line_of, loads_policy_text
 from ._resolve import NO_VALUE, Resolver, has_opaque, opaque, shown
 from ._types import ExtractedPolicy, IacTemplate, PolicyKind, Problem, RoleInfo
@@ -67,7 +73,11 @@ def read_cloudformation(
             continue
         kind = str(resource.get("Type", ""))
         reader = _READERS.get(kind)
-        unread = unread_policies(resource.get("Properties"), line) if reader is None else []
+        unread = (
+            unread_policies(resource.get("Properties"), line)
+            if reader is None and kind not in _INVOKE_TYPES
+            else []
+        )
         connects = out.format == "sam" and (kind == _CONNECTOR or "Connectors" in resource)
         seen = (
             kind in _COPIES
@@ -78,6 +88,7 @@ def read_cloudformation(
             or kind in _INVOKE_TYPES
             or kind in CFN_API_POLICY
             or kind in ("AWS::S3::AccessGrantsLocation", _PIPE, COGNITO_CLIENT)
+            or kind in SAM_AUTHORIZER_TYPES
         )
         if not seen and not unread:
             continue
@@ -118,6 +129,8 @@ def read_cloudformation(
             cfn_function(out, resolver, str(logical_id), resource, line)
         if kind == _PERMISSION:
             cfn_permission(out, resolver, str(logical_id), resource, line)
+        if out.format == "sam" and kind in ("AWS::Serverless::Function", *SAM_AUTHORIZER_TYPES):
+            _sam_permissions(out, resolver, str(logical_id), kind, resource, line, sam_globals)
         if kind == _PIPE:
             _pipe(out, resolver, str(logical_id), resource, line)
         if out.format == "sam":
@@ -296,6 +309,21 @@ def _transforms(template: Mapping[str, Any]) -> list[Problem]:
 #: Canned ACLs that grant no one but the owner on a bucket (S3 User Guide, "Access
 #: control list (ACL) overview", canned ACL: the bucket-owner ones apply to objects).
 _OWNER_ONLY_ACLS = ("Private", "BucketOwnerRead", "BucketOwnerFullControl")
+
+
+def _sam_permissions(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
+                     resource: Mapping[str, Any], line: int,
+                     sam_globals: SamGlobals | None) -> None:  # fmt: skip
+    """The Lambda permissions SAM writes for a function URL or an API's authorizer, read
+    from the resource's properties as SAM sees them (``Globals`` merged in)."""
+    props = resource.get("Properties")
+    if not isinstance(props, Mapping):
+        return
+    if sam_globals is not None:
+        props, problem = sam_globals.merge(kind, logical_id, resource, props)
+        if problem is not None and kind != "AWS::Serverless::Function":  # said by its reader
+            out.problems.append(problem)
+    sam_generated_permissions(out, resolver, logical_id, kind, props, line)
 
 
 def _bucket_acl(
@@ -699,14 +727,19 @@ def _under(path: str, read: str) -> bool:
 def unread_policies(props: Any, line: int, path: str = "") -> list[tuple[str, int]]:
     """Where a resource the reader has no reader for holds a policy document, as
     (property path, line): a mapping with a ``Statement``, a JSON string holding one
-    (plain, or the text of ``Fn::Sub`` / ``Fn::Join``), or SAM's ``Auth.ResourcePolicy``
-    form. The type is not consulted, so a type nobody listed is still found."""
+    (plain, or the text of ``Fn::Sub`` / ``Fn::Join``), SAM's ``Auth.ResourcePolicy``
+    form, or one statement given as properties (``Principal`` and ``Action``). The
+    type is not consulted, so a type nobody listed is still found."""
     if isinstance(props, str):
         return [(path or "$", line)] if '"Statement"' in props else []
     found: list[tuple[str, int]] = []
     if isinstance(props, Mapping):
         if "Statement" in props and isinstance(props["Statement"], list | Mapping):
             return [(path or "$", line)]  # at the line of the key that holds it
+        if "Principal" in props and "Action" in props:
+            # one statement given as properties (the legacy AWS::Events::EventBusPolicy
+            # form: Action, Principal, Condition; a Lambda permission is read apart)
+            return [(path or "$", line)]
         line = line_of(props, line)
         for key, value in props.items():
             where = f"{path}.{key}" if path else str(key)

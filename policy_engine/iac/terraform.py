@@ -373,9 +373,14 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
         else:  # on a role known only after apply: any role, a tier's too
             out.problems.append(_after_apply(address, field, policy.line, "the role"))
             out.policies[index] = replace(policy, roles=(opaque(f"role of {address}"),))
+    #: per aws_iam_policy_attachment: (address, the plan's policies it attaches, roles)
+    per_policy: list[tuple[str, list[str], list[str]]] = []
     for a in attachments:
-        _attach(out, a, refs, names, policies, role_values)
+        targets, roles = _attach(out, a, refs, names, policies, role_values)
+        if a.role_key == "roles":
+            per_policy.append((a.address, targets, roles))
     _removed_by_exclusive(out, exclusive, policies)
+    _removed_by_policy_attachment(out, per_policy)
     _lambdas(out, lambdas, refs, names)
     # An inline policy known only after apply is on its role all the same: unknown
     # statements (drift PE121, and the deployed proof PE091 on a tier role).
@@ -710,6 +715,47 @@ def _removed_by_exclusive(
             )
 
 
+def _removed_by_policy_attachment(
+    out: IacTemplate, per_policy: list[tuple[str, list[str], list[str]]]
+) -> None:
+    """An ``aws_iam_policy_attachment`` is the exclusive attachment of its policy across
+    the account: at apply it detaches the policy from every role (user, group) it does
+    not list, one an ``aws_iam_role_policy_attachment`` or a role's
+    ``managed_policy_arns`` attaches included (Terraform AWS provider documentation of
+    ``aws_iam_policy_attachment``). A policy of the plan on a role the resource does
+    not list (or whose roles are known only after apply) may be removed: its Denies
+    fence nothing in the deployed proof (``undecided``), with a PE111 warning; its
+    Allows are read all the same."""
+    for address, targets, roles in per_policy:
+        listed = {r.lower() for r in roles}
+        anyone = any(has_opaque(r) for r in roles)  # an unknown role: which is not known
+        for p in out.policies:
+            if p.owner not in targets or p.kind != "identity" or p.owner in out.undecided:
+                continue
+            others = [r for r in p.roles if r.lower() not in listed]
+            if not others or (anyone and all(has_opaque(r) for r in others)):
+                continue
+            out.undecided.add(p.owner)
+            raw = p.document.get("Statement")
+            statements = raw if isinstance(raw, list) else [raw]
+            if not any(
+                isinstance(st, Mapping) and st.get("Effect") != "Allow" for st in statements
+            ):
+                continue  # its Allows are read all the same: nothing to say
+            out.problems.append(
+                Problem(
+                    "PE111",
+                    "warning",
+                    f"`{p.owner}` is attached to `{shown(others[0])}`, which `{address}` (the "
+                    "exclusive attachment of the policy across the account) does not list: "
+                    "it may be removed from that role at apply, so its Deny statements "
+                    "fence nothing in the deployed proof",
+                    p.line,
+                    p.owner,
+                )
+            )
+
+
 def _attach(
     out: IacTemplate,
     a: _Attachment,
@@ -717,11 +763,12 @@ def _attach(
     names: Mapping[str, str],
     policies: Mapping[str, str | None],
     role_values: dict[str, tuple[str, int, str | None, list[tuple[str, int]]]],
-) -> None:
+) -> tuple[list[str], list[str]]:
     """Attach each policy of ``a`` to each of its roles: a policy of the plan gains the
     role (its statements are the role's); any other is an external managed policy of
     the role (``PE112``; an ARN known only after apply that names no policy of the plan
-    stays on the role as unknown, so drift and the proof never pass over it)."""
+    stays on the role as unknown, so drift and the proof never pass over it). Returns
+    the addresses of the plan's policies it attaches and the roles (names) it names."""
     roles = a.roles
     if roles is None:
         roles = _referenced(refs, a.config, a.role_key, dict(names))
@@ -760,6 +807,7 @@ def _attach(
         if has_opaque(role):
             for e in external:
                 out.role_grants.append((role, f"managed policy `{shown(e)}`", a.address, a.line))
+    return targets, roles
 
 
 def _one(
@@ -845,7 +893,8 @@ def _one(
 
 def _unread(address: str, kind: str, values: Mapping[str, Any], line: int) -> list[Problem]:
     """A resource of a type the reader has no fields for whose values hold a policy
-    document (a JSON string with a ``Statement``, at any depth): not linted (PE114)."""
+    document (a JSON string with a ``Statement``, at any depth), or one statement given
+    as attributes (``principal`` and ``action``): not linted (PE114)."""
     found: dict[str, int] = {}
 
     def walk(value: Any, path: str, at: int) -> None:
@@ -853,6 +902,11 @@ def _unread(address: str, kind: str, values: Mapping[str, Any], line: int) -> li
             if '"Statement"' in value:
                 found.setdefault(path, at)
         elif isinstance(value, Mapping):
+            if "principal" in value and "action" in value and kind != "aws_lambda_permission":
+                # one statement given as attributes (aws_cloudwatch_event_permission:
+                # principal, action, condition; a Lambda permission is read apart)
+                found.setdefault(path or "$", at)
+                return
             for key, item in value.items():
                 key_line = value.key_lines.get(key, at) if isinstance(value, Node) else at
                 walk(item, f"{path}.{key}" if path else str(key), key_line)

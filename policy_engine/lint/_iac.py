@@ -281,18 +281,21 @@ def _find_roles(templates: Sequence[IacTemplate], role_arn: str) -> list[RoleInf
     ]
 
 
-_ROLE_ACCOUNT = re.compile(r"arn:[^:]*:iam::(\d{12}):role/")
+_ROLE_ARN = re.compile(r"arn:([^:]*):iam::(\d{12}):role/")
 
 
 def _other_account(deployed: str, role_arn: str) -> bool:
     """Whether a deployed role's ARN names an account (given, not the stand-in for a
-    stack account not given) other than the tier role's: a role of the same name in
-    another account is another role, and the tier's own is then not in the
-    templates."""
-    mine, theirs = _ROLE_ACCOUNT.match(deployed), _ROLE_ACCOUNT.match(role_arn)
-    if mine is None or theirs is None or mine[1] == PSEUDO_STAND_INS["AWS::AccountId"]:
+    stack account not given) or a partition other than the tier role's: a role of the
+    same name in another account, or in another partition (``aws-cn``, ``aws-us-gov``:
+    separate IAM, its own accounts), is another role, and the tier's own is then not
+    in the templates."""
+    mine, theirs = _ROLE_ARN.match(deployed), _ROLE_ARN.match(role_arn)
+    if mine is None or theirs is None:
         return False
-    return mine[1] != theirs[1]
+    if mine[1] != theirs[1] and not has_opaque(mine[1]):  # a plan's unsaid one: any
+        return True
+    return mine[2] != PSEUDO_STAND_INS["AWS::AccountId"] and mine[2] != theirs[2]
 
 
 def _maybe_roles(templates: Sequence[IacTemplate], role_arn: str) -> list[RoleInfo]:
