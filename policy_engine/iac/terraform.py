@@ -694,24 +694,12 @@ def _removed_by_exclusive(
                 )
             if kept or p.owner in out.undecided:
                 continue
-            out.undecided.add(p.owner)
-            raw = p.document.get("Statement")
-            statements = raw if isinstance(raw, list) else [raw]
-            if not any(
-                isinstance(st, Mapping) and st.get("Effect") != "Allow" for st in statements
-            ):
-                continue  # its Allows are read all the same: nothing to say
-            out.problems.append(
-                Problem(
-                    "PE111",
-                    "warning",
-                    f"`{p.owner}` is on a role whose policies `{address}` keeps to those it "
-                    "lists, and it is not listed (or the list is known only after apply): "
-                    "it may be removed at apply, so its Deny statements fence nothing in "
-                    "the deployed proof",
-                    p.line,
-                    p.owner,
-                )
+            _may_be_removed(
+                out,
+                p,
+                f"`{p.owner}` is on a role whose policies `{address}` keeps to those it "
+                "lists, and it is not listed (or the list is known only after apply): "
+                "it may be removed at apply",
             )
 
 
@@ -735,25 +723,32 @@ def _removed_by_policy_attachment(
             others = [r for r in p.roles if r.lower() not in listed]
             if not others or (anyone and all(has_opaque(r) for r in others)):
                 continue
-            out.undecided.add(p.owner)
-            raw = p.document.get("Statement")
-            statements = raw if isinstance(raw, list) else [raw]
-            if not any(
-                isinstance(st, Mapping) and st.get("Effect") != "Allow" for st in statements
-            ):
-                continue  # its Allows are read all the same: nothing to say
-            out.problems.append(
-                Problem(
-                    "PE111",
-                    "warning",
-                    f"`{p.owner}` is attached to `{shown(others[0])}`, which `{address}` (the "
-                    "exclusive attachment of the policy across the account) does not list: "
-                    "it may be removed from that role at apply, so its Deny statements "
-                    "fence nothing in the deployed proof",
-                    p.line,
-                    p.owner,
-                )
+            _may_be_removed(
+                out,
+                p,
+                f"`{p.owner}` is attached to `{shown(others[0])}`, which `{address}` (the "
+                "exclusive attachment of the policy across the account) does not list: "
+                "it may be removed from that role at apply",
             )
+
+
+def _may_be_removed(out: IacTemplate, p: ExtractedPolicy, why: str) -> None:
+    """A policy that apply may remove from a tier role: its Denies fence nothing in the
+    deployed proof (``undecided``); a PE111 warning says so when it has any (its
+    Allows are read all the same)."""
+    out.undecided.add(p.owner)
+    raw = p.document.get("Statement")
+    statements = raw if isinstance(raw, list) else [raw]
+    if any(isinstance(st, Mapping) and st.get("Effect") != "Allow" for st in statements):
+        out.problems.append(
+            Problem(
+                "PE111",
+                "warning",
+                why + ", so its Deny statements fence nothing in the deployed proof",
+                p.line,
+                p.owner,
+            )
+        )
 
 
 def _attach(
