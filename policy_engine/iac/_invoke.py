@@ -17,12 +17,6 @@ FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 _QUALIFIERS = ("AWS::Lambda::Alias", "AWS::Lambda::Version")
 
 
-def _message(exc: TemplateError) -> str:
-    """The error's message without the ``file:line:`` the finding carries itself."""
-    prefix = f"{exc.file}:{exc.line}: " if exc.line else f"{exc.file}: "
-    return str(exc).removeprefix(prefix)
-
-
 def function_name(text: str) -> str:
     """The function a Lambda ``FunctionName`` names: a name, an ARN or a partial ARN
     (``123456789012:function:name``), each with an optional qualifier (``:alias``)."""
@@ -41,7 +35,7 @@ def cfn_function(out: IacTemplate, resolver: Resolver, logical_id: str,
         name = resolver.ref(logical_id, line)
         role = resolver.resolve(props["Role"], line) if "Role" in props else NO_VALUE
     except TemplateError as exc:
-        out.problems.append(Problem("PE110", "error", _message(exc), exc.line or line, logical_id))
+        out.problems.append(Problem("PE110", "error", exc.message, exc.line or line, logical_id))
         return
     if role is NO_VALUE:
         role = opaque(f"name of {logical_id}Role")
@@ -150,7 +144,7 @@ def cfn_permission(out: IacTemplate, resolver: Resolver, logical_id: str,
         source = resolver.resolve(props["SourceArn"], at("SourceArn")) if "SourceArn" in props \
             else None  # fmt: skip
     except TemplateError as exc:
-        out.problems.append(Problem("PE110", "error", _message(exc), exc.line or line, logical_id))
+        out.problems.append(Problem("PE110", "error", exc.message, exc.line or line, logical_id))
         return
     out.invokes.append(
         InvokePermission(

@@ -25,6 +25,7 @@ class TemplateError(PolicyEngineError):
     def __init__(self, message: str, file: str, line: int | None = None) -> None:
         self.file = file
         self.line = line
+        self.message = message  # without the ``file:line:`` a finding carries itself
         super().__init__(f"{file}:{line}: {message}" if line else f"{file}: {message}")
 
 

@@ -107,7 +107,7 @@ def read_cloudformation(
                         )  # fmt: skip
                     continue  # not deployed with these parameters
             except TemplateError as exc:
-                out.problems.append(Problem("PE110", "error", _msg(exc), line, logical_id))
+                out.problems.append(Problem("PE110", "error", exc.message, line, logical_id))
                 continue
         if kind == COGNITO_CLIENT:
             _claim_writer(out, resolver, str(logical_id), resource, line)
@@ -169,7 +169,9 @@ def read_cloudformation(
         try:
             reader(ctx)
         except TemplateError as exc:
-            out.problems.append(Problem("PE110", "error", _msg(exc), exc.line or line, logical_id))
+            out.problems.append(
+                Problem("PE110", "error", exc.message, exc.line or line, logical_id)
+            )
         # A policy (or what it is on) built from a parameter's default: a deploy with
         # another value deploys a policy that was not read (a branch a default chose is
         # said below, once per `Fn::If`).
@@ -340,7 +342,7 @@ def _bucket_acl(
         acl = resolver.resolve(props["AccessControl"], at)
         name = resolver.resolve(props.get("BucketName", opaque(f"name of {logical_id}")), at)
     except TemplateError as exc:
-        out.problems.append(Problem("PE110", "error", _msg(exc), exc.line or at, logical_id))
+        out.problems.append(Problem("PE110", "error", exc.message, exc.line or at, logical_id))
         return
     if acl is NO_VALUE or acl in _OWNER_ONLY_ACLS:
         return
@@ -437,7 +439,7 @@ def _access_grants_location(
     try:
         scope = resolver.resolve(props.get("LocationScope", "s3://"), at)
     except TemplateError as exc:
-        out.problems.append(Problem("PE110", "error", _msg(exc), exc.line or at, logical_id))
+        out.problems.append(Problem("PE110", "error", exc.message, exc.line or at, logical_id))
         return
     partition = resolver.pseudo_value("AWS::Partition") or "aws"
     _grant(out, s3_scope_arn(scope, partition), "S3 Access Grants location", logical_id, at)
@@ -555,7 +557,7 @@ def _pipe(out: IacTemplate, resolver: Resolver, logical_id: str, resource: Mappi
     try:
         source = resolver.resolve(props.get("Source", opaque("pipe source")), at)
     except TemplateError as exc:
-        out.problems.append(Problem("PE110", "error", _msg(exc), exc.line or at, logical_id))
+        out.problems.append(Problem("PE110", "error", exc.message, exc.line or at, logical_id))
         return
     arn = source if isinstance(source, str) else opaque("pipe source")
     _grant(out, pipe_source_arn(arn), PIPE_WHAT, logical_id, at)
@@ -795,12 +797,6 @@ def _with_role(p: ExtractedPolicy, role: str) -> ExtractedPolicy:
     return replace(p, roles=(*p.roles, role))
 
 
-def _msg(exc: TemplateError) -> str:
-    text = str(exc)
-    prefix = f"{exc.file}:{exc.line}: " if exc.line else f"{exc.file}: "
-    return text.removeprefix(prefix)
-
-
 class _Context:
     """One resource being read."""
 
@@ -882,7 +878,9 @@ class _Context:
             document, lines = resolve_document(self.resolver, raw, line)
         except TemplateError as exc:
             self.out.problems.append(
-                Problem("PE110", "error", f"{name}: {_msg(exc)}", exc.line or line, self.logical_id)
+                Problem(
+                    "PE110", "error", f"{name}: {exc.message}", exc.line or line, self.logical_id
+                )
             )
             return None
         policy = ExtractedPolicy(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._nodes import Node, NodeList, TemplateError, line_of
 from ._resolve import NO_VALUE, opaque
-from ._types import Problem, RoleInfo
+from ._types import PolicyKind, Problem, RoleInfo
 
 if TYPE_CHECKING:
     from .cloudformation import _Context
@@ -153,13 +153,8 @@ def _event_resource_policies(ctx: _Context) -> None:
         )
         url = ctx.resolver.text(subscription["QueueUrl"], line, "`SqsSubscription.QueueUrl`")
         partition = ctx.resolver.pseudo_value("AWS::Partition") or "aws"
-        document = Node(line)
-        document.update(generated)
-        policy = ctx.document(document, line, f"Events.{name} (SAM's queue policy)", "resource",
-                              targets=(queue_arn(url, partition),))  # fmt: skip
-        if policy is not None:
-            for key in list(policy.lines):
-                policy.lines[key] = line  # type: ignore[index]
+        _generated_document(ctx, generated, line, f"Events.{name} (SAM's queue policy)",
+                            "resource", targets=(queue_arn(url, partition),))  # fmt: skip
 
 
 def _default_trust(service: str) -> dict[str, Any]:
@@ -194,9 +189,18 @@ def _implicit_managed(ctx: _Context, role: RoleInfo, partition: str) -> None:
 def _added_document(ctx: _Context, generated: Mapping[str, Any], line: int, name: str,
                     role_name: str) -> None:  # fmt: skip
     """A policy SAM adds to the generated role, on the line of what made it."""
+    _generated_document(ctx, generated["PolicyDocument"], line, name, "identity",
+                        roles=(role_name,))  # fmt: skip
+
+
+def _generated_document(ctx: _Context, generated: Mapping[str, Any], line: int, name: str,
+                        kind: PolicyKind, *, roles: tuple[str, ...] = (),
+                        targets: tuple[str, ...] = ()) -> None:  # fmt: skip
+    """A policy document SAM writes, read as the template's own, every finding on the
+    line of what made it."""
     document = Node(line)
-    document.update(generated["PolicyDocument"])
-    policy = ctx.document(document, line, name, "identity", roles=(role_name,))
+    document.update(generated)
+    policy = ctx.document(document, line, name, kind, roles=roles, targets=targets)
     if policy is not None:
         for key in list(policy.lines):
             policy.lines[key] = line  # type: ignore[index]
