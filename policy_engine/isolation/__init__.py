@@ -433,17 +433,30 @@ def trust_documents(
         if len(docs) == 1:
             out.update(dict.fromkeys(arns[role], docs[0]))
             continue
-        allows = []
-        for document in docs:
-            raw = document.get("Statement", [])
-            allows += [
-                st
-                for st in (raw if isinstance(raw, list) else [raw])
-                if st.get("Effect") == "Allow"
-            ]
-        merged = {"Version": docs[0].get("Version", "2012-10-17"), "Statement": allows}
-        out.update(dict.fromkeys(arns[role], merged))
+        out.update(dict.fromkeys(arns[role], allows_of(docs)))
     return out
+
+
+def allows_of(docs: Sequence[Mapping[str, Any]], *, services: bool = True) -> dict[str, Any]:
+    """One policy of the Allow statements of ``docs`` (none of their Denies: no Deny
+    of one policy fences another's grants); with ``services`` false, each statement
+    without its AWS service principals (and left out when it names no other
+    principal)."""
+    allows: list[Mapping[str, Any]] = []
+    for document in docs:
+        raw = document.get("Statement")
+        for st in raw if isinstance(raw, list) else [raw]:
+            if not isinstance(st, Mapping) or st.get("Effect") != "Allow":
+                continue
+            principal = st.get("Principal")
+            if not services and isinstance(principal, Mapping):
+                others = {k: v for k, v in principal.items() if k != "Service"}
+                if not others:
+                    continue
+                st = {**st, "Principal": others}
+            allows.append(st)
+    version = docs[0].get("Version", "2012-10-17") if docs else "2012-10-17"
+    return {"Version": version, "Statement": allows}
 
 
 def role_sharers(catalog: Catalog, tier: str) -> list[str]:

@@ -982,6 +982,8 @@ def _deployed_trust(
     tier roles' trust from the catalogue and no other role's at all: a role whose
     trust admits ``*`` in the account, reading every tenant's data, left every tier
     proved."""
+    from ..isolation import allows_of
+
     out: dict[str, Mapping[str, Any]] = dict(catalogue)
     findings: list[Finding] = []
     ident = _identity(catalog)
@@ -992,7 +994,7 @@ def _deployed_trust(
             continue
         tier_copies.update((r.file, r.owner) for r in copies)
         docs = [_readable_trust(r) or _ANY_TRUST for r in copies]
-        document = docs[0] if len(docs) == 1 else _allows_of(docs)
+        document = docs[0] if len(docs) == 1 else allows_of(docs)
         identity = role_identity(tier.role_arn)
         for arn in {tier.role_arn, *(k for k in catalogue if role_identity(k) == identity)}:
             out[arn] = document
@@ -1021,7 +1023,7 @@ def _deployed_trust(
                         )
                     )
                 continue
-            kept = _allows_of([read], services=False)
+            kept = allows_of([read], services=False)
             if kept["Statement"]:
                 out[arn] = kept
     return out, findings
@@ -1034,26 +1036,6 @@ def _readable_trust(role: RoleInfo) -> Mapping[str, Any] | None:
         return None
     document = read_policy(role.trust)[0].document
     return None if _unreadable(role.trust, document) is not None else document
-
-
-def _allows_of(docs: Sequence[Mapping[str, Any]], *, services: bool = True) -> dict[str, Any]:
-    """One trust policy of the Allow statements of ``docs`` (none of their Denies);
-    with ``services`` false, each statement without its AWS service principals (and
-    left out when it names no other principal)."""
-    allows: list[Mapping[str, Any]] = []
-    for document in docs:
-        for st in _statements(document):
-            if st.get("Effect") != "Allow":
-                continue
-            principal = st.get("Principal")
-            if not services and isinstance(principal, Mapping):
-                others = {k: v for k, v in principal.items() if k != "Service"}
-                if not others:
-                    continue
-                st = {**st, "Principal": others}
-            allows.append(st)
-    version = docs[0].get("Version", "2012-10-17") if docs else "2012-10-17"
-    return {"Version": version, "Statement": allows}
 
 
 def _non_service(statement: Mapping[str, Any]) -> list[str]:
