@@ -278,7 +278,8 @@ def _abac(sim_cid: tuple[Any, Any] | None) -> list[Result]:
 
     def request_parts() -> tuple[str, dict[str, str]]:
         n = next(counter)
-        return f"{prefix}t{n % 1000}/o{n}.csv", {"aws:PrincipalTag/TenantId": f"t{n % 1000}"}
+        tenant = f"t{n % 1000}"
+        return f"{prefix}{tenant}/o{n}.csv", {"aws:PrincipalTag/TenantId": tenant}
 
     def run_ours() -> None:
         resource, context = request_parts()

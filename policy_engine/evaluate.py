@@ -547,6 +547,9 @@ class _Probe(NamedTuple):
     conditions: tuple[Callable[[_Normalised], bool], ...]
     check: _CheckFn
     prefixes: tuple[str, ...] | None = None  # set when `check` is resource.startswith(them)
+    # Set when `check` is this one template's matcher (`_glob.matcher`), a template
+    # with literal text (`Template.literals`): plans inline it or test its head first.
+    template: _glob.Template | None = None
 
 
 def _probe(cs: CompiledStatement) -> _Probe:
@@ -558,10 +561,11 @@ def _probe(cs: CompiledStatement) -> _Probe:
         if cs.not_resource:
             return _Probe(_NEVER, tests, _never)
         return _Probe(_ALWAYS, tests, _conditions_check(tests))
-    templates = tuple(
-        _glob.matcher(_glob.template(tokens, resources.star, ignore_case=resources.ignore_case))
+    filled = tuple(
+        _glob.template(tokens, resources.star, ignore_case=resources.ignore_case)
         for tokens in resources.dynamic
     )
+    templates = tuple(_glob.matcher(tp) for tp in filled)
     mode = _DYNAMIC if templates else _STATIC
     if (
         mode == _STATIC
@@ -581,7 +585,14 @@ def _probe(cs: CompiledStatement) -> _Probe:
         tests,
         templates,
     )
-    return _Probe(mode, tests, check, only)
+    single = None
+    if (
+        len(filled) == 1
+        and filled[0].literals is not None
+        and check is templates[0]  # the template alone decides (see _resource_check)
+    ):
+        single = filled[0]
+    return _Probe(mode, tests, check, only, single)
 
 
 def _never(resource: str, context: _Normalised) -> bool:
@@ -904,6 +915,11 @@ class _ServicePlan:
 _Decide: TypeAlias = Callable[[str, _Normalised], Decision]  # (resource, context)
 
 
+#: What :attr:`Evaluator._last` keeps per action: the principal, its plan's fixed
+#: decision or decision procedure, and the keys the principal carries.
+_Last: TypeAlias = tuple[str, Decision | None, _Decide, dict[str, tuple[tuple[str, ...], bool]]]
+
+
 class _Plan(NamedTuple):
     """One (action, caller, same account): the statements left to check per request
     (action, principal and service index matched), so a request of that shape costs
@@ -940,6 +956,34 @@ def _decide(service: _ServicePlan, base: int, probes: tuple[tuple[int, _Probe], 
                 return miss
 
             return one_prefix
+        tp = probe.template
+        if tp is not None and tp.literals is not None and len(tp.variables) == 1:
+            # One pattern with one variable (ABAC: `bucket/${aws:PrincipalTag/T}/*`),
+            # its matcher (`_glob.matcher`) inlined: a call less per request.
+            ((key, default),) = tp.variables
+            head, tail = tp.literals
+            starts = tp.prefix
+
+            def one_variable(resource: str, context: _Normalised) -> Decision:
+                nonlocal hit, miss
+                entry = context.get(key)
+                if entry is not None and not entry[1] and len(entry[0]) == 1:
+                    filled = head + entry[0][0] + tail
+                elif default is not None:
+                    filled = head + default + tail
+                else:
+                    filled = None
+                if filled is not None and (
+                    resource.startswith(filled) if starts else resource == filled
+                ):
+                    if hit is None:
+                        hit = service.outcome(hit_bits)
+                    return hit
+                if miss is None:
+                    miss = service.outcome(base)
+                return miss
+
+            return one_variable
 
         def one(resource: str, context: _Normalised) -> Decision:
             nonlocal hit, miss
@@ -957,6 +1001,20 @@ def _decide(service: _ServicePlan, base: int, probes: tuple[tuple[int, _Probe], 
     if len(checks) == 2 and probes[0][1].prefixes is not None:
         (bit1, _), (bit2, check2) = checks
         prefixes1 = probes[0][1].prefixes
+        second = probes[1][1].template
+        if second is not None and second.literals is not None and second.literals[0]:
+            # The second a pattern with variables: its literal head tested first, so
+            # a resource outside it costs no call.
+            head2 = second.literals[0]
+
+            def two_prefix_head(resource: str, context: _Normalised) -> Decision:
+                which = base | bit1 if resource.startswith(prefixes1) else base
+                if resource.startswith(head2) and check2(resource, context):
+                    which |= bit2
+                decision = outcomes.get(which)
+                return decision if decision is not None else service.outcome(which)
+
+            return two_prefix_head
 
         def two_prefix(resource: str, context: _Normalised) -> Decision:
             which = base | bit1 if resource.startswith(prefixes1) else base
@@ -1004,6 +1062,7 @@ class Evaluator:
     __slots__ = (
         "_callers_ok",
         "_groups",
+        "_last",
         "_plans",
         "_service_plans",
         "boundary",
@@ -1025,6 +1084,10 @@ class Evaluator:
         self.resource = resource
         self._groups = (identity, session, boundary, resource)  # roles _IDENTITY.._BOUNDARY
         self._plans: dict[tuple[str, str, bool], _Plan] = {}
+        # Per action, the plan of the principal that last asked it in its own account,
+        # with the keys that principal carries: the common request (one session asking
+        # again) found by one lookup, without building and hashing the plan's key.
+        self._last: dict[str, _Last] = {}
         self._service_plans: dict[tuple[str, str, bool], _ServicePlan] = {}
         self._callers_ok = _callers_ok(bool(identity), bool(boundary), bool(session))
 
@@ -1045,6 +1108,11 @@ class Evaluator:
         )
 
     def evaluate(self, request: Request) -> Decision:
+        last = self._last.get(request.action)
+        if last is not None and last[0] == request.principal and request.resource_account is None:
+            if last[1] is not None:
+                return last[1]
+            return last[2](request.resource, request.normalised)
         caller = request.caller
         wanted = request.resource_account
         same = wanted is None or caller.account is None or wanted == caller.account
@@ -1053,6 +1121,9 @@ class Evaluator:
         plan = self._plans.get(key)
         if plan is None:
             plan = self._new_plan(key, caller)
+        if wanted is None:
+            carried = _CALLERS.get(request.principal) or _caller_info(request.principal)
+            self._remember(request.action, request.principal, plan, carried[1])
         decision = plan[0]
         if decision is not None:
             return decision
@@ -1070,6 +1141,11 @@ class Evaluator:
         without building the :class:`Request`: the same decision, the same errors, for
         callers that hold a request's parts (the guard, a loop over many requests)."""
         if resource_account is None:  # the common case, inline
+            last = self._last.get(action)
+            if last is not None and last[0] == principal:
+                if last[1] is not None:
+                    return last[1]
+                return last[2](resource, _normalise(context, last[3]) if context else last[3])
             info = _CALLERS.get(principal) or _caller_info(principal)
             caller = info[0]
             same = True
@@ -1081,6 +1157,8 @@ class Evaluator:
         plan = self._plans.get(key)
         if plan is None:
             plan = self._new_plan(key, caller)
+        if resource_account is None:
+            self._remember(action, principal, plan, info[1])
         decision = plan[0]
         if decision is not None:
             return decision
@@ -1119,13 +1197,15 @@ class Evaluator:
         )
 
     def cache_sizes(self) -> dict[str, tuple[int, int]]:
-        """Each cache of this evaluator as (entries, bound): ``plans``,
-        ``service_plans`` and the fullest ``outcomes`` of a service plan."""
+        """Each cache of this evaluator as (entries, bound): ``plans``, ``last`` (the
+        last plan per action), ``service_plans`` and the fullest ``outcomes`` of a
+        service plan."""
         services = list(self._service_plans.values())
         services += [p.service for p in list(self._plans.values())]
         outcomes = max((len(s.outcomes) for s in services), default=0)
         return {
             "plans": (len(self._plans), PLAN_CACHE_SIZE),
+            "last": (len(self._last), PLAN_CACHE_SIZE),
             "service_plans": (len(self._service_plans), SERVICE_PLAN_CACHE_SIZE),
             "outcomes": (outcomes, OUTCOME_CACHE_SIZE),
         }
@@ -1133,8 +1213,24 @@ class Evaluator:
     def clear_caches(self) -> None:
         """Forget every plan and decision (the next requests rebuild them): the cold
         start of a benchmark, or memory back after a burst of distinct shapes."""
+        self._last.clear()
         self._plans.clear()
         self._service_plans.clear()
+
+    def _remember(
+        self,
+        action: str,
+        principal: str,
+        plan: _Plan,
+        carried: dict[str, tuple[tuple[str, ...], bool]],
+    ) -> None:
+        """Keep ``plan`` as the last of ``action`` (asked by ``principal`` in its own
+        account), with the keys the principal carries; at most one per action and
+        :data:`PLAN_CACHE_SIZE` actions."""
+        last = self._last
+        if len(last) >= PLAN_CACHE_SIZE:
+            last.clear()
+        last[action] = (principal, plan[0], plan[1], carried)
 
     def _new_plan(self, key: tuple[str, str, bool], caller: Caller) -> _Plan:
         """The plan of ``key`` (action, principal or caller kind, same account), built

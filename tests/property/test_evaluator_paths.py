@@ -248,6 +248,80 @@ def outcome(decide: Any, request: Request) -> Decision | str:
     stream=[Request("s3:GetObject", "arn:aws:s3:::docs/globex/a.txt", principal=SESSION)],
     tiny_caches=False,
 )
+@example(  # one pattern with one variable (inlined), asked by two principals in turn,
+    # then cross-account by the first: the per-action last plan must not leak between them
+    identity=[
+        policy_from_obj(
+            {
+                "Version": "2012-10-17",
+                "Statement": {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::docs/${aws:username, 'nobody'}/*",
+                },
+            }
+        )
+    ],
+    session=[],
+    boundary=[],
+    resource=[],
+    stream=[
+        Request("s3:GetObject", "arn:aws:s3:::docs/nobody/a", principal=SESSION),
+        Request(
+            "s3:GetObject",
+            "arn:aws:s3:::docs/alice/a",
+            {"aws:username": ["alice", "x"]},
+            principal=SESSION,
+        ),
+        Request("s3:GetObject", "arn:aws:s3:::docs/alice/a", principal=CALLERS[4]),
+        Request("s3:GetObject", "arn:aws:s3:::docs/nobody/a", principal=CALLERS[4]),
+        Request("s3:GetObject", "arn:aws:s3:::docs/nobody/a", principal=SESSION),
+        Request(
+            "s3:GetObject",
+            "arn:aws:s3:::docs/nobody/a",
+            principal=SESSION,
+            resource_account=OTHER,
+        ),
+    ],
+    tiny_caches=False,
+)
+@example(  # a prefix statement, then a pattern with variables (its head tested first)
+    identity=[
+        policy_from_obj(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::docs/acme/*"},
+                    {
+                        "Effect": "Deny",
+                        "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:::docs/${aws:PrincipalTag/team}/*",
+                    },
+                ],
+            }
+        )
+    ],
+    session=[],
+    boundary=[],
+    resource=[],
+    stream=[
+        Request("s3:GetObject", "arn:aws:s3:::docs/acme/a", principal=SESSION),
+        Request(
+            "s3:GetObject",
+            "arn:aws:s3:::docs/acme/a",
+            {"aws:PrincipalTag/team": "acme"},
+            principal=SESSION,
+        ),
+        Request(
+            "s3:GetObject",
+            "arn:aws:s3:::docs/globex/a",
+            {"aws:PrincipalTag/team": "globex"},
+            principal=SESSION,
+        ),
+        Request("s3:GetObject", "arn:aws:s3:::doc", principal=SESSION),
+    ],
+    tiny_caches=False,
+)
 def test_planned_evaluation_equals_the_plain_route(
     identity: list[Any],
     session: list[Any],
