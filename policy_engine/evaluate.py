@@ -937,65 +937,37 @@ def _decide(service: _ServicePlan, base: int, probes: tuple[tuple[int, _Probe], 
     resource prefix inline."""
     outcomes = service.outcomes
     if len(probes) == 1:
+        # Its two possible decisions, reached once here (`service.outcome` is pure).
         ((bit, probe),) = probes
         check = probe.check
-        hit_bits = base | bit
-        hit: Decision | None = None
-        miss: Decision | None = None
+        hit = service.outcome(base | bit)
+        miss = service.outcome(base)
         prefixes = probe.prefixes
         if prefixes is not None:
-
-            def one_prefix(resource: str, context: _Normalised) -> Decision:
-                nonlocal hit, miss
-                if resource.startswith(prefixes):
-                    if hit is None:
-                        hit = service.outcome(hit_bits)
-                    return hit
-                if miss is None:
-                    miss = service.outcome(base)
-                return miss
-
-            return one_prefix
+            return lambda resource, context: hit if resource.startswith(prefixes) else miss
         tp = probe.template
         if tp is not None and tp.literals is not None and len(tp.variables) == 1:
             # One pattern with one variable (ABAC: `bucket/${aws:PrincipalTag/T}/*`),
-            # its matcher (`_glob.matcher`) inlined: a call less per request.
+            # its matcher (`_glob.matcher`, whose reading of the value it repeats)
+            # inlined: a call less per request.
             ((key, default),) = tp.variables
             head, tail = tp.literals
             starts = tp.prefix
 
             def one_variable(resource: str, context: _Normalised) -> Decision:
-                nonlocal hit, miss
                 entry = context.get(key)
                 if entry is not None and not entry[1] and len(entry[0]) == 1:
                     filled = head + entry[0][0] + tail
                 elif default is not None:
                     filled = head + default + tail
                 else:
-                    filled = None
-                if filled is not None and (
-                    resource.startswith(filled) if starts else resource == filled
-                ):
-                    if hit is None:
-                        hit = service.outcome(hit_bits)
+                    return miss
+                if resource.startswith(filled) if starts else resource == filled:
                     return hit
-                if miss is None:
-                    miss = service.outcome(base)
                 return miss
 
             return one_variable
-
-        def one(resource: str, context: _Normalised) -> Decision:
-            nonlocal hit, miss
-            if check(resource, context):
-                if hit is None:
-                    hit = service.outcome(hit_bits)
-                return hit
-            if miss is None:
-                miss = service.outcome(base)
-            return miss
-
-        return one
+        return lambda resource, context: hit if check(resource, context) else miss
 
     checks = tuple((bit, probe.check) for bit, probe in probes)
     if len(checks) == 2 and probes[0][1].prefixes is not None:
