@@ -259,3 +259,44 @@ def test_probe_uses_a_tenant_of_the_catalogue_language(catalogue_copy: Any) -> N
 
     found = probe(catalog=str(catalogue_copy(edit)))
     assert "policy_engine.vend" in found.package_modules
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open bug: the layer probe never imports policy_engine.certificate (h11-adopt)",
+)
+def test_layer_vends_with_require_proved_from_a_bundled_certificate(
+    catalog_copy: Path, tmp_path: Path
+) -> None:
+    """README (Use from Lambda, "Proof certificate"): `require_proved=True` checks a
+    certificate shipped with the catalogue at cold start, and the layer bundles the
+    catalogue so `default_catalog()` works in Lambda. A layer built from a catalogue
+    holding its certificate must then let `CredentialVendor(require_proved=True)`
+    prepare a vend: `_check_proved` imports `policy_engine.certificate`, which the
+    import probe never exercised (it runs `require_proved="prove"` for `--with proof`
+    only), so the module was left out of every layer (found adopting the library,
+    branch h11-adopt)."""
+    from policy_engine.catalog import load_catalog
+    from policy_engine.certificate import write_certificate
+    from policy_engine.isolation import check_catalog
+
+    catalog = load_catalog(str(catalog_copy))
+    write_certificate(catalog, check_catalog(catalog), catalog_copy / "isolation-certificate.json")
+    out = tmp_path / "layer.zip"
+    build_layer(
+        out,
+        python=f"{sys.version_info[0]}.{sys.version_info[1]}",
+        catalog=catalog_copy,
+        downloader=local_wheels,
+    )
+    unpacked = tmp_path / "unpacked"
+    zipfile.ZipFile(out).extractall(unpacked)
+    code = (
+        "import json\n"
+        "from policy_engine.catalog import default_catalog\n"
+        "from policy_engine.vend import CredentialVendor\n"
+        "vendor = CredentialVendor(default_catalog(), sts_client=object(), require_proved=True)\n"
+        "print(json.dumps({'role': vendor.prepare('acme', 'basic').role_arn}))\n"
+    )
+    result = clean_import(unpacked / "python", runtime_dir(tmp_path), code)
+    assert str(result["role"]).endswith(":role/saas-tenant-basic")
