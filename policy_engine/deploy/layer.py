@@ -143,6 +143,13 @@ if catalog.tiers[tier].api_templates:
     renderer.render_api(tenant, tier)
 vendor = CredentialVendor(catalog, sts_client=object())
 vendor.prepare(tenant, tier)
+# require_proved=True checks a proof certificate at the first vend: exercise that route
+# (refused here when the catalogue holds no certificate; the imports are what counts)
+from policy_engine.vend import IsolationNotProved
+try:
+    CredentialVendor(catalog, sts_client=object(), require_proved=True).prepare(tenant, tier)
+except IsolationNotProved:
+    pass
 # the guard (session_for(guard=True)) imports the isolation package: exercise it
 import boto3
 vendor._install_guard(boto3.Session(region_name="us-east-1"), tenant, tier, "tenant_id")

@@ -261,10 +261,6 @@ def test_probe_uses_a_tenant_of_the_catalogue_language(catalogue_copy: Any) -> N
     assert "policy_engine.vend" in found.package_modules
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open bug: the layer probe never imports policy_engine.certificate (h11-adopt)",
-)
 def test_layer_vends_with_require_proved_from_a_bundled_certificate(
     catalog_copy: Path, tmp_path: Path
 ) -> None:
