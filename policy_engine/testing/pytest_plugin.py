@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -79,11 +80,21 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def policy_catalog(pytestconfig: pytest.Config) -> Catalog:
-    """The catalogue under test (``--policy-catalog`` / ini ``policy_catalog``)."""
+    """The catalogue under test: ``--policy-catalog`` (a path from the working
+    directory), else the ini option ``policy_catalog`` (a path from the ini file's
+    folder, as pytest reads its own ini paths), else the bundled example."""
     from ..catalog import default_catalog, load_catalog
 
-    path = pytestconfig.getoption("--policy-catalog") or pytestconfig.getini("policy_catalog")
-    return load_catalog(path) if path else default_catalog()
+    given: str | None = pytestconfig.getoption("--policy-catalog")
+    if given:
+        return load_catalog(given)
+    configured = str(pytestconfig.getini("policy_catalog"))
+    if not configured:
+        return default_catalog()
+    path = Path(configured).expanduser()
+    if not path.is_absolute() and pytestconfig.inipath is not None:
+        path = pytestconfig.inipath.parent / path
+    return load_catalog(str(path))
 
 
 @pytest.fixture(scope="session")

@@ -8,18 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 TEST_FILE = """
 def test_catalogue_is_the_projects(policy_catalog):
     assert policy_catalog.name == "adopter-app"
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open bug: ini `policy_catalog` is read against the working directory (h11-adopt)",
-)
 def test_ini_policy_catalog_is_relative_to_the_ini_file(tmp_path: Path, catalog_copy: Path) -> None:
     """README (Test your tenant isolation): `policy_catalog = path` under
     `[tool.pytest.ini_options]`. A relative path in an ini file is the project's
