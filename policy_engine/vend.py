@@ -241,7 +241,8 @@ class CredentialVendor:
     """Vends cached, self-refreshing, tenant-scoped boto3 sessions.
 
     ``sts_client`` (or ``boto3_session``/``endpoint_url``/``region``) chooses the STS
-    client; ``clock`` returns seconds since the epoch (inject one in tests);
+    client (its region: ``region``, else boto3's configured one, else the catalogue's
+    ``region`` constant); ``clock`` returns seconds since the epoch (inject one in tests);
     ``refresh_margin`` is how long before expiry botocore fetches new credentials;
     ``role_chaining`` caps the duration at one hour (``None``: ask STS once whether
     the caller is a role session, as Lambda code is).
@@ -592,6 +593,11 @@ class CredentialVendor:
 
             session, endpoint_url, region, attempts = self._sts_options
             session = session or boto3.Session()
+            if region is None and session.region_name is None:
+                # no region given or configured (a laptop, CI): the catalogue's, where
+                # its resources are (the guard checks the session's ARNs against it too)
+                known = self.catalog.constants.get("region")
+                region = str(known) if known else None
             self._sts = session.client(
                 "sts",
                 endpoint_url=endpoint_url,

@@ -445,10 +445,6 @@ def test_unknown_role_is_refused_when_the_catalogue_loads(edit: Edit) -> None:
         load_catalog(root)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open bug: `vend` without --region ignores the catalogue's region (h11-adopt)",
-)
 def test_cli_vend_defaults_to_the_catalogues_region(
     moto_url: str, roles: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
