@@ -951,4 +951,16 @@ def _one_line(text: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Console-script entry point."""
-    sys.exit(run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr))
+    try:
+        code = run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`policy-engine lint --rules | head -5`): stop quietly,
+        # as a command killed by SIGPIPE does (exit 128 + 13), and point stdout at
+        # /dev/null so that the interpreter's last flush does not fail again.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 141
+    sys.exit(code)
