@@ -406,27 +406,32 @@ def build_template(
     if catalog.vendor_roles:
         # the roles the isolation proof was told vend sessions (catalogue `vendor_roles`)
         execution_roles["Default"] = ",".join(catalog.vendor_roles)
-    template["Parameters"] = {
-        "ExecutionRoleArns": execution_roles,
-        "RestApiId": {
+    template["Parameters"] = {"ExecutionRoleArns": execution_roles}
+    if any(t.usage_plan for t in catalog.tiers.values()):
+        # what the usage plans apply to: written only when there are plans (cfn-lint
+        # warns of an unused parameter or condition)
+        template["Parameters"]["RestApiId"] = {
             "Type": "String",
             "Default": "",
             "Description": "REST API the usage plans apply to (empty: plans without a stage)",
-        },
-        "StageName": {"Type": "String", "Default": "", "Description": "stage of RestApiId"},
-    }
-    template["Conditions"] = {
-        "HasApiStage": {
-            "Fn::Not": [
-                {
-                    "Fn::Or": [
-                        {"Fn::Equals": [{"Ref": "RestApiId"}, ""]},
-                        {"Fn::Equals": [{"Ref": "StageName"}, ""]},
-                    ]
-                }
-            ]
         }
-    }
+        template["Parameters"]["StageName"] = {
+            "Type": "String",
+            "Default": "",
+            "Description": "stage of RestApiId",
+        }
+        template["Conditions"] = {
+            "HasApiStage": {
+                "Fn::Not": [
+                    {
+                        "Fn::Or": [
+                            {"Fn::Equals": [{"Ref": "RestApiId"}, ""]},
+                            {"Fn::Equals": [{"Ref": "StageName"}, ""]},
+                        ]
+                    }
+                ]
+            }
+        }
     template["Resources"] = resources
     template["Outputs"] = outputs
     return template

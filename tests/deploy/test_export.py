@@ -399,10 +399,6 @@ def test_execution_roles_default_to_the_declared_vendor_roles(catalogue_copy: Ed
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open bug: HasApiStage is written for a catalogue with no usage plan (h11-adopt)",
-)
 def test_a_catalogue_without_usage_plans_gets_no_unused_condition(catalog_copy: Path) -> None:
     """A catalogue whose tiers set no `usage_plan` (found adopting, h11-adopt): the
     export still wrote the `HasApiStage` condition, which only usage plans use, and
@@ -426,3 +422,5 @@ def test_a_catalogue_without_usage_plans_gets_no_unused_condition(catalog_copy: 
     used = json.dumps(template["Resources"]) + json.dumps(template.get("Outputs", {}))
     for name in template.get("Conditions", {}):
         assert f'"{name}"' in used, name
+    for name in template["Parameters"]:
+        assert f'{{"Ref": "{name}"}}' in used, name
