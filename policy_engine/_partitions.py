@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._glob import glob_regex, may_overlap
+from .catalog import LISTING_PREFIX_KEYS
 
 if TYPE_CHECKING:
     from .catalog import Catalog, Partition, ResourceSpec
@@ -29,8 +30,7 @@ if TYPE_CHECKING:
 
 _SLOT = "{tenant}"
 _MEMO_SIZE = 4096
-_PREFIX_KEYS = frozenset({"s3:prefix"})
-_LEADING_KEYS = "dynamodb:leadingkeys"  # a listing prefix reaches every key under it
+_LEADING_KEYS = "dynamodb:leadingkeys"
 _S3_TENANT_BUCKET = re.compile(r"(arn:[^:]*:s3:::[^/]*\{tenant\}[^/]*)/.*")
 _S3_BUCKET_ONLY = re.compile(r"arn:[^:]*:s3:::[^/]*\{tenant\}[^/]*")
 _S3_OBJECT = re.compile(r"(arn:[^:]*:s3:::)([^/{}*?]+)/(.*\{tenant\}.*)")
@@ -206,7 +206,7 @@ class TenantPartitions:
                 _Condition(
                     k.lower(),
                     _Slot.of(v, tenant, language),
-                    k.lower() in _PREFIX_KEYS,
+                    k.lower() in LISTING_PREFIX_KEYS,
                     number if k.lower() == _LEADING_KEYS else None,
                 )
                 for k, v in conditions

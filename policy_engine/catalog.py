@@ -55,6 +55,14 @@ class TemplateSpec:
     description: str = ""
 
 
+#: Condition keys whose value is a listing prefix (lower-case): a request lists every
+#: key that begins with it (S3 ``ListObjectsV2`` ``Prefix``: "Limits the response to
+#: keys that begin with the specified prefix"), so a tenant's part of such a key is
+#: closed upward: ``value = "{tenant}/"`` is read as ``"{tenant}/*"`` (``acme/2026/``
+#: lists acme's keys only), and the proof, the guard and the test strategies read that.
+LISTING_PREFIX_KEYS = frozenset({"s3:prefix"})
+
+
 @dataclass(frozen=True, slots=True)
 class Partition:
     """Where one tenant's part of a resource lives.
@@ -512,11 +520,15 @@ def _load_catalog(root: Path, stage: str | None) -> Catalog:
             )
         for i, part in enumerate(spec.get("partitions", ())):
             p_path = f"{base}.partitions[{i}]"
+            key = part.get("condition_key")
+            value = subst(part["value"], f"{p_path}.value") if "value" in part else None
+            if value is not None and key is not None and key.lower() in LISTING_PREFIX_KEYS:
+                value = value if value.endswith("*") else value + "*"
             partitions.append(
                 Partition(
                     arn=subst(part["arn"], f"{p_path}.arn") if "arn" in part else None,
-                    condition_key=part.get("condition_key"),
-                    value=subst(part["value"], f"{p_path}.value") if "value" in part else None,
+                    condition_key=key,
+                    value=value,
                 )
             )
         policy = spec.get("policy")

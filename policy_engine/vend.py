@@ -593,7 +593,7 @@ class CredentialVendor:
 
             session, endpoint_url, region, attempts = self._sts_options
             session = session or boto3.Session()
-            if region is None and session.region_name is None:
+            if region is None and not session.region_name:
                 # no region given or configured (a laptop, CI): the catalogue's, where
                 # its resources are (the guard checks the session's ARNs against it too)
                 known = self.catalog.constants.get("region")

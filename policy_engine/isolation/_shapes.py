@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 from typing import Any, Literal
 
 from .._iamdata import ALWAYS_CARRIED_KEYS
-from ..catalog import Partition, ResourceSpec
+from ..catalog import LISTING_PREFIX_KEYS, Partition, ResourceSpec
 from ..evaluate import StatementRef
 from ..model import Condition
 from ..tenancy import TenantIdLanguage
@@ -23,7 +23,7 @@ MULTIVALUED_KEYS = frozenset(
 
 
 #: Condition keys whose partition is prefix-closed: a value touches every key it lists.
-PREFIX_KEYS = frozenset({"s3:prefix"})
+PREFIX_KEYS = LISTING_PREFIX_KEYS
 
 
 _STRING_POSITIVE = {"StringEquals", "StringLike", "StringEqualsIgnoreCase"}

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from ..catalog import Catalog, Partition, ResourceSpec
+from ..catalog import LISTING_PREFIX_KEYS, Catalog, Partition, ResourceSpec
 from ..errors import PolicyEngineError
 from ..tenancy import TenantIdLanguage
 
@@ -451,7 +451,7 @@ def _request_on(
     assert partition.value is not None
     key = partition.condition_key
     value = _fill(partition.value, tenant, draw)
-    if key.lower() in _PREFIX_KEYS:
+    if key.lower() in LISTING_PREFIX_KEYS:
         value = draw(st.sampled_from([value, f"{tenant}/", tenant + "/" + draw(_SUFFIX)]))
     context: dict[str, Any] = {key: [value] if key.lower() in _MULTI_KEYS else value}
     return Request(action, _fill(resource.arn, tenant, draw), context, principal=principal)
@@ -466,7 +466,7 @@ def _keyless_request(
 
     assert partition.condition_key is not None
     arn = _fill(resource.arn, "shared", draw)
-    if partition.condition_key.lower() in _PREFIX_KEYS and draw(st.integers(0, 2)) == 0:
+    if partition.condition_key.lower() in LISTING_PREFIX_KEYS and draw(st.integers(0, 2)) == 0:
         return Request(action, arn, {partition.condition_key: ""}, principal=principal)
     return Request(action, arn, principal=principal)
 
@@ -514,7 +514,6 @@ def cross_tenant_requests(a: str, b: str, catalog: Catalog) -> st.SearchStrategy
     )
 
 
-_PREFIX_KEYS = frozenset({"s3:prefix"})
 _MULTI_KEYS = frozenset({"dynamodb:leadingkeys", "dynamodb:attributes", "aws:tagkeys"})
 
 

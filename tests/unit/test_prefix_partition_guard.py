@@ -1,12 +1,13 @@
 """A listing-prefix partition declared without a trailing `*` (`value = "{tenant}/"`):
-the proof and the guard must read it alike."""
+the proof and the guard must read it alike, as S3 lists: a listing prefix that extends
+the tenant's (`acme/2026/`) lists that tenant's keys only, one that extends another
+tenant's lists that tenant's keys. The catalogue reads such a value closed upward
+(`{tenant}/*`, `catalog.LISTING_PREFIX_KEYS`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from policy_engine._partitions import TenantPartitions
 from policy_engine.catalog import Catalog
@@ -29,10 +30,6 @@ def test_the_proof_proves_the_slash_prefix_model(
     assert check_tier(load(_model(edit)), "basic").status == "proved"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open bug: the guard refuses every listing under a `{tenant}/` prefix partition",
-)
 def test_the_guard_lets_a_tenant_list_its_own_prefix(
     edit: Edit, load: Callable[[Path], Catalog]
 ) -> None:
@@ -56,3 +53,43 @@ def test_the_guard_still_refuses_other_prefixes_on_that_model(
     acme = TenantPartitions(load(_model(edit)), "acme")
     for prefix in ("acme", "", "acme-corp/", "globex/"):
         assert acme.refusal(DOCS, {"s3:prefix": prefix}) is not None, prefix
+
+
+def test_the_proof_finds_a_listing_below_another_tenants_prefix(
+    edit: Edit, load: Callable[[Path], Catalog]
+) -> None:
+    """The leak this exposed: on the `{tenant}/` model the proof read a tenant's part of
+    `s3:prefix` as exactly `globex/` (and the prefixes of it), so a session policy
+    letting acme list `globex/2026/` (every key of globex under `2026/`) proved. A
+    listing prefix touches every key it lists, so it touches globex's part whenever it
+    begins with `globex/`: now a violation, with that listing as the counterexample."""
+    _model(edit)
+    root = edit(
+        "session/documents.json.j2",
+        '["{{ tenant }}/", "{{ tenant }}/*"]',
+        '["{{ tenant }}/", "{{ tenant }}/*", "globex/2026/"]',
+    )
+    result = check_tier(load(root), "basic")
+    assert result.status == "violation", result.status
+    found = [
+        v
+        for v in result.violations
+        if v.action == "s3:listbucket" and v.context.get("s3:prefix") == "globex/2026/"
+    ]
+    assert found, result.violations
+
+
+def test_a_trailing_star_and_none_are_one_model(
+    load: Callable[[Path], Catalog], edit: Edit
+) -> None:
+    """The value as loaded: `{tenant}/` is `{tenant}/*` for a listing-prefix key, and
+    any other condition key keeps its value as written."""
+    catalog = load(_model(edit))
+    values = {
+        (p.condition_key, p.value)
+        for spec in catalog.resources.values()
+        for p in spec.partitions
+        if p.condition_key is not None
+    }
+    assert ("s3:prefix", "{tenant}/*") in values
+    assert ("dynamodb:LeadingKeys", "{tenant}") in values
