@@ -432,6 +432,7 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     templates: list[Path] = []
     parameters = _parameters(args.parameter)
     unread: list[Path] = []  # files that cannot be read at all: a template, maybe
+    unloaded: list[str] = []  # catalogues that cannot be loaded, and why
     for raw in args.paths:
         path = Path(raw)
         if path.is_dir():
@@ -454,8 +455,7 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 findings.append(
                     Finding("PE001", "error", exc.detail, exc.file, None, exc.key_path or "$")
                 )
-                progress.clear()
-                stderr.write(f"policy-engine: error: cannot load catalogue `{where}`: {exc}\n")
+                unloaded.append(f"cannot load catalogue `{where}`: {exc}")
                 continue
             linted += 1
             result = run_catalog_lint(
@@ -482,9 +482,13 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             summaries.append(replace(files_summary(readable), deployed=deployed))
     finally:
         progress.clear()
-    if linted == 0:
-        stderr.write("policy-engine: error: nothing could be linted\n")
+    if linted == 0:  # one line: what could not be read, and why
+        reasons = unloaded + [f"{f.file}: {f.message}" for f in findings if f.rule == "PE000"]
+        why = ": " + "; ".join(reasons) if reasons else ""
+        stderr.write(f"policy-engine: error: nothing could be linted{why}\n")
         return EXIT_USAGE
+    for reason in unloaded:  # the rest was linted: the report holds these as PE001 too
+        stderr.write(f"policy-engine: error: {reason}\n")
     checked = merge_summaries(summaries)
     stdout.write(render_report(findings, args.format, rules, checked, quiet=args.quiet) + "\n")
     return EXIT_FINDINGS if should_fail(findings, args.fail_on) else EXIT_OK

@@ -182,11 +182,18 @@ def test_cli_bad_input(tmp_path: Path) -> None:
     rules = {(Path(f["file"]).name, f["rule"], f["line"]) for f in report["findings"]}
     assert ("broken.json", "PE000", 2) in rules  # invalid JSON, with its line
     assert ("good.json", "PE010", 1) in rules  # one bad file hides nothing of the others
+    # Nothing linted: exit 2 and one line on stderr naming what could not be read (the
+    # missing file was named nowhere before; a catalogue's failure took two lines).
     code, out, err = cli("lint", str(tmp_path / "missing.json"))
     assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1, err
     assert "nothing could be linted" in err
-    code, _, err = cli("lint", str(tmp_path))  # a folder without a manifest
+    assert "missing.json" in err, err
+    code, out, err = cli("lint", str(tmp_path))  # a folder without a manifest
     assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1, err
     assert "cannot load catalogue" in err
 
 
