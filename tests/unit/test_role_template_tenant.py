@@ -78,3 +78,21 @@ def test_the_library_proof_refuses_it_too(edit: Edit) -> None:
             check_tier(catalog, tier)
     with pytest.raises(TemplateError):
         check_catalog(catalog)
+
+
+def test_a_template_that_fails_to_render_is_reported_once(edit: Edit) -> None:
+    """A session template whose output is not JSON: PE004 at the template, once per
+    tier, not again at the manifest for the tier's merged session policy (which fails
+    only because that template does; found adopting, branch h11-adopt)."""
+    root = edit(
+        "session/documents.json.j2",
+        '"Effect": "Allow"',
+        '"Effect": "Allow",,',
+    )
+    code, out, _ = _cli("lint", "--catalog", str(root), "--format", "json")
+    assert code == 1
+    pe004 = [f for f in json.loads(out)["findings"] if f["rule"] == "PE004"]
+    assert pe004
+    assert all(f["file"].endswith("documents.json.j2") for f in pe004), pe004
+    per_tier = [(f["tier"], f["template"]) for f in pe004]
+    assert len(per_tier) == len(set(per_tier)), per_tier
