@@ -741,7 +741,7 @@ def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
     from .model import Policy
     from .parse import parse_policy
     from .schema import PolicyKind
-    from .simulate import build_request, parse_context, run_cases
+    from .simulate import build_request, parse_context, run_cases, unresolved_variables
 
     if args.cases:
         conflicting = [
@@ -825,22 +825,33 @@ def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
         return [parse_policy(_read_json(path, f"{kind} policy"), kind=kind, source=path)]
 
     identity = [p for path in args.policy or () for p in load(path, "identity")]
+    session = load(args.session_policy, "session")
+    boundary = load(args.boundary, "boundary")
+    resource = load(args.resource_policy, "resource")
     try:
         decision = evaluate(
-            request,
-            identity=identity,
-            session=load(args.session_policy, "session"),
-            boundary=load(args.boundary, "boundary"),
-            resource=load(args.resource_policy, "resource"),
+            request, identity=identity, session=session, boundary=boundary, resource=resource
         )
     except InvalidRequest as exc:
         raise UsageError(str(exc)) from exc
+    unset = (
+        []
+        if decision.allowed
+        else unresolved_variables([*identity, *session, *boundary, *resource], request)
+    )
+    notes = [
+        f"policy variable `{v}` has no value in the request (give it with --context-json): "
+        "a statement that needs it matches nothing"
+        for v in unset
+    ]
     if args.format == "json":
-        stdout.write(json.dumps(decision.to_json(), indent=2) + "\n")
+        stdout.write(json.dumps({**decision.to_json(), "notes": notes}, indent=2) + "\n")
     else:
         stdout.write(f"{decision.decision}: {decision.reason}\n")
         for ref in decision.matched:
             stdout.write(f"  {ref.effect} {ref.kind} {ref}\n")
+        for note in notes:
+            stdout.write(f"  note: {note}\n")
     if args.expect == "allow" and not decision.allowed:
         return EXIT_FINDINGS
     if args.expect == "deny" and decision.allowed:

@@ -78,6 +78,32 @@ class CaseResult:
         }
 
 
+def unresolved_variables(policies: Sequence[Policy], request: Request) -> list[str]:
+    """The policy variables (``${aws:PrincipalTag/TenantId}``) of ``policies``' Resource
+    and Condition elements with no default and no single value in ``request`` (absent,
+    or a set of values): IAM cannot resolve them, which "might cause the entire
+    statement to be invalid" (IAM User Guide, "IAM policy elements: Variables and
+    tags"); the evaluator lets such a statement match nothing. It explains a deny
+    that "no statement allows" does not. In order of first use, as written."""
+    from ._glob import Var, tokenize
+
+    found: dict[str, None] = {}
+    for policy in policies:
+        for st in policy.statements:
+            texts = [*(st.resource or ()), *(st.not_resource or ())]
+            texts += [str(v) for c in st.conditions for v in c.values if isinstance(v, str)]
+            for text in texts:
+                if "${" not in text:
+                    continue
+                for token in tokenize(text, variables=True, wildcards=False):
+                    if not isinstance(token, Var) or token.default is not None:
+                        continue
+                    entry = request.normalised.get(token.key.lower())
+                    if entry is None or entry[1] or len(entry[0]) != 1:
+                        found.setdefault(token.key, None)
+    return [f"${{{key}}}" for key in found]
+
+
 def parse_context(obj: Any, path: str) -> dict[str, str | list[str]]:
     """A request context: an object of key -> string or array of strings."""
     if obj is None:

@@ -398,3 +398,32 @@ def test_simulate_principal_usage_errors(tmp_path: Path, extra: list[str], fragm
     assert code == 2
     assert out == ""
     assert fragment in err
+
+
+def test_a_deny_names_the_policy_variable_the_request_left_without_value(
+    tmp_path: Path,
+) -> None:
+    """`simulate` of an ABAC session policy without the tag it reads: the deny said
+    only that the session policy does not allow, while the cause is that
+    `${aws:PrincipalTag/TenantId}` has no value (found adopting, h11-adopt). Now a note
+    names it; with the tag given, or on an allow, there is none."""
+    args = tenant_request(tmp_path, "arn:aws:s3:::docs/acme/a")
+    without = args[: args.index("--context-json")]
+    code, out, _ = cli(*without)
+    assert code == 0
+    assert out.startswith("implicit_deny")
+    assert "note: policy variable `${aws:PrincipalTag/TenantId}` has no value" in out
+    code, out, _ = cli(*without, "--format", "json")
+    assert json.loads(out)["notes"] == [
+        "policy variable `${aws:PrincipalTag/TenantId}` has no value in the request (give "
+        "it with --context-json): a statement that needs it matches nothing"
+    ]
+    # a set of values is no value either; one value, or an allow, gives no note
+    many = write(tmp_path, "m.json", {"aws:PrincipalTag/TenantId": ["acme", "globex"]})
+    code, out, _ = cli(*without, "--context-json", many)
+    assert "${aws:PrincipalTag/TenantId}" in out
+    code, out, _ = cli(*tenant_request(tmp_path, "arn:aws:s3:::docs/globex/a"))
+    assert out.startswith("implicit_deny")
+    assert "note:" not in out
+    code, out, _ = cli(*args, "--format", "json")
+    assert json.loads(out)["notes"] == []
