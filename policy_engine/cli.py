@@ -479,7 +479,7 @@ def _cmd_lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             )
             findings.extend(found)
             linted += readable
-            summaries.append(replace(files_summary(readable), deployed=deployed))
+            summaries.append(replace(files_summary(0), templates=readable, deployed=deployed))
     finally:
         progress.clear()
     if linted == 0:  # one line: what could not be read, and why

@@ -96,6 +96,7 @@ class LintSummary:
     catalogues: tuple[CatalogSummary, ...] = ()
     files: int = 0  # plain policy files read
     deployed: tuple[DeployedSummary, ...] = ()
+    templates: int = 0  # infrastructure templates and plans read (CloudFormation, SAM, Terraform)
 
     @property
     def isolation(self) -> ProofStatus:
@@ -116,6 +117,7 @@ class LintSummary:
             "catalogues": [c.to_json() for c in self.catalogues],
             **({"deployed": [d.to_json() for d in self.deployed]} if self.deployed else {}),
             "files": self.files,
+            "templates": self.templates,
             "rules": len(self.rules),
             "rule_ids": list(self.rules),
             "action_data": dict(self.action_data),
@@ -161,6 +163,9 @@ class LintSummary:
             out.append(
                 ("note", f"checked {_n(self.files, 'policy file')}: {len(self.rules)} rules run")
             )
+        if self.templates:
+            what = _n(self.templates, "infrastructure template")
+            out.append(("note", f"checked {what}: {len(self.rules)} rules run"))
         for d in self.deployed:
             out.append(
                 ("note", f"checked the deployed tier roles against catalogue {d.catalogue}:")
@@ -208,4 +213,5 @@ def merge_summaries(parts: Sequence[LintSummary]) -> LintSummary | None:
         catalogues=tuple(c for p in parts for c in p.catalogues),
         files=sum(p.files for p in parts),
         deployed=tuple(d for p in parts for d in p.deployed),
+        templates=sum(p.templates for p in parts),
     )
