@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from .. import _glob
+from .._conditions import compile_condition
 from ..catalog import Partition, ResourceSpec
 from ..evaluate import StatementRef
 from ..render import TENANT_MARKER
@@ -155,6 +156,83 @@ class _Beyond(_Confirmation):
                     else f"a grant to the service principal `{services[0]}`: the service acts "
                     "for whoever configures its source, which the model cannot attribute to "
                     "a tenant"
+                )
+                out.append(Unknown(label, what, f"{ref}", ref))
+        return out
+
+    def _public_grants(self) -> list[Unknown]:
+        """Allow statements of the model's resource policies granting everyone (``*``,
+        ``{"AWS": "*"}``) that the tier's sessions never meet, for a condition on
+        their fixed principal keys (``aws:PrincipalArn``, ``aws:PrincipalAccount``),
+        while callers every tenant can be do meet it: an anonymous request (no
+        principal, so no ARN or account: ``"Null": {"aws:PrincipalArn": "true"}``) or
+        a principal of any other account (``StringNotEquals aws:PrincipalAccount``).
+        The search drops such a statement as no grant to the sessions (their conditions
+        are false for them); it still hands the data to every tenant through an
+        unsigned request or the tenant's own AWS account: ``unknown``, naming the
+        statement (attack review 11b-02). A statement pinned to named principals
+        (another role, a partner account) or to another tier's sessions is left out."""
+        from ._search import _grantee
+
+        if not self.tags:
+            return []
+        fixed = {"aws:principalarn", "aws:principalaccount"}
+        session_ctx = self._tag_context(self._probe_tenant())
+        tags = {k: v for k, v in session_ctx.items() if k.lower().startswith("aws:principaltag/")}
+        other = "999999999999" if self.account != "999999999999" else "999999999998"
+        # request contexts as the evaluator holds them (lower-case keys, value tuples);
+        # no Request: it would add the caller's ARN and account, which anonymous lacks
+        callers: dict[str, dict[str, tuple[tuple[str, ...], bool]]] = {
+            "an anonymous request (no principal ARN or account)": {},
+            f"a principal of another account (`{other}`)": {
+                k.lower(): ((str(v),), False)
+                for k, v in {
+                    **tags,
+                    "aws:PrincipalArn": f"arn:aws:iam::{other}:role/any",
+                    "aws:PrincipalAccount": other,
+                }.items()
+            },
+        }
+        session = {k.lower(): ((str(v),), False) for k, v in session_ctx.items()}
+        out: list[Unknown] = []
+        for label, (doc, _) in self.resource_docs.items():
+            if label.startswith("trust("):
+                continue  # who may assume a tier role: the trust check
+            raw = doc.get("Statement", [])
+            variables = doc.get("Version") == "2012-10-17"
+            for i, st in enumerate(raw if isinstance(raw, list) else [raw]):
+                if not isinstance(st, Mapping) or st.get("Effect") != "Allow":
+                    continue
+                if "NotPrincipal" in st or _case_twins(st) is not None:
+                    continue  # unread principals: `_unreadable` reports them
+                if (
+                    _grantee(st.get("Principal"), self.role_arn, self.account, self.role_name)
+                    != "anyone"
+                ):
+                    continue
+                if label in self.shared_only and stays_on_shared_only(st):
+                    continue  # no tenant's data, and nothing carried on into one
+                conds = [
+                    c
+                    for c in _conditions(st)
+                    if c.key.lower() in fixed
+                    and not any(TENANT_MARKER in str(v) or "${" in str(v) for v in c.values)
+                ]
+                if not conds:
+                    continue  # the sessions meet it as anyone does: the search reads it
+                compiled = [compile_condition(c, variables=variables, path="$") for c in conds]
+                if all(c.test(session) for c in compiled):
+                    continue  # a grant to the sessions too: the search reads it
+                who = next(
+                    (name for name, req in callers.items() if all(c.test(req) for c in compiled)),
+                    None,
+                )
+                if who is None:
+                    continue  # pinned to principals no tenant can be
+                ref = StatementRef(f"resource({label})", "resource", i, st.get("Sid"), "Allow")
+                what = (
+                    f"a grant to `*` that the tier's sessions do not meet but {who} does: "
+                    "every tenant can make such a request, without the session policy"
                 )
                 out.append(Unknown(label, what, f"{ref}", ref))
         return out

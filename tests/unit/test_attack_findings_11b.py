@@ -11,9 +11,22 @@
     tenant fetches ``/globex/contract.pdf``. Such a grant is now ``unknown`` naming the
     statement; on a ``shared`` resource a read granted to it still proves.
 
+02. A resource-policy Allow to everyone (``"Principal": "*"``) whose conditions on the
+    caller's fixed principal keys the tier's sessions fail was dropped
+    (``_Search._fixed_conditions_hold``) as no grant to them, while callers every
+    tenant can be meet them: ``"Null": {"aws:PrincipalArn": "true"}`` holds for an
+    anonymous (unsigned) request, ``StringNotEquals aws:PrincipalAccount`` for a
+    principal of the tenant's own AWS account. S3 User Guide, "Principals": ``*``
+    grants "everyone, also referred as anonymous access"; IAM User Guide, "AWS global
+    condition context keys" (an anonymous request carries no principal ARN or
+    account) and "Condition operators" (``Null`` true and negated operators hold on
+    an absent key). Such a grant is now ``unknown`` naming the statement; one pinned
+    to another role or a partner account still proves.
+
 Each leaky case has a sound twin the proof must still prove. 01's request passes
-through CloudFront, which the project's evaluator does not model: the leaky test shows
-the tier is never ``proved``.
+through CloudFront, and 02's are anonymous or from another account, which the project's
+evaluator does not model (it takes no anonymous caller): the leaky tests show the tier
+is never ``proved``.
 """
 
 from __future__ import annotations
@@ -22,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _attack_helpers import DOCS, DOCS_OBJECTS, check, doc, said, stmt
+from _attack_helpers import ACCT, DOCS, DOCS_OBJECTS, check, doc, said, stmt
 
 from policy_engine.catalog import ResourceSpec, load_catalog
 from policy_engine.isolation import check_catalog
@@ -71,6 +84,81 @@ def test_01_twin_an_origin_access_identity_on_a_shared_bucket_is_proved() -> Non
         [DOCS_OBJECTS, ASSETS],
         roles=[ROLE_DOCS],
         resource_policies={"assets": oai_grant(f"{PUBLIC}/*")},
+    )
+    assert result.status == "proved", said(result)
+
+
+# -- 02: a grant to `*` that the sessions fail and outsiders meet ----------------------
+
+
+def public_grant(condition: dict[str, Any], principal: Any = "*") -> dict[str, Any]:
+    return doc(
+        {
+            "Sid": "Outsiders",
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": "s3:GetObject",
+            "Resource": f"{DOCS}/*",
+            "Condition": condition,
+        }
+    )
+
+
+LEAKY_02 = {
+    "unsigned requests": {"Null": {"aws:PrincipalArn": "true"}},
+    "no principal account": {"Null": {"aws:PrincipalAccount": "true"}},
+    "other accounts": {"StringNotEquals": {"aws:PrincipalAccount": ACCT}},
+    "any ARN but this account's": {"ArnNotLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCT}:*"}},
+    "a partner account, if any": {"StringEqualsIfExists": {"aws:PrincipalAccount": "444455556666"}},
+}
+
+
+@pytest.mark.parametrize("label", sorted(LEAKY_02))
+def test_02_a_grant_to_everyone_the_sessions_do_not_meet_is_not_proved(label: str) -> None:
+    for principal in ("*", {"AWS": "*"}):
+        result = check(
+            OWN_DOCS,
+            [DOCS_OBJECTS],
+            roles=[ROLE_DOCS],
+            resource_policies={"documents": public_grant(LEAKY_02[label], principal)},
+        )
+        assert result.status == "unknown", (label, said(result))
+        assert any(
+            u.statement is not None and u.statement.sid == "Outsiders" and "`*`" in u.construct
+            for u in result.unknown
+        ), (label, said(result))
+
+
+SOUND_02 = {
+    "another role": {"StringEquals": {"aws:PrincipalArn": f"arn:aws:iam::{ACCT}:role/auditor"}},
+    "a partner account": {"StringEquals": {"aws:PrincipalAccount": "444455556666"}},
+    "another tier's sessions": {"StringEquals": {"aws:PrincipalTag/Tier": "premium"}},
+}
+
+
+@pytest.mark.parametrize("label", sorted(SOUND_02))
+def test_02_twin_a_grant_to_everyone_pinned_to_named_principals_is_proved(label: str) -> None:
+    result = check(
+        OWN_DOCS,
+        [DOCS_OBJECTS],
+        roles=[ROLE_DOCS],
+        resource_policies={"documents": public_grant(SOUND_02[label])},
+    )
+    assert result.status == "proved", (label, said(result))
+
+
+def test_02_twin_unsigned_reads_of_a_shared_bucket_are_proved() -> None:
+    grant = doc(
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": f"{PUBLIC}/*",
+            "Condition": {"Null": {"aws:PrincipalArn": "true"}},
+        }
+    )
+    result = check(
+        OWN_DOCS, [DOCS_OBJECTS, ASSETS], roles=[ROLE_DOCS], resource_policies={"assets": grant}
     )
     assert result.status == "proved", said(result)
 
