@@ -6,6 +6,7 @@ whose effect the proof does not know to be confined to the resource they name.""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -42,7 +43,7 @@ from ._shapes import (
     resource_tag_key,
     view_named,
 )
-from ._strings import _as_glob, _listify, _model_glob, _shown
+from ._strings import TIER_TAG_KEY, _as_glob, _listify, _model_glob, _shown
 
 DEPUTY_RESOURCE = "deputy writes"
 EFFECTS_RESOURCE = "(effects beyond the named resource)"
@@ -162,35 +163,44 @@ class _Beyond(_Confirmation):
 
     def _public_grants(self) -> list[Unknown]:
         """Allow statements of the model's resource policies granting everyone (``*``,
-        ``{"AWS": "*"}``) that the tier's sessions never meet, for a condition on
-        their fixed principal keys (``aws:PrincipalArn``, ``aws:PrincipalAccount``),
-        while callers every tenant can be do meet it: an anonymous request (no
-        principal, so no ARN or account: ``"Null": {"aws:PrincipalArn": "true"}``) or
-        a principal of any other account (``StringNotEquals aws:PrincipalAccount``).
-        The search drops such a statement as no grant to the sessions (their conditions
-        are false for them); it still hands the data to every tenant through an
-        unsigned request or the tenant's own AWS account: ``unknown``, naming the
-        statement (attack review 11b-02). A statement pinned to named principals
-        (another role, a partner account) or to another tier's sessions is left out."""
+        ``{"AWS": "*"}``) that reach callers every tenant can be, other than its vended
+        sessions: an anonymous (unsigned) request, which has no principal ARN, account
+        or tags, and a principal of the tenant's own AWS account, whose ARN and account
+        are that account's and whose principal tags (``TenantId``, ``Tier``) are what it
+        chooses (a role's tags, the session tags it passes to its own AssumeRole). The
+        search reads such a statement only as a grant to the vended sessions; an
+        outsider meets it
+
+        - when the sessions fail its conditions on ``aws:PrincipalArn`` /
+          ``aws:PrincipalAccount`` / the ``Tier`` tag but such a caller meets them
+          (``"Null": {"aws:PrincipalArn": "true"}``, ``StringNotEquals
+          aws:PrincipalAccount``, ``ArnNotLike role/*``, ``Tier`` = a tier the catalogue
+          does not have): the search drops it;
+        - when it reads the principal's tags (``docs/${aws:PrincipalTag/TenantId}/*``,
+          a ``Tier`` condition): the search takes the vended session's values, an
+          outsider sets another tenant's.
+
+        Either is ``unknown``, naming the statement (attack review 11b-02). A statement
+        pinned by its conditions on ``aws:PrincipalArn`` / ``aws:PrincipalAccount`` /
+        ``aws:PrincipalOrgID`` to principals no such caller is (this account's roles, a
+        partner account) is left out: those principals' tags are the platform's."""
         from ._search import _grantee
 
         if not self.tags:
             return []
-        fixed = {"aws:principalarn", "aws:principalaccount"}
+        pinning = {"aws:principalarn", "aws:principalaccount", "aws:principalorgid"}
+        fixed = pinning | {TIER_TAG_KEY.lower()}
         session_ctx = self._tag_context(self._probe_tenant())
-        tags = {k: v for k, v in session_ctx.items() if k.lower().startswith("aws:principaltag/")}
         other = "999999999999" if self.account != "999999999999" else "999999999998"
+        anonymous = "an anonymous request (no principal ARN, account or tags)"
+        outsider = f"a principal of another account (`{other}`, with tags of its choosing)"
         # request contexts as the evaluator holds them (lower-case keys, value tuples);
         # no Request: it would add the caller's ARN and account, which anonymous lacks
         callers: dict[str, dict[str, tuple[tuple[str, ...], bool]]] = {
-            "an anonymous request (no principal ARN or account)": {},
-            f"a principal of another account (`{other}`)": {
-                k.lower(): ((str(v),), False)
-                for k, v in {
-                    **tags,
-                    "aws:PrincipalArn": f"arn:aws:iam::{other}:role/any",
-                    "aws:PrincipalAccount": other,
-                }.items()
+            anonymous: {},
+            outsider: {
+                "aws:principalarn": ((f"arn:aws:iam::{other}:role/any",), False),
+                "aws:principalaccount": ((other,), False),
             },
         }
         session = {k.lower(): ((str(v),), False) for k, v in session_ctx.items()}
@@ -218,21 +228,37 @@ class _Beyond(_Confirmation):
                     if c.key.lower() in fixed
                     and not any(TENANT_MARKER in str(v) or "${" in str(v) for v in c.values)
                 ]
-                if not conds:
-                    continue  # the sessions meet it as anyone does: the search reads it
-                compiled = [compile_condition(c, variables=variables, path="$") for c in conds]
-                if all(c.test(session) for c in compiled):
-                    continue  # a grant to the sessions too: the search reads it
-                who = next(
-                    (name for name, req in callers.items() if all(c.test(req) for c in compiled)),
-                    None,
-                )
-                if who is None:
+                compiled = [
+                    (c.key.lower(), compile_condition(c, variables=variables, path="$"))
+                    for c in conds
+                ]
+                # an outsider sets its own tags: a condition on the `Tier` tag holds for it
+                reach = {
+                    name: all(t.test(ctx) for key, t in compiled if key in pinning)
+                    and (name == outsider or all(key in pinning for key, _ in compiled))
+                    for name, ctx in callers.items()
+                }
+                if not any(reach.values()):
                     continue  # pinned to principals no tenant can be
+                sessions_meet = all(t.test(session) for _, t in compiled)
+                reads_tags = variables and "aws:principaltag/" in json.dumps(st).lower()
+                reads_tags = reads_tags or any(
+                    c.key.lower().startswith("aws:principaltag/") for c in _conditions(st)
+                )
+                if sessions_meet and not reads_tags:
+                    continue  # outsiders get what a session gets: the search reads it
+                who = anonymous if reach[anonymous] and not reads_tags else outsider
+                if not reach[who]:
+                    continue
+                why = (
+                    "reads the caller's principal tags, which that caller sets"
+                    if sessions_meet
+                    else "the tier's sessions do not meet it"
+                )
                 ref = StatementRef(f"resource({label})", "resource", i, st.get("Sid"), "Allow")
                 what = (
-                    f"a grant to `*` that the tier's sessions do not meet but {who} does: "
-                    "every tenant can make such a request, without the session policy"
+                    f"a grant to `*` that {who} meets ({why}): every tenant can make such "
+                    "a request, without the session policy"
                 )
                 out.append(Unknown(label, what, f"{ref}", ref))
         return out

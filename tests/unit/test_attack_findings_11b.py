@@ -20,8 +20,13 @@
     grants "everyone, also referred as anonymous access"; IAM User Guide, "AWS global
     condition context keys" (an anonymous request carries no principal ARN or
     account) and "Condition operators" (``Null`` true and negated operators hold on
-    an absent key). Such a grant is now ``unknown`` naming the statement; one pinned
-    to another role or a partner account still proves.
+    an absent key). Likewise a grant to ``*`` that reads the caller's principal tags
+    (``docs/${aws:PrincipalTag/TenantId}/*``, a ``Tier`` condition): the search took the
+    vended session's tags, while a principal of another account sets its own (session
+    tags of its own AssumeRole; IAM User Guide, "Passing session tags in AWS STS" and
+    "Cross-account policy evaluation logic"). Such a grant is now ``unknown`` naming
+    the statement; one pinned to this account, another role or a partner account
+    still proves.
 
 Each leaky case has a sound twin the proof must still prove. 01's request passes
 through CloudFront, and 02's are anonymous or from another account, which the project's
@@ -110,6 +115,9 @@ LEAKY_02 = {
     "other accounts": {"StringNotEquals": {"aws:PrincipalAccount": ACCT}},
     "any ARN but this account's": {"ArnNotLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCT}:*"}},
     "a partner account, if any": {"StringEqualsIfExists": {"aws:PrincipalAccount": "444455556666"}},
+    # another account's principal sets its own `Tier` tag (session tags of its AssumeRole)
+    "another tier's tag": {"StringEquals": {"aws:PrincipalTag/Tier": "premium"}},
+    "a tier the catalogue lacks": {"StringEquals": {"aws:PrincipalTag/Tier": "ops"}},
 }
 
 
@@ -132,7 +140,9 @@ def test_02_a_grant_to_everyone_the_sessions_do_not_meet_is_not_proved(label: st
 SOUND_02 = {
     "another role": {"StringEquals": {"aws:PrincipalArn": f"arn:aws:iam::{ACCT}:role/auditor"}},
     "a partner account": {"StringEquals": {"aws:PrincipalAccount": "444455556666"}},
-    "another tier's sessions": {"StringEquals": {"aws:PrincipalTag/Tier": "premium"}},
+    "this account's sessions of another tier": {
+        "StringEquals": {"aws:PrincipalTag/Tier": "premium", "aws:PrincipalAccount": ACCT}
+    },
 }
 
 
@@ -145,6 +155,62 @@ def test_02_twin_a_grant_to_everyone_pinned_to_named_principals_is_proved(label:
         resource_policies={"documents": public_grant(SOUND_02[label])},
     )
     assert result.status == "proved", (label, said(result))
+
+
+TAGGED_PREFIX = f"{DOCS}/${{aws:PrincipalTag/TenantId}}/*"
+
+
+def tag_keyed(condition: dict[str, Any] | None) -> dict[str, Any]:
+    grant: dict[str, Any] = {
+        "Sid": "OwnPrefix",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": TAGGED_PREFIX,
+    }
+    if condition:
+        grant["Condition"] = condition
+    return doc(grant)
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [None, {"StringEquals": {"aws:PrincipalTag/Tier": "t"}}],
+    ids=["unconditioned", "tier-tag"],
+)
+def test_02_variant_a_grant_to_everyone_keyed_on_the_callers_tags_is_not_proved(
+    condition: dict[str, Any] | None,
+) -> None:
+    # Each vended session reaches its own prefix only, but a principal of another
+    # account (the tenant's own) carries the `TenantId` tag it chooses: `globex`.
+    result = check(
+        OWN_DOCS,
+        [DOCS_OBJECTS],
+        roles=[ROLE_DOCS],
+        resource_policies={"documents": tag_keyed(condition)},
+    )
+    assert result.status == "unknown", said(result)
+    assert "principal tags, which that caller sets" in said(result)
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"StringEquals": {"aws:PrincipalAccount": ACCT}},
+        {"ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{ACCT}:role/tenant-role"}},
+    ],
+    ids=["this-account", "the-tier-role"],
+)
+def test_02_twin_a_tag_keyed_grant_pinned_to_the_account_is_proved(
+    condition: dict[str, Any],
+) -> None:
+    result = check(
+        OWN_DOCS,
+        [DOCS_OBJECTS],
+        roles=[ROLE_DOCS],
+        resource_policies={"documents": tag_keyed(condition)},
+    )
+    assert result.status == "proved", said(result)
 
 
 def test_02_twin_unsigned_reads_of_a_shared_bucket_are_proved() -> None:
