@@ -182,15 +182,26 @@ class _Beyond(_Confirmation):
 
         Either is ``unknown``, naming the statement (attack review 11b-02). A statement
         pinned by its conditions on ``aws:PrincipalArn`` / ``aws:PrincipalAccount`` /
-        ``aws:PrincipalOrgID`` to principals no such caller is (this account's roles, a
-        partner account) is left out: those principals' tags are the platform's."""
+        ``aws:PrincipalOrgID`` / ``kms:CallerAccount`` to principals no such caller is
+        (this account's roles, a partner account) is left out: those principals' tags
+        are the platform's."""
         from ._search import _grantee
 
         if not self.tags:
             return []
-        pinning = {"aws:principalarn", "aws:principalaccount", "aws:principalorgid"}
+        # `kms:CallerAccount` (KMS Developer Guide, "AWS KMS condition keys") names the
+        # caller's account on KMS requests, as key policies granting `*` use it
+        pinning = {
+            "aws:principalarn",
+            "aws:principalaccount",
+            "aws:principalorgid",
+            "kms:calleraccount",
+        }
         fixed = pinning | {TIER_TAG_KEY.lower()}
-        session_ctx = self._tag_context(self._probe_tenant())
+        session_ctx = {
+            **self._tag_context(self._probe_tenant()),
+            "kms:CallerAccount": self.account,
+        }
         other = "999999999999" if self.account != "999999999999" else "999999999998"
         anonymous = "an anonymous request (no principal ARN, account or tags)"
         outsider = f"a principal of another account (`{other}`, with tags of its choosing)"
@@ -201,6 +212,7 @@ class _Beyond(_Confirmation):
             outsider: {
                 "aws:principalarn": ((f"arn:aws:iam::{other}:role/any",), False),
                 "aws:principalaccount": ((other,), False),
+                "kms:calleraccount": ((other,), False),
             },
         }
         session = {k.lower(): ((str(v),), False) for k, v in session_ctx.items()}

@@ -40,9 +40,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _attack_helpers import ACCT, DOCS, DOCS_OBJECTS, check, doc, said, stmt
+from _attack_helpers import ACCT, DOCS, DOCS_OBJECTS, REGION, check, doc, said, stmt
 
-from policy_engine.catalog import ResourceSpec, load_catalog
+from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.isolation import check_catalog
 from policy_engine.render import TENANT_MARKER as T
 
@@ -211,6 +211,47 @@ def test_02_twin_a_tag_keyed_grant_pinned_to_the_account_is_proved(
         resource_policies={"documents": tag_keyed(condition)},
     )
     assert result.status == "proved", said(result)
+
+
+KEY = f"arn:aws:kms:{REGION}:{ACCT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+POOLED_KEY = ResourceSpec(
+    "kms",
+    "kms",
+    KEY,
+    (Partition(condition_key="kms:EncryptionContext:tenant_id", value="{tenant}"),),
+)
+
+
+@pytest.mark.parametrize("pinned", [False, True], ids=["any-account", "kms-caller-account"])
+def test_02_variant_a_key_policy_grant_to_everyone_keyed_on_tags(pinned: bool) -> None:
+    # A key policy granting `{"AWS": "*"}` decrypt under the caller's own `TenantId`
+    # context: a principal of another account decrypts any tenant's data keys (KMS
+    # cross-account use needs the key policy and the caller's own policy) unless
+    # `kms:CallerAccount` pins it to this account (KMS Developer Guide, "AWS KMS
+    # condition keys": kms:CallerAccount).
+    condition: dict[str, Any] = {
+        "StringEquals": {"kms:EncryptionContext:tenant_id": "${aws:PrincipalTag/TenantId}"}
+    }
+    if pinned:
+        condition["StringEquals"]["kms:CallerAccount"] = ACCT
+    policy = doc(
+        {
+            "Sid": "TenantContext",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": "kms:Decrypt",
+            "Resource": KEY,
+            "Condition": condition,
+        }
+    )
+    own = {"StringEquals": {"kms:EncryptionContext:tenant_id": T}}
+    result = check(
+        doc(stmt("kms:Decrypt", KEY, own)),
+        [POOLED_KEY],
+        roles=[doc(stmt("kms:Decrypt", KEY))],
+        resource_policies={"kms": policy},
+    )
+    assert result.status == ("proved" if pinned else "unknown"), said(result)
 
 
 def test_02_twin_unsigned_reads_of_a_shared_bucket_are_proved() -> None:
