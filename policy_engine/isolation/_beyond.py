@@ -245,11 +245,17 @@ class _Beyond(_Confirmation):
                     for c in conds
                 ]
                 # an outsider sets its own tags: a condition on the `Tier` tag holds for it
-                reach = {
-                    name: all(t.test(ctx) for key, t in compiled if key in pinning)
-                    and (name == outsider or all(key in pinning for key, _ in compiled))
-                    for name, ctx in callers.items()
-                }
+                # an outsider also names its own roles: the ARNs and accounts the
+                # conditions name, in its account (a role `saas-web` of any account)
+                probes = [(anonymous, callers[anonymous])] + [
+                    (outsider, ctx) for ctx in _outsider_contexts(conds, other, self.account)
+                ]
+                reach = {anonymous: False, outsider: False}
+                for name, ctx in probes:
+                    reach[name] = reach[name] or (
+                        all(t.test(ctx) for key, t in compiled if key in pinning)
+                        and (name == outsider or all(key in pinning for key, _ in compiled))
+                    )
                 if not any(reach.values()):
                     continue  # pinned to principals no tenant can be
                 sessions_meet = all(t.test(session) for _, t in compiled)
@@ -800,6 +806,42 @@ class _Beyond(_Confirmation):
 #: function's alias or version, a state machine's), so reading a name narrower than
 #: AWS does would make a grant look as if it reached no resource of the type.
 _NARROW_VARIABLES = frozenset({"Partition", "Region", "Account", "BucketName"})
+
+
+def _outsider_contexts(
+    conds: Iterable[Any], other: str, account: str
+) -> list[dict[str, tuple[tuple[str, ...], bool]]]:
+    """Request contexts of principals of another account (``other``) that a tenant can
+    create: a role of any name (``role/any``) and each principal ARN a condition on
+    ``aws:PrincipalArn`` names, moved into that account with its wildcards filled (a
+    role named like the tier role, in the tenant's own account); and, where a
+    condition on ``aws:PrincipalAccount`` / ``kms:CallerAccount`` gives a pattern, an
+    account other than ``account`` that it matches."""
+    arns = [f"arn:aws:iam::{other}:role/any"]
+    accounts = [other]
+    for c in conds:
+        for v in c.values:
+            text = str(v)
+            key = c.key.lower()
+            if key == "aws:principalarn":
+                parts = text.split(":", 5)
+                if len(parts) == 6:
+                    parts[4] = other
+                    arns.append(re.sub(r"[*?]", "x", ":".join(parts)))
+            elif key in ("aws:principalaccount", "kms:calleraccount") and re.search(r"[*?]", text):
+                for digit in "90":
+                    filled = re.sub(r"[*?]", digit, text)
+                    if filled != account:
+                        accounts.append(filled)
+    return [
+        {
+            "aws:principalarn": ((arn,), False),
+            "aws:principalaccount": ((acct,), False),
+            "kms:calleraccount": ((acct,), False),
+        }
+        for arn in dict.fromkeys(arns)
+        for acct in dict.fromkeys(accounts)
+    ]
 
 
 def _format_glob(fmt: str) -> str:

@@ -175,8 +175,15 @@ def tag_keyed(condition: dict[str, Any] | None) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     "condition",
-    [None, {"StringEquals": {"aws:PrincipalTag/Tier": "t"}}],
-    ids=["unconditioned", "tier-tag"],
+    [
+        None,
+        {"StringEquals": {"aws:PrincipalTag/Tier": "t"}},
+        # a role of the tier role's name in any account: the tenant creates one
+        {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/tenant-role"}},
+        # an account pattern other accounts match
+        {"StringLike": {"aws:PrincipalAccount": "1111*"}},
+    ],
+    ids=["unconditioned", "tier-tag", "role-name-any-account", "account-pattern"],
 )
 def test_02_variant_a_grant_to_everyone_keyed_on_the_callers_tags_is_not_proved(
     condition: dict[str, Any] | None,
