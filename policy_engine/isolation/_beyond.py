@@ -6,12 +6,14 @@ whose effect the proof does not know to be confined to the resource they name.""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
 from .. import _glob
+from .._conditions import compile_condition
 from ..catalog import Partition, ResourceSpec
 from ..evaluate import StatementRef
 from ..render import TENANT_MARKER
@@ -41,7 +43,7 @@ from ._shapes import (
     resource_tag_key,
     view_named,
 )
-from ._strings import _as_glob, _listify, _model_glob, _shown
+from ._strings import TIER_TAG_KEY, _as_glob, _listify, _model_glob, _shown
 
 DEPUTY_RESOURCE = "deputy writes"
 EFFECTS_RESOURCE = "(effects beyond the named resource)"
@@ -155,6 +157,126 @@ class _Beyond(_Confirmation):
                     else f"a grant to the service principal `{services[0]}`: the service acts "
                     "for whoever configures its source, which the model cannot attribute to "
                     "a tenant"
+                )
+                out.append(Unknown(label, what, f"{ref}", ref))
+        return out
+
+    def _public_grants(self) -> list[Unknown]:
+        """Allow statements of the model's resource policies granting everyone (``*``,
+        ``{"AWS": "*"}``) that reach callers every tenant can be, other than its vended
+        sessions: an anonymous (unsigned) request, which has no principal ARN, account
+        or tags, and a principal of the tenant's own AWS account, whose ARN and account
+        are that account's and whose principal tags (``TenantId``, ``Tier``) are what it
+        chooses (a role's tags, the session tags it passes to its own AssumeRole). The
+        search reads such a statement only as a grant to the vended sessions; an
+        outsider meets it
+
+        - when the sessions fail its conditions on ``aws:PrincipalArn`` /
+          ``aws:PrincipalAccount`` / the ``Tier`` tag but such a caller meets them
+          (``"Null": {"aws:PrincipalArn": "true"}``, ``StringNotEquals
+          aws:PrincipalAccount``, ``ArnNotLike role/*``, ``Tier`` = a tier the catalogue
+          does not have): the search drops it;
+        - when it reads the principal's tags (``docs/${aws:PrincipalTag/TenantId}/*``,
+          a ``Tier`` condition): the search takes the vended session's values, an
+          outsider sets another tenant's.
+
+        Either is ``unknown``, naming the statement (attack review 11b-02). A statement
+        pinned by its conditions on ``aws:PrincipalArn`` / ``aws:PrincipalAccount`` /
+        ``aws:PrincipalOrgID`` / ``kms:CallerAccount`` to principals no such caller is
+        (this account's roles, a partner account) is left out: those principals' tags
+        are the platform's."""
+        from ._search import _grantee
+
+        if not self.tags:
+            return []
+        # `kms:CallerAccount` (KMS Developer Guide, "AWS KMS condition keys") names the
+        # caller's account on KMS requests, as key policies granting `*` use it
+        pinning = {
+            "aws:principalarn",
+            "aws:principalaccount",
+            "aws:principalorgid",
+            "kms:calleraccount",
+        }
+        fixed = pinning | {TIER_TAG_KEY.lower()}
+        session_ctx = {
+            **self._tag_context(self._probe_tenant()),
+            "kms:CallerAccount": self.account,
+        }
+        other = "999999999999" if self.account != "999999999999" else "999999999998"
+        anonymous = "an anonymous request (no principal ARN, account or tags)"
+        outsider = f"a principal of another account (`{other}`, with tags of its choosing)"
+        # request contexts as the evaluator holds them (lower-case keys, value tuples);
+        # no Request: it would add the caller's ARN and account, which anonymous lacks
+        callers: dict[str, dict[str, tuple[tuple[str, ...], bool]]] = {
+            anonymous: {},
+            outsider: {
+                "aws:principalarn": ((f"arn:aws:iam::{other}:role/any",), False),
+                "aws:principalaccount": ((other,), False),
+                "kms:calleraccount": ((other,), False),
+            },
+        }
+        session = {k.lower(): ((str(v),), False) for k, v in session_ctx.items()}
+        out: list[Unknown] = []
+        for label, (doc, _) in self.resource_docs.items():
+            if label.startswith("trust("):
+                continue  # who may assume a tier role: the trust check
+            raw = doc.get("Statement", [])
+            variables = doc.get("Version") == "2012-10-17"
+            for i, st in enumerate(raw if isinstance(raw, list) else [raw]):
+                if not isinstance(st, Mapping) or st.get("Effect") != "Allow":
+                    continue
+                if "NotPrincipal" in st or _case_twins(st) is not None:
+                    continue  # unread principals: `_unreadable` reports them
+                if (
+                    _grantee(st.get("Principal"), self.role_arn, self.account, self.role_name)
+                    != "anyone"
+                ):
+                    continue
+                if label in self.shared_only and stays_on_shared_only(st):
+                    continue  # no tenant's data, and nothing carried on into one
+                conds = [
+                    c
+                    for c in _conditions(st)
+                    if c.key.lower() in fixed
+                    and not any(TENANT_MARKER in str(v) or "${" in str(v) for v in c.values)
+                ]
+                compiled = [
+                    (c.key.lower(), compile_condition(c, variables=variables, path="$"))
+                    for c in conds
+                ]
+                # an outsider sets its own tags: a condition on the `Tier` tag holds for it
+                # an outsider also names its own roles: the ARNs and accounts the
+                # conditions name, in its account (a role `saas-web` of any account)
+                probes = [(anonymous, callers[anonymous])] + [
+                    (outsider, ctx) for ctx in _outsider_contexts(conds, other, self.account)
+                ]
+                reach = {anonymous: False, outsider: False}
+                for name, ctx in probes:
+                    reach[name] = reach[name] or (
+                        all(t.test(ctx) for key, t in compiled if key in pinning)
+                        and (name == outsider or all(key in pinning for key, _ in compiled))
+                    )
+                if not any(reach.values()):
+                    continue  # pinned to principals no tenant can be
+                sessions_meet = all(t.test(session) for _, t in compiled)
+                reads_tags = variables and "aws:principaltag/" in json.dumps(st).lower()
+                reads_tags = reads_tags or any(
+                    c.key.lower().startswith("aws:principaltag/") for c in _conditions(st)
+                )
+                if sessions_meet and not reads_tags:
+                    continue  # outsiders get what a session gets: the search reads it
+                who = anonymous if reach[anonymous] and not reads_tags else outsider
+                if not reach[who]:
+                    continue
+                why = (
+                    "reads the caller's principal tags, which that caller sets"
+                    if sessions_meet
+                    else "the tier's sessions do not meet it"
+                )
+                ref = StatementRef(f"resource({label})", "resource", i, st.get("Sid"), "Allow")
+                what = (
+                    f"a grant to `*` that {who} meets ({why}): every tenant can make such "
+                    "a request, without the session policy"
                 )
                 out.append(Unknown(label, what, f"{ref}", ref))
         return out
@@ -684,6 +806,42 @@ class _Beyond(_Confirmation):
 #: function's alias or version, a state machine's), so reading a name narrower than
 #: AWS does would make a grant look as if it reached no resource of the type.
 _NARROW_VARIABLES = frozenset({"Partition", "Region", "Account", "BucketName"})
+
+
+def _outsider_contexts(
+    conds: Iterable[Any], other: str, account: str
+) -> list[dict[str, tuple[tuple[str, ...], bool]]]:
+    """Request contexts of principals of another account (``other``) that a tenant can
+    create: a role of any name (``role/any``) and each principal ARN a condition on
+    ``aws:PrincipalArn`` names, moved into that account with its wildcards filled (a
+    role named like the tier role, in the tenant's own account); and, where a
+    condition on ``aws:PrincipalAccount`` / ``kms:CallerAccount`` gives a pattern, an
+    account other than ``account`` that it matches."""
+    arns = [f"arn:aws:iam::{other}:role/any"]
+    accounts = [other]
+    for c in conds:
+        for v in c.values:
+            text = str(v)
+            key = c.key.lower()
+            if key == "aws:principalarn":
+                parts = text.split(":", 5)
+                if len(parts) == 6:
+                    parts[4] = other
+                    arns.append(re.sub(r"[*?]", "x", ":".join(parts)))
+            elif key in ("aws:principalaccount", "kms:calleraccount") and re.search(r"[*?]", text):
+                for digit in "90":
+                    filled = re.sub(r"[*?]", digit, text)
+                    if filled != account:
+                        accounts.append(filled)
+    return [
+        {
+            "aws:principalarn": ((arn,), False),
+            "aws:principalaccount": ((acct,), False),
+            "kms:calleraccount": ((acct,), False),
+        }
+        for arn in dict.fromkeys(arns)
+        for acct in dict.fromkeys(accounts)
+    ]
 
 
 def _format_glob(fmt: str) -> str:

@@ -74,6 +74,7 @@ class _Checker(_Beyond, _Coverage):
         if self.vended:  # sessions of the role (part of the coverage check of the grants)
             unknown.extend(self._star_only())
             unknown.extend(self._service_grants())
+            unknown.extend(self._public_grants())
             deputies, undecided = self._deputies()
             violations.extend(deputies)
             unknown.extend(undecided)

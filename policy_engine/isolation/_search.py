@@ -1033,9 +1033,17 @@ def _scoped(doc: Mapping[str, Any], scope: Sequence[str]) -> dict[str, Any]:
 #: AWS principal values the proof reads: an account ID, an account's root, a role, a
 #: user, a role's session, a federated user (IAM User Guide, "Principal").
 _KNOWN_AWS = re.compile(
-    r"\d{12}|arn:[a-z-]+:(?:iam::(?:\d{12}|cloudfront):(?:root|role/.+|user/.+)"
+    r"\d{12}|arn:[a-z-]+:(?:iam::\d{12}:(?:root|role/.+|user/.+)"
     r"|sts::\d{12}:(?:assumed-role/[^/]+/.+|federated-user/.+))"
 )
+
+#: A CloudFront origin access identity in its ARN form (CloudFront Developer Guide,
+#: "Restricting access to an Amazon S3 origin", legacy OAI: ``"Principal": {"AWS":
+#: "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity EH1HDMB1FH2TC"}``;
+#: the same identity as the ``CanonicalUser`` form). CloudFront reads the bucket with it
+#: for every viewer of the distributions that use it: any tenant, with no session
+#: policy (attack review 11b-01).
+_ORIGIN_ACCESS_IDENTITY = re.compile(r"arn:[a-z-]+:iam::cloudfront:user/.+")
 
 
 def _unreadable(st: Mapping[str, Any], *, trust: bool = False) -> str | None:
@@ -1066,6 +1074,12 @@ def _unreadable(st: Mapping[str, Any], *, trust: bool = False) -> str | None:
             text = str(value)
             if form == "Service" or (trust and form == "Federated"):
                 continue  # services: the service-grant check; IdPs: the trust check
+            if form == "AWS" and _ORIGIN_ACCESS_IDENTITY.fullmatch(text):
+                return (
+                    f"the principal `{text}` is a CloudFront origin access identity: "
+                    "CloudFront reads with it for every viewer of its distributions (any "
+                    "tenant, or anyone), not limited by a session policy"
+                )
             if form == "AWS" and ("*" in text or "?" in text):
                 continue  # `*`: everyone (read); a partial wildcard names nobody
             if form != "AWS" or not _KNOWN_AWS.fullmatch(text):
