@@ -359,6 +359,7 @@ def context_lookup(context: Mapping[str, tuple[tuple[str, ...], bool]]) -> Looku
 #: In :func:`may_overlap` patterns: a tenant slot, any string without the slot's
 #: excluded characters.
 SLOT = "\x02"
+_SPECIAL = frozenset(("*", "?", SLOT))
 
 
 @lru_cache(maxsize=8192)
@@ -375,6 +376,12 @@ def may_overlap(a: str, b: str, slot_excludes: str = "") -> bool:
     >>> may_overlap(f"t/{SLOT}/orders", f"t/{SLOT}", "/")
     False
     """
+    # A literal character both begin (or both end) with is one every common string
+    # begins (ends) with: drop it, so two long ARNs with one head cost their tails.
+    head = _common(a, b, min(len(a), len(b)), front=True)
+    tail = _common(a, b, min(len(a), len(b)) - head, front=False)
+    if head or tail:
+        a, b = a[head : len(a) - tail], b[head : len(b) - tail]
 
     def meet(x: str, y: str) -> bool:
         if x == "*" or y == "*" or x == "?" or y == "?":
@@ -405,6 +412,24 @@ def may_overlap(a: str, b: str, slot_excludes: str = "") -> bool:
             if step != (i, j):
                 stack.append(step)
     return False
+
+
+def _common(a: str, b: str, limit: int, *, front: bool) -> int:
+    """How many characters, at most ``limit``, ``a`` and ``b`` share at their front
+    (or back) with no wildcard among them: slices compared in a binary search."""
+    lo, hi = 0, limit
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if (a[:mid] == b[:mid]) if front else (a[len(a) - mid :] == b[len(b) - mid :]):
+            lo = mid
+        else:
+            hi = mid - 1
+    shared = a[:lo] if front else a[len(a) - lo :]
+    for special in _SPECIAL:
+        at = shared.find(special) if front else shared.rfind(special)
+        if at >= 0:
+            lo = min(lo, at) if front else min(lo, lo - at - 1)
+    return lo
 
 
 def as_pattern(text: str, variable: Callable[[Var], str] = lambda _: "*") -> str:

@@ -27,6 +27,7 @@ from . import (  # noqa: F401  (rules register)
 )
 from ._model import IAC_RULES, RULES, SEVERITY_RANK, Finding, Rule, Target
 from ._report import render_report
+from ._rules_model import model_findings
 from ._summary import CatalogSummary, LintSummary, TierSummary, merge_summaries
 
 # A catalogue lint's modules (the catalogue, the renderer, the proof) load when a
@@ -45,6 +46,11 @@ EXTRA_RULES = {
     "PE005": ("error", "a hostile tenant ID was rendered instead of refused"),
     "PE006": ("warning", "a template that no tier uses (linted as rendered for the first tier)"),
     "PE090": ("error", "isolation violation: a tenant reaches another tenant's data"),
+    "PE092": (
+        "error",
+        "the resource model: a partition whose parts of two tenants overlap (`{tenant}` "
+        "not ended by a character no tenant ID holds), so no policy keeps them apart",
+    ),
     "PE091": (
         "error",
         "isolation unknown: outside what the proof supports (with `--catalog` "
@@ -338,11 +344,13 @@ def run_catalog_lint(
     jobs = check_jobs(jobs)
     renderer = Renderer(catalog)
     findings: list[Finding] = []
-    probe = _probe_tenants(catalog)[-1]
+    probes = _probe_tenants(catalog)
+    probe = probes[-1]
     used = {name for tier in catalog.tiers.values() for name in tier.templates}
     used |= {r.policy for r in catalog.resources.values() if r.policy}
     unused = tuple(name for name in catalog.templates if name not in used)
     findings.extend(_lint_resource_policies(catalog, renderer))
+    findings.extend(model_findings(catalog, probes))
     for name in unused:
         findings.append(
             Finding(
