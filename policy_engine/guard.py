@@ -1188,7 +1188,15 @@ class Guard:
             return
         service = (str(kw.get("event_name", "")).split(".")[1:2] or ["?"])[0]
         frozen, model = context.get(_FROZEN), context.get(_MODEL)
-        if frozen is not None and model is not None and "s3-presign-post-policy" not in context:
+        if (
+            frozen is not None
+            and model is not None
+            and model.service_model.service_name in _MAPPERS
+            and "s3-presign-post-policy" not in context
+        ):
+            # The services the guard decides (an unmapped one's parameters were not
+            # decided: botocore's own handlers rewrite some, RDS and EC2 copies add a
+            # presigned URL to the body)
             from ._wire import wire_mismatch
 
             mismatch = wire_mismatch(request, model, frozen[0])

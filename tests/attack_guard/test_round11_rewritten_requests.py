@@ -352,3 +352,36 @@ def test_twin_kms_with_the_tenants_encryption_context_is_sent() -> None:
     )
     assert outcome(call) == "returned"
     assert len(sent.requests) == 1
+
+
+def test_twin_botocores_own_rewrites_of_unmapped_calls_are_sent_in_permissive_mode() -> None:
+    """botocore itself adds a presigned URL of the source region to an RDS or EC2
+    cross-region copy (``before-call``; the nested presign is a GET of the same
+    operation): the guard decided nothing of these unmapped calls' parameters, and
+    permissive mode sends them with a warning as before."""
+    from ._fakes import dead_client
+
+    session = boto3.Session(
+        region_name="eu-west-1", aws_access_key_id="AKIAX", aws_secret_access_key="x"
+    )
+    guard_session(
+        session,
+        effective_evaluator(CATALOG, "basic", "acme"),
+        tenant="acme",
+        tier="basic",
+        account=ACCOUNT,
+        region="eu-west-1",
+        catalog=CATALOG,
+        strict=False,
+    )
+    rds, ec2 = dead_client(session, "rds"), dead_client(session, "ec2")
+    source = f"arn:aws:rds:us-east-1:{ACCOUNT}:cluster-snapshot:x"
+    copy_rds = lambda: rds.copy_db_cluster_snapshot(  # noqa: E731
+        SourceDBClusterSnapshotIdentifier=source,
+        TargetDBClusterSnapshotIdentifier="y",
+        SourceRegion="us-east-1",
+        KmsKeyId="k",
+    )
+    copy_ec2 = lambda: ec2.copy_snapshot(SourceSnapshotId="snap-1", SourceRegion="us-east-1")  # noqa: E731
+    assert outcome(copy_rds) == "sent"
+    assert outcome(copy_ec2) == "sent"
