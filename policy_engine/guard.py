@@ -1096,11 +1096,33 @@ class Guard:
                 f"the client's region `{region}` is not the session's region `{self.scope.region}`",
             )
 
+    def _own_invocation(self, service: str, operation: str) -> None:
+        """Refuse a call made inside an invocation of another tenant (or tier): a
+        client of this tenant's session kept beyond its invocation (at module scope,
+        a cache, a task or thread it started) and used while another tenant's
+        invocation runs would reach this tenant's data for that invocation, logged
+        and metered as the other tenant's."""
+        from ._invocation import current_invocation
+
+        invocation = current_invocation.get()
+        context = getattr(invocation, "context", None)
+        if context is None:
+            return  # no invocation open in this context (or a 401: no tenant)
+        if (context.tenant_id, context.tier) != (self.tenant, self.tier):
+            raise self._refused(
+                f"{service}:{operation}",
+                f"called inside the invocation of tenant `{context.tenant_id}` (tier "
+                f"`{context.tier}`) with a client of tenant `{self.tenant}`'s session (tier "
+                f"`{self.tier}`), kept from an earlier invocation: use `tenant.session` "
+                "of the current invocation",
+            )
+
     def _before_parameter_build(
         self, params: Mapping[str, Any], model: Any, context: Any = None, **_: Any
     ) -> None:
         service = model.service_model.service_name
         operation = model.name
+        self._own_invocation(service, operation)
         context = context if isinstance(context, dict) else {}
         if "client_region" in context:
             self._region_check(service, operation, context["client_region"])
@@ -1182,11 +1204,12 @@ class Guard:
     def _before_sign(
         self, request: Any, operation_name: str = "", region_name: Any = None, **kw: Any
     ) -> None:
+        service = (str(kw.get("event_name", "")).split(".")[1:2] or ["?"])[0]
+        self._own_invocation(service, operation_name)  # also requests never decided
         self._decide_at_sign(request, operation_name, region_name, **kw)
         context = getattr(request, "context", None)
         if not isinstance(context, dict):
             return
-        service = (str(kw.get("event_name", "")).split(".")[1:2] or ["?"])[0]
         frozen, model = context.get(_FROZEN), context.get(_MODEL)
         if (
             frozen is not None
