@@ -54,7 +54,12 @@ permissive mode too when the model partitions its service (it cannot be placed o
 partition). A request that reaches signing without having been decided (botocore's
 database auth tokens) is such an unmapped operation too. A guarded S3 client's managed
 transfers keep to boto3's classic transfer manager, whose requests these hooks see
-(:mod:`policy_engine._transfers`). Refusal messages escape every non-printable character.
+(:mod:`policy_engine._transfers`). What is signed is the request decided: at
+``before-sign`` the request is compared with a fresh serialisation of the decided
+parameters, and the client's signer signs it only as the guard checked it
+(:mod:`policy_engine._wire`). A call made inside another tenant's (or tier's)
+invocation, with a client kept from an earlier one, is refused. Refusal messages
+escape every non-printable character.
 
 What it cannot see: server-side effects (triggers, replication, what a stream or an
 S3 event later does), resource-based policies, SCPs, and keys the caller does not
