@@ -484,25 +484,33 @@ _DIRECT_WRITES = ("add_metric", "add_dimension", "add_dimensions", "add_metadata
 
 
 def _guard_direct_writes(sink: Any) -> None:
-    """Wrap the write methods of a Powertools ``Metrics`` (once): a write made while
-    invocations are open on its storage, from a context that is none of theirs (a
-    thread or task an earlier invocation left running, code of no invocation), is
-    dropped; it would otherwise go out in the open invocation's document, metered as
-    that tenant's."""
-    if isinstance(sink, EmfMetrics) or getattr(sink, "_policy_engine_writes", False):
+    """Wrap the write methods of a Powertools ``Metrics`` class (once, on the classes
+    of ``sink``'s type that define them: every ``Metrics`` object shares its storage):
+    a write made while invocations are open on that storage, from a context that is
+    none of theirs (a thread or task an earlier invocation left running, code of no
+    invocation), is dropped; it would otherwise go out in the open invocation's
+    document, metered as that tenant's. Objects whose storage no invocation uses are
+    untouched (the check finds no open invocation)."""
+    if isinstance(sink, EmfMetrics):
         return
-    for name in _DIRECT_WRITES:
-        original = getattr(sink, name, None)
-        if callable(original):
-            setattr(sink, name, _checked_write(sink, original))
-    sink._policy_engine_writes = True
+    for cls in type(sink).__mro__:
+        if cls is object or cls.__dict__.get("_policy_engine_writes"):
+            continue
+        originals = {
+            name: cls.__dict__[name] for name in _DIRECT_WRITES if callable(cls.__dict__.get(name))
+        }
+        if not originals:
+            continue
+        for name, original in originals.items():
+            setattr(cls, name, _checked_write(original))
+        cls._policy_engine_writes = True  # type: ignore[attr-defined]
 
 
-def _checked_write(sink: Any, original: Any) -> Any:
+def _checked_write(original: Any) -> Any:
     @functools.wraps(original)
-    def write(*args: Any, **kwargs: Any) -> Any:
-        if getattr(_FLUSHING, "on", False) or not _foreign(sink):
-            return original(*args, **kwargs)
+    def write(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(_FLUSHING, "on", False) or not _foreign(self):
+            return original(self, *args, **kwargs)
         return None
 
     return write

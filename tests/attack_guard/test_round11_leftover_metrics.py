@@ -146,3 +146,33 @@ def test_twin_the_invocations_own_direct_writes_are_metered(
     assert acme["OrdersRead"] == [1.0]
     assert acme["Resized"] == [2.0]
     assert acme["source"] == "api"
+
+
+def test_variant_a_second_metrics_object_sharing_the_storage(
+    powertools: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every Powertools ``Metrics`` object shares one class-level storage: the leftover
+    work writes through another object than the one handed to the runtime."""
+    from aws_lambda_powertools import Metrics
+
+    go, done = threading.Event(), threading.Event()
+    elsewhere = Metrics(namespace="Round11Leftover", service="exports")
+
+    @tenant_handler(vendor(), metrics=MetricsOptions(powertools))
+    def handler(evt: Any, context: Any, tenant: Any) -> Any:
+        if evt.get("leave"):
+
+            def later() -> None:
+                go.wait(5)
+                elsewhere.add_metric(name="ExportedRows", unit="Count", value=1000)
+                done.set()
+
+            threading.Thread(target=later, daemon=True).start()
+        else:
+            go.set()
+            done.wait(5)
+        return {}
+
+    handler(event("globex", leave=True), None)
+    handler(event("acme"), None)
+    assert "ExportedRows" not in documents(capsys)["acme"]
