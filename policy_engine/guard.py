@@ -1134,7 +1134,7 @@ class Guard:
         # A handler that runs after this one (registered later on the same event) could
         # still change `params`: they are compared with this snapshot at `before-sign`.
         context[_FROZEN] = (params, _snapshot(params))
-        context[_MODEL] = model
+        context[_MODEL] = _Shared(model)
         if context.get("is_presign_request") and operation != "CreateBucket":
             # generate_presigned_url(..., HttpMethod=...) signs another method than the
             # operation's: checked at before-sign (the URL performs what it signs)
@@ -1215,7 +1215,7 @@ class Guard:
         context = getattr(request, "context", None)
         if not isinstance(context, dict):
             return
-        frozen, model = context.get(_FROZEN), context.get(_MODEL)
+        frozen, model = context.get(_FROZEN), getattr(context.get(_MODEL), "value", None)
         if (
             frozen is not None
             and model is not None
@@ -1350,6 +1350,23 @@ class Guard:
         if isinstance(signing_name, str) and signing_name:
             names.add(signing_name)
         self._unmapped(operation, f"{service}:{operation} (signed without parameters)", names)
+
+
+class _Shared:
+    """A value kept in a request context that copies of the context share: botocore
+    deep-copies a request's context for the nested presigns of RDS and EC2 copies,
+    and an operation model (its whole service model) is not to be copied."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __copy__(self) -> _Shared:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> _Shared:
+        return self
 
 
 class _CheckedAuth:

@@ -385,3 +385,19 @@ def test_twin_botocores_own_rewrites_of_unmapped_calls_are_sent_in_permissive_mo
     copy_ec2 = lambda: ec2.copy_snapshot(SourceSnapshotId="snap-1", SourceRegion="us-east-1")  # noqa: E731
     assert outcome(copy_rds) == "sent"
     assert outcome(copy_ec2) == "sent"
+
+
+def test_twin_copies_of_a_request_context_share_the_decided_model() -> None:
+    """botocore deep-copies a request's context for the nested presign of an RDS or EC2
+    cross-region copy: the operation model the guard keeps there (for the request
+    check) is shared, not copied with its whole service model (about 90 ms a call)."""
+    import copy
+
+    from policy_engine.guard import _MODEL
+
+    ddb, _ = client("dynamodb")
+    contexts: list[dict[str, Any]] = []
+    ddb.meta.events.register("before-sign", lambda request, **_: contexts.append(request.context))
+    assert outcome(get_acme_order(ddb)) == "returned"
+    copied = copy.deepcopy(contexts[0])
+    assert copied[_MODEL] is contexts[0][_MODEL]
