@@ -54,7 +54,12 @@ permissive mode too when the model partitions its service (it cannot be placed o
 partition). A request that reaches signing without having been decided (botocore's
 database auth tokens) is such an unmapped operation too. A guarded S3 client's managed
 transfers keep to boto3's classic transfer manager, whose requests these hooks see
-(:mod:`policy_engine._transfers`). Refusal messages escape every non-printable character.
+(:mod:`policy_engine._transfers`). What is signed is the request decided: at
+``before-sign`` the request is compared with a fresh serialisation of the decided
+parameters, and the client's signer signs it only as the guard checked it
+(:mod:`policy_engine._wire`). A call made inside another tenant's (or tier's)
+invocation, with a client kept from an earlier one, is refused. Refusal messages
+escape every non-printable character.
 
 What it cannot see: server-side effects (triggers, replication, what a stream or an
 S3 event later does), resource-based policies, SCPs, and keys the caller does not
@@ -911,6 +916,11 @@ _DECIDED = "policy_engine.guard.decided"
 _PRESIGN_METHOD = "policy_engine.guard.presign_method"  # the HTTP method that was decided
 #: the parameters the guard saw and a snapshot of them: compared at ``before-sign``
 _FROZEN = "policy_engine.guard.frozen"
+#: the operation model of the decided call: its parameters are serialised again at
+#: ``before-sign`` and compared with the request (:mod:`policy_engine._wire`)
+_MODEL = "policy_engine.guard.model"
+#: (per guard) the request as checked at ``before-sign``: what the signer may sign
+_CHECKED = "policy_engine.guard.checked"
 _LEAVES = (str, bytes, int, float, bool, type(None))
 
 
@@ -1091,17 +1101,40 @@ class Guard:
                 f"the client's region `{region}` is not the session's region `{self.scope.region}`",
             )
 
+    def _own_invocation(self, service: str, operation: str) -> None:
+        """Refuse a call made inside an invocation of another tenant (or tier): a
+        client of this tenant's session kept beyond its invocation (at module scope,
+        a cache, a task or thread it started) and used while another tenant's
+        invocation runs would reach this tenant's data for that invocation, logged
+        and metered as the other tenant's."""
+        from ._invocation import current_invocation
+
+        invocation = current_invocation.get()
+        context = getattr(invocation, "context", None)
+        if context is None:
+            return  # no invocation open in this context (or a 401: no tenant)
+        if (context.tenant_id, context.tier) != (self.tenant, self.tier):
+            raise self._refused(
+                f"{service}:{operation}",
+                f"called inside the invocation of tenant `{context.tenant_id}` (tier "
+                f"`{context.tier}`) with a client of tenant `{self.tenant}`'s session (tier "
+                f"`{self.tier}`), kept from an earlier invocation: use `tenant.session` "
+                "of the current invocation",
+            )
+
     def _before_parameter_build(
         self, params: Mapping[str, Any], model: Any, context: Any = None, **_: Any
     ) -> None:
         service = model.service_model.service_name
         operation = model.name
+        self._own_invocation(service, operation)
         context = context if isinstance(context, dict) else {}
         if "client_region" in context:
             self._region_check(service, operation, context["client_region"])
         # A handler that runs after this one (registered later on the same event) could
         # still change `params`: they are compared with this snapshot at `before-sign`.
         context[_FROZEN] = (params, _snapshot(params))
+        context[_MODEL] = _Shared(model)
         if context.get("is_presign_request") and operation != "CreateBucket":
             # generate_presigned_url(..., HttpMethod=...) signs another method than the
             # operation's: checked at before-sign (the URL performs what it signs)
@@ -1176,6 +1209,77 @@ class Guard:
     def _before_sign(
         self, request: Any, operation_name: str = "", region_name: Any = None, **kw: Any
     ) -> None:
+        service = (str(kw.get("event_name", "")).split(".")[1:2] or ["?"])[0]
+        self._own_invocation(service, operation_name)  # also requests never decided
+        self._decide_at_sign(request, operation_name, region_name, **kw)
+        context = getattr(request, "context", None)
+        if not isinstance(context, dict):
+            return
+        frozen, model = context.get(_FROZEN), getattr(context.get(_MODEL), "value", None)
+        if (
+            frozen is not None
+            and model is not None
+            and model.service_model.service_name in _MAPPERS
+            and "s3-presign-post-policy" not in context
+        ):
+            # The services the guard decides (an unmapped one's parameters were not
+            # decided: botocore's own handlers rewrite some, RDS and EC2 copies add a
+            # presigned URL to the body)
+            from ._wire import wire_mismatch
+
+            mismatch = wire_mismatch(request, model, frozen[0])
+            if mismatch is not None:
+                raise self._refused(
+                    f"{service}:{operation_name}",
+                    f"the request to be signed is not the one decided: {mismatch} (a "
+                    "handler on `before-call`, `request-created` or `before-sign` rewrote "
+                    "it); not sent",
+                )
+        from ._wire import fingerprint
+
+        context[f"{_CHECKED}.{id(self)}"] = (fingerprint(request), service, operation_name)
+        self._guard_signer(kw.get("request_signer"))
+
+    def _guard_signer(self, signer: Any) -> None:
+        """Make ``signer`` (a client's ``RequestSigner``) sign only what this guard
+        checked at ``before-sign``: a handler that runs after the guard's there (one
+        registered later on ``before-sign``) would otherwise change what is signed."""
+        marker = f"_policy_engine_guard_{id(self)}"
+        if signer is None or getattr(signer, marker, False):
+            return
+        original = signer.get_auth_instance
+        guard = self
+
+        def get_auth_instance(*args: Any, **kwargs: Any) -> Any:
+            region = kwargs.get("region_name", args[1] if len(args) > 1 else None)
+            return _CheckedAuth(original(*args, **kwargs), guard, region)
+
+        signer.get_auth_instance = get_auth_instance
+        setattr(signer, marker, True)
+
+    def _at_signature(self, request: Any, region: Any) -> None:
+        """Called by the signer just before it signs ``request`` for ``region``."""
+        from ._wire import fingerprint
+
+        context = getattr(request, "context", None)
+        checked = context.get(f"{_CHECKED}.{id(self)}") if isinstance(context, dict) else None
+        if checked is None:
+            raise self._refused(
+                "?:?", "a request the guard did not check at `before-sign`; not signed"
+            )
+        printed, service, operation = checked
+        if fingerprint(request) != printed:
+            raise self._refused(
+                f"{service}:{operation}",
+                "the request was changed after the guard checked it (a handler registered "
+                "after the guard on `before-sign`); not signed",
+            )
+        if region is not None:  # the region it is signed for, as the signer resolved it
+            self._region_check(service.replace("-", ""), operation, region)
+
+    def _decide_at_sign(
+        self, request: Any, operation_name: str = "", region_name: Any = None, **kw: Any
+    ) -> None:
         context = getattr(request, "context", None)
         context = context if isinstance(context, dict) else {}
         frozen = context.get(_FROZEN)
@@ -1246,6 +1350,40 @@ class Guard:
         if isinstance(signing_name, str) and signing_name:
             names.add(signing_name)
         self._unmapped(operation, f"{service}:{operation} (signed without parameters)", names)
+
+
+class _Shared:
+    """A value kept in a request context that copies of the context share: botocore
+    deep-copies a request's context for the nested presigns of RDS and EC2 copies,
+    and an operation model (its whole service model) is not to be copied."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __copy__(self) -> _Shared:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> _Shared:
+        return self
+
+
+class _CheckedAuth:
+    """A signer's auth object whose ``add_auth`` lets the guard see the request one
+    last time, as it is about to be signed."""
+
+    def __init__(self, auth: Any, guard: Guard, region: Any) -> None:
+        self._auth = auth
+        self._guard = guard
+        self._region = region
+
+    def add_auth(self, request: Any) -> Any:
+        self._guard._at_signature(request, self._region)
+        return self._auth.add_auth(request)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._auth, name)
 
 
 def _iam_names(model: Any) -> frozenset[str]:

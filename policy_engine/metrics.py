@@ -30,6 +30,7 @@ invocation's metrics (and does nothing outside one).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -434,6 +435,7 @@ class TenantMetrics:
             return []
         self.flushed = True
         with _SINKS_LOCK:
+            _FLUSHING.on = True
             try:
                 if not self.alone:
                     # what the sink holds may be another open invocation's
@@ -448,9 +450,12 @@ class TenantMetrics:
                 # A flush that failed (a value its JSON cannot write, an output that
                 # raised) leaves the sets filled: emptied here, so they are never
                 # written later under another invocation's tenant.
-                _discard(self.sink)
-                self._buffer.clear_metrics()
-                _close(self)
+                try:
+                    _discard(self.sink)
+                    self._buffer.clear_metrics()
+                    _close(self)
+                finally:
+                    _FLUSHING.on = False
 
 
 def _nowhere(line: str) -> None:
@@ -473,6 +478,55 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
+#: set while a recorder writes its own figures into its sink (its flush)
+_FLUSHING = threading.local()
+_DIRECT_WRITES = ("add_metric", "add_dimension", "add_dimensions", "add_metadata")
+
+
+def _guard_direct_writes(sink: Any) -> None:
+    """Wrap the write methods of a Powertools ``Metrics`` class (once, on the classes
+    of ``sink``'s type that define them: every ``Metrics`` object shares its storage):
+    a write made while invocations are open on that storage, from a context that is
+    none of theirs (a thread or task an earlier invocation left running, code of no
+    invocation), is dropped; it would otherwise go out in the open invocation's
+    document, metered as that tenant's. Objects whose storage no invocation uses are
+    untouched (the check finds no open invocation)."""
+    if isinstance(sink, EmfMetrics):
+        return
+    for cls in type(sink).__mro__:
+        if cls is object or cls.__dict__.get("_policy_engine_writes"):
+            continue
+        originals = {
+            name: cls.__dict__[name] for name in _DIRECT_WRITES if callable(cls.__dict__.get(name))
+        }
+        if not originals:
+            continue
+        for name, original in originals.items():
+            setattr(cls, name, _checked_write(original))
+        cls._policy_engine_writes = True  # type: ignore[attr-defined]
+
+
+def _checked_write(original: Any) -> Any:
+    @functools.wraps(original)
+    def write(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(_FLUSHING, "on", False) or not _foreign(self):
+            return original(self, *args, **kwargs)
+        return None
+
+    return write
+
+
+def _foreign(sink: Any) -> bool:
+    """An invocation is open on ``sink``'s storage and the calling context is none of
+    the open ones."""
+    from ._invocation import current_metrics
+
+    entry = _OPEN.get(id(_storage(sink)))
+    if entry is None or not entry[1]:
+        return False  # none open: emptied when the next one opens
+    return current_metrics.get() not in entry[1]
+
+
 def _storage(sink: Any) -> Any:
     """What a sink keeps its metrics in: every Powertools ``Metrics`` of a process
     shares one class-level dict; a built-in writer is its own."""
@@ -486,6 +540,7 @@ def _open(recorder: TenantMetrics) -> None:
     recorder open on the sink can claim what is written straight to it."""
     sink = recorder.sink
     storage = _storage(sink)
+    _guard_direct_writes(sink)
     with _SINKS_LOCK:
         for key in [k for k, (_, open_) in _OPEN.items() if not open_]:
             del _OPEN[key]  # recorders dropped without a flush
