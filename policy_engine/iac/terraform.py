@@ -175,6 +175,53 @@ def _config_references(plan: Mapping[str, Any]) -> dict[str, dict[str, list[str]
     return out
 
 
+def _configured(plan: Mapping[str, Any]) -> dict[str, frozenset[str]] | None:
+    """The plan's ``configuration``: per resource (address without instance keys) the
+    arguments it configures (an expression of any kind), or None when the plan has no
+    configuration (what is configured is then not known)."""
+    config = plan.get("configuration")
+    if not isinstance(config, Mapping):
+        return None
+    out: dict[str, frozenset[str]] = {}
+
+    def walk(module: Any, prefix: str) -> None:
+        if not isinstance(module, Mapping):
+            return
+        for r in module.get("resources") or ():
+            if isinstance(r, Mapping):
+                expressions = r.get("expressions")
+                keys = expressions if isinstance(expressions, Mapping) else {}
+                out[prefix + str(r.get("address"))] = frozenset(str(k) for k in keys)
+        for name, call in (module.get("module_calls") or {}).items():
+            if isinstance(call, Mapping):
+                walk(call.get("module"), f"{prefix}module.{name}.")
+
+    walk(config.get("root_module"), "")
+    return out
+
+
+def _exclusive_managed(
+    address: str, values: Mapping[str, Any], unknown: Any,
+    configured: Mapping[str, frozenset[str]] | None,
+) -> tuple[bool, list[str] | None]:  # fmt: skip
+    """Whether a role's ``managed_policy_arns`` takes exclusive management of its
+    managed policies, and the ARNs it keeps (None: known only after apply). Configured,
+    it does, an empty list included: "Configuring an empty set ... will cause Terraform
+    to remove all managed policy attachments" (Terraform AWS provider documentation of
+    ``aws_iam_role``). Not configured, the plan shows the state's list (computed). The
+    plan's ``after`` cannot tell a configured ``[]`` from an unconfigured role's, its
+    ``configuration`` can; without one, an empty or unknown list may be configured."""
+    raw = values.get("managed_policy_arns")
+    listed = None if _unknown_field(unknown, "managed_policy_arns") else (
+        [str(a) for a in raw if isinstance(a, str)] if isinstance(raw, list) else []
+    )  # fmt: skip
+    if listed:  # a non-empty list is the role's own (a state's, or configured)
+        return True, listed
+    if configured is None:
+        return listed is None or isinstance(raw, list), listed
+    return "managed_policy_arns" in configured.get(_strip_keys(address), frozenset()), listed
+
+
 def _referred(refs: list[Any], module: Mapping[str, Any], prefix: str, depth: int = 0) -> list[str]:
     """The resource addresses an expression's ``references`` name: ``aws_x.y`` (and
     ``aws_x.y.attr``) in this module, and through a module's output
@@ -238,6 +285,7 @@ class _Attachment:
 def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
     out = IacTemplate(file, "terraform", text)
     refs = _config_references(plan)
+    configured = _configured(plan)
     role_values: dict[str, tuple[str, int, str | None, list[tuple[str, int]]]] = {}
     policies: dict[str, str | None] = {}  # aws_iam_policy address -> its ARN when known
     attachments: list[_Attachment] = []
@@ -339,14 +387,16 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
                          role=name, inline_name=str(item.get("name") or ""))  # fmt: skip
             arn = values.get("arn")
             managed = values.get("managed_policy_arns") or []
-            # a role's own non-empty inline_policy / managed_policy_arns take exclusive
-            # management of its inline / managed policies, as the *_exclusive resources
+            # a role's own non-empty inline_policy (and its managed_policy_arns when
+            # configured, [] included) take exclusive management of its inline
+            # (managed) policies, as the *_exclusive resources
             kept = [str(i.get("name") or "") for i in inline if isinstance(i, Mapping)]
             if isinstance(inline, list) and inline:
                 exclusive.append((address, "aws_iam_role_policies_exclusive", [name], kept, line))
-            if isinstance(managed, list) and managed:
+            takes, listed = _exclusive_managed(address, values, unknown, configured)
+            if takes:
                 exclusive.append((address, "aws_iam_role_policy_attachments_exclusive", [name],
-                                  [str(a) for a in managed], line))  # fmt: skip
+                                  listed, line))  # fmt: skip
             role_values[address] = (
                 name,
                 line,
@@ -663,7 +713,7 @@ def _removed_by_exclusive(
     policies: Mapping[str, str | None],
 ) -> None:
     """A plan's ``aws_iam_role_policies_exclusive`` (``..._attachments_exclusive``,
-    or a role's own non-empty ``inline_policy`` / ``managed_policy_arns``) takes
+    or a role's own non-empty ``inline_policy``, its configured ``managed_policy_arns``) takes
     exclusive ownership of its role's inline (managed) policies, removing those it
     does not list (Terraform AWS provider documentation of these resources), while an
     ``aws_iam_role_policy`` (attachment) may add one back: such a policy may or may
