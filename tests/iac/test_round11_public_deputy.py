@@ -1,0 +1,153 @@
+"""Round 11: a function anyone may invoke, whose own role reads pooled data.
+
+Catalogue ``catalogs/abac``. Template: the clean deployment and a function
+``reports-api`` running as a role of its own (a SAM function's generated role, or an
+``AWS::IAM::Role`` / ``aws_iam_role``) that reads every report (``saas-reports/*``),
+with a permission that lets ``*`` invoke it::
+
+    FunctionUrlConfig:
+      AuthType: NONE
+
+(SAM writes ``Principal: "*"`` ``lambda:InvokeFunctionUrl``, aws-sam-translator
+``_construct_url_permission``), or an ``AWS::Lambda::Permission`` /
+``aws_lambda_permission`` with ``Principal: "*"``.
+
+Deployed effect: with ``AuthType: NONE`` "Lambda doesn't perform any authentication
+before invoking your function" and the resource-based policy grants public access
+(Lambda Developer Guide, "Control access to Lambda function URLs"): anyone, acme's users
+included, sends the function any event; the function reads with its own role, which
+reads every tenant's reports, whatever tenant the caller claims (a confused deputy: the
+ambient-permission trap of AWS-FACTS, made public).
+
+Why the lint must not pass it: the deployed proof reads what a vended session may do;
+invoke permissions were read only on the credential vendor's function and on functions
+of the model (round 10 left this open): every tier `proved`. Now a permission to ``*``
+(or to a principal not known) on a function whose role (no tier's, not the vendor's)
+may reach the model is PE091 for every tier. API Gateway's permission (a service, with
+the request context it writes) and a URL with ``AuthType: AWS_IAM`` still prove.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ._abac import READ_ALL, clean, lint, statuses
+
+OTHER = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                   "Resource": "arn:aws:s3:::app-assets/*"}],
+}  # fmt: skip
+
+
+def _sam(function: dict[str, Any], policy: dict[str, Any] = READ_ALL) -> dict[str, Any]:
+    template = clean()
+    template["Transform"] = "AWS::Serverless-2016-10-31"
+    template["Resources"]["Api"] = {
+        "Type": "AWS::Serverless::Function",
+        "Properties": {"FunctionName": "reports-api", "Runtime": "python3.12",
+                       "Handler": "a.h", "InlineCode": "x", "Policies": [policy], **function},
+    }  # fmt: skip
+    return template
+
+
+@pytest.mark.parametrize(
+    ("function", "policy", "expected"),
+    [
+        ({"FunctionUrlConfig": {"AuthType": "NONE"}}, READ_ALL, "unknown"),
+        # twins: an IAM-authorised URL, no URL, a public URL on a function reading
+        # nothing of the model, API Gateway's permission (a service)
+        ({"FunctionUrlConfig": {"AuthType": "AWS_IAM"}}, READ_ALL, "proved"),
+        ({}, READ_ALL, "proved"),
+        ({"FunctionUrlConfig": {"AuthType": "NONE"}}, OTHER, "proved"),
+        ({"Events": {"Get": {"Type": "Api", "Properties": {"Path": "/r", "Method": "get"}}}},
+         READ_ALL, "proved"),
+    ],
+)  # fmt: skip
+def test_a_public_function_url_on_a_function_reading_pooled_data(
+    tmp_path: Path, function: dict[str, Any], policy: dict[str, Any], expected: str
+) -> None:
+    doc = lint(tmp_path, _sam(function, policy))
+    assert statuses(doc) == {"web": expected, "ops": expected}, doc["findings"]
+    if expected == "unknown":
+        assert any(f["rule"] == "PE091" and "invoke" in f["message"] and "reports-api"
+                   in f["message"] for f in doc["findings"])  # fmt: skip
+
+
+def _cfn(principal: str, policy: dict[str, Any] = READ_ALL) -> dict[str, Any]:
+    template = clean()
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+         "Action": "sts:AssumeRole"}]}  # fmt: skip
+    template["Resources"]["FnRole"] = {
+        "Type": "AWS::IAM::Role",
+        "Properties": {"AssumeRolePolicyDocument": trust,
+                       "Policies": [{"PolicyName": "p", "PolicyDocument": policy}]},
+    }  # fmt: skip
+    template["Resources"]["Fn"] = {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {"Runtime": "python3.12", "Handler": "a.h",
+                       "Code": {"ZipFile": "x"}, "Role": {"Fn::GetAtt": ["FnRole", "Arn"]}},
+    }  # fmt: skip
+    template["Resources"]["Public"] = {
+        "Type": "AWS::Lambda::Permission",
+        "Properties": {"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": "Fn"},
+                       "Principal": principal},
+    }  # fmt: skip
+    return template
+
+
+@pytest.mark.parametrize(
+    ("principal", "policy", "expected"),
+    [
+        ("*", READ_ALL, "unknown"),
+        ("*", OTHER, "proved"),
+        ("s3.amazonaws.com", READ_ALL, "proved"),
+    ],
+)
+def test_a_lambda_permission_to_anyone(
+    tmp_path: Path, principal: str, policy: dict[str, Any], expected: str
+) -> None:
+    doc = lint(tmp_path, _cfn(principal, policy))
+    assert statuses(doc) == {"web": expected, "ops": expected}, doc["findings"]
+
+
+def _plan(principal: str) -> dict[str, Any]:
+    def change(kind: str, name: str, after: dict[str, Any]) -> dict[str, Any]:
+        body = {"actions": ["create"], "before": None, "after": after, "after_unknown": {}}
+        return {"address": f"{kind}.{name}", "mode": "managed", "type": kind, "name": name,
+                "change": body}  # fmt: skip
+
+    trust = _cfn("*")["Resources"]["FnRole"]["Properties"]["AssumeRolePolicyDocument"]
+    changes = [
+        change("aws_iam_role", "fn", {"name": "reports-fn", "path": "/",
+                                      "assume_role_policy": json.dumps(trust),
+                                      "arn": "arn:aws:iam::111122223333:role/reports-fn"}),
+        change("aws_iam_role_policy", "read", {"name": "read", "role": "reports-fn",
+                                               "policy": json.dumps(READ_ALL)}),
+        change("aws_lambda_function", "fn", {
+            "function_name": "reports-api",
+            "role": "arn:aws:iam::111122223333:role/reports-fn"}),
+        change("aws_lambda_function_url", "fn", {"function_name": "reports-api",
+                                                 "authorization_type": "NONE"}),
+        change("aws_lambda_permission", "url", {
+            "function_name": "reports-api", "action": "lambda:InvokeFunctionUrl",
+            "principal": principal, "function_url_auth_type": "NONE",
+            "statement_id": "public"}),
+    ]  # fmt: skip
+    return {"format_version": "1.2", "resource_changes": changes}
+
+
+@pytest.mark.parametrize(
+    ("principal", "expected"), [("*", "unknown"), ("apigateway.amazonaws.com", "proved")]
+)
+def test_the_terraform_form(tmp_path: Path, principal: str, expected: str) -> None:
+    """The tier roles are not in the plan: their proof is not run (``not checked``), so
+    the finding is looked at."""
+    doc = lint(tmp_path, _plan(principal))
+    hit = [f for f in doc["findings"] if f["rule"] == "PE091" and "reports-api" in f["message"]]
+    assert bool(hit) == (expected == "unknown"), doc["findings"]
