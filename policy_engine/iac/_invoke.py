@@ -129,6 +129,14 @@ def _target(resolver: Resolver, raw: Any, line: int, depth: int = 0) -> tuple[st
     return None, function_name(text)
 
 
+def invoke_target(resolver: Resolver, raw: Any, line: int) -> tuple[str | None, str]:
+    """:func:`_target` of a function reference, an opaque name when it cannot be read."""
+    try:
+        return _target(resolver, raw, line)
+    except TemplateError:
+        return None, opaque("function")
+
+
 def cfn_permission(out: IacTemplate, resolver: Resolver, logical_id: str,
                    resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
     props = resource.get("Properties")

@@ -28,11 +28,19 @@ from ._invoke import (
     SAM_AUTHORIZER_TYPES,
     cfn_function,
     cfn_permission,
+    invoke_target,
     sam_generated_permissions,
 )
 from ._nodes import Node, NodeList, TemplateError, line_of, loads_policy_text
 from ._resolve import NO_VALUE, Resolver, has_opaque, opaque, shown
-from ._types import ExtractedPolicy, IacTemplate, PolicyKind, Problem, RoleInfo
+from ._types import (
+    ExtractedPolicy,
+    IacTemplate,
+    InvokePermission,
+    PolicyKind,
+    Problem,
+    RoleInfo,
+)
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
@@ -89,6 +97,7 @@ def read_cloudformation(
             or kind in CFN_API_POLICY
             or kind in ("AWS::S3::AccessGrantsLocation", _PIPE, COGNITO_CLIENT)
             or kind in SAM_AUTHORIZER_TYPES
+            or kind == _GRAPHQL
         )
         if not seen and not unread:
             continue
@@ -135,6 +144,8 @@ def read_cloudformation(
             _pipe(out, resolver, str(logical_id), resource, line)
         if out.format == "sam":
             _connectors(out, resolver, str(logical_id), kind, resource, line)
+        if out.format == "sam" and kind == _GRAPHQL:
+            _graphql_connectors(out, resolver, str(logical_id), resource, line)
         if kind in _DEPLOYS:
             out.problems.append(
                 Problem(
@@ -389,6 +400,64 @@ def _connectors(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str
         role = _source_role(resolver, source, at)
         if role is not None:
             out.role_grants.append((role, what, logical_id, at))
+
+
+_GRAPHQL = "AWS::Serverless::GraphQLApi"
+
+
+def _graphql_connectors(out: IacTemplate, resolver: Resolver, logical_id: str,
+                        resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """The connectors SAM writes for an ``AWS::Serverless::GraphQLApi``
+    (aws-sam-translator ``SamGraphQLApi``): one from the API to each Lambda authorizer
+    (``Auth.LambdaAuthorizer`` and each of ``Auth.Additional``: a Lambda permission for
+    ``appsync.amazonaws.com``, read as an invoke permission of AppSync), and, for each
+    data source without a ``ServiceRoleArn``, one from the role SAM generates to the
+    source's table (``DynamoDb``: ``TableArn``, else the table named ``TableName``) or
+    function (``Lambda``: ``FunctionArn``): every caller of the API reaches it, a grant
+    on that destination (PE115; PE091 on a model resource)."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    auth = props.get("Auth")
+    auth = auth if isinstance(auth, Mapping) else {}
+    at_auth = line_of(auth, line)
+    extra = auth.get("Additional")
+    authorizers = [auth, *(extra if isinstance(extra, list) else [])]
+    for i, spec in enumerate(authorizers):
+        lam = spec.get("LambdaAuthorizer") if isinstance(spec, Mapping) else None
+        if not isinstance(lam, Mapping) or "AuthorizerUri" not in lam:
+            continue
+        at = line_of(lam, at_auth)
+        where = "Auth.LambdaAuthorizer" if i == 0 else f"Auth.Additional[{i - 1}].LambdaAuthorizer"
+        owner, given = invoke_target(resolver, lam["AuthorizerUri"], at)
+        out.event_invokes.append(InvokePermission(f"{logical_id}.{where}", at, owner, given,
+                                                  "appsync.amazonaws.com", None))  # fmt: skip
+    sources = props.get("DataSources")
+    sources = sources if isinstance(sources, Mapping) else {}
+    for kind, key in (("DynamoDb", "TableArn"), ("Lambda", "FunctionArn")):
+        group = sources.get(kind)
+        for name, spec in group.items() if isinstance(group, Mapping) else ():
+            if not isinstance(spec, Mapping) or "ServiceRoleArn" in spec:
+                continue  # its own role: read as any role's policies
+            at = line_of(spec, line)
+            try:
+                if key in spec:
+                    arn = resolver.resolve(spec[key], at)
+                elif "TableName" in spec:  # SAM's _compose_dynamodb_table_arn
+                    arn = resolver.resolve(
+                        {"Fn::Sub": [
+                            "arn:${AWS::Partition}:dynamodb:${R}:${AWS::AccountId}:table/${T}",
+                            {"T": spec["TableName"],
+                             "R": spec.get("Region") or {"Ref": "AWS::Region"}},
+                        ]},
+                        at,
+                    )  # fmt: skip
+                else:
+                    arn = None
+            except TemplateError:
+                arn = None
+            what = f"GraphQL API data source `{kind}.{name}` (the connector SAM writes for it)"
+            _grant(out, arn if isinstance(arn, str) else opaque("data source"), what,
+                   logical_id, at)  # fmt: skip
 
 
 def _endpoint_arn(resolver: Resolver, endpoint: Any, line: int) -> str:
