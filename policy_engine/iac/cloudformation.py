@@ -97,7 +97,7 @@ def read_cloudformation(
             or kind in CFN_API_POLICY
             or kind in ("AWS::S3::AccessGrantsLocation", _PIPE, COGNITO_CLIENT)
             or kind in SAM_AUTHORIZER_TYPES
-            or kind == _GRAPHQL
+            or kind in (_GRAPHQL, _DATA_SOURCE)
         )
         if not seen and not unread:
             continue
@@ -146,6 +146,8 @@ def read_cloudformation(
             _connectors(out, resolver, str(logical_id), kind, resource, line)
         if out.format == "sam" and kind == _GRAPHQL:
             _graphql_connectors(out, resolver, str(logical_id), resource, line)
+        if kind == _DATA_SOURCE:
+            _data_source(out, resolver, str(logical_id), resource, line)
         if kind in _DEPLOYS:
             out.problems.append(
                 Problem(
@@ -403,6 +405,64 @@ def _connectors(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str
 
 
 _GRAPHQL = "AWS::Serverless::GraphQLApi"
+_DATA_SOURCE = "AWS::AppSync::DataSource"
+
+
+def _api_key_allowed(types: list[Any]) -> bool:
+    """Whether an AppSync API's authorization types (resolved values) let an API key
+    call it: ``API_KEY`` among them, or one not known here."""
+    return any(not isinstance(t, str) or has_opaque(t) or t == "API_KEY" for t in types)
+
+
+def _appsync_auth_types(resolver: Resolver, props: Mapping[str, Any], line: int) -> list[Any]:
+    """An ``AWS::AppSync::GraphQLApi``'s ``AuthenticationType`` and each
+    ``AdditionalAuthenticationProviders[].AuthenticationType``, resolved (None when
+    it cannot be)."""
+    raw = [props.get("AuthenticationType")]
+    extra = props.get("AdditionalAuthenticationProviders")
+    for item in extra if isinstance(extra, list) else ([None] if extra is not None else []):
+        raw.append(item.get("AuthenticationType") if isinstance(item, Mapping) else None)
+    out: list[Any] = []
+    for value in raw:
+        try:
+            out.append(None if value is None else resolver.resolve(value, line))
+        except TemplateError:
+            out.append(None)
+    return out
+
+
+def _data_source(out: IacTemplate, resolver: Resolver, logical_id: str,
+                 resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """An ``AWS::AppSync::DataSource`` with a ``ServiceRoleArn``: AppSync runs its
+    resolvers' requests as that role for every caller of the API (``ApiId``: an API of
+    the template, whose authorization types say whether an API key may call it; any
+    other API may)."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    if "ServiceRoleArn" not in props:
+        return
+    at = line_of(props, line)
+    try:
+        role = resolver.resolve(props["ServiceRoleArn"], at)
+    except TemplateError:
+        role = None
+    api_id = props.get("ApiId")
+    target = None
+    if isinstance(api_id, Mapping) and "Fn::GetAtt" in api_id:
+        args = api_id["Fn::GetAtt"]
+        parts = args.split(".", 1) if isinstance(args, str) else args
+        target = parts[0] if isinstance(parts, list) and parts else None
+    api = resolver.resources.get(target) if isinstance(target, str) else None
+    api_props = api.get("Properties") if isinstance(api, Mapping) else None
+    if isinstance(api, Mapping) and api.get("Type") == "AWS::AppSync::GraphQLApi":
+        public = _api_key_allowed(
+            _appsync_auth_types(resolver, api_props if isinstance(api_props, Mapping) else {}, at)
+        )
+    else:
+        public = True
+    out.data_sources.append(
+        (logical_id, role if isinstance(role, str) else opaque("role"), at, public)
+    )
 
 
 def _graphql_connectors(out: IacTemplate, resolver: Resolver, logical_id: str,
@@ -436,8 +496,27 @@ def _graphql_connectors(out: IacTemplate, resolver: Resolver, logical_id: str,
     for kind, key in (("DynamoDb", "TableArn"), ("Lambda", "FunctionArn")):
         group = sources.get(kind)
         for name, spec in group.items() if isinstance(group, Mapping) else ():
-            if not isinstance(spec, Mapping) or "ServiceRoleArn" in spec:
-                continue  # its own role: read as any role's policies
+            if isinstance(spec, Mapping) and "ServiceRoleArn" in spec:
+                at = line_of(spec, line)
+                try:
+                    role = resolver.resolve(spec["ServiceRoleArn"], at)
+                except TemplateError:
+                    role = None
+                types: list[Any] = [auth.get("Type")]
+                types += [a.get("Type") if isinstance(a, Mapping) else None
+                          for a in (extra if isinstance(extra, list) else [])]  # fmt: skip
+                resolved: list[Any] = []
+                for value in types:
+                    try:
+                        resolved.append(None if value is None else resolver.resolve(value, at))
+                    except TemplateError:
+                        resolved.append(None)
+                out.data_sources.append((f"{logical_id}.DataSources.{kind}.{name}",
+                                         role if isinstance(role, str) else opaque("role"),
+                                         at, _api_key_allowed(resolved)))  # fmt: skip
+                continue  # its own role: its policies are read as any role's
+            if not isinstance(spec, Mapping):
+                continue
             at = line_of(spec, line)
             try:
                 if key in spec:

@@ -293,6 +293,8 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
     #: inline policies known only after apply: (role name, what, line)
     unknown_inline: list[tuple[str, str, int]] = []
     lambdas: list[tuple[str, str, Any, Any, int]] = []
+    appsync_apis: dict[str, bool] = {}  # address -> whether an API key may call it
+    data_sources: list[tuple[str, Any, Any, int]] = []
     #: (address, type, role names, kept names or ARNs; None: not known, line)
     exclusive: list[tuple[str, str, list[str] | None, list[str] | None, int]] = []
     for address, kind, values, unknown, line in _resources(plan):
@@ -362,6 +364,12 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             _queue_redrive(out, address, values, unknown, line)
         if kind in ("aws_lambda_function", "aws_lambda_permission"):
             lambdas.append((address, kind, values, unknown, line))
+        if kind == "aws_appsync_graphql_api":
+            appsync_apis[_strip_keys(address)] = _appsync_api_key(values, unknown)
+        if kind == "aws_appsync_datasource" and (
+            values.get("service_role_arn") or _unknown_field(unknown, "service_role_arn")
+        ):
+            data_sources.append((address, values, unknown, line))
         if kind in _ATTACHMENTS:
             role_key, arn_key = _ATTACHMENTS[kind]
             attachments.append(_Attachment(address, values, unknown, line, role_key, arn_key))
@@ -432,6 +440,18 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
     _removed_by_exclusive(out, exclusive, policies)
     _removed_by_policy_attachment(out, per_policy)
     _lambdas(out, lambdas, refs, names)
+    for address, values, unknown, line in data_sources:
+        config = refs.get(_strip_keys(address), {})
+        apis = [a for a in config.get("api_id", []) if a in appsync_apis]
+        public = not apis or any(appsync_apis[a] for a in apis)
+        given = (
+            None if _unknown_field(unknown, "service_role_arn") else values.get("service_role_arn")
+        )
+        role = given if isinstance(given, str) else ""
+        if not role:
+            found = [names[a] for a in config.get("service_role_arn", []) if a in names]
+            role = found[0] if found else opaque(f"role of {address}")
+        out.data_sources.append((address, role, line, public))
     # An inline policy known only after apply is on its role all the same: unknown
     # statements (drift PE121, and the deployed proof PE091 on a tier role).
     for role_name, what, at in unknown_inline:
@@ -452,6 +472,21 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             )
         )
     return out
+
+
+def _appsync_api_key(values: Mapping[str, Any], unknown: Any) -> bool:
+    """Whether an ``aws_appsync_graphql_api`` lets an API key call it: ``API_KEY`` as
+    its ``authentication_type`` or an ``additional_authentication_provider``'s, or a
+    type known only after apply."""
+    if _unknown_field(unknown, "authentication_type") or _unknown_field(
+        unknown, "additional_authentication_provider"
+    ):
+        return True
+    types = [values.get("authentication_type")]
+    extra = values.get("additional_authentication_provider")
+    for item in extra if isinstance(extra, list) else []:
+        types.append(item.get("authentication_type") if isinstance(item, Mapping) else None)
+    return any(not isinstance(t, str) or t == "API_KEY" for t in types)
 
 
 #: Canned ACLs that grant no one but the owner on a bucket (S3 User Guide, "Access

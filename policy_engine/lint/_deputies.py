@@ -218,16 +218,16 @@ def _function_of(
     return [f for f in everywhere if f.name == permission.function_name]
 
 
-def _roles_of(function: LambdaFunction, templates: Sequence[IacTemplate]) -> list[RoleInfo]:
-    """The roles of the templates the function may run as (by name, without regard to
-    case; a generated name is its role's exactly)."""
-    name = widen_text(function.role).rsplit("/", 1)[-1].lower()
-    out = []
-    for t in templates:
-        for r in t.roles:
-            if r.name == function.role or r.name.lower() == name or r.arn == function.role:
-                out.append(r)
-    return out
+def _roles_of(arn: str, templates: Sequence[IacTemplate]) -> list[RoleInfo]:
+    """The roles of the templates a function or data source given role ``arn`` may run
+    as (by name, without regard to case; a generated name is its role's exactly)."""
+    name = widen_text(arn).rsplit("/", 1)[-1].lower()
+    return [
+        r
+        for t in templates
+        for r in t.roles
+        if r.name == arn or r.name.lower() == name or r.arn == arn
+    ]
 
 
 def deputies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
@@ -243,7 +243,7 @@ def deputies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding
             if not _public(p):
                 continue
             for function in _function_of(p, t, everywhere):
-                for role in _roles_of(function, templates):
+                for role in _roles_of(function.role, templates):
                     if (role.file, role.owner) not in not_tier:
                         continue
                     reach = _reach_of(catalog, role, templates, policies)
@@ -267,4 +267,30 @@ def deputies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding
                         )
                     )
                     break
+        for owner, arn, line, public in t.data_sources:
+            if not public:
+                continue
+            for role in _roles_of(arn, templates):
+                if (role.file, role.owner) not in not_tier:
+                    continue
+                reach = _reach_of(catalog, role, templates, policies)
+                if reach is None:
+                    continue
+                out.append(
+                    Finding(
+                        "PE091",
+                        "error",
+                        f"deployed: AppSync data source `{owner}` runs as role "
+                        f"`{shown(role.name)}` (`{role.owner}`) for every caller of its API, "
+                        f"which an API key may call, and {reach}: whoever holds the key "
+                        "(every tenant's client) has the resolvers read with that role, not a "
+                        "tenant's session, so isolation is unknown (give the API no API key "
+                        "authorization, or the data source no access to pooled data)",
+                        t.file,
+                        line,
+                        "$",
+                        resource=owner,
+                    )
+                )
+                break
     return out

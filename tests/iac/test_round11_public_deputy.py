@@ -151,3 +151,98 @@ def test_the_terraform_form(tmp_path: Path, principal: str, expected: str) -> No
     doc = lint(tmp_path, _plan(principal))
     hit = [f for f in doc["findings"] if f["rule"] == "PE091" and "reports-api" in f["message"]]
     assert bool(hit) == (expected == "unknown"), doc["findings"]
+
+
+APPSYNC_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "appsync.amazonaws.com"},
+                   "Action": "sts:AssumeRole"}],
+}  # fmt: skip
+
+
+def _appsync(
+    auth: str, policy: dict[str, Any] = READ_ALL, extra: str | None = None
+) -> dict[str, Any]:
+    """An ``AWS::AppSync::GraphQLApi`` (``AuthenticationType`` ``auth``, an additional
+    provider ``extra``) and an HTTP data source running as ``SrcRole``, which holds
+    ``policy``."""
+    template = clean()
+    api: dict[str, Any] = {"Name": "g", "AuthenticationType": auth}
+    if extra is not None:
+        api["AdditionalAuthenticationProviders"] = [{"AuthenticationType": extra}]
+    template["Resources"]["SrcRole"] = {
+        "Type": "AWS::IAM::Role",
+        "Properties": {"RoleName": "appsync-src", "AssumeRolePolicyDocument": APPSYNC_TRUST,
+                       "Policies": [{"PolicyName": "p", "PolicyDocument": policy}]},
+    }  # fmt: skip
+    template["Resources"]["Gql"] = {"Type": "AWS::AppSync::GraphQLApi", "Properties": api}
+    template["Resources"]["Src"] = {
+        "Type": "AWS::AppSync::DataSource",
+        "Properties": {"ApiId": {"Fn::GetAtt": ["Gql", "ApiId"]}, "Name": "src", "Type": "HTTP",
+                       "HttpConfig": {"Endpoint": "https://s3.eu-west-1.amazonaws.com"},
+                       "ServiceRoleArn": {"Fn::GetAtt": ["SrcRole", "Arn"]}},
+    }  # fmt: skip
+    return template
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        (_appsync("API_KEY"), "unknown"),
+        (_appsync("AMAZON_COGNITO_USER_POOLS", extra="API_KEY"), "unknown"),
+        # twins: no API key; an API key on a data source reading nothing of the model
+        (_appsync("AWS_IAM"), "proved"),
+        (_appsync("AMAZON_COGNITO_USER_POOLS"), "proved"),
+        (_appsync("API_KEY", OTHER), "proved"),
+    ],
+)  # fmt: skip
+def test_an_appsync_data_source_behind_an_api_key(
+    tmp_path: Path, template: dict[str, Any], expected: str
+) -> None:
+    """A data source's ``ServiceRoleArn`` is "the IAM service role to be assumed by
+    AppSync to interact with the data source" (AWS CDK ``aws_appsync``
+    ``BackedDataSourceProps.serviceRole``; Terraform ``aws_appsync_datasource``
+    ``service_role_arn``), for every request the API authorizes; with ``API_KEY`` among
+    its authorization types (``AuthenticationType``, ``AdditionalAuthenticationProviders``)
+    a request carrying the key is authorized, and a client-side key is every tenant's."""
+    doc = lint(tmp_path, template)
+    assert statuses(doc) == {"web": expected, "ops": expected}, doc["findings"]
+
+
+def test_a_sam_graphql_data_source_with_its_own_role(tmp_path: Path) -> None:
+    template = _appsync("API_KEY")
+    del template["Resources"]["Gql"], template["Resources"]["Src"]
+    template["Transform"] = "AWS::Serverless-2016-10-31"
+    for auth, expected in (("API_KEY", "unknown"), ("AWS_IAM", "proved")):
+        template["Resources"]["Gql"] = {"Type": "AWS::Serverless::GraphQLApi", "Properties": {
+            "SchemaInline": "type Query { a: String }", "Auth": {"Type": auth},
+            "DataSources": {"Lambda": {"Src": {
+                "FunctionArn": "arn:aws:lambda:eu-west-1:111122223333:function:x",
+                "ServiceRoleArn": {"Fn::GetAtt": ["SrcRole", "Arn"]}}}}}}  # fmt: skip
+        assert statuses(lint(tmp_path, template)) == {"web": expected, "ops": expected}
+
+
+@pytest.mark.parametrize(("auth", "expected"), [("API_KEY", True), ("AWS_IAM", False)])
+def test_the_terraform_form_of_appsync(tmp_path: Path, auth: str, expected: bool) -> None:
+    def change(kind: str, name: str, after: dict[str, Any]) -> dict[str, Any]:
+        body = {"actions": ["create"], "before": None, "after": after, "after_unknown": {}}
+        return {"address": f"{kind}.{name}", "mode": "managed", "type": kind, "name": name,
+                "change": body}  # fmt: skip
+
+    role_arn = "arn:aws:iam::111122223333:role/appsync-src"
+    plan = {"format_version": "1.2", "resource_changes": [
+        change("aws_iam_role", "src", {"name": "appsync-src", "path": "/", "arn": role_arn,
+                                       "assume_role_policy": json.dumps(APPSYNC_TRUST)}),
+        change("aws_iam_role_policy", "read", {"name": "read", "role": "appsync-src",
+                                               "policy": json.dumps(READ_ALL)}),
+        change("aws_appsync_graphql_api", "g", {"name": "g", "authentication_type": auth}),
+        change("aws_appsync_datasource", "src", {"name": "src", "type": "HTTP",
+                                                 "service_role_arn": role_arn}),
+    ], "configuration": {"root_module": {"resources": [
+        {"address": "aws_appsync_datasource.src", "mode": "managed",
+         "type": "aws_appsync_datasource", "name": "src",
+         "expressions": {"api_id": {"references": ["aws_appsync_graphql_api.g.id",
+                                                   "aws_appsync_graphql_api.g"]}}}]}}}  # fmt: skip
+    doc = lint(tmp_path, plan)
+    hit = [f for f in doc["findings"] if f["rule"] == "PE091" and "AppSync" in f["message"]]
+    assert bool(hit) == expected, doc["findings"]
