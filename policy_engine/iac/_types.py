@@ -143,6 +143,9 @@ class IacTemplate:
     #: ``SNS``, ``Schedule``...: a service may invoke the function), each as a permission
     #: of that service; ``invokes`` holds those whose sender writes the event
     event_invokes: list[InvokePermission] = field(default_factory=list)
+    #: SAM ``Api`` / ``HttpApi`` events on a method no authorizer guards: anyone may
+    #: invoke the function through it (each as a permission to ``*``)
+    open_invokes: list[InvokePermission] = field(default_factory=list)
     #: AppSync data sources that run as a role given by ARN, as (owner, role ARN, line,
     #: whether an API key may call their API: ``API_KEY`` among its authorization
     #: types, or the API or its types not known here)

@@ -144,6 +144,8 @@ def read_cloudformation(
             _pipe(out, resolver, str(logical_id), resource, line)
         if out.format == "sam":
             _connectors(out, resolver, str(logical_id), kind, resource, line)
+        if out.format == "sam" and kind == "AWS::Serverless::Function":
+            _open_api_events(out, resolver, str(logical_id), resource, sam_globals)
         if out.format == "sam" and kind == _GRAPHQL:
             _graphql_connectors(out, resolver, str(logical_id), resource, line)
         if kind == _DATA_SOURCE:
@@ -405,6 +407,74 @@ def _connectors(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str
 
 
 _GRAPHQL = "AWS::Serverless::GraphQLApi"
+#: SAM event type -> (the API type, the event's property naming the API, SAM's
+#: implicit API's logical ID)
+_API_EVENTS = {
+    "Api": ("AWS::Serverless::Api", "RestApiId", "ServerlessRestApi"),
+    "HttpApi": ("AWS::Serverless::HttpApi", "ApiId", "ServerlessHttpApi"),
+}
+
+
+def _open_api_events(
+    out: IacTemplate,
+    resolver: Resolver,
+    logical_id: str,
+    resource: Mapping[str, Any],
+    sam_globals: SamGlobals | None,
+) -> None:
+    """A SAM function's ``Api`` / ``HttpApi`` events whose method no authorizer guards:
+    the event's ``Auth.Authorizer`` is ``NONE``, or it has none and its API (one of the
+    template, or SAM's implicit one, with ``Globals`` merged in) has no
+    ``Auth.DefaultAuthorizer`` (SAM Developer Guide, ``ApiFunctionAuth``: "you can
+    override the authorizer by setting Authorizer to NONE"); an API key authorizes no
+    one. Anyone may call such a method and have the function run (read by the deputy
+    check as an invoke permission to ``*``). An API or value not known here may be
+    unguarded."""
+    props = resource.get("Properties")
+    events = props.get("Events") if isinstance(props, Mapping) else None
+    for name, event in events.items() if isinstance(events, Mapping) else ():
+        kind = event.get("Type") if isinstance(event, Mapping) else None
+        if not isinstance(kind, str) or kind not in _API_EVENTS:
+            continue
+        api_type, key, implicit = _API_EVENTS[kind]
+        spec = event.get("Properties")
+        spec = spec if isinstance(spec, Mapping) else {}
+        at = line_of(event, line_of(resource, 1))
+        auth = spec.get("Auth")
+        chosen = auth.get("Authorizer") if isinstance(auth, Mapping) else None
+        if chosen is None:
+            ref = spec.get(key)
+            target = (
+                ref.get("Ref") if isinstance(ref, Mapping) else implicit if ref is None else None
+            )
+            api = resolver.resources.get(target) if isinstance(target, str) else None
+            if isinstance(api, Mapping) and api.get("Type") == api_type:
+                api_props = api.get("Properties")
+                api_props = api_props if isinstance(api_props, Mapping) else {}
+                api_resource: Mapping[str, Any] = api
+            elif target == implicit and ref is None:
+                api_props, api_resource = {}, {}
+            else:
+                api_props, api_resource = {"Auth": {"DefaultAuthorizer": None}}, {}
+            own = api_props.get("Auth")
+            if sam_globals is not None and not (
+                isinstance(own, Mapping) and "DefaultAuthorizer" in own
+            ):
+                api_props, _problem = sam_globals.merge(
+                    api_type, str(target), api_resource, api_props
+                )
+            api_auth = api_props.get("Auth")
+            chosen = api_auth.get("DefaultAuthorizer") if isinstance(api_auth, Mapping) else None
+        try:
+            value = None if chosen is None else resolver.resolve(chosen, at)
+        except TemplateError:
+            value = None
+        if isinstance(value, str) and not has_opaque(value) and value != "NONE":
+            continue
+        owner = f"{logical_id}.Events.{name} (no authorizer)"
+        out.open_invokes.append(InvokePermission(owner, at, logical_id, logical_id, "*", None))
+
+
 _DATA_SOURCE = "AWS::AppSync::DataSource"
 
 

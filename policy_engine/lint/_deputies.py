@@ -239,7 +239,7 @@ def deputies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding
     not_tier = {(r.file, r.owner) for r in _not_tier(catalog, templates)}
     out: list[Finding] = []
     for t in templates:
-        for p in {q.owner: q for q in [*t.event_invokes, *t.invokes]}.values():
+        for p in {q.owner: q for q in [*t.event_invokes, *t.invokes, *t.open_invokes]}.values():
             if not _public(p):
                 continue
             for function in _function_of(p, t, everywhere):

@@ -64,8 +64,6 @@ def _sam(function: dict[str, Any], policy: dict[str, Any] = READ_ALL) -> dict[st
         ({"FunctionUrlConfig": {"AuthType": "AWS_IAM"}}, READ_ALL, "proved"),
         ({}, READ_ALL, "proved"),
         ({"FunctionUrlConfig": {"AuthType": "NONE"}}, OTHER, "proved"),
-        ({"Events": {"Get": {"Type": "Api", "Properties": {"Path": "/r", "Method": "get"}}}},
-         READ_ALL, "proved"),
     ],
 )  # fmt: skip
 def test_a_public_function_url_on_a_function_reading_pooled_data(
@@ -246,3 +244,64 @@ def test_the_terraform_form_of_appsync(tmp_path: Path, auth: str, expected: bool
     doc = lint(tmp_path, plan)
     hit = [f for f in doc["findings"] if f["rule"] == "PE091" and "AppSync" in f["message"]]
     assert bool(hit) == expected, doc["findings"]
+
+
+def _api_event(kind: str, event_auth: Any = None, api_auth: Any = None,
+               globals_auth: Any = None, explicit: bool = True) -> dict[str, Any]:  # fmt: skip
+    """``reports-api`` reading every report, with an ``Api`` / ``HttpApi`` event on an API
+    of the template (``explicit``) or SAM's implicit one; ``event_auth`` the event's
+    ``Auth``, ``api_auth`` the API's, ``globals_auth`` ``Globals.Api``'s /
+    ``Globals.HttpApi``'s."""
+    props: dict[str, Any] = {"Path": "/r", "Method": "get"}
+    if event_auth is not None:
+        props["Auth"] = event_auth
+    api_type = "AWS::Serverless::Api" if kind == "Api" else "AWS::Serverless::HttpApi"
+    if explicit:
+        props["RestApiId" if kind == "Api" else "ApiId"] = {"Ref": "TheApi"}
+    template = _sam({"Events": {"Get": {"Type": kind, "Properties": props}}})
+    if explicit:
+        api_props: dict[str, Any] = {"StageName": "p"} if kind == "Api" else {}
+        if api_auth is not None:
+            api_props["Auth"] = api_auth
+        template["Resources"]["TheApi"] = {"Type": api_type, "Properties": api_props}
+    if globals_auth is not None:
+        template["Globals"] = {kind: {"Auth": globals_auth}}
+    return template
+
+
+POOL = "arn:aws:cognito-idp:eu-west-1:111122223333:userpool/p"
+COGNITO = {"Authorizers": {"C": {"UserPoolArn": POOL}}, "DefaultAuthorizer": "C"}
+JWT = {"Authorizers": {"J": {"JwtConfiguration": {"issuer": "https://x", "audience": ["a"]},
+                             "IdentitySource": "$request.header.Authorization"}},
+       "DefaultAuthorizer": "J"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        # no authorizer anywhere: anyone calls the API, the function reads every report
+        (_api_event("Api"), "unknown"),
+        (_api_event("Api", explicit=False), "unknown"),
+        (_api_event("HttpApi"), "unknown"),
+        (_api_event("HttpApi", explicit=False), "unknown"),
+        (_api_event("Api", {"Authorizer": "NONE"}, COGNITO), "unknown"),
+        (_api_event("HttpApi", {"Authorizer": "NONE"}, JWT), "unknown"),
+        (_api_event("Api", {"ApiKeyRequired": True}), "unknown"),
+        # twins: an authorizer on the API, from Globals, on the event, IAM
+        (_api_event("Api", api_auth=COGNITO), "proved"),
+        (_api_event("Api", explicit=False, globals_auth=COGNITO), "proved"),
+        (_api_event("Api", {"Authorizer": "AWS_IAM"}), "proved"),
+        (_api_event("HttpApi", api_auth=JWT), "proved"),
+        (_api_event("HttpApi", explicit=False, globals_auth=JWT), "proved"),
+        (_api_event("HttpApi", {"Authorizer": "AWS_IAM"}), "proved"),
+    ],
+)  # fmt: skip
+def test_an_api_event_without_an_authorizer(
+    tmp_path: Path, template: dict[str, Any], expected: str
+) -> None:
+    """SAM's ``Api`` / ``HttpApi`` event on a method no authorizer guards (no
+    ``DefaultAuthorizer``, or the event's ``Auth.Authorizer: NONE``; an API key alone
+    authorizes no one) is as public as a function URL with ``AuthType: NONE`` (SAM
+    Developer Guide, "Control API access with your AWS SAM template")."""
+    doc = lint(tmp_path, template)
+    assert statuses(doc) == {"web": expected, "ops": expected}, doc["findings"]
