@@ -97,7 +97,7 @@ def read_cloudformation(
             or kind in CFN_API_POLICY
             or kind in ("AWS::S3::AccessGrantsLocation", _PIPE, COGNITO_CLIENT)
             or kind in SAM_AUTHORIZER_TYPES
-            or kind in (_GRAPHQL, _DATA_SOURCE)
+            or kind in (_GRAPHQL, _DATA_SOURCE, *_OPEN_METHODS)
         )
         if not seen and not unread:
             continue
@@ -146,6 +146,8 @@ def read_cloudformation(
             _connectors(out, resolver, str(logical_id), kind, resource, line)
         if out.format == "sam" and kind == "AWS::Serverless::Function":
             _open_api_events(out, resolver, str(logical_id), resource, sam_globals)
+        if kind in _OPEN_METHODS:
+            _open_method(out, resolver, str(logical_id), kind, resource, line)
         if out.format == "sam" and kind == _GRAPHQL:
             _graphql_connectors(out, resolver, str(logical_id), resource, line)
         if kind == _DATA_SOURCE:
@@ -413,6 +415,66 @@ _API_EVENTS = {
     "Api": ("AWS::Serverless::Api", "RestApiId", "ServerlessRestApi"),
     "HttpApi": ("AWS::Serverless::HttpApi", "ApiId", "ServerlessHttpApi"),
 }
+
+
+_OPEN_METHODS = ("AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Route")
+
+
+def _integrated_function(uri: Any) -> str | None:
+    """The name of the Lambda function an integration URI names (a function ARN, or
+    API Gateway's ``arn:...:apigateway:...:lambda:path/.../functions/ARN/invocations``)."""
+    if not isinstance(uri, str) or ":function:" not in uri:
+        return None
+    return re.split(r"[:/]", uri.split(":function:", 1)[1], maxsplit=1)[0]
+
+
+def _open_method(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
+                 resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """An API Gateway REST method (``AWS::ApiGateway::Method``) or HTTP / WebSocket
+    route (``AWS::ApiGatewayV2::Route``, its ``Target`` an integration of the template)
+    whose ``AuthorizationType`` is ``NONE`` (the default of both when absent; "NONE for
+    open access", API Gateway Developer Guide, ``x-amazon-apigateway-auth``) and which
+    integrates a Lambda function: anyone may have that function run (read by the deputy
+    check as an invoke permission to ``*``). An API key authorizes no one; a type not
+    known here may be ``NONE``."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    at = line_of(props, line)
+    try:
+        auth = resolver.resolve(props.get("AuthorizationType", "NONE"), at)
+    except TemplateError:
+        auth = None
+    if isinstance(auth, str) and not has_opaque(auth) and auth.upper() != "NONE":
+        return
+    raw_uri: Any = None
+    if kind == "AWS::ApiGateway::Method":
+        integration = props.get("Integration")
+        raw_uri = integration.get("Uri") if isinstance(integration, Mapping) else None
+    else:
+        target = props.get("Target")
+        text = target.get("Fn::Sub") if isinstance(target, Mapping) else None
+        text = text[0] if isinstance(text, list) and text else text
+        names = re.findall(r"\$\{([^}!.]+)\}", text) if isinstance(text, str) else []
+        if isinstance(target, Mapping) and "Fn::Join" in target:
+            parts = target["Fn::Join"][1] if isinstance(target["Fn::Join"], list) else []
+            names += [p["Ref"] for p in parts if isinstance(p, Mapping) and "Ref" in p]
+        for name in names:
+            integ = resolver.resources.get(name)
+            if isinstance(integ, Mapping) and integ.get("Type") == "AWS::ApiGatewayV2::Integration":
+                iprops = integ.get("Properties")
+                raw_uri = iprops.get("IntegrationUri") if isinstance(iprops, Mapping) else None
+    if raw_uri is None:
+        return
+    try:
+        uri = resolver.resolve(raw_uri, at)
+    except TemplateError:
+        return
+    name = _integrated_function(uri)
+    if name is None:
+        return
+    owner = next((f.owner for f in out.functions if f.name == name), None)
+    out.open_invokes.append(InvokePermission(f"{logical_id} (no authorizer)", at, owner,
+                                             name, "*", None))  # fmt: skip
 
 
 def _open_api_events(

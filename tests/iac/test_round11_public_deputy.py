@@ -305,3 +305,77 @@ def test_an_api_event_without_an_authorizer(
     Developer Guide, "Control API access with your AWS SAM template")."""
     doc = lint(tmp_path, template)
     assert statuses(doc) == {"web": expected, "ops": expected}, doc["findings"]
+
+
+URI = {"Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+                  "${Fn.Arn}/invocations"}  # fmt: skip
+
+
+def _rest(auth: str | None, api_key: bool = False) -> dict[str, Any]:
+    """``_cfn``'s function behind an ``AWS::ApiGateway::Method`` (``AuthorizationType``
+    ``auth``; absent: API Gateway's default, ``NONE``), with API Gateway's permission."""
+    template = _cfn("apigateway.amazonaws.com")
+    method: dict[str, Any] = {
+        "RestApiId": {"Ref": "Rest"}, "ResourceId": {"Fn::GetAtt": ["Rest", "RootResourceId"]},
+        "HttpMethod": "GET",
+        "Integration": {"Type": "AWS_PROXY", "IntegrationHttpMethod": "POST", "Uri": URI},
+    }  # fmt: skip
+    if auth is not None:
+        method["AuthorizationType"] = auth
+    if auth == "COGNITO_USER_POOLS":
+        method["AuthorizerId"] = "abc123"
+    if api_key:
+        method["ApiKeyRequired"] = True
+    template["Resources"]["Rest"] = {"Type": "AWS::ApiGateway::RestApi",
+                                     "Properties": {"Name": "r"}}  # fmt: skip
+    template["Resources"]["Get"] = {"Type": "AWS::ApiGateway::Method", "Properties": method}
+    return template
+
+
+def _http(auth: str | None) -> dict[str, Any]:
+    """``_cfn``'s function behind an ``AWS::ApiGatewayV2::Route`` to an integration."""
+    template = _cfn("apigateway.amazonaws.com")
+    template["Resources"]["Http"] = {
+        "Type": "AWS::ApiGatewayV2::Api",
+        "Properties": {"Name": "h", "ProtocolType": "HTTP"},
+    }
+    template["Resources"]["Integ"] = {
+        "Type": "AWS::ApiGatewayV2::Integration",
+        "Properties": {"ApiId": {"Ref": "Http"}, "IntegrationType": "AWS_PROXY",
+                       "IntegrationUri": {"Fn::GetAtt": ["Fn", "Arn"]},
+                       "PayloadFormatVersion": "2.0"},
+    }  # fmt: skip
+    route: dict[str, Any] = {"ApiId": {"Ref": "Http"}, "RouteKey": "GET /r",
+                             "Target": {"Fn::Sub": "integrations/${Integ}"}}  # fmt: skip
+    if auth is not None:
+        route["AuthorizationType"] = auth
+    if auth == "JWT":
+        route["AuthorizerId"] = "abc123"
+    template["Resources"]["Route"] = {"Type": "AWS::ApiGatewayV2::Route", "Properties": route}
+    return template
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        (_rest(None), "unknown"),
+        (_rest("NONE"), "unknown"),
+        (_rest("NONE", api_key=True), "unknown"),
+        (_http(None), "unknown"),
+        (_http("NONE"), "unknown"),
+        # twins: an authorizer or IAM on the method / route
+        (_rest("COGNITO_USER_POOLS"), "proved"),
+        (_rest("AWS_IAM"), "proved"),
+        (_http("JWT"), "proved"),
+        (_http("AWS_IAM"), "proved"),
+    ],
+)  # fmt: skip
+def test_a_cloudformation_api_method_without_an_authorizer(
+    tmp_path: Path, template: dict[str, Any], expected: str
+) -> None:
+    """A REST method's ``AuthorizationType`` (``NONE`` when absent: CloudFormation
+    reference, ``AWS::ApiGateway::Method``) or an HTTP API route's (``NONE`` by
+    default: ``AWS::ApiGatewayV2::Route``) leaves the method open to anyone; the
+    function it integrates runs for every caller."""
+    doc = lint(tmp_path, template)
+    assert statuses(doc) == {"web": expected, "ops": expected}, doc["findings"]
