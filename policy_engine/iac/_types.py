@@ -146,7 +146,8 @@ class IacTemplate:
     #: SAM ``Api`` / ``HttpApi`` events on a method no authorizer guards: anyone may
     #: invoke the function through it (each as a permission to ``*``)
     open_invokes: list[InvokePermission] = field(default_factory=list)
-    #: AppSync data sources that run as a role given by ARN, as (owner, role ARN, line,
-    #: whether an API key may call their API: ``API_KEY`` among its authorization
-    #: types, or the API or its types not known here)
+    #: what calls AWS as a role for every caller of an API (an AppSync data source, an
+    #: API Gateway AWS integration's ``Credentials``), as (owner, role ARN, line,
+    #: whether anyone or an API key may call the API: ``API_KEY`` among an AppSync
+    #: API's authorization types, a method without authorizer, or not known here)
     data_sources: list[tuple[str, str, int, bool]] = field(default_factory=list)

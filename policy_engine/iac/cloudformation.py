@@ -450,6 +450,15 @@ def _open_method(out: IacTemplate, resolver: Resolver, logical_id: str, kind: st
     if kind == "AWS::ApiGateway::Method":
         integration = props.get("Integration")
         raw_uri = integration.get("Uri") if isinstance(integration, Mapping) else None
+        credentials = integration.get("Credentials") if isinstance(integration, Mapping) else None
+        if credentials is not None:  # an AWS integration calls AWS as this role
+            try:
+                role = resolver.resolve(credentials, at)
+            except TemplateError:
+                role = None
+            out.data_sources.append((f"{logical_id}.Integration.Credentials",
+                                     role if isinstance(role, str) else opaque("role"), at,
+                                     True))  # fmt: skip
     else:
         target = props.get("Target")
         text = target.get("Fn::Sub") if isinstance(target, Mapping) else None
@@ -462,7 +471,16 @@ def _open_method(out: IacTemplate, resolver: Resolver, logical_id: str, kind: st
             integ = resolver.resources.get(name)
             if isinstance(integ, Mapping) and integ.get("Type") == "AWS::ApiGatewayV2::Integration":
                 iprops = integ.get("Properties")
-                raw_uri = iprops.get("IntegrationUri") if isinstance(iprops, Mapping) else None
+                iprops = iprops if isinstance(iprops, Mapping) else {}
+                raw_uri = iprops.get("IntegrationUri")
+                if "CredentialsArn" in iprops:  # an AWS service integration's role
+                    try:
+                        role = resolver.resolve(iprops["CredentialsArn"], at)
+                    except TemplateError:
+                        role = None
+                    out.data_sources.append((f"{name}.CredentialsArn",
+                                             role if isinstance(role, str) else opaque("role"),
+                                             at, True))  # fmt: skip
     if raw_uri is None:
         return
     try:

@@ -280,12 +280,12 @@ def deputies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding
                     Finding(
                         "PE091",
                         "error",
-                        f"deployed: AppSync data source `{owner}` runs as role "
-                        f"`{shown(role.name)}` (`{role.owner}`) for every caller of its API, "
-                        f"which an API key may call, and {reach}: whoever holds the key "
-                        "(every tenant's client) has the resolvers read with that role, not a "
-                        "tenant's session, so isolation is unknown (give the API no API key "
-                        "authorization, or the data source no access to pooled data)",
+                        f"deployed: `{owner}` calls AWS as role `{shown(role.name)}` "
+                        f"(`{role.owner}`) for every caller of its API, which anyone or an API "
+                        f"key's holder (every tenant's client) may call, and {reach}: the "
+                        "caller's request is served with that role, not a tenant's session, "
+                        "so isolation is unknown (guard the API with an authorizer, or give "
+                        "the role no access to pooled data)",
                         t.file,
                         line,
                         "$",

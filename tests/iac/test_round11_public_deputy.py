@@ -242,7 +242,7 @@ def test_the_terraform_form_of_appsync(tmp_path: Path, auth: str, expected: bool
          "expressions": {"api_id": {"references": ["aws_appsync_graphql_api.g.id",
                                                    "aws_appsync_graphql_api.g"]}}}]}}}  # fmt: skip
     doc = lint(tmp_path, plan)
-    hit = [f for f in doc["findings"] if f["rule"] == "PE091" and "AppSync" in f["message"]]
+    hit = [f for f in doc["findings"] if f["rule"] == "PE091" and "calls AWS as" in f["message"]]
     assert bool(hit) == expected, doc["findings"]
 
 
@@ -377,5 +377,51 @@ def test_a_cloudformation_api_method_without_an_authorizer(
     reference, ``AWS::ApiGateway::Method``) or an HTTP API route's (``NONE`` by
     default: ``AWS::ApiGatewayV2::Route``) leaves the method open to anyone; the
     function it integrates runs for every caller."""
+    doc = lint(tmp_path, template)
+    assert statuses(doc) == {"web": expected, "ops": expected}, doc["findings"]
+
+
+def _service_integration(auth: str | None, policy: dict[str, Any] = READ_ALL) -> dict[str, Any]:
+    """A REST method integrating S3 directly (``Type: AWS``) with ``Credentials``, a
+    role of the template holding ``policy``: no function at all."""
+    template = _appsync("AWS_IAM", policy)  # for its role, SrcRole
+    del template["Resources"]["Gql"], template["Resources"]["Src"]
+    trust = template["Resources"]["SrcRole"]["Properties"]["AssumeRolePolicyDocument"]
+    trust["Statement"][0]["Principal"]["Service"] = "apigateway.amazonaws.com"
+    method: dict[str, Any] = {
+        "RestApiId": {"Ref": "Rest"}, "ResourceId": {"Fn::GetAtt": ["Rest", "RootResourceId"]},
+        "HttpMethod": "GET",
+        "Integration": {"Type": "AWS", "IntegrationHttpMethod": "GET",
+                        "Uri": {"Fn::Sub": "arn:aws:apigateway:${AWS::Region}:s3:path/"
+                                           "saas-reports/{key}"},
+                        "Credentials": {"Fn::GetAtt": ["SrcRole", "Arn"]}},
+    }  # fmt: skip
+    if auth is not None:
+        method["AuthorizationType"] = auth
+    if auth == "CUSTOM":
+        method["AuthorizerId"] = "abc123"
+    template["Resources"]["Rest"] = {"Type": "AWS::ApiGateway::RestApi",
+                                     "Properties": {"Name": "r"}}  # fmt: skip
+    template["Resources"]["Get"] = {"Type": "AWS::ApiGateway::Method", "Properties": method}
+    return template
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        (_service_integration(None), "unknown"),
+        (_service_integration("NONE"), "unknown"),
+        (_service_integration("CUSTOM"), "proved"),
+        (_service_integration("NONE", OTHER), "proved"),
+    ],
+)  # fmt: skip
+def test_an_open_method_calling_s3_with_a_role(
+    tmp_path: Path, template: dict[str, Any], expected: str
+) -> None:
+    """An API Gateway AWS integration calls the service with its ``Credentials``: "To
+    specify an IAM Role for API Gateway to assume, use the role's ARN" (API Gateway API
+    reference, ``Integration.credentials``; ``CredentialsArn`` of an HTTP API's): on an
+    open method anyone reads any tenant's key through it (``{key}`` is the caller's
+    path)."""
     doc = lint(tmp_path, template)
     assert statuses(doc) == {"web": expected, "ops": expected}, doc["findings"]
