@@ -432,8 +432,9 @@ def _open_method(out: IacTemplate, resolver: Resolver, logical_id: str, kind: st
                  resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
     """An API Gateway REST method (``AWS::ApiGateway::Method``) or HTTP / WebSocket
     route (``AWS::ApiGatewayV2::Route``, its ``Target`` an integration of the template)
-    whose ``AuthorizationType`` is ``NONE`` (the default of both when absent; "NONE for
-    open access", API Gateway Developer Guide, ``x-amazon-apigateway-auth``) and which
+    whose ``AuthorizationType`` is ``NONE`` ("NONE for open access", CloudFormation
+    reference of ``AWS::ApiGatewayV2::Route``, API Gateway's ``x-amazon-apigateway-auth``;
+    a type not set is read as ``NONE``) and which
     integrates a Lambda function: anyone may have that function run (read by the deputy
     check as an invoke permission to ``*``). An API key authorizes no one; a type not
     known here may be ``NONE``."""

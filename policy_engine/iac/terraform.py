@@ -294,6 +294,7 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
     unknown_inline: list[tuple[str, str, int]] = []
     lambdas: list[tuple[str, str, Any, Any, int]] = []
     appsync_apis: dict[str, bool] = {}  # address -> whether an API key may call it
+    gateway: list[tuple[str, str, Any, Any, int]] = []  # API Gateway methods, integrations
     data_sources: list[tuple[str, Any, Any, int]] = []
     #: (address, type, role names, kept names or ARNs; None: not known, line)
     exclusive: list[tuple[str, str, list[str] | None, list[str] | None, int]] = []
@@ -364,6 +365,8 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             _queue_redrive(out, address, values, unknown, line)
         if kind in ("aws_lambda_function", "aws_lambda_permission"):
             lambdas.append((address, kind, values, unknown, line))
+        if kind in _TF_METHODS or kind in _TF_INTEGRATIONS:
+            gateway.append((address, kind, values, unknown, line))
         if kind == "aws_appsync_graphql_api":
             appsync_apis[_strip_keys(address)] = _appsync_api_key(values, unknown)
         if kind == "aws_appsync_datasource" and (
@@ -440,6 +443,7 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
     _removed_by_exclusive(out, exclusive, policies)
     _removed_by_policy_attachment(out, per_policy)
     _lambdas(out, lambdas, refs, names)
+    _open_gateway(out, gateway, refs, names)
     for address, values, unknown, line in data_sources:
         config = refs.get(_strip_keys(address), {})
         apis = [a for a in config.get("api_id", []) if a in appsync_apis]
@@ -472,6 +476,78 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             )
         )
     return out
+
+
+#: API Gateway methods / routes (their authorization field) and integrations (their
+#: URI and credentials fields, and the field that names their method or route)
+_TF_METHODS = {"aws_api_gateway_method": "authorization",
+               "aws_apigatewayv2_route": "authorization_type"}  # fmt: skip
+_TF_INTEGRATIONS = {
+    "aws_api_gateway_integration": ("uri", "credentials", "http_method"),
+    "aws_apigatewayv2_integration": ("integration_uri", "credentials_arn", None),
+}
+
+
+def _open_gateway(
+    out: IacTemplate,
+    found: list[tuple[str, str, Any, Any, int]],
+    refs: Mapping[str, Mapping[str, list[str]]],
+    role_names: Mapping[str, str],
+) -> None:
+    """A plan's API Gateway integration behind a method or route no authorizer guards
+    (``authorization`` / ``authorization_type`` ``NONE``, "open access"; not set or not
+    known read so): the Lambda function it integrates may be invoked by anyone, and its
+    ``credentials`` role calls AWS for every caller (the deputy check). A REST
+    integration's method is the one its configuration's ``http_method`` refers to; an
+    HTTP route's integration the one its ``target`` refers to; one not linked is read
+    as behind an open method."""
+    methods = {a: (k, v, u) for a, k, v, u, _l in found if k in _TF_METHODS}
+
+    def open_method(address: str) -> bool:
+        kind, values, unknown = methods[address]
+        field = _TF_METHODS[kind]
+        value = values.get(field, "NONE" if kind == "aws_apigatewayv2_route" else None)
+        return _unknown_field(unknown, field) or not isinstance(value, str) or value == "NONE"
+
+    routes_to: dict[str, list[str]] = {}  # integration address -> routes targeting it
+    for address, (kind, _v, _u) in methods.items():
+        if kind == "aws_apigatewayv2_route":
+            for target in refs.get(_strip_keys(address), {}).get("target", []):
+                routes_to.setdefault(target, []).append(address)
+    functions = {_strip_keys(f.owner): f for f in out.functions}
+    for address, kind, values, unknown, line in found:
+        if kind not in _TF_INTEGRATIONS:
+            continue
+        uri_key, credentials_key, method_key = _TF_INTEGRATIONS[kind]
+        config = refs.get(_strip_keys(address), {})
+        if method_key is not None:
+            linked = [m for m in config.get(method_key, []) if m in methods]
+        else:
+            linked = [m for m in routes_to.get(_strip_keys(address), []) if m in methods]
+        if linked and not any(open_method(m) for m in linked):
+            continue
+        uri = None if _unknown_field(unknown, uri_key) else values.get(uri_key)
+        name = None
+        owner = None
+        if isinstance(uri, str) and ":function:" in uri:
+            name = re.split(r"[:/]", uri.split(":function:", 1)[1], maxsplit=1)[0]
+        else:
+            hit = [functions[r] for r in config.get(uri_key, []) if r in functions]
+            if hit:
+                owner, name = hit[0].owner, hit[0].name
+        if name is not None:
+            out.open_invokes.append(
+                InvokePermission(f"{address} (no authorizer)", line, owner, name, "*", None)
+            )
+        given = None if _unknown_field(unknown, credentials_key) else values.get(credentials_key)
+        role = given if isinstance(given, str) else ""
+        if not role:
+            named = [role_names[r] for r in config.get(credentials_key, []) if r in role_names]
+            role = named[0] if named else ""
+        if role or _unknown_field(unknown, credentials_key):
+            out.data_sources.append(
+                (f"{address}.{credentials_key}", role or opaque("role"), line, True)
+            )
 
 
 def _appsync_api_key(values: Mapping[str, Any], unknown: Any) -> bool:

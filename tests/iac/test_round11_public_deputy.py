@@ -373,10 +373,10 @@ def _http(auth: str | None) -> dict[str, Any]:
 def test_a_cloudformation_api_method_without_an_authorizer(
     tmp_path: Path, template: dict[str, Any], expected: str
 ) -> None:
-    """A REST method's ``AuthorizationType`` (``NONE`` when absent: CloudFormation
-    reference, ``AWS::ApiGateway::Method``) or an HTTP API route's (``NONE`` by
-    default: ``AWS::ApiGatewayV2::Route``) leaves the method open to anyone; the
-    function it integrates runs for every caller."""
+    """A REST method's or an HTTP API route's ``AuthorizationType`` ``NONE`` ("NONE for
+    open access": CloudFormation reference, ``AWS::ApiGatewayV2::Route``; API Gateway's
+    ``x-amazon-apigateway-auth``; a type not set is read as ``NONE``) leaves the method
+    open to anyone; the function it integrates runs for every caller."""
     doc = lint(tmp_path, template)
     assert statuses(doc) == {"web": expected, "ops": expected}, doc["findings"]
 
@@ -425,3 +425,77 @@ def test_an_open_method_calling_s3_with_a_role(
     path)."""
     doc = lint(tmp_path, template)
     assert statuses(doc) == {"web": expected, "ops": expected}, doc["findings"]
+
+
+def _tf_gateway(authorization: str, *, v2: bool = False, proxy: bool = False) -> dict[str, Any]:
+    """``_plan``'s function (or, ``proxy``, an S3 integration with the role as its
+    credentials) behind an ``aws_api_gateway_method`` (``v2``: an
+    ``aws_apigatewayv2_route``) with ``authorization`` (``""``: not set), linked through
+    the configuration as Terraform writes it; the integration's URI known only after
+    apply."""
+
+    def change(kind: str, name: str, after: dict[str, Any], unknown: Any = None) -> dict[str, Any]:
+        body = {"actions": ["create"], "before": None, "after": after,
+                "after_unknown": unknown or {}}  # fmt: skip
+        return {"address": f"{kind}.{name}", "mode": "managed", "type": kind, "name": name,
+                "change": body}  # fmt: skip
+
+    plan = _plan("apigateway.amazonaws.com")
+    plan["resource_changes"] = [c for c in plan["resource_changes"]
+                                if c["type"] != "aws_lambda_function_url"]  # fmt: skip
+    method_kind = "aws_apigatewayv2_route" if v2 else "aws_api_gateway_method"
+    integ_kind = "aws_apigatewayv2_integration" if v2 else "aws_api_gateway_integration"
+    method: dict[str, Any] = {"route_key": "GET /r"} if v2 else {"http_method": "GET"}
+    if authorization:
+        method["authorization_type" if v2 else "authorization"] = authorization
+    uri_key = "integration_uri" if v2 else "uri"
+    integ: dict[str, Any] = {"type": "AWS" if proxy else "AWS_PROXY"}
+    expressions: dict[str, Any] = {}
+    if proxy:
+        integ[uri_key] = "arn:aws:apigateway:eu-west-1:s3:path/saas-reports/{key}"
+        integ["credentials_arn" if v2 else "credentials"] = (
+            "arn:aws:iam::111122223333:role/reports-fn"
+        )
+    else:
+        expressions[uri_key] = {"references": ["aws_lambda_function.fn.invoke_arn",
+                                               "aws_lambda_function.fn"]}  # fmt: skip
+    if not v2:
+        expressions["http_method"] = {"references": ["aws_api_gateway_method.get.http_method",
+                                                     "aws_api_gateway_method.get"]}  # fmt: skip
+    plan["resource_changes"] += [
+        change(method_kind, "get", method),
+        change(integ_kind, "it", integ, None if proxy else {uri_key: True}),
+    ]
+    resources = [{"address": f"{integ_kind}.it", "mode": "managed", "type": integ_kind,
+                  "name": "it", "expressions": expressions}]  # fmt: skip
+    if v2:
+        resources.append({"address": f"{method_kind}.get", "mode": "managed",
+                          "type": method_kind, "name": "get", "expressions": {
+                              "target": {"references": [f"{integ_kind}.it.id",
+                                                        f"{integ_kind}.it"]}}})  # fmt: skip
+    plan["configuration"] = {"root_module": {"resources": resources}}
+    return plan
+
+
+@pytest.mark.parametrize(
+    ("plan", "expected"),
+    [
+        (_tf_gateway("NONE"), True),
+        (_tf_gateway("NONE", proxy=True), True),
+        (_tf_gateway("", v2=True), True),
+        (_tf_gateway("NONE", v2=True, proxy=True), True),
+        (_tf_gateway("COGNITO_USER_POOLS"), False),
+        (_tf_gateway("AWS_IAM", proxy=True), False),
+        (_tf_gateway("JWT", v2=True), False),
+    ],
+)  # fmt: skip
+def test_the_terraform_form_of_an_open_method(
+    tmp_path: Path, plan: dict[str, Any], expected: bool
+) -> None:
+    """``aws_api_gateway_method.authorization`` and
+    ``aws_apigatewayv2_route.authorization_type``: "NONE for open access" (CloudFormation
+    reference, ``AWS::ApiGatewayV2::Route`` ``AuthorizationType``; API Gateway's
+    ``x-amazon-apigateway-auth``); a route's type not set is read as ``NONE``."""
+    doc = lint(tmp_path, plan)
+    hit = [f for f in doc["findings"] if f["rule"] == "PE091" and "reports-" in f["message"]]
+    assert bool(hit) == expected, doc["findings"]
