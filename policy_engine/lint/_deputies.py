@@ -91,10 +91,35 @@ def _targets(catalog: Catalog) -> Iterator[tuple[str, str, list[str]]]:
         yield name, spec.service, arns
 
 
-def reaches(catalog: Catalog, policy: ExtractedPolicy) -> tuple[str, int] | None:
+def _vendor_functions(
+    catalog: Catalog, templates: Sequence[IacTemplate]
+) -> list[tuple[str, str, list[str]]]:
+    """Targets of the functions of the templates that run (or may run) as a
+    ``vendor_roles`` role: a principal of the account whose identity policy lets it
+    invoke one writes the event, the tenant the vendor trusts included, with no
+    resource permission needed (same account), and gets any tenant's session's data."""
+    from ._invoke import _vendor
+
+    vendors = frozenset(arn.rsplit("/", 1)[-1].lower() for arn in catalog.vendor_roles)
+    out = []
+    for t in templates:
+        for f in t.functions:
+            if vendors and _vendor(f, vendors) in ("yes", "maybe"):
+                name = widen_text(f.name)
+                arns = [f"arn:*:lambda:*:*:function:{name}", f"arn:*:lambda:*:*:function:{name}:*"]
+                out.append((f"the credential vendor's function `{shown(f.name)}`", "lambda", arns))
+    return out
+
+
+def reaches(
+    catalog: Catalog,
+    policy: ExtractedPolicy,
+    extra: Sequence[tuple[str, str, list[str]]] = (),
+) -> tuple[str, int] | None:
     """(model resource, statement index) of the first statement of ``policy`` that may
-    allow an action on a resource of the model, or None. Conditions are read as
-    true; an unresolved part is any text (the policy as read, widened)."""
+    allow an action on a resource of the model (or on one of ``extra``: the vendor's
+    functions), or None. Conditions are read as true; an unresolved part is any text
+    (the policy as read, widened)."""
     from ._arns import globs_overlap
 
     ident = _identity(catalog)
@@ -106,7 +131,7 @@ def reaches(catalog: Catalog, policy: ExtractedPolicy) -> tuple[str, int] | None
         actions = [a.lower() for a in _strings(st.get("Action"))]
         any_resource = "NotResource" in st
         resources = [ident(r) for r in _strings(st.get("Resource"))]
-        for name, service, arns in _targets(catalog):
+        for name, service, arns in [*_targets(catalog), *extra]:
             if not any_action and not any(
                 globs_overlap(a, f"{service}:*", ignore_case=True) for a in actions
             ):
@@ -123,11 +148,14 @@ def _reach_of(
     policies: Sequence[ExtractedPolicy],
 ) -> str | None:
     """What of ``role``'s policies may reach the model, as said in a finding."""
+    extra = _vendor_functions(catalog, templates)
     for p in _role_policies(role, templates, policies):
-        hit = reaches(catalog, p)
+        hit = reaches(catalog, p, extra)
         if hit is not None:
-            return f"`{p.label}` (statement #{hit[1]}) may reach `{hit[0]}`"
+            what = hit[0] if hit[0].startswith("the credential") else f"`{hit[0]}`"
+            return f"`{p.label}` (statement #{hit[1]}) may reach {what}"
     services = {spec.service for spec in catalog.resources.values() if not spec.shared}
+    services |= {"lambda"} if extra else set()
     for arn, _line in role.managed:
         touches = _AWS_MANAGED.get(arn.split(":iam::aws:policy/", 1)[-1])
         if ":iam::aws:policy/" in arn and touches is not None and not services & touches:

@@ -147,3 +147,41 @@ def _plan(trust: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
 def test_the_terraform_form(tmp_path: Path, policy: dict[str, Any], expected: str) -> None:
     doc = lint(tmp_path, _plan(OIDC, policy))
     assert statuses(doc) == {"web": expected, "ops": expected}, doc["findings"]
+
+
+def _invoke(resource: str) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": resource}]}  # fmt: skip
+
+
+FUNCTION = "arn:aws:lambda:eu-west-1:111122223333:function:"
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        (_invoke("*"), "unknown"),
+        (_invoke(FUNCTION + "vend"), "unknown"),
+        (_invoke(FUNCTION + "vend:live"), "unknown"),
+        (_invoke(FUNCTION + "thumbnails"), "proved"),
+    ],
+)  # fmt: skip
+def test_a_provider_role_that_may_invoke_the_vendor(
+    tmp_path: Path, policy: dict[str, Any], expected: str
+) -> None:
+    """The credential vendor's function (``vend``, running as ``saas-vendor``) trusts the
+    event's ``requestContext.authorizer`` tenant; a principal of the account whose
+    identity policy allows ``lambda:InvokeFunction`` on it needs no resource permission
+    (Lambda Developer Guide, "Identity-based IAM policies for Lambda": identity-based
+    policies "grant users in your account access to Lambda"; resource-based ones are for
+    other accounts and services) and names any tenant. An identity provider's
+    users so reach every tenant's data without touching the model's resources."""
+    template = _template(COGNITO, policy)
+    template["Resources"]["Vend"] = {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {"FunctionName": "vend", "Runtime": "python3.12", "Handler": "a.h",
+                       "Code": {"ZipFile": "x"},
+                       "Role": {"Fn::GetAtt": ["VendorRole", "Arn"]}},
+    }  # fmt: skip
+    doc = lint(tmp_path, template)
+    assert statuses(doc) == {"web": expected, "ops": expected}, doc["findings"]
