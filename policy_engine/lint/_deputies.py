@@ -141,21 +141,48 @@ def reaches(
     return None
 
 
+def _deputy_functions(
+    catalog: Catalog, templates: Sequence[IacTemplate], policies: Sequence[ExtractedPolicy]
+) -> list[tuple[str, str, list[str]]]:
+    """Targets through which a role reaches the model beyond its resources: the
+    vendor's functions, and the functions of the templates whose own role (no tier's,
+    not the vendor's) may reach the model or invoke the vendor: whoever may invoke one
+    reaches it through the function (one step)."""
+    not_tier = {(r.file, r.owner) for r in _not_tier(catalog, templates)}
+    vendor = _vendor_functions(catalog, templates)
+    out = list(vendor)
+    for t in templates:
+        for f in t.functions:
+            for role in _roles_of(f.role, templates):
+                if (role.file, role.owner) in not_tier and _reach_of(
+                    catalog, role, templates, policies, vendor
+                ):
+                    name = widen_text(f.name)
+                    arns = [f"arn:*:lambda:*:*:function:{name}",
+                            f"arn:*:lambda:*:*:function:{name}:*"]  # fmt: skip
+                    out.append((f"the function `{shown(f.name)}`, whose role may reach the "
+                                "model", "lambda", arns))  # fmt: skip
+                    break
+    return out
+
+
 def _reach_of(
     catalog: Catalog,
     role: RoleInfo,
     templates: Sequence[IacTemplate],
     policies: Sequence[ExtractedPolicy],
+    extra: Sequence[tuple[str, str, list[str]]] = (),
 ) -> str | None:
-    """What of ``role``'s policies may reach the model, as said in a finding."""
-    extra = _vendor_functions(catalog, templates)
+    """What of ``role``'s policies may reach the model (or one of ``extra``: the
+    vendor's functions, functions whose role may reach the model), as said in a
+    finding."""
     for p in _role_policies(role, templates, policies):
         hit = reaches(catalog, p, extra)
         if hit is not None:
-            what = hit[0] if hit[0].startswith("the credential") else f"`{hit[0]}`"
+            what = hit[0] if hit[0].startswith("the ") else f"`{hit[0]}`"
             return f"`{p.label}` (statement #{hit[1]}) may reach {what}"
     services = {spec.service for spec in catalog.resources.values() if not spec.shared}
-    services |= {"lambda"} if extra else set()
+    services |= {"lambda"} if extra else set()  # fmt: skip
     for arn, _line in role.managed:
         touches = _AWS_MANAGED.get(arn.split(":iam::aws:policy/", 1)[-1])
         if ":iam::aws:policy/" in arn and touches is not None and not services & touches:
@@ -199,13 +226,14 @@ def federated_roles(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[
     """A role (no tier's) that an identity provider's users take on and whose policies
     may reach the model: PE091, every tier."""
     policies = [p for t in templates for p in t.policies]
+    extra = _deputy_functions(catalog, templates, policies)
     out: list[Finding] = []
     for role in _not_tier(catalog, templates):
         document = _readable_trust(role)
         providers = [] if document is None else _providers(document)
         if not providers:
             continue
-        reach = _reach_of(catalog, role, templates, policies)
+        reach = _reach_of(catalog, role, templates, policies, extra)
         if reach is None:
             continue
         trust = role.trust
@@ -265,6 +293,7 @@ def deputies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding
     policies = [p for t in templates for p in t.policies]
     everywhere = [f for t in templates for f in t.functions]
     not_tier = {(r.file, r.owner) for r in _not_tier(catalog, templates)}
+    extra = _deputy_functions(catalog, templates, policies)
     out: list[Finding] = []
     for t in templates:
         for p in {q.owner: q for q in [*t.event_invokes, *t.invokes, *t.open_invokes]}.values():
@@ -274,7 +303,7 @@ def deputies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding
                 for role in _roles_of(function.role, templates):
                     if (role.file, role.owner) not in not_tier:
                         continue
-                    reach = _reach_of(catalog, role, templates, policies)
+                    reach = _reach_of(catalog, role, templates, policies, extra)
                     if reach is None:
                         continue
                     out.append(
@@ -301,7 +330,7 @@ def deputies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding
             for role in _roles_of(arn, templates):
                 if (role.file, role.owner) not in not_tier:
                     continue
-                reach = _reach_of(catalog, role, templates, policies)
+                reach = _reach_of(catalog, role, templates, policies, extra)
                 if reach is None:
                     continue
                 out.append(

@@ -185,3 +185,22 @@ def test_a_provider_role_that_may_invoke_the_vendor(
     }  # fmt: skip
     doc = lint(tmp_path, template)
     assert statuses(doc) == {"web": expected, "ops": expected}, doc["findings"]
+
+
+@pytest.mark.parametrize(("reader", "expected"), [(READ_ALL, "unknown"), (OTHER, "proved")])
+def test_a_provider_role_that_may_invoke_a_function_reading_pooled_data(
+    tmp_path: Path, reader: dict[str, Any], expected: str
+) -> None:
+    """Through a function: the provider's role may invoke ``report-reader`` (its
+    identity policy suffices in the account), whose own role reads every report (or,
+    the twin, another bucket) whatever the event says."""
+    template = _template(COGNITO, _invoke(FUNCTION + "report-reader"))
+    template["Resources"]["ReaderRole"] = role("report-reader-role", LAMBDA_TRUST, reader)
+    template["Resources"]["Reader"] = {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {"FunctionName": "report-reader", "Runtime": "python3.12",
+                       "Handler": "a.h", "Code": {"ZipFile": "x"},
+                       "Role": {"Fn::GetAtt": ["ReaderRole", "Arn"]}},
+    }  # fmt: skip
+    doc = lint(tmp_path, template)
+    assert statuses(doc) == {"web": expected, "ops": expected}, doc["findings"]
