@@ -28,6 +28,7 @@ from ._invoke import (
     SAM_AUTHORIZER_TYPES,
     cfn_function,
     cfn_permission,
+    cfn_trigger,
     invoke_target,
     sam_generated_permissions,
 )
@@ -97,7 +98,7 @@ def read_cloudformation(
             or kind in CFN_API_POLICY
             or kind in ("AWS::S3::AccessGrantsLocation", _PIPE, COGNITO_CLIENT)
             or kind in SAM_AUTHORIZER_TYPES
-            or kind in (_GRAPHQL, _DATA_SOURCE, *_OPEN_METHODS)
+            or kind in (_GRAPHQL, _DATA_SOURCE, *_OPEN_METHODS, *_TRIGGERS)
         )
         if not seen and not unread:
             continue
@@ -148,6 +149,8 @@ def read_cloudformation(
             _open_api_events(out, resolver, str(logical_id), resource, sam_globals)
         if kind in _OPEN_METHODS:
             _open_method(out, resolver, str(logical_id), kind, resource, line)
+        if kind in _TRIGGERS:
+            cfn_trigger(out, resolver, str(logical_id), kind, resource, line)
         if out.format == "sam" and kind == _GRAPHQL:
             _graphql_connectors(out, resolver, str(logical_id), resource, line)
         if kind == _DATA_SOURCE:
@@ -418,6 +421,7 @@ _API_EVENTS = {
 
 
 _OPEN_METHODS = ("AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Route")
+_TRIGGERS = ("AWS::Lambda::EventSourceMapping", "AWS::SNS::Subscription")
 
 
 def _integrated_function(uri: Any) -> str | None:

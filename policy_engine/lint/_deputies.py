@@ -286,6 +286,51 @@ def _roles_of(arn: str, templates: Sequence[IacTemplate]) -> list[RoleInfo]:
     ]
 
 
+#: what writes a source's message or notification: SQS ``SendMessage`` (and its batch
+#: form), SNS ``Publish`` (and its batch form)
+_WRITES = ("sqs:sendmessage", "sqs:sendmessagebatch", "sns:publish", "sns:publishbatch")
+
+
+def _anyone_writes(catalog: Catalog, templates: Sequence[IacTemplate], source: str) -> bool:
+    """Whether a resource policy of the templates on ``source`` (a queue or topic, by
+    ARN; one not resolved may be it) lets anyone (``*``, ``NotPrincipal``, a principal
+    not known) write to it; conditions are read as true."""
+    from ._arns import globs_overlap
+
+    ident = _identity(catalog)
+    for t in templates:
+        for p in t.policies:
+            if p.kind != "resource" or not any(
+                t_ and globs_overlap(ident(t_), ident(source)) for t_ in p.targets
+            ):
+                continue
+            for st in _statements(read_policy(p)[0].document):
+                if st.get("Effect") == "Deny" or not _covers(st, _WRITES):
+                    continue
+                principal = st.get("Principal")
+                values = (
+                    _strings(principal.get("AWS"))
+                    if isinstance(principal, Mapping)
+                    else [str(principal)]
+                )
+                if "NotPrincipal" in st or any(v.strip() == "*" or has_opaque(v) for v in values):
+                    return True
+    return False
+
+
+def _fed_by_anyone(
+    catalog: Catalog, templates: Sequence[IacTemplate], t: IacTemplate
+) -> list[InvokePermission]:
+    """The triggers of ``t`` whose source anyone may write: each as an invoke
+    permission to ``*`` on its function."""
+    out = []
+    for owner, function, name, source, line in t.triggers:
+        if _anyone_writes(catalog, templates, source):
+            what = f"{owner} (fed by `{shown(source)}`, which anyone may write)"
+            out.append(InvokePermission(what, line, function, name, "*", None))
+    return out
+
+
 def deputies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
     """A Lambda function anyone may invoke (a permission to ``*``) whose role (no
     tier's) may reach the model: PE091, every tier. The vendor's function has its own
@@ -296,7 +341,15 @@ def deputies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding
     extra = _deputy_functions(catalog, templates, policies)
     out: list[Finding] = []
     for t in templates:
-        for p in {q.owner: q for q in [*t.event_invokes, *t.invokes, *t.open_invokes]}.values():
+        for p in {
+            q.owner: q
+            for q in [
+                *t.event_invokes,
+                *t.invokes,
+                *t.open_invokes,
+                *_fed_by_anyone(catalog, templates, t),
+            ]
+        }.values():
             if not _public(p):
                 continue
             for function in _function_of(p, t, everywhere):

@@ -499,3 +499,76 @@ def test_the_terraform_form_of_an_open_method(
     doc = lint(tmp_path, plan)
     hit = [f for f in doc["findings"] if f["rule"] == "PE091" and "reports-" in f["message"]]
     assert bool(hit) == expected, doc["findings"]
+
+
+ANYONE_SENDS = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage",
+                   "Resource": "*"}],
+}  # fmt: skip
+ANYONE_PUBLISHES = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sns:Publish",
+                   "Resource": "*"}],
+}  # fmt: skip
+OWNER_SENDS = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/ingest"},
+     "Action": "sqs:SendMessage", "Resource": "*"}]}  # fmt: skip
+
+
+def _triggered(kind: str, policy: dict[str, Any] | None, sam: bool = True) -> dict[str, Any]:
+    """``reports-api`` (reading every report) fed by a queue (``SQS``) or a topic
+    (``SNS``) of the template with ``policy`` on it; ``sam``: a SAM event, else an
+    ``AWS::Lambda::EventSourceMapping`` / ``AWS::SNS::Subscription``."""
+    arn = {"Fn::GetAtt": ["Q", "Arn"]} if kind == "SQS" else {"Ref": "T"}
+    if sam:
+        key = "Queue" if kind == "SQS" else "Topic"
+        template = _sam({"Events": {"In": {"Type": kind, "Properties": {key: arn}}}})
+    else:
+        template = _sam({})
+        if kind == "SQS":
+            template["Resources"]["Map"] = {
+                "Type": "AWS::Lambda::EventSourceMapping",
+                "Properties": {"EventSourceArn": arn, "FunctionName": {"Ref": "Api"}},
+            }
+        else:
+            template["Resources"]["Sub"] = {
+                "Type": "AWS::SNS::Subscription",
+                "Properties": {"Protocol": "lambda", "TopicArn": arn,
+                               "Endpoint": {"Fn::GetAtt": ["Api", "Arn"]}}}  # fmt: skip
+    if kind == "SQS":
+        template["Resources"]["Q"] = {"Type": "AWS::SQS::Queue", "Properties": {}}
+        if policy is not None:
+            template["Resources"]["QP"] = {"Type": "AWS::SQS::QueuePolicy", "Properties": {
+                "Queues": [{"Ref": "Q"}], "PolicyDocument": policy}}  # fmt: skip
+    else:
+        template["Resources"]["T"] = {"Type": "AWS::SNS::Topic", "Properties": {}}
+        if policy is not None:
+            template["Resources"]["TP"] = {"Type": "AWS::SNS::TopicPolicy", "Properties": {
+                "Topics": [{"Ref": "T"}], "PolicyDocument": policy}}  # fmt: skip
+    return template
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        (_triggered("SQS", ANYONE_SENDS), "unknown"),
+        (_triggered("SQS", ANYONE_SENDS, sam=False), "unknown"),
+        (_triggered("SNS", ANYONE_PUBLISHES), "unknown"),
+        (_triggered("SNS", ANYONE_PUBLISHES, sam=False), "unknown"),
+        # twins: no policy (the account's principals, by their identity policies), a
+        # policy for one role
+        (_triggered("SQS", None), "proved"),
+        (_triggered("SQS", OWNER_SENDS), "proved"),
+        (_triggered("SNS", None), "proved"),
+    ],
+)  # fmt: skip
+def test_a_function_fed_by_a_queue_or_topic_anyone_may_write(
+    tmp_path: Path, template: dict[str, Any], expected: str
+) -> None:
+    """A queue whose policy lets ``*`` ``sqs:SendMessage`` (a topic ``*``
+    ``sns:Publish``) feeding the function (SAM ``SQS`` / ``SNS`` event, an event source
+    mapping, a Lambda subscription): anyone writes the message the function reads with
+    its own role, as with a public function URL."""
+    doc = lint(tmp_path, template)
+    assert statuses(doc) == {"web": expected, "ops": expected}, doc["findings"]
