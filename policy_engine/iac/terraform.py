@@ -365,7 +365,7 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             _queue_redrive(out, address, values, unknown, line)
         if kind in ("aws_lambda_function", "aws_lambda_permission"):
             lambdas.append((address, kind, values, unknown, line))
-        if kind in _TF_METHODS or kind in _TF_INTEGRATIONS:
+        if kind in _TF_METHODS or kind in _TF_INTEGRATIONS or kind in _TF_TRIGGERS:
             gateway.append((address, kind, values, unknown, line))
         if kind == "aws_appsync_graphql_api":
             appsync_apis[_strip_keys(address)] = _appsync_api_key(values, unknown)
@@ -444,6 +444,7 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
     _removed_by_policy_attachment(out, per_policy)
     _lambdas(out, lambdas, refs, names)
     _open_gateway(out, gateway, refs, names)
+    _triggers(out, gateway, refs)
     for address, values, unknown, line in data_sources:
         config = refs.get(_strip_keys(address), {})
         apis = [a for a in config.get("api_id", []) if a in appsync_apis]
@@ -548,6 +549,46 @@ def _open_gateway(
             out.data_sources.append(
                 (f"{address}.{credentials_key}", role or opaque("role"), line, True)
             )
+
+
+#: what feeds a function: type -> (source ARN field, function field)
+_TF_TRIGGERS = {
+    "aws_lambda_event_source_mapping": ("event_source_arn", "function_name"),
+    "aws_sns_topic_subscription": ("topic_arn", "endpoint"),
+}
+
+
+def _triggers(
+    out: IacTemplate,
+    found: list[tuple[str, str, Any, Any, int]],
+    refs: Mapping[str, Mapping[str, list[str]]],
+) -> None:
+    """``aws_lambda_event_source_mapping`` and a Lambda ``aws_sns_topic_subscription``:
+    the queue or topic that feeds a function (``IacTemplate.triggers``); a value known
+    only after apply is read through the configuration (the function's name, the
+    source's ARN when the plan knows it), else it is unknown."""
+    functions = {_strip_keys(f.owner): f for f in out.functions}
+    arns = {_strip_keys(a): arn for arn, a, _l in out.created}
+    for address, kind, values, unknown, line in found:
+        if kind not in _TF_TRIGGERS:
+            continue
+        if kind == "aws_sns_topic_subscription" and values.get("protocol") not in (None, "lambda"):
+            continue
+        source_key, function_key = _TF_TRIGGERS[kind]
+        config = refs.get(_strip_keys(address), {})
+        source = None if _unknown_field(unknown, source_key) else values.get(source_key)
+        if not isinstance(source, str) or not source:
+            known = [arns[r] for r in config.get(source_key, []) if r in arns]
+            source = known[0] if known else opaque(f"{source_key} of {address}")
+        given = None if _unknown_field(unknown, function_key) else values.get(function_key)
+        owner = None
+        if isinstance(given, str) and given:
+            name = function_name(given)
+            owner = next((f.owner for f in out.functions if f.name == name), None)
+        else:
+            hit = [functions[r] for r in config.get(function_key, []) if r in functions]
+            owner, name = (hit[0].owner, hit[0].name) if hit else (None, opaque("function"))
+        out.triggers.append((address, owner, name, source, line))
 
 
 def _appsync_api_key(values: Mapping[str, Any], unknown: Any) -> bool:

@@ -572,3 +572,54 @@ def test_a_function_fed_by_a_queue_or_topic_anyone_may_write(
     its own role, as with a public function URL."""
     doc = lint(tmp_path, template)
     assert statuses(doc) == {"web": expected, "ops": expected}, doc["findings"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "policy", "expected"),
+    [
+        ("sqs", ANYONE_SENDS, True),
+        ("sns", ANYONE_PUBLISHES, True),
+        ("sqs", OWNER_SENDS, False),
+        ("sns", None, False),
+    ],
+)  # fmt: skip
+def test_the_terraform_form_of_a_public_trigger(
+    tmp_path: Path, kind: str, policy: dict[str, Any] | None, expected: bool
+) -> None:
+    """``aws_lambda_event_source_mapping`` from a queue, a Lambda
+    ``aws_sns_topic_subscription`` of a topic, with ``aws_sqs_queue_policy`` /
+    ``aws_sns_topic_policy``."""
+
+    def change(kind_: str, name: str, after: dict[str, Any]) -> dict[str, Any]:
+        body = {"actions": ["create"], "before": None, "after": after, "after_unknown": {}}
+        return {"address": f"{kind_}.{name}", "mode": "managed", "type": kind_, "name": name,
+                "change": body}  # fmt: skip
+
+    plan = _plan("apigateway.amazonaws.com")
+    plan["resource_changes"] = [c for c in plan["resource_changes"] if c["type"] not in
+                                ("aws_lambda_function_url", "aws_lambda_permission")]  # fmt: skip
+    fn = "arn:aws:lambda:eu-west-1:111122223333:function:reports-api"
+    if kind == "sqs":
+        arn = "arn:aws:sqs:eu-west-1:111122223333:jobs"
+        url = "https://sqs.eu-west-1.amazonaws.com/111122223333/jobs"
+        plan["resource_changes"] += [
+            change("aws_sqs_queue", "jobs", {"name": "jobs", "arn": arn, "url": url}),
+            change("aws_lambda_event_source_mapping", "m",
+                   {"event_source_arn": arn, "function_name": "reports-api"}),
+        ]  # fmt: skip
+        if policy is not None:
+            plan["resource_changes"].append(change("aws_sqs_queue_policy", "p", {
+                "queue_url": url, "policy": json.dumps(policy)}))  # fmt: skip
+    else:
+        arn = "arn:aws:sns:eu-west-1:111122223333:events"
+        plan["resource_changes"] += [
+            change("aws_sns_topic", "events", {"name": "events", "arn": arn}),
+            change("aws_sns_topic_subscription", "s",
+                   {"topic_arn": arn, "protocol": "lambda", "endpoint": fn}),
+        ]  # fmt: skip
+        if policy is not None:
+            plan["resource_changes"].append(change("aws_sns_topic_policy", "p", {
+                "arn": arn, "policy": json.dumps(policy)}))  # fmt: skip
+    doc = lint(tmp_path, plan)
+    hit = [f for f in doc["findings"] if f["rule"] == "PE091" and "reports-api" in f["message"]]
+    assert bool(hit) == expected, doc["findings"]
