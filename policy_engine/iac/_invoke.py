@@ -46,6 +46,46 @@ def cfn_function(out: IacTemplate, resolver: Resolver, logical_id: str,
     )
     if resource.get("Type") == "AWS::Serverless::Function":
         _sam_events(out, logical_id, props, line)
+        _sam_triggers(out, resolver, logical_id, props, line)
+
+
+def _sam_triggers(out: IacTemplate, resolver: Resolver, logical_id: str,
+                  props: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """A SAM function's ``SQS`` (``Queue``) and ``SNS`` (``Topic``) events: the queue or
+    topic whose writers write the function's event."""
+    events = props.get("Events")
+    for name, event in events.items() if isinstance(events, Mapping) else ():
+        kind = event.get("Type") if isinstance(event, Mapping) else None
+        key = {"SQS": "Queue", "SNS": "Topic"}.get(kind) if isinstance(kind, str) else None
+        spec = event.get("Properties") if isinstance(event, Mapping) else None
+        if key is None or not isinstance(spec, Mapping) or key not in spec:
+            continue
+        at = line_of(event, line)
+        source = _value(resolver, spec[key], at)
+        text = source if isinstance(source, str) else opaque("source")
+        out.triggers.append((f"{logical_id}.Events.{name}", logical_id, logical_id, text, at))
+
+
+def cfn_trigger(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
+                resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """An ``AWS::Lambda::EventSourceMapping`` (``EventSourceArn``) or a Lambda
+    ``AWS::SNS::Subscription`` (``TopicArn``, ``Endpoint``): its source feeds the
+    function."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    at = line_of(props, line)
+    if kind == "AWS::SNS::Subscription":
+        if str(_value(resolver, props.get("Protocol"), at) or "lambda").lower() != "lambda":
+            return
+        source_key, function_key = "TopicArn", "Endpoint"
+    else:
+        source_key, function_key = "EventSourceArn", "FunctionName"
+    if source_key not in props or function_key not in props:
+        return
+    source = _value(resolver, props[source_key], at)
+    function, given = invoke_target(resolver, props[function_key], at)
+    out.triggers.append((logical_id, function, given,
+                         source if isinstance(source, str) else opaque("source"), at))  # fmt: skip
 
 
 #: SAM event sources whose sender writes the event's top level (SAM makes a
@@ -127,6 +167,14 @@ def _target(resolver: Resolver, raw: Any, line: int, depth: int = 0) -> tuple[st
     value = resolver.resolve(raw, line)
     text = value if isinstance(value, str) else opaque("function")
     return None, function_name(text)
+
+
+def invoke_target(resolver: Resolver, raw: Any, line: int) -> tuple[str | None, str]:
+    """:func:`_target` of a function reference, an opaque name when it cannot be read."""
+    try:
+        return _target(resolver, raw, line)
+    except TemplateError:
+        return None, opaque("function")
 
 
 def cfn_permission(out: IacTemplate, resolver: Resolver, logical_id: str,

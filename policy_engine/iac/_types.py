@@ -143,3 +143,16 @@ class IacTemplate:
     #: ``SNS``, ``Schedule``...: a service may invoke the function), each as a permission
     #: of that service; ``invokes`` holds those whose sender writes the event
     event_invokes: list[InvokePermission] = field(default_factory=list)
+    #: queues and topics that feed a function (a SAM ``SQS`` / ``SNS`` event, an event
+    #: source mapping, a Lambda subscription), as (owner, function owner or None,
+    #: function name, source ARN, line): whoever may write to the source writes the
+    #: function's event
+    triggers: list[tuple[str, str | None, str, str, int]] = field(default_factory=list)
+    #: SAM ``Api`` / ``HttpApi`` events on a method no authorizer guards: anyone may
+    #: invoke the function through it (each as a permission to ``*``)
+    open_invokes: list[InvokePermission] = field(default_factory=list)
+    #: what calls AWS as a role for every caller of an API (an AppSync data source, an
+    #: API Gateway AWS integration's ``Credentials``), as (owner, role ARN, line,
+    #: whether anyone or an API key may call the API: ``API_KEY`` among an AppSync
+    #: API's authorization types, a method without authorizer, or not known here)
+    data_sources: list[tuple[str, str, int, bool]] = field(default_factory=list)

@@ -28,11 +28,20 @@ from ._invoke import (
     SAM_AUTHORIZER_TYPES,
     cfn_function,
     cfn_permission,
+    cfn_trigger,
+    invoke_target,
     sam_generated_permissions,
 )
 from ._nodes import Node, NodeList, TemplateError, line_of, loads_policy_text
 from ._resolve import NO_VALUE, Resolver, has_opaque, opaque, shown
-from ._types import ExtractedPolicy, IacTemplate, PolicyKind, Problem, RoleInfo
+from ._types import (
+    ExtractedPolicy,
+    IacTemplate,
+    InvokePermission,
+    PolicyKind,
+    Problem,
+    RoleInfo,
+)
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
@@ -89,6 +98,7 @@ def read_cloudformation(
             or kind in CFN_API_POLICY
             or kind in ("AWS::S3::AccessGrantsLocation", _PIPE, COGNITO_CLIENT)
             or kind in SAM_AUTHORIZER_TYPES
+            or kind in (_GRAPHQL, _DATA_SOURCE, *_OPEN_METHODS, *_TRIGGERS)
         )
         if not seen and not unread:
             continue
@@ -135,6 +145,16 @@ def read_cloudformation(
             _pipe(out, resolver, str(logical_id), resource, line)
         if out.format == "sam":
             _connectors(out, resolver, str(logical_id), kind, resource, line)
+        if out.format == "sam" and kind == "AWS::Serverless::Function":
+            _open_api_events(out, resolver, str(logical_id), resource, sam_globals)
+        if kind in _OPEN_METHODS:
+            _open_method(out, resolver, str(logical_id), kind, resource, line)
+        if kind in _TRIGGERS:
+            cfn_trigger(out, resolver, str(logical_id), kind, resource, line)
+        if out.format == "sam" and kind == _GRAPHQL:
+            _graphql_connectors(out, resolver, str(logical_id), resource, line)
+        if kind == _DATA_SOURCE:
+            _data_source(out, resolver, str(logical_id), resource, line)
         if kind in _DEPLOYS:
             out.problems.append(
                 Problem(
@@ -389,6 +409,289 @@ def _connectors(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str
         role = _source_role(resolver, source, at)
         if role is not None:
             out.role_grants.append((role, what, logical_id, at))
+
+
+_GRAPHQL = "AWS::Serverless::GraphQLApi"
+#: SAM event type -> (the API type, the event's property naming the API, SAM's
+#: implicit API's logical ID)
+_API_EVENTS = {
+    "Api": ("AWS::Serverless::Api", "RestApiId", "ServerlessRestApi"),
+    "HttpApi": ("AWS::Serverless::HttpApi", "ApiId", "ServerlessHttpApi"),
+}
+
+
+_OPEN_METHODS = ("AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Route")
+_TRIGGERS = ("AWS::Lambda::EventSourceMapping", "AWS::SNS::Subscription")
+
+
+def _integrated_function(uri: Any) -> str | None:
+    """The name of the Lambda function an integration URI names (a function ARN, or
+    API Gateway's ``arn:...:apigateway:...:lambda:path/.../functions/ARN/invocations``)."""
+    if not isinstance(uri, str) or ":function:" not in uri:
+        return None
+    return re.split(r"[:/]", uri.split(":function:", 1)[1], maxsplit=1)[0]
+
+
+def _open_method(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
+                 resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """An API Gateway REST method (``AWS::ApiGateway::Method``) or HTTP / WebSocket
+    route (``AWS::ApiGatewayV2::Route``, its ``Target`` an integration of the template)
+    whose ``AuthorizationType`` is ``NONE`` ("NONE for open access", CloudFormation
+    reference of ``AWS::ApiGatewayV2::Route``, API Gateway's ``x-amazon-apigateway-auth``;
+    a type not set is read as ``NONE``) and which
+    integrates a Lambda function: anyone may have that function run (read by the deputy
+    check as an invoke permission to ``*``). An API key authorizes no one; a type not
+    known here may be ``NONE``."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    at = line_of(props, line)
+    try:
+        auth = resolver.resolve(props.get("AuthorizationType", "NONE"), at)
+    except TemplateError:
+        auth = None
+    if isinstance(auth, str) and not has_opaque(auth) and auth.upper() != "NONE":
+        return
+    raw_uri: Any = None
+    if kind == "AWS::ApiGateway::Method":
+        integration = props.get("Integration")
+        raw_uri = integration.get("Uri") if isinstance(integration, Mapping) else None
+        credentials = integration.get("Credentials") if isinstance(integration, Mapping) else None
+        if credentials is not None:  # an AWS integration calls AWS as this role
+            try:
+                role = resolver.resolve(credentials, at)
+            except TemplateError:
+                role = None
+            out.data_sources.append((f"{logical_id}.Integration.Credentials",
+                                     role if isinstance(role, str) else opaque("role"), at,
+                                     True))  # fmt: skip
+    else:
+        target = props.get("Target")
+        text = target.get("Fn::Sub") if isinstance(target, Mapping) else None
+        text = text[0] if isinstance(text, list) and text else text
+        names = re.findall(r"\$\{([^}!.]+)\}", text) if isinstance(text, str) else []
+        if isinstance(target, Mapping) and "Fn::Join" in target:
+            parts = target["Fn::Join"][1] if isinstance(target["Fn::Join"], list) else []
+            names += [p["Ref"] for p in parts if isinstance(p, Mapping) and "Ref" in p]
+        for name in names:
+            integ = resolver.resources.get(name)
+            if isinstance(integ, Mapping) and integ.get("Type") == "AWS::ApiGatewayV2::Integration":
+                iprops = integ.get("Properties")
+                iprops = iprops if isinstance(iprops, Mapping) else {}
+                raw_uri = iprops.get("IntegrationUri")
+                if "CredentialsArn" in iprops:  # an AWS service integration's role
+                    try:
+                        role = resolver.resolve(iprops["CredentialsArn"], at)
+                    except TemplateError:
+                        role = None
+                    out.data_sources.append((f"{name}.CredentialsArn",
+                                             role if isinstance(role, str) else opaque("role"),
+                                             at, True))  # fmt: skip
+    if raw_uri is None:
+        return
+    try:
+        uri = resolver.resolve(raw_uri, at)
+    except TemplateError:
+        return
+    name = _integrated_function(uri)
+    if name is None:
+        return
+    owner = next((f.owner for f in out.functions if f.name == name), None)
+    out.open_invokes.append(InvokePermission(f"{logical_id} (no authorizer)", at, owner,
+                                             name, "*", None))  # fmt: skip
+
+
+def _open_api_events(
+    out: IacTemplate,
+    resolver: Resolver,
+    logical_id: str,
+    resource: Mapping[str, Any],
+    sam_globals: SamGlobals | None,
+) -> None:
+    """A SAM function's ``Api`` / ``HttpApi`` events whose method no authorizer guards:
+    the event's ``Auth.Authorizer`` is ``NONE``, or it has none and its API (one of the
+    template, or SAM's implicit one, with ``Globals`` merged in) has no
+    ``Auth.DefaultAuthorizer`` (SAM Developer Guide, ``ApiFunctionAuth``: "you can
+    override the authorizer by setting Authorizer to NONE"); an API key authorizes no
+    one. Anyone may call such a method and have the function run (read by the deputy
+    check as an invoke permission to ``*``). An API or value not known here may be
+    unguarded."""
+    props = resource.get("Properties")
+    events = props.get("Events") if isinstance(props, Mapping) else None
+    for name, event in events.items() if isinstance(events, Mapping) else ():
+        kind = event.get("Type") if isinstance(event, Mapping) else None
+        if not isinstance(kind, str) or kind not in _API_EVENTS:
+            continue
+        api_type, key, implicit = _API_EVENTS[kind]
+        spec = event.get("Properties")
+        spec = spec if isinstance(spec, Mapping) else {}
+        at = line_of(event, line_of(resource, 1))
+        auth = spec.get("Auth")
+        chosen = auth.get("Authorizer") if isinstance(auth, Mapping) else None
+        if chosen is None:
+            ref = spec.get(key)
+            target = (
+                ref.get("Ref") if isinstance(ref, Mapping) else implicit if ref is None else None
+            )
+            api = resolver.resources.get(target) if isinstance(target, str) else None
+            if isinstance(api, Mapping) and api.get("Type") == api_type:
+                api_props = api.get("Properties")
+                api_props = api_props if isinstance(api_props, Mapping) else {}
+                api_resource: Mapping[str, Any] = api
+            elif target == implicit and ref is None:
+                api_props, api_resource = {}, {}
+            else:
+                api_props, api_resource = {"Auth": {"DefaultAuthorizer": None}}, {}
+            own = api_props.get("Auth")
+            if sam_globals is not None and not (
+                isinstance(own, Mapping) and "DefaultAuthorizer" in own
+            ):
+                api_props, _problem = sam_globals.merge(
+                    api_type, str(target), api_resource, api_props
+                )
+            api_auth = api_props.get("Auth")
+            chosen = api_auth.get("DefaultAuthorizer") if isinstance(api_auth, Mapping) else None
+        try:
+            value = None if chosen is None else resolver.resolve(chosen, at)
+        except TemplateError:
+            value = None
+        if isinstance(value, str) and not has_opaque(value) and value != "NONE":
+            continue
+        owner = f"{logical_id}.Events.{name} (no authorizer)"
+        out.open_invokes.append(InvokePermission(owner, at, logical_id, logical_id, "*", None))
+
+
+_DATA_SOURCE = "AWS::AppSync::DataSource"
+
+
+def _api_key_allowed(types: list[Any]) -> bool:
+    """Whether an AppSync API's authorization types (resolved values) let an API key
+    call it: ``API_KEY`` among them, or one not known here."""
+    return any(not isinstance(t, str) or has_opaque(t) or t == "API_KEY" for t in types)
+
+
+def _appsync_auth_types(resolver: Resolver, props: Mapping[str, Any], line: int) -> list[Any]:
+    """An ``AWS::AppSync::GraphQLApi``'s ``AuthenticationType`` and each
+    ``AdditionalAuthenticationProviders[].AuthenticationType``, resolved (None when
+    it cannot be)."""
+    raw = [props.get("AuthenticationType")]
+    extra = props.get("AdditionalAuthenticationProviders")
+    for item in extra if isinstance(extra, list) else ([None] if extra is not None else []):
+        raw.append(item.get("AuthenticationType") if isinstance(item, Mapping) else None)
+    out: list[Any] = []
+    for value in raw:
+        try:
+            out.append(None if value is None else resolver.resolve(value, line))
+        except TemplateError:
+            out.append(None)
+    return out
+
+
+def _data_source(out: IacTemplate, resolver: Resolver, logical_id: str,
+                 resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """An ``AWS::AppSync::DataSource`` with a ``ServiceRoleArn``: AppSync runs its
+    resolvers' requests as that role for every caller of the API (``ApiId``: an API of
+    the template, whose authorization types say whether an API key may call it; any
+    other API may)."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    if "ServiceRoleArn" not in props:
+        return
+    at = line_of(props, line)
+    try:
+        role = resolver.resolve(props["ServiceRoleArn"], at)
+    except TemplateError:
+        role = None
+    api_id = props.get("ApiId")
+    target = None
+    if isinstance(api_id, Mapping) and "Fn::GetAtt" in api_id:
+        args = api_id["Fn::GetAtt"]
+        parts = args.split(".", 1) if isinstance(args, str) else args
+        target = parts[0] if isinstance(parts, list) and parts else None
+    api = resolver.resources.get(target) if isinstance(target, str) else None
+    api_props = api.get("Properties") if isinstance(api, Mapping) else None
+    if isinstance(api, Mapping) and api.get("Type") == "AWS::AppSync::GraphQLApi":
+        public = _api_key_allowed(
+            _appsync_auth_types(resolver, api_props if isinstance(api_props, Mapping) else {}, at)
+        )
+    else:
+        public = True
+    out.data_sources.append(
+        (logical_id, role if isinstance(role, str) else opaque("role"), at, public)
+    )
+
+
+def _graphql_connectors(out: IacTemplate, resolver: Resolver, logical_id: str,
+                        resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """The connectors SAM writes for an ``AWS::Serverless::GraphQLApi``
+    (aws-sam-translator ``SamGraphQLApi``): one from the API to each Lambda authorizer
+    (``Auth.LambdaAuthorizer`` and each of ``Auth.Additional``: a Lambda permission for
+    ``appsync.amazonaws.com``, read as an invoke permission of AppSync), and, for each
+    data source without a ``ServiceRoleArn``, one from the role SAM generates to the
+    source's table (``DynamoDb``: ``TableArn``, else the table named ``TableName``) or
+    function (``Lambda``: ``FunctionArn``): every caller of the API reaches it, a grant
+    on that destination (PE115; PE091 on a model resource)."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    auth = props.get("Auth")
+    auth = auth if isinstance(auth, Mapping) else {}
+    at_auth = line_of(auth, line)
+    extra = auth.get("Additional")
+    authorizers = [auth, *(extra if isinstance(extra, list) else [])]
+    for i, spec in enumerate(authorizers):
+        lam = spec.get("LambdaAuthorizer") if isinstance(spec, Mapping) else None
+        if not isinstance(lam, Mapping) or "AuthorizerUri" not in lam:
+            continue
+        at = line_of(lam, at_auth)
+        where = "Auth.LambdaAuthorizer" if i == 0 else f"Auth.Additional[{i - 1}].LambdaAuthorizer"
+        owner, given = invoke_target(resolver, lam["AuthorizerUri"], at)
+        out.event_invokes.append(InvokePermission(f"{logical_id}.{where}", at, owner, given,
+                                                  "appsync.amazonaws.com", None))  # fmt: skip
+    sources = props.get("DataSources")
+    sources = sources if isinstance(sources, Mapping) else {}
+    for kind, key in (("DynamoDb", "TableArn"), ("Lambda", "FunctionArn")):
+        group = sources.get(kind)
+        for name, spec in group.items() if isinstance(group, Mapping) else ():
+            if isinstance(spec, Mapping) and "ServiceRoleArn" in spec:
+                at = line_of(spec, line)
+                try:
+                    role = resolver.resolve(spec["ServiceRoleArn"], at)
+                except TemplateError:
+                    role = None
+                types: list[Any] = [auth.get("Type")]
+                types += [a.get("Type") if isinstance(a, Mapping) else None
+                          for a in (extra if isinstance(extra, list) else [])]  # fmt: skip
+                resolved: list[Any] = []
+                for value in types:
+                    try:
+                        resolved.append(None if value is None else resolver.resolve(value, at))
+                    except TemplateError:
+                        resolved.append(None)
+                out.data_sources.append((f"{logical_id}.DataSources.{kind}.{name}",
+                                         role if isinstance(role, str) else opaque("role"),
+                                         at, _api_key_allowed(resolved)))  # fmt: skip
+                continue  # its own role: its policies are read as any role's
+            if not isinstance(spec, Mapping):
+                continue
+            at = line_of(spec, line)
+            try:
+                if key in spec:
+                    arn = resolver.resolve(spec[key], at)
+                elif "TableName" in spec:  # SAM's _compose_dynamodb_table_arn
+                    arn = resolver.resolve(
+                        {"Fn::Sub": [
+                            "arn:${AWS::Partition}:dynamodb:${R}:${AWS::AccountId}:table/${T}",
+                            {"T": spec["TableName"],
+                             "R": spec.get("Region") or {"Ref": "AWS::Region"}},
+                        ]},
+                        at,
+                    )  # fmt: skip
+                else:
+                    arn = None
+            except TemplateError:
+                arn = None
+            what = f"GraphQL API data source `{kind}.{name}` (the connector SAM writes for it)"
+            _grant(out, arn if isinstance(arn, str) else opaque("data source"), what,
+                   logical_id, at)  # fmt: skip
 
 
 def _endpoint_arn(resolver: Resolver, endpoint: Any, line: int) -> str:

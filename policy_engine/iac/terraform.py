@@ -175,6 +175,53 @@ def _config_references(plan: Mapping[str, Any]) -> dict[str, dict[str, list[str]
     return out
 
 
+def _configured(plan: Mapping[str, Any]) -> dict[str, frozenset[str]] | None:
+    """The plan's ``configuration``: per resource (address without instance keys) the
+    arguments it configures (an expression of any kind), or None when the plan has no
+    configuration (what is configured is then not known)."""
+    config = plan.get("configuration")
+    if not isinstance(config, Mapping):
+        return None
+    out: dict[str, frozenset[str]] = {}
+
+    def walk(module: Any, prefix: str) -> None:
+        if not isinstance(module, Mapping):
+            return
+        for r in module.get("resources") or ():
+            if isinstance(r, Mapping):
+                expressions = r.get("expressions")
+                keys = expressions if isinstance(expressions, Mapping) else {}
+                out[prefix + str(r.get("address"))] = frozenset(str(k) for k in keys)
+        for name, call in (module.get("module_calls") or {}).items():
+            if isinstance(call, Mapping):
+                walk(call.get("module"), f"{prefix}module.{name}.")
+
+    walk(config.get("root_module"), "")
+    return out
+
+
+def _exclusive_managed(
+    address: str, values: Mapping[str, Any], unknown: Any,
+    configured: Mapping[str, frozenset[str]] | None,
+) -> tuple[bool, list[str] | None]:  # fmt: skip
+    """Whether a role's ``managed_policy_arns`` takes exclusive management of its
+    managed policies, and the ARNs it keeps (None: known only after apply). Configured,
+    it does, an empty list included: "Configuring an empty set ... will cause Terraform
+    to remove all managed policy attachments" (Terraform AWS provider documentation of
+    ``aws_iam_role``). Not configured, the plan shows the state's list (computed). The
+    plan's ``after`` cannot tell a configured ``[]`` from an unconfigured role's, its
+    ``configuration`` can; without one, an empty or unknown list may be configured."""
+    raw = values.get("managed_policy_arns")
+    listed = None if _unknown_field(unknown, "managed_policy_arns") else (
+        [str(a) for a in raw if isinstance(a, str)] if isinstance(raw, list) else []
+    )  # fmt: skip
+    if listed:  # a non-empty list is the role's own (a state's, or configured)
+        return True, listed
+    if configured is None:
+        return listed is None or isinstance(raw, list), listed
+    return "managed_policy_arns" in configured.get(_strip_keys(address), frozenset()), listed
+
+
 def _referred(refs: list[Any], module: Mapping[str, Any], prefix: str, depth: int = 0) -> list[str]:
     """The resource addresses an expression's ``references`` name: ``aws_x.y`` (and
     ``aws_x.y.attr``) in this module, and through a module's output
@@ -238,6 +285,7 @@ class _Attachment:
 def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
     out = IacTemplate(file, "terraform", text)
     refs = _config_references(plan)
+    configured = _configured(plan)
     role_values: dict[str, tuple[str, int, str | None, list[tuple[str, int]]]] = {}
     policies: dict[str, str | None] = {}  # aws_iam_policy address -> its ARN when known
     attachments: list[_Attachment] = []
@@ -245,6 +293,9 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
     #: inline policies known only after apply: (role name, what, line)
     unknown_inline: list[tuple[str, str, int]] = []
     lambdas: list[tuple[str, str, Any, Any, int]] = []
+    appsync_apis: dict[str, bool] = {}  # address -> whether an API key may call it
+    gateway: list[tuple[str, str, Any, Any, int]] = []  # API Gateway methods, integrations
+    data_sources: list[tuple[str, Any, Any, int]] = []
     #: (address, type, role names, kept names or ARNs; None: not known, line)
     exclusive: list[tuple[str, str, list[str] | None, list[str] | None, int]] = []
     for address, kind, values, unknown, line in _resources(plan):
@@ -314,6 +365,14 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             _queue_redrive(out, address, values, unknown, line)
         if kind in ("aws_lambda_function", "aws_lambda_permission"):
             lambdas.append((address, kind, values, unknown, line))
+        if kind in _TF_METHODS or kind in _TF_INTEGRATIONS or kind in _TF_TRIGGERS:
+            gateway.append((address, kind, values, unknown, line))
+        if kind == "aws_appsync_graphql_api":
+            appsync_apis[_strip_keys(address)] = _appsync_api_key(values, unknown)
+        if kind == "aws_appsync_datasource" and (
+            values.get("service_role_arn") or _unknown_field(unknown, "service_role_arn")
+        ):
+            data_sources.append((address, values, unknown, line))
         if kind in _ATTACHMENTS:
             role_key, arn_key = _ATTACHMENTS[kind]
             attachments.append(_Attachment(address, values, unknown, line, role_key, arn_key))
@@ -339,14 +398,16 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
                          role=name, inline_name=str(item.get("name") or ""))  # fmt: skip
             arn = values.get("arn")
             managed = values.get("managed_policy_arns") or []
-            # a role's own non-empty inline_policy / managed_policy_arns take exclusive
-            # management of its inline / managed policies, as the *_exclusive resources
+            # a role's own non-empty inline_policy (and its managed_policy_arns when
+            # configured, [] included) take exclusive management of its inline
+            # (managed) policies, as the *_exclusive resources
             kept = [str(i.get("name") or "") for i in inline if isinstance(i, Mapping)]
             if isinstance(inline, list) and inline:
                 exclusive.append((address, "aws_iam_role_policies_exclusive", [name], kept, line))
-            if isinstance(managed, list) and managed:
+            takes, listed = _exclusive_managed(address, values, unknown, configured)
+            if takes:
                 exclusive.append((address, "aws_iam_role_policy_attachments_exclusive", [name],
-                                  [str(a) for a in managed], line))  # fmt: skip
+                                  listed, line))  # fmt: skip
             role_values[address] = (
                 name,
                 line,
@@ -382,6 +443,20 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
     _removed_by_exclusive(out, exclusive, policies)
     _removed_by_policy_attachment(out, per_policy)
     _lambdas(out, lambdas, refs, names)
+    _open_gateway(out, gateway, refs, names)
+    _triggers(out, gateway, refs)
+    for address, values, unknown, line in data_sources:
+        config = refs.get(_strip_keys(address), {})
+        apis = [a for a in config.get("api_id", []) if a in appsync_apis]
+        public = not apis or any(appsync_apis[a] for a in apis)
+        given = (
+            None if _unknown_field(unknown, "service_role_arn") else values.get("service_role_arn")
+        )
+        role = given if isinstance(given, str) else ""
+        if not role:
+            found = [names[a] for a in config.get("service_role_arn", []) if a in names]
+            role = found[0] if found else opaque(f"role of {address}")
+        out.data_sources.append((address, role, line, public))
     # An inline policy known only after apply is on its role all the same: unknown
     # statements (drift PE121, and the deployed proof PE091 on a tier role).
     for role_name, what, at in unknown_inline:
@@ -402,6 +477,133 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             )
         )
     return out
+
+
+#: API Gateway methods / routes (their authorization field) and integrations (their
+#: URI and credentials fields, and the field that names their method or route)
+_TF_METHODS = {"aws_api_gateway_method": "authorization",
+               "aws_apigatewayv2_route": "authorization_type"}  # fmt: skip
+_TF_INTEGRATIONS = {
+    "aws_api_gateway_integration": ("uri", "credentials", "http_method"),
+    "aws_apigatewayv2_integration": ("integration_uri", "credentials_arn", None),
+}
+
+
+def _open_gateway(
+    out: IacTemplate,
+    found: list[tuple[str, str, Any, Any, int]],
+    refs: Mapping[str, Mapping[str, list[str]]],
+    role_names: Mapping[str, str],
+) -> None:
+    """A plan's API Gateway integration behind a method or route no authorizer guards
+    (``authorization`` / ``authorization_type`` ``NONE``, "open access"; not set or not
+    known read so): the Lambda function it integrates may be invoked by anyone, and its
+    ``credentials`` role calls AWS for every caller (the deputy check). A REST
+    integration's method is the one its configuration's ``http_method`` refers to; an
+    HTTP route's integration the one its ``target`` refers to; one not linked is read
+    as behind an open method."""
+    methods = {a: (k, v, u) for a, k, v, u, _l in found if k in _TF_METHODS}
+
+    def open_method(address: str) -> bool:
+        kind, values, unknown = methods[address]
+        field = _TF_METHODS[kind]
+        value = values.get(field, "NONE" if kind == "aws_apigatewayv2_route" else None)
+        return _unknown_field(unknown, field) or not isinstance(value, str) or value == "NONE"
+
+    routes_to: dict[str, list[str]] = {}  # integration address -> routes targeting it
+    for address, (kind, _v, _u) in methods.items():
+        if kind == "aws_apigatewayv2_route":
+            for target in refs.get(_strip_keys(address), {}).get("target", []):
+                routes_to.setdefault(target, []).append(address)
+    functions = {_strip_keys(f.owner): f for f in out.functions}
+    for address, kind, values, unknown, line in found:
+        if kind not in _TF_INTEGRATIONS:
+            continue
+        uri_key, credentials_key, method_key = _TF_INTEGRATIONS[kind]
+        config = refs.get(_strip_keys(address), {})
+        if method_key is not None:
+            linked = [m for m in config.get(method_key, []) if m in methods]
+        else:
+            linked = [m for m in routes_to.get(_strip_keys(address), []) if m in methods]
+        if linked and not any(open_method(m) for m in linked):
+            continue
+        uri = None if _unknown_field(unknown, uri_key) else values.get(uri_key)
+        name = None
+        owner = None
+        if isinstance(uri, str) and ":function:" in uri:
+            name = re.split(r"[:/]", uri.split(":function:", 1)[1], maxsplit=1)[0]
+        else:
+            hit = [functions[r] for r in config.get(uri_key, []) if r in functions]
+            if hit:
+                owner, name = hit[0].owner, hit[0].name
+        if name is not None:
+            out.open_invokes.append(
+                InvokePermission(f"{address} (no authorizer)", line, owner, name, "*", None)
+            )
+        given = None if _unknown_field(unknown, credentials_key) else values.get(credentials_key)
+        role = given if isinstance(given, str) else ""
+        if not role:
+            named = [role_names[r] for r in config.get(credentials_key, []) if r in role_names]
+            role = named[0] if named else ""
+        if role or _unknown_field(unknown, credentials_key):
+            out.data_sources.append(
+                (f"{address}.{credentials_key}", role or opaque("role"), line, True)
+            )
+
+
+#: what feeds a function: type -> (source ARN field, function field)
+_TF_TRIGGERS = {
+    "aws_lambda_event_source_mapping": ("event_source_arn", "function_name"),
+    "aws_sns_topic_subscription": ("topic_arn", "endpoint"),
+}
+
+
+def _triggers(
+    out: IacTemplate,
+    found: list[tuple[str, str, Any, Any, int]],
+    refs: Mapping[str, Mapping[str, list[str]]],
+) -> None:
+    """``aws_lambda_event_source_mapping`` and a Lambda ``aws_sns_topic_subscription``:
+    the queue or topic that feeds a function (``IacTemplate.triggers``); a value known
+    only after apply is read through the configuration (the function's name, the
+    source's ARN when the plan knows it), else it is unknown."""
+    functions = {_strip_keys(f.owner): f for f in out.functions}
+    arns = {_strip_keys(a): arn for arn, a, _l in out.created}
+    for address, kind, values, unknown, line in found:
+        if kind not in _TF_TRIGGERS:
+            continue
+        if kind == "aws_sns_topic_subscription" and values.get("protocol") not in (None, "lambda"):
+            continue
+        source_key, function_key = _TF_TRIGGERS[kind]
+        config = refs.get(_strip_keys(address), {})
+        source = None if _unknown_field(unknown, source_key) else values.get(source_key)
+        if not isinstance(source, str) or not source:
+            known = [arns[r] for r in config.get(source_key, []) if r in arns]
+            source = known[0] if known else opaque(f"{source_key} of {address}")
+        given = None if _unknown_field(unknown, function_key) else values.get(function_key)
+        owner = None
+        if isinstance(given, str) and given:
+            name = function_name(given)
+            owner = next((f.owner for f in out.functions if f.name == name), None)
+        else:
+            hit = [functions[r] for r in config.get(function_key, []) if r in functions]
+            owner, name = (hit[0].owner, hit[0].name) if hit else (None, opaque("function"))
+        out.triggers.append((address, owner, name, source, line))
+
+
+def _appsync_api_key(values: Mapping[str, Any], unknown: Any) -> bool:
+    """Whether an ``aws_appsync_graphql_api`` lets an API key call it: ``API_KEY`` as
+    its ``authentication_type`` or an ``additional_authentication_provider``'s, or a
+    type known only after apply."""
+    if _unknown_field(unknown, "authentication_type") or _unknown_field(
+        unknown, "additional_authentication_provider"
+    ):
+        return True
+    types = [values.get("authentication_type")]
+    extra = values.get("additional_authentication_provider")
+    for item in extra if isinstance(extra, list) else []:
+        types.append(item.get("authentication_type") if isinstance(item, Mapping) else None)
+    return any(not isinstance(t, str) or t == "API_KEY" for t in types)
 
 
 #: Canned ACLs that grant no one but the owner on a bucket (S3 User Guide, "Access
@@ -663,7 +865,7 @@ def _removed_by_exclusive(
     policies: Mapping[str, str | None],
 ) -> None:
     """A plan's ``aws_iam_role_policies_exclusive`` (``..._attachments_exclusive``,
-    or a role's own non-empty ``inline_policy`` / ``managed_policy_arns``) takes
+    or a role's own non-empty ``inline_policy``, its configured ``managed_policy_arns``) takes
     exclusive ownership of its role's inline (managed) policies, removing those it
     does not list (Terraform AWS provider documentation of these resources), while an
     ``aws_iam_role_policy`` (attachment) may add one back: such a policy may or may

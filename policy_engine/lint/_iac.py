@@ -357,6 +357,7 @@ def check_deployment_report(
     tier), for the run summary."""
     from ..isolation import resource_documents, trust_documents
     from ..render import Renderer
+    from ._deputies import deputies, federated_roles
     from ._invoke import vendor_invokes
 
     renderer = Renderer(catalog)
@@ -387,6 +388,8 @@ def check_deployment_report(
     out.extend(_role_grants(catalog, templates))
     out.extend(_vendor_trust(catalog, templates))
     out.extend(vendor_invokes(catalog, templates))
+    out.extend(federated_roles(catalog, templates))
+    out.extend(deputies(catalog, templates))
     out.extend(_model_invokes(catalog, templates))
     out.extend(_unread_on_model(catalog, templates))
     out.extend(_api_resource_policies(catalog, templates))
