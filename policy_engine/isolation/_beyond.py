@@ -17,7 +17,9 @@ from ..evaluate import StatementRef
 from ..render import TENANT_MARKER
 from ._confirm import _Confirmation
 from ._effects import (
+    CHILD_PARENTS,
     LEVEL_NAMES,
+    LISTS_CHILDREN,
     READS_BELOW,
     ROUTED_WRITES,
     SCANS_BEYOND_KEY,
@@ -41,7 +43,7 @@ from ._shapes import (
     resource_tag_key,
     view_named,
 )
-from ._strings import _as_glob, _listify, _model_glob, _shown
+from ._strings import _as_glob, _listify, _model_glob, _shown, resource_field_may_be
 
 DEPUTY_RESOURCE = "deputy writes"
 EFFECTS_RESOURCE = "(effects beyond the named resource)"
@@ -431,6 +433,62 @@ class _Beyond(_Confirmation):
                     )
                 )
                 break
+        return out
+
+    def _lists_children(self) -> list[Unknown]:
+        """Grants to the session (:meth:`_session_grants`) of a read authorised on a
+        parent resource that returns data of its children (:data:`_effects.LISTS_CHILDREN`:
+        Step Functions' ListExecutions on a state machine), where the model partitions
+        the children (executions): the shapes see the parent's ARN, which is no tenant's
+        partition of the children (a shared state machine, or one no resource covers),
+        while the answer lists every tenant's children. ``unknown``, naming the
+        partition and the statement, unless the children's parent is itself a partition
+        of the model with the tenant in its name (a state machine per tenant,
+        `stateMachine:wf-{tenant}` for `execution:wf-{tenant}:*`), which the shapes
+        check like any other (attack review 11-02)."""
+        out: list[Unknown] = []
+        for action, (service, why) in LISTS_CHILDREN.items():
+            regex, child_globs, templates = CHILD_PARENTS[service]
+            mine = [r for r in self.resources if r.service == service and not r.shared]
+            partitioned = {p.arn for r in mine for p in r.partitions if p.arn is not None}
+            #: (resource, the children's model ARN, the parents that list them)
+            loose: list[tuple[ResourceSpec, str, tuple[str, ...]]] = []
+            for r in mine:
+                for child in dict.fromkeys(p.arn or r.arn for p in r.partitions):
+                    if not resource_field_may_be(child.replace("{tenant}", "*"), child_globs):
+                        continue
+                    m = re.fullmatch(regex, child)
+                    if m is None:
+                        loose.append((r, child, (f"arn:*:{service}:*",)))
+                        continue
+                    parents = tuple(t.format(m[1], m[2]) for t in templates)
+                    if "{tenant}" in m[2] and parents[0] in partitioned:
+                        continue  # a parent per tenant, partitioned: the shapes' check
+                    loose.append((r, child, parents))
+            if not loose:
+                continue
+            for st in self._session_grants():
+                if not _action_covered(st, action) or not self._fixed_conditions_hold(st):
+                    continue
+                if not self._admitted(st, action, star=False):
+                    continue
+                for res, child, parents in loose:
+                    wide = tuple(p.replace("{tenant}", "*") for p in parents)
+                    if not _may_name(st, wide):
+                        continue
+                    out.append(
+                        Unknown(
+                            res.name,
+                            f"`{action}` on `{_shown_resource(st)}` may name a parent "
+                            f"(`{parents[0]}`) of the partition `{child}`, whose listing "
+                            f"returns every tenant's children: {why}; give each tenant "
+                            "its own parent (the tenant in its name, partitioned in the "
+                            "model) or do not grant the listing",
+                            f"{st.ref}",
+                            st.ref,
+                        )
+                    )
+                    break
         return out
 
     def _unbound_partitions(self) -> list[Unknown]:

@@ -222,6 +222,39 @@ READS_BELOW: Mapping[str, str] = {
     "authorizes parameter retrieval'",
 }
 
+#: Confined reads authorised on a parent resource that return data of its children,
+#: each a resource with an ARN of its own that the model may partition: a grant on a
+#: parent whose children are not all one tenant's lists every tenant's
+#: (``_beyond._lists_children``). ``{action: (service, why)}``; the children of each
+#: service are read by :data:`CHILD_PARENTS`.
+LISTS_CHILDREN: Mapping[str, tuple[str, str]] = {
+    "states:listexecutions": (
+        "states",
+        "ListExecutions is authorised on the state machine (or its version, alias or "
+        'map run) and "lists all executions of a state machine or a Map Run", with '
+        "each execution's ARN, name, status and dates (Step Functions API reference, "
+        "ListExecutions; Service Authorization Reference: resource types stateMachine, "
+        "mapRun)",
+    ),
+}
+
+#: Per service of :data:`LISTS_CHILDREN`: a regex over a child's model ARN (its
+#: prefix ``arn:partition:service:region:account:``, then the field naming its parent),
+#: the globs of the children's resource field, and the parents, as templates of the regex's two
+#: groups, whose listing returns it (a child's ARN the regex does not read: every
+#: parent of the service).
+#: Step Functions: ``execution:SM:ID``, ``execution:SM/LABEL:ID`` (a map run's),
+#: ``express:SM:ID:ID`` are listed by ``stateMachine:SM`` (and its versions and aliases,
+#: ``stateMachine:SM:*``) and ``mapRun:SM/*`` (Service Authorization Reference, Step
+#: Functions resource types).
+CHILD_PARENTS: Mapping[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "states": (
+        r"(arn:[^:*]*:states:[^:*]*:[^:*]*:)(?:execution|express):([^:/*]*)[/:].*",
+        ("execution:*", "express:*"),
+        ("{0}stateMachine:{1}", "{0}stateMachine:{1}:*", "{0}mapRun:{1}/*"),
+    ),
+}
+
 LEVEL_NAMES: Mapping[str, str] = {
     "W": "Write",
     "P": "Permissions management",

@@ -46,6 +46,7 @@ from ._strings import (
     _pieces,
     _union,
     _union_of,
+    resource_field_may_be,
 )
 
 #: Pattern automata shared by every checker of the process (tiers of one catalogue meet
@@ -100,6 +101,7 @@ class _Search:
         trust_policies: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         self.session_doc = session
+        resources = fronting_access_points(resources)
         if isinstance(roles, Mapping):
             self.role_names = list(roles)
             self.role_docs = list(roles.values())
@@ -994,6 +996,26 @@ def stays_on_shared_only(st: Mapping[str, Any]) -> bool:
             if info is None or not stays_on_shared(name, info.level, info.resource_types):
                 return False  # (a name only policyuniverse knows: its effect is unknown)
     return True
+
+
+def fronting_access_points(resources: Sequence[ResourceSpec]) -> Sequence[ResourceSpec]:
+    """The model with every ``shared`` S3 resource that may name an access point (or
+    its objects) taken as not shared when the model holds an S3 resource that is not
+    shared. An access point holds no data of its own: ``accesspoint/NAME/object/KEY``
+    is the object KEY of the bucket the access point is attached to ("each access point
+    is associated with a single bucket": S3 User Guide, "Managing access to shared
+    datasets with access points"), which the ARN does not say; it may be the pooled
+    bucket, so the catalogue's word that it holds no tenant's data is not taken. Such a
+    resource has no partition: every request on it names none (key-less), and the
+    policy attached to it governs tenants' data (attack review 11-05)."""
+    if not any(r.service == "s3" and not r.shared for r in resources):
+        return resources
+    return [
+        replace(r, shared=False)
+        if r.shared and r.service == "s3" and resource_field_may_be(r.arn, ("accesspoint/*",))
+        else r
+        for r in resources
+    ]
 
 
 def _governs_others(scope: Sequence[str], resources: Sequence[ResourceSpec]) -> bool:
