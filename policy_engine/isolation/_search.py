@@ -101,7 +101,7 @@ class _Search:
         trust_policies: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         self.session_doc = session
-        resources = fronting_access_points(resources)
+        resources = views_of_partitions(fronting_access_points(resources))
         if isinstance(roles, Mapping):
             self.role_names = list(roles)
             self.role_docs = list(roles.values())
@@ -1016,6 +1016,52 @@ def fronting_access_points(resources: Sequence[ResourceSpec]) -> Sequence[Resour
         else r
         for r in resources
     ]
+
+
+#: Sub-resources that are views of their parent's data, never data of their own, per
+#: service: the suffix that names them after the parent's ARN. A Lambda function's
+#: versions and aliases (`function:fn-acme:live` runs and describes `fn-acme`: Lambda
+#: Developer Guide, "Lambda function aliases"); a Kinesis stream's consumers
+#: (`stream/S/consumer/C` reads the stream's records: Kinesis Data Streams API
+#: reference, SubscribeToShard); a DynamoDB table's indexes, streams, backups and
+#: exports (copies of its items); a state machine's versions and aliases (they run its
+#: definition, and list its executions). S3 keys, SSM parameter paths or API routes
+#: below a name are data of their own, not views: not listed.
+VIEW_SUFFIXES: Mapping[str, tuple[str, ...]] = {
+    "lambda": (":*",),
+    "kinesis": ("/consumer/*",),
+    "dynamodb": ("/index/*", "/stream/*", "/backup/*", "/export/*"),
+    "states": (":*",),
+}
+
+
+def views_of_partitions(resources: Sequence[ResourceSpec]) -> Sequence[ResourceSpec]:
+    """The model with every ``shared`` resource that may name a view
+    (:data:`VIEW_SUFFIXES`) of a resource of the model that is not shared (its `arn`,
+    or a partition ARN; the tenant any text) taken as not shared: a view holds its
+    parent's data, so the catalogue's word that it holds no tenant's data is not taken
+    (attack review 11-06). Such a resource has no partition: a request on it names none
+    (key-less); put each tenant's views in the tenant's partition instead
+    (`stream/events-{tenant}/consumer/*`, `function:fn-{tenant}:*`)."""
+    parents: dict[str, list[str]] = {}
+    for r in resources:
+        if r.shared or r.service not in VIEW_SUFFIXES:
+            continue
+        for arn in (r.arn, *(p.arn for p in r.partitions if p.arn is not None)):
+            if not arn.endswith("*"):
+                parents.setdefault(r.service, []).append(arn.replace("{tenant}", "*"))
+    if not parents:
+        return resources
+
+    def views(r: ResourceSpec) -> bool:
+        own = _model_glob(r.arn)
+        return any(
+            _glob.may_overlap(own, _model_glob(parent + suffix))
+            for parent in parents.get(r.service, ())
+            for suffix in VIEW_SUFFIXES[r.service]
+        )
+
+    return [replace(r, shared=False) if r.shared and views(r) else r for r in resources]
 
 
 def _governs_others(scope: Sequence[str], resources: Sequence[ResourceSpec]) -> bool:

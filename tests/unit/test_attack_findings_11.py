@@ -50,7 +50,7 @@ from _attack_helpers import (
 
 from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.isolation import check_catalog
-from policy_engine.isolation._search import fronting_access_points
+from policy_engine.isolation._search import fronting_access_points, views_of_partitions
 from policy_engine.isolation._strings import resource_field_may_be
 from policy_engine.render import TENANT_MARKER as T
 
@@ -238,6 +238,101 @@ def test_05_which_shared_resources_may_front_the_pooled_bucket() -> None:
     model = fronting_access_points([DOCS_AND_LISTING, SHARED_AP])
     assert [r.shared for r in model] == [False, False]
     assert fronting_access_points([orders(), SHARED_AP])[1].shared
+
+
+# -- 06: a shared sub-resource of a tenant's resource -----------------------------------
+
+KINESIS = f"arn:aws:kinesis:{REGION}:{ACCT}:stream/events-"
+STREAMS = ResourceSpec("events", "kinesis", KINESIS + "*", (Partition(arn=KINESIS + "{tenant}"),))
+ANALYTICS = ResourceSpec(
+    "analytics", "kinesis", KINESIS + "*/consumer/analytics:*", (), shared=True
+)
+OWN_STREAM = stmt(["kinesis:GetRecords", "kinesis:GetShardIterator"], KINESIS + T)
+FUNCTION = f"arn:aws:lambda:{REGION}:{ACCT}:function:fn-"
+FUNCTIONS = ResourceSpec(
+    "functions", "lambda", FUNCTION + "*", (Partition(arn=FUNCTION + "{tenant}"),)
+)
+
+
+def test_06_a_shared_consumer_of_every_tenants_stream_is_not_proved() -> None:
+    consumer = KINESIS + "*/consumer/analytics:*"
+    session = doc(OWN_STREAM, stmt("kinesis:SubscribeToShard", consumer))
+    # acme subscribes through the analytics consumer of globex's stream
+    globex = KINESIS + "globex/consumer/analytics:1700000000"
+    assert allowed(session, "acme", "kinesis:SubscribeToShard", globex)
+    result = check(session, [STREAMS, ANALYTICS])
+    assert result.status != "proved", said(result)
+    assert "analytics" in said(result)
+
+
+@pytest.mark.parametrize(
+    ("shared", "grant", "action"),
+    [
+        # a Lambda alias family: `fn-globex:live` is globex's function
+        (FUNCTION + "*:live", FUNCTION + "*:live", "lambda:GetFunction"),
+        # every version of every tenant's function
+        (FUNCTION + "*:*", FUNCTION + "*:1", "lambda:GetFunctionConfiguration"),
+    ],
+)
+def test_06_variant_a_shared_alias_of_tenants_functions(
+    shared: str, grant: str, action: str
+) -> None:
+    result = check(
+        doc(stmt(action, grant)),
+        [FUNCTIONS, ResourceSpec("aliases", "lambda", shared, (), shared=True)],
+    )
+    assert result.status != "proved", said(result)
+
+
+def test_06_twin_the_consumer_in_the_tenants_partition_is_proved() -> None:
+    streams = ResourceSpec(
+        "events",
+        "kinesis",
+        KINESIS + "*",
+        (Partition(arn=KINESIS + "{tenant}"), Partition(arn=KINESIS + "{tenant}/consumer/*")),
+    )
+    session = doc(
+        OWN_STREAM, stmt("kinesis:SubscribeToShard", KINESIS + T + "/consumer/analytics:*")
+    )
+    result = check(session, [streams])
+    assert result.status == "proved", said(result)
+
+
+def test_06_twin_a_shared_resource_beside_the_tenants_own_is_proved() -> None:
+    router = ResourceSpec(
+        "router", "lambda", f"arn:aws:lambda:{REGION}:{ACCT}:function:router", (), shared=True
+    )
+    session = doc(
+        stmt("lambda:GetFunction", FUNCTION + T),
+        stmt("lambda:GetFunction", f"arn:aws:lambda:{REGION}:{ACCT}:function:router"),
+    )
+    result = check(session, [FUNCTIONS, router])
+    assert result.status == "proved", said(result)
+    catalogue = ResourceSpec(
+        "catalogue", "kinesis", f"arn:aws:kinesis:{REGION}:{ACCT}:stream/catalogue", (), shared=True
+    )
+    session = doc(
+        OWN_STREAM, stmt("kinesis:GetRecords", f"arn:aws:kinesis:{REGION}:{ACCT}:stream/catalogue")
+    )
+    result = check(session, [STREAMS, catalogue])
+    assert result.status == "proved", said(result)
+
+
+def test_06_twin_a_shared_prefix_of_the_pooled_bucket_is_proved() -> None:
+    # S3 keys below a bucket are data of their own, not views: a public prefix
+    # (`_` is outside the tenant alphabet) stays shared
+    public = ResourceSpec("public", "s3", DOCS + "/_public/*", (), shared=True)
+    session = doc(OWN_OBJECTS, stmt("s3:GetObject", DOCS + "/_public/*"))
+    result = check(session, [DOCS_AND_LISTING, public])
+    assert result.status == "proved", said(result)
+
+
+def test_06_which_shared_resources_are_views() -> None:
+    model = views_of_partitions([STREAMS, ANALYTICS])
+    assert [r.shared for r in model] == [False, False]
+    assert views_of_partitions(
+        [DOCS_AND_LISTING, ResourceSpec("pub", "s3", "arn:aws:s3:::public", (), shared=True)]
+    )[1].shared
 
 
 # -- the reproducers ----------------------------------------------------------------------
