@@ -255,6 +255,29 @@ CHILD_PARENTS: Mapping[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 
+#: KMS operations whose encryption context the caller chooses, as it likes: the
+#: context is a map with case-sensitive keys ("the encryption context in the decryption
+#: operation must be an exact, case-sensitive match for the keys and values in the
+#: encryption context of the encryption operation"), while IAM reads the key of
+#: ``kms:EncryptionContext:KEY`` without regard to case (KMS API reference,
+#: GrantConstraints: "To avoid confusion, do not use multiple encryption context pairs
+#: that differ only by case. To require a fully case-sensitive encryption context, use
+#: the kms:EncryptionContext: and kms:EncryptionContextKeys conditions"). A request of
+#: one of these with the pairs ``tenant_id=globex`` and ``TENANT_ID=acme`` makes a
+#: ciphertext bound to globex's context; which of the two values IAM tests for
+#: ``kms:EncryptionContext:tenant_id`` is not documented (``_beyond._context_twins``).
+#: Decrypt is not listed: its context must be the ciphertext's own, exactly.
+CHOOSES_CONTEXT = frozenset(
+    {
+        "kms:encrypt",
+        "kms:generatedatakey",
+        "kms:generatedatakeywithoutplaintext",
+        "kms:generatedatakeypair",
+        "kms:generatedatakeypairwithoutplaintext",
+        "kms:reencryptto",
+    }
+)
+
 LEVEL_NAMES: Mapping[str, str] = {
     "W": "Write",
     "P": "Permissions management",

@@ -335,6 +335,67 @@ def test_06_which_shared_resources_are_views() -> None:
     )[1].shared
 
 
+# -- 07: an encryption context key sent twice in different case ------------------------
+
+KEY = f"arn:aws:kms:{REGION}:{ACCT}:key/0f1e2d3c"
+TENANT_KEY = ResourceSpec(
+    "tenant_key",
+    "kms",
+    KEY,
+    (Partition(condition_key="kms:EncryptionContext:tenant_id", value="{tenant}"),),
+)
+OWN_CONTEXT = {"StringEquals": {"kms:EncryptionContext:tenant_id": T}}
+PINNED = {"ForAllValues:StringEquals": {"kms:EncryptionContextKeys": ["tenant_id"]}}
+
+
+@pytest.mark.parametrize(
+    "action", ["kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:*"]
+)
+def test_07_a_context_the_caller_chooses_is_not_proved(action: str) -> None:
+    # acme sends {"tenant_id": "globex", "TENANT_ID": "acme"}: which value IAM tests for
+    # kms:EncryptionContext:tenant_id (key names without regard to case) is not documented
+    result = check(doc(stmt(action, KEY, OWN_CONTEXT)), [TENANT_KEY])
+    assert result.status != "proved", said(result)
+    assert "kms:EncryptionContextKeys" in said(result)
+
+
+@pytest.mark.parametrize(
+    "pin",
+    [
+        {"ForAllValues:StringEquals": {"kms:EncryptionContextKeys": ["tenant_id", "TENANT_ID"]}},
+        {"ForAllValues:StringEquals": {"kms:EncryptionContextKeys": ["Tenant_Id"]}},
+        {"ForAllValues:StringLike": {"kms:EncryptionContextKeys": ["tenant_*"]}},
+        {"ForAllValues:StringEqualsIgnoreCase": {"kms:EncryptionContextKeys": ["tenant_id"]}},
+        {"ForAnyValue:StringEquals": {"kms:EncryptionContextKeys": ["tenant_id"]}},
+    ],
+)
+def test_07_variant_pins_that_admit_a_twin(pin: dict[str, object]) -> None:
+    result = check(doc(stmt("kms:Encrypt", KEY, {**OWN_CONTEXT, **pin})), [TENANT_KEY])
+    assert result.status != "proved", said(result)
+
+
+def test_07_twin_the_context_keys_pinned_is_proved() -> None:
+    session = doc(
+        stmt(["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"], KEY, {**OWN_CONTEXT, **PINNED})
+    )
+    result = check(session, [TENANT_KEY])
+    assert result.status == "proved", said(result)
+
+
+def test_07_twin_every_role_grant_pins_the_keys_is_proved() -> None:
+    role = doc(stmt(["kms:Encrypt", "kms:Decrypt"], KEY, PINNED))
+    result = check(
+        doc(stmt(["kms:Encrypt", "kms:Decrypt"], KEY, OWN_CONTEXT)), [TENANT_KEY], roles=[role]
+    )
+    assert result.status == "proved", said(result)
+
+
+def test_07_twin_decrypt_alone_is_proved() -> None:
+    # Decrypt's context must be the ciphertext's own, exactly: the caller chooses nothing
+    result = check(doc(stmt("kms:Decrypt", KEY, OWN_CONTEXT)), [TENANT_KEY])
+    assert result.status == "proved", said(result)
+
+
 # -- the reproducers ----------------------------------------------------------------------
 
 FINDINGS = Path(__file__).parent.parent / "cases" / "attack11"
