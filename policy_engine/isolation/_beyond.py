@@ -456,7 +456,7 @@ class _Beyond(_Confirmation):
             loose: list[tuple[ResourceSpec, str, tuple[str, ...]]] = []
             for r in mine:
                 for child in dict.fromkeys(p.arn or r.arn for p in r.partitions):
-                    if not resource_field_may_be(child.replace("{tenant}", "*"), child_globs):
+                    if not resource_field_may_be(child, child_globs):
                         continue
                     m = re.fullmatch(regex, child)
                     if m is None:

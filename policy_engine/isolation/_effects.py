@@ -236,6 +236,13 @@ LISTS_CHILDREN: Mapping[str, tuple[str, str]] = {
         "ListExecutions; Service Authorization Reference: resource types stateMachine, "
         "mapRun)",
     ),
+    "lambda:listdurableexecutionsbyfunction": (
+        "lambda",
+        'ListDurableExecutionsByFunction is authorised on the function and "returns a '
+        'list of durable executions for a specified Lambda function" (Lambda API '
+        "reference, ListDurableExecutionsByFunction; Service Authorization Reference: "
+        "resource type function)",
+    ),
 }
 
 #: Per service of :data:`LISTS_CHILDREN`: a regex over a child's model ARN (its
@@ -252,6 +259,13 @@ CHILD_PARENTS: Mapping[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         r"(arn:[^:*]*:states:[^:*]*:[^:*]*:)(?:execution|express):([^:/*]*)[/:].*",
         ("execution:*", "express:*"),
         ("{0}stateMachine:{1}", "{0}stateMachine:{1}:*", "{0}mapRun:{1}/*"),
+    ),
+    # Lambda durable executions, `function:F:VERSION/durable-execution/NAME/ID`, are
+    # listed by the function and its versions and aliases
+    "lambda": (
+        r"(arn:[^:*]*:lambda:[^:*]*:[^:*]*:)function:([^:/*]*):[^/]*/durable-execution/.*",
+        ("function:*/durable-execution/*",),
+        ("{0}function:{1}", "{0}function:{1}:*"),
     ),
 }
 

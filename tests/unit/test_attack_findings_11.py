@@ -117,6 +117,40 @@ def test_02_variant_other_partitions_of_the_executions(runs: ResourceSpec) -> No
     assert result.status != "proved", said(result)
 
 
+LAMBDA = f"arn:aws:lambda:{REGION}:{ACCT}:function:"
+
+
+def test_02_variant_durable_executions_of_a_shared_function() -> None:
+    # Lambda durable executions (`function:F:V/durable-execution/NAME/ID`) are listed by
+    # their function: ListDurableExecutionsByFunction on the shared router
+    router = ResourceSpec("router", "lambda", LAMBDA + "router", (), shared=True)
+    runs = ResourceSpec(
+        "runs",
+        "lambda",
+        LAMBDA + "router:*/durable-execution/*",
+        (Partition(arn=LAMBDA + "router:*/durable-execution/{tenant}--*/*"),),
+    )
+    session = doc(stmt("lambda:ListDurableExecutionsByFunction", LAMBDA + "router"))
+    result = check(session, [router, runs])
+    assert result.status == "unknown", said(result)
+    assert "lambda:listdurableexecutionsbyfunction" in said(result)
+
+
+def test_02_twin_durable_executions_of_a_function_per_tenant_are_proved() -> None:
+    functions = ResourceSpec(
+        "functions", "lambda", LAMBDA + "fn-*", (Partition(arn=LAMBDA + "fn-{tenant}"),)
+    )
+    runs = ResourceSpec(
+        "runs",
+        "lambda",
+        LAMBDA + "fn-*:*/durable-execution/*",
+        (Partition(arn=LAMBDA + "fn-{tenant}:*/durable-execution/*"),),
+    )
+    session = doc(stmt("lambda:ListDurableExecutionsByFunction", LAMBDA + f"fn-{T}"))
+    result = check(session, [functions, runs])
+    assert result.status == "proved", said(result)
+
+
 PER_TENANT_MACHINES = ResourceSpec(
     "workflow",
     "states",
