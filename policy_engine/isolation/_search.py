@@ -101,7 +101,7 @@ class _Search:
         trust_policies: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         self.session_doc = session
-        resources = views_of_partitions(fronting_access_points(resources))
+        resources = replicas_of_partitions(views_of_partitions(fronting_access_points(resources)))
         if isinstance(roles, Mapping):
             self.role_names = list(roles)
             self.role_docs = list(roles.values())
@@ -1062,6 +1062,55 @@ def views_of_partitions(resources: Sequence[ResourceSpec]) -> Sequence[ResourceS
         )
 
     return [replace(r, shared=False) if r.shared and views(r) else r for r in resources]
+
+
+#: Resources AWS replicates to other Regions under the same name, per service: the
+#: resource fields that may be replicated. A DynamoDB global table "is a collection of
+#: one or more replica tables" with the same name in other Regions, each holding the same
+#: items (DynamoDB Developer Guide, "Global tables"); a replica secret keeps the primary's
+#: name and value in another Region (Secrets Manager User Guide, "Replicate secrets
+#: across Regions"); a multi-Region KMS key (`mrk-` ID) has related keys with the same
+#: key ID and key material in other Regions (KMS Developer Guide, "Multi-Region keys").
+REPLICATED: Mapping[str, str] = {
+    "dynamodb": "table/*",
+    "secretsmanager": "secret:*",
+    "kms": "key/mrk-*",
+}
+
+
+def replicas_of_partitions(resources: Sequence[ResourceSpec]) -> Sequence[ResourceSpec]:
+    """The model with every ``shared`` resource that may name, in another Region, a
+    replica (:data:`REPLICATED`) of a resource of the model that is not shared (its
+    `arn`, or a partition ARN; with the views of :data:`VIEW_SUFFIXES`) taken as not
+    shared: a replica holds the same tenants' data under the same name, so the
+    catalogue's word that a Region's tables, secrets or keys hold no tenant's data is
+    not taken (attack review 11). A shared resource in the same Region as the
+    resource is left to the shapes, which check every partition whatever is shared."""
+    replicas: dict[str, list[tuple[str, str]]] = {}
+    for r in resources:
+        if r.shared or r.service not in REPLICATED:
+            continue
+        for arn in (r.arn, *(p.arn for p in r.partitions if p.arn is not None)):
+            fields = arn.split(":", 5)
+            if len(fields) != 6 or not resource_field_may_be(arn, (REPLICATED[r.service],)):
+                continue
+            wide = ":".join([*fields[:3], "*", *fields[4:]]).replace("{tenant}", "*")
+            replicas.setdefault(r.service, []).append((wide, fields[3]))
+    if not replicas:
+        return resources
+
+    def replica(r: ResourceSpec) -> bool:
+        own = _model_glob(r.arn)
+        fields = r.arn.split(":", 5)
+        region = fields[3] if len(fields) == 6 else "*"
+        return any(
+            _glob.may_overlap(own, _model_glob(wide + suffix))
+            for wide, home in replicas.get(r.service, ())
+            if "*" in region or "*" in home or region != home
+            for suffix in ("", *VIEW_SUFFIXES.get(r.service, ()))
+        )
+
+    return [replace(r, shared=False) if r.shared and replica(r) else r for r in resources]
 
 
 def _governs_others(scope: Sequence[str], resources: Sequence[ResourceSpec]) -> bool:

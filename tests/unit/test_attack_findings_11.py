@@ -430,6 +430,101 @@ def test_07_twin_decrypt_alone_is_proved() -> None:
     assert result.status == "proved", said(result)
 
 
+# -- 08: a shared declaration covering a replica in another Region ---------------------
+
+US_TABLES = f"arn:aws:dynamodb:us-east-1:{ACCT}:table/"
+OWN_ITEMS = stmt(
+    ["dynamodb:GetItem", "dynamodb:Query"],
+    TABLE,
+    {
+        "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [T]},
+        "Null": {"dynamodb:LeadingKeys": "false"},
+    },
+)
+
+
+@pytest.mark.parametrize(
+    ("shared", "grant", "action", "model"),
+    [
+        # the us-east-1 replica of the pooled global table
+        (US_TABLES + "*", US_TABLES + "orders", "dynamodb:Scan", "table"),
+        # every Region's tables
+        (f"arn:aws:dynamodb:*:{ACCT}:table/orders", US_TABLES + "orders", "dynamodb:Scan", "table"),
+        # the replica's stream
+        (
+            US_TABLES + "orders/stream/*",
+            US_TABLES + "orders/stream/x",
+            "dynamodb:GetRecords",
+            "table",
+        ),
+        # a replica secret of a secret per tenant
+        (
+            f"arn:aws:secretsmanager:us-east-1:{ACCT}:secret:*",
+            f"arn:aws:secretsmanager:us-east-1:{ACCT}:secret:saas/*",
+            "secretsmanager:GetSecretValue",
+            "secret",
+        ),
+        # a related multi-Region key
+        (
+            f"arn:aws:kms:us-east-1:{ACCT}:key/*",
+            f"arn:aws:kms:us-east-1:{ACCT}:key/*",
+            "kms:Decrypt",
+            "mrk",
+        ),
+    ],
+)
+def test_08_a_shared_region_holding_a_replica_is_not_proved(
+    shared: str, grant: str, action: str, model: str
+) -> None:
+    service = action.split(":")[0]
+    pooled = {
+        "table": orders(),
+        "secret": ResourceSpec(
+            "secrets",
+            "secretsmanager",
+            f"arn:aws:secretsmanager:{REGION}:{ACCT}:secret:saas/*",
+            (
+                Partition(
+                    arn=f"arn:aws:secretsmanager:{REGION}:{ACCT}:secret:saas/{{tenant}}-??????"
+                ),
+            ),
+        ),
+        "mrk": ResourceSpec(
+            "key",
+            "kms",
+            f"arn:aws:kms:{REGION}:{ACCT}:key/mrk-1234",
+            (Partition(condition_key="kms:EncryptionContext:tenant_id", value="{tenant}"),),
+        ),
+    }[model]
+    result = check(
+        doc(stmt(action, grant)), [pooled, ResourceSpec("other", service, shared, (), shared=True)]
+    )
+    assert result.status != "proved", said(result)
+
+
+def test_08_twin_another_name_or_the_same_region_is_proved() -> None:
+    other_name = ResourceSpec("reference", "dynamodb", US_TABLES + "products", (), shared=True)
+    session = doc(OWN_ITEMS, stmt("dynamodb:Scan", US_TABLES + "products"))
+    assert check(session, [orders(), other_name]).status == "proved"
+    same_region = ResourceSpec(
+        "reference", "dynamodb", TABLE.replace("orders", "products"), (), shared=True
+    )
+    session = doc(OWN_ITEMS, stmt("dynamodb:Scan", TABLE.replace("orders", "products")))
+    assert check(session, [orders(), same_region]).status == "proved"
+
+
+def test_08_twin_a_single_region_key_has_no_replica() -> None:
+    key = ResourceSpec(
+        "key",
+        "kms",
+        f"arn:aws:kms:{REGION}:{ACCT}:key/0f1e2d3c",
+        (Partition(condition_key="kms:EncryptionContext:tenant_id", value="{tenant}"),),
+    )
+    other = ResourceSpec("other", "kms", f"arn:aws:kms:us-east-1:{ACCT}:key/*", (), shared=True)
+    result = check(doc(stmt("kms:Decrypt", f"arn:aws:kms:us-east-1:{ACCT}:key/*")), [key, other])
+    assert result.status == "proved", said(result)
+
+
 # -- the reproducers ----------------------------------------------------------------------
 
 FINDINGS = Path(__file__).parent.parent / "cases" / "attack11"
