@@ -19,7 +19,10 @@ from ..evaluate import StatementRef
 from ..render import TENANT_MARKER
 from ._confirm import _Confirmation
 from ._effects import (
+    CHILD_PARENTS,
+    CHOOSES_CONTEXT,
     LEVEL_NAMES,
+    LISTS_CHILDREN,
     READS_BELOW,
     ROUTED_WRITES,
     SCANS_BEYOND_KEY,
@@ -43,7 +46,14 @@ from ._shapes import (
     resource_tag_key,
     view_named,
 )
-from ._strings import TIER_TAG_KEY, _as_glob, _listify, _model_glob, _shown
+from ._strings import (
+    TIER_TAG_KEY,
+    _as_glob,
+    _listify,
+    _model_glob,
+    _shown,
+    resource_field_may_be,
+)
 
 DEPUTY_RESOURCE = "deputy writes"
 EFFECTS_RESOURCE = "(effects beyond the named resource)"
@@ -555,6 +565,122 @@ class _Beyond(_Confirmation):
                 break
         return out
 
+    def _lists_children(self) -> list[Unknown]:
+        """Grants to the session (:meth:`_session_grants`) of a read authorised on a
+        parent resource that returns data of its children (:data:`_effects.LISTS_CHILDREN`:
+        Step Functions' ListExecutions on a state machine), where the model partitions
+        the children (executions): the shapes see the parent's ARN, which is no tenant's
+        partition of the children (a shared state machine, or one no resource covers),
+        while the answer lists every tenant's children. ``unknown``, naming the
+        partition and the statement, unless the children's parent is itself a partition
+        of the model with the tenant in its name (a state machine per tenant,
+        `stateMachine:wf-{tenant}` for `execution:wf-{tenant}:*`), which the shapes
+        check like any other (attack review 11-02)."""
+        out: list[Unknown] = []
+        for action, (service, why) in LISTS_CHILDREN.items():
+            regex, child_globs, templates = CHILD_PARENTS[service]
+            mine = [r for r in self.resources if r.service == service and not r.shared]
+            partitioned = {p.arn for r in mine for p in r.partitions if p.arn is not None}
+            #: (resource, the children's model ARN, the parents that list them)
+            loose: list[tuple[ResourceSpec, str, tuple[str, ...]]] = []
+            for r in mine:
+                for child in dict.fromkeys(p.arn or r.arn for p in r.partitions):
+                    if not resource_field_may_be(child, child_globs):
+                        continue
+                    m = re.fullmatch(regex, child)
+                    if m is None:
+                        loose.append((r, child, (f"arn:*:{service}:*",)))
+                        continue
+                    parents = tuple(t.format(m[1], m[2]) for t in templates)
+                    if "{tenant}" in m[2] and parents[0] in partitioned:
+                        continue  # a parent per tenant, partitioned: the shapes' check
+                    loose.append((r, child, parents))
+            if not loose:
+                continue
+            for st in self._session_grants():
+                if not _action_covered(st, action) or not self._fixed_conditions_hold(st):
+                    continue
+                if not self._admitted(st, action, star=False):
+                    continue
+                for res, child, parents in loose:
+                    wide = tuple(p.replace("{tenant}", "*") for p in parents)
+                    if not _may_name(st, wide):
+                        continue
+                    out.append(
+                        Unknown(
+                            res.name,
+                            f"`{action}` on `{_shown_resource(st)}` may name a parent "
+                            f"(`{parents[0]}`) of the partition `{child}`, whose listing "
+                            f"returns every tenant's children: {why}; give each tenant "
+                            "its own parent (the tenant in its name, partitioned in the "
+                            "model) or do not grant the listing",
+                            f"{st.ref}",
+                            st.ref,
+                        )
+                    )
+                    break
+        return out
+
+    def _context_twins(self) -> list[Unknown]:
+        """Grants to the session (:meth:`_session_grants`) of a KMS operation whose
+        encryption context the caller chooses (:data:`_effects.CHOOSES_CONTEXT`) on a key
+        partitioned by ``kms:EncryptionContext:KEY``: a request may carry KEY twice in
+        different case (``tenant_id=globex``, ``TENANT_ID=acme``), and which value IAM
+        tests is not documented, so the partition key does not say whose context the
+        ciphertext is bound to. ``unknown``, naming the partition and the statement,
+        unless the grant (or every role grant of the action) pins the context's keys
+        case-sensitively (``ForAllValues:StringEquals`` on ``kms:EncryptionContextKeys``
+        with no two values, nor a value and KEY, that differ only in case), the remedy
+        KMS documents (attack review 11)."""
+        out: list[Unknown] = []
+        keyed = [
+            (r, p, key)
+            for r in self.resources
+            if r.service == "kms" and not r.shared
+            for p in r.partitions
+            if p.condition_key is not None and (key := _context_key(p.condition_key)) is not None
+        ]
+        if not keyed:
+            return out
+        role = [st for st in self.stmts if st.side == "role"]
+        role += [st for st in self.resource_allows if st.side == "role"]
+        for st in self._session_grants():
+            if not self._fixed_conditions_hold(st):
+                continue
+            for res, part, key in keyed:
+                actions = [
+                    a
+                    for a in sorted(CHOOSES_CONTEXT)
+                    if _action_covered(st, a)
+                    and self._admitted(st, a, star=False)
+                    and not self._denied_outright(a, star=False)
+                    and not _pins_context_keys(st, key)
+                    and not (
+                        self.role_docs
+                        and st.side == "session"
+                        and (covering := [g for g in role if _action_covered(g, a)])
+                        and all(_pins_context_keys(g, key) for g in covering)
+                    )
+                ]
+                if not actions or not _may_name(st, (res.arn,)):
+                    continue
+                out.append(
+                    Unknown(
+                        res.name,
+                        f"`{actions[0]}` on `{_shown_resource(st)}` with the partition "
+                        f"`{part.condition_key}` = `{part.value}`: the caller chooses the "
+                        f"encryption context, whose keys are case-sensitive, and may send "
+                        f"`{key}` twice in different case (another tenant's value and its "
+                        "own); which value IAM tests is not documented; require "
+                        f'`"ForAllValues:StringEquals": {{"kms:EncryptionContextKeys": '
+                        f'["{key}"]}}` in the grant',
+                        f"{st.ref}",
+                        st.ref,
+                    )
+                )
+                break
+        return out
+
     def _unbound_partitions(self) -> list[Unknown]:
         """Grants to the session that may act on a resource partitioned by a condition
         key whose value is not the data touched (:func:`_shapes.binds_data`: a request
@@ -1010,6 +1136,40 @@ def _may_name(st: _Stmt, targets: tuple[str, ...]) -> bool:
         for p in _listify(st.raw["Resource"])
         for t in targets
     )
+
+
+def _context_key(condition_key: str) -> str | None:
+    """The context key of a ``kms:EncryptionContext:KEY`` condition key (None for any
+    other key)."""
+    head, sep, key = condition_key.partition(":")
+    rest, sep2, key = key.partition(":")
+    if head.lower() != "kms" or rest.lower() != "encryptioncontext" or not sep or not sep2:
+        return None
+    return key or None
+
+
+def _pins_context_keys(st: _Stmt, key: str) -> bool:
+    """Whether the Allow holds only for requests whose encryption context keys are
+    listed literally under ``ForAllValues:StringEquals`` on ``kms:EncryptionContextKeys``
+    (case-sensitive), no two of them and no one of them and ``key`` differing only in
+    case: such a request never carries ``key`` twice."""
+    if _case_twins(st.raw) is not None:
+        return False
+    for c in _conditions(st.raw):
+        if c.key.lower() != "kms:encryptioncontextkeys":
+            continue
+        if c.operator.lower() != "forallvalues:stringequals" or not c.values:
+            continue
+        values = [str(v) for v in c.values]
+        if any("$" in v or "*" in v or "?" in v for v in values):
+            continue
+        folded = {v.lower() for v in values}
+        if len(folded) != len(values):
+            continue
+        if any(v.lower() == key.lower() and v != key for v in values):
+            continue
+        return True
+    return False
 
 
 def _flag_values(cond_values: tuple[Any, ...]) -> set[str]:

@@ -83,6 +83,8 @@ class _Checker(_Beyond, _Coverage):
             unknown.extend(self._access_points_by_name())
             unknown.extend(self._views_by_name())
             unknown.extend(self._unbound_partitions())
+            unknown.extend(self._lists_children())
+            unknown.extend(self._context_twins())
             unknown.extend(self._role_spellings())
         return tuple(violations), tuple(unknown), checks
 

@@ -222,6 +222,76 @@ READS_BELOW: Mapping[str, str] = {
     "authorizes parameter retrieval'",
 }
 
+#: Confined reads authorised on a parent resource that return data of its children,
+#: each a resource with an ARN of its own that the model may partition: a grant on a
+#: parent whose children are not all one tenant's lists every tenant's
+#: (``_beyond._lists_children``). ``{action: (service, why)}``; the children of each
+#: service are read by :data:`CHILD_PARENTS`.
+LISTS_CHILDREN: Mapping[str, tuple[str, str]] = {
+    "states:listexecutions": (
+        "states",
+        "ListExecutions is authorised on the state machine (or its version, alias or "
+        'map run) and "lists all executions of a state machine or a Map Run", with '
+        "each execution's ARN, name, status and dates (Step Functions API reference, "
+        "ListExecutions; Service Authorization Reference: resource types stateMachine, "
+        "mapRun)",
+    ),
+    "lambda:listdurableexecutionsbyfunction": (
+        "lambda",
+        'ListDurableExecutionsByFunction is authorised on the function and "returns a '
+        'list of durable executions for a specified Lambda function" (Lambda API '
+        "reference, ListDurableExecutionsByFunction; Service Authorization Reference: "
+        "resource type function)",
+    ),
+}
+
+#: Per service of :data:`LISTS_CHILDREN`: a regex over a child's model ARN (its
+#: prefix ``arn:partition:service:region:account:``, then the field naming its parent),
+#: the globs of the children's resource field, and the parents, as templates of the regex's two
+#: groups, whose listing returns it (a child's ARN the regex does not read: every
+#: parent of the service).
+#: Step Functions: ``execution:SM:ID``, ``execution:SM/LABEL:ID`` (a map run's),
+#: ``express:SM:ID:ID`` are listed by ``stateMachine:SM`` (and its versions and aliases,
+#: ``stateMachine:SM:*``) and ``mapRun:SM/*`` (Service Authorization Reference, Step
+#: Functions resource types).
+CHILD_PARENTS: Mapping[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "states": (
+        r"(arn:[^:*]*:states:[^:*]*:[^:*]*:)(?:execution|express):([^:/*]*)[/:].*",
+        ("execution:*", "express:*"),
+        ("{0}stateMachine:{1}", "{0}stateMachine:{1}:*", "{0}mapRun:{1}/*"),
+    ),
+    # Lambda durable executions, `function:F:VERSION/durable-execution/NAME/ID`, are
+    # listed by the function and its versions and aliases
+    "lambda": (
+        r"(arn:[^:*]*:lambda:[^:*]*:[^:*]*:)function:([^:/*]*):[^/]*/durable-execution/.*",
+        ("function:*/durable-execution/*",),
+        ("{0}function:{1}", "{0}function:{1}:*"),
+    ),
+}
+
+#: KMS operations whose encryption context the caller chooses, as it likes: the
+#: context is a map with case-sensitive keys ("the encryption context in the decryption
+#: operation must be an exact, case-sensitive match for the keys and values in the
+#: encryption context of the encryption operation"), while IAM reads the key of
+#: ``kms:EncryptionContext:KEY`` without regard to case (KMS API reference,
+#: GrantConstraints: "To avoid confusion, do not use multiple encryption context pairs
+#: that differ only by case. To require a fully case-sensitive encryption context, use
+#: the kms:EncryptionContext: and kms:EncryptionContextKeys conditions"). A request of
+#: one of these with the pairs ``tenant_id=globex`` and ``TENANT_ID=acme`` makes a
+#: ciphertext bound to globex's context; which of the two values IAM tests for
+#: ``kms:EncryptionContext:tenant_id`` is not documented (``_beyond._context_twins``).
+#: Decrypt is not listed: its context must be the ciphertext's own, exactly.
+CHOOSES_CONTEXT = frozenset(
+    {
+        "kms:encrypt",
+        "kms:generatedatakey",
+        "kms:generatedatakeywithoutplaintext",
+        "kms:generatedatakeypair",
+        "kms:generatedatakeypairwithoutplaintext",
+        "kms:reencryptto",
+    }
+)
+
 LEVEL_NAMES: Mapping[str, str] = {
     "W": "Write",
     "P": "Permissions management",

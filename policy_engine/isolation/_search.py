@@ -46,6 +46,7 @@ from ._strings import (
     _pieces,
     _union,
     _union_of,
+    resource_field_may_be,
 )
 
 #: Pattern automata shared by every checker of the process (tiers of one catalogue meet
@@ -100,6 +101,7 @@ class _Search:
         trust_policies: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         self.session_doc = session
+        resources = replicas_of_partitions(views_of_partitions(fronting_access_points(resources)))
         if isinstance(roles, Mapping):
             self.role_names = list(roles)
             self.role_docs = list(roles.values())
@@ -994,6 +996,121 @@ def stays_on_shared_only(st: Mapping[str, Any]) -> bool:
             if info is None or not stays_on_shared(name, info.level, info.resource_types):
                 return False  # (a name only policyuniverse knows: its effect is unknown)
     return True
+
+
+def fronting_access_points(resources: Sequence[ResourceSpec]) -> Sequence[ResourceSpec]:
+    """The model with every ``shared`` S3 resource that may name an access point (or
+    its objects) taken as not shared when the model holds an S3 resource that is not
+    shared. An access point holds no data of its own: ``accesspoint/NAME/object/KEY``
+    is the object KEY of the bucket the access point is attached to ("each access point
+    is associated with a single bucket": S3 User Guide, "Managing access to shared
+    datasets with access points"), which the ARN does not say; it may be the pooled
+    bucket, so the catalogue's word that it holds no tenant's data is not taken. Such a
+    resource has no partition: every request on it names none (key-less), and the
+    policy attached to it governs tenants' data (attack review 11-05)."""
+    if not any(r.service == "s3" and not r.shared for r in resources):
+        return resources
+    return [
+        replace(r, shared=False)
+        if r.shared and r.service == "s3" and resource_field_may_be(r.arn, ("accesspoint/*",))
+        else r
+        for r in resources
+    ]
+
+
+#: Sub-resources that are views of their parent's data, never data of their own, per
+#: service: the suffix that names them after the parent's ARN. A Lambda function's
+#: versions and aliases (`function:fn-acme:live` runs and describes `fn-acme`: Lambda
+#: Developer Guide, "Lambda function aliases"); a Kinesis stream's consumers
+#: (`stream/S/consumer/C` reads the stream's records: Kinesis Data Streams API
+#: reference, SubscribeToShard); a DynamoDB table's indexes, streams, backups and
+#: exports (copies of its items); a state machine's versions and aliases (they run its
+#: definition, and list its executions). S3 keys, SSM parameter paths or API routes
+#: below a name are data of their own, not views: not listed.
+VIEW_SUFFIXES: Mapping[str, tuple[str, ...]] = {
+    "lambda": (":*",),
+    "kinesis": ("/consumer/*",),
+    "dynamodb": ("/index/*", "/stream/*", "/backup/*", "/export/*"),
+    "states": (":*",),
+}
+
+
+def views_of_partitions(resources: Sequence[ResourceSpec]) -> Sequence[ResourceSpec]:
+    """The model with every ``shared`` resource that may name a view
+    (:data:`VIEW_SUFFIXES`) of a resource of the model that is not shared (its `arn`,
+    or a partition ARN; the tenant any text) taken as not shared: a view holds its
+    parent's data, so the catalogue's word that it holds no tenant's data is not taken
+    (attack review 11-06). Such a resource has no partition: a request on it names none
+    (key-less); put each tenant's views in the tenant's partition instead
+    (`stream/events-{tenant}/consumer/*`, `function:fn-{tenant}:*`)."""
+    parents: dict[str, list[str]] = {}
+    for r in resources:
+        if r.shared or r.service not in VIEW_SUFFIXES:
+            continue
+        for arn in (r.arn, *(p.arn for p in r.partitions if p.arn is not None)):
+            if not arn.endswith("*"):
+                parents.setdefault(r.service, []).append(arn.replace("{tenant}", "*"))
+    if not parents:
+        return resources
+
+    def views(r: ResourceSpec) -> bool:
+        own = _model_glob(r.arn)
+        return any(
+            _glob.may_overlap(own, _model_glob(parent + suffix))
+            for parent in parents.get(r.service, ())
+            for suffix in VIEW_SUFFIXES[r.service]
+        )
+
+    return [replace(r, shared=False) if r.shared and views(r) else r for r in resources]
+
+
+#: Resources AWS replicates to other Regions under the same name, per service: the
+#: resource fields that may be replicated. A DynamoDB global table "is a collection of
+#: one or more replica tables" with the same name in other Regions, each holding the same
+#: items (DynamoDB Developer Guide, "Global tables"); a replica secret keeps the primary's
+#: name and value in another Region (Secrets Manager User Guide, "Replicate secrets
+#: across Regions"); a multi-Region KMS key (`mrk-` ID) has related keys with the same
+#: key ID and key material in other Regions (KMS Developer Guide, "Multi-Region keys").
+REPLICATED: Mapping[str, str] = {
+    "dynamodb": "table/*",
+    "secretsmanager": "secret:*",
+    "kms": "key/mrk-*",
+}
+
+
+def replicas_of_partitions(resources: Sequence[ResourceSpec]) -> Sequence[ResourceSpec]:
+    """The model with every ``shared`` resource that may name, in another Region, a
+    replica (:data:`REPLICATED`) of a resource of the model that is not shared (its
+    `arn`, or a partition ARN; with the views of :data:`VIEW_SUFFIXES`) taken as not
+    shared: a replica holds the same tenants' data under the same name, so the
+    catalogue's word that a Region's tables, secrets or keys hold no tenant's data is
+    not taken (attack review 11). A shared resource in the same Region as the
+    resource is left to the shapes, which check every partition whatever is shared."""
+    replicas: dict[str, list[tuple[str, str]]] = {}
+    for r in resources:
+        if r.shared or r.service not in REPLICATED:
+            continue
+        for arn in (r.arn, *(p.arn for p in r.partitions if p.arn is not None)):
+            fields = arn.split(":", 5)
+            if len(fields) != 6 or not resource_field_may_be(arn, (REPLICATED[r.service],)):
+                continue
+            wide = ":".join([*fields[:3], "*", *fields[4:]]).replace("{tenant}", "*")
+            replicas.setdefault(r.service, []).append((wide, fields[3]))
+    if not replicas:
+        return resources
+
+    def replica(r: ResourceSpec) -> bool:
+        own = _model_glob(r.arn)
+        fields = r.arn.split(":", 5)
+        region = fields[3] if len(fields) == 6 else "*"
+        return any(
+            _glob.may_overlap(own, _model_glob(wide + suffix))
+            for wide, home in replicas.get(r.service, ())
+            if "*" in region or "*" in home or region != home
+            for suffix in ("", *VIEW_SUFFIXES.get(r.service, ()))
+        )
+
+    return [replace(r, shared=False) if r.shared and replica(r) else r for r in resources]
 
 
 def _governs_others(scope: Sequence[str], resources: Sequence[ResourceSpec]) -> bool:

@@ -188,6 +188,19 @@ def _model_glob(text: str) -> str:
     return _as_glob(text.replace("{tenant}", TENANT_MARKER))
 
 
+def resource_field_may_be(arn: str, globs: tuple[str, ...]) -> bool:
+    """Whether a model ARN may name an ARN whose resource field (after the fifth
+    colon) one of ``globs`` matches (``accesspoint/*``, ``execution:*``). The field is
+    compared alone when the five before it are written out; a `*` among them may
+    stand for colons, and then the whole ARN is compared with ``arn:*:*:*:*:GLOB``.
+    ``{tenant}`` in ``arn`` is a tenant ID, which never holds `/` or `:` (the catalogue
+    schema refuses such languages)."""
+    fields = arn.split(":", 5)
+    if len(fields) == 6 and not any("*" in f for f in fields[:5]):
+        return any(_glob.may_overlap(_model_glob(fields[5]), g, "/:") for g in globs)
+    return any(_glob.may_overlap(_model_glob(arn), f"arn:*:*:*:*:{g}", "/:") for g in globs)
+
+
 def _listify(value: Any) -> list[Any]:
     return [value] if isinstance(value, str | int | float | bool) else list(value)
 

@@ -42,7 +42,9 @@ def test_guard_refuses_cross_tenant_call_despite_a_misconfigured_session_policy(
 
 _JOBS = "http://127.0.0.1:9/111122223333/saas-jobs-"
 _KMS_CONDITION = (
-    ',\n      "Condition": {"StringEquals": {"kms:EncryptionContext:tenant_id": "{{ tenant }}"}}'
+    ',\n      "Condition": {\n        "StringEquals": '
+    '{"kms:EncryptionContext:tenant_id": "{{ tenant }}"},'
+    '\n        "ForAllValues:StringEquals": {"kms:EncryptionContextKeys": ["tenant_id"]}\n      }'
 )
 _ORDERS_EXACT = '"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["{{ tenant }}"]}'
 
