@@ -16,6 +16,10 @@ from pathlib import Path
 
 from bench._harness import BENCHMARKS
 
+# The Lambda runtime's boto3 has no awscrt (policy-engine's layer never bundles it):
+# sign as it does, with botocore's own SigV4, whatever this environment installed.
+os.environ.setdefault("BOTO_DISABLE_CRT", "true")
+
 
 def main(argv: list[str]) -> int:
     for info in pkgutil.iter_modules([str(Path(__file__).parent)]):

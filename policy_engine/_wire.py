@@ -231,6 +231,54 @@ def wire_mismatch(request: Any, model: Any, params: Mapping[str, Any]) -> str | 
     return None
 
 
+#: modules whose event handlers are the SDK's own: they never rewrite a decided request
+#: beyond what the check allows (checksums, retries, user agent, signing)
+_SDK_MODULES = ("botocore.", "boto3.")
+#: handler lists already judged, by identity (botocore keeps one per event name until a
+#: handler is registered): list id -> (the list, whether every handler is the SDK's)
+_JUDGED: dict[int, tuple[Any, bool]] = {}
+_JUDGED_SIZE = 512
+
+
+def _sdk_handler(handler: Any) -> bool:
+    """A plain function or bound method defined in botocore or boto3, or the guard's
+    own (a partial, a lambda or any other callable is not: it may be anyone's)."""
+    function = getattr(handler, "__func__", handler)
+    if type(function).__name__ != "function":
+        return False
+    module = str(getattr(function, "__module__", "") or "")
+    return module.startswith(_SDK_MODULES) or module == "policy_engine.guard"
+
+
+def sdk_handlers_only(request_signer: Any, event_name: str) -> bool:
+    """Whether every handler that ran on the request before it reached the guard at
+    ``before-sign`` (``before-call``, ``request-created``, ``before-sign``) is the
+    SDK's or the guard's own: then nothing rewrote it, and :func:`wire_mismatch` need
+    not serialise it again. Reads botocore's handler lists (its emitter's lookup
+    cache); anything unexpected answers False, so the request is checked."""
+    try:
+        emitter = request_signer._event_emitter
+        emitter = getattr(emitter, "_emitter", emitter)  # an EventAliaser's inner one
+        lookup = emitter._lookup_cache
+        handlers = emitter._handlers
+        _, _, rest = event_name.partition(".")
+        for stage in ("before-call", "request-created", "before-sign"):
+            name = f"{stage}.{rest}"
+            found = lookup.get(name)
+            if found is None:
+                found = handlers.prefix_search(name)
+            judged = _JUDGED.get(id(found))
+            if judged is None or judged[0] is not found:
+                if len(_JUDGED) >= _JUDGED_SIZE:
+                    _JUDGED.clear()
+                judged = _JUDGED[id(found)] = (found, all(_sdk_handler(h) for h in found))
+            if not judged[1]:
+                return False
+        return True
+    except Exception:  # botocore's internals changed: check the request
+        return False
+
+
 def fingerprint(request: Any) -> tuple[Any, ...]:
     """Everything of ``request`` that its signature binds or its signer reads: the
     method, URL, headers, body (a stream by identity) and the signing and presigned
@@ -262,4 +310,4 @@ def fingerprint(request: Any) -> tuple[Any, ...]:
     )
 
 
-__all__ = ["fingerprint", "wire_mismatch"]
+__all__ = ["fingerprint", "sdk_handlers_only", "wire_mismatch"]

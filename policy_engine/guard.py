@@ -1224,10 +1224,14 @@ class Guard:
         ):
             # The services the guard decides (an unmapped one's parameters were not
             # decided: botocore's own handlers rewrite some, RDS and EC2 copies add a
-            # presigned URL to the body)
-            from ._wire import wire_mismatch
+            # presigned URL to the body), unless only the SDK's handlers ran on it
+            from ._wire import sdk_handlers_only, wire_mismatch
 
-            mismatch = wire_mismatch(request, model, frozen[0])
+            mismatch = (
+                None
+                if sdk_handlers_only(kw.get("request_signer"), str(kw.get("event_name", "")))
+                else wire_mismatch(request, model, frozen[0])
+            )
             if mismatch is not None:
                 raise self._refused(
                     f"{service}:{operation_name}",
