@@ -158,16 +158,11 @@ def _deputy_functions(
     out = list(vendor)
     for t in templates:
         for f in t.functions:
-            for role in _roles_of(f.role, templates):
-                if (role.file, role.owner) in not_tier and _reach_of(
-                    catalog, role, templates, policies, vendor
-                ):
-                    name = widen_text(f.name)
-                    arns = [f"arn:*:lambda:*:*:function:{name}",
-                            f"arn:*:lambda:*:*:function:{name}:*"]  # fmt: skip
-                    out.append((f"the function `{shown(f.name)}`, whose role may reach the "
-                                "model", "lambda", arns))  # fmt: skip
-                    break
+            if next(_reaching(catalog, f.role, templates, policies, not_tier, vendor), None):
+                name = widen_text(f.name)
+                arns = [f"arn:*:lambda:*:*:function:{name}", f"arn:*:lambda:*:*:function:{name}:*"]
+                what = f"the function `{shown(f.name)}`, whose role may reach the model"
+                out.append((what, "lambda", arns))
     return out
 
 
@@ -279,6 +274,24 @@ def _function_of(
     return [f for f in everywhere if f.name == permission.function_name]
 
 
+def _reaching(
+    catalog: Catalog,
+    arn: str,
+    templates: Sequence[IacTemplate],
+    policies: Sequence[ExtractedPolicy],
+    not_tier: set[tuple[str, str]],
+    extra: Sequence[tuple[str, str, list[str]]],
+) -> Iterator[tuple[RoleInfo, str]]:
+    """The roles ``arn`` may name that are no tier's and whose policies may reach the
+    model (or one of ``extra``), each with what reaches it (:func:`_reach_of`)."""
+    for role in _roles_of(arn, templates):
+        if (role.file, role.owner) not in not_tier:
+            continue
+        reach = _reach_of(catalog, role, templates, policies, extra)
+        if reach is not None:
+            yield role, reach
+
+
 def _roles_of(arn: str, templates: Sequence[IacTemplate]) -> list[RoleInfo]:
     """The roles of the templates a function or data source given role ``arn`` may run
     as (by name, without regard to case; a generated name is its role's exactly)."""
@@ -358,12 +371,9 @@ def deputies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding
             if not _public(p):
                 continue
             for function in _function_of(p, t, everywhere):
-                for role in _roles_of(function.role, templates):
-                    if (role.file, role.owner) not in not_tier:
-                        continue
-                    reach = _reach_of(catalog, role, templates, policies, extra)
-                    if reach is None:
-                        continue
+                for role, reach in _reaching(
+                    catalog, function.role, templates, policies, not_tier, extra
+                ):
                     out.append(
                         Finding(
                             "PE091",
@@ -385,12 +395,7 @@ def deputies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding
         for owner, arn, line, public in t.data_sources:
             if not public:
                 continue
-            for role in _roles_of(arn, templates):
-                if (role.file, role.owner) not in not_tier:
-                    continue
-                reach = _reach_of(catalog, role, templates, policies, extra)
-                if reach is None:
-                    continue
+            for role, reach in _reaching(catalog, arn, templates, policies, not_tier, extra):
                 out.append(
                     Finding(
                         "PE091",
