@@ -970,43 +970,34 @@ def _decide(service: _ServicePlan, base: int, probes: tuple[tuple[int, _Probe], 
         return lambda resource, context: hit if check(resource, context) else miss
 
     checks = tuple((bit, probe.check) for bit, probe in probes)
-    if len(checks) == 2 and probes[0][1].prefixes is not None:
-        (bit1, _), (bit2, check2) = checks
-        prefixes1 = probes[0][1].prefixes
-        second = probes[1][1].template
-        if second is not None and second.literals is not None and second.literals[0]:
-            # The second a pattern with variables: its literal head tested first, so
-            # a resource outside it costs no call.
-            head2 = second.literals[0]
-
-            def two_prefix_head(resource: str, context: _Normalised) -> Decision:
-                which = base | bit1 if resource.startswith(prefixes1) else base
-                if resource.startswith(head2) and check2(resource, context):
-                    which |= bit2
-                decision = outcomes.get(which)
-                return decision if decision is not None else service.outcome(which)
-
-            return two_prefix_head
-
-        def two_prefix(resource: str, context: _Normalised) -> Decision:
-            which = base | bit1 if resource.startswith(prefixes1) else base
-            if check2(resource, context):
-                which |= bit2
-            decision = outcomes.get(which)
-            return decision if decision is not None else service.outcome(which)
-
-        return two_prefix
     if len(checks) == 2:
+        # Its four possible decisions, reached once here: neither, the first, the
+        # second, both statements applying.
         (bit1, check1), (bit2, check2) = checks
+        neither, first = service.outcome(base), service.outcome(base | bit1)
+        second, both = service.outcome(base | bit2), service.outcome(base | bit1 | bit2)
+        prefixes1 = probes[0][1].prefixes
+        template2 = probes[1][1].template
+        # A pattern with variables second: its literal head is tested first, so a
+        # resource outside it costs no call ("" when it has none: every resource).
+        head2 = template2.literals[0] if template2 is not None and template2.literals else ""
+        if prefixes1 is not None:
+
+            def two_prefix(resource: str, context: _Normalised) -> Decision:
+                if resource.startswith(prefixes1):
+                    if resource.startswith(head2) and check2(resource, context):
+                        return both
+                    return first
+                if resource.startswith(head2) and check2(resource, context):
+                    return second
+                return neither
+
+            return two_prefix
 
         def two(resource: str, context: _Normalised) -> Decision:
-            which = base
             if check1(resource, context):
-                which |= bit1
-            if check2(resource, context):
-                which |= bit2
-            decision = outcomes.get(which)
-            return decision if decision is not None else service.outcome(which)
+                return both if check2(resource, context) else first
+            return second if check2(resource, context) else neither
 
         return two
 

@@ -322,6 +322,38 @@ def outcome(decide: Any, request: Request) -> Decision | str:
     ],
     tiny_caches=False,
 )
+@example(  # two checks, the first not a prefix test: each of the four outcomes met
+    identity=[
+        policy_from_obj(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:::docs/acme/*",
+                        "Condition": {"StringEquals": {"aws:username": "alice"}},
+                    },
+                    {
+                        "Effect": "Deny",
+                        "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:::docs/*/a.txt",
+                    },
+                ],
+            }
+        )
+    ],
+    session=[],
+    boundary=[],
+    resource=[],
+    stream=[
+        Request("s3:GetObject", "arn:aws:s3:::docs/acme/b", {"aws:username": "alice"}),
+        Request("s3:GetObject", "arn:aws:s3:::docs/acme/a.txt", {"aws:username": "alice"}),
+        Request("s3:GetObject", "arn:aws:s3:::docs/globex/a.txt", {"aws:username": "alice"}),
+        Request("s3:GetObject", "arn:aws:s3:::docs/acme/b", {"aws:username": "bob"}),
+    ],
+    tiny_caches=False,
+)
 def test_planned_evaluation_equals_the_plain_route(
     identity: list[Any],
     session: list[Any],
