@@ -933,8 +933,8 @@ class _Plan(NamedTuple):
 def _decide(service: _ServicePlan, base: int, probes: tuple[tuple[int, _Probe], ...]) -> _Decide:
     """A plan's decision procedure: run its checks, read the outcome of the bits that
     applied (``base``: the statements that apply whenever the action matches). A plan
-    with one check keeps its two possible decisions once reached, and tests a
-    resource prefix inline."""
+    with one or two checks reaches its two or four possible decisions when built, and
+    tests a resource prefix, or a pattern's literal head, inline."""
     outcomes = service.outcomes
     if len(probes) == 1:
         # Its two possible decisions, reached once here (`service.outcome` is pure).
