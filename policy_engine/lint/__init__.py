@@ -449,6 +449,7 @@ def run_catalog_lint(
                 stage=catalog.stage,
                 stages=catalog.stages,
                 stage_note=catalog.stage_note(),
+                resource_policies=sum(1 for r in catalog.resources.values() if r.policy),
             ),
         ),
     )

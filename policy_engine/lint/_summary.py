@@ -50,6 +50,7 @@ class CatalogSummary:
     stages: tuple[str, ...] = ()
     #: the stage line of the report (None when the manifest defines no stages)
     stage_note: str | None = None
+    resource_policies: int = 0  # resources' attached policies linted (rendered once)
 
     def to_json(self) -> dict[str, Any]:
         stage: dict[str, Any] = {}
@@ -61,6 +62,7 @@ class CatalogSummary:
             "tiers": [t.to_json() for t in self.tiers],
             "templates": self.templates,
             "policies": self.policies,
+            "resource_policies": self.resource_policies,
             "probe_tenant": self.probe_tenant,
             "hostile_ids": {
                 "tried": len(self.hostile_ids),
@@ -145,8 +147,13 @@ class LintSummary:
                 (
                     "note",
                     f"  {_n(c.templates, 'template')} rendered as {_n(c.policies, 'policy')} "
-                    f"(longest tenant ID, {len(c.probe_tenant)} characters); "
-                    f"{_n(len(self.rules), 'rule')} run",
+                    f"(longest tenant ID, {len(c.probe_tenant)} characters)"
+                    + (
+                        f" and {_n(c.resource_policies, 'resource policy')}"
+                        if c.resource_policies
+                        else ""
+                    )
+                    + f"; {_n(len(self.rules), 'rule')} run",
                 )
             )
             refused = sum(t.hostile_refused for t in c.tiers)
