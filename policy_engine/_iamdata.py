@@ -332,6 +332,11 @@ GLOBAL_KEY_TYPES: dict[str, str] = {
         "aws:Ec2InstanceSourceVpc": "String",
         "aws:Ec2InstanceSourcePrivateIPv4": "IPAddress",
         "aws:SourceVpcArn": "ARN",
+        # Not global, but typed `String` by the service authorization data while the
+        # claim is a set: "one of the array members of the multi-value amr claim"
+        # (Amazon Cognito Developer Guide, "Role trust and permissions"), which AWS's
+        # own trust policies test with `ForAnyValue:StringLike`.
+        "cognito-identity.amazonaws.com:amr": "ArrayOfString",
     }.items()
 }
 
