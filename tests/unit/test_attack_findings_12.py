@@ -1,0 +1,141 @@
+"""Attack review 12 of the isolation proof (branch h11-proof2): variants of the classes
+rounds 11 and 11b fixed.
+
+01. A grant to ``*`` pinned, as its author meant, to the tier role by a *pattern* on
+    ``aws:PrincipalArn`` that a principal of another account also matches:
+    ``StringLike`` ``*:role/saas-web`` (or ``*/saas-web``, ``*saas-web``,
+    ``arn:aws:iam::*role/saas-web``), or an account pattern inside the ARN
+    (``ArnLike arn:aws:iam::1111*:role/saas-web``). Round 11b's outsider probe
+    (``_beyond._outsider_contexts``) moved a six-part value into another account and
+    filled ``aws:PrincipalAccount`` patterns, but read a value of fewer parts as naming
+    nobody and ignored an account pattern inside the ARN: with the grant reading the
+    caller's ``TenantId`` tag (``docs/${aws:PrincipalTag/TenantId}/*``) the tier proved,
+    while a role ``saas-web`` in the tenant's own account, tagged ``TenantId=globex``,
+    meets the condition and reads globex's prefix. IAM User Guide, "Condition
+    operators": ``StringLike`` values "can include multi-character match wildcards (*)
+    ... anywhere in the string"; "AWS global condition context keys",
+    ``aws:PrincipalArn`` (a role session's value is the role's ARN) and
+    ``aws:PrincipalTag`` (the role's tags and the session tags its caller passes);
+    "Cross-account policy evaluation logic" (the resource policy and the caller's own
+    account's policies, which the tenant writes). The probe now proposes, for every
+    value, the principal ARNs (and accounts) of another account it may match however
+    its wildcards fall (``_beyond._outsider_arns``); values that write every digit of
+    the account (this account, a named partner) propose none.
+
+Each leaky case has a sound twin the proof must still prove. The requests come from
+another account, which the project's evaluator does not model: the leaky tests show
+the tier is never ``proved``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _attack_helpers import ACCT, DOCS, DOCS_OBJECTS, check, doc, said, stmt
+
+from policy_engine.catalog import load_catalog
+from policy_engine.isolation import check_catalog
+from policy_engine.isolation._beyond import _outsider_arns
+from policy_engine.render import TENANT_MARKER as T
+
+CASES = Path(__file__).resolve().parents[1] / "cases" / "attack12"
+
+# -- 01: a grant to `*` pinned by a principal-ARN pattern outsiders match -----------------
+
+OWN_DOCS = doc(stmt("s3:GetObject", f"{DOCS}/{T}/*"))
+ROLE_DOCS = doc(stmt("s3:GetObject", f"{DOCS}/*"))
+TAGGED_PREFIX = f"{DOCS}/${{aws:PrincipalTag/TenantId}}/*"
+
+
+def tag_keyed(condition: dict[str, Any]) -> dict[str, Any]:
+    return doc(
+        {
+            "Sid": "OwnPrefix",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": TAGGED_PREFIX,
+            "Condition": condition,
+        }
+    )
+
+
+LEAKY_01 = {
+    "role name after any text": {"StringLike": {"aws:PrincipalArn": "*:role/tenant-role"}},
+    "role name after a slash": {"StringLike": {"aws:PrincipalArn": "*/tenant-role"}},
+    "name suffix": {"StringLike": {"aws:PrincipalArn": "*tenant-role"}},
+    "star over the account": {"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*role/tenant-role"}},
+    "account prefix in an ARN": {
+        "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::1111*:role/tenant-role"}
+    },
+    "one digit free": {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCT[:-1]}?:role/*"}},
+    "account prefix, StringLike": {"StringLike": {"aws:PrincipalArn": "arn:aws:iam::1111*"}},
+}
+
+
+@pytest.mark.parametrize("label", sorted(LEAKY_01))
+def test_01_a_grant_to_everyone_pinned_by_an_arn_pattern_outsiders_match(label: str) -> None:
+    result = check(
+        OWN_DOCS,
+        [DOCS_OBJECTS],
+        roles=[ROLE_DOCS],
+        resource_policies={"documents": tag_keyed(LEAKY_01[label])},
+    )
+    assert result.status == "unknown", (label, said(result))
+    assert any(
+        u.statement is not None and u.statement.sid == "OwnPrefix" and "`*`" in u.construct
+        for u in result.unknown
+    ), (label, said(result))
+
+
+SOUND_01 = {
+    "the tier role": {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCT}:role/tenant-role"}},
+    "this account's roles": {"StringLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCT}:role/*"}},
+    "this account, StringLike": {"StringLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCT}:*"}},
+    # IgnoreCase takes no wildcard: a literal `*` is in no principal's ARN
+    "a literal star": {
+        "StringEqualsIgnoreCase": {"aws:PrincipalArn": "arn:aws:iam::*:role/tenant-role"}
+    },
+}
+
+
+@pytest.mark.parametrize("label", sorted(SOUND_01))
+def test_01_twin_a_grant_pinned_to_this_accounts_principals_is_proved(label: str) -> None:
+    result = check(
+        OWN_DOCS,
+        [DOCS_OBJECTS],
+        roles=[ROLE_DOCS],
+        resource_policies={"documents": tag_keyed(SOUND_01[label])},
+    )
+    assert result.status == "proved", (label, said(result))
+
+
+def test_01_the_probe_proposes_outsiders_only_where_the_account_is_left_free() -> None:
+    assert "arn:aws:iam::999999999999:role/x" in _outsider_arns("*:role/x", "StringLike", ACCT)
+    assert _outsider_arns(f"arn:aws:iam::{ACCT}:role/*", "ArnLike", ACCT) == []
+    assert _outsider_arns("444455556666", "StringEquals", ACCT, accounts_only=True) == []
+    assert _outsider_arns("4444*", "StringLike", ACCT, accounts_only=True) == ["444499999999"]
+    # a free digit is filled unlike this account's
+    assert _outsider_arns(f"{ACCT[:-1]}?", "StringLike", ACCT, accounts_only=True) == [
+        ACCT[:-1] + "9"
+    ]
+
+
+# -- the reproducers ----------------------------------------------------------------------
+
+FOLDERS = sorted(str(p.parent.relative_to(CASES)) for p in CASES.rglob("catalog.toml"))
+
+
+def test_the_reproducers_are_all_here() -> None:
+    assert len(FOLDERS) >= 1
+    tops = {f.split("/")[0] for f in FOLDERS}
+    assert tops == {p.name for p in CASES.iterdir() if p.is_dir()}
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_no_reproducer_under_attack12_is_proved(folder: str) -> None:
+    results = check_catalog(load_catalog(CASES / folder))
+    assert results, folder
+    assert any(r.status != "proved" for r in results.values()), folder
