@@ -1035,6 +1035,31 @@ VIEW_SUFFIXES: Mapping[str, tuple[str, ...]] = {
 }
 
 
+#: Resources that hold data of a parent under an ARN of another resource type, per
+#: service: a regex over the parent's ARN (its prefix, then its name) and the children's
+#: globs as templates of the two groups. A Step Functions state machine's executions
+#: (``execution:SM:ID``, a map run's ``execution:SM/LABEL:ID``; Express ``express:...``)
+#: and map runs (``mapRun:SM/LABEL:ID``) hold its runs' input and output
+#: (DescribeExecution "provides information about a state machine execution, such as
+#: the state machine associated with the execution, the execution input and output";
+#: Service Authorization Reference, Step Functions resource types `execution`, `express`,
+#: `mapRun`), so a ``shared`` declaration of them is not taken when the state machine is a
+#: tenant's (attack review 12-02). The children of :data:`VIEW_SUFFIXES` follow their
+#: parent's ARN and are read there.
+CHILD_FORMS: Mapping[str, tuple[str, tuple[str, ...]]] = {
+    "states": (
+        r"(arn:[^:]*:states:[^:]*:[^:]*:)stateMachine:([^:]+)",
+        (
+            "{0}execution:{1}:*",
+            "{0}execution:{1}/*",
+            "{0}express:{1}:*",
+            "{0}express:{1}/*",
+            "{0}mapRun:{1}/*",
+        ),
+    ),
+}
+
+
 def views_of_partitions(resources: Sequence[ResourceSpec]) -> Sequence[ResourceSpec]:
     """The model with every ``shared`` resource that may name a view
     (:data:`VIEW_SUFFIXES`) of a resource of the model that is not shared (its `arn`,
@@ -1044,13 +1069,21 @@ def views_of_partitions(resources: Sequence[ResourceSpec]) -> Sequence[ResourceS
     (key-less); put each tenant's views in the tenant's partition instead
     (`stream/events-{tenant}/consumer/*`, `function:fn-{tenant}:*`)."""
     parents: dict[str, list[str]] = {}
+    children: dict[str, list[str]] = {}
     for r in resources:
-        if r.shared or r.service not in VIEW_SUFFIXES:
+        if r.shared or (r.service not in VIEW_SUFFIXES and r.service not in CHILD_FORMS):
             continue
         for arn in (r.arn, *(p.arn for p in r.partitions if p.arn is not None)):
+            wide = arn.replace("{tenant}", "*")
             if not arn.endswith("*"):
-                parents.setdefault(r.service, []).append(arn.replace("{tenant}", "*"))
-    if not parents:
+                parents.setdefault(r.service, []).append(wide)
+            if r.service in CHILD_FORMS:
+                regex, templates = CHILD_FORMS[r.service]
+                m = re.fullmatch(regex, wide)
+                if m is not None:
+                    found = [t.format(m[1], m[2]) for t in templates]
+                    children.setdefault(r.service, []).extend(found)
+    if not parents and not children:
         return resources
 
     def views(r: ResourceSpec) -> bool:
@@ -1058,7 +1091,9 @@ def views_of_partitions(resources: Sequence[ResourceSpec]) -> Sequence[ResourceS
         return any(
             _glob.may_overlap(own, _model_glob(parent + suffix))
             for parent in parents.get(r.service, ())
-            for suffix in VIEW_SUFFIXES[r.service]
+            for suffix in VIEW_SUFFIXES.get(r.service, ())
+        ) or any(
+            _glob.may_overlap(own, _model_glob(child)) for child in children.get(r.service, ())
         )
 
     return [replace(r, shared=False) if r.shared and views(r) else r for r in resources]

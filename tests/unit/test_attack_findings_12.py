@@ -22,9 +22,23 @@ rounds 11 and 11b fixed.
     its wildcards fall (``_beyond._outsider_arns``); values that write every digit of
     the account (this account, a named partner) propose none.
 
+02. A ``shared`` declaration of executions (``execution:*``) beside a state machine per
+    tenant (``stateMachine:orders-{tenant}``): round 11's views check
+    (``_search.views_of_partitions``) reads a tenant's views only as suffixes of its ARN
+    (``stateMachine:orders-acme:*``, versions and aliases), never its runs, whose ARNs
+    are of other types (``execution:SM:ID``, a Map Run's ``execution:SM/LABEL:ID``,
+    ``express:...``, ``mapRun:SM/LABEL:ID``). The shared declaration was taken and a
+    session's ``DescribeExecution`` on ``execution:*`` proved, while it reads globex's
+    runs: DescribeExecution "provides information about a state machine execution, such
+    as the state machine associated with the execution, the execution input and output"
+    (AWS CLI reference, ``stepfunctions describe-execution``), authorised on the
+    execution's ARN (Service Authorization Reference, Step Functions, resource types
+    ``execution``, ``express``, ``mapRun``). Such a declaration is no longer taken
+    (``_search.CHILD_FORMS``); executions of a shared state machine still are.
+
 Each leaky case has a sound twin the proof must still prove. The requests come from
 another account, which the project's evaluator does not model: the leaky tests show
-the tier is never ``proved``.
+the tier is never ``proved`` (02's are also shown allowed by the project's evaluator).
 """
 
 from __future__ import annotations
@@ -33,11 +47,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _attack_helpers import ACCT, DOCS, DOCS_OBJECTS, check, doc, said, stmt
+from _attack_helpers import ACCT, DOCS, DOCS_OBJECTS, REGION, allowed, check, doc, said, stmt
 
-from policy_engine.catalog import load_catalog
+from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.isolation import check_catalog
 from policy_engine.isolation._beyond import _outsider_arns
+from policy_engine.isolation._search import views_of_partitions
 from policy_engine.render import TENANT_MARKER as T
 
 CASES = Path(__file__).resolve().parents[1] / "cases" / "attack12"
@@ -139,3 +154,63 @@ def test_no_reproducer_under_attack12_is_proved(folder: str) -> None:
     results = check_catalog(load_catalog(CASES / folder))
     assert results, folder
     assert any(r.status != "proved" for r in results.values()), folder
+
+
+# -- 02: `shared` executions of per-tenant state machines ----------------------------------
+
+SFN = f"arn:aws:states:{REGION}:{ACCT}:"
+MACHINES = ResourceSpec(
+    "machines",
+    "states",
+    SFN + "stateMachine:orders-*",
+    (Partition(arn=SFN + "stateMachine:orders-{tenant}"),),
+)
+OWN_MACHINE = stmt(["states:StartExecution"], SFN + f"stateMachine:orders-{T}")
+
+
+#: a shared declaration and a run of globex's state machine it names
+RUNS_OF_GLOBEX = {
+    "execution:*": "execution:orders-globex:run-1",
+    "execution:orders-*": "execution:orders-globex:run-1",
+    # a child execution of a Map Run (its label after the state machine's name)
+    "execution:*/*": "execution:orders-globex/fanout:run-1",
+    "express:*": "express:orders-globex/fanout:run-1:x",
+    "mapRun:*": "mapRun:orders-globex/fanout:run-1",
+    "*": "execution:orders-globex:run-1",
+}
+ACTION_ON = {"mapRun:*": "states:DescribeMapRun"}
+
+
+@pytest.mark.parametrize("children", sorted(RUNS_OF_GLOBEX))
+@pytest.mark.parametrize("action", ["states:DescribeExecution", "states:GetExecutionHistory"])
+def test_02_shared_runs_of_a_tenants_state_machine_are_not_proved(
+    children: str, action: str
+) -> None:
+    action = ACTION_ON.get(children, action)
+    history = ResourceSpec("history", "states", SFN + children, (), shared=True)
+    session = doc(OWN_MACHINE, stmt(action, SFN + children))
+    # acme's session reads a run of globex's state machine: its input and output
+    assert allowed(session, "acme", action, SFN + RUNS_OF_GLOBEX[children])
+    result = check(session, [MACHINES, history])
+    assert result.status != "proved", said(result)
+
+
+def test_02_twin_runs_of_a_shared_state_machine_are_proved() -> None:
+    """Executions of a platform state machine (`reports`, shared) are no tenant's, and
+    a tenant's own runs in its partition prove."""
+    reports = ResourceSpec("reports", "states", SFN + "stateMachine:reports", (), shared=True)
+    history = ResourceSpec("history", "states", SFN + "execution:reports:*", (), shared=True)
+    runs = ResourceSpec(
+        "runs",
+        "states",
+        SFN + "execution:orders-*",
+        (Partition(arn=SFN + "execution:orders-{tenant}:*"),),
+    )
+    session = doc(
+        OWN_MACHINE,
+        stmt("states:DescribeExecution", SFN + "execution:reports:*"),
+        stmt("states:DescribeExecution", SFN + f"execution:orders-{T}:*"),
+    )
+    result = check(session, [MACHINES, reports, history, runs])
+    assert result.status == "proved", said(result)
+    assert views_of_partitions([MACHINES, history]) == [MACHINES, history]
