@@ -36,6 +36,11 @@ rounds 11 and 11b fixed.
     ``execution``, ``express``, ``mapRun``). Such a declaration is no longer taken
     (``_search.CHILD_FORMS``); executions of a shared state machine still are.
 
+03. The round-11 closure of listing prefixes (``value = "{tenant}/"`` read as
+    ``"{tenant}/*"``) lived in the catalogue loader only: ``check_isolation`` with a model
+    built in Python kept the exact value and proved a listing of ``globex/2026/``. The
+    closure now lives in ``Partition`` (``catalog.LISTING_PREFIX_KEYS``).
+
 Each leaky case has a sound twin the proof must still prove. The requests come from
 another account, which the project's evaluator does not model: the leaky tests show
 the tier is never ``proved`` (02's are also shown allowed by the project's evaluator).
@@ -214,3 +219,34 @@ def test_02_twin_runs_of_a_shared_state_machine_are_proved() -> None:
     result = check(session, [MACHINES, reports, history, runs])
     assert result.status == "proved", said(result)
     assert views_of_partitions([MACHINES, history]) == [MACHINES, history]
+
+
+# -- 03: a listing-prefix partition made in Python, not by the loader ----------------------
+
+SLASH = Partition(condition_key="s3:prefix", value="{tenant}/")
+SLASHED_DOCS = ResourceSpec("documents", "s3", DOCS, (Partition(arn=DOCS + "/{tenant}/*"), SLASH))
+
+
+def test_03_a_slash_prefix_partition_built_in_python_is_read_closed_upward() -> None:
+    """The round-11 fix read ``value = "{tenant}/"`` as ``"{tenant}/*"`` in the catalogue
+    loader only; ``check_isolation`` (the documented Python API, which takes a resource
+    model of ``ResourceSpec``/``Partition``) kept the exact value, and a session policy
+    letting acme list ``globex/2026/`` (every key of globex under ``2026/``) proved. S3
+    lists the keys that begin with the prefix (``Prefix``: "Limits the response to keys
+    that begin with the specified prefix", S3 API reference, ListObjectsV2). The closure
+    now lives in ``Partition`` itself."""
+    assert SLASH.value == "{tenant}/*"
+    listing = {"StringLike": {"s3:prefix": [f"{T}/", f"{T}/*", "globex/2026/"]}}
+    session = doc(stmt("s3:ListBucket", DOCS, listing))
+    assert allowed(session, "acme", "s3:ListBucket", DOCS, {"s3:prefix": "globex/2026/"})
+    result = check(session, [SLASHED_DOCS])
+    assert result.status == "violation", said(result)
+    assert any(v.context.get("s3:prefix") == "globex/2026/" for v in result.violations)
+
+
+def test_03_twin_the_tenants_own_listing_on_that_model_is_proved() -> None:
+    listing = {"StringLike": {"s3:prefix": [f"{T}/", f"{T}/*"]}}
+    result = check(doc(stmt("s3:ListBucket", DOCS, listing)), [SLASHED_DOCS])
+    assert result.status == "proved", said(result)
+    # any other key keeps its value as written
+    assert Partition(condition_key="dynamodb:LeadingKeys", value="{tenant}").value == "{tenant}"
