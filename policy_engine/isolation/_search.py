@@ -1112,6 +1112,12 @@ REPLICATED: Mapping[str, str] = {
     "kms": "key/mrk-*",
 }
 
+#: Services of :data:`REPLICATED` whose replicas may also live in another account: a
+#: DynamoDB multi-account global table replicates "across AWS Regions and accounts", each
+#: replica in a separate account (DynamoDB Developer Guide, "How DynamoDB global tables
+#: work", multi-account global tables; attack review 12-04).
+REPLICATED_ACROSS_ACCOUNTS = frozenset({"dynamodb"})
+
 
 def replicas_of_partitions(resources: Sequence[ResourceSpec]) -> Sequence[ResourceSpec]:
     """The model with every ``shared`` resource that may name, in another Region, a
@@ -1121,27 +1127,31 @@ def replicas_of_partitions(resources: Sequence[ResourceSpec]) -> Sequence[Resour
     catalogue's word that a Region's tables, secrets or keys hold no tenant's data is
     not taken (attack review 11). A shared resource in the same Region as the
     resource is left to the shapes, which check every partition whatever is shared."""
-    replicas: dict[str, list[tuple[str, str]]] = {}
+    replicas: dict[str, list[tuple[str, str, str]]] = {}
     for r in resources:
         if r.shared or r.service not in REPLICATED:
             continue
+        across = r.service in REPLICATED_ACROSS_ACCOUNTS
         for arn in (r.arn, *(p.arn for p in r.partitions if p.arn is not None)):
             fields = arn.split(":", 5)
             if len(fields) != 6 or not resource_field_may_be(arn, (REPLICATED[r.service],)):
                 continue
-            wide = ":".join([*fields[:3], "*", *fields[4:]]).replace("{tenant}", "*")
-            replicas.setdefault(r.service, []).append((wide, fields[3]))
+            account = "*" if across else fields[4]
+            wide = ":".join([*fields[:3], "*", account, fields[5]]).replace("{tenant}", "*")
+            replicas.setdefault(r.service, []).append((wide, fields[3], fields[4]))
     if not replicas:
         return resources
 
     def replica(r: ResourceSpec) -> bool:
         own = _model_glob(r.arn)
         fields = r.arn.split(":", 5)
-        region = fields[3] if len(fields) == 6 else "*"
+        region, account = (fields[3], fields[4]) if len(fields) == 6 else ("*", "*")
         return any(
             _glob.may_overlap(own, _model_glob(wide + suffix))
-            for wide, home in replicas.get(r.service, ())
-            if "*" in region or "*" in home or region != home
+            for wide, home, home_account in replicas.get(r.service, ())
+            if "*" in region + home + account + home_account
+            or region != home
+            or account != home_account
             for suffix in ("", *VIEW_SUFFIXES.get(r.service, ()))
         )
 

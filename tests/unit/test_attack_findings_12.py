@@ -41,6 +41,13 @@ rounds 11 and 11b fixed.
     built in Python kept the exact value and proved a listing of ``globex/2026/``. The
     closure now lives in ``Partition`` (``catalog.LISTING_PREFIX_KEYS``).
 
+04. A ``shared`` DynamoDB table of another account that is the pooled table's replica:
+    multi-account global tables "replicate data across AWS Regions and accounts", each
+    replica in a separate account (DynamoDB Developer Guide, "How DynamoDB global tables
+    work"). Round 11's replica check kept the pooled table's account, so the replica in
+    a disaster-recovery account was taken as shared and a Scan of it proved. For
+    DynamoDB a replica's account is now any account (``_search.REPLICATED_ACROSS_ACCOUNTS``).
+
 Each leaky case has a sound twin the proof must still prove. The requests come from
 another account, which the project's evaluator does not model: the leaky tests show
 the tier is never ``proved`` (02's are also shown allowed by the project's evaluator).
@@ -52,7 +59,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _attack_helpers import ACCT, DOCS, DOCS_OBJECTS, REGION, allowed, check, doc, said, stmt
+from _attack_helpers import (
+    ACCT,
+    DOCS,
+    DOCS_OBJECTS,
+    REGION,
+    allowed,
+    check,
+    doc,
+    orders,
+    said,
+    stmt,
+)
 
 from policy_engine.catalog import Partition, ResourceSpec, load_catalog
 from policy_engine.isolation import check_catalog
@@ -250,3 +268,25 @@ def test_03_twin_the_tenants_own_listing_on_that_model_is_proved() -> None:
     assert result.status == "proved", said(result)
     # any other key keeps its value as written
     assert Partition(condition_key="dynamodb:LeadingKeys", value="{tenant}").value == "{tenant}"
+
+
+# -- 04: a `shared` table of another account holding a global table's replica ------------
+
+DR = "arn:aws:dynamodb:us-east-2:444455556666:table/"
+
+
+@pytest.mark.parametrize("action", ["dynamodb:Scan", "dynamodb:GetItem"])
+@pytest.mark.parametrize("region", ["us-east-2", REGION])
+def test_04_a_shared_table_of_another_account_may_be_a_replica(action: str, region: str) -> None:
+    replica = DR.replace("us-east-2", region) + "orders"
+    shared = ResourceSpec("dr", "dynamodb", replica, (), shared=True)
+    session = doc(stmt(action, replica))
+    assert allowed(session, "acme", action, replica, {"dynamodb:LeadingKeys": ["globex"]})
+    result = check(session, [orders(), shared])
+    assert result.status != "proved", said(result)
+
+
+def test_04_twin_another_table_of_that_account_is_proved() -> None:
+    shared = ResourceSpec("dr", "dynamodb", DR + "products", (), shared=True)
+    result = check(doc(stmt("dynamodb:Scan", DR + "products")), [orders(), shared])
+    assert result.status == "proved", said(result)
