@@ -76,6 +76,16 @@ class Partition:
     condition_key: str | None = None
     value: str | None = None
 
+    def __post_init__(self) -> None:
+        # A listing prefix is closed upward however the partition is made (the loader,
+        # `check_isolation`'s callers, the guard): `{tenant}/` is `{tenant}/*` (attack
+        # review 12-03: a model built in Python kept `{tenant}/` exact, and the proof
+        # passed a listing of `globex/2026/`).
+        key, value = self.condition_key, self.value
+        listing = key is not None and key.lower() in LISTING_PREFIX_KEYS
+        if listing and value is not None and not value.endswith("*"):
+            object.__setattr__(self, "value", value + "*")
+
     def for_tenant(self, tenant_id: str) -> Partition:
         return Partition(
             arn=self.arn.replace("{tenant}", tenant_id) if self.arn else None,
@@ -522,8 +532,7 @@ def _load_catalog(root: Path, stage: str | None) -> Catalog:
             p_path = f"{base}.partitions[{i}]"
             key = part.get("condition_key")
             value = subst(part["value"], f"{p_path}.value") if "value" in part else None
-            if value is not None and key is not None and key.lower() in LISTING_PREFIX_KEYS:
-                value = value if value.endswith("*") else value + "*"
+            # (a listing prefix is closed upward by `Partition` itself)
             partitions.append(
                 Partition(
                     arn=subst(part["arn"], f"{p_path}.arn") if "arn" in part else None,

@@ -954,11 +954,17 @@ def _outsider_contexts(
                 if len(parts) == 6:
                     parts[4] = other
                     arns.append(re.sub(r"[*?]", "x", ":".join(parts)))
+                # any principal ARN of another account the value matches, however its
+                # wildcards fall (`*:role/tenant-role`, `arn:aws:iam::1111*:role/x`)
+                for found in _outsider_arns(text, c.operator, account):
+                    arns.append(found)
+                    accounts.append(found.split(":")[4])
             elif key in ("aws:principalaccount", "kms:calleraccount") and re.search(r"[*?]", text):
                 for digit in "90":
                     filled = re.sub(r"[*?]", digit, text)
                     if filled != account:
                         accounts.append(filled)
+                accounts.extend(_outsider_arns(text, c.operator, account, accounts_only=True))
     return [
         {
             "aws:principalarn": ((arn,), False),
@@ -968,6 +974,122 @@ def _outsider_contexts(
         for arn in dict.fromkeys(arns)
         for acct in dict.fromkeys(accounts)
     ]
+
+
+#: The principal ARNs an outsider may have (IAM User Guide, "AWS global condition
+#: context keys", ``aws:PrincipalArn``: a role's ARN for its sessions, a user's, the
+#: account root's; a federated user's session ARN), as cells: a literal character, ``D``
+#: a digit of the account, ``N`` one name character, ``L`` any number of them.
+_OUTSIDER_FORMS = tuple(
+    f"arn:{partition}:{form}"
+    for partition in ("aws", "aws-cn", "aws-us-gov")
+    for form in (
+        "iam::DDDDDDDDDDDD:role/NL",
+        "iam::DDDDDDDDDDDD:user/NL",
+        "iam::DDDDDDDDDDDD:root",
+        "sts::DDDDDDDDDDDD:federated-user/NL",
+    )
+)
+_NAME_CHARS = re.compile(r"[A-Za-z0-9+=,.@_/-]")
+
+
+def _outsider_arns(
+    pattern: str, operator: str, account: str, *, accounts_only: bool = False
+) -> list[str]:
+    """Principal ARNs (``accounts_only``: 12-digit account IDs) of accounts other than
+    ``account`` that a condition value may match, found by matching the value's
+    wildcards against :data:`_OUTSIDER_FORMS` (a ``*`` read both as crossing `:` and as
+    not, for ``StringLike`` and ``ArnLike``; literal characters without regard to case
+    for the ``IgnoreCase`` operators). The evaluator then decides each candidate: the
+    search only proposes them, so a value it cannot match leaves the others' probes
+    (attack review 12-01: ``StringLike aws:PrincipalArn *:role/tenant-role`` is met by a
+    role of that name in the tenant's own account)."""
+    if "${" in pattern:
+        return []
+    op = operator.lower()
+    wild = "like" in op
+    fold = "ignorecase" in op
+    tokens = [
+        ("star", "") if wild and t == "*" else ("one", "") if wild and t == "?" else ("lit", t)
+        for t in pattern
+    ]
+    forms = ("D" * 12,) if accounts_only else _OUTSIDER_FORMS
+    out: list[str] = []
+    for form in forms:
+        for colon_star in (False, True):
+            found = _match_form(tokens, form, colon_star, fold)
+            if found is None:
+                continue
+            start = form.index("D")
+            acct = found[start : start + 12]
+            if "#" not in acct:
+                continue  # every digit written: this account, or a named one no tenant is
+            acct = "".join(
+                ("9" if own != "9" else "8") if c == "#" else c
+                for c, own in zip(acct, account.ljust(12), strict=True)
+            )
+            found = found[:start] + acct + found[start + 12 :]
+            if found not in out:
+                out.append(found)
+    return out
+
+
+def _match_form(
+    tokens: list[tuple[str, str]], form: str, colon_star: bool, fold: bool
+) -> str | None:
+    """A string of ``form`` (cells as :data:`_OUTSIDER_FORMS`) that the pattern
+    ``tokens`` matches, the account digits it leaves free written ``#``; None when none
+    is found."""
+    failed: set[tuple[int, int]] = set()
+
+    def cell_char(j: int) -> str:
+        c = form[j]
+        if c == "D":
+            return "#"  # a digit the value leaves free: filled unlike `account`'s
+        return "x" if c in "NL" else c
+
+    def takes(j: int, ch: str) -> bool:
+        c = form[j]
+        if c == "D":
+            return ch.isdigit()
+        if c in "NL":
+            return _NAME_CHARS.fullmatch(ch) is not None
+        return ch.lower() == c.lower() if fold else ch == c
+
+    def go(i: int, j: int) -> str | None:
+        if (i, j) in failed:
+            return None
+        result: str | None = None
+        if i == len(tokens):
+            if all(form[k] == "L" for k in range(j, len(form))):
+                return ""
+        elif tokens[i][0] == "star":
+            result = go(i + 1, j)  # the star ends here
+            if result is None and j < len(form):
+                if form[j] == "L":
+                    result = go(i, j + 1)  # the loop makes nothing more
+                else:
+                    ch = cell_char(j)
+                    if colon_star or ch != ":":
+                        rest = go(i, j + 1)
+                        result = None if rest is None else ch + rest
+        elif j < len(form):
+            kind, lit = tokens[i]
+            if form[j] == "L":
+                if kind == "one" or takes(j, lit):
+                    rest = go(i + 1, j)
+                    result = None if rest is None else ("x" if kind == "one" else lit) + rest
+                if result is None:
+                    result = go(i, j + 1)
+            elif kind == "one" or takes(j, lit):
+                rest = go(i + 1, j + 1)
+                ch = cell_char(j) if kind == "one" else (form[j] if form[j] not in "DNL" else lit)
+                result = None if rest is None else ch + rest
+        if result is None:
+            failed.add((i, j))
+        return result
+
+    return go(0, 0)
 
 
 def _format_glob(fmt: str) -> str:

@@ -1035,6 +1035,31 @@ VIEW_SUFFIXES: Mapping[str, tuple[str, ...]] = {
 }
 
 
+#: Resources that hold data of a parent under an ARN of another resource type, per
+#: service: a regex over the parent's ARN (its prefix, then its name) and the children's
+#: globs as templates of the two groups. A Step Functions state machine's executions
+#: (``execution:SM:ID``, a map run's ``execution:SM/LABEL:ID``; Express ``express:...``)
+#: and map runs (``mapRun:SM/LABEL:ID``) hold its runs' input and output
+#: (DescribeExecution "provides information about a state machine execution, such as
+#: the state machine associated with the execution, the execution input and output";
+#: Service Authorization Reference, Step Functions resource types `execution`, `express`,
+#: `mapRun`), so a ``shared`` declaration of them is not taken when the state machine is a
+#: tenant's (attack review 12-02). The children of :data:`VIEW_SUFFIXES` follow their
+#: parent's ARN and are read there.
+CHILD_FORMS: Mapping[str, tuple[str, tuple[str, ...]]] = {
+    "states": (
+        r"(arn:[^:]*:states:[^:]*:[^:]*:)stateMachine:([^:]+)",
+        (
+            "{0}execution:{1}:*",
+            "{0}execution:{1}/*",
+            "{0}express:{1}:*",
+            "{0}express:{1}/*",
+            "{0}mapRun:{1}/*",
+        ),
+    ),
+}
+
+
 def views_of_partitions(resources: Sequence[ResourceSpec]) -> Sequence[ResourceSpec]:
     """The model with every ``shared`` resource that may name a view
     (:data:`VIEW_SUFFIXES`) of a resource of the model that is not shared (its `arn`,
@@ -1044,13 +1069,21 @@ def views_of_partitions(resources: Sequence[ResourceSpec]) -> Sequence[ResourceS
     (key-less); put each tenant's views in the tenant's partition instead
     (`stream/events-{tenant}/consumer/*`, `function:fn-{tenant}:*`)."""
     parents: dict[str, list[str]] = {}
+    children: dict[str, list[str]] = {}
     for r in resources:
-        if r.shared or r.service not in VIEW_SUFFIXES:
+        if r.shared or (r.service not in VIEW_SUFFIXES and r.service not in CHILD_FORMS):
             continue
         for arn in (r.arn, *(p.arn for p in r.partitions if p.arn is not None)):
+            wide = arn.replace("{tenant}", "*")
             if not arn.endswith("*"):
-                parents.setdefault(r.service, []).append(arn.replace("{tenant}", "*"))
-    if not parents:
+                parents.setdefault(r.service, []).append(wide)
+            if r.service in CHILD_FORMS:
+                regex, templates = CHILD_FORMS[r.service]
+                m = re.fullmatch(regex, wide)
+                if m is not None:
+                    found = [t.format(m[1], m[2]) for t in templates]
+                    children.setdefault(r.service, []).extend(found)
+    if not parents and not children:
         return resources
 
     def views(r: ResourceSpec) -> bool:
@@ -1058,7 +1091,9 @@ def views_of_partitions(resources: Sequence[ResourceSpec]) -> Sequence[ResourceS
         return any(
             _glob.may_overlap(own, _model_glob(parent + suffix))
             for parent in parents.get(r.service, ())
-            for suffix in VIEW_SUFFIXES[r.service]
+            for suffix in VIEW_SUFFIXES.get(r.service, ())
+        ) or any(
+            _glob.may_overlap(own, _model_glob(child)) for child in children.get(r.service, ())
         )
 
     return [replace(r, shared=False) if r.shared and views(r) else r for r in resources]
@@ -1077,6 +1112,12 @@ REPLICATED: Mapping[str, str] = {
     "kms": "key/mrk-*",
 }
 
+#: Services of :data:`REPLICATED` whose replicas may also live in another account: a
+#: DynamoDB multi-account global table replicates "across AWS Regions and accounts", each
+#: replica in a separate account (DynamoDB Developer Guide, "How DynamoDB global tables
+#: work", multi-account global tables; attack review 12-04).
+REPLICATED_ACROSS_ACCOUNTS = frozenset({"dynamodb"})
+
 
 def replicas_of_partitions(resources: Sequence[ResourceSpec]) -> Sequence[ResourceSpec]:
     """The model with every ``shared`` resource that may name, in another Region, a
@@ -1086,27 +1127,31 @@ def replicas_of_partitions(resources: Sequence[ResourceSpec]) -> Sequence[Resour
     catalogue's word that a Region's tables, secrets or keys hold no tenant's data is
     not taken (attack review 11). A shared resource in the same Region as the
     resource is left to the shapes, which check every partition whatever is shared."""
-    replicas: dict[str, list[tuple[str, str]]] = {}
+    replicas: dict[str, list[tuple[str, str, str]]] = {}
     for r in resources:
         if r.shared or r.service not in REPLICATED:
             continue
+        across = r.service in REPLICATED_ACROSS_ACCOUNTS
         for arn in (r.arn, *(p.arn for p in r.partitions if p.arn is not None)):
             fields = arn.split(":", 5)
             if len(fields) != 6 or not resource_field_may_be(arn, (REPLICATED[r.service],)):
                 continue
-            wide = ":".join([*fields[:3], "*", *fields[4:]]).replace("{tenant}", "*")
-            replicas.setdefault(r.service, []).append((wide, fields[3]))
+            account = "*" if across else fields[4]
+            wide = ":".join([*fields[:3], "*", account, fields[5]]).replace("{tenant}", "*")
+            replicas.setdefault(r.service, []).append((wide, fields[3], fields[4]))
     if not replicas:
         return resources
 
     def replica(r: ResourceSpec) -> bool:
         own = _model_glob(r.arn)
         fields = r.arn.split(":", 5)
-        region = fields[3] if len(fields) == 6 else "*"
+        region, account = (fields[3], fields[4]) if len(fields) == 6 else ("*", "*")
         return any(
             _glob.may_overlap(own, _model_glob(wide + suffix))
-            for wide, home in replicas.get(r.service, ())
-            if "*" in region or "*" in home or region != home
+            for wide, home, home_account in replicas.get(r.service, ())
+            if "*" in region + home + account + home_account
+            or region != home
+            or account != home_account
             for suffix in ("", *VIEW_SUFFIXES.get(r.service, ()))
         )
 
