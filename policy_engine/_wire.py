@@ -25,10 +25,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import operator
+import sys
 from collections.abc import Mapping
+from types import FunctionType, MethodType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from xml.etree import ElementTree
+
+from botocore.hooks import HierarchicalEmitter
 
 #: headers botocore itself adds after serialising (checksums, chunked uploads, signing)
 _BOTOCORE_ADDED = frozenset(
@@ -234,49 +239,161 @@ def wire_mismatch(request: Any, model: Any, params: Mapping[str, Any]) -> str | 
 #: modules whose event handlers are the SDK's own: they never rewrite a decided request
 #: beyond what the check allows (checksums, retries, user agent, signing)
 _SDK_MODULES = ("botocore.", "boto3.")
+#: the events whose handlers get the serialised request (``before-call``: the request
+#: dict; ``request-created``, ``before-sign``: the request; ``needs-retry``: the request
+#: dict a retry is built from) before it is signed
+_WATCHED = frozenset({"before-call", "request-created", "before-sign", "needs-retry"})
+#: request-context slots: a watched event of the call ran a handler that is not the
+#: SDK's (sticky); and, per stage, what ran with the SDK's handlers alone
+_TOUCHED = "policy_engine.wire.touched"
+_SDK_RAN = {
+    "before-call": "policy_engine.wire.before_call",
+    "request-created": "policy_engine.wire.request_created",
+    "before-sign": "policy_engine.wire.before_sign",
+}
 #: handler lists already judged, by identity (botocore keeps one per event name until a
-#: handler is registered): list id -> (the list, whether every handler is the SDK's)
-_JUDGED: dict[int, tuple[Any, bool]] = {}
+#: handler is registered): list id -> (the list, its handlers as judged, the verdict)
+_JUDGED: dict[int, tuple[Any, tuple[Any, ...], bool]] = {}
 _JUDGED_SIZE = 512
 
 
+def _defined_as_named(obj: Any) -> bool:
+    """``obj`` is the very object its module defines under its qualified name (a
+    wrapper made with ``functools.wraps``, a copy, a nested function or a forged
+    ``__module__``/``__qualname__`` is not)."""
+    module_name = getattr(obj, "__module__", None)
+    qualname = getattr(obj, "__qualname__", None)
+    if type(module_name) is not str or type(qualname) is not str:
+        return False
+    if not (module_name.startswith(_SDK_MODULES) or module_name == "policy_engine.guard"):
+        return False
+    target: Any = sys.modules.get(module_name)
+    for part in qualname.split("."):
+        if target is None or part.startswith("<"):  # <locals>, <lambda>
+            return False
+        namespace = getattr(target, "__dict__", None)
+        if not isinstance(namespace, Mapping):
+            return False
+        target = namespace.get(part)  # no descriptors, no module __getattr__
+    return target is obj
+
+
 def _sdk_handler(handler: Any) -> bool:
-    """A plain function or bound method defined in botocore or boto3, or the guard's
-    own (a partial, a lambda or any other callable is not: it may be anyone's)."""
-    function = getattr(handler, "__func__", handler)
-    if type(function).__name__ != "function":
-        return False
-    module = str(getattr(function, "__module__", "") or "")
-    return module.startswith(_SDK_MODULES) or module == "policy_engine.guard"
+    """A plain function, or a method bound to an instance of a class, that botocore,
+    boto3 or the guard defines itself (a partial, a lambda, a wrapper, a subclass
+    defined elsewhere or any other callable is not: it may be anyone's)."""
+    kind = type(handler)
+    if kind is FunctionType:
+        return _defined_as_named(handler)
+    if kind is MethodType:
+        function, owner = handler.__func__, handler.__self__
+        return (
+            type(function) is FunctionType
+            and _defined_as_named(function)
+            and _defined_as_named(type(owner))
+        )
+    return False
 
 
-def sdk_handlers_only(request_signer: Any, event_name: str) -> bool:
-    """Whether every handler that ran on the request before it reached the guard at
-    ``before-sign`` (``before-call``, ``request-created``, ``before-sign``) is the
-    SDK's or the guard's own: then nothing rewrote it, and :func:`wire_mismatch` need
-    not serialise it again. Reads botocore's handler lists (its emitter's lookup
-    cache); anything unexpected answers False, so the request is checked."""
-    try:
-        emitter = request_signer._event_emitter
-        emitter = getattr(emitter, "_emitter", emitter)  # an EventAliaser's inner one
-        lookup = emitter._lookup_cache
-        handlers = emitter._handlers
-        _, _, rest = event_name.partition(".")
-        for stage in ("before-call", "request-created", "before-sign"):
-            name = f"{stage}.{rest}"
-            found = lookup.get(name)
-            if found is None:
-                found = handlers.prefix_search(name)
-            judged = _JUDGED.get(id(found))
-            if judged is None or judged[0] is not found:
-                if len(_JUDGED) >= _JUDGED_SIZE:
-                    _JUDGED.clear()
-                judged = _JUDGED[id(found)] = (found, all(_sdk_handler(h) for h in found))
-            if not judged[1]:
-                return False
-        return True
-    except Exception:  # botocore's internals changed: check the request
+def _judge(found: Any) -> tuple[tuple[Any, ...], bool]:
+    """The handlers of a lookup-cache list, as they are now, and whether every one
+    is the SDK's."""
+    judged = _JUDGED.get(id(found))
+    if judged is not None and judged[0] is found:
+        handlers = judged[1]
+        if len(found) == len(handlers) and all(map(operator.is_, found, handlers)):
+            return handlers, judged[2]
+    handlers = tuple(found)
+    verdict = all(_sdk_handler(h) for h in handlers)
+    if len(_JUDGED) >= _JUDGED_SIZE:
+        _JUDGED.clear()
+    _JUDGED[id(found)] = (found, handlers, verdict)
+    return handlers, verdict
+
+
+def _mark(stage: str, kwargs: Mapping[str, Any], sdk_only: bool) -> None:
+    """Record in the call's context what ran on ``stage``."""
+    request = kwargs.get("request")
+    if stage == "before-call":
+        context = kwargs.get("context")
+    elif stage == "needs-retry":
+        request_dict = kwargs.get("request_dict")
+        context = request_dict.get("context") if isinstance(request_dict, dict) else None
+    else:
+        context = getattr(request, "context", None)
+    if not isinstance(context, dict):
+        return
+    if not sdk_only:
+        context[_TOUCHED] = True
+    elif stage in _SDK_RAN:
+        context[_SDK_RAN[stage]] = True if stage == "before-call" else request
+
+
+_BASE_EMIT: Any = getattr(HierarchicalEmitter, "_emit")  # noqa: B009 (not in the stubs)
+
+
+class WatchedEmitter(HierarchicalEmitter):
+    """botocore's emitter, which records in a call's context, as it runs them, whether
+    the handlers of the events that see the serialised request are the SDK's alone.
+
+    botocore's ``_emit`` as it is, except that on those events it runs the handlers it
+    judged (a copy of the list, so that one unregistering itself or appended to the
+    cached list in place changes nothing of what was judged)."""
+
+    def _emit(
+        self, event_name: str, kwargs: dict[str, Any], stop_on_response: bool = False
+    ) -> list[tuple[Any, Any]]:
+        stage = event_name.partition(".")[0]
+        emitter: Any = self  # botocore's private state (not in its type stubs)
+        if stage not in _WATCHED:
+            return _BASE_EMIT(self, event_name, kwargs, stop_on_response)  # type: ignore[no-any-return]
+        found = emitter._lookup_cache.get(event_name)
+        if found is None:
+            found = emitter._handlers.prefix_search(event_name)
+            emitter._lookup_cache[event_name] = found
+        handlers, sdk_only = _judge(found)
+        _mark(stage, kwargs, sdk_only)
+        if not handlers:
+            return []
+        kwargs["event_name"] = event_name
+        responses: list[tuple[Any, Any]] = []
+        for handler in handlers:
+            response = handler(**kwargs)
+            responses.append((handler, response))
+            if stop_on_response and response is not None:
+                return responses
+        return responses
+
+
+def watch(events: Any) -> None:
+    """Make ``events`` (a session's emitter; the clients' are copies of it, which keep
+    its class) record what ran on a call's request. Any other emitter than botocore's
+    own is left alone: its calls are then always checked."""
+    inner = getattr(events, "_emitter", events)  # an EventAliaser's inner one
+    if type(inner) is HierarchicalEmitter:
+        inner.__class__ = WatchedEmitter
+
+
+def sdk_handlers_only(request: Any) -> bool:
+    """Whether only the SDK's or the guard's own handlers ran on ``request`` since it
+    was serialised: on its call's ``before-call``, its own ``request-created`` and
+    ``before-sign`` (up to the guard's), and on no ``needs-retry`` (a first attempt:
+    a retry is built again from the request dict, which ``needs-retry`` handlers get).
+    Then nothing rewrote it, and :func:`wire_mismatch` need not serialise it again.
+    Read from what a :class:`WatchedEmitter` recorded as it ran them; anything not
+    recorded (another emitter, a presigned URL, which has no ``before-call``) answers
+    False, so the request is checked."""
+    context = getattr(request, "context", None)
+    if not isinstance(context, dict) or context.get(_TOUCHED):
         return False
+    retries = context.get("retries")
+    return (
+        isinstance(retries, dict)
+        and retries.get("attempt") == 1
+        and context.get(_SDK_RAN["before-call"]) is True
+        and context.get(_SDK_RAN["request-created"]) is request
+        and context.get(_SDK_RAN["before-sign"]) is request
+    )
 
 
 def fingerprint(request: Any) -> tuple[Any, ...]:
@@ -310,4 +427,4 @@ def fingerprint(request: Any) -> tuple[Any, ...]:
     )
 
 
-__all__ = ["fingerprint", "sdk_handlers_only", "wire_mismatch"]
+__all__ = ["WatchedEmitter", "fingerprint", "sdk_handlers_only", "watch", "wire_mismatch"]

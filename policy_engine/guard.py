@@ -971,6 +971,11 @@ class Guard:
 
     def install(self, session: boto3.Session) -> None:
         """Register the hooks on ``session`` (clients created afterwards are guarded)."""
+        from ._wire import watch
+
+        # Record, as they run, whether the handlers that see a serialised request are
+        # botocore's alone (the request check may then skip serialising it again)
+        watch(session.events)
         session.events.register("before-parameter-build", self._before_parameter_build)
         session.events.register("before-endpoint-resolution", self._before_endpoint_resolution)
         session.events.register("before-sign", self._before_sign)
@@ -1228,9 +1233,7 @@ class Guard:
             from ._wire import sdk_handlers_only, wire_mismatch
 
             mismatch = (
-                None
-                if sdk_handlers_only(kw.get("request_signer"), str(kw.get("event_name", "")))
-                else wire_mismatch(request, model, frozen[0])
+                None if sdk_handlers_only(request) else wire_mismatch(request, model, frozen[0])
             )
             if mismatch is not None:
                 raise self._refused(
