@@ -252,8 +252,8 @@ _SDK_RAN = {
     "before-sign": "policy_engine.wire.before_sign",
 }
 #: handler lists already judged, by identity (botocore keeps one per event name until a
-#: handler is registered): list id -> (the list, its handlers as judged, the verdict)
-_JUDGED: dict[int, tuple[Any, tuple[Any, ...], bool]] = {}
+#: handler is registered): list id -> (the list, its handlers as judged, each one's verdict)
+_JUDGED: dict[int, tuple[Any, tuple[Any, ...], tuple[bool, ...]]] = {}
 _JUDGED_SIZE = 512
 
 
@@ -295,38 +295,32 @@ def _sdk_handler(handler: Any) -> bool:
     return False
 
 
-def _judge(found: Any) -> tuple[tuple[Any, ...], bool]:
-    """The handlers of a lookup-cache list, as they are now, and whether every one
-    is the SDK's."""
+def _judge(found: Any) -> tuple[tuple[Any, ...], tuple[bool, ...]]:
+    """The handlers of a lookup-cache list, as they are now, and whether each one is
+    the SDK's."""
     judged = _JUDGED.get(id(found))
     if judged is not None and judged[0] is found:
         handlers = judged[1]
         if len(found) == len(handlers) and all(map(operator.is_, found, handlers)):
             return handlers, judged[2]
     handlers = tuple(found)
-    verdict = all(_sdk_handler(h) for h in handlers)
+    verdicts = tuple(_sdk_handler(h) for h in handlers)
     if len(_JUDGED) >= _JUDGED_SIZE:
         _JUDGED.clear()
-    _JUDGED[id(found)] = (found, handlers, verdict)
-    return handlers, verdict
+    _JUDGED[id(found)] = (found, handlers, verdicts)
+    return handlers, verdicts
 
 
-def _mark(stage: str, kwargs: Mapping[str, Any], sdk_only: bool) -> None:
-    """Record in the call's context what ran on ``stage``."""
-    request = kwargs.get("request")
+def _context(stage: str, kwargs: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The context of the call whose event ``stage`` is emitted with ``kwargs``."""
     if stage == "before-call":
         context = kwargs.get("context")
     elif stage == "needs-retry":
         request_dict = kwargs.get("request_dict")
         context = request_dict.get("context") if isinstance(request_dict, dict) else None
     else:
-        context = getattr(request, "context", None)
-    if not isinstance(context, dict):
-        return
-    if not sdk_only:
-        context[_TOUCHED] = True
-    elif stage in _SDK_RAN:
-        context[_SDK_RAN[stage]] = True if stage == "before-call" else request
+        context = getattr(kwargs.get("request"), "context", None)
+    return context if isinstance(context, dict) else None
 
 
 _BASE_EMIT: Any = getattr(HierarchicalEmitter, "_emit")  # noqa: B009 (not in the stubs)
@@ -338,7 +332,10 @@ class WatchedEmitter(HierarchicalEmitter):
 
     botocore's ``_emit`` as it is, except that on those events it runs the handlers it
     judged (a copy of the list, so that one unregistering itself or appended to the
-    cached list in place changes nothing of what was judged)."""
+    cached list in place changes nothing of what was judged), and marks the call's
+    context just before a handler that is not the SDK's runs: a handler that runs
+    after the request was signed (Powertools' user-agent handler on
+    ``request-created``, after the signer's) leaves the shortcut to that request."""
 
     def _emit(
         self, event_name: str, kwargs: dict[str, Any], stop_on_response: bool = False
@@ -351,13 +348,20 @@ class WatchedEmitter(HierarchicalEmitter):
         if found is None:
             found = emitter._handlers.prefix_search(event_name)
             emitter._lookup_cache[event_name] = found
-        handlers, sdk_only = _judge(found)
-        _mark(stage, kwargs, sdk_only)
+        handlers, verdicts = _judge(found)
+        context = _context(stage, kwargs)
+        if context is not None and stage in _SDK_RAN:
+            # emitted through this emitter for this call (or request): see below
+            context[_SDK_RAN[stage]] = True if stage == "before-call" else kwargs.get("request")
         if not handlers:
             return []
         kwargs["event_name"] = event_name
         responses: list[tuple[Any, Any]] = []
-        for handler in handlers:
+        for handler, sdk in zip(handlers, verdicts, strict=True):
+            if not sdk and context is not None:
+                # before it runs: what is signed after it (on `request-created`, the
+                # signer's handler runs before less specific handlers) is checked
+                context[_TOUCHED] = True
             response = handler(**kwargs)
             responses.append((handler, response))
             if stop_on_response and response is not None:

@@ -290,3 +290,22 @@ def test_a_one_shot_handler_that_rewrites_nothing_is_checked_and_sent(
     get_acme_order(ddb)()
     assert checks == ["GetItem"]  # the second call ran botocore's handlers alone
     assert keys(sent) == ["acme", "acme"]
+
+
+def test_a_handler_that_runs_after_signing_keeps_the_shortcut(checks: list[str]) -> None:
+    """Powertools registers its user-agent handler on ``request-created`` (session and
+    clients: ``aws_lambda_powertools.shared.user_agent``); botocore runs it after the
+    signer's handler (registered on the more specific ``request-created.<service>``),
+    so after the request was signed. It is no SDK handler, but nothing it does can
+    change what was signed: the shortcut stays (it did not before round 12, which read
+    the whole list: with Powertools imported, every call was serialised again)."""
+    from aws_lambda_powertools.shared.user_agent import register_feature_to_client
+
+    ddb, sent = client("dynamodb")
+    register_feature_to_client(ddb, "round12")
+    get_acme_order(ddb)()
+    assert b"PT/round12/" in sent.requests[0].headers["User-Agent"]
+    assert checks == []
+    get_acme_order(ddb)()  # and on the next call
+    assert checks == []
+    assert keys(sent) == ["acme", "acme"]
