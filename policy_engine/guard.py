@@ -1112,12 +1112,28 @@ class Guard:
         a cache, a task or thread it started) and used while another tenant's
         invocation runs would reach this tenant's data for that invocation, logged
         and metered as the other tenant's."""
-        from ._invocation import current_invocation
+        from ._invocation import current_invocation, open_tenants
 
         invocation = current_invocation.get()
         context = getattr(invocation, "context", None)
+        if invocation is None:
+            # No invocation in this context: module code, or a thread that did not
+            # copy one (a transfer manager's worker, a plain thread). While
+            # invocations are open, none of them this tenant's, it runs for one of
+            # them: a client kept from an earlier invocation (round 12)
+            tenants = open_tenants()
+            if tenants and (self.tenant, self.tier) not in tenants:
+                shown = ", ".join(f"`{t}` (tier `{r}`)" for t, r in sorted(tenants))
+                raise self._refused(
+                    f"{service}:{operation}",
+                    f"called from a thread of no invocation while only the invocation of "
+                    f"{shown} is open, with a client of tenant `{self.tenant}`'s session "
+                    f"(tier `{self.tier}`), kept from an earlier invocation: use "
+                    "`tenant.session` of the current invocation",
+                )
+            return
         if context is None:
-            return  # no invocation open in this context (or a 401: no tenant)
+            return  # a 401: no tenant
         if (context.tenant_id, context.tier) != (self.tenant, self.tier):
             raise self._refused(
                 f"{service}:{operation}",
