@@ -1116,22 +1116,25 @@ class Guard:
 
         invocation = current_invocation.get()
         context = getattr(invocation, "context", None)
-        if invocation is None:
-            # No invocation in this context: module code, or a thread that did not
-            # copy one (a transfer manager's worker, a plain thread). While
-            # invocations are open, none of them this tenant's, it runs for one of
-            # them: a client kept from an earlier invocation (round 12)
+        if invocation is None or getattr(invocation, "closed", False):
+            # No open invocation in this context: module code, a thread that did not
+            # copy one (a transfer manager's worker, a plain thread), or one that
+            # copied a context of an invocation since closed (a worker started on
+            # first use and kept). While invocations are open, none of them this
+            # tenant's, it runs for one of them: a client kept from an earlier
+            # invocation (round 12)
             tenants = open_tenants()
             if tenants and (self.tenant, self.tier) not in tenants:
                 shown = ", ".join(f"`{t}` (tier `{r}`)" for t, r in sorted(tenants))
                 raise self._refused(
                     f"{service}:{operation}",
-                    f"called from a thread of no invocation while only the invocation of "
-                    f"{shown} is open, with a client of tenant `{self.tenant}`'s session "
-                    f"(tier `{self.tier}`), kept from an earlier invocation: use "
-                    "`tenant.session` of the current invocation",
+                    f"called from a thread of no open invocation while only the "
+                    f"invocation of {shown} is open, with a client of tenant "
+                    f"`{self.tenant}`'s session (tier `{self.tier}`), kept from an earlier "
+                    "invocation: use `tenant.session` of the current invocation",
                 )
-            return
+            if invocation is None:
+                return
         if context is None:
             return  # a 401: no tenant
         if (context.tenant_id, context.tier) != (self.tenant, self.tier):

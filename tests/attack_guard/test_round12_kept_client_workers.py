@@ -24,7 +24,9 @@ session works as before.
 
 from __future__ import annotations
 
+import contextvars
 import io
+import queue
 import threading
 from typing import Any
 
@@ -98,3 +100,52 @@ def test_twin_a_kept_client_outside_any_invocation_works_as_before() -> None:
         pass
     assert outcome(lambda: kept.download_fileobj(DOCS, "globex/x", io.BytesIO())) == "sent"
     assert outcome(lambda: kept.get_object(Bucket=DOCS, Key="acme/x")) == "denied"
+
+
+def _worker(jobs: queue.Queue[Any]) -> threading.Thread:
+    """A worker started on first use with a copy of the current context (to keep the
+    log stamp), kept to serve later invocations."""
+
+    def loop() -> None:
+        while True:
+            job, out = jobs.get()
+            if job is None:
+                return
+            out.append(outcome(job))
+
+    worker = threading.Thread(target=contextvars.copy_context().run, args=(loop,), daemon=True)
+    worker.start()
+    return worker
+
+
+def test_a_kept_worker_of_globexs_closed_invocation_in_acmes_is_refused() -> None:
+    """Its context is globex's closed invocation, which round 11 let use globex's
+    session: the work it runs is acme's (round 11 finding 3 drops metrics written
+    from such a context for the same reason)."""
+    v = vendor()
+    jobs: queue.Queue[Any] = queue.Queue()
+    with tenant_scope(event("globex"), v) as globex:
+        kept = dead_client(globex.session, "s3")
+        worker = _worker(jobs)
+    out: list[str] = []
+    with tenant_scope(event("acme"), v):
+        jobs.put((lambda: kept.get_object(Bucket=DOCS, Key="globex/contract.pdf"), out))
+        jobs.put((None, None))
+        worker.join()
+    assert out == ["denied"]
+
+
+def test_twin_a_closed_invocations_work_runs_on_alone_or_in_its_tenants_next() -> None:
+    v = vendor()
+    jobs: queue.Queue[Any] = queue.Queue()
+    with tenant_scope(event("acme"), v) as acme:
+        kept = dead_client(acme.session, "s3")
+        worker = _worker(jobs)
+    out: list[str] = []
+    read = lambda: kept.get_object(Bucket=DOCS, Key="acme/x")  # noqa: E731
+    jobs.put((read, out))  # no invocation open: its own tenant's work goes on
+    with tenant_scope(event("acme"), v):  # the same tenant's next invocation
+        jobs.put((read, out))
+        jobs.put((None, None))
+        worker.join()
+    assert out == ["sent", "sent"]
