@@ -939,6 +939,39 @@ def _snapshot(value: Any) -> Any:
     return (type(value), id(value))
 
 
+_EXACT = frozenset({str, bytes, int, float, bool, type(None)})
+
+
+def _exact(value: Any) -> Any:
+    """``value`` with every string, number, bytes, dict, list and tuple in it of
+    exactly its built-in type, holding the same data (the object itself when it
+    already is); anything else (a stream, a ``Decimal``, a datetime) as it is."""
+    kind = type(value)
+    if kind in _EXACT:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, bytes):
+        return bytes.__bytes__(value)
+    if isinstance(value, int):  # bool cannot be subclassed
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, Mapping):
+        pairs = dict.items(value) if isinstance(value, dict) else value.items()
+        items = [(k, v, _exact(k), _exact(v)) for k, v in pairs]
+        if kind is dict and all(k is k2 and v is v2 for k, v, k2, v2 in items):
+            return value
+        return {k2: v2 for _, _, k2, v2 in items}
+    if isinstance(value, (list, tuple)):
+        members = list(list.__iter__(value) if isinstance(value, list) else tuple.__iter__(value))
+        exact = [_exact(m) for m in members]
+        if kind in (list, tuple) and all(a is b for a, b in zip(members, exact, strict=True)):
+            return value
+        return exact if isinstance(value, list) else tuple(exact)
+    return value
+
+
 @dataclass
 class Guard:
     """Decides each call of a session against ``evaluator`` before it is sent.
@@ -1155,6 +1188,18 @@ class Guard:
         context = context if isinstance(context, dict) else {}
         if "client_region" in context:
             self._region_check(service, operation, context["client_region"])
+        if type(params) is not dict:
+            raise self._refused(
+                f"{service}:{operation}",
+                f"the parameters are a `{type(params).__name__}`, not a dict",
+            )
+        # Decide on the values botocore will serialise: a `str` (`int`, `bytes`, dict,
+        # list...) subclass may read one way to the guard (`__eq__`, `__format__`,
+        # `get`, `__iter__`) and serialise another (its data): exact copies replace them
+        for name, value in list(dict.items(params)):
+            exact = _exact(value)
+            if exact is not value:
+                dict.__setitem__(params, name, exact)
         # A handler that runs after this one (registered later on the same event) could
         # still change `params`: they are compared with this snapshot at `before-sign`.
         context[_FROZEN] = (params, _snapshot(params))
