@@ -1399,9 +1399,15 @@ class Guard:
             return
         policy = context.get("s3-presign-post-policy")
         if operation_name == "PutObject" and isinstance(policy, Mapping):
+            if type(policy) is not dict:
+                raise self._refused(
+                    f"s3:{PRESIGNED_POST}", f"the POST policy is a `{type(policy).__name__}`"
+                )
+            # decided on the data the signer writes into the policy (see `_exact`)
+            conditions = policy["conditions"] = _exact(policy.get("conditions") or [])
             try:
                 bucket = _bucket("Bucket", params.get("Bucket"))
-                requests = _presigned_post(bucket, policy.get("conditions") or [], self.scope)
+                requests = _presigned_post(bucket, conditions, self.scope)
             except RefusedParameter as exc:
                 raise self._refused(f"s3:{PRESIGNED_POST}", exc) from None
             self._check("s3", PRESIGNED_POST, params, self.scope, wire=True, requests=requests)

@@ -81,3 +81,49 @@ def test_twin_a_str_enum_member_is_decided_and_sent_as_its_value() -> None:
     key = {"tenant_id": {"S": "acme"}, "order_id": {"S": "1"}}
     assert outcome(lambda: ddb.get_item(TableName="saas-orders", Key=key)) == "returned"
     assert json.loads(sent.requests[0].body)["Key"] == key
+
+
+class LyingPostKey(str):
+    """A presigned POST's key: ``acme/x`` to the guard, ``globex/contract.pdf`` in the
+    policy botocore signs (``json.dumps`` writes the data). ``__radd__`` runs before
+    ``str.__add__`` for a subclass: ``base + key`` says ``acme/x`` too."""
+
+    def __format__(self, spec: str) -> str:
+        return "acme/x"
+
+    def __str__(self) -> str:
+        return "acme/x"
+
+    def __eq__(self, other: object) -> bool:
+        return other == "acme/x" or str.__eq__(self, other)
+
+    __hash__ = str.__hash__
+
+    def __radd__(self, other: str) -> str:
+        return other + "acme/x"
+
+    def __contains__(self, item: object) -> bool:
+        return False
+
+    def endswith(self, *args: Any, **kwargs: Any) -> bool:  # type: ignore[override]
+        return False
+
+
+def test_a_str_subclass_key_of_a_presigned_post_is_decided_on_its_data() -> None:
+    """The POST policy's conditions (``context["s3-presign-post-policy"]``) are decided
+    at ``before-sign``: before round 12 a policy allowing ``globex/contract.pdf`` was
+    signed with acme's credentials."""
+    s3, _ = client("s3")
+    key = LyingPostKey("globex/contract.pdf")
+    assert outcome(lambda: s3.generate_presigned_post(DOCS, key)) == "denied"
+
+
+def test_twin_a_presigned_post_of_the_tenants_key_is_signed() -> None:
+    import base64
+
+    s3, _ = client("s3")
+    post = s3.generate_presigned_post(
+        DOCS, "acme/${filename}", Conditions=[["content-length-range", 1, 10]]
+    )
+    policy = json.loads(base64.b64decode(post["fields"]["policy"]))
+    assert ["starts-with", "$key", "acme/"] in policy["conditions"]
