@@ -57,21 +57,35 @@ _CHECKSUM_PREFIX = "x-amz-checksum-"
 _JSON_PROTOCOLS = frozenset({"json", "rest-json"})
 
 
+def plain(value: Any) -> Any:
+    """A string or bytes as its data, of exactly the built-in type: a subclass's
+    ``__eq__``, ``__str__`` or ``__format__`` may say otherwise, while the signer and
+    the HTTP layer use the data. Anything else as it is."""
+    kind = type(value)
+    if kind is str or kind is bytes:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(memoryview(value))
+    return value
+
+
 def _text(value: Any) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, (bytes, bytearray)) else str(value)
+    value = plain(value)
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
 def _raw_items(headers: Any) -> Any:
     """The header pairs as set (``email.message.Message.raw_items``: no parsing)."""
     raw = getattr(headers, "raw_items", None)
-    if raw is not None:
-        return raw()
-    return headers.items() if hasattr(headers, "items") else ()
+    items = raw() if raw is not None else headers.items() if hasattr(headers, "items") else ()
+    return [(plain(k), plain(v)) for k, v in items]
 
 
 def _headers(headers: Any) -> dict[str, str]:
     return {
-        (k if type(k) is str else str(k)).lower(): (v if type(v) is str else _text(v))
+        (k if type(k) is str else _text(k)).lower(): (v if type(v) is str else _text(v))
         for k, v in _raw_items(headers)
     }
 
@@ -83,10 +97,11 @@ def _body_bytes(body: Any) -> bytes | None:
         return str(percent_encode_sequence(body)).encode("ascii")
     if body is None:
         return b""
+    body = plain(body)
     if isinstance(body, str):
         return body.encode("utf-8")
-    if isinstance(body, (bytes, bytearray)):
-        return bytes(body)
+    if isinstance(body, bytes):
+        return body
     return None  # a stream (an object's data): not read
 
 
@@ -169,10 +184,10 @@ def wire_mismatch(request: Any, model: Any, params: Mapping[str, Any]) -> str | 
         fresh = _serializer(protocol).serialize_to_request(dict(params), model)
     except Exception as exc:  # the client serialised them; we cannot: fail closed
         return f"its parameters cannot be serialised again ({type(exc).__name__})"
-    method = str(getattr(request, "method", ""))
+    method = _text(getattr(request, "method", ""))
     if method != fresh["method"] and not request.context.get("is_presign_request"):
         return f"the HTTP method is `{method}`, not `{fresh['method']}`"
-    url = urlsplit(str(getattr(request, "url", "")))
+    url = urlsplit(_text(getattr(request, "url", "")))
     url_path = str(fresh["url_path"])
     if (url.query or fresh["query_string"] or "?" in url_path) and sorted(
         parse_qsl(url.query, keep_blank_values=True)
@@ -404,7 +419,7 @@ def fingerprint(request: Any) -> tuple[Any, ...]:
     """Everything of ``request`` that its signature binds or its signer reads: the
     method, URL, headers, body (a stream by identity) and the signing and presigned
     POST context."""
-    body = getattr(request, "data", None)
+    body = plain(getattr(request, "data", None))
     if isinstance(body, Mapping):
         from .guard import _snapshot
 
@@ -423,12 +438,12 @@ def fingerprint(request: Any) -> tuple[Any, ...]:
         )
     headers = getattr(request, "headers", None)
     return (
-        getattr(request, "method", None),
-        getattr(request, "url", None),
+        plain(getattr(request, "method", None)),
+        plain(getattr(request, "url", None)),
         tuple(_raw_items(headers)) if headers is not None else (),
         body,
         extra,
     )
 
 
-__all__ = ["WatchedEmitter", "fingerprint", "sdk_handlers_only", "watch", "wire_mismatch"]
+__all__ = ["WatchedEmitter", "fingerprint", "plain", "sdk_handlers_only", "watch", "wire_mismatch"]

@@ -929,9 +929,9 @@ def _snapshot(value: Any) -> Any:
     leaves as they are, a ``bytearray`` copied, any other object by identity (a file
     body is not read)."""
     if isinstance(value, _LEAVES):
-        return value
+        return _exact(value)  # its data (a subclass's __eq__ may say otherwise)
     if isinstance(value, Mapping):
-        return tuple((k, _snapshot(v)) for k, v in value.items())
+        return tuple((_exact(k), _snapshot(v)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return (type(value), tuple(_snapshot(v) for v in value))
     if isinstance(value, bytearray):
@@ -1133,6 +1133,7 @@ class Guard:
         )
 
     def _region_check(self, service: str, operation: str, region: Any) -> None:
+        region = _exact(region)  # what the signer writes (a str subclass may say otherwise)
         if service in _REGIONAL and region != self.scope.region:
             raise self._refused(
                 f"{service}:{operation}",
@@ -1245,7 +1246,7 @@ class Guard:
         key = params.get("Key", "")
         if "s3-presign-post-policy" in context:
             key = ""  # a presigned POST: the key is a form field, decided from the policy
-        url = str(getattr(request, "url", ""))
+        url = str(_exact(getattr(request, "url", "")))
         try:
             target: tuple[str, str] | None = s3_target(url)
         except (ValueError, UnicodeDecodeError):
@@ -1377,7 +1378,7 @@ class Guard:
                 "(botocore Config(signature_version='s3v4'))",
             )
         expected = context.get(_PRESIGN_METHOD)
-        if expected is not None and getattr(request, "method", None) != expected:
+        if expected is not None and _exact(getattr(request, "method", None)) != expected:
             service = (str(kw.get("event_name", "")).split(".")[1:2] or ["?"])[0]
             raise self._refused(
                 f"{service}:{operation_name}",
@@ -1394,7 +1395,7 @@ class Guard:
             return
         service, operation, params = pending
         if service == "sqs":
-            split = urlsplit(str(request.url))
+            split = urlsplit(str(_exact(request.url)))
             self._decide_sqs(context, f"{split.scheme}://{split.netloc}", region_name)
             return
         policy = context.get("s3-presign-post-policy")
