@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from xml.etree import ElementTree
 
+from botocore.awsrequest import HTTPHeaders
 from botocore.hooks import HierarchicalEmitter
 
 #: headers botocore itself adds after serialising (checksums, chunked uploads, signing)
@@ -76,10 +77,31 @@ def _text(value: Any) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
+class _Unreadable:
+    """Headers of another type than botocore's own: never equal to anything."""
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
 def _raw_items(headers: Any) -> Any:
-    """The header pairs as set (``email.message.Message.raw_items``: no parsing)."""
-    raw = getattr(headers, "raw_items", None)
-    items = raw() if raw is not None else headers.items() if hasattr(headers, "items") else ()
+    """The header pairs as set (``email.message.Message.raw_items``: no parsing), read
+    from botocore's ``HTTPHeaders`` (or the serialiser's dict) itself: a subclass's
+    ``raw_items`` may list other headers than the ``items`` the signer and the HTTP
+    layer read. Headers of any other type read as a pair that matches nothing."""
+    from email.message import Message
+
+    kind = type(headers)
+    items: Any
+    if kind is HTTPHeaders:
+        items = Message.raw_items(headers)
+    elif kind is dict:
+        items = dict.items(headers)
+    else:
+        return [(_Unreadable(), kind.__name__)]
     return [(plain(k), plain(v)) for k, v in items]
 
 
@@ -87,6 +109,7 @@ def _headers(headers: Any) -> dict[str, str]:
     return {
         (k if type(k) is str else _text(k)).lower(): (v if type(v) is str else _text(v))
         for k, v in _raw_items(headers)
+        if not isinstance(k, _Unreadable)
     }
 
 
@@ -193,7 +216,10 @@ def wire_mismatch(request: Any, model: Any, params: Mapping[str, Any]) -> str | 
         parse_qsl(url.query, keep_blank_values=True)
     ) != _query(url_path, fresh["query_string"]):
         return f"the query `{url.query:.200}` is not the one serialised from the parameters"
-    sent = _headers(getattr(request, "headers", {}))
+    headers = getattr(request, "headers", None)
+    if type(headers) is not HTTPHeaders:
+        return f"the headers are a `{type(headers).__name__}`, not botocore's `HTTPHeaders`"
+    sent = _headers(headers)
     expected = _headers(fresh["headers"])
     location = _location_headers(service_model)
     for name, value in sent.items():

@@ -81,3 +81,30 @@ def test_twin_handlers_that_keep_the_values_are_signed() -> None:
     ddb.meta.events.register_last("before-sign", keep)
     assert outcome(get_acme_order(ddb)) == "returned"
     assert len(sent.requests) == 1
+
+
+def test_headers_of_a_subclass_listing_other_headers_are_not_signed() -> None:
+    """The fingerprint read ``headers.raw_items()``, the signer and the HTTP layer read
+    ``items()``: an ``HTTPHeaders`` subclass put in after the guard's check, listing
+    the checked headers in ``raw_items``, got a ``DeleteItem`` signed and sent."""
+    from botocore.awsrequest import HTTPHeaders
+
+    ddb, sent = client("dynamodb")
+
+    class Two(HTTPHeaders):
+        checked: Any = None
+
+        def raw_items(self) -> Any:
+            return self.checked
+
+    def swap(request: Any, **_: Any) -> None:
+        headers = Two()
+        for name, value in request.headers.items():
+            headers[name] = value
+        headers.checked = list(request.headers.raw_items())
+        headers.replace_header("X-Amz-Target", "DynamoDB_20120810.DeleteItem")
+        request.headers = headers
+
+    ddb.meta.events.register_last("before-sign", swap)
+    assert outcome(get_acme_order(ddb)) == "denied"
+    assert sent.requests == []
