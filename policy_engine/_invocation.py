@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import weakref
 from contextvars import ContextVar
 from typing import Any
 
@@ -31,6 +33,36 @@ current_stamp: ContextVar[dict[str, str] | None] = ContextVar("policy_engine_sta
 #: the invocation open in this context (``policy_engine.lambda_``'s bookkeeping), or
 #: ``None``: a scope opened inside another gives the outer one's stamp back when it closes
 current_invocation: ContextVar[Any] = ContextVar("policy_engine_invocation", default=None)
+
+
+#: the invocations open in the process that have a tenant (``policy_engine.lambda_``'s
+#: bookkeeping objects): a guarded session used from a context of no invocation (a plain
+#: thread, a transfer manager's worker) is refused while only other tenants' are open
+_OPEN: weakref.WeakSet[Any] = weakref.WeakSet()
+_OPEN_LOCK = threading.Lock()
+
+
+def opened(invocation: Any) -> None:
+    """``invocation`` (with a tenant) is open."""
+    with _OPEN_LOCK:
+        _OPEN.add(invocation)
+
+
+def closed(invocation: Any) -> None:
+    """``invocation`` is closed."""
+    with _OPEN_LOCK:
+        _OPEN.discard(invocation)
+
+
+def open_tenants() -> set[tuple[str, str]]:
+    """The (tenant, tier) of every invocation open in the process."""
+    with _OPEN_LOCK:
+        invocations = list(_OPEN)
+    return {
+        (i.context.tenant_id, i.context.tier)
+        for i in invocations
+        if not getattr(i, "closed", True) and getattr(i, "context", None) is not None
+    }
 
 
 _INVOCATION_VARS = (
@@ -54,6 +86,7 @@ def _after_fork_in_child() -> None:
     """
     for var in _INVOCATION_VARS:
         var.set(None)
+    _OPEN.clear()  # the parent's invocations are not open in the child
 
 
 if hasattr(os, "register_at_fork"):

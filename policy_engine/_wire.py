@@ -25,10 +25,16 @@ from __future__ import annotations
 
 import gzip
 import json
+import operator
+import sys
 from collections.abc import Mapping
+from types import FunctionType, MethodType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from xml.etree import ElementTree
+
+from botocore.awsrequest import HTTPHeaders
+from botocore.hooks import HierarchicalEmitter
 
 #: headers botocore itself adds after serialising (checksums, chunked uploads, signing)
 _BOTOCORE_ADDED = frozenset(
@@ -52,22 +58,58 @@ _CHECKSUM_PREFIX = "x-amz-checksum-"
 _JSON_PROTOCOLS = frozenset({"json", "rest-json"})
 
 
+def plain(value: Any) -> Any:
+    """A string or bytes as its data, of exactly the built-in type: a subclass's
+    ``__eq__``, ``__str__`` or ``__format__`` may say otherwise, while the signer and
+    the HTTP layer use the data. Anything else as it is."""
+    kind = type(value)
+    if kind is str or kind is bytes:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(memoryview(value))
+    return value
+
+
 def _text(value: Any) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, (bytes, bytearray)) else str(value)
+    value = plain(value)
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+class _Unreadable:
+    """Headers of another type than botocore's own: never equal to anything."""
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    def __hash__(self) -> int:
+        return id(self)
 
 
 def _raw_items(headers: Any) -> Any:
-    """The header pairs as set (``email.message.Message.raw_items``: no parsing)."""
-    raw = getattr(headers, "raw_items", None)
-    if raw is not None:
-        return raw()
-    return headers.items() if hasattr(headers, "items") else ()
+    """The header pairs as set (``email.message.Message.raw_items``: no parsing), read
+    from botocore's ``HTTPHeaders`` (or the serialiser's dict) itself: a subclass's
+    ``raw_items`` may list other headers than the ``items`` the signer and the HTTP
+    layer read. Headers of any other type read as a pair that matches nothing."""
+    from email.message import Message
+
+    kind = type(headers)
+    items: Any
+    if kind is HTTPHeaders:
+        items = Message.raw_items(headers)
+    elif kind is dict:
+        items = dict.items(headers)
+    else:
+        return [(_Unreadable(), kind.__name__)]
+    return [(plain(k), plain(v)) for k, v in items]
 
 
 def _headers(headers: Any) -> dict[str, str]:
     return {
-        (k if type(k) is str else str(k)).lower(): (v if type(v) is str else _text(v))
+        (k if type(k) is str else _text(k)).lower(): (v if type(v) is str else _text(v))
         for k, v in _raw_items(headers)
+        if not isinstance(k, _Unreadable)
     }
 
 
@@ -78,10 +120,11 @@ def _body_bytes(body: Any) -> bytes | None:
         return str(percent_encode_sequence(body)).encode("ascii")
     if body is None:
         return b""
+    body = plain(body)
     if isinstance(body, str):
         return body.encode("utf-8")
-    if isinstance(body, (bytes, bytearray)):
-        return bytes(body)
+    if isinstance(body, bytes):
+        return body
     return None  # a stream (an object's data): not read
 
 
@@ -164,16 +207,19 @@ def wire_mismatch(request: Any, model: Any, params: Mapping[str, Any]) -> str | 
         fresh = _serializer(protocol).serialize_to_request(dict(params), model)
     except Exception as exc:  # the client serialised them; we cannot: fail closed
         return f"its parameters cannot be serialised again ({type(exc).__name__})"
-    method = str(getattr(request, "method", ""))
+    method = _text(getattr(request, "method", ""))
     if method != fresh["method"] and not request.context.get("is_presign_request"):
         return f"the HTTP method is `{method}`, not `{fresh['method']}`"
-    url = urlsplit(str(getattr(request, "url", "")))
+    url = urlsplit(_text(getattr(request, "url", "")))
     url_path = str(fresh["url_path"])
     if (url.query or fresh["query_string"] or "?" in url_path) and sorted(
         parse_qsl(url.query, keep_blank_values=True)
     ) != _query(url_path, fresh["query_string"]):
         return f"the query `{url.query:.200}` is not the one serialised from the parameters"
-    sent = _headers(getattr(request, "headers", {}))
+    headers = getattr(request, "headers", None)
+    if type(headers) is not HTTPHeaders:
+        return f"the headers are a `{type(headers).__name__}`, not botocore's `HTTPHeaders`"
+    sent = _headers(headers)
     expected = _headers(fresh["headers"])
     location = _location_headers(service_model)
     for name, value in sent.items():
@@ -234,56 +280,172 @@ def wire_mismatch(request: Any, model: Any, params: Mapping[str, Any]) -> str | 
 #: modules whose event handlers are the SDK's own: they never rewrite a decided request
 #: beyond what the check allows (checksums, retries, user agent, signing)
 _SDK_MODULES = ("botocore.", "boto3.")
+#: the events whose handlers get the serialised request (``before-call``: the request
+#: dict; ``request-created``, ``before-sign``: the request; ``needs-retry``: the request
+#: dict a retry is built from) before it is signed
+_WATCHED = frozenset({"before-call", "request-created", "before-sign", "needs-retry"})
+#: request-context slots: a watched event of the call ran a handler that is not the
+#: SDK's (sticky); and, per stage, what ran with the SDK's handlers alone
+_TOUCHED = "policy_engine.wire.touched"
+_SDK_RAN = {
+    "before-call": "policy_engine.wire.before_call",
+    "request-created": "policy_engine.wire.request_created",
+    "before-sign": "policy_engine.wire.before_sign",
+}
 #: handler lists already judged, by identity (botocore keeps one per event name until a
-#: handler is registered): list id -> (the list, whether every handler is the SDK's)
-_JUDGED: dict[int, tuple[Any, bool]] = {}
+#: handler is registered): list id -> (the list, its handlers as judged, each one's verdict)
+_JUDGED: dict[int, tuple[Any, tuple[Any, ...], tuple[bool, ...]]] = {}
 _JUDGED_SIZE = 512
 
 
+def _defined_as_named(obj: Any) -> bool:
+    """``obj`` is the very object its module defines under its qualified name (a
+    wrapper made with ``functools.wraps``, a copy, a nested function or a forged
+    ``__module__``/``__qualname__`` is not)."""
+    module_name = getattr(obj, "__module__", None)
+    qualname = getattr(obj, "__qualname__", None)
+    if type(module_name) is not str or type(qualname) is not str:
+        return False
+    if not (module_name.startswith(_SDK_MODULES) or module_name == "policy_engine.guard"):
+        return False
+    target: Any = sys.modules.get(module_name)
+    for part in qualname.split("."):
+        if target is None or part.startswith("<"):  # <locals>, <lambda>
+            return False
+        namespace = getattr(target, "__dict__", None)
+        if not isinstance(namespace, Mapping):
+            return False
+        target = namespace.get(part)  # no descriptors, no module __getattr__
+    return target is obj
+
+
 def _sdk_handler(handler: Any) -> bool:
-    """A plain function or bound method defined in botocore or boto3, or the guard's
-    own (a partial, a lambda or any other callable is not: it may be anyone's)."""
-    function = getattr(handler, "__func__", handler)
-    if type(function).__name__ != "function":
-        return False
-    module = str(getattr(function, "__module__", "") or "")
-    return module.startswith(_SDK_MODULES) or module == "policy_engine.guard"
+    """A plain function, or a method bound to an instance of a class, that botocore,
+    boto3 or the guard defines itself (a partial, a lambda, a wrapper, a subclass
+    defined elsewhere or any other callable is not: it may be anyone's)."""
+    kind = type(handler)
+    if kind is FunctionType:
+        return _defined_as_named(handler)
+    if kind is MethodType:
+        function, owner = handler.__func__, handler.__self__
+        return (
+            type(function) is FunctionType
+            and _defined_as_named(function)
+            and _defined_as_named(type(owner))
+        )
+    return False
 
 
-def sdk_handlers_only(request_signer: Any, event_name: str) -> bool:
-    """Whether every handler that ran on the request before it reached the guard at
-    ``before-sign`` (``before-call``, ``request-created``, ``before-sign``) is the
-    SDK's or the guard's own: then nothing rewrote it, and :func:`wire_mismatch` need
-    not serialise it again. Reads botocore's handler lists (its emitter's lookup
-    cache); anything unexpected answers False, so the request is checked."""
-    try:
-        emitter = request_signer._event_emitter
-        emitter = getattr(emitter, "_emitter", emitter)  # an EventAliaser's inner one
-        lookup = emitter._lookup_cache
-        handlers = emitter._handlers
-        _, _, rest = event_name.partition(".")
-        for stage in ("before-call", "request-created", "before-sign"):
-            name = f"{stage}.{rest}"
-            found = lookup.get(name)
-            if found is None:
-                found = handlers.prefix_search(name)
-            judged = _JUDGED.get(id(found))
-            if judged is None or judged[0] is not found:
-                if len(_JUDGED) >= _JUDGED_SIZE:
-                    _JUDGED.clear()
-                judged = _JUDGED[id(found)] = (found, all(_sdk_handler(h) for h in found))
-            if not judged[1]:
-                return False
-        return True
-    except Exception:  # botocore's internals changed: check the request
+def _judge(found: Any) -> tuple[tuple[Any, ...], tuple[bool, ...]]:
+    """The handlers of a lookup-cache list, as they are now, and whether each one is
+    the SDK's."""
+    judged = _JUDGED.get(id(found))
+    if judged is not None and judged[0] is found:
+        handlers = judged[1]
+        if len(found) == len(handlers) and all(map(operator.is_, found, handlers)):
+            return handlers, judged[2]
+    handlers = tuple(found)
+    verdicts = tuple(_sdk_handler(h) for h in handlers)
+    if len(_JUDGED) >= _JUDGED_SIZE:
+        _JUDGED.clear()
+    _JUDGED[id(found)] = (found, handlers, verdicts)
+    return handlers, verdicts
+
+
+def _context(stage: str, kwargs: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The context of the call whose event ``stage`` is emitted with ``kwargs``."""
+    if stage == "before-call":
+        context = kwargs.get("context")
+    elif stage == "needs-retry":
+        request_dict = kwargs.get("request_dict")
+        context = request_dict.get("context") if isinstance(request_dict, dict) else None
+    else:
+        context = getattr(kwargs.get("request"), "context", None)
+    return context if isinstance(context, dict) else None
+
+
+_BASE_EMIT: Any = getattr(HierarchicalEmitter, "_emit")  # noqa: B009 (not in the stubs)
+
+
+class WatchedEmitter(HierarchicalEmitter):
+    """botocore's emitter, which records in a call's context, as it runs them, whether
+    the handlers of the events that see the serialised request are the SDK's alone.
+
+    botocore's ``_emit`` as it is, except that on those events it runs the handlers it
+    judged (a copy of the list, so that one unregistering itself or appended to the
+    cached list in place changes nothing of what was judged), and marks the call's
+    context just before a handler that is not the SDK's runs: a handler that runs
+    after the request was signed (Powertools' user-agent handler on
+    ``request-created``, after the signer's) leaves the shortcut to that request."""
+
+    def _emit(
+        self, event_name: str, kwargs: dict[str, Any], stop_on_response: bool = False
+    ) -> list[tuple[Any, Any]]:
+        stage = event_name.partition(".")[0]
+        emitter: Any = self  # botocore's private state (not in its type stubs)
+        if stage not in _WATCHED:
+            return _BASE_EMIT(self, event_name, kwargs, stop_on_response)  # type: ignore[no-any-return]
+        found = emitter._lookup_cache.get(event_name)
+        if found is None:
+            found = emitter._handlers.prefix_search(event_name)
+            emitter._lookup_cache[event_name] = found
+        handlers, verdicts = _judge(found)
+        context = _context(stage, kwargs)
+        if context is not None and stage in _SDK_RAN:
+            # emitted through this emitter for this call (or request): see below
+            context[_SDK_RAN[stage]] = True if stage == "before-call" else kwargs.get("request")
+        if not handlers:
+            return []
+        kwargs["event_name"] = event_name
+        responses: list[tuple[Any, Any]] = []
+        for handler, sdk in zip(handlers, verdicts, strict=True):
+            if not sdk and context is not None:
+                # before it runs: what is signed after it (on `request-created`, the
+                # signer's handler runs before less specific handlers) is checked
+                context[_TOUCHED] = True
+            response = handler(**kwargs)
+            responses.append((handler, response))
+            if stop_on_response and response is not None:
+                return responses
+        return responses
+
+
+def watch(events: Any) -> None:
+    """Make ``events`` (a session's emitter; the clients' are copies of it, which keep
+    its class) record what ran on a call's request. Any other emitter than botocore's
+    own is left alone: its calls are then always checked."""
+    inner = getattr(events, "_emitter", events)  # an EventAliaser's inner one
+    if type(inner) is HierarchicalEmitter:
+        inner.__class__ = WatchedEmitter
+
+
+def sdk_handlers_only(request: Any) -> bool:
+    """Whether only the SDK's or the guard's own handlers ran on ``request`` since it
+    was serialised: on its call's ``before-call``, its own ``request-created`` and
+    ``before-sign`` (up to the guard's), and on no ``needs-retry`` (a first attempt:
+    a retry is built again from the request dict, which ``needs-retry`` handlers get).
+    Then nothing rewrote it, and :func:`wire_mismatch` need not serialise it again.
+    Read from what a :class:`WatchedEmitter` recorded as it ran them; anything not
+    recorded (another emitter, a presigned URL, which has no ``before-call``) answers
+    False, so the request is checked."""
+    context = getattr(request, "context", None)
+    if not isinstance(context, dict) or context.get(_TOUCHED):
         return False
+    retries = context.get("retries")
+    return (
+        isinstance(retries, dict)
+        and retries.get("attempt") == 1
+        and context.get(_SDK_RAN["before-call"]) is True
+        and context.get(_SDK_RAN["request-created"]) is request
+        and context.get(_SDK_RAN["before-sign"]) is request
+    )
 
 
 def fingerprint(request: Any) -> tuple[Any, ...]:
     """Everything of ``request`` that its signature binds or its signer reads: the
     method, URL, headers, body (a stream by identity) and the signing and presigned
     POST context."""
-    body = getattr(request, "data", None)
+    body = plain(getattr(request, "data", None))
     if isinstance(body, Mapping):
         from .guard import _snapshot
 
@@ -302,12 +464,12 @@ def fingerprint(request: Any) -> tuple[Any, ...]:
         )
     headers = getattr(request, "headers", None)
     return (
-        getattr(request, "method", None),
-        getattr(request, "url", None),
+        plain(getattr(request, "method", None)),
+        plain(getattr(request, "url", None)),
         tuple(_raw_items(headers)) if headers is not None else (),
         body,
         extra,
     )
 
 
-__all__ = ["fingerprint", "sdk_handlers_only", "wire_mismatch"]
+__all__ = ["WatchedEmitter", "fingerprint", "plain", "sdk_handlers_only", "watch", "wire_mismatch"]

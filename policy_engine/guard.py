@@ -929,14 +929,47 @@ def _snapshot(value: Any) -> Any:
     leaves as they are, a ``bytearray`` copied, any other object by identity (a file
     body is not read)."""
     if isinstance(value, _LEAVES):
-        return value
+        return _exact(value)  # its data (a subclass's __eq__ may say otherwise)
     if isinstance(value, Mapping):
-        return tuple((k, _snapshot(v)) for k, v in value.items())
+        return tuple((_exact(k), _snapshot(v)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return (type(value), tuple(_snapshot(v) for v in value))
     if isinstance(value, bytearray):
         return bytes(value)
     return (type(value), id(value))
+
+
+_EXACT = frozenset({str, bytes, int, float, bool, type(None)})
+
+
+def _exact(value: Any) -> Any:
+    """``value`` with every string, number, bytes, dict, list and tuple in it of
+    exactly its built-in type, holding the same data (the object itself when it
+    already is); anything else (a stream, a ``Decimal``, a datetime) as it is."""
+    kind = type(value)
+    if kind in _EXACT:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, bytes):
+        return bytes.__bytes__(value)
+    if isinstance(value, int):  # bool cannot be subclassed
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, Mapping):
+        pairs = dict.items(value) if isinstance(value, dict) else value.items()
+        items = [(k, v, _exact(k), _exact(v)) for k, v in pairs]
+        if kind is dict and all(k is k2 and v is v2 for k, v, k2, v2 in items):
+            return value
+        return {k2: v2 for _, _, k2, v2 in items}
+    if isinstance(value, (list, tuple)):
+        members = list(list.__iter__(value) if isinstance(value, list) else tuple.__iter__(value))
+        exact = [_exact(m) for m in members]
+        if kind in (list, tuple) and all(a is b for a, b in zip(members, exact, strict=True)):
+            return value
+        return exact if isinstance(value, list) else tuple(exact)
+    return value
 
 
 @dataclass
@@ -971,6 +1004,11 @@ class Guard:
 
     def install(self, session: boto3.Session) -> None:
         """Register the hooks on ``session`` (clients created afterwards are guarded)."""
+        from ._wire import watch
+
+        # Record, as they run, whether the handlers that see a serialised request are
+        # botocore's alone (the request check may then skip serialising it again)
+        watch(session.events)
         session.events.register("before-parameter-build", self._before_parameter_build)
         session.events.register("before-endpoint-resolution", self._before_endpoint_resolution)
         session.events.register("before-sign", self._before_sign)
@@ -1095,6 +1133,7 @@ class Guard:
         )
 
     def _region_check(self, service: str, operation: str, region: Any) -> None:
+        region = _exact(region)  # what the signer writes (a str subclass may say otherwise)
         if service in _REGIONAL and region != self.scope.region:
             raise self._refused(
                 f"{service}:{operation}",
@@ -1107,12 +1146,31 @@ class Guard:
         a cache, a task or thread it started) and used while another tenant's
         invocation runs would reach this tenant's data for that invocation, logged
         and metered as the other tenant's."""
-        from ._invocation import current_invocation
+        from ._invocation import current_invocation, open_tenants
 
         invocation = current_invocation.get()
         context = getattr(invocation, "context", None)
+        if invocation is None or getattr(invocation, "closed", False):
+            # No open invocation in this context: module code, a thread that did not
+            # copy one (a transfer manager's worker, a plain thread), or one that
+            # copied a context of an invocation since closed (a worker started on
+            # first use and kept). While invocations are open, none of them this
+            # tenant's, it runs for one of them: a client kept from an earlier
+            # invocation (round 12)
+            tenants = open_tenants()
+            if tenants and (self.tenant, self.tier) not in tenants:
+                shown = ", ".join(f"`{t}` (tier `{r}`)" for t, r in sorted(tenants))
+                raise self._refused(
+                    f"{service}:{operation}",
+                    f"called from a thread of no open invocation while only the "
+                    f"invocation of {shown} is open, with a client of tenant "
+                    f"`{self.tenant}`'s session (tier `{self.tier}`), kept from an earlier "
+                    "invocation: use `tenant.session` of the current invocation",
+                )
+            if invocation is None:
+                return
         if context is None:
-            return  # no invocation open in this context (or a 401: no tenant)
+            return  # a 401: no tenant
         if (context.tenant_id, context.tier) != (self.tenant, self.tier):
             raise self._refused(
                 f"{service}:{operation}",
@@ -1131,6 +1189,18 @@ class Guard:
         context = context if isinstance(context, dict) else {}
         if "client_region" in context:
             self._region_check(service, operation, context["client_region"])
+        if type(params) is not dict:
+            raise self._refused(
+                f"{service}:{operation}",
+                f"the parameters are a `{type(params).__name__}`, not a dict",
+            )
+        # Decide on the values botocore will serialise: a `str` (`int`, `bytes`, dict,
+        # list...) subclass may read one way to the guard (`__eq__`, `__format__`,
+        # `get`, `__iter__`) and serialise another (its data): exact copies replace them
+        for name, value in list(dict.items(params)):
+            exact = _exact(value)
+            if exact is not value:
+                dict.__setitem__(params, name, exact)
         # A handler that runs after this one (registered later on the same event) could
         # still change `params`: they are compared with this snapshot at `before-sign`.
         context[_FROZEN] = (params, _snapshot(params))
@@ -1176,7 +1246,7 @@ class Guard:
         key = params.get("Key", "")
         if "s3-presign-post-policy" in context:
             key = ""  # a presigned POST: the key is a form field, decided from the policy
-        url = str(getattr(request, "url", ""))
+        url = str(_exact(getattr(request, "url", "")))
         try:
             target: tuple[str, str] | None = s3_target(url)
         except (ValueError, UnicodeDecodeError):
@@ -1228,9 +1298,7 @@ class Guard:
             from ._wire import sdk_handlers_only, wire_mismatch
 
             mismatch = (
-                None
-                if sdk_handlers_only(kw.get("request_signer"), str(kw.get("event_name", "")))
-                else wire_mismatch(request, model, frozen[0])
+                None if sdk_handlers_only(request) else wire_mismatch(request, model, frozen[0])
             )
             if mismatch is not None:
                 raise self._refused(
@@ -1310,7 +1378,7 @@ class Guard:
                 "(botocore Config(signature_version='s3v4'))",
             )
         expected = context.get(_PRESIGN_METHOD)
-        if expected is not None and getattr(request, "method", None) != expected:
+        if expected is not None and _exact(getattr(request, "method", None)) != expected:
             service = (str(kw.get("event_name", "")).split(".")[1:2] or ["?"])[0]
             raise self._refused(
                 f"{service}:{operation_name}",
@@ -1327,14 +1395,20 @@ class Guard:
             return
         service, operation, params = pending
         if service == "sqs":
-            split = urlsplit(str(request.url))
+            split = urlsplit(str(_exact(request.url)))
             self._decide_sqs(context, f"{split.scheme}://{split.netloc}", region_name)
             return
         policy = context.get("s3-presign-post-policy")
         if operation_name == "PutObject" and isinstance(policy, Mapping):
+            if type(policy) is not dict:
+                raise self._refused(
+                    f"s3:{PRESIGNED_POST}", f"the POST policy is a `{type(policy).__name__}`"
+                )
+            # decided on the data the signer writes into the policy (see `_exact`)
+            conditions = policy["conditions"] = _exact(policy.get("conditions") or [])
             try:
                 bucket = _bucket("Bucket", params.get("Bucket"))
-                requests = _presigned_post(bucket, policy.get("conditions") or [], self.scope)
+                requests = _presigned_post(bucket, conditions, self.scope)
             except RefusedParameter as exc:
                 raise self._refused(f"s3:{PRESIGNED_POST}", exc) from None
             self._check("s3", PRESIGNED_POST, params, self.scope, wire=True, requests=requests)

@@ -374,6 +374,8 @@ class _Invocation:
             (_invocation.current_tally, _invocation.current_tally.set(self.tally)),
             (_invocation.current_invocation, _invocation.current_invocation.set(self)),
         ]
+        if self.context is not None:
+            _invocation.opened(self)
 
     def restamp(self) -> None:
         """Stamp this (still open) invocation's keys again on its logger, in the
@@ -400,6 +402,9 @@ class _Invocation:
                 record_vendor_delta(recorder, {}, dict(self.tally))
                 recorder.flush()
         finally:
+            from . import _invocation
+
+            _invocation.closed(self)
             for var, token in reversed(self.tokens):
                 var.reset(token)
             self.tokens = []

@@ -89,8 +89,10 @@ def test_a_thread_in_acmes_context_holding_globexs_client_is_refused() -> None:
 
 def test_twin_the_invocations_own_session_and_a_per_tenant_cache_work() -> None:
     """Warm clients kept per tenant (keyed by the tenant) are reused by that tenant's
-    later invocations; a guarded client used outside any invocation (module code, a
-    plain thread) is decided as before."""
+    later invocations; a guarded client used outside any invocation (module code) is
+    decided as before, and from a plain thread while its own tenant's invocation is
+    open (round 12: while only another tenant's is, it is refused,
+    ``test_round12_kept_client_workers.py``)."""
     v = vendor()
     per_tenant: dict[str, Any] = {}
 
@@ -106,7 +108,7 @@ def test_twin_the_invocations_own_session_and_a_per_tenant_cache_work() -> None:
     assert outcome(lambda: outside.get_object(Bucket=DOCS, Key="acme/x")) == "sent"
     assert outcome(lambda: outside.get_object(Bucket=DOCS, Key="globex/x")) == "denied"
     results: list[str] = []
-    with tenant_scope(event("globex"), v):  # a plain thread runs in no invocation
+    with tenant_scope(event("acme"), v):  # a plain thread runs in no invocation
         worker = threading.Thread(
             target=lambda: results.append(
                 outcome(lambda: outside.get_object(Bucket=DOCS, Key="acme/x"))
