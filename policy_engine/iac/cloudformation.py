@@ -20,7 +20,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
-from ._api import CFN_API_BODY, CFN_API_POLICY, COGNITO_CLIENT, definition_may_allow, may_allow
+from ._api import (
+    CFN_API_BODY,
+    CFN_API_POLICY,
+    COGNITO_CLIENT,
+    definition_may_allow,
+    may_allow,
+    open_operations,
+    read_definition,
+)
 from ._arns import queue_arn, s3_scope_arn
 from ._globals import SamGlobals
 from ._invoke import (
@@ -99,6 +107,7 @@ def read_cloudformation(
             or kind in ("AWS::S3::AccessGrantsLocation", _PIPE, COGNITO_CLIENT)
             or kind in SAM_AUTHORIZER_TYPES
             or kind in (_GRAPHQL, _DATA_SOURCE, *_OPEN_METHODS, *_TRIGGERS)
+            or kind in _DEFINITIONS
         )
         if not seen and not unread:
             continue
@@ -149,6 +158,8 @@ def read_cloudformation(
             _open_api_events(out, resolver, str(logical_id), resource, sam_globals)
         if kind in _OPEN_METHODS:
             _open_method(out, resolver, str(logical_id), kind, resource, line)
+        if kind in _DEFINITIONS:
+            _open_definition(out, resolver, str(logical_id), kind, resource, line, sam_globals)
         if kind in _TRIGGERS:
             cfn_trigger(out, resolver, str(logical_id), kind, resource, line)
         if out.format == "sam" and kind == _GRAPHQL:
@@ -422,6 +433,13 @@ _API_EVENTS = {
 
 _OPEN_METHODS = ("AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Route")
 _TRIGGERS = ("AWS::Lambda::EventSourceMapping", "AWS::SNS::Subscription")
+#: APIs defined by an inline OpenAPI definition, and the property holding it.
+_DEFINITIONS = {
+    "AWS::ApiGateway::RestApi": "Body",
+    "AWS::ApiGatewayV2::Api": "Body",
+    "AWS::Serverless::Api": "DefinitionBody",
+    "AWS::Serverless::HttpApi": "DefinitionBody",
+}
 
 
 def _integrated_function(uri: Any) -> str | None:
@@ -498,6 +516,86 @@ def _open_method(out: IacTemplate, resolver: Resolver, logical_id: str, kind: st
     owner = next((f.owner for f in out.functions if f.name == name), None)
     out.open_invokes.append(InvokePermission(f"{logical_id} (no authorizer)", at, owner,
                                              name, "*", None))  # fmt: skip
+
+
+def _functions_named(out: IacTemplate, raw: Any) -> list[str]:
+    """The functions a definition not read may integrate: each function of the template
+    whose logical ID it references (``Fn::GetAtt``, ``${Fn.Arn}``, ``Ref``) and each
+    ``:function:NAME`` its text spells."""
+    text = raw if isinstance(raw, str) else repr(raw)
+    names = [f.name for f in out.functions if re.search(
+        rf"(?<![A-Za-z0-9]){re.escape(f.owner)}(?![A-Za-z0-9])", text)]  # fmt: skip
+    names += re.findall(r":function:([A-Za-z0-9_-]+)", text)
+    return list(dict.fromkeys(names))
+
+
+def _open_definition(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
+                     resource: Mapping[str, Any], line: int,
+                     sam_globals: SamGlobals | None) -> None:  # fmt: skip
+    """An API defined by an inline OpenAPI definition (``AWS::ApiGateway::RestApi`` /
+    ``AWS::ApiGatewayV2::Api`` ``Body``, SAM's ``DefinitionBody``) whose operation no
+    authorizer guards (:func:`._api.open_operations`) and integrates a Lambda function
+    (anyone may have it run: an invoke permission to ``*`` for the deputy check) or
+    calls AWS with ``credentials`` (a role serving every caller); and an HTTP API's
+    quick create (``Target``: "an API with an integration, a default catch-all route",
+    which no authorizer guards). A SAM API whose ``Auth.DefaultAuthorizer`` (its own or
+    from ``Globals``) is known and not ``NONE`` has it added to every method of its
+    definition by SAM (aws-sam-translator ``set_path_default_authorizer``). A definition
+    not read (YAML text, an intrinsic left) may integrate any function it names."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    at = line_of(props, line)
+
+    def opened(owner: str, name: str) -> None:
+        function = next((f.owner for f in out.functions if f.name == name), None)
+        out.open_invokes.append(InvokePermission(owner, at, function, name, "*", None))
+
+    if kind == "AWS::ApiGatewayV2::Api" and "Target" in props:
+        try:
+            target = resolver.resolve(props["Target"], at)
+        except TemplateError:
+            target = None
+        name = _integrated_function(target)
+        if name is not None:
+            opened(f"{logical_id}.Target (quick create: no authorizer)", name)
+    key = _DEFINITIONS[kind]
+    if key not in props:
+        return
+    authorizers: frozenset[str] = frozenset()
+    if kind.startswith("AWS::Serverless::"):
+        api_props: Mapping[str, Any] = props
+        own = props.get("Auth")
+        if sam_globals is not None and not (
+            isinstance(own, Mapping) and "DefaultAuthorizer" in own
+        ):
+            api_props, _problem = sam_globals.merge(kind, logical_id, resource, props)
+        auth = api_props.get("Auth")
+        auth = auth if isinstance(auth, Mapping) else {}
+        try:
+            default = resolver.resolve(auth.get("DefaultAuthorizer"), at)
+        except TemplateError:
+            default = None
+        if isinstance(default, str) and not has_opaque(default) and default != "NONE":
+            return
+        defined = auth.get("Authorizers")
+        authorizers = (
+            frozenset(str(n) for n in defined) if isinstance(defined, Mapping) else authorizers
+        )
+    try:
+        body = read_definition(resolver.resolve(props[key], at))
+    except TemplateError:
+        body = None
+    if body is None:
+        for name in _functions_named(out, props[key]):
+            opened(f"{logical_id}.{key} (not read: may leave a method open)", name)
+        return
+    for where, raw_uri, credentials in open_operations(body, authorizers):
+        name = _integrated_function(raw_uri)
+        if name is not None:
+            opened(f"{logical_id}.{key} `{where}` (no authorizer)", name)
+        if credentials is not None:
+            role = credentials if isinstance(credentials, str) else opaque("role")
+            out.data_sources.append((f"{logical_id}.{key} `{where}` credentials", role, at, True))
 
 
 def _open_api_events(

@@ -17,7 +17,14 @@ from dataclasses import replace
 from fnmatch import fnmatchcase
 from typing import Any
 
-from ._api import TF_API_POLICY, TF_COGNITO_CLIENT, definition_may_allow, may_allow
+from ._api import (
+    TF_API_POLICY,
+    TF_COGNITO_CLIENT,
+    definition_may_allow,
+    may_allow,
+    open_operations,
+    read_definition,
+)
 from ._arns import queue_arn, s3_scope_arn
 from ._invoke import function_name
 from ._nodes import Node, line_of, loads_policy_text
@@ -365,7 +372,12 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             _queue_redrive(out, address, values, unknown, line)
         if kind in ("aws_lambda_function", "aws_lambda_permission"):
             lambdas.append((address, kind, values, unknown, line))
-        if kind in _TF_METHODS or kind in _TF_INTEGRATIONS or kind in _TF_TRIGGERS:
+        if (
+            kind in _TF_METHODS
+            or kind in _TF_INTEGRATIONS
+            or kind in _TF_TRIGGERS
+            or kind in _TF_DEFINITIONS
+        ):
             gateway.append((address, kind, values, unknown, line))
         if kind == "aws_appsync_graphql_api":
             appsync_apis[_strip_keys(address)] = _appsync_api_key(values, unknown)
@@ -516,6 +528,7 @@ def _open_gateway(
             for target in refs.get(_strip_keys(address), {}).get("target", []):
                 routes_to.setdefault(target, []).append(address)
     functions = {_strip_keys(f.owner): f for f in out.functions}
+    _open_definitions(out, found, refs, functions)
     for address, kind, values, unknown, line in found:
         if kind not in _TF_INTEGRATIONS:
             continue
@@ -549,6 +562,62 @@ def _open_gateway(
             out.data_sources.append(
                 (f"{address}.{credentials_key}", role or opaque("role"), line, True)
             )
+
+
+#: APIs a plan may define by an OpenAPI ``body`` (and an HTTP API's quick-create
+#: ``target``)
+_TF_DEFINITIONS = ("aws_api_gateway_rest_api", "aws_apigatewayv2_api")
+
+
+def _open_definitions(
+    out: IacTemplate,
+    found: list[tuple[str, str, Any, Any, int]],
+    refs: Mapping[str, Mapping[str, list[str]]],
+    functions: Mapping[str, LambdaFunction],
+) -> None:
+    """An API of the plan whose OpenAPI ``body`` has an operation no authorizer guards
+    (:func:`._api.open_operations`) integrating a function or calling AWS with
+    ``credentials``; an ``aws_apigatewayv2_api``'s quick-create ``target`` (a default
+    route no authorizer guards). A ``body`` not read (YAML, known only after apply) may
+    open any function it names or its configuration refers to."""
+    for address, kind, values, unknown, line in found:
+        if kind not in _TF_DEFINITIONS:
+            continue
+        config = refs.get(_strip_keys(address), {})
+        opened: list[tuple[str, str | None, str]] = []  # (what, owner, name)
+        if kind == "aws_apigatewayv2_api":
+            what = f"{address}.target (quick create: no authorizer)"
+            target = None if _unknown_field(unknown, "target") else values.get("target")
+            if isinstance(target, str) and ":function:" in target:
+                opened.append((what, None, function_name(target)))
+            elif target is None and _unknown_field(unknown, "target"):
+                opened += [
+                    (what, f.owner, f.name) for f in _fn_referred(config, "target", functions)
+                ]
+        raw = None if _unknown_field(unknown, "body") else values.get("body")
+        body = read_definition(raw) if raw else None
+        if body is None and (raw or _unknown_field(unknown, "body")):
+            what = f"{address}.body (not read: may leave a method open)"
+            opened += [(what, f.owner, f.name) for f in _fn_referred(config, "body", functions)]
+            text = raw if isinstance(raw, str) else ""
+            opened += [(what, None, n) for n in re.findall(r":function:([A-Za-z0-9_-]+)", text)]
+        for where, uri, credentials in open_operations(body) if body is not None else ():
+            if isinstance(uri, str) and ":function:" in uri:
+                opened.append((f"{address}.body `{where}` (no authorizer)", None,
+                               function_name(uri.split("/invocations", 1)[0])))  # fmt: skip
+            if credentials is not None:
+                role = credentials if isinstance(credentials, str) else opaque("role")
+                out.data_sources.append((f"{address}.body `{where}` credentials", role, line, True))
+        for what, owner, name in opened:
+            owner = owner or next((f.owner for f in out.functions if f.name == name), None)
+            out.open_invokes.append(InvokePermission(what, line, owner, name, "*", None))
+
+
+def _fn_referred(
+    config: Mapping[str, list[str]], key: str, functions: Mapping[str, LambdaFunction]
+) -> list[LambdaFunction]:
+    """The functions of the plan a configuration's field refers to."""
+    return [functions[r] for r in config.get(key, []) if r in functions]
 
 
 #: what feeds a function: type -> (source ARN field, function field)
