@@ -51,19 +51,49 @@ def cfn_function(out: IacTemplate, resolver: Resolver, logical_id: str,
 
 def _sam_triggers(out: IacTemplate, resolver: Resolver, logical_id: str,
                   props: Mapping[str, Any], line: int) -> None:  # fmt: skip
-    """A SAM function's ``SQS`` (``Queue``) and ``SNS`` (``Topic``) events: the queue or
-    topic whose writers write the function's event."""
+    """A SAM function's ``SQS`` (``Queue``), ``SNS`` (``Topic``) and ``S3`` (``Bucket``,
+    by name: its ARN) events: the queue, topic or bucket whose writers write the
+    function's event (an S3 record's key is the writer's)."""
     events = props.get("Events")
     for name, event in events.items() if isinstance(events, Mapping) else ():
         kind = event.get("Type") if isinstance(event, Mapping) else None
-        key = {"SQS": "Queue", "SNS": "Topic"}.get(kind) if isinstance(kind, str) else None
+        key = (
+            {"SQS": "Queue", "SNS": "Topic", "S3": "Bucket"}.get(kind)
+            if isinstance(kind, str)
+            else None
+        )
         spec = event.get("Properties") if isinstance(event, Mapping) else None
         if key is None or not isinstance(spec, Mapping) or key not in spec:
             continue
         at = line_of(event, line)
         source = _value(resolver, spec[key], at)
         text = source if isinstance(source, str) else opaque("source")
+        if kind == "S3":
+            text = f"arn:{resolver.pseudo_value('AWS::Partition')}:s3:::{text}"
         out.triggers.append((f"{logical_id}.Events.{name}", logical_id, logical_id, text, at))
+
+
+def cfn_bucket_triggers(out: IacTemplate, resolver: Resolver, logical_id: str,
+                        resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """An ``AWS::S3::Bucket``'s ``NotificationConfiguration.LambdaConfigurations``: the
+    bucket feeds each function its writers' keys."""
+    props = resource.get("Properties")
+    config = props.get("NotificationConfiguration") if isinstance(props, Mapping) else None
+    entries = config.get("LambdaConfigurations") if isinstance(config, Mapping) else None
+    if not isinstance(entries, list):
+        return
+    try:
+        bucket = resolver.ref(logical_id, line)
+    except TemplateError:
+        bucket = opaque(f"bucket {logical_id}")
+    source = f"arn:{resolver.pseudo_value('AWS::Partition')}:s3:::{bucket}"
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, Mapping) or "Function" not in entry:
+            continue
+        at = line_of(entry, line)
+        function, given = invoke_target(resolver, entry["Function"], at)
+        owner = f"{logical_id}.NotificationConfiguration.LambdaConfigurations[{i}]"
+        out.triggers.append((owner, function, given, source, at))
 
 
 def cfn_trigger(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,

@@ -34,6 +34,7 @@ from ._globals import SamGlobals
 from ._invoke import (
     FUNCTION_TYPES,
     SAM_AUTHORIZER_TYPES,
+    cfn_bucket_triggers,
     cfn_function,
     cfn_permission,
     cfn_trigger,
@@ -138,6 +139,7 @@ def read_cloudformation(
             _created(out, resolver, str(logical_id), kind, line)
         if kind == "AWS::S3::Bucket":
             _bucket_acl(out, resolver, str(logical_id), resource, line)
+            cfn_bucket_triggers(out, resolver, str(logical_id), resource, line)
         if kind in _COPIES:
             _copies(out, resolver, str(logical_id), kind, resource, line)
         if kind == "AWS::DynamoDB::GlobalTable":

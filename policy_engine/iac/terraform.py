@@ -377,6 +377,7 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             or kind in _TF_INTEGRATIONS
             or kind in _TF_TRIGGERS
             or kind in _TF_DEFINITIONS
+            or kind == "aws_s3_bucket_notification"
         ):
             gateway.append((address, kind, values, unknown, line))
         if kind == "aws_appsync_graphql_api":
@@ -639,6 +640,8 @@ def _triggers(
     functions = {_strip_keys(f.owner): f for f in out.functions}
     arns = {_strip_keys(a): arn for arn, a, _l in out.created}
     for address, kind, values, unknown, line in found:
+        if kind == "aws_s3_bucket_notification":
+            _bucket_triggers(out, address, values, unknown, line, refs)
         if kind not in _TF_TRIGGERS:
             continue
         if kind == "aws_sns_topic_subscription" and values.get("protocol") not in (None, "lambda"):
@@ -658,6 +661,42 @@ def _triggers(
             hit = [functions[r] for r in config.get(function_key, []) if r in functions]
             owner, name = (hit[0].owner, hit[0].name) if hit else (None, opaque("function"))
         out.triggers.append((address, owner, name, source, line))
+
+
+def _bucket_triggers(
+    out: IacTemplate,
+    address: str,
+    values: Mapping[str, Any],
+    unknown: Any,
+    line: int,
+    refs: Mapping[str, Mapping[str, list[str]]],
+) -> None:
+    """An ``aws_s3_bucket_notification``'s ``lambda_function`` blocks: the bucket feeds
+    each function its writers' keys (``IacTemplate.triggers``); a bucket or function
+    known only after apply is read through the configuration, else it is unknown."""
+    bucket = None if _unknown_field(unknown, "bucket") else values.get("bucket")
+    if not isinstance(bucket, str) or not bucket:
+        created = {_strip_keys(a): arn for arn, a, _l in out.created}
+        known = [created[r] for r in refs.get(_strip_keys(address), {}).get("bucket", [])
+                 if r in created]  # fmt: skip
+        source = known[0] if known else f"arn:{PARTITION}:s3:::{opaque(f'bucket of {address}')}"
+    else:
+        source = f"arn:{PARTITION}:s3:::{bucket}"
+    blocks = values.get("lambda_function")
+    if _unknown_field(unknown, "lambda_function") and not blocks:
+        blocks = [{}]
+    for i, block in enumerate(blocks if isinstance(blocks, list) else ()):
+        given = block.get("lambda_function_arn") if isinstance(block, Mapping) else None
+        owner = None
+        if isinstance(given, str) and given:
+            name = function_name(given)
+            owner = next((f.owner for f in out.functions if f.name == name), None)
+        else:
+            config = refs.get(_strip_keys(address), {})
+            hit = [f for f in out.functions
+                   if _strip_keys(f.owner) in config.get("lambda_function", [])]  # fmt: skip
+            owner, name = (hit[0].owner, hit[0].name) if hit else (None, opaque("function"))
+        out.triggers.append((f"{address}.lambda_function[{i}]", owner, name, source, line))
 
 
 def _appsync_api_key(values: Mapping[str, Any], unknown: Any) -> bool:

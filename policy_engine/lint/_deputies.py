@@ -305,13 +305,21 @@ def _roles_of(arn: str, templates: Sequence[IacTemplate]) -> list[RoleInfo]:
 
 
 #: what writes a source's message or notification: SQS ``SendMessage`` (and its batch
-#: form), SNS ``Publish`` (and its batch form)
-_WRITES = ("sqs:sendmessage", "sqs:sendmessagebatch", "sns:publish", "sns:publishbatch")
+#: form), SNS ``Publish`` (and its batch form), and the S3 writes that send an event
+#: notification with the writer's key (S3 User Guide, "Event notification types":
+#: ``ObjectCreated`` (``PutObject``, a copy, a multipart upload: ``s3:PutObject``),
+#: ``ObjectRemoved``, ``ObjectRestore``, ``ObjectTagging``, ``ObjectAcl``)
+_WRITES = (
+    "sqs:sendmessage", "sqs:sendmessagebatch", "sns:publish", "sns:publishbatch",
+    "s3:putobject", "s3:deleteobject", "s3:deleteobjectversion", "s3:restoreobject",
+    "s3:putobjecttagging", "s3:putobjectversiontagging", "s3:deleteobjecttagging",
+    "s3:putobjectacl", "s3:putobjectversionacl",
+)  # fmt: skip
 
 
 def _anyone_writes(catalog: Catalog, templates: Sequence[IacTemplate], source: str) -> bool:
-    """Whether a resource policy of the templates on ``source`` (a queue or topic, by
-    ARN; one not resolved may be it) lets anyone (``*``, ``NotPrincipal``, a principal
+    """Whether a resource policy of the templates on ``source`` (a queue, topic or
+    bucket, by ARN; one not resolved may be it) lets anyone (``*``, ``NotPrincipal``, a principal
     not known) write to it; conditions are read as true."""
     from ._arns import globs_overlap
 
