@@ -146,15 +146,57 @@ def reaches(
     return None
 
 
+def _admits_accounts(document: Mapping[str, Any]) -> bool:
+    """Whether a trust policy's Allow may let a principal of an account (``*``, an
+    account, a role or user ARN, ``NotPrincipal``, a principal not known) call
+    ``sts:AssumeRole``: any such principal whose identity policy allows it may assume
+    the role (IAM User Guide, "Role trust policies": the account's root grants it to
+    every principal of the account that its identity policies allow)."""
+    for st in _statements(document):
+        if st.get("Effect") == "Deny" or not _covers(st, ("sts:assumerole",)):
+            continue
+        principal = st.get("Principal")
+        if "NotPrincipal" in st or not isinstance(principal, Mapping) or "AWS" in principal:
+            return True
+        if any(has_opaque(str(k)) for k in principal):
+            return True
+    return False
+
+
+def _assumable_roles(
+    catalog: Catalog, templates: Sequence[IacTemplate], policies: Sequence[ExtractedPolicy]
+) -> list[tuple[str, str, list[str]]]:
+    """Targets of the roles of the templates (no tier's, not the vendor's) whose own
+    policies may reach the model and whose trust may admit a principal of an account
+    (a trust not read may): whoever may ``sts:AssumeRole`` one reaches the model through
+    its session (one step)."""
+    out = []
+    for role in _not_tier(catalog, templates):
+        document = _readable_trust(role)
+        if document is not None and not _admits_accounts(document):
+            continue
+        if _reach_of(catalog, role, templates, policies) is None:
+            continue
+        name = widen_text(role.name)
+        arns = [f"arn:*:iam::*:role/{name}", f"arn:*:iam::*:role/*/{name}"]
+        what = f"the role `{shown(role.name)}`, whose policies may reach the model"
+        out.append((what, "sts", arns))
+    return out
+
+
 def _deputy_functions(
     catalog: Catalog, templates: Sequence[IacTemplate], policies: Sequence[ExtractedPolicy]
 ) -> list[tuple[str, str, list[str]]]:
     """Targets through which a role reaches the model beyond its resources: the
-    vendor's functions, and the functions of the templates whose own role (no tier's,
-    not the vendor's) may reach the model or invoke the vendor: whoever may invoke one
-    reaches it through the function (one step)."""
+    vendor's functions, the roles of the templates it may assume that may reach the
+    model (:func:`_assumable_roles`), and the functions of the templates whose own role
+    (no tier's, not the vendor's) may reach the model, invoke the vendor or assume such a
+    role: whoever may invoke one reaches it through the function (one step)."""
     not_tier = {(r.file, r.owner) for r in _not_tier(catalog, templates)}
-    vendor = _vendor_functions(catalog, templates)
+    vendor = [
+        *_vendor_functions(catalog, templates),
+        *_assumable_roles(catalog, templates, policies),
+    ]
     out = list(vendor)
     for t in templates:
         for f in t.functions:
@@ -182,7 +224,7 @@ def _reach_of(
             what = hit[0] if hit[0].startswith("the ") else f"`{hit[0]}`"
             return f"`{p.label}` (statement #{hit[1]}) may reach {what}"
     services = {spec.service for spec in catalog.resources.values() if not spec.shared}
-    services |= {"lambda"} if extra else set()  # fmt: skip
+    services |= {service for _what, service, _arns in extra}
     for arn, _line in role.managed:
         touches = _AWS_MANAGED.get(arn.split(":iam::aws:policy/", 1)[-1])
         if ":iam::aws:policy/" in arn and touches is not None and not services & touches:
