@@ -452,6 +452,34 @@ def _integrated_function(uri: Any) -> str | None:
     return re.split(r"[:/]", uri.split(":function:", 1)[1], maxsplit=1)[0]
 
 
+def _referenced(value: Any) -> list[str]:
+    """The logical IDs an intrinsic value may refer to, in any spelling: ``Ref``,
+    ``Fn::GetAtt`` (list or ``X.Attr``), ``${X}`` / ``${X.Attr}`` in ``Fn::Sub`` text,
+    and whatever a ``Fn::Sub`` variable map, a ``Fn::Join`` or any other function
+    holds (a route's ``Target`` is ``integrations/`` and an integration's ID, given by
+    ``Ref`` or ``Fn::GetAtt`` ``IntegrationId``, CloudFormation reference,
+    ``AWS::ApiGatewayV2::Integration`` return values)."""
+    out: list[str] = []
+    if isinstance(value, Mapping):
+        for key, inner in value.items():
+            if key == "Ref" and isinstance(inner, str):
+                out.append(inner)
+            elif key == "Fn::GetAtt":
+                first = inner[0] if isinstance(inner, list) and inner else inner
+                out.append(str(first).split(".", 1)[0])
+            elif key == "Fn::Sub":
+                text = inner[0] if isinstance(inner, list) and inner else inner
+                if isinstance(text, str):
+                    out += [n.split(".", 1)[0] for n in re.findall(r"\$\{([^}!]+)\}", text)]
+                out += _referenced(inner[1:] if isinstance(inner, list) else None)
+            else:
+                out += _referenced(inner)
+    elif isinstance(value, list):
+        for item in value:
+            out += _referenced(item)
+    return list(dict.fromkeys(out))
+
+
 def _open_method(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
                  resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
     """An API Gateway REST method (``AWS::ApiGateway::Method``) or HTTP / WebSocket
@@ -485,15 +513,8 @@ def _open_method(out: IacTemplate, resolver: Resolver, logical_id: str, kind: st
                                      role if isinstance(role, str) else opaque("role"), at,
                                      True))  # fmt: skip
     else:
-        target = props.get("Target")
-        text = target.get("Fn::Sub") if isinstance(target, Mapping) else None
-        text = text[0] if isinstance(text, list) and text else text
-        names = re.findall(r"\$\{([^}!.]+)\}", text) if isinstance(text, str) else []
-        if isinstance(target, Mapping) and "Fn::Join" in target:
-            parts = target["Fn::Join"][1] if isinstance(target["Fn::Join"], list) else []
-            names += [p["Ref"] for p in parts if isinstance(p, Mapping) and "Ref" in p]
-        for name in names:
-            integ = resolver.resources.get(name)
+        for ref in _referenced(props.get("Target")):
+            integ = resolver.resources.get(ref)
             if isinstance(integ, Mapping) and integ.get("Type") == "AWS::ApiGatewayV2::Integration":
                 iprops = integ.get("Properties")
                 iprops = iprops if isinstance(iprops, Mapping) else {}
@@ -503,7 +524,7 @@ def _open_method(out: IacTemplate, resolver: Resolver, logical_id: str, kind: st
                         role = resolver.resolve(iprops["CredentialsArn"], at)
                     except TemplateError:
                         role = None
-                    out.data_sources.append((f"{name}.CredentialsArn",
+                    out.data_sources.append((f"{ref}.CredentialsArn",
                                              role if isinstance(role, str) else opaque("role"),
                                              at, True))  # fmt: skip
     if raw_uri is None:
