@@ -399,6 +399,32 @@ def _fed_by_anyone(
     return out
 
 
+def _unknown_role(
+    permission: InvokePermission, function: str | None, role: str, file: str
+) -> Finding:
+    """PE091: anyone may have a function (or an API's data source or integration) run
+    as ``role``, a role the templates do not hold: its policies, which may read every
+    tenant's data, are not known here."""
+    who = (
+        f"lets `{shown(permission.principal)}` invoke `{shown(function)}`, which runs"
+        if function is not None
+        else "calls AWS for every caller of its API, which anyone or an API key's holder "
+        "(every tenant's client) may call,"
+    )
+    return Finding(
+        "PE091",
+        "error",
+        f"deployed: `{permission.owner}` {who} as role `{shown(role)}`, which the templates "
+        "do not hold: its policies are not known here and may reach pooled data for any "
+        "caller, so isolation is unknown (lint the role's template with these, or let no "
+        "one but the catalogue's API invoke the function)",
+        file,
+        permission.line,
+        "$",
+        resource=permission.owner,
+    )
+
+
 def deputies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
     """A Lambda function anyone may invoke (a permission to ``*``) whose role (no
     tier's) may reach the model: PE091, every tier. The vendor's function has its own
@@ -421,6 +447,9 @@ def deputies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding
             if not _public(p):
                 continue
             for function in _function_of(p, t, everywhere):
+                if not _roles_of(function.role, templates):
+                    out.append(_unknown_role(p, function.name, function.role, t.file))
+                    continue
                 for role, reach in _reaching(
                     catalog, function.role, templates, policies, not_tier, extra
                 ):
@@ -444,6 +473,10 @@ def deputies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding
                     break
         for owner, arn, line, public in t.data_sources:
             if not public:
+                continue
+            if not _roles_of(arn, templates):
+                what = InvokePermission(owner, line, None, owner, "*", None)
+                out.append(_unknown_role(what, None, arn, t.file))
                 continue
             for role, reach in _reaching(catalog, arn, templates, policies, not_tier, extra):
                 out.append(
