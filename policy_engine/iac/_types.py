@@ -148,6 +148,10 @@ class IacTemplate:
     #: function name, source ARN, line): whoever may write to the source writes the
     #: function's event
     triggers: list[tuple[str, str | None, str, str, int]] = field(default_factory=list)
+    #: sources whose write permission is given outside a resource policy the readers
+    #: read (an EventBridge bus policy: ``AWS::Events::EventBusPolicy``, a bus's
+    #: ``Policy``) and may let anyone write, as (source ARN, owner, line)
+    open_writers: list[tuple[str, str, int]] = field(default_factory=list)
     #: SAM ``Api`` / ``HttpApi`` events on a method no authorizer guards: anyone may
     #: invoke the function through it (each as a permission to ``*``)
     open_invokes: list[InvokePermission] = field(default_factory=list)

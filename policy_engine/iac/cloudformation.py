@@ -35,8 +35,10 @@ from ._invoke import (
     FUNCTION_TYPES,
     SAM_AUTHORIZER_TYPES,
     cfn_bucket_triggers,
+    cfn_bus_writers,
     cfn_function,
     cfn_permission,
+    cfn_rule_triggers,
     cfn_trigger,
     invoke_target,
     sam_generated_permissions,
@@ -109,6 +111,7 @@ def read_cloudformation(
             or kind in SAM_AUTHORIZER_TYPES
             or kind in (_GRAPHQL, _DATA_SOURCE, *_OPEN_METHODS, *_TRIGGERS)
             or kind in _DEFINITIONS
+            or kind in ("AWS::Events::Rule", *_BUS_POLICIES)
         )
         if not seen and not unread:
             continue
@@ -160,6 +163,10 @@ def read_cloudformation(
             _open_api_events(out, resolver, str(logical_id), resource, sam_globals)
         if kind in _OPEN_METHODS:
             _open_method(out, resolver, str(logical_id), kind, resource, line)
+        if kind == "AWS::Events::Rule":
+            cfn_rule_triggers(out, resolver, str(logical_id), resource, line)
+        if kind in _BUS_POLICIES:
+            cfn_bus_writers(out, resolver, str(logical_id), kind, resource, line)
         if kind in _DEFINITIONS:
             _open_definition(out, resolver, str(logical_id), kind, resource, line, sam_globals)
         if kind in _TRIGGERS:
@@ -435,6 +442,8 @@ _API_EVENTS = {
 
 _OPEN_METHODS = ("AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Route")
 _TRIGGERS = ("AWS::Lambda::EventSourceMapping", "AWS::SNS::Subscription")
+#: EventBridge bus policies (read for whether anyone may put events on the bus)
+_BUS_POLICIES = ("AWS::Events::EventBusPolicy", "AWS::Events::EventBus")
 #: APIs defined by an inline OpenAPI definition, and the property holding it.
 _DEFINITIONS = {
     "AWS::ApiGateway::RestApi": "Body",

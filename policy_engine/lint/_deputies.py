@@ -367,6 +367,8 @@ def _anyone_writes(catalog: Catalog, templates: Sequence[IacTemplate], source: s
 
     ident = _identity(catalog)
     for t in templates:
+        if any(globs_overlap(ident(arn), ident(source)) for arn, _o, _l in t.open_writers):
+            return True
         for p in t.policies:
             if p.kind != "resource" or not any(
                 t_ and globs_overlap(ident(t_), ident(source)) for t_ in p.targets
