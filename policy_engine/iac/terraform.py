@@ -378,6 +378,7 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             or kind in _TF_TRIGGERS
             or kind in _TF_DEFINITIONS
             or kind == "aws_s3_bucket_notification"
+            or kind in _TF_EVENTS
         ):
             gateway.append((address, kind, values, unknown, line))
         if kind == "aws_appsync_graphql_api":
@@ -642,6 +643,8 @@ def _triggers(
     for address, kind, values, unknown, line in found:
         if kind == "aws_s3_bucket_notification":
             _bucket_triggers(out, address, values, unknown, line, refs)
+        if kind in _TF_EVENTS:
+            _event_bus(out, address, kind, values, unknown, line, refs)
         if kind not in _TF_TRIGGERS:
             continue
         if kind == "aws_sns_topic_subscription" and values.get("protocol") not in (None, "lambda"):
@@ -661,6 +664,70 @@ def _triggers(
             hit = [functions[r] for r in config.get(function_key, []) if r in functions]
             owner, name = (hit[0].owner, hit[0].name) if hit else (None, opaque("function"))
         out.triggers.append((address, owner, name, source, line))
+
+
+#: EventBridge: a rule's target (a function the bus feeds), and what lets others put
+#: events on a bus
+_TF_EVENTS = (
+    "aws_cloudwatch_event_target",
+    "aws_cloudwatch_event_permission",
+    "aws_cloudwatch_event_bus_policy",
+)
+
+
+def _event_bus(
+    out: IacTemplate,
+    address: str,
+    kind: str,
+    values: Mapping[str, Any],
+    unknown: Any,
+    line: int,
+    refs: Mapping[str, Mapping[str, list[str]]],
+) -> None:
+    """An ``aws_cloudwatch_event_target`` whose ``arn`` is a function: a trigger from its
+    bus (``event_bus_name``, ``default`` when not set); an
+    ``aws_cloudwatch_event_permission`` (``principal`` ``*``: "any AWS account") or an
+    ``aws_cloudwatch_event_bus_policy`` that may let anyone put events: the bus is a
+    source anyone writes (``IacTemplate.open_writers``). A value known only after apply
+    may be either."""
+    from ._invoke import _may_put
+
+    name = None if _unknown_field(unknown, "event_bus_name") else values.get("event_bus_name")
+    name = name if isinstance(name, str) and name else None
+    if name is None and _unknown_field(unknown, "event_bus_name"):
+        name = opaque(f"event bus of {address}")
+    name = name or "default"
+    bus = name if name.startswith("arn:") else f"arn:{PARTITION}:events:*:*:event-bus/{name}"
+    if kind == "aws_cloudwatch_event_target":
+        given = None if _unknown_field(unknown, "arn") else values.get("arn")
+        owner = None
+        if isinstance(given, str) and given:
+            if ":function:" not in given:
+                return
+            fn = function_name(given)
+            owner = next((f.owner for f in out.functions if f.name == fn), None)
+        else:
+            config = refs.get(_strip_keys(address), {})
+            hit = [f for f in out.functions if _strip_keys(f.owner) in config.get("arn", [])]
+            owner, fn = (hit[0].owner, hit[0].name) if hit else (None, opaque("function"))
+        out.triggers.append((address, owner, fn, bus, line))
+        return
+    if kind == "aws_cloudwatch_event_permission":
+        principal = None if _unknown_field(unknown, "principal") else values.get("principal")
+        action = None if _unknown_field(unknown, "action") else values.get("action")
+        statement = {"Effect": "Allow", "Principal": principal or opaque("principal"),
+                     "Action": action or "events:PutEvents"}  # fmt: skip
+        statements: list[Any] = [statement]
+    else:
+        raw = None if _unknown_field(unknown, "policy") else values.get("policy")
+        try:
+            policy = loads_policy_text(raw) if isinstance(raw, str) else None
+        except ValueError:
+            policy = None
+        found = policy.get("Statement") if isinstance(policy, Mapping) else None
+        statements = found if isinstance(found, list) else [found]
+    if any(_may_put(st) for st in statements):
+        out.open_writers.append((bus, address, line))
 
 
 def _bucket_triggers(

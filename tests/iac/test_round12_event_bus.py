@@ -83,3 +83,51 @@ def test_a_function_fed_by_a_bus_anyone_may_write(
 ) -> None:
     doc = lint(tmp_path, _bus(policy, sam=sam, bus=bus, own_policy=own))
     assert statuses(doc) == {"web": expected, "ops": expected}, doc["findings"]
+
+
+def _tf(writer: str | None) -> dict[str, Any]:
+    """``_plan``'s function (``reports-api``, reading every report) the target of an
+    ``aws_cloudwatch_event_rule`` on bus ``ingest``, with ``writer``: an
+    ``aws_cloudwatch_event_permission`` to ``*`` (``"anyone"``) or one account
+    (``"account"``), an ``aws_cloudwatch_event_bus_policy`` to ``*`` (``"policy"``)."""
+    import json
+
+    from .test_round11_public_deputy import _plan
+
+    plan = _plan("events.amazonaws.com")
+    plan["resource_changes"] = [c for c in plan["resource_changes"]
+                                if c["type"] != "aws_lambda_function_url"]  # fmt: skip
+
+    def change(kind: str, after: dict[str, Any]) -> dict[str, Any]:
+        return {"address": f"{kind}.x", "mode": "managed", "type": kind, "name": "x",
+                "change": {"actions": ["create"], "before": None, "after": after,
+                           "after_unknown": {}}}  # fmt: skip
+
+    fn = "arn:aws:lambda:eu-west-1:111122223333:function:reports-api"
+    plan["resource_changes"].append(change("aws_cloudwatch_event_target", {
+        "rule": "r", "event_bus_name": "ingest", "arn": fn}))  # fmt: skip
+    if writer in ("anyone", "account"):
+        principal = "*" if writer == "anyone" else "444455556666"
+        plan["resource_changes"].append(change("aws_cloudwatch_event_permission", {
+            "principal": principal, "action": "events:PutEvents",
+            "event_bus_name": "ingest", "statement_id": "s"}))  # fmt: skip
+    if writer == "policy":
+        policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+                  "Action": "events:PutEvents", "Resource": "*"}]}  # fmt: skip
+        plan["resource_changes"].append(change("aws_cloudwatch_event_bus_policy", {
+            "event_bus_name": "ingest", "policy": json.dumps(policy)}))  # fmt: skip
+    return plan
+
+
+@pytest.mark.parametrize(
+    ("writer", "expected"),
+    [("anyone", True), ("policy", True), ("account", False), (None, False)],
+)
+def test_the_terraform_form(tmp_path: Path, writer: str | None, expected: bool) -> None:
+    """``aws_cloudwatch_event_target`` from a bus whose ``aws_cloudwatch_event_permission``
+    (``principal``: "The 12-digit AWS account ID ... or * to permit any AWS account",
+    provider documentation) or ``aws_cloudwatch_event_bus_policy`` lets anyone put
+    events."""
+    doc = lint(tmp_path, _tf(writer))
+    hit = [f for f in doc["findings"] if f["rule"] == "PE091" and "reports-" in f["message"]]
+    assert bool(hit) == expected, doc["findings"]
