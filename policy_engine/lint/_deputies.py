@@ -11,8 +11,9 @@ hand their access to someone the proof never sees:
   provider's choosing;
 - the role of a Lambda function that anyone may invoke (a permission to ``*``: a
   function URL with ``AuthType: NONE``, an ``AWS::Lambda::Permission`` /
-  ``aws_lambda_permission`` to ``*``, an API method no authorizer guards, a queue or
-  topic anyone may write feeding it): the caller writes the whole event and the
+  ``aws_lambda_permission`` to ``*``, an API method or OpenAPI operation no authorizer
+  guards, a queue, topic, bucket or event bus anyone may write feeding it; or a role the
+  templates do not hold): the caller writes the whole event and the
   function reads with its own role, not a tenant's session (a confused deputy); and
   the role an AppSync data source or an API Gateway AWS integration calls AWS with for
   every caller of an API an API key or anyone may call.
@@ -20,7 +21,8 @@ hand their access to someone the proof never sees:
 Where such a role's policies may reach a resource of the model (an Allow whose actions
 may be of the resource's service and whose resources may be it or in it; a managed
 policy the lint cannot see may; so may an invoke of the credential vendor's function or
-of a function whose own role reaches the model), whether tenants stay apart depends on
+of a function whose own role reaches the model, and an ``sts:AssumeRole`` of a role
+that reaches it), whether tenants stay apart depends on
 who holds those tokens or what the code does: isolation is unknown (PE091), never
 passed.
 """
