@@ -86,3 +86,90 @@ def definition_may_allow(body: Any) -> bool | None:
     if OPENAPI_POLICY not in body:
         return None
     return may_allow(body[OPENAPI_POLICY])
+
+
+#: OpenAPI operations (and API Gateway's catch-all ``ANY``) of a path item.
+_OPERATIONS = (
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    "x-amazon-apigateway-any-method",
+)  # fmt: skip
+
+
+def _authorizer(scheme: Any) -> bool:
+    """Whether a security scheme is one of API Gateway's authorizers (a Lambda, Cognito
+    or JWT authorizer, ``awsSigv4`` for IAM: "x-amazon-apigateway-authtype",
+    "x-amazon-apigateway-authorizer", API Gateway Developer Guide); a plain ``apiKey``
+    scheme is an API key, which authorizes no one."""
+    return isinstance(scheme, Mapping) and (
+        "x-amazon-apigateway-authtype" in scheme or "x-amazon-apigateway-authorizer" in scheme
+    )
+
+
+def _guarded(
+    body: Mapping[str, Any], operation: Mapping[str, Any], authorizers: frozenset[str]
+) -> bool:
+    """Whether an authorizer guards ``operation``: its ``x-amazon-apigateway-auth`` type
+    is known and not ``NONE``, or its ``security`` (else the definition's) is a non-empty
+    list each requirement of which names an authorizer scheme (an empty requirement
+    makes security optional; a scheme not defined here is not known to authorize)."""
+    auth = operation.get("x-amazon-apigateway-auth")
+    kind = auth.get("type") if isinstance(auth, Mapping) else None
+    if isinstance(kind, str) and kind.strip() and kind.upper() != "NONE":
+        from ._resolve import has_opaque
+
+        if not has_opaque(kind):
+            return True
+    security = operation.get("security", body.get("security"))
+    if not isinstance(security, list) or not security:
+        return False
+    components = body.get("components")
+    schemes: dict[str, Any] = {}
+    for found in (
+        body.get("securityDefinitions"),
+        components.get("securitySchemes") if isinstance(components, Mapping) else None,
+    ):
+        schemes.update(found if isinstance(found, Mapping) else {})
+    for requirement in security:
+        if not isinstance(requirement, Mapping) or not requirement:
+            return False
+        if not any(_authorizer(schemes.get(str(n))) or str(n) in authorizers for n in requirement):
+            return False
+    return True
+
+
+def open_operations(
+    body: Mapping[str, Any], authorizers: frozenset[str] = frozenset()
+) -> list[tuple[str, Any, Any]]:
+    """(``PATH METHOD``, integration ``uri``, integration ``credentials``) of each
+    operation of an OpenAPI definition that no authorizer guards (:func:`_guarded`;
+    ``authorizers``: scheme names SAM defines from ``Auth.Authorizers``). API Gateway
+    imports such an operation as a method anyone may call ("Specify NONE for open
+    access", ``x-amazon-apigateway-auth``)."""
+    out: list[tuple[str, Any, Any]] = []
+    paths = body.get("paths")
+    for path, item in paths.items() if isinstance(paths, Mapping) else ():
+        for method, operation in item.items() if isinstance(item, Mapping) else ():
+            if str(method).lower() not in _OPERATIONS or not isinstance(operation, Mapping):
+                continue
+            integration = operation.get("x-amazon-apigateway-integration")
+            if not isinstance(integration, Mapping):
+                continue
+            if _guarded(body, operation, authorizers):
+                continue
+            out.append((f"{path} {method}", integration.get("uri"), integration.get("credentials")))
+    return out
+
+
+def read_definition(body: Any) -> Mapping[str, Any] | None:
+    """An inline OpenAPI definition as a mapping (JSON text decoded), or None when it
+    is not read (YAML or other text, a key twice, an intrinsic left)."""
+    if isinstance(body, str):
+        try:
+            body = loads_policy_text(body)
+        except ValueError:
+            return None
+    if not isinstance(body, Mapping):
+        return None
+    if any(str(k) == "Ref" or str(k).startswith("Fn::") for k in body):
+        return None
+    return body

@@ -5,9 +5,10 @@ vendor's function (:mod:`policy_engine.lint._invoke`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from fnmatch import fnmatchcase
 from typing import Any
 
-from ._nodes import Node, TemplateError, line_of
+from ._nodes import Node, TemplateError, line_of, loads_policy_text
 from ._resolve import NO_VALUE, Resolver, has_opaque, opaque
 from ._types import IacTemplate, InvokePermission, LambdaFunction, Problem
 
@@ -51,19 +52,156 @@ def cfn_function(out: IacTemplate, resolver: Resolver, logical_id: str,
 
 def _sam_triggers(out: IacTemplate, resolver: Resolver, logical_id: str,
                   props: Mapping[str, Any], line: int) -> None:  # fmt: skip
-    """A SAM function's ``SQS`` (``Queue``) and ``SNS`` (``Topic``) events: the queue or
-    topic whose writers write the function's event."""
+    """A SAM function's ``SQS`` (``Queue``), ``SNS`` (``Topic``) and ``S3`` (``Bucket``,
+    by name: its ARN) events: the queue, topic or bucket whose writers write the
+    function's event (an S3 record's key is the writer's)."""
     events = props.get("Events")
     for name, event in events.items() if isinstance(events, Mapping) else ():
         kind = event.get("Type") if isinstance(event, Mapping) else None
-        key = {"SQS": "Queue", "SNS": "Topic"}.get(kind) if isinstance(kind, str) else None
+        key = (
+            {"SQS": "Queue", "SNS": "Topic", "S3": "Bucket"}.get(kind)
+            if isinstance(kind, str)
+            else None
+        )
         spec = event.get("Properties") if isinstance(event, Mapping) else None
+        if kind in ("EventBridgeRule", "CloudWatchEvent") and isinstance(spec, Mapping):
+            at = line_of(event, line)
+            bus = bus_arn(resolver, spec.get("EventBusName"), at)
+            out.triggers.append((f"{logical_id}.Events.{name}", logical_id, logical_id, bus, at))
+            continue
         if key is None or not isinstance(spec, Mapping) or key not in spec:
             continue
         at = line_of(event, line)
         source = _value(resolver, spec[key], at)
         text = source if isinstance(source, str) else opaque("source")
+        if kind == "S3":
+            text = f"arn:{resolver.pseudo_value('AWS::Partition')}:s3:::{text}"
         out.triggers.append((f"{logical_id}.Events.{name}", logical_id, logical_id, text, at))
+
+
+def bus_arn(resolver: Resolver, raw: Any, line: int) -> str:
+    """The ARN of the EventBridge bus an ``EventBusName`` names (a name or an ARN; the
+    account's ``default`` bus when not given)."""
+    value = _value(resolver, raw, line) if raw is not None else "default"
+    name = value if isinstance(value, str) and value else opaque("event bus")
+    if name.startswith("arn:"):
+        return name
+    pseudo = resolver.pseudo_value
+    return (f"arn:{pseudo('AWS::Partition')}:events:{pseudo('AWS::Region')}:"
+            f"{pseudo('AWS::AccountId')}:event-bus/{name}")  # fmt: skip
+
+
+def cfn_rule_triggers(out: IacTemplate, resolver: Resolver, logical_id: str,
+                      resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """An ``AWS::Events::Rule``'s targets: its bus (``EventBusName``, the default bus
+    when not given) feeds each Lambda function the events its senders wrote."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    targets = props.get("Targets")
+    if not isinstance(targets, list):
+        return
+    at = line_of(props, line)
+    bus = bus_arn(resolver, props.get("EventBusName"), at)
+    for i, target in enumerate(targets):
+        if not isinstance(target, Mapping) or "Arn" not in target:
+            continue
+        where = line_of(target, at)
+        function, given = invoke_target(resolver, target["Arn"], where)
+        if function is None and ":function:" not in given and not has_opaque(given):
+            continue  # not a Lambda function (a queue, a stream, another bus...)
+        out.triggers.append((f"{logical_id}.Targets[{i}]", function, given, bus, where))
+
+
+def _anyone(principal: Any) -> bool:
+    """Whether a statement's ``Principal`` (or a legacy bus policy's) may be anyone."""
+    if isinstance(principal, str):
+        return principal.strip() == "*" or has_opaque(principal)
+    if isinstance(principal, Mapping):
+        values = principal.get("AWS")
+        values = values if isinstance(values, list) else [] if values is None else [values]
+        return any(not isinstance(v, str) or v.strip() == "*" or has_opaque(v) for v in values)
+    return True
+
+
+def _may_put(statement: Any) -> bool:
+    """Whether a bus policy's statement may let anyone ``events:PutEvents`` (conditions
+    read as true; a statement not read may)."""
+    if not isinstance(statement, Mapping):
+        return True
+    if statement.get("Effect") == "Deny":
+        return False
+    if "NotPrincipal" in statement:
+        return True
+    action = statement.get("Action", "events:PutEvents")
+    actions = action if isinstance(action, list) else [action]
+    if "NotAction" not in statement and not any(
+        not isinstance(a, str) or has_opaque(a) or fnmatchcase("events:putevents", a.lower())
+        for a in actions
+    ):
+        return False
+    return _anyone(statement.get("Principal"))
+
+
+def cfn_bus_writers(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
+                    resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """An EventBridge bus policy (``AWS::Events::EventBusPolicy``: one ``Statement``, or
+    the legacy ``Principal`` / ``Action``; an ``AWS::Events::EventBus``'s ``Policy``)
+    that may let anyone put events ("Specify "*" to permit any account to put events",
+    EventBridge API reference, ``PutPermission``): the bus is a source anyone writes."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    at = line_of(props, line)
+    try:
+        resolved = resolver.resolve(props, at)
+    except TemplateError:
+        resolved = None
+    statements: list[Any]
+    if kind == "AWS::Events::EventBus":
+        if "Policy" not in props:
+            return
+        bus = bus_arn(resolver, props.get("Name"), at)
+        policy = resolved.get("Policy") if isinstance(resolved, Mapping) else None
+        if isinstance(policy, str):
+            try:
+                policy = loads_policy_text(policy)
+            except ValueError:
+                policy = None
+        raw = policy.get("Statement") if isinstance(policy, Mapping) else None
+        statements = raw if isinstance(raw, list) else [raw]
+    else:
+        bus = bus_arn(resolver, props.get("EventBusName"), at)
+        if not isinstance(resolved, Mapping):
+            statements = [None]
+        elif "Statement" in resolved:
+            statements = [resolved["Statement"]]
+        else:
+            statements = [{"Effect": "Allow", "Principal": resolved.get("Principal"),
+                           "Action": resolved.get("Action", "events:PutEvents")}]  # fmt: skip
+    if any(_may_put(st) for st in statements):
+        out.open_writers.append((bus, logical_id, at))
+
+
+def cfn_bucket_triggers(out: IacTemplate, resolver: Resolver, logical_id: str,
+                        resource: Mapping[str, Any], line: int) -> None:  # fmt: skip
+    """An ``AWS::S3::Bucket``'s ``NotificationConfiguration.LambdaConfigurations``: the
+    bucket feeds each function its writers' keys."""
+    props = resource.get("Properties")
+    config = props.get("NotificationConfiguration") if isinstance(props, Mapping) else None
+    entries = config.get("LambdaConfigurations") if isinstance(config, Mapping) else None
+    if not isinstance(entries, list):
+        return
+    try:
+        bucket = resolver.ref(logical_id, line)
+    except TemplateError:
+        bucket = opaque(f"bucket {logical_id}")
+    source = f"arn:{resolver.pseudo_value('AWS::Partition')}:s3:::{bucket}"
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, Mapping) or "Function" not in entry:
+            continue
+        at = line_of(entry, line)
+        function, given = invoke_target(resolver, entry["Function"], at)
+        owner = f"{logical_id}.NotificationConfiguration.LambdaConfigurations[{i}]"
+        out.triggers.append((owner, function, given, source, at))
 
 
 def cfn_trigger(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,

@@ -143,11 +143,16 @@ class IacTemplate:
     #: ``SNS``, ``Schedule``...: a service may invoke the function), each as a permission
     #: of that service; ``invokes`` holds those whose sender writes the event
     event_invokes: list[InvokePermission] = field(default_factory=list)
-    #: queues and topics that feed a function (a SAM ``SQS`` / ``SNS`` event, an event
-    #: source mapping, a Lambda subscription), as (owner, function owner or None,
+    #: queues, topics, buckets and event buses that feed a function (a SAM ``SQS`` /
+    #: ``SNS`` / ``S3`` / ``EventBridgeRule`` event, an event source mapping, a Lambda
+    #: subscription, a bucket notification, a rule's target), as (owner, function owner or None,
     #: function name, source ARN, line): whoever may write to the source writes the
     #: function's event
     triggers: list[tuple[str, str | None, str, str, int]] = field(default_factory=list)
+    #: sources whose write permission is given outside a resource policy the readers
+    #: read (an EventBridge bus policy: ``AWS::Events::EventBusPolicy``, a bus's
+    #: ``Policy``) and may let anyone write, as (source ARN, owner, line)
+    open_writers: list[tuple[str, str, int]] = field(default_factory=list)
     #: SAM ``Api`` / ``HttpApi`` events on a method no authorizer guards: anyone may
     #: invoke the function through it (each as a permission to ``*``)
     open_invokes: list[InvokePermission] = field(default_factory=list)

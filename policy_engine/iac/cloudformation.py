@@ -20,14 +20,25 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
-from ._api import CFN_API_BODY, CFN_API_POLICY, COGNITO_CLIENT, definition_may_allow, may_allow
+from ._api import (
+    CFN_API_BODY,
+    CFN_API_POLICY,
+    COGNITO_CLIENT,
+    definition_may_allow,
+    may_allow,
+    open_operations,
+    read_definition,
+)
 from ._arns import queue_arn, s3_scope_arn
 from ._globals import SamGlobals
 from ._invoke import (
     FUNCTION_TYPES,
     SAM_AUTHORIZER_TYPES,
+    cfn_bucket_triggers,
+    cfn_bus_writers,
     cfn_function,
     cfn_permission,
+    cfn_rule_triggers,
     cfn_trigger,
     invoke_target,
     sam_generated_permissions,
@@ -99,6 +110,8 @@ def read_cloudformation(
             or kind in ("AWS::S3::AccessGrantsLocation", _PIPE, COGNITO_CLIENT)
             or kind in SAM_AUTHORIZER_TYPES
             or kind in (_GRAPHQL, _DATA_SOURCE, *_OPEN_METHODS, *_TRIGGERS)
+            or kind in _DEFINITIONS
+            or kind in ("AWS::Events::Rule", *_BUS_POLICIES)
         )
         if not seen and not unread:
             continue
@@ -129,6 +142,7 @@ def read_cloudformation(
             _created(out, resolver, str(logical_id), kind, line)
         if kind == "AWS::S3::Bucket":
             _bucket_acl(out, resolver, str(logical_id), resource, line)
+            cfn_bucket_triggers(out, resolver, str(logical_id), resource, line)
         if kind in _COPIES:
             _copies(out, resolver, str(logical_id), kind, resource, line)
         if kind == "AWS::DynamoDB::GlobalTable":
@@ -149,6 +163,12 @@ def read_cloudformation(
             _open_api_events(out, resolver, str(logical_id), resource, sam_globals)
         if kind in _OPEN_METHODS:
             _open_method(out, resolver, str(logical_id), kind, resource, line)
+        if kind == "AWS::Events::Rule":
+            cfn_rule_triggers(out, resolver, str(logical_id), resource, line)
+        if kind in _BUS_POLICIES:
+            cfn_bus_writers(out, resolver, str(logical_id), kind, resource, line)
+        if kind in _DEFINITIONS:
+            _open_definition(out, resolver, str(logical_id), kind, resource, line, sam_globals)
         if kind in _TRIGGERS:
             cfn_trigger(out, resolver, str(logical_id), kind, resource, line)
         if out.format == "sam" and kind == _GRAPHQL:
@@ -422,6 +442,15 @@ _API_EVENTS = {
 
 _OPEN_METHODS = ("AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Route")
 _TRIGGERS = ("AWS::Lambda::EventSourceMapping", "AWS::SNS::Subscription")
+#: EventBridge bus policies (read for whether anyone may put events on the bus)
+_BUS_POLICIES = ("AWS::Events::EventBusPolicy", "AWS::Events::EventBus")
+#: APIs defined by an inline OpenAPI definition, and the property holding it.
+_DEFINITIONS = {
+    "AWS::ApiGateway::RestApi": "Body",
+    "AWS::ApiGatewayV2::Api": "Body",
+    "AWS::Serverless::Api": "DefinitionBody",
+    "AWS::Serverless::HttpApi": "DefinitionBody",
+}
 
 
 def _integrated_function(uri: Any) -> str | None:
@@ -430,6 +459,34 @@ def _integrated_function(uri: Any) -> str | None:
     if not isinstance(uri, str) or ":function:" not in uri:
         return None
     return re.split(r"[:/]", uri.split(":function:", 1)[1], maxsplit=1)[0]
+
+
+def _referenced(value: Any) -> list[str]:
+    """The logical IDs an intrinsic value may refer to, in any spelling: ``Ref``,
+    ``Fn::GetAtt`` (list or ``X.Attr``), ``${X}`` / ``${X.Attr}`` in ``Fn::Sub`` text,
+    and whatever a ``Fn::Sub`` variable map, a ``Fn::Join`` or any other function
+    holds (a route's ``Target`` is ``integrations/`` and an integration's ID, given by
+    ``Ref`` or ``Fn::GetAtt`` ``IntegrationId``, CloudFormation reference,
+    ``AWS::ApiGatewayV2::Integration`` return values)."""
+    out: list[str] = []
+    if isinstance(value, Mapping):
+        for key, inner in value.items():
+            if key == "Ref" and isinstance(inner, str):
+                out.append(inner)
+            elif key == "Fn::GetAtt":
+                first = inner[0] if isinstance(inner, list) and inner else inner
+                out.append(str(first).split(".", 1)[0])
+            elif key == "Fn::Sub":
+                text = inner[0] if isinstance(inner, list) and inner else inner
+                if isinstance(text, str):
+                    out += [n.split(".", 1)[0] for n in re.findall(r"\$\{([^}!]+)\}", text)]
+                out += _referenced(inner[1:] if isinstance(inner, list) else None)
+            else:
+                out += _referenced(inner)
+    elif isinstance(value, list):
+        for item in value:
+            out += _referenced(item)
+    return list(dict.fromkeys(out))
 
 
 def _open_method(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
@@ -465,15 +522,8 @@ def _open_method(out: IacTemplate, resolver: Resolver, logical_id: str, kind: st
                                      role if isinstance(role, str) else opaque("role"), at,
                                      True))  # fmt: skip
     else:
-        target = props.get("Target")
-        text = target.get("Fn::Sub") if isinstance(target, Mapping) else None
-        text = text[0] if isinstance(text, list) and text else text
-        names = re.findall(r"\$\{([^}!.]+)\}", text) if isinstance(text, str) else []
-        if isinstance(target, Mapping) and "Fn::Join" in target:
-            parts = target["Fn::Join"][1] if isinstance(target["Fn::Join"], list) else []
-            names += [p["Ref"] for p in parts if isinstance(p, Mapping) and "Ref" in p]
-        for name in names:
-            integ = resolver.resources.get(name)
+        for ref in _referenced(props.get("Target")):
+            integ = resolver.resources.get(ref)
             if isinstance(integ, Mapping) and integ.get("Type") == "AWS::ApiGatewayV2::Integration":
                 iprops = integ.get("Properties")
                 iprops = iprops if isinstance(iprops, Mapping) else {}
@@ -483,7 +533,7 @@ def _open_method(out: IacTemplate, resolver: Resolver, logical_id: str, kind: st
                         role = resolver.resolve(iprops["CredentialsArn"], at)
                     except TemplateError:
                         role = None
-                    out.data_sources.append((f"{name}.CredentialsArn",
+                    out.data_sources.append((f"{ref}.CredentialsArn",
                                              role if isinstance(role, str) else opaque("role"),
                                              at, True))  # fmt: skip
     if raw_uri is None:
@@ -498,6 +548,86 @@ def _open_method(out: IacTemplate, resolver: Resolver, logical_id: str, kind: st
     owner = next((f.owner for f in out.functions if f.name == name), None)
     out.open_invokes.append(InvokePermission(f"{logical_id} (no authorizer)", at, owner,
                                              name, "*", None))  # fmt: skip
+
+
+def _functions_named(out: IacTemplate, raw: Any) -> list[str]:
+    """The functions a definition not read may integrate: each function of the template
+    whose logical ID it references (``Fn::GetAtt``, ``${Fn.Arn}``, ``Ref``) and each
+    ``:function:NAME`` its text spells."""
+    text = raw if isinstance(raw, str) else repr(raw)
+    names = [f.name for f in out.functions if re.search(
+        rf"(?<![A-Za-z0-9]){re.escape(f.owner)}(?![A-Za-z0-9])", text)]  # fmt: skip
+    names += re.findall(r":function:([A-Za-z0-9_-]+)", text)
+    return list(dict.fromkeys(names))
+
+
+def _open_definition(out: IacTemplate, resolver: Resolver, logical_id: str, kind: str,
+                     resource: Mapping[str, Any], line: int,
+                     sam_globals: SamGlobals | None) -> None:  # fmt: skip
+    """An API defined by an inline OpenAPI definition (``AWS::ApiGateway::RestApi`` /
+    ``AWS::ApiGatewayV2::Api`` ``Body``, SAM's ``DefinitionBody``) whose operation no
+    authorizer guards (:func:`._api.open_operations`) and integrates a Lambda function
+    (anyone may have it run: an invoke permission to ``*`` for the deputy check) or
+    calls AWS with ``credentials`` (a role serving every caller); and an HTTP API's
+    quick create (``Target``: "an API with an integration, a default catch-all route",
+    which no authorizer guards). A SAM API whose ``Auth.DefaultAuthorizer`` (its own or
+    from ``Globals``) is known and not ``NONE`` has it added to every method of its
+    definition by SAM (aws-sam-translator ``set_path_default_authorizer``). A definition
+    not read (YAML text, an intrinsic left) may integrate any function it names."""
+    props = resource.get("Properties")
+    props = props if isinstance(props, Mapping) else {}
+    at = line_of(props, line)
+
+    def opened(owner: str, name: str) -> None:
+        function = next((f.owner for f in out.functions if f.name == name), None)
+        out.open_invokes.append(InvokePermission(owner, at, function, name, "*", None))
+
+    if kind == "AWS::ApiGatewayV2::Api" and "Target" in props:
+        try:
+            target = resolver.resolve(props["Target"], at)
+        except TemplateError:
+            target = None
+        name = _integrated_function(target)
+        if name is not None:
+            opened(f"{logical_id}.Target (quick create: no authorizer)", name)
+    key = _DEFINITIONS[kind]
+    if key not in props:
+        return
+    authorizers: frozenset[str] = frozenset()
+    if kind.startswith("AWS::Serverless::"):
+        api_props: Mapping[str, Any] = props
+        own = props.get("Auth")
+        if sam_globals is not None and not (
+            isinstance(own, Mapping) and "DefaultAuthorizer" in own
+        ):
+            api_props, _problem = sam_globals.merge(kind, logical_id, resource, props)
+        auth = api_props.get("Auth")
+        auth = auth if isinstance(auth, Mapping) else {}
+        try:
+            default = resolver.resolve(auth.get("DefaultAuthorizer"), at)
+        except TemplateError:
+            default = None
+        if isinstance(default, str) and not has_opaque(default) and default != "NONE":
+            return
+        defined = auth.get("Authorizers")
+        authorizers = (
+            frozenset(str(n) for n in defined) if isinstance(defined, Mapping) else authorizers
+        )
+    try:
+        body = read_definition(resolver.resolve(props[key], at))
+    except TemplateError:
+        body = None
+    if body is None:
+        for name in _functions_named(out, props[key]):
+            opened(f"{logical_id}.{key} (not read: may leave a method open)", name)
+        return
+    for where, raw_uri, credentials in open_operations(body, authorizers):
+        name = _integrated_function(raw_uri)
+        if name is not None:
+            opened(f"{logical_id}.{key} `{where}` (no authorizer)", name)
+        if credentials is not None:
+            role = credentials if isinstance(credentials, str) else opaque("role")
+            out.data_sources.append((f"{logical_id}.{key} `{where}` credentials", role, at, True))
 
 
 def _open_api_events(

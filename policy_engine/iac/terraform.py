@@ -17,7 +17,14 @@ from dataclasses import replace
 from fnmatch import fnmatchcase
 from typing import Any
 
-from ._api import TF_API_POLICY, TF_COGNITO_CLIENT, definition_may_allow, may_allow
+from ._api import (
+    TF_API_POLICY,
+    TF_COGNITO_CLIENT,
+    definition_may_allow,
+    may_allow,
+    open_operations,
+    read_definition,
+)
 from ._arns import queue_arn, s3_scope_arn
 from ._invoke import function_name
 from ._nodes import Node, line_of, loads_policy_text
@@ -365,7 +372,14 @@ def read_plan(plan: Mapping[str, Any], file: str, text: str) -> IacTemplate:
             _queue_redrive(out, address, values, unknown, line)
         if kind in ("aws_lambda_function", "aws_lambda_permission"):
             lambdas.append((address, kind, values, unknown, line))
-        if kind in _TF_METHODS or kind in _TF_INTEGRATIONS or kind in _TF_TRIGGERS:
+        if (
+            kind in _TF_METHODS
+            or kind in _TF_INTEGRATIONS
+            or kind in _TF_TRIGGERS
+            or kind in _TF_DEFINITIONS
+            or kind == "aws_s3_bucket_notification"
+            or kind in _TF_EVENTS
+        ):
             gateway.append((address, kind, values, unknown, line))
         if kind == "aws_appsync_graphql_api":
             appsync_apis[_strip_keys(address)] = _appsync_api_key(values, unknown)
@@ -516,6 +530,7 @@ def _open_gateway(
             for target in refs.get(_strip_keys(address), {}).get("target", []):
                 routes_to.setdefault(target, []).append(address)
     functions = {_strip_keys(f.owner): f for f in out.functions}
+    _open_definitions(out, found, refs, functions)
     for address, kind, values, unknown, line in found:
         if kind not in _TF_INTEGRATIONS:
             continue
@@ -551,6 +566,62 @@ def _open_gateway(
             )
 
 
+#: APIs a plan may define by an OpenAPI ``body`` (and an HTTP API's quick-create
+#: ``target``)
+_TF_DEFINITIONS = ("aws_api_gateway_rest_api", "aws_apigatewayv2_api")
+
+
+def _open_definitions(
+    out: IacTemplate,
+    found: list[tuple[str, str, Any, Any, int]],
+    refs: Mapping[str, Mapping[str, list[str]]],
+    functions: Mapping[str, LambdaFunction],
+) -> None:
+    """An API of the plan whose OpenAPI ``body`` has an operation no authorizer guards
+    (:func:`._api.open_operations`) integrating a function or calling AWS with
+    ``credentials``; an ``aws_apigatewayv2_api``'s quick-create ``target`` (a default
+    route no authorizer guards). A ``body`` not read (YAML, known only after apply) may
+    open any function it names or its configuration refers to."""
+    for address, kind, values, unknown, line in found:
+        if kind not in _TF_DEFINITIONS:
+            continue
+        config = refs.get(_strip_keys(address), {})
+        opened: list[tuple[str, str | None, str]] = []  # (what, owner, name)
+        if kind == "aws_apigatewayv2_api":
+            what = f"{address}.target (quick create: no authorizer)"
+            target = None if _unknown_field(unknown, "target") else values.get("target")
+            if isinstance(target, str) and ":function:" in target:
+                opened.append((what, None, function_name(target)))
+            elif target is None and _unknown_field(unknown, "target"):
+                opened += [
+                    (what, f.owner, f.name) for f in _fn_referred(config, "target", functions)
+                ]
+        raw = None if _unknown_field(unknown, "body") else values.get("body")
+        body = read_definition(raw) if raw else None
+        if body is None and (raw or _unknown_field(unknown, "body")):
+            what = f"{address}.body (not read: may leave a method open)"
+            opened += [(what, f.owner, f.name) for f in _fn_referred(config, "body", functions)]
+            text = raw if isinstance(raw, str) else ""
+            opened += [(what, None, n) for n in re.findall(r":function:([A-Za-z0-9_-]+)", text)]
+        for where, uri, credentials in open_operations(body) if body is not None else ():
+            if isinstance(uri, str) and ":function:" in uri:
+                opened.append((f"{address}.body `{where}` (no authorizer)", None,
+                               function_name(uri.split("/invocations", 1)[0])))  # fmt: skip
+            if credentials is not None:
+                role = credentials if isinstance(credentials, str) else opaque("role")
+                out.data_sources.append((f"{address}.body `{where}` credentials", role, line, True))
+        for what, owner, name in opened:
+            owner = owner or next((f.owner for f in out.functions if f.name == name), None)
+            out.open_invokes.append(InvokePermission(what, line, owner, name, "*", None))
+
+
+def _fn_referred(
+    config: Mapping[str, list[str]], key: str, functions: Mapping[str, LambdaFunction]
+) -> list[LambdaFunction]:
+    """The functions of the plan a configuration's field refers to."""
+    return [functions[r] for r in config.get(key, []) if r in functions]
+
+
 #: what feeds a function: type -> (source ARN field, function field)
 _TF_TRIGGERS = {
     "aws_lambda_event_source_mapping": ("event_source_arn", "function_name"),
@@ -570,6 +641,10 @@ def _triggers(
     functions = {_strip_keys(f.owner): f for f in out.functions}
     arns = {_strip_keys(a): arn for arn, a, _l in out.created}
     for address, kind, values, unknown, line in found:
+        if kind == "aws_s3_bucket_notification":
+            _bucket_triggers(out, address, values, unknown, line, refs)
+        if kind in _TF_EVENTS:
+            _event_bus(out, address, kind, values, unknown, line, refs)
         if kind not in _TF_TRIGGERS:
             continue
         if kind == "aws_sns_topic_subscription" and values.get("protocol") not in (None, "lambda"):
@@ -589,6 +664,106 @@ def _triggers(
             hit = [functions[r] for r in config.get(function_key, []) if r in functions]
             owner, name = (hit[0].owner, hit[0].name) if hit else (None, opaque("function"))
         out.triggers.append((address, owner, name, source, line))
+
+
+#: EventBridge: a rule's target (a function the bus feeds), and what lets others put
+#: events on a bus
+_TF_EVENTS = (
+    "aws_cloudwatch_event_target",
+    "aws_cloudwatch_event_permission",
+    "aws_cloudwatch_event_bus_policy",
+)
+
+
+def _event_bus(
+    out: IacTemplate,
+    address: str,
+    kind: str,
+    values: Mapping[str, Any],
+    unknown: Any,
+    line: int,
+    refs: Mapping[str, Mapping[str, list[str]]],
+) -> None:
+    """An ``aws_cloudwatch_event_target`` whose ``arn`` is a function: a trigger from its
+    bus (``event_bus_name``, ``default`` when not set); an
+    ``aws_cloudwatch_event_permission`` (``principal`` ``*``: "any AWS account") or an
+    ``aws_cloudwatch_event_bus_policy`` that may let anyone put events: the bus is a
+    source anyone writes (``IacTemplate.open_writers``). A value known only after apply
+    may be either."""
+    from ._invoke import _may_put
+
+    name = None if _unknown_field(unknown, "event_bus_name") else values.get("event_bus_name")
+    name = name if isinstance(name, str) and name else None
+    if name is None and _unknown_field(unknown, "event_bus_name"):
+        name = opaque(f"event bus of {address}")
+    name = name or "default"
+    bus = name if name.startswith("arn:") else f"arn:{PARTITION}:events:*:*:event-bus/{name}"
+    if kind == "aws_cloudwatch_event_target":
+        given = None if _unknown_field(unknown, "arn") else values.get("arn")
+        owner = None
+        if isinstance(given, str) and given:
+            if ":function:" not in given:
+                return
+            fn = function_name(given)
+            owner = next((f.owner for f in out.functions if f.name == fn), None)
+        else:
+            config = refs.get(_strip_keys(address), {})
+            hit = [f for f in out.functions if _strip_keys(f.owner) in config.get("arn", [])]
+            owner, fn = (hit[0].owner, hit[0].name) if hit else (None, opaque("function"))
+        out.triggers.append((address, owner, fn, bus, line))
+        return
+    if kind == "aws_cloudwatch_event_permission":
+        principal = None if _unknown_field(unknown, "principal") else values.get("principal")
+        action = None if _unknown_field(unknown, "action") else values.get("action")
+        statement = {"Effect": "Allow", "Principal": principal or opaque("principal"),
+                     "Action": action or "events:PutEvents"}  # fmt: skip
+        statements: list[Any] = [statement]
+    else:
+        raw = None if _unknown_field(unknown, "policy") else values.get("policy")
+        try:
+            policy = loads_policy_text(raw) if isinstance(raw, str) else None
+        except ValueError:
+            policy = None
+        found = policy.get("Statement") if isinstance(policy, Mapping) else None
+        statements = found if isinstance(found, list) else [found]
+    if any(_may_put(st) for st in statements):
+        out.open_writers.append((bus, address, line))
+
+
+def _bucket_triggers(
+    out: IacTemplate,
+    address: str,
+    values: Mapping[str, Any],
+    unknown: Any,
+    line: int,
+    refs: Mapping[str, Mapping[str, list[str]]],
+) -> None:
+    """An ``aws_s3_bucket_notification``'s ``lambda_function`` blocks: the bucket feeds
+    each function its writers' keys (``IacTemplate.triggers``); a bucket or function
+    known only after apply is read through the configuration, else it is unknown."""
+    bucket = None if _unknown_field(unknown, "bucket") else values.get("bucket")
+    if not isinstance(bucket, str) or not bucket:
+        created = {_strip_keys(a): arn for arn, a, _l in out.created}
+        known = [created[r] for r in refs.get(_strip_keys(address), {}).get("bucket", [])
+                 if r in created]  # fmt: skip
+        source = known[0] if known else f"arn:{PARTITION}:s3:::{opaque(f'bucket of {address}')}"
+    else:
+        source = f"arn:{PARTITION}:s3:::{bucket}"
+    blocks = values.get("lambda_function")
+    if _unknown_field(unknown, "lambda_function") and not blocks:
+        blocks = [{}]
+    for i, block in enumerate(blocks if isinstance(blocks, list) else ()):
+        given = block.get("lambda_function_arn") if isinstance(block, Mapping) else None
+        owner = None
+        if isinstance(given, str) and given:
+            name = function_name(given)
+            owner = next((f.owner for f in out.functions if f.name == name), None)
+        else:
+            config = refs.get(_strip_keys(address), {})
+            hit = [f for f in out.functions
+                   if _strip_keys(f.owner) in config.get("lambda_function", [])]  # fmt: skip
+            owner, name = (hit[0].owner, hit[0].name) if hit else (None, opaque("function"))
+        out.triggers.append((f"{address}.lambda_function[{i}]", owner, name, source, line))
 
 
 def _appsync_api_key(values: Mapping[str, Any], unknown: Any) -> bool:

@@ -11,8 +11,9 @@ hand their access to someone the proof never sees:
   provider's choosing;
 - the role of a Lambda function that anyone may invoke (a permission to ``*``: a
   function URL with ``AuthType: NONE``, an ``AWS::Lambda::Permission`` /
-  ``aws_lambda_permission`` to ``*``, an API method no authorizer guards, a queue or
-  topic anyone may write feeding it): the caller writes the whole event and the
+  ``aws_lambda_permission`` to ``*``, an API method or OpenAPI operation no authorizer
+  guards, a queue, topic, bucket or event bus anyone may write feeding it; or a role the
+  templates do not hold): the caller writes the whole event and the
   function reads with its own role, not a tenant's session (a confused deputy); and
   the role an AppSync data source or an API Gateway AWS integration calls AWS with for
   every caller of an API an API key or anyone may call.
@@ -20,7 +21,8 @@ hand their access to someone the proof never sees:
 Where such a role's policies may reach a resource of the model (an Allow whose actions
 may be of the resource's service and whose resources may be it or in it; a managed
 policy the lint cannot see may; so may an invoke of the credential vendor's function or
-of a function whose own role reaches the model), whether tenants stay apart depends on
+of a function whose own role reaches the model, and an ``sts:AssumeRole`` of a role
+that reaches it), whether tenants stay apart depends on
 who holds those tokens or what the code does: isolation is unknown (PE091), never
 passed.
 """
@@ -146,15 +148,57 @@ def reaches(
     return None
 
 
+def _admits_accounts(document: Mapping[str, Any]) -> bool:
+    """Whether a trust policy's Allow may let a principal of an account (``*``, an
+    account, a role or user ARN, ``NotPrincipal``, a principal not known) call
+    ``sts:AssumeRole``: any such principal whose identity policy allows it may assume
+    the role (IAM User Guide, "Role trust policies": the account's root grants it to
+    every principal of the account that its identity policies allow)."""
+    for st in _statements(document):
+        if st.get("Effect") == "Deny" or not _covers(st, ("sts:assumerole",)):
+            continue
+        principal = st.get("Principal")
+        if "NotPrincipal" in st or not isinstance(principal, Mapping) or "AWS" in principal:
+            return True
+        if any(has_opaque(str(k)) for k in principal):
+            return True
+    return False
+
+
+def _assumable_roles(
+    catalog: Catalog, templates: Sequence[IacTemplate], policies: Sequence[ExtractedPolicy]
+) -> list[tuple[str, str, list[str]]]:
+    """Targets of the roles of the templates (no tier's, not the vendor's) whose own
+    policies may reach the model and whose trust may admit a principal of an account
+    (a trust not read may): whoever may ``sts:AssumeRole`` one reaches the model through
+    its session (one step)."""
+    out = []
+    for role in _not_tier(catalog, templates):
+        document = _readable_trust(role)
+        if document is not None and not _admits_accounts(document):
+            continue
+        if _reach_of(catalog, role, templates, policies) is None:
+            continue
+        name = widen_text(role.name)
+        arns = [f"arn:*:iam::*:role/{name}", f"arn:*:iam::*:role/*/{name}"]
+        what = f"the role `{shown(role.name)}`, whose policies may reach the model"
+        out.append((what, "sts", arns))
+    return out
+
+
 def _deputy_functions(
     catalog: Catalog, templates: Sequence[IacTemplate], policies: Sequence[ExtractedPolicy]
 ) -> list[tuple[str, str, list[str]]]:
     """Targets through which a role reaches the model beyond its resources: the
-    vendor's functions, and the functions of the templates whose own role (no tier's,
-    not the vendor's) may reach the model or invoke the vendor: whoever may invoke one
-    reaches it through the function (one step)."""
+    vendor's functions, the roles of the templates it may assume that may reach the
+    model (:func:`_assumable_roles`), and the functions of the templates whose own role
+    (no tier's, not the vendor's) may reach the model, invoke the vendor or assume such a
+    role: whoever may invoke one reaches it through the function (one step)."""
     not_tier = {(r.file, r.owner) for r in _not_tier(catalog, templates)}
-    vendor = _vendor_functions(catalog, templates)
+    vendor = [
+        *_vendor_functions(catalog, templates),
+        *_assumable_roles(catalog, templates, policies),
+    ]
     out = list(vendor)
     for t in templates:
         for f in t.functions:
@@ -182,7 +226,7 @@ def _reach_of(
             what = hit[0] if hit[0].startswith("the ") else f"`{hit[0]}`"
             return f"`{p.label}` (statement #{hit[1]}) may reach {what}"
     services = {spec.service for spec in catalog.resources.values() if not spec.shared}
-    services |= {"lambda"} if extra else set()  # fmt: skip
+    services |= {service for _what, service, _arns in extra}
     for arn, _line in role.managed:
         touches = _AWS_MANAGED.get(arn.split(":iam::aws:policy/", 1)[-1])
         if ":iam::aws:policy/" in arn and touches is not None and not services & touches:
@@ -305,18 +349,28 @@ def _roles_of(arn: str, templates: Sequence[IacTemplate]) -> list[RoleInfo]:
 
 
 #: what writes a source's message or notification: SQS ``SendMessage`` (and its batch
-#: form), SNS ``Publish`` (and its batch form)
-_WRITES = ("sqs:sendmessage", "sqs:sendmessagebatch", "sns:publish", "sns:publishbatch")
+#: form), SNS ``Publish`` (and its batch form), and the S3 writes that send an event
+#: notification with the writer's key (S3 User Guide, "Event notification types":
+#: ``ObjectCreated`` (``PutObject``, a copy, a multipart upload: ``s3:PutObject``),
+#: ``ObjectRemoved``, ``ObjectRestore``, ``ObjectTagging``, ``ObjectAcl``)
+_WRITES = (
+    "sqs:sendmessage", "sqs:sendmessagebatch", "sns:publish", "sns:publishbatch",
+    "s3:putobject", "s3:deleteobject", "s3:deleteobjectversion", "s3:restoreobject",
+    "s3:putobjecttagging", "s3:putobjectversiontagging", "s3:deleteobjecttagging",
+    "s3:putobjectacl", "s3:putobjectversionacl",
+)  # fmt: skip
 
 
 def _anyone_writes(catalog: Catalog, templates: Sequence[IacTemplate], source: str) -> bool:
-    """Whether a resource policy of the templates on ``source`` (a queue or topic, by
-    ARN; one not resolved may be it) lets anyone (``*``, ``NotPrincipal``, a principal
+    """Whether a resource policy of the templates on ``source`` (a queue, topic or
+    bucket, by ARN; one not resolved may be it) lets anyone (``*``, ``NotPrincipal``, a principal
     not known) write to it; conditions are read as true."""
     from ._arns import globs_overlap
 
     ident = _identity(catalog)
     for t in templates:
+        if any(globs_overlap(ident(arn), ident(source)) for arn, _o, _l in t.open_writers):
+            return True
         for p in t.policies:
             if p.kind != "resource" or not any(
                 t_ and globs_overlap(ident(t_), ident(source)) for t_ in p.targets
@@ -349,6 +403,32 @@ def _fed_by_anyone(
     return out
 
 
+def _unknown_role(
+    permission: InvokePermission, function: str | None, role: str, file: str
+) -> Finding:
+    """PE091: anyone may have a function (or an API's data source or integration) run
+    as ``role``, a role the templates do not hold: its policies, which may read every
+    tenant's data, are not known here."""
+    who = (
+        f"lets `{shown(permission.principal)}` invoke `{shown(function)}`, which runs"
+        if function is not None
+        else "calls AWS for every caller of its API, which anyone or an API key's holder "
+        "(every tenant's client) may call,"
+    )
+    return Finding(
+        "PE091",
+        "error",
+        f"deployed: `{permission.owner}` {who} as role `{shown(role)}`, which the templates "
+        "do not hold: its policies are not known here and may reach pooled data for any "
+        "caller, so isolation is unknown (lint the role's template with these, or let no "
+        "one but the catalogue's API invoke the function)",
+        file,
+        permission.line,
+        "$",
+        resource=permission.owner,
+    )
+
+
 def deputies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding]:
     """A Lambda function anyone may invoke (a permission to ``*``) whose role (no
     tier's) may reach the model: PE091, every tier. The vendor's function has its own
@@ -371,6 +451,9 @@ def deputies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding
             if not _public(p):
                 continue
             for function in _function_of(p, t, everywhere):
+                if not _roles_of(function.role, templates):
+                    out.append(_unknown_role(p, function.name, function.role, t.file))
+                    continue
                 for role, reach in _reaching(
                     catalog, function.role, templates, policies, not_tier, extra
                 ):
@@ -394,6 +477,10 @@ def deputies(catalog: Catalog, templates: Sequence[IacTemplate]) -> list[Finding
                     break
         for owner, arn, line, public in t.data_sources:
             if not public:
+                continue
+            if not _roles_of(arn, templates):
+                what = InvokePermission(owner, line, None, owner, "*", None)
+                out.append(_unknown_role(what, None, arn, t.file))
                 continue
             for role, reach in _reaching(catalog, arn, templates, policies, not_tier, extra):
                 out.append(
